@@ -1,0 +1,49 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import type { GraphQLContext } from './auth/principal';
+import { AppExceptionFilter } from './common/errors/app-exception.filter';
+import { formatGraphQLError, localizedErrorsPlugin } from './common/errors/graphql-errors';
+import { queryLimitsRule } from './common/graphql/query-limits';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { databaseOptions } from './database/database-options';
+import { UnitsModule } from './units/units.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.of(config),
+        TypeOrmModule.forRoot(databaseOptions(databaseUrl)),
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: '/graphql',
+          autoSchemaFile: true,
+          sortSchema: true,
+          // Production: no introspection, no stack traces, no playground.
+          introspection: !config.production,
+          includeStacktraceInErrorResponses: !config.production,
+          playground: false,
+          plugins: config.production ? [ApolloServerPluginLandingPageDisabled(), localizedErrorsPlugin] : [localizedErrorsPlugin],
+          validationRules: [queryLimitsRule()],
+          formatError: formatGraphQLError(config.production),
+          context: ({ req, res }: GraphQLContext) => ({ req, res }),
+        }),
+        AuditModule,
+        UnitsModule,
+        UsersModule,
+        AuthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
+    };
+  }
+}

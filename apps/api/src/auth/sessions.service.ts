@@ -1,0 +1,85 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { RequestMeta } from '../audit/auth-audit.service';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.token';
+import { hashSessionToken, newSessionToken } from './session-token';
+
+/** A session's last-seen time is written at most this often, not on every request. */
+const TOUCH_INTERVAL_SECONDS = 15;
+
+export interface LiveSession {
+  id: string;
+  userId: number;
+  username: string;
+  role: string;
+  unitId: number | null;
+  /** The user and their unit are both active. */
+  active: boolean;
+  expired: boolean;
+}
+
+/**
+ * The sessions table: tokens are random, stored only as SHA-256, and expire after
+ * `sessionIdleMinutes` without use (the expiry slides forward as the session is used).
+ */
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private get idleSeconds(): number {
+    return this.config.sessionIdleMinutes * 60;
+  }
+
+  async open(userId: number, meta: RequestMeta): Promise<{ token: string; expiresAt: Date }> {
+    const token = newSessionToken();
+    const [row] = (await this.db.query(
+      `INSERT INTO sessions (token_hash, user_id, expires_at, ip, user_agent)
+       VALUES ($1, $2, now() + make_interval(secs => $3), $4, $5)
+       RETURNING expires_at`,
+      [hashSessionToken(token), userId, this.idleSeconds, meta.ip, meta.userAgent?.slice(0, 300) ?? null],
+    )) as { expires_at: Date }[];
+    return { token, expiresAt: row.expires_at };
+  }
+
+  /** The session behind a token (null if unknown or revoked), its idle expiry pushed forward. */
+  async use(token: string): Promise<LiveSession | null> {
+    const rows = (await this.db.query(
+      `SELECT s.id, s.user_id AS "userId", u.username, u.role, u.unit_id AS "unitId",
+              u.active AND coalesce(un.active, true) AS active,
+              s.expires_at <= now() AS expired,
+              s.last_seen_at < now() - make_interval(secs => $2) AS stale
+         FROM sessions s
+         JOIN users u ON u.id = s.user_id
+         LEFT JOIN units un ON un.id = u.unit_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL`,
+      [hashSessionToken(token), TOUCH_INTERVAL_SECONDS],
+    )) as (LiveSession & { stale: boolean })[];
+    const session = rows[0];
+    if (!session) return null;
+    if (session.stale && !session.expired) {
+      await this.db.query(
+        `UPDATE sessions SET last_seen_at = now(), expires_at = now() + make_interval(secs => $2) WHERE id = $1`,
+        [session.id, this.idleSeconds],
+      );
+    }
+    const { stale: _stale, ...live } = session;
+    return live;
+  }
+
+  async revoke(sessionId: string): Promise<void> {
+    await this.db.query(`UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [sessionId]);
+  }
+
+  /** Ends every session of a user (password change or reset, deactivation), but `exceptSessionId`. */
+  async revokeAllOf(userId: number, exceptSessionId?: string): Promise<void> {
+    await this.db.query(
+      `UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2`,
+      [userId, exceptSessionId ?? null],
+    );
+  }
+}

@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
+import { requestLogger } from './common/http/request-logger.middleware';
+import { serveWebApp } from './common/http/web-app';
+import type { AppConfig } from './config/app-config';
+import { seedDatabase, type SeedOutcome } from './seed/seed-database';
+
+export interface RunningApi {
+  app: NestExpressApplication;
+  url: string;
+  seed: SeedOutcome;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the whole server on a database: migrations, seed, GraphQL, the web app, one port.
+ * main.ts calls it for `npm start`; the integration tests call it on a fresh database.
+ */
+export async function startApi(config: AppConfig, databaseUrl: string): Promise<RunningApi> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
+    logger: ['error', 'warn'],
+    // Room for a pasted batch of thousands of rows; anything larger is refused with 413.
+    rawBody: false,
+    bodyParser: false,
+  });
+  app.useBodyParser('json', { limit: '20mb' });
+  app.disable('x-powered-by');
+  app.use(cookieParser());
+  app.use(requestLogger);
+  if (config.production) app.set('trust proxy', false);
+  serveWebApp(app.getHttpAdapter().getInstance(), config.webDir);
+  app.enableShutdownHooks();
+
+  const db = app.get(DataSource);
+  await db.runMigrations({ transaction: 'each' });
+  const seed = await seedDatabase(db, config);
+
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address() as { port: number };
+  const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  return { app, url: `http://${host}:${address.port}`, seed, close: () => app.close() };
+}

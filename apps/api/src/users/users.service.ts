@@ -1,0 +1,167 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { In, type DataSource, type Repository } from 'typeorm';
+import { checkPassword, PASSWORD_PROBLEM_MESSAGES, type LocalizedText, type Role } from '@taizhang/domain';
+import { hashPassword } from '../auth/password-hasher';
+import { UnitsService } from '../units/units.service';
+import { UserEntity } from './user.entity';
+import { UsersException } from './users.exception';
+
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9_.-]{1,31}$/;
+
+export interface UserInput {
+  username?: string;
+  displayName?: string;
+  role?: Role;
+  unitId?: number | null;
+  active?: boolean;
+  password?: string;
+}
+
+export type UserForSignIn = UserEntity & { unitActive: boolean };
+
+type Problem = { path: string; message: LocalizedText };
+
+/** Passwords are judged by the shared policy; each broken rule becomes one problem on `path`. */
+export function passwordProblems(password: string, path = 'password'): Problem[] {
+  return checkPassword(password).map((problem) => ({ path, message: PASSWORD_PROBLEM_MESSAGES[problem] }));
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly units: UnitsService,
+  ) {}
+
+  async findForSignIn(username: string): Promise<UserForSignIn | null> {
+    const found = await this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .leftJoin('units', 'un', 'un.id = u.unit_id')
+      .addSelect('coalesce(un.active, true)', 'unit_active')
+      .where('u.username = :username', { username })
+      .getRawAndEntities();
+    const user = found.entities[0];
+    if (!user) return null;
+    return Object.assign(user, { unitActive: Boolean(found.raw[0]?.unit_active) });
+  }
+
+  async findPasswordHash(id: number): Promise<string | null> {
+    const user = await this.users.createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id }).getOne();
+    return user?.passwordHash ?? null;
+  }
+
+  /** Adds one failed sign-in and returns the count, atomically (parallel guesses all count). */
+  async countFailedSignIn(id: number): Promise<number> {
+    const [rows] = (await this.db.query(
+      `UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 RETURNING failed_sign_ins`,
+      [id],
+    )) as [{ failed_sign_ins: number }[], number];
+    return rows[0]?.failed_sign_ins ?? 0;
+  }
+
+  async lock(id: number, minutes: number): Promise<void> {
+    await this.db.query(
+      `UPDATE users SET locked_until = now() + make_interval(mins => $2), failed_sign_ins = 0 WHERE id = $1`,
+      [id, minutes],
+    );
+  }
+
+  async clearFailedSignIns(id: number): Promise<void> {
+    await this.db.query(
+      `UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1 AND (failed_sign_ins <> 0 OR locked_until IS NOT NULL)`,
+      [id],
+    );
+  }
+
+  async findById(id: number): Promise<UserEntity> {
+    const user = await this.users.findOneBy({ id });
+    if (!user) throw UsersException.notFound(String(id));
+    return user;
+  }
+
+  /** Users of the given units (null: all), admins and leaders first, then by unit order. */
+  async list(unitIds: number[] | null): Promise<UserEntity[]> {
+    const query = this.users
+      .createQueryBuilder('u')
+      .leftJoin('units', 'un', 'un.id = u.unit_id')
+      .orderBy('un.sort_order', 'ASC', 'NULLS FIRST')
+      .addOrderBy('u.username', 'ASC');
+    if (unitIds !== null) query.where({ unitId: In(unitIds) });
+    return query.getMany();
+  }
+
+  async create(input: Required<Pick<UserInput, 'username' | 'displayName' | 'role' | 'password'>> & UserInput): Promise<UserEntity> {
+    const username = input.username.trim().toLowerCase();
+    await this.check({ ...input, username }, null);
+    if (await this.users.existsBy({ username })) throw UsersException.usernameTaken(username);
+    const passwordHash = await hashPassword(input.password);
+    const result = await this.users.insert({
+      username,
+      displayName: input.displayName.trim(),
+      role: input.role,
+      unitId: input.unitId ?? null,
+      active: input.active ?? true,
+      passwordHash,
+    });
+    return this.findById(Number(result.identifiers[0].id));
+  }
+
+  /** `actingUserId`: an admin cannot deactivate or demote themselves and lock everyone out. */
+  async update(id: number, input: UserInput, actingUserId?: number): Promise<UserEntity> {
+    const current = await this.findById(id);
+    if (id === actingUserId && (input.active === false || (input.role !== undefined && input.role !== current.role))) {
+      throw UsersException.invalid([
+        {
+          path: input.active === false ? 'active' : 'role',
+          message: { 'zh-CN': '不能停用自己的账号或更改自己的角色', en: 'You cannot deactivate yourself or change your own role' },
+        },
+      ]);
+    }
+    await this.check(input, current);
+    await this.users.update(
+      { id },
+      {
+        ...(input.displayName !== undefined && { displayName: input.displayName.trim() }),
+        ...(input.role !== undefined && { role: input.role }),
+        ...(input.unitId !== undefined && { unitId: input.unitId }),
+        ...(input.active !== undefined && { active: input.active }),
+      },
+    );
+    return this.findById(id);
+  }
+
+  async setPassword(id: number, password: string, path = 'password'): Promise<void> {
+    const problems = passwordProblems(password, path);
+    if (problems.length > 0) throw UsersException.invalid(problems);
+    await this.users.update({ id }, { passwordHash: await hashPassword(password), failedSignIns: 0, lockedUntil: null });
+  }
+
+  private async check(input: UserInput, current: UserEntity | null): Promise<void> {
+    const problems: Problem[] = [];
+    if (input.username !== undefined && !USERNAME_PATTERN.test(input.username)) {
+      problems.push({
+        path: 'username',
+        message: {
+          'zh-CN': '用户名须为 2–32 位小写字母、数字、下划线、点或连字符',
+          en: 'The username must be 2–32 lower-case letters, digits, _ . or -',
+        },
+      });
+    }
+    if (input.displayName !== undefined && !/^.{1,50}$/u.test(input.displayName.trim())) {
+      problems.push({ path: 'displayName', message: { 'zh-CN': '姓名须为 1–50 个字符', en: 'The display name must have 1–50 characters' } });
+    }
+    if (input.password !== undefined) problems.push(...passwordProblems(input.password));
+    const role = input.role ?? current?.role;
+    const unitId = input.unitId !== undefined ? input.unitId : (current?.unitId ?? null);
+    if (role === 'clerk' && unitId === null) {
+      problems.push({ path: 'unitId', message: { 'zh-CN': '填报员必须属于一个单位', en: 'A clerk must belong to a unit' } });
+    }
+    if (input.unitId !== undefined && input.unitId !== null && !(await this.units.exists(input.unitId))) {
+      problems.push({ path: 'unitId', message: { 'zh-CN': '单位不存在', en: 'No such unit' } });
+    }
+    if (problems.length > 0) throw UsersException.invalid(problems);
+  }
+}

@@ -1,0 +1,45 @@
+import { startApi, type RunningApi } from '../src/bootstrap';
+import { loadConfig, type AppConfig } from '../src/config/app-config';
+import { DEMO_PASSWORD } from '../src/seed/demo-units';
+import { createTestDatabase, type TestDatabase } from '../../../tests/support/test-database';
+import { postGraphQL, type RequestOptions } from '../../../tests/support/graphql-client';
+
+export interface TestApi {
+  url: string;
+  db: TestDatabase;
+  api: RunningApi;
+  gql: <T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: RequestOptions,
+  ) => ReturnType<typeof postGraphQL<T>>;
+  /** Signs in (the demo password unless given) and returns the bearer token. */
+  signIn(username: string, password?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real API, on a fresh database of the test PostgreSQL, listening on a free loopback port. */
+export async function startTestApi(env: NodeJS.ProcessEnv = {}, overrides: Partial<AppConfig> = {}): Promise<TestApi> {
+  const db = await createTestDatabase();
+  const config = { ...loadConfig({ PORT: '0', HOST: '127.0.0.1', WEB_DIR: '/nonexistent', ...env }), ...overrides };
+  const api = await startApi(config, db.url);
+  const gql: TestApi['gql'] = (query, variables, options) => postGraphQL(api.url, query, variables, options);
+  return {
+    url: api.url,
+    db,
+    api,
+    gql,
+    async signIn(username, password = DEMO_PASSWORD) {
+      const response = await gql<{ signIn: { token: string } }>(
+        'mutation ($u: String!, $p: String!) { signIn(username: $u, password: $p) { token } }',
+        { u: username, p: password },
+      );
+      if (!response.data?.signIn) throw new Error(`sign-in as ${username} failed: ${JSON.stringify(response.errors)}`);
+      return response.data.signIn.token;
+    },
+    async close() {
+      await api.close();
+      await db.drop();
+    },
+  };
+}

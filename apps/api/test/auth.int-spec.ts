@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from './api-harness';
+
+const SIGN_IN = `mutation ($u: String!, $p: String!) {
+  signIn(username: $u, password: $p) { token expiresAt user { username role unit { name } } }
+}`;
+const ME = '{ me { username displayName role unit { code name } } }';
+
+let t: TestApi;
+beforeAll(async () => {
+  t = await startTestApi();
+});
+afterAll(() => t?.close());
+
+describe('sign-in', () => {
+  it('signs a clerk in with the demo password and tells their unit', async () => {
+    const response = await t.gql(SIGN_IN, { u: 'clerk01', p: 'Taizhang@2026' });
+    expect(response.errors).toBeUndefined();
+    const session = response.data!.signIn;
+    expect(session.user).toEqual({ username: 'clerk01', role: 'CLERK', unit: { name: '城关镇行政审批服务中心' } });
+    expect(session.token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    // the idle limit is 30 minutes
+    const minutes = (new Date(session.expiresAt).getTime() - Date.now()) / 60_000;
+    expect(minutes).toBeGreaterThan(29);
+    expect(minutes).toBeLessThanOrEqual(30.1);
+  });
+
+  it('sets an httpOnly session cookie that works on its own, and the bearer token works too', async () => {
+    const response = await t.gql(SIGN_IN, { u: 'clerk02', p: 'Taizhang@2026' });
+    const setCookie = response.headers.get('set-cookie')!;
+    expect(setCookie).toMatch(/^tz_session=[^;]+;/);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    const cookie = setCookie.split(';')[0];
+    const byCookie = await t.gql(ME, {}, { cookie });
+    expect(byCookie.data!.me).toMatchObject({ username: 'clerk02', unit: { code: 'xz02' } });
+    const byToken = await t.gql(ME, {}, { token: response.data!.signIn.token });
+    expect(byToken.data!.me.username).toBe('clerk02');
+  });
+
+  it('ignores the case of the username', async () => {
+    expect((await t.gql(SIGN_IN, { u: ' Clerk03 ', p: 'Taizhang@2026' })).data?.signIn.user.username).toBe('clerk03');
+  });
+
+  it('refuses a wrong password in Chinese, or in English when asked, without saying which part was wrong', async () => {
+    const zh = await t.gql(SIGN_IN, { u: 'clerk04', p: 'wrong-Password1' });
+    expect(zh.data).toBeNull();
+    expect(zh.errors![0]).toMatchObject({ message: '用户名或密码错误', extensions: { code: 'UNAUTHENTICATED', reason: 'BAD_CREDENTIALS' } });
+    const en = await t.gql(SIGN_IN, { u: 'clerk04', p: 'wrong-Password1' }, { language: 'en-US,en;q=0.9' });
+    expect(en.errors![0].message).toBe('Wrong username or password');
+    const unknown = await t.gql(SIGN_IN, { u: 'nobody', p: 'wrong-Password1' });
+    expect(unknown.errors![0].message).toBe(zh.errors![0].message);
+  });
+
+  it('never returns or stores a password or a raw token', async () => {
+    const response = await t.gql(SIGN_IN, { u: 'clerk05', p: 'Taizhang@2026' });
+    const token = response.data!.signIn.token;
+    expect(JSON.stringify(response)).not.toContain('Taizhang@2026');
+    const [user] = await t.db.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE username = 'clerk05'`);
+    expect(user.password_hash).toMatch(/^scrypt\$/);
+    const sessions = await t.db.query<{ token_hash: Buffer }>(`SELECT token_hash FROM sessions`);
+    expect(sessions.some((s) => s.token_hash.toString('utf8').includes(token))).toBe(false);
+    const schema = await t.gql('{ __type(name: "User") { fields { name } } }');
+    expect(schema.data!.__type.fields.map((f: { name: string }) => f.name)).not.toContain('passwordHash');
+  });
+
+  it('writes every sign-in and failure to the audit trail with where it came from', async () => {
+    await t.gql(SIGN_IN, { u: 'clerk06', p: 'Taizhang@2026' }, { headers: { 'user-agent': 'audit-test' } });
+    await t.gql(SIGN_IN, { u: 'clerk06', p: 'Wrong-pass1' }, { headers: { 'user-agent': 'audit-test' } });
+    const events = await t.db.query<{ event: string; success: boolean; ip: string; user_agent: string; reason: string | null }>(
+      `SELECT event, success, ip, user_agent, reason FROM auth_events WHERE username = 'clerk06' ORDER BY id`,
+    );
+    expect(events).toEqual([
+      { event: 'sign_in', success: true, ip: expect.stringContaining('127.0.0.1'), user_agent: 'audit-test', reason: null },
+      { event: 'sign_in_failed', success: false, ip: expect.stringContaining('127.0.0.1'), user_agent: 'audit-test', reason: 'wrong_password' },
+    ]);
+  });
+});
+
+describe('lockout', () => {
+  it('locks an account for 15 minutes after 5 wrong passwords, even against the right one, then lets it in', async () => {
+    const reasons: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const response = await t.gql(SIGN_IN, { u: 'clerk07', p: `Wrong-pass${i}` });
+      reasons.push(response.errors![0].extensions!.reason!);
+    }
+    expect(reasons).toEqual(['BAD_CREDENTIALS', 'BAD_CREDENTIALS', 'BAD_CREDENTIALS', 'BAD_CREDENTIALS', 'ACCOUNT_LOCKED']);
+
+    const locked = await t.gql(SIGN_IN, { u: 'clerk07', p: 'Taizhang@2026' });
+    expect(locked.errors![0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED', reason: 'ACCOUNT_LOCKED' } });
+    expect(locked.errors![0].message).toContain('15 分钟');
+
+    const [user] = await t.db.query<{ minutes: number }>(
+      `SELECT extract(epoch FROM locked_until - now()) / 60 AS minutes FROM users WHERE username = 'clerk07'`,
+    );
+    expect(Number(user.minutes)).toBeGreaterThan(14);
+    expect(Number(user.minutes)).toBeLessThanOrEqual(15);
+    const [lockEvents] = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM auth_events WHERE username = 'clerk07' AND event = 'account_locked'`,
+    );
+    expect(lockEvents.n).toBe(1);
+
+    // fifteen minutes later
+    await t.db.query(`UPDATE users SET locked_until = now() - interval '1 second' WHERE username = 'clerk07'`);
+    expect((await t.gql(SIGN_IN, { u: 'clerk07', p: 'Taizhang@2026' })).data?.signIn.user.username).toBe('clerk07');
+  });
+
+  it('resets the count of failures after a successful sign-in', async () => {
+    for (let i = 0; i < 4; i += 1) await t.gql(SIGN_IN, { u: 'clerk08', p: 'Wrong-pass1' });
+    await t.signIn('clerk08');
+    const again = await t.gql(SIGN_IN, { u: 'clerk08', p: 'Wrong-pass1' });
+    expect(again.errors![0].extensions!.reason).toBe('BAD_CREDENTIALS');
+  });
+});
+
+describe('sessions', () => {
+  it('ends the session on sign-out: the token and the cookie stop working', async () => {
+    const response = await t.gql(SIGN_IN, { u: 'clerk09', p: 'Taizhang@2026' });
+    const token = response.data!.signIn.token;
+    const cookie = response.headers.get('set-cookie')!.split(';')[0];
+    const out = await t.gql('mutation { signOut }', {}, { cookie });
+    expect(out.data).toEqual({ signOut: true });
+    expect(out.headers.get('set-cookie')).toMatch(/tz_session=;/);
+    expect((await t.gql(ME, {}, { cookie })).errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    expect((await t.gql(ME, {}, { token })).errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('expires a session after 30 idle minutes, and use pushes the expiry forward', async () => {
+    const token = await t.signIn('clerk10');
+    // as if the last request had been 20 minutes ago
+    await t.db.query(
+      `UPDATE sessions SET last_seen_at = now() - interval '20 minutes', expires_at = now() + interval '10 minutes'
+        WHERE user_id = (SELECT id FROM users WHERE username = 'clerk10')`,
+    );
+    expect((await t.gql(ME, {}, { token })).data!.me.username).toBe('clerk10');
+    const [pushed] = await t.db.query<{ minutes: number }>(
+      `SELECT extract(epoch FROM expires_at - now()) / 60 AS minutes FROM sessions
+        WHERE user_id = (SELECT id FROM users WHERE username = 'clerk10')`,
+    );
+    expect(Number(pushed.minutes)).toBeGreaterThan(29);
+
+    await t.db.query(
+      `UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = (SELECT id FROM users WHERE username = 'clerk10')`,
+    );
+    const expired = await t.gql(ME, {}, { token });
+    expect(expired.errors![0]).toMatchObject({ message: '登录已过期，请重新登录', extensions: { reason: 'SESSION_EXPIRED' } });
+  });
+
+  it('refuses a made-up token', async () => {
+    const response = await t.gql(ME, {}, { token: 'x'.repeat(43) });
+    expect(response.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('passwords', () => {
+  it('holds a new password to the rules (8 characters of 3 kinds) and names the field', async () => {
+    const token = await t.signIn('clerk11');
+    const weak = await t.gql(
+      'mutation { changePassword(currentPassword: "Taizhang@2026", newPassword: "abcdefgh") }',
+      {},
+      { token },
+    );
+    expect(weak.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      errors: [{ path: 'newPassword', message: '密码需包含小写字母、大写字母、数字、符号中的至少三种' }],
+    });
+    const wrongCurrent = await t.gql('mutation { changePassword(currentPassword: "nope", newPassword: "Better#Pass9") }', {}, { token });
+    expect(wrongCurrent.errors![0].extensions!.reason).toBe('WRONG_CURRENT_PASSWORD');
+  });
+
+  it('changes a password: the new one signs in, the old one does not, other sessions end', async () => {
+    const other = await t.signIn('clerk12');
+    const token = await t.signIn('clerk12');
+    const changed = await t.gql('mutation { changePassword(currentPassword: "Taizhang@2026", newPassword: "Better#Pass9") }', {}, { token });
+    expect(changed.data).toEqual({ changePassword: true });
+    expect((await t.gql(ME, {}, { token })).data!.me.username).toBe('clerk12');
+    expect((await t.gql(ME, {}, { token: other })).errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    expect((await t.gql(SIGN_IN, { u: 'clerk12', p: 'Taizhang@2026' })).errors![0].extensions!.reason).toBe('BAD_CREDENTIALS');
+    await t.signIn('clerk12', 'Better#Pass9');
+  });
+});

@@ -1,0 +1,34 @@
+import { useQuery } from '@apollo/client';
+import { Navigate, Route, Routes } from 'react-router';
+import { AppShell } from './components/app-shell';
+import { ME, type CurrentUser } from './features/auth/auth.graphql';
+import { isUnauthenticated } from './features/auth/graphql-error';
+import { useI18n } from './i18n/i18n';
+import { LedgersPage } from './pages/ledgers-page';
+import { SignInPage } from './pages/sign-in-page';
+
+/** Pages behind sign-in: without a session, the sign-in page. */
+function SignedIn() {
+  const { t } = useI18n();
+  const { data, loading, error } = useQuery<{ me: CurrentUser }>(ME, { fetchPolicy: 'cache-first' });
+  if (loading) return <p className="centered muted">{t('common.loading')}</p>;
+  if (isUnauthenticated(error) || (!error && !data)) return <Navigate to="/sign-in" replace />;
+  if (error || !data) return <p className="centered form-error">{t('common.error')}{error?.message}</p>;
+  return (
+    <AppShell user={data.me}>
+      <Routes>
+        <Route index element={<LedgersPage />} />
+        <Route path="*" element={<Navigate to="/" replace />} />
+      </Routes>
+    </AppShell>
+  );
+}
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/sign-in" element={<SignInPage />} />
+      <Route path="/*" element={<SignedIn />} />
+    </Routes>
+  );
+}

@@ -1,0 +1,47 @@
+import { useApolloClient, useMutation } from '@apollo/client';
+import type { ReactNode } from 'react';
+import { useNavigate } from 'react-router';
+import { roleOf, SIGN_OUT, type CurrentUser } from '../features/auth/auth.graphql';
+import { useI18n } from '../i18n/i18n';
+import { LanguageSwitch } from './language-switch';
+
+/** The frame of every signed-in page: who you are, which unit, the language, sign-out. */
+export function AppShell({ user, children }: { user: CurrentUser; children: ReactNode }) {
+  const { t, roleLabel, unitKindLabel } = useI18n();
+  const client = useApolloClient();
+  const navigate = useNavigate();
+  const [signOut, { loading }] = useMutation(SIGN_OUT);
+
+  async function leave() {
+    await signOut().catch(() => undefined); // an expired session is signed out already
+    await client.clearStore();
+    navigate('/sign-in', { replace: true });
+  }
+
+  return (
+    <div className="shell">
+      <header className="shell-header">
+        <strong className="brand">{t('appName')}</strong>
+        <div className="shell-unit" data-testid="current-unit">
+          {user.unit ? (
+            <>
+              <span className="muted">{unitKindLabel(user.unit.kind)}</span> {user.unit.name}
+            </>
+          ) : (
+            t('shell.allUnits')
+          )}
+        </div>
+        <div className="shell-user">
+          <span data-testid="current-user">
+            {user.displayName} · {roleLabel(roleOf(user))}
+          </span>
+          <LanguageSwitch />
+          <button type="button" onClick={leave} disabled={loading} data-testid="sign-out">
+            {t('shell.signOut')}
+          </button>
+        </div>
+      </header>
+      <main className="shell-main">{children}</main>
+    </div>
+  );
+}

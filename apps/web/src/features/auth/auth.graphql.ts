@@ -1,0 +1,37 @@
+import { gql } from '@apollo/client';
+import type { Role } from '@taizhang/domain';
+
+export interface CurrentUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: 'ADMIN' | 'CLERK' | 'LEADER';
+  unit: { id: string; code: string; name: string; kind: string } | null;
+}
+
+export function roleOf(user: CurrentUser): Role {
+  return user.role.toLowerCase() as Role;
+}
+
+const USER_FIELDS = `id username displayName role unit { id code name kind }`;
+
+export const ME = gql`
+  query Me {
+    me { ${USER_FIELDS} }
+  }
+`;
+
+export const SIGN_IN = gql`
+  mutation SignIn($username: String!, $password: String!) {
+    signIn(username: $username, password: $password) {
+      expiresAt
+      user { ${USER_FIELDS} }
+    }
+  }
+`;
+
+export const SIGN_OUT = gql`
+  mutation SignOut {
+    signOut
+  }
+`;

@@ -1,0 +1,23 @@
+import path from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const root = path.resolve(__dirname, '../..');
+
+export default defineConfig({
+  root: __dirname,
+  plugins: [react()],
+  resolve: {
+    alias: { '@taizhang/domain': path.join(root, 'libs/domain/src/index.ts') },
+  },
+  build: {
+    outDir: path.join(root, 'dist/web'),
+    emptyOutDir: true,
+    sourcemap: true,
+    chunkSizeWarningLimit: 1500,
+  },
+  server: {
+    // `npm run dev:web` beside `npm start`: the API answers on 3000.
+    proxy: { '/graphql': 'http://localhost:3000', '/export': 'http://localhost:3000', '/import': 'http://localhost:3000' },
+  },
+});

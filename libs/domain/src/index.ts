@@ -1,0 +1,5 @@
+export * from './locale';
+export * from './roles';
+export * from './unit-kinds';
+export * from './error-codes';
+export * from './password-policy';

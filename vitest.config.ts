@@ -1,0 +1,54 @@
+import path from 'node:path';
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+const alias = { '@taizhang/domain': path.resolve(__dirname, 'libs/domain/src/index.ts') };
+// NestJS needs decorator metadata, which esbuild does not emit; swc does.
+const decorators = () =>
+  swc.vite({
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+  });
+
+export default defineConfig({
+  test: {
+    // One embedded PostgreSQL for the whole run; each test file makes its own database in it.
+    globalSetup: ['tests/support/postgres.global-setup.ts'],
+    projects: [
+      {
+        resolve: { alias },
+        plugins: [decorators()],
+        test: {
+          name: 'unit',
+          include: ['libs/**/src/**/*.spec.ts', 'apps/**/src/**/*.spec.ts', 'tests/architecture/**/*.spec.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        resolve: { alias },
+        plugins: [decorators()],
+        test: {
+          name: 'integration',
+          include: ['apps/api/test/**/*.int-spec.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.spec.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 90_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

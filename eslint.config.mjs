@@ -23,6 +23,7 @@ export default tseslint.config(
             { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:shared'] },
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:test', onlyDependOnLibsWithTags: ['scope:test', 'scope:api', 'scope:shared'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
           ],
         },
@@ -32,6 +33,22 @@ export default tseslint.config(
         'error',
         { selector: "CallExpression[callee.name='eval']", message: 'No eval: formulas are parsed by our own code.' },
         { selector: "NewExpression[callee.name='Function']", message: 'No new Function: formulas are parsed by our own code.' },
+      ],
+    },
+  },
+  {
+    // Test files of an app may also use the test helpers (scope:test); its product code may not.
+    files: ['apps/*/test/**/*.ts', 'apps/**/*.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          depConstraints: [
+            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:shared', 'scope:test'] },
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared', 'scope:test'] },
+          ],
+        },
       ],
     },
   },

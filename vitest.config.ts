@@ -2,7 +2,10 @@ import path from 'node:path';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
-const alias = { '@taizhang/domain': path.resolve(__dirname, 'libs/domain/src/index.ts') };
+// The path aliases of tsconfig.base.json, for Vite.
+const alias = Object.fromEntries(
+  ['domain', 'embedded-db', 'testing'].map((lib) => [`@taizhang/${lib}`, path.resolve(__dirname, `libs/${lib}/src/index.ts`)]),
+);
 // NestJS needs decorator metadata, which esbuild does not emit; swc does.
 const decorators = () =>
   swc.vite({
@@ -14,9 +17,11 @@ const decorators = () =>
   });
 
 export default defineConfig({
+  resolve: { alias },
   test: {
+    reporters: ['default', './libs/testing/src/summary-reporter.ts'],
     // One embedded PostgreSQL for the whole run; each test file makes its own database in it.
-    globalSetup: ['tests/support/postgres.global-setup.ts'],
+    globalSetup: ['libs/testing/src/postgres.global-setup.ts'],
     projects: [
       {
         resolve: { alias },

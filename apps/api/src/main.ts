@@ -1,7 +1,7 @@
 import { DEMO_PASSWORD, DEMO_USERS } from './seed/demo-units';
 import { startApi } from './bootstrap';
 import { ConfigError, loadConfig } from './config/app-config';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './database/embedded-database';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '@taizhang/embedded-db';
 import { logger } from './common/http/logger';
 import path from 'node:path';
 

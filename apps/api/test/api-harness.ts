@@ -1,13 +1,13 @@
 import { startApi, type RunningApi } from '../src/bootstrap';
 import { loadConfig, type AppConfig } from '../src/config/app-config';
 import { DEMO_PASSWORD } from '../src/seed/demo-units';
-import { createTestDatabase, type TestDatabase } from '../../../tests/support/test-database';
-import { postGraphQL, type RequestOptions } from '../../../tests/support/graphql-client';
+import { createTestDatabase, type TestDatabase, postGraphQL, type RequestOptions } from '@taizhang/testing';
 
 export interface TestApi {
   url: string;
   db: TestDatabase;
   api: RunningApi;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read untyped GraphQL answers
   gql: <T = Record<string, any>>(
     query: string,
     variables?: Record<string, unknown>,

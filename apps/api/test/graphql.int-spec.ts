@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postRaw } from '../../../tests/support/graphql-client';
+import { postRaw } from '@taizhang/testing';
 import { startTestApi, type TestApi } from './api-harness';
 
 describe('GraphQL in development', () => {

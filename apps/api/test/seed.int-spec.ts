@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/app-config';
 import { databaseOptions } from '../src/database/database-options';
 import { seedDatabase } from '../src/seed/seed-database';
-import { createTestDatabase, type TestDatabase } from '../../../tests/support/test-database';
+import { createTestDatabase, type TestDatabase } from '@taizhang/testing';
 import { startTestApi } from './api-harness';
 
 const cleanups: (() => Promise<unknown>)[] = [];

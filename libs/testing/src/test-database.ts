@@ -2,6 +2,13 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** postgres://… of the test server's maintenance database; a test makes its own database. */
+    pgAdminUrl: string;
+  }
+}
+
 export interface TestDatabase {
   url: string;
   name: string;

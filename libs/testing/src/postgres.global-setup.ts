@@ -2,15 +2,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedDatabase } from '../../apps/api/src/database/embedded-database';
+import { startEmbeddedDatabase } from '@taizhang/embedded-db';
 import { freePort } from './free-port';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** postgres://… of the test server's maintenance database; a test makes its own database. */
-    pgAdminUrl: string;
-  }
-}
+import './test-database';
 
 /**
  * A real PostgreSQL for the test run: the same embedded server `npm start` uses, in a

@@ -8,7 +8,10 @@ export default defineConfig({
   root: __dirname,
   plugins: [react()],
   resolve: {
-    alias: { '@taizhang/domain': path.join(root, 'libs/domain/src/index.ts') },
+    alias: {
+      '@taizhang/domain': path.join(root, 'libs/domain/src/index.ts'),
+      '@taizhang/ledger-core': path.join(root, 'libs/ledger-core/src/index.ts'),
+    },
   },
   build: {
     outDir: path.join(root, 'dist/web'),

@@ -13,6 +13,7 @@ import { queryLimitsRule } from './common/graphql/query-limits';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { databaseOptions } from './database/database-options';
+import { LedgersModule } from './ledgers/ledgers.module';
 import { UnitsModule } from './units/units.module';
 import { UsersModule } from './users/users.module';
 
@@ -42,6 +43,7 @@ export class AppModule {
         UnitsModule,
         UsersModule,
         AuthModule,
+        LedgersModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
     };

@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { requestLogger } from './common/http/request-logger.middleware';
 import { serveWebApp } from './common/http/web-app';
 import type { AppConfig } from './config/app-config';
+import { SchemaFiles } from './ledgers/schema-files.service';
 import { seedDatabase, type SeedOutcome } from './seed/seed-database';
 
 export interface RunningApi {
@@ -38,6 +39,8 @@ export async function startApi(config: AppConfig, databaseUrl: string): Promise<
   const db = app.get(DataSource);
   await db.runMigrations({ transaction: 'each' });
   const seed = await seedDatabase(db, config);
+  // after the seed: ledger files may name the demo units
+  await app.get(SchemaFiles).start();
 
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };

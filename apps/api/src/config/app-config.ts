@@ -14,6 +14,8 @@ export interface AppConfig {
   logLevel: string;
   /** Where the built web app lives; null when there is none to serve. */
   webDir: string;
+  /** The ledger definitions (schemas/*.json), published at start-up and on change. */
+  schemasDir: string;
   sessionIdleMinutes: number;
   cookieSecure: boolean;
 }
@@ -80,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     adminPassword: env.ADMIN_PASSWORD || null,
     logLevel,
     webDir: path.resolve(root, env.WEB_DIR?.trim() || 'dist/web'),
+    schemasDir: path.resolve(root, env.SCHEMAS_DIR?.trim() || 'schemas'),
     sessionIdleMinutes: idle,
     cookieSecure: readFlag(env, 'COOKIE_SECURE', production, problems),
   };

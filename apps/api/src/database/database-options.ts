@@ -1,13 +1,22 @@
+import pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { AuthEventEntity } from '../audit/auth-event.entity';
 import { SessionEntity } from '../auth/session.entity';
 import { UnitEntity } from '../units/unit.entity';
 import { UserEntity } from '../users/user.entity';
+import { LedgerMigrationEntity } from '../ledgers/ledger-migration.entity';
+import { LedgerVersionEntity } from '../ledgers/ledger-version.entity';
+import { LedgerEntity } from '../ledgers/ledger.entity';
 import { Foundation1764000000000 } from './migrations/1764000000000-foundation';
+import { Ledgers1764100000000 } from './migrations/1764100000000-ledgers';
+
+// A ledger's date column is a calendar day, not an instant: hand it over as "YYYY-MM-DD" rather than
+// as a JS Date at the server's midnight, which a time zone would shift.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 /** Every entity and migration, listed by hand so that the build and the tests see the same set. */
-export const ENTITIES = [UnitEntity, UserEntity, SessionEntity, AuthEventEntity];
-export const MIGRATIONS = [Foundation1764000000000];
+export const ENTITIES = [UnitEntity, UserEntity, SessionEntity, AuthEventEntity, LedgerEntity, LedgerVersionEntity, LedgerMigrationEntity];
+export const MIGRATIONS = [Foundation1764000000000, Ledgers1764100000000];
 
 export function databaseOptions(url: string): DataSourceOptions {
   return {

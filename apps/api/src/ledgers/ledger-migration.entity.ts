@@ -1,0 +1,36 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { TableChange } from '@taizhang/ledger-core';
+
+export interface RetypeReport {
+  field: string;
+  from: string;
+  to: string;
+  keptAs: string;
+  /** Values that did not convert: still in keptAs, NULL in the new column. */
+  unconverted: number;
+}
+
+/** The log of table changes, one row per publish that changed the table (Twenty's migration log). */
+@Entity({ name: 'ledger_migrations' })
+export class LedgerMigrationEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id: string;
+
+  @Column({ name: 'ledger_key', type: 'text' })
+  ledgerKey: string;
+
+  @Column({ name: 'from_version', type: 'integer', nullable: true })
+  fromVersion: number | null;
+
+  @Column({ name: 'to_version', type: 'integer' })
+  toVersion: number;
+
+  @Column({ type: 'jsonb' })
+  actions: TableChange[];
+
+  @Column({ type: 'jsonb' })
+  report: { retyped: RetypeReport[]; seededRows: number };
+
+  @Column({ name: 'applied_at', type: 'timestamptz', default: () => 'now()' })
+  appliedAt: Date;
+}

@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  checkDefinition,
+  compileLedger,
+  diffTable,
+  fieldIdOf,
+  modelOf,
+  periodOfRow,
+  quoteIdent,
+  tableChangeSql,
+  textOf,
+  validateRow,
+  type DefinitionProblem,
+  type LedgerDefinition,
+} from '@taizhang/ledger-core';
+import type { LedgerSource } from './ledger.entity';
+import type { RetypeReport } from './ledger-migration.entity';
+import { LedgerRegistry } from './ledger-registry.service';
+import { LedgersException } from './ledgers.exception';
+
+export interface PublishOptions {
+  source: LedgerSource;
+  actorId: number | null;
+  /** For a schemas/ file: the checksum of its bytes. */
+  fileChecksum?: string;
+}
+
+export interface PublishOutcome {
+  key: string;
+  version: number;
+  changed: boolean;
+  retyped: RetypeReport[];
+  seededRows: number;
+}
+
+/** Key order does not make a new version: the checksum is over the sorted JSON. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .filter((k) => k !== '$schema')
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export const definitionChecksum = (definition: unknown) => createHash('sha256').update(canonical(definition)).digest('hex');
+
+/**
+ * Publishing: a definition (from a file or the publishLedger mutation) becomes a version and its
+ * table is reshaped to match — all in one transaction with the version, the migration log and
+ * the table state, so a failure leaves the ledger exactly as it was.
+ */
+@Injectable()
+export class LedgerPublisher {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly registry: LedgerRegistry,
+  ) {}
+
+  async publish(input: unknown, options: PublishOptions): Promise<PublishOutcome> {
+    const checked = checkDefinition(input);
+    if (!checked.ok) throw LedgersException.invalidDefinition(checked.problems);
+    const definition = checked.definition;
+    const checksum = definitionChecksum(definition);
+
+    const outcome = await this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ledger:${definition.key}`]);
+      const problems = await this.checkAgainstDatabase(tx, definition);
+      if (problems.length > 0) throw LedgersException.invalidDefinition(problems);
+
+      const [current] = (await tx.query(
+        `SELECT l.current_version AS version, l.state, v.checksum
+           FROM ledgers l JOIN ledger_versions v ON v.ledger_key = l.key AND v.version = l.current_version
+          WHERE l.key = $1 FOR UPDATE OF l`,
+        [definition.key],
+      )) as { version: number; state: ReturnType<typeof compileLedger>; checksum: string }[];
+
+      if (current && current.checksum === checksum) {
+        if (options.fileChecksum) {
+          await tx.query('UPDATE ledgers SET file_checksum = $2 WHERE key = $1', [definition.key, options.fileChecksum]);
+        }
+        return { key: definition.key, version: current.version, changed: false, retyped: [], seededRows: 0 };
+      }
+
+      const version = (current?.version ?? 0) + 1;
+      const desired = compileLedger(definition, version);
+      const diff = diffTable(current?.state ?? null, desired, version);
+      const fieldOf = (fieldId: string) => definition.fields.find((f) => fieldIdOf(f) === fieldId)!;
+      const retyped: RetypeReport[] = [];
+      for (const change of diff.changes) {
+        const sql = tableChangeSql(desired.table, change, fieldOf);
+        for (const statement of sql.statements) await tx.query(statement);
+        if (sql.report && change.kind === 'retypeColumn') {
+          const [{ unconverted }] = (await tx.query(sql.report)) as { unconverted: number }[];
+          retyped.push({ field: change.column, from: change.from, to: change.to, keptAs: change.keptAs, unconverted });
+        }
+      }
+
+      await tx.query(
+        `INSERT INTO ledgers (key, title, current_version, table_name, state, source, file_checksum)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (key) DO UPDATE SET title = $2, current_version = $3, state = $5, source = $6,
+           file_checksum = coalesce($7, ledgers.file_checksum), updated_at = now()`,
+        [definition.key, textOf(definition.title), version, desired.table, JSON.stringify(diff.next), options.source, options.fileChecksum ?? null],
+      );
+      await tx.query(
+        `INSERT INTO ledger_versions (ledger_key, version, definition, checksum, source, published_by) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [definition.key, version, JSON.stringify(definition), checksum, options.source, options.actorId],
+      );
+      const seededRows = current ? 0 : await this.insertSeedRows(tx, definition, version);
+      await tx.query(
+        `INSERT INTO ledger_migrations (ledger_key, from_version, to_version, actions, report) VALUES ($1, $2, $3, $4, $5)`,
+        [definition.key, current?.version ?? null, version, JSON.stringify(diff.changes), JSON.stringify({ retyped, seededRows })],
+      );
+      return { key: definition.key, version, changed: true, retyped, seededRows };
+    });
+
+    if (outcome.changed) this.registry.invalidate();
+    return outcome;
+  }
+
+  /** What only the database knows: referenced ledgers and the units a definition names. */
+  private async checkAgainstDatabase(tx: EntityManager, definition: LedgerDefinition): Promise<DefinitionProblem[]> {
+    const problems: DefinitionProblem[] = [];
+    for (const [i, field] of definition.fields.entries()) {
+      if (field.type !== 'reference' || !field.ledger) continue;
+      const target =
+        field.ledger === definition.key
+          ? definition
+          : ((await tx.query(
+              `SELECT v.definition FROM ledgers l JOIN ledger_versions v ON v.ledger_key = l.key AND v.version = l.current_version WHERE l.key = $1`,
+              [field.ledger],
+            )) as { definition: LedgerDefinition }[])[0]?.definition;
+      if (!target) {
+        problems.push({
+          path: `/fields/${i}/ledger`,
+          message: { 'zh-CN': `引用的台账「${field.ledger}」不存在`, en: `The referenced ledger "${field.ledger}" does not exist` },
+        });
+      } else if (field.display && !target.fields.some((f) => f.key === field.display)) {
+        problems.push({
+          path: `/fields/${i}/display`,
+          message: { 'zh-CN': `台账「${field.ledger}」没有字段「${field.display}」`, en: `The ledger "${field.ledger}" has no field "${field.display}"` },
+        });
+      }
+    }
+    const codes = [...(definition.fillers?.units ?? []), ...(definition.seedRows ?? []).map((r) => r.unit)];
+    if (codes.length > 0) {
+      const known = new Set(((await tx.query('SELECT code FROM units WHERE code = ANY($1)', [codes])) as { code: string }[]).map((u) => u.code));
+      definition.fillers?.units?.forEach((code, i) => {
+        if (!known.has(code)) problems.push({ path: `/fillers/units/${i}`, message: { 'zh-CN': `单位代码「${code}」不存在`, en: `No unit has the code "${code}"` } });
+      });
+      definition.seedRows?.forEach((row, i) => {
+        if (!known.has(row.unit)) problems.push({ path: `/seedRows/${i}/unit`, message: { 'zh-CN': `单位代码「${row.unit}」不存在`, en: `No unit has the code "${row.unit}"` } });
+      });
+    }
+    const model = modelOf(definition);
+    definition.seedRows?.forEach((row, i) => {
+      for (const error of validateRow(model, row.values, { input: 'json', applyDefaults: true }).errors) {
+        problems.push({ path: `/seedRows/${i}/values/${error.field}`, message: error.message });
+      }
+    });
+    return problems;
+  }
+
+  /** The rows a ledger starts with, on its first publish only. */
+  private async insertSeedRows(tx: EntityManager, definition: LedgerDefinition, version: number): Promise<number> {
+    const model = modelOf(definition);
+    const table = quoteIdent(`ledger_${definition.key}`);
+    const columns = definition.fields.map((f) => quoteIdent(f.key));
+    for (const row of definition.seedRows ?? []) {
+      const { values } = validateRow(model, row.values, { input: 'json', applyDefaults: true });
+      const params = [row.unit, periodOfRow(definition, values), version, ...definition.fields.map((f) => values[f.key] ?? null)];
+      await tx.query(
+        `INSERT INTO ${table} (unit_id, period, def_version, ${columns.join(', ')})
+         VALUES ((SELECT id FROM units WHERE code = $1), $2, $3, ${columns.map((_, i) => `$${i + 4}`).join(', ')})`,
+        params,
+      );
+    }
+    return definition.seedRows?.length ?? 0;
+  }
+}

@@ -1,0 +1,82 @@
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { GraphQLJSON } from 'graphql-scalars';
+import { FIELD_TYPE_REGISTRY, textOf, type FieldDefinition, type Locale } from '@taizhang/ledger-core';
+import type { PublishedLedger } from './ledger-registry.service';
+
+@ObjectType('LedgerField')
+export class LedgerFieldModel {
+  @Field(() => String) key: string;
+  @Field(() => String) title: string;
+  @Field(() => String, { description: 'text, longtext, integer, decimal, percent, date, datetime, time, choice, multichoice, boolean, phone, reference' })
+  type: string;
+  @Field(() => Boolean) required: boolean;
+  @Field(() => Boolean, { description: 'Computed fields are read-only.' }) readOnly: boolean;
+  @Field(() => [GraphQLJSON], { nullable: true, description: 'For choice/multichoice: { value, label }.' })
+  options: { value: string; label: string }[] | null;
+  @Field(() => GraphQLJSON, { description: 'The field exactly as the ledger definition states it.' })
+  definition: FieldDefinition;
+  @Field(() => String, { nullable: true }) help: string | null;
+  @Field(() => GraphQLJSON, { description: "How the grid shows the column (ledger-core's GridColumnSpec)." })
+  grid: unknown;
+
+  static of(field: FieldDefinition, locale: Locale): LedgerFieldModel {
+    const spec = FIELD_TYPE_REGISTRY[field.type];
+    return Object.assign(new LedgerFieldModel(), {
+      key: field.key,
+      title: textOf(field.title, locale),
+      type: field.type,
+      required: Boolean(field.required),
+      readOnly: Boolean(field.formula || field.readOnly),
+      options: field.options ? field.options.map((o) => ({ value: o.value, label: o.label ? textOf(o.label, locale) : o.value })) : null,
+      definition: field,
+      help: field.help ? textOf(field.help, locale) : null,
+      grid: spec.grid(field, locale),
+    });
+  }
+}
+
+@ObjectType('LedgerVersion')
+export class LedgerVersionModel {
+  @Field(() => Int) version: number;
+  @Field(() => String, { description: 'file or api' }) source: string;
+  @Field(() => Date) publishedAt: Date;
+}
+
+@ObjectType('Ledger')
+export class LedgerModelType {
+  @Field(() => String) key: string;
+  @Field(() => String) title: string;
+  @Field(() => String, { nullable: true }) description: string | null;
+  @Field(() => Int) version: number;
+  @Field(() => String, { description: 'none, daily, weekly, monthly' }) period: string;
+  @Field(() => String, { nullable: true, description: 'The date field that decides a row’s period.' }) periodField: string | null;
+  @Field(() => String, { nullable: true, description: '"17:00" local time (Asia/Shanghai), or null' }) deadline: string | null;
+  @Field(() => Boolean, { description: 'Citizens may answer through a unit’s public link.' }) public: boolean;
+  @Field(() => [LedgerFieldModel]) fields: LedgerFieldModel[];
+  @Field(() => GraphQLJSON, { description: 'The whole current definition, as published.' }) definition: unknown;
+  /** Resolved by LedgersResolver.versions. */
+  @Field(() => [LedgerVersionModel]) versions?: LedgerVersionModel[];
+
+  static of(ledger: PublishedLedger, locale: Locale): LedgerModelType {
+    const d = ledger.definition;
+    return Object.assign(new LedgerModelType(), {
+      key: d.key,
+      title: textOf(d.title, locale),
+      description: d.description ? textOf(d.description, locale) : null,
+      version: ledger.version,
+      period: d.period ?? 'none',
+      periodField: d.periodField ?? null,
+      deadline: d.deadline ?? null,
+      public: Boolean(d.public),
+      fields: d.fields.map((f) => LedgerFieldModel.of(f, locale)),
+      definition: d,
+    });
+  }
+}
+
+@ObjectType('LedgerFileProblem', { description: 'Why a file in schemas/ was not published.' })
+export class LedgerFileProblemModel {
+  @Field(() => String) file: string;
+  @Field(() => String, { description: 'A JSON pointer into the file.' }) path: string;
+  @Field(() => String) message: string;
+}

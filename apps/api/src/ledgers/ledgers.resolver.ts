@@ -1,0 +1,65 @@
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { GraphQLJSON } from 'graphql-scalars';
+import { localeFromAcceptLanguage } from '@taizhang/domain';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import type { GraphQLContext, Principal } from '../auth/principal';
+import { LedgerAccess } from './ledger-access.service';
+import { LedgerPublisher } from './ledger-publisher.service';
+import { LedgerRegistry } from './ledger-registry.service';
+import { LedgerFileProblemModel, LedgerModelType, LedgerVersionModel } from './ledger.model';
+import { LedgersException } from './ledgers.exception';
+import { SchemaFiles } from './schema-files.service';
+
+const localeOf = (context: GraphQLContext) => localeFromAcceptLanguage(context.req.headers['accept-language']);
+
+@Resolver(() => LedgerModelType)
+export class LedgersResolver {
+  constructor(
+    private readonly registry: LedgerRegistry,
+    private readonly access: LedgerAccess,
+    private readonly publisher: LedgerPublisher,
+    private readonly files: SchemaFiles,
+  ) {}
+
+  @Query(() => [LedgerModelType], { description: 'The ledgers the caller may see: a clerk those assigned to their unit.' })
+  async ledgers(@CurrentPrincipal() principal: Principal, @Context() context: GraphQLContext): Promise<LedgerModelType[]> {
+    const visible = await this.access.visibleLedgers(principal);
+    return visible.map((ledger) => LedgerModelType.of(ledger, localeOf(context)));
+  }
+
+  @Query(() => LedgerModelType)
+  async ledger(
+    @CurrentPrincipal() principal: Principal,
+    @Args('key', { type: () => String }) key: string,
+    @Context() context: GraphQLContext,
+  ): Promise<LedgerModelType> {
+    return LedgerModelType.of(await this.access.readableLedger(principal, key), localeOf(context));
+  }
+
+  @ResolveField(() => [LedgerVersionModel])
+  async versions(@Parent() ledger: LedgerModelType): Promise<LedgerVersionModel[]> {
+    return this.registry.versions(ledger.key);
+  }
+
+  @Roles('admin')
+  @Mutation(() => LedgerModelType, {
+    description: 'Publishes a ledger definition (as a schemas/ file would): a new version, the table reshaped, nothing lost.',
+  })
+  async publishLedger(
+    @CurrentPrincipal() principal: Principal,
+    @Args('definition', { type: () => GraphQLJSON }) definition: unknown,
+    @Context() context: GraphQLContext,
+  ): Promise<LedgerModelType> {
+    const outcome = await this.publisher.publish(definition, { source: 'api', actorId: principal.userId });
+    const ledger = await this.registry.find(outcome.key);
+    if (!ledger) throw LedgersException.notFound(outcome.key);
+    return LedgerModelType.of(ledger, localeOf(context));
+  }
+
+  @Roles('admin')
+  @Query(() => [LedgerFileProblemModel], { description: 'Files in schemas/ that were refused, with every problem.' })
+  ledgerFileProblems(@Context() context: GraphQLContext): LedgerFileProblemModel[] {
+    const locale = localeOf(context);
+    return this.files.currentProblems().map((p) => ({ file: p.file, path: p.path, message: p.message[locale] }));
+  }
+}

@@ -1,0 +1,4 @@
+export * from './sql-names';
+export * from './table-state';
+export * from './diff-table';
+export * from './table-change-sql';

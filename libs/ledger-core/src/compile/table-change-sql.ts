@@ -1,0 +1,133 @@
+import type { FieldDefinition } from '../definition/types';
+import { FIELD_TYPE_REGISTRY } from '../field-types/registry';
+import type { TableChange } from './diff-table';
+import { checkName, foreignKeyName, quoteIdent, uniqueIndexName } from './sql-names';
+import type { ColumnState } from './table-state';
+
+export interface ChangeSql {
+  statements: string[];
+  /** For a retype: a query giving { unconverted } — the values that did not convert and were kept. */
+  report?: string;
+}
+
+/** Columns every ledger table has, whatever its definition. */
+export const SYSTEM_COLUMNS = [
+  'id',
+  'unit_id',
+  'period',
+  'version',
+  'def_version',
+  'created_at',
+  'created_by',
+  'updated_at',
+  'updated_by',
+  'deleted_at',
+  'deleted_by',
+] as const;
+
+/** A rule of a given version binds rows saved under that version or later (see ColumnConstraints.since). */
+function bound(expression: string, since: number): string {
+  return since <= 1 ? `(${expression})` : `(def_version < ${since} OR (${expression}))`;
+}
+
+function addConstraints(table: string, column: ColumnState): string[] {
+  const t = quoteIdent(table);
+  const c = quoteIdent(column.column);
+  const { checks, unique, references, since } = column.constraints;
+  const statements = checks.map(
+    (check, i) => `ALTER TABLE ${t} ADD CONSTRAINT ${quoteIdent(checkName(table, column.fieldId, i))} CHECK ${bound(check, since)}`,
+  );
+  if (unique) {
+    statements.push(
+      `CREATE UNIQUE INDEX ${quoteIdent(uniqueIndexName(table, column.fieldId))} ON ${t} (unit_id, ${c}) ` +
+        `WHERE deleted_at IS NULL${since > 1 ? ` AND def_version >= ${since}` : ''}`,
+    );
+  }
+  if (references) {
+    // NOT VALID: rows written before the link existed are not re-checked; every new value is
+    statements.push(
+      `ALTER TABLE ${t} ADD CONSTRAINT ${quoteIdent(foreignKeyName(table, column.fieldId))} ` +
+        `FOREIGN KEY (unit_id, ${c}) REFERENCES ${quoteIdent(references)} (unit_id, id) NOT VALID`,
+    );
+  }
+  return statements;
+}
+
+function dropConstraints(table: string, fieldId: string, previous: ColumnState['constraints']): string[] {
+  const t = quoteIdent(table);
+  const statements = previous.checks.map((_, i) => `ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(checkName(table, fieldId, i))}`);
+  if (previous.unique) statements.push(`DROP INDEX IF EXISTS ${quoteIdent(uniqueIndexName(table, fieldId))}`);
+  if (previous.references) statements.push(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(foreignKeyName(table, fieldId))}`);
+  return statements;
+}
+
+function columnSql(column: ColumnState): string {
+  return `${quoteIdent(column.column)} ${FIELD_TYPE_REGISTRY[column.type].sqlType}`;
+}
+
+/** The SQL of one change; `fieldOf(fieldId)` gives the new definition's field, for conversions. */
+export function tableChangeSql(
+  table: string,
+  change: TableChange,
+  fieldOf: (fieldId: string) => FieldDefinition,
+): ChangeSql {
+  const t = quoteIdent(table);
+  switch (change.kind) {
+    case 'createTable':
+      return {
+        statements: [
+          `CREATE TABLE ${t} (
+  id bigint GENERATED ALWAYS AS IDENTITY,
+  unit_id integer NOT NULL REFERENCES units (id),
+  period text,
+  version integer NOT NULL DEFAULT 1,
+  def_version integer NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  created_by integer REFERENCES users (id),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  updated_by integer REFERENCES users (id),
+  deleted_at timestamptz,
+  deleted_by integer REFERENCES users (id),
+  ${change.columns.map(columnSql).join(',\n  ')},
+  PRIMARY KEY (unit_id, id)
+)`,
+          `CREATE INDEX ${quoteIdent(`${table}_period_idx`)} ON ${t} (unit_id, period, id)`,
+          ...change.columns.flatMap((column) => addConstraints(table, column)),
+        ],
+      };
+    case 'addColumn':
+      return { statements: [`ALTER TABLE ${t} ADD COLUMN ${columnSql(change.column)}`] };
+    case 'renameColumn':
+      return { statements: [`ALTER TABLE ${t} RENAME COLUMN ${quoteIdent(change.from)} TO ${quoteIdent(change.to)}`] };
+    case 'hideColumn':
+      return { statements: [`ALTER TABLE ${t} RENAME COLUMN ${quoteIdent(change.column)} TO ${quoteIdent(change.hiddenAs)}`] };
+    case 'restoreColumn':
+      return { statements: [`ALTER TABLE ${t} RENAME COLUMN ${quoteIdent(change.hiddenAs)} TO ${quoteIdent(change.column)}`] };
+    case 'retypeColumn': {
+      const field = fieldOf(change.fieldId);
+      const kept = quoteIdent(change.keptAs);
+      const column = quoteIdent(change.column);
+      let converted = FIELD_TYPE_REGISTRY[change.to].convertSql(kept, change.from, field);
+      if (change.to === 'reference' && field.ledger) {
+        // only ids that are rows of the target ledger in the same unit: the link must hold
+        converted = `(SELECT r.id FROM ${quoteIdent(`ledger_${field.ledger}`)} r WHERE r.unit_id = ${t}.unit_id AND r.id = ${converted})`;
+      }
+      return {
+        statements: [
+          `ALTER TABLE ${t} RENAME COLUMN ${column} TO ${kept}`,
+          `ALTER TABLE ${t} ADD COLUMN ${column} ${FIELD_TYPE_REGISTRY[change.to].sqlType}`,
+          `UPDATE ${t} SET ${column} = ${converted} WHERE ${kept} IS NOT NULL`,
+        ],
+        report: `SELECT count(*)::int AS unconverted FROM ${t} WHERE ${kept} IS NOT NULL AND ${column} IS NULL`,
+      };
+    }
+    case 'dropConstraints':
+      return { statements: dropConstraints(table, change.fieldId, change.previous) };
+    case 'addConstraints':
+      return { statements: addConstraints(table, change.column) };
+    default: {
+      const unhandled: never = change;
+      throw new Error(`unhandled table change ${JSON.stringify(unhandled)}`);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { fieldIdOf } from '../definition/check-definition';
+import type { FieldType, LedgerDefinition } from '../definition/types';
+import { FIELD_TYPE_REGISTRY } from '../field-types/registry';
+import { quoteIdent, tableNameOf } from './sql-names';
+
+/** What the database holds for one field's column besides its type. */
+export interface ColumnConstraints {
+  checks: string[];
+  unique: boolean;
+  /** The referenced ledger table, for a reference field. */
+  references: string | null;
+  /**
+   * The definition version these constraints came with: they bind rows saved under that version
+   * or later, so that rows entered under older versions stay as they were.
+   */
+  since: number;
+}
+
+export interface ColumnState {
+  fieldId: string;
+  column: string;
+  type: FieldType;
+  constraints: ColumnConstraints;
+}
+
+/** A column kept with its data but no longer part of the definition. */
+export interface HiddenColumn {
+  column: string;
+  fieldId: string;
+  type: FieldType;
+  reason: 'removed' | 'retyped';
+  version: number;
+}
+
+/** The shape of one ledger table: stored with the ledger, compared with the next definition. */
+export interface TableState {
+  table: string;
+  columns: ColumnState[];
+  hidden: HiddenColumn[];
+}
+
+/** The table a definition wants (constraints marked as of `version`). */
+export function compileLedger(definition: LedgerDefinition, version: number): TableState {
+  const table = tableNameOf(definition.key);
+  return {
+    table,
+    hidden: [],
+    columns: definition.fields.map((field) => {
+      const spec = FIELD_TYPE_REGISTRY[field.type];
+      const column = quoteIdent(field.key);
+      // computed values are whatever the formula gives: the database holds no rules over them
+      const checks = field.formula ? [] : [...(field.required ? [`${column} IS NOT NULL`] : []), ...spec.checks(field, column)];
+      return {
+        fieldId: fieldIdOf(field),
+        column: field.key,
+        type: field.type,
+        constraints: {
+          checks,
+          unique: Boolean(field.unique),
+          references: field.type === 'reference' && field.ledger ? tableNameOf(field.ledger) : null,
+          since: version,
+        },
+      };
+    }),
+  };
+}
+
+export function sameConstraints(a: ColumnConstraints, b: ColumnConstraints): boolean {
+  return a.unique === b.unique && a.references === b.references && a.checks.join('\n') === b.checks.join('\n');
+}

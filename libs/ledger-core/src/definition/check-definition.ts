@@ -1,0 +1,147 @@
+import { checkFormula, compileFormula } from '../formula';
+import { FIELD_TYPE_REGISTRY, NUMERIC_TYPES, TEMPORAL_TYPES } from '../field-types/registry';
+import { message, type Message } from './message';
+import { checkShape, type DefinitionProblem } from './meta-schema';
+import type { FieldDefinition, FieldType, LedgerDefinition } from './types';
+
+export type DefinitionCheck = { ok: true; definition: LedgerDefinition } | { ok: false; problems: DefinitionProblem[] };
+
+/** "/fields/3/type: unknown type "nubmer"" — a problem as one line. */
+export function formatProblem(problem: DefinitionProblem, locale: 'zh-CN' | 'en' = 'zh-CN'): string {
+  return `${problem.path}: ${problem.message[locale]}`;
+}
+
+export const fieldIdOf = (field: FieldDefinition) => field.id ?? field.key;
+
+/**
+ * Checks a definition: first its shape (the meta-schema), then what a schema cannot say —
+ * unique keys, each type's own properties, formulas and the fields they read, rules, measures,
+ * dimensions, the period. Returns every problem, never the first only.
+ */
+export function checkDefinition(input: unknown): DefinitionCheck {
+  const shape = checkShape(input);
+  if (shape.length > 0) return { ok: false, problems: shape };
+  const definition = input as LedgerDefinition;
+  const problems: DefinitionProblem[] = [];
+  const add = (path: string, text: Message) => problems.push({ path, message: text });
+
+  const types: Record<string, FieldType> = {};
+  const keys = new Set<string>();
+  const ids = new Set<string>();
+  definition.fields.forEach((field, i) => {
+    if (keys.has(field.key)) add(`/fields/${i}/key`, message(`字段标识「${field.key}」重复`, `The field key "${field.key}" appears twice`));
+    // a duplicate key is reported once, not again as the id it stands for
+    if (field.id !== undefined && ids.has(field.id)) add(`/fields/${i}/id`, message(`字段 id「${fieldIdOf(field)}」重复`, `The field id "${fieldIdOf(field)}" appears twice`));
+    keys.add(field.key);
+    ids.add(fieldIdOf(field));
+    types[field.key] = field.type;
+  });
+
+  definition.fields.forEach((field, i) => {
+    const spec = FIELD_TYPE_REGISTRY[field.type];
+    for (const problem of spec.checkDefinition(field)) add(`/fields/${i}/${problem.path}`, problem.message);
+    if (field.unique && (field.type === 'multichoice' || field.type === 'longtext')) {
+      add(`/fields/${i}/unique`, message('多选和长文本字段不能设为唯一', 'A multichoice or long text field cannot be unique'));
+    }
+    if (field.default !== undefined && field.default !== null) {
+      const normalized = spec.normalize(field.default, field);
+      const issues = normalized.ok ? (normalized.value === null ? [] : spec.validate(normalized.value, field)) : [normalized.problem];
+      for (const issue of issues) add(`/fields/${i}/default`, issue);
+    }
+    if (field.formula !== undefined) {
+      for (const issue of checkFormula(field.formula, types)) add(`/fields/${i}/formula`, issue);
+    }
+  });
+  for (const cycle of formulaCycles(definition.fields)) {
+    add(`/fields/${cycle}/formula`, message('计算公式循环引用了自身', 'The formula refers back to itself'));
+  }
+
+  const checkUnique = (list: { key: string }[] | undefined, where: string) => {
+    const seen = new Set<string>();
+    list?.forEach((item, i) => {
+      if (seen.has(item.key)) add(`/${where}/${i}/key`, message(`标识「${item.key}」重复`, `The key "${item.key}" appears twice`));
+      seen.add(item.key);
+    });
+  };
+  checkUnique(definition.rules, 'rules');
+  checkUnique(definition.measures, 'measures');
+  checkUnique(definition.dimensions, 'dimensions');
+
+  const fieldProblem = (path: string, key: string, accepted: readonly FieldType[] | null = null, what?: Message) => {
+    if (!(key in types)) add(path, message(`未知字段「${key}」`, `Unknown field "${key}"`));
+    else if (accepted && what && !accepted.includes(types[key])) add(path, what);
+  };
+
+  definition.rules?.forEach((rule, i) => {
+    for (const issue of checkFormula(rule.check, types)) add(`/rules/${i}/check`, issue);
+    if (rule.when) for (const issue of checkFormula(rule.when, types)) add(`/rules/${i}/when`, issue);
+    rule.fields?.forEach((key, j) => fieldProblem(`/rules/${i}/fields/${j}`, key));
+  });
+
+  const measureKinds = new Map(definition.measures?.map((m) => [m.key, m.kind]));
+  definition.measures?.forEach((measure, i) => {
+    const path = `/measures/${i}`;
+    if (measure.kind === 'sum') {
+      fieldProblem(`${path}/field`, measure.field, NUMERIC_TYPES, message('求和的字段必须是数值类型', 'A sum needs a numeric field'));
+    } else if (measure.kind === 'distribution') {
+      fieldProblem(`${path}/field`, measure.field, ['choice', 'multichoice', 'boolean'], message('分布统计的字段必须是单选、多选或是否', 'A distribution needs a choice, multichoice or boolean field'));
+    } else if (measure.kind === 'countWhere') {
+      for (const issue of checkFormula(measure.where, types)) add(`${path}/where`, issue);
+    } else if (measure.kind === 'ratio') {
+      for (const side of ['numerator', 'denominator'] as const) {
+        const key = measure[side];
+        const kind = measureKinds.get(key);
+        const isSummable = kind === 'sum' || kind === 'count' || kind === 'countWhere';
+        const isNumericField = key in types && NUMERIC_TYPES.includes(types[key]);
+        if (!isSummable && !isNumericField) {
+          add(`${path}/${side}`, message(`「${key}」应为数值字段，或求和、计数类统计项`, `"${key}" must be a numeric field or a sum, count or countWhere measure`));
+        }
+      }
+    }
+  });
+
+  definition.dimensions?.forEach((dimension, i) => {
+    const path = `/dimensions/${i}/field`;
+    if (dimension.kind === 'field' && dimension.field) {
+      fieldProblem(path, dimension.field, ['choice', 'multichoice', 'boolean'], message('分组字段必须是单选、多选或是否', 'A grouping field must be a choice, multichoice or boolean field'));
+    } else if (['day', 'week', 'month'].includes(dimension.kind) && dimension.field) {
+      fieldProblem(path, dimension.field, TEMPORAL_TYPES, message('按日期分组的字段必须是日期或日期时间', 'Grouping by time needs a date or datetime field'));
+    } else if (dimension.field && (dimension.kind === 'unit' || dimension.kind === 'unitKind')) {
+      add(path, message('按单位分组不需要字段', 'Grouping by unit takes no field'));
+    }
+  });
+
+  const period = definition.period ?? 'none';
+  if (definition.periodField !== undefined) {
+    if (period === 'none') add('/periodField', message('无周期的台账不需要周期字段', 'A ledger without a period has no period field'));
+    fieldProblem('/periodField', definition.periodField, ['date'], message('周期字段必须是日期字段', 'The period field must be a date field'));
+    const field = definition.fields.find((f) => f.key === definition.periodField);
+    if (field && !field.required) add('/periodField', message('周期字段必须设为必填', 'The period field must be required'));
+  }
+  if (definition.deadline !== undefined && period === 'none') {
+    add('/deadline', message('只有按日、周、月填报的台账才有截止时间', 'Only a daily, weekly or monthly ledger has a deadline'));
+  }
+  definition.seedRows?.forEach((row, i) => {
+    for (const key of Object.keys(row.values)) {
+      if (!(key in types)) add(`/seedRows/${i}/values/${key}`, message(`未知字段「${key}」`, `Unknown field "${key}"`));
+    }
+  });
+
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, definition };
+}
+
+/** Indexes of computed fields that reach themselves through other computed fields. */
+function formulaCycles(fields: FieldDefinition[]): number[] {
+  const reads = new Map<string, string[]>();
+  for (const field of fields) {
+    if (!field.formula) continue;
+    try {
+      reads.set(field.key, compileFormula(field.formula).references);
+    } catch {
+      // a syntax error is reported by checkFormula
+    }
+  }
+  const reaches = (from: string, target: string, seen: Set<string>): boolean =>
+    (reads.get(from) ?? []).some((next) => next === target || (!seen.has(next) && (seen.add(next), reaches(next, target, seen))));
+  return fields.flatMap((field, i) => (field.formula && reaches(field.key, field.key, new Set()) ? [i] : []));
+}

@@ -1,0 +1,70 @@
+import { compileFormula, type Formula } from '../formula';
+import { FIELD_TYPE_REGISTRY } from '../field-types/registry';
+import type { FieldTypeSpec } from '../field-types/field-type';
+import { fieldIdOf } from './check-definition';
+import type { FieldDefinition, FieldType, LedgerDefinition, RuleDefinition } from './types';
+
+export interface CompiledRule {
+  rule: RuleDefinition;
+  check: Formula;
+  when: Formula | null;
+  /** The fields a failure marks. */
+  fields: string[];
+}
+
+/**
+ * A checked definition made ready for use: fields by key, their type specs, formulas compiled
+ * once, computed fields in the order they must be evaluated. Build it with `modelOf` only from a
+ * definition that `checkDefinition` accepted.
+ */
+export interface LedgerModel {
+  definition: LedgerDefinition;
+  fields: FieldDefinition[];
+  byKey: Map<string, FieldDefinition>;
+  byId: Map<string, FieldDefinition>;
+  spec(field: FieldDefinition): FieldTypeSpec;
+  types: Record<string, FieldType>;
+  /** Computed fields, each after the computed fields it reads. */
+  computed: { field: FieldDefinition; formula: Formula }[];
+  rules: CompiledRule[];
+  /** Fields a user may type into. */
+  editable: FieldDefinition[];
+}
+
+export function modelOf(definition: LedgerDefinition): LedgerModel {
+  const byKey = new Map(definition.fields.map((f) => [f.key, f]));
+  const types = Object.fromEntries(definition.fields.map((f) => [f.key, f.type])) as Record<string, FieldType>;
+  const formulas = new Map(definition.fields.filter((f) => f.formula).map((f) => [f.key, compileFormula(f.formula!)]));
+
+  const computed: LedgerModel['computed'] = [];
+  const placed = new Set<string>();
+  const place = (key: string) => {
+    if (placed.has(key) || !formulas.has(key)) return;
+    placed.add(key);
+    for (const dependency of formulas.get(key)!.references) place(dependency);
+    computed.push({ field: byKey.get(key)!, formula: formulas.get(key)! });
+  };
+  for (const key of formulas.keys()) place(key);
+
+  const rules = (definition.rules ?? []).map((rule) => {
+    const check = compileFormula(rule.check);
+    return {
+      rule,
+      check,
+      when: rule.when ? compileFormula(rule.when) : null,
+      fields: rule.fields ?? check.references.filter((key) => byKey.has(key)),
+    };
+  });
+
+  return {
+    definition,
+    fields: definition.fields,
+    byKey,
+    byId: new Map(definition.fields.map((f) => [fieldIdOf(f), f])),
+    spec: (field) => FIELD_TYPE_REGISTRY[field.type],
+    types,
+    computed,
+    rules,
+    editable: definition.fields.filter((f) => !f.formula && !f.readOnly),
+  };
+}

@@ -1,0 +1,17 @@
+import type { FieldTypeSpec } from './field-type';
+import { lengthChecks, lengthProblems, unusedPropertyProblems } from './field-type-kit';
+import { textFieldType } from './text.field-type';
+
+const DEFAULT_MAX = 5000;
+
+/** Text over several lines: like text, with a larger limit and no pattern. */
+export const longtextFieldType: FieldTypeSpec = {
+  ...textFieldType,
+  type: 'longtext',
+  checkDefinition: (field) => unusedPropertyProblems(field, ['minLength', 'maxLength']),
+  parse: (text) => ({ ok: true, value: text.trim() === '' ? null : text.replace(/\r\n/g, '\n').trim() }),
+  validate: (value, field) => lengthProblems(String(value), field, DEFAULT_MAX),
+  checks: (field, column) => lengthChecks(field, column, DEFAULT_MAX),
+  grid: (field) => ({ editor: 'longtext', align: 'left', width: field.width ?? 240 }),
+  fake: (field, i) => `${field.key} 第 ${i + 1} 条说明`,
+};

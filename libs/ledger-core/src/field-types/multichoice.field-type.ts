@@ -1,0 +1,78 @@
+import { message, type Message } from '../definition/message';
+import type { FieldDefinition } from '../definition/types';
+import type { FieldTypeSpec } from './field-type';
+import {
+  asText,
+  fail,
+  matchOption,
+  ok,
+  optionDefinitionProblems,
+  optionLabel,
+  optionsOf,
+  quoteLiteral,
+  unusedPropertyProblems,
+} from './field-type-kit';
+
+const optionArray = (field: FieldDefinition) =>
+  `ARRAY[${(field.options ?? []).map((o) => quoteLiteral(o.value)).join(', ')}]::text[]`;
+
+export const multichoiceFieldType: FieldTypeSpec = {
+  type: 'multichoice',
+  sqlType: 'text[]',
+  checkDefinition: (field) => [
+    ...unusedPropertyProblems(field, ['options', 'minItems', 'maxItems']),
+    ...optionDefinitionProblems(field),
+    ...(field.minItems !== undefined && field.maxItems !== undefined && field.minItems > field.maxItems
+      ? [{ path: 'maxItems', message: message('maxItems 不能小于 minItems', 'maxItems must not be less than minItems') }]
+      : []),
+  ],
+  normalize: (input) => {
+    if (!Array.isArray(input) || input.some((item) => typeof item !== 'string')) {
+      return fail('应为选项值的列表', "Must be a list of options' values");
+    }
+    const values = [...new Set((input as string[]).map((item) => item.trim()).filter(Boolean))];
+    return ok(values.length === 0 ? null : values);
+  },
+  parse: (text, field) => {
+    if (text.trim() === '') return ok(null);
+    const parts = text.split(/[,，、;；\n]+/).map((part) => part.trim()).filter(Boolean);
+    // "ABH" for option values of one letter each, as people write survey answers
+    const letters = parts.length === 1 && /^[A-Za-z]{2,}$/.test(parts[0]) ? [...parts[0].toUpperCase()] : parts;
+    const values: string[] = [];
+    for (const part of letters) {
+      const value = matchOption(field, part);
+      if (value === null) return fail(`「${part}」不是可选项`, `"${part}" is not one of the options`);
+      if (!values.includes(value)) values.push(value);
+    }
+    return ok(values);
+  },
+  validate: (value, field) => {
+    const values = value as string[];
+    const problems: Message[] = [];
+    const unknown = values.filter((v) => !field.options?.some((o) => o.value === v));
+    if (unknown.length > 0) {
+      problems.push(message(`「${unknown.join('、')}」不是可选项`, `"${unknown.join(', ')}" are not options`));
+    }
+    if (field.minItems !== undefined && values.length < field.minItems) {
+      problems.push(message(`至少选择 ${field.minItems} 项`, `Pick at least ${field.minItems}`));
+    }
+    if (field.maxItems !== undefined && values.length > field.maxItems) {
+      problems.push(message(`最多选择 ${field.maxItems} 项`, `Pick at most ${field.maxItems}`));
+    }
+    return problems;
+  },
+  format: (value, field, locale) =>
+    value === null ? '' : (value as string[]).map((v) => optionLabel(field, v, locale)).join(locale === 'en' ? ', ' : '、'),
+  checks: (field, column) => [`${column} <@ ${optionArray(field)}`],
+  convertSql: (column, from, field) => {
+    if (from === 'multichoice') return `ARRAY(SELECT v FROM unnest(${column}) AS v WHERE v = ANY (${optionArray(field)}))`;
+    const text = `btrim(${asText(column, from)})`;
+    return `CASE WHEN ${text} = ANY (${optionArray(field)}) THEN ARRAY[${text}] END`;
+  },
+  fromDb: (raw) => (Array.isArray(raw) ? raw.map(String) : null),
+  grid: (field, locale) => ({ editor: 'multichoice', options: optionsOf(field, locale), align: 'left', width: field.width ?? 160 }),
+  fake: (field, i) => {
+    const options = field.options ?? [];
+    return options.length === 0 ? null : [...new Set([options[i % options.length].value, options[(i * 3) % options.length].value])];
+  },
+};

@@ -1,0 +1,82 @@
+/** Dates and times as the contract carries them, read and checked without any time-zone library. */
+
+export const SHANGHAI_OFFSET_MINUTES = 8 * 60;
+
+export function isValidDate(year: number, month: number, day: number): boolean {
+  if (year < 1900 || year > 2999 || month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+export function isoDate(year: number, month: number, day: number): string {
+  return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
+}
+
+/** "2023-03-01" strictly (the JSON form). */
+export function strictDate(text: string): string | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return null;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return isValidDate(y, m, d) ? text : null;
+}
+
+/** What people type or paste: 2023-03-01, 2023/3/1, 2023.3.1, 2023年3月1日, 20230301. */
+export function looseDate(text: string): string | null {
+  const trimmed = text.trim();
+  const match =
+    /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(trimmed) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(trimmed);
+  if (!match) return null;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return isValidDate(y, m, d) ? isoDate(y, m, d) : null;
+}
+
+/** "HH:mm" or "HH:mm:ss" → "HH:mm". */
+export function looseTime(text: string): string | null {
+  const match = /^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$/.exec(text.trim());
+  if (!match) return null;
+  const [h, m, s] = [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
+  if (h > 23 || m > 59 || s > 59) return null;
+  return `${pad(h)}:${pad(m)}`;
+}
+
+/**
+ * A datetime: ISO 8601 with an offset (or Z), or date and time without one, which is read as
+ * Asia/Shanghai time. Returned in ISO form with the +08:00 offset, to the second.
+ */
+export function looseDateTime(text: string, strict: boolean): string | null {
+  const trimmed = text.trim();
+  const match = strict
+    ? /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(trimmed)
+    : /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[T\s]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(trimmed);
+  if (!match) return null;
+  const [y, mo, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const [h, mi, s] = [Number(match[4] ?? 0), Number(match[5] ?? 0), Number(match[6] ?? 0)];
+  if (!isValidDate(y, mo, d) || h > 23 || mi > 59 || s > 59) return null;
+  let offset = SHANGHAI_OFFSET_MINUTES;
+  const zone = match[7];
+  if (zone && zone !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
+  } else if (zone === 'Z') {
+    offset = 0;
+  }
+  const instant = Date.UTC(y, mo - 1, d, h, mi, s) - offset * 60_000;
+  return shanghaiIso(instant);
+}
+
+/** An instant as "YYYY-MM-DDTHH:mm:ss+08:00". */
+export function shanghaiIso(instant: number): string {
+  const local = new Date(instant + SHANGHAI_OFFSET_MINUTES * 60_000);
+  return (
+    `${isoDate(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate())}` +
+    `T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}+08:00`
+  );
+}
+
+/** The instant of an ISO datetime (any offset), for comparisons. */
+export function instantOf(iso: string): number | null {
+  const normalized = looseDateTime(iso, true);
+  return normalized === null ? null : Date.parse(normalized);
+}

@@ -1,0 +1,13 @@
+export * from './definition/types';
+export * from './definition/message';
+export * from './definition/text';
+export * from './definition/meta-schema';
+export * from './definition/check-definition';
+export * from './definition/ledger-model';
+export * from './definition/period';
+export * from './field-types/field-type';
+export * from './field-types/registry';
+export { isBlank } from './field-types/field-type-kit';
+export * from './formula';
+export * from './validate/validate-row';
+export * from './compile';

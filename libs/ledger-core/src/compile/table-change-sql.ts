@@ -2,7 +2,7 @@ import type { FieldDefinition } from '../definition/types';
 import { FIELD_TYPE_REGISTRY } from '../field-types/registry';
 import type { TableChange } from './diff-table';
 import { checkName, foreignKeyName, quoteIdent, uniqueIndexName } from './sql-names';
-import type { ColumnState } from './table-state';
+import { COLUMN_PLACEHOLDER, type ColumnState } from './table-state';
 
 export interface ChangeSql {
   statements: string[];
@@ -35,7 +35,8 @@ function addConstraints(table: string, column: ColumnState): string[] {
   const c = quoteIdent(column.column);
   const { checks, unique, references, since } = column.constraints;
   const statements = checks.map(
-    (check, i) => `ALTER TABLE ${t} ADD CONSTRAINT ${quoteIdent(checkName(table, column.fieldId, i))} CHECK ${bound(check, since)}`,
+    (check, i) =>
+      `ALTER TABLE ${t} ADD CONSTRAINT ${quoteIdent(checkName(table, column.fieldId, i))} CHECK ${bound(check.split(COLUMN_PLACEHOLDER).join(c), since)}`,
   );
   if (unique) {
     statements.push(

@@ -1,10 +1,14 @@
 import { fieldIdOf } from '../definition/check-definition';
 import type { FieldType, LedgerDefinition } from '../definition/types';
 import { FIELD_TYPE_REGISTRY } from '../field-types/registry';
-import { quoteIdent, tableNameOf } from './sql-names';
+import { tableNameOf } from './sql-names';
+
+/** Stands for the quoted column in stored checks; replaced when the SQL is written. */
+export const COLUMN_PLACEHOLDER = '⟦column⟧';
 
 /** What the database holds for one field's column besides its type. */
 export interface ColumnConstraints {
+  /** SQL conditions with COLUMN_PLACEHOLDER for the column, so that a rename leaves them equal. */
   checks: string[];
   unique: boolean;
   /** The referenced ledger table, for a reference field. */
@@ -47,7 +51,7 @@ export function compileLedger(definition: LedgerDefinition, version: number): Ta
     hidden: [],
     columns: definition.fields.map((field) => {
       const spec = FIELD_TYPE_REGISTRY[field.type];
-      const column = quoteIdent(field.key);
+      const column = COLUMN_PLACEHOLDER;
       // computed values are whatever the formula gives: the database holds no rules over them
       const checks = field.formula ? [] : [...(field.required ? [`${column} IS NOT NULL`] : []), ...spec.checks(field, column)];
       return {

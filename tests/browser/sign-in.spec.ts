@@ -38,7 +38,11 @@ describe('signing in', () => {
     await signIn('clerk03', 'Taizhang@2026');
     await expect.poll(() => page.getByTestId('current-unit').textContent()).toContain('照镜镇行政审批服务中心');
     expect(await page.getByTestId('current-user').textContent()).toContain('填报员');
-    expect(await page.getByTestId('ledgers-empty').isVisible()).toBe(true);
+    // the ledgers the township fills, titled as the definitions title them
+    await page.locator('[data-ledger="daily_followup"]').waitFor();
+    const titles = await page.locator('.ledger-card h3').allTextContents();
+    expect(titles.sort()).toEqual(['不满意办件整改台账', '政务服务大回访日报台账', '政务服务大回访调查问卷', '窗口办件台账'].sort());
+    expect(await page.locator('[data-ledger="daily_followup"]').textContent()).toContain('每日报送 · 截止 17:00');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
     await page.screenshot({ path: screenshotPath('signed-in-clerk') });
 

@@ -38,10 +38,15 @@ async function main(): Promise<void> {
     await api?.close().catch((error) => logger.error({ err: error }, 'error while closing the API'));
     await embedded?.stop().catch((error) => logger.error({ err: error }, 'error while stopping PostgreSQL'));
     console.log('Stopped.');
-    process.exit(0);
+    process.exit(process.exitCode ?? 0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception: stopping');
+    process.exitCode = 1;
+    void stop('uncaughtException');
+  });
 
   let api: Awaited<ReturnType<typeof startApi>> | undefined;
   try {

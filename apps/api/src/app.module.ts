@@ -10,20 +10,22 @@ import type { GraphQLContext } from './auth/principal';
 import { AppExceptionFilter } from './common/errors/app-exception.filter';
 import { formatGraphQLError, localizedErrorsPlugin } from './common/errors/graphql-errors';
 import { queryLimitsRule } from './common/graphql/query-limits';
+import type { Clock } from './common/time/clock';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { databaseOptions } from './database/database-options';
 import { LedgersModule } from './ledgers/ledgers.module';
+import { RowsModule } from './rows/rows.module';
 import { UnitsModule } from './units/units.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+  static forRoot(config: AppConfig, databaseUrl: string, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.of(config),
+        ConfigModule.of(config, clock),
         TypeOrmModule.forRoot(databaseOptions(databaseUrl)),
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -44,6 +46,7 @@ export class AppModule {
         UsersModule,
         AuthModule,
         LedgersModule,
+        RowsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
     };

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { requestLogger } from './common/http/request-logger.middleware';
 import { serveWebApp } from './common/http/web-app';
+import type { Clock } from './common/time/clock';
 import type { AppConfig } from './config/app-config';
 import { SchemaFiles } from './ledgers/schema-files.service';
 import { seedDatabase, type SeedOutcome } from './seed/seed-database';
@@ -21,8 +22,8 @@ export interface RunningApi {
  * Builds the whole server on a database: migrations, seed, GraphQL, the web app, one port.
  * main.ts calls it for `npm start`; the integration tests call it on a fresh database.
  */
-export async function startApi(config: AppConfig, databaseUrl: string): Promise<RunningApi> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl), {
+export async function startApi(config: AppConfig, databaseUrl: string, clock?: Clock): Promise<RunningApi> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl, clock), {
     logger: ['error', 'warn'],
     // Room for a pasted batch of thousands of rows; anything larger is refused with 413.
     rawBody: false,

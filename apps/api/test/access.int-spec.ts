@@ -9,8 +9,10 @@ import { startTestApi, type TestApi } from './api-harness';
 type Caller = 'anonymous' | 'clerk' | 'leader' | 'admin';
 interface Operation {
   document: string;
-  /** Who is let through; everyone else gets `refusal`. */
+  /** Who is let through; everyone else is refused (UNAUTHENTICATED or FORBIDDEN). */
   allowed: Caller[];
+  /** Callers let through who then get this error (the call names something that is not there). */
+  throughTo?: Partial<Record<Caller, string>>;
 }
 
 const OPERATIONS: Record<string, Operation> = {
@@ -44,6 +46,17 @@ const OPERATIONS: Record<string, Operation> = {
   publishLedger: {
     document: 'mutation { publishLedger(definition: { key: "acl_probe", title: "权限", fields: [{ key: "a", title: "甲", type: "text" }] }) { key } }',
     allowed: ['admin'],
+  },
+  rows: { document: '{ rows(ledger: "daily_followup") { totalCount } }', allowed: ['clerk', 'leader', 'admin'] },
+  saveRows: {
+    document: 'mutation { saveRows(ledger: "daily_followup", unitId: "1", changes: []) { saved } }',
+    allowed: ['clerk', 'admin'],
+  },
+  rowHistory: { document: '{ rowHistory(ledger: "task", id: "1") { op } }', allowed: ['leader', 'admin'] },
+  restoreRow: {
+    document: 'mutation { restoreRow(ledger: "daily_followup", unitId: "1", id: "999999") { id } }',
+    allowed: ['clerk', 'admin'],
+    throughTo: { clerk: 'NOT_FOUND', admin: 'NOT_FOUND' },
   },
   resetPassword: { document: 'mutation { resetPassword(userId: "26", newPassword: "Taizhang@2026") }', allowed: ['admin'] },
 };
@@ -83,7 +96,10 @@ describe('authorization of every operation', () => {
         if (name === 'changePassword' && caller !== 'anonymous') {
           tokens[caller] = await t.signIn(caller === 'clerk' ? 'clerk01' : caller);
         }
-        if (allowed) {
+        const through = operation.throughTo?.[caller];
+        if (allowed && through) {
+          expect(response.errors?.[0].extensions?.code).toBe(through);
+        } else if (allowed) {
           expect(response.errors).toBeUndefined();
         } else {
           expect(response.errors?.[0].extensions?.code).toBe(caller === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');

@@ -13,6 +13,8 @@ export interface TestDatabase {
   url: string;
   name: string;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** One connection for statements that belong together (SET LOCAL, a transaction). */
+  withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
   drop(): Promise<void>;
 }
 
@@ -31,6 +33,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     name,
     query: async (sql, params) => (await pool.query(sql, params)).rows,
+    withClient: async (work) => {
+      const client = await pool.connect();
+      try {
+        return await work(client);
+      } finally {
+        client.release();
+      }
+    },
     drop: async () => {
       await pool.end();
       const client = new pg.Client({ connectionString: adminUrl });

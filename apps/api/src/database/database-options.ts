@@ -9,6 +9,7 @@ import { LedgerVersionEntity } from '../ledgers/ledger-version.entity';
 import { LedgerEntity } from '../ledgers/ledger.entity';
 import { Foundation1764000000000 } from './migrations/1764000000000-foundation';
 import { Ledgers1764100000000 } from './migrations/1764100000000-ledgers';
+import { Rows1764200000000 } from './migrations/1764200000000-rows';
 
 // A ledger's date column is a calendar day, not an instant: hand it over as "YYYY-MM-DD" rather than
 // as a JS Date at the server's midnight, which a time zone would shift.
@@ -16,7 +17,7 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 /** Every entity and migration, listed by hand so that the build and the tests see the same set. */
 export const ENTITIES = [UnitEntity, UserEntity, SessionEntity, AuthEventEntity, LedgerEntity, LedgerVersionEntity, LedgerMigrationEntity];
-export const MIGRATIONS = [Foundation1764000000000, Ledgers1764100000000];
+export const MIGRATIONS = [Foundation1764000000000, Ledgers1764100000000, Rows1764200000000];
 
 export function databaseOptions(url: string): DataSourceOptions {
   return {

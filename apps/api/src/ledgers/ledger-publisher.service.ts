@@ -10,6 +10,7 @@ import {
   modelOf,
   periodOfRow,
   quoteIdent,
+  SYSTEM_COLUMNS,
   tableChangeSql,
   textOf,
   validateRow,
@@ -48,6 +49,9 @@ function canonical(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/** The system columns, left out of a row's values in its history. */
+const SYSTEM_KEYS = `ARRAY[${SYSTEM_COLUMNS.map((c) => `'${c}'`).join(', ')}]`;
 
 export const definitionChecksum = (definition: unknown) => createHash('sha256').update(canonical(definition)).digest('hex');
 
@@ -172,6 +176,8 @@ export class LedgerPublisher {
   private async insertSeedRows(tx: EntityManager, definition: LedgerDefinition, version: number): Promise<number> {
     const model = modelOf(definition);
     const table = quoteIdent(`ledger_${definition.key}`);
+    // the seed rows belong to several units: open row-level security for this transaction
+    await tx.query(`SELECT set_config('taizhang.all_units', 'on', true)`);
     const columns = definition.fields.map((f) => quoteIdent(f.key));
     for (const row of definition.seedRows ?? []) {
       const { values } = validateRow(model, row.values, { input: 'json', applyDefaults: true });
@@ -182,6 +188,12 @@ export class LedgerPublisher {
         params,
       );
     }
+    // the seed rows' first history entry: inserted by nobody (the definition) at publish time
+    await tx.query(
+      `INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, new_values)
+       SELECT $1, t.unit_id, t.id, 'insert', t.version, to_jsonb(t) - ${SYSTEM_KEYS} FROM ${table} t`,
+      [definition.key],
+    );
     return definition.seedRows?.length ?? 0;
   }
 }

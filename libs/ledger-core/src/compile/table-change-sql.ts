@@ -10,6 +10,9 @@ export interface ChangeSql {
   report?: string;
 }
 
+/** The role the API takes for reading and writing ledger rows, so that row-level security applies. */
+export const ROWS_ROLE = 'taizhang_rows';
+
 /** Columns every ledger table has, whatever its definition. */
 export const SYSTEM_COLUMNS = [
   'id',
@@ -93,6 +96,12 @@ export function tableChangeSql(
   PRIMARY KEY (unit_id, id)
 )`,
           `CREATE INDEX ${quoteIdent(`${table}_period_idx`)} ON ${t} (unit_id, period, id)`,
+          // Defence in depth: whatever a query says, a transaction sees only its own units' rows
+          // (taizhang_unit_visible reads the units the API set for the transaction).
+          `ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY`,
+          `ALTER TABLE ${t} FORCE ROW LEVEL SECURITY`,
+          `CREATE POLICY unit_isolation ON ${t} USING (taizhang_unit_visible(unit_id)) WITH CHECK (taizhang_unit_visible(unit_id))`,
+          `GRANT SELECT, INSERT, UPDATE ON ${t} TO ${ROWS_ROLE}`,
           ...change.columns.flatMap((column) => addConstraints(table, column)),
         ],
       };

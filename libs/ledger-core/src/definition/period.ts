@@ -1,3 +1,4 @@
+import { strictDate } from '../field-types/temporal';
 import type { LedgerDefinition } from './types';
 
 /**
@@ -31,4 +32,57 @@ export function periodOfRow(definition: LedgerDefinition, values: Record<string,
   if (!definition.periodField) return null;
   const date = values[definition.periodField];
   return typeof date === 'string' ? periodOfDate(definition.period, date) : null;
+}
+
+const SHANGHAI_MS = 8 * 3_600_000;
+
+/** The Asia/Shanghai calendar date of an instant, "YYYY-MM-DD". */
+export function shanghaiDate(now: Date): string {
+  return new Date(now.getTime() + SHANGHAI_MS).toISOString().slice(0, 10);
+}
+
+/** The period that contains an instant (today's sheet, this week's, this month's). */
+export function currentPeriod(period: LedgerDefinition['period'], now: Date): string | null {
+  return periodOfDate(period, shanghaiDate(now));
+}
+
+/** Whether text names a period of this kind ("2023-03-01", "2023-W09", "2023-03"). */
+export function isPeriod(period: LedgerDefinition['period'], text: string): boolean {
+  return lastDayOf(period, text) !== null;
+}
+
+/** The last calendar day of a period, "YYYY-MM-DD", or null if the text is not such a period. */
+function lastDayOf(period: LedgerDefinition['period'], text: string): string | null {
+  switch (period ?? 'none') {
+    case 'daily':
+      return strictDate(text);
+    case 'monthly': {
+      const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(text);
+      return match ? new Date(Date.UTC(Number(match[1]), Number(match[2]), 0)).toISOString().slice(0, 10) : null;
+    }
+    case 'weekly': {
+      const match = /^(\d{4})-W(\d{2})$/.exec(text);
+      if (!match) return null;
+      const [year, week] = [Number(match[1]), Number(match[2])];
+      // ISO week 1 holds 4 January; its Monday, then week − 1 weeks on, then Sunday
+      const jan4 = new Date(Date.UTC(year, 0, 4));
+      const monday = Date.UTC(year, 0, 4 - ((jan4.getUTCDay() || 7) - 1)) + (week - 1) * 7 * 86_400_000;
+      const sunday = new Date(monday + 6 * 86_400_000).toISOString().slice(0, 10);
+      return week >= 1 && periodOfDate('weekly', sunday) === text ? sunday : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * When a period's sheet is due: the deadline ("17:00", Asia/Shanghai) on the period's last day.
+ * Null for a ledger without a deadline or a text that is no period of its kind.
+ */
+export function periodDeadline(definition: Pick<LedgerDefinition, 'period' | 'deadline'>, period: string): Date | null {
+  const day = lastDayOf(definition.period, period);
+  if (!day || !definition.deadline) return null;
+  const [hours, minutes] = definition.deadline.split(':').map(Number);
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d, hours, minutes) - SHANGHAI_MS);
 }

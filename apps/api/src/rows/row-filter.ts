@@ -1,0 +1,125 @@
+import { FIELD_TYPE_REGISTRY, message, quoteIdent, type FieldDefinition, type LedgerModel, type Message } from '@taizhang/ledger-core';
+import { RowsException } from './rows.exception';
+
+/** Sortable and filterable besides the fields. */
+const SYSTEM_SORTS: Record<string, string> = { id: 't.id', updatedAt: 't.updated_at', createdAt: 't.created_at', period: 't.period' };
+const OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'empty'] as const;
+type Operator = (typeof OPERATORS)[number];
+
+export interface OrderInput {
+  field: string;
+  desc?: boolean | null;
+}
+
+/**
+ * The contract's filter — `{ key: value }` or `{ key: { eq, ne, gt, gte, lt, lte, in, contains,
+ * empty } }` — as SQL conditions on the ledger's table. Keys must be fields of the definition and
+ * values are normalized by the field's type; everything travels as a parameter.
+ */
+export function filterSql(model: LedgerModel, filter: unknown, params: unknown[]): string[] {
+  if (filter === null || filter === undefined) return [];
+  if (typeof filter !== 'object' || Array.isArray(filter)) {
+    throw RowsException.badInput('INVALID_FILTER', [{ path: 'filter', message: message('筛选条件应为对象', 'The filter must be an object') }]);
+  }
+  const conditions: string[] = [];
+  const problems: { path: string; message: Message }[] = [];
+  for (const [key, condition] of Object.entries(filter as Record<string, unknown>)) {
+    const field = model.byKey.get(key);
+    if (!field) {
+      problems.push({ path: `filter.${key}`, message: message(`未知字段「${key}」`, `Unknown field "${key}"`) });
+      continue;
+    }
+    const column = `t.${quoteIdent(field.key)}`;
+    const clauses =
+      condition !== null && typeof condition === 'object' && !Array.isArray(condition)
+        ? Object.entries(condition as Record<string, unknown>)
+        : [['eq', condition] as [string, unknown]];
+    for (const [operator, operand] of clauses) {
+      const path = `filter.${key}.${operator}`;
+      if (!(OPERATORS as readonly string[]).includes(operator)) {
+        problems.push({ path, message: message(`未知的筛选运算「${operator}」（可用：${OPERATORS.join('、')}）`, `Unknown operator "${operator}" (one of ${OPERATORS.join(', ')})`) });
+        continue;
+      }
+      const sql = clause(field, column, operator as Operator, operand, params, (text) => problems.push({ path, message: text }));
+      if (sql) conditions.push(sql);
+    }
+  }
+  if (problems.length > 0) throw RowsException.badInput('INVALID_FILTER', problems);
+  return conditions;
+}
+
+function clause(
+  field: FieldDefinition,
+  column: string,
+  operator: Operator,
+  operand: unknown,
+  params: unknown[],
+  problem: (text: Message) => void,
+): string | null {
+  const spec = FIELD_TYPE_REGISTRY[field.type];
+  const value = (input: unknown): unknown => {
+    const outcome = spec.normalize(input, field);
+    if (!outcome.ok) {
+      problem(outcome.problem);
+      return undefined;
+    }
+    return outcome.value;
+  };
+  const param = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const isList = field.type === 'multichoice';
+  switch (operator) {
+    case 'empty':
+      if (typeof operand !== 'boolean') {
+        problem(message('empty 的值应为 true 或 false', 'empty takes true or false'));
+        return null;
+      }
+      return operand
+        ? `(${column} IS NULL${field.type === 'text' || field.type === 'longtext' ? ` OR ${column} = ''` : ''})`
+        : `${column} IS NOT NULL`;
+    case 'in': {
+      if (!Array.isArray(operand) || operand.length === 0 || operand.length > 1000) {
+        problem(message('in 的值应为 1 至 1000 项的列表', 'in takes a list of 1 to 1000 values'));
+        return null;
+      }
+      const values = operand.map((item) => value(isList ? [item] : item)).map((v) => (isList && Array.isArray(v) ? v[0] : v));
+      if (values.some((v) => v === undefined)) return null;
+      return isList ? `${column} && ${param(values)}::text[]` : `${column} = ANY(${param(values)})`;
+    }
+    case 'contains': {
+      if (typeof operand !== 'string' || operand === '') {
+        problem(message('contains 的值应为非空文本', 'contains takes a non-empty text'));
+        return null;
+      }
+      if (isList) return `${column} @> ARRAY[${param(operand)}]::text[]`;
+      const escaped = operand.replace(/[\\%_]/g, (c) => `\\${c}`);
+      return `${column}::text ILIKE ${param(`%${escaped}%`)}`;
+    }
+    default: {
+      const v = value(operand);
+      if (v === undefined) return null;
+      if (v === null) return operator === 'ne' ? `${column} IS NOT NULL` : `${column} IS NULL`;
+      const sqlOperator = { eq: '=', ne: 'IS DISTINCT FROM', gt: '>', gte: '>=', lt: '<', lte: '<=' }[operator];
+      return `${column} ${sqlOperator} ${param(v)}`;
+    }
+  }
+}
+
+/** ORDER BY from the contract's orderBy, always ending in the id so that pages are stable. */
+export function orderSql(model: LedgerModel, orderBy: OrderInput[] | null | undefined): string {
+  const parts: string[] = [];
+  const problems: { path: string; message: Message }[] = [];
+  (orderBy ?? []).forEach((order, i) => {
+    const column = SYSTEM_SORTS[order.field] ?? (model.byKey.has(order.field) ? `t.${quoteIdent(order.field)}` : null);
+    if (!column) {
+      problems.push({ path: `orderBy.${i}.field`, message: message(`不能按「${order.field}」排序：没有这个字段`, `Cannot sort by "${order.field}": no such field`) });
+      return;
+    }
+    parts.push(`${column} ${order.desc ? 'DESC NULLS LAST' : 'ASC NULLS LAST'}`);
+  });
+  if (problems.length > 0) throw RowsException.badInput('INVALID_ORDER', problems);
+  parts.push(parts.length > 0 && orderBy?.[orderBy.length - 1]?.desc ? 't.id DESC' : 't.id ASC');
+  return parts.join(', ');
+}

@@ -1,0 +1,101 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { GraphQLJSON } from 'graphql-scalars';
+import type { Locale } from '@taizhang/domain';
+import type { RowRecord } from './row-sql';
+import type { RowOutcome } from './row-writer.service';
+
+export const RowOpEnum = { INSERT: 'INSERT', UPDATE: 'UPDATE', DELETE: 'DELETE' } as const;
+registerEnumType(RowOpEnum, { name: 'RowOp' });
+export const RowStatusEnum = { SAVED: 'SAVED', REJECTED: 'REJECTED', CONFLICT: 'CONFLICT' } as const;
+registerEnumType(RowStatusEnum, { name: 'RowStatus' });
+
+@InputType('RowChangeInput')
+export class RowChangeInput {
+  @Field(() => RowOpEnum) op: keyof typeof RowOpEnum;
+  @Field(() => ID, { nullable: true }) id?: string | null;
+  @Field(() => Int, { nullable: true, description: 'The version the change is based on (UPDATE, DELETE).' }) version?: number | null;
+  @Field(() => GraphQLJSON, { nullable: true, description: 'Field values by key; for an UPDATE only the changed ones are needed.' })
+  values?: unknown;
+}
+
+@InputType('OrderInput')
+export class OrderInputType {
+  @Field(() => String) field: string;
+  @Field(() => Boolean, { nullable: true }) desc?: boolean | null;
+}
+
+@ObjectType('Row')
+export class RowModel {
+  @Field(() => ID) id: string;
+  @Field(() => ID) unitId: string;
+  @Field(() => String, { nullable: true }) period: string | null;
+  @Field(() => Int) version: number;
+  @Field(() => GraphQLJSON) values: Record<string, unknown>;
+  @Field(() => Date) updatedAt: Date;
+
+  static of(row: RowRecord): RowModel {
+    return Object.assign(new RowModel(), row);
+  }
+}
+
+@ObjectType('FieldError')
+export class FieldErrorModel {
+  @Field(() => String) path: string;
+  @Field(() => String) message: string;
+}
+
+@ObjectType('RowResult')
+export class RowResultModel {
+  @Field(() => Int) index: number;
+  @Field(() => RowStatusEnum) status: keyof typeof RowStatusEnum;
+  @Field(() => RowModel, { nullable: true }) row: RowModel | null;
+  @Field(() => [FieldErrorModel], { nullable: true }) errors: FieldErrorModel[] | null;
+  @Field(() => RowModel, { nullable: true, description: 'For a conflict: the row as it is now.' }) current: RowModel | null;
+
+  static of(outcome: RowOutcome, locale: Locale): RowResultModel {
+    return Object.assign(new RowResultModel(), {
+      index: outcome.index,
+      status: outcome.status,
+      row: outcome.row ? RowModel.of(outcome.row) : null,
+      errors: outcome.errors ? outcome.errors.map((e) => ({ path: e.path, message: e.message[locale] })) : null,
+      current: outcome.current ? RowModel.of(outcome.current) : null,
+    });
+  }
+}
+
+@ObjectType('SaveRowsResult')
+export class SaveRowsResultModel {
+  @Field(() => [RowResultModel]) results: RowResultModel[];
+  @Field(() => Int) saved: number;
+  @Field(() => Int) rejected: number;
+  @Field(() => Int) conflicts: number;
+}
+
+@ObjectType('PageInfo')
+export class PageInfoModel {
+  @Field(() => String, { nullable: true }) endCursor: string | null;
+  @Field(() => Boolean) hasNextPage: boolean;
+}
+
+@ObjectType('RowEdge')
+export class RowEdgeModel {
+  @Field(() => String) cursor: string;
+  @Field(() => RowModel) node: RowModel;
+}
+
+@ObjectType('RowConnection')
+export class RowConnectionModel {
+  @Field(() => Int) totalCount: number;
+  @Field(() => [RowEdgeModel]) edges: RowEdgeModel[];
+  @Field(() => PageInfoModel) pageInfo: PageInfoModel;
+}
+
+@ObjectType('RowHistoryEntry')
+export class RowHistoryEntryModel {
+  @Field(() => String, { description: 'insert, update, delete or restore' }) op: string;
+  @Field(() => Int) version: number;
+  @Field(() => Date) changedAt: Date;
+  @Field(() => String, { nullable: true, description: 'The username of who changed it.' }) changedBy: string | null;
+  @Field(() => GraphQLJSON, { nullable: true, description: 'The changed fields before.' }) oldValues: unknown;
+  @Field(() => GraphQLJSON, { nullable: true, description: 'The changed fields after.' }) newValues: unknown;
+}

@@ -1,0 +1,76 @@
+import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { GraphQLJSON } from 'graphql-scalars';
+import { localeFromAcceptLanguage } from '@taizhang/domain';
+import { CurrentPrincipal } from '../auth/auth.decorators';
+import type { GraphQLContext, Principal } from '../auth/principal';
+import { OrderInputType, RowChangeInput, RowConnectionModel, RowHistoryEntryModel, RowModel, RowResultModel, SaveRowsResultModel } from './row.model';
+import { RowWriter } from './row-writer.service';
+import { RowsService } from './rows.service';
+
+@Resolver()
+export class RowsResolver {
+  constructor(
+    private readonly rowsService: RowsService,
+    private readonly writer: RowWriter,
+  ) {}
+
+  @Query(() => RowConnectionModel, { description: "A page of a ledger's rows: a clerk's unit's, or any unit's for admins and leaders." })
+  async rows(
+    @CurrentPrincipal() principal: Principal,
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('unitId', { type: () => ID, nullable: true }) unitId: string | null,
+    @Args('period', { type: () => String, nullable: true }) period: string | null,
+    @Args('filter', { type: () => GraphQLJSON, nullable: true }) filter: unknown,
+    @Args('orderBy', { type: () => [OrderInputType], nullable: true }) orderBy: OrderInputType[] | null,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 100 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<RowConnectionModel> {
+    const page = await this.rowsService.page(principal, { ledger, unitId, period, filter, orderBy, first, after });
+    return {
+      totalCount: page.totalCount,
+      edges: page.rows.map((r) => ({ cursor: r.cursor, node: RowModel.of(r.row) })),
+      pageInfo: { endCursor: page.rows.at(-1)?.cursor ?? null, hasNextPage: page.hasNextPage },
+    };
+  }
+
+  @Mutation(() => SaveRowsResultModel, {
+    description: 'Saves a batch of inserts, updates and deletes in one transaction; valid rows are kept unless allOrNothing.',
+  })
+  async saveRows(
+    @CurrentPrincipal() principal: Principal,
+    @Context() context: GraphQLContext,
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('unitId', { type: () => ID, nullable: true }) unitId: string | null,
+    @Args('period', { type: () => String, nullable: true }) period: string | null,
+    @Args('changes', { type: () => [RowChangeInput] }) changes: RowChangeInput[],
+    @Args('allOrNothing', { type: () => Boolean, nullable: true, defaultValue: false }) allOrNothing: boolean,
+  ): Promise<SaveRowsResultModel> {
+    const outcomes = await this.writer.save(principal, { ledger, unitId, period, changes, allOrNothing });
+    const locale = localeFromAcceptLanguage(context.req.headers['accept-language']);
+    return {
+      results: outcomes.map((o) => RowResultModel.of(o, locale)),
+      saved: outcomes.filter((o) => o.status === 'SAVED').length,
+      rejected: outcomes.filter((o) => o.status === 'REJECTED').length,
+      conflicts: outcomes.filter((o) => o.status === 'CONFLICT').length,
+    };
+  }
+
+  @Query(() => [RowHistoryEntryModel], { description: 'Who changed a row, when, and from what to what.' })
+  rowHistory(
+    @CurrentPrincipal() principal: Principal,
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<RowHistoryEntryModel[]> {
+    return this.rowsService.history(principal, ledger, id);
+  }
+
+  @Mutation(() => RowModel, { description: 'Brings back a deleted row.' })
+  async restoreRow(
+    @CurrentPrincipal() principal: Principal,
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('unitId', { type: () => ID, nullable: true }) unitId: string | null,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<RowModel> {
+    return RowModel.of(await this.writer.restore(principal, { ledger, unitId, id }));
+  }
+}

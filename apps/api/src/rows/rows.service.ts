@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { isPeriod, message } from '@taizhang/ledger-core';
+import type { Principal } from '../auth/principal';
+import { parseId } from '../common/graphql/ids';
+import { RowAccess } from './row-access.service';
+import { filterSql, orderSql, type OrderInput } from './row-filter';
+import { inUnitScope } from './row-scope';
+import { rowColumns, rowFromDb, tableOf, type RowRecord } from './row-sql';
+import { RowsException } from './rows.exception';
+
+export const MAX_PAGE = 1000;
+
+export interface RowsQuery {
+  ledger: string;
+  unitId?: string | null;
+  period?: string | null;
+  filter?: unknown;
+  orderBy?: OrderInput[] | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface RowPage {
+  totalCount: number;
+  rows: { cursor: string; row: RowRecord }[];
+  hasNextPage: boolean;
+}
+
+export interface HistoryEntry {
+  op: string;
+  version: number;
+  changedAt: Date;
+  changedBy: string | null;
+  oldValues: Record<string, unknown> | null;
+  newValues: Record<string, unknown> | null;
+}
+
+/** The cursor is the position after a row in this ordering, opaque to clients. */
+const encodeCursor = (offset: number) => Buffer.from(`o:${offset}`).toString('base64url');
+function decodeCursor(cursor: string): number {
+  const match = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw RowsException.badInput('INVALID_CURSOR', [{ path: 'after', message: message('无效的分页游标', 'Invalid cursor') }]);
+  return Number(match[1]);
+}
+
+/** Reading rows: one page, filtered and sorted, of the units the caller may see. */
+@Injectable()
+export class RowsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly access: RowAccess,
+  ) {}
+
+  async page(principal: Principal, query: RowsQuery): Promise<RowPage> {
+    const { ledger, scope } = await this.access.forRead(principal, query.ledger, query.unitId);
+    const model = ledger.model;
+    const first = query.first ?? 100;
+    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
+      throw RowsException.badInput('INVALID_PAGE_SIZE', [{ path: 'first', message: message(`每页 0 至 ${MAX_PAGE} 行`, `first must be 0 to ${MAX_PAGE}`) }]);
+    }
+    const offset = query.after ? decodeCursor(query.after) : 0;
+    const params: unknown[] = [];
+    const where = ['t.deleted_at IS NULL'];
+    if ('units' in scope) {
+      params.push(scope.units);
+      where.push(`t.unit_id = ANY($${params.length})`);
+    }
+    if (query.period !== null && query.period !== undefined) {
+      if (!isPeriod(model.definition.period, query.period)) throw RowsException.badPeriod(query.period);
+      params.push(query.period);
+      where.push(`t.period = $${params.length}`);
+    }
+    where.push(...filterSql(model, query.filter, params));
+    const order = orderSql(model, query.orderBy);
+    const table = tableOf(model);
+    return inUnitScope(this.db, scope, async (tx) => {
+      const [{ total }] = (await tx.query(`SELECT count(*)::int AS total FROM ${table} t WHERE ${where.join(' AND ')}`, params)) as { total: number }[];
+      const raw = (await tx.query(
+        `SELECT ${rowColumns(model)} FROM ${table} t WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${first + 1} OFFSET ${offset}`,
+        params,
+      )) as Record<string, unknown>[];
+      return {
+        totalCount: total,
+        hasNextPage: raw.length > first,
+        rows: raw.slice(0, first).map((r, i) => ({ cursor: encodeCursor(offset + i + 1), row: rowFromDb(model, r) })),
+      };
+    });
+  }
+
+  /** Every change of one row, oldest first, as the audit trail recorded it. */
+  async history(principal: Principal, ledgerKey: string, rowId: string): Promise<HistoryEntry[]> {
+    const { scope } = await this.access.forRead(principal, ledgerKey, null);
+    const id = parseId(rowId, 'id');
+    return inUnitScope(this.db, scope, async (tx) => {
+      const entries = (await tx.query(
+        `SELECT h.op, h.version, h.changed_at AS "changedAt", u.username AS "changedBy", h.old_values AS "oldValues", h.new_values AS "newValues"
+           FROM row_history h LEFT JOIN LATERAL (SELECT username FROM users WHERE id = h.changed_by) u ON true
+          WHERE h.ledger_key = $1 AND h.row_id = $2 ORDER BY h.id`,
+        [ledgerKey, id],
+      )) as HistoryEntry[];
+      if (entries.length === 0) throw RowsException.rowNotFound(rowId);
+      return entries;
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { currentPeriod, isPeriod, periodDeadline, periodOfDate } from './period';
+
+describe('periods', () => {
+  it.each([
+    ['daily', '2023-03-01', '2023-03-01'],
+    ['monthly', '2023-03-31', '2023-03'],
+    ['weekly', '2023-03-01', '2023-W09'],
+    ['weekly', '2023-01-01', '2022-W52'],
+    ['weekly', '2024-12-30', '2025-W01'],
+    ['none', '2023-03-01', null],
+  ] as const)('puts a %s date %s in %s', (period, date, expected) => {
+    expect(periodOfDate(period, date)).toBe(expected);
+  });
+
+  it('takes today in Asia/Shanghai, not UTC', () => {
+    expect(currentPeriod('daily', new Date('2023-03-01T17:00:00Z'))).toBe('2023-03-02');
+    expect(currentPeriod('daily', new Date('2023-03-01T15:59:00Z'))).toBe('2023-03-01');
+  });
+
+  it('knows a period of its kind when it sees one', () => {
+    expect(isPeriod('daily', '2023-02-28')).toBe(true);
+    expect(isPeriod('daily', '2023-02-30')).toBe(false);
+    expect(isPeriod('monthly', '2023-13')).toBe(false);
+    expect(isPeriod('weekly', '2023-W09')).toBe(true);
+    expect(isPeriod('weekly', '2023-W54')).toBe(false);
+  });
+
+  it('is due at the deadline, Asia/Shanghai, on the last day of the period', () => {
+    expect(periodDeadline({ period: 'daily', deadline: '17:00' }, '2023-03-01')?.toISOString()).toBe('2023-03-01T09:00:00.000Z');
+    expect(periodDeadline({ period: 'monthly', deadline: '17:00' }, '2023-02')?.toISOString()).toBe('2023-02-28T09:00:00.000Z');
+    expect(periodDeadline({ period: 'weekly', deadline: '12:00' }, '2023-W09')?.toISOString()).toBe('2023-03-05T04:00:00.000Z');
+    expect(periodDeadline({ period: 'daily' }, '2023-03-01')).toBeNull();
+  });
+});

@@ -15,6 +15,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { databaseOptions } from './database/database-options';
 import { LedgersModule } from './ledgers/ledgers.module';
+import { ReportingModule } from './reporting/reporting.module';
 import { RowsModule } from './rows/rows.module';
 import { UnitsModule } from './units/units.module';
 import { UsersModule } from './users/users.module';
@@ -47,6 +48,7 @@ export class AppModule {
         AuthModule,
         LedgersModule,
         RowsModule,
+        ReportingModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
     };

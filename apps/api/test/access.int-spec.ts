@@ -58,6 +58,17 @@ const OPERATIONS: Record<string, Operation> = {
     allowed: ['clerk', 'admin'],
     throughTo: { clerk: 'NOT_FOUND', admin: 'NOT_FOUND' },
   },
+  submissionBoard: { document: '{ submissionBoard(ledger: "daily_followup", period: "2023-03-01") { period } }', allowed: ['clerk', 'leader', 'admin'] },
+  submitSheet: {
+    document: 'mutation { submitSheet(ledger: "daily_followup", period: "2023-03-01") { state } }',
+    allowed: ['clerk'],
+    throughTo: { clerk: 'BAD_USER_INPUT' },
+  },
+  returnSheet: {
+    document: 'mutation { returnSheet(ledger: "daily_followup", unitId: "1", period: "2023-03-01", reason: "核对") { state } }',
+    allowed: ['admin'],
+    throughTo: { admin: 'CONFLICT' },
+  },
   resetPassword: { document: 'mutation { resetPassword(userId: "26", newPassword: "Taizhang@2026") }', allowed: ['admin'] },
 };
 

@@ -1,4 +1,5 @@
 import { startApi, type RunningApi } from '../src/bootstrap';
+import type { Clock } from '../src/common/time/clock';
 import { loadConfig, type AppConfig } from '../src/config/app-config';
 import { DEMO_PASSWORD } from '../src/seed/demo-units';
 import { createTestDatabase, type TestDatabase, postGraphQL, type RequestOptions } from '@taizhang/testing';
@@ -19,10 +20,10 @@ export interface TestApi {
 }
 
 /** The real API, on a fresh database of the test PostgreSQL, listening on a free loopback port. */
-export async function startTestApi(env: NodeJS.ProcessEnv = {}, overrides: Partial<AppConfig> = {}): Promise<TestApi> {
+export async function startTestApi(env: NodeJS.ProcessEnv = {}, overrides: Partial<AppConfig> = {}, clock?: Clock): Promise<TestApi> {
   const db = await createTestDatabase();
   const config = { ...loadConfig({ PORT: '0', HOST: '127.0.0.1', WEB_DIR: '/nonexistent', ...env }), ...overrides };
-  const api = await startApi(config, db.url);
+  const api = await startApi(config, db.url, clock);
   const gql: TestApi['gql'] = (query, variables, options) => postGraphQL(api.url, query, variables, options);
   return {
     url: api.url,

@@ -76,6 +76,7 @@ export class Rows1764200000000 implements MigrationInterface {
         user_id     integer REFERENCES users (id),
         at          timestamptz NOT NULL DEFAULT now()
       )`);
+    await db.query(`GRANT INSERT ON sheet_events TO taizhang_rows`);
   }
 
   async down(db: QueryRunner): Promise<void> {

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { LedgersModule } from '../ledgers/ledgers.module';
+import { RowsModule } from '../rows/rows.module';
+import { UnitsModule } from '../units/units.module';
+import { SheetsResolver } from './sheets.resolver';
+import { SheetsService } from './sheets.service';
+
+@Module({
+  imports: [LedgersModule, RowsModule, UnitsModule],
+  providers: [SheetsService, SheetsResolver],
+})
+export class ReportingModule {}

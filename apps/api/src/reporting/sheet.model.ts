@@ -1,0 +1,42 @@
+import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { UnitModel } from '../units/unit.model';
+
+export const SheetStateEnum = {
+  NOT_STARTED: 'NOT_STARTED',
+  DRAFT: 'DRAFT',
+  SUBMITTED: 'SUBMITTED',
+  SUBMITTED_LATE: 'SUBMITTED_LATE',
+  RETURNED: 'RETURNED',
+} as const;
+export type SheetState = keyof typeof SheetStateEnum;
+registerEnumType(SheetStateEnum, { name: 'SheetState' });
+
+@ObjectType('Sheet', { description: 'One unit’s sheet of a periodic ledger for one period.' })
+export class SheetModel {
+  @Field(() => String) ledgerKey: string;
+  @Field(() => UnitModel) unit: UnitModel;
+  @Field(() => String) period: string;
+  @Field(() => SheetStateEnum) state: SheetState;
+  @Field(() => Date, { nullable: true }) submittedAt: Date | null;
+  @Field(() => String, { nullable: true }) returnedReason: string | null;
+  @Field(() => Date, { nullable: true, description: 'When the sheet is due (the ledger’s deadline on the period’s last day).' })
+  deadline: Date | null;
+  @Field(() => Int, { description: 'Live rows in the period.' }) rowCount: number;
+}
+
+@ObjectType('BoardCounts')
+export class BoardCountsModel {
+  @Field(() => Int) notStarted: number;
+  @Field(() => Int) draft: number;
+  @Field(() => Int) submitted: number;
+  @Field(() => Int) submittedLate: number;
+  @Field(() => Int) returned: number;
+}
+
+@ObjectType('SubmissionBoard')
+export class SubmissionBoardModel {
+  @Field(() => String) ledgerKey: string;
+  @Field(() => String) period: string;
+  @Field(() => [SheetModel]) sheets: SheetModel[];
+  @Field(() => BoardCountsModel) counts: BoardCountsModel;
+}

@@ -1,0 +1,41 @@
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
+import { SheetModel, SubmissionBoardModel } from './sheet.model';
+import { SheetsService } from './sheets.service';
+
+@Resolver(() => SheetModel)
+export class SheetsResolver {
+  constructor(private readonly sheets: SheetsService) {}
+
+  @Query(() => SubmissionBoardModel, { description: 'Who submitted a period on time, late, or not at all. Clerks see their own unit.' })
+  submissionBoard(
+    @CurrentPrincipal() principal: Principal,
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('period', { type: () => String }) period: string,
+  ): Promise<SubmissionBoardModel> {
+    return this.sheets.board(principal, ledger, period);
+  }
+
+  @Roles('clerk')
+  @Mutation(() => SheetModel, { description: "Submits (提交) the unit's sheet of a period; it is then locked." })
+  submitSheet(
+    @CurrentPrincipal() principal: Principal,
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('period', { type: () => String }) period: string,
+  ): Promise<SheetModel> {
+    return this.sheets.submit(principal, ledger, period);
+  }
+
+  @Roles('admin')
+  @Mutation(() => SheetModel, { description: 'Returns (退回) a submitted sheet with a reason, unlocking it.' })
+  returnSheet(
+    @CurrentPrincipal() principal: Principal,
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('unitId', { type: () => ID }) unitId: string,
+    @Args('period', { type: () => String }) period: string,
+    @Args('reason', { type: () => String }) reason: string,
+  ): Promise<SheetModel> {
+    return this.sheets.return(principal, ledger, unitId, period, reason);
+  }
+}

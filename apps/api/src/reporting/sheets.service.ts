@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { isPeriod, periodDeadline, validateRow } from '@taizhang/ledger-core';
+import { seesAllUnits } from '../auth/access-policy';
+import type { Principal } from '../auth/principal';
+import { parseId } from '../common/graphql/ids';
+import { Clock } from '../common/time/clock';
+import { LedgerAccess, unitFills } from '../ledgers/ledger-access.service';
+import type { PublishedLedger } from '../ledgers/ledger-registry.service';
+import { RowAccess } from '../rows/row-access.service';
+import { inUnitScope } from '../rows/row-scope';
+import { rowColumns, rowFromDb, tableOf } from '../rows/row-sql';
+import { RowsException } from '../rows/rows.exception';
+import { UnitModel } from '../units/unit.model';
+import { UnitsService } from '../units/units.service';
+import { ReportingException } from './reporting.exception';
+import { SheetStateEnum, type BoardCountsModel, type SheetModel, type SheetState, type SubmissionBoardModel } from './sheet.model';
+
+interface SheetRow {
+  unit_id: number;
+  state: 'draft' | 'submitted' | 'returned';
+  submitted_at: Date | null;
+  late: boolean;
+  returned_reason: string | null;
+}
+
+/**
+ * Sheets of periodic ledgers: a unit submits (提交) a period, which locks it; after the deadline
+ * the submission counts as late; an admin returns (退回) it with a reason, which unlocks it.
+ * Every submission and return is also written to sheet_events.
+ */
+@Injectable()
+export class SheetsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly ledgers: LedgerAccess,
+    private readonly rowAccess: RowAccess,
+    private readonly units: UnitsService,
+    private readonly clock: Clock,
+  ) {}
+
+  private checkPeriodic(ledger: PublishedLedger, period: string): void {
+    if ((ledger.definition.period ?? 'none') === 'none') throw ReportingException.notPeriodic(ledger.key);
+    if (!isPeriod(ledger.definition.period, period)) throw RowsException.badPeriod(period);
+  }
+
+  async submit(principal: Principal, ledgerKey: string, period: string): Promise<SheetModel> {
+    const { ledger, unitId } = await this.rowAccess.forWrite(principal, ledgerKey, null);
+    this.checkPeriodic(ledger, period);
+    const now = this.clock.now();
+    const deadline = periodDeadline(ledger.definition, period);
+    const late = deadline !== null && now.getTime() > deadline.getTime();
+    await inUnitScope(this.db, { units: [unitId] }, async (tx) => {
+      const [sheet] = (await tx.query(`SELECT state FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND period = $3 FOR UPDATE`, [ledgerKey, unitId, period])) as { state: string }[];
+      if (sheet?.state === 'submitted') throw ReportingException.alreadySubmitted(period);
+      // rows saved under an older definition are checked again against the current one
+      const model = ledger.model;
+      const rows = ((await tx.query(`SELECT ${rowColumns(model)} FROM ${tableOf(model)} t WHERE t.unit_id = $1 AND t.period = $2 AND t.deleted_at IS NULL ORDER BY t.id`, [unitId, period])) as Record<string, unknown>[]).map((raw) => rowFromDb(model, raw));
+      if (rows.length === 0) throw ReportingException.empty(period);
+      const problems = rows.flatMap((row) =>
+        validateRow(model, row.values, { input: 'json', now }).errors.map((e) => ({ path: `rows/${row.id}/${e.field}`, message: e.message })),
+      );
+      if (problems.length > 0) throw ReportingException.rowsInvalid(problems);
+      await tx.query(
+        `INSERT INTO sheets (ledger_key, unit_id, period, state, submitted_at, submitted_by, late, updated_at)
+         VALUES ($1, $2, $3, 'submitted', $4, $5, $6, now())
+         ON CONFLICT (ledger_key, unit_id, period) DO UPDATE
+           SET state = 'submitted', submitted_at = $4, submitted_by = $5, late = $6, updated_at = now()`,
+        [ledgerKey, unitId, period, now, principal.userId, late],
+      );
+      await tx.query(`INSERT INTO sheet_events (ledger_key, unit_id, period, event, late, user_id, at) VALUES ($1, $2, $3, 'submitted', $4, $5, $6)`, [
+        ledgerKey,
+        unitId,
+        period,
+        late,
+        principal.userId,
+        now,
+      ]);
+    });
+    return this.sheetOf(ledger, unitId, period);
+  }
+
+  async return(principal: Principal, ledgerKey: string, unitIdText: string, period: string, reason: string): Promise<SheetModel> {
+    const ledger = await this.ledgers.readableLedger(principal, ledgerKey);
+    this.checkPeriodic(ledger, period);
+    const unitId = parseId(unitIdText, 'unitId');
+    await this.units.findById(unitId);
+    const text = reason.trim();
+    if (text.length === 0 || [...text].length > 500) throw ReportingException.reasonRequired();
+    await this.db.transaction(async (tx) => {
+      const [sheet] = (await tx.query(`SELECT state FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND period = $3 FOR UPDATE`, [ledgerKey, unitId, period])) as { state: string }[];
+      if (sheet?.state !== 'submitted') throw ReportingException.notSubmitted(period);
+      const now = this.clock.now();
+      await tx.query(
+        `UPDATE sheets SET state = 'returned', returned_at = $4, returned_by = $5, returned_reason = $6, updated_at = now()
+          WHERE ledger_key = $1 AND unit_id = $2 AND period = $3`,
+        [ledgerKey, unitId, period, now, principal.userId, text],
+      );
+      await tx.query(`INSERT INTO sheet_events (ledger_key, unit_id, period, event, reason, user_id, at) VALUES ($1, $2, $3, 'returned', $4, $5, $6)`, [
+        ledgerKey,
+        unitId,
+        period,
+        text,
+        principal.userId,
+        now,
+      ]);
+    });
+    return this.sheetOf(ledger, unitId, period);
+  }
+
+  /** For a ledger and a period, every unit that must fill it, with its sheet's state. */
+  async board(principal: Principal, ledgerKey: string, period: string): Promise<SubmissionBoardModel> {
+    const ledger = await this.ledgers.readableLedger(principal, ledgerKey);
+    this.checkPeriodic(ledger, period);
+    const everyUnit = await this.units.list(seesAllUnits(principal) ? null : principal.unitId === null ? [] : [principal.unitId]);
+    const units = everyUnit.filter((unit) => unit.active && unitFills(ledger.definition, unit));
+    const sheets = await this.sheets(ledger, units.map((u) => u.id), period);
+    const deadline = periodDeadline(ledger.definition, period);
+    const list = units.map((unit) => this.toModel(ledger.key, UnitModel.of(unit), period, sheets.get(unit.id), deadline));
+    const counts: BoardCountsModel = { notStarted: 0, draft: 0, submitted: 0, submittedLate: 0, returned: 0 };
+    const keys: Record<SheetState, keyof BoardCountsModel> = {
+      NOT_STARTED: 'notStarted',
+      DRAFT: 'draft',
+      SUBMITTED: 'submitted',
+      SUBMITTED_LATE: 'submittedLate',
+      RETURNED: 'returned',
+    };
+    for (const sheet of list) counts[keys[sheet.state]] += 1;
+    return { ledgerKey: ledger.key, period, sheets: list, counts };
+  }
+
+  private async sheets(ledger: PublishedLedger, unitIds: number[], period: string): Promise<Map<number, SheetRow & { rows: number }>> {
+    if (unitIds.length === 0) return new Map();
+    const model = ledger.model;
+    const rows = (await inUnitScope(this.db, { units: unitIds }, (tx) =>
+      tx.query(
+        `SELECT u.id AS unit_id, s.state, s.submitted_at, coalesce(s.late, false) AS late, s.returned_reason,
+                (SELECT count(*)::int FROM ${tableOf(model)} t WHERE t.unit_id = u.id AND t.period = $2 AND t.deleted_at IS NULL) AS rows
+           FROM unnest($1::int[]) AS u(id)
+           LEFT JOIN sheets s ON s.ledger_key = $3 AND s.unit_id = u.id AND s.period = $2`,
+        [unitIds, period, ledger.key],
+      ),
+    )) as (SheetRow & { rows: number })[];
+    return new Map(rows.map((r) => [r.unit_id, r]));
+  }
+
+  private async sheetOf(ledger: PublishedLedger, unitId: number, period: string): Promise<SheetModel> {
+    const unit = UnitModel.of(await this.units.findById(unitId));
+    const sheet = (await this.sheets(ledger, [unitId], period)).get(unitId);
+    return this.toModel(ledger.key, unit, period, sheet, periodDeadline(ledger.definition, period));
+  }
+
+  private toModel(ledgerKey: string, unit: UnitModel, period: string, sheet: (SheetRow & { rows: number }) | undefined, deadline: Date | null): SheetModel {
+    let state: SheetState = SheetStateEnum.NOT_STARTED;
+    if (sheet?.state === 'submitted') state = sheet.late ? 'SUBMITTED_LATE' : 'SUBMITTED';
+    else if (sheet?.state === 'returned') state = 'RETURNED';
+    else if (sheet?.state === 'draft' || (sheet?.rows ?? 0) > 0) state = 'DRAFT';
+    return {
+      ledgerKey,
+      unit,
+      period,
+      state,
+      submittedAt: sheet?.state === 'submitted' ? sheet.submitted_at : null,
+      returnedReason: sheet?.state === 'returned' ? sheet.returned_reason : null,
+      deadline,
+      rowCount: sheet?.rows ?? 0,
+    };
+  }
+}

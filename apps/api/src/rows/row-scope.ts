@@ -10,8 +10,9 @@ export type UnitScope = { units: number[] } | { all: true };
  */
 export function inUnitScope<T>(db: DataSource, scope: UnitScope, work: (tx: EntityManager) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.query(`SET LOCAL ROLE ${ROWS_ROLE}`);
-    await tx.query(`SELECT set_config('taizhang.all_units', $1, true), set_config('taizhang.unit_ids', $2, true)`, [
+    // set_config('role', …, true) is SET LOCAL ROLE: one round trip for the role and the units
+    await tx.query(`SELECT set_config('role', $1, true), set_config('taizhang.all_units', $2, true), set_config('taizhang.unit_ids', $3, true)`, [
+      ROWS_ROLE,
       'all' in scope ? 'on' : 'off',
       'all' in scope ? '' : scope.units.join(','),
     ]);

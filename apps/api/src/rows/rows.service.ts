@@ -75,12 +75,14 @@ export class RowsService {
     where.push(...filterSql(model, query.filter, params));
     const order = orderSql(model, query.orderBy);
     const table = tableOf(model);
+    const conditions = where.join(' AND ');
     return inUnitScope(this.db, scope, async (tx) => {
-      const [{ total }] = (await tx.query(`SELECT count(*)::int AS total FROM ${table} t WHERE ${where.join(' AND ')}`, params)) as { total: number }[];
+      // the count rides on the page query (one scan); only an empty page needs its own count
       const raw = (await tx.query(
-        `SELECT ${rowColumns(model)} FROM ${table} t WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${first + 1} OFFSET ${offset}`,
+        `SELECT ${rowColumns(model)}, count(*) OVER ()::int AS _total FROM ${table} t WHERE ${conditions} ORDER BY ${order} LIMIT ${first + 1} OFFSET ${offset}`,
         params,
       )) as Record<string, unknown>[];
+      const total = raw.length > 0 ? Number(raw[0]._total) : (((await tx.query(`SELECT count(*)::int AS n FROM ${table} t WHERE ${conditions}`, params)) as { n: number }[])[0].n);
       return {
         totalCount: total,
         hasNextPage: raw.length > first,

@@ -13,6 +13,13 @@ export interface ChangeSql {
 /** The role the API takes for reading and writing ledger rows, so that row-level security applies. */
 export const ROWS_ROLE = 'taizhang_rows';
 
+/**
+ * The row-level security rule: the units the API set for the transaction (or all of them).
+ * The settings are read in scalar subqueries, which PostgreSQL evaluates once per query
+ * rather than once per row.
+ */
+export const UNIT_VISIBLE = '(SELECT taizhang_all_units()) OR unit_id = ANY ((SELECT taizhang_visible_units())::integer[])';
+
 /** Columns every ledger table has, whatever its definition. */
 export const SYSTEM_COLUMNS = [
   'id',
@@ -96,11 +103,10 @@ export function tableChangeSql(
   PRIMARY KEY (unit_id, id)
 )`,
           `CREATE INDEX ${quoteIdent(`${table}_period_idx`)} ON ${t} (unit_id, period, id)`,
-          // Defence in depth: whatever a query says, a transaction sees only its own units' rows
-          // (taizhang_unit_visible reads the units the API set for the transaction).
+          // Defence in depth: whatever a query says, a transaction sees only its own units' rows.
           `ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY`,
           `ALTER TABLE ${t} FORCE ROW LEVEL SECURITY`,
-          `CREATE POLICY unit_isolation ON ${t} USING (taizhang_unit_visible(unit_id)) WITH CHECK (taizhang_unit_visible(unit_id))`,
+          `CREATE POLICY unit_isolation ON ${t} USING (${UNIT_VISIBLE}) WITH CHECK (${UNIT_VISIBLE})`,
           `GRANT SELECT, INSERT, UPDATE ON ${t} TO ${ROWS_ROLE}`,
           ...change.columns.flatMap((column) => addConstraints(table, column)),
         ],

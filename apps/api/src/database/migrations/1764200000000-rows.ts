@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { UNIT_VISIBLE } from '@taizhang/ledger-core';
 
 /**
  * Rows: the role and the visibility rule of row-level security, the audit history of every row
@@ -15,11 +16,15 @@ export class Rows1764200000000 implements MigrationInterface {
       END $$`);
     await db.query(`GRANT taizhang_rows TO CURRENT_USER`);
     await db.query(`GRANT USAGE ON SCHEMA public TO taizhang_rows`);
-    // The units a transaction may see: set with set_config(..., true) by the API for each transaction.
+    // The units a transaction may see, set with set_config(…, true) by the API for each
+    // transaction; ledger-core's UNIT_VISIBLE policy reads them.
     await db.query(`
-      CREATE FUNCTION taizhang_unit_visible(unit integer) RETURNS boolean LANGUAGE sql STABLE AS $$
+      CREATE FUNCTION taizhang_all_units() RETURNS boolean LANGUAGE sql STABLE AS $$
         SELECT coalesce(current_setting('taizhang.all_units', true), '') = 'on'
-            OR unit = ANY (string_to_array(nullif(current_setting('taizhang.unit_ids', true), ''), ',')::integer[])
+      $$`);
+    await db.query(`
+      CREATE FUNCTION taizhang_visible_units() RETURNS integer[] LANGUAGE sql STABLE AS $$
+        SELECT coalesce(string_to_array(nullif(current_setting('taizhang.unit_ids', true), ''), ',')::integer[], '{}')
       $$`);
     await db.query(`GRANT SELECT ON units TO taizhang_rows`);
     // a row's history names who changed it
@@ -41,9 +46,7 @@ export class Rows1764200000000 implements MigrationInterface {
     await db.query(`CREATE INDEX row_history_row_idx ON row_history (ledger_key, unit_id, row_id, id)`);
     await db.query(`ALTER TABLE row_history ENABLE ROW LEVEL SECURITY`);
     await db.query(`ALTER TABLE row_history FORCE ROW LEVEL SECURITY`);
-    await db.query(
-      `CREATE POLICY unit_isolation ON row_history USING (taizhang_unit_visible(unit_id)) WITH CHECK (taizhang_unit_visible(unit_id))`,
-    );
+    await db.query(`CREATE POLICY unit_isolation ON row_history USING (${UNIT_VISIBLE}) WITH CHECK (${UNIT_VISIBLE})`);
     await db.query(`GRANT SELECT, INSERT ON row_history TO taizhang_rows`);
 
     await db.query(`
@@ -81,6 +84,6 @@ export class Rows1764200000000 implements MigrationInterface {
 
   async down(db: QueryRunner): Promise<void> {
     await db.query(`DROP TABLE sheet_events, sheets, row_history`);
-    await db.query(`DROP FUNCTION taizhang_unit_visible(integer)`);
+    await db.query(`DROP FUNCTION taizhang_visible_units(), taizhang_all_units()`);
   }
 }

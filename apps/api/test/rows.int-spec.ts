@@ -201,3 +201,66 @@ describe('unit isolation', () => {
     expect((await t.gql(SAVE, { ledger: 'daily_followup', unitId: unit01, changes: [report('2023-03-22', 1, 1)] }, { token: admin })).data!.saveRows.saved).toBe(1);
   });
 });
+
+describe('closing the loop', () => {
+  const windowCase = (values: Record<string, unknown>) => ({
+    op: 'INSERT',
+    values: {
+      case_no: 'HJ-2023-0001',
+      accepted_at: '2023-03-01T09:00:00+08:00',
+      service_item: '营业执照变更',
+      applicant: '李四',
+      phone: '13800001111',
+      status: '办结',
+      completed_at: '2023-03-01T10:00:00+08:00',
+      handler: '王五',
+      ...values,
+    },
+  });
+
+  it('turns a dissatisfied follow-up visit into a rectification of the same unit, once', async () => {
+    const clerk = await t.signIn('clerk15'); // 县政务服务中心综合受理窗口
+    const saved = await t.gql(
+      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "window_case", changes: $changes) { results { status row { id version } errors { message } warnings { message } } } }`,
+      { changes: [windowCase({ visited_at: '2023-03-01T11:00:00+08:00', visit_method: '电话', visit_result: '不太满意' })] },
+      { token: clerk },
+    );
+    const result = saved.data!.saveRows.results[0];
+    expect(result.status).toBe('SAVED');
+    expect(result.warnings).toEqual([{ message: '回访不满意：已自动生成整改记录' }]);
+    const rectifications = await t.gql(`{ rows(ledger: "rectification") { totalCount edges { node { values } } } }`, {}, { token: clerk });
+    expect(rectifications.data!.rows.totalCount).toBe(1);
+    expect(rectifications.data!.rows.edges[0].node.values).toMatchObject({
+      case_ref: Number(result.row.id),
+      source: '回访',
+      applicant: '李四',
+      service_item: '营业执照变更',
+      owner: '王五',
+      status: '待整改',
+      description: '回访结果：不太满意（办件 HJ-2023-0001）',
+    });
+
+    // saving the case again while still dissatisfied makes no second rectification
+    await t.gql(
+      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "window_case", changes: $changes) { saved } }`,
+      { changes: [{ op: 'UPDATE', id: result.row.id, version: result.row.version, values: { remark: '已电话致歉' } }] },
+      { token: clerk },
+    );
+    expect((await t.gql(`{ rows(ledger: "rectification") { totalCount } }`, {}, { token: clerk })).data!.rows.totalCount).toBe(1);
+  });
+
+  it('turns a dissatisfied survey answer into a rectification with its reasons', async () => {
+    const clerk = await t.signIn('clerk05');
+    const saved = await t.gql(
+      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "survey", changes: $changes) { results { status warnings { message } } } }`,
+      { changes: [{ op: 'INSERT', values: { q1: 'E', q7: ['A', 'H'], q11: '窗口人员态度冷淡' } }, { op: 'INSERT', values: { q1: 'A' } }] },
+      { token: clerk },
+    );
+    expect(saved.data!.saveRows.results.map((r: { status: string }) => r.status)).toEqual(['SAVED', 'SAVED']);
+    expect(saved.data!.saveRows.results[1].warnings).toBeNull();
+    const rows = await t.gql(`{ rows(ledger: "rectification") { edges { node { values } } } }`, {}, { token: clerk });
+    expect(rows.data!.rows.edges.map((e: { node: { values: unknown } }) => e.node.values)).toEqual([
+      expect.objectContaining({ source: '问卷', reasons: ['A', 'H'], description: '窗口人员态度冷淡', status: '待整改', case_ref: null }),
+    ]);
+  });
+});

@@ -153,6 +153,23 @@ export class LedgerPublisher {
         });
       }
     }
+    for (const [i, followUp] of (definition.followUps ?? []).entries()) {
+      // a follow-up's ledger may be published after this one (they can name each other); when it
+      // is there, its fields must be
+      const [target] = (await tx.query(
+        `SELECT v.definition FROM ledgers l JOIN ledger_versions v ON v.ledger_key = l.key AND v.version = l.current_version WHERE l.key = $1`,
+        [followUp.ledger],
+      )) as { definition: LedgerDefinition }[];
+      const fields = followUp.ledger === definition.key ? definition.fields : target?.definition.fields;
+      for (const key of Object.keys(followUp.values)) {
+        if (fields && !fields.some((f) => f.key === key)) {
+          problems.push({
+            path: `/followUps/${i}/values/${key}`,
+            message: { 'zh-CN': `台账「${followUp.ledger}」没有字段「${key}」`, en: `The ledger "${followUp.ledger}" has no field "${key}"` },
+          });
+        }
+      }
+    }
     const codes = [...(definition.fillers?.units ?? []), ...(definition.seedRows ?? []).map((r) => r.unit)];
     if (codes.length > 0) {
       const known = new Set(((await tx.query('SELECT code FROM units WHERE code = ANY($1)', [codes])) as { code: string }[]).map((u) => u.code));

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
+  compileFormula,
   FIELD_TYPE_REGISTRY,
   isPeriod,
   message,
@@ -14,6 +15,9 @@ import {
 } from '@taizhang/ledger-core';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/time/clock';
+import { unitFills } from '../ledgers/ledger-access.service';
+import { LedgerRegistry } from '../ledgers/ledger-registry.service';
+import { UnitsService } from '../units/units.service';
 import { RowAccess } from './row-access.service';
 import { inUnitScope } from './row-scope';
 import { rowColumns, rowFromDb, tableOf, type RowRecord } from './row-sql';
@@ -39,6 +43,8 @@ export interface RowOutcome {
   status: 'SAVED' | 'REJECTED' | 'CONFLICT';
   row?: RowRecord;
   errors?: RowProblemText[];
+  /** Shown and allowed: the ledger's warning rules, and what follow-ups did. */
+  warnings?: RowProblemText[];
   /** For a conflict: the row as it is now, so the user can keep theirs or take it. */
   current?: RowRecord;
 }
@@ -52,6 +58,7 @@ interface Planned {
   period: string | null;
   old?: RowRecord;
   changed?: string[];
+  warnings?: RowProblemText[];
 }
 
 interface WriteTarget {
@@ -77,6 +84,8 @@ export class RowWriter {
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: RowAccess,
     private readonly clock: Clock,
+    private readonly registry: LedgerRegistry,
+    private readonly units: UnitsService,
   ) {}
 
   async save(
@@ -152,7 +161,8 @@ export class RowWriter {
           return;
         }
         const changed = old ? model.fields.map((f) => f.key).filter((key) => JSON.stringify(old!.values[key]) !== JSON.stringify(checked.values[key])) : undefined;
-        planned.push({ index, op: change.op, id: old ? Number(old.id) : undefined, version: old?.version, values: checked.values, period, old, changed });
+        const warnings = checked.warnings.map((w) => ({ path: w.field, message: w.message }));
+        planned.push({ index, op: change.op, id: old ? Number(old.id) : undefined, version: old?.version, values: checked.values, period, old, changed, warnings });
       });
 
       await this.rejectDuplicates(tx, model, unitId, planned, outcomes);
@@ -183,6 +193,11 @@ export class RowWriter {
       }
       await this.recordHistory(tx, definition.key, unitId, principal.userId, history);
       await this.markDraft(tx, definition.key, unitId, writes.map((p) => p.period));
+      for (const p of writes) {
+        const outcome = outcomes.get(p.index)!;
+        if (outcome.status === 'SAVED' && p.warnings?.length) outcome.warnings = [...p.warnings];
+      }
+      await this.followUp(tx, target, writes, outcomes, now);
       return [...outcomes.values()].sort((a, b) => a.index - b.index);
     });
   }
@@ -329,6 +344,54 @@ export class RowWriter {
       ]);
       return result;
     });
+  }
+
+  /**
+   * The closed loop: for each follow-up of the ledger whose `when` has just become true for a
+   * saved row, a row in the follow-up's ledger of the same unit, from the follow-up's formulas.
+   * One that cannot be made (its ledger missing, not filled by the unit, or its values invalid)
+   * is a warning on the saved row, never a lost save.
+   */
+  private async followUp(tx: EntityManager, source: WriteTarget, writes: Planned[], outcomes: Map<number, RowOutcome>, now: Date): Promise<void> {
+    for (const followUp of source.model.definition.followUps ?? []) {
+      const when = compileFormula(followUp.when);
+      const types = source.model.types;
+      const due = writes.filter((p) => {
+        const outcome = outcomes.get(p.index)!;
+        if (p.op === 'DELETE' || outcome.status !== 'SAVED' || !outcome.row) return false;
+        const before = p.old ? when.evaluate({ values: p.old.values, types, now }) === true : false;
+        return !before && when.evaluate({ values: outcome.row.values, types, now }) === true;
+      });
+      if (due.length === 0) continue;
+      const target = await this.registry.find(followUp.ledger);
+      const unit = await this.units.findById(source.unitId);
+      const warn = (p: Planned, zh: string, en: string) => {
+        const outcome = outcomes.get(p.index)!;
+        outcome.warnings = [...(outcome.warnings ?? []), problem('', zh, en)];
+      };
+      if (!target || !unitFills(target.definition, unit)) {
+        for (const p of due) warn(p, `未能自动生成「${followUp.ledger}」记录：本单位不填报该台账`, `No "${followUp.ledger}" row was made: the unit does not fill that ledger`);
+        continue;
+      }
+      const formulas = Object.entries(followUp.values).map(([key, formula]) => [key, compileFormula(formula)] as const);
+      const rows: Planned[] = [];
+      for (const p of due) {
+        const row = outcomes.get(p.index)!.row!;
+        const env = { values: { ...row.values, id: Number(row.id) }, types: { ...types, id: 'reference' as const }, now };
+        const values = Object.fromEntries(formulas.map(([key, formula]) => [key, formula.evaluate(env)]));
+        const checked = validateRow(target.model, values, { input: 'json', applyDefaults: true, now });
+        if (checked.errors.length > 0) {
+          const first = checked.errors[0];
+          warn(p, `未能自动生成「${textOf(target.definition.title)}」记录：${first.field} ${first.message['zh-CN']}`, `No follow-up row was made: ${first.field} ${first.message.en}`);
+          continue;
+        }
+        rows.push({ index: p.index, op: 'INSERT', values: checked.values, period: periodOfRow(target.definition, checked.values) });
+        const text = followUp.message ?? `已自动生成「${textOf(target.definition.title)}」记录`;
+        const outcome = outcomes.get(p.index)!;
+        outcome.warnings = [...(outcome.warnings ?? []), { path: '', message: message(textOf(text), textOf(text, 'en')) }];
+      }
+      await this.insertRows(tx, { model: target.model, unitId: source.unitId, actor: source.actor, defVersion: target.version }, rows);
+    }
   }
 
   /** A period with saved rows has a sheet: a draft until it is submitted. */

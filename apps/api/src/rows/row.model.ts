@@ -50,6 +50,8 @@ export class RowResultModel {
   @Field(() => RowStatusEnum) status: keyof typeof RowStatusEnum;
   @Field(() => RowModel, { nullable: true }) row: RowModel | null;
   @Field(() => [FieldErrorModel], { nullable: true }) errors: FieldErrorModel[] | null;
+  @Field(() => [FieldErrorModel], { nullable: true, description: 'Shown and allowed: warning rules, follow-up rows made.' })
+  warnings: FieldErrorModel[] | null;
   @Field(() => RowModel, { nullable: true, description: 'For a conflict: the row as it is now.' }) current: RowModel | null;
 
   static of(outcome: RowOutcome, locale: Locale): RowResultModel {
@@ -58,6 +60,7 @@ export class RowResultModel {
       status: outcome.status,
       row: outcome.row ? RowModel.of(outcome.row) : null,
       errors: outcome.errors ? outcome.errors.map((e) => ({ path: e.path, message: e.message[locale] })) : null,
+      warnings: outcome.warnings ? outcome.warnings.map((e) => ({ path: e.path, message: e.message[locale] })) : null,
       current: outcome.current ? RowModel.of(outcome.current) : null,
     });
   }

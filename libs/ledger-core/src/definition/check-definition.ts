@@ -66,6 +66,7 @@ export function checkDefinition(input: unknown): DefinitionCheck {
   checkUnique(definition.rules, 'rules');
   checkUnique(definition.measures, 'measures');
   checkUnique(definition.dimensions, 'dimensions');
+  checkUnique(definition.followUps, 'followUps');
 
   const fieldProblem = (path: string, key: string, accepted: readonly FieldType[] | null = null, what?: Message) => {
     if (!(key in types)) add(path, message(`未知字段「${key}」`, `Unknown field "${key}"`));
@@ -108,6 +109,15 @@ export function checkDefinition(input: unknown): DefinitionCheck {
       fieldProblem(path, dimension.field, TEMPORAL_TYPES, message('按日期分组的字段必须是日期或日期时间', 'Grouping by time needs a date or datetime field'));
     } else if (dimension.field && (dimension.kind === 'unit' || dimension.kind === 'unitKind')) {
       add(path, message('按单位分组不需要字段', 'Grouping by unit takes no field'));
+    }
+  });
+
+  definition.followUps?.forEach((followUp, i) => {
+    // the saved row's id may be named, to link the new row back to it
+    const withId = { ...types, id: 'reference' as const };
+    for (const issue of checkFormula(followUp.when, types)) add(`/followUps/${i}/when`, issue);
+    for (const [key, formula] of Object.entries(followUp.values)) {
+      for (const issue of checkFormula(formula, withId)) add(`/followUps/${i}/values/${key}`, issue);
     }
   });
 

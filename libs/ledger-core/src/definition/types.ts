@@ -124,6 +124,21 @@ export interface FillersDefinition {
   units?: string[];
 }
 
+/**
+ * A row that saving this ledger's row creates in another ledger of the same unit — the seed's
+ * closed loop: a dissatisfied case becomes a rectification. `values` are formulas over the saved
+ * row (its `id` included), one per field of the other ledger.
+ */
+export interface FollowUpDefinition {
+  key: string;
+  /** Created when this becomes true for a row (on insert, or on an update that makes it true). */
+  when: string;
+  ledger: string;
+  values: Record<string, string>;
+  /** Shown with the saved row. */
+  message?: Text;
+}
+
 export interface LedgerDefinition {
   $schema?: string;
   /** ^[a-z][a-z0-9_]{0,39}$: the table is ledger_<key>. */
@@ -143,6 +158,7 @@ export interface LedgerDefinition {
   rules?: RuleDefinition[];
   measures?: MeasureDefinition[];
   dimensions?: DimensionDefinition[];
+  followUps?: FollowUpDefinition[];
   /** Rows the ledger starts with when first published (the task ledger's eight tasks), per unit code. */
   seedRows?: { unit: string; values: Record<string, unknown> }[];
 }

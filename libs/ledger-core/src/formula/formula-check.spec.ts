@@ -91,6 +91,7 @@ describe('FORMULA_FUNCTIONS', () => {
     expect([...FORMULA_FUNCTIONS].sort()).toEqual(
       [
         'abs',
+        'adddays',
         'coalesce',
         'contains',
         'count',
@@ -115,6 +116,7 @@ describe('FORMULA_FUNCTIONS', () => {
       isblank: 'isblank(1)',
       hours: 'hours(1, 2)',
       days: 'days(1, 2)',
+      adddays: 'adddays(1, 2)',
       today: 'today()',
       now: 'now()',
       round: 'round(1)',

@@ -128,4 +128,11 @@ describe('dates and times', () => {
   it('reads a datetime without an offset as Shanghai time', () => {
     expect(run('completed_at', { completed_at: '2023-03-01T10:00:00' })).toBe('2023-03-01T10:00:00+08:00');
   });
+
+  it('moves a date by whole calendar days, across month ends, and gives null for a fraction', () => {
+    expect(run('adddays(deadline, 5)', { deadline: '2023-02-26' })).toBe('2023-03-03');
+    expect(run('adddays(deadline, -1)', { deadline: '2023-03-01' })).toBe('2023-02-28');
+    expect(run('adddays(deadline, 1.5)', { deadline: '2023-03-01' })).toBeNull();
+    expect(run('adddays(today(), 5)', {}, new Date('2023-03-01T17:00:00Z'))).toBe('2023-03-07');
+  });
 });

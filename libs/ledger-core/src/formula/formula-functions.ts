@@ -57,6 +57,14 @@ const FUNCTIONS: ReadonlyMap<string, FormulaFunction> = new Map<string, FormulaF
       return start === null || end === null ? null : end - start;
     }),
   ],
+  [
+    'adddays',
+    // a date n calendar days on (or back): deadlines such as adddays(found_on, 5)
+    strict(2, 2, ([date, days]) => {
+      const day = toDay(date);
+      return day === null || typeof days !== 'number' || !Number.isInteger(days) ? null : dateOf(day + days);
+    }),
+  ],
   ['today', { minArgs: 0, maxArgs: 0, apply: (_args, context) => nowAs(context, (ms) => dateOf(dayOfInstant(ms))) }],
   ['now', { minArgs: 0, maxArgs: 0, apply: (_args, context) => nowAs(context, dateTimeOf) }],
   ['round', strict(1, 2, ([x, digits = 0]) => round(x, digits))],

@@ -55,6 +55,14 @@ const SYSTEM_KEYS = `ARRAY[${SYSTEM_COLUMNS.map((c) => `'${c}'`).join(', ')}]`;
 
 export const definitionChecksum = (definition: unknown) => createHash('sha256').update(canonical(definition)).digest('hex');
 
+async function currentDefinition(tx: EntityManager, key: string): Promise<LedgerDefinition | undefined> {
+  const [row] = (await tx.query(
+    `SELECT v.definition FROM ledgers l JOIN ledger_versions v ON v.ledger_key = l.key AND v.version = l.current_version WHERE l.key = $1`,
+    [key],
+  )) as { definition: LedgerDefinition }[];
+  return row?.definition;
+}
+
 /**
  * Publishing: a definition (from a file or the publishLedger mutation) becomes a version and its
  * table is reshaped to match — all in one transaction with the version, the migration log and
@@ -134,13 +142,7 @@ export class LedgerPublisher {
     const problems: DefinitionProblem[] = [];
     for (const [i, field] of definition.fields.entries()) {
       if (field.type !== 'reference' || !field.ledger) continue;
-      const target =
-        field.ledger === definition.key
-          ? definition
-          : ((await tx.query(
-              `SELECT v.definition FROM ledgers l JOIN ledger_versions v ON v.ledger_key = l.key AND v.version = l.current_version WHERE l.key = $1`,
-              [field.ledger],
-            )) as { definition: LedgerDefinition }[])[0]?.definition;
+      const target = field.ledger === definition.key ? definition : await currentDefinition(tx, field.ledger);
       if (!target) {
         problems.push({
           path: `/fields/${i}/ledger`,
@@ -156,11 +158,7 @@ export class LedgerPublisher {
     for (const [i, followUp] of (definition.followUps ?? []).entries()) {
       // a follow-up's ledger may be published after this one (they can name each other); when it
       // is there, its fields must be
-      const [target] = (await tx.query(
-        `SELECT v.definition FROM ledgers l JOIN ledger_versions v ON v.ledger_key = l.key AND v.version = l.current_version WHERE l.key = $1`,
-        [followUp.ledger],
-      )) as { definition: LedgerDefinition }[];
-      const fields = followUp.ledger === definition.key ? definition.fields : target?.definition.fields;
+      const fields = followUp.ledger === definition.key ? definition.fields : (await currentDefinition(tx, followUp.ledger))?.fields;
       for (const key of Object.keys(followUp.values)) {
         if (fields && !fields.some((f) => f.key === key)) {
           problems.push({

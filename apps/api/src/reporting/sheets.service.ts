@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { isPeriod, periodDeadline, validateRow } from '@taizhang/ledger-core';
 import { seesAllUnits } from '../auth/access-policy';
 import type { Principal } from '../auth/principal';
@@ -23,6 +23,30 @@ interface SheetRow {
   submitted_at: Date | null;
   late: boolean;
   returned_reason: string | null;
+}
+
+interface SheetEvent {
+  ledgerKey: string;
+  unitId: number;
+  period: string;
+  event: 'submitted' | 'returned';
+  late: boolean | null;
+  reason: string | null;
+  userId: number;
+  at: Date;
+}
+
+function recordSheetEvent(tx: EntityManager, e: SheetEvent): Promise<unknown> {
+  return tx.query(`INSERT INTO sheet_events (ledger_key, unit_id, period, event, late, reason, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+    e.ledgerKey,
+    e.unitId,
+    e.period,
+    e.event,
+    e.late,
+    e.reason,
+    e.userId,
+    e.at,
+  ]);
 }
 
 /**
@@ -69,14 +93,7 @@ export class SheetsService {
            SET state = 'submitted', submitted_at = $4, submitted_by = $5, late = $6, updated_at = now()`,
         [ledgerKey, unitId, period, now, principal.userId, late],
       );
-      await tx.query(`INSERT INTO sheet_events (ledger_key, unit_id, period, event, late, user_id, at) VALUES ($1, $2, $3, 'submitted', $4, $5, $6)`, [
-        ledgerKey,
-        unitId,
-        period,
-        late,
-        principal.userId,
-        now,
-      ]);
+      await recordSheetEvent(tx, { ledgerKey, unitId, period, event: 'submitted', late, reason: null, userId: principal.userId, at: now });
     });
     return this.sheetOf(ledger, unitId, period);
   }
@@ -97,14 +114,7 @@ export class SheetsService {
           WHERE ledger_key = $1 AND unit_id = $2 AND period = $3`,
         [ledgerKey, unitId, period, now, principal.userId, text],
       );
-      await tx.query(`INSERT INTO sheet_events (ledger_key, unit_id, period, event, reason, user_id, at) VALUES ($1, $2, $3, 'returned', $4, $5, $6)`, [
-        ledgerKey,
-        unitId,
-        period,
-        text,
-        principal.userId,
-        now,
-      ]);
+      await recordSheetEvent(tx, { ledgerKey, unitId, period, event: 'returned', late: null, reason: text, userId: principal.userId, at: now });
     });
     return this.sheetOf(ledger, unitId, period);
   }

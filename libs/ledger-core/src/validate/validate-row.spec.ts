@@ -69,3 +69,17 @@ describe('validateRow on the window case ledger', () => {
     expect(late.warnings).toHaveLength(1);
   });
 });
+
+describe('validateRow and read-only fields', () => {
+  it('keeps the value of a read-only field it is given (an update merges the stored row)', () => {
+    const model = modelOf({
+      key: 'probe',
+      title: '探针',
+      fields: [
+        { key: 'code', title: '编号', type: 'text', readOnly: true },
+        { key: 'n', title: '数', type: 'integer' },
+      ],
+    });
+    expect(validateRow(model, { code: 'A-1', n: 2 }, { input: 'json' }).values).toEqual({ code: 'A-1', n: 2 });
+  });
+});

@@ -32,8 +32,9 @@ export interface ValidateOptions {
 
 /**
  * The one row check, run by the grid as you type and by the API on save: types, required,
- * limits, computed fields, then the ledger's rules. Computed and read-only values sent by the
- * caller are ignored, never trusted.
+ * limits, computed fields, then the ledger's rules. Computed values sent by the caller are
+ * ignored and recomputed. Read-only fields are checked like any other: keeping callers from
+ * writing them is the writer's business (it drops them from what a clerk sends).
  */
 export function validateRow(model: LedgerModel, input: Record<string, unknown>, options: ValidateOptions): ValidatedRow {
   const values: Record<string, FieldValue> = {};
@@ -49,7 +50,6 @@ export function validateRow(model: LedgerModel, input: Record<string, unknown>, 
     const spec = model.spec(field);
     let raw = input[field.key];
     if (raw === undefined && options.applyDefaults) raw = field.default;
-    if (field.readOnly && !options.applyDefaults) raw = undefined;
     let value: FieldValue = null;
     if (raw !== undefined && raw !== null) {
       const outcome = options.input === 'text' && typeof raw === 'string' ? spec.parse(raw, field) : spec.normalize(raw, field);

@@ -91,6 +91,27 @@ describe('the submission board', () => {
     expect(counts).toEqual({ notStarted: fillers.length - 3, draft: 1, submitted: 0, submittedLate: 2, returned: 0 });
   });
 
+  it("counts each unit's open and overdue rectifications, overdue as of today", async () => {
+    const clerk = await t.signIn('clerk05');
+    const rectification = (deadline: string, status: string) => ({
+      op: 'INSERT',
+      values: { found_on: '2023-02-20', source: '回访', description: '态度不好', owner: '张三', deadline, status, ...(status === '已整改' ? { rectified_on: '2023-02-25' } : {}) },
+    });
+    const saved = await t.gql(
+      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "rectification", changes: $changes) { saved results { errors { path message } } } }`,
+      { changes: [rectification('2023-02-25', '待整改'), rectification('2023-03-10', '整改中'), rectification('2023-02-26', '已整改')] },
+      { token: clerk },
+    );
+    expect(saved.data!.saveRows.saved, JSON.stringify(saved.data!.saveRows.results)).toBe(3);
+    const query = `query ($period: String!) { submissionBoard(ledger: "daily_followup", period: $period) {
+      sheets { unit { code } tracked { ledgerKey open overdue } } tracked { ledgerKey title open overdue } } }`;
+    const board = await t.gql(query, { period: '2023-03-01' }, { token: admin });
+    const row = board.data!.submissionBoard.sheets.find((s: { unit: { code: string } }) => s.unit.code === 'xz05');
+    // the clock says 2023-03-01: one open rectification is past its deadline of 02-25
+    expect(row.tracked).toEqual([{ ledgerKey: 'rectification', open: 2, overdue: 1 }]);
+    expect(board.data!.submissionBoard.tracked).toEqual([{ ledgerKey: 'rectification', title: '不满意办件整改台账', open: 2, overdue: 1 }]);
+  });
+
   it('shows a clerk only their own unit', async () => {
     const board = await t.gql(BOARD, { period: '2023-03-01' }, { token: clerk02 });
     expect(board.data!.submissionBoard.sheets).toEqual([{ unit: { code: 'xz02' }, state: 'SUBMITTED_LATE', returnedReason: null }]);

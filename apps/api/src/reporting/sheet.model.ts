@@ -11,6 +11,14 @@ export const SheetStateEnum = {
 export type SheetState = keyof typeof SheetStateEnum;
 registerEnumType(SheetStateEnum, { name: 'SheetState' });
 
+@ObjectType('TrackedCount', { description: 'Rows of a tracked ledger (rectifications, tasks) still open, and overdue.' })
+export class TrackedCountModel {
+  @Field(() => String) ledgerKey: string;
+  @Field(() => String) title: string;
+  @Field(() => Int) open: number;
+  @Field(() => Int) overdue: number;
+}
+
 @ObjectType('Sheet', { description: 'One unit’s sheet of a periodic ledger for one period.' })
 export class SheetModel {
   @Field(() => String) ledgerKey: string;
@@ -22,6 +30,8 @@ export class SheetModel {
   @Field(() => Date, { nullable: true, description: 'When the sheet is due (the ledger’s deadline on the period’s last day).' })
   deadline: Date | null;
   @Field(() => Int, { description: 'Live rows in the period.' }) rowCount: number;
+  @Field(() => [TrackedCountModel], { description: "The unit's open and overdue rows of tracked ledgers (rectifications…)." })
+  tracked: TrackedCountModel[];
 }
 
 @ObjectType('BoardCounts')
@@ -39,4 +49,6 @@ export class SubmissionBoardModel {
   @Field(() => String) period: string;
   @Field(() => [SheetModel]) sheets: SheetModel[];
   @Field(() => BoardCountsModel) counts: BoardCountsModel;
+  @Field(() => [TrackedCountModel], { description: 'The tracked ledgers’ open and overdue rows over the units shown.' })
+  tracked: TrackedCountModel[];
 }

@@ -1,21 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { isPeriod, periodDeadline, validateRow } from '@taizhang/ledger-core';
+import { compileFormula, isPeriod, periodDeadline, textOf, validateRow } from '@taizhang/ledger-core';
 import { seesAllUnits } from '../auth/access-policy';
 import type { Principal } from '../auth/principal';
 import { parseId } from '../common/graphql/ids';
 import { Clock } from '../common/time/clock';
 import { LedgerAccess, unitFills } from '../ledgers/ledger-access.service';
-import type { PublishedLedger } from '../ledgers/ledger-registry.service';
+import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry.service';
 import { RowAccess } from '../rows/row-access.service';
 import { inUnitScope } from '../rows/row-scope';
 import { rowColumns, rowFromDb, tableOf } from '../rows/row-sql';
 import { RowsException } from '../rows/rows.exception';
 import { UnitModel } from '../units/unit.model';
+import type { UnitEntity } from '../units/unit.entity';
 import { UnitsService } from '../units/units.service';
 import { ReportingException } from './reporting.exception';
-import { SheetStateEnum, type BoardCountsModel, type SheetModel, type SheetState, type SubmissionBoardModel } from './sheet.model';
+import {
+  SheetStateEnum,
+  type BoardCountsModel,
+  type SheetModel,
+  type SheetState,
+  type SubmissionBoardModel,
+  type TrackedCountModel,
+} from './sheet.model';
 
 interface SheetRow {
   unit_id: number;
@@ -62,6 +70,7 @@ export class SheetsService {
     private readonly rowAccess: RowAccess,
     private readonly units: UnitsService,
     private readonly clock: Clock,
+    private readonly registry: LedgerRegistry,
   ) {}
 
   private checkPeriodic(ledger: PublishedLedger, period: string): void {
@@ -127,7 +136,11 @@ export class SheetsService {
     const units = everyUnit.filter((unit) => unit.active && unitFills(ledger.definition, unit));
     const sheets = await this.sheets(ledger, units.map((u) => u.id), period);
     const deadline = periodDeadline(ledger.definition, period);
-    const list = units.map((unit) => this.toModel(ledger.key, UnitModel.of(unit), period, sheets.get(unit.id), deadline));
+    const tracked = await this.trackedCounts(units);
+    const list = units.map((unit) => ({
+      ...this.toModel(ledger.key, UnitModel.of(unit), period, sheets.get(unit.id), deadline),
+      tracked: tracked.perUnit(unit.id),
+    }));
     const counts: BoardCountsModel = { notStarted: 0, draft: 0, submitted: 0, submittedLate: 0, returned: 0 };
     const keys: Record<SheetState, keyof BoardCountsModel> = {
       NOT_STARTED: 'notStarted',
@@ -137,7 +150,51 @@ export class SheetsService {
       RETURNED: 'returned',
     };
     for (const sheet of list) counts[keys[sheet.state]] += 1;
-    return { ledgerKey: ledger.key, period, sheets: list, counts };
+    return { ledgerKey: ledger.key, period, sheets: list, counts, tracked: tracked.totals };
+  }
+
+  /**
+   * Open and overdue rows of every ledger that declares `tracking`, per unit: the formulas run on
+   * the rows now, with the clock's today(), so "overdue" is never a stale stored value.
+   */
+  private async trackedCounts(units: UnitEntity[]): Promise<{ perUnit(unitId: number): TrackedCountModel[]; totals: TrackedCountModel[] }> {
+    const unitIds = units.map((u) => u.id);
+    // only the tracked ledgers that these units fill: a township's board shows no section tasks
+    const ledgers = (await this.registry.all()).filter((l) => l.definition.tracking && units.some((u) => unitFills(l.definition, u)));
+    const now = this.clock.now();
+    const counts = new Map<string, Map<number, { open: number; overdue: number }>>();
+    if (unitIds.length > 0) {
+      await inUnitScope(this.db, { units: unitIds }, async (tx) => {
+        for (const ledger of ledgers) {
+          const open = compileFormula(ledger.definition.tracking!.open);
+          const overdue = ledger.definition.tracking!.overdue ? compileFormula(ledger.definition.tracking!.overdue) : null;
+          const byUnit = new Map<number, { open: number; overdue: number }>();
+          const raw = (await tx.query(`SELECT ${rowColumns(ledger.model)} FROM ${tableOf(ledger.model)} t WHERE t.unit_id = ANY($1) AND t.deleted_at IS NULL`, [unitIds])) as Record<string, unknown>[];
+          for (const row of raw.map((r) => rowFromDb(ledger.model, r))) {
+            const env = { values: row.values, types: ledger.model.types, now };
+            const entry = byUnit.get(Number(row.unitId)) ?? { open: 0, overdue: 0 };
+            if (open.evaluate(env) === true) entry.open += 1;
+            if (overdue?.evaluate(env) === true) entry.overdue += 1;
+            byUnit.set(Number(row.unitId), entry);
+          }
+          counts.set(ledger.key, byUnit);
+        }
+      });
+    }
+    const model = (ledger: (typeof ledgers)[number], value: { open: number; overdue: number }): TrackedCountModel => ({
+      ledgerKey: ledger.key,
+      title: textOf(ledger.definition.title),
+      ...value,
+    });
+    return {
+      perUnit: (unitId) => ledgers.map((l) => model(l, counts.get(l.key)?.get(unitId) ?? { open: 0, overdue: 0 })),
+      totals: ledgers.map((l) =>
+        model(
+          l,
+          [...(counts.get(l.key)?.values() ?? [])].reduce((sum, c) => ({ open: sum.open + c.open, overdue: sum.overdue + c.overdue }), { open: 0, overdue: 0 }),
+        ),
+      ),
+    };
   }
 
   private async sheets(ledger: PublishedLedger, unitIds: number[], period: string): Promise<Map<number, SheetRow & { rows: number }>> {
@@ -156,12 +213,20 @@ export class SheetsService {
   }
 
   private async sheetOf(ledger: PublishedLedger, unitId: number, period: string): Promise<SheetModel> {
-    const unit = UnitModel.of(await this.units.findById(unitId));
+    const entity = await this.units.findById(unitId);
+    const unit = UnitModel.of(entity);
     const sheet = (await this.sheets(ledger, [unitId], period)).get(unitId);
-    return this.toModel(ledger.key, unit, period, sheet, periodDeadline(ledger.definition, period));
+    const tracked = await this.trackedCounts([entity]);
+    return { ...this.toModel(ledger.key, unit, period, sheet, periodDeadline(ledger.definition, period)), tracked: tracked.perUnit(unitId) };
   }
 
-  private toModel(ledgerKey: string, unit: UnitModel, period: string, sheet: (SheetRow & { rows: number }) | undefined, deadline: Date | null): SheetModel {
+  private toModel(
+    ledgerKey: string,
+    unit: UnitModel,
+    period: string,
+    sheet: (SheetRow & { rows: number }) | undefined,
+    deadline: Date | null,
+  ): Omit<SheetModel, 'tracked'> {
     let state: SheetState = SheetStateEnum.NOT_STARTED;
     if (sheet?.state === 'submitted') state = sheet.late ? 'SUBMITTED_LATE' : 'SUBMITTED';
     else if (sheet?.state === 'returned') state = 'RETURNED';

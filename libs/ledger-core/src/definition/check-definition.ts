@@ -121,6 +121,11 @@ export function checkDefinition(input: unknown): DefinitionCheck {
     }
   });
 
+  for (const kind of ['open', 'overdue'] as const) {
+    const formula = definition.tracking?.[kind];
+    if (formula) for (const issue of checkFormula(formula, types)) add(`/tracking/${kind}`, issue);
+  }
+
   const period = definition.period ?? 'none';
   if (definition.periodField !== undefined) {
     if (period === 'none') add('/periodField', message('无周期的台账不需要周期字段', 'A ledger without a period has no period field'));

@@ -139,6 +139,16 @@ export interface FollowUpDefinition {
   message?: Text;
 }
 
+/**
+ * Rows that stay open until someone closes them (rectifications, tasks). The submission board
+ * counts, per unit, the rows for which `open` is true and those for which `overdue` is true,
+ * evaluated when the board is read (so today() is today).
+ */
+export interface TrackingDefinition {
+  open: string;
+  overdue?: string;
+}
+
 export interface LedgerDefinition {
   $schema?: string;
   /** ^[a-z][a-z0-9_]{0,39}$: the table is ledger_<key>. */
@@ -159,6 +169,7 @@ export interface LedgerDefinition {
   measures?: MeasureDefinition[];
   dimensions?: DimensionDefinition[];
   followUps?: FollowUpDefinition[];
+  tracking?: TrackingDefinition;
   /** Rows the ledger starts with when first published (the task ledger's eight tasks), per unit code. */
   seedRows?: { unit: string; values: Record<string, unknown> }[];
 }

@@ -107,9 +107,11 @@ it('reads a filtered, sorted page of 500 of 1,000,000 rows within 2× of hand-wr
   const unit = unitIds[57];
   const query = `query ($unit: ID) { rows(ledger: "daily_followup", unitId: $unit, filter: { cases: { gte: 20 } }, orderBy: [{ field: "report_date", desc: true }], first: 500) {
     totalCount edges { node { id version values } } } }`;
-  const sql = `SELECT t.id, t.unit_id, t.period, t.version, t.updated_at, t.report_date, t.cases, t.follow_ups, t.follow_up_rate, t.dissatisfied, t.qr_good_reviews
+  // the SQL the API sends for this page, written by hand: the page with its total count
+  const sql = `SELECT t.id, t.unit_id, t.period, t.version, t.updated_at, t.report_date, t.cases, t.follow_ups, t.follow_up_rate,
+                      t.dissatisfied, t.qr_good_reviews, count(*) OVER ()::int AS total
                  FROM ledger_daily_followup t WHERE t.unit_id = $1 AND t.deleted_at IS NULL AND t.cases >= 20
-                ORDER BY t.report_date DESC, t.id DESC LIMIT 500`;
+                ORDER BY t.report_date DESC NULLS LAST, t.id DESC LIMIT 501`;
   const ours: number[] = [];
   const baseline: number[] = [];
   for (let run = 0; run < 25; run += 1) {

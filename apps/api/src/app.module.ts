@@ -3,7 +3,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import type { GraphQLContext } from './auth/principal';
@@ -37,7 +37,13 @@ export class AppModule {
           introspection: !config.production,
           includeStacktraceInErrorResponses: !config.production,
           playground: false,
-          plugins: config.production ? [ApolloServerPluginLandingPageDisabled(), localizedErrorsPlugin] : [localizedErrorsPlugin],
+          // No HTTP cache hints are used; Apollo's default cache-control plugin would otherwise
+          // wrap every field's resolver (2,500 calls for a page of 500 rows).
+          plugins: [
+            ApolloServerPluginCacheControlDisabled(),
+            localizedErrorsPlugin,
+            ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+          ],
           validationRules: [queryLimitsRule()],
           formatError: formatGraphQLError(config.production),
           context: ({ req, res }: GraphQLContext) => ({ req, res }),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { RowTransaction } from '../rows/row-scope';
 import { compileFormula, isPeriod, periodDeadline, textOf, validateRow } from '@taizhang/ledger-core';
 import { seesAllUnits } from '../auth/access-policy';
 import type { Principal } from '../auth/principal';
@@ -44,7 +45,7 @@ interface SheetEvent {
   at: Date;
 }
 
-function recordSheetEvent(tx: EntityManager, e: SheetEvent): Promise<unknown> {
+function recordSheetEvent(tx: EntityManager | RowTransaction, e: SheetEvent): Promise<unknown> {
   return tx.query(`INSERT INTO sheet_events (ledger_key, unit_id, period, event, late, reason, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
     e.ledgerKey,
     e.unitId,

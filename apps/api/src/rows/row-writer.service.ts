@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   compileFormula,
   FIELD_TYPE_REGISTRY,
@@ -19,7 +19,7 @@ import { unitFills } from '../ledgers/ledger-access.service';
 import { LedgerRegistry } from '../ledgers/ledger-registry.service';
 import { UnitsService } from '../units/units.service';
 import { RowAccess } from './row-access.service';
-import { inUnitScope } from './row-scope';
+import { inUnitScope, type RowTransaction } from './row-scope';
 import { rowColumns, rowFromDb, tableOf, type RowRecord } from './row-sql';
 import { RowsException } from './rows.exception';
 
@@ -192,7 +192,6 @@ export class RowWriter {
         });
       }
       await this.recordHistory(tx, definition.key, unitId, principal.userId, history);
-      await this.markDraft(tx, definition.key, unitId, writes.map((p) => p.period));
       for (const p of writes) {
         const outcome = outcomes.get(p.index)!;
         if (outcome.status === 'SAVED' && p.warnings?.length) outcome.warnings = [...p.warnings];
@@ -202,7 +201,7 @@ export class RowWriter {
     });
   }
 
-  private async loadForUpdate(tx: EntityManager, model: LedgerModel, unitId: number, changes: RowChange[]): Promise<Map<number, RowRecord>> {
+  private async loadForUpdate(tx: RowTransaction, model: LedgerModel, unitId: number, changes: RowChange[]): Promise<Map<number, RowRecord>> {
     const ids = changes.filter((c) => c.op !== 'INSERT').map((c) => Number(c.id)).filter((id) => Number.isSafeInteger(id) && id > 0);
     if (ids.length === 0) return new Map();
     const rows = (await tx.query(
@@ -213,7 +212,7 @@ export class RowWriter {
   }
 
   /** Unique fields: a value twice in the batch, or already in another live row of the unit. */
-  private async rejectDuplicates(tx: EntityManager, model: LedgerModel, unitId: number, planned: Planned[], outcomes: Map<number, RowOutcome>) {
+  private async rejectDuplicates(tx: RowTransaction, model: LedgerModel, unitId: number, planned: Planned[], outcomes: Map<number, RowOutcome>) {
     for (const field of model.fields.filter((f) => f.unique)) {
       const title = textOf(field.title);
       const seen = new Map<string, number>();
@@ -240,7 +239,7 @@ export class RowWriter {
   }
 
   /** All new rows in one statement: the rows, then their history, from one JSON parameter. */
-  private async insertRows(tx: EntityManager, { model, unitId, actor, defVersion }: WriteTarget, rows: Planned[]): Promise<RowRecord[]> {
+  private async insertRows(tx: RowTransaction, { model, unitId, actor, defVersion }: WriteTarget, rows: Planned[]): Promise<RowRecord[]> {
     if (rows.length === 0) return [];
     const fields = model.fields;
     const columns = fields.map((f) => quoteIdent(f.key));
@@ -264,7 +263,7 @@ export class RowWriter {
     return raw.map((r) => rowFromDb(model, r));
   }
 
-  private async updateRow(tx: EntityManager, target: WriteTarget, p: Planned): Promise<RowOutcome> {
+  private async updateRow(tx: RowTransaction, target: WriteTarget, p: Planned): Promise<RowOutcome> {
     const { model, unitId, actor, defVersion } = target;
     if (p.changed!.length === 0) return { index: p.index, status: 'SAVED', row: p.old };
     const params: unknown[] = [unitId, p.id, p.version, actor, p.period, defVersion];
@@ -272,29 +271,28 @@ export class RowWriter {
       params.push(p.values[f.key]);
       return `${quoteIdent(f.key)} = $${params.length}`;
     });
-    const [raw] = (await tx.query(
+    const raw = await tx.query(
       `UPDATE ${tableOf(model)} t SET ${sets.join(', ')}, version = version + 1, def_version = $6, period = $5, updated_at = now(), updated_by = $4
         WHERE t.unit_id = $1 AND t.id = $2 AND t.version = $3 AND t.deleted_at IS NULL
         RETURNING ${rowColumns(model)}`,
       params,
-    )) as [Record<string, unknown>[], number];
+    );
     const row = raw[0];
     return row ? { index: p.index, status: 'SAVED', row: rowFromDb(model, row) } : this.conflict(tx, model, unitId, p);
   }
 
-  private async deleteRow(tx: EntityManager, { model, unitId, actor }: WriteTarget, p: Planned): Promise<RowOutcome> {
-    // UPDATE … RETURNING answers [rows, count]
-    const [raw] = (await tx.query(
+  private async deleteRow(tx: RowTransaction, { model, unitId, actor }: WriteTarget, p: Planned): Promise<RowOutcome> {
+    const raw = await tx.query(
       `UPDATE ${tableOf(model)} t SET deleted_at = now(), deleted_by = $4, version = version + 1, updated_at = now(), updated_by = $4
         WHERE t.unit_id = $1 AND t.id = $2 AND t.version = $3 AND t.deleted_at IS NULL
         RETURNING ${rowColumns(model)}`,
       [unitId, p.id, p.version, actor],
-    )) as [Record<string, unknown>[], number];
+    );
     const row = raw[0];
     return row ? { index: p.index, status: 'SAVED', row: rowFromDb(model, row) } : this.conflict(tx, model, unitId, p);
   }
 
-  private async conflict(tx: EntityManager, model: LedgerModel, unitId: number, p: Planned): Promise<RowOutcome> {
+  private async conflict(tx: RowTransaction, model: LedgerModel, unitId: number, p: Planned): Promise<RowOutcome> {
     const [raw] = (await tx.query(`SELECT ${rowColumns(model)} FROM ${tableOf(model)} t WHERE t.unit_id = $1 AND t.id = $2`, [unitId, p.id])) as Record<string, unknown>[];
     return {
       index: p.index,
@@ -304,7 +302,7 @@ export class RowWriter {
     };
   }
 
-  private async recordHistory(tx: EntityManager, ledgerKey: string, unitId: number, actor: number, entries: unknown[]): Promise<void> {
+  private async recordHistory(tx: RowTransaction, ledgerKey: string, unitId: number, actor: number, entries: unknown[]): Promise<void> {
     if (entries.length === 0) return;
     await tx.query(
       `INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, changed_by, old_values, new_values)
@@ -333,11 +331,11 @@ export class RowWriter {
       await this.rejectDuplicates(tx, model, unitId, [{ index: 0, op: 'UPDATE', id: Number(row.id), values: row.values, period: row.period }], outcomes);
       const duplicate = outcomes.get(0)?.errors;
       if (duplicate) throw RowsException.badInput('RESTORE_DUPLICATE', duplicate);
-      const [[restored]] = (await tx.query(
+      const [restored] = await tx.query(
         `UPDATE ${tableOf(model)} t SET deleted_at = NULL, deleted_by = NULL, version = version + 1, updated_at = now(), updated_by = $3
           WHERE t.unit_id = $1 AND t.id = $2 RETURNING ${rowColumns(model)}`,
         [unitId, Number(row.id), principal.userId],
-      )) as [Record<string, unknown>[], number];
+      );
       const result = rowFromDb(model, restored);
       await this.recordHistory(tx, model.definition.key, unitId, principal.userId, [
         { row_id: Number(row.id), op: 'restore', version: result.version, old_values: null, new_values: result.values },
@@ -352,7 +350,7 @@ export class RowWriter {
    * One that cannot be made (its ledger missing, not filled by the unit, or its values invalid)
    * is a warning on the saved row, never a lost save.
    */
-  private async followUp(tx: EntityManager, source: WriteTarget, writes: Planned[], outcomes: Map<number, RowOutcome>, now: Date): Promise<void> {
+  private async followUp(tx: RowTransaction, source: WriteTarget, writes: Planned[], outcomes: Map<number, RowOutcome>, now: Date): Promise<void> {
     for (const followUp of source.model.definition.followUps ?? []) {
       const when = compileFormula(followUp.when);
       const types = source.model.types;
@@ -392,15 +390,5 @@ export class RowWriter {
       }
       await this.insertRows(tx, { model: target.model, unitId: source.unitId, actor: source.actor, defVersion: target.version }, rows);
     }
-  }
-
-  /** A period with saved rows has a sheet: a draft until it is submitted. */
-  private async markDraft(tx: EntityManager, ledgerKey: string, unitId: number, periods: (string | null)[]): Promise<void> {
-    const distinct = [...new Set(periods.filter((p): p is string => p !== null))];
-    if (distinct.length === 0) return;
-    await tx.query(
-      `INSERT INTO sheets (ledger_key, unit_id, period, state) SELECT $1, $2, p, 'draft' FROM unnest($3::text[]) AS p ON CONFLICT DO NOTHING`,
-      [ledgerKey, unitId, distinct],
-    );
   }
 }

@@ -4,7 +4,10 @@ import { defineConfig } from 'vitest/config';
 
 // The path aliases of tsconfig.base.json, for Vite.
 const alias = Object.fromEntries(
-  ['domain', 'ledger-core', 'embedded-db', 'testing'].map((lib) => [`@taizhang/${lib}`, path.resolve(__dirname, `libs/${lib}/src/index.ts`)]),
+  ['domain', 'ledger-core', 'embedded-db', 'testing'].map((lib) => [
+    `@taizhang/${lib}`,
+    path.resolve(__dirname, `libs/${lib}/src/index.ts`),
+  ]),
 );
 // NestJS needs decorator metadata, which esbuild does not emit; swc does.
 const decorators = () =>

@@ -29,7 +29,14 @@ export function judge(metric: string, ours: number, baseline: number | null, goa
   const ratio = baseline === null ? null : Math.round((ours / baseline) * 100) / 100;
   const limit = Number(/[\d.]+/.exec(goal)![0]);
   const met = goal.endsWith('ms') ? ours < limit : ratio !== null && ratio <= limit;
-  return { metric, ours_ms: Math.round(ours * 10) / 10, baseline_ms: baseline === null ? null : Math.round(baseline * 10) / 10, ratio, goal, met };
+  return {
+    metric,
+    ours_ms: Math.round(ours * 10) / 10,
+    baseline_ms: baseline === null ? null : Math.round(baseline * 10) / 10,
+    ratio,
+    goal,
+    met,
+  };
 }
 
 export function writeResults(name: string, cases: BenchCase[]): void {
@@ -38,6 +45,15 @@ export function writeResults(name: string, cases: BenchCase[]): void {
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   fs.writeFileSync(file, `${JSON.stringify({ name, machine, cases }, null, 2)}\n`);
   console.log(`\n${name} (${machine})`);
-  console.table(cases.map((c) => ({ metric: c.metric, ours_ms: c.ours_ms, baseline_ms: c.baseline_ms, ratio: c.ratio, goal: c.goal, met: c.met })));
+  console.table(
+    cases.map((c) => ({
+      metric: c.metric,
+      ours_ms: c.ours_ms,
+      baseline_ms: c.baseline_ms,
+      ratio: c.ratio,
+      goal: c.goal,
+      met: c.met,
+    })),
+  );
   console.log(`written to ${path.relative(process.cwd(), file)}`);
 }

@@ -1,6 +1,12 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, postGraphQL, startProductServer, type ProductServer, type TestDatabase } from '@taizhang/testing';
+import {
+  createTestDatabase,
+  postGraphQL,
+  startProductServer,
+  type ProductServer,
+  type TestDatabase,
+} from '@taizhang/testing';
 import { judge, median, timed, writeResults, type BenchCase } from './bench-results';
 
 /**
@@ -36,8 +42,13 @@ beforeAll(async () => {
      SELECT 'bw' || n, '压测窗口' || n, 'service_window', 100 + n FROM generate_series(1, $1) AS n`,
     [UNITS - 24],
   );
-  unitIds.push(...(await pool.query(`SELECT id FROM units ORDER BY id LIMIT $1`, [UNITS])).rows.map((r) => r.id as number));
-  const signIn = await postGraphQL<{ signIn: { token: string } }>(server.url, 'mutation { signIn(username: "admin", password: "Taizhang@2026") { token } }');
+  unitIds.push(
+    ...(await pool.query(`SELECT id FROM units ORDER BY id LIMIT $1`, [UNITS])).rows.map((r) => r.id as number),
+  );
+  const signIn = await postGraphQL<{ signIn: { token: string } }>(
+    server.url,
+    'mutation { signIn(username: "admin", password: "Taizhang@2026") { token } }',
+  );
   token = signIn.data!.signIn.token;
 }, 600_000);
 
@@ -73,7 +84,16 @@ it('saves a batch of 10,000 rows through GraphQL at least half as fast as a plai
           const chunk = rows.slice(start, start + 5_000);
           const params: unknown[] = [];
           const tuples = chunk.map((r) => {
-            params.push(other, r.report_date, r.report_date, r.cases, r.follow_ups, r.follow_ups / r.cases, r.dissatisfied, r.qr_good_reviews);
+            params.push(
+              other,
+              r.report_date,
+              r.report_date,
+              r.cases,
+              r.follow_ups,
+              r.follow_ups / r.cases,
+              r.dissatisfied,
+              r.qr_good_reviews,
+            );
             const n = params.length;
             return `($${n - 7}, $${n - 6}, 1, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
           });
@@ -117,7 +137,12 @@ it('reads a filtered, sorted page of 500 of 1,000,000 rows within 2× of hand-wr
   for (let run = 0; run < 25; run += 1) {
     ours.push(
       await timed(async () => {
-        const response = await postGraphQL<{ rows: { edges: unknown[] } }>(server.url, query, { unit: String(unit) }, { token });
+        const response = await postGraphQL<{ rows: { edges: unknown[] } }>(
+          server.url,
+          query,
+          { unit: String(unit) },
+          { token },
+        );
         expect(response.data?.rows.edges.length, JSON.stringify(response.errors)).toBe(500);
       }),
     );

@@ -3,7 +3,10 @@ import { defineConfig } from 'vitest/config';
 
 const root = path.resolve(__dirname, '..');
 const alias = Object.fromEntries(
-  ['domain', 'ledger-core', 'embedded-db', 'testing'].map((lib) => [`@taizhang/${lib}`, path.join(root, `libs/${lib}/src/index.ts`)]),
+  ['domain', 'ledger-core', 'embedded-db', 'testing'].map((lib) => [
+    `@taizhang/${lib}`,
+    path.join(root, `libs/${lib}/src/index.ts`),
+  ]),
 );
 
 /**

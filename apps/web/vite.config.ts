@@ -21,6 +21,10 @@ export default defineConfig({
   },
   server: {
     // `npm run dev:web` beside `npm start`: the API answers on 3000.
-    proxy: { '/graphql': 'http://localhost:3000', '/export': 'http://localhost:3000', '/import': 'http://localhost:3000' },
+    proxy: {
+      '/graphql': 'http://localhost:3000',
+      '/export': 'http://localhost:3000',
+      '/import': 'http://localhost:3000',
+    },
   },
 });

@@ -27,17 +27,26 @@ async function boundaryErrors(file: string, code: string): Promise<string[]> {
 
 describe('module boundaries', () => {
   it('refuses web code importing server code', async () => {
-    const errors = await boundaryErrors('apps/web/src/probe.ts', "import { AppModule } from '../../api/src/app.module';\nexport { AppModule };\n");
+    const errors = await boundaryErrors(
+      'apps/web/src/probe.ts',
+      "import { AppModule } from '../../api/src/app.module';\nexport { AppModule };\n",
+    );
     expect(errors.length).toBeGreaterThan(0);
   });
 
   it('refuses server code importing web code', async () => {
-    const errors = await boundaryErrors('apps/api/src/probe.ts', "import { App } from '../../web/src/app';\nexport { App };\n");
+    const errors = await boundaryErrors(
+      'apps/api/src/probe.ts',
+      "import { App } from '../../web/src/app';\nexport { App };\n",
+    );
     expect(errors.length).toBeGreaterThan(0);
   });
 
   it('refuses shared code importing either side', async () => {
-    const errors = await boundaryErrors('libs/domain/src/probe.ts', "import { logger } from '../../../apps/api/src/common/http/logger';\nexport { logger };\n");
+    const errors = await boundaryErrors(
+      'libs/domain/src/probe.ts',
+      "import { logger } from '../../../apps/api/src/common/http/logger';\nexport { logger };\n",
+    );
     expect(errors.length).toBeGreaterThan(0);
   });
 
@@ -48,7 +57,11 @@ describe('module boundaries', () => {
   });
 
   it('lets both sides import the shared library', async () => {
-    expect(await boundaryErrors('apps/web/src/probe.ts', "import { ROLES } from '@taizhang/domain';\nexport { ROLES };\n")).toEqual([]);
-    expect(await boundaryErrors('apps/api/src/probe.ts', "import { ROLES } from '@taizhang/domain';\nexport { ROLES };\n")).toEqual([]);
+    expect(
+      await boundaryErrors('apps/web/src/probe.ts', "import { ROLES } from '@taizhang/domain';\nexport { ROLES };\n"),
+    ).toEqual([]);
+    expect(
+      await boundaryErrors('apps/api/src/probe.ts', "import { ROLES } from '@taizhang/domain';\nexport { ROLES };\n"),
+    ).toEqual([]);
   });
 });

@@ -1,6 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
-import { launchChromium, screenshotPath, startProductServer, type ProductServer, createTestDatabase, type TestDatabase } from '@taizhang/testing';
+import {
+  launchChromium,
+  screenshotPath,
+  startProductServer,
+  type ProductServer,
+  createTestDatabase,
+  type TestDatabase,
+} from '@taizhang/testing';
 
 let db: TestDatabase;
 let server: ProductServer;
@@ -41,7 +48,9 @@ describe('signing in', () => {
     // the ledgers the township fills, titled as the definitions title them
     await page.locator('[data-ledger="daily_followup"]').waitFor();
     const titles = await page.locator('.ledger-card h3').allTextContents();
-    expect(titles.sort()).toEqual(['不满意办件整改台账', '政务服务大回访日报台账', '政务服务大回访调查问卷', '窗口办件台账'].sort());
+    expect(titles.sort()).toEqual(
+      ['不满意办件整改台账', '政务服务大回访日报台账', '政务服务大回访调查问卷', '窗口办件台账'].sort(),
+    );
     expect(await page.locator('[data-ledger="daily_followup"]').textContent()).toContain('每日报送 · 截止 17:00');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
     await page.screenshot({ path: screenshotPath('signed-in-clerk') });

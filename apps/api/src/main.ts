@@ -63,7 +63,9 @@ async function main(): Promise<void> {
     console.log(`Demo sign-ins (password ${DEMO_PASSWORD}):`);
     console.log('  admin   — 系统管理员 (admin)');
     console.log('  leader  — 局领导 (read-only leader)');
-    console.log(`  ${clerks[0].username} … ${clerks[clerks.length - 1].username} — one clerk per unit, e.g. ${clerks[0].username}: ${clerks[0].displayName}`);
+    console.log(
+      `  ${clerks[0].username} … ${clerks[clerks.length - 1].username} — one clerk per unit, e.g. ${clerks[0].username}: ${clerks[0].displayName}`,
+    );
   }
 }
 

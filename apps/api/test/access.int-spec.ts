@@ -30,21 +30,29 @@ const OPERATIONS: Record<string, Operation> = {
     allowed: ['clerk', 'leader', 'admin'],
   },
   createUnit: {
-    document: 'mutation { createUnit(input: { code: "tmp-CODE", name: "临时单位CODE", kind: "service_window" }) { id } }',
+    document:
+      'mutation { createUnit(input: { code: "tmp-CODE", name: "临时单位CODE", kind: "service_window" }) { id } }',
     allowed: ['admin'],
   },
-  updateUnit: { document: 'mutation { updateUnit(id: "24", input: { name: "县政务服务中心公积金窗口" }) { id } }', allowed: ['admin'] },
+  updateUnit: {
+    document: 'mutation { updateUnit(id: "24", input: { name: "县政务服务中心公积金窗口" }) { id } }',
+    allowed: ['admin'],
+  },
   createUser: {
     document:
       'mutation { createUser(input: { username: "tmp-CODE", displayName: "临时", role: LEADER, password: "Taizhang@2026" }) { id } }',
     allowed: ['admin'],
   },
-  updateUser: { document: 'mutation { updateUser(id: "3", input: { displayName: "城关镇填报员" }) { id } }', allowed: ['admin'] },
+  updateUser: {
+    document: 'mutation { updateUser(id: "3", input: { displayName: "城关镇填报员" }) { id } }',
+    allowed: ['admin'],
+  },
   ledgers: { document: '{ ledgers { key } }', allowed: ['clerk', 'leader', 'admin'] },
   ledger: { document: '{ ledger(key: "window_case") { key } }', allowed: ['clerk', 'leader', 'admin'] },
   ledgerFileProblems: { document: '{ ledgerFileProblems { file } }', allowed: ['admin'] },
   publishLedger: {
-    document: 'mutation { publishLedger(definition: { key: "acl_probe", title: "权限", fields: [{ key: "a", title: "甲", type: "text" }] }) { key } }',
+    document:
+      'mutation { publishLedger(definition: { key: "acl_probe", title: "权限", fields: [{ key: "a", title: "甲", type: "text" }] }) { key } }',
     allowed: ['admin'],
   },
   rows: { document: '{ rows(ledger: "daily_followup") { totalCount } }', allowed: ['clerk', 'leader', 'admin'] },
@@ -58,18 +66,25 @@ const OPERATIONS: Record<string, Operation> = {
     allowed: ['clerk', 'admin'],
     throughTo: { clerk: 'NOT_FOUND', admin: 'NOT_FOUND' },
   },
-  submissionBoard: { document: '{ submissionBoard(ledger: "daily_followup", period: "2023-03-01") { period } }', allowed: ['clerk', 'leader', 'admin'] },
+  submissionBoard: {
+    document: '{ submissionBoard(ledger: "daily_followup", period: "2023-03-01") { period } }',
+    allowed: ['clerk', 'leader', 'admin'],
+  },
   submitSheet: {
     document: 'mutation { submitSheet(ledger: "daily_followup", period: "2023-03-01") { state } }',
     allowed: ['clerk'],
     throughTo: { clerk: 'BAD_USER_INPUT' },
   },
   returnSheet: {
-    document: 'mutation { returnSheet(ledger: "daily_followup", unitId: "1", period: "2023-03-01", reason: "核对") { state } }',
+    document:
+      'mutation { returnSheet(ledger: "daily_followup", unitId: "1", period: "2023-03-01", reason: "核对") { state } }',
     allowed: ['admin'],
     throughTo: { admin: 'CONFLICT' },
   },
-  resetPassword: { document: 'mutation { resetPassword(userId: "26", newPassword: "Taizhang@2026") }', allowed: ['admin'] },
+  resetPassword: {
+    document: 'mutation { resetPassword(userId: "26", newPassword: "Taizhang@2026") }',
+    allowed: ['admin'],
+  },
 };
 
 let t: TestApi;
@@ -128,9 +143,17 @@ describe('unit isolation', () => {
 
   it("refuses a clerk another unit's user list and another unit by id", async () => {
     const [other] = await t.db.query<{ id: number }>(`SELECT id FROM units WHERE code = 'xz02'`);
-    const users = await t.gql('query ($u: ID) { users(unitId: $u) { username } }', { u: String(other.id) }, { token: tokens.clerk });
+    const users = await t.gql(
+      'query ($u: ID) { users(unitId: $u) { username } }',
+      { u: String(other.id) },
+      { token: tokens.clerk },
+    );
     expect(users.errors![0]).toMatchObject({ message: '只能查看本单位的数据', extensions: { code: 'FORBIDDEN' } });
-    const unit = await t.gql('query ($u: ID!) { unit(id: $u) { name } }', { u: String(other.id) }, { token: tokens.clerk });
+    const unit = await t.gql(
+      'query ($u: ID!) { unit(id: $u) { name } }',
+      { u: String(other.id) },
+      { token: tokens.clerk },
+    );
     expect(unit.errors![0].extensions!.code).toBe('FORBIDDEN');
   });
 
@@ -139,7 +162,9 @@ describe('unit isolation', () => {
     const expected = await t.db.query<{ username: string }>(
       `SELECT u.username FROM users u JOIN units un ON un.id = u.unit_id WHERE un.code = 'xz01' ORDER BY u.username`,
     );
-    expect(users.data!.users.map((u: { username: string }) => u.username).sort()).toEqual(expected.map((u) => u.username));
+    expect(users.data!.users.map((u: { username: string }) => u.username).sort()).toEqual(
+      expected.map((u) => u.username),
+    );
     expect(new Set(users.data!.users.map((u: { unit: { code: string } }) => u.unit.code))).toEqual(new Set(['xz01']));
   });
 
@@ -173,7 +198,11 @@ describe('administering units and users', () => {
   });
 
   it('refuses bad unit and user data with every problem named by field', async () => {
-    const unit = await t.gql('mutation { createUnit(input: { code: "X!", name: "", kind: "village" }) { id } }', {}, { token: tokens.admin });
+    const unit = await t.gql(
+      'mutation { createUnit(input: { code: "X!", name: "", kind: "village" }) { id } }',
+      {},
+      { token: tokens.admin },
+    );
     expect(unit.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
     expect(unit.errors![0].extensions!.errors!.map((e) => e.path).sort()).toEqual(['code', 'kind', 'name']);
     const user = await t.gql(
@@ -181,7 +210,12 @@ describe('administering units and users', () => {
       {},
       { token: tokens.admin },
     );
-    expect(user.errors![0].extensions!.errors!.map((e) => e.path).sort()).toEqual(['password', 'password', 'unitId', 'username']);
+    expect(user.errors![0].extensions!.errors!.map((e) => e.path).sort()).toEqual([
+      'password',
+      'password',
+      'unitId',
+      'username',
+    ]);
     const taken = await t.gql(
       'mutation { createUnit(input: { code: "xz01", name: "重复", kind: "township_centre" }) { id } }',
       {},
@@ -193,12 +227,20 @@ describe('administering units and users', () => {
   it("deactivating a unit stops its clerk's sessions and sign-ins; reactivating lets them back", async () => {
     const [unit] = await t.db.query<{ id: number }>(`SELECT id FROM units WHERE code = 'xz05'`);
     const token = await t.signIn('clerk05');
-    const off = await t.gql(`mutation { updateUnit(id: "${unit.id}", input: { active: false }) { active } }`, {}, { token: tokens.admin });
+    const off = await t.gql(
+      `mutation { updateUnit(id: "${unit.id}", input: { active: false }) { active } }`,
+      {},
+      { token: tokens.admin },
+    );
     expect(off.data!.updateUnit.active).toBe(false);
     expect((await t.gql('{ me { id } }', {}, { token })).errors![0].extensions!.reason).toBe('ACCOUNT_INACTIVE');
     const signIn = await t.gql('mutation { signIn(username: "clerk05", password: "Taizhang@2026") { token } }');
     expect(signIn.errors![0]).toMatchObject({ message: '账号已停用，请联系管理员' });
-    await t.gql(`mutation { updateUnit(id: "${unit.id}", input: { active: true }) { active } }`, {}, { token: tokens.admin });
+    await t.gql(
+      `mutation { updateUnit(id: "${unit.id}", input: { active: true }) { active } }`,
+      {},
+      { token: tokens.admin },
+    );
     await t.signIn('clerk05');
   });
 
@@ -206,7 +248,11 @@ describe('administering units and users', () => {
     const [user] = await t.db.query<{ id: number }>(`SELECT id FROM users WHERE username = 'clerk06'`);
     const old = await t.signIn('clerk06');
     await t.db.query(`UPDATE users SET locked_until = now() + interval '15 minutes' WHERE id = $1`, [user.id]);
-    const reset = await t.gql(`mutation { resetPassword(userId: "${user.id}", newPassword: "Reset#2026a") }`, {}, { token: tokens.admin });
+    const reset = await t.gql(
+      `mutation { resetPassword(userId: "${user.id}", newPassword: "Reset#2026a") }`,
+      {},
+      { token: tokens.admin },
+    );
     expect(reset.data).toEqual({ resetPassword: true });
     expect((await t.gql('{ me { id } }', {}, { token: old })).errors![0].extensions!.code).toBe('UNAUTHENTICATED');
     await t.signIn('clerk06', 'Reset#2026a');
@@ -214,7 +260,11 @@ describe('administering units and users', () => {
 
   it('an admin cannot deactivate themselves', async () => {
     const me = await t.gql('{ me { id } }', {}, { token: tokens.admin });
-    const response = await t.gql(`mutation { updateUser(id: "${me.data!.me.id}", input: { active: false }) { id } }`, {}, { token: tokens.admin });
+    const response = await t.gql(
+      `mutation { updateUser(id: "${me.data!.me.id}", input: { active: false }) { id } }`,
+      {},
+      { token: tokens.admin },
+    );
     expect(response.errors![0].extensions!.errors![0].path).toBe('active');
   });
 });

@@ -20,7 +20,11 @@ export interface TestApi {
 }
 
 /** The real API, on a fresh database of the test PostgreSQL, listening on a free loopback port. */
-export async function startTestApi(env: NodeJS.ProcessEnv = {}, overrides: Partial<AppConfig> = {}, clock?: Clock): Promise<TestApi> {
+export async function startTestApi(
+  env: NodeJS.ProcessEnv = {},
+  overrides: Partial<AppConfig> = {},
+  clock?: Clock,
+): Promise<TestApi> {
   const db = await createTestDatabase();
   const config = { ...loadConfig({ PORT: '0', HOST: '127.0.0.1', WEB_DIR: '/nonexistent', ...env }), ...overrides };
   const api = await startApi(config, db.url, clock);

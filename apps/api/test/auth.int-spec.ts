@@ -45,7 +45,10 @@ describe('sign-in', () => {
   it('refuses a wrong password in Chinese, or in English when asked, without saying which part was wrong', async () => {
     const zh = await t.gql(SIGN_IN, { u: 'clerk04', p: 'wrong-Password1' });
     expect(zh.data).toBeNull();
-    expect(zh.errors![0]).toMatchObject({ message: '用户名或密码错误', extensions: { code: 'UNAUTHENTICATED', reason: 'BAD_CREDENTIALS' } });
+    expect(zh.errors![0]).toMatchObject({
+      message: '用户名或密码错误',
+      extensions: { code: 'UNAUTHENTICATED', reason: 'BAD_CREDENTIALS' },
+    });
     const en = await t.gql(SIGN_IN, { u: 'clerk04', p: 'wrong-Password1' }, { language: 'en-US,en;q=0.9' });
     expect(en.errors![0].message).toBe('Wrong username or password');
     const unknown = await t.gql(SIGN_IN, { u: 'nobody', p: 'wrong-Password1' });
@@ -56,7 +59,9 @@ describe('sign-in', () => {
     const response = await t.gql(SIGN_IN, { u: 'clerk05', p: 'Taizhang@2026' });
     const token = response.data!.signIn.token;
     expect(JSON.stringify(response)).not.toContain('Taizhang@2026');
-    const [user] = await t.db.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE username = 'clerk05'`);
+    const [user] = await t.db.query<{ password_hash: string }>(
+      `SELECT password_hash FROM users WHERE username = 'clerk05'`,
+    );
     expect(user.password_hash).toMatch(/^scrypt\$/);
     const sessions = await t.db.query<{ token_hash: Buffer }>(`SELECT token_hash FROM sessions`);
     expect(sessions.some((s) => s.token_hash.toString('utf8').includes(token))).toBe(false);
@@ -67,12 +72,28 @@ describe('sign-in', () => {
   it('writes every sign-in and failure to the audit trail with where it came from', async () => {
     await t.gql(SIGN_IN, { u: 'clerk06', p: 'Taizhang@2026' }, { headers: { 'user-agent': 'audit-test' } });
     await t.gql(SIGN_IN, { u: 'clerk06', p: 'Wrong-pass1' }, { headers: { 'user-agent': 'audit-test' } });
-    const events = await t.db.query<{ event: string; success: boolean; ip: string; user_agent: string; reason: string | null }>(
-      `SELECT event, success, ip, user_agent, reason FROM auth_events WHERE username = 'clerk06' ORDER BY id`,
-    );
+    const events = await t.db.query<{
+      event: string;
+      success: boolean;
+      ip: string;
+      user_agent: string;
+      reason: string | null;
+    }>(`SELECT event, success, ip, user_agent, reason FROM auth_events WHERE username = 'clerk06' ORDER BY id`);
     expect(events).toEqual([
-      { event: 'sign_in', success: true, ip: expect.stringContaining('127.0.0.1'), user_agent: 'audit-test', reason: null },
-      { event: 'sign_in_failed', success: false, ip: expect.stringContaining('127.0.0.1'), user_agent: 'audit-test', reason: 'wrong_password' },
+      {
+        event: 'sign_in',
+        success: true,
+        ip: expect.stringContaining('127.0.0.1'),
+        user_agent: 'audit-test',
+        reason: null,
+      },
+      {
+        event: 'sign_in_failed',
+        success: false,
+        ip: expect.stringContaining('127.0.0.1'),
+        user_agent: 'audit-test',
+        reason: 'wrong_password',
+      },
     ]);
   });
 });
@@ -84,7 +105,13 @@ describe('lockout', () => {
       const response = await t.gql(SIGN_IN, { u: 'clerk07', p: `Wrong-pass${i}` });
       reasons.push(response.errors![0].extensions!.reason!);
     }
-    expect(reasons).toEqual(['BAD_CREDENTIALS', 'BAD_CREDENTIALS', 'BAD_CREDENTIALS', 'BAD_CREDENTIALS', 'ACCOUNT_LOCKED']);
+    expect(reasons).toEqual([
+      'BAD_CREDENTIALS',
+      'BAD_CREDENTIALS',
+      'BAD_CREDENTIALS',
+      'BAD_CREDENTIALS',
+      'ACCOUNT_LOCKED',
+    ]);
 
     const locked = await t.gql(SIGN_IN, { u: 'clerk07', p: 'Taizhang@2026' });
     expect(locked.errors![0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED', reason: 'ACCOUNT_LOCKED' } });
@@ -143,7 +170,10 @@ describe('sessions', () => {
       `UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = (SELECT id FROM users WHERE username = 'clerk10')`,
     );
     const expired = await t.gql(ME, {}, { token });
-    expect(expired.errors![0]).toMatchObject({ message: '登录已过期，请重新登录', extensions: { reason: 'SESSION_EXPIRED' } });
+    expect(expired.errors![0]).toMatchObject({
+      message: '登录已过期，请重新登录',
+      extensions: { reason: 'SESSION_EXPIRED' },
+    });
   });
 
   it('refuses a made-up token', async () => {
@@ -164,18 +194,28 @@ describe('passwords', () => {
       code: 'BAD_USER_INPUT',
       errors: [{ path: 'newPassword', message: '密码需包含小写字母、大写字母、数字、符号中的至少三种' }],
     });
-    const wrongCurrent = await t.gql('mutation { changePassword(currentPassword: "nope", newPassword: "Better#Pass9") }', {}, { token });
+    const wrongCurrent = await t.gql(
+      'mutation { changePassword(currentPassword: "nope", newPassword: "Better#Pass9") }',
+      {},
+      { token },
+    );
     expect(wrongCurrent.errors![0].extensions!.reason).toBe('WRONG_CURRENT_PASSWORD');
   });
 
   it('changes a password: the new one signs in, the old one does not, other sessions end', async () => {
     const other = await t.signIn('clerk12');
     const token = await t.signIn('clerk12');
-    const changed = await t.gql('mutation { changePassword(currentPassword: "Taizhang@2026", newPassword: "Better#Pass9") }', {}, { token });
+    const changed = await t.gql(
+      'mutation { changePassword(currentPassword: "Taizhang@2026", newPassword: "Better#Pass9") }',
+      {},
+      { token },
+    );
     expect(changed.data).toEqual({ changePassword: true });
     expect((await t.gql(ME, {}, { token })).data!.me.username).toBe('clerk12');
     expect((await t.gql(ME, {}, { token: other })).errors![0].extensions!.code).toBe('UNAUTHENTICATED');
-    expect((await t.gql(SIGN_IN, { u: 'clerk12', p: 'Taizhang@2026' })).errors![0].extensions!.reason).toBe('BAD_CREDENTIALS');
+    expect((await t.gql(SIGN_IN, { u: 'clerk12', p: 'Taizhang@2026' })).errors![0].extensions!.reason).toBe(
+      'BAD_CREDENTIALS',
+    );
     await t.signIn('clerk12', 'Better#Pass9');
   });
 });

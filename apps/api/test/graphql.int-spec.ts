@@ -19,9 +19,14 @@ describe('GraphQL in development', () => {
     expect(notJson.status).toBe(400);
 
     const unknownField = await t.gql('{ nothingHere }');
-    expect(unknownField.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(unknownField.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'GRAPHQL_VALIDATION_FAILED',
+    });
 
-    const wrongType = await t.gql('mutation ($u: String!) { signIn(username: $u, password: "x") { token } }', { u: 42 });
+    const wrongType = await t.gql('mutation ($u: String!) { signIn(username: $u, password: "x") { token } }', {
+      u: 42,
+    });
     expect(wrongType.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
 
     // still up
@@ -62,7 +67,11 @@ describe('GraphQL in production (NODE_ENV=production)', () => {
   });
 
   it('sends no stack traces', async () => {
-    const responses = [await t.gql('{ me { id } }'), await t.gql('{ me { id '), await t.gql('{ unit(id: "abc") { id } }')];
+    const responses = [
+      await t.gql('{ me { id } }'),
+      await t.gql('{ me { id '),
+      await t.gql('{ unit(id: "abc") { id } }'),
+    ];
     for (const response of responses) {
       for (const error of response.errors!) expect(error.extensions!.stacktrace).toBeUndefined();
     }

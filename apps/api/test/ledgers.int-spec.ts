@@ -6,7 +6,8 @@ import { startTestApi, type TestApi } from './api-harness';
 
 const REPO_SCHEMAS = path.resolve(__dirname, '../../../schemas');
 const schemasDir = fs.mkdtempSync(path.join(os.tmpdir(), 'taizhang-schemas-'));
-for (const file of fs.readdirSync(REPO_SCHEMAS)) fs.copyFileSync(path.join(REPO_SCHEMAS, file), path.join(schemasDir, file));
+for (const file of fs.readdirSync(REPO_SCHEMAS))
+  fs.copyFileSync(path.join(REPO_SCHEMAS, file), path.join(schemasDir, file));
 
 const PUBLISH = 'mutation ($d: JSON!) { publishLedger(definition: $d) { key version fields { key type } } }';
 
@@ -36,12 +37,36 @@ describe('the seed ledgers', () => {
       {},
       { token: admin },
     );
-    const ledgers = response.data!.ledgers as { key: string; version: number; period: string; deadline: string | null; fields: { key: string; readOnly: boolean; options: unknown }[] }[];
-    expect(ledgers.map((l) => l.key).sort()).toEqual(['daily_followup', 'rectification', 'survey', 'task', 'window_case']);
+    const ledgers = response.data!.ledgers as {
+      key: string;
+      version: number;
+      period: string;
+      deadline: string | null;
+      fields: { key: string; readOnly: boolean; options: unknown }[];
+    }[];
+    expect(ledgers.map((l) => l.key).sort()).toEqual([
+      'daily_followup',
+      'rectification',
+      'survey',
+      'task',
+      'window_case',
+    ]);
     expect(ledgers.every((l) => l.version === 1)).toBe(true);
     const daily = ledgers.find((l) => l.key === 'daily_followup')!;
-    expect(daily).toMatchObject({ title: '政务服务大回访日报台账', period: 'daily', deadline: '17:00', periodField: 'report_date' });
-    expect(daily.fields.map((f) => f.key)).toEqual(['report_date', 'cases', 'follow_ups', 'follow_up_rate', 'dissatisfied', 'qr_good_reviews']);
+    expect(daily).toMatchObject({
+      title: '政务服务大回访日报台账',
+      period: 'daily',
+      deadline: '17:00',
+      periodField: 'report_date',
+    });
+    expect(daily.fields.map((f) => f.key)).toEqual([
+      'report_date',
+      'cases',
+      'follow_ups',
+      'follow_up_rate',
+      'dissatisfied',
+      'qr_good_reviews',
+    ]);
     expect(daily.fields.find((f) => f.key === 'follow_up_rate')!.readOnly).toBe(true);
     const survey = ledgers.find((l) => l.key === 'survey')!;
     expect(survey.fields).toHaveLength(12);
@@ -65,7 +90,11 @@ describe('the seed ledgers', () => {
       follow_up_rate: 'numeric',
       deleted_at: 'timestamp with time zone',
     });
-    expect(await columns('ledger_window_case')).toMatchObject({ accepted_at: 'timestamp with time zone', on_time: 'boolean', status: 'text' });
+    expect(await columns('ledger_window_case')).toMatchObject({
+      accepted_at: 'timestamp with time zone',
+      on_time: 'boolean',
+      status: 'text',
+    });
     expect(await columns('ledger_survey')).toMatchObject({ q7: 'ARRAY', q1: 'text', q11: 'text' });
     const [pk] = await t.db.query<{ def: string }>(
       `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'ledger_daily_followup'::regclass AND contype = 'p'`,
@@ -76,14 +105,28 @@ describe('the seed ledgers', () => {
   it("holds the ledger's limits in the database too", async () => {
     const [unit] = await t.db.query<{ id: number }>(`SELECT id FROM units WHERE code = 'xz01'`);
     await expect(
-      t.db.query(`INSERT INTO ledger_daily_followup (unit_id, def_version, report_date, cases, follow_ups, dissatisfied) VALUES ($1, 1, '2023-03-01', -1, 0, 0)`, [unit.id]),
+      t.db.query(
+        `INSERT INTO ledger_daily_followup (unit_id, def_version, report_date, cases, follow_ups, dissatisfied) VALUES ($1, 1, '2023-03-01', -1, 0, 0)`,
+        [unit.id],
+      ),
     ).rejects.toThrow(/check constraint/);
-    await t.db.query(`INSERT INTO ledger_daily_followup (unit_id, def_version, report_date, cases, follow_ups, dissatisfied) VALUES ($1, 1, '2023-03-01', 3, 2, 0)`, [unit.id]);
+    await t.db.query(
+      `INSERT INTO ledger_daily_followup (unit_id, def_version, report_date, cases, follow_ups, dissatisfied) VALUES ($1, 1, '2023-03-01', 3, 2, 0)`,
+      [unit.id],
+    );
     await expect(
-      t.db.query(`INSERT INTO ledger_daily_followup (unit_id, def_version, report_date, cases, follow_ups, dissatisfied) VALUES ($1, 1, '2023-03-01', 4, 4, 0)`, [unit.id]),
+      t.db.query(
+        `INSERT INTO ledger_daily_followup (unit_id, def_version, report_date, cases, follow_ups, dissatisfied) VALUES ($1, 1, '2023-03-01', 4, 4, 0)`,
+        [unit.id],
+      ),
     ).rejects.toThrow(/duplicate key/);
     // a rectification may only link a case of its own unit
-    await expect(t.db.query(`INSERT INTO ledger_rectification (unit_id, def_version, found_on, source, description, owner, deadline, status, case_ref) VALUES ($1, 1, '2023-03-01', '回访', '描述', '张三', '2023-03-05', '待整改', 999)`, [unit.id])).rejects.toThrow(/foreign key/);
+    await expect(
+      t.db.query(
+        `INSERT INTO ledger_rectification (unit_id, def_version, found_on, source, description, owner, deadline, status, case_ref) VALUES ($1, 1, '2023-03-01', '回访', '描述', '张三', '2023-03-05', '待整改', 999)`,
+        [unit.id],
+      ),
+    ).rejects.toThrow(/foreign key/);
   });
 
   it('start the task ledger with the plan’s eight tasks, each with its lead section', async () => {
@@ -99,15 +142,28 @@ describe('the seed ledgers', () => {
 describe('who sees which ledger', () => {
   it('shows a township clerk the ledgers their unit fills, and a section clerk the task ledger', async () => {
     const township = await t.gql('{ ledgers { key } }', {}, { token: await t.signIn('clerk01') });
-    expect(township.data!.ledgers.map((l: { key: string }) => l.key).sort()).toEqual(['daily_followup', 'rectification', 'survey', 'window_case']);
+    expect(township.data!.ledgers.map((l: { key: string }) => l.key).sort()).toEqual([
+      'daily_followup',
+      'rectification',
+      'survey',
+      'window_case',
+    ]);
     const section = await t.signIn('clerk11');
     expect((await t.gql('{ ledgers { key } }', {}, { token: section })).data!.ledgers).toEqual([{ key: 'task' }]);
-    expect((await t.gql('{ ledger(key: "window_case") { key } }', {}, { token: section })).errors![0].extensions!.code).toBe('FORBIDDEN');
-    expect((await t.gql('{ ledger(key: "nothing") { key } }', {}, { token: admin })).errors![0].extensions!.code).toBe('NOT_FOUND');
+    expect(
+      (await t.gql('{ ledger(key: "window_case") { key } }', {}, { token: section })).errors![0].extensions!.code,
+    ).toBe('FORBIDDEN');
+    expect((await t.gql('{ ledger(key: "nothing") { key } }', {}, { token: admin })).errors![0].extensions!.code).toBe(
+      'NOT_FOUND',
+    );
   });
 
   it('speaks English titles when asked', async () => {
-    const response = await t.gql('{ ledger(key: "daily_followup") { title fields { title } } }', {}, { token: admin, language: 'en' });
+    const response = await t.gql(
+      '{ ledger(key: "daily_followup") { title fields { title } } }',
+      {},
+      { token: admin, language: 'en' },
+    );
     expect(response.data!.ledger.title).toBe('Daily follow-up report');
   });
 });
@@ -115,8 +171,15 @@ describe('who sees which ledger', () => {
 describe('publishLedger', () => {
   it('refuses a hostile key and creates nothing', async () => {
     const before = await t.db.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`);
-    const response = await t.gql(PUBLISH, { d: { key: 'x"; drop table units; --', title: '坏', fields: [{ key: 'a', title: '甲', type: 'text' }] } }, { token: admin });
-    expect(response.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_LEDGER_DEFINITION' });
+    const response = await t.gql(
+      PUBLISH,
+      { d: { key: 'x"; drop table units; --', title: '坏', fields: [{ key: 'a', title: '甲', type: 'text' }] } },
+      { token: admin },
+    );
+    expect(response.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'INVALID_LEDGER_DEFINITION',
+    });
     expect(response.errors![0].extensions!.errors!.map((e) => e.path)).toEqual(['/key']);
     expect(await t.db.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`)).toEqual(before);
     expect(await t.db.query(`SELECT count(*)::int AS n FROM units`)).not.toEqual([{ n: 0 }]);
@@ -137,8 +200,23 @@ describe('publishLedger', () => {
       },
       { token: admin, language: 'en' },
     );
-    expect(response.errors![0].extensions!.errors).toEqual([{ path: '/fields/0/type', message: 'unknown type "nubmer"' }]);
-    const semantic = await t.gql(PUBLISH, { d: { key: 'broken', title: '坏', fields: [{ key: 'b', title: '乙', type: 'choice' }, { key: 'c', title: '丙', type: 'integer', formula: 'zz + 1' }] } }, { token: admin });
+    expect(response.errors![0].extensions!.errors).toEqual([
+      { path: '/fields/0/type', message: 'unknown type "nubmer"' },
+    ]);
+    const semantic = await t.gql(
+      PUBLISH,
+      {
+        d: {
+          key: 'broken',
+          title: '坏',
+          fields: [
+            { key: 'b', title: '乙', type: 'choice' },
+            { key: 'c', title: '丙', type: 'integer', formula: 'zz + 1' },
+          ],
+        },
+      },
+      { token: admin },
+    );
     expect(semantic.errors![0].extensions!.errors).toEqual([
       { path: '/fields/0/options', message: '选择类字段必须列出选项' },
       { path: '/fields/1/formula', message: '未知字段「zz」' },
@@ -147,8 +225,14 @@ describe('publishLedger', () => {
   });
 
   it('refuses a reference to a ledger that does not exist', async () => {
-    const response = await t.gql(PUBLISH, { d: { key: 'refs', title: '引用', fields: [{ key: 'r', title: '引', type: 'reference', ledger: 'nope' }] } }, { token: admin });
-    expect(response.errors![0].extensions!.errors).toEqual([{ path: '/fields/0/ledger', message: '引用的台账「nope」不存在' }]);
+    const response = await t.gql(
+      PUBLISH,
+      { d: { key: 'refs', title: '引用', fields: [{ key: 'r', title: '引', type: 'reference', ledger: 'nope' }] } },
+      { token: admin },
+    );
+    expect(response.errors![0].extensions!.errors).toEqual([
+      { path: '/fields/0/ledger', message: '引用的台账「nope」不存在' },
+    ]);
   });
 });
 
@@ -196,16 +280,36 @@ describe('changing a ledger keeps its data', () => {
       _removed_gone: 'text',
       extra: 'date',
     });
-    expect(await t.db.query(`SELECT remark, amount::float AS amount, _v2_amount, _removed_gone, extra FROM ledger_change_probe ORDER BY id`)).toEqual([
+    expect(
+      await t.db.query(
+        `SELECT remark, amount::float AS amount, _v2_amount, _removed_gone, extra FROM ledger_change_probe ORDER BY id`,
+      ),
+    ).toEqual([
       { remark: 'n1', amount: 12.5, _v2_amount: '12.5', _removed_gone: 'g1', extra: null },
       { remark: 'n2', amount: null, _v2_amount: 'abc', _removed_gone: 'g2', extra: null },
     ]);
-    const [log] = await t.db.query<{ report: { retyped: unknown[] } }>(`SELECT report FROM ledger_migrations WHERE ledger_key = 'change_probe' AND to_version = 2`);
-    expect(log.report.retyped).toEqual([{ field: 'amount', from: 'text', to: 'decimal', keptAs: '_v2_amount', unconverted: 1 }]);
+    const [log] = await t.db.query<{ report: { retyped: unknown[] } }>(
+      `SELECT report FROM ledger_migrations WHERE ledger_key = 'change_probe' AND to_version = 2`,
+    );
+    expect(log.report.retyped).toEqual([
+      { field: 'amount', from: 'text', to: 'decimal', keptAs: '_v2_amount', unconverted: 1 },
+    ]);
 
-    const versions = await t.gql('{ ledger(key: "change_probe") { version versions { version source } } }', {}, { token: admin });
-    expect(versions.data!.ledger).toEqual({ version: 2, versions: [{ version: 1, source: 'api' }, { version: 2, source: 'api' }] });
-    const [old] = await t.db.query<{ definition: { fields: { key: string }[] } }>(`SELECT definition FROM ledger_versions WHERE ledger_key = 'change_probe' AND version = 1`);
+    const versions = await t.gql(
+      '{ ledger(key: "change_probe") { version versions { version source } } }',
+      {},
+      { token: admin },
+    );
+    expect(versions.data!.ledger).toEqual({
+      version: 2,
+      versions: [
+        { version: 1, source: 'api' },
+        { version: 2, source: 'api' },
+      ],
+    });
+    const [old] = await t.db.query<{ definition: { fields: { key: string }[] } }>(
+      `SELECT definition FROM ledger_versions WHERE ledger_key = 'change_probe' AND version = 1`,
+    );
     expect(old.definition.fields.map((f) => f.key)).toEqual(['amount_count', 'note', 'amount', 'gone']);
   });
 
@@ -215,7 +319,10 @@ describe('changing a ledger keeps its data', () => {
     v3.fields[2] = { key: 'amount', title: '金额', type: 'decimal' };
     v3.fields.push({ key: 'extra', title: '新增', type: 'date' });
     expect((await t.gql(PUBLISH, { d: v3 }, { token: admin })).data!.publishLedger.version).toBe(3);
-    expect(await t.db.query(`SELECT gone FROM ledger_change_probe ORDER BY id`)).toEqual([{ gone: 'g1' }, { gone: 'g2' }]);
+    expect(await t.db.query(`SELECT gone FROM ledger_change_probe ORDER BY id`)).toEqual([
+      { gone: 'g1' },
+      { gone: 'g2' },
+    ]);
   });
 
   it('binds a new limit to rows saved under the new version only', async () => {
@@ -226,15 +333,49 @@ describe('changing a ledger keeps its data', () => {
     v4.fields.push({ key: 'extra', title: '新增', type: 'date' });
     expect((await t.gql(PUBLISH, { d: v4 }, { token: admin })).data!.publishLedger.version).toBe(4);
     // the old row with 7 stays; a row saved under version 4 must keep the limit
-    expect(await t.db.query(`SELECT amount_count FROM ledger_change_probe ORDER BY id`)).toEqual([{ amount_count: '5' }, { amount_count: '7' }]);
-    await expect(t.db.query(`INSERT INTO ledger_change_probe (unit_id, def_version, amount_count) VALUES ($1, 4, 9)`, [unitId])).rejects.toThrow(/check constraint/);
+    expect(await t.db.query(`SELECT amount_count FROM ledger_change_probe ORDER BY id`)).toEqual([
+      { amount_count: '5' },
+      { amount_count: '7' },
+    ]);
+    await expect(
+      t.db.query(`INSERT INTO ledger_change_probe (unit_id, def_version, amount_count) VALUES ($1, 4, 9)`, [unitId]),
+    ).rejects.toThrow(/check constraint/);
   });
 
   it('converts integers to text and text dates to dates', async () => {
     const key = 'retype_probe';
-    await t.gql(PUBLISH, { d: { key, title: '类型', fields: [{ key: 'n', title: '数', type: 'integer' }, { key: 'd', title: '日', type: 'text' }] } }, { token: admin });
-    await t.db.query(`INSERT INTO ledger_retype_probe (unit_id, def_version, n, d) VALUES ($1, 1, 42, '2023-03-01'), ($1, 1, 7, '2023/3/2'), ($1, 1, NULL, '三月')`, [unitId]);
-    const response = await t.gql(PUBLISH, { d: { key, title: '类型', fields: [{ key: 'n', title: '数', type: 'text' }, { key: 'd', title: '日', type: 'date' }] } }, { token: admin });
+    await t.gql(
+      PUBLISH,
+      {
+        d: {
+          key,
+          title: '类型',
+          fields: [
+            { key: 'n', title: '数', type: 'integer' },
+            { key: 'd', title: '日', type: 'text' },
+          ],
+        },
+      },
+      { token: admin },
+    );
+    await t.db.query(
+      `INSERT INTO ledger_retype_probe (unit_id, def_version, n, d) VALUES ($1, 1, 42, '2023-03-01'), ($1, 1, 7, '2023/3/2'), ($1, 1, NULL, '三月')`,
+      [unitId],
+    );
+    const response = await t.gql(
+      PUBLISH,
+      {
+        d: {
+          key,
+          title: '类型',
+          fields: [
+            { key: 'n', title: '数', type: 'text' },
+            { key: 'd', title: '日', type: 'date' },
+          ],
+        },
+      },
+      { token: admin },
+    );
     expect(response.errors).toBeUndefined();
     expect(await t.db.query(`SELECT n, d::text AS d, _v2_d FROM ledger_retype_probe ORDER BY id`)).toEqual([
       { n: '42', d: '2023-03-01', _v2_d: '2023-03-01' },
@@ -276,7 +417,9 @@ describe('schemas/ files while the server runs', () => {
       return response.data!.ledgerFileProblems.length > 0 ? response.data!.ledgerFileProblems : undefined;
     });
     expect(problems).toEqual([{ file: 'hot_probe.json', path: '/fields/0/type', message: '未知类型「nubmer」' }]);
-    expect((await t.gql('{ ledger(key: "hot_probe") { version fields { type } } }', {}, { token: admin })).data!.ledger).toEqual({
+    expect(
+      (await t.gql('{ ledger(key: "hot_probe") { version fields { type } } }', {}, { token: admin })).data!.ledger,
+    ).toEqual({
       version: 1,
       fields: [{ type: 'integer' }],
     });
@@ -289,9 +432,16 @@ describe('schemas/ files while the server runs', () => {
     });
     expect(syntax).toMatch(/^JSON 语法错误/);
 
-    fs.writeFileSync(hotFile, JSON.stringify({ ...hot, fields: [...hot.fields, { key: 'b', title: '乙', type: 'text' }] }));
+    fs.writeFileSync(
+      hotFile,
+      JSON.stringify({ ...hot, fields: [...hot.fields, { key: 'b', title: '乙', type: 'text' }] }),
+    );
     const fixed = await waitFor(async () => {
-      const response = await t.gql('{ ledger(key: "hot_probe") { version } ledgerFileProblems { file } }', {}, { token: admin });
+      const response = await t.gql(
+        '{ ledger(key: "hot_probe") { version } ledgerFileProblems { file } }',
+        {},
+        { token: admin },
+      );
       return response.data!.ledger.version === 2 ? response.data! : undefined;
     });
     expect(fixed.ledgerFileProblems).toEqual([]);

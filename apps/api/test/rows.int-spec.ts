@@ -31,15 +31,28 @@ afterAll(() => t?.close());
 
 describe('saving a batch', () => {
   it('keeps the good rows and names the field and reason of each bad one, in Chinese', async () => {
-    const response = await t.gql(SAVE, {
-      ledger: 'daily_followup',
-      changes: [report('2023-03-01', 10, 8, 1), report('2023-03-02', 5, 7), { op: 'INSERT', values: { report_date: '2023-03-03', cases: 'many' } }, report('2023-03-04', 4, 4)],
-    }, { token: clerk01 });
+    const response = await t.gql(
+      SAVE,
+      {
+        ledger: 'daily_followup',
+        changes: [
+          report('2023-03-01', 10, 8, 1),
+          report('2023-03-02', 5, 7),
+          { op: 'INSERT', values: { report_date: '2023-03-03', cases: 'many' } },
+          report('2023-03-04', 4, 4),
+        ],
+      },
+      { token: clerk01 },
+    );
     expect(response.errors).toBeUndefined();
     const result = response.data!.saveRows;
     expect(result).toMatchObject({ saved: 2, rejected: 2, conflicts: 0 });
     expect(result.results.map((r: { status: string }) => r.status)).toEqual(['SAVED', 'REJECTED', 'REJECTED', 'SAVED']);
-    expect(result.results[0].row).toMatchObject({ version: 1, period: '2023-03-01', values: { cases: 10, follow_ups: 8, follow_up_rate: 0.8, dissatisfied: 1, qr_good_reviews: 0 } });
+    expect(result.results[0].row).toMatchObject({
+      version: 1,
+      period: '2023-03-01',
+      values: { cases: 10, follow_ups: 8, follow_up_rate: 0.8, dissatisfied: 1, qr_good_reviews: 0 },
+    });
     expect(result.results[1].errors).toEqual([{ path: 'follow_ups', message: '当日回访量不能大于当日办件量' }]);
     expect(result.results[2].errors).toEqual(
       expect.arrayContaining([
@@ -47,7 +60,9 @@ describe('saving a batch', () => {
         { path: 'follow_ups', message: '「当日回访量」必须填写' },
       ]),
     );
-    const stored = await t.db.query(`SELECT report_date::text AS d, cases::int AS cases, follow_up_rate::float AS rate FROM ledger_daily_followup ORDER BY report_date`);
+    const stored = await t.db.query(
+      `SELECT report_date::text AS d, cases::int AS cases, follow_up_rate::float AS rate FROM ledger_daily_followup ORDER BY report_date`,
+    );
     expect(stored).toEqual([
       { d: '2023-03-01', cases: 10, rate: 0.8 },
       { d: '2023-03-04', cases: 4, rate: 1 },
@@ -55,47 +70,90 @@ describe('saving a batch', () => {
   });
 
   it('answers in English when asked', async () => {
-    const response = await t.gql(SAVE, { ledger: 'daily_followup', changes: [report('2023-03-05', 1, 2)] }, { token: clerk01, language: 'en' });
+    const response = await t.gql(
+      SAVE,
+      { ledger: 'daily_followup', changes: [report('2023-03-05', 1, 2)] },
+      { token: clerk01, language: 'en' },
+    );
     expect(response.data!.saveRows.results[0].errors[0].message).toMatch(/^[\x20-\x7e]+$/);
   });
 
   it('saves nothing of a batch with an error when all-or-nothing is asked', async () => {
-    const response = await t.gql(SAVE, { ledger: 'daily_followup', all: true, changes: [report('2023-03-06', 3, 3), report('2023-03-07', 1, 2)] }, { token: clerk01 });
+    const response = await t.gql(
+      SAVE,
+      { ledger: 'daily_followup', all: true, changes: [report('2023-03-06', 3, 3), report('2023-03-07', 1, 2)] },
+      { token: clerk01 },
+    );
     expect(response.data!.saveRows).toMatchObject({ saved: 0, rejected: 2 });
     expect(await t.db.query(`SELECT 1 FROM ledger_daily_followup WHERE report_date = '2023-03-06'`)).toEqual([]);
   });
 
   it('refuses a date already reported by the unit, and a date twice in one batch', async () => {
-    const response = await t.gql(SAVE, { ledger: 'daily_followup', changes: [report('2023-03-01', 1, 1), report('2023-03-08', 1, 1), report('2023-03-08', 2, 2)] }, { token: clerk01 });
+    const response = await t.gql(
+      SAVE,
+      {
+        ledger: 'daily_followup',
+        changes: [report('2023-03-01', 1, 1), report('2023-03-08', 1, 1), report('2023-03-08', 2, 2)],
+      },
+      { token: clerk01 },
+    );
     const results = response.data!.saveRows.results;
     expect(results.map((r: { status: string }) => r.status)).toEqual(['REJECTED', 'SAVED', 'REJECTED']);
     expect(results[0].errors[0]).toEqual({ path: 'report_date', message: '本单位已有相同的「日期」' });
     expect(results[2].errors[0].message).toBe('「日期」与本批第 2 行重复');
     // another unit may report the same day
-    const other = await t.gql(SAVE, { ledger: 'daily_followup', changes: [report('2023-03-01', 6, 6)] }, { token: clerk02 });
+    const other = await t.gql(
+      SAVE,
+      { ledger: 'daily_followup', changes: [report('2023-03-01', 6, 6)] },
+      { token: clerk02 },
+    );
     expect(other.data!.saveRows.saved).toBe(1);
   });
 });
 
 describe('reading', () => {
   it('pages, filters and sorts the unit’s rows with typed values', async () => {
-    const page1 = await t.gql(ROWS, { ledger: 'daily_followup', filter: { cases: { gte: 2 } }, orderBy: [{ field: 'cases', desc: true }], first: 2 }, { token: clerk01 });
+    const page1 = await t.gql(
+      ROWS,
+      { ledger: 'daily_followup', filter: { cases: { gte: 2 } }, orderBy: [{ field: 'cases', desc: true }], first: 2 },
+      { token: clerk01 },
+    );
     expect(page1.errors).toBeUndefined();
     const rows = page1.data!.rows;
     expect(rows.totalCount).toBe(2);
     expect(rows.edges.map((e: { node: { values: { cases: number } } }) => e.node.values.cases)).toEqual([10, 4]);
-    expect(rows.edges[0].node).toMatchObject({ unitId: unit01, values: { report_date: '2023-03-01', follow_up_rate: 0.8 } });
+    expect(rows.edges[0].node).toMatchObject({
+      unitId: unit01,
+      values: { report_date: '2023-03-01', follow_up_rate: 0.8 },
+    });
     expect(rows.pageInfo.hasNextPage).toBe(false);
 
-    const first = await t.gql(ROWS, { ledger: 'daily_followup', orderBy: [{ field: 'report_date' }], first: 1 }, { token: clerk01 });
+    const first = await t.gql(
+      ROWS,
+      { ledger: 'daily_followup', orderBy: [{ field: 'report_date' }], first: 1 },
+      { token: clerk01 },
+    );
     expect(first.data!.rows.pageInfo.hasNextPage).toBe(true);
-    const second = await t.gql(ROWS, { ledger: 'daily_followup', orderBy: [{ field: 'report_date' }], first: 1, after: first.data!.rows.pageInfo.endCursor }, { token: clerk01 });
+    const second = await t.gql(
+      ROWS,
+      {
+        ledger: 'daily_followup',
+        orderBy: [{ field: 'report_date' }],
+        first: 1,
+        after: first.data!.rows.pageInfo.endCursor,
+      },
+      { token: clerk01 },
+    );
     expect(second.data!.rows.edges[0].node.values.report_date).toBe('2023-03-04');
   });
 
   it.each([
     [{ nosuch: 1 }, 'filter.nosuch', '未知字段「nosuch」'],
-    [{ cases: { between: [1, 2] } }, 'filter.cases.between', '未知的筛选运算「between」（可用：eq、ne、gt、gte、lt、lte、in、contains、empty）'],
+    [
+      { cases: { between: [1, 2] } },
+      'filter.cases.between',
+      '未知的筛选运算「between」（可用：eq、ne、gt、gte、lt、lte、in、contains、empty）',
+    ],
     [{ cases: 'x"; drop table units; --' }, 'filter.cases.eq', '应为整数'],
     [{ report_date: { gt: '2023-02-30' } }, 'filter.report_date.gt', '「2023-02-30」不是有效日期（YYYY-MM-DD）'],
   ])('refuses the filter %j with a clear BAD_USER_INPUT', async (filter, path, message) => {
@@ -105,38 +163,86 @@ describe('reading', () => {
 
   it('refuses sorting by an unknown field', async () => {
     const response = await t.gql(ROWS, { ledger: 'daily_followup', orderBy: [{ field: 'nope' }] }, { token: clerk01 });
-    expect(response.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', errors: [{ path: 'orderBy.0.field' }] });
+    expect(response.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      errors: [{ path: 'orderBy.0.field' }],
+    });
   });
 });
 
 describe('two people editing one sheet', () => {
   it('refuses a stale write as a conflict with the other person’s values, and loses neither', async () => {
-    const created = await t.gql(SAVE, { ledger: 'daily_followup', changes: [report('2023-03-10', 10, 5)] }, { token: clerk01 });
+    const created = await t.gql(
+      SAVE,
+      { ledger: 'daily_followup', changes: [report('2023-03-10', 10, 5)] },
+      { token: clerk01 },
+    );
     const { id, version } = created.data!.saveRows.results[0].row;
     const secondSession = await t.signIn('clerk01');
-    const mine = await t.gql(SAVE, { ledger: 'daily_followup', changes: [{ op: 'UPDATE', id, version, values: { follow_ups: 7 } }] }, { token: clerk01 });
-    expect(mine.data!.saveRows.results[0]).toMatchObject({ status: 'SAVED', row: { version: 2, values: { follow_ups: 7, cases: 10, follow_up_rate: 0.7 } } });
-    const theirs = await t.gql(SAVE, { ledger: 'daily_followup', changes: [{ op: 'UPDATE', id, version, values: { follow_ups: 9 } }] }, { token: secondSession });
-    expect(theirs.data!.saveRows.results[0]).toMatchObject({ status: 'CONFLICT', current: { version: 2, values: { follow_ups: 7 } } });
+    const mine = await t.gql(
+      SAVE,
+      { ledger: 'daily_followup', changes: [{ op: 'UPDATE', id, version, values: { follow_ups: 7 } }] },
+      { token: clerk01 },
+    );
+    expect(mine.data!.saveRows.results[0]).toMatchObject({
+      status: 'SAVED',
+      row: { version: 2, values: { follow_ups: 7, cases: 10, follow_up_rate: 0.7 } },
+    });
+    const theirs = await t.gql(
+      SAVE,
+      { ledger: 'daily_followup', changes: [{ op: 'UPDATE', id, version, values: { follow_ups: 9 } }] },
+      { token: secondSession },
+    );
+    expect(theirs.data!.saveRows.results[0]).toMatchObject({
+      status: 'CONFLICT',
+      current: { version: 2, values: { follow_ups: 7 } },
+    });
     expect(theirs.data!.saveRows.conflicts).toBe(1);
     // taking the current version, the second edit goes through
-    const retried = await t.gql(SAVE, { ledger: 'daily_followup', changes: [{ op: 'UPDATE', id, version: 2, values: { follow_ups: 9 } }] }, { token: secondSession });
+    const retried = await t.gql(
+      SAVE,
+      { ledger: 'daily_followup', changes: [{ op: 'UPDATE', id, version: 2, values: { follow_ups: 9 } }] },
+      { token: secondSession },
+    );
     expect(retried.data!.saveRows.results[0].row).toMatchObject({ version: 3, values: { follow_ups: 9 } });
   });
 });
 
 describe('history and restore', () => {
   it('records every change with who and what, and brings a deleted row back', async () => {
-    const created = await t.gql(SAVE, { ledger: 'daily_followup', changes: [report('2023-03-11', 3, 1)] }, { token: clerk01 });
+    const created = await t.gql(
+      SAVE,
+      { ledger: 'daily_followup', changes: [report('2023-03-11', 3, 1)] },
+      { token: clerk01 },
+    );
     const { id } = created.data!.saveRows.results[0].row;
-    await t.gql(SAVE, { ledger: 'daily_followup', changes: [{ op: 'UPDATE', id, version: 1, values: { follow_ups: 2 } }] }, { token: clerk01 });
-    const deleted = await t.gql(SAVE, { ledger: 'daily_followup', changes: [{ op: 'DELETE', id, version: 2 }] }, { token: clerk01 });
+    await t.gql(
+      SAVE,
+      { ledger: 'daily_followup', changes: [{ op: 'UPDATE', id, version: 1, values: { follow_ups: 2 } }] },
+      { token: clerk01 },
+    );
+    const deleted = await t.gql(
+      SAVE,
+      { ledger: 'daily_followup', changes: [{ op: 'DELETE', id, version: 2 }] },
+      { token: clerk01 },
+    );
     expect(deleted.data!.saveRows.results[0].status).toBe('SAVED');
-    expect((await t.gql(ROWS, { ledger: 'daily_followup', filter: { report_date: '2023-03-11' } }, { token: clerk01 })).data!.rows.totalCount).toBe(0);
+    expect(
+      (await t.gql(ROWS, { ledger: 'daily_followup', filter: { report_date: '2023-03-11' } }, { token: clerk01 })).data!
+        .rows.totalCount,
+    ).toBe(0);
 
-    const history = await t.gql(`{ rowHistory(ledger: "daily_followup", id: "${id}") { op version changedBy oldValues newValues } }`, {}, { token: clerk01 });
+    const history = await t.gql(
+      `{ rowHistory(ledger: "daily_followup", id: "${id}") { op version changedBy oldValues newValues } }`,
+      {},
+      { token: clerk01 },
+    );
     expect(history.data!.rowHistory.map((h: { op: string }) => h.op)).toEqual(['insert', 'update', 'delete']);
-    expect(history.data!.rowHistory[0]).toMatchObject({ version: 1, changedBy: 'clerk01', newValues: { cases: 3, follow_ups: 1 } });
+    expect(history.data!.rowHistory[0]).toMatchObject({
+      version: 1,
+      changedBy: 'clerk01',
+      newValues: { cases: 3, follow_ups: 1 },
+    });
     // rates are kept to 15 significant digits
     expect(history.data!.rowHistory[1]).toMatchObject({
       version: 2,
@@ -144,32 +250,71 @@ describe('history and restore', () => {
       newValues: { follow_ups: 2, follow_up_rate: Number((2 / 3).toPrecision(15)) },
     });
 
-    const restored = await t.gql(`mutation { restoreRow(ledger: "daily_followup", id: "${id}") { version values } }`, {}, { token: clerk01 });
+    const restored = await t.gql(
+      `mutation { restoreRow(ledger: "daily_followup", id: "${id}") { version values } }`,
+      {},
+      { token: clerk01 },
+    );
     expect(restored.data!.restoreRow).toMatchObject({ version: 4, values: { follow_ups: 2 } });
-    expect((await t.gql(ROWS, { ledger: 'daily_followup', filter: { report_date: '2023-03-11' } }, { token: clerk01 })).data!.rows.totalCount).toBe(1);
+    expect(
+      (await t.gql(ROWS, { ledger: 'daily_followup', filter: { report_date: '2023-03-11' } }, { token: clerk01 })).data!
+        .rows.totalCount,
+    ).toBe(1);
   });
 });
 
 describe('unit isolation', () => {
   let rowId: string;
   beforeAll(async () => {
-    const created = await t.gql(SAVE, { ledger: 'daily_followup', changes: [report('2023-03-20', 8, 8)] }, { token: clerk01 });
+    const created = await t.gql(
+      SAVE,
+      { ledger: 'daily_followup', changes: [report('2023-03-20', 8, 8)] },
+      { token: clerk01 },
+    );
     rowId = created.data!.saveRows.results[0].row.id;
   });
 
   it("never shows a clerk another unit's rows", async () => {
-    expect((await t.gql(ROWS, { ledger: 'daily_followup', unitId: unit01 }, { token: clerk02 })).errors![0].extensions!.code).toBe('FORBIDDEN');
+    expect(
+      (await t.gql(ROWS, { ledger: 'daily_followup', unitId: unit01 }, { token: clerk02 })).errors![0].extensions!.code,
+    ).toBe('FORBIDDEN');
     const own = await t.gql(ROWS, { ledger: 'daily_followup', first: 1000 }, { token: clerk02 });
     expect(own.data!.rows.edges.every((e: { node: { unitId: string } }) => e.node.unitId !== unit01)).toBe(true);
-    expect((await t.gql(`{ rowHistory(ledger: "daily_followup", id: "${rowId}") { op } }`, {}, { token: clerk02 })).errors![0].extensions!.code).toBe('NOT_FOUND');
+    expect(
+      (await t.gql(`{ rowHistory(ledger: "daily_followup", id: "${rowId}") { op } }`, {}, { token: clerk02 }))
+        .errors![0].extensions!.code,
+    ).toBe('NOT_FOUND');
   });
 
   it("never lets a clerk write another unit's rows, by id, by unit or by restore", async () => {
-    const update = await t.gql(SAVE, { ledger: 'daily_followup', changes: [{ op: 'UPDATE', id: rowId, version: 1, values: { cases: 99 } }, { op: 'DELETE', id: rowId, version: 1 }] }, { token: clerk02 });
+    const update = await t.gql(
+      SAVE,
+      {
+        ledger: 'daily_followup',
+        changes: [
+          { op: 'UPDATE', id: rowId, version: 1, values: { cases: 99 } },
+          { op: 'DELETE', id: rowId, version: 1 },
+        ],
+      },
+      { token: clerk02 },
+    );
     expect(update.data!.saveRows.results.map((r: { status: string }) => r.status)).toEqual(['REJECTED', 'REJECTED']);
-    expect((await t.gql(SAVE, { ledger: 'daily_followup', unitId: unit01, changes: [report('2023-03-21', 1, 1)] }, { token: clerk02 })).errors![0].extensions!.code).toBe('FORBIDDEN');
-    expect((await t.gql(`mutation { restoreRow(ledger: "daily_followup", id: "${rowId}") { id } }`, {}, { token: clerk02 })).errors![0].extensions!.code).toBe('NOT_FOUND');
-    expect(await t.db.query(`SELECT cases::int AS cases, deleted_at FROM ledger_daily_followup WHERE id = $1`, [rowId])).toEqual([{ cases: 8, deleted_at: null }]);
+    expect(
+      (
+        await t.gql(
+          SAVE,
+          { ledger: 'daily_followup', unitId: unit01, changes: [report('2023-03-21', 1, 1)] },
+          { token: clerk02 },
+        )
+      ).errors![0].extensions!.code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (await t.gql(`mutation { restoreRow(ledger: "daily_followup", id: "${rowId}") { id } }`, {}, { token: clerk02 }))
+        .errors![0].extensions!.code,
+    ).toBe('NOT_FOUND');
+    expect(
+      await t.db.query(`SELECT cases::int AS cases, deleted_at FROM ledger_daily_followup WHERE id = $1`, [rowId]),
+    ).toEqual([{ cases: 8, deleted_at: null }]);
   });
 
   it('holds in the database too: the row role sees only the units set for the transaction', async () => {
@@ -181,7 +326,9 @@ describe('unit isolation', () => {
           await client.query('SET LOCAL ROLE taizhang_rows');
           await client.query(`SELECT set_config('taizhang.unit_ids', $1, true)`, [units]);
           // no WHERE on the unit: row-level security alone decides
-          const { rows } = await client.query(`SELECT count(*)::int AS n, count(DISTINCT unit_id)::int AS units FROM ledger_daily_followup`);
+          const { rows } = await client.query(
+            `SELECT count(*)::int AS n, count(DISTINCT unit_id)::int AS units FROM ledger_daily_followup`,
+          );
           return rows[0];
         } finally {
           await client.query('ROLLBACK');
@@ -189,16 +336,40 @@ describe('unit isolation', () => {
       });
     expect(await countAs(String(other.id))).toEqual({ n: 1, units: 1 });
     expect(await countAs('')).toEqual({ n: 0, units: 0 });
-    const [{ n }] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ledger_daily_followup WHERE unit_id = $1 AND deleted_at IS NULL`, [unit01]);
+    const [{ n }] = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ledger_daily_followup WHERE unit_id = $1 AND deleted_at IS NULL`,
+      [unit01],
+    );
     expect((await countAs(unit01)).n).toBeGreaterThanOrEqual(n);
   });
 
   it('lets a leader read every unit but write none, and makes an admin name the unit', async () => {
     const leader = await t.signIn('leader');
-    expect((await t.gql(ROWS, { ledger: 'daily_followup', first: 1000 }, { token: leader })).data!.rows.totalCount).toBeGreaterThan(3);
-    expect((await t.gql(SAVE, { ledger: 'daily_followup', unitId: unit01, changes: [report('2023-03-22', 1, 1)] }, { token: leader })).errors![0].extensions!.code).toBe('FORBIDDEN');
-    expect((await t.gql(SAVE, { ledger: 'daily_followup', changes: [report('2023-03-22', 1, 1)] }, { token: admin })).errors![0].extensions!.reason).toBe('UNIT_REQUIRED');
-    expect((await t.gql(SAVE, { ledger: 'daily_followup', unitId: unit01, changes: [report('2023-03-22', 1, 1)] }, { token: admin })).data!.saveRows.saved).toBe(1);
+    expect(
+      (await t.gql(ROWS, { ledger: 'daily_followup', first: 1000 }, { token: leader })).data!.rows.totalCount,
+    ).toBeGreaterThan(3);
+    expect(
+      (
+        await t.gql(
+          SAVE,
+          { ledger: 'daily_followup', unitId: unit01, changes: [report('2023-03-22', 1, 1)] },
+          { token: leader },
+        )
+      ).errors![0].extensions!.code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (await t.gql(SAVE, { ledger: 'daily_followup', changes: [report('2023-03-22', 1, 1)] }, { token: admin }))
+        .errors![0].extensions!.reason,
+    ).toBe('UNIT_REQUIRED');
+    expect(
+      (
+        await t.gql(
+          SAVE,
+          { ledger: 'daily_followup', unitId: unit01, changes: [report('2023-03-22', 1, 1)] },
+          { token: admin },
+        )
+      ).data!.saveRows.saved,
+    ).toBe(1);
   });
 });
 
@@ -222,13 +393,21 @@ describe('closing the loop', () => {
     const clerk = await t.signIn('clerk15'); // 县政务服务中心综合受理窗口
     const saved = await t.gql(
       `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "window_case", changes: $changes) { results { status row { id version } errors { message } warnings { message } } } }`,
-      { changes: [windowCase({ visited_at: '2023-03-01T11:00:00+08:00', visit_method: '电话', visit_result: '不太满意' })] },
+      {
+        changes: [
+          windowCase({ visited_at: '2023-03-01T11:00:00+08:00', visit_method: '电话', visit_result: '不太满意' }),
+        ],
+      },
       { token: clerk },
     );
     const result = saved.data!.saveRows.results[0];
     expect(result.status).toBe('SAVED');
     expect(result.warnings).toEqual([{ message: '回访不满意：已自动生成整改记录' }]);
-    const rectifications = await t.gql(`{ rows(ledger: "rectification") { totalCount edges { node { values } } } }`, {}, { token: clerk });
+    const rectifications = await t.gql(
+      `{ rows(ledger: "rectification") { totalCount edges { node { values } } } }`,
+      {},
+      { token: clerk },
+    );
     expect(rectifications.data!.rows.totalCount).toBe(1);
     expect(rectifications.data!.rows.edges[0].node.values).toMatchObject({
       case_ref: Number(result.row.id),
@@ -246,21 +425,34 @@ describe('closing the loop', () => {
       { changes: [{ op: 'UPDATE', id: result.row.id, version: result.row.version, values: { remark: '已电话致歉' } }] },
       { token: clerk },
     );
-    expect((await t.gql(`{ rows(ledger: "rectification") { totalCount } }`, {}, { token: clerk })).data!.rows.totalCount).toBe(1);
+    expect(
+      (await t.gql(`{ rows(ledger: "rectification") { totalCount } }`, {}, { token: clerk })).data!.rows.totalCount,
+    ).toBe(1);
   });
 
   it('turns a dissatisfied survey answer into a rectification with its reasons', async () => {
     const clerk = await t.signIn('clerk05');
     const saved = await t.gql(
       `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "survey", changes: $changes) { results { status warnings { message } } } }`,
-      { changes: [{ op: 'INSERT', values: { q1: 'E', q7: ['A', 'H'], q11: '窗口人员态度冷淡' } }, { op: 'INSERT', values: { q1: 'A' } }] },
+      {
+        changes: [
+          { op: 'INSERT', values: { q1: 'E', q7: ['A', 'H'], q11: '窗口人员态度冷淡' } },
+          { op: 'INSERT', values: { q1: 'A' } },
+        ],
+      },
       { token: clerk },
     );
     expect(saved.data!.saveRows.results.map((r: { status: string }) => r.status)).toEqual(['SAVED', 'SAVED']);
     expect(saved.data!.saveRows.results[1].warnings).toBeNull();
     const rows = await t.gql(`{ rows(ledger: "rectification") { edges { node { values } } } }`, {}, { token: clerk });
     expect(rows.data!.rows.edges.map((e: { node: { values: unknown } }) => e.node.values)).toEqual([
-      expect.objectContaining({ source: '问卷', reasons: ['A', 'H'], description: '窗口人员态度冷淡', status: '待整改', case_ref: null }),
+      expect.objectContaining({
+        source: '问卷',
+        reasons: ['A', 'H'],
+        description: '窗口人员态度冷淡',
+        status: '待整改',
+        case_ref: null,
+      }),
     ]);
   });
 });

@@ -16,7 +16,10 @@ async function migrated(): Promise<{ db: TestDatabase; source: DataSource }> {
   const source = new DataSource(databaseOptions(db.url));
   await source.initialize();
   await source.runMigrations();
-  cleanups.push(() => db.drop(), () => source.destroy());
+  cleanups.push(
+    () => db.drop(),
+    () => source.destroy(),
+  );
   return { db, source };
 }
 
@@ -24,7 +27,9 @@ describe('demo data', () => {
   it("seeds the seed document's units and one clerk per unit in unit order, plus admin and leader", async () => {
     const t = await startTestApi();
     cleanups.push(() => t.close());
-    const units = await t.db.query<{ code: string; name: string; kind: string }>(`SELECT code, name, kind FROM units ORDER BY sort_order`);
+    const units = await t.db.query<{ code: string; name: string; kind: string }>(
+      `SELECT code, name, kind FROM units ORDER BY sort_order`,
+    );
     expect(units.length).toBeGreaterThanOrEqual(15);
     const names = units.map((u) => u.name);
     for (const section of ['行政审批股', '数据资源股', '政务服务股', '党政办']) expect(names).toContain(section);
@@ -43,15 +48,21 @@ describe('demo data', () => {
     const config = loadConfig({});
     expect(await seedDatabase(source, config)).toBe('seeded');
     await db.query(`DELETE FROM users WHERE username = 'clerk03'`);
-    const before = await db.query(`SELECT (SELECT count(*) FROM units) AS units, (SELECT count(*) FROM users) AS users`);
+    const before = await db.query(
+      `SELECT (SELECT count(*) FROM units) AS units, (SELECT count(*) FROM users) AS users`,
+    );
     expect(await seedDatabase(source, config)).toBe('already-seeded');
-    expect(await db.query(`SELECT (SELECT count(*) FROM units) AS units, (SELECT count(*) FROM users) AS users`)).toEqual(before);
+    expect(
+      await db.query(`SELECT (SELECT count(*) FROM units) AS units, (SELECT count(*) FROM users) AS users`),
+    ).toEqual(before);
   });
 
   it('with SEED_DEMO=0 creates only the first admin, and needs ADMIN_PASSWORD for it', async () => {
     const { db, source } = await migrated();
     await expect(seedDatabase(source, loadConfig({ SEED_DEMO: '0' }))).rejects.toThrow(/ADMIN_PASSWORD/);
-    expect(await seedDatabase(source, loadConfig({ SEED_DEMO: '0', ADMIN_PASSWORD: 'First#Admin1' }))).toBe('admin-created');
+    expect(await seedDatabase(source, loadConfig({ SEED_DEMO: '0', ADMIN_PASSWORD: 'First#Admin1' }))).toBe(
+      'admin-created',
+    );
     expect(await db.query(`SELECT username, role FROM users`)).toEqual([{ username: 'admin', role: 'admin' }]);
     expect(await db.query(`SELECT count(*)::int AS n FROM units`)).toEqual([{ n: 0 }]);
   });

@@ -13,7 +13,13 @@ function SignedIn() {
   const { data, loading, error } = useQuery<{ me: CurrentUser }>(ME, { fetchPolicy: 'cache-first' });
   if (loading) return <p className="centered muted">{t('common.loading')}</p>;
   if (isUnauthenticated(error) || (!error && !data)) return <Navigate to="/sign-in" replace />;
-  if (error || !data) return <p className="centered form-error">{t('common.error')}{error?.message}</p>;
+  if (error || !data)
+    return (
+      <p className="centered form-error">
+        {t('common.error')}
+        {error?.message}
+      </p>
+    );
   return (
     <AppShell user={data.me}>
       <Routes>

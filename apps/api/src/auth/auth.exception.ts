@@ -37,7 +37,10 @@ export const AuthException = {
       en: "You can only see your own unit's data",
     }),
   wrongCurrentPassword: () =>
-    new AppException('BAD_USER_INPUT', 'WRONG_CURRENT_PASSWORD', { 'zh-CN': '当前密码不正确', en: 'The current password is wrong' }, [
-      { path: 'currentPassword', message: { 'zh-CN': '当前密码不正确', en: 'The current password is wrong' } },
-    ]),
+    new AppException(
+      'BAD_USER_INPUT',
+      'WRONG_CURRENT_PASSWORD',
+      { 'zh-CN': '当前密码不正确', en: 'The current password is wrong' },
+      [{ path: 'currentPassword', message: { 'zh-CN': '当前密码不正确', en: 'The current password is wrong' } }],
+    ),
 };

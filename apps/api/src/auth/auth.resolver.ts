@@ -30,7 +30,9 @@ export class AuthResolver {
   }
 
   @Public()
-  @Mutation(() => SessionModel, { description: 'Signs in; sets the httpOnly session cookie and returns a bearer token.' })
+  @Mutation(() => SessionModel, {
+    description: 'Signs in; sets the httpOnly session cookie and returns a bearer token.',
+  })
   async signIn(
     @Args('username', { type: () => String }) username: string,
     @Args('password', { type: () => String }) password: string,

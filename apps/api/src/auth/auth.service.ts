@@ -32,7 +32,11 @@ export class AuthService {
     const user = await this.users.findForSignIn(typed);
     if (!user) {
       await wasteTimeLikeAVerify(password);
-      await this.audit.record('sign_in_failed', { username: typed, userId: null, success: false, reason: 'unknown_user' }, meta);
+      await this.audit.record(
+        'sign_in_failed',
+        { username: typed, userId: null, success: false, reason: 'unknown_user' },
+        meta,
+      );
       throw AuthException.badCredentials();
     }
     const who = { username: user.username, userId: user.id };
@@ -47,7 +51,11 @@ export class AuthService {
       await this.audit.record('sign_in_failed', { ...who, success: false, reason: 'wrong_password' }, meta);
       if (failures >= MAX_FAILED_SIGN_INS) {
         await this.users.lock(user.id, LOCK_MINUTES);
-        await this.audit.record('account_locked', { ...who, success: false, reason: `${failures} failed sign-ins` }, meta);
+        await this.audit.record(
+          'account_locked',
+          { ...who, success: false, reason: `${failures} failed sign-ins` },
+          meta,
+        );
         throw AuthException.accountLocked(LOCK_MINUTES);
       }
       throw AuthException.badCredentials();
@@ -83,7 +91,11 @@ export class AuthService {
 
   async signOut(principal: Principal, meta: RequestMeta): Promise<void> {
     await this.sessions.revoke(principal.sessionId);
-    await this.audit.record('sign_out', { username: principal.username, userId: principal.userId, success: true }, meta);
+    await this.audit.record(
+      'sign_out',
+      { username: principal.username, userId: principal.userId, success: true },
+      meta,
+    );
   }
 
   async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {

@@ -16,7 +16,15 @@ import { Rows1764200000000 } from './migrations/1764200000000-rows';
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 /** Every entity and migration, listed by hand so that the build and the tests see the same set. */
-export const ENTITIES = [UnitEntity, UserEntity, SessionEntity, AuthEventEntity, LedgerEntity, LedgerVersionEntity, LedgerMigrationEntity];
+export const ENTITIES = [
+  UnitEntity,
+  UserEntity,
+  SessionEntity,
+  AuthEventEntity,
+  LedgerEntity,
+  LedgerVersionEntity,
+  LedgerMigrationEntity,
+];
 export const MIGRATIONS = [Foundation1764000000000, Ledgers1764100000000, Rows1764200000000];
 
 export function databaseOptions(url: string): DataSourceOptions {

@@ -53,7 +53,8 @@ function canonical(value: unknown): string {
 /** The system columns, left out of a row's values in its history. */
 const SYSTEM_KEYS = `ARRAY[${SYSTEM_COLUMNS.map((c) => `'${c}'`).join(', ')}]`;
 
-export const definitionChecksum = (definition: unknown) => createHash('sha256').update(canonical(definition)).digest('hex');
+export const definitionChecksum = (definition: unknown) =>
+  createHash('sha256').update(canonical(definition)).digest('hex');
 
 async function currentDefinition(tx: EntityManager, key: string): Promise<LedgerDefinition | undefined> {
   const [row] = (await tx.query(
@@ -95,7 +96,10 @@ export class LedgerPublisher {
 
       if (current && current.checksum === checksum) {
         if (options.fileChecksum) {
-          await tx.query('UPDATE ledgers SET file_checksum = $2 WHERE key = $1', [definition.key, options.fileChecksum]);
+          await tx.query('UPDATE ledgers SET file_checksum = $2 WHERE key = $1', [
+            definition.key,
+            options.fileChecksum,
+          ]);
         }
         return { key: definition.key, version: current.version, changed: false, retyped: [], seededRows: 0 };
       }
@@ -119,7 +123,15 @@ export class LedgerPublisher {
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (key) DO UPDATE SET title = $2, current_version = $3, state = $5, source = $6,
            file_checksum = coalesce($7, ledgers.file_checksum), updated_at = now()`,
-        [definition.key, textOf(definition.title), version, desired.table, JSON.stringify(diff.next), options.source, options.fileChecksum ?? null],
+        [
+          definition.key,
+          textOf(definition.title),
+          version,
+          desired.table,
+          JSON.stringify(diff.next),
+          options.source,
+          options.fileChecksum ?? null,
+        ],
       );
       await tx.query(
         `INSERT INTO ledger_versions (ledger_key, version, definition, checksum, source, published_by) VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -128,7 +140,13 @@ export class LedgerPublisher {
       const seededRows = current ? 0 : await this.insertSeedRows(tx, definition, version);
       await tx.query(
         `INSERT INTO ledger_migrations (ledger_key, from_version, to_version, actions, report) VALUES ($1, $2, $3, $4, $5)`,
-        [definition.key, current?.version ?? null, version, JSON.stringify(diff.changes), JSON.stringify({ retyped, seededRows })],
+        [
+          definition.key,
+          current?.version ?? null,
+          version,
+          JSON.stringify(diff.changes),
+          JSON.stringify({ retyped, seededRows }),
+        ],
       );
       return { key: definition.key, version, changed: true, retyped, seededRows };
     });
@@ -146,36 +164,58 @@ export class LedgerPublisher {
       if (!target) {
         problems.push({
           path: `/fields/${i}/ledger`,
-          message: { 'zh-CN': `引用的台账「${field.ledger}」不存在`, en: `The referenced ledger "${field.ledger}" does not exist` },
+          message: {
+            'zh-CN': `引用的台账「${field.ledger}」不存在`,
+            en: `The referenced ledger "${field.ledger}" does not exist`,
+          },
         });
       } else if (field.display && !target.fields.some((f) => f.key === field.display)) {
         problems.push({
           path: `/fields/${i}/display`,
-          message: { 'zh-CN': `台账「${field.ledger}」没有字段「${field.display}」`, en: `The ledger "${field.ledger}" has no field "${field.display}"` },
+          message: {
+            'zh-CN': `台账「${field.ledger}」没有字段「${field.display}」`,
+            en: `The ledger "${field.ledger}" has no field "${field.display}"`,
+          },
         });
       }
     }
     for (const [i, followUp] of (definition.followUps ?? []).entries()) {
       // a follow-up's ledger may be published after this one (they can name each other); when it
       // is there, its fields must be
-      const fields = followUp.ledger === definition.key ? definition.fields : (await currentDefinition(tx, followUp.ledger))?.fields;
+      const fields =
+        followUp.ledger === definition.key ? definition.fields : (await currentDefinition(tx, followUp.ledger))?.fields;
       for (const key of Object.keys(followUp.values)) {
         if (fields && !fields.some((f) => f.key === key)) {
           problems.push({
             path: `/followUps/${i}/values/${key}`,
-            message: { 'zh-CN': `台账「${followUp.ledger}」没有字段「${key}」`, en: `The ledger "${followUp.ledger}" has no field "${key}"` },
+            message: {
+              'zh-CN': `台账「${followUp.ledger}」没有字段「${key}」`,
+              en: `The ledger "${followUp.ledger}" has no field "${key}"`,
+            },
           });
         }
       }
     }
     const codes = [...(definition.fillers?.units ?? []), ...(definition.seedRows ?? []).map((r) => r.unit)];
     if (codes.length > 0) {
-      const known = new Set(((await tx.query('SELECT code FROM units WHERE code = ANY($1)', [codes])) as { code: string }[]).map((u) => u.code));
+      const known = new Set(
+        ((await tx.query('SELECT code FROM units WHERE code = ANY($1)', [codes])) as { code: string }[]).map(
+          (u) => u.code,
+        ),
+      );
       definition.fillers?.units?.forEach((code, i) => {
-        if (!known.has(code)) problems.push({ path: `/fillers/units/${i}`, message: { 'zh-CN': `单位代码「${code}」不存在`, en: `No unit has the code "${code}"` } });
+        if (!known.has(code))
+          problems.push({
+            path: `/fillers/units/${i}`,
+            message: { 'zh-CN': `单位代码「${code}」不存在`, en: `No unit has the code "${code}"` },
+          });
       });
       definition.seedRows?.forEach((row, i) => {
-        if (!known.has(row.unit)) problems.push({ path: `/seedRows/${i}/unit`, message: { 'zh-CN': `单位代码「${row.unit}」不存在`, en: `No unit has the code "${row.unit}"` } });
+        if (!known.has(row.unit))
+          problems.push({
+            path: `/seedRows/${i}/unit`,
+            message: { 'zh-CN': `单位代码「${row.unit}」不存在`, en: `No unit has the code "${row.unit}"` },
+          });
       });
     }
     const model = modelOf(definition);
@@ -196,7 +236,12 @@ export class LedgerPublisher {
     const columns = definition.fields.map((f) => quoteIdent(f.key));
     for (const row of definition.seedRows ?? []) {
       const { values } = validateRow(model, row.values, { input: 'json', applyDefaults: true });
-      const params = [row.unit, periodOfRow(definition, values), version, ...definition.fields.map((f) => values[f.key] ?? null)];
+      const params = [
+        row.unit,
+        periodOfRow(definition, values),
+        version,
+        ...definition.fields.map((f) => values[f.key] ?? null),
+      ];
       await tx.query(
         `INSERT INTO ${table} (unit_id, period, def_version, ${columns.join(', ')})
          VALUES ((SELECT id FROM units WHERE code = $1), $2, $3, ${columns.map((_, i) => `$${i + 4}`).join(', ')})`,

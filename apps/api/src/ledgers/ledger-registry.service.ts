@@ -34,7 +34,10 @@ export class LedgerRegistry {
            FROM ledgers l JOIN ledger_versions v ON v.ledger_key = l.key AND v.version = l.current_version
           ORDER BY l.created_at, l.key`,
       )
-      .then((rows: Omit<PublishedLedger, 'model'>[]) => new Map(rows.map((row) => [row.key, { ...row, model: modelOf(row.definition) }])))
+      .then(
+        (rows: Omit<PublishedLedger, 'model'>[]) =>
+          new Map(rows.map((row) => [row.key, { ...row, model: modelOf(row.definition) }])),
+      )
       .catch((error: unknown) => {
         this.cache = null;
         throw error;
@@ -50,7 +53,9 @@ export class LedgerRegistry {
     return (await this.load()).get(key) ?? null;
   }
 
-  async versions(key: string): Promise<{ version: number; source: string; publishedAt: Date; publishedBy: number | null }[]> {
+  async versions(
+    key: string,
+  ): Promise<{ version: number; source: string; publishedAt: Date; publishedBy: number | null }[]> {
     return this.db.query(
       `SELECT version, source, published_at AS "publishedAt", published_by AS "publishedBy" FROM ledger_versions WHERE ledger_key = $1 ORDER BY version`,
       [key],

@@ -7,7 +7,10 @@ import type { PublishedLedger } from './ledger-registry.service';
 export class LedgerFieldModel {
   @Field(() => String) key: string;
   @Field(() => String) title: string;
-  @Field(() => String, { description: 'text, longtext, integer, decimal, percent, date, datetime, time, choice, multichoice, boolean, phone, reference' })
+  @Field(() => String, {
+    description:
+      'text, longtext, integer, decimal, percent, date, datetime, time, choice, multichoice, boolean, phone, reference',
+  })
   type: string;
   @Field(() => Boolean) required: boolean;
   @Field(() => Boolean, { description: 'Computed fields are read-only.' }) readOnly: boolean;
@@ -27,7 +30,9 @@ export class LedgerFieldModel {
       type: field.type,
       required: Boolean(field.required),
       readOnly: Boolean(field.formula || field.readOnly),
-      options: field.options ? field.options.map((o) => ({ value: o.value, label: o.label ? textOf(o.label, locale) : o.value })) : null,
+      options: field.options
+        ? field.options.map((o) => ({ value: o.value, label: o.label ? textOf(o.label, locale) : o.value }))
+        : null,
       definition: field,
       help: field.help ? textOf(field.help, locale) : null,
       grid: spec.grid(field, locale),
@@ -49,8 +54,10 @@ export class LedgerModelType {
   @Field(() => String, { nullable: true }) description: string | null;
   @Field(() => Int) version: number;
   @Field(() => String, { description: 'none, daily, weekly, monthly' }) period: string;
-  @Field(() => String, { nullable: true, description: 'The date field that decides a row’s period.' }) periodField: string | null;
-  @Field(() => String, { nullable: true, description: '"17:00" local time (Asia/Shanghai), or null' }) deadline: string | null;
+  @Field(() => String, { nullable: true, description: 'The date field that decides a row’s period.' }) periodField:
+    string | null;
+  @Field(() => String, { nullable: true, description: '"17:00" local time (Asia/Shanghai), or null' }) deadline:
+    string | null;
   @Field(() => Boolean, { description: 'Citizens may answer through a unit’s public link.' }) public: boolean;
   @Field(() => [LedgerFieldModel]) fields: LedgerFieldModel[];
   @Field(() => GraphQLJSON, { description: 'The whole current definition, as published.' }) definition: unknown;

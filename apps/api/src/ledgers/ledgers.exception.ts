@@ -3,7 +3,10 @@ import { AppException } from '../common/errors/app-exception';
 
 export const LedgersException = {
   notFound: (key: string) =>
-    new AppException('NOT_FOUND', 'LEDGER_NOT_FOUND', { 'zh-CN': `台账「${key}」不存在`, en: `The ledger "${key}" does not exist` }),
+    new AppException('NOT_FOUND', 'LEDGER_NOT_FOUND', {
+      'zh-CN': `台账「${key}」不存在`,
+      en: `The ledger "${key}" does not exist`,
+    }),
   notAssigned: (key: string) =>
     new AppException('FORBIDDEN', 'LEDGER_NOT_ASSIGNED', {
       'zh-CN': `台账「${key}」未分配给本单位`,
@@ -14,8 +17,14 @@ export const LedgersException = {
       'BAD_USER_INPUT',
       'INVALID_LEDGER_DEFINITION',
       {
-        'zh-CN': `台账定义有 ${problems.length} 处错误：${problems.slice(0, 3).map((p) => formatProblem(p)).join('；')}`,
-        en: `The ledger definition has ${problems.length} problem(s): ${problems.slice(0, 3).map((p) => formatProblem(p, 'en')).join('; ')}`,
+        'zh-CN': `台账定义有 ${problems.length} 处错误：${problems
+          .slice(0, 3)
+          .map((p) => formatProblem(p))
+          .join('；')}`,
+        en: `The ledger definition has ${problems.length} problem(s): ${problems
+          .slice(0, 3)
+          .map((p) => formatProblem(p, 'en'))
+          .join('; ')}`,
       },
       problems,
     ),

@@ -21,8 +21,13 @@ export class LedgersResolver {
     private readonly files: SchemaFiles,
   ) {}
 
-  @Query(() => [LedgerModelType], { description: 'The ledgers the caller may see: a clerk those assigned to their unit.' })
-  async ledgers(@CurrentPrincipal() principal: Principal, @Context() context: GraphQLContext): Promise<LedgerModelType[]> {
+  @Query(() => [LedgerModelType], {
+    description: 'The ledgers the caller may see: a clerk those assigned to their unit.',
+  })
+  async ledgers(
+    @CurrentPrincipal() principal: Principal,
+    @Context() context: GraphQLContext,
+  ): Promise<LedgerModelType[]> {
     const visible = await this.access.visibleLedgers(principal);
     return visible.map((ledger) => LedgerModelType.of(ledger, localeOf(context)));
   }
@@ -43,7 +48,8 @@ export class LedgersResolver {
 
   @Roles('admin')
   @Mutation(() => LedgerModelType, {
-    description: 'Publishes a ledger definition (as a schemas/ file would): a new version, the table reshaped, nothing lost.',
+    description:
+      'Publishes a ledger definition (as a schemas/ file would): a new version, the table reshaped, nothing lost.',
   })
   async publishLedger(
     @CurrentPrincipal() principal: Principal,

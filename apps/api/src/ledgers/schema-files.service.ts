@@ -67,7 +67,9 @@ export class SchemaFiles implements OnModuleDestroy {
   }
 
   private schedule(): void {
-    this.syncing = this.syncing.then(() => this.sync()).catch((error) => logger.error({ err: error }, 'schema sync failed'));
+    this.syncing = this.syncing
+      .then(() => this.sync())
+      .catch((error) => logger.error({ err: error }, 'schema sync failed'));
   }
 
   /** Reads the folder; publishes the files that changed, referenced ledgers first. */
@@ -93,7 +95,12 @@ export class SchemaFiles implements OnModuleDestroy {
     }
     if (changed.length === 0) return;
     const published = new Set(
-      ((await this.db.query('SELECT key, file_checksum FROM ledgers')) as { key: string; file_checksum: string | null }[])
+      (
+        (await this.db.query('SELECT key, file_checksum FROM ledgers')) as {
+          key: string;
+          file_checksum: string | null;
+        }[]
+      )
         .filter((row) => row.file_checksum)
         .map((row) => `${row.key}:${row.file_checksum}`),
     );
@@ -104,14 +111,30 @@ export class SchemaFiles implements OnModuleDestroy {
         continue; // published before, and unchanged since: an API publish since then stands
       }
       try {
-        const outcome = await this.publisher.publish(file.definition, { source: 'file', actorId: null, fileChecksum: file.checksum });
+        const outcome = await this.publisher.publish(file.definition, {
+          source: 'file',
+          actorId: null,
+          fileChecksum: file.checksum,
+        });
         this.problems.delete(file.name);
-        if (outcome.changed) logger.info({ file: file.name, ledger: outcome.key, version: outcome.version, retyped: outcome.retyped }, 'ledger published from file');
+        if (outcome.changed)
+          logger.info(
+            { file: file.name, ledger: outcome.key, version: outcome.version, retyped: outcome.retyped },
+            'ledger published from file',
+          );
       } catch (error) {
         if (error instanceof AppException && error.problems.length > 0) {
-          this.report(file.name, error.problems.map((p) => ({ path: p.path, message: p.message })));
+          this.report(
+            file.name,
+            error.problems.map((p) => ({ path: p.path, message: p.message })),
+          );
         } else {
-          this.report(file.name, [{ path: '/', message: { 'zh-CN': `发布失败：${String(error)}`, en: `Publishing failed: ${String(error)}` } }]);
+          this.report(file.name, [
+            {
+              path: '/',
+              message: { 'zh-CN': `发布失败：${String(error)}`, en: `Publishing failed: ${String(error)}` },
+            },
+          ]);
           logger.error({ err: error, file: file.name }, 'publishing a ledger file failed');
         }
       }
@@ -119,8 +142,14 @@ export class SchemaFiles implements OnModuleDestroy {
   }
 
   private report(file: string, problems: DefinitionProblem[]): void {
-    this.problems.set(file, problems.map((p) => ({ file, ...p })));
-    logger.warn({ file, problems: problems.map((p) => formatProblem(p, 'en')) }, 'ledger file refused: nothing published');
+    this.problems.set(
+      file,
+      problems.map((p) => ({ file, ...p })),
+    );
+    logger.warn(
+      { file, problems: problems.map((p) => formatProblem(p, 'en')) },
+      'ledger file refused: nothing published',
+    );
   }
 }
 

@@ -11,7 +11,9 @@ export const SheetStateEnum = {
 export type SheetState = keyof typeof SheetStateEnum;
 registerEnumType(SheetStateEnum, { name: 'SheetState' });
 
-@ObjectType('TrackedCount', { description: 'Rows of a tracked ledger (rectifications, tasks) still open, and overdue.' })
+@ObjectType('TrackedCount', {
+  description: 'Rows of a tracked ledger (rectifications, tasks) still open, and overdue.',
+})
 export class TrackedCountModel {
   @Field(() => String) ledgerKey: string;
   @Field(() => String) title: string;
@@ -27,10 +29,15 @@ export class SheetModel {
   @Field(() => SheetStateEnum) state: SheetState;
   @Field(() => Date, { nullable: true }) submittedAt: Date | null;
   @Field(() => String, { nullable: true }) returnedReason: string | null;
-  @Field(() => Date, { nullable: true, description: 'When the sheet is due (the ledger’s deadline on the period’s last day).' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the sheet is due (the ledger’s deadline on the period’s last day).',
+  })
   deadline: Date | null;
   @Field(() => Int, { description: 'Live rows in the period.' }) rowCount: number;
-  @Field(() => [TrackedCountModel], { description: "The unit's open and overdue rows of tracked ledgers (rectifications…)." })
+  @Field(() => [TrackedCountModel], {
+    description: "The unit's open and overdue rows of tracked ledgers (rectifications…).",
+  })
   tracked: TrackedCountModel[];
 }
 

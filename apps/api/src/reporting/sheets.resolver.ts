@@ -8,7 +8,9 @@ import { SheetsService } from './sheets.service';
 export class SheetsResolver {
   constructor(private readonly sheets: SheetsService) {}
 
-  @Query(() => SubmissionBoardModel, { description: 'Who submitted a period on time, late, or not at all. Clerks see their own unit.' })
+  @Query(() => SubmissionBoardModel, {
+    description: 'Who submitted a period on time, late, or not at all. Clerks see their own unit.',
+  })
   submissionBoard(
     @CurrentPrincipal() principal: Principal,
     @Args('ledger', { type: () => String }) ledger: string,

@@ -46,16 +46,10 @@ interface SheetEvent {
 }
 
 function recordSheetEvent(tx: EntityManager | RowTransaction, e: SheetEvent): Promise<unknown> {
-  return tx.query(`INSERT INTO sheet_events (ledger_key, unit_id, period, event, late, reason, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
-    e.ledgerKey,
-    e.unitId,
-    e.period,
-    e.event,
-    e.late,
-    e.reason,
-    e.userId,
-    e.at,
-  ]);
+  return tx.query(
+    `INSERT INTO sheet_events (ledger_key, unit_id, period, event, late, reason, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [e.ledgerKey, e.unitId, e.period, e.event, e.late, e.reason, e.userId, e.at],
+  );
 }
 
 /**
@@ -86,14 +80,25 @@ export class SheetsService {
     const deadline = periodDeadline(ledger.definition, period);
     const late = deadline !== null && now.getTime() > deadline.getTime();
     await inUnitScope(this.db, { units: [unitId] }, async (tx) => {
-      const [sheet] = (await tx.query(`SELECT state FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND period = $3 FOR UPDATE`, [ledgerKey, unitId, period])) as { state: string }[];
+      const [sheet] = (await tx.query(
+        `SELECT state FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND period = $3 FOR UPDATE`,
+        [ledgerKey, unitId, period],
+      )) as { state: string }[];
       if (sheet?.state === 'submitted') throw ReportingException.alreadySubmitted(period);
       // rows saved under an older definition are checked again against the current one
       const model = ledger.model;
-      const rows = ((await tx.query(`SELECT ${rowColumns(model)} FROM ${tableOf(model)} t WHERE t.unit_id = $1 AND t.period = $2 AND t.deleted_at IS NULL ORDER BY t.id`, [unitId, period])) as Record<string, unknown>[]).map((raw) => rowFromDb(model, raw));
+      const rows = (
+        (await tx.query(
+          `SELECT ${rowColumns(model)} FROM ${tableOf(model)} t WHERE t.unit_id = $1 AND t.period = $2 AND t.deleted_at IS NULL ORDER BY t.id`,
+          [unitId, period],
+        )) as Record<string, unknown>[]
+      ).map((raw) => rowFromDb(model, raw));
       if (rows.length === 0) throw ReportingException.empty(period);
       const problems = rows.flatMap((row) =>
-        validateRow(model, row.values, { input: 'json', now }).errors.map((e) => ({ path: `rows/${row.id}/${e.field}`, message: e.message })),
+        validateRow(model, row.values, { input: 'json', now }).errors.map((e) => ({
+          path: `rows/${row.id}/${e.field}`,
+          message: e.message,
+        })),
       );
       if (problems.length > 0) throw ReportingException.rowsInvalid(problems);
       await tx.query(
@@ -103,12 +108,27 @@ export class SheetsService {
            SET state = 'submitted', submitted_at = $4, submitted_by = $5, late = $6, updated_at = now()`,
         [ledgerKey, unitId, period, now, principal.userId, late],
       );
-      await recordSheetEvent(tx, { ledgerKey, unitId, period, event: 'submitted', late, reason: null, userId: principal.userId, at: now });
+      await recordSheetEvent(tx, {
+        ledgerKey,
+        unitId,
+        period,
+        event: 'submitted',
+        late,
+        reason: null,
+        userId: principal.userId,
+        at: now,
+      });
     });
     return this.sheetOf(ledger, unitId, period);
   }
 
-  async return(principal: Principal, ledgerKey: string, unitIdText: string, period: string, reason: string): Promise<SheetModel> {
+  async return(
+    principal: Principal,
+    ledgerKey: string,
+    unitIdText: string,
+    period: string,
+    reason: string,
+  ): Promise<SheetModel> {
     const ledger = await this.ledgers.readableLedger(principal, ledgerKey);
     this.checkPeriodic(ledger, period);
     const unitId = parseId(unitIdText, 'unitId');
@@ -116,7 +136,10 @@ export class SheetsService {
     const text = reason.trim();
     if (text.length === 0 || [...text].length > 500) throw ReportingException.reasonRequired();
     await this.db.transaction(async (tx) => {
-      const [sheet] = (await tx.query(`SELECT state FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND period = $3 FOR UPDATE`, [ledgerKey, unitId, period])) as { state: string }[];
+      const [sheet] = (await tx.query(
+        `SELECT state FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND period = $3 FOR UPDATE`,
+        [ledgerKey, unitId, period],
+      )) as { state: string }[];
       if (sheet?.state !== 'submitted') throw ReportingException.notSubmitted(period);
       const now = this.clock.now();
       await tx.query(
@@ -124,7 +147,16 @@ export class SheetsService {
           WHERE ledger_key = $1 AND unit_id = $2 AND period = $3`,
         [ledgerKey, unitId, period, now, principal.userId, text],
       );
-      await recordSheetEvent(tx, { ledgerKey, unitId, period, event: 'returned', late: null, reason: text, userId: principal.userId, at: now });
+      await recordSheetEvent(tx, {
+        ledgerKey,
+        unitId,
+        period,
+        event: 'returned',
+        late: null,
+        reason: text,
+        userId: principal.userId,
+        at: now,
+      });
     });
     return this.sheetOf(ledger, unitId, period);
   }
@@ -133,9 +165,15 @@ export class SheetsService {
   async board(principal: Principal, ledgerKey: string, period: string): Promise<SubmissionBoardModel> {
     const ledger = await this.ledgers.readableLedger(principal, ledgerKey);
     this.checkPeriodic(ledger, period);
-    const everyUnit = await this.units.list(seesAllUnits(principal) ? null : principal.unitId === null ? [] : [principal.unitId]);
+    const everyUnit = await this.units.list(
+      seesAllUnits(principal) ? null : principal.unitId === null ? [] : [principal.unitId],
+    );
     const units = everyUnit.filter((unit) => unit.active && unitFills(ledger.definition, unit));
-    const sheets = await this.sheets(ledger, units.map((u) => u.id), period);
+    const sheets = await this.sheets(
+      ledger,
+      units.map((u) => u.id),
+      period,
+    );
     const deadline = periodDeadline(ledger.definition, period);
     const tracked = await this.trackedCounts(units);
     const list = units.map((unit) => ({
@@ -158,19 +196,28 @@ export class SheetsService {
    * Open and overdue rows of every ledger that declares `tracking`, per unit: the formulas run on
    * the rows now, with the clock's today(), so "overdue" is never a stale stored value.
    */
-  private async trackedCounts(units: UnitEntity[]): Promise<{ perUnit(unitId: number): TrackedCountModel[]; totals: TrackedCountModel[] }> {
+  private async trackedCounts(
+    units: UnitEntity[],
+  ): Promise<{ perUnit(unitId: number): TrackedCountModel[]; totals: TrackedCountModel[] }> {
     const unitIds = units.map((u) => u.id);
     // only the tracked ledgers that these units fill: a township's board shows no section tasks
-    const ledgers = (await this.registry.all()).filter((l) => l.definition.tracking && units.some((u) => unitFills(l.definition, u)));
+    const ledgers = (await this.registry.all()).filter(
+      (l) => l.definition.tracking && units.some((u) => unitFills(l.definition, u)),
+    );
     const now = this.clock.now();
     const counts = new Map<string, Map<number, { open: number; overdue: number }>>();
     if (unitIds.length > 0) {
       await inUnitScope(this.db, { units: unitIds }, async (tx) => {
         for (const ledger of ledgers) {
           const open = compileFormula(ledger.definition.tracking!.open);
-          const overdue = ledger.definition.tracking!.overdue ? compileFormula(ledger.definition.tracking!.overdue) : null;
+          const overdue = ledger.definition.tracking!.overdue
+            ? compileFormula(ledger.definition.tracking!.overdue)
+            : null;
           const byUnit = new Map<number, { open: number; overdue: number }>();
-          const raw = (await tx.query(`SELECT ${rowColumns(ledger.model)} FROM ${tableOf(ledger.model)} t WHERE t.unit_id = ANY($1) AND t.deleted_at IS NULL`, [unitIds])) as Record<string, unknown>[];
+          const raw = (await tx.query(
+            `SELECT ${rowColumns(ledger.model)} FROM ${tableOf(ledger.model)} t WHERE t.unit_id = ANY($1) AND t.deleted_at IS NULL`,
+            [unitIds],
+          )) as Record<string, unknown>[];
           for (const row of raw.map((r) => rowFromDb(ledger.model, r))) {
             const env = { values: row.values, types: ledger.model.types, now };
             const entry = byUnit.get(Number(row.unitId)) ?? { open: 0, overdue: 0 };
@@ -192,13 +239,20 @@ export class SheetsService {
       totals: ledgers.map((l) =>
         model(
           l,
-          [...(counts.get(l.key)?.values() ?? [])].reduce((sum, c) => ({ open: sum.open + c.open, overdue: sum.overdue + c.overdue }), { open: 0, overdue: 0 }),
+          [...(counts.get(l.key)?.values() ?? [])].reduce(
+            (sum, c) => ({ open: sum.open + c.open, overdue: sum.overdue + c.overdue }),
+            { open: 0, overdue: 0 },
+          ),
         ),
       ),
     };
   }
 
-  private async sheets(ledger: PublishedLedger, unitIds: number[], period: string): Promise<Map<number, SheetRow & { rows: number }>> {
+  private async sheets(
+    ledger: PublishedLedger,
+    unitIds: number[],
+    period: string,
+  ): Promise<Map<number, SheetRow & { rows: number }>> {
     if (unitIds.length === 0) return new Map();
     const model = ledger.model;
     const rows = (await inUnitScope(this.db, { units: unitIds }, (tx) =>
@@ -218,7 +272,10 @@ export class SheetsService {
     const unit = UnitModel.of(entity);
     const sheet = (await this.sheets(ledger, [unitId], period)).get(unitId);
     const tracked = await this.trackedCounts([entity]);
-    return { ...this.toModel(ledger.key, unit, period, sheet, periodDeadline(ledger.definition, period)), tracked: tracked.perUnit(unitId) };
+    return {
+      ...this.toModel(ledger.key, unit, period, sheet, periodDeadline(ledger.definition, period)),
+      tracked: tracked.perUnit(unitId),
+    };
   }
 
   private toModel(

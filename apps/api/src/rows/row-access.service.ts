@@ -21,7 +21,11 @@ export class RowAccess {
     private readonly units: UnitsService,
   ) {}
 
-  async forRead(principal: Principal, ledgerKey: string, unitId: string | null | undefined): Promise<{ ledger: PublishedLedger; scope: UnitScope }> {
+  async forRead(
+    principal: Principal,
+    ledgerKey: string,
+    unitId: string | null | undefined,
+  ): Promise<{ ledger: PublishedLedger; scope: UnitScope }> {
     const ledger = await this.ledgers.readableLedger(principal, ledgerKey);
     if (unitId !== null && unitId !== undefined) {
       const id = parseId(unitId, 'unitId');
@@ -33,13 +37,18 @@ export class RowAccess {
     return { ledger, scope: { units: [principal.unitId] } };
   }
 
-  async forWrite(principal: Principal, ledgerKey: string, unitId: string | null | undefined): Promise<{ ledger: PublishedLedger; unitId: number }> {
+  async forWrite(
+    principal: Principal,
+    ledgerKey: string,
+    unitId: string | null | undefined,
+  ): Promise<{ ledger: PublishedLedger; unitId: number }> {
     if (principal.role === 'leader') throw RowsException.readOnlyRole();
     const ledger = await this.ledgers.readableLedger(principal, ledgerKey);
     let target: number;
     if (principal.role === 'clerk') {
       if (principal.unitId === null) throw AuthException.forbidden();
-      if (unitId !== null && unitId !== undefined && parseId(unitId, 'unitId') !== principal.unitId) throw AuthException.otherUnit();
+      if (unitId !== null && unitId !== undefined && parseId(unitId, 'unitId') !== principal.unitId)
+        throw AuthException.otherUnit();
       target = principal.unitId;
     } else {
       if (unitId === null || unitId === undefined) throw RowsException.unitRequired();

@@ -1,8 +1,20 @@
-import { FIELD_TYPE_REGISTRY, message, quoteIdent, type FieldDefinition, type LedgerModel, type Message } from '@taizhang/ledger-core';
+import {
+  FIELD_TYPE_REGISTRY,
+  message,
+  quoteIdent,
+  type FieldDefinition,
+  type LedgerModel,
+  type Message,
+} from '@taizhang/ledger-core';
 import { RowsException } from './rows.exception';
 
 /** Sortable and filterable besides the fields. */
-const SYSTEM_SORTS: Record<string, string> = { id: 't.id', updatedAt: 't.updated_at', createdAt: 't.created_at', period: 't.period' };
+const SYSTEM_SORTS: Record<string, string> = {
+  id: 't.id',
+  updatedAt: 't.updated_at',
+  createdAt: 't.created_at',
+  period: 't.period',
+};
 const OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'empty'] as const;
 type Operator = (typeof OPERATORS)[number];
 
@@ -19,7 +31,9 @@ export interface OrderInput {
 export function filterSql(model: LedgerModel, filter: unknown, params: unknown[]): string[] {
   if (filter === null || filter === undefined) return [];
   if (typeof filter !== 'object' || Array.isArray(filter)) {
-    throw RowsException.badInput('INVALID_FILTER', [{ path: 'filter', message: message('筛选条件应为对象', 'The filter must be an object') }]);
+    throw RowsException.badInput('INVALID_FILTER', [
+      { path: 'filter', message: message('筛选条件应为对象', 'The filter must be an object') },
+    ]);
   }
   const conditions: string[] = [];
   const problems: { path: string; message: Message }[] = [];
@@ -37,10 +51,18 @@ export function filterSql(model: LedgerModel, filter: unknown, params: unknown[]
     for (const [operator, operand] of clauses) {
       const path = `filter.${key}.${operator}`;
       if (!(OPERATORS as readonly string[]).includes(operator)) {
-        problems.push({ path, message: message(`未知的筛选运算「${operator}」（可用：${OPERATORS.join('、')}）`, `Unknown operator "${operator}" (one of ${OPERATORS.join(', ')})`) });
+        problems.push({
+          path,
+          message: message(
+            `未知的筛选运算「${operator}」（可用：${OPERATORS.join('、')}）`,
+            `Unknown operator "${operator}" (one of ${OPERATORS.join(', ')})`,
+          ),
+        });
         continue;
       }
-      const sql = clause(field, column, operator as Operator, operand, params, (text) => problems.push({ path, message: text }));
+      const sql = clause(field, column, operator as Operator, operand, params, (text) =>
+        problems.push({ path, message: text }),
+      );
       if (sql) conditions.push(sql);
     }
   }
@@ -84,7 +106,9 @@ function clause(
         problem(message('in 的值应为 1 至 1000 项的列表', 'in takes a list of 1 to 1000 values'));
         return null;
       }
-      const values = operand.map((item) => value(isList ? [item] : item)).map((v) => (isList && Array.isArray(v) ? v[0] : v));
+      const values = operand
+        .map((item) => value(isList ? [item] : item))
+        .map((v) => (isList && Array.isArray(v) ? v[0] : v));
       if (values.some((v) => v === undefined)) return null;
       return isList ? `${column} && ${param(values)}::text[]` : `${column} = ANY(${param(values)})`;
     }
@@ -114,7 +138,13 @@ export function orderSql(model: LedgerModel, orderBy: OrderInput[] | null | unde
   (orderBy ?? []).forEach((order, i) => {
     const column = SYSTEM_SORTS[order.field] ?? (model.byKey.has(order.field) ? `t.${quoteIdent(order.field)}` : null);
     if (!column) {
-      problems.push({ path: `orderBy.${i}.field`, message: message(`不能按「${order.field}」排序：没有这个字段`, `Cannot sort by "${order.field}": no such field`) });
+      problems.push({
+        path: `orderBy.${i}.field`,
+        message: message(
+          `不能按「${order.field}」排序：没有这个字段`,
+          `Cannot sort by "${order.field}": no such field`,
+        ),
+      });
       return;
     }
     parts.push(`${column} ${order.desc ? 'DESC NULLS LAST' : 'ASC NULLS LAST'}`);

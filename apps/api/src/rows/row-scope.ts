@@ -17,7 +17,11 @@ export interface RowTransaction {
  * Row work is the hot path (a grid page, an autosave), so it talks to node-postgres directly:
  * BEGIN, the role and the units go in one round trip, then the work, then COMMIT.
  */
-export async function inUnitScope<T>(db: DataSource, scope: UnitScope, work: (tx: RowTransaction) => Promise<T>): Promise<T> {
+export async function inUnitScope<T>(
+  db: DataSource,
+  scope: UnitScope,
+  work: (tx: RowTransaction) => Promise<T>,
+): Promise<T> {
   const units = 'all' in scope ? [] : scope.units;
   // inlined, not parameters (a multi-statement query takes none): integers and constants only
   if (!units.every((id) => Number.isSafeInteger(id))) throw new Error(`unit ids must be integers: ${units.join(',')}`);

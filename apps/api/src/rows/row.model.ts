@@ -13,8 +13,12 @@ registerEnumType(RowStatusEnum, { name: 'RowStatus' });
 export class RowChangeInput {
   @Field(() => RowOpEnum) op: keyof typeof RowOpEnum;
   @Field(() => ID, { nullable: true }) id?: string | null;
-  @Field(() => Int, { nullable: true, description: 'The version the change is based on (UPDATE, DELETE).' }) version?: number | null;
-  @Field(() => GraphQLJSON, { nullable: true, description: 'Field values by key; for an UPDATE only the changed ones are needed.' })
+  @Field(() => Int, { nullable: true, description: 'The version the change is based on (UPDATE, DELETE).' }) version?:
+    number | null;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'Field values by key; for an UPDATE only the changed ones are needed.',
+  })
   values?: unknown;
 }
 
@@ -50,9 +54,13 @@ export class RowResultModel {
   @Field(() => RowStatusEnum) status: keyof typeof RowStatusEnum;
   @Field(() => RowModel, { nullable: true }) row: RowModel | null;
   @Field(() => [FieldErrorModel], { nullable: true }) errors: FieldErrorModel[] | null;
-  @Field(() => [FieldErrorModel], { nullable: true, description: 'Shown and allowed: warning rules, follow-up rows made.' })
+  @Field(() => [FieldErrorModel], {
+    nullable: true,
+    description: 'Shown and allowed: warning rules, follow-up rows made.',
+  })
   warnings: FieldErrorModel[] | null;
-  @Field(() => RowModel, { nullable: true, description: 'For a conflict: the row as it is now.' }) current: RowModel | null;
+  @Field(() => RowModel, { nullable: true, description: 'For a conflict: the row as it is now.' })
+  current: RowModel | null;
 
   static of(outcome: RowOutcome, locale: Locale): RowResultModel {
     return Object.assign(new RowResultModel(), {

@@ -3,7 +3,15 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { localeFromAcceptLanguage } from '@taizhang/domain';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { GraphQLContext, Principal } from '../auth/principal';
-import { OrderInputType, RowChangeInput, RowConnectionModel, RowHistoryEntryModel, RowModel, RowResultModel, SaveRowsResultModel } from './row.model';
+import {
+  OrderInputType,
+  RowChangeInput,
+  RowConnectionModel,
+  RowHistoryEntryModel,
+  RowModel,
+  RowResultModel,
+  SaveRowsResultModel,
+} from './row.model';
 import { RowWriter } from './row-writer.service';
 import { RowsService } from './rows.service';
 
@@ -14,7 +22,9 @@ export class RowsResolver {
     private readonly writer: RowWriter,
   ) {}
 
-  @Query(() => RowConnectionModel, { description: "A page of a ledger's rows: a clerk's unit's, or any unit's for admins and leaders." })
+  @Query(() => RowConnectionModel, {
+    description: "A page of a ledger's rows: a clerk's unit's, or any unit's for admins and leaders.",
+  })
   async rows(
     @CurrentPrincipal() principal: Principal,
     @Args('ledger', { type: () => String }) ledger: string,
@@ -34,7 +44,8 @@ export class RowsResolver {
   }
 
   @Mutation(() => SaveRowsResultModel, {
-    description: 'Saves a batch of inserts, updates and deletes in one transaction; valid rows are kept unless allOrNothing.',
+    description:
+      'Saves a batch of inserts, updates and deletes in one transaction; valid rows are kept unless allOrNothing.',
   })
   async saveRows(
     @CurrentPrincipal() principal: Principal,

@@ -41,7 +41,10 @@ export interface HistoryEntry {
 const encodeCursor = (offset: number) => Buffer.from(`o:${offset}`).toString('base64url');
 function decodeCursor(cursor: string): number {
   const match = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw RowsException.badInput('INVALID_CURSOR', [{ path: 'after', message: message('无效的分页游标', 'Invalid cursor') }]);
+  if (!match)
+    throw RowsException.badInput('INVALID_CURSOR', [
+      { path: 'after', message: message('无效的分页游标', 'Invalid cursor') },
+    ]);
   return Number(match[1]);
 }
 
@@ -58,7 +61,9 @@ export class RowsService {
     const model = ledger.model;
     const first = query.first ?? 100;
     if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
-      throw RowsException.badInput('INVALID_PAGE_SIZE', [{ path: 'first', message: message(`每页 0 至 ${MAX_PAGE} 行`, `first must be 0 to ${MAX_PAGE}`) }]);
+      throw RowsException.badInput('INVALID_PAGE_SIZE', [
+        { path: 'first', message: message(`每页 0 至 ${MAX_PAGE} 行`, `first must be 0 to ${MAX_PAGE}`) },
+      ]);
     }
     const offset = query.after ? decodeCursor(query.after) : 0;
     const params: unknown[] = [];
@@ -82,7 +87,14 @@ export class RowsService {
         `SELECT ${rowColumns(model)}, count(*) OVER ()::int AS _total FROM ${table} t WHERE ${conditions} ORDER BY ${order} LIMIT ${first + 1} OFFSET ${offset}`,
         params,
       )) as Record<string, unknown>[];
-      const total = raw.length > 0 ? Number(raw[0]._total) : (((await tx.query(`SELECT count(*)::int AS n FROM ${table} t WHERE ${conditions}`, params)) as { n: number }[])[0].n);
+      const total =
+        raw.length > 0
+          ? Number(raw[0]._total)
+          : (
+              (await tx.query(`SELECT count(*)::int AS n FROM ${table} t WHERE ${conditions}`, params)) as {
+                n: number;
+              }[]
+            )[0].n;
       return {
         totalCount: total,
         hasNextPage: raw.length > first,

@@ -13,7 +13,18 @@ export interface DemoUnit {
   parent?: string;
 }
 
-const TOWNSHIPS = ['城关镇', '亢村镇', '照镜镇', '黄堤镇', '中和镇', '徐营镇', '冯庄镇', '位庄乡', '大新庄乡', '太山乡'];
+const TOWNSHIPS = [
+  '城关镇',
+  '亢村镇',
+  '照镜镇',
+  '黄堤镇',
+  '中和镇',
+  '徐营镇',
+  '冯庄镇',
+  '位庄乡',
+  '大新庄乡',
+  '太山乡',
+];
 
 const SECTIONS = ['行政审批股', '数据资源股', '政务服务股', '党政办'];
 
@@ -34,7 +45,11 @@ const WINDOWS = [
 const pad = (n: number) => String(n).padStart(2, '0');
 
 export const DEMO_UNITS: DemoUnit[] = [
-  ...TOWNSHIPS.map((town, i) => ({ code: `xz${pad(i + 1)}`, name: `${town}行政审批服务中心`, kind: 'township_centre' as const })),
+  ...TOWNSHIPS.map((town, i) => ({
+    code: `xz${pad(i + 1)}`,
+    name: `${town}行政审批服务中心`,
+    kind: 'township_centre' as const,
+  })),
   ...SECTIONS.map((section, i) => ({ code: `gs${pad(i + 1)}`, name: section, kind: 'bureau_section' as const })),
   ...WINDOWS.map((window, i) => ({
     code: `ck${pad(i + 1)}`,

@@ -24,11 +24,14 @@ export async function seedDatabase(db: DataSource, config: AppConfig): Promise<S
     if (!config.seedDemo) {
       if (users > 0) return 'nothing';
       if (!config.adminPassword) {
-        throw new Error('SEED_DEMO=0 on an empty database: set ADMIN_PASSWORD to create the first admin (user "admin").');
+        throw new Error(
+          'SEED_DEMO=0 on an empty database: set ADMIN_PASSWORD to create the first admin (user "admin").',
+        );
       }
-      await tx.query(`INSERT INTO users (username, display_name, role, password_hash) VALUES ('admin', '系统管理员', 'admin', $1)`, [
-        await hashPassword(config.adminPassword),
-      ]);
+      await tx.query(
+        `INSERT INTO users (username, display_name, role, password_hash) VALUES ('admin', '系统管理员', 'admin', $1)`,
+        [await hashPassword(config.adminPassword)],
+      );
       return 'admin-created';
     }
     if (users > 0) return 'nothing'; // a database someone already uses: leave it alone

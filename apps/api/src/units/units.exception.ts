@@ -12,5 +12,10 @@ export const UnitsException = {
       [{ path, message: { 'zh-CN': '已被其他单位使用', en: 'Already used by another unit' } }],
     ),
   invalid: (problems: { path: string; message: LocalizedText }[]) =>
-    new AppException('BAD_USER_INPUT', 'INVALID_UNIT', { 'zh-CN': '单位信息有误', en: 'The unit data are invalid' }, problems),
+    new AppException(
+      'BAD_USER_INPUT',
+      'INVALID_UNIT',
+      { 'zh-CN': '单位信息有误', en: 'The unit data are invalid' },
+      problems,
+    ),
 };

@@ -46,7 +46,9 @@ export class UnitsResolver {
   }
 
   @Roles('admin')
-  @Mutation(() => UnitModel, { description: 'Change a unit; active: false deactivates it (its users can no longer sign in).' })
+  @Mutation(() => UnitModel, {
+    description: 'Change a unit; active: false deactivates it (its users can no longer sign in).',
+  })
   async updateUnit(
     @Args('id', { type: () => ID }) id: string,
     @Args('input', { type: () => UpdateUnitInput }) input: UpdateUnitInput,

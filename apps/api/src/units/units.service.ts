@@ -80,16 +80,28 @@ export class UnitsService {
       });
     }
     if (input.name !== undefined && (input.name.length < 1 || input.name.length > 100)) {
-      problems.push({ path: 'name', message: { 'zh-CN': '名称须为 1–100 个字符', en: 'The name must have 1–100 characters' } });
+      problems.push({
+        path: 'name',
+        message: { 'zh-CN': '名称须为 1–100 个字符', en: 'The name must have 1–100 characters' },
+      });
     }
     if (input.kind !== undefined && !isUnitKind(input.kind)) {
-      problems.push({ path: 'kind', message: { 'zh-CN': `未知的单位类型「${input.kind}」`, en: `Unknown unit kind "${input.kind}"` } });
+      problems.push({
+        path: 'kind',
+        message: { 'zh-CN': `未知的单位类型「${input.kind}」`, en: `Unknown unit kind "${input.kind}"` },
+      });
     }
     if (input.parentId !== undefined && input.parentId !== null) {
       if (!(await this.exists(input.parentId))) {
-        problems.push({ path: 'parentId', message: { 'zh-CN': '上级单位不存在', en: 'The parent unit does not exist' } });
+        problems.push({
+          path: 'parentId',
+          message: { 'zh-CN': '上级单位不存在', en: 'The parent unit does not exist' },
+        });
       } else if (current && (await this.isAncestorOrSelf(current.id, input.parentId))) {
-        problems.push({ path: 'parentId', message: { 'zh-CN': '上级单位不能是本单位或其下级', en: 'A unit cannot be its own ancestor' } });
+        problems.push({
+          path: 'parentId',
+          message: { 'zh-CN': '上级单位不能是本单位或其下级', en: 'A unit cannot be its own ancestor' },
+        });
       }
     }
     if (problems.length > 0) throw UnitsException.invalid(problems);

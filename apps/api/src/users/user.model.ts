@@ -4,10 +4,7 @@ import { UnitModel } from '../units/unit.model';
 import type { UserEntity } from './user.entity';
 
 /** GraphQL's Role enum (ADMIN, CLERK, LEADER) over the stored lower-case roles. */
-export const RoleEnum = { ADMIN: 'admin', CLERK: 'clerk', LEADER: 'leader' } as const satisfies Record<
-  string,
-  Role
->;
+export const RoleEnum = { ADMIN: 'admin', CLERK: 'clerk', LEADER: 'leader' } as const satisfies Record<string, Role>;
 registerEnumType(RoleEnum, { name: 'Role' });
 
 @ObjectType('User')

@@ -79,7 +79,9 @@ export class UsersResolver {
   }
 
   @Roles('admin')
-  @Mutation(() => Boolean, { description: "Sets a user's password (e.g. a forgotten one); lifts a lock and ends their sessions." })
+  @Mutation(() => Boolean, {
+    description: "Sets a user's password (e.g. a forgotten one); lifts a lock and ends their sessions.",
+  })
   async resetPassword(
     @Args('userId', { type: () => ID }) userId: string,
     @Args('newPassword', { type: () => String }) newPassword: string,

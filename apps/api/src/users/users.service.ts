@@ -49,7 +49,11 @@ export class UsersService {
   }
 
   async findPasswordHash(id: number): Promise<string | null> {
-    const user = await this.users.createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id }).getOne();
+    const user = await this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id })
+      .getOne();
     return user?.passwordHash ?? null;
   }
 
@@ -93,7 +97,9 @@ export class UsersService {
     return query.getMany();
   }
 
-  async create(input: Required<Pick<UserInput, 'username' | 'displayName' | 'role' | 'password'>> & UserInput): Promise<UserEntity> {
+  async create(
+    input: Required<Pick<UserInput, 'username' | 'displayName' | 'role' | 'password'>> & UserInput,
+  ): Promise<UserEntity> {
     const username = input.username.trim().toLowerCase();
     await this.check({ ...input, username }, null);
     if (await this.users.existsBy({ username })) throw UsersException.usernameTaken(username);
@@ -116,7 +122,10 @@ export class UsersService {
       throw UsersException.invalid([
         {
           path: input.active === false ? 'active' : 'role',
-          message: { 'zh-CN': '不能停用自己的账号或更改自己的角色', en: 'You cannot deactivate yourself or change your own role' },
+          message: {
+            'zh-CN': '不能停用自己的账号或更改自己的角色',
+            en: 'You cannot deactivate yourself or change your own role',
+          },
         },
       ]);
     }
@@ -136,7 +145,10 @@ export class UsersService {
   async setPassword(id: number, password: string, path = 'password'): Promise<void> {
     const problems = passwordProblems(password, path);
     if (problems.length > 0) throw UsersException.invalid(problems);
-    await this.users.update({ id }, { passwordHash: await hashPassword(password), failedSignIns: 0, lockedUntil: null });
+    await this.users.update(
+      { id },
+      { passwordHash: await hashPassword(password), failedSignIns: 0, lockedUntil: null },
+    );
   }
 
   private async check(input: UserInput, current: UserEntity | null): Promise<void> {
@@ -151,13 +163,19 @@ export class UsersService {
       });
     }
     if (input.displayName !== undefined && !/^.{1,50}$/u.test(input.displayName.trim())) {
-      problems.push({ path: 'displayName', message: { 'zh-CN': '姓名须为 1–50 个字符', en: 'The display name must have 1–50 characters' } });
+      problems.push({
+        path: 'displayName',
+        message: { 'zh-CN': '姓名须为 1–50 个字符', en: 'The display name must have 1–50 characters' },
+      });
     }
     if (input.password !== undefined) problems.push(...passwordProblems(input.password));
     const role = input.role ?? current?.role;
     const unitId = input.unitId !== undefined ? input.unitId : (current?.unitId ?? null);
     if (role === 'clerk' && unitId === null) {
-      problems.push({ path: 'unitId', message: { 'zh-CN': '填报员必须属于一个单位', en: 'A clerk must belong to a unit' } });
+      problems.push({
+        path: 'unitId',
+        message: { 'zh-CN': '填报员必须属于一个单位', en: 'A clerk must belong to a unit' },
+      });
     }
     if (input.unitId !== undefined && input.unitId !== null && !(await this.units.exists(input.unitId))) {
       problems.push({ path: 'unitId', message: { 'zh-CN': '单位不存在', en: 'No such unit' } });

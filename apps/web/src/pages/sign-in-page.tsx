@@ -46,7 +46,13 @@ export function SignInPage() {
         </div>
         <label>
           {t('signIn.username')}
-          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} autoFocus />
+          <input
+            name="username"
+            autoComplete="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            autoFocus
+          />
         </label>
         <label>
           {t('signIn.password')}

@@ -36,7 +36,14 @@ describe('diffTable', () => {
   });
 
   it('adds a column for a new field', () => {
-    const diff = diffTable(state1, compileLedger(next(v1, (d) => d.fields.push({ key: 'extra', title: '新', type: 'date' })), 2), 2);
+    const diff = diffTable(
+      state1,
+      compileLedger(
+        next(v1, (d) => d.fields.push({ key: 'extra', title: '新', type: 'date' })),
+        2,
+      ),
+      2,
+    );
     expect(diff.changes).toEqual([
       { kind: 'addColumn', column: expect.objectContaining({ column: 'extra', type: 'date' }) },
       { kind: 'addConstraints', column: expect.objectContaining({ column: 'extra' }) },
@@ -59,7 +66,9 @@ describe('diffTable', () => {
       Object.assign(d.fields[2], { id: 'amount', key: 'note' });
     });
     const diff = diffTable(state1, compileLedger(swapped, 2), 2);
-    const renames = diff.changes.filter((c) => c.kind === 'renameColumn').map((c) => c.kind === 'renameColumn' && [c.from, c.to]);
+    const renames = diff.changes
+      .filter((c) => c.kind === 'renameColumn')
+      .map((c) => c.kind === 'renameColumn' && [c.from, c.to]);
     expect(renames).toEqual([
       ['note', '_tmp_note'],
       ['amount', '_tmp_amount'],
@@ -71,18 +80,37 @@ describe('diffTable', () => {
   it('retypes by keeping the old column and converting into a new one', () => {
     const retyped = next(v1, (d) => (d.fields[2].type = 'decimal'));
     const diff = diffTable(state1, compileLedger(retyped, 2), 2);
-    expect(diff.changes).toContainEqual({ kind: 'retypeColumn', fieldId: 'amount', column: 'amount', from: 'text', to: 'decimal', keptAs: '_v2_amount' });
-    expect(diff.next.hidden).toEqual([{ column: '_v2_amount', fieldId: 'amount', type: 'text', reason: 'retyped', version: 2 }]);
+    expect(diff.changes).toContainEqual({
+      kind: 'retypeColumn',
+      fieldId: 'amount',
+      column: 'amount',
+      from: 'text',
+      to: 'decimal',
+      keptAs: '_v2_amount',
+    });
+    expect(diff.next.hidden).toEqual([
+      { column: '_v2_amount', fieldId: 'amount', type: 'text', reason: 'retyped', version: 2 },
+    ]);
   });
 
   it('hides a removed field, and restores its column when the field comes back', () => {
     const removed = next(v1, (d) => d.fields.splice(1, 1));
     const hide = diffTable(state1, compileLedger(removed, 2), 2);
-    expect(hide.changes).toContainEqual({ kind: 'hideColumn', fieldId: 'note', column: 'note', hiddenAs: '_removed_note' });
+    expect(hide.changes).toContainEqual({
+      kind: 'hideColumn',
+      fieldId: 'note',
+      column: 'note',
+      hiddenAs: '_removed_note',
+    });
     expect(hide.next.columns.map((c) => c.column)).toEqual(['cases', 'amount']);
 
     const back = diffTable(hide.next, compileLedger(v1, 3), 3);
-    expect(back.changes).toContainEqual({ kind: 'restoreColumn', fieldId: 'note', hiddenAs: '_removed_note', column: 'note' });
+    expect(back.changes).toContainEqual({
+      kind: 'restoreColumn',
+      fieldId: 'note',
+      hiddenAs: '_removed_note',
+      column: 'note',
+    });
     expect(back.next.hidden).toEqual([]);
   });
 
@@ -104,10 +132,18 @@ describe('diffTable', () => {
 
 describe('tableChangeSql', () => {
   it('quotes every identifier and refuses an unsafe one', () => {
-    const [create] = tableChangeSql('ledger_probe', { kind: 'createTable', table: 'ledger_probe', columns: compileLedger(v1, 1).columns }, () => v1.fields[0]).statements;
+    const [create] = tableChangeSql(
+      'ledger_probe',
+      { kind: 'createTable', table: 'ledger_probe', columns: compileLedger(v1, 1).columns },
+      () => v1.fields[0],
+    ).statements;
     expect(create).toContain('"cases" bigint');
     expect(() =>
-      tableChangeSql('ledger_probe', { kind: 'renameColumn', fieldId: 'x', from: 'a', to: 'b"; drop table units; --' }, () => v1.fields[0]),
+      tableChangeSql(
+        'ledger_probe',
+        { kind: 'renameColumn', fieldId: 'x', from: 'a', to: 'b"; drop table units; --' },
+        () => v1.fields[0],
+      ),
     ).toThrow(/unsafe SQL identifier/);
   });
 });

@@ -37,7 +37,12 @@ export function diffTable(actual: TableState | null, desired: TableState, versio
   // 1. hide what the definition no longer has (its constraints go first)
   for (const column of actual.columns) {
     if (wanted.has(column.fieldId)) continue;
-    changes.push({ kind: 'dropConstraints', fieldId: column.fieldId, column: column.column, previous: column.constraints });
+    changes.push({
+      kind: 'dropConstraints',
+      fieldId: column.fieldId,
+      column: column.column,
+      previous: column.constraints,
+    });
     const hiddenAs = removedColumnName(column.fieldId);
     changes.push({ kind: 'hideColumn', fieldId: column.fieldId, column: column.column, hiddenAs });
     hidden.push({ column: hiddenAs, fieldId: column.fieldId, type: column.type, reason: 'removed', version });
@@ -46,9 +51,15 @@ export function diffTable(actual: TableState | null, desired: TableState, versio
   // 2. renames, through temporary names so that swapped keys cannot collide
   const renamed = desired.columns.filter((d) => current.has(d.fieldId) && current.get(d.fieldId)!.column !== d.column);
   for (const d of renamed) {
-    changes.push({ kind: 'renameColumn', fieldId: d.fieldId, from: current.get(d.fieldId)!.column, to: `_tmp_${d.fieldId}` });
+    changes.push({
+      kind: 'renameColumn',
+      fieldId: d.fieldId,
+      from: current.get(d.fieldId)!.column,
+      to: `_tmp_${d.fieldId}`,
+    });
   }
-  for (const d of renamed) changes.push({ kind: 'renameColumn', fieldId: d.fieldId, from: `_tmp_${d.fieldId}`, to: d.column });
+  for (const d of renamed)
+    changes.push({ kind: 'renameColumn', fieldId: d.fieldId, from: `_tmp_${d.fieldId}`, to: d.column });
 
   // 3. each wanted column: add, restore, retype, re-constrain
   for (const d of desired.columns) {
@@ -58,7 +69,12 @@ export function diffTable(actual: TableState | null, desired: TableState, versio
       if (restorable >= 0) {
         const [h] = hidden.splice(restorable, 1);
         changes.push({ kind: 'restoreColumn', fieldId: d.fieldId, hiddenAs: h.column, column: d.column });
-        existing = { fieldId: d.fieldId, column: d.column, type: h.type, constraints: { checks: [], unique: false, references: null, since: version } };
+        existing = {
+          fieldId: d.fieldId,
+          column: d.column,
+          type: h.type,
+          constraints: { checks: [], unique: false, references: null, since: version },
+        };
       } else {
         changes.push({ kind: 'addColumn', column: d });
         changes.push({ kind: 'addConstraints', column: d });
@@ -69,7 +85,14 @@ export function diffTable(actual: TableState | null, desired: TableState, versio
     if (existing.type !== d.type) {
       changes.push({ kind: 'dropConstraints', fieldId: d.fieldId, column: d.column, previous: existing.constraints });
       const keptAs = retypedColumnName(version, d.column);
-      changes.push({ kind: 'retypeColumn', fieldId: d.fieldId, column: d.column, from: existing.type, to: d.type, keptAs });
+      changes.push({
+        kind: 'retypeColumn',
+        fieldId: d.fieldId,
+        column: d.column,
+        from: existing.type,
+        to: d.type,
+        keptAs,
+      });
       hidden.push({ column: keptAs, fieldId: d.fieldId, type: existing.type, reason: 'retyped', version });
       changes.push({ kind: 'addConstraints', column: d });
       nextColumns.push(d);

@@ -22,7 +22,8 @@ function shortHash(text: string): string {
 }
 
 /** Constraint names follow the field's id, not its column, so a rename keeps them. */
-export const checkName = (table: string, fieldId: string, index: number) => `tzc_${shortHash(`${table}.${fieldId}`)}_${index}`;
+export const checkName = (table: string, fieldId: string, index: number) =>
+  `tzc_${shortHash(`${table}.${fieldId}`)}_${index}`;
 export const uniqueIndexName = (table: string, fieldId: string) => `tzu_${shortHash(`${table}.${fieldId}`)}`;
 export const foreignKeyName = (table: string, fieldId: string) => `tzf_${shortHash(`${table}.${fieldId}`)}`;
 export const retypedColumnName = (version: number, key: string) => `_v${version}_${key}`;

@@ -18,7 +18,8 @@ export const ROWS_ROLE = 'taizhang_rows';
  * The settings are read in scalar subqueries, which PostgreSQL evaluates once per query
  * rather than once per row.
  */
-export const UNIT_VISIBLE = '(SELECT taizhang_all_units()) OR unit_id = ANY ((SELECT taizhang_visible_units())::integer[])';
+export const UNIT_VISIBLE =
+  '(SELECT taizhang_all_units()) OR unit_id = ANY ((SELECT taizhang_visible_units())::integer[])';
 
 /** Columns every ledger table has, whatever its definition. */
 export const SYSTEM_COLUMNS = [
@@ -66,9 +67,12 @@ function addConstraints(table: string, column: ColumnState): string[] {
 
 function dropConstraints(table: string, fieldId: string, previous: ColumnState['constraints']): string[] {
   const t = quoteIdent(table);
-  const statements = previous.checks.map((_, i) => `ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(checkName(table, fieldId, i))}`);
+  const statements = previous.checks.map(
+    (_, i) => `ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(checkName(table, fieldId, i))}`,
+  );
   if (previous.unique) statements.push(`DROP INDEX IF EXISTS ${quoteIdent(uniqueIndexName(table, fieldId))}`);
-  if (previous.references) statements.push(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(foreignKeyName(table, fieldId))}`);
+  if (previous.references)
+    statements.push(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(foreignKeyName(table, fieldId))}`);
   return statements;
 }
 
@@ -118,9 +122,13 @@ export function tableChangeSql(
     case 'renameColumn':
       return { statements: [`ALTER TABLE ${t} RENAME COLUMN ${quoteIdent(change.from)} TO ${quoteIdent(change.to)}`] };
     case 'hideColumn':
-      return { statements: [`ALTER TABLE ${t} RENAME COLUMN ${quoteIdent(change.column)} TO ${quoteIdent(change.hiddenAs)}`] };
+      return {
+        statements: [`ALTER TABLE ${t} RENAME COLUMN ${quoteIdent(change.column)} TO ${quoteIdent(change.hiddenAs)}`],
+      };
     case 'restoreColumn':
-      return { statements: [`ALTER TABLE ${t} RENAME COLUMN ${quoteIdent(change.hiddenAs)} TO ${quoteIdent(change.column)}`] };
+      return {
+        statements: [`ALTER TABLE ${t} RENAME COLUMN ${quoteIdent(change.hiddenAs)} TO ${quoteIdent(change.column)}`],
+      };
     case 'retypeColumn': {
       const field = fieldOf(change.fieldId);
       const kept = quoteIdent(change.keptAs);

@@ -53,7 +53,9 @@ export function compileLedger(definition: LedgerDefinition, version: number): Ta
       const spec = FIELD_TYPE_REGISTRY[field.type];
       const column = COLUMN_PLACEHOLDER;
       // computed values are whatever the formula gives: the database holds no rules over them
-      const checks = field.formula ? [] : [...(field.required ? [`${column} IS NOT NULL`] : []), ...spec.checks(field, column)];
+      const checks = field.formula
+        ? []
+        : [...(field.required ? [`${column} IS NOT NULL`] : []), ...spec.checks(field, column)];
       return {
         fieldId: fieldIdOf(field),
         column: field.key,

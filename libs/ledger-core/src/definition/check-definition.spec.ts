@@ -24,7 +24,13 @@ function problemsOf(definition: unknown, locale: 'zh-CN' | 'en' = 'en'): string[
 
 describe('checkDefinition', () => {
   it('has the five seed ledgers to check', () => {
-    expect(seedFiles.sort()).toEqual(['daily_followup.json', 'rectification.json', 'survey.json', 'task.json', 'window_case.json']);
+    expect(seedFiles.sort()).toEqual([
+      'daily_followup.json',
+      'rectification.json',
+      'survey.json',
+      'task.json',
+      'window_case.json',
+    ]);
   });
 
   it.each(seedFiles)('accepts the seed ledger %s', (file) => {
@@ -36,27 +42,61 @@ describe('checkDefinition', () => {
   });
 
   it.each<[string, (d: LedgerDefinition) => unknown, string[]]>([
-    ['a misspelt type', (d) => ((d.fields[1].type as string) = 'nubmer', d), ['/fields/1/type: unknown type "nubmer"']],
+    [
+      'a misspelt type',
+      (d) => (((d.fields[1].type as string) = 'nubmer'), d),
+      ['/fields/1/type: unknown type "nubmer"'],
+    ],
     ['a missing title', (d) => (delete (d as Partial<LedgerDefinition>).title, d), ['/title: is required']],
     ['no fields', (d) => ((d.fields = []), d), ['/fields: needs at least 1 items']],
     ['an unknown property', (d) => Object.assign(d, { colour: 'red' }), ['/colour: unknown property "colour"']],
     [
       'a hostile key',
       (d) => ((d.key = 'x"; drop table units; --'), d),
-      ['/key: "x"; drop table units; --" is not a valid identifier: lower-case letters, digits and _, starting with a letter, at most 40 characters'],
+      [
+        '/key: "x"; drop table units; --" is not a valid identifier: lower-case letters, digits and _, starting with a letter, at most 40 characters',
+      ],
     ],
-    ['a system column as a field key', (d) => ((d.fields[0].key = 'unit_id'), d), ['/fields/0/key: "unit_id" is a system column name']],
+    [
+      'a system column as a field key',
+      (d) => ((d.fields[0].key = 'unit_id'), d),
+      ['/fields/0/key: "unit_id" is a system column name'],
+    ],
     ['a duplicate field key', (d) => ((d.fields[1].key = 'a'), d), ['/fields/1/key: The field key "a" appears twice']],
-    ['a choice without options', (d) => ((d.fields[1].type = 'choice'), d), ['/fields/1/options: A choice field must list its options']],
-    ['min above max', (d) => Object.assign(d.fields[0], { min: 10, max: 1 }) && d, ['/fields/0/max: max must not be less than min']],
-    ['a length limit on a number', (d) => Object.assign(d.fields[0], { maxLength: 5 }) && d, ['/fields/0/maxLength: A field of type "integer" has no maxLength']],
-    ['a formula naming an unknown field', (d) => Object.assign(d.fields[0], { formula: 'c + 1' }) && d, ['/fields/0/formula: Unknown field "c"']],
+    [
+      'a choice without options',
+      (d) => ((d.fields[1].type = 'choice'), d),
+      ['/fields/1/options: A choice field must list its options'],
+    ],
+    [
+      'min above max',
+      (d) => Object.assign(d.fields[0], { min: 10, max: 1 }) && d,
+      ['/fields/0/max: max must not be less than min'],
+    ],
+    [
+      'a length limit on a number',
+      (d) => Object.assign(d.fields[0], { maxLength: 5 }) && d,
+      ['/fields/0/maxLength: A field of type "integer" has no maxLength'],
+    ],
+    [
+      'a formula naming an unknown field',
+      (d) => Object.assign(d.fields[0], { formula: 'c + 1' }) && d,
+      ['/fields/0/formula: Unknown field "c"'],
+    ],
     [
       'formulas that read each other',
-      (d) => (Object.assign(d.fields[0], { formula: 'b2 + 1' }), d.fields.push({ key: 'b2', title: '丙', type: 'integer', formula: 'a * 2' }), d),
+      (d) => (
+        Object.assign(d.fields[0], { formula: 'b2 + 1' }),
+        d.fields.push({ key: 'b2', title: '丙', type: 'integer', formula: 'a * 2' }),
+        d
+      ),
       ['/fields/0/formula: The formula refers back to itself', '/fields/2/formula: The formula refers back to itself'],
     ],
-    ['a default of the wrong type', (d) => Object.assign(d.fields[0], { default: 'many' }) && d, ['/fields/0/default: Must be a whole number']],
+    [
+      'a default of the wrong type',
+      (d) => Object.assign(d.fields[0], { default: 'many' }) && d,
+      ['/fields/0/default: Must be a whole number'],
+    ],
     [
       'a sum over a text field',
       (d) => Object.assign(d, { measures: [{ key: 's', title: '和', kind: 'sum', field: 'b' }] }),
@@ -64,17 +104,36 @@ describe('checkDefinition', () => {
     ],
     [
       'a ratio of a missing measure',
-      (d) => Object.assign(d, { measures: [{ key: 'r', title: '率', kind: 'ratio', numerator: 'a', denominator: 'nope' }] }),
+      (d) =>
+        Object.assign(d, { measures: [{ key: 'r', title: '率', kind: 'ratio', numerator: 'a', denominator: 'nope' }] }),
       ['/measures/0/denominator: "nope" must be a numeric field or a sum, count or countWhere measure'],
     ],
-    ['a ratio without a denominator', (d) => Object.assign(d, { measures: [{ key: 'r', title: '率', kind: 'ratio', numerator: 'a' }] }), ['/measures/0/denominator: is required']],
-    ['a deadline without a period', (d) => Object.assign(d, { deadline: '17:00' }), ['/deadline: Only a daily, weekly or monthly ledger has a deadline']],
-    ['a bad deadline', (d) => Object.assign(d, { period: 'daily', deadline: '25:00' }), ['/deadline: "25:00" has the wrong format']],
-    ['a rule with a syntax error', (d) => Object.assign(d, { rules: [{ key: 'r', level: 'error', check: 'a >', message: '错' }] }), ['/rules/0/check: Syntax error']],
+    [
+      'a ratio without a denominator',
+      (d) => Object.assign(d, { measures: [{ key: 'r', title: '率', kind: 'ratio', numerator: 'a' }] }),
+      ['/measures/0/denominator: is required'],
+    ],
+    [
+      'a deadline without a period',
+      (d) => Object.assign(d, { deadline: '17:00' }),
+      ['/deadline: Only a daily, weekly or monthly ledger has a deadline'],
+    ],
+    [
+      'a bad deadline',
+      (d) => Object.assign(d, { period: 'daily', deadline: '25:00' }),
+      ['/deadline: "25:00" has the wrong format'],
+    ],
+    [
+      'a rule with a syntax error',
+      (d) => Object.assign(d, { rules: [{ key: 'r', level: 'error', check: 'a >', message: '错' }] }),
+      ['/rules/0/check: Syntax error'],
+    ],
   ])('refuses %s with the exact problem', (_name, breakIt, expected) => {
     const problems = problemsOf(breakIt(minimal()));
     expect(problems).toHaveLength(expected.length);
-    expected.forEach((text, i) => expect(problems[i].startsWith(text) || problems[i] === text, `${problems[i]} ≠ ${text}`).toBe(true));
+    expected.forEach((text, i) =>
+      expect(problems[i].startsWith(text) || problems[i] === text, `${problems[i]} ≠ ${text}`).toBe(true),
+    );
   });
 
   it('lists every problem at once, in Chinese by default', () => {

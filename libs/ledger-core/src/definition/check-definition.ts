@@ -29,9 +29,14 @@ export function checkDefinition(input: unknown): DefinitionCheck {
   const keys = new Set<string>();
   const ids = new Set<string>();
   definition.fields.forEach((field, i) => {
-    if (keys.has(field.key)) add(`/fields/${i}/key`, message(`字段标识「${field.key}」重复`, `The field key "${field.key}" appears twice`));
+    if (keys.has(field.key))
+      add(`/fields/${i}/key`, message(`字段标识「${field.key}」重复`, `The field key "${field.key}" appears twice`));
     // a duplicate key is reported once, not again as the id it stands for
-    if (field.id !== undefined && ids.has(field.id)) add(`/fields/${i}/id`, message(`字段 id「${fieldIdOf(field)}」重复`, `The field id "${fieldIdOf(field)}" appears twice`));
+    if (field.id !== undefined && ids.has(field.id))
+      add(
+        `/fields/${i}/id`,
+        message(`字段 id「${fieldIdOf(field)}」重复`, `The field id "${fieldIdOf(field)}" appears twice`),
+      );
     keys.add(field.key);
     ids.add(fieldIdOf(field));
     types[field.key] = field.type;
@@ -41,11 +46,18 @@ export function checkDefinition(input: unknown): DefinitionCheck {
     const spec = FIELD_TYPE_REGISTRY[field.type];
     for (const problem of spec.checkDefinition(field)) add(`/fields/${i}/${problem.path}`, problem.message);
     if (field.unique && (field.type === 'multichoice' || field.type === 'longtext')) {
-      add(`/fields/${i}/unique`, message('多选和长文本字段不能设为唯一', 'A multichoice or long text field cannot be unique'));
+      add(
+        `/fields/${i}/unique`,
+        message('多选和长文本字段不能设为唯一', 'A multichoice or long text field cannot be unique'),
+      );
     }
     if (field.default !== undefined && field.default !== null) {
       const normalized = spec.normalize(field.default, field);
-      const issues = normalized.ok ? (normalized.value === null ? [] : spec.validate(normalized.value, field)) : [normalized.problem];
+      const issues = normalized.ok
+        ? normalized.value === null
+          ? []
+          : spec.validate(normalized.value, field)
+        : [normalized.problem];
       for (const issue of issues) add(`/fields/${i}/default`, issue);
     }
     if (field.formula !== undefined) {
@@ -59,7 +71,8 @@ export function checkDefinition(input: unknown): DefinitionCheck {
   const checkUnique = (list: { key: string }[] | undefined, where: string) => {
     const seen = new Set<string>();
     list?.forEach((item, i) => {
-      if (seen.has(item.key)) add(`/${where}/${i}/key`, message(`标识「${item.key}」重复`, `The key "${item.key}" appears twice`));
+      if (seen.has(item.key))
+        add(`/${where}/${i}/key`, message(`标识「${item.key}」重复`, `The key "${item.key}" appears twice`));
       seen.add(item.key);
     });
   };
@@ -83,9 +96,19 @@ export function checkDefinition(input: unknown): DefinitionCheck {
   definition.measures?.forEach((measure, i) => {
     const path = `/measures/${i}`;
     if (measure.kind === 'sum') {
-      fieldProblem(`${path}/field`, measure.field, NUMERIC_TYPES, message('求和的字段必须是数值类型', 'A sum needs a numeric field'));
+      fieldProblem(
+        `${path}/field`,
+        measure.field,
+        NUMERIC_TYPES,
+        message('求和的字段必须是数值类型', 'A sum needs a numeric field'),
+      );
     } else if (measure.kind === 'distribution') {
-      fieldProblem(`${path}/field`, measure.field, ['choice', 'multichoice', 'boolean'], message('分布统计的字段必须是单选、多选或是否', 'A distribution needs a choice, multichoice or boolean field'));
+      fieldProblem(
+        `${path}/field`,
+        measure.field,
+        ['choice', 'multichoice', 'boolean'],
+        message('分布统计的字段必须是单选、多选或是否', 'A distribution needs a choice, multichoice or boolean field'),
+      );
     } else if (measure.kind === 'countWhere') {
       for (const issue of checkFormula(measure.where, types)) add(`${path}/where`, issue);
     } else if (measure.kind === 'ratio') {
@@ -95,7 +118,13 @@ export function checkDefinition(input: unknown): DefinitionCheck {
         const isSummable = kind === 'sum' || kind === 'count' || kind === 'countWhere';
         const isNumericField = key in types && NUMERIC_TYPES.includes(types[key]);
         if (!isSummable && !isNumericField) {
-          add(`${path}/${side}`, message(`「${key}」应为数值字段，或求和、计数类统计项`, `"${key}" must be a numeric field or a sum, count or countWhere measure`));
+          add(
+            `${path}/${side}`,
+            message(
+              `「${key}」应为数值字段，或求和、计数类统计项`,
+              `"${key}" must be a numeric field or a sum, count or countWhere measure`,
+            ),
+          );
         }
       }
     }
@@ -104,9 +133,19 @@ export function checkDefinition(input: unknown): DefinitionCheck {
   definition.dimensions?.forEach((dimension, i) => {
     const path = `/dimensions/${i}/field`;
     if (dimension.kind === 'field' && dimension.field) {
-      fieldProblem(path, dimension.field, ['choice', 'multichoice', 'boolean'], message('分组字段必须是单选、多选或是否', 'A grouping field must be a choice, multichoice or boolean field'));
+      fieldProblem(
+        path,
+        dimension.field,
+        ['choice', 'multichoice', 'boolean'],
+        message('分组字段必须是单选、多选或是否', 'A grouping field must be a choice, multichoice or boolean field'),
+      );
     } else if (['day', 'week', 'month'].includes(dimension.kind) && dimension.field) {
-      fieldProblem(path, dimension.field, TEMPORAL_TYPES, message('按日期分组的字段必须是日期或日期时间', 'Grouping by time needs a date or datetime field'));
+      fieldProblem(
+        path,
+        dimension.field,
+        TEMPORAL_TYPES,
+        message('按日期分组的字段必须是日期或日期时间', 'Grouping by time needs a date or datetime field'),
+      );
     } else if (dimension.field && (dimension.kind === 'unit' || dimension.kind === 'unitKind')) {
       add(path, message('按单位分组不需要字段', 'Grouping by unit takes no field'));
     }
@@ -128,13 +167,23 @@ export function checkDefinition(input: unknown): DefinitionCheck {
 
   const period = definition.period ?? 'none';
   if (definition.periodField !== undefined) {
-    if (period === 'none') add('/periodField', message('无周期的台账不需要周期字段', 'A ledger without a period has no period field'));
-    fieldProblem('/periodField', definition.periodField, ['date'], message('周期字段必须是日期字段', 'The period field must be a date field'));
+    if (period === 'none')
+      add('/periodField', message('无周期的台账不需要周期字段', 'A ledger without a period has no period field'));
+    fieldProblem(
+      '/periodField',
+      definition.periodField,
+      ['date'],
+      message('周期字段必须是日期字段', 'The period field must be a date field'),
+    );
     const field = definition.fields.find((f) => f.key === definition.periodField);
-    if (field && !field.required) add('/periodField', message('周期字段必须设为必填', 'The period field must be required'));
+    if (field && !field.required)
+      add('/periodField', message('周期字段必须设为必填', 'The period field must be required'));
   }
   if (definition.deadline !== undefined && period === 'none') {
-    add('/deadline', message('只有按日、周、月填报的台账才有截止时间', 'Only a daily, weekly or monthly ledger has a deadline'));
+    add(
+      '/deadline',
+      message('只有按日、周、月填报的台账才有截止时间', 'Only a daily, weekly or monthly ledger has a deadline'),
+    );
   }
   definition.seedRows?.forEach((row, i) => {
     for (const key of Object.keys(row.values)) {
@@ -157,6 +206,8 @@ function formulaCycles(fields: FieldDefinition[]): number[] {
     }
   }
   const reaches = (from: string, target: string, seen: Set<string>): boolean =>
-    (reads.get(from) ?? []).some((next) => next === target || (!seen.has(next) && (seen.add(next), reaches(next, target, seen))));
+    (reads.get(from) ?? []).some(
+      (next) => next === target || (!seen.has(next) && (seen.add(next), reaches(next, target, seen))),
+    );
   return fields.flatMap((field, i) => (field.formula && reaches(field.key, field.key, new Set()) ? [i] : []));
 }

@@ -59,7 +59,10 @@ function describe(error: ErrorObject, root: unknown): DefinitionProblem | null {
     case 'additionalProperties':
       return {
         path: `${error.instancePath}/${String(params.additionalProperty)}`,
-        message: message(`未知属性「${String(params.additionalProperty)}」`, `unknown property "${String(params.additionalProperty)}"`),
+        message: message(
+          `未知属性「${String(params.additionalProperty)}」`,
+          `unknown property "${String(params.additionalProperty)}"`,
+        ),
       };
     case 'enum': {
       if (/^\/fields\/\d+\/type$/.test(error.instancePath)) {
@@ -68,7 +71,10 @@ function describe(error: ErrorObject, root: unknown): DefinitionProblem | null {
       const allowed = (params.allowedValues as unknown[]).map(String);
       return {
         path,
-        message: message(`「${show(value)}」不是允许的值（可选：${allowed.join('、')}）`, `"${show(value)}" is not allowed (one of: ${allowed.join(', ')})`),
+        message: message(
+          `「${show(value)}」不是允许的值（可选：${allowed.join('、')}）`,
+          `"${show(value)}" is not allowed (one of: ${allowed.join(', ')})`,
+        ),
       };
     }
     case 'type':
@@ -85,17 +91,29 @@ function describe(error: ErrorObject, root: unknown): DefinitionProblem | null {
       }
       return { path, message: message(`「${show(value)}」格式不正确`, `"${show(value)}" has the wrong format`) };
     case 'not':
-      return { path, message: message(`「${show(value)}」是系统列名，不能用作字段标识`, `"${show(value)}" is a system column name`) };
+      return {
+        path,
+        message: message(`「${show(value)}」是系统列名，不能用作字段标识`, `"${show(value)}" is a system column name`),
+      };
     case 'anyOf':
       return { path, message: message('应为文本，或 { "zh": …, "en": … }', 'must be a text, or { "zh": …, "en": … }') };
     case 'minItems':
-      return { path, message: message(`至少需要 ${String(params.limit)} 项`, `needs at least ${String(params.limit)} items`) };
+      return {
+        path,
+        message: message(`至少需要 ${String(params.limit)} 项`, `needs at least ${String(params.limit)} items`),
+      };
     case 'maxItems':
       return { path, message: message(`最多 ${String(params.limit)} 项`, `at most ${String(params.limit)} items`) };
     case 'minLength':
-      return { path, message: message(`至少 ${String(params.limit)} 个字符`, `at least ${String(params.limit)} characters`) };
+      return {
+        path,
+        message: message(`至少 ${String(params.limit)} 个字符`, `at least ${String(params.limit)} characters`),
+      };
     case 'maxLength':
-      return { path, message: message(`最多 ${String(params.limit)} 个字符`, `at most ${String(params.limit)} characters`) };
+      return {
+        path,
+        message: message(`最多 ${String(params.limit)} 个字符`, `at most ${String(params.limit)} characters`),
+      };
     case 'minimum':
       return { path, message: message(`不能小于 ${String(params.limit)}`, `must be at least ${String(params.limit)}`) };
     case 'maximum':
@@ -106,7 +124,10 @@ function describe(error: ErrorObject, root: unknown): DefinitionProblem | null {
     case 'const':
       return null; // the failed `then` reports the missing property itself
     default:
-      return { path, message: message(`不符合定义规范（${error.keyword}）`, `does not match the meta-schema (${error.keyword})`) };
+      return {
+        path,
+        message: message(`不符合定义规范（${error.keyword}）`, `does not match the meta-schema (${error.keyword})`),
+      };
   }
 }
 

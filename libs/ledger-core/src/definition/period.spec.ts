@@ -27,9 +27,15 @@ describe('periods', () => {
   });
 
   it('is due at the deadline, Asia/Shanghai, on the last day of the period', () => {
-    expect(periodDeadline({ period: 'daily', deadline: '17:00' }, '2023-03-01')?.toISOString()).toBe('2023-03-01T09:00:00.000Z');
-    expect(periodDeadline({ period: 'monthly', deadline: '17:00' }, '2023-02')?.toISOString()).toBe('2023-02-28T09:00:00.000Z');
-    expect(periodDeadline({ period: 'weekly', deadline: '12:00' }, '2023-W09')?.toISOString()).toBe('2023-03-05T04:00:00.000Z');
+    expect(periodDeadline({ period: 'daily', deadline: '17:00' }, '2023-03-01')?.toISOString()).toBe(
+      '2023-03-01T09:00:00.000Z',
+    );
+    expect(periodDeadline({ period: 'monthly', deadline: '17:00' }, '2023-02')?.toISOString()).toBe(
+      '2023-02-28T09:00:00.000Z',
+    );
+    expect(periodDeadline({ period: 'weekly', deadline: '12:00' }, '2023-W09')?.toISOString()).toBe(
+      '2023-03-05T04:00:00.000Z',
+    );
     expect(periodDeadline({ period: 'daily' }, '2023-03-01')).toBeNull();
   });
 });

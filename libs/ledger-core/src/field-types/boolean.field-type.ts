@@ -17,11 +17,13 @@ export const booleanFieldType: FieldTypeSpec = {
     return fail(`「${text.trim()}」应为“是”或“否”`, `"${text.trim()}" must be yes or no`);
   },
   validate: () => [],
-  format: (value, _field, locale) => (value === null ? '' : value ? (locale === 'en' ? 'Yes' : '是') : locale === 'en' ? 'No' : '否'),
+  format: (value, _field, locale) =>
+    value === null ? '' : value ? (locale === 'en' ? 'Yes' : '是') : locale === 'en' ? 'No' : '否',
   checks: () => [],
   convertSql: (column, from) => {
     if (from === 'boolean') return column;
-    if (from === 'integer' || from === 'decimal' || from === 'percent') return `CASE WHEN ${column} = 1 THEN true WHEN ${column} = 0 THEN false END`;
+    if (from === 'integer' || from === 'decimal' || from === 'percent')
+      return `CASE WHEN ${column} = 1 THEN true WHEN ${column} = 0 THEN false END`;
     return `taizhang_try_boolean(${asText(column, from)})`;
   },
   fromDb: (raw) => (raw === null || raw === undefined ? null : Boolean(raw)),

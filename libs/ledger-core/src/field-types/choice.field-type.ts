@@ -25,7 +25,9 @@ export const choiceFieldType: FieldTypeSpec = {
   parse: (text, field) => {
     if (text.trim() === '') return ok(null);
     const value = matchOption(field, text);
-    return value === null ? fail(`「${text.trim()}」不是可选项`, `"${text.trim()}" is not one of the options`) : ok(value);
+    return value === null
+      ? fail(`「${text.trim()}」不是可选项`, `"${text.trim()}" is not one of the options`)
+      : ok(value);
   },
   validate: (value, field) =>
     field.options?.some((o) => o.value === value)
@@ -43,6 +45,11 @@ export const choiceFieldType: FieldTypeSpec = {
     return `CASE WHEN ${text} IN (${valueList((field.options ?? []).map((o) => o.value))}) THEN ${text} END`;
   },
   fromDb: (raw) => (raw === null || raw === undefined ? null : String(raw)),
-  grid: (field, locale) => ({ editor: 'dropdown', options: optionsOf(field, locale), align: 'left', width: field.width ?? 110 }),
+  grid: (field, locale) => ({
+    editor: 'dropdown',
+    options: optionsOf(field, locale),
+    align: 'left',
+    width: field.width ?? 110,
+  }),
   fake: (field, i) => field.options?.[i % field.options.length]?.value ?? null,
 };

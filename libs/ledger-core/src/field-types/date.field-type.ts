@@ -5,18 +5,28 @@ import { asText, fail, ok, quoteLiteral, unusedPropertyProblems } from './field-
 import { looseDate, strictDate } from './temporal';
 
 /** Bounds of the temporal types are ISO strings in the type's own format. */
-export function temporalBoundProblems(field: FieldDefinition, read: (text: string) => string | null): FieldDefinitionProblem[] {
+export function temporalBoundProblems(
+  field: FieldDefinition,
+  read: (text: string) => string | null,
+): FieldDefinitionProblem[] {
   const problems: FieldDefinitionProblem[] = [];
   for (const bound of ['min', 'max'] as const) {
     const value = field[bound];
     if (value !== undefined && (typeof value !== 'string' || read(value) === null)) {
-      problems.push({ path: bound, message: message(`「${String(value)}」不是有效的界限`, `"${String(value)}" is not a valid bound`) });
+      problems.push({
+        path: bound,
+        message: message(`「${String(value)}」不是有效的界限`, `"${String(value)}" is not a valid bound`),
+      });
     }
   }
   return problems;
 }
 
-export function temporalValueProblems(value: string, field: FieldDefinition, compare: (a: string, b: string) => number): ReturnType<FieldTypeSpec['validate']> {
+export function temporalValueProblems(
+  value: string,
+  field: FieldDefinition,
+  compare: (a: string, b: string) => number,
+): ReturnType<FieldTypeSpec['validate']> {
   const problems = [];
   if (typeof field.min === 'string' && compare(value, field.min) < 0) {
     problems.push(message(`不能早于 ${field.min}`, `Must not be before ${field.min}`));
@@ -30,12 +40,17 @@ export function temporalValueProblems(value: string, field: FieldDefinition, com
 export const dateFieldType: FieldTypeSpec = {
   type: 'date',
   sqlType: 'date',
-  checkDefinition: (field) => [...unusedPropertyProblems(field, ['min', 'max']), ...temporalBoundProblems(field, strictDate)],
+  checkDefinition: (field) => [
+    ...unusedPropertyProblems(field, ['min', 'max']),
+    ...temporalBoundProblems(field, strictDate),
+  ],
   normalize: (input) => {
     if (typeof input !== 'string') return fail('应为日期（YYYY-MM-DD）', 'Must be a date (YYYY-MM-DD)');
     if (input.trim() === '') return ok(null);
     const date = strictDate(input.trim());
-    return date === null ? fail(`「${input}」不是有效日期（YYYY-MM-DD）`, `"${input}" is not a valid date (YYYY-MM-DD)`) : ok(date);
+    return date === null
+      ? fail(`「${input}」不是有效日期（YYYY-MM-DD）`, `"${input}" is not a valid date (YYYY-MM-DD)`)
+      : ok(date);
   },
   parse: (text) => {
     if (text.trim() === '') return ok(null);

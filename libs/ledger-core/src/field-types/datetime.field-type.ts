@@ -23,7 +23,9 @@ export const datetimeFieldType: FieldTypeSpec = {
   parse: (text) => {
     if (text.trim() === '') return ok(null);
     const value = looseDateTime(text, false);
-    return value === null ? fail(`「${text.trim()}」不是有效的日期时间`, `"${text.trim()}" is not a valid date and time`) : ok(value);
+    return value === null
+      ? fail(`「${text.trim()}」不是有效的日期时间`, `"${text.trim()}" is not a valid date and time`)
+      : ok(value);
   },
   validate: (value, field) => temporalValueProblems(String(value), field, compareInstants),
   format: (value) => (value === null ? '' : String(value).slice(0, 16).replace('T', ' ')),

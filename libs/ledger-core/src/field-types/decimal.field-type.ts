@@ -32,28 +32,40 @@ export function normalizeNumber(input: unknown): ReturnType<FieldTypeSpec['norma
 export const decimalFieldType: FieldTypeSpec = {
   type: 'decimal',
   sqlType: 'numeric',
-  checkDefinition: (field) => [...unusedPropertyProblems(field, ['min', 'max', 'scale']), ...numericBoundDefinitionProblems(field)],
+  checkDefinition: (field) => [
+    ...unusedPropertyProblems(field, ['min', 'max', 'scale']),
+    ...numericBoundDefinitionProblems(field),
+  ],
   normalize: (input) => normalizeNumber(input),
   parse: (text) => {
     if (text.trim() === '') return ok(null);
     const number = plainNumber(text);
-    return number === null ? fail(`「${text.trim()}」不是数字`, `"${text.trim()}" is not a number`) : normalizeNumber(Number(number));
+    return number === null
+      ? fail(`「${text.trim()}」不是数字`, `"${text.trim()}" is not a number`)
+      : normalizeNumber(Number(number));
   },
   validate: (value, field: FieldDefinition) => {
     const scale = field.scale ?? DEFAULT_SCALE;
     const problems = numericBoundProblems(Number(value), field, String);
-    if (decimalsOf(Number(value)) > scale) problems.push(message(`最多 ${scale} 位小数`, `At most ${scale} decimal places`));
+    if (decimalsOf(Number(value)) > scale)
+      problems.push(message(`最多 ${scale} 位小数`, `At most ${scale} decimal places`));
     return problems;
   },
   format: (value, field) => (value === null ? '' : Number(value).toFixed(field.scale ?? DEFAULT_SCALE)),
   checks: numericBoundChecks,
   convertSql: (column, from) => {
-    if (from === 'integer' || from === 'decimal' || from === 'percent' || from === 'reference') return `${column}::numeric`;
+    if (from === 'integer' || from === 'decimal' || from === 'percent' || from === 'reference')
+      return `${column}::numeric`;
     if (from === 'boolean') return `CASE WHEN ${column} THEN 1 WHEN NOT ${column} THEN 0 END`;
     return `taizhang_try_numeric(${asText(column, from)})`;
   },
   fromDb: (raw) => (raw === null || raw === undefined ? null : Number(raw)),
-  grid: (field) => ({ editor: 'numeric', decimals: field.scale ?? DEFAULT_SCALE, align: 'right', width: field.width ?? 110 }),
+  grid: (field) => ({
+    editor: 'numeric',
+    decimals: field.scale ?? DEFAULT_SCALE,
+    align: 'right',
+    width: field.width ?? 110,
+  }),
   fake: (field, i) => {
     const min = typeof field.min === 'number' ? field.min : 0;
     return Number((min + ((i * 7.31) % 100)).toFixed(field.scale ?? DEFAULT_SCALE));

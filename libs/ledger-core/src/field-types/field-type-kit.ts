@@ -26,7 +26,8 @@ export function lengthProblems(value: string, field: FieldDefinition, defaultMax
   const problems: Message[] = [];
   const length = chars(value);
   const max = field.maxLength ?? defaultMax;
-  if (length > max) problems.push(message(`不能超过 ${max} 个字符（现有 ${length} 个）`, `At most ${max} characters (has ${length})`));
+  if (length > max)
+    problems.push(message(`不能超过 ${max} 个字符（现有 ${length} 个）`, `At most ${max} characters (has ${length})`));
   if (field.minLength !== undefined && length < field.minLength) {
     problems.push(message(`至少需要 ${field.minLength} 个字符`, `At least ${field.minLength} characters`));
   }
@@ -72,13 +73,31 @@ export function numericBoundDefinitionProblems(field: FieldDefinition): FieldDef
 }
 
 /** Properties that make sense only for some types: say so rather than ignore them silently. */
-export function unusedPropertyProblems(field: FieldDefinition, allowed: readonly (keyof FieldDefinition)[]): FieldDefinitionProblem[] {
-  const typeSpecific: (keyof FieldDefinition)[] = ['min', 'max', 'scale', 'minLength', 'maxLength', 'pattern', 'options', 'minItems', 'maxItems', 'ledger', 'display'];
+export function unusedPropertyProblems(
+  field: FieldDefinition,
+  allowed: readonly (keyof FieldDefinition)[],
+): FieldDefinitionProblem[] {
+  const typeSpecific: (keyof FieldDefinition)[] = [
+    'min',
+    'max',
+    'scale',
+    'minLength',
+    'maxLength',
+    'pattern',
+    'options',
+    'minItems',
+    'maxItems',
+    'ledger',
+    'display',
+  ];
   return typeSpecific
     .filter((property) => field[property] !== undefined && !allowed.includes(property))
     .map((property) => ({
       path: property,
-      message: message(`「${field.type}」类型的字段不支持 ${property}`, `A field of type "${field.type}" has no ${property}`),
+      message: message(
+        `「${field.type}」类型的字段不支持 ${property}`,
+        `A field of type "${field.type}" has no ${property}`,
+      ),
     }));
 }
 

@@ -9,7 +9,18 @@ export type Outcome = { ok: true; value: FieldValue } | { ok: false; problem: Me
 
 /** How the grid shows and edits a column; apps/web maps it onto Handsontable settings. */
 export interface GridColumnSpec {
-  editor: 'text' | 'longtext' | 'numeric' | 'percent' | 'date' | 'datetime' | 'time' | 'dropdown' | 'multichoice' | 'checkbox' | 'reference';
+  editor:
+    | 'text'
+    | 'longtext'
+    | 'numeric'
+    | 'percent'
+    | 'date'
+    | 'datetime'
+    | 'time'
+    | 'dropdown'
+    | 'multichoice'
+    | 'checkbox'
+    | 'reference';
   /** dropdown and multichoice: the options' values and labels. */
   options?: { value: string; label: string }[];
   /** numeric: digits after the point. */

@@ -13,7 +13,10 @@ import {
 export const integerFieldType: FieldTypeSpec = {
   type: 'integer',
   sqlType: 'bigint',
-  checkDefinition: (field) => [...unusedPropertyProblems(field, ['min', 'max']), ...numericBoundDefinitionProblems(field)],
+  checkDefinition: (field) => [
+    ...unusedPropertyProblems(field, ['min', 'max']),
+    ...numericBoundDefinitionProblems(field),
+  ],
   normalize: (input) => {
     if (typeof input !== 'number' || !Number.isFinite(input)) return fail('应为整数', 'Must be a whole number');
     if (!Number.isInteger(input)) return fail('应为整数，不能有小数', 'Must be a whole number, without decimals');
@@ -31,7 +34,8 @@ export const integerFieldType: FieldTypeSpec = {
   checks: numericBoundChecks,
   convertSql: (column, from) => {
     if (from === 'integer' || from === 'reference') return column;
-    if (from === 'decimal' || from === 'percent') return `CASE WHEN ${column} = trunc(${column}) THEN ${column}::bigint END`;
+    if (from === 'decimal' || from === 'percent')
+      return `CASE WHEN ${column} = trunc(${column}) THEN ${column}::bigint END`;
     if (from === 'boolean') return `CASE WHEN ${column} THEN 1 WHEN NOT ${column} THEN 0 END`;
     return `taizhang_try_bigint(${asText(column, from)})`;
   },

@@ -23,7 +23,12 @@ export const multichoiceFieldType: FieldTypeSpec = {
     ...unusedPropertyProblems(field, ['options', 'minItems', 'maxItems']),
     ...optionDefinitionProblems(field),
     ...(field.minItems !== undefined && field.maxItems !== undefined && field.minItems > field.maxItems
-      ? [{ path: 'maxItems', message: message('maxItems 不能小于 minItems', 'maxItems must not be less than minItems') }]
+      ? [
+          {
+            path: 'maxItems',
+            message: message('maxItems 不能小于 minItems', 'maxItems must not be less than minItems'),
+          },
+        ]
       : []),
   ],
   normalize: (input) => {
@@ -35,7 +40,10 @@ export const multichoiceFieldType: FieldTypeSpec = {
   },
   parse: (text, field) => {
     if (text.trim() === '') return ok(null);
-    const parts = text.split(/[,，、;；\n]+/).map((part) => part.trim()).filter(Boolean);
+    const parts = text
+      .split(/[,，、;；\n]+/)
+      .map((part) => part.trim())
+      .filter(Boolean);
     // "ABH" for option values of one letter each, as people write survey answers
     const letters = parts.length === 1 && /^[A-Za-z]{2,}$/.test(parts[0]) ? [...parts[0].toUpperCase()] : parts;
     const values: string[] = [];
@@ -62,17 +70,27 @@ export const multichoiceFieldType: FieldTypeSpec = {
     return problems;
   },
   format: (value, field, locale) =>
-    value === null ? '' : (value as string[]).map((v) => optionLabel(field, v, locale)).join(locale === 'en' ? ', ' : '、'),
+    value === null
+      ? ''
+      : (value as string[]).map((v) => optionLabel(field, v, locale)).join(locale === 'en' ? ', ' : '、'),
   checks: (field, column) => [`${column} <@ ${optionArray(field)}`],
   convertSql: (column, from, field) => {
-    if (from === 'multichoice') return `ARRAY(SELECT v FROM unnest(${column}) AS v WHERE v = ANY (${optionArray(field)}))`;
+    if (from === 'multichoice')
+      return `ARRAY(SELECT v FROM unnest(${column}) AS v WHERE v = ANY (${optionArray(field)}))`;
     const text = `btrim(${asText(column, from)})`;
     return `CASE WHEN ${text} = ANY (${optionArray(field)}) THEN ARRAY[${text}] END`;
   },
   fromDb: (raw) => (Array.isArray(raw) ? raw.map(String) : null),
-  grid: (field, locale) => ({ editor: 'multichoice', options: optionsOf(field, locale), align: 'left', width: field.width ?? 160 }),
+  grid: (field, locale) => ({
+    editor: 'multichoice',
+    options: optionsOf(field, locale),
+    align: 'left',
+    width: field.width ?? 160,
+  }),
   fake: (field, i) => {
     const options = field.options ?? [];
-    return options.length === 0 ? null : [...new Set([options[i % options.length].value, options[(i * 3) % options.length].value])];
+    return options.length === 0
+      ? null
+      : [...new Set([options[i % options.length].value, options[(i * 3) % options.length].value])];
   },
 };

@@ -7,7 +7,10 @@ import { textFieldType } from './text.field-type';
 const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|[48]00-?\d{3}-?\d{4}|\d{5,8})$/;
 
 function clean(text: string): string {
-  return text.replace(/[\s()（）]/g, '').replace(/^\+?86-?/, '').replace(/[－—]/g, '-');
+  return text
+    .replace(/[\s()（）]/g, '')
+    .replace(/^\+?86-?/, '')
+    .replace(/[－—]/g, '-');
 }
 
 export const phoneFieldType: FieldTypeSpec = {
@@ -21,7 +24,9 @@ export const phoneFieldType: FieldTypeSpec = {
   },
   parse: (text) => ok(clean(text) === '' ? null : clean(text)),
   validate: (value) =>
-    PHONE.test(String(value)) ? [] : [message('不是有效的电话号码（手机 11 位，座机如 0373-1234567）', 'Not a valid phone number')],
+    PHONE.test(String(value))
+      ? []
+      : [message('不是有效的电话号码（手机 11 位，座机如 0373-1234567）', 'Not a valid phone number')],
   checks: (field, column) => lengthChecks({ ...field, maxLength: 30 }, column, 30),
   grid: (field) => ({ editor: 'text', align: 'left', width: field.width ?? 130 }),
   fake: (_field, i) => `138${String(10_000_000 + i).slice(-8)}`,

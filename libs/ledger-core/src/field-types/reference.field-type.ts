@@ -11,22 +11,33 @@ export const referenceFieldType: FieldTypeSpec = {
   sqlType: 'bigint',
   checkDefinition: (field) => [
     ...unusedPropertyProblems(field, ['ledger', 'display']),
-    ...(field.ledger ? [] : [{ path: 'ledger', message: message('引用字段必须指明所引用的台账（ledger）', 'A reference must name its ledger') }]),
+    ...(field.ledger
+      ? []
+      : [
+          {
+            path: 'ledger',
+            message: message('引用字段必须指明所引用的台账（ledger）', 'A reference must name its ledger'),
+          },
+        ]),
   ],
   normalize: (input) => {
     const id = typeof input === 'string' && /^\d{1,15}$/.test(input.trim()) ? Number(input) : input;
-    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) return fail('应为所引用行的编号', "Must be the referenced row's id");
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1)
+      return fail('应为所引用行的编号', "Must be the referenced row's id");
     return ok(id);
   },
   parse: (text) => {
     if (text.trim() === '') return ok(null);
     const number = plainNumber(text);
-    return number === null ? fail(`「${text.trim()}」不是行编号`, `"${text.trim()}" is not a row id`) : referenceFieldType.normalize(Number(number), { key: '', title: '', type: 'reference' });
+    return number === null
+      ? fail(`「${text.trim()}」不是行编号`, `"${text.trim()}" is not a row id`)
+      : referenceFieldType.normalize(Number(number), { key: '', title: '', type: 'reference' });
   },
   validate: () => [],
   format: (value) => (value === null ? '' : String(value)),
   checks: () => [],
-  convertSql: (column, from) => (from === 'reference' || from === 'integer' ? column : `taizhang_try_bigint(${asText(column, from)})`),
+  convertSql: (column, from) =>
+    from === 'reference' || from === 'integer' ? column : `taizhang_try_bigint(${asText(column, from)})`,
   fromDb: (raw) => (raw === null || raw === undefined ? null : Number(raw)),
   grid: (field) => ({ editor: 'reference', align: 'left', width: field.width ?? 140 }),
   fake: (_field, i) => i + 1,

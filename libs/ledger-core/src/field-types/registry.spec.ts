@@ -65,7 +65,10 @@ describe('the field-type registry', () => {
 });
 
 describe('lenient parsing of what people paste', () => {
-  const field = (type: (typeof FIELD_TYPES)[number], extra: Partial<FieldDefinition> = {}) => ({ ...sampleField(type), ...extra });
+  const field = (type: (typeof FIELD_TYPES)[number], extra: Partial<FieldDefinition> = {}) => ({
+    ...sampleField(type),
+    ...extra,
+  });
   it.each<[(typeof FIELD_TYPES)[number], string, unknown]>([
     ['integer', '1,200', 1200],
     ['integer', ' 12 ', 12],

@@ -8,12 +8,17 @@ const strictTime = (text: string) => (/^\d{2}:\d{2}$/.test(text) ? looseTime(tex
 export const timeFieldType: FieldTypeSpec = {
   type: 'time',
   sqlType: 'time',
-  checkDefinition: (field) => [...unusedPropertyProblems(field, ['min', 'max']), ...temporalBoundProblems(field, strictTime)],
+  checkDefinition: (field) => [
+    ...unusedPropertyProblems(field, ['min', 'max']),
+    ...temporalBoundProblems(field, strictTime),
+  ],
   normalize: (input) => {
     if (typeof input !== 'string') return fail('应为时间（HH:mm）', 'Must be a time (HH:mm)');
     if (input.trim() === '') return ok(null);
     const value = looseTime(input);
-    return value === null ? fail(`「${input}」不是有效时间（HH:mm）`, `"${input}" is not a valid time (HH:mm)`) : ok(value);
+    return value === null
+      ? fail(`「${input}」不是有效时间（HH:mm）`, `"${input}" is not a valid time (HH:mm)`)
+      : ok(value);
   },
   parse: (text) => {
     if (text.trim() === '') return ok(null);

@@ -10,11 +10,16 @@ const load = (key: string) =>
 const daily = modelOf(load('daily_followup'));
 const cases = modelOf(load('window_case'));
 
-const messages = (problems: { field: string; message: { en: string } }[]) => problems.map((p) => `${p.field}: ${p.message.en}`);
+const messages = (problems: { field: string; message: { en: string } }[]) =>
+  problems.map((p) => `${p.field}: ${p.message.en}`);
 
 describe('validateRow on the daily follow-up report', () => {
   it('computes the follow-up rate and accepts a good row', () => {
-    const row = validateRow(daily, { report_date: '2023-03-01', cases: 8, follow_ups: 6, dissatisfied: 1 }, { input: 'json', applyDefaults: true });
+    const row = validateRow(
+      daily,
+      { report_date: '2023-03-01', cases: 8, follow_ups: 6, dissatisfied: 1 },
+      { input: 'json', applyDefaults: true },
+    );
     expect(row.errors).toEqual([]);
     expect(row.values).toMatchObject({ follow_up_rate: 0.75, qr_good_reviews: 0 });
     // 应访尽访: fewer follow-ups than cases is allowed, with a warning
@@ -22,12 +27,26 @@ describe('validateRow on the daily follow-up report', () => {
   });
 
   it('refuses more follow-ups than cases, naming the field and the reason in Chinese', () => {
-    const row = validateRow(daily, { report_date: '2023-03-01', cases: 2, follow_ups: 3, dissatisfied: 0 }, { input: 'json' });
-    expect(row.errors).toEqual([{ field: 'follow_ups', rule: expect.any(String), message: expect.objectContaining({ 'zh-CN': '当日回访量不能大于当日办件量' }) }]);
+    const row = validateRow(
+      daily,
+      { report_date: '2023-03-01', cases: 2, follow_ups: 3, dissatisfied: 0 },
+      { input: 'json' },
+    );
+    expect(row.errors).toEqual([
+      {
+        field: 'follow_ups',
+        rule: expect.any(String),
+        message: expect.objectContaining({ 'zh-CN': '当日回访量不能大于当日办件量' }),
+      },
+    ]);
   });
 
   it('reports every problem of a row at once and keeps the valid values', () => {
-    const row = validateRow(daily, { report_date: '2023-02-30', cases: -1, follow_ups: 'many', extra: 1 }, { input: 'json' });
+    const row = validateRow(
+      daily,
+      { report_date: '2023-02-30', cases: -1, follow_ups: 'many', extra: 1 },
+      { input: 'json' },
+    );
     expect(messages(row.errors).sort()).toEqual(
       [
         'extra: Unknown field "extra"',
@@ -41,19 +60,32 @@ describe('validateRow on the daily follow-up report', () => {
   });
 
   it('reads pasted text: Chinese dates and thousands separators', () => {
-    const row = validateRow(daily, { report_date: '2023年3月2日', cases: '1,200', follow_ups: '1200', dissatisfied: '0' }, { input: 'text' });
+    const row = validateRow(
+      daily,
+      { report_date: '2023年3月2日', cases: '1,200', follow_ups: '1200', dissatisfied: '0' },
+      { input: 'text' },
+    );
     expect(row.errors).toEqual([]);
     expect(row.values).toMatchObject({ report_date: '2023-03-02', cases: 1200, follow_up_rate: 1 });
   });
 
   it('ignores a computed value sent by the caller', () => {
-    const row = validateRow(daily, { report_date: '2023-03-01', cases: 4, follow_ups: 1, dissatisfied: 0, follow_up_rate: 9 }, { input: 'json' });
+    const row = validateRow(
+      daily,
+      { report_date: '2023-03-01', cases: 4, follow_ups: 1, dissatisfied: 0, follow_up_rate: 9 },
+      { input: 'json' },
+    );
     expect(row.values.follow_up_rate).toBe(0.25);
   });
 });
 
 describe('validateRow on the window case ledger', () => {
-  const base = { case_no: 'HJ-001', accepted_at: '2023-03-01T09:00:00+08:00', service_item: '营业执照', applicant: '张三' };
+  const base = {
+    case_no: 'HJ-001',
+    accepted_at: '2023-03-01T09:00:00+08:00',
+    service_item: '营业执照',
+    applicant: '张三',
+  };
 
   it('needs the completion time once a case is 办结', () => {
     const row = validateRow(cases, { ...base, status: '办结' }, { input: 'json' });
@@ -61,9 +93,17 @@ describe('validateRow on the window case ledger', () => {
   });
 
   it('computes the two-hour follow-up rule from the seed', () => {
-    const within = validateRow(cases, { ...base, status: '办结', completed_at: '2023-03-01T10:00:00+08:00', visited_at: '2023-03-01T11:30:00+08:00' }, { input: 'json' });
+    const within = validateRow(
+      cases,
+      { ...base, status: '办结', completed_at: '2023-03-01T10:00:00+08:00', visited_at: '2023-03-01T11:30:00+08:00' },
+      { input: 'json' },
+    );
     expect(within.values.visited_within_2h).toBe(true);
-    const late = validateRow(cases, { ...base, status: '办结', completed_at: '2023-03-01T10:00:00+08:00', visited_at: '2023-03-01T12:30:00+08:00' }, { input: 'json' });
+    const late = validateRow(
+      cases,
+      { ...base, status: '办结', completed_at: '2023-03-01T10:00:00+08:00', visited_at: '2023-03-01T12:30:00+08:00' },
+      { input: 'json' },
+    );
     expect(late.values.visited_within_2h).toBe(false);
     expect(late.errors).toEqual([]);
     expect(late.warnings).toHaveLength(1);

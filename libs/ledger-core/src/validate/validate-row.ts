@@ -36,13 +36,18 @@ export interface ValidateOptions {
  * ignored and recomputed. Read-only fields are checked like any other: keeping callers from
  * writing them is the writer's business (it drops them from what a clerk sends).
  */
-export function validateRow(model: LedgerModel, input: Record<string, unknown>, options: ValidateOptions): ValidatedRow {
+export function validateRow(
+  model: LedgerModel,
+  input: Record<string, unknown>,
+  options: ValidateOptions,
+): ValidatedRow {
   const values: Record<string, FieldValue> = {};
   const errors: RowProblem[] = [];
   const warnings: RowProblem[] = [];
 
   for (const key of Object.keys(input)) {
-    if (!model.byKey.has(key)) errors.push({ field: key, message: message(`未知字段「${key}」`, `Unknown field "${key}"`) });
+    if (!model.byKey.has(key))
+      errors.push({ field: key, message: message(`未知字段「${key}」`, `Unknown field "${key}"`) });
   }
 
   for (const field of model.fields) {
@@ -52,7 +57,8 @@ export function validateRow(model: LedgerModel, input: Record<string, unknown>, 
     if (raw === undefined && options.applyDefaults) raw = field.default;
     let value: FieldValue = null;
     if (raw !== undefined && raw !== null) {
-      const outcome = options.input === 'text' && typeof raw === 'string' ? spec.parse(raw, field) : spec.normalize(raw, field);
+      const outcome =
+        options.input === 'text' && typeof raw === 'string' ? spec.parse(raw, field) : spec.normalize(raw, field);
       if (!outcome.ok) {
         errors.push({ field: field.key, message: outcome.problem });
         continue;
@@ -62,7 +68,11 @@ export function validateRow(model: LedgerModel, input: Record<string, unknown>, 
     values[field.key] = value;
     if (isBlank(value)) {
       values[field.key] = null;
-      if (field.required) errors.push({ field: field.key, message: message(`「${textOf(field.title)}」必须填写`, `"${textOf(field.title, 'en')}" is required`) });
+      if (field.required)
+        errors.push({
+          field: field.key,
+          message: message(`「${textOf(field.title)}」必须填写`, `"${textOf(field.title, 'en')}" is required`),
+        });
       continue;
     }
     for (const problem of spec.validate(value, field)) errors.push({ field: field.key, message: problem });
@@ -78,7 +88,10 @@ export function validateRow(model: LedgerModel, input: Record<string, unknown>, 
   for (const { rule, check, when, fields } of model.rules) {
     if (when && when.evaluate(env) !== true) continue;
     if (check.evaluate(env) !== false) continue;
-    const text = typeof rule.message === 'string' ? message(rule.message, rule.message) : message(rule.message.zh, rule.message.en ?? rule.message.zh);
+    const text =
+      typeof rule.message === 'string'
+        ? message(rule.message, rule.message)
+        : message(rule.message.zh, rule.message.en ?? rule.message.zh);
     const target = rule.level === 'error' ? errors : warnings;
     for (const field of fields.length > 0 ? fields : ['']) target.push({ field, message: text, rule: rule.key });
   }

@@ -4,9 +4,12 @@ import { AppException } from '../errors/app-exception';
 export function parseId(value: string, path: string): number {
   const id = Number(value);
   if (!/^\d{1,10}$/.test(value) || !Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) {
-    throw new AppException('BAD_USER_INPUT', 'INVALID_ID', { 'zh-CN': `无效的编号「${value}」`, en: `Invalid id "${value}"` }, [
-      { path, message: { 'zh-CN': '无效的编号', en: 'Invalid id' } },
-    ]);
+    throw new AppException(
+      'BAD_USER_INPUT',
+      'INVALID_ID',
+      { 'zh-CN': `无效的编号「${value}」`, en: `Invalid id "${value}"` },
+      [{ path, message: { 'zh-CN': '无效的编号', en: 'Invalid id' } }],
+    );
   }
   return id;
 }

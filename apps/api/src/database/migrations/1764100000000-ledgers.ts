@@ -58,7 +58,14 @@ export class Ledgers1764100000000 implements MigrationInterface {
     );
     await db.query(tryCast('taizhang_try_numeric', 'numeric', `RETURN replace(btrim(value), ',', '')::numeric;`));
     await db.query(tryCast('taizhang_try_date', 'date', `RETURN btrim(value)::date;`, `SET datestyle = 'ISO, YMD'`));
-    await db.query(tryCast('taizhang_try_timestamptz', 'timestamptz', `RETURN btrim(value)::timestamptz;`, `SET datestyle = 'ISO, YMD' SET timezone = 'Asia/Shanghai'`));
+    await db.query(
+      tryCast(
+        'taizhang_try_timestamptz',
+        'timestamptz',
+        `RETURN btrim(value)::timestamptz;`,
+        `SET datestyle = 'ISO, YMD' SET timezone = 'Asia/Shanghai'`,
+      ),
+    );
     await db.query(tryCast('taizhang_try_time', 'time', `RETURN btrim(value)::time(0);`));
     await db.query(
       tryCast(

@@ -20,6 +20,7 @@ import { databaseOptions } from './database/database-options';
 import { LedgersModule } from './ledgers/ledgers.module';
 import { ReportingModule } from './reporting/reporting.module';
 import { RowsModule } from './rows/rows.module';
+import { StatisticsModule } from './statistics/statistics.module';
 import { UnitsModule } from './units/units.module';
 import { UsersModule } from './users/users.module';
 
@@ -58,6 +59,7 @@ export class AppModule {
         LedgersModule,
         RowsModule,
         ReportingModule,
+        StatisticsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
     };

@@ -81,6 +81,10 @@ const OPERATIONS: Record<string, Operation> = {
     allowed: ['admin'],
     throughTo: { admin: 'CONFLICT' },
   },
+  statistics: {
+    document: '{ statistics(ledger: "daily_followup", measures: ["cases"], groupBy: ["unit"]) { ledgerKey } }',
+    allowed: ['clerk', 'leader', 'admin'],
+  },
   resetPassword: {
     document: 'mutation { resetPassword(userId: "26", newPassword: "Taizhang@2026") }',
     allowed: ['admin'],

@@ -1,8 +1,6 @@
-import { collectReferences, forEachNode, type FormulaNode } from './formula-ast';
-import { FormulaSyntaxError } from './formula-errors';
+import { collectReferences } from './formula-ast';
+import { parseCheckedFormula } from './formula-compile';
 import { evaluateFormula } from './formula-evaluator';
-import { callProblem } from './formula-functions';
-import { parseFormula } from './formula-parser';
 import type { FormulaEnv, FormulaValue } from './formula-values';
 
 export type { FormulaEnv, FormulaValue } from './formula-values';
@@ -10,6 +8,7 @@ export { FormulaSyntaxError } from './formula-errors';
 export { checkFormula } from './formula-check';
 export { FORMULA_FUNCTIONS } from './formula-functions';
 export { MAX_FORMULA_LENGTH, MAX_NESTING_DEPTH } from './formula-parser';
+export { formulaToSql, type SqlContext } from './formula-sql';
 
 export interface Formula {
   source: string;
@@ -24,15 +23,7 @@ export interface Formula {
  * Unknown fields are not its concern (they read as null); checkFormula reports them.
  */
 export function compileFormula(source: string): Formula {
-  const root = parseFormula(source);
-  rejectBadCalls(root);
+  const root = parseCheckedFormula(source);
   const references = collectReferences(root);
   return { source, references, evaluate: (env) => evaluateFormula(root, env) };
-}
-
-function rejectBadCalls(root: FormulaNode): void {
-  forEachNode(root, (node) => {
-    const problem = node.kind === 'call' ? callProblem(node) : null;
-    if (problem) throw new FormulaSyntaxError(node.position, problem);
-  });
 }

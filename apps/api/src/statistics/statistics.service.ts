@@ -1,0 +1,317 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { isUnitKind, UNIT_KIND_LABELS, type Locale } from '@taizhang/domain';
+import {
+  formulaToSql,
+  message,
+  quoteIdent,
+  strictDate,
+  textOf,
+  type LedgerModel,
+  type MeasureDefinition,
+  type Message,
+} from '@taizhang/ledger-core';
+import type { Principal } from '../auth/principal';
+import { parseId } from '../common/graphql/ids';
+import { Clock } from '../common/time/clock';
+import type { PublishedLedger } from '../ledgers/ledger-registry.service';
+import { RowAccess } from '../rows/row-access.service';
+import { inUnitScope, type UnitScope } from '../rows/row-scope';
+import { tableOf } from '../rows/row-sql';
+import { UnitsService } from '../units/units.service';
+import type { StatisticsModel, StatValueModel } from './statistics.model';
+import { StatisticsException } from './statistics.exception';
+
+export interface StatisticsQuery {
+  ledger: string;
+  measures: string[];
+  groupBy: string[];
+  from?: string | null;
+  to?: string | null;
+  unitIds?: string[] | null;
+}
+
+interface Dimension {
+  key: string;
+  /** The SQL of the group value, as text. */
+  sql: string;
+  label(value: string | null, locale: Locale): string;
+}
+
+interface Column {
+  measure: string;
+  title: string;
+  sql: string;
+  target: number | null;
+}
+
+/** Built-in dimensions beside those a definition declares. */
+const BUILT_IN = ['unit', 'unitKind', 'day', 'week', 'month'];
+
+/**
+ * Statistics of any ledger, from the measures and dimensions its definition declares, computed
+ * in one SQL query on the ledger's table (grouped, and the totals with GROUPING SETS). A ratio is
+ * Σ numerator ÷ Σ denominator over the group, never an average of row ratios.
+ */
+@Injectable()
+export class StatisticsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly access: RowAccess,
+    private readonly clock: Clock,
+    private readonly units: UnitsService,
+  ) {}
+
+  async statistics(principal: Principal, query: StatisticsQuery, locale: Locale): Promise<StatisticsModel> {
+    const { ledger, scope } = await this.access.forRead(principal, query.ledger, null);
+    const problems: { path: string; message: Message }[] = [];
+    const units = this.unitScope(principal, scope, query.unitIds, problems);
+    const params: unknown[] = [];
+    const model = ledger.model;
+    const dateSql = this.dateSql(model);
+    const unitNames = new Map((await this.units.list(null)).map((u) => [String(u.id), u.name]));
+    const dimensions = query.groupBy.map((key, i) =>
+      this.dimension(ledger, key, dateSql, unitNames, (m) => problems.push({ path: `groupBy.${i}`, message: m })),
+    );
+    const columns = query.measures.flatMap((key, i) =>
+      this.columns(ledger, key, params, locale, (m) => problems.push({ path: `measures.${i}`, message: m })),
+    );
+    for (const [path, value] of [
+      ['from', query.from],
+      ['to', query.to],
+    ] as const) {
+      if (value && !strictDate(value))
+        problems.push({
+          path,
+          message: message(`「${value}」不是有效日期（YYYY-MM-DD）`, `"${value}" is not a date (YYYY-MM-DD)`),
+        });
+    }
+    if (problems.length > 0) throw StatisticsException.invalid(problems);
+
+    const where = ['t.deleted_at IS NULL'];
+    if ('units' in units) {
+      params.push(units.units);
+      where.push(`t.unit_id = ANY($${params.length})`);
+    }
+    if (query.from) {
+      params.push(query.from);
+      where.push(`${dateSql} >= $${params.length}::date`);
+    }
+    if (query.to) {
+      params.push(query.to);
+      where.push(`${dateSql} <= $${params.length}::date`);
+    }
+    // each group, and the totals over everything, in one pass (GROUPING SETS)
+    const groupSql = dimensions.map((d) => d!.sql);
+    const groupKeys = dimensions.map((_, i) => `k${i}`);
+    const select = [
+      ...groupSql.map((sql, i) => `${sql} AS k${i}`),
+      ...columns.map((c, i) => `${c.sql} AS m${i}`),
+      groupSql.length ? `GROUPING(${groupSql.join(', ')}) AS g` : '1 AS g',
+    ];
+    const sql = `SELECT ${select.join(', ')}
+                   FROM ${tableOf(model)} t JOIN units u ON u.id = t.unit_id
+                  WHERE ${where.join(' AND ')}
+                  ${groupSql.length ? `GROUP BY GROUPING SETS ((${groupSql.join(', ')}), ())` : ''}
+                  ${groupKeys.length ? `ORDER BY ${groupKeys.join(', ')}` : ''}`;
+    const result = await inUnitScope(this.db, units, (tx) => tx.query<Record<string, unknown>>(sql, params));
+
+    const values = (row: Record<string, unknown>): StatValueModel[] =>
+      columns.map((c, i) => {
+        const raw = row[`m${i}`];
+        const value = raw === null || raw === undefined ? null : Number(raw);
+        return {
+          measure: c.measure,
+          title: c.title,
+          value,
+          target: c.target,
+          met: c.target === null || value === null ? null : value >= c.target,
+        };
+      });
+    const grandTotal = result.find((r) => Number(r.g) !== 0);
+    return {
+      ledgerKey: ledger.key,
+      rows:
+        groupKeys.length === 0
+          ? []
+          : result
+              .filter((r) => Number(r.g) === 0)
+              .map((r) => ({
+                keys: dimensions.map((d, i) => {
+                  const value = r[`k${i}`] === null ? null : String(r[`k${i}`]);
+                  return { dimension: d!.key, value, label: d!.label(value, locale) };
+                }),
+                values: values(r),
+              })),
+      totals: grandTotal
+        ? values(grandTotal)
+        : columns.map((c) => ({ measure: c.measure, title: c.title, value: null, target: c.target, met: null })),
+    };
+  }
+
+  private unitScope(
+    principal: Principal,
+    scope: UnitScope,
+    unitIds: string[] | null | undefined,
+    problems: { path: string; message: Message }[],
+  ): UnitScope {
+    if (!unitIds || unitIds.length === 0) return scope;
+    const ids = unitIds.map((id, i) => {
+      try {
+        return parseId(id, `unitIds.${i}`);
+      } catch {
+        problems.push({ path: `unitIds.${i}`, message: message(`无效的单位编号「${id}」`, `Invalid unit id "${id}"`) });
+        return 0;
+      }
+    });
+    // a clerk naming other units gets their own unit's numbers only: the scope is the session's
+    return 'all' in scope ? { units: ids } : { units: ids.filter((id) => scope.units.includes(id)) };
+  }
+
+  /** The date a row counts on: its period field, else its first date dimension's field, else its creation day. */
+  private dateSql(model: LedgerModel): string {
+    const definition = model.definition;
+    const field =
+      definition.periodField ??
+      definition.dimensions?.find((d) => ['day', 'week', 'month'].includes(d.kind) && d.field)?.field ??
+      null;
+    if (!field) return `(t.created_at AT TIME ZONE 'Asia/Shanghai')::date`;
+    const column = `t.${quoteIdent(field)}`;
+    return model.types[field] === 'datetime' ? `(${column} AT TIME ZONE 'Asia/Shanghai')::date` : column;
+  }
+
+  private dimension(
+    ledger: PublishedLedger,
+    key: string,
+    dateSql: string,
+    unitNames: Map<string, string>,
+    fail: (m: Message) => void,
+  ): Dimension | null {
+    const declared = ledger.definition.dimensions?.find((d) => d.key === key);
+    const kind = declared?.kind ?? (BUILT_IN.includes(key) ? key : null);
+    const plain = (value: string | null) => value ?? '—';
+    const dateOf = declared?.field
+      ? ledger.model.types[declared.field] === 'datetime'
+        ? `(t.${quoteIdent(declared.field)} AT TIME ZONE 'Asia/Shanghai')::date`
+        : `t.${quoteIdent(declared.field)}`
+      : dateSql;
+    switch (kind) {
+      case 'unit':
+        return { key, sql: 'u.id::text', label: (value) => (value === null ? '—' : (unitNames.get(value) ?? value)) };
+      case 'unitKind':
+        return {
+          key,
+          sql: 'u.kind',
+          label: (value, locale) => (value && isUnitKind(value) ? UNIT_KIND_LABELS[value][locale] : plain(value)),
+        };
+      case 'day':
+        return { key, sql: `to_char(${dateOf}, 'YYYY-MM-DD')`, label: plain };
+      case 'week':
+        return { key, sql: `to_char(${dateOf}, 'IYYY-"W"IW')`, label: plain };
+      case 'month':
+        return { key, sql: `to_char(${dateOf}, 'YYYY-MM')`, label: plain };
+      case 'field': {
+        const field = ledger.model.byKey.get(declared!.field!)!;
+        if (field.type === 'multichoice') {
+          // a row would count once per option picked: that is what a distribution measure says
+          fail(
+            message(
+              `多选字段「${key}」不能用于分组，请使用分布统计`,
+              `A multichoice field cannot group rows ("${key}"); use a distribution measure`,
+            ),
+          );
+          return null;
+        }
+        return {
+          key,
+          sql: `t.${quoteIdent(field.key)}::text`,
+          label: (value, locale) => {
+            const option = field.options?.find((o) => o.value === value);
+            return option?.label ? textOf(option.label, locale) : plain(value);
+          },
+        };
+      }
+      default:
+        fail(message(`未知的分组「${key}」`, `Unknown dimension "${key}"`));
+        return null;
+    }
+  }
+
+  /** The SQL aggregate(s) of a measure: one column, or one per option for a distribution. */
+  private columns(
+    ledger: PublishedLedger,
+    key: string,
+    params: unknown[],
+    locale: Locale,
+    fail: (m: Message) => void,
+  ): Column[] {
+    const measures = ledger.definition.measures ?? [];
+    const measure = measures.find((m) => m.key === key);
+    if (!measure) {
+      fail(message(`未知的统计项「${key}」`, `Unknown measure "${key}"`));
+      return [];
+    }
+    const title = textOf(measure.title, locale);
+    const target = 'target' in measure && measure.target !== undefined ? measure.target : null;
+    if (measure.kind === 'distribution') {
+      const field = ledger.model.byKey.get(measure.field)!;
+      const column = `t.${quoteIdent(field.key)}`;
+      const options =
+        field.type === 'boolean'
+          ? [
+              { value: 'true', label: '是' },
+              { value: 'false', label: '否' },
+            ]
+          : (field.options ?? []);
+      return options.map((option) => {
+        params.push(option.value);
+        const test =
+          field.type === 'multichoice'
+            ? `$${params.length}::text = ANY(${column})`
+            : `${column}::text = $${params.length}::text`;
+        const label =
+          typeof option.label === 'string' || option.label === undefined
+            ? (option.label ?? option.value)
+            : textOf(option.label, locale);
+        return {
+          measure: `${key}:${option.value}`,
+          title: `${title}：${label}`,
+          sql: `count(*) FILTER (WHERE ${test})`,
+          target: null,
+        };
+      });
+    }
+    return [{ measure: key, title, sql: this.aggregate(ledger, measure, measures, params), target }];
+  }
+
+  private aggregate(
+    ledger: PublishedLedger,
+    measure: MeasureDefinition,
+    measures: MeasureDefinition[],
+    params: unknown[],
+  ): string {
+    const types = ledger.model.types;
+    switch (measure.kind) {
+      case 'sum':
+        return `sum(t.${quoteIdent(measure.field)})`;
+      case 'count':
+        return 'count(*)';
+      case 'countWhere':
+        return `count(*) FILTER (WHERE ${formulaToSql(measure.where, { alias: 't', types, params, now: this.clock.now() })})`;
+      case 'ratio': {
+        const side = (key: string) => {
+          const other = measures.find((m) => m.key === key);
+          return other ? this.aggregate(ledger, other, measures, params) : `sum(t.${quoteIdent(key)})`;
+        };
+        return `(${side(measure.numerator)})::numeric / NULLIF(${side(measure.denominator)}, 0)`;
+      }
+      case 'distribution':
+        return 'NULL';
+      default: {
+        const unhandled: never = measure;
+        throw new Error(`unhandled measure ${JSON.stringify(unhandled)}`);
+      }
+    }
+  }
+}

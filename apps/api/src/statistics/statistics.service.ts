@@ -5,6 +5,7 @@ import { isUnitKind, UNIT_KIND_LABELS, type Locale } from '@taizhang/domain';
 import {
   formulaToSql,
   message,
+  periodOfDate,
   quoteIdent,
   strictDate,
   textOf,
@@ -34,9 +35,16 @@ export interface StatisticsQuery {
 
 interface Dimension {
   key: string;
-  /** The SQL of the group value, as text. */
+  /** The SQL of the group value. */
   sql: string;
+  /** The group value as the contract writes it, from what node-postgres gives as text. */
+  format?(value: string): string;
   label(value: string | null, locale: Locale): string;
+}
+
+/** "2023-03-06" (a Monday) → "2023-W10". */
+function isoWeekOf(monday: string): string {
+  return periodOfDate('weekly', monday) ?? monday;
 }
 
 interface Column {
@@ -111,7 +119,7 @@ export class StatisticsService {
       groupSql.length ? `GROUPING(${groupSql.join(', ')}) AS g` : '1 AS g',
     ];
     const sql = `SELECT ${select.join(', ')}
-                   FROM ${tableOf(model)} t JOIN units u ON u.id = t.unit_id
+                   FROM ${tableOf(model)} t${query.groupBy.some((key) => this.kindOf(ledger, key) === 'unitKind') ? ' JOIN units u ON u.id = t.unit_id' : ''}
                   WHERE ${where.join(' AND ')}
                   ${groupSql.length ? `GROUP BY GROUPING SETS ((${groupSql.join(', ')}), ())` : ''}
                   ${groupKeys.length ? `ORDER BY ${groupKeys.join(', ')}` : ''}`;
@@ -139,7 +147,8 @@ export class StatisticsService {
               .filter((r) => Number(r.g) === 0)
               .map((r) => ({
                 keys: dimensions.map((d, i) => {
-                  const value = r[`k${i}`] === null ? null : String(r[`k${i}`]);
+                  const raw = r[`k${i}`];
+          const value = raw === null || raw === undefined ? null : d!.format ? d!.format(String(raw)) : String(raw);
                   return { dimension: d!.key, value, label: d!.label(value, locale) };
                 }),
                 values: values(r),
@@ -181,6 +190,10 @@ export class StatisticsService {
     return model.types[field] === 'datetime' ? `(${column} AT TIME ZONE 'Asia/Shanghai')::date` : column;
   }
 
+  private kindOf(ledger: PublishedLedger, key: string): string | null {
+    return ledger.definition.dimensions?.find((d) => d.key === key)?.kind ?? (BUILT_IN.includes(key) ? key : null);
+  }
+
   private dimension(
     ledger: PublishedLedger,
     key: string,
@@ -189,7 +202,7 @@ export class StatisticsService {
     fail: (m: Message) => void,
   ): Dimension | null {
     const declared = ledger.definition.dimensions?.find((d) => d.key === key);
-    const kind = declared?.kind ?? (BUILT_IN.includes(key) ? key : null);
+    const kind = this.kindOf(ledger, key);
     const plain = (value: string | null) => value ?? '—';
     const dateOf = declared?.field
       ? ledger.model.types[declared.field] === 'datetime'
@@ -198,19 +211,20 @@ export class StatisticsService {
       : dateSql;
     switch (kind) {
       case 'unit':
-        return { key, sql: 'u.id::text', label: (value) => (value === null ? '—' : (unitNames.get(value) ?? value)) };
+        return { key, sql: 't.unit_id', label: (value) => (value === null ? '—' : (unitNames.get(value) ?? value)) };
       case 'unitKind':
         return {
           key,
           sql: 'u.kind',
           label: (value, locale) => (value && isUnitKind(value) ? UNIT_KIND_LABELS[value][locale] : plain(value)),
         };
+      // grouped on the date itself (cheap), written out as text once per group
       case 'day':
-        return { key, sql: `to_char(${dateOf}, 'YYYY-MM-DD')`, label: plain };
+        return { key, sql: dateOf, label: plain };
       case 'week':
-        return { key, sql: `to_char(${dateOf}, 'IYYY-"W"IW')`, label: plain };
+        return { key, sql: `date_trunc('week', ${dateOf})::date`, label: plain, format: (value) => isoWeekOf(value) };
       case 'month':
-        return { key, sql: `to_char(${dateOf}, 'YYYY-MM')`, label: plain };
+        return { key, sql: `date_trunc('month', ${dateOf})::date`, label: plain, format: (value) => value.slice(0, 7) };
       case 'field': {
         const field = ledger.model.byKey.get(declared!.field!)!;
         if (field.type === 'multichoice') {

@@ -1,7 +1,7 @@
 import type { FieldDefinition } from '../definition/types';
 import { FIELD_TYPE_REGISTRY } from '../field-types/registry';
 import type { TableChange } from './diff-table';
-import { checkName, foreignKeyName, quoteIdent, uniqueIndexName } from './sql-names';
+import { checkName, foreignKeyName, quoteIdent, timeIndexName, uniqueIndexName } from './sql-names';
 import { COLUMN_PLACEHOLDER, type ColumnState } from './table-state';
 
 export interface ChangeSql {
@@ -55,6 +55,9 @@ function addConstraints(table: string, column: ColumnState): string[] {
         `WHERE deleted_at IS NULL${since > 1 ? ` AND def_version >= ${since}` : ''}`,
     );
   }
+  if (column.constraints.indexed) {
+    statements.push(`CREATE INDEX ${quoteIdent(timeIndexName(table, column.fieldId))} ON ${t} (${c}, unit_id)`);
+  }
   if (references) {
     // NOT VALID: rows written before the link existed are not re-checked; every new value is
     statements.push(
@@ -71,6 +74,7 @@ function dropConstraints(table: string, fieldId: string, previous: ColumnState['
     (_, i) => `ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(checkName(table, fieldId, i))}`,
   );
   if (previous.unique) statements.push(`DROP INDEX IF EXISTS ${quoteIdent(uniqueIndexName(table, fieldId))}`);
+  if (previous.indexed) statements.push(`DROP INDEX IF EXISTS ${quoteIdent(timeIndexName(table, fieldId))}`);
   if (previous.references)
     statements.push(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(foreignKeyName(table, fieldId))}`);
   return statements;

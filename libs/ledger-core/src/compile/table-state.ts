@@ -11,6 +11,12 @@ export interface ColumnConstraints {
   /** SQL conditions with COLUMN_PLACEHOLDER for the column, so that a rename leaves them equal. */
   checks: string[];
   unique: boolean;
+  /**
+   * The ledger's time axis (its period field, or the field of a time dimension): indexed as
+   * (column, unit_id) so that a month of every unit is a range scan. Optional in stored states
+   * from before this existed.
+   */
+  indexed?: boolean;
   /** The referenced ledger table, for a reference field. */
   references: string | null;
   /**
@@ -46,6 +52,11 @@ export interface TableState {
 /** The table a definition wants (constraints marked as of `version`). */
 export function compileLedger(definition: LedgerDefinition, version: number): TableState {
   const table = tableNameOf(definition.key);
+  const timeFields = new Set(
+    [definition.periodField, ...(definition.dimensions ?? []).filter((d) => ['day', 'week', 'month'].includes(d.kind)).map((d) => d.field)].filter(
+      (key): key is string => Boolean(key),
+    ),
+  );
   return {
     table,
     hidden: [],
@@ -63,6 +74,7 @@ export function compileLedger(definition: LedgerDefinition, version: number): Ta
         constraints: {
           checks,
           unique: Boolean(field.unique),
+          indexed: timeFields.has(field.key),
           references: field.type === 'reference' && field.ledger ? tableNameOf(field.ledger) : null,
           since: version,
         },
@@ -72,5 +84,10 @@ export function compileLedger(definition: LedgerDefinition, version: number): Ta
 }
 
 export function sameConstraints(a: ColumnConstraints, b: ColumnConstraints): boolean {
-  return a.unique === b.unique && a.references === b.references && a.checks.join('\n') === b.checks.join('\n');
+  return (
+    a.unique === b.unique &&
+    Boolean(a.indexed) === Boolean(b.indexed) &&
+    a.references === b.references &&
+    a.checks.join('\n') === b.checks.join('\n')
+  );
 }

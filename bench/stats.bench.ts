@@ -1,6 +1,12 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, postGraphQL, startProductServer, type ProductServer, type TestDatabase } from '@taizhang/testing';
+import {
+  createTestDatabase,
+  postGraphQL,
+  startProductServer,
+  type ProductServer,
+  type TestDatabase,
+} from '@taizhang/testing';
 import { judge, median, timed, writeResults, type BenchCase } from './bench-results';
 
 /**
@@ -25,15 +31,37 @@ beforeAll(async () => {
   db = await createTestDatabase();
   server = await startProductServer({ DATABASE_URL: db.url, LOG_LEVEL: 'error' });
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
-  token = (await postGraphQL<{ signIn: { token: string } }>(server.url, 'mutation { signIn(username: "admin", password: "Taizhang@2026") { token } }')).data!.signIn.token;
+  token = (
+    await postGraphQL<{ signIn: { token: string } }>(
+      server.url,
+      'mutation { signIn(username: "admin", password: "Taizhang@2026") { token } }',
+    )
+  ).data!.signIn.token;
 
-  const daily = (await postGraphQL<{ ledger: { definition: Record<string, unknown> } }>(server.url, '{ ledger(key: "daily_followup") { definition } }', {}, { token })).data!.ledger.definition;
+  const daily = (
+    await postGraphQL<{ ledger: { definition: Record<string, unknown> } }>(
+      server.url,
+      '{ ledger(key: "daily_followup") { definition } }',
+      {},
+      { token },
+    )
+  ).data!.ledger.definition;
   const fields = (daily.fields as Record<string, unknown>[]).map(({ unique: _unique, ...field }) => field);
-  const published = await postGraphQL(server.url, 'mutation ($d: JSON!) { publishLedger(definition: $d) { key } }', { d: { ...daily, key: 'bench_followup', fields } }, { token });
+  const published = await postGraphQL(
+    server.url,
+    'mutation ($d: JSON!) { publishLedger(definition: $d) { key } }',
+    { d: { ...daily, key: 'bench_followup', fields } },
+    { token },
+  );
   expect(published.errors).toBeUndefined();
 
-  await pool.query(`INSERT INTO units (code, name, kind, sort_order) SELECT 'bw' || n, '压测窗口' || n, 'service_window', 100 + n FROM generate_series(1, $1) AS n`, [UNITS - 24]);
-  const unitIds = (await pool.query(`SELECT id FROM units ORDER BY id LIMIT $1`, [UNITS])).rows.map((r) => r.id as number);
+  await pool.query(
+    `INSERT INTO units (code, name, kind, sort_order) SELECT 'bw' || n, '压测窗口' || n, 'service_window', 100 + n FROM generate_series(1, $1) AS n`,
+    [UNITS - 24],
+  );
+  const unitIds = (await pool.query(`SELECT id FROM units ORDER BY id LIMIT $1`, [UNITS])).rows.map(
+    (r) => r.id as number,
+  );
   await pool.query(
     `INSERT INTO ledger_bench_followup (unit_id, period, def_version, report_date, cases, follow_ups, follow_up_rate, dissatisfied, qr_good_reviews)
      SELECT u, d::text, 1, d, c, f, f::numeric / c, f % 3, c % 7
@@ -56,14 +84,26 @@ const STATS = `query ($groupBy: [String!]!, $from: String, $to: String) {
   statistics(ledger: "bench_followup", measures: ["cases", "follow_ups", "followup_rate"], groupBy: $groupBy, from: $from, to: $to) {
     rows { keys { value label } values { measure value } } totals { measure value } } }`;
 
-async function compare(metric: string, groupBy: string[], from: string, to: string, sql: string, runs: number): Promise<{ ours: number; baseline: number }> {
+async function compare(
+  metric: string,
+  groupBy: string[],
+  from: string,
+  to: string,
+  sql: string,
+  runs: number,
+): Promise<{ ours: number; baseline: number }> {
   const ours: number[] = [];
   const baseline: number[] = [];
   let rows = 0;
   for (let run = 0; run < runs; run += 1) {
     ours.push(
       await timed(async () => {
-        const response = await postGraphQL<{ statistics: { rows: unknown[] } }>(server.url, STATS, { groupBy, from, to }, { token });
+        const response = await postGraphQL<{ statistics: { rows: unknown[] } }>(
+          server.url,
+          STATS,
+          { groupBy, from, to },
+          { token },
+        );
         expect(response.errors, metric).toBeUndefined();
         rows = response.data!.statistics.rows.length;
       }),
@@ -71,7 +111,9 @@ async function compare(metric: string, groupBy: string[], from: string, to: stri
     baseline.push(await timed(() => pool.query(sql, [from, to])));
   }
   const plan = (await pool.query(`EXPLAIN ${sql}`, [from, to])).rows.map((r) => r['QUERY PLAN'] as string);
-  console.log(`\n${metric}: ${rows} groups; plan:\n  ${plan.filter((l) => /Scan|Aggregate|Sort|Hash|Gather/.test(l)).join('\n  ')}`);
+  console.log(
+    `\n${metric}: ${rows} groups; plan:\n  ${plan.filter((l) => /Scan|Aggregate|Sort|Hash|Gather/.test(l)).join('\n  ')}`,
+  );
   return { ours: median(ours.slice(1)), baseline: median(baseline.slice(1)) };
 }
 
@@ -89,7 +131,14 @@ it('groups a month of 1M rows by unit and day in under 50 ms', async () => {
                  FROM ledger_bench_followup t
                 WHERE t.deleted_at IS NULL AND t.report_date >= $1::date AND t.report_date <= $2::date
                 GROUP BY GROUPING SETS ((t.unit_id, t.report_date), ()) ORDER BY 1, 2`;
-  const { ours, baseline } = await compare('by unit and day, one month', ['unit', 'day'], '2022-03-01', '2022-03-31', sql, 11);
+  const { ours, baseline } = await compare(
+    'by unit and day, one month',
+    ['unit', 'day'],
+    '2022-03-01',
+    '2022-03-31',
+    sql,
+    11,
+  );
   cases.push(judge('statistics by unit and day over one month (GraphQL vs SQL)', ours, baseline, '<= 1.3'));
   cases.push(judge('statistics by unit and day over one month, absolute', ours, null, '< 50ms'));
 });

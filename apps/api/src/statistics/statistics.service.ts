@@ -148,7 +148,8 @@ export class StatisticsService {
               .map((r) => ({
                 keys: dimensions.map((d, i) => {
                   const raw = r[`k${i}`];
-          const value = raw === null || raw === undefined ? null : d!.format ? d!.format(String(raw)) : String(raw);
+                  const value =
+                    raw === null || raw === undefined ? null : d!.format ? d!.format(String(raw)) : String(raw);
                   return { dimension: d!.key, value, label: d!.label(value, locale) };
                 }),
                 values: values(r),

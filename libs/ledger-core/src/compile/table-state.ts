@@ -53,9 +53,10 @@ export interface TableState {
 export function compileLedger(definition: LedgerDefinition, version: number): TableState {
   const table = tableNameOf(definition.key);
   const timeFields = new Set(
-    [definition.periodField, ...(definition.dimensions ?? []).filter((d) => ['day', 'week', 'month'].includes(d.kind)).map((d) => d.field)].filter(
-      (key): key is string => Boolean(key),
-    ),
+    [
+      definition.periodField,
+      ...(definition.dimensions ?? []).filter((d) => ['day', 'week', 'month'].includes(d.kind)).map((d) => d.field),
+    ].filter((key): key is string => Boolean(key)),
   );
   return {
     table,

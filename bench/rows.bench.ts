@@ -1,12 +1,6 @@
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  postGraphQL,
-  startProductServer,
-  type ProductServer,
-  type TestDatabase,
-} from '@taizhang/testing';
+import { postGraphQL } from '@taizhang/testing';
+import { startBenchProduct, type BenchProduct } from './bench-product';
 import { judge, median, timed, writeResults, type BenchCase } from './bench-results';
 
 /**
@@ -19,11 +13,7 @@ const BATCH = 10_000;
 const UNITS = 200;
 const ROWS_PER_UNIT = 5_000;
 
-let db: TestDatabase;
-let server: ProductServer;
-let pool: pg.Pool;
-let token: string;
-const unitIds: number[] = [];
+let product: BenchProduct;
 const cases: BenchCase[] = [];
 
 const day = (i: number) => new Date(Date.UTC(2000, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
@@ -33,29 +23,11 @@ const reportRow = (i: number) => {
 };
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startProductServer({ DATABASE_URL: db.url, LOG_LEVEL: 'error' });
-  pool = new pg.Pool({ connectionString: db.url, max: 4 });
-  // 176 more windows beside the 24 demo units: 200 units
-  await pool.query(
-    `INSERT INTO units (code, name, kind, sort_order)
-     SELECT 'bw' || n, '压测窗口' || n, 'service_window', 100 + n FROM generate_series(1, $1) AS n`,
-    [UNITS - 24],
-  );
-  unitIds.push(
-    ...(await pool.query(`SELECT id FROM units ORDER BY id LIMIT $1`, [UNITS])).rows.map((r) => r.id as number),
-  );
-  const signIn = await postGraphQL<{ signIn: { token: string } }>(
-    server.url,
-    'mutation { signIn(username: "admin", password: "Taizhang@2026") { token } }',
-  );
-  token = signIn.data!.signIn.token;
+  product = await startBenchProduct(UNITS);
 }, 600_000);
 
 afterAll(async () => {
-  await pool?.end();
-  await server?.stop();
-  await db?.drop();
+  await product?.stop();
   if (cases.length > 0) writeResults('rows', cases);
 });
 
@@ -64,15 +36,15 @@ it('saves a batch of 10,000 rows through GraphQL at least half as fast as a plai
   const ours: number[] = [];
   const baseline: number[] = [];
   for (let run = 0; run < 3; run += 1) {
-    const unit = unitIds[run];
-    const other = unitIds[run + 10];
+    const unit = product.unitIds[run];
+    const other = product.unitIds[run + 10];
     ours.push(
       await timed(async () => {
         const response = await postGraphQL<{ saveRows: { saved: number } }>(
-          server.url,
+          product.server.url,
           `mutation ($unit: ID, $changes: [RowChangeInput!]!) { saveRows(ledger: "daily_followup", unitId: $unit, changes: $changes) { saved } }`,
           { unit: String(unit), changes: rows.map((values) => ({ op: 'INSERT', values })) },
-          { token },
+          { token: product.token },
         );
         expect(response.data?.saveRows.saved, JSON.stringify(response.errors)).toBe(BATCH);
       }),
@@ -97,7 +69,7 @@ it('saves a batch of 10,000 rows through GraphQL at least half as fast as a plai
             const n = params.length;
             return `($${n - 7}, $${n - 6}, 1, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
           });
-          await pool.query(
+          await product.pool.query(
             `INSERT INTO ledger_daily_followup (unit_id, period, def_version, report_date, cases, follow_ups, follow_up_rate, dissatisfied, qr_good_reviews) VALUES ${tuples.join(', ')}`,
             params,
           );
@@ -109,22 +81,22 @@ it('saves a batch of 10,000 rows through GraphQL at least half as fast as a plai
 });
 
 it('reads a filtered, sorted page of 500 of 1,000,000 rows within 2× of hand-written SQL and under 50 ms', async () => {
-  await pool.query(`DELETE FROM ledger_daily_followup`);
-  await pool.query(`DELETE FROM row_history`);
-  await pool.query(
+  await product.pool.query(`DELETE FROM ledger_daily_followup`);
+  await product.pool.query(`DELETE FROM row_history`);
+  await product.pool.query(
     `INSERT INTO ledger_daily_followup (unit_id, period, def_version, report_date, cases, follow_ups, follow_up_rate, dissatisfied, qr_good_reviews)
      SELECT u, d::text, 1, d, c, f, f::numeric / c, f % 3, c % 7
        FROM unnest($1::int[]) AS u,
             LATERAL generate_series(0, $2 - 1) AS i,
             LATERAL (SELECT (date '2010-01-01' + i) AS d, 5 + (i * 7 + u) % 40 AS c) x,
             LATERAL (SELECT c - (i % 4) AS f) y`,
-    [unitIds, ROWS_PER_UNIT],
+    [product.unitIds, ROWS_PER_UNIT],
   );
-  await pool.query('VACUUM ANALYZE ledger_daily_followup');
-  const [{ n }] = (await pool.query(`SELECT count(*)::int AS n FROM ledger_daily_followup`)).rows;
+  await product.pool.query('VACUUM ANALYZE ledger_daily_followup');
+  const [{ n }] = (await product.pool.query(`SELECT count(*)::int AS n FROM ledger_daily_followup`)).rows;
   expect(n).toBe(UNITS * ROWS_PER_UNIT);
 
-  const unit = unitIds[57];
+  const unit = product.unitIds[57];
   const query = `query ($unit: ID) { rows(ledger: "daily_followup", unitId: $unit, filter: { cases: { gte: 20 } }, orderBy: [{ field: "report_date", desc: true }], first: 500) {
     totalCount edges { node { id version values } } } }`;
   // the SQL the API sends for this page, written by hand: the page with its total count
@@ -138,15 +110,15 @@ it('reads a filtered, sorted page of 500 of 1,000,000 rows within 2× of hand-wr
     ours.push(
       await timed(async () => {
         const response = await postGraphQL<{ rows: { edges: unknown[] } }>(
-          server.url,
+          product.server.url,
           query,
           { unit: String(unit) },
-          { token },
+          { token: product.token },
         );
         expect(response.data?.rows.edges.length, JSON.stringify(response.errors)).toBe(500);
       }),
     );
-    baseline.push(await timed(() => pool.query(sql, [unit])));
+    baseline.push(await timed(() => product.pool.query(sql, [unit])));
   }
   const oursMs = median(ours.slice(5));
   const baseMs = median(baseline.slice(5));

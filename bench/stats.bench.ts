@@ -1,12 +1,6 @@
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  postGraphQL,
-  startProductServer,
-  type ProductServer,
-  type TestDatabase,
-} from '@taizhang/testing';
+import { postGraphQL } from '@taizhang/testing';
+import { startBenchProduct, type BenchProduct } from './bench-product';
 import { judge, median, timed, writeResults, type BenchCase } from './bench-results';
 
 /**
@@ -21,22 +15,12 @@ const UNITS = 200;
 const ROWS = 1_000_000;
 const DAYS = 1826;
 
-let db: TestDatabase;
-let server: ProductServer;
-let pool: pg.Pool;
-let token: string;
+let product: BenchProduct;
 const cases: BenchCase[] = [];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startProductServer({ DATABASE_URL: db.url, LOG_LEVEL: 'error' });
-  pool = new pg.Pool({ connectionString: db.url, max: 2 });
-  token = (
-    await postGraphQL<{ signIn: { token: string } }>(
-      server.url,
-      'mutation { signIn(username: "admin", password: "Taizhang@2026") { token } }',
-    )
-  ).data!.signIn.token;
+  product = await startBenchProduct(UNITS);
+  const { server, token, pool, unitIds } = product;
 
   const daily = (
     await postGraphQL<{ ledger: { definition: Record<string, unknown> } }>(
@@ -56,13 +40,6 @@ beforeAll(async () => {
   expect(published.errors).toBeUndefined();
 
   await pool.query(
-    `INSERT INTO units (code, name, kind, sort_order) SELECT 'bw' || n, '压测窗口' || n, 'service_window', 100 + n FROM generate_series(1, $1) AS n`,
-    [UNITS - 24],
-  );
-  const unitIds = (await pool.query(`SELECT id FROM units ORDER BY id LIMIT $1`, [UNITS])).rows.map(
-    (r) => r.id as number,
-  );
-  await pool.query(
     `INSERT INTO ledger_bench_followup (unit_id, period, def_version, report_date, cases, follow_ups, follow_up_rate, dissatisfied, qr_good_reviews)
      SELECT u, d::text, 1, d, c, f, f::numeric / c, f % 3, c % 7
        FROM generate_series(0, $2 - 1) AS i,
@@ -74,9 +51,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  await pool?.end();
-  await server?.stop();
-  await db?.drop();
+  await product?.stop();
   if (cases.length > 0) writeResults('stats', cases);
 });
 
@@ -99,18 +74,18 @@ async function compare(
     ours.push(
       await timed(async () => {
         const response = await postGraphQL<{ statistics: { rows: unknown[] } }>(
-          server.url,
+          product.server.url,
           STATS,
           { groupBy, from, to },
-          { token },
+          { token: product.token },
         );
         expect(response.errors, metric).toBeUndefined();
         rows = response.data!.statistics.rows.length;
       }),
     );
-    baseline.push(await timed(() => pool.query(sql, [from, to])));
+    baseline.push(await timed(() => product.pool.query(sql, [from, to])));
   }
-  const plan = (await pool.query(`EXPLAIN ${sql}`, [from, to])).rows.map((r) => r['QUERY PLAN'] as string);
+  const plan = (await product.pool.query(`EXPLAIN ${sql}`, [from, to])).rows.map((r) => r['QUERY PLAN'] as string);
   console.log(
     `\n${metric}: ${rows} groups; plan:\n  ${plan.filter((l) => /Scan|Aggregate|Sort|Hash|Gather/.test(l)).join('\n  ')}`,
   );

@@ -45,6 +45,20 @@ interface SheetEvent {
   at: Date;
 }
 
+/** The sheet's state, its row locked until the transaction ends (null: no sheet yet). */
+async function lockSheet(
+  tx: EntityManager | RowTransaction,
+  ledgerKey: string,
+  unitId: number,
+  period: string,
+): Promise<string | null> {
+  const [sheet] = (await tx.query(
+    `SELECT state FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND period = $3 FOR UPDATE`,
+    [ledgerKey, unitId, period],
+  )) as { state: string }[];
+  return sheet?.state ?? null;
+}
+
 function recordSheetEvent(tx: EntityManager | RowTransaction, e: SheetEvent): Promise<unknown> {
   return tx.query(
     `INSERT INTO sheet_events (ledger_key, unit_id, period, event, late, reason, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -80,11 +94,8 @@ export class SheetsService {
     const deadline = periodDeadline(ledger.definition, period);
     const late = deadline !== null && now.getTime() > deadline.getTime();
     await inUnitScope(this.db, { units: [unitId] }, async (tx) => {
-      const [sheet] = (await tx.query(
-        `SELECT state FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND period = $3 FOR UPDATE`,
-        [ledgerKey, unitId, period],
-      )) as { state: string }[];
-      if (sheet?.state === 'submitted') throw ReportingException.alreadySubmitted(period);
+      const state = await lockSheet(tx, ledgerKey, unitId, period);
+      if (state === 'submitted') throw ReportingException.alreadySubmitted(period);
       // rows saved under an older definition are checked again against the current one
       const model = ledger.model;
       const rows = (
@@ -136,11 +147,8 @@ export class SheetsService {
     const text = reason.trim();
     if (text.length === 0 || [...text].length > 500) throw ReportingException.reasonRequired();
     await this.db.transaction(async (tx) => {
-      const [sheet] = (await tx.query(
-        `SELECT state FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND period = $3 FOR UPDATE`,
-        [ledgerKey, unitId, period],
-      )) as { state: string }[];
-      if (sheet?.state !== 'submitted') throw ReportingException.notSubmitted(period);
+      const state = await lockSheet(tx, ledgerKey, unitId, period);
+      if (state !== 'submitted') throw ReportingException.notSubmitted(period);
       const now = this.clock.now();
       await tx.query(
         `UPDATE sheets SET state = 'returned', returned_at = $4, returned_by = $5, returned_reason = $6, updated_at = now()

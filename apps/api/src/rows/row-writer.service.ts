@@ -2,75 +2,33 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import {
-  compileFormula,
   FIELD_TYPE_REGISTRY,
   isPeriod,
-  message,
   periodOfRow,
   quoteIdent,
   textOf,
   validateRow,
   type LedgerModel,
-  type Message,
 } from '@taizhang/ledger-core';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/time/clock';
-import { unitFills } from '../ledgers/ledger-access.service';
-import { LedgerRegistry } from '../ledgers/ledger-registry.service';
-import { UnitsService } from '../units/units.service';
 import { RowAccess } from './row-access.service';
+import { RowFollowUps } from './row-follow-ups.service';
+import {
+  insertRows,
+  problem,
+  recordHistory,
+  reject,
+  type Planned,
+  type RowChange,
+  type RowOutcome,
+  type WriteTarget,
+} from './row-write';
 import { inUnitScope, type RowTransaction } from './row-scope';
 import { rowColumns, rowFromDb, tableOf, type RowRecord } from './row-sql';
 import { RowsException } from './rows.exception';
 
 export const MAX_CHANGES = 20_000;
-
-export type RowOp = 'INSERT' | 'UPDATE' | 'DELETE';
-export interface RowChange {
-  op: RowOp;
-  id?: string | null;
-  version?: number | null;
-  values?: unknown;
-}
-
-export interface RowProblemText {
-  path: string;
-  message: Message;
-}
-
-export interface RowOutcome {
-  index: number;
-  status: 'SAVED' | 'REJECTED' | 'CONFLICT';
-  row?: RowRecord;
-  errors?: RowProblemText[];
-  /** Shown and allowed: the ledger's warning rules, and what follow-ups did. */
-  warnings?: RowProblemText[];
-  /** For a conflict: the row as it is now, so the user can keep theirs or take it. */
-  current?: RowRecord;
-}
-
-interface Planned {
-  index: number;
-  op: RowOp;
-  id?: number;
-  version?: number;
-  values: Record<string, unknown>;
-  period: string | null;
-  old?: RowRecord;
-  changed?: string[];
-  warnings?: RowProblemText[];
-}
-
-interface WriteTarget {
-  model: LedgerModel;
-  unitId: number;
-  actor: number;
-  /** The definition version the rows are saved under. */
-  defVersion: number;
-}
-
-const reject = (index: number, errors: RowProblemText[]): RowOutcome => ({ index, status: 'REJECTED', errors });
-const problem = (path: string, zh: string, en: string): RowProblemText => ({ path, message: message(zh, en) });
 
 /**
  * Saving a batch of row changes in one transaction (inserts, updates, deletes): every row checked
@@ -84,8 +42,7 @@ export class RowWriter {
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: RowAccess,
     private readonly clock: Clock,
-    private readonly registry: LedgerRegistry,
-    private readonly units: UnitsService,
+    private readonly followUps: RowFollowUps,
   ) {}
 
   async save(
@@ -257,7 +214,7 @@ export class RowWriter {
 
       const target = { model, unitId, actor: principal.userId, defVersion: ledger.version };
       const inserts = writes.filter((p) => p.op === 'INSERT');
-      const inserted = await this.insertRows(tx, target, inserts);
+      const inserted = await insertRows(tx, target, inserts);
       inserted.forEach((row, i) => outcomes.set(inserts[i].index, { index: inserts[i].index, status: 'SAVED', row }));
       const history: unknown[] = [];
       for (const p of writes.filter((w) => w.op !== 'INSERT')) {
@@ -274,12 +231,12 @@ export class RowWriter {
           new_values: p.op === 'DELETE' ? null : Object.fromEntries(keys.map((k) => [k, outcome.row!.values[k]])),
         });
       }
-      await this.recordHistory(tx, definition.key, unitId, principal.userId, history);
+      await recordHistory(tx, definition.key, unitId, principal.userId, history);
       for (const p of writes) {
         const outcome = outcomes.get(p.index)!;
         if (outcome.status === 'SAVED' && p.warnings?.length) outcome.warnings = [...p.warnings];
       }
-      await this.followUp(tx, target, writes, outcomes, now);
+      await this.followUps.run(tx, target, writes, outcomes, now);
       return [...outcomes.values()].sort((a, b) => a.index - b.index);
     });
   }
@@ -357,39 +314,6 @@ export class RowWriter {
     }
   }
 
-  /** All new rows in one statement: the rows, then their history, from one JSON parameter. */
-  private async insertRows(
-    tx: RowTransaction,
-    { model, unitId, actor, defVersion }: WriteTarget,
-    rows: Planned[],
-  ): Promise<RowRecord[]> {
-    if (rows.length === 0) return [];
-    const fields = model.fields;
-    const columns = fields.map((f) => quoteIdent(f.key));
-    const recordType = [
-      '_i integer',
-      '_period text',
-      ...fields.map((f) => `${quoteIdent(f.key)} ${FIELD_TYPE_REGISTRY[f.type].sqlType}`),
-    ].join(', ');
-    const payload = rows.map((r, i) => ({ _i: i, _period: r.period, ...r.values }));
-    const raw = (await tx.query(
-      `WITH input AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${recordType})),
-            ins AS (
-              INSERT INTO ${tableOf(model)} (unit_id, period, def_version, created_by, updated_by, ${columns.join(', ')})
-              SELECT $2, _period, $3, $4, $4, ${columns.join(', ')} FROM input ORDER BY _i
-              RETURNING id, unit_id, period, version, updated_at, ${columns.join(', ')}
-            ),
-            hist AS (
-              INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, changed_by, new_values)
-              SELECT $5, unit_id, id, 'insert', version, $4, to_jsonb(ins) - ARRAY['id', 'unit_id', 'period', 'version', 'updated_at']
-                FROM ins
-            )
-       SELECT * FROM ins ORDER BY id`,
-      [JSON.stringify(payload), unitId, defVersion, actor, model.definition.key],
-    )) as Record<string, unknown>[];
-    return raw.map((r) => rowFromDb(model, r));
-  }
-
   private async updateRow(tx: RowTransaction, target: WriteTarget, p: Planned): Promise<RowOutcome> {
     const { model, unitId, actor, defVersion } = target;
     if (p.changed!.length === 0) return { index: p.index, status: 'SAVED', row: p.old };
@@ -438,22 +362,6 @@ export class RowWriter {
     };
   }
 
-  private async recordHistory(
-    tx: RowTransaction,
-    ledgerKey: string,
-    unitId: number,
-    actor: number,
-    entries: unknown[],
-  ): Promise<void> {
-    if (entries.length === 0) return;
-    await tx.query(
-      `INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, changed_by, old_values, new_values)
-       SELECT $2, $3, row_id, op, version, $4, old_values, new_values
-         FROM jsonb_to_recordset($1::jsonb) AS r(row_id bigint, op text, version integer, old_values jsonb, new_values jsonb)`,
-      [JSON.stringify(entries), ledgerKey, unitId, actor],
-    );
-  }
-
   /** Brings back a deleted row, as a new version, unless its period is locked or its unique values are taken. */
   async restore(
     principal: Principal,
@@ -491,89 +399,10 @@ export class RowWriter {
         [unitId, Number(row.id), principal.userId],
       );
       const result = rowFromDb(model, restored);
-      await this.recordHistory(tx, model.definition.key, unitId, principal.userId, [
+      await recordHistory(tx, model.definition.key, unitId, principal.userId, [
         { row_id: Number(row.id), op: 'restore', version: result.version, old_values: null, new_values: result.values },
       ]);
       return result;
     });
-  }
-
-  /**
-   * The closed loop: for each follow-up of the ledger whose `when` has just become true for a
-   * saved row, a row in the follow-up's ledger of the same unit, from the follow-up's formulas.
-   * One that cannot be made (its ledger missing, not filled by the unit, or its values invalid)
-   * is a warning on the saved row, never a lost save.
-   */
-  private async followUp(
-    tx: RowTransaction,
-    source: WriteTarget,
-    writes: Planned[],
-    outcomes: Map<number, RowOutcome>,
-    now: Date,
-  ): Promise<void> {
-    for (const followUp of source.model.definition.followUps ?? []) {
-      const when = compileFormula(followUp.when);
-      const types = source.model.types;
-      const due = writes.filter((p) => {
-        const outcome = outcomes.get(p.index)!;
-        if (p.op === 'DELETE' || outcome.status !== 'SAVED' || !outcome.row) return false;
-        const before = p.old ? when.evaluate({ values: p.old.values, types, now }) === true : false;
-        return !before && when.evaluate({ values: outcome.row.values, types, now }) === true;
-      });
-      if (due.length === 0) continue;
-      const target = await this.registry.find(followUp.ledger);
-      const unit = await this.units.findById(source.unitId);
-      const warn = (p: Planned, zh: string, en: string) => {
-        const outcome = outcomes.get(p.index)!;
-        outcome.warnings = [...(outcome.warnings ?? []), problem('', zh, en)];
-      };
-      if (!target || !unitFills(target.definition, unit)) {
-        for (const p of due)
-          warn(
-            p,
-            `未能自动生成「${followUp.ledger}」记录：本单位不填报该台账`,
-            `No "${followUp.ledger}" row was made: the unit does not fill that ledger`,
-          );
-        continue;
-      }
-      const formulas = Object.entries(followUp.values).map(([key, formula]) => [key, compileFormula(formula)] as const);
-      const rows: Planned[] = [];
-      for (const p of due) {
-        const row = outcomes.get(p.index)!.row!;
-        const env = {
-          values: { ...row.values, id: Number(row.id) },
-          types: { ...types, id: 'reference' as const },
-          now,
-        };
-        const values = Object.fromEntries(formulas.map(([key, formula]) => [key, formula.evaluate(env)]));
-        const checked = validateRow(target.model, values, { input: 'json', applyDefaults: true, now });
-        if (checked.errors.length > 0) {
-          const first = checked.errors[0];
-          warn(
-            p,
-            `未能自动生成「${textOf(target.definition.title)}」记录：${first.field} ${first.message['zh-CN']}`,
-            `No follow-up row was made: ${first.field} ${first.message.en}`,
-          );
-          continue;
-        }
-        rows.push({
-          index: p.index,
-          op: 'INSERT',
-          values: checked.values,
-          period: periodOfRow(target.definition, checked.values),
-        });
-        const text = followUp.message ?? `已自动生成「${textOf(target.definition.title)}」记录`;
-        const outcome = outcomes.get(p.index)!;
-        outcome.warnings = [
-          ...(outcome.warnings ?? []),
-          { path: '', message: message(textOf(text), textOf(text, 'en')) },
-        ];
-      }
-      await this.insertRows(
-        tx,
-        { model: target.model, unitId: source.unitId, actor: source.actor, defVersion: target.version },
-        rows,
-      );
-    }
   }
 }

@@ -2,7 +2,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs
 import { GraphQLJSON } from 'graphql-scalars';
 import type { Locale } from '@taizhang/domain';
 import type { RowRecord } from './row-sql';
-import type { RowOutcome } from './row-writer.service';
+import type { RowOutcome } from './row-write';
 
 export const RowOpEnum = { INSERT: 'INSERT', UPDATE: 'UPDATE', DELETE: 'DELETE' } as const;
 registerEnumType(RowOpEnum, { name: 'RowOp' });

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { compileFormula, message, periodOfRow, textOf, validateRow } from '@taizhang/ledger-core';
+import { unitFills } from '../ledgers/ledger-access.service';
+import { LedgerRegistry } from '../ledgers/ledger-registry.service';
+import { UnitsService } from '../units/units.service';
+import type { RowTransaction } from './row-scope';
+import { insertRows, problem, type Planned, type RowOutcome, type WriteTarget } from './row-write';
+
+@Injectable()
+export class RowFollowUps {
+  constructor(
+    private readonly registry: LedgerRegistry,
+    private readonly units: UnitsService,
+  ) {}
+
+  /**
+   * The closed loop: for each follow-up of the ledger whose `when` has just become true for a
+   * saved row, a row in the follow-up's ledger of the same unit, from the follow-up's formulas.
+   * One that cannot be made (its ledger missing, not filled by the unit, or its values invalid)
+   * is a warning on the saved row, never a lost save.
+   */
+  async run(
+    tx: RowTransaction,
+    source: WriteTarget,
+    writes: Planned[],
+    outcomes: Map<number, RowOutcome>,
+    now: Date,
+  ): Promise<void> {
+    for (const followUp of source.model.definition.followUps ?? []) {
+      const when = compileFormula(followUp.when);
+      const types = source.model.types;
+      const due = writes.filter((p) => {
+        const outcome = outcomes.get(p.index)!;
+        if (p.op === 'DELETE' || outcome.status !== 'SAVED' || !outcome.row) return false;
+        const before = p.old ? when.evaluate({ values: p.old.values, types, now }) === true : false;
+        return !before && when.evaluate({ values: outcome.row.values, types, now }) === true;
+      });
+      if (due.length === 0) continue;
+      const target = await this.registry.find(followUp.ledger);
+      const unit = await this.units.findById(source.unitId);
+      const warn = (p: Planned, zh: string, en: string) => {
+        const outcome = outcomes.get(p.index)!;
+        outcome.warnings = [...(outcome.warnings ?? []), problem('', zh, en)];
+      };
+      if (!target || !unitFills(target.definition, unit)) {
+        for (const p of due)
+          warn(
+            p,
+            `未能自动生成「${followUp.ledger}」记录：本单位不填报该台账`,
+            `No "${followUp.ledger}" row was made: the unit does not fill that ledger`,
+          );
+        continue;
+      }
+      const formulas = Object.entries(followUp.values).map(([key, formula]) => [key, compileFormula(formula)] as const);
+      const rows: Planned[] = [];
+      for (const p of due) {
+        const row = outcomes.get(p.index)!.row!;
+        const env = {
+          values: { ...row.values, id: Number(row.id) },
+          types: { ...types, id: 'reference' as const },
+          now,
+        };
+        const values = Object.fromEntries(formulas.map(([key, formula]) => [key, formula.evaluate(env)]));
+        const checked = validateRow(target.model, values, { input: 'json', applyDefaults: true, now });
+        if (checked.errors.length > 0) {
+          const first = checked.errors[0];
+          warn(
+            p,
+            `未能自动生成「${textOf(target.definition.title)}」记录：${first.field} ${first.message['zh-CN']}`,
+            `No follow-up row was made: ${first.field} ${first.message.en}`,
+          );
+          continue;
+        }
+        rows.push({
+          index: p.index,
+          op: 'INSERT',
+          values: checked.values,
+          period: periodOfRow(target.definition, checked.values),
+        });
+        const text = followUp.message ?? `已自动生成「${textOf(target.definition.title)}」记录`;
+        const outcome = outcomes.get(p.index)!;
+        outcome.warnings = [
+          ...(outcome.warnings ?? []),
+          { path: '', message: message(textOf(text), textOf(text, 'en')) },
+        ];
+      }
+      await insertRows(
+        tx,
+        { model: target.model, unitId: source.unitId, actor: source.actor, defVersion: target.version },
+        rows,
+      );
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import { FIELD_TYPE_REGISTRY, message, quoteIdent, type LedgerModel, type Message } from '@taizhang/ledger-core';
+import type { RowTransaction } from './row-scope';
+import { rowFromDb, tableOf, type RowRecord } from './row-sql';
+
+/** What saving rows is made of: the changes, their outcomes, and the statements that write them. */
+
+export type RowOp = 'INSERT' | 'UPDATE' | 'DELETE';
+export interface RowChange {
+  op: RowOp;
+  id?: string | null;
+  version?: number | null;
+  values?: unknown;
+}
+
+export interface RowProblemText {
+  path: string;
+  message: Message;
+}
+
+export interface RowOutcome {
+  index: number;
+  status: 'SAVED' | 'REJECTED' | 'CONFLICT';
+  row?: RowRecord;
+  errors?: RowProblemText[];
+  /** Shown and allowed: the ledger's warning rules, and what follow-ups did. */
+  warnings?: RowProblemText[];
+  /** For a conflict: the row as it is now, so the user can keep theirs or take it. */
+  current?: RowRecord;
+}
+
+export interface Planned {
+  index: number;
+  op: RowOp;
+  id?: number;
+  version?: number;
+  values: Record<string, unknown>;
+  period: string | null;
+  old?: RowRecord;
+  changed?: string[];
+  warnings?: RowProblemText[];
+}
+
+export interface WriteTarget {
+  model: LedgerModel;
+  unitId: number;
+  actor: number;
+  /** The definition version the rows are saved under. */
+  defVersion: number;
+}
+
+export const reject = (index: number, errors: RowProblemText[]): RowOutcome => ({ index, status: 'REJECTED', errors });
+export const problem = (path: string, zh: string, en: string): RowProblemText => ({ path, message: message(zh, en) });
+
+/** All new rows in one statement: the rows, then their history, from one JSON parameter. */
+export async function insertRows(
+  tx: RowTransaction,
+  { model, unitId, actor, defVersion }: WriteTarget,
+  rows: Planned[],
+): Promise<RowRecord[]> {
+  if (rows.length === 0) return [];
+  const fields = model.fields;
+  const columns = fields.map((f) => quoteIdent(f.key));
+  const recordType = [
+    '_i integer',
+    '_period text',
+    ...fields.map((f) => `${quoteIdent(f.key)} ${FIELD_TYPE_REGISTRY[f.type].sqlType}`),
+  ].join(', ');
+  const payload = rows.map((r, i) => ({ _i: i, _period: r.period, ...r.values }));
+  const raw = (await tx.query(
+    `WITH input AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${recordType})),
+          ins AS (
+            INSERT INTO ${tableOf(model)} (unit_id, period, def_version, created_by, updated_by, ${columns.join(', ')})
+            SELECT $2, _period, $3, $4, $4, ${columns.join(', ')} FROM input ORDER BY _i
+            RETURNING id, unit_id, period, version, updated_at, ${columns.join(', ')}
+          ),
+          hist AS (
+            INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, changed_by, new_values)
+            SELECT $5, unit_id, id, 'insert', version, $4, to_jsonb(ins) - ARRAY['id', 'unit_id', 'period', 'version', 'updated_at']
+              FROM ins
+          )
+     SELECT * FROM ins ORDER BY id`,
+    [JSON.stringify(payload), unitId, defVersion, actor, model.definition.key],
+  )) as Record<string, unknown>[];
+  return raw.map((r) => rowFromDb(model, r));
+}
+
+export async function recordHistory(
+  tx: RowTransaction,
+  ledgerKey: string,
+  unitId: number,
+  actor: number,
+  entries: unknown[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.query(
+    `INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, changed_by, old_values, new_values)
+     SELECT $2, $3, row_id, op, version, $4, old_values, new_values
+       FROM jsonb_to_recordset($1::jsonb) AS r(row_id bigint, op text, version integer, old_values jsonb, new_values jsonb)`,
+    [JSON.stringify(entries), ledgerKey, unitId, actor],
+  );
+}

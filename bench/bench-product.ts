@@ -1,0 +1,51 @@
+import pg from 'pg';
+import {
+  createTestDatabase,
+  postGraphQL,
+  startProductServer,
+  type ProductServer,
+  type TestDatabase,
+} from '@taizhang/testing';
+
+export interface BenchProduct {
+  db: TestDatabase;
+  server: ProductServer;
+  /** Straight to the database: the baselines, and the bulk data. */
+  pool: pg.Pool;
+  /** The demo admin's bearer token. */
+  token: string;
+  /** `count` units: the 24 demo ones and made-up service windows after them. */
+  unitIds: number[];
+  stop(): Promise<void>;
+}
+
+/** The built product on a fresh database of the run's PostgreSQL, with `units` units. */
+export async function startBenchProduct(units: number): Promise<BenchProduct> {
+  const db = await createTestDatabase();
+  const server = await startProductServer({ DATABASE_URL: db.url, LOG_LEVEL: 'error' });
+  const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  await pool.query(
+    `INSERT INTO units (code, name, kind, sort_order)
+     SELECT 'bw' || n, '压测窗口' || n, 'service_window', 100 + n FROM generate_series(1, $1) AS n`,
+    [Math.max(0, units - 24)],
+  );
+  const unitIds = (await pool.query(`SELECT id FROM units ORDER BY id LIMIT $1`, [units])).rows.map(
+    (r) => r.id as number,
+  );
+  const signIn = await postGraphQL<{ signIn: { token: string } }>(
+    server.url,
+    'mutation { signIn(username: "admin", password: "Taizhang@2026") { token } }',
+  );
+  return {
+    db,
+    server,
+    pool,
+    token: signIn.data!.signIn.token,
+    unitIds,
+    stop: async () => {
+      await pool.end();
+      await server.stop();
+      await db.drop();
+    },
+  };
+}

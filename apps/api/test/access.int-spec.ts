@@ -85,6 +85,11 @@ const OPERATIONS: Record<string, Operation> = {
     document: '{ statistics(ledger: "daily_followup", measures: ["cases"], groupBy: ["unit"]) { ledgerKey } }',
     allowed: ['clerk', 'leader', 'admin'],
   },
+  ranking: {
+    document:
+      '{ ranking(ledger: "daily_followup", measure: "followup_rate", from: "2023-03-01", to: "2023-03-31") { measure } }',
+    allowed: ['clerk', 'leader', 'admin'],
+  },
   resetPassword: {
     document: 'mutation { resetPassword(userId: "26", newPassword: "Taizhang@2026") }',
     allowed: ['admin'],

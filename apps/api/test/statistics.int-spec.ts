@@ -158,6 +158,38 @@ describe('statistics of the daily report', () => {
   });
 });
 
+describe('ranking', () => {
+  it('ranks units on a measure and gives the change against the days just before', async () => {
+    const response = await t.gql(
+      `{ ranking(ledger: "daily_followup", measure: "followup_rate", from: "2023-03-02", to: "2023-04-01") {
+          title target previousFrom previousTo units { rank unit { code } value previous change met } } }`,
+      {},
+      { token: leader },
+    );
+    expect(response.errors).toBeUndefined();
+    const ranking = response.data!.ranking;
+    expect(ranking).toMatchObject({ title: '回访率', target: 1, previousFrom: '2023-01-30', previousTo: '2023-03-01' });
+    // computed by hand from REPORTS: 03-02..04-01 and the 31 days before
+    const rate = (clerk: string, from: string, to: string) => {
+      const own = REPORTS.filter((r) => r.clerk === clerk && r.date >= from && r.date <= to);
+      return own.length === 0 ? null : own.reduce((s, r) => s + r.followUps, 0) / own.reduce((s, r) => s + r.cases, 0);
+    };
+    const xz03 = rate('clerk03', '2023-03-02', '2023-04-01')!;
+    expect(ranking.units).toEqual([
+      { rank: 1, unit: { code: 'xz03' }, value: expect.closeTo(xz03, 10), previous: null, change: null, met: false },
+      { rank: 2, unit: { code: 'xz01' }, value: 0, previous: 1, change: -1, met: false },
+      {
+        rank: null,
+        unit: { code: 'xz02' },
+        value: null,
+        previous: rate('clerk02', '2023-01-30', '2023-03-01'),
+        change: null,
+        met: null,
+      },
+    ]);
+  });
+});
+
 describe('count-where measures and distributions', () => {
   beforeAll(async () => {
     const clerk = await t.signIn('clerk15');

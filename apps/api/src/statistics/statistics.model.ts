@@ -1,4 +1,5 @@
-import { Field, Float, ObjectType } from '@nestjs/graphql';
+import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import { UnitModel } from '../units/unit.model';
 
 @ObjectType('StatKey', { description: 'One group key: the dimension, its raw value and a label to show.' })
 export class StatKeyModel {
@@ -30,4 +31,29 @@ export class StatisticsModel {
   @Field(() => String) ledgerKey: string;
   @Field(() => [StatRowModel]) rows: StatRowModel[];
   @Field(() => [StatValueModel]) totals: StatValueModel[];
+}
+
+@ObjectType('RankedUnit', { description: 'A unit’s place on a measure, and the change from the period before.' })
+export class RankedUnitModel {
+  @Field(() => Int, { nullable: true, description: '1 is the best; units with no value come last, unranked.' })
+  rank: number | null;
+  @Field(() => UnitModel) unit: UnitModel;
+  @Field(() => Float, { nullable: true }) value: number | null;
+  @Field(() => Float, { nullable: true, description: 'The value over the same number of days just before from.' })
+  previous: number | null;
+  @Field(() => Float, { nullable: true, description: 'value − previous.' }) change: number | null;
+  @Field(() => Boolean, { nullable: true }) met: boolean | null;
+}
+
+@ObjectType('Ranking')
+export class RankingModel {
+  @Field(() => String) ledgerKey: string;
+  @Field(() => String) measure: string;
+  @Field(() => String) title: string;
+  @Field(() => Float, { nullable: true }) target: number | null;
+  @Field(() => String) from: string;
+  @Field(() => String) to: string;
+  @Field(() => String) previousFrom: string;
+  @Field(() => String) previousTo: string;
+  @Field(() => [RankedUnitModel]) units: RankedUnitModel[];
 }

@@ -2,12 +2,39 @@ import { Args, Context, ID, Query, Resolver } from '@nestjs/graphql';
 import { localeFromAcceptLanguage } from '@taizhang/domain';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { GraphQLContext, Principal } from '../auth/principal';
-import { StatisticsModel } from './statistics.model';
+import { RankingService } from './ranking.service';
+import { RankingModel, StatisticsModel } from './statistics.model';
 import { StatisticsService } from './statistics.service';
 
 @Resolver()
 export class StatisticsResolver {
-  constructor(private readonly statisticsService: StatisticsService) {}
+  constructor(
+    private readonly statisticsService: StatisticsService,
+    private readonly rankingService: RankingService,
+  ) {}
+
+  @Query(() => RankingModel, {
+    description:
+      'Units ranked on a measure over from–to (inclusive), with the change against the same number of days before.',
+  })
+  ranking(
+    @CurrentPrincipal() principal: Principal,
+    @Context() context: GraphQLContext,
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('measure', { type: () => String }) measure: string,
+    @Args('from', { type: () => String }) from: string,
+    @Args('to', { type: () => String }) to: string,
+    @Args('ascending', {
+      type: () => Boolean,
+      nullable: true,
+      defaultValue: false,
+      description: 'true: the lowest value ranks first.',
+    })
+    ascending: boolean,
+  ): Promise<RankingModel> {
+    const locale = localeFromAcceptLanguage(context.req.headers['accept-language']);
+    return this.rankingService.rank(principal, { ledger, measure, from, to, ascending }, locale);
+  }
 
   @Query(() => StatisticsModel, {
     description:

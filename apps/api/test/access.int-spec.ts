@@ -85,6 +85,10 @@ const OPERATIONS: Record<string, Operation> = {
     document: '{ statistics(ledger: "daily_followup", measures: ["cases"], groupBy: ["unit"]) { ledgerKey } }',
     allowed: ['clerk', 'leader', 'admin'],
   },
+  surveyResults: {
+    document: '{ surveyResults(ledger: "survey") { responses } }',
+    allowed: ['clerk', 'leader', 'admin'],
+  },
   ranking: {
     document:
       '{ ranking(ledger: "daily_followup", measure: "followup_rate", from: "2023-03-01", to: "2023-03-31") { measure } }',

@@ -266,4 +266,29 @@ describe('count-where measures and distributions', () => {
     const title = response.data!.statistics.totals.find((v: { measure: string }) => v.measure === 'q1_dist:A');
     expect(title).toBeDefined();
   });
+
+  it('gives the survey’s results per question, as counts and shares of those who answered', async () => {
+    const response = await t.gql(
+      `{ surveyResults(ledger: "survey") { responses questions { field answered options { value label count share } } } }`,
+      {},
+      { token: leader },
+    );
+    expect(response.errors).toBeUndefined();
+    const results = response.data!.surveyResults;
+    expect(results.responses).toBe(3);
+    const q1 = results.questions.find((q: { field: string }) => q.field === 'q1');
+    expect(q1.answered).toBe(3);
+    expect(q1.options.find((o: { value: string }) => o.value === 'A')).toEqual({
+      value: 'A',
+      label: '非常满意',
+      count: 2,
+      share: 2 / 3,
+    });
+    const q7 = results.questions.find((q: { field: string }) => q.field === 'q7');
+    expect(q7.options.find((o: { value: string }) => o.value === 'B')).toMatchObject({ count: 3, share: 1 });
+    const q2 = results.questions.find((q: { field: string }) => q.field === 'q2');
+    expect(q2).toMatchObject({ answered: 0 });
+    expect(q2.options[0]).toMatchObject({ count: 0, share: null });
+    expect(results.questions.map((q: { field: string }) => q.field)).not.toContain('q11');
+  });
 });

@@ -57,3 +57,28 @@ export class RankingModel {
   @Field(() => String) previousTo: string;
   @Field(() => [RankedUnitModel]) units: RankedUnitModel[];
 }
+
+@ObjectType('OptionCount')
+export class OptionCountModel {
+  @Field(() => String) value: string;
+  @Field(() => String) label: string;
+  @Field(() => Int) count: number;
+  @Field(() => Float, { nullable: true, description: 'count ÷ the rows that answered the question.' }) share:
+    number | null;
+}
+
+@ObjectType('QuestionResult')
+export class QuestionResultModel {
+  @Field(() => String) field: string;
+  @Field(() => String) title: string;
+  @Field(() => String) type: string;
+  @Field(() => Int, { description: 'Rows that answered this question.' }) answered: number;
+  @Field(() => [OptionCountModel]) options: OptionCountModel[];
+}
+
+@ObjectType('SurveyResults', { description: 'Per choice question: answers and the count and share of each option.' })
+export class SurveyResultsModel {
+  @Field(() => String) ledgerKey: string;
+  @Field(() => Int) responses: number;
+  @Field(() => [QuestionResultModel]) questions: QuestionResultModel[];
+}

@@ -3,7 +3,7 @@ import { localeFromAcceptLanguage } from '@taizhang/domain';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { GraphQLContext, Principal } from '../auth/principal';
 import { RankingService } from './ranking.service';
-import { RankingModel, StatisticsModel } from './statistics.model';
+import { RankingModel, StatisticsModel, SurveyResultsModel } from './statistics.model';
 import { StatisticsService } from './statistics.service';
 
 @Resolver()
@@ -12,6 +12,22 @@ export class StatisticsResolver {
     private readonly statisticsService: StatisticsService,
     private readonly rankingService: RankingService,
   ) {}
+
+  @Query(() => SurveyResultsModel, {
+    description:
+      'Per choice, multiple-choice and yes/no question of a ledger (the survey): answers, and each option’s count and share. Free-text answers: rows with a filter.',
+  })
+  surveyResults(
+    @CurrentPrincipal() principal: Principal,
+    @Context() context: GraphQLContext,
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('from', { type: () => String, nullable: true }) from: string | null,
+    @Args('to', { type: () => String, nullable: true }) to: string | null,
+    @Args('unitIds', { type: () => [ID], nullable: true }) unitIds: string[] | null,
+  ): Promise<SurveyResultsModel> {
+    const locale = localeFromAcceptLanguage(context.req.headers['accept-language']);
+    return this.statisticsService.distributions(principal, { ledger, from, to, unitIds }, locale);
+  }
 
   @Query(() => RankingModel, {
     description:

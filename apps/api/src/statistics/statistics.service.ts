@@ -21,7 +21,7 @@ import { RowAccess } from '../rows/row-access.service';
 import { inUnitScope, type UnitScope } from '../rows/row-scope';
 import { tableOf } from '../rows/row-sql';
 import { UnitsService } from '../units/units.service';
-import type { StatisticsModel, StatValueModel } from './statistics.model';
+import type { StatisticsModel, StatValueModel, SurveyResultsModel } from './statistics.model';
 import { StatisticsException } from './statistics.exception';
 
 export interface StatisticsQuery {
@@ -85,31 +85,8 @@ export class StatisticsService {
     const columns = query.measures.flatMap((key, i) =>
       this.columns(ledger, key, params, locale, (m) => problems.push({ path: `measures.${i}`, message: m })),
     );
-    for (const [path, value] of [
-      ['from', query.from],
-      ['to', query.to],
-    ] as const) {
-      if (value && !strictDate(value))
-        problems.push({
-          path,
-          message: message(`「${value}」不是有效日期（YYYY-MM-DD）`, `"${value}" is not a date (YYYY-MM-DD)`),
-        });
-    }
+    const where = this.where(units, dateSql, query, params, problems);
     if (problems.length > 0) throw StatisticsException.invalid(problems);
-
-    const where = ['t.deleted_at IS NULL'];
-    if ('units' in units) {
-      params.push(units.units);
-      where.push(`t.unit_id = ANY($${params.length})`);
-    }
-    if (query.from) {
-      params.push(query.from);
-      where.push(`${dateSql} >= $${params.length}::date`);
-    }
-    if (query.to) {
-      params.push(query.to);
-      where.push(`${dateSql} <= $${params.length}::date`);
-    }
     // each group, and the totals over everything, in one pass (GROUPING SETS)
     const groupSql = dimensions.map((d) => d!.sql);
     const groupKeys = dimensions.map((_, i) => `k${i}`);
@@ -158,6 +135,103 @@ export class StatisticsService {
         ? values(grandTotal)
         : columns.map((c) => ({ measure: c.measure, title: c.title, value: null, target: c.target, met: null })),
     };
+  }
+
+  /**
+   * Per question of a ledger's choice, multiple-choice and yes/no fields: how many rows answered it
+   * and how many picked each option, with the share of those answering (the survey's results).
+   */
+  async distributions(
+    principal: Principal,
+    query: { ledger: string; from?: string | null; to?: string | null; unitIds?: string[] | null },
+    locale: Locale,
+  ): Promise<SurveyResultsModel> {
+    const { ledger, scope } = await this.access.forRead(principal, query.ledger, null);
+    const problems: { path: string; message: Message }[] = [];
+    const units = this.unitScope(principal, scope, query.unitIds, problems);
+    const params: unknown[] = [];
+    const model = ledger.model;
+    const where = this.where(units, this.dateSql(model), query, params, problems);
+    if (problems.length > 0) throw StatisticsException.invalid(problems);
+    const fields = model.fields.filter((f) => ['choice', 'multichoice', 'boolean'].includes(f.type));
+    const select = ['count(*) AS responses'];
+    const optionsOf = (field: (typeof fields)[number]) =>
+      field.type === 'boolean'
+        ? [
+            { value: 'true', label: locale === 'en' ? 'Yes' : '是' },
+            { value: 'false', label: locale === 'en' ? 'No' : '否' },
+          ]
+        : (field.options ?? []).map((o) => ({ value: o.value, label: o.label ? textOf(o.label, locale) : o.value }));
+    fields.forEach((field, i) => {
+      const column = `t.${quoteIdent(field.key)}`;
+      select.push(
+        field.type === 'multichoice'
+          ? `count(*) FILTER (WHERE cardinality(${column}) > 0) AS a${i}`
+          : `count(${column}) AS a${i}`,
+      );
+      optionsOf(field).forEach((option, j) => {
+        params.push(option.value);
+        const test =
+          field.type === 'multichoice'
+            ? `$${params.length}::text = ANY(${column})`
+            : `${column}::text = $${params.length}::text`;
+        select.push(`count(*) FILTER (WHERE ${test}) AS o${i}_${j}`);
+      });
+    });
+    const [row] = await inUnitScope(this.db, units, (tx) =>
+      tx.query<Record<string, string>>(
+        `SELECT ${select.join(', ')} FROM ${tableOf(model)} t WHERE ${where.join(' AND ')}`,
+        params,
+      ),
+    );
+    return {
+      ledgerKey: ledger.key,
+      responses: Number(row.responses),
+      questions: fields.map((field, i) => {
+        const answered = Number(row[`a${i}`]);
+        return {
+          field: field.key,
+          title: textOf(field.title, locale),
+          type: field.type,
+          answered,
+          options: optionsOf(field).map((option, j) => {
+            const count = Number(row[`o${i}_${j}`]);
+            return { value: option.value, label: option.label, count, share: answered === 0 ? null : count / answered };
+          }),
+        };
+      }),
+    };
+  }
+
+  /** The rows counted: live, in the scope's units, within from–to on the ledger's date. */
+  private where(
+    units: UnitScope,
+    dateSql: string,
+    query: { from?: string | null; to?: string | null },
+    params: unknown[],
+    problems: { path: string; message: Message }[],
+  ): string[] {
+    const where = ['t.deleted_at IS NULL'];
+    if ('units' in units) {
+      params.push(units.units);
+      where.push(`t.unit_id = ANY($${params.length})`);
+    }
+    for (const [path, value, operator] of [
+      ['from', query.from, '>='],
+      ['to', query.to, '<='],
+    ] as const) {
+      if (!value) continue;
+      if (!strictDate(value)) {
+        problems.push({
+          path,
+          message: message(`「${value}」不是有效日期（YYYY-MM-DD）`, `"${value}" is not a date (YYYY-MM-DD)`),
+        });
+        continue;
+      }
+      params.push(value);
+      where.push(`${dateSql} ${operator} $${params.length}::date`);
+    }
+    return where;
   }
 
   private unitScope(

@@ -22,11 +22,12 @@ const REPORTS: Report[] = [
   { clerk: 'clerk03', date: '2023-04-01', cases: 6, followUps: 3 },
 ];
 
+const clock = new FixedClock(new Date('2023-04-02T02:00:00Z'));
 let t: TestApi;
 let leader: string;
 const units: Record<string, string> = {};
 beforeAll(async () => {
-  t = await startTestApi({}, {}, new FixedClock(new Date('2023-04-02T02:00:00Z')));
+  t = await startTestApi({}, {}, clock);
   leader = await t.signIn('leader');
   for (const code of ['xz01', 'xz02', 'xz03'])
     units[code] = String((await t.db.query<{ id: number }>(`SELECT id FROM units WHERE code = $1`, [code]))[0].id);
@@ -290,5 +291,30 @@ describe('count-where measures and distributions', () => {
     expect(q2).toMatchObject({ answered: 0 });
     expect(q2.options[0]).toMatchObject({ count: 0, share: null });
     expect(results.questions.map((q: { field: string }) => q.field)).not.toContain('q11');
+  });
+
+  it('counts open rectifications, and overdue ones as of the day it is asked', async () => {
+    // the dissatisfied case A3 and the E answer opened two rectifications, due five days after 2023-04-02
+    const ask = () =>
+      t.gql(
+        STATS,
+        { ledger: 'rectification', measures: ['open', 'overdue_open'], groupBy: ['unit'] },
+        { token: leader },
+      );
+    const before = await ask();
+    expect(
+      before.data!.statistics.rows.map(
+        (r: { keys: { label: string }[]; values: { measure: string; value: number }[] }) => [
+          r.keys[0].label,
+          byMeasure(r.values),
+        ],
+      ),
+    ).toEqual([['县政务服务中心综合受理窗口', { open: 1, overdue_open: 0 }]]);
+    clock.set('2023-04-10T02:00:00Z');
+    try {
+      expect(byMeasure((await ask()).data!.statistics.totals)).toEqual({ open: 2, overdue_open: 2 });
+    } finally {
+      clock.set('2023-04-02T02:00:00Z');
+    }
   });
 });

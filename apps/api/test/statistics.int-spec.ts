@@ -309,7 +309,7 @@ describe('count-where measures and distributions', () => {
           byMeasure(r.values),
         ],
       ),
-    ).toEqual([['县政务服务中心综合受理窗口', { open: 1, overdue_open: 0 }]]);
+    ).toEqual([['县政务服务中心综合受理窗口', { open: 2, overdue_open: 0 }]]);
     clock.set('2023-04-10T02:00:00Z');
     try {
       expect(byMeasure((await ask()).data!.statistics.totals)).toEqual({ open: 2, overdue_open: 2 });

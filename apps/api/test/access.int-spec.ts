@@ -75,6 +75,10 @@ const OPERATIONS: Record<string, Operation> = {
     allowed: ['clerk'],
     throughTo: { clerk: 'BAD_USER_INPUT' },
   },
+  remindMissing: {
+    document: 'mutation { remindMissing(ledger: "daily_followup", period: "2023-03-01") { period } }',
+    allowed: ['admin'],
+  },
   returnSheet: {
     document:
       'mutation { returnSheet(ledger: "daily_followup", unitId: "1", period: "2023-03-01", reason: "核对") { state } }',

@@ -183,6 +183,42 @@ describe('the submission board', () => {
     ]);
   });
 
+  it('reminds (催报) the units that have not submitted, lists their clerks, and records it', async () => {
+    const reminder = await t.gql(
+      `mutation { remindMissing(ledger: "daily_followup", period: "2023-03-01") { remindedAt units { unit { code } state clerks { username } } } }`,
+      {},
+      { token: admin },
+    );
+    expect(reminder.errors).toBeUndefined();
+    const units = reminder.data!.remindMissing.units as {
+      unit: { code: string };
+      state: string;
+      clerks: { username: string }[];
+    }[];
+    const board = await t.gql(BOARD, { period: '2023-03-01' }, { token: admin });
+    const missing = board.data!.submissionBoard.sheets.filter((s: { state: string }) =>
+      ['NOT_STARTED', 'DRAFT', 'RETURNED'].includes(s.state),
+    );
+    expect(units.map((u) => u.unit.code)).toEqual(missing.map((s: { unit: { code: string } }) => s.unit.code));
+    expect(units.find((u) => u.unit.code === 'xz04')).toEqual({
+      unit: { code: 'xz04' },
+      state: 'DRAFT',
+      clerks: [{ username: 'clerk04' }],
+    });
+    expect(units.map((u) => u.unit.code)).not.toContain('xz01');
+    const [{ n }] = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM sheet_reminders WHERE period = '2023-03-01'`,
+    );
+    expect(n).toBe(units.length);
+    const after = await t.gql(
+      `{ submissionBoard(ledger: "daily_followup", period: "2023-03-01") { sheets { unit { code } remindedAt } } }`,
+      {},
+      { token: admin },
+    );
+    const xz04 = after.data!.submissionBoard.sheets.find((s: { unit: { code: string } }) => s.unit.code === 'xz04');
+    expect(xz04.remindedAt).toBe(reminder.data!.remindMissing.remindedAt);
+  });
+
   it('shows a clerk only their own unit', async () => {
     const board = await t.gql(BOARD, { period: '2023-03-01' }, { token: clerk02 });
     expect(board.data!.submissionBoard.sheets).toEqual([

@@ -10,6 +10,7 @@ import { LedgerEntity } from '../ledgers/ledger.entity';
 import { Foundation1764000000000 } from './migrations/1764000000000-foundation';
 import { Ledgers1764100000000 } from './migrations/1764100000000-ledgers';
 import { Rows1764200000000 } from './migrations/1764200000000-rows';
+import { Reminders1764300000000 } from './migrations/1764300000000-reminders';
 
 // A ledger's date column is a calendar day, not an instant: hand it over as "YYYY-MM-DD" rather than
 // as a JS Date at the server's midnight, which a time zone would shift.
@@ -25,7 +26,7 @@ export const ENTITIES = [
   LedgerVersionEntity,
   LedgerMigrationEntity,
 ];
-export const MIGRATIONS = [Foundation1764000000000, Ledgers1764100000000, Rows1764200000000];
+export const MIGRATIONS = [Foundation1764000000000, Ledgers1764100000000, Rows1764200000000, Reminders1764300000000];
 
 export function databaseOptions(url: string): DataSourceOptions {
   return {

@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { UnitModel } from '../units/unit.model';
+import { UserModel } from '../users/user.model';
 
 export const SheetStateEnum = {
   NOT_STARTED: 'NOT_STARTED',
@@ -35,10 +36,27 @@ export class SheetModel {
   })
   deadline: Date | null;
   @Field(() => Int, { description: 'Live rows in the period.' }) rowCount: number;
+  @Field(() => Date, { nullable: true, description: 'When the unit was last reminded (催报) of this sheet.' })
+  remindedAt: Date | null;
   @Field(() => [TrackedCountModel], {
     description: "The unit's open and overdue rows of tracked ledgers (rectifications…).",
   })
   tracked: TrackedCountModel[];
+}
+
+@ObjectType('RemindedUnit')
+export class RemindedUnitModel {
+  @Field(() => UnitModel) unit: UnitModel;
+  @Field(() => SheetStateEnum) state: SheetState;
+  @Field(() => [UserModel], { description: 'The unit’s active clerks, to call or message.' }) clerks: UserModel[];
+}
+
+@ObjectType('Reminder', { description: '催报: the units that have not submitted a period, reminded now.' })
+export class ReminderModel {
+  @Field(() => String) ledgerKey: string;
+  @Field(() => String) period: string;
+  @Field(() => Date) remindedAt: Date;
+  @Field(() => [RemindedUnitModel]) units: RemindedUnitModel[];
 }
 
 @ObjectType('BoardCounts')

@@ -1,7 +1,7 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
-import { SheetModel, SubmissionBoardModel } from './sheet.model';
+import { ReminderModel, SheetModel, SubmissionBoardModel } from './sheet.model';
 import { SheetsService } from './sheets.service';
 
 @Resolver(() => SheetModel)
@@ -27,6 +27,19 @@ export class SheetsResolver {
     @Args('period', { type: () => String }) period: string,
   ): Promise<SheetModel> {
     return this.sheets.submit(principal, ledger, period);
+  }
+
+  @Roles('admin')
+  @Mutation(() => ReminderModel, {
+    description:
+      '催报: lists the units that have not submitted the period with their clerks, and records that they were reminded.',
+  })
+  remindMissing(
+    @CurrentPrincipal() principal: Principal,
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('period', { type: () => String }) period: string,
+  ): Promise<ReminderModel> {
+    return this.sheets.remind(principal, ledger, period);
   }
 
   @Roles('admin')

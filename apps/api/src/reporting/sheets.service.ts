@@ -16,6 +16,8 @@ import { RowsException } from '../rows/rows.exception';
 import { UnitModel } from '../units/unit.model';
 import type { UnitEntity } from '../units/unit.entity';
 import { UnitsService } from '../units/units.service';
+import { UserModel } from '../users/user.model';
+import { UsersService } from '../users/users.service';
 import { ReportingException } from './reporting.exception';
 import {
   SheetStateEnum,
@@ -23,6 +25,7 @@ import {
   type SheetModel,
   type SheetState,
   type SubmissionBoardModel,
+  type ReminderModel,
   type TrackedCountModel,
 } from './sheet.model';
 
@@ -32,6 +35,7 @@ interface SheetRow {
   submitted_at: Date | null;
   late: boolean;
   returned_reason: string | null;
+  reminded_at: Date | null;
 }
 
 interface SheetEvent {
@@ -80,6 +84,7 @@ export class SheetsService {
     private readonly units: UnitsService,
     private readonly clock: Clock,
     private readonly registry: LedgerRegistry,
+    private readonly users: UsersService,
   ) {}
 
   private checkPeriodic(ledger: PublishedLedger, period: string): void {
@@ -167,6 +172,37 @@ export class SheetsService {
       });
     });
     return this.sheetOf(ledger, unitId, period);
+  }
+
+  /**
+   * 催报: the units that have not submitted the period (not started, draft or returned), each with
+   * its active clerks to call, every one of them recorded as reminded now.
+   */
+  async remind(principal: Principal, ledgerKey: string, period: string): Promise<ReminderModel> {
+    const board = await this.board(principal, ledgerKey, period);
+    const missing = board.sheets.filter(
+      (s) => s.state === 'NOT_STARTED' || s.state === 'DRAFT' || s.state === 'RETURNED',
+    );
+    const now = this.clock.now();
+    const unitIds = missing.map((s) => Number(s.unit.id));
+    if (unitIds.length > 0) {
+      await this.db.query(
+        `INSERT INTO sheet_reminders (ledger_key, unit_id, period, state, reminded_by, reminded_at)
+         SELECT $1, u, $2, s, $3, $4 FROM unnest($5::int[], $6::text[]) AS x(u, s)`,
+        [ledgerKey, period, principal.userId, now, unitIds, missing.map((s) => s.state)],
+      );
+    }
+    const clerks = (await this.users.list(unitIds)).filter((u) => u.role === 'clerk' && u.active);
+    return {
+      ledgerKey,
+      period,
+      remindedAt: now,
+      units: missing.map((sheet) => ({
+        unit: sheet.unit,
+        state: sheet.state,
+        clerks: clerks.filter((c) => String(c.unitId) === sheet.unit.id).map(UserModel.of),
+      })),
+    };
   }
 
   /** For a ledger and a period, every unit that must fill it, with its sheet's state. */
@@ -266,6 +302,7 @@ export class SheetsService {
     const rows = (await inUnitScope(this.db, { units: unitIds }, (tx) =>
       tx.query(
         `SELECT u.id AS unit_id, s.state, s.submitted_at, coalesce(s.late, false) AS late, s.returned_reason,
+                (SELECT max(r.reminded_at) FROM sheet_reminders r WHERE r.ledger_key = $3 AND r.unit_id = u.id AND r.period = $2) AS reminded_at,
                 (SELECT count(*)::int FROM ${tableOf(model)} t WHERE t.unit_id = u.id AND t.period = $2 AND t.deleted_at IS NULL) AS rows
            FROM unnest($1::int[]) AS u(id)
            LEFT JOIN sheets s ON s.ledger_key = $3 AND s.unit_id = u.id AND s.period = $2`,
@@ -306,6 +343,7 @@ export class SheetsService {
       returnedReason: sheet?.state === 'returned' ? sheet.returned_reason : null,
       deadline,
       rowCount: sheet?.rows ?? 0,
+      remindedAt: sheet?.reminded_at ?? null,
     };
   }
 }

@@ -28,6 +28,7 @@ export interface RowOutcome {
   current?: RowRecord;
 }
 
+/** A change that passed its checks, with its final values, waiting to be written. */
 export interface Planned {
   index: number;
   op: RowOp;

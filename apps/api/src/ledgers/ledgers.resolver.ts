@@ -1,16 +1,14 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
-import { localeFromAcceptLanguage } from '@taizhang/domain';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { GraphQLContext, Principal } from '../auth/principal';
+import { localeOf } from '../common/graphql/request-locale';
 import { LedgerAccess } from './ledger-access.service';
 import { LedgerPublisher } from './ledger-publisher.service';
 import { LedgerRegistry } from './ledger-registry.service';
 import { LedgerFileProblemModel, LedgerModelType, LedgerVersionModel } from './ledger.model';
 import { LedgersException } from './ledgers.exception';
 import { SchemaFiles } from './schema-files.service';
-
-const localeOf = (context: GraphQLContext) => localeFromAcceptLanguage(context.req.headers['accept-language']);
 
 @Resolver(() => LedgerModelType)
 export class LedgersResolver {

@@ -1,8 +1,8 @@
 import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
-import { localeFromAcceptLanguage } from '@taizhang/domain';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { GraphQLContext, Principal } from '../auth/principal';
+import { localeOf } from '../common/graphql/request-locale';
 import {
   OrderInputType,
   RowChangeInput,
@@ -57,7 +57,7 @@ export class RowsResolver {
     @Args('allOrNothing', { type: () => Boolean, nullable: true, defaultValue: false }) allOrNothing: boolean,
   ): Promise<SaveRowsResultModel> {
     const outcomes = await this.writer.save(principal, { ledger, unitId, period, changes, allOrNothing });
-    const locale = localeFromAcceptLanguage(context.req.headers['accept-language']);
+    const locale = localeOf(context);
     return {
       results: outcomes.map((o) => RowResultModel.of(o, locale)),
       saved: outcomes.filter((o) => o.status === 'SAVED').length,

@@ -1,7 +1,7 @@
 import { Args, Context, ID, Query, Resolver } from '@nestjs/graphql';
-import { localeFromAcceptLanguage } from '@taizhang/domain';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { GraphQLContext, Principal } from '../auth/principal';
+import { localeOf } from '../common/graphql/request-locale';
 import { RankingService } from './ranking.service';
 import { RankingModel, StatisticsModel, SurveyResultsModel } from './statistics.model';
 import { StatisticsService } from './statistics.service';
@@ -25,7 +25,7 @@ export class StatisticsResolver {
     @Args('to', { type: () => String, nullable: true }) to: string | null,
     @Args('unitIds', { type: () => [ID], nullable: true }) unitIds: string[] | null,
   ): Promise<SurveyResultsModel> {
-    const locale = localeFromAcceptLanguage(context.req.headers['accept-language']);
+    const locale = localeOf(context);
     return this.statisticsService.distributions(principal, { ledger, from, to, unitIds }, locale);
   }
 
@@ -48,7 +48,7 @@ export class StatisticsResolver {
     })
     ascending: boolean,
   ): Promise<RankingModel> {
-    const locale = localeFromAcceptLanguage(context.req.headers['accept-language']);
+    const locale = localeOf(context);
     return this.rankingService.rank(principal, { ledger, measure, from, to, ascending }, locale);
   }
 
@@ -66,7 +66,7 @@ export class StatisticsResolver {
     @Args('to', { type: () => String, nullable: true }) to: string | null,
     @Args('unitIds', { type: () => [ID], nullable: true }) unitIds: string[] | null,
   ): Promise<StatisticsModel> {
-    const locale = localeFromAcceptLanguage(context.req.headers['accept-language']);
+    const locale = localeOf(context);
     return this.statisticsService.statistics(principal, { ledger, measures, groupBy, from, to, unitIds }, locale);
   }
 }

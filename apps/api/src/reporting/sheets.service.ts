@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RowTransaction } from '../rows/row-scope';
-import { compileFormula, isPeriod, periodDeadline, textOf, validateRow } from '@taizhang/ledger-core';
+import { formulaToSql, isPeriod, periodDeadline, textOf, validateRow } from '@taizhang/ledger-core';
 import { seesAllUnits } from '../auth/access-policy';
 import type { Principal } from '../auth/principal';
 import { parseId } from '../common/graphql/ids';
@@ -253,22 +253,18 @@ export class SheetsService {
     if (unitIds.length > 0) {
       await inUnitScope(this.db, { units: unitIds }, async (tx) => {
         for (const ledger of ledgers) {
-          const open = compileFormula(ledger.definition.tracking!.open);
-          const overdue = ledger.definition.tracking!.overdue
-            ? compileFormula(ledger.definition.tracking!.overdue)
-            : null;
-          const byUnit = new Map<number, { open: number; overdue: number }>();
-          const raw = (await tx.query(
-            `SELECT ${rowColumns(ledger.model)} FROM ${tableOf(ledger.model)} t WHERE t.unit_id = ANY($1) AND t.deleted_at IS NULL`,
-            [unitIds],
-          )) as Record<string, unknown>[];
-          for (const row of raw.map((r) => rowFromDb(ledger.model, r))) {
-            const env = { values: row.values, types: ledger.model.types, now };
-            const entry = byUnit.get(Number(row.unitId)) ?? { open: 0, overdue: 0 };
-            if (open.evaluate(env) === true) entry.open += 1;
-            if (overdue?.evaluate(env) === true) entry.overdue += 1;
-            byUnit.set(Number(row.unitId), entry);
-          }
+          // counted in the database, with today() from the clock: the same formulas the evaluator runs
+          const params: unknown[] = [unitIds];
+          const context = { alias: 't', types: ledger.model.types, params, now };
+          const tracking = ledger.definition.tracking!;
+          const open = formulaToSql(tracking.open, context);
+          const overdue = tracking.overdue ? formulaToSql(tracking.overdue, context) : 'FALSE';
+          const rows = (await tx.query(
+            `SELECT t.unit_id, count(*) FILTER (WHERE ${open})::int AS open, count(*) FILTER (WHERE ${overdue})::int AS overdue
+               FROM ${tableOf(ledger.model)} t WHERE t.unit_id = ANY($1) AND t.deleted_at IS NULL GROUP BY t.unit_id`,
+            params,
+          )) as { unit_id: number; open: number; overdue: number }[];
+          const byUnit = new Map(rows.map((r) => [Number(r.unit_id), { open: r.open, overdue: r.overdue }]));
           counts.set(ledger.key, byUnit);
         }
       });

@@ -81,10 +81,20 @@ export class LedgerPublisher {
     if (!checked.ok) throw LedgersException.invalidDefinition(checked.problems);
     const definition = checked.definition;
     const checksum = definitionChecksum(definition);
+    // seed rows are checked (and their values computed) once, here, and inserted as checked
+    const model = modelOf(definition);
+    const seeds = (definition.seedRows ?? []).map((row) => ({
+      unit: row.unit,
+      ...validateRow(model, row.values, { input: 'json', applyDefaults: true }),
+    }));
 
     const outcome = await this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ledger:${definition.key}`]);
       const problems = await this.checkAgainstDatabase(tx, definition);
+      seeds.forEach((seed, i) => {
+        for (const error of seed.errors)
+          problems.push({ path: `/seedRows/${i}/values/${error.field}`, message: error.message });
+      });
       if (problems.length > 0) throw LedgersException.invalidDefinition(problems);
 
       const [current] = (await tx.query(
@@ -137,7 +147,7 @@ export class LedgerPublisher {
         `INSERT INTO ledger_versions (ledger_key, version, definition, checksum, source, published_by) VALUES ($1, $2, $3, $4, $5, $6)`,
         [definition.key, version, JSON.stringify(definition), checksum, options.source, options.actorId],
       );
-      const seededRows = current ? 0 : await this.insertSeedRows(tx, definition, version);
+      const seededRows = current ? 0 : await this.insertSeedRows(tx, definition, version, seeds);
       await tx.query(
         `INSERT INTO ledger_migrations (ledger_key, from_version, to_version, actions, report) VALUES ($1, $2, $3, $4, $5)`,
         [
@@ -155,7 +165,7 @@ export class LedgerPublisher {
     return outcome;
   }
 
-  /** What only the database knows: referenced ledgers and the units a definition names. */
+  /** What only the database knows: referenced ledgers, follow-up ledgers' fields, and the units a definition names. */
   private async checkAgainstDatabase(tx: EntityManager, definition: LedgerDefinition): Promise<DefinitionProblem[]> {
     const problems: DefinitionProblem[] = [];
     for (const [i, field] of definition.fields.entries()) {
@@ -218,26 +228,23 @@ export class LedgerPublisher {
           });
       });
     }
-    const model = modelOf(definition);
-    definition.seedRows?.forEach((row, i) => {
-      for (const error of validateRow(model, row.values, { input: 'json', applyDefaults: true }).errors) {
-        problems.push({ path: `/seedRows/${i}/values/${error.field}`, message: error.message });
-      }
-    });
     return problems;
   }
 
   /** The rows a ledger starts with, on its first publish only. */
-  private async insertSeedRows(tx: EntityManager, definition: LedgerDefinition, version: number): Promise<number> {
-    const model = modelOf(definition);
+  private async insertSeedRows(
+    tx: EntityManager,
+    definition: LedgerDefinition,
+    version: number,
+    seeds: { unit: string; values: Record<string, unknown> }[],
+  ): Promise<number> {
     const table = quoteIdent(`ledger_${definition.key}`);
     // the seed rows belong to several units: open row-level security for this transaction
     await tx.query(`SELECT set_config('taizhang.all_units', 'on', true)`);
     const columns = definition.fields.map((f) => quoteIdent(f.key));
-    for (const row of definition.seedRows ?? []) {
-      const { values } = validateRow(model, row.values, { input: 'json', applyDefaults: true });
+    for (const { unit, values } of seeds) {
       const params = [
-        row.unit,
+        unit,
         periodOfRow(definition, values),
         version,
         ...definition.fields.map((f) => values[f.key] ?? null),
@@ -254,6 +261,6 @@ export class LedgerPublisher {
        SELECT $1, t.unit_id, t.id, 'insert', t.version, to_jsonb(t) - ${SYSTEM_KEYS} FROM ${table} t`,
       [definition.key],
     );
-    return definition.seedRows?.length ?? 0;
+    return seeds.length;
   }
 }

@@ -3,12 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { isUnitKind, UNIT_KIND_LABELS, type Locale } from '@taizhang/domain';
 import {
+  FIELD_TYPE_REGISTRY,
   formulaToSql,
   message,
   periodOfDate,
   quoteIdent,
   strictDate,
   textOf,
+  type FieldDefinition,
   type LedgerModel,
   type MeasureDefinition,
   type Message,
@@ -40,6 +42,23 @@ interface Dimension {
   /** The group value as the contract writes it, from what node-postgres gives as text. */
   format?(value: string): string;
   label(value: string | null, locale: Locale): string;
+}
+
+/** What can be picked in a choice, multiple-choice or yes/no field, with labels in the language. */
+function choicesOf(field: FieldDefinition, locale: Locale): { value: string; label: string }[] {
+  if (field.type === 'boolean') {
+    const spec = FIELD_TYPE_REGISTRY.boolean;
+    return [true, false].map((value) => ({ value: String(value), label: spec.format(value, field, locale) }));
+  }
+  return (field.options ?? []).map((o) => ({ value: o.value, label: o.label ? textOf(o.label, locale) : o.value }));
+}
+
+/** SQL: the row picked this option (a multiple-choice field holds it among others). */
+function pickedSql(field: FieldDefinition, column: string, value: string, params: unknown[]): string {
+  params.push(value);
+  return field.type === 'multichoice'
+    ? `$${params.length}::text = ANY(${column})`
+    : `${column}::text = $${params.length}::text`;
 }
 
 /** "2023-03-06" (a Monday) → "2023-W10". */
@@ -155,13 +174,6 @@ export class StatisticsService {
     if (problems.length > 0) throw StatisticsException.invalid(problems);
     const fields = model.fields.filter((f) => ['choice', 'multichoice', 'boolean'].includes(f.type));
     const select = ['count(*) AS responses'];
-    const optionsOf = (field: (typeof fields)[number]) =>
-      field.type === 'boolean'
-        ? [
-            { value: 'true', label: locale === 'en' ? 'Yes' : '是' },
-            { value: 'false', label: locale === 'en' ? 'No' : '否' },
-          ]
-        : (field.options ?? []).map((o) => ({ value: o.value, label: o.label ? textOf(o.label, locale) : o.value }));
     fields.forEach((field, i) => {
       const column = `t.${quoteIdent(field.key)}`;
       select.push(
@@ -169,13 +181,8 @@ export class StatisticsService {
           ? `count(*) FILTER (WHERE cardinality(${column}) > 0) AS a${i}`
           : `count(${column}) AS a${i}`,
       );
-      optionsOf(field).forEach((option, j) => {
-        params.push(option.value);
-        const test =
-          field.type === 'multichoice'
-            ? `$${params.length}::text = ANY(${column})`
-            : `${column}::text = $${params.length}::text`;
-        select.push(`count(*) FILTER (WHERE ${test}) AS o${i}_${j}`);
+      choicesOf(field, locale).forEach((option, j) => {
+        select.push(`count(*) FILTER (WHERE ${pickedSql(field, column, option.value, params)}) AS o${i}_${j}`);
       });
     });
     const [row] = await inUnitScope(this.db, units, (tx) =>
@@ -194,7 +201,7 @@ export class StatisticsService {
           title: textOf(field.title, locale),
           type: field.type,
           answered,
-          options: optionsOf(field).map((option, j) => {
+          options: choicesOf(field, locale).map((option, j) => {
             const count = Number(row[`o${i}_${j}`]);
             return { value: option.value, label: option.label, count, share: answered === 0 ? null : count / answered };
           }),
@@ -346,30 +353,12 @@ export class StatisticsService {
     if (measure.kind === 'distribution') {
       const field = ledger.model.byKey.get(measure.field)!;
       const column = `t.${quoteIdent(field.key)}`;
-      const options =
-        field.type === 'boolean'
-          ? [
-              { value: 'true', label: '是' },
-              { value: 'false', label: '否' },
-            ]
-          : (field.options ?? []);
-      return options.map((option) => {
-        params.push(option.value);
-        const test =
-          field.type === 'multichoice'
-            ? `$${params.length}::text = ANY(${column})`
-            : `${column}::text = $${params.length}::text`;
-        const label =
-          typeof option.label === 'string' || option.label === undefined
-            ? (option.label ?? option.value)
-            : textOf(option.label, locale);
-        return {
-          measure: `${key}:${option.value}`,
-          title: `${title}：${label}`,
-          sql: `count(*) FILTER (WHERE ${test})`,
-          target: null,
-        };
-      });
+      return choicesOf(field, locale).map((option) => ({
+        measure: `${key}:${option.value}`,
+        title: `${title}：${option.label}`,
+        sql: `count(*) FILTER (WHERE ${pickedSql(field, column, option.value, params)})`,
+        target: null,
+      }));
     }
     return [{ measure: key, title, sql: this.aggregate(ledger, measure, measures, params), target }];
   }

@@ -1,4 +1,5 @@
 import { useQuery } from '@apollo/client';
+import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { AppShell } from './components/app-shell';
 import { ME, roleOf, type CurrentUser } from './features/auth/auth.graphql';
@@ -6,6 +7,9 @@ import { isUnauthenticated } from './features/auth/graphql-error';
 import { useI18n } from './i18n/i18n';
 import { LedgersPage } from './pages/ledgers-page';
 import { SignInPage } from './pages/sign-in-page';
+
+// The grid (Handsontable) is the largest part of the app: loaded when a ledger is opened.
+const LedgerPage = lazy(() => import('./pages/ledger-page').then((module) => ({ default: module.LedgerPage })));
 
 /** Pages behind sign-in: without a session, the sign-in page. */
 function SignedIn() {
@@ -24,6 +28,14 @@ function SignedIn() {
     <AppShell user={data.me}>
       <Routes>
         <Route index element={<LedgersPage seesAllUnits={roleOf(data.me) !== 'clerk'} />} />
+        <Route
+          path="ledgers/:key"
+          element={
+            <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+              <LedgerPage user={data.me} />
+            </Suspense>
+          }
+        />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>
     </AppShell>

@@ -1,4 +1,5 @@
 import { useQuery } from '@apollo/client';
+import { Link } from 'react-router';
 import { LEDGERS, type LedgerSummary } from '../features/ledgers/ledgers.graphql';
 import { useI18n } from '../i18n/i18n';
 
@@ -25,7 +26,9 @@ export function LedgersPage({ seesAllUnits }: { seesAllUnits: boolean }) {
       <ul className="ledger-list" data-testid="ledger-list">
         {ledgers.map((ledger) => (
           <li key={ledger.key} className="ledger-card" data-ledger={ledger.key}>
-            <h3>{ledger.title}</h3>
+            <h3>
+              <Link to={`/ledgers/${ledger.key}`}>{ledger.title}</Link>
+            </h3>
             <p className="muted">
               {t(`ledgers.period.${ledger.period}`)}
               {ledger.deadline && ` · ${t('ledgers.deadline')} ${ledger.deadline}`}

@@ -1,0 +1,69 @@
+import type Handsontable from 'handsontable/base';
+import { textOf, type FieldDefinition, type FieldValue, type LedgerModel, type Locale } from '@taizhang/ledger-core';
+
+/** What a cell shows: the field type's own formatting, or the text as typed while it does not parse. */
+export function displayText(model: LedgerModel, field: FieldDefinition, value: unknown, locale: Locale): string {
+  if (value === null || value === undefined) return '';
+  const spec = model.spec(field);
+  const normalized = spec.normalize(value, field);
+  return normalized.ok ? spec.format(normalized.value as FieldValue, field, locale) : String(value);
+}
+
+export function columnTitle(field: FieldDefinition, locale: Locale): string {
+  return `${textOf(field.title, locale)}${field.required && !field.formula ? ' *' : ''}`;
+}
+
+/** Room for a header's title and its menu button: CJK characters are about twice as wide. */
+function titleWidth(title: string): number {
+  const units = [...title].reduce((sum, ch) => sum + (/[\u2e80-\uffff]/.test(ch) ? 2 : 1), 0);
+  return Math.min(320, units * 7.5 + 44);
+}
+
+/**
+ * Handsontable's column settings, from the field types' grid specs (ledger-core): editors per
+ * type, widths, alignment, computed fields (and every field of a locked sheet) read-only. Values are checked by ledger-core in the
+ * grid's change hooks, never by Handsontable's per-cell validators.
+ */
+export function gridColumns(
+  model: LedgerModel,
+  locale: Locale,
+  renderer: Handsontable.renderers.BaseRenderer,
+  readOnly: boolean,
+): Handsontable.ColumnSettings[] {
+  return model.fields.map((field) => {
+    const grid = model.spec(field).grid(field, locale);
+    const computed = Boolean(field.formula) || Boolean(field.readOnly);
+    const column: Handsontable.ColumnSettings = {
+      data: field.key,
+      width: Math.max(grid.width, titleWidth(columnTitle(field, locale))),
+      readOnly: readOnly || computed,
+      renderer,
+      className: [
+        `ht${grid.align === 'right' ? 'Right' : grid.align === 'center' ? 'Center' : 'Left'}`,
+        computed ? 'cell-computed' : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
+    };
+    if (computed || readOnly) return column;
+    switch (grid.editor) {
+      case 'dropdown':
+        return { ...column, editor: 'dropdown', source: (grid.options ?? []).map((o) => o.value), strict: false };
+      case 'multichoice':
+        return { ...column, editor: 'multiselect', source: (grid.options ?? []).map((o) => o.value) };
+      case 'checkbox': {
+        // 是 / 否 from a list (typing 是, 否, y, 1 … works too); blank stays blank, unlike a checkbox
+        const spec = model.spec(field);
+        return {
+          ...column,
+          editor: 'dropdown',
+          source: [spec.format(true, field, locale), spec.format(false, field, locale)],
+        };
+      }
+      case 'longtext':
+        return { ...column, editor: 'text', wordWrap: false };
+      default:
+        return { ...column, editor: 'text' };
+    }
+  });
+}

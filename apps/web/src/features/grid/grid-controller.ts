@@ -1,0 +1,541 @@
+import type Handsontable from 'handsontable/base';
+import { textRenderer } from 'handsontable/renderers';
+import { validateRow, type LedgerModel, type Locale } from '@taizhang/ledger-core';
+import { cellInput } from './cell-input';
+import { displayText } from './grid-columns';
+import { editableValues, isUntouched, newRow, rowFromServer, type GridRow, type ServerRow } from './grid-row';
+import { SaveQueue, type PendingChange, type QueueStore, type SaveResult } from './save-queue';
+import { NO_QUERY, type ServerQuery } from './server-query';
+
+/** What the page shows above the grid. */
+export type SaveState = 'idle' | 'saving' | 'saved' | 'offline' | 'failed';
+
+export interface CellProblem {
+  rowKey: string;
+  /** The field key, or "" for the row as a whole. */
+  field: string;
+  message: string;
+  level: 'error' | 'warning';
+}
+
+export interface Conflict {
+  rowKey: string;
+  mine: Record<string, unknown>;
+  theirs: ServerRow;
+}
+
+export interface GridSnapshot {
+  state: SaveState;
+  /** The server's message when the last save failed for another reason than the network. */
+  failure: string | null;
+  pending: number;
+  loaded: number;
+  total: number;
+  loading: boolean;
+  errors: CellProblem[];
+  warnings: CellProblem[];
+  conflicts: Conflict[];
+  query: ServerQuery;
+  unsupportedFilter: string | null;
+}
+
+/** How the grid reaches the API (GraphQL through Apollo in the app). */
+export interface GridBackend {
+  page(
+    query: ServerQuery,
+    first: number,
+    after: string | null,
+  ): Promise<{
+    rows: ServerRow[];
+    total: number;
+    endCursor: string | null;
+    hasNextPage: boolean;
+  }>;
+  save(
+    changes: { op: PendingChange['op']; id?: string; version?: number; values?: Record<string, unknown> }[],
+  ): Promise<SaveResult[]>;
+}
+
+/** A failure of the request itself (no answer): the queue waits and retries. */
+export class NetworkFailure extends Error {}
+
+export interface GridOptions {
+  model: LedgerModel;
+  locale: Locale;
+  /** A periodic ledger's current period date, for the period field of new rows. */
+  periodDate: string | null;
+  backend: GridBackend;
+  store: QueueStore | null;
+  onChange(snapshot: GridSnapshot): void;
+  /** Time to wait after the last edit before saving. */
+  saveDelayMs?: number;
+}
+
+const PAGE_SIZE = 200;
+const MARGIN_ROWS = 100;
+const RETRY_MS = [2_000, 4_000, 8_000, 15_000, 30_000];
+/** Marks the grid's own writes (computed values, server answers) so its hooks leave them alone. */
+const OWN_CHANGE = 'taizhang.grid';
+
+/**
+ * Everything the ledger grid does besides drawing: rows read page by page, each edit checked by
+ * ledger-core, the save queue, the server's answers laid back onto the cells. Kept apart from
+ * React so that a keystroke never re-renders the page; the page listens through `onChange`.
+ */
+export class GridController {
+  readonly rows: GridRow[] = [];
+  private hot: Handsontable | null = null;
+  private readonly queue: SaveQueue;
+  private readonly index = new Map<string, GridRow>();
+  private readonly clientProblems = new Map<string, CellProblem[]>();
+  private readonly serverProblems = new Map<string, CellProblem[]>();
+  private readonly conflicts = new Map<string, Conflict>();
+  private query: ServerQuery = NO_QUERY;
+  private cursor: string | null = null;
+  private hasNextPage = false;
+  private total = 0;
+  private loading = false;
+  private state: SaveState = 'idle';
+  private failure: string | null = null;
+  private unsupportedFilter: string | null = null;
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private retries = 0;
+  private disposed = false;
+  private generation = 0;
+
+  constructor(private readonly options: GridOptions) {
+    this.queue = new SaveQueue(options.store);
+  }
+
+  attach(hot: Handsontable): void {
+    this.hot = hot;
+    this.disposed = false;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.hot = null;
+  }
+
+  // ── reading ────────────────────────────────────────────────────────────────────────────────
+
+  /** The first page for the current sort and filter; unsaved changes laid over it. */
+  async reload(query: ServerQuery = this.query): Promise<void> {
+    this.query = query;
+    const generation = ++this.generation;
+    this.loading = true;
+    this.emit();
+    try {
+      const page = await this.options.backend.page(query, PAGE_SIZE, null);
+      if (generation !== this.generation || this.disposed) return;
+      this.rows.length = 0;
+      this.index.clear();
+      this.clientProblems.clear();
+      for (const row of page.rows) this.addLoadedRow(rowFromServer(row));
+      this.cursor = page.endCursor;
+      this.hasNextPage = page.hasNextPage;
+      this.total = page.total;
+      this.overlayQueue();
+      for (const row of this.rows) this.check(row);
+      this.hot?.updateData(this.rows, OWN_CHANGE);
+    } finally {
+      if (generation === this.generation) this.loading = false;
+      this.emit();
+      this.scheduleSave(0);
+    }
+  }
+
+  /** More rows when the view nears the end of what is loaded. */
+  async loadMoreIfNeeded(): Promise<void> {
+    if (!this.hot || this.loading || !this.hasNextPage) return;
+    const last = this.hot.getLastRenderedVisibleRow() ?? 0;
+    if (last < this.rows.length - MARGIN_ROWS) return;
+    const generation = this.generation;
+    this.loading = true;
+    this.emit();
+    try {
+      const page = await this.options.backend.page(this.query, PAGE_SIZE, this.cursor);
+      if (generation !== this.generation || this.disposed) return;
+      const fresh = page.rows.map(rowFromServer).filter((row) => !this.index.has(row.__key));
+      for (const row of fresh) this.addLoadedRow(row);
+      this.cursor = page.endCursor;
+      this.hasNextPage = page.hasNextPage;
+      this.total = page.total;
+      for (const row of fresh) this.check(row);
+      this.hot?.updateData(this.rows, OWN_CHANGE);
+    } finally {
+      this.loading = false;
+      this.emit();
+    }
+    void this.loadMoreIfNeeded();
+  }
+
+  sortBy(orderBy: ServerQuery['orderBy']): Promise<void> {
+    return this.reload({ ...this.query, orderBy });
+  }
+
+  filterBy(filter: ServerQuery['filter'] | null, unsupported: string | null = null): Promise<void> {
+    this.unsupportedFilter = unsupported;
+    if (!filter) {
+      this.emit();
+      return Promise.resolve();
+    }
+    return this.reload({ ...this.query, filter });
+  }
+
+  private addLoadedRow(row: GridRow): void {
+    this.rows.push(row);
+    this.index.set(row.__key, row);
+  }
+
+  /** What was typed but not acknowledged before a reload goes back on the rows. */
+  private overlayQueue(): void {
+    for (const change of this.queue.all()) {
+      const row = this.index.get(change.key);
+      if (change.op === 'INSERT' && !row) {
+        const fresh = { ...newRow(this.options.model, null), ...change.values, __key: change.key };
+        this.addLoadedRow(fresh);
+      } else if (row && change.op === 'UPDATE') {
+        Object.assign(row, change.values);
+      } else if (row && change.op === 'DELETE') {
+        this.rows.splice(this.rows.indexOf(row), 1);
+        this.index.delete(row.__key);
+      }
+    }
+  }
+
+  // ── editing (Handsontable hooks) ───────────────────────────────────────────────────────────
+
+  /** Every incoming value (typed, pasted, filled, undone) read the way the field type reads text. */
+  beforeChange = (changes: (Handsontable.CellChange | null)[], source: string): void => {
+    if (source === OWN_CHANGE || source === 'loadData' || source === 'updateData') return;
+    const { model } = this.options;
+    for (const change of changes) {
+      if (!change) continue;
+      const field = model.byKey.get(String(change[1]));
+      if (field) change[3] = cellInput(model, field, change[3]);
+    }
+  };
+
+  afterChange = (changes: Handsontable.CellChange[] | null, source: string): void => {
+    if (!changes || !this.hot || source === OWN_CHANGE || source === 'loadData' || source === 'updateData') return;
+    const changed = new Map<GridRow, Set<string>>();
+    for (const [visualRow, prop, before, after] of changes) {
+      if (before === after) continue;
+      const row = this.rowAt(visualRow);
+      if (!row) continue;
+      if (!changed.has(row)) changed.set(row, new Set());
+      changed.get(row)!.add(String(prop));
+    }
+    if (changed.size === 0) return;
+    for (const [row, fields] of changed) this.recordEdit(row, fields);
+    // computed values and problems were written onto the rows themselves: draw them
+    this.hot.render();
+    this.emit();
+    this.scheduleSave();
+  };
+
+  /** New rows (insert from the menu, or a paste past the last row). */
+  afterCreateRow = (): void => {
+    for (const row of this.rows) if (!this.index.has(row.__key)) this.index.set(row.__key, row);
+  };
+
+  beforeRemoveRow = (_index: number, _amount: number, physicalRows: number[]): void => {
+    for (const physical of physicalRows) {
+      const row = this.rows[physical];
+      if (!row) continue;
+      this.queue.remove(row.__key, row.__id, row.__version);
+      this.index.delete(row.__key);
+      this.clientProblems.delete(row.__key);
+      this.serverProblems.delete(row.__key);
+      this.conflicts.delete(row.__key);
+    }
+    this.emit();
+    this.scheduleSave();
+  };
+
+  /** A new row made by Handsontable: a fresh identity, the period's date in the period field. */
+  dataSchema = (): GridRow => newRow(this.options.model, this.options.periodDate);
+
+  /**
+   * The row object shown at a visual row. Handsontable keeps `rows` as its data source and
+   * inserts and removes in place, so `rows[physical]` is the very object the grid shows
+   * (`getSourceDataAtRow` would return a copy).
+   */
+  private rowAt(visualRow: number): GridRow | null {
+    if (!this.hot) return null;
+    const physical = this.hot.toPhysicalRow(visualRow);
+    return physical === null ? null : (this.rows[physical] ?? null);
+  }
+
+  private recordEdit(row: GridRow, fields: Set<string>): void {
+    this.index.set(row.__key, row);
+    this.serverProblems.delete(row.__key);
+    this.check(row);
+    const { model, periodDate } = this.options;
+    if (row.__id === null && isUntouched(model, row, periodDate)) {
+      this.queue.forget(row.__key);
+      return;
+    }
+    const values =
+      row.__id === null
+        ? editableValues(model, row)
+        : Object.fromEntries(
+            [...fields]
+              .filter((key) => model.editable.some((f) => f.key === key))
+              .map((key) => [key, row[key] ?? null]),
+          );
+    if (Object.keys(values).length === 0) return;
+    this.queue.edit(row.__key, row.__id, row.__version, values);
+  }
+
+  /** ledger-core's row check: computed values written back, problems kept for the cells. */
+  private check(row: GridRow): void {
+    const { model, locale, periodDate } = this.options;
+    if (row.__id === null && isUntouched(model, row, periodDate)) {
+      this.clientProblems.delete(row.__key); // a row only just added is not yet wrong
+      return;
+    }
+    const input: Record<string, unknown> = {};
+    for (const field of model.editable)
+      if (row[field.key] !== null && row[field.key] !== undefined) input[field.key] = row[field.key];
+    const result = validateRow(model, input, { input: 'text' });
+    // computed cells are read-only: their values go straight onto the row, and the grid redraws
+    for (const { field } of model.computed) row[field.key] = result.values[field.key] ?? null;
+    const problems: CellProblem[] = [
+      ...result.errors.map((p) => ({
+        rowKey: row.__key,
+        field: p.field,
+        message: p.message[locale],
+        level: 'error' as const,
+      })),
+      ...result.warnings.map((p) => ({
+        rowKey: row.__key,
+        field: p.field,
+        message: p.message[locale],
+        level: 'warning' as const,
+      })),
+    ];
+    if (problems.length > 0) this.clientProblems.set(row.__key, problems);
+    else this.clientProblems.delete(row.__key);
+  }
+
+  private hasClientErrors(key: string): boolean {
+    return (this.clientProblems.get(key) ?? []).some((p) => p.level === 'error');
+  }
+
+  // ── saving ─────────────────────────────────────────────────────────────────────────────────
+
+  private scheduleSave(delay = this.options.saveDelayMs ?? 800): void {
+    if (this.disposed) return;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.save(), delay);
+  }
+
+  /** Saves what can be saved now; resolves when the queue has nothing more to send. */
+  async flush(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    for (let round = 0; round < 50; round += 1) {
+      const sent = await this.save();
+      if (!sent) return;
+    }
+  }
+
+  /** One batch; true if something was sent and answered. */
+  private async save(): Promise<boolean> {
+    if (this.disposed || this.queue.busy) return false;
+    const batch = this.queue.take((change) => change.op === 'DELETE' || !this.hasClientErrors(change.key));
+    if (batch.length === 0) {
+      if (this.state === 'saving') this.state = 'saved';
+      this.emit();
+      return false;
+    }
+    this.state = 'saving';
+    this.failure = null;
+    this.emit();
+    let results: SaveResult[];
+    try {
+      results = await this.options.backend.save(
+        batch.map((change) => ({
+          op: change.op,
+          ...(change.id !== null ? { id: change.id } : {}),
+          ...(change.version !== null && change.op !== 'INSERT' ? { version: change.version } : {}),
+          ...(change.op !== 'DELETE' ? { values: change.values } : {}),
+        })),
+      );
+    } catch (error) {
+      this.queue.fail();
+      this.state = error instanceof NetworkFailure ? 'offline' : 'failed';
+      this.failure = error instanceof NetworkFailure ? null : (error as Error).message;
+      const delay = RETRY_MS[Math.min(this.retries, RETRY_MS.length - 1)];
+      this.retries += 1;
+      this.emit();
+      this.scheduleSave(delay);
+      return false;
+    }
+    this.retries = 0;
+    this.applyResults(batch, results);
+    this.queue.settle(results);
+    this.state = this.queue.size > 0 ? 'saving' : 'saved';
+    this.emit();
+    if (this.queue.size > 0) this.scheduleSave(0);
+    return true;
+  }
+
+  private applyResults(batch: PendingChange[], results: SaveResult[]): void {
+    const { model } = this.options;
+    batch.forEach((change, i) => {
+      const result = results[i];
+      const row = this.index.get(change.key);
+      if (!result) return;
+      if (result.status === 'SAVED') {
+        if (change.op === 'INSERT') this.total += 1;
+        if (change.op === 'DELETE') this.total -= 1;
+        this.serverProblems.delete(change.key);
+        this.conflicts.delete(change.key);
+        if (row && result.row) {
+          row.__id = result.row.id;
+          row.__version = result.row.version;
+          for (const { field } of model.computed) row[field.key] = result.row.values[field.key] ?? null;
+        }
+      } else if (result.status === 'REJECTED') {
+        this.serverProblems.set(
+          change.key,
+          (result.errors ?? []).map((e) => ({
+            rowKey: change.key,
+            field: e.path,
+            message: e.message,
+            level: 'error' as const,
+          })),
+        );
+      } else if (result.status === 'CONFLICT' && result.current) {
+        this.conflicts.set(change.key, { rowKey: change.key, mine: change.values, theirs: result.current });
+      }
+    });
+    this.hot?.render();
+  }
+
+  /** Keep my values on top of the other person's version. */
+  keepMine(rowKey: string): void {
+    const conflict = this.conflicts.get(rowKey);
+    if (!conflict) return;
+    this.conflicts.delete(rowKey);
+    const row = this.index.get(rowKey);
+    if (row) row.__version = conflict.theirs.version;
+    this.queue.release(rowKey, conflict.theirs.version);
+    this.emit();
+    this.scheduleSave(0);
+  }
+
+  /** Take the other person's values; mine are dropped. */
+  takeTheirs(rowKey: string): void {
+    const conflict = this.conflicts.get(rowKey);
+    if (!conflict) return;
+    this.conflicts.delete(rowKey);
+    this.queue.drop(rowKey);
+    const row = this.index.get(rowKey);
+    if (row) {
+      Object.assign(row, conflict.theirs.values, { __version: conflict.theirs.version });
+      this.check(row);
+    }
+    this.hot?.render();
+    this.emit();
+  }
+
+  // ── showing ────────────────────────────────────────────────────────────────────────────────
+
+  /** The problems of one cell, worst first. */
+  problemsAt(row: GridRow, field: string): CellProblem[] {
+    const all = [...(this.serverProblems.get(row.__key) ?? []), ...(this.clientProblems.get(row.__key) ?? [])];
+    return all
+      .filter((p) => p.field === field)
+      .sort((a, b) => (a.level === b.level ? 0 : a.level === 'error' ? -1 : 1));
+  }
+
+  /** One renderer for every column: the field type's display text and the cell's problems. */
+  renderer = (
+    instance: Handsontable.Core,
+    td: HTMLTableCellElement,
+    visualRow: number,
+    col: number,
+    prop: string | number,
+    value: unknown,
+    cellProperties: Handsontable.CellProperties,
+  ): void => {
+    const { model, locale } = this.options;
+    const field = model.byKey.get(String(prop));
+    const text = field ? displayText(model, field, value, locale) : String(value ?? '');
+    textRenderer(instance, td, visualRow, col, prop, text, cellProperties);
+    const row = this.rowAt(visualRow);
+    td.classList.remove('cell-error', 'cell-warning', 'cell-conflict');
+    td.removeAttribute('title');
+    if (!row) return;
+    const problems = this.problemsAt(row, String(prop));
+    const conflict = this.conflicts.get(row.__key);
+    if (conflict && String(prop) in conflict.mine) td.classList.add('cell-conflict');
+    if (problems.length > 0) {
+      td.classList.add(problems[0].level === 'error' ? 'cell-error' : 'cell-warning');
+      td.title = problems.map((p) => p.message).join('\n');
+    }
+  };
+
+  /** The visual row and column of a problem, to select it from the list. */
+  locate(problem: CellProblem): [number, number] | null {
+    if (!this.hot) return null;
+    const row = this.index.get(problem.rowKey);
+    if (!row) return null;
+    const visualRow = this.hot.toVisualRow(this.rows.indexOf(row));
+    if (visualRow === null) return null;
+    const col = Math.max(
+      0,
+      this.options.model.fields.findIndex((f) => f.key === problem.field),
+    );
+    return [visualRow, col];
+  }
+
+  /** A new row at the end of what is loaded, with the cursor in its first cell. */
+  addRow(): void {
+    if (!this.hot) return;
+    this.hot.alter('insert_row_below', Math.max(0, this.hot.countRows() - 1), 1);
+    this.hot.selectCell(this.hot.countRows() - 1, 0);
+  }
+
+  /** Puts the cursor on a problem's cell. */
+  select(problem: CellProblem): void {
+    const located = this.locate(problem);
+    if (located) this.hot?.selectCell(located[0], located[1]);
+  }
+
+  /** The visual row's 1-based number in the grid, for messages. */
+  rowNumber(rowKey: string): number | null {
+    const located = this.locate({ rowKey, field: '', message: '', level: 'error' });
+    return located ? located[0] + 1 : null;
+  }
+
+  rowIdAt(visualRow: number): string | null {
+    return this.rowAt(visualRow)?.__id ?? null;
+  }
+
+  snapshot(): GridSnapshot {
+    const problems = [...this.serverProblems.values(), ...this.clientProblems.values()].flat();
+    return {
+      state: this.state,
+      failure: this.failure,
+      pending: this.queue.all().length,
+      loaded: this.rows.length,
+      // the server's count, and the new rows not saved yet
+      total: this.total + this.rows.filter((row) => row.__id === null).length,
+      loading: this.loading,
+      errors: problems.filter((p) => p.level === 'error'),
+      warnings: problems.filter((p) => p.level === 'warning'),
+      conflicts: [...this.conflicts.values()],
+      query: this.query,
+      unsupportedFilter: this.unsupportedFilter,
+    };
+  }
+
+  private emit(): void {
+    if (!this.disposed) this.options.onChange(this.snapshot());
+  }
+}

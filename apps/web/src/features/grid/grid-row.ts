@@ -1,0 +1,54 @@
+import type { FieldValue, LedgerModel } from '@taizhang/ledger-core';
+
+/**
+ * One row of the grid: the field values by key plus where the row stands with the server.
+ * A value is what the API carries, or — while it does not parse — the text as typed.
+ */
+export interface GridRow {
+  /** Local identity: "r:<id>" for a row read from the server, "n:<random>" for a new one. */
+  __key: string;
+  /** The server's id; null until the insert is saved. */
+  __id: string | null;
+  /** The version the row was read or last saved at; sent with updates and deletes. */
+  __version: number | null;
+  [field: string]: unknown;
+}
+
+export interface ServerRow {
+  id: string;
+  version: number;
+  values: Record<string, FieldValue>;
+}
+
+export function rowFromServer(row: ServerRow): GridRow {
+  return { ...row.values, __key: `r:${row.id}`, __id: row.id, __version: row.version };
+}
+
+let counter = 0;
+/**
+ * A new row as the definition starts it: each field's default, and a periodic ledger's period
+ * field at the period's date.
+ */
+export function newRow(model: LedgerModel, periodDate: string | null): GridRow {
+  counter += 1;
+  const row: GridRow = { __key: `n:${Date.now().toString(36)}${counter.toString(36)}`, __id: null, __version: null };
+  for (const field of model.fields) row[field.key] = field.formula ? null : (field.default ?? null);
+  const periodField = model.definition.periodField;
+  if (periodField && periodDate) row[periodField] = periodDate;
+  return row;
+}
+
+/** The row's values of the fields a user may type into. */
+export function editableValues(model: LedgerModel, row: GridRow): Record<string, unknown> {
+  return Object.fromEntries(model.editable.map((field) => [field.key, row[field.key] ?? null]));
+}
+
+/** Nothing typed into a new row beyond what it started with: not worth saving. */
+export function isUntouched(model: LedgerModel, row: GridRow, periodDate: string | null): boolean {
+  const fresh = newRow(model, periodDate);
+  return model.editable.every((field) => {
+    const value = row[field.key];
+    const blank = value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+    return blank || JSON.stringify(value) === JSON.stringify(fresh[field.key]);
+  });
+}

@@ -1,0 +1,158 @@
+import { useQuery } from '@apollo/client';
+import { textOf, type LedgerModel } from '@taizhang/ledger-core';
+import { useI18n } from '../../i18n/i18n';
+import { displayText } from './grid-columns';
+import type { GridController, GridSnapshot } from './grid-controller';
+import { ROW_HISTORY, type HistoryEntry } from './grid.graphql';
+
+interface GridSidePanelProps {
+  model: LedgerModel;
+  controller: GridController;
+  snapshot: GridSnapshot | null;
+  historyOf: string | null;
+  onCloseHistory(): void;
+}
+
+const MAX_LISTED = 100;
+
+/** Beside the grid: the errors to fix, the conflicts to decide, a row's history. */
+export function GridSidePanel({ model, controller, snapshot, historyOf, onCloseHistory }: GridSidePanelProps) {
+  const { t, locale } = useI18n();
+  const fieldTitle = (key: string) => {
+    const field = model.byKey.get(key);
+    return field ? textOf(field.title, locale) : t('grid.wholeRow');
+  };
+  const show = (key: string, value: unknown) => {
+    const field = model.byKey.get(key);
+    return field ? displayText(model, field, value, locale) || '—' : String(value ?? '—');
+  };
+  const errors = snapshot?.errors ?? [];
+  const conflicts = snapshot?.conflicts ?? [];
+  // always there, so the grid's width never jumps while someone types
+  return (
+    <aside className="grid-side" data-testid="grid-side">
+      {errors.length === 0 && conflicts.length === 0 && !historyOf && (
+        <p className="muted" data-testid="no-problems">
+          {t('grid.noProblems')}
+        </p>
+      )}
+      {conflicts.length > 0 && (
+        <section data-testid="conflicts">
+          <h3>{t('grid.conflictTitle')}</h3>
+          {conflicts.map((conflict) => (
+            <div key={conflict.rowKey} className="conflict" data-row={conflict.rowKey}>
+              <p>
+                {t('grid.row')} {controller.rowNumber(conflict.rowKey) ?? '?'}
+              </p>
+              <table>
+                <thead>
+                  <tr>
+                    <th />
+                    <th>{t('grid.theirs')}</th>
+                    <th>{t('grid.mine')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {Object.keys(conflict.mine).map((key) => (
+                    <tr key={key}>
+                      <th>{fieldTitle(key)}</th>
+                      <td data-testid="their-value">{show(key, conflict.theirs.values[key])}</td>
+                      <td data-testid="my-value">{show(key, conflict.mine[key])}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <button type="button" onClick={() => controller.keepMine(conflict.rowKey)} data-testid="keep-mine">
+                {t('grid.keepMine')}
+              </button>
+              <button type="button" onClick={() => controller.takeTheirs(conflict.rowKey)} data-testid="take-theirs">
+                {t('grid.takeTheirs')}
+              </button>
+            </div>
+          ))}
+        </section>
+      )}
+      {errors.length > 0 && (
+        <section data-testid="error-list">
+          <h3>{t('grid.errors').replace('{n}', String(errors.length))}</h3>
+          <ul>
+            {errors.slice(0, MAX_LISTED).map((problem, i) => (
+              <li key={`${problem.rowKey}/${problem.field}/${i}`}>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => controller.select(problem)}
+                  data-row={controller.rowNumber(problem.rowKey) ?? ''}
+                  data-field={problem.field}
+                >
+                  {t('grid.row')} {controller.rowNumber(problem.rowKey) ?? '?'} · {fieldTitle(problem.field)}：
+                  {problem.message}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {errors.length > MAX_LISTED && <p className="muted">…</p>}
+        </section>
+      )}
+      {historyOf && (
+        <RowHistory
+          ledger={model.definition.key}
+          id={historyOf}
+          fieldTitle={fieldTitle}
+          show={show}
+          onClose={onCloseHistory}
+        />
+      )}
+    </aside>
+  );
+}
+
+function RowHistory({
+  ledger,
+  id,
+  fieldTitle,
+  show,
+  onClose,
+}: {
+  ledger: string;
+  id: string;
+  fieldTitle(key: string): string;
+  show(key: string, value: unknown): string;
+  onClose(): void;
+}) {
+  const { t, locale } = useI18n();
+  const { data, loading, error } = useQuery<{ rowHistory: HistoryEntry[] }>(ROW_HISTORY, {
+    variables: { ledger, id },
+    fetchPolicy: 'network-only',
+  });
+  return (
+    <section data-testid="row-history">
+      <h3>
+        {t('grid.historyTitle')}
+        <button type="button" className="link-button" onClick={onClose}>
+          {t('grid.close')}
+        </button>
+      </h3>
+      {loading && <p className="muted">{t('common.loading')}</p>}
+      {error && <p className="form-error">{error.message}</p>}
+      <ol className="history">
+        {data?.rowHistory.map((entry) => (
+          <li key={entry.version + entry.op}>
+            <strong>{t(`grid.op.${entry.op}`)}</strong> · {entry.changedBy ?? '—'} ·{' '}
+            {new Date(entry.changedAt).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', {
+              timeZone: 'Asia/Shanghai',
+            })}
+            <ul>
+              {Object.keys({ ...(entry.oldValues ?? {}), ...(entry.newValues ?? {}) }).map((key) => (
+                <li key={key}>
+                  {fieldTitle(key)}：{show(key, entry.oldValues?.[key] ?? null)} →{' '}
+                  {show(key, entry.newValues?.[key] ?? null)}
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,157 @@
+import { gql } from '@apollo/client';
+import type { LedgerDefinition } from '@taizhang/ledger-core';
+import type { ServerRow } from './grid-row';
+import type { SaveResult } from './save-queue';
+
+export interface LedgerForGrid {
+  key: string;
+  version: number;
+  definition: LedgerDefinition;
+}
+
+export const LEDGER_FOR_GRID = gql`
+  query LedgerForGrid($key: String!) {
+    ledger(key: $key) {
+      key
+      version
+      definition
+    }
+  }
+`;
+
+export interface RowsPage {
+  rows: {
+    totalCount: number;
+    edges: { node: ServerRow }[];
+    pageInfo: { endCursor: string | null; hasNextPage: boolean };
+  };
+}
+
+export const ROWS_PAGE = gql`
+  query RowsPage(
+    $ledger: String!
+    $unitId: ID
+    $period: String
+    $filter: JSON
+    $orderBy: [OrderInput!]
+    $first: Int
+    $after: String
+  ) {
+    rows(
+      ledger: $ledger
+      unitId: $unitId
+      period: $period
+      filter: $filter
+      orderBy: $orderBy
+      first: $first
+      after: $after
+    ) {
+      totalCount
+      edges {
+        node {
+          id
+          version
+          values
+        }
+      }
+      pageInfo {
+        endCursor
+        hasNextPage
+      }
+    }
+  }
+`;
+
+export interface SaveRowsAnswer {
+  saveRows: { results: (SaveResult & { index: number })[] };
+}
+
+export const SAVE_ROWS = gql`
+  mutation SaveGridRows($ledger: String!, $unitId: ID, $period: String, $changes: [RowChangeInput!]!) {
+    saveRows(ledger: $ledger, unitId: $unitId, period: $period, changes: $changes) {
+      results {
+        index
+        status
+        row {
+          id
+          version
+          values
+        }
+        errors {
+          path
+          message
+        }
+        current {
+          id
+          version
+          values
+        }
+      }
+    }
+  }
+`;
+
+export interface HistoryEntry {
+  op: 'insert' | 'update' | 'delete' | 'restore';
+  version: number;
+  changedAt: string;
+  changedBy: string | null;
+  oldValues: Record<string, unknown> | null;
+  newValues: Record<string, unknown> | null;
+}
+
+export const ROW_HISTORY = gql`
+  query RowHistory($ledger: String!, $id: ID!) {
+    rowHistory(ledger: $ledger, id: $id) {
+      op
+      version
+      changedAt
+      changedBy
+      oldValues
+      newValues
+    }
+  }
+`;
+
+export type SheetState = 'NOT_STARTED' | 'DRAFT' | 'SUBMITTED' | 'SUBMITTED_LATE' | 'RETURNED';
+
+export interface SheetStatus {
+  period: string;
+  state: SheetState;
+  submittedAt: string | null;
+  returnedReason: string | null;
+  deadline: string | null;
+  unit: { id: string; name: string };
+}
+
+const SHEET_FIELDS = `period state submittedAt returnedReason deadline unit { id name }`;
+
+export const SHEET_STATUS = gql`
+  query SheetStatus($ledger: String!, $period: String!) {
+    submissionBoard(ledger: $ledger, period: $period) {
+      sheets { ${SHEET_FIELDS} }
+    }
+  }
+`;
+
+export const SUBMIT_SHEET = gql`
+  mutation SubmitSheet($ledger: String!, $period: String!) {
+    submitSheet(ledger: $ledger, period: $period) { ${SHEET_FIELDS} }
+  }
+`;
+
+export interface UnitChoice {
+  id: string;
+  name: string;
+  active: boolean;
+}
+
+export const UNITS_TO_PICK = gql`
+  query UnitsToPick {
+    units {
+      id
+      name
+      active
+    }
+  }
+`;

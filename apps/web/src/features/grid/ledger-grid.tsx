@@ -1,0 +1,148 @@
+import { memo, useEffect, useMemo, useRef } from 'react';
+import { HotTable, type HotTableRef } from '@handsontable/react-wrapper';
+import type Handsontable from 'handsontable/base';
+import type { LedgerModel, Locale } from '@taizhang/ledger-core';
+import { HOT_LICENSE, HOT_THEME } from './handsontable-setup';
+import { columnTitle, gridColumns } from './grid-columns';
+import type { GridController } from './grid-controller';
+import { filterOf, type ColumnCondition } from './server-query';
+
+export interface GridWords {
+  sortAscending: string;
+  sortDescending: string;
+  sortNone: string;
+  history: string;
+}
+
+interface LedgerGridProps {
+  controller: GridController;
+  model: LedgerModel;
+  locale: Locale;
+  readOnly: boolean;
+  words: GridWords;
+  onHistory(rowId: string): void;
+}
+
+/**
+ * The Handsontable sheet of one ledger. Rendered once per controller: edits flow through the
+ * controller's hooks, never through React state, so typing never re-renders the page.
+ */
+export const LedgerGrid = memo(function LedgerGrid({
+  controller,
+  model,
+  locale,
+  readOnly,
+  words,
+  onHistory,
+}: LedgerGridProps) {
+  const ref = useRef<HotTableRef>(null);
+  const columns = useMemo(
+    () => gridColumns(model, locale, controller.renderer, readOnly),
+    [model, locale, controller, readOnly],
+  );
+  const titles = useMemo(() => model.fields.map((field) => columnTitle(field, locale)), [model, locale]);
+
+  useEffect(() => {
+    const hot = ref.current?.hotInstance;
+    if (!hot) return;
+    controller.attach(hot);
+    void controller.reload();
+    return () => controller.dispose();
+  }, [controller]);
+
+  const sortItem = (name: string, desc: boolean | null) => ({
+    name,
+    callback(this: Handsontable.Core) {
+      const col = this.getSelectedRangeLast()?.to.col ?? -1;
+      const field = model.fields[col];
+      if (field) void controller.sortBy(desc === null ? [] : [{ field: field.key, desc }]);
+    },
+  });
+
+  return (
+    <div className="ledger-grid" data-testid="ledger-grid">
+      <HotTable
+        ref={ref}
+        themeName={HOT_THEME}
+        licenseKey={HOT_LICENSE}
+        language={locale === 'en' ? 'en-US' : 'zh-CN'}
+        data={controller.rows}
+        dataSchema={controller.dataSchema}
+        columns={columns}
+        colHeaders={titles}
+        rowHeaders
+        fixedColumnsStart={1}
+        height="calc(100vh - 230px)"
+        width="100%"
+        readOnly={readOnly}
+        autoRowSize={false}
+        autoColumnSize={false}
+        manualColumnResize
+        fillHandle={readOnly ? false : 'vertical'}
+        outsideClickDeselects={false}
+        undo
+        contextMenu={{
+          items: {
+            ...(readOnly
+              ? {}
+              : {
+                  row_above: {},
+                  row_below: {},
+                  remove_row: {},
+                  sep1: '---------',
+                  undo: {},
+                  redo: {},
+                  sep2: '---------',
+                }),
+            copy: {},
+            row_history: {
+              name: words.history,
+              disabled(this: Handsontable.Core) {
+                const row = this.getSelectedRangeLast()?.to.row ?? null;
+                return row === null || controller.rowIdAt(row) === null;
+              },
+              callback(this: Handsontable.Core) {
+                const row = this.getSelectedRangeLast()?.to.row ?? null;
+                const id = row === null ? null : controller.rowIdAt(row);
+                if (id) onHistory(id);
+              },
+            },
+          },
+        }}
+        dropdownMenu={{
+          items: {
+            sort_asc: sortItem(words.sortAscending, false),
+            sort_desc: sortItem(words.sortDescending, true),
+            sort_none: sortItem(words.sortNone, null),
+            sep1: '---------',
+            filter_by_condition: {},
+            filter_operators: {},
+            filter_by_condition2: {},
+            filter_action_bar: {},
+          },
+        }}
+        filters
+        beforeFilter={(conditions) => {
+          const columnsConditions: ColumnCondition[] = conditions.map((c) => ({
+            field: model.fields[c.column]?.key ?? '',
+            operation: c.operation,
+            conditions: c.conditions,
+          }));
+          const outcome = filterOf(model, columnsConditions);
+          void controller.filterBy(outcome.ok ? outcome.filter : null, outcome.ok ? null : outcome.unsupported);
+          return false; // the server filters the whole ledger; the grid shows what it returns
+        }}
+        afterGetColHeader={(col, th) => {
+          const field = model.fields[col];
+          const order = field && controller.snapshot().query.orderBy.find((o) => o.field === field.key);
+          th.dataset.sort = order ? (order.desc ? 'desc' : 'asc') : '';
+        }}
+        beforeChange={controller.beforeChange}
+        afterChange={controller.afterChange}
+        afterCreateRow={controller.afterCreateRow}
+        beforeRemoveRow={controller.beforeRemoveRow}
+        afterScrollVertically={() => void controller.loadMoreIfNeeded()}
+      />
+    </div>
+  );
+});

@@ -1,0 +1,46 @@
+import { useI18n } from '../../i18n/i18n';
+import type { GridSnapshot } from './grid-controller';
+
+/** 保存中 / 已保存 / 有 N 处错误 / 离线，稍后重试 — where the clerk's work stands. */
+export function SaveStatus({ snapshot, readOnly }: { snapshot: GridSnapshot | null; readOnly: boolean }) {
+  const { t } = useI18n();
+  if (!snapshot) return null;
+  const errorCells = new Set(snapshot.errors.map((p) => `${p.rowKey}/${p.field}`)).size;
+  const state = snapshot.state;
+  return (
+    <div
+      className="save-status"
+      data-testid="save-status"
+      data-state={state}
+      data-errors={errorCells}
+      data-pending={snapshot.pending}
+    >
+      {readOnly && <span className="badge">{t('grid.readOnly')}</span>}
+      {state === 'saving' && <span>{t('grid.saving')}</span>}
+      {state === 'saved' && snapshot.pending === 0 && <span className="ok">{t('grid.saved')}</span>}
+      {state === 'offline' && <span className="warn">{t('grid.offline')}</span>}
+      {state === 'failed' && (
+        <span className="form-error">
+          {t('grid.saveFailed')}
+          {snapshot.failure}
+        </span>
+      )}
+      {errorCells > 0 && (
+        <span className="form-error" data-testid="error-count">
+          {t('grid.errors').replace('{n}', String(errorCells))}
+        </span>
+      )}
+      {snapshot.conflicts.length > 0 && (
+        <span className="warn">{t('grid.conflicts').replace('{n}', String(snapshot.conflicts.length))}</span>
+      )}
+      {snapshot.unsupportedFilter && <span className="warn">{t('grid.unsupportedFilter')}</span>}
+      <span className="muted rows-count" data-testid="rows-count">
+        {snapshot.loading
+          ? t('common.loading')
+          : t('grid.rowsLoaded')
+              .replace('{loaded}', String(snapshot.loaded))
+              .replace('{total}', String(snapshot.total))}
+      </span>
+    </div>
+  );
+}

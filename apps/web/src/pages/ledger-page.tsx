@@ -1,0 +1,171 @@
+import { useApolloClient, useMutation, useQuery } from '@apollo/client';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { currentPeriod, modelOf, textOf, type LedgerModel } from '@taizhang/ledger-core';
+import type { CurrentUser } from '../features/auth/auth.graphql';
+import { roleOf } from '../features/auth/auth.graphql';
+import '../features/grid/handsontable-setup';
+import { apolloGridBackend } from '../features/grid/grid-backend';
+import { GridController, type GridSnapshot } from '../features/grid/grid-controller';
+import {
+  LEDGER_FOR_GRID,
+  SHEET_STATUS,
+  SUBMIT_SHEET,
+  UNITS_TO_PICK,
+  type LedgerForGrid,
+  type SheetStatus,
+  type UnitChoice,
+} from '../features/grid/grid.graphql';
+import { LedgerGrid } from '../features/grid/ledger-grid';
+import { localQueueStore } from '../features/grid/save-queue';
+import { GridSidePanel } from '../features/grid/grid-side-panel';
+import { SaveStatus } from '../features/grid/save-status';
+import { SheetBar } from '../features/grid/sheet-bar';
+import { useI18n } from '../i18n/i18n';
+
+/** One ledger: its sheet for the chosen unit and period, in the grid, saved as you type. */
+export function LedgerPage({ user }: { user: CurrentUser }) {
+  const { key = '' } = useParams();
+  const { t, locale } = useI18n();
+  const { data, loading, error } = useQuery<{ ledger: LedgerForGrid }>(LEDGER_FOR_GRID, { variables: { key } });
+  const model = useMemo(() => (data ? modelOf(data.ledger.definition) : null), [data]);
+
+  if (loading) return <p className="muted">{t('common.loading')}</p>;
+  if (error || !model)
+    return (
+      <p className="form-error" role="alert">
+        {t('common.error')}
+        {error?.message}
+      </p>
+    );
+  return (
+    <LedgerSheet
+      key={`${key}:${data!.ledger.version}`}
+      user={user}
+      model={model}
+      title={textOf(model.definition.title, locale)}
+    />
+  );
+}
+
+function LedgerSheet({ user, model, title }: { user: CurrentUser; model: LedgerModel; title: string }) {
+  const { t, locale } = useI18n();
+  const client = useApolloClient();
+  const role = roleOf(user);
+  const ledger = model.definition.key;
+  const periodic = (model.definition.period ?? 'none') !== 'none';
+  const [period, setPeriod] = useState<string | null>(() => currentPeriod(model.definition.period, new Date()));
+  const [unitId, setUnitId] = useState<string | null>(role === 'clerk' ? null : '');
+  const [historyOf, setHistoryOf] = useState<string | null>(null);
+  const [snapshot, setSnapshot] = useState<GridSnapshot | null>(null);
+
+  const units = useQuery<{ units: UnitChoice[] }>(UNITS_TO_PICK, { skip: role === 'clerk' });
+  const sheetQuery = useQuery<{ submissionBoard: { sheets: SheetStatus[] } }>(SHEET_STATUS, {
+    variables: { ledger, period },
+    skip: !periodic || !period,
+    fetchPolicy: 'network-only',
+  });
+  const sheetUnit = role === 'clerk' ? user.unit?.id : unitId;
+  const sheet = sheetQuery.data?.submissionBoard.sheets.find((s) => s.unit.id === sheetUnit) ?? null;
+  const locked = sheet?.state === 'SUBMITTED' || sheet?.state === 'SUBMITTED_LATE';
+  const scopeUnit = role === 'clerk' ? null : unitId || null;
+  const readOnly = role === 'leader' || (role === 'admin' && !scopeUnit) || locked;
+
+  const controller = useMemo(
+    () =>
+      new GridController({
+        model,
+        locale,
+        periodDate: model.definition.period === 'daily' ? period : null,
+        backend: apolloGridBackend(client, { ledger, unitId: scopeUnit, period: periodic ? period : null }),
+        store: localQueueStore(
+          `taizhang.queue.${user.id}.${ledger}.${scopeUnit ?? user.unit?.id ?? 'all'}.${period ?? ''}`,
+        ),
+        onChange: setSnapshot,
+      }),
+    [model, locale, client, ledger, scopeUnit, period, periodic, user],
+  );
+  useEffect(() => setHistoryOf(null), [controller]);
+  const words = useMemo(
+    () => ({
+      sortAscending: t('grid.sortAscending'),
+      sortDescending: t('grid.sortDescending'),
+      sortNone: t('grid.sortNone'),
+      history: t('grid.history'),
+    }),
+    [t],
+  );
+
+  const [submitSheet, submitting] = useMutation(SUBMIT_SHEET);
+  const submit = useCallback(async () => {
+    await controller.flush();
+    const now = controller.snapshot();
+    if (now.errors.length > 0 || now.pending > 0 || !period) return;
+    await submitSheet({ variables: { ledger, period } }).catch(() => undefined);
+    await sheetQuery.refetch();
+  }, [controller, period, ledger, submitSheet, sheetQuery]);
+
+  return (
+    <section className="ledger-page" aria-labelledby="ledger-title">
+      <div className="ledger-head">
+        <Link to="/" className="back-link">
+          ← {t('grid.back')}
+        </Link>
+        <h2 id="ledger-title">{title}</h2>
+        {role !== 'clerk' && (
+          <label className="inline-field">
+            {t('grid.unit')}
+            <select value={unitId ?? ''} onChange={(event) => setUnitId(event.target.value)} data-testid="unit-picker">
+              <option value="">{t('grid.allUnits')}</option>
+              {units.data?.units
+                .filter((unit) => unit.active)
+                .map((unit) => (
+                  <option key={unit.id} value={unit.id}>
+                    {unit.name}
+                  </option>
+                ))}
+            </select>
+          </label>
+        )}
+        {periodic && (
+          <SheetBar
+            period={model.definition.period ?? 'none'}
+            value={period}
+            onPeriod={setPeriod}
+            sheet={sheet}
+            canSubmit={role === 'clerk'}
+            submitting={submitting.loading}
+            submitError={submitting.error?.message ?? null}
+            snapshot={snapshot}
+            onSubmit={submit}
+          />
+        )}
+      </div>
+      <div className="grid-toolbar">
+        {!readOnly && (
+          <button type="button" onClick={() => controller.addRow()} data-testid="add-row">
+            + {t('grid.addRow')}
+          </button>
+        )}
+        <SaveStatus snapshot={snapshot} readOnly={readOnly} />
+      </div>
+      <div className="ledger-body">
+        <LedgerGrid
+          controller={controller}
+          model={model}
+          locale={locale}
+          readOnly={readOnly}
+          words={words}
+          onHistory={setHistoryOf}
+        />
+        <GridSidePanel
+          model={model}
+          controller={controller}
+          snapshot={snapshot}
+          historyOf={historyOf}
+          onCloseHistory={() => setHistoryOf(null)}
+        />
+      </div>
+    </section>
+  );
+}

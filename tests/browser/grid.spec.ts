@@ -1,0 +1,323 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestDatabase,
+  launchChromium,
+  postGraphQL,
+  screenshotPath,
+  startProductServer,
+  type ProductServer,
+  type TestDatabase,
+} from '@taizhang/testing';
+
+/**
+ * The grid as a clerk uses it, in Chromium: typing, computed values and rules from the ledger
+ * definition, autosave, submit and lock, paste from Excel, conflicts, and saving through an outage.
+ */
+let db: TestDatabase;
+let server: ProductServer;
+let browser: Browser;
+const PASSWORD = 'Taizhang@2026';
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startProductServer({ DATABASE_URL: db.url });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await db?.drop();
+});
+
+async function tokenOf(username: string, password = PASSWORD): Promise<string> {
+  const response = await postGraphQL<{ signIn: { token: string } }>(
+    server.url,
+    `mutation ($u: String!, $p: String!) { signIn(username: $u, password: $p) { token } }`,
+    { u: username, p: password },
+  );
+  return response.data!.signIn.token;
+}
+
+async function rowsOf(username: string, ledger: string, period?: string) {
+  const response = await postGraphQL<{
+    rows: { totalCount: number; edges: { node: { id: string; version: number; values: Record<string, unknown> } }[] };
+  }>(
+    server.url,
+    `query ($ledger: String!, $period: String) { rows(ledger: $ledger, period: $period, first: 1000) { totalCount edges { node { id version values } } } }`,
+    { ledger, period },
+    { token: await tokenOf(username) },
+  );
+  expect(response.errors).toBeUndefined();
+  return response.data!.rows;
+}
+
+async function openLedger(context: BrowserContext, username: string, ledger: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${server.url}/sign-in`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.locator(`[data-ledger="${ledger}"] a`).click();
+  await page.waitForURL(`**/ledgers/${ledger}`);
+  await waitLoaded(page);
+  return page;
+}
+
+async function waitLoaded(page: Page) {
+  await page.locator('.ledger-grid .ht_master .htCore').waitFor();
+  await expect.poll(() => page.getByTestId('rows-count').textContent()).toMatch(/已加载/);
+}
+
+/** A cell of the grid (row and column 0-based); the frozen first column is its own overlay. */
+function cell(page: Page, row: number, col: number) {
+  const layer = col === 0 ? '.ht_clone_inline_start' : '.ht_master';
+  return page.locator(`.ledger-grid ${layer} .htCore tbody tr`).nth(row).locator('td').nth(col);
+}
+
+/** Like a clerk at the keyboard: select the cell, Enter to edit, replace the text, Enter to commit. */
+async function typeInto(page: Page, row: number, col: number, text: string) {
+  await cell(page, row, col).click();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(text); // as an IME delivers Chinese text
+  await page.keyboard.press('Enter');
+}
+
+async function waitSaved(page: Page) {
+  const status = page.getByTestId('save-status');
+  await expect
+    .poll(async () => `${await status.getAttribute('data-state')}/${await status.getAttribute('data-pending')}`, {
+      timeout: 15_000,
+    })
+    .toBe('saved/0');
+}
+
+function newContext() {
+  return browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+}
+
+describe('the daily follow-up report in the grid', () => {
+  it('computes the rate as you type, flags follow-ups > cases in Chinese, saves, reloads, submits and locks', async () => {
+    const context = await newContext();
+    const page = await openLedger(context, 'clerk03', 'daily_followup');
+    // the columns are the definition's, in its language
+    const headers = await page.locator('.ledger-grid .ht_master thead th .colHeader').allTextContents();
+    expect(headers).toEqual(
+      expect.arrayContaining(['日期 *', '当日办件量 *', '当日回访量 *', '当日回访率', '当日回访不满意量 *']),
+    );
+
+    await page.getByTestId('period-picker').fill('2023-03-01');
+    await waitLoaded(page);
+    await page.getByTestId('add-row').click();
+    expect(await cell(page, 0, 0).textContent()).toBe('2023-03-01'); // the period's date, prefilled
+
+    await typeInto(page, 0, 1, '10');
+    await typeInto(page, 0, 2, '12');
+    await expect.poll(() => cell(page, 0, 2).getAttribute('class')).toContain('cell-error');
+    expect(await cell(page, 0, 2).getAttribute('title')).toContain('当日回访量不能大于当日办件量');
+    expect(await cell(page, 0, 3).textContent()).toBe('120%');
+    await expect.poll(() => page.getByTestId('error-list').textContent()).toContain('当日回访量不能大于当日办件量');
+    expect(await page.getByTestId('submit-sheet').isDisabled()).toBe(true);
+    await page.screenshot({ path: screenshotPath('grid-daily-error') });
+
+    await typeInto(page, 0, 2, '8');
+    await typeInto(page, 0, 4, '1');
+    expect(await cell(page, 0, 3).textContent()).toBe('80%');
+    expect(await cell(page, 0, 2).getAttribute('class')).not.toContain('cell-error');
+    await waitSaved(page);
+    const saved = await rowsOf('clerk03', 'daily_followup', '2023-03-01');
+    expect(saved.edges.map((e) => e.node.values)).toEqual([
+      expect.objectContaining({
+        report_date: '2023-03-01',
+        cases: 10,
+        follow_ups: 8,
+        follow_up_rate: 0.8,
+        dissatisfied: 1,
+        qr_good_reviews: 0,
+      }),
+    ]);
+
+    await page.reload();
+    await page.getByTestId('period-picker').fill('2023-03-01');
+    await waitLoaded(page);
+    await expect.poll(() => cell(page, 0, 1).textContent()).toBe('10');
+    expect(await cell(page, 0, 2).textContent()).toBe('8');
+    expect(await cell(page, 0, 3).textContent()).toBe('80%');
+    expect(await page.getByTestId('sheet-state').getAttribute('data-state')).toBe('DRAFT');
+
+    await page.getByTestId('submit-sheet').click();
+    // 2023-03-01 17:00 is long past: submitted, late, and locked
+    await expect.poll(() => page.getByTestId('sheet-state').getAttribute('data-state')).toBe('SUBMITTED_LATE');
+    expect(await page.getByTestId('sheet-bar').textContent()).toContain('逾期');
+    expect(await page.getByTestId('submit-sheet').count()).toBe(0);
+    expect(await page.getByTestId('add-row').count()).toBe(0);
+    await cell(page, 0, 1).dblclick();
+    await page.keyboard.type('99');
+    await page.keyboard.press('Enter');
+    expect(await cell(page, 0, 1).textContent()).toBe('10');
+    expect((await rowsOf('clerk03', 'daily_followup', '2023-03-01')).edges[0].node.values.cases).toBe(10);
+    await page.screenshot({ path: screenshotPath('grid-daily-submitted') });
+    await context.close();
+  });
+});
+
+describe('pasting window cases from Excel', () => {
+  it('pastes 200 rows, marks exactly the 3 bad ones and saves the other 197', async () => {
+    const context = await newContext();
+    const page = await openLedger(context, 'clerk05', 'window_case');
+    const bad = new Map([
+      [10, { col: 4, text: 'abc' }], // phone
+      [50, { col: 7, text: '不存在的状态' }], // status
+      [120, { col: 9, text: '-3' }], // promised days below 0
+    ]);
+    const lines = Array.from({ length: 200 }, (_, i) => {
+      const n = i + 1;
+      const cells = [
+        `WC-${String(n).padStart(4, '0')}`,
+        `2023/3/${(n % 28) + 1} 9:00`,
+        '营业执照办理',
+        `申请人${n}`,
+        '13800000000',
+        '窗口',
+        '李四',
+        '办结',
+        `2023-03-${String((n % 28) + 1).padStart(2, '0')} 10:00`,
+        '5',
+        '',
+        `2023-03-${String((n % 28) + 1).padStart(2, '0')} 11:00`,
+        '电话',
+        '非常满意',
+        '',
+        '',
+      ];
+      const wrong = bad.get(n);
+      if (wrong) cells[wrong.col] = wrong.text;
+      return cells.join('\t');
+    });
+    await page.getByTestId('add-row').click();
+    await cell(page, 0, 1).click();
+    await page.keyboard.press('ArrowLeft');
+    await page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+    }, lines.join('\n'));
+
+    await expect.poll(() => page.getByTestId('error-count').textContent()).toBe('有 3 处错误');
+    const marked = await page
+      .locator('[data-testid="error-list"] button')
+      .evaluateAll((buttons) => buttons.map((b) => `${b.getAttribute('data-row')}:${b.getAttribute('data-field')}`));
+    expect(marked.sort()).toEqual(['10:phone', '120:promised_days', '50:status'].sort());
+    await expect.poll(async () => (await rowsOf('clerk05', 'window_case')).totalCount, { timeout: 15_000 }).toBe(197);
+    const stored = await rowsOf('clerk05', 'window_case');
+    const first = stored.edges.find((e) => e.node.values.case_no === 'WC-0001')!.node.values;
+    expect(first).toMatchObject({
+      accepted_at: expect.stringMatching(/^2023-03-02T09:00/),
+      on_time: true,
+      visited_within_2h: true,
+    });
+    await page.screenshot({ path: screenshotPath('grid-paste-errors') });
+    await context.close();
+  });
+});
+
+describe('two clerks of one unit on the same row', () => {
+  it('shows the second the conflict with the other value and lets them keep theirs', async () => {
+    const admin = await tokenOf('admin');
+    const unit = await postGraphQL<{ units: { id: string; name: string }[] }>(
+      server.url,
+      `{ units { id name } }`,
+      {},
+      { token: admin },
+    );
+    const unitId =
+      unit.data!.units.find((u) => u.name.startsWith('县政务服务中心综合受理窗口'))?.id ?? unit.data!.units[14].id;
+    const created = await postGraphQL(
+      server.url,
+      `mutation ($input: CreateUserInput!) { createUser(input: $input) { id } }`,
+      { input: { username: 'clerk15b', displayName: '第二填报员', role: 'CLERK', unitId, password: PASSWORD } },
+      { token: admin },
+    );
+    expect(created.errors).toBeUndefined();
+    const me = await postGraphQL<{ me: { unit: { id: string } } }>(
+      server.url,
+      `{ me { unit { id } } }`,
+      {},
+      { token: await tokenOf('clerk15') },
+    );
+    expect(me.data!.me.unit.id).toBe(unitId);
+    const seeded = await postGraphQL(
+      server.url,
+      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "window_case", changes: $changes) { saved } }`,
+      {
+        changes: [
+          {
+            op: 'INSERT',
+            values: {
+              case_no: 'C-1',
+              accepted_at: '2023-03-01T09:00:00+08:00',
+              service_item: '社保',
+              applicant: '原值',
+              status: '受理',
+            },
+          },
+        ],
+      },
+      { token: await tokenOf('clerk15') },
+    );
+    expect(seeded.errors).toBeUndefined();
+
+    const first = await openLedger(await newContext(), 'clerk15', 'window_case');
+    const second = await openLedger(await newContext(), 'clerk15b', 'window_case');
+    await typeInto(first, 0, 3, '甲的值');
+    await waitSaved(first);
+    await typeInto(second, 0, 3, '乙的值');
+    await second.getByTestId('conflicts').waitFor({ timeout: 15_000 });
+    expect(await second.getByTestId('their-value').textContent()).toBe('甲的值');
+    expect(await second.getByTestId('my-value').textContent()).toBe('乙的值');
+    await second.screenshot({ path: screenshotPath('grid-conflict') });
+    await second.getByTestId('keep-mine').click();
+    await waitSaved(second);
+    const rows = await rowsOf('clerk15', 'window_case');
+    expect(rows.edges[0].node.values.applicant).toBe('乙的值');
+    expect(rows.edges[0].node.version).toBe(3);
+    await first.context().close();
+    await second.context().close();
+  });
+});
+
+describe('saving through an outage', () => {
+  it('keeps what was typed while the API is unreachable, across a reload, and saves it when it is back', async () => {
+    const context = await newContext();
+    const page = await openLedger(context, 'clerk07', 'daily_followup');
+    await page.getByTestId('period-picker').fill('2023-03-02');
+    await waitLoaded(page);
+    await context.route('**/graphql', async (route) => {
+      if (route.request().postData()?.includes('saveRows')) await route.abort('internetdisconnected');
+      else await route.continue();
+    });
+    await page.getByTestId('add-row').click();
+    await typeInto(page, 0, 1, '6');
+    await typeInto(page, 0, 2, '6');
+    await typeInto(page, 0, 4, '0');
+    await expect
+      .poll(() => page.getByTestId('save-status').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('offline');
+    expect(await page.getByTestId('save-status').textContent()).toContain('离线，稍后重试');
+
+    await page.reload(); // the queue is kept in the browser
+    await page.getByTestId('period-picker').fill('2023-03-02');
+    await waitLoaded(page);
+    await expect.poll(() => cell(page, 0, 1).textContent()).toBe('6');
+    expect((await rowsOf('clerk07', 'daily_followup', '2023-03-02')).totalCount).toBe(0);
+
+    await context.unroute('**/graphql');
+    await waitSaved(page);
+    const rows = await rowsOf('clerk07', 'daily_followup', '2023-03-02');
+    expect(rows.edges.map((e) => e.node.values)).toEqual([
+      expect.objectContaining({ cases: 6, follow_ups: 6, dissatisfied: 0 }),
+    ]);
+    await context.close();
+  });
+});

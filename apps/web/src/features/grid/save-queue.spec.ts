@@ -71,12 +71,13 @@ describe('SaveQueue', () => {
     expect(queue.take(all)[0]).toMatchObject({ key: 'r:1', values: { cases: 1 }, held: undefined });
   });
 
-  it('survives a reload through its store, the batch in flight included', () => {
+  it('survives a reload through its store, the batch in flight included', async () => {
     const store = memoryStore();
     const queue = new SaveQueue(store);
     queue.edit('n:a', null, null, { cases: 1 });
     queue.take(all);
     queue.edit('r:9', '9', 1, { cases: 2 });
+    await Promise.resolve(); // written at the end of the task
     const reloaded = new SaveQueue(store);
     expect(reloaded.all().map((c) => [c.key, c.op])).toEqual([
       ['n:a', 'INSERT'],
@@ -84,7 +85,19 @@ describe('SaveQueue', () => {
     ]);
     reloaded.take(all);
     reloaded.settle([saved('10', 1), saved('9', 2)]);
+    await Promise.resolve();
     expect(store.saved).toEqual([]);
+  });
+
+  it('writes a burst of edits to its store once', async () => {
+    const store = memoryStore();
+    let writes = 0;
+    const counting = { read: store.read, write: (changes: PendingChange[]) => ((writes += 1), store.write(changes)) };
+    const queue = new SaveQueue(counting);
+    for (let i = 0; i < 5000; i += 1) queue.edit(`n:${i}`, null, null, { cases: i });
+    await Promise.resolve();
+    expect(writes).toBe(1);
+    expect(store.saved).toHaveLength(5000);
   });
 
   it('sends only what `ready` accepts (rows with errors stay)', () => {

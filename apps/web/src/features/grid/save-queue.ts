@@ -61,11 +61,12 @@ function merge(earlier: PendingChange, later: PendingChange): PendingChange | nu
 /**
  * The grid's unsaved changes, one entry per row, merged as the user goes on typing. At most one
  * batch is in flight; what the user changes meanwhile waits for the next. Everything is written
- * to the store after each step, so a reload resends what was not acknowledged.
+ * to the store after each burst of changes, so a reload resends what was not acknowledged.
  */
 export class SaveQueue {
   private pending = new Map<string, PendingChange>();
   private inFlight: PendingChange[] | null = null;
+  private persistPending = false;
 
   constructor(private readonly store: QueueStore | null = null) {
     for (const change of store?.read() ?? []) this.putBack(change);
@@ -183,7 +184,16 @@ export class SaveQueue {
     else this.pending.delete(change.key);
   }
 
+  /**
+   * Written once per burst of changes (a paste of 5,000 rows is 5,000 edits), at the end of the
+   * current task — before any reload or navigation can happen.
+   */
   private persist(): void {
-    this.store?.write(this.all());
+    if (!this.store || this.persistPending) return;
+    this.persistPending = true;
+    queueMicrotask(() => {
+      this.persistPending = false;
+      this.store?.write(this.all());
+    });
   }
 }

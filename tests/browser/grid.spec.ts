@@ -321,3 +321,69 @@ describe('saving through an outage', () => {
     await context.close();
   });
 });
+
+describe('a ledger larger than one page', () => {
+  it('loads more rows as you scroll, sorts on the server from the column menu, and shows a row’s history', async () => {
+    const token = await tokenOf('clerk08');
+    const changes = Array.from({ length: 1000 }, (_, i) => ({
+      op: 'INSERT',
+      values: {
+        case_no: `L-${String(i).padStart(4, '0')}`,
+        accepted_at: '2023-03-01T09:00:00+08:00',
+        service_item: '户籍办理',
+        applicant: `群众${i}`,
+        status: '受理',
+      },
+    }));
+    const seeded = await postGraphQL<{ saveRows: { saved: number } }>(
+      server.url,
+      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "window_case", changes: $changes) { saved } }`,
+      { changes },
+      { token },
+    );
+    expect(seeded.data?.saveRows.saved).toBe(1000);
+
+    const context = await newContext();
+    const page = await openLedger(context, 'clerk08', 'window_case');
+    await expect.poll(() => page.getByTestId('rows-count').textContent()).toBe('已加载 200 / 1000 行');
+    // only what is visible is in the DOM; scrolling down fetches the next pages
+    expect(await page.locator('.ledger-grid .ht_master .htCore tbody tr').count()).toBeLessThan(100);
+    await page.locator('.ledger-grid .ht_master .wtHolder').hover();
+    for (
+      let i = 0;
+      i < 40 && !/^已加载 (4|6|8|10)\d\d /.test((await page.getByTestId('rows-count').textContent()) ?? '');
+      i += 1
+    ) {
+      await page.mouse.wheel(0, 3000);
+      await page.waitForTimeout(100);
+    }
+    expect(await page.getByTestId('rows-count').textContent()).toMatch(/^已加载 (4|6|8|10)\d\d \/ 1000 行/);
+
+    // 降序排列 from the first column's menu: the whole ledger is sorted, not the loaded pages
+    await page.locator('.ledger-grid .ht_clone_top_inline_start_corner thead th').nth(1).locator('.changeType').click();
+    await page.getByText('降序排列', { exact: true }).click();
+    await expect.poll(() => cell(page, 0, 0).textContent()).toBe('L-0999');
+    expect(
+      await page.locator('.ledger-grid .ht_clone_top_inline_start_corner thead th').nth(1).getAttribute('data-sort'),
+    ).toBe('desc');
+
+    await cell(page, 0, 3).click({ button: 'right' });
+    await page.getByText('查看修改记录', { exact: true }).click();
+    await expect.poll(() => page.getByTestId('row-history').textContent()).toContain('新增');
+    expect(await page.getByTestId('row-history').textContent()).toContain('群众999');
+    await page.screenshot({ path: screenshotPath('grid-history') });
+    await context.close();
+  });
+});
+
+describe('the ledger list', () => {
+  it("shows a clerk today's state of each periodic ledger", async () => {
+    const context = await newContext();
+    const page = await openLedger(context, 'clerk09', 'daily_followup');
+    await page.goto(server.url);
+    const state = page.locator('[data-ledger="daily_followup"] [data-testid="today-state"]');
+    await expect.poll(() => state.getAttribute('data-state')).toBe('NOT_STARTED');
+    expect(await state.textContent()).toBe('未开始');
+    await context.close();
+  });
+});

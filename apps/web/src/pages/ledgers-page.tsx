@@ -1,6 +1,7 @@
 import { useQuery } from '@apollo/client';
 import { Link } from 'react-router';
 import { LEDGERS, type LedgerSummary } from '../features/ledgers/ledgers.graphql';
+import { TodaySheet } from '../features/ledgers/today-sheet';
 import { useI18n } from '../i18n/i18n';
 
 /** The ledgers the signed-in user may fill or read: a clerk's unit's, or every one for admins and leaders. */
@@ -34,6 +35,7 @@ export function LedgersPage({ seesAllUnits }: { seesAllUnits: boolean }) {
               {ledger.deadline && ` · ${t('ledgers.deadline')} ${ledger.deadline}`}
               {` · ${ledger.fields.length} ${t('ledgers.fields')} · ${t('ledgers.version')} ${ledger.version}`}
             </p>
+            {ledger.period !== 'none' && <TodaySheet ledger={ledger} seesAllUnits={seesAllUnits} />}
             {ledger.description && <p className="ledger-description">{ledger.description}</p>}
           </li>
         ))}

@@ -139,6 +139,7 @@ export class GridController {
       this.overlayQueue();
       for (const row of this.rows) this.check(row);
       this.hot?.updateData(this.rows, OWN_CHANGE);
+      if (this.rows.length > 0) this.hot?.scrollViewportTo({ row: 0 }); // a new order starts at the top
     } finally {
       if (generation === this.generation) this.loading = false;
       this.emit();

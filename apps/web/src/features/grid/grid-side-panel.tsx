@@ -107,6 +107,13 @@ export function GridSidePanel({ model, controller, snapshot, historyOf, onCloseH
   );
 }
 
+/** The fields an entry changed, blanks on both sides left out (an insert lists every field). */
+function changedKeys(entry: HistoryEntry): string[] {
+  const blank = (value: unknown) => value === null || value === undefined || value === '';
+  const keys = new Set([...Object.keys(entry.oldValues ?? {}), ...Object.keys(entry.newValues ?? {})]);
+  return [...keys].filter((key) => !(blank(entry.oldValues?.[key]) && blank(entry.newValues?.[key])));
+}
+
 function RowHistory({
   ledger,
   id,
@@ -143,7 +150,7 @@ function RowHistory({
               timeZone: 'Asia/Shanghai',
             })}
             <ul>
-              {Object.keys({ ...(entry.oldValues ?? {}), ...(entry.newValues ?? {}) }).map((key) => (
+              {changedKeys(entry).map((key) => (
                 <li key={key}>
                   {fieldTitle(key)}：{show(key, entry.oldValues?.[key] ?? null)} →{' '}
                   {show(key, entry.newValues?.[key] ?? null)}

@@ -25,3 +25,29 @@ export const LEDGERS = gql`
     }
   }
 `;
+
+export interface TodayBoard {
+  submissionBoard: {
+    period: string;
+    sheets: { state: 'NOT_STARTED' | 'DRAFT' | 'SUBMITTED' | 'SUBMITTED_LATE' | 'RETURNED' }[];
+    counts: { notStarted: number; draft: number; submitted: number; submittedLate: number; returned: number };
+  };
+}
+
+export const TODAY_BOARD = gql`
+  query TodayBoard($ledger: String!, $period: String!) {
+    submissionBoard(ledger: $ledger, period: $period) {
+      period
+      sheets {
+        state
+      }
+      counts {
+        notStarted
+        draft
+        submitted
+        submittedLate
+        returned
+      }
+    }
+  }
+`;

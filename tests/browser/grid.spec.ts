@@ -387,3 +387,36 @@ describe('the ledger list', () => {
     await context.close();
   });
 });
+
+describe('what only the server can judge', () => {
+  it('marks a repeated case number with the server’s reason, and deletes rows from the context menu', async () => {
+    const context = await newContext();
+    const page = await openLedger(context, 'clerk10', 'window_case');
+    const line = (applicant: string) =>
+      ['D-1', '2023-03-01 09:00', '社保', applicant, '', '窗口', '', '受理'].join('\t');
+    await page.getByTestId('add-row').click();
+    await cell(page, 0, 1).click();
+    await page.keyboard.press('ArrowLeft');
+    await page.evaluate(
+      (text) => {
+        const data = new DataTransfer();
+        data.setData('text/plain', text);
+        document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+      },
+      [line('甲'), line('乙')].join('\n'),
+    );
+    await expect.poll(() => page.getByTestId('error-list').textContent(), { timeout: 15_000 }).toContain('办件编号');
+    expect(await cell(page, 1, 0).getAttribute('class')).toContain('cell-error');
+    expect((await rowsOf('clerk10', 'window_case')).totalCount).toBe(1);
+
+    await cell(page, 1, 3).click(); // the paste left both rows selected
+    await cell(page, 1, 3).click({ button: 'right' });
+    await page.getByText('移除该行', { exact: true }).click();
+    await expect.poll(() => page.getByTestId('no-problems').count()).toBe(1);
+    await cell(page, 0, 3).click({ button: 'right' });
+    await page.getByText('移除该行', { exact: true }).click();
+    await waitSaved(page);
+    expect((await rowsOf('clerk10', 'window_case')).totalCount).toBe(0);
+    await context.close();
+  });
+});

@@ -79,6 +79,8 @@ function cell(page: Page, row: number, col: number) {
 async function typeInto(page: Page, row: number, col: number, text: string) {
   await cell(page, row, col).click();
   await page.keyboard.press('Enter');
+  // the editor takes the focus a moment after Enter; text typed before that would go nowhere
+  await page.waitForFunction(() => document.activeElement?.classList.contains('handsontableInput'));
   await page.keyboard.press('Control+A');
   await page.keyboard.insertText(text); // as an IME delivers Chinese text
   await page.keyboard.press('Enter');

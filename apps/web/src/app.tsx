@@ -10,6 +10,10 @@ import { SignInPage } from './pages/sign-in-page';
 
 // The grid (Handsontable) is the largest part of the app: loaded when a ledger is opened.
 const LedgerPage = lazy(() => import('./pages/ledger-page').then((module) => ({ default: module.LedgerPage })));
+// So are the charts (ECharts).
+const DashboardPage = lazy(() =>
+  import('./pages/dashboard-page').then((module) => ({ default: module.DashboardPage })),
+);
 
 /** Pages behind sign-in: without a session, the sign-in page. */
 function SignedIn() {
@@ -33,6 +37,14 @@ function SignedIn() {
           element={
             <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
               <LedgerPage user={data.me} />
+            </Suspense>
+          }
+        />
+        <Route
+          path="dashboard"
+          element={
+            <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+              <DashboardPage user={data.me} />
             </Suspense>
           }
         />

@@ -1,6 +1,6 @@
 import { useApolloClient, useMutation } from '@apollo/client';
 import type { ReactNode } from 'react';
-import { useNavigate } from 'react-router';
+import { NavLink, useNavigate } from 'react-router';
 import { roleOf, SIGN_OUT, type CurrentUser } from '../features/auth/auth.graphql';
 import { useI18n } from '../i18n/i18n';
 import { LanguageSwitch } from './language-switch';
@@ -22,6 +22,14 @@ export function AppShell({ user, children }: { user: CurrentUser; children: Reac
     <div className="shell">
       <header className="shell-header">
         <strong className="brand">{t('appName')}</strong>
+        <nav className="shell-nav">
+          <NavLink to="/" end>
+            {t('shell.ledgers')}
+          </NavLink>
+          <NavLink to="/dashboard" data-testid="nav-dashboard">
+            {t('shell.dashboard')}
+          </NavLink>
+        </nav>
         <div className="shell-unit" data-testid="current-unit">
           {user.unit ? (
             <>

@@ -1,0 +1,107 @@
+import { useMutation, useQuery } from '@apollo/client';
+import { useI18n } from '../../i18n/i18n';
+import { BOARD, REMIND_MISSING, type Board, type Reminder } from './dashboard.graphql';
+
+const MISSING = new Set(['NOT_STARTED', 'DRAFT', 'RETURNED']);
+
+/** Today's sheets of a periodic ledger: who submitted, who is late, who is missing — and 催报. */
+export function BoardPanel({
+  ledgerKey,
+  title,
+  period,
+  canRemind,
+}: {
+  ledgerKey: string;
+  title: string;
+  period: string;
+  canRemind: boolean;
+}) {
+  const { t, locale } = useI18n();
+  const { data, error, refetch } = useQuery<{ submissionBoard: Board }>(BOARD, {
+    variables: { ledger: ledgerKey, period },
+    fetchPolicy: 'network-only',
+  });
+  const [remind, reminding] = useMutation<{ remindMissing: Reminder }>(REMIND_MISSING);
+  const board = data?.submissionBoard;
+  const missing = board?.sheets.filter((s) => MISSING.has(s.state)) ?? [];
+  const late = board?.sheets.filter((s) => s.state === 'SUBMITTED_LATE') ?? [];
+  const time = (iso: string) =>
+    new Date(iso).toLocaleTimeString(locale === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai' });
+  const reminder = reminding.data?.remindMissing;
+
+  return (
+    <article className="panel board" data-testid={`board-${ledgerKey}`}>
+      <h4>
+        {title} · {period}
+      </h4>
+      {error && <p className="form-error">{error.message}</p>}
+      {board && (
+        <>
+          <dl className="counts">
+            <div>
+              <dt>{t('grid.sheet.SUBMITTED')}</dt>
+              <dd data-testid="count-submitted">{board.counts.submitted + board.counts.submittedLate}</dd>
+            </div>
+            <div>
+              <dt>{t('dashboard.ofWhichLate')}</dt>
+              <dd data-testid="count-late">{board.counts.submittedLate}</dd>
+            </div>
+            <div>
+              <dt>{t('dashboard.missing')}</dt>
+              <dd data-testid="count-missing">{missing.length}</dd>
+            </div>
+          </dl>
+          {missing.length > 0 && (
+            <p data-testid="missing-units">
+              <strong>{t('dashboard.missing')}：</strong>
+              {missing.map((s) => (
+                <span key={s.unit.id} className="unit-chip">
+                  {s.unit.name}（{t(`grid.sheet.${s.state}`)}
+                  {s.remindedAt && ` · ${t('dashboard.remindedAt')} ${time(s.remindedAt)}`}）
+                </span>
+              ))}
+            </p>
+          )}
+          {late.length > 0 && (
+            <p data-testid="late-units">
+              <strong>{t('grid.late')}：</strong>
+              {late.map((s) => (
+                <span key={s.unit.id} className="unit-chip">
+                  {s.unit.name}
+                </span>
+              ))}
+            </p>
+          )}
+          {canRemind && missing.length > 0 && (
+            <button
+              type="button"
+              className="primary"
+              disabled={reminding.loading}
+              data-testid="remind-missing"
+              onClick={async () => {
+                await remind({ variables: { ledger: ledgerKey, period } }).catch(() => undefined);
+                await refetch();
+              }}
+            >
+              {t('dashboard.remind')}
+            </button>
+          )}
+          {reminding.error && <p className="form-error">{reminding.error.message}</p>}
+          {reminder && (
+            <div className="reminder" data-testid="reminder" role="status">
+              <p>{t('dashboard.reminded').replace('{n}', String(reminder.units.length))}</p>
+              <ul>
+                {reminder.units.map((u) => (
+                  <li key={u.unit.name}>
+                    {u.unit.name}：
+                    {u.clerks.map((c) => `${c.displayName}（${c.username}）`).join('、') || t('dashboard.noClerk')}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </>
+      )}
+    </article>
+  );
+}

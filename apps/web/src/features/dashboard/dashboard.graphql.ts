@@ -1,0 +1,161 @@
+import { gql } from '@apollo/client';
+import type { LedgerDefinition } from '@taizhang/ledger-core';
+
+export interface DashboardLedger {
+  key: string;
+  title: string;
+  period: 'none' | 'daily' | 'weekly' | 'monthly';
+  definition: LedgerDefinition;
+}
+
+export const DASHBOARD_LEDGERS = gql`
+  query DashboardLedgers {
+    ledgers {
+      key
+      title
+      period
+      definition
+    }
+  }
+`;
+
+export type SheetState = 'NOT_STARTED' | 'DRAFT' | 'SUBMITTED' | 'SUBMITTED_LATE' | 'RETURNED';
+
+export interface BoardSheet {
+  unit: { id: string; name: string };
+  state: SheetState;
+  submittedAt: string | null;
+  remindedAt: string | null;
+}
+
+export interface Board {
+  period: string;
+  counts: { notStarted: number; draft: number; submitted: number; submittedLate: number; returned: number };
+  sheets: BoardSheet[];
+}
+
+export const BOARD = gql`
+  query DashboardBoard($ledger: String!, $period: String!) {
+    submissionBoard(ledger: $ledger, period: $period) {
+      period
+      counts {
+        notStarted
+        draft
+        submitted
+        submittedLate
+        returned
+      }
+      sheets {
+        unit {
+          id
+          name
+        }
+        state
+        submittedAt
+        remindedAt
+      }
+    }
+  }
+`;
+
+export interface Reminder {
+  remindedAt: string;
+  units: { unit: { name: string }; state: SheetState; clerks: { displayName: string; username: string }[] }[];
+}
+
+export const REMIND_MISSING = gql`
+  mutation RemindMissing($ledger: String!, $period: String!) {
+    remindMissing(ledger: $ledger, period: $period) {
+      remindedAt
+      units {
+        unit {
+          name
+        }
+        state
+        clerks {
+          displayName
+          username
+        }
+      }
+    }
+  }
+`;
+
+export interface StatValue {
+  measure: string;
+  title: string;
+  value: number | null;
+  target: number | null;
+  met: boolean | null;
+}
+
+export interface Statistics {
+  rows: { keys: { dimension: string; value: string | null; label: string }[]; values: StatValue[] }[];
+  totals: StatValue[];
+}
+
+export const STATISTICS = gql`
+  query DashboardStatistics(
+    $ledger: String!
+    $measures: [String!]!
+    $groupBy: [String!]!
+    $from: String
+    $to: String
+    $unitIds: [ID!]
+  ) {
+    statistics(ledger: $ledger, measures: $measures, groupBy: $groupBy, from: $from, to: $to, unitIds: $unitIds) {
+      rows {
+        keys {
+          dimension
+          value
+          label
+        }
+        values {
+          measure
+          title
+          value
+          target
+          met
+        }
+      }
+      totals {
+        measure
+        title
+        value
+        target
+        met
+      }
+    }
+  }
+`;
+
+export interface SurveyResults {
+  responses: number;
+  questions: {
+    field: string;
+    title: string;
+    type: string;
+    answered: number;
+    options: { value: string; label: string; count: number; share: number | null }[];
+  }[];
+}
+
+export const SURVEY_RESULTS = gql`
+  query DashboardSurvey($ledger: String!, $from: String, $to: String, $unitIds: [ID!]) {
+    surveyResults(ledger: $ledger, from: $from, to: $to, unitIds: $unitIds) {
+      responses
+      questions {
+        field
+        title
+        type
+        answered
+        options {
+          value
+          label
+          count
+          share
+        }
+      }
+    }
+  }
+`;

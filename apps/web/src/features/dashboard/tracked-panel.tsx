@@ -1,0 +1,78 @@
+import { useQuery } from '@apollo/client';
+import { useMemo } from 'react';
+import { textOf, type MeasureDefinition } from '@taizhang/ledger-core';
+import { useI18n } from '../../i18n/i18n';
+import { STATISTICS, type Statistics } from './dashboard.graphql';
+import { EChart, type ChartOption } from './echart';
+import { formatMeasure } from './format';
+import type { Scope } from './indicator-panel';
+
+/** A tracked ledger (rectifications, tasks): its counted states unit by unit — open, overdue, closed on time. */
+export function TrackedPanel({
+  ledgerKey,
+  title,
+  measures,
+  scope,
+}: {
+  ledgerKey: string;
+  title: string;
+  measures: MeasureDefinition[];
+  scope: Scope;
+}) {
+  const { t, locale } = useI18n();
+  const { data, error } = useQuery<{ statistics: Statistics }>(STATISTICS, {
+    variables: { ledger: ledgerKey, measures: measures.map((m) => m.key), groupBy: ['unit'], ...scope },
+    fetchPolicy: 'network-only',
+  });
+  const rows = useMemo(
+    () => (data?.statistics.rows ?? []).map((row) => ({ unit: row.keys[0]?.label ?? '', values: row.values })),
+    [data],
+  );
+  const value = (values: Statistics['totals'], key: string) => values.find((v) => v.measure === key)?.value ?? null;
+  const option = useMemo<ChartOption>(
+    () => ({
+      grid: { left: 40, right: 16, top: 36, bottom: 90 },
+      legend: { top: 0 },
+      tooltip: { trigger: 'axis' },
+      xAxis: { type: 'category', data: rows.map((r) => r.unit), axisLabel: { rotate: 40, interval: 0, fontSize: 11 } },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: measures.map((m) => ({
+        type: 'bar',
+        name: textOf(m.title, locale),
+        data: rows.map((r) => value(r.values, m.key)),
+      })),
+    }),
+    [rows, measures, locale],
+  );
+  return (
+    <article className="panel" data-testid={`tracked-${ledgerKey}`}>
+      <h4>{title}</h4>
+      {error && <p className="form-error">{error.message}</p>}
+      <div className="panel-body">
+        <EChart option={option} label={title} />
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th>{t('dashboard.unit')}</th>
+              {measures.map((m) => (
+                <th key={m.key}>{textOf(m.title, locale)}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.unit} data-unit={row.unit}>
+                <td>{row.unit}</td>
+                {measures.map((m) => (
+                  <td key={m.key} className="num" data-measure={m.key}>
+                    {formatMeasure(m, value(row.values, m.key))}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,173 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestDatabase,
+  launchChromium,
+  postGraphQL,
+  screenshotPath,
+  startProductServer,
+  type ProductServer,
+  type TestDatabase,
+} from '@taizhang/testing';
+
+/**
+ * The dashboards in Chromium, their figures checked against sums computed here from the rows
+ * this test saves (not by the product's code).
+ */
+let db: TestDatabase;
+let server: ProductServer;
+let browser: Browser;
+const PASSWORD = 'Taizhang@2026';
+const day = (daysAgo: number) => new Date(Date.now() + 8 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
+
+/** Daily reports of three townships over the last three days: [clerk, [cases, follow_ups] per day]. */
+const REPORTS: [string, [number, number][]][] = [
+  [
+    'clerk01',
+    [
+      [10, 10],
+      [20, 19],
+      [5, 5],
+    ],
+  ],
+  [
+    'clerk02',
+    [
+      [8, 4],
+      [0, 0],
+      [12, 9],
+    ],
+  ],
+  [
+    'clerk03',
+    [
+      [30, 30],
+      [30, 30],
+      [40, 40],
+    ],
+  ],
+];
+const SURVEY = [
+  { q1: 'A', q7: ['A', 'C'] },
+  { q1: 'A', q7: ['C'] },
+  { q1: 'B', q7: ['A'] },
+];
+
+async function tokenOf(username: string): Promise<string> {
+  const response = await postGraphQL<{ signIn: { token: string } }>(
+    server.url,
+    `mutation ($u: String!, $p: String!) { signIn(username: $u, password: $p) { token } }`,
+    { u: username, p: PASSWORD },
+  );
+  return response.data!.signIn.token;
+}
+
+async function save(username: string, ledger: string, values: Record<string, unknown>[]) {
+  const response = await postGraphQL<{ saveRows: { saved: number } }>(
+    server.url,
+    `mutation ($ledger: String!, $changes: [RowChangeInput!]!) { saveRows(ledger: $ledger, changes: $changes) { saved results { errors { message } } } }`,
+    { ledger, changes: values.map((v) => ({ op: 'INSERT', values: v })) },
+    { token: await tokenOf(username) },
+  );
+  expect(response.data?.saveRows.saved, JSON.stringify(response.data ?? response.errors)).toBe(values.length);
+}
+
+const percent = (n: number, d: number) => `${((n / d) * 100).toFixed(1)}%`;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startProductServer({ DATABASE_URL: db.url });
+  browser = await launchChromium();
+  for (const [clerk, days] of REPORTS) {
+    await save(
+      clerk,
+      'daily_followup',
+      days.map(([cases, followUps], i) => ({ report_date: day(2 - i), cases, follow_ups: followUps, dissatisfied: 0 })),
+    );
+  }
+  const submitted = await postGraphQL(
+    server.url,
+    `mutation ($period: String!) { submitSheet(ledger: "daily_followup", period: $period) { state } }`,
+    { period: day(0) },
+    { token: await tokenOf('clerk01') },
+  );
+  expect(submitted.errors).toBeUndefined();
+  await save('clerk01', 'survey', SURVEY);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await db?.drop();
+});
+
+async function openDashboard(username: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/sign-in`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByTestId('nav-dashboard').click();
+  await page.waitForURL('**/dashboard');
+  return page;
+}
+
+describe('the county dashboard', () => {
+  it('shows today’s board with 催报, the follow-up rate as Σ÷Σ per unit against 100%, and the survey', async () => {
+    const page = await openDashboard('admin');
+    const board = page.getByTestId('board-daily_followup');
+    await expect.poll(() => board.getByTestId('count-submitted').textContent()).toBe('1');
+    // 20 units fill the daily report (10 township centres, 10 windows); one has submitted
+    expect(await board.getByTestId('count-missing').textContent()).toBe('19');
+    expect(await board.getByTestId('missing-units').textContent()).toContain('照镜镇行政审批服务中心（草稿）');
+
+    await board.getByTestId('remind-missing').click();
+    const reminder = board.getByTestId('reminder');
+    await reminder.waitFor();
+    expect(await reminder.textContent()).toContain('已催报 19 个单位');
+    expect(await reminder.textContent()).toContain('clerk02');
+    await expect.poll(() => board.getByTestId('missing-units').textContent()).toContain('已催报');
+
+    const rate = page.getByTestId('indicator-daily_followup-followup_rate');
+    const rowOf = (unit: string) => rate.locator(`tr[data-unit^="${unit}"] td.num`);
+    await expect.poll(() => rowOf('城关镇').textContent()).toBe(percent(10 + 19 + 5, 10 + 20 + 5));
+    expect(await rowOf('亢村镇').textContent()).toBe(percent(4 + 0 + 9, 8 + 0 + 12));
+    expect(await rowOf('照镜镇').textContent()).toBe('100.0%');
+    // a unit that never reported has no rate, not 0%
+    expect(await rowOf('中和镇').textContent()).toBe('—');
+    const allFollowUps = REPORTS.flatMap(([, days]) => days.map(([, f]) => f)).reduce((a, b) => a + b, 0);
+    const allCases = REPORTS.flatMap(([, days]) => days.map(([c]) => c)).reduce((a, b) => a + b, 0);
+    expect(await rate.getByTestId('indicator-total').textContent()).toContain(percent(allFollowUps, allCases));
+    expect(await rate.locator('svg').count()).toBeGreaterThan(0);
+
+    const trend = page.getByTestId('trend-daily_followup');
+    await expect.poll(() => trend.locator('tbody tr').count()).toBe(3);
+    const firstDay = REPORTS.map(([, days]) => days[0]);
+    expect(await trend.locator('tbody tr').first().locator('td.num').first().textContent()).toBe(
+      percent(
+        firstDay.reduce((a, [, f]) => a + f, 0),
+        firstDay.reduce((a, [c]) => a + c, 0),
+      ),
+    );
+
+    const survey = page.getByTestId('survey-survey');
+    await expect.poll(() => survey.getByTestId('survey-responses').textContent()).toBe('3');
+    const q1 = survey.locator('[data-question="q1"]');
+    expect(await q1.locator('tr[data-option="A"] td.num').allTextContents()).toEqual(['2', '66.7%']);
+    const q7 = survey.locator('[data-question="q7"]');
+    expect(await q7.locator('tr[data-option="A"] td.num').allTextContents()).toEqual(['2', '66.7%']);
+    expect(await q7.locator('tr[data-option="C"] td.num').allTextContents()).toEqual(['2', '66.7%']);
+    await page.screenshot({ path: screenshotPath('dashboard-county'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('shows a clerk their own unit only', async () => {
+    const page = await openDashboard('clerk02');
+    const rate = page.getByTestId('indicator-daily_followup-followup_rate');
+    await expect.poll(() => rate.locator('tbody tr').count()).toBe(1);
+    expect(await rate.locator('tbody tr td').first().textContent()).toContain('亢村镇');
+    expect(await page.getByTestId('remind-missing').count()).toBe(0);
+    await page.screenshot({ path: screenshotPath('dashboard-unit'), fullPage: true });
+    await page.context().close();
+  });
+});

@@ -20,7 +20,7 @@ import { parseId } from '../common/graphql/ids';
 import { Clock } from '../common/time/clock';
 import type { PublishedLedger } from '../ledgers/ledger-registry.service';
 import { RowAccess } from '../rows/row-access.service';
-import { inUnitScope, type UnitScope } from '../rows/row-scope';
+import { readInUnitScope, type UnitScope } from '../rows/row-scope';
 import { tableOf } from '../rows/row-sql';
 import { isMet, type StatisticsModel, type SurveyResultsModel } from './statistics.model';
 import { StatisticsException } from './statistics.exception';
@@ -123,7 +123,7 @@ export class StatisticsService {
                   ${groupSql.length ? `GROUP BY GROUPING SETS ((${groupSql.join(', ')}), ())` : ''}
                   ${groupKeys.length ? `ORDER BY ${groupKeys.join(', ')}` : ''}`;
     const unitKey = query.groupBy.findIndex((key) => this.kindOf(ledger, key) === 'unit');
-    const { result, unitNames } = await inUnitScope(this.db, units, async (tx) => {
+    const { result, unitNames } = await readInUnitScope(this.db, units, async (tx) => {
       const result = await tx.query<Record<string, unknown>>(sql, params);
       // the names of the units among the groups only, in the same round of work
       const ids = unitKey < 0 ? [] : [...new Set(result.map((r) => r[`k${unitKey}`]).filter((id) => id !== null))];
@@ -203,7 +203,7 @@ export class StatisticsService {
         select.push(`count(*) FILTER (WHERE ${pickedSql(field, column, option.value, params)}) AS o${i}_${j}`);
       });
     });
-    const [row] = await inUnitScope(this.db, units, (tx) =>
+    const [row] = await readInUnitScope(this.db, units, (tx) =>
       tx.query<Record<string, string>>(
         `SELECT ${select.join(', ')} FROM ${tableOf(model)} t WHERE ${where.join(' AND ')}`,
         params,

@@ -38,8 +38,9 @@ export async function inUnitScope<T>(
 /**
  * `inUnitScope` for reads (a page of rows, statistics): a READ ONLY transaction, and its answer
  * is returned as soon as the work is done. The transaction ends (ROLLBACK: it changed nothing)
- * on the way, and only then does the connection go back to the pool, so the role and the units
- * never reach another request; a connection whose ROLLBACK fails is closed, not reused.
+ * after the answer is on its way, and only then does the connection go back to the pool, so the
+ * role and the units never reach another request; a connection whose ROLLBACK fails is closed,
+ * not reused.
  */
 export async function readInUnitScope<T>(
   db: DataSource,
@@ -55,7 +56,8 @@ export async function readInUnitScope<T>(
     await ended().catch(() => undefined);
     throw error;
   }
-  void ended().catch(() => undefined);
+  // sent once this turn of the event loop is over, that is after the answer has been written
+  setImmediate(() => void ended().catch(() => undefined));
   return result;
 }
 

@@ -48,7 +48,7 @@ export async function readInUnitScope<T>(
   work: (tx: RowTransaction) => Promise<T>,
 ): Promise<T> {
   const client = await beginInScope(db, scope, 'BEGIN READ ONLY');
-  const ended = () => endThenRelease(client, 'ROLLBACK');
+  const ended = () => rollBackThenRelease(client);
   let result: T;
   try {
     result = await work(transactionOf(client));
@@ -56,14 +56,14 @@ export async function readInUnitScope<T>(
     await ended().catch(() => undefined);
     throw error;
   }
-  // sent once this turn of the event loop is over, that is after the answer has been written
+  // sent when this turn of the event loop is over: the answer is made and written in this turn
   setImmediate(() => void ended().catch(() => undefined));
   return result;
 }
 
-/** Ends the transaction, then gives the connection back; one whose end failed is closed instead. */
-function endThenRelease(client: PoolClient, statement: 'COMMIT' | 'ROLLBACK'): Promise<void> {
-  return client.query(statement).then(
+/** Ends the transaction, then gives the connection back; one whose ROLLBACK failed is closed instead. */
+function rollBackThenRelease(client: PoolClient): Promise<void> {
+  return client.query('ROLLBACK').then(
     () => client.release(),
     (failure: Error) => {
       client.release(failure);
@@ -85,7 +85,7 @@ async function beginInScope(db: DataSource, scope: UnitScope, begin: string): Pr
         `set_config('taizhang.unit_ids', '${units.join(',')}', true)`,
     );
   } catch (error) {
-    await endThenRelease(client, 'ROLLBACK').catch(() => undefined);
+    await rollBackThenRelease(client).catch(() => undefined);
     throw error;
   }
   return client;

@@ -31,6 +31,9 @@ export async function startApi(config: AppConfig, databaseUrl: string, clock?: C
   });
   app.useBodyParser('json', { limit: '20mb' });
   app.disable('x-powered-by');
+  // An ETag would hash every GraphQL answer for a conditional GET that no client makes (files
+  // from dist/web keep theirs: express.static sets its own).
+  app.set('etag', false);
   app.use(cookieParser());
   app.use(requestLogger);
   if (config.production) app.set('trust proxy', false);

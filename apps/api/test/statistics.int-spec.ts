@@ -129,6 +129,49 @@ describe('statistics of the daily report', () => {
     ]);
   });
 
+  it('gives the same groups column by column: keys with each label once, values in the order of rows', async () => {
+    const variables = { ledger: 'daily_followup', measures: ['cases', 'followup_rate'], groupBy: ['unit', 'month'] };
+    const byRow = (await t.gql(STATS, variables, { token: leader })).data!.statistics;
+    const byColumn = await t.gql(
+      `query ($ledger: String!, $measures: [String!]!, $groupBy: [String!]!) {
+        statistics(ledger: $ledger, measures: $measures, groupBy: $groupBy) {
+          keyColumns { dimension values labels { dimension value label } }
+          valueColumns { measure title target values } totals { measure value } } }`,
+      variables,
+      { token: leader },
+    );
+    expect(byColumn.errors).toBeUndefined();
+    const { keyColumns, valueColumns, totals } = byColumn.data!.statistics;
+    expect(keyColumns[0]).toEqual({
+      dimension: 'unit',
+      values: [units.xz01, units.xz02, units.xz03, units.xz03],
+      labels: [
+        { dimension: 'unit', value: units.xz01, label: '城关镇行政审批服务中心' },
+        { dimension: 'unit', value: units.xz02, label: '亢村镇行政审批服务中心' },
+        { dimension: 'unit', value: units.xz03, label: '照镜镇行政审批服务中心' },
+      ],
+    });
+    expect(keyColumns[1].values).toEqual(['2023-03', '2023-03', '2023-03', '2023-04']);
+    type Row = {
+      keys: { dimension: string; value: string; label: string }[];
+      values: { measure: string; value: number }[];
+    };
+    const rows: Row[] = byRow.rows;
+    keyColumns.forEach((column: { values: string[] }, k: number) =>
+      expect(column.values).toEqual(rows.map((r) => r.keys[k].value)),
+    );
+    expect(valueColumns.map((c: { measure: string; target: number | null }) => [c.measure, c.target])).toEqual([
+      ['cases', null],
+      ['followup_rate', 1],
+    ]);
+    valueColumns.forEach((column: { values: number[] }, m: number) =>
+      expect(column.values).toEqual(rows.map((r) => r.values[m].value)),
+    );
+    expect(totals).toEqual(
+      byRow.totals.map(({ measure, value }: { measure: string; value: number }) => ({ measure, value })),
+    );
+  });
+
   it('gives a clerk only their own unit, whatever units they name', async () => {
     const clerk = await t.signIn('clerk02');
     const response = await t.gql(

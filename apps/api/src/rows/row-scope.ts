@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ROWS_ROLE } from '@taizhang/ledger-core';
 
@@ -22,17 +22,9 @@ export async function inUnitScope<T>(
   scope: UnitScope,
   work: (tx: RowTransaction) => Promise<T>,
 ): Promise<T> {
-  const units = 'all' in scope ? [] : scope.units;
-  // inlined, not parameters (a multi-statement query takes none): integers and constants only
-  if (!units.every((id) => Number.isSafeInteger(id))) throw new Error(`unit ids must be integers: ${units.join(',')}`);
-  const pool = (db.driver as unknown as { master: Pool }).master;
-  const client = await pool.connect();
+  const client = await beginInScope(db, scope, 'BEGIN');
   try {
-    await client.query(
-      `BEGIN; SELECT set_config('role', '${ROWS_ROLE}', true), set_config('taizhang.all_units', '${'all' in scope ? 'on' : 'off'}', true), ` +
-        `set_config('taizhang.unit_ids', '${units.join(',')}', true)`,
-    );
-    const result = await work({ query: async (sql, params) => (await client.query(sql, params)).rows });
+    const result = await work(transactionOf(client));
     await client.query('COMMIT');
     return result;
   } catch (error) {
@@ -42,3 +34,63 @@ export async function inUnitScope<T>(
     client.release();
   }
 }
+
+/**
+ * `inUnitScope` for reads (a page of rows, statistics): a READ ONLY transaction, and its answer
+ * is returned as soon as the work is done. The transaction ends (ROLLBACK: it changed nothing)
+ * after the answer is on its way, and only then does the connection go back to the pool, so the
+ * role and the units never reach another request; a connection whose ROLLBACK fails is closed,
+ * not reused.
+ */
+export async function readInUnitScope<T>(
+  db: DataSource,
+  scope: UnitScope,
+  work: (tx: RowTransaction) => Promise<T>,
+): Promise<T> {
+  const client = await beginInScope(db, scope, 'BEGIN READ ONLY');
+  const ended = () => rollBackThenRelease(client);
+  let result: T;
+  try {
+    result = await work(transactionOf(client));
+  } catch (error) {
+    await ended().catch(() => undefined);
+    throw error;
+  }
+  // sent when this turn of the event loop is over: the answer is made and written in this turn
+  setImmediate(() => void ended().catch(() => undefined));
+  return result;
+}
+
+/** Ends the transaction, then gives the connection back; one whose ROLLBACK failed is closed instead. */
+function rollBackThenRelease(client: PoolClient): Promise<void> {
+  return client.query('ROLLBACK').then(
+    () => client.release(),
+    (failure: Error) => {
+      client.release(failure);
+      throw failure;
+    },
+  );
+}
+
+/** A pooled connection in a new transaction as the row role with the scope's units set. */
+async function beginInScope(db: DataSource, scope: UnitScope, begin: string): Promise<PoolClient> {
+  const units = 'all' in scope ? [] : scope.units;
+  // inlined, not parameters (a multi-statement query takes none): integers and constants only
+  if (!units.every((id) => Number.isSafeInteger(id))) throw new Error(`unit ids must be integers: ${units.join(',')}`);
+  const pool = (db.driver as unknown as { master: Pool }).master;
+  const client = await pool.connect();
+  try {
+    await client.query(
+      `${begin}; SELECT set_config('role', '${ROWS_ROLE}', true), set_config('taizhang.all_units', '${'all' in scope ? 'on' : 'off'}', true), ` +
+        `set_config('taizhang.unit_ids', '${units.join(',')}', true)`,
+    );
+  } catch (error) {
+    await rollBackThenRelease(client).catch(() => undefined);
+    throw error;
+  }
+  return client;
+}
+
+const transactionOf = (client: PoolClient): RowTransaction => ({
+  query: async (sql, params) => (await client.query(sql, params)).rows,
+});

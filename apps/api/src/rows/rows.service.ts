@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal';
 import { parseId } from '../common/graphql/ids';
 import { RowAccess } from './row-access.service';
 import { filterSql, orderSql, type OrderInput } from './row-filter';
-import { inUnitScope } from './row-scope';
+import { readInUnitScope } from './row-scope';
 import { rowColumns, rowFromDb, tableOf, type RowRecord } from './row-sql';
 import { RowsException } from './rows.exception';
 
@@ -81,7 +81,7 @@ export class RowsService {
     const order = orderSql(model, query.orderBy);
     const table = tableOf(model);
     const conditions = where.join(' AND ');
-    return inUnitScope(this.db, scope, async (tx) => {
+    return readInUnitScope(this.db, scope, async (tx) => {
       // the count rides on the page query (one scan); only an empty page needs its own count
       const raw = (await tx.query(
         `SELECT ${rowColumns(model)}, count(*) OVER ()::int AS _total FROM ${table} t WHERE ${conditions} ORDER BY ${order} LIMIT ${first + 1} OFFSET ${offset}`,
@@ -107,7 +107,7 @@ export class RowsService {
   async history(principal: Principal, ledgerKey: string, rowId: string): Promise<HistoryEntry[]> {
     const { scope } = await this.access.forRead(principal, ledgerKey, null);
     const id = parseId(rowId, 'id');
-    return inUnitScope(this.db, scope, async (tx) => {
+    return readInUnitScope(this.db, scope, async (tx) => {
       const entries = (await tx.query(
         `SELECT h.op, h.version, h.changed_at AS "changedAt", u.username AS "changedBy", h.old_values AS "oldValues", h.new_values AS "newValues"
            FROM row_history h LEFT JOIN LATERAL (SELECT username FROM users WHERE id = h.changed_by) u ON true

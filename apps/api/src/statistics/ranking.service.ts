@@ -4,7 +4,7 @@ import type { Locale } from '@taizhang/domain';
 import type { Principal } from '../auth/principal';
 import { UnitModel } from '../units/unit.model';
 import { UnitsService } from '../units/units.service';
-import type { RankingModel, RankedUnitModel } from './statistics.model';
+import { isMet, type RankedUnitModel, type RankingModel, type StatisticsModel } from './statistics.model';
 import { StatisticsException } from './statistics.exception';
 import { StatisticsService } from './statistics.service';
 
@@ -55,9 +55,11 @@ export class RankingService {
       );
     const [current, previous] = await Promise.all([ask(query.from, query.to), ask(previousFrom, previousTo)]);
 
-    const valueOf = (rows: typeof current.rows) => new Map(rows.map((r) => [r.keys[0].value, r.values[0]]));
-    const now = valueOf(current.rows);
-    const before = valueOf(previous.rows);
+    // each unit's value: the unit key column beside the measure's value column
+    const valueOf = ({ keyColumns: [units], valueColumns: [values] }: StatisticsModel) =>
+      new Map(units.values.map((unitId, i) => [unitId, values?.values[i] ?? null]));
+    const now = valueOf(current);
+    const before = valueOf(previous);
     const visible = await this.units.list(null);
     const ids = new Set([...now.keys(), ...before.keys()]);
     const title = current.totals[0]?.title ?? query.measure;
@@ -65,15 +67,15 @@ export class RankingService {
     const ranked: RankedUnitModel[] = visible
       .filter((unit) => ids.has(String(unit.id)))
       .map((unit) => {
-        const value = now.get(String(unit.id))?.value ?? null;
-        const last = before.get(String(unit.id))?.value ?? null;
+        const value = now.get(String(unit.id)) ?? null;
+        const last = before.get(String(unit.id)) ?? null;
         return {
           rank: null,
           unit: UnitModel.of(unit),
           value,
           previous: last,
           change: value === null || last === null ? null : value - last,
-          met: target === null || value === null ? null : value >= target,
+          met: isMet(value, target),
         };
       })
       .sort((a, b) =>

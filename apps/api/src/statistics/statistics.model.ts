@@ -26,11 +26,70 @@ export class StatRowModel {
   @Field(() => [StatValueModel]) values: StatValueModel[];
 }
 
+@ObjectType('StatKeyColumn', {
+  description: "One dimension's key of every group, group by group in the order of `rows`.",
+})
+export class StatKeyColumnModel {
+  @Field(() => String) dimension: string;
+  @Field(() => [String], { nullable: 'items' }) values: (string | null)[];
+  @Field(() => [StatKeyModel], { description: 'Each value that occurs, once, with its label.' })
+  labels: StatKeyModel[];
+}
+
+@ObjectType('StatValueColumn', {
+  description: "One measure's value of every group, group by group in the order of `rows` (met: value ≥ target).",
+})
+export class StatValueColumnModel {
+  @Field(() => String, { description: 'As StatValue.measure.' }) measure: string;
+  @Field(() => String) title: string;
+  @Field(() => Float, { nullable: true }) target: number | null;
+  @Field(() => [Float], { nullable: 'items' }) values: (number | null)[];
+}
+
+/**
+ * The groups are kept column by column (one list per dimension and per measure): thousands of
+ * groups cost a few lists to send, not an object per key and per value. `rows` is the same
+ * groups row by row, made only when a query asks for it (StatisticsResolver).
+ */
 @ObjectType('Statistics')
 export class StatisticsModel {
   @Field(() => String) ledgerKey: string;
-  @Field(() => [StatRowModel]) rows: StatRowModel[];
+  @Field(() => [StatKeyColumnModel], {
+    description: 'The groups column by column: the keys, one column per dimension.',
+  })
+  keyColumns: StatKeyColumnModel[];
+  @Field(() => [StatValueColumnModel], {
+    description: 'The groups column by column: the values, one column per measure (per option for a distribution).',
+  })
+  valueColumns: StatValueColumnModel[];
   @Field(() => [StatValueModel]) totals: StatValueModel[];
+}
+
+/** Whether a value reaches its measure's target (null: no target, or no value). */
+export function isMet(value: number | null, target: number | null): boolean | null {
+  return target === null || value === null ? null : value >= target;
+}
+
+/** The groups of statistics row by row, as `Statistics.rows` gives them. */
+export function statRowsOf(statistics: StatisticsModel): StatRowModel[] {
+  const labels = statistics.keyColumns.map((column) => new Map(column.labels.map((k) => [k.value, k.label])));
+  const count = statistics.keyColumns[0]?.values.length ?? 0;
+  return Array.from({ length: count }, (_, i) => ({
+    keys: statistics.keyColumns.map((column, c) => {
+      const value = column.values[i];
+      return { dimension: column.dimension, value, label: labels[c].get(value) ?? '—' };
+    }),
+    values: statistics.valueColumns.map((column) => {
+      const value = column.values[i];
+      return {
+        measure: column.measure,
+        title: column.title,
+        value,
+        target: column.target,
+        met: isMet(value, column.target),
+      };
+    }),
+  }));
 }
 
 @ObjectType('RankedUnit', { description: 'A unit’s place on a measure, and the change from the period before.' })

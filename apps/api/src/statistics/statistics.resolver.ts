@@ -1,12 +1,12 @@
-import { Args, Context, ID, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { GraphQLContext, Principal } from '../auth/principal';
 import { localeOf } from '../common/graphql/request-locale';
 import { RankingService } from './ranking.service';
-import { RankingModel, StatisticsModel, SurveyResultsModel } from './statistics.model';
+import { RankingModel, StatisticsModel, StatRowModel, statRowsOf, SurveyResultsModel } from './statistics.model';
 import { StatisticsService } from './statistics.service';
 
-@Resolver()
+@Resolver(() => StatisticsModel)
 export class StatisticsResolver {
   constructor(
     private readonly statisticsService: StatisticsService,
@@ -68,5 +68,13 @@ export class StatisticsResolver {
   ): Promise<StatisticsModel> {
     const locale = localeOf(context);
     return this.statisticsService.statistics(principal, { ledger, measures, groupBy, from, to, unitIds }, locale);
+  }
+
+  @ResolveField('rows', () => [StatRowModel], {
+    description:
+      'The groups row by row: each with its keys and its values (also column by column: keyColumns, valueColumns).',
+  })
+  rows(@Parent() statistics: StatisticsModel): StatRowModel[] {
+    return statRowsOf(statistics);
   }
 }

@@ -20,10 +20,9 @@ import { parseId } from '../common/graphql/ids';
 import { Clock } from '../common/time/clock';
 import type { PublishedLedger } from '../ledgers/ledger-registry.service';
 import { RowAccess } from '../rows/row-access.service';
-import { inUnitScope, type UnitScope } from '../rows/row-scope';
+import { readInUnitScope, type UnitScope } from '../rows/row-scope';
 import { tableOf } from '../rows/row-sql';
-import { UnitsService } from '../units/units.service';
-import type { StatisticsModel, StatValueModel, SurveyResultsModel } from './statistics.model';
+import { isMet, type StatisticsModel, type SurveyResultsModel } from './statistics.model';
 import { StatisticsException } from './statistics.exception';
 
 export interface StatisticsQuery {
@@ -41,7 +40,13 @@ interface Dimension {
   sql: string;
   /** The group value as the contract writes it, from what node-postgres gives as text. */
   format?(value: string): string;
-  label(value: string | null, locale: Locale): string;
+  label(value: string | null, names: LabelNames): string;
+}
+
+/** What labels are made of: the request's language, and the names of the units among the groups. */
+interface LabelNames {
+  locale: Locale;
+  units: Map<string, string>;
 }
 
 /** What can be picked in a choice, multiple-choice or yes/no field, with labels in the language. */
@@ -87,7 +92,6 @@ export class StatisticsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: RowAccess,
     private readonly clock: Clock,
-    private readonly units: UnitsService,
   ) {}
 
   async statistics(principal: Principal, query: StatisticsQuery, locale: Locale): Promise<StatisticsModel> {
@@ -97,9 +101,8 @@ export class StatisticsService {
     const params: unknown[] = [];
     const model = ledger.model;
     const dateSql = this.dateSql(model);
-    const unitNames = new Map((await this.units.list(null)).map((u) => [String(u.id), u.name]));
     const dimensions = query.groupBy.map((key, i) =>
-      this.dimension(ledger, key, dateSql, unitNames, (m) => problems.push({ path: `groupBy.${i}`, message: m })),
+      this.dimension(ledger, key, dateSql, (m) => problems.push({ path: `groupBy.${i}`, message: m })),
     );
     const columns = query.measures.flatMap((key, i) =>
       this.columns(ledger, key, params, locale, (m) => problems.push({ path: `measures.${i}`, message: m })),
@@ -119,40 +122,55 @@ export class StatisticsService {
                   WHERE ${where.join(' AND ')}
                   ${groupSql.length ? `GROUP BY GROUPING SETS ((${groupSql.join(', ')}), ())` : ''}
                   ${groupKeys.length ? `ORDER BY ${groupKeys.join(', ')}` : ''}`;
-    const result = await inUnitScope(this.db, units, (tx) => tx.query<Record<string, unknown>>(sql, params));
+    const unitKey = query.groupBy.findIndex((key) => this.kindOf(ledger, key) === 'unit');
+    const { result, unitNames } = await readInUnitScope(this.db, units, async (tx) => {
+      const result = await tx.query<Record<string, unknown>>(sql, params);
+      // the names of the units among the groups only, in the same round of work
+      const ids = unitKey < 0 ? [] : [...new Set(result.map((r) => r[`k${unitKey}`]).filter((id) => id !== null))];
+      const names =
+        ids.length === 0
+          ? []
+          : await tx.query<{ id: string; name: string }>(
+              `SELECT id::text AS id, name FROM units WHERE id = ANY($1::int[])`,
+              [ids],
+            );
+      return { result, unitNames: new Map(names.map((u) => [u.id, u.name])) };
+    });
 
-    const values = (row: Record<string, unknown>): StatValueModel[] =>
-      columns.map((c, i) => {
-        const raw = row[`m${i}`];
-        const value = raw === null || raw === undefined ? null : Number(raw);
+    const groups = result.filter((r) => Number(r.g) === 0);
+    const grandTotal = result.find((r) => Number(r.g) !== 0);
+    const names: LabelNames = { locale, units: unitNames };
+    const numberOf = (raw: unknown) => (raw === null || raw === undefined ? null : Number(raw));
+    return {
+      ledgerKey: ledger.key,
+      // the column's name once, not one template string per group (6,200 in a month by unit and day)
+      keyColumns: dimensions.map((d, i) => {
+        const column = `k${i}`;
+        const values = groups.map((r) => {
+          const raw = r[column];
+          return raw === null || raw === undefined ? null : d!.format ? d!.format(String(raw)) : String(raw);
+        });
+        const labels = [...new Set(values)].map((value) => ({
+          dimension: d!.key,
+          value,
+          label: d!.label(value, names),
+        }));
+        return { dimension: d!.key, values, labels };
+      }),
+      valueColumns: columns.map((c, i) => {
+        const column = `m${i}`;
+        return { measure: c.measure, title: c.title, target: c.target, values: groups.map((r) => numberOf(r[column])) };
+      }),
+      totals: columns.map((c, i) => {
+        const value = grandTotal ? numberOf(grandTotal[`m${i}`]) : null;
         return {
           measure: c.measure,
           title: c.title,
           value,
           target: c.target,
-          met: c.target === null || value === null ? null : value >= c.target,
+          met: isMet(value, c.target),
         };
-      });
-    const grandTotal = result.find((r) => Number(r.g) !== 0);
-    return {
-      ledgerKey: ledger.key,
-      rows:
-        groupKeys.length === 0
-          ? []
-          : result
-              .filter((r) => Number(r.g) === 0)
-              .map((r) => ({
-                keys: dimensions.map((d, i) => {
-                  const raw = r[`k${i}`];
-                  const value =
-                    raw === null || raw === undefined ? null : d!.format ? d!.format(String(raw)) : String(raw);
-                  return { dimension: d!.key, value, label: d!.label(value, locale) };
-                }),
-                values: values(r),
-              })),
-      totals: grandTotal
-        ? values(grandTotal)
-        : columns.map((c) => ({ measure: c.measure, title: c.title, value: null, target: c.target, met: null })),
+      }),
     };
   }
 
@@ -185,7 +203,7 @@ export class StatisticsService {
         select.push(`count(*) FILTER (WHERE ${pickedSql(field, column, option.value, params)}) AS o${i}_${j}`);
       });
     });
-    const [row] = await inUnitScope(this.db, units, (tx) =>
+    const [row] = await readInUnitScope(this.db, units, (tx) =>
       tx.query<Record<string, string>>(
         `SELECT ${select.join(', ')} FROM ${tableOf(model)} t WHERE ${where.join(' AND ')}`,
         params,
@@ -280,7 +298,6 @@ export class StatisticsService {
     ledger: PublishedLedger,
     key: string,
     dateSql: string,
-    unitNames: Map<string, string>,
     fail: (m: Message) => void,
   ): Dimension | null {
     const declared = ledger.definition.dimensions?.find((d) => d.key === key);
@@ -293,12 +310,16 @@ export class StatisticsService {
       : dateSql;
     switch (kind) {
       case 'unit':
-        return { key, sql: 't.unit_id', label: (value) => (value === null ? '—' : (unitNames.get(value) ?? value)) };
+        return {
+          key,
+          sql: 't.unit_id',
+          label: (value, { units }) => (value === null ? '—' : (units.get(value) ?? value)),
+        };
       case 'unitKind':
         return {
           key,
           sql: 'u.kind',
-          label: (value, locale) => (value && isUnitKind(value) ? UNIT_KIND_LABELS[value][locale] : plain(value)),
+          label: (value, { locale }) => (value && isUnitKind(value) ? UNIT_KIND_LABELS[value][locale] : plain(value)),
         };
       // grouped on the date itself (cheap), written out as text once per group
       case 'day':
@@ -322,7 +343,7 @@ export class StatisticsService {
         return {
           key,
           sql: `t.${quoteIdent(field.key)}::text`,
-          label: (value, locale) => {
+          label: (value, { locale }) => {
             const option = field.options?.find((o) => o.value === value);
             return option?.label ? textOf(option.label, locale) : plain(value);
           },

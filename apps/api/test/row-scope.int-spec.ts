@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataSource } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from '@taizhang/testing';
+import { databaseOptions } from '../src/database/database-options';
+import { inUnitScope, readInUnitScope } from '../src/rows/row-scope';
+
+/**
+ * The row scope on a pool of ONE connection, so that whatever a scope leaves on its connection
+ * the next user of the pool would see: reads end their transaction after answering, and must
+ * still give the connection back clean.
+ */
+let db: TestDatabase;
+let source: DataSource;
+const owner = async () =>
+  (
+    await source.query(
+      `SELECT current_user AS who, coalesce(current_setting('taizhang.unit_ids', true), '') AS units,
+              coalesce(current_setting('taizhang.all_units', true), '') AS "all", now() = statement_timestamp() AS fresh`,
+    )
+  )[0] as { who: string; units: string; all: string; fresh: boolean };
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const options = databaseOptions(db.url);
+  source = new DataSource({ ...options, extra: { ...(options.extra as object), max: 1 } } as typeof options);
+  await source.initialize();
+  await source.runMigrations({ transaction: 'each' });
+  for (const unit of [1, 2])
+    await inUnitScope(source, { units: [unit] }, (tx) =>
+      tx.query(
+        `INSERT INTO row_history (ledger_key, unit_id, row_id, op, version) VALUES ('scope_test', $1, 1, 'insert', 1)`,
+        [unit],
+      ),
+    );
+}, 60_000);
+afterAll(async () => {
+  await source?.destroy();
+  await db?.drop();
+});
+
+describe('reading in a unit scope', () => {
+  const units = (rows: { unit_id: number }[]) => rows.map((r) => r.unit_id).sort();
+  const history = `SELECT unit_id FROM row_history WHERE ledger_key = 'scope_test'`;
+
+  it("sees only the scope's units, and the next user of the connection is itself again", async () => {
+    const before = await owner();
+    expect(units(await readInUnitScope(source, { units: [2] }, (tx) => tx.query(history)))).toEqual([2]);
+    expect(await owner()).toEqual(before);
+    expect(units(await readInUnitScope(source, { all: true }, (tx) => tx.query(history)))).toEqual([1, 2]);
+    expect(await owner()).toEqual(before);
+  });
+
+  it('gives the connection back clean after a failed read too', async () => {
+    const before = await owner();
+    await expect(readInUnitScope(source, { units: [1] }, (tx) => tx.query('SELECT 1/0'))).rejects.toThrow(/zero/);
+    expect(await owner()).toEqual(before);
+  });
+
+  it('cannot write', async () => {
+    await expect(
+      readInUnitScope(source, { units: [1] }, (tx) =>
+        tx.query(
+          `INSERT INTO row_history (ledger_key, unit_id, row_id, op, version) VALUES ('scope_test', 1, 2, 'insert', 1)`,
+        ),
+      ),
+    ).rejects.toThrow(/read-only/);
+    expect(units(await readInUnitScope(source, { all: true }, (tx) => tx.query(history)))).toEqual([1, 2]);
+  });
+});

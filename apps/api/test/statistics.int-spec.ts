@@ -75,12 +75,21 @@ describe('statistics of the daily report', () => {
       return { cases, follow_ups: followUps, followup_rate: followUps / cases };
     });
     const rows = response.data!.statistics.rows;
-    expect(rows.map((r: { keys: { label: string }[] }) => r.keys[0].label)).toEqual([
+    // every unit that fills the report is a group, in unit order: the 10 township centres, then the 10 windows
+    expect(rows).toHaveLength(20);
+    expect(rows.slice(0, 4).map((r: { keys: { label: string }[] }) => r.keys[0].label)).toEqual([
       '城关镇行政审批服务中心',
       '亢村镇行政审批服务中心',
       '照镜镇行政审批服务中心',
+      '黄堤镇行政审批服务中心',
     ]);
-    rows.forEach((row: { values: { measure: string; value: number }[] }, i: number) => {
+    // a unit that never reported: no sums and no rate (not 0%), and the target not judged
+    expect(rows[3].values).toEqual([
+      { measure: 'cases', title: '办件量', value: null, target: null, met: null },
+      { measure: 'follow_ups', title: '回访量', value: null, target: null, met: null },
+      { measure: 'followup_rate', title: '回访率', value: null, target: 1, met: null },
+    ]);
+    rows.slice(0, 3).forEach((row: { values: { measure: string; value: number }[] }, i: number) => {
       const values = byMeasure(row.values);
       expect(values.cases).toBe(expected[i].cases);
       expect(values.follow_ups).toBe(expected[i].follow_ups);
@@ -219,7 +228,10 @@ describe('ranking', () => {
       return own.length === 0 ? null : own.reduce((s, r) => s + r.followUps, 0) / own.reduce((s, r) => s + r.cases, 0);
     };
     const xz03 = rate('clerk03', '2023-03-02', '2023-04-01')!;
-    expect(ranking.units).toEqual([
+    // then every other unit that fills the report, unranked: it has no rate in either span
+    expect(ranking.units).toHaveLength(20);
+    for (const unit of ranking.units.slice(3)) expect(unit).toMatchObject({ rank: null, value: null, previous: null });
+    expect(ranking.units.slice(0, 3)).toEqual([
       { rank: 1, unit: { code: 'xz03' }, value: expect.closeTo(xz03, 10), previous: null, change: null, met: false },
       { rank: 2, unit: { code: 'xz01' }, value: 0, previous: 1, change: -1, met: false },
       {
@@ -352,7 +364,13 @@ describe('count-where measures and distributions', () => {
           byMeasure(r.values),
         ],
       ),
-    ).toEqual([['县政务服务中心综合受理窗口', { open: 2, overdue_open: 0 }]]);
+    ).toContainEqual(['县政务服务中心综合受理窗口', { open: 2, overdue_open: 0 }]);
+    // the other units that fill the ledger count 0, not nothing
+    const others = before.data!.statistics.rows.filter(
+      (r: { keys: { label: string }[] }) => r.keys[0].label !== '县政务服务中心综合受理窗口',
+    );
+    expect(others.length).toBeGreaterThan(0);
+    for (const row of others) expect(byMeasure(row.values)).toEqual({ open: 0, overdue_open: 0 });
     clock.set('2023-04-10T02:00:00Z');
     try {
       expect(byMeasure((await ask()).data!.statistics.totals)).toEqual({ open: 2, overdue_open: 2 });

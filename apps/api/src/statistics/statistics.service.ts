@@ -18,10 +18,12 @@ import {
 import type { Principal } from '../auth/principal';
 import { parseId } from '../common/graphql/ids';
 import { Clock } from '../common/time/clock';
+import { unitFills } from '../ledgers/ledger-access.service';
 import type { PublishedLedger } from '../ledgers/ledger-registry.service';
 import { RowAccess } from '../rows/row-access.service';
 import { readInUnitScope, type UnitScope } from '../rows/row-scope';
 import { tableOf } from '../rows/row-sql';
+import type { UnitEntity } from '../units/unit.entity';
 import { isMet, type StatisticsModel, type SurveyResultsModel } from './statistics.model';
 import { StatisticsException } from './statistics.exception';
 
@@ -76,6 +78,12 @@ interface Column {
   title: string;
   sql: string;
   target: number | null;
+  /** Its value over no rows: 0 for counts, null (no data) for sums and ratios. */
+  empty: number | null;
+}
+
+interface UnitRow extends Pick<UnitEntity, 'name' | 'kind' | 'code' | 'active'> {
+  id: string;
 }
 
 /** Built-in dimensions beside those a definition declares. */
@@ -123,21 +131,32 @@ export class StatisticsService {
                   ${groupSql.length ? `GROUP BY GROUPING SETS ((${groupSql.join(', ')}), ())` : ''}
                   ${groupKeys.length ? `ORDER BY ${groupKeys.join(', ')}` : ''}`;
     const unitKey = query.groupBy.findIndex((key) => this.kindOf(ledger, key) === 'unit');
-    const { result, unitNames } = await readInUnitScope(this.db, units, async (tx) => {
+    const byUnitOnly = unitKey === 0 && query.groupBy.length === 1;
+    const { result, unitRows } = await readInUnitScope(this.db, units, async (tx) => {
       const result = await tx.query<Record<string, unknown>>(sql, params);
-      // the names of the units among the groups only, in the same round of work
-      const ids = unitKey < 0 ? [] : [...new Set(result.map((r) => r[`k${unitKey}`]).filter((id) => id !== null))];
-      const names =
-        ids.length === 0
+      // in the same round of work: by unit alone, every unit in scope (those that never reported
+      // are groups too); else the names of the units among the groups only
+      const ids = byUnitOnly
+        ? 'all' in units
+          ? null
+          : units.units
+        : unitKey < 0
           ? []
-          : await tx.query<{ id: string; name: string }>(
-              `SELECT id::text AS id, name FROM units WHERE id = ANY($1::int[])`,
+          : [...new Set(result.map((r) => r[`k${unitKey}`]).filter((id) => id !== null))];
+      const unitRows =
+        ids !== null && ids.length === 0
+          ? []
+          : await tx.query<UnitRow>(
+              `SELECT id::text AS id, name, kind, code, active FROM units
+                WHERE $1::int[] IS NULL OR id = ANY($1::int[]) ORDER BY sort_order, id`,
               [ids],
             );
-      return { result, unitNames: new Map(names.map((u) => [u.id, u.name])) };
+      return { result, unitRows };
     });
+    const unitNames = new Map(unitRows.map((u) => [u.id, u.name]));
 
-    const groups = result.filter((r) => Number(r.g) === 0);
+    const reported = result.filter((r) => Number(r.g) === 0);
+    const groups = byUnitOnly ? this.withSilentUnits(ledger, reported, unitRows, columns) : reported;
     const grandTotal = result.find((r) => Number(r.g) !== 0);
     const names: LabelNames = { locale, units: unitNames };
     const numberOf = (raw: unknown) => (raw === null || raw === undefined ? null : Number(raw));
@@ -172,6 +191,30 @@ export class StatisticsService {
         };
       }),
     };
+  }
+
+  /**
+   * By unit, every active unit in scope that fills the ledger is a group, also one without a row
+   * in the range: a unit that never reported shows as such (counts 0, sums and ratios null)
+   * instead of missing from the list. Groups in the order of the unit list.
+   */
+  private withSilentUnits(
+    ledger: PublishedLedger,
+    reported: Record<string, unknown>[],
+    units: UnitRow[],
+    columns: Column[],
+  ): Record<string, unknown>[] {
+    const byUnit = new Map(reported.map((group) => [String(group.k0), group]));
+    return units
+      .filter((unit) => byUnit.has(unit.id) || (unit.active && unitFills(ledger.definition, unit)))
+      .map(
+        (unit) =>
+          byUnit.get(unit.id) ?? {
+            k0: unit.id,
+            g: 0,
+            ...Object.fromEntries(columns.map((column, i) => [`m${i}`, column.empty])),
+          },
+      );
   }
 
   /**
@@ -379,9 +422,11 @@ export class StatisticsService {
         title: `${title}：${option.label}`,
         sql: `count(*) FILTER (WHERE ${pickedSql(field, column, option.value, params)})`,
         target: null,
+        empty: 0,
       }));
     }
-    return [{ measure: key, title, sql: this.aggregate(ledger, measure, measures, params), target }];
+    const empty = measure.kind === 'count' || measure.kind === 'countWhere' ? 0 : null;
+    return [{ measure: key, title, sql: this.aggregate(ledger, measure, measures, params), target, empty }];
   }
 
   private aggregate(

@@ -48,7 +48,7 @@ export function TrackedPanel({
     <article className="panel" data-testid={`tracked-${ledgerKey}`}>
       <h4>{title}</h4>
       {error && <p className="form-error">{error.message}</p>}
-      <div className="panel-body">
+      <div className="panel-body stacked">
         <EChart option={option} label={title} />
         <table className="data-table">
           <thead>

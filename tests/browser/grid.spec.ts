@@ -422,3 +422,18 @@ describe('what only the server can judge', () => {
     await context.close();
   });
 });
+
+describe('a leader reading every unit', () => {
+  it('shows whose each row is, and nothing to edit', async () => {
+    await rowsOf('clerk03', 'daily_followup'); // clerk03 reported 2023-03-01 above
+    const context = await newContext();
+    const page = await openLedger(context, 'leader', 'daily_followup');
+    await page.getByTestId('period-picker').fill('2023-03-01');
+    await expect.poll(() => cell(page, 0, 0).textContent()).toBe('照镜镇行政审批服务中心');
+    const headers = await page.locator('.ledger-grid .ht_master thead th .colHeader').allTextContents();
+    expect(headers[1]).toBe('单位');
+    expect(await page.getByTestId('save-status').textContent()).toContain('只读');
+    expect(await page.getByTestId('add-row').count()).toBe(0);
+    await context.close();
+  });
+});

@@ -9,6 +9,7 @@ import { serveWebApp } from './common/http/web-app';
 import type { Clock } from './common/time/clock';
 import type { AppConfig } from './config/app-config';
 import { SchemaFiles } from './ledgers/schema-files.service';
+import { seedDemoRows } from './seed/demo-rows';
 import { seedDatabase, type SeedOutcome } from './seed/seed-database';
 
 export interface RunningApi {
@@ -45,6 +46,8 @@ export async function startApi(config: AppConfig, databaseUrl: string, clock?: C
   const seed = await seedDatabase(db, config);
   // after the seed: ledger files may name the demo units
   await app.get(SchemaFiles).start();
+  // the demo's rows need the published ledgers; only on the start that seeded the demo units
+  if (seed === 'seeded' && config.demoRows) await seedDemoRows(app);
 
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };

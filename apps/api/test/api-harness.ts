@@ -26,7 +26,10 @@ export async function startTestApi(
   clock?: Clock,
 ): Promise<TestApi> {
   const db = await createTestDatabase();
-  const config = { ...loadConfig({ PORT: '0', HOST: '127.0.0.1', WEB_DIR: '/nonexistent', ...env }), ...overrides };
+  const config = {
+    ...loadConfig({ PORT: '0', HOST: '127.0.0.1', WEB_DIR: '/nonexistent', DEMO_ROWS: '0', ...env }),
+    ...overrides,
+  };
   const api = await startApi(config, db.url, clock);
   const gql: TestApi['gql'] = (query, variables, options) => postGraphQL(api.url, query, variables, options);
   return {

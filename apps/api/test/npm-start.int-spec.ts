@@ -25,7 +25,8 @@ describe('npm start on an embedded PostgreSQL', () => {
   });
 
   it('starts, seeds, serves the web app and GraphQL on one port, keeps data across a restart, and stops cleanly', async () => {
-    const env = { DATABASE_URL: '', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) };
+    // as npm start runs it: the demo with its rows
+    const env = { DATABASE_URL: '', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), DEMO_ROWS: '1' };
     const first = await startProductServer(env, 90_000);
     try {
       await expect.poll(() => first.output()).toContain('Demo sign-ins (password Taizhang@2026)');
@@ -43,6 +44,26 @@ describe('npm start on an embedded PostgreSQL', () => {
         { token },
       );
       expect(created.errors).toBeUndefined();
+
+      // the demo has a month of daily reports to show: yesterday's sheets mostly submitted
+      const yesterday = new Date(Date.now() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
+      const board = await postGraphQL<{
+        submissionBoard: { counts: { submitted: number; submittedLate: number; notStarted: number } };
+      }>(
+        first.url,
+        `query ($p: String!) { submissionBoard(ledger: "daily_followup", period: $p) { counts { submitted submittedLate notStarted } } }`,
+        { p: yesterday },
+        { token },
+      );
+      const counts = board.data!.submissionBoard.counts;
+      expect(counts.submitted + counts.submittedLate).toBeGreaterThanOrEqual(15);
+      const survey = await postGraphQL<{ surveyResults: { responses: number } }>(
+        first.url,
+        '{ surveyResults(ledger: "survey") { responses } }',
+        {},
+        { token },
+      );
+      expect(survey.data!.surveyResults.responses).toBe(120);
 
       const page = await fetch(`${first.url}/some/app/route`, { headers: { accept: 'text/html' } });
       expect(page.status).toBe(200);

@@ -10,6 +10,8 @@ export interface AppConfig {
   dataDir: string;
   embeddedPgPort: number;
   seedDemo: boolean;
+  /** With the demo units: a month of reports, cases and survey answers (a new database only). */
+  demoRows: boolean;
   adminPassword: string | null;
   logLevel: string;
   /** Where the built web app lives; null when there is none to serve. */
@@ -79,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     dataDir: path.resolve(root, env.DATA_DIR?.trim() || '.data'),
     embeddedPgPort: readPort(env, 'EMBEDDED_PG_PORT', 54329, problems),
     seedDemo: readFlag(env, 'SEED_DEMO', true, problems),
+    demoRows: readFlag(env, 'DEMO_ROWS', true, problems),
     adminPassword: env.ADMIN_PASSWORD || null,
     logLevel,
     webDir: path.resolve(root, env.WEB_DIR?.trim() || 'dist/web'),

@@ -65,6 +65,7 @@ function LedgerSheet({ user, model, title }: { user: CurrentUser; model: LedgerM
     skip: !periodic || !period,
     fetchPolicy: 'network-only',
   });
+  const unitNames = useMemo(() => new Map((units.data?.units ?? []).map((u) => [u.id, u.name])), [units.data]);
   const sheetUnit = role === 'clerk' ? user.unit?.id : unitId;
   const sheet = sheetQuery.data?.submissionBoard.sheets.find((s) => s.unit.id === sheetUnit) ?? null;
   const locked = sheet?.state === 'SUBMITTED' || sheet?.state === 'SUBMITTED_LATE';
@@ -82,8 +83,9 @@ function LedgerSheet({ user, model, title }: { user: CurrentUser; model: LedgerM
           `taizhang.queue.${user.id}.${ledger}.${scopeUnit ?? user.unit?.id ?? 'all'}.${period ?? ''}`,
         ),
         onChange: setSnapshot,
+        unitNames: role !== 'clerk' && !scopeUnit ? unitNames : null,
       }),
-    [model, locale, client, ledger, scopeUnit, period, periodic, user],
+    [model, locale, client, ledger, scopeUnit, period, periodic, user, role, unitNames],
   );
   useEffect(() => setHistoryOf(null), [controller]);
   const words = useMemo(
@@ -92,6 +94,7 @@ function LedgerSheet({ user, model, title }: { user: CurrentUser; model: LedgerM
       sortDescending: t('grid.sortDescending'),
       sortNone: t('grid.sortNone'),
       history: t('grid.history'),
+      unit: t('grid.unit'),
     }),
     [t],
   );

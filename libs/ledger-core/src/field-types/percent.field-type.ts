@@ -17,7 +17,8 @@ export const percentFieldType: FieldTypeSpec = {
     return normalizeNumber(isPercent ? Number(number) / 100 : Number(number));
   },
   validate: (value, field) => numericBoundProblems(Number(value), field, show),
-  format: (value) => (value === null ? '' : show(Number(value))),
+  // shown to the percentage's `scale` decimals (2 unless the definition says), as the grid's column
+  format: (value, field) => (value === null ? '' : `${Number((Number(value) * 100).toFixed(field.scale ?? 2))}%`),
   grid: (field) => ({ editor: 'percent', decimals: field.scale ?? 2, align: 'right', width: field.width ?? 100 }),
   fake: (_field, i) => ((i * 37) % 101) / 100,
 };

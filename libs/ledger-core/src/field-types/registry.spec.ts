@@ -104,6 +104,12 @@ describe('lenient parsing of what people paste', () => {
     expect(FIELD_TYPE_REGISTRY[type].parse(text, field(type)).ok).toBe(false);
   });
 
+  it('shows a percentage to its scale, 2 decimals unless the field says', () => {
+    expect(FIELD_TYPE_REGISTRY.percent.format(11 / 12, field('percent'), 'zh-CN')).toBe('91.67%');
+    expect(FIELD_TYPE_REGISTRY.percent.format(0.8, field('percent'), 'zh-CN')).toBe('80%');
+    expect(FIELD_TYPE_REGISTRY.percent.format(11 / 12, field('percent', { scale: 0 }), 'zh-CN')).toBe('92%');
+  });
+
   it('checks limits in the field: bounds, decimals, length, pattern, phone', () => {
     const messages = (type: (typeof FIELD_TYPES)[number], value: unknown, extra: Partial<FieldDefinition>) =>
       FIELD_TYPE_REGISTRY[type].validate(value as never, field(type, extra)).map((m) => m.en);

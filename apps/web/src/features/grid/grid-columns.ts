@@ -1,5 +1,6 @@
 import type Handsontable from 'handsontable/base';
 import { textOf, type FieldDefinition, type FieldValue, type LedgerModel, type Locale } from '@taizhang/ledger-core';
+import { UNIT_COLUMN } from './grid-row';
 
 /** What a cell shows: the field type's own formatting, or the text as typed while it does not parse. */
 export function displayText(model: LedgerModel, field: FieldDefinition, value: unknown, locale: Locale): string {
@@ -25,6 +26,19 @@ function titleWidth(title: string): number {
  * grid's change hooks, never by Handsontable's per-cell validators.
  */
 export function gridColumns(
+  model: LedgerModel,
+  locale: Locale,
+  renderer: Handsontable.renderers.BaseRenderer,
+  readOnly: boolean,
+  withUnit: boolean,
+): Handsontable.ColumnSettings[] {
+  const unitColumn: Handsontable.ColumnSettings[] = withUnit
+    ? [{ data: UNIT_COLUMN, width: 220, readOnly: true, renderer, className: 'htLeft cell-computed' }]
+    : [];
+  return [...unitColumn, ...fieldColumns(model, locale, renderer, readOnly)];
+}
+
+function fieldColumns(
   model: LedgerModel,
   locale: Locale,
   renderer: Handsontable.renderers.BaseRenderer,

@@ -3,7 +3,15 @@ import { textRenderer } from 'handsontable/renderers';
 import { validateRow, type LedgerModel, type Locale } from '@taizhang/ledger-core';
 import { cellInput } from './cell-input';
 import { displayText } from './grid-columns';
-import { editableValues, isUntouched, newRow, rowFromServer, type GridRow, type ServerRow } from './grid-row';
+import {
+  editableValues,
+  isUntouched,
+  newRow,
+  rowFromServer,
+  UNIT_COLUMN,
+  type GridRow,
+  type ServerRow,
+} from './grid-row';
 import { SaveQueue, type PendingChange, type QueueStore, type SaveResult } from './save-queue';
 import { NO_QUERY, type ServerQuery } from './server-query';
 
@@ -67,6 +75,8 @@ export interface GridOptions {
   backend: GridBackend;
   store: QueueStore | null;
   onChange(snapshot: GridSnapshot): void;
+  /** Every unit's rows: the unit's name in a first column. */
+  unitNames?: Map<string, string> | null;
   /** Time to wait after the last edit before saving. */
   saveDelayMs?: number;
 }
@@ -466,7 +476,12 @@ export class GridController {
   ): void => {
     const { model, locale } = this.options;
     const field = model.byKey.get(String(prop));
-    const text = field ? displayText(model, field, value, locale) : String(value ?? '');
+    const text =
+      prop === UNIT_COLUMN
+        ? (this.options.unitNames?.get(String(value)) ?? '')
+        : field
+          ? displayText(model, field, value, locale)
+          : String(value ?? '');
     textRenderer(instance, td, visualRow, col, prop, text, cellProperties);
     const row = this.rowAt(visualRow);
     td.classList.remove('cell-error', 'cell-warning', 'cell-conflict');
@@ -481,6 +496,12 @@ export class GridController {
     }
   };
 
+  /** The grid's columns, by key: the unit's (when shown), then the definition's fields. */
+  get columnKeys(): string[] {
+    const fields = this.options.model.fields.map((field) => field.key);
+    return this.options.unitNames ? [UNIT_COLUMN, ...fields] : fields;
+  }
+
   /** The visual row and column of a problem, to select it from the list. */
   locate(problem: CellProblem): [number, number] | null {
     if (!this.hot) return null;
@@ -488,10 +509,7 @@ export class GridController {
     if (!row) return null;
     const visualRow = this.hot.toVisualRow(this.rows.indexOf(row));
     if (visualRow === null) return null;
-    const col = Math.max(
-      0,
-      this.options.model.fields.findIndex((f) => f.key === problem.field),
-    );
+    const col = Math.max(0, this.columnKeys.indexOf(problem.field));
     return [visualRow, col];
   }
 

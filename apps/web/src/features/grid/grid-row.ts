@@ -11,17 +11,23 @@ export interface GridRow {
   __id: string | null;
   /** The version the row was read or last saved at; sent with updates and deletes. */
   __version: number | null;
+  /** The unit the row belongs to (shown when the grid shows every unit's rows). */
+  __unitId?: string;
   [field: string]: unknown;
 }
 
 export interface ServerRow {
   id: string;
+  unitId?: string;
   version: number;
   values: Record<string, FieldValue>;
 }
 
+/** The column of the unit's name, before the definition's fields when every unit's rows are shown. */
+export const UNIT_COLUMN = '__unitId';
+
 export function rowFromServer(row: ServerRow): GridRow {
-  return { ...row.values, __key: `r:${row.id}`, __id: row.id, __version: row.version };
+  return { ...row.values, __key: `r:${row.id}`, __id: row.id, __version: row.version, __unitId: row.unitId };
 }
 
 let counter = 0;

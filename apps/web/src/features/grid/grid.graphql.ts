@@ -50,6 +50,7 @@ export const ROWS_PAGE = gql`
       edges {
         node {
           id
+          unitId
           version
           values
         }

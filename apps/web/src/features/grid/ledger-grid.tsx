@@ -5,6 +5,7 @@ import type { LedgerModel, Locale } from '@taizhang/ledger-core';
 import { HOT_LICENSE, HOT_THEME } from './handsontable-setup';
 import { columnTitle, gridColumns } from './grid-columns';
 import type { GridController } from './grid-controller';
+import { UNIT_COLUMN } from './grid-row';
 import { filterOf, type ColumnCondition } from './server-query';
 
 export interface GridWords {
@@ -12,6 +13,7 @@ export interface GridWords {
   sortDescending: string;
   sortNone: string;
   history: string;
+  unit: string;
 }
 
 interface LedgerGridProps {
@@ -37,10 +39,19 @@ export const LedgerGrid = memo(function LedgerGrid({
 }: LedgerGridProps) {
   const ref = useRef<HotTableRef>(null);
   const columns = useMemo(
-    () => gridColumns(model, locale, controller.renderer, readOnly),
+    () => gridColumns(model, locale, controller.renderer, readOnly, controller.columnKeys[0] === UNIT_COLUMN),
     [model, locale, controller, readOnly],
   );
-  const titles = useMemo(() => model.fields.map((field) => columnTitle(field, locale)), [model, locale]);
+  const titles = useMemo(
+    () =>
+      controller.columnKeys.map((key) => {
+        const field = model.byKey.get(key);
+        return field ? columnTitle(field, locale) : words.unit;
+      }),
+    [model, locale, controller, words],
+  );
+  /** The field shown in a grid column (none for the unit's column). */
+  const fieldAt = (col: number) => model.byKey.get(controller.columnKeys[col] ?? '');
 
   useEffect(() => {
     const hot = ref.current?.hotInstance;
@@ -53,8 +64,7 @@ export const LedgerGrid = memo(function LedgerGrid({
   const sortItem = (name: string, desc: boolean | null) => ({
     name,
     callback(this: Handsontable.Core) {
-      const col = this.getSelectedRangeLast()?.to.col ?? -1;
-      const field = model.fields[col];
+      const field = fieldAt(this.getSelectedRangeLast()?.to.col ?? -1);
       if (field) void controller.sortBy(desc === null ? [] : [{ field: field.key, desc }]);
     },
   });
@@ -124,7 +134,7 @@ export const LedgerGrid = memo(function LedgerGrid({
         filters
         beforeFilter={(conditions) => {
           const columnsConditions: ColumnCondition[] = conditions.map((c) => ({
-            field: model.fields[c.column]?.key ?? '',
+            field: fieldAt(c.column)?.key ?? '',
             operation: c.operation,
             conditions: c.conditions,
           }));
@@ -133,7 +143,7 @@ export const LedgerGrid = memo(function LedgerGrid({
           return false; // the server filters the whole ledger; the grid shows what it returns
         }}
         afterGetColHeader={(col, th) => {
-          const field = model.fields[col];
+          const field = fieldAt(col);
           const order = field && controller.snapshot().query.orderBy.find((o) => o.field === field.key);
           th.dataset.sort = order ? (order.desc ? 'desc' : 'asc') : '';
         }}

@@ -1,0 +1,135 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { shanghaiDate } from '@taizhang/ledger-core';
+import type { Principal } from '../auth/principal';
+import { Clock } from '../common/time/clock';
+import { RowWriter } from '../rows/row-writer.service';
+import type { RowChange } from '../rows/row-write';
+
+/** The demo's days of daily reports, up to today. */
+const DAYS = 30;
+
+/** A small seeded generator: the same demo every time (mulberry32). */
+function randomFrom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+interface DemoUnit {
+  id: number;
+  kind: string;
+  clerkId: number;
+  clerk: string;
+}
+
+const dayBefore = (today: string, days: number) =>
+  new Date(Date.parse(`${today}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Rows for the demo (npm start on a new database, DEMO_ROWS unset or 1): a month of daily
+ * reports of every township centre and window — most submitted on time, a few late, a few days
+ * missing, today's half done — window cases of the last week with their follow-up visits (a
+ * dissatisfied one opens a rectification, as the ledger says), and survey answers. Written the
+ * way a clerk writes them, through RowWriter (checked, versioned, audited); only the past
+ * days' submissions are set directly, with the times they would have had.
+ */
+export async function seedDemoRows(app: INestApplicationContext): Promise<number> {
+  const db = app.get(DataSource);
+  const writer = app.get(RowWriter);
+  const today = shanghaiDate(app.get(Clock).now());
+  const random = randomFrom(2023_03_01);
+  const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
+  const units = (await db.query(
+    `SELECT u.id, u.kind, c.id AS "clerkId", c.username AS clerk
+       FROM units u JOIN LATERAL (SELECT id, username FROM users WHERE unit_id = u.id AND role = 'clerk' ORDER BY id LIMIT 1) c ON true
+      WHERE u.kind IN ('township_centre', 'service_window') ORDER BY u.sort_order`,
+  )) as DemoUnit[];
+  let saved = 0;
+  const write = async (unit: DemoUnit, ledger: string, values: Record<string, unknown>[]) => {
+    const clerk: Principal = {
+      userId: unit.clerkId,
+      username: unit.clerk,
+      role: 'clerk',
+      unitId: unit.id,
+      sessionId: 'demo',
+    };
+    const changes: RowChange[] = values.map((v) => ({ op: 'INSERT', values: v }));
+    const outcomes = await writer.save(clerk, { ledger, changes });
+    saved += outcomes.filter((o) => o.status === 'SAVED').length;
+  };
+
+  for (const [index, unit] of units.entries()) {
+    const reports: Record<string, unknown>[] = [];
+    for (let back = DAYS - 1; back >= 0; back -= 1) {
+      if (back === 0 ? index % 2 === 1 : (index * 7 + back) % 23 === 0) continue; // not reported (yet)
+      const cases = 5 + Math.floor(random() * 30);
+      const followUps = random() < 0.2 ? cases - 1 - Math.floor(random() * 3) : cases;
+      reports.push({
+        report_date: dayBefore(today, back),
+        cases,
+        follow_ups: Math.max(0, followUps),
+        dissatisfied: random() < 0.15 && followUps > 0 ? 1 : 0,
+        qr_good_reviews: Math.floor(random() * 6),
+      });
+    }
+    await write(unit, 'daily_followup', reports);
+    // the past days' sheets were submitted, most before the 17:00 deadline
+    for (const report of reports) {
+      const day = report.report_date as string;
+      if (day === today) continue;
+      const late = random() < 0.08;
+      const at = `${day}T${late ? '18' : '16'}:${String(Math.floor(random() * 60)).padStart(2, '0')}:00+08:00`;
+      await db.query(
+        `INSERT INTO sheets (ledger_key, unit_id, period, state, submitted_at, submitted_by, late)
+         VALUES ('daily_followup', $1, $2, 'submitted', $3, $4, $5)
+         ON CONFLICT (ledger_key, unit_id, period) DO UPDATE SET state = 'submitted', submitted_at = $3, submitted_by = $4, late = $5`,
+        [unit.id, day, at, unit.clerkId, late],
+      );
+    }
+
+    const cases: Record<string, unknown>[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const day = dayBefore(today, 1 + ((index + i) % 7));
+      const done = i < 5;
+      const result = index % 6 === 2 && i === 0 ? '不太满意' : pick(['非常满意', '非常满意', '比较满意', '一般']);
+      cases.push({
+        case_no: `${unit.id}-${day.replaceAll('-', '')}-${i + 1}`,
+        accepted_at: `${day}T09:${String(10 + i * 7).padStart(2, '0')}:00+08:00`,
+        service_item: pick(['营业执照办理', '社保参保登记', '不动产登记', '户籍迁移', '医保报销', '公积金提取']),
+        applicant: pick(['张', '王', '李', '赵', '刘', '陈']) + pick(['伟', '芳', '娜', '敏', '静', '强']),
+        phone: `138${String(10_000_000 + Math.floor(random() * 89_999_999)).slice(0, 8)}`,
+        channel: pick(['窗口', '窗口', '网上', '自助']),
+        status: done ? '办结' : '办理中',
+        promised_days: 3,
+        ...(done
+          ? {
+              completed_at: `${day}T10:${String(10 + i * 7).padStart(2, '0')}:00+08:00`,
+              visited_at: `${day}T11:${String(10 + i * 7).padStart(2, '0')}:00+08:00`,
+              visit_method: pick(['电话', '短信', '微信']),
+              visit_result: result,
+            }
+          : {}),
+      });
+    }
+    await write(unit, 'window_case', cases);
+
+    if (unit.kind === 'township_centre') {
+      const answers = Array.from({ length: 12 }, () => ({
+        q1: pick(['A', 'A', 'A', 'B', 'B', 'C']),
+        q2: pick(['A', 'A', 'B', 'C']),
+        q3: pick(['A', 'A', 'B']),
+        q4: pick(['A', 'B', 'C', 'D']),
+        q7: [...new Set([pick(['A', 'B', 'C']), pick(['A', 'D', 'E'])])],
+        q8: pick(['A', 'A', 'B', 'C']),
+        q9: pick(['A', 'B', 'B', 'C']),
+      }));
+      await write(unit, 'survey', answers);
+    }
+  }
+  return saved;
+}

@@ -20,6 +20,7 @@ import { databaseOptions } from './database/database-options';
 import { LedgersModule } from './ledgers/ledgers.module';
 import { ReportingModule } from './reporting/reporting.module';
 import { RowsModule } from './rows/rows.module';
+import { PublicAnswersModule } from './public-answers/public-answers.module';
 import { StatisticsModule } from './statistics/statistics.module';
 import { UnitsModule } from './units/units.module';
 import { UsersModule } from './users/users.module';
@@ -60,6 +61,7 @@ export class AppModule {
         RowsModule,
         ReportingModule,
         StatisticsModule,
+        PublicAnswersModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
     };

@@ -102,6 +102,17 @@ const OPERATIONS: Record<string, Operation> = {
     document: 'mutation { resetPassword(userId: "26", newPassword: "Taizhang@2026") }',
     allowed: ['admin'],
   },
+  // the public survey: anyone, and only ever into a public ledger (unknown unit → NOT_FOUND)
+  publicSurvey: {
+    document: '{ publicSurvey(unitCode: "no-such-unit") { ledgerKey } }',
+    allowed: ['anonymous', 'clerk', 'leader', 'admin'],
+    throughTo: { anonymous: 'NOT_FOUND', clerk: 'NOT_FOUND', leader: 'NOT_FOUND', admin: 'NOT_FOUND' },
+  },
+  submitPublicAnswer: {
+    document: 'mutation { submitPublicAnswer(ledger: "window_case", unitCode: "xz01", values: {}) }',
+    allowed: ['anonymous', 'clerk', 'leader', 'admin'],
+    throughTo: { anonymous: 'NOT_FOUND', clerk: 'NOT_FOUND', leader: 'NOT_FOUND', admin: 'NOT_FOUND' },
+  },
 };
 
 let t: TestApi;

@@ -1,0 +1,35 @@
+import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { GraphQLJSON } from 'graphql-scalars';
+import { Public } from '../auth/auth.decorators';
+import type { GraphQLContext } from '../auth/principal';
+import { PublicSurveyModel } from './public-answers.model';
+import { PublicAnswersService } from './public-answers.service';
+
+@Resolver()
+export class PublicAnswersResolver {
+  constructor(private readonly answers: PublicAnswersService) {}
+
+  @Public()
+  @Query(() => PublicSurveyModel, {
+    description: 'Anonymous: the survey form behind a unit’s public link (/s/<unit code>).',
+  })
+  publicSurvey(
+    @Args('unitCode', { type: () => String }) unitCode: string,
+    @Args('ledger', { type: () => String, nullable: true }) ledger?: string | null,
+  ): Promise<PublicSurveyModel> {
+    return this.answers.survey(unitCode, ledger ?? null);
+  }
+
+  @Public()
+  @Mutation(() => Boolean, {
+    description: 'Anonymous: one answer into a public ledger (the survey) of one unit, by the unit’s public code.',
+  })
+  submitPublicAnswer(
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('unitCode', { type: () => String }) unitCode: string,
+    @Args('values', { type: () => GraphQLJSON }) values: unknown,
+    @Context() { req }: GraphQLContext,
+  ): Promise<boolean> {
+    return this.answers.answer(ledger, unitCode, values, req.ip ?? 'unknown');
+  }
+}

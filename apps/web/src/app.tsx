@@ -15,6 +15,13 @@ const DashboardPage = lazy(() =>
   import('./pages/dashboard-page').then((module) => ({ default: module.DashboardPage })),
 );
 
+const PublicSurveyPage = lazy(() =>
+  import('./pages/public-survey-page').then((module) => ({ default: module.PublicSurveyPage })),
+);
+const SurveyLinksPage = lazy(() =>
+  import('./pages/survey-links-page').then((module) => ({ default: module.SurveyLinksPage })),
+);
+
 /** Pages behind sign-in: without a session, the sign-in page. */
 function SignedIn() {
   const { t } = useI18n();
@@ -48,6 +55,14 @@ function SignedIn() {
             </Suspense>
           }
         />
+        <Route
+          path="survey-links"
+          element={
+            <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+              <SurveyLinksPage />
+            </Suspense>
+          }
+        />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>
     </AppShell>
@@ -58,6 +73,15 @@ export function App() {
   return (
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />
+      {/* the public survey: no sign-in */}
+      <Route
+        path="/s/:unitCode"
+        element={
+          <Suspense fallback={null}>
+            <PublicSurveyPage />
+          </Suspense>
+        }
+      />
       <Route path="/*" element={<SignedIn />} />
     </Routes>
   );

@@ -5,6 +5,7 @@ export * from './definition/meta-schema';
 export * from './definition/check-definition';
 export * from './definition/ledger-model';
 export * from './definition/period';
+export * from './definition/fillers';
 export * from './field-types/field-type';
 export * from './field-types/registry';
 export { isBlank } from './field-types/field-type-kit';

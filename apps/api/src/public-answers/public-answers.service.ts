@@ -1,6 +1,6 @@
+import { unitFills } from '@taizhang/ledger-core';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
-import { unitFills } from '../ledgers/ledger-access.service';
 import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry.service';
 import { RowWriter } from '../rows/row-writer.service';
 import { UnitsService } from '../units/units.service';

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { compileFormula, message, periodOfRow, textOf, validateRow } from '@taizhang/ledger-core';
-import { unitFills } from '../ledgers/ledger-access.service';
+import { compileFormula, message, periodOfRow, textOf, validateRow, unitFills } from '@taizhang/ledger-core';
 import { LedgerRegistry } from '../ledgers/ledger-registry.service';
 import { UnitsService } from '../units/units.service';
 import type { RowTransaction } from './row-scope';

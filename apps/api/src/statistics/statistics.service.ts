@@ -14,11 +14,11 @@ import {
   type LedgerModel,
   type MeasureDefinition,
   type Message,
+  unitFills,
 } from '@taizhang/ledger-core';
 import type { Principal } from '../auth/principal';
 import { parseId } from '../common/graphql/ids';
 import { Clock } from '../common/time/clock';
-import { unitFills } from '../ledgers/ledger-access.service';
 import type { PublishedLedger } from '../ledgers/ledger-registry.service';
 import { RowAccess } from '../rows/row-access.service';
 import { readInUnitScope, type UnitScope } from '../rows/row-scope';

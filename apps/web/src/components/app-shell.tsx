@@ -29,6 +29,11 @@ export function AppShell({ user, children }: { user: CurrentUser; children: Reac
           <NavLink to="/dashboard" data-testid="nav-dashboard">
             {t('shell.dashboard')}
           </NavLink>
+          {roleOf(user) === 'admin' && (
+            <NavLink to="/survey-links" data-testid="nav-survey-links">
+              {t('shell.surveyLinks')}
+            </NavLink>
+          )}
         </nav>
         <div className="shell-unit" data-testid="current-unit">
           {user.unit ? (

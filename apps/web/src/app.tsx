@@ -22,6 +22,13 @@ const SurveyLinksPage = lazy(() =>
   import('./pages/survey-links-page').then((module) => ({ default: module.SurveyLinksPage })),
 );
 
+const AdminLedgersPage = lazy(() =>
+  import('./pages/ledger-designer-page').then((module) => ({ default: module.AdminLedgersPage })),
+);
+const LedgerDesignerPage = lazy(() =>
+  import('./pages/ledger-designer-page').then((module) => ({ default: module.LedgerDesignerPage })),
+);
+
 /** Pages behind sign-in: without a session, the sign-in page. */
 function SignedIn() {
   const { t } = useI18n();
@@ -52,6 +59,22 @@ function SignedIn() {
           element={
             <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
               <DashboardPage user={data.me} />
+            </Suspense>
+          }
+        />
+        <Route
+          path="admin/ledgers"
+          element={
+            <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+              <AdminLedgersPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="admin/ledgers/:key"
+          element={
+            <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+              <LedgerDesignerPage />
             </Suspense>
           }
         />

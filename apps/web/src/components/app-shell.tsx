@@ -30,9 +30,14 @@ export function AppShell({ user, children }: { user: CurrentUser; children: Reac
             {t('shell.dashboard')}
           </NavLink>
           {roleOf(user) === 'admin' && (
-            <NavLink to="/survey-links" data-testid="nav-survey-links">
-              {t('shell.surveyLinks')}
-            </NavLink>
+            <>
+              <NavLink to="/admin/ledgers" data-testid="nav-designer">
+                {t('shell.designer')}
+              </NavLink>
+              <NavLink to="/survey-links" data-testid="nav-survey-links">
+                {t('shell.surveyLinks')}
+              </NavLink>
+            </>
           )}
         </nav>
         <div className="shell-unit" data-testid="current-unit">

@@ -1,0 +1,263 @@
+import { ApolloError, useMutation, useQuery } from '@apollo/client';
+import { useMemo, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { HotTable } from '@handsontable/react-wrapper';
+import { textRenderer } from 'handsontable/renderers';
+import { modelOf, textOf, type LedgerDefinition } from '@taizhang/ledger-core';
+import { AddFieldForm } from '../features/designer/add-field-form';
+import {
+  checkDefinitionText,
+  describeChanges,
+  lineOfPointer,
+  type TextProblem,
+} from '../features/designer/definition-text';
+import { ADMIN_LEDGERS, PUBLISH_LEDGER, type AdminLedger } from '../features/designer/designer.graphql';
+import { columnTitle, gridColumns } from '../features/grid/grid-columns';
+import { HOT_LICENSE, HOT_THEME } from '../features/grid/handsontable-setup';
+import { useI18n } from '../i18n/i18n';
+
+const NEW_LEDGER = {
+  key: 'new_ledger',
+  title: '新台账',
+  period: 'none',
+  fields: [{ key: 'name', title: '名称', type: 'text', required: true }],
+};
+
+/** The admins' ledger list: versions, who fills them, and the way into the designer. */
+export function AdminLedgersPage() {
+  const { t, locale, unitKindLabel } = useI18n();
+  const { data } = useQuery<{ ledgers: AdminLedger[] }>(ADMIN_LEDGERS, { fetchPolicy: 'network-only' });
+  return (
+    <section aria-labelledby="admin-ledgers-title">
+      <h2 id="admin-ledgers-title">{t('designer.listTitle')}</h2>
+      <p>
+        <Link to="/admin/ledgers/new" className="button-link" data-testid="new-ledger">
+          + {t('designer.newLedger')}
+        </Link>
+      </p>
+      <table className="data-table admin-ledgers">
+        <thead>
+          <tr>
+            <th>{t('designer.ledger')}</th>
+            <th>{t('ledgers.version')}</th>
+            <th>{t('designer.fillers')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {data?.ledgers.map((ledger) => (
+            <tr key={ledger.key} data-ledger={ledger.key}>
+              <td>
+                {textOf(ledger.definition.title, locale)} <span className="muted">{ledger.key}</span>
+              </td>
+              <td className="num">{ledger.version}</td>
+              <td>
+                {[
+                  ...(ledger.definition.fillers?.unitKinds ?? []).map((kind) => unitKindLabel(kind)),
+                  ...(ledger.definition.fillers?.units ?? []),
+                ].join('、') || t('designer.everyUnit')}
+              </td>
+              <td>
+                <Link to={`/admin/ledgers/${ledger.key}`}>{t('designer.edit')}</Link>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/**
+ * The designer: a definition edited as JSON (checked as you type by ledger-core, each problem at
+ * its line) or through the add-a-field form, a live preview of the grid it makes, and what
+ * publishing would change — shown and confirmed before the same publishLedger a file change uses.
+ */
+export function LedgerDesignerPage() {
+  const { key = 'new' } = useParams();
+  const { t, locale } = useI18n();
+  const { data, loading } = useQuery<{ ledgers: AdminLedger[] }>(ADMIN_LEDGERS, { fetchPolicy: 'network-only' });
+  const current = data?.ledgers.find((l) => l.key === key) ?? null;
+  if (loading) return <p className="muted">{t('common.loading')}</p>;
+  if (key !== 'new' && !current) return <p className="form-error">{t('designer.notFound')}</p>;
+  return (
+    <Designer key={`${key}:${current?.version ?? 0}`} current={current?.definition ?? null} locale={locale} t={t} />
+  );
+}
+
+function Designer({
+  current,
+  locale,
+  t,
+}: {
+  current: LedgerDefinition | null;
+  locale: 'zh-CN' | 'en';
+  t: ReturnType<typeof useI18n>['t'];
+}) {
+  const [text, setText] = useState(() => JSON.stringify(current ?? NEW_LEDGER, null, 2));
+  const [confirming, setConfirming] = useState(false);
+  const [serverProblems, setServerProblems] = useState<TextProblem[]>([]);
+  const [published, setPublished] = useState<number | null>(null);
+  const [publish, publishing] = useMutation<{ publishLedger: { key: string; version: number } }>(PUBLISH_LEDGER, {
+    refetchQueries: [ADMIN_LEDGERS],
+  });
+  const check = useMemo(() => checkDefinitionText(text, locale), [text, locale]);
+  const definition = check.ok ? check.definition : null;
+  const changes = useMemo(
+    () => (definition ? describeChanges(current, definition, locale) : []),
+    [current, definition, locale],
+  );
+  const problems = check.ok ? serverProblems : check.problems;
+  const changed = definition !== null && JSON.stringify(definition) !== JSON.stringify(current);
+  const model = useMemo(() => (definition ? modelOf(definition) : null), [definition]);
+  const preview = useMemo(
+    () =>
+      model && {
+        rows: [{}, {}, {}],
+        columns: gridColumns(model, locale, textRenderer, false, false),
+        titles: model.fields.map((f) => columnTitle(f, locale)),
+      },
+    [model, locale],
+  );
+
+  function edit(next: string) {
+    setText(next);
+    setConfirming(false);
+    setServerProblems([]);
+    setPublished(null);
+  }
+
+  async function confirmPublish() {
+    if (!definition) return;
+    try {
+      const result = await publish({ variables: { definition } });
+      setPublished(result.data?.publishLedger.version ?? null);
+      setConfirming(false);
+    } catch (error) {
+      const found =
+        error instanceof ApolloError
+          ? ((error.graphQLErrors[0]?.extensions?.errors ?? []) as { path: string; message: string }[])
+          : [];
+      setServerProblems(
+        found.length > 0
+          ? found.map((p) => ({ line: lineOfPointer(text, p.path), path: p.path, message: p.message }))
+          : [{ line: null, path: '', message: (error as Error).message }],
+      );
+      setConfirming(false);
+    }
+  }
+
+  function download() {
+    const blob = new Blob([`${text.trim()}\n`], { type: 'application/json' });
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = `${definition?.key ?? 'ledger'}.json`;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  }
+
+  return (
+    <section className="designer" aria-labelledby="designer-title">
+      <div className="ledger-head">
+        <Link to="/admin/ledgers" className="back-link">
+          ← {t('designer.listTitle')}
+        </Link>
+        <h2 id="designer-title">{definition ? textOf(definition.title, locale) : t('designer.title')}</h2>
+        <button type="button" onClick={download} disabled={!definition}>
+          {t('designer.export')}
+        </button>
+      </div>
+      <div className="designer-body">
+        <div className="designer-editor">
+          <textarea
+            value={text}
+            onChange={(e) => edit(e.target.value)}
+            spellCheck={false}
+            aria-label={t('designer.json')}
+            data-testid="definition-json"
+            rows={28}
+          />
+          <AddFieldForm
+            disabled={!definition}
+            onAdd={(field) =>
+              definition && edit(JSON.stringify({ ...definition, fields: [...definition.fields, field] }, null, 2))
+            }
+          />
+        </div>
+        <div className="designer-side">
+          {problems.length > 0 ? (
+            <ul className="problems" data-testid="definition-problems" role="alert">
+              {problems.map((p, i) => (
+                <li key={i}>
+                  {p.line !== null && <strong>{t('designer.line').replace('{n}', String(p.line))}</strong>} {p.path}{' '}
+                  {p.message}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="ok">{t('designer.valid')}</p>
+          )}
+          {definition && preview && (
+            <>
+              <h3>{t('designer.preview')}</h3>
+              <div className="designer-preview" data-testid="designer-preview">
+                <HotTable
+                  themeName={HOT_THEME}
+                  licenseKey={HOT_LICENSE}
+                  data={preview.rows}
+                  columns={preview.columns}
+                  colHeaders={preview.titles}
+                  rowHeaders
+                  // a definition's columns are few: draw them all, so the preview scrolls like a picture
+                  viewportColumnRenderingOffset={200}
+                  height={140}
+                  width="100%"
+                />
+              </div>
+              <h3>{t('designer.changes')}</h3>
+              <ul data-testid="definition-changes">
+                {!changed && <li className="muted">{t('designer.noChanges')}</li>}
+                {changed && changes.length === 0 && <li className="muted">{t('designer.noTableChanges')}</li>}
+                {changes.map((c) => (
+                  <li key={c}>{c}</li>
+                ))}
+              </ul>
+              {!confirming ? (
+                <button
+                  type="button"
+                  className="primary"
+                  onClick={() => setConfirming(true)}
+                  disabled={!changed}
+                  data-testid="publish"
+                >
+                  {t('designer.publish')}
+                </button>
+              ) : (
+                <div className="confirm" role="dialog" aria-label={t('designer.confirm')}>
+                  <p>{t('designer.confirm')}</p>
+                  <button
+                    type="button"
+                    className="primary"
+                    onClick={() => void confirmPublish()}
+                    disabled={publishing.loading}
+                    data-testid="confirm-publish"
+                  >
+                    {t('designer.confirmPublish')}
+                  </button>
+                  <button type="button" onClick={() => setConfirming(false)}>
+                    {t('designer.cancel')}
+                  </button>
+                </div>
+              )}
+              {published !== null && (
+                <p className="ok" role="status" data-testid="published">
+                  {t('designer.published').replace('{n}', String(published))}
+                </p>
+              )}
+            </>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}

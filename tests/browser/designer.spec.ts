@@ -1,0 +1,129 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestDatabase,
+  launchChromium,
+  postGraphQL,
+  screenshotPath,
+  startProductServer,
+  type ProductServer,
+  type TestDatabase,
+} from '@taizhang/testing';
+
+/** The ledger designer: a field added in the browser reaches the clerks' grid; a broken definition publishes nothing. */
+let db: TestDatabase;
+let server: ProductServer;
+let browser: Browser;
+const PASSWORD = 'Taizhang@2026';
+
+async function tokenOf(username: string) {
+  const response = await postGraphQL<{ signIn: { token: string } }>(
+    server.url,
+    `mutation ($u: String!, $p: String!) { signIn(username: $u, password: $p) { token } }`,
+    { u: username, p: PASSWORD },
+  );
+  return response.data!.signIn.token;
+}
+
+async function versionOf(key: string): Promise<number> {
+  const response = await postGraphQL<{ ledger: { version: number } }>(
+    server.url,
+    `query ($key: String!) { ledger(key: $key) { version } }`,
+    { key },
+    { token: await tokenOf('admin') },
+  );
+  return response.data!.ledger.version;
+}
+
+async function signedIn(username: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/sign-in`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByTestId('current-user').waitFor();
+  return page;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startProductServer({ DATABASE_URL: db.url });
+  browser = await launchChromium();
+  const saved = await postGraphQL(
+    server.url,
+    `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "window_case", changes: $changes) { saved } }`,
+    {
+      changes: [
+        {
+          op: 'INSERT',
+          values: {
+            case_no: 'OLD-1',
+            accepted_at: '2023-03-01T09:00:00+08:00',
+            service_item: '社保',
+            applicant: '老数据',
+            status: '受理',
+          },
+        },
+      ],
+    },
+    { token: await tokenOf('clerk05') },
+  );
+  expect(saved.errors).toBeUndefined();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await db?.drop();
+});
+
+describe('the ledger designer', () => {
+  it('adds a field, shows the change and a preview, publishes, and a clerk sees the column with the old rows', async () => {
+    const admin = await signedIn('admin');
+    await admin.getByTestId('nav-designer').click();
+    await admin.locator('tr[data-ledger="window_case"] a').click();
+    await admin.getByTestId('definition-json').waitFor();
+    const form = admin.getByTestId('add-field');
+    await form.locator('input[name="key"]').fill('visit_note');
+    await form.locator('input[name="title"]').fill('回访备注');
+    await form.getByRole('button').click();
+    await expect.poll(() => admin.getByTestId('definition-changes').textContent()).toContain('新增列「回访备注」');
+    expect(await admin.getByTestId('designer-preview').textContent()).toContain('回访备注');
+    await admin.screenshot({ path: screenshotPath('designer') });
+    await admin.getByTestId('publish').click();
+    await admin.getByTestId('confirm-publish').click();
+    await expect.poll(() => admin.getByTestId('published').textContent()).toBe('已发布，当前为第 2 版');
+    expect(await versionOf('window_case')).toBe(2);
+
+    const clerk = await signedIn('clerk05');
+    await clerk.locator('[data-ledger="window_case"] a').click();
+    await expect
+      .poll(() => clerk.locator('.ledger-grid .ht_clone_inline_start tbody td').first().textContent())
+      .toBe('OLD-1');
+    // Ctrl+→ goes to the last column, where the new field is
+    await clerk.locator('.ledger-grid .ht_master tbody tr').first().locator('td').nth(2).click();
+    await clerk.keyboard.press('Control+ArrowRight');
+    await expect.poll(() => clerk.locator('.ledger-grid .ht_master thead').textContent()).toContain('回访备注');
+    await expect
+      .poll(() => clerk.locator('.ledger-grid .ht_clone_inline_start tbody td').first().textContent())
+      .toBe('OLD-1');
+    await clerk.context().close();
+
+    // a broken definition: the problem at its line, and nothing to publish
+    const json = admin.getByTestId('definition-json');
+    const definition = JSON.parse(await json.inputValue()) as { fields: { key: string; type: string }[] };
+    definition.fields.find((field) => field.key === 'visit_note')!.type = 'nubmer';
+    const wrong = JSON.stringify(definition, null, 2);
+    const typeLine = wrong.split('\n').findIndex((line) => line.includes('"nubmer"')) + 1;
+    await json.fill(wrong);
+    await expect.poll(() => admin.getByTestId('definition-problems').textContent()).toContain(`第 ${typeLine} 行`);
+    expect(await admin.getByTestId('definition-problems').textContent()).toContain('nubmer');
+    expect(await admin.getByTestId('publish').count()).toBe(0);
+    await json.fill(wrong.trimEnd().slice(0, -1)); // the last brace missing
+    await expect.poll(() => admin.getByTestId('definition-problems').textContent()).toContain('JSON 格式错误');
+    expect(await admin.getByTestId('publish').count()).toBe(0);
+    await admin.screenshot({ path: screenshotPath('designer-broken') });
+    expect(await versionOf('window_case')).toBe(2);
+    await admin.context().close();
+  }, 120_000);
+});

@@ -102,6 +102,7 @@ const OPERATIONS: Record<string, Operation> = {
     document: 'mutation { resetPassword(userId: "26", newPassword: "Taizhang@2026") }',
     allowed: ['admin'],
   },
+  auditLog: { document: '{ auditLog { at } }', allowed: ['admin'] },
   // the public survey: anyone, and only ever into a public ledger (unknown unit → NOT_FOUND)
   publicSurvey: {
     document: '{ publicSurvey(unitCode: "no-such-unit") { ledgerKey } }',

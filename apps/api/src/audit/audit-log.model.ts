@@ -1,0 +1,35 @@
+import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { GraphQLJSON } from 'graphql-scalars';
+
+export enum AuditKind {
+  ROW = 'ROW',
+  SHEET = 'SHEET',
+  AUTH = 'AUTH',
+}
+registerEnumType(AuditKind, {
+  name: 'AuditKind',
+  description: 'A row changed, a sheet submitted or returned, a sign-in event.',
+});
+
+@ObjectType('AuditEntry', { description: 'One thing that happened: who, when, where, to what.' })
+export class AuditEntryModel {
+  @Field(() => Date) at: Date;
+  @Field(() => AuditKind) kind: AuditKind;
+  @Field(() => String, {
+    description:
+      'insert, update, delete, restore; submitted, returned; sign_in, sign_in_failed, account_locked, sign_out',
+  })
+  action: string;
+  @Field(() => String, { nullable: true, description: 'The username; null for an anonymous public answer.' })
+  username: string | null;
+  @Field(() => ID, { nullable: true }) unitId: string | null;
+  @Field(() => String, { nullable: true }) unitName: string | null;
+  @Field(() => String, { nullable: true }) ledgerKey: string | null;
+  @Field(() => ID, { nullable: true }) rowId: string | null;
+  @Field(() => String, { nullable: true }) period: string | null;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'Rows: the changed fields before and after; sheets: late, reason; sign-ins: the address and reason.',
+  })
+  detail: unknown;
+}

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { readInUnitScope } from '../rows/row-scope';
+import { AuditKind, type AuditEntryModel } from './audit-log.model';
+
+export interface AuditQuery {
+  userId?: number | null;
+  unitId?: number | null;
+  ledger?: string | null;
+  /** Inclusive days, Asia/Shanghai. */
+  from?: string | null;
+  to?: string | null;
+  /** Entries strictly older than this (the last one of the page before). */
+  before?: Date | null;
+  first: number;
+}
+
+/** One source's filters as SQL, over its own column names. */
+function where(
+  query: AuditQuery,
+  columns: { at: string; user: string; unit: string | null; ledger: string | null },
+  params: unknown[],
+): string {
+  const parts: string[] = ['true'];
+  const add = (sql: (p: string) => string, value: unknown) => {
+    params.push(value);
+    parts.push(sql(`$${params.length}`));
+  };
+  if (query.userId) add((p) => `${columns.user} = ${p}`, query.userId);
+  if (query.unitId) add((p) => (columns.unit ? `${columns.unit} = ${p}` : 'false'), query.unitId);
+  if (query.ledger) add((p) => (columns.ledger ? `${columns.ledger} = ${p}` : `${p}::text IS NULL`), query.ledger);
+  if (query.from) add((p) => `${columns.at} >= (${p}::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`, query.from);
+  if (query.to) add((p) => `${columns.at} < (${p}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`, query.to);
+  if (query.before) add((p) => `${columns.at} < ${p}`, query.before);
+  return parts.join(' AND ');
+}
+
+/**
+ * The audit log (admins): row changes (row_history, read in the all-units scope its row-level
+ * security asks for), sheet submissions and returns, and sign-in events — filtered alike, newest
+ * first, merged. Each source gives at most a page; the page is the newest of them together.
+ */
+@Injectable()
+export class AuditLogService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async search(query: AuditQuery): Promise<AuditEntryModel[]> {
+    const limit = Math.min(Math.max(query.first, 1), 500);
+    const rowParams: unknown[] = [];
+    const rowWhere = where(
+      query,
+      { at: 'h.changed_at', user: 'h.changed_by', unit: 'h.unit_id', ledger: 'h.ledger_key' },
+      rowParams,
+    );
+    const rows = await readInUnitScope(this.db, { all: true }, (tx) =>
+      tx.query<Record<string, unknown>>(
+        `SELECT h.changed_at AS at, h.op AS action, u.username, h.unit_id, un.name AS unit_name, h.ledger_key,
+                h.row_id, NULL AS period, jsonb_build_object('old', h.old_values, 'new', h.new_values) AS detail
+           FROM row_history h LEFT JOIN users u ON u.id = h.changed_by LEFT JOIN units un ON un.id = h.unit_id
+          WHERE ${rowWhere} ORDER BY h.changed_at DESC, h.id DESC LIMIT ${limit}`,
+        rowParams,
+      ),
+    );
+    const sheetParams: unknown[] = [];
+    const sheetWhere = where(
+      query,
+      { at: 'e.at', user: 'e.user_id', unit: 'e.unit_id', ledger: 'e.ledger_key' },
+      sheetParams,
+    );
+    const sheets = (await this.db.query(
+      `SELECT e.at, e.event AS action, u.username, e.unit_id, un.name AS unit_name, e.ledger_key, NULL AS row_id,
+              e.period, jsonb_strip_nulls(jsonb_build_object('late', e.late, 'reason', e.reason)) AS detail
+         FROM sheet_events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN units un ON un.id = e.unit_id
+        WHERE ${sheetWhere} ORDER BY e.at DESC, e.id DESC LIMIT ${limit}`,
+      sheetParams,
+    )) as Record<string, unknown>[];
+    const authParams: unknown[] = [];
+    const authWhere = where(
+      query,
+      { at: 'a.occurred_at', user: 'a.user_id', unit: 'u.unit_id', ledger: null },
+      authParams,
+    );
+    const auth = (await this.db.query(
+      `SELECT a.occurred_at AS at, a.event AS action, a.username, u.unit_id, un.name AS unit_name, NULL AS ledger_key,
+              NULL AS row_id, NULL AS period, jsonb_strip_nulls(jsonb_build_object('ip', a.ip, 'reason', a.reason)) AS detail
+         FROM auth_events a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN units un ON un.id = u.unit_id
+        WHERE ${authWhere} ORDER BY a.occurred_at DESC, a.id DESC LIMIT ${limit}`,
+      authParams,
+    )) as Record<string, unknown>[];
+
+    const entry =
+      (kind: AuditKind) =>
+      (r: Record<string, unknown>): AuditEntryModel => ({
+        at: new Date(r.at as string),
+        kind,
+        action: String(r.action),
+        username: (r.username as string | null) ?? null,
+        unitId: r.unit_id === null || r.unit_id === undefined ? null : String(r.unit_id),
+        unitName: (r.unit_name as string | null) ?? null,
+        ledgerKey: (r.ledger_key as string | null) ?? null,
+        rowId: r.row_id === null || r.row_id === undefined ? null : String(r.row_id),
+        period: (r.period as string | null) ?? null,
+        detail: r.detail ?? null,
+      });
+    return [
+      ...rows.map(entry(AuditKind.ROW)),
+      ...sheets.map(entry(AuditKind.SHEET)),
+      ...auth.map(entry(AuditKind.AUTH)),
+    ]
+      .sort((a, b) => b.at.getTime() - a.at.getTime())
+      .slice(0, limit);
+  }
+}

@@ -29,6 +29,11 @@ const LedgerDesignerPage = lazy(() =>
   import('./pages/ledger-designer-page').then((module) => ({ default: module.LedgerDesignerPage })),
 );
 
+const AdminUnitsPage = lazy(() =>
+  import('./pages/admin-units-page').then((module) => ({ default: module.AdminUnitsPage })),
+);
+const AuditLogPage = lazy(() => import('./pages/audit-log-page').then((module) => ({ default: module.AuditLogPage })));
+
 /** Pages behind sign-in: without a session, the sign-in page. */
 function SignedIn() {
   const { t } = useI18n();
@@ -75,6 +80,22 @@ function SignedIn() {
           element={
             <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
               <LedgerDesignerPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="admin/units"
+          element={
+            <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+              <AdminUnitsPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="admin/audit"
+          element={
+            <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+              <AuditLogPage />
             </Suspense>
           }
         />

@@ -34,6 +34,12 @@ export function AppShell({ user, children }: { user: CurrentUser; children: Reac
               <NavLink to="/admin/ledgers" data-testid="nav-designer">
                 {t('shell.designer')}
               </NavLink>
+              <NavLink to="/admin/units" data-testid="nav-units">
+                {t('shell.units')}
+              </NavLink>
+              <NavLink to="/admin/audit" data-testid="nav-audit">
+                {t('shell.audit')}
+              </NavLink>
               <NavLink to="/survey-links" data-testid="nav-survey-links">
                 {t('shell.surveyLinks')}
               </NavLink>

@@ -1,0 +1,227 @@
+import { ApolloError, useMutation, useQuery } from '@apollo/client';
+import { useState } from 'react';
+import { UNIT_KINDS, type Role } from '@taizhang/domain';
+import {
+  ADMIN_UNITS,
+  ADMIN_USERS,
+  CREATE_UNIT,
+  CREATE_USER,
+  RESET_PASSWORD,
+  UPDATE_UNIT,
+  UPDATE_USER,
+  type AdminUnit,
+  type AdminUser,
+} from '../features/admin/admin.graphql';
+import { useI18n } from '../i18n/i18n';
+
+/** The API's reasons, one line each (field problems first). */
+function reasons(error: unknown): string {
+  if (!(error instanceof ApolloError)) return String(error);
+  const problems = (error.graphQLErrors[0]?.extensions?.errors ?? []) as { message: string }[];
+  return problems.length > 0 ? problems.map((p) => p.message).join('；') : error.message;
+}
+
+/**
+ * Admins: units (create, deactivate) and each unit's users (create, deactivate, reset a
+ * password). Which ledgers a unit fills is set in each ledger's definition (fillers), in the designer.
+ */
+export function AdminUnitsPage() {
+  const { t, unitKindLabel, roleLabel } = useI18n();
+  const units = useQuery<{ units: AdminUnit[] }>(ADMIN_UNITS, { fetchPolicy: 'network-only' });
+  const [unitId, setUnitId] = useState<string | null>(null);
+  const users = useQuery<{ users: AdminUser[] }>(ADMIN_USERS, {
+    variables: { unitId },
+    skip: !unitId,
+    fetchPolicy: 'network-only',
+  });
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [createUnit] = useMutation(CREATE_UNIT);
+  const [updateUnit] = useMutation(UPDATE_UNIT);
+  const [createUser] = useMutation(CREATE_USER);
+  const [updateUser] = useMutation(UPDATE_USER);
+  const [resetPassword] = useMutation(RESET_PASSWORD);
+
+  async function run(work: () => Promise<unknown>, done: string) {
+    try {
+      await work();
+      setMessage({ ok: true, text: done });
+      await Promise.all([units.refetch(), unitId ? users.refetch() : null]);
+    } catch (error) {
+      setMessage({ ok: false, text: reasons(error) });
+    }
+  }
+
+  const selected = units.data?.units.find((u) => u.id === unitId) ?? null;
+  return (
+    <section className="admin-units" aria-labelledby="admin-units-title">
+      <h2 id="admin-units-title">{t('admin.unitsTitle')}</h2>
+      {message && (
+        <p
+          className={message.ok ? 'ok' : 'form-error'}
+          role={message.ok ? 'status' : 'alert'}
+          data-testid="admin-message"
+        >
+          {message.text}
+        </p>
+      )}
+      <div className="admin-columns">
+        <div>
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th>{t('admin.unit')}</th>
+                <th>{t('admin.code')}</th>
+                <th>{t('admin.kind')}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {units.data?.units.map((unit) => (
+                <tr key={unit.id} data-unit={unit.code} className={unit.active ? undefined : 'inactive'}>
+                  <td>
+                    <button type="button" className="link-button" onClick={() => setUnitId(unit.id)}>
+                      {unit.name}
+                    </button>
+                  </td>
+                  <td>{unit.code}</td>
+                  <td>{unitKindLabel(unit.kind)}</td>
+                  <td>
+                    <button
+                      type="button"
+                      onClick={() =>
+                        void run(
+                          () => updateUnit({ variables: { id: unit.id, input: { active: !unit.active } } }),
+                          unit.active ? t('admin.unitDeactivated') : t('admin.unitActivated'),
+                        )
+                      }
+                    >
+                      {unit.active ? t('admin.deactivate') : t('admin.activate')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <form
+            className="admin-form"
+            data-testid="new-unit"
+            onSubmit={(event) => {
+              event.preventDefault();
+              const form = new FormData(event.currentTarget);
+              void run(
+                () =>
+                  createUnit({
+                    variables: { input: { code: form.get('code'), name: form.get('name'), kind: form.get('kind') } },
+                  }),
+                t('admin.unitCreated'),
+              );
+            }}
+          >
+            <strong>{t('admin.newUnit')}</strong>
+            <input name="code" placeholder={t('admin.code')} required />
+            <input name="name" placeholder={t('admin.unit')} required />
+            <select name="kind">
+              {UNIT_KINDS.map((kind) => (
+                <option key={kind} value={kind}>
+                  {unitKindLabel(kind)}
+                </option>
+              ))}
+            </select>
+            <button type="submit">{t('designer.add')}</button>
+          </form>
+        </div>
+        <div>
+          {selected ? (
+            <>
+              <h3>
+                {selected.name} · {t('admin.users')}
+              </h3>
+              <table className="data-table" data-testid="unit-users">
+                <tbody>
+                  {users.data?.users.map((user) => (
+                    <tr key={user.id} data-user={user.username} className={user.active ? undefined : 'inactive'}>
+                      <td>
+                        {user.displayName} <span className="muted">{user.username}</span>
+                      </td>
+                      <td>{roleLabel(user.role.toLowerCase() as Role)}</td>
+                      <td>
+                        <button
+                          type="button"
+                          onClick={() =>
+                            void run(
+                              () => updateUser({ variables: { id: user.id, input: { active: !user.active } } }),
+                              user.active ? t('admin.userDeactivated') : t('admin.userActivated'),
+                            )
+                          }
+                        >
+                          {user.active ? t('admin.deactivate') : t('admin.activate')}
+                        </button>
+                        <button
+                          type="button"
+                          onClick={() => {
+                            const password = window.prompt(t('admin.newPassword'));
+                            if (password)
+                              void run(
+                                () => resetPassword({ variables: { userId: user.id, newPassword: password } }),
+                                t('admin.passwordReset'),
+                              );
+                          }}
+                        >
+                          {t('admin.resetPassword')}
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <form
+                className="admin-form"
+                data-testid="new-user"
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  const form = new FormData(event.currentTarget);
+                  void run(
+                    () =>
+                      createUser({
+                        variables: {
+                          input: {
+                            username: form.get('username'),
+                            displayName: form.get('displayName'),
+                            role: form.get('role'),
+                            unitId: selected.id,
+                            password: form.get('password'),
+                          },
+                        },
+                      }),
+                    t('admin.userCreated'),
+                  );
+                }}
+              >
+                <strong>{t('admin.newUser')}</strong>
+                <input name="username" placeholder={t('signIn.username')} required />
+                <input name="displayName" placeholder={t('admin.displayName')} required />
+                <select name="role" defaultValue="CLERK">
+                  {(['CLERK', 'LEADER', 'ADMIN'] as const).map((role) => (
+                    <option key={role} value={role}>
+                      {roleLabel(role.toLowerCase() as Role)}
+                    </option>
+                  ))}
+                </select>
+                <input
+                  name="password"
+                  type="password"
+                  placeholder={t('signIn.password')}
+                  required
+                  autoComplete="new-password"
+                />
+                <button type="submit">{t('designer.add')}</button>
+              </form>
+            </>
+          ) : (
+            <p className="muted">{t('admin.pickUnit')}</p>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}

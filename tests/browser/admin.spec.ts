@@ -91,6 +91,10 @@ describe('the admin console', () => {
     expect(await row.textContent()).toContain('clerk04');
     expect(await row.textContent()).toContain('新增行 · window_case');
     expect(await row.textContent()).toContain('LOG-1');
+    await page.getByTestId('audit-ledger').selectOption('');
+    await page.getByTestId('audit-user').selectOption({ label: '系统管理员（admin）' });
+    await expect.poll(() => entries.locator('tbody tr').first().textContent()).toContain('admin');
+    for (const who of await entries.locator('tbody tr td:nth-child(2)').allTextContents()) expect(who).toBe('admin');
     await page.screenshot({ path: screenshotPath('audit-log') });
   });
 });

@@ -109,6 +109,18 @@ describe('the ledger designer', () => {
       .toBe('OLD-1');
     await clerk.context().close();
 
+    // a statistic added by form: the table stays as it is, the definition gains the measure
+    const measureForm = admin.getByTestId('add-measure');
+    await measureForm.locator('input[name="key"]').fill('noted_share');
+    await measureForm.locator('input[name="title"]').fill('有备注的比例');
+    await measureForm.locator('select[name="kind"]').selectOption('countWhere');
+    await measureForm.locator('input[name="where"]').fill('not isblank(visit_note)');
+    await measureForm.getByRole('button').click();
+    await expect.poll(() => admin.getByTestId('definition-changes').textContent()).toContain('数据表不变');
+    await admin.getByTestId('publish').click();
+    await admin.getByTestId('confirm-publish').click();
+    await expect.poll(() => admin.getByTestId('published').textContent()).toBe('已发布，当前为第 3 版');
+
     // a broken definition: the problem at its line, and nothing to publish
     const json = admin.getByTestId('definition-json');
     const definition = JSON.parse(await json.inputValue()) as { fields: { key: string; type: string }[] };
@@ -123,7 +135,7 @@ describe('the ledger designer', () => {
     await expect.poll(() => admin.getByTestId('definition-problems').textContent()).toContain('JSON 格式错误');
     expect(await admin.getByTestId('publish').count()).toBe(0);
     await admin.screenshot({ path: screenshotPath('designer-broken') });
-    expect(await versionOf('window_case')).toBe(2);
+    expect(await versionOf('window_case')).toBe(3);
     await admin.context().close();
   }, 120_000);
 });

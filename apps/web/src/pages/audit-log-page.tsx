@@ -1,22 +1,31 @@
 import { useQuery } from '@apollo/client';
 import { useState } from 'react';
-import { AUDIT_LOG, ADMIN_UNITS, type AdminUnit, type AuditEntry } from '../features/admin/admin.graphql';
+import {
+  ADMIN_UNITS,
+  ADMIN_USERS,
+  AUDIT_LOG,
+  type AdminUnit,
+  type AdminUser,
+  type AuditEntry,
+} from '../features/admin/admin.graphql';
 import { ADMIN_LEDGERS, type AdminLedger } from '../features/designer/designer.graphql';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 
 interface Filters {
+  userId: string;
   unitId: string;
   ledger: string;
   from: string;
   to: string;
 }
 
-/** Admins: the audit log, searchable by unit, ledger and days, newest first. */
+/** Admins: the audit log, searchable by user, unit, ledger and days, newest first. */
 export function AuditLogPage() {
   const { t, locale } = useI18n();
-  const [filters, setFilters] = useState<Filters>({ unitId: '', ledger: '', from: '', to: '' });
+  const [filters, setFilters] = useState<Filters>({ userId: '', unitId: '', ledger: '', from: '', to: '' });
   const variables = {
+    userId: filters.userId || null,
     unitId: filters.unitId || null,
     ledger: filters.ledger || null,
     from: filters.from || null,
@@ -24,6 +33,7 @@ export function AuditLogPage() {
   };
   const log = useQuery<{ auditLog: AuditEntry[] }>(AUDIT_LOG, { variables, fetchPolicy: 'network-only' });
   const units = useQuery<{ units: AdminUnit[] }>(ADMIN_UNITS);
+  const users = useQuery<{ users: AdminUser[] }>(ADMIN_USERS, { variables: { unitId: null } });
   const ledgers = useQuery<{ ledgers: AdminLedger[] }>(ADMIN_LEDGERS);
   const set = (key: keyof Filters) => (event: { target: { value: string } }) =>
     setFilters((now) => ({ ...now, [key]: event.target.value }));
@@ -35,6 +45,17 @@ export function AuditLogPage() {
     <section aria-labelledby="audit-title">
       <h2 id="audit-title">{t('admin.auditTitle')}</h2>
       <div className="dashboard-head">
+        <label className="inline-field">
+          {t('admin.who')}
+          <select value={filters.userId} onChange={set('userId')} data-testid="audit-user">
+            <option value="">—</option>
+            {users.data?.users.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.displayName}（{u.username}）
+              </option>
+            ))}
+          </select>
+        </label>
         <label className="inline-field">
           {t('admin.unit')}
           <select value={filters.unitId} onChange={set('unitId')} data-testid="audit-unit">

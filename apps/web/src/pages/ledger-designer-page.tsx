@@ -5,6 +5,8 @@ import { HotTable } from '@handsontable/react-wrapper';
 import { textRenderer } from 'handsontable/renderers';
 import { modelOf, textOf, type LedgerDefinition } from '@taizhang/ledger-core';
 import { AddFieldForm } from '../features/designer/add-field-form';
+import { AddMeasureForm } from '../features/designer/add-measure-form';
+import { FillersPicker } from '../features/designer/fillers-picker';
 import {
   checkDefinitionText,
   describeChanges,
@@ -177,10 +179,24 @@ function Designer({
             data-testid="definition-json"
             rows={28}
           />
+          <FillersPicker
+            definition={definition}
+            onChange={(unitKinds) =>
+              definition &&
+              edit(JSON.stringify({ ...definition, fillers: { ...definition.fillers, unitKinds } }, null, 2))
+            }
+          />
           <AddFieldForm
             disabled={!definition}
             onAdd={(field) =>
               definition && edit(JSON.stringify({ ...definition, fields: [...definition.fields, field] }, null, 2))
+            }
+          />
+          <AddMeasureForm
+            definition={definition}
+            onAdd={(measure) =>
+              definition &&
+              edit(JSON.stringify({ ...definition, measures: [...(definition.measures ?? []), measure] }, null, 2))
             }
           />
         </div>

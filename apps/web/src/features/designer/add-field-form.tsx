@@ -10,7 +10,11 @@ export function AddFieldForm({ disabled, onAdd }: { disabled: boolean; onAdd(fie
   const [type, setType] = useState<FieldType>('text');
   const [required, setRequired] = useState(false);
   const [options, setOptions] = useState('');
+  const [min, setMin] = useState('');
+  const [max, setMax] = useState('');
+  const [formula, setFormula] = useState('');
   const choosing = type === 'choice' || type === 'multichoice';
+  const numeric = type === 'integer' || type === 'decimal' || type === 'percent';
   return (
     <form
       className="add-field"
@@ -29,10 +33,16 @@ export function AddFieldForm({ disabled, onAdd }: { disabled: boolean; onAdd(fie
             .map((o) => o.trim())
             .filter(Boolean)
             .map((value) => ({ value }));
+        if (numeric && min !== '') field.min = Number(min);
+        if (numeric && max !== '') field.max = Number(max);
+        if (formula.trim()) field.formula = formula.trim();
         onAdd(field);
         setKey('');
         setTitle('');
         setOptions('');
+        setMin('');
+        setMax('');
+        setFormula('');
       }}
     >
       <strong>{t('designer.addField')}</strong>
@@ -64,6 +74,27 @@ export function AddFieldForm({ disabled, onAdd }: { disabled: boolean; onAdd(fie
           <input value={options} onChange={(e) => setOptions(e.target.value)} placeholder="甲、乙、丙" name="options" />
         </label>
       )}
+      {numeric && (
+        <>
+          <label>
+            {t('designer.min')}
+            <input value={min} onChange={(e) => setMin(e.target.value)} inputMode="decimal" name="min" size={6} />
+          </label>
+          <label>
+            {t('designer.max')}
+            <input value={max} onChange={(e) => setMax(e.target.value)} inputMode="decimal" name="max" size={6} />
+          </label>
+        </>
+      )}
+      <label>
+        {t('designer.formula')}
+        <input
+          value={formula}
+          onChange={(e) => setFormula(e.target.value)}
+          placeholder="follow_ups / cases"
+          name="formula"
+        />
+      </label>
       <button type="submit" disabled={disabled}>
         + {t('designer.add')}
       </button>

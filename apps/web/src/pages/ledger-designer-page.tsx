@@ -9,6 +9,7 @@ import { AddMeasureForm } from '../features/designer/add-measure-form';
 import { FillersPicker } from '../features/designer/fillers-picker';
 import {
   checkDefinitionText,
+  definitionText,
   describeChanges,
   lineOfPointer,
   type TextProblem,
@@ -96,7 +97,7 @@ function Designer({
   locale: 'zh-CN' | 'en';
   t: ReturnType<typeof useI18n>['t'];
 }) {
-  const [text, setText] = useState(() => JSON.stringify(current ?? NEW_LEDGER, null, 2));
+  const [text, setText] = useState(() => definitionText(current ?? NEW_LEDGER));
   const [confirming, setConfirming] = useState(false);
   const [serverProblems, setServerProblems] = useState<TextProblem[]>([]);
   const [published, setPublished] = useState<number | null>(null);
@@ -110,7 +111,7 @@ function Designer({
     [current, definition, locale],
   );
   const problems = check.ok ? serverProblems : check.problems;
-  const changed = definition !== null && JSON.stringify(definition) !== JSON.stringify(current);
+  const changed = definition !== null && (current === null || definitionText(definition) !== definitionText(current));
   const model = useMemo(() => (definition ? modelOf(definition) : null), [definition]);
   const preview = useMemo(
     () =>
@@ -182,21 +183,19 @@ function Designer({
           <FillersPicker
             definition={definition}
             onChange={(unitKinds) =>
-              definition &&
-              edit(JSON.stringify({ ...definition, fillers: { ...definition.fillers, unitKinds } }, null, 2))
+              definition && edit(definitionText({ ...definition, fillers: { ...definition.fillers, unitKinds } }))
             }
           />
           <AddFieldForm
             disabled={!definition}
             onAdd={(field) =>
-              definition && edit(JSON.stringify({ ...definition, fields: [...definition.fields, field] }, null, 2))
+              definition && edit(definitionText({ ...definition, fields: [...definition.fields, field] }))
             }
           />
           <AddMeasureForm
             definition={definition}
             onAdd={(measure) =>
-              definition &&
-              edit(JSON.stringify({ ...definition, measures: [...(definition.measures ?? []), measure] }, null, 2))
+              definition && edit(definitionText({ ...definition, measures: [...(definition.measures ?? []), measure] }))
             }
           />
         </div>

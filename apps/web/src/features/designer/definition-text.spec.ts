@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerDefinition } from '@taizhang/ledger-core';
-import { checkDefinitionText, describeChanges, lineOfPointer } from './definition-text';
+import { checkDefinitionText, definitionText, describeChanges, lineOfPointer } from './definition-text';
 
 const base: LedgerDefinition = {
   key: 'visits',
@@ -46,5 +46,19 @@ describe('the designer’s check of its JSON', () => {
       expect.arrayContaining(['改类型「企业」text → integer', '新增列「备注」']),
     );
     expect(describeChanges(null, base, 'zh-CN')).toEqual(['新建台账及其数据表']);
+  });
+});
+
+describe('the designer’s JSON', () => {
+  it('reads like the files: keys in the meta-schema’s order, zh before en', () => {
+    const text = definitionText({
+      fields: [{ type: 'text', title: { en: 'Name', zh: '名称' }, key: 'name' }],
+      title: '台账',
+      key: 'demo',
+    });
+    expect(text.indexOf('"key": "demo"')).toBeLessThan(text.indexOf('"title": "台账"'));
+    expect(text.indexOf('"title": "台账"')).toBeLessThan(text.indexOf('"fields"'));
+    expect(text.indexOf('"key": "name"')).toBeLessThan(text.indexOf('"type": "text"'));
+    expect(text.indexOf('"zh": "名称"')).toBeLessThan(text.indexOf('"en": "Name"'));
   });
 });

@@ -2,6 +2,7 @@ import { findNodeAtLocation, parseTree, printParseErrorCode, type ParseError, pa
 import {
   checkDefinition,
   compileLedger,
+  LEDGER_META_SCHEMA,
   diffTable,
   textOf,
   type FieldDefinition,
@@ -99,4 +100,35 @@ export function describeChanges(current: LedgerDefinition | null, next: LedgerDe
         return [];
     }
   });
+}
+
+/** Keys in the order the meta-schema lists them (then any others), so the JSON reads like the files. */
+function ordered(value: unknown, order: string[]): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
+  return Object.fromEntries(entries.sort(([a], [b]) => rank(a) - rank(b)));
+}
+
+/** A definition as the designer shows it: top-level and field keys in the meta-schema's order, zh before en. */
+export function definitionText(definition: unknown): string {
+  const schema = LEDGER_META_SCHEMA as {
+    properties: Record<string, unknown>;
+    $defs: { field: { properties: Record<string, unknown> } };
+  };
+  const top = Object.keys(schema.properties);
+  const fieldOrder = Object.keys(schema.$defs.field.properties);
+  const texts = ['zh', 'en', 'value', 'label'];
+  const walk = (value: unknown, order: string[]): unknown => {
+    if (Array.isArray(value)) return value.map((item) => walk(item, order === top ? [] : order));
+    if (typeof value !== 'object' || value === null) return value;
+    const sorted = ordered(value, order) as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.entries(sorted).map(([key, inner]) => [
+        key,
+        walk(inner, key === 'fields' ? fieldOrder : ['key', 'title', ...texts]),
+      ]),
+    );
+  };
+  return JSON.stringify(walk(definition, top), null, 2);
 }

@@ -83,9 +83,8 @@ export function LedgerDesignerPage() {
   const current = data?.ledgers.find((l) => l.key === key) ?? null;
   if (loading) return <p className="muted">{t('common.loading')}</p>;
   if (key !== 'new' && !current) return <p className="form-error">{t('designer.notFound')}</p>;
-  return (
-    <Designer key={`${key}:${current?.version ?? 0}`} current={current?.definition ?? null} locale={locale} t={t} />
-  );
+  // one designer per ledger: publishing refreshes `current` (the diff's base), not the editor
+  return <Designer key={key} current={current?.definition ?? null} locale={locale} t={t} />;
 }
 
 function Designer({

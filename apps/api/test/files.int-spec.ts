@@ -1,5 +1,13 @@
+import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestDatabase,
+  postGraphQL,
+  startProductServer,
+  type ProductServer,
+  type TestDatabase,
+} from '@taizhang/testing';
 import { startTestApi, type TestApi } from './api-harness';
 
 /** The contract's file endpoints, spoken to over HTTP as a browser or a script would. */
@@ -377,4 +385,104 @@ describe('unit isolation', () => {
     const { status } = await upload('daily_followup', file, 'x.csv', { mode: 'commit', unitId: unitIds.xz01 }, leader);
     expect(status).toBe(403);
   });
+});
+
+describe('a large export', () => {
+  const ROWS = 100_000;
+  let server: ProductServer;
+  let db: TestDatabase;
+  let token: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    // V8 grows its heap lazily while allocation is fast (with its default limit, RSS rose 140–200 MB here
+    // whatever the export's live data); a 128 MB old space, as a memory-bounded deployment would set,
+    // keeps the figure about what the export holds. Holding every row or the file would not fit in it.
+    server = await startProductServer({ DATABASE_URL: db.url, NODE_OPTIONS: '--max-old-space-size=128' }, 90_000);
+    token = (
+      await postGraphQL<{ signIn: { token: string } }>(
+        server.url,
+        'mutation { signIn(username: "clerk01", password: "Taizhang@2026") { token } }',
+      )
+    ).data!.signIn.token;
+    const first = await postGraphQL(
+      server.url,
+      SAVE,
+      {
+        ledger: 'window_case',
+        changes: [
+          {
+            op: 'INSERT',
+            values: {
+              case_no: 'HJ-000000',
+              accepted_at: '2023-03-01T09:30:00+08:00',
+              service_item: '企业开办（设立登记）',
+              applicant: '获嘉县某某商贸有限公司',
+              phone: '13800138000',
+              channel: '窗口',
+              handler: '王晓',
+              status: '办结',
+              completed_at: '2023-03-02T16:00:00+08:00',
+              promised_days: 3,
+              visited_at: '2023-03-02T17:10:00+08:00',
+              visit_method: '电话',
+              visit_result: '非常满意',
+              remark: '申请人对办理效率表示满意，材料一次性齐全。',
+            },
+          },
+        ],
+      },
+      { token },
+    );
+    expect(first.errors).toBeUndefined();
+    // the other rows copied in SQL: the export is measured, not the saving
+    await db.query(`
+      INSERT INTO ledger_window_case (unit_id, period, def_version, created_by, updated_by, case_no, accepted_at, service_item,
+             applicant, phone, channel, handler, status, completed_at, promised_days, on_time, visited_at, visit_method,
+             visit_result, visited_within_2h, remark)
+      SELECT unit_id, period, def_version, created_by, updated_by, 'HJ-' || lpad(g::text, 6, '0'), accepted_at + g * interval '1 minute',
+             service_item, applicant, phone, channel, handler, status, completed_at + g * interval '1 minute', promised_days, on_time,
+             visited_at + g * interval '1 minute', visit_method, visit_result, visited_within_2h, remark
+        FROM ledger_window_case, generate_series(1, ${ROWS - 1}) AS g`);
+  }, 180_000);
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  const rssKb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.process.pid}/status`, 'utf8'))![1]);
+
+  /** Streams the download, counting bytes and line ends, while sampling the server's resident memory. */
+  async function measure(path: string) {
+    const started = performance.now();
+    let peak = rssKb();
+    const sampler = setInterval(() => (peak = Math.max(peak, rssKb())), 20);
+    const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    let bytes = 0;
+    let lines = 0;
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      bytes += chunk.length;
+      for (const byte of chunk) if (byte === 0x0a) lines++;
+    }
+    clearInterval(sampler);
+    return { status: response.status, bytes, lines, peakKb: Math.max(peak, rssKb()), ms: performance.now() - started };
+  }
+
+  it(`streams ${ROWS.toLocaleString('en')} rows as xlsx and as csv within a bounded memory`, async () => {
+    // warm up: the code paths loaded and the pools filled, so that what follows is the rows' cost
+    await measure('/export/window_case.xlsx?filter=' + encodeURIComponent('{"case_no":"HJ-000001"}'));
+    await measure('/export/window_case.csv?filter=' + encodeURIComponent('{"case_no":"HJ-000001"}'));
+    const baseline = rssKb();
+    const xlsx = await measure('/export/window_case.xlsx');
+    const csv = await measure('/export/window_case.csv');
+    const report = (name: string, r: typeof xlsx) =>
+      `${name}: ${(r.bytes / 1e6).toFixed(1)} MB in ${(r.ms / 1000).toFixed(1)} s, server RSS ${(baseline / 1024).toFixed(0)} → peak ${(r.peakKb / 1024).toFixed(0)} MB (+${((r.peakKb - baseline) / 1024).toFixed(0)} MB)`;
+    console.log(`[export of ${ROWS} rows] ${report('xlsx', xlsx)}; ${report('csv', csv)}`);
+    expect(xlsx.status).toBe(200);
+    expect(csv.status).toBe(200);
+    expect(csv.lines).toBe(ROWS + 1); // the header and one line per row (no line breaks inside these values)
+    expect(xlsx.bytes).toBeGreaterThan(1_000_000);
+    expect(xlsx.peakKb - baseline).toBeLessThan(150 * 1024);
+    expect(csv.peakKb - baseline).toBeLessThan(150 * 1024);
+  }, 300_000);
 });

@@ -7,31 +7,46 @@ import {
   type LedgerModel,
   type Locale,
 } from '@taizhang/ledger-core';
-
-/** One column of an exported sheet: a field, or the unit when several units are merged. */
-export interface ExportColumn {
-  title: string;
-  /** Excel's width unit is about one Latin character; the grid's is pixels. */
-  width: number;
-  field: FieldDefinition | null;
-  /** An Excel number format for typed cells. */
-  numFmt?: string;
-}
+import type { RowRecord } from '../rows/row-sql';
 
 /** What a typed xlsx cell holds. */
-export type ExcelCell = string | number | Date | null;
+export type ExcelCell = string | number | boolean | Date | null;
+
+/**
+ * One column of an exported sheet, whatever the rows are (ledger rows, statistics groups, a
+ * board's sheets): its title and width, and how a row becomes a typed xlsx cell or CSV text.
+ */
+export interface SheetColumn<T> {
+  title: string;
+  /** Excel's width unit is about one Latin character. */
+  width: number;
+  /** An Excel number format for typed cells. */
+  numFmt?: string;
+  excel(row: T): ExcelCell;
+  text(row: T): string;
+}
+
+/** A ledger row as exported: the row and the name of its unit. */
+export interface LedgerExportRow {
+  row: RowRecord;
+  unitName: string;
+}
 
 const PIXELS_PER_CHARACTER = 7;
 
-export function exportColumns(model: LedgerModel, withUnit: boolean, locale: Locale): ExportColumn[] {
-  const unit: ExportColumn[] = withUnit ? [{ title: locale === 'en' ? 'Unit' : '单位', width: 24, field: null }] : [];
+/** The ledger's fields as columns, with a unit column first when several units are merged. */
+export function ledgerColumns(model: LedgerModel, withUnit: boolean, locale: Locale): SheetColumn<LedgerExportRow>[] {
+  const unit: SheetColumn<LedgerExportRow>[] = withUnit
+    ? [{ title: locale === 'en' ? 'Unit' : '单位', width: 24, excel: (r) => r.unitName, text: (r) => r.unitName }]
+    : [];
   return [
     ...unit,
-    ...model.fields.map((field) => ({
+    ...model.fields.map((field): SheetColumn<LedgerExportRow> => ({
       title: textOf(field.title, locale),
       width: Math.max(8, Math.round(FIELD_TYPE_REGISTRY[field.type].grid(field, locale).width / PIXELS_PER_CHARACTER)),
-      field,
       numFmt: numberFormatOf(field),
+      excel: (r) => excelCell(field, (r.row.values[field.key] ?? null) as FieldValue, locale),
+      text: (r) => csvText(field, (r.row.values[field.key] ?? null) as FieldValue, locale),
     })),
   ];
 }
@@ -82,7 +97,7 @@ const SHANGHAI_MS = 8 * 3_600_000;
  * format), dates and datetimes become date cells (Shanghai wall time; Excel has no time zones),
  * everything else the field type's own display text.
  */
-export function excelCell(field: FieldDefinition, value: FieldValue, locale: Locale): ExcelCell {
+function excelCell(field: FieldDefinition, value: FieldValue, locale: Locale): ExcelCell {
   if (value === null) return null;
   const type: FieldType = field.type;
   switch (type) {
@@ -109,7 +124,7 @@ export function excelCell(field: FieldDefinition, value: FieldValue, locale: Loc
 }
 
 /** The same value as CSV text: the field type's display format. */
-export const csvText = (field: FieldDefinition, value: FieldValue, locale: Locale): string =>
+const csvText = (field: FieldDefinition, value: FieldValue, locale: Locale): string =>
   FIELD_TYPE_REGISTRY[field.type].format(value, field, locale);
 
 function exhaustive(type: never): never {

@@ -10,9 +10,9 @@ import { readInUnitScope } from '../rows/row-scope';
 import { rowColumns, rowFromDb, tableOf } from '../rows/row-sql';
 import { rowConditions } from '../rows/rows.service';
 import { UnitsService } from '../units/units.service';
-import { exportColumns, exportTitle } from './export-layout';
+import { exportTitle, ledgerColumns, type LedgerExportRow } from './export-layout';
 import { FilesException } from './files.exception';
-import { SHEET_FORMATS, type SheetFormat, type SheetWriter } from './sheet-writers';
+import { startDownload, type SheetFormat, type SheetWriter } from './sheet-writers';
 
 export interface ExportQuery {
   ledger: string;
@@ -49,7 +49,7 @@ export class RowExport {
     const dateColumn = this.dateRange(model, query, params, where);
     const singleUnit = 'units' in scope && scope.units.length === 1 ? scope.units[0] : null;
     const unitName = singleUnit === null ? null : (await this.units.findById(singleUnit)).name;
-    const columns = exportColumns(model, singleUnit === null, query.locale);
+    const columns = ledgerColumns(model, singleUnit === null, query.locale);
     const title = exportTitle(model, unitName, query, query.locale);
     const order = ['t.unit_id', ...(dateColumn ? [dateColumn] : []), 't.id'].join(', ');
     const sql = `SELECT ${rowColumns(model)}, u.name AS _unit_name FROM ${tableOf(model)} t JOIN units u ON u.id = t.unit_id
@@ -57,36 +57,29 @@ export class RowExport {
 
     let clientGone = false;
     res.on('close', () => (clientGone = !res.writableFinished));
-    let writer: SheetWriter | null = null;
+    let writer: SheetWriter<LedgerExportRow> | null = null;
     try {
       await readInUnitScope(this.db, scope, async (tx) => {
         await tx.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${sql}`, params);
-        const layout = {
-          title,
-          sheetName: textOf(model.definition.title, query.locale),
-          columns,
-          locale: query.locale,
-        };
-        const fileName = `${[textOf(model.definition.title, query.locale), unitName, query.period].filter(Boolean).join('-')}`;
-        const format = SHEET_FORMATS[query.format];
-        res.status(200);
-        res.setHeader('Cache-Control', 'no-store');
-        res.setHeader('Content-Type', format.contentType);
-        res.setHeader(
-          'Content-Disposition',
-          `attachment; filename="${model.definition.key}.${query.format}"; filename*=UTF-8''${encodeURIComponent(`${fileName}.${query.format}`)}`,
+        const fullName = [textOf(model.definition.title, query.locale), unitName, query.period]
+          .filter(Boolean)
+          .join('-');
+        writer = startDownload(
+          res,
+          query.format,
+          { ascii: model.definition.key, full: fullName },
+          { title, sheetName: textOf(model.definition.title, query.locale), columns },
         );
-        writer = format.writer(res, layout);
         for (;;) {
           const batch = (await tx.query(`FETCH ${BATCH} FROM export_rows`)) as Record<string, unknown>[];
-          for (const raw of batch) writer.add(rowFromDb(model, raw), String(raw._unit_name));
+          for (const raw of batch) writer.add({ row: rowFromDb(model, raw), unitName: String(raw._unit_name) });
           if (clientGone) return;
           await writer.drained();
           if (batch.length < BATCH) break;
         }
         await tx.query('CLOSE export_rows');
       });
-      if (!clientGone) await (writer as SheetWriter | null)?.end();
+      if (!clientGone) await (writer as SheetWriter<LedgerExportRow> | null)?.end();
     } catch (error) {
       // before the first byte our errors are answers (the exception filter); after it, the file is cut
       if (!res.headersSent) throw error;

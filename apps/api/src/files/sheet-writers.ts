@@ -1,24 +1,22 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import type { Response } from 'express';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
-import type { Locale } from '@taizhang/ledger-core';
-import { csvText, excelCell, type ExportColumn } from './export-layout';
-import type { RowRecord } from '../rows/row-sql';
+import type { SheetColumn } from './export-layout';
 
 /** A sheet written to a stream as rows come: nothing but the current batch is held. */
-export interface SheetWriter {
-  add(row: RowRecord, unitName: string): void;
+export interface SheetWriter<T> {
+  add(row: T): void;
   /** Resolves when the output has room again (back-pressure from the client). */
   drained(): Promise<void>;
   end(): Promise<void>;
 }
 
-export interface SheetLayout {
+export interface SheetLayout<T> {
   title: string;
   sheetName: string;
-  columns: ExportColumn[];
-  locale: Locale;
+  columns: SheetColumn<T>[];
 }
 
 const waitForRoom = async (out: Writable) => {
@@ -26,7 +24,7 @@ const waitForRoom = async (out: Writable) => {
 };
 
 /** xlsx by exceljs's streaming writer: title row merged across, header row frozen, typed cells. */
-export function xlsxWriter(out: Writable, layout: SheetLayout): SheetWriter {
+export function xlsxWriter<T>(out: Writable, layout: SheetLayout<T>): SheetWriter<T> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(layout.sheetName.slice(0, 31), {
     views: [{ state: 'frozen', ySplit: 2 }],
@@ -51,14 +49,8 @@ export function xlsxWriter(out: Writable, layout: SheetLayout): SheetWriter {
   });
   header.commit();
   return {
-    add(row, unitName) {
-      sheet
-        .addRow(
-          columns.map((c) =>
-            c.field ? excelCell(c.field, row.values[c.field.key] as never, layout.locale) : unitName,
-          ),
-        )
-        .commit();
+    add(row) {
+      sheet.addRow(columns.map((c) => c.excel(row))).commit();
     },
     drained: () => waitForRoom(out),
     async end() {
@@ -72,16 +64,14 @@ export function xlsxWriter(out: Writable, layout: SheetLayout): SheetWriter {
  * CSV: UTF-8 with a BOM (Excel reads Chinese only with it), the header row first (no title row:
  * CSV is read by other programs too), values as the field types display them.
  */
-export function csvWriter(out: Writable, layout: SheetLayout): SheetWriter {
+export function csvWriter<T>(out: Writable, layout: SheetLayout<T>): SheetWriter<T> {
   const csv = stringify({ bom: true, record_delimiter: 'windows' });
   csv.pipe(out);
   const { columns } = layout;
   csv.write(columns.map((c) => c.title));
   return {
-    add(row, unitName) {
-      csv.write(
-        columns.map((c) => (c.field ? csvText(c.field, row.values[c.field.key] as never, layout.locale) : unitName)),
-      );
+    add(row) {
+      csv.write(columns.map((c) => c.text(row)));
     },
     drained: async () => {
       if (csv.writableNeedDrain) await once(csv, 'drain');
@@ -101,3 +91,38 @@ export const SHEET_FORMATS = {
   csv: { contentType: 'text/csv; charset=utf-8', writer: csvWriter },
 } as const;
 export type SheetFormat = keyof typeof SHEET_FORMATS;
+
+/**
+ * Starts a file download on the response: status, headers (an ASCII name and the real one in
+ * UTF-8), and the writer. Called only once the request is known to be good, so that a refusal
+ * before it is still an ordinary JSON error.
+ */
+export function startDownload<T>(
+  res: Response,
+  format: SheetFormat,
+  names: { ascii: string; full: string },
+  layout: SheetLayout<T>,
+): SheetWriter<T> {
+  const { contentType, writer } = SHEET_FORMATS[format];
+  res.status(200);
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Type', contentType);
+  res.setHeader(
+    'Content-Disposition',
+    `attachment; filename="${names.ascii}.${format}"; filename*=UTF-8''${encodeURIComponent(`${names.full}.${format}`)}`,
+  );
+  return writer(res, layout);
+}
+
+/** A small table (statistics, a submission board) written whole: its rows are already in memory. */
+export async function sendTable<T>(
+  res: Response,
+  format: SheetFormat,
+  names: { ascii: string; full: string },
+  layout: SheetLayout<T>,
+  rows: T[],
+): Promise<void> {
+  const writer = startDownload(res, format, names, layout);
+  for (const row of rows) writer.add(row);
+  await writer.end();
+}

@@ -387,6 +387,38 @@ describe('unit isolation', () => {
   });
 });
 
+describe('the statistics view and the submission board as files', () => {
+  it('exports statistics by unit with percentages as typed cells and a total row', async () => {
+    const { response, bytes } = await download(
+      '/export/statistics/daily_followup.xlsx?measures=cases,follow_ups,followup_rate&groupBy=unit&from=2023-03-01&to=2023-03-03',
+      admin,
+    );
+    expect(response.status).toBe(200);
+    const sheet = await workbookOf(bytes);
+    expect(String(sheet.getCell('A1').value)).toContain('政务服务大回访日报台账');
+    expect(sheet.getRow(2).values).toEqual([undefined, '单位', '办件量', '回访量', '回访率']);
+    const rows = (sheet.getSheetValues() as unknown[][]).slice(3).map((r) => r.slice(1));
+    // clerk01, 02 and 03 each hold the same three days: 22 cases, 16 follow-ups
+    expect(rows.find((r) => r[0] === '城关镇行政审批服务中心')).toEqual(['城关镇行政审批服务中心', 22, 16, 16 / 22]);
+    expect(rows.at(-1)).toEqual(['合计', 66, 48, 48 / 66]);
+    expect(sheet.getCell(`D${sheet.rowCount}`).numFmt).toBe('0.0%');
+  });
+
+  it("exports a day's submission board, a clerk's own unit only", async () => {
+    const all = await download('/export/board/daily_followup.csv?period=2023-03-01', admin);
+    const lines = all.bytes.toString('utf8').slice(1).trim().split(/\r\n/);
+    expect(lines[0]).toBe('单位,状态,提交时间,截止时间,行数,退回原因');
+    expect(lines.find((l) => l.startsWith('城关镇'))).toMatch(
+      /^城关镇行政审批服务中心,(已提交|逾期提交),\d{4}-\d\d-\d\d \d\d:\d\d,2023-03-01 17:00,1,$/,
+    );
+    expect(lines.find((l) => l.startsWith('亢村镇'))).toMatch(
+      /^亢村镇行政审批服务中心,填报中（未提交）,,2023-03-01 17:00,1,$/,
+    );
+    const own = await download('/export/board/daily_followup.csv?period=2023-03-01', clerk02);
+    expect(own.bytes.toString('utf8').trim().split(/\r\n/)).toHaveLength(2);
+  });
+});
+
 describe('a large export', () => {
   const ROWS = 100_000;
   let server: ProductServer;

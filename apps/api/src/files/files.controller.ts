@@ -7,6 +7,8 @@ import type { Principal } from '../auth/principal';
 import { FilesException } from './files.exception';
 import { RowExport } from './row-export.service';
 import { RowImport, type ImportAnswer } from './row-import.service';
+import type { SheetFormat } from './sheet-writers';
+import { TableExport } from './table-export.service';
 import { MAX_FILE_BYTES } from './sheet-reader';
 
 type QueryParams = Record<string, string | undefined>;
@@ -22,6 +24,13 @@ function jsonParam(name: string, text: string | undefined): unknown {
   } catch {
     throw name === 'mapping' ? FilesException.badMapping('应为 JSON 对象') : FilesException.badJson(name);
   }
+}
+
+/** "daily_followup.xlsx" → the ledger key and the format. */
+function fileNameOf(file: string): { name: string; format: SheetFormat } {
+  const match = /^(.+)\.(xlsx|csv)$/.exec(file);
+  if (!match) throw FilesException.unknownFormat(file);
+  return { name: match[1], format: match[2] as SheetFormat };
 }
 
 const upload = multer({
@@ -57,6 +66,7 @@ export class FilesController {
   constructor(
     private readonly rowExport: RowExport,
     private readonly rowImport: RowImport,
+    private readonly tableExport: TableExport,
   ) {}
 
   @Get('export/:file')
@@ -67,13 +77,12 @@ export class FilesController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const match = /^(.+)\.(xlsx|csv)$/.exec(file);
-    if (!match) throw FilesException.unknownFormat(file);
+    const { name, format } = fileNameOf(file);
     await this.rowExport.send(
       principal,
       {
-        ledger: match[1],
-        format: match[2] as 'xlsx' | 'csv',
+        ledger: name,
+        format,
         unitId: query.unitId || null,
         period: query.period || null,
         from: query.from || null,
@@ -83,6 +92,44 @@ export class FilesController {
       },
       res,
     );
+  }
+
+  @Get('export/statistics/:file')
+  async exportStatistics(
+    @CurrentPrincipal() principal: Principal,
+    @Param('file') file: string,
+    @Query() query: QueryParams,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { name, format } = fileNameOf(file);
+    const list = (text: string | undefined) => (text ? text.split(',').filter(Boolean) : []);
+    await this.tableExport.sendStatistics(
+      principal,
+      {
+        ledger: name,
+        measures: list(query.measures),
+        groupBy: list(query.groupBy),
+        from: query.from || null,
+        to: query.to || null,
+        unitIds: query.unitIds ? list(query.unitIds) : null,
+      },
+      format,
+      localeOf(req, query),
+      res,
+    );
+  }
+
+  @Get('export/board/:file')
+  async exportBoard(
+    @CurrentPrincipal() principal: Principal,
+    @Param('file') file: string,
+    @Query() query: QueryParams,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { name, format } = fileNameOf(file);
+    await this.tableExport.sendBoard(principal, name, query.period ?? '', format, localeOf(req, query), res);
   }
 
   @Post('import/:ledger')

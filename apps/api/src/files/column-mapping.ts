@@ -1,4 +1,4 @@
-import { textOf, type FieldDefinition, type LedgerModel } from '@taizhang/ledger-core';
+import { message, textOf, type FieldDefinition, type LedgerModel } from '@taizhang/ledger-core';
 import { FilesException } from './files.exception';
 import type { SheetCell, SheetData } from './sheet-reader';
 
@@ -53,7 +53,8 @@ export function matchColumns(
       names.set(normalize(name), field);
   }
   for (const target of Object.values(mapping ?? {})) {
-    if (target !== '' && !model.byKey.has(target)) throw FilesException.badMapping(`未知字段「${target}」`);
+    if (target !== '' && !model.byKey.has(target))
+      throw FilesException.badMapping(message(`未知字段「${target}」`, `Unknown field "${target}"`));
   }
   // keys that name a header by its text (not by column letter or number) help find the header row
   const mappedHeaders = new Set(
@@ -95,7 +96,12 @@ export function matchColumns(
   for (const c of columns) {
     if (c.field === null) continue;
     if (seen.has(c.field))
-      throw FilesException.badMapping(`第 ${seen.get(c.field)} 列和第 ${c.column} 列都对应字段「${c.field}」`);
+      throw FilesException.badMapping(
+        message(
+          `第 ${seen.get(c.field)} 列和第 ${c.column} 列都对应字段「${c.field}」`,
+          `Columns ${seen.get(c.field)} and ${c.column} both fill "${c.field}"`,
+        ),
+      );
     seen.set(c.field, c.column);
   }
   return { headerIndex: best.index, columns };

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import multer from 'multer';
 import { localeFromAcceptLanguage, type Locale } from '@taizhang/domain';
@@ -13,6 +13,11 @@ import { MAX_FILE_BYTES } from './sheet-reader';
 
 type QueryParams = Record<string, string | undefined>;
 
+const NOT_A_MAPPING = {
+  'zh-CN': '应为 JSON 对象 { "列字母、列号或表头": "字段键" }',
+  en: 'Must be a JSON object { "column letter, number or header": "field key" }',
+};
+
 /** ?lang=en, else Accept-Language; zh-CN by default. */
 const localeOf = (req: Request, query: QueryParams): Locale =>
   query.lang ? localeFromAcceptLanguage(query.lang) : localeFromAcceptLanguage(req.headers['accept-language']);
@@ -22,7 +27,7 @@ function jsonParam(name: string, text: string | undefined): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw name === 'mapping' ? FilesException.badMapping('应为 JSON 对象') : FilesException.badJson(name);
+    throw name === 'mapping' ? FilesException.badMapping(NOT_A_MAPPING) : FilesException.badJson(name);
   }
 }
 
@@ -133,6 +138,7 @@ export class FilesController {
   }
 
   @Post('import/:ledger')
+  @HttpCode(200)
   async import(
     @CurrentPrincipal() principal: Principal,
     @Param('ledger') ledger: string,
@@ -149,9 +155,8 @@ export class FilesController {
         Array.isArray(mapping) ||
         Object.values(mapping).some((v) => typeof v !== 'string'))
     )
-      throw FilesException.badMapping('应为 { "列": "字段键" } 形式的对象');
+      throw FilesException.badMapping(NOT_A_MAPPING);
     const bytes = await receiveFile(req, res);
-    res.status(200);
     return this.rowImport.run(
       principal,
       {

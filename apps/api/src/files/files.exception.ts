@@ -62,12 +62,12 @@ export const FilesException = {
       'zh-CN': `一次最多导入 ${max} 行，请拆分文件`,
       en: `At most ${max} rows per import; split the file`,
     }),
-  badMapping: (detail: string) =>
+  badMapping: (detail: LocalizedText) =>
     new AppException(
       'BAD_USER_INPUT',
       'INVALID_MAPPING',
-      { 'zh-CN': `列对应关系有误：${detail}`, en: `Invalid column mapping: ${detail}` },
-      [{ path: 'mapping', message: { 'zh-CN': detail, en: detail } }],
+      { 'zh-CN': `列对应关系有误：${detail['zh-CN']}`, en: `Invalid column mapping: ${detail.en}` },
+      [{ path: 'mapping', message: detail }],
     ),
   badJson: (name: string) =>
     new AppException(

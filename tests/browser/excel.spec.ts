@@ -63,10 +63,10 @@ describe('Excel on the ledger page', () => {
     expect(workbookSheet.rowCount).toBe(before + 2);
 
     const csv = [
-      '办件编号,受理时间,办理事项,申请人,受理渠道,办理状态',
-      'BR-001,2023年3月1日 09:30,企业开办,张三,窗口,受理',
-      'BR-002,2023/3/2 10:00,社保转移,,网上,受理',
-      'BR-003,2023-03-03 11:15,不动产登记,李四,自助,办理中',
+      '办件编号,受理时间,办理事项,申请人,受理渠道,办理状态,情况说明',
+      'BR-001,2023年3月1日 09:30,企业开办,张三,窗口,受理,',
+      'BR-002,2023/3/2 10:00,社保转移,,网上,受理,',
+      'BR-003,2023-03-03 11:15,不动产登记,李四,自助,办理中,材料已补齐',
     ].join('\n');
     await page.getByTestId('import-file').setInputFiles({
       name: '三月办件.csv',
@@ -80,6 +80,11 @@ describe('Excel on the ledger page', () => {
     expect(await bad.count()).toBe(1);
     expect(await bad.locator('td').first().textContent()).toBe('3');
     expect(await bad.textContent()).toContain('「申请人」必须填写');
+    // a column the titles do not name: the user maps it to a field, and the preview follows
+    expect(await page.getByTestId('import-map-G').inputValue()).toBe('');
+    await page.getByTestId('import-map-G').selectOption({ label: '备注' });
+    await expect.poll(() => dialog.textContent()).toContain('材料已补齐');
+    expect(await page.getByTestId('import-map-G').inputValue()).toBe('remark');
     await page.screenshot({ path: screenshotPath('excel-import-preview') });
 
     await page.getByTestId('import-keep-valid').click();
@@ -93,6 +98,7 @@ describe('Excel on the ledger page', () => {
     await sheet.waitFor();
     expect(await sheet.locator('h1').textContent()).toBe('窗口办件台账');
     expect(await sheet.textContent()).toContain('填表人：');
+    expect(await sheet.textContent()).toContain('材料已补齐'); // the column the user mapped
     expect(await sheet.locator('tbody tr').count()).toBe(before + 2);
     await page.emulateMedia({ media: 'print' });
     await page.screenshot({ path: screenshotPath('excel-print-view') });

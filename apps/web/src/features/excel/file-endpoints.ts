@@ -49,7 +49,13 @@ export class ImportRefused extends Error {}
 export async function importFile(
   scope: SheetScope,
   file: File,
-  options: { mode: 'preview' | 'commit'; keepValid?: boolean; locale: Locale },
+  options: {
+    mode: 'preview' | 'commit';
+    keepValid?: boolean;
+    /** The user's choice: column letter → field key ("" to skip the column). */
+    mapping?: Record<string, string> | null;
+    locale: Locale;
+  },
 ): Promise<ImportAnswer> {
   const form = new FormData();
   form.append('file', file);
@@ -59,6 +65,7 @@ export async function importFile(
       period: scope.period,
       mode: options.mode,
       keepValid: options.keepValid ? 'true' : null,
+      mapping: options.mapping ? JSON.stringify(options.mapping) : null,
     })}`,
     {
       method: 'POST',

@@ -18,6 +18,7 @@ export function ImportDialog({ model, scope, file, preview, onClose, onImported 
   const [answer, setAnswer] = useState(preview);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
+  const [mapping, setMapping] = useState<Record<string, string> | null>(null);
   const fields = model.fields.filter((f) => answer.columns.some((c) => c.field === f.key) || f.formula);
   // a row that passed carries the typed values; a refused one the cells as read
   const show = (row: ImportedRow, key: string) => {
@@ -28,11 +29,11 @@ export function ImportDialog({ model, scope, file, preview, onClose, onImported 
       : String(value ?? '');
   };
 
-  const commit = async (keepValid: boolean) => {
+  const run = async (options: { mode: 'preview' | 'commit'; keepValid?: boolean; mapping: typeof mapping }) => {
     setBusy(true);
     setFailure(null);
     try {
-      const result = await importFile(scope, file, { mode: 'commit', keepValid, locale });
+      const result = await importFile(scope, file, { ...options, locale });
       setAnswer(result);
       if (result.saved > 0) onImported(result);
     } catch (error) {
@@ -40,6 +41,15 @@ export function ImportDialog({ model, scope, file, preview, onClose, onImported 
     } finally {
       setBusy(false);
     }
+  };
+  const commit = (keepValid: boolean) => run({ mode: 'commit', keepValid, mapping });
+  /** The user chose another field for a column: preview again with every column as now shown. */
+  const remap = (column: string, field: string) => {
+    const next = Object.fromEntries(
+      answer.columns.map((c) => [c.column, c.column === column ? field : (c.field ?? '')]),
+    );
+    setMapping(next);
+    void run({ mode: 'preview', mapping: next });
   };
 
   const committed = answer.mode === 'commit';
@@ -51,9 +61,22 @@ export function ImportDialog({ model, scope, file, preview, onClose, onImported 
       <p className="muted">
         {t('excel.headerFound').replace('{row}', String(answer.headerRow))}{' '}
         {answer.columns.map((c) => (
-          <span key={c.column} className={c.field ? 'import-column' : 'import-column unmatched'}>
-            {c.column} {c.header} → {c.field ? textOf(model.byKey.get(c.field)!.title, locale) : t('excel.skipped')}
-          </span>
+          <label key={c.column} className={c.field ? 'import-column' : 'import-column unmatched'}>
+            {c.column} {c.header} →{' '}
+            <select
+              value={c.field ?? ''}
+              disabled={busy || committed}
+              onChange={(event) => remap(c.column, event.target.value)}
+              data-testid={`import-map-${c.column}`}
+            >
+              <option value="">{t('excel.skipped')}</option>
+              {model.editable.map((f) => (
+                <option key={f.key} value={f.key}>
+                  {textOf(f.title, locale)}
+                </option>
+              ))}
+            </select>
+          </label>
         ))}
       </p>
       <p data-testid="import-summary">

@@ -17,6 +17,7 @@ import type { Clock } from './common/time/clock';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { databaseOptions } from './database/database-options';
+import { FilesModule } from './files/files.module';
 import { LedgersModule } from './ledgers/ledgers.module';
 import { ReportingModule } from './reporting/reporting.module';
 import { RowsModule } from './rows/rows.module';
@@ -62,6 +63,7 @@ export class AppModule {
         ReportingModule,
         StatisticsModule,
         PublicAnswersModule,
+        FilesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
     };

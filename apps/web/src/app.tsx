@@ -10,6 +10,9 @@ import { SignInPage } from './pages/sign-in-page';
 
 // The grid (Handsontable) is the largest part of the app: loaded when a ledger is opened.
 const LedgerPage = lazy(() => import('./pages/ledger-page').then((module) => ({ default: module.LedgerPage })));
+const PrintSheetPage = lazy(() =>
+  import('./features/excel/print-sheet-page').then((module) => ({ default: module.PrintSheetPage })),
+);
 // So are the charts (ECharts).
 const DashboardPage = lazy(() =>
   import('./pages/dashboard-page').then((module) => ({ default: module.DashboardPage })),
@@ -56,6 +59,14 @@ function SignedIn() {
           element={
             <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
               <LedgerPage user={data.me} />
+            </Suspense>
+          }
+        />
+        <Route
+          path="ledgers/:key/print"
+          element={
+            <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+              <PrintSheetPage user={data.me} />
             </Suspense>
           }
         />

@@ -9,5 +9,6 @@ import { SheetsService } from './sheets.service';
 @Module({
   imports: [LedgersModule, RowsModule, UnitsModule, UsersModule],
   providers: [SheetsService, SheetsResolver],
+  exports: [SheetsService],
 })
 export class ReportingModule {}

@@ -19,8 +19,11 @@ export interface RowProblemText {
 
 export interface RowOutcome {
   index: number;
-  status: 'SAVED' | 'REJECTED' | 'CONFLICT';
+  /** VALID: passed every check of a dry run (nothing written). */
+  status: 'SAVED' | 'REJECTED' | 'CONFLICT' | 'VALID';
   row?: RowRecord;
+  /** For a VALID row: the values it would be saved with (computed fields included). */
+  values?: Record<string, unknown>;
   errors?: RowProblemText[];
   /** Shown and allowed: the ledger's warning rules, and what follow-ups did. */
   warnings?: RowProblemText[];

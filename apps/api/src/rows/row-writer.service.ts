@@ -53,6 +53,10 @@ export class RowWriter {
       period?: string | null;
       changes: RowChange[];
       allOrNothing?: boolean | null;
+      /** json: values as the API carries them; text: cells of a file, read by each type's lenient parse. */
+      input?: 'json' | 'text';
+      /** Every check, nothing written: the rows that would be saved come back VALID (an import's preview). */
+      dryRun?: boolean;
     },
   ): Promise<RowOutcome[]> {
     const { ledger, unitId } = await this.access.forWrite(principal, args.ledger, args.unitId);
@@ -146,7 +150,11 @@ export class RowWriter {
           return;
         }
         const input = change.op === 'INSERT' ? writable(change.values) : { ...old!.values, ...writable(change.values) };
-        const checked = validateRow(model, input, { input: 'json', applyDefaults: change.op === 'INSERT', now });
+        const checked = validateRow(model, input, {
+          input: args.input ?? 'json',
+          applyDefaults: change.op === 'INSERT',
+          now,
+        });
         if (checked.errors.length > 0) {
           outcomes.set(
             index,
@@ -209,6 +217,11 @@ export class RowWriter {
               problem('', '同批其他行有错误，本行未保存', 'Not saved: other rows of the batch have errors'),
             ]),
           );
+        return [...outcomes.values()].sort((a, b) => a.index - b.index);
+      }
+      if (args.dryRun) {
+        for (const p of writes)
+          outcomes.set(p.index, { index: p.index, status: 'VALID', values: p.values, warnings: p.warnings });
         return [...outcomes.values()].sort((a, b) => a.index - b.index);
       }
 

@@ -6,8 +6,11 @@ import type { RowOutcome } from './row-write';
 
 export const RowOpEnum = { INSERT: 'INSERT', UPDATE: 'UPDATE', DELETE: 'DELETE' } as const;
 registerEnumType(RowOpEnum, { name: 'RowOp' });
-export const RowStatusEnum = { SAVED: 'SAVED', REJECTED: 'REJECTED', CONFLICT: 'CONFLICT' } as const;
-registerEnumType(RowStatusEnum, { name: 'RowStatus' });
+export const RowStatusEnum = { SAVED: 'SAVED', REJECTED: 'REJECTED', CONFLICT: 'CONFLICT', VALID: 'VALID' } as const;
+registerEnumType(RowStatusEnum, {
+  name: 'RowStatus',
+  valuesMap: { VALID: { description: 'Passed every check but was not written (a preview of a file import).' } },
+});
 
 @InputType('RowChangeInput')
 export class RowChangeInput {

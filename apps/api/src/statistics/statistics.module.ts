@@ -8,5 +8,6 @@ import { StatisticsService } from './statistics.service';
 @Module({
   imports: [RowsModule, UnitsModule],
   providers: [StatisticsService, RankingService, StatisticsResolver],
+  exports: [StatisticsService],
 })
 export class StatisticsModule {}

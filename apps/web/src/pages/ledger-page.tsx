@@ -21,6 +21,7 @@ import { localQueueStore } from '../features/grid/save-queue';
 import { GridSidePanel } from '../features/grid/grid-side-panel';
 import { SaveStatus } from '../features/grid/save-status';
 import { SheetBar } from '../features/grid/sheet-bar';
+import { ExcelToolbar } from '../features/excel/excel-toolbar';
 import { useI18n } from '../i18n/i18n';
 
 /** One ledger: its sheet for the chosen unit and period, in the grid, saved as you type. */
@@ -150,6 +151,12 @@ function LedgerSheet({ user, model, title }: { user: CurrentUser; model: LedgerM
             + {t('grid.addRow')}
           </button>
         )}
+        <ExcelToolbar
+          model={model}
+          scope={{ ledger, unitId: scopeUnit, period: periodic ? period : null }}
+          canImport={!readOnly}
+          onImported={() => void controller.reload()}
+        />
         <SaveStatus snapshot={snapshot} readOnly={readOnly} />
       </div>
       <div className="ledger-body">

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { modelOf, type LedgerDefinition } from '@taizhang/ledger-core';
+import { matchColumns } from './column-mapping';
+import type { SheetData } from './sheet-reader';
+
+const definition = JSON.parse(
+  fs.readFileSync(path.resolve(__dirname, '../../../../schemas/daily_followup.json'), 'utf8'),
+) as LedgerDefinition;
+const model = modelOf(definition);
+const sheet = (rows: SheetData['rows'], merges: string[] = []): SheetData => ({ name: 's', rows, merges });
+const fieldsOf = (columns: { field: string | null }[]) => columns.map((c) => c.field);
+
+describe('matchColumns', () => {
+  it('finds the header under title rows, by Chinese or English title or key, loose about spaces and stars', () => {
+    const match = matchColumns(
+      model,
+      sheet([
+        ['亢村镇政务服务大回访日报台账'],
+        ['填报单位：亢村镇', null, null, '2023年4月'],
+        ['日期 *', 'Cases today', 'follow_ups', '备注', '当日回访不满意量'],
+        ['2023-04-01', 1, 1, 'x', 0],
+      ]),
+      null,
+    );
+    expect(match.headerIndex).toBe(2);
+    expect(fieldsOf(match.columns)).toEqual(['report_date', 'cases', 'follow_ups', null, 'dissatisfied']);
+    expect(match.columns[3]).toMatchObject({ column: 'D', header: '备注' });
+  });
+
+  it("takes the user's mapping by column letter, number or header text, and skips a column mapped to nothing", () => {
+    const match = matchColumns(
+      model,
+      sheet([
+        ['日子', '办件', '回访', '日期'],
+        ['2023-04-01', 3, 3, 'x'],
+      ]),
+      { A: 'report_date', 办件: 'cases', '3': 'follow_ups', D: '' },
+    );
+    expect(fieldsOf(match.columns)).toEqual(['report_date', 'cases', 'follow_ups', null]);
+  });
+
+  it('refuses a sheet without the header, and two columns for one field', () => {
+    expect(() =>
+      matchColumns(
+        model,
+        sheet([
+          ['a', 'b'],
+          [1, 2],
+        ]),
+        null,
+      ),
+    ).toThrow(/header/);
+    expect(() => matchColumns(model, sheet([['日期', '日期']]), null)).toThrow(/mapping/);
+    expect(() => matchColumns(model, sheet([['日期']]), { A: 'nope' })).toThrow(/mapping/);
+  });
+});

@@ -1,0 +1,108 @@
+import { message, textOf, type FieldDefinition, type LedgerModel } from '@taizhang/ledger-core';
+import { FilesException } from './files.exception';
+import type { SheetCell, SheetData } from './sheet-reader';
+
+/** A column of the file and the field it fills (null: not imported). */
+export interface MappedColumn {
+  /** 0-based. */
+  index: number;
+  /** The column's letter in Excel (A, B, … AA). */
+  column: string;
+  header: string;
+  field: string | null;
+}
+
+export interface HeaderMatch {
+  /** 0-based index of the header row in the sheet. */
+  headerIndex: number;
+  columns: MappedColumn[];
+}
+
+/** How far down a title block may push the header. */
+const HEADER_SEARCH_ROWS = 20;
+
+/** "当日办件量 *", "Cases today" and "cases" all name one field. */
+const normalize = (text: string) =>
+  text
+    .normalize('NFKC')
+    .replace(/[\s*＊:：]/g, '')
+    .toLowerCase();
+
+const isColumnReference = (key: string) => /^([A-Z]{1,3}|\d{1,3})$/.test(key);
+
+export const columnLetter = (index: number): string =>
+  index < 26 ? String.fromCharCode(65 + index) : columnLetter(Math.floor(index / 26) - 1) + columnLetter(index % 26);
+
+const headerText = (cell: SheetCell | undefined): string =>
+  cell === null || cell === undefined || typeof cell === 'object' ? '' : String(cell).trim();
+
+/**
+ * Finds the header row — the one among the first rows that names the most fields (by title in
+ * either language, or by key), so title rows above it are skipped — and maps its columns to
+ * fields. The user's `mapping` (column letter, 1-based number or header text → field key, or ""
+ * to skip a column) overrides what the titles say.
+ */
+export function matchColumns(
+  model: LedgerModel,
+  sheet: SheetData,
+  mapping: Record<string, string> | null,
+): HeaderMatch {
+  const names = new Map<string, FieldDefinition>();
+  for (const field of model.fields) {
+    for (const name of [textOf(field.title, 'zh-CN'), textOf(field.title, 'en'), field.key])
+      names.set(normalize(name), field);
+  }
+  for (const target of Object.values(mapping ?? {})) {
+    if (target !== '' && !model.byKey.has(target))
+      throw FilesException.badMapping(message(`未知字段「${target}」`, `Unknown field "${target}"`));
+  }
+  // keys that name a header by its text (not by column letter or number) help find the header row
+  const mappedHeaders = new Set(
+    Object.keys(mapping ?? {})
+      .filter((key) => !isColumnReference(key))
+      .map(normalize),
+  );
+
+  let best = { index: -1, score: 0 };
+  sheet.rows.slice(0, HEADER_SEARCH_ROWS).forEach((row, index) => {
+    const score = row.filter((cell) => {
+      const text = normalize(headerText(cell));
+      return text !== '' && (names.has(text) || mappedHeaders.has(text));
+    }).length;
+    if (score > best.score) best = { index, score };
+  });
+  if (best.index < 0) {
+    const examples = model.fields
+      .slice(0, 3)
+      .map((f) => `「${textOf(f.title)}」`)
+      .join('、');
+    throw FilesException.noHeader(examples);
+  }
+
+  const header = sheet.rows[best.index];
+  const columns: MappedColumn[] = Array.from(header, (cell, index) => {
+    const text = headerText(cell);
+    const letter = columnLetter(index);
+    const chosen = mapping
+      ? (mapping[letter] ??
+        mapping[String(index + 1)] ??
+        Object.entries(mapping).find(([k]) => k !== '' && normalize(k) === normalize(text))?.[1])
+      : undefined;
+    const field = chosen !== undefined ? chosen || null : (names.get(normalize(text))?.key ?? null);
+    return { index, column: letter, header: text, field };
+  }).filter((c) => c.header !== '' || c.field !== null);
+
+  const seen = new Map<string, string>();
+  for (const c of columns) {
+    if (c.field === null) continue;
+    if (seen.has(c.field))
+      throw FilesException.badMapping(
+        message(
+          `第 ${seen.get(c.field)} 列和第 ${c.column} 列都对应字段「${c.field}」`,
+          `Columns ${seen.get(c.field)} and ${c.column} both fill "${c.field}"`,
+        ),
+      );
+    seen.set(c.field, c.column);
+  }
+  return { headerIndex: best.index, columns };
+}

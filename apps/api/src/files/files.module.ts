@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { LedgersModule } from '../ledgers/ledgers.module';
+import { ReportingModule } from '../reporting/reporting.module';
+import { RowsModule } from '../rows/rows.module';
+import { StatisticsModule } from '../statistics/statistics.module';
+import { UnitsModule } from '../units/units.module';
+import { FilesController } from './files.controller';
+import { RowExport } from './row-export.service';
+import { RowImport } from './row-import.service';
+import { TableExport } from './table-export.service';
+
+/** Excel and CSV in and out of ledgers (docs/excel.md). */
+@Module({
+  imports: [LedgersModule, RowsModule, UnitsModule, StatisticsModule, ReportingModule],
+  controllers: [FilesController],
+  providers: [RowExport, RowImport, TableExport],
+})
+export class FilesModule {}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import type { DataSource } from 'typeorm';
+import { quoteIdent, strictDate, textOf, type LedgerModel, type Locale } from '@taizhang/ledger-core';
+import type { Principal } from '../auth/principal';
+import { logger } from '../common/http/logger';
+import { RowAccess } from '../rows/row-access.service';
+import { readInUnitScope } from '../rows/row-scope';
+import { rowColumns, rowFromDb, tableOf } from '../rows/row-sql';
+import { rowConditions } from '../rows/rows.service';
+import { UnitsService } from '../units/units.service';
+import { exportTitle, ledgerColumns, type LedgerExportRow } from './export-layout';
+import { FilesException } from './files.exception';
+import { startDownload, type SheetFormat, type SheetWriter } from './sheet-writers';
+
+export interface ExportQuery {
+  ledger: string;
+  format: SheetFormat;
+  unitId?: string | null;
+  period?: string | null;
+  from?: string | null;
+  to?: string | null;
+  filter?: unknown;
+  locale: Locale;
+}
+
+/** Rows fetched from the cursor at a time: the most an export holds in memory. */
+const BATCH = 1000;
+
+/**
+ * A ledger's rows as a file, streamed: read through a server-side cursor in the caller's unit
+ * scope (the same access check, conditions and row-level security as `rows`), written batch by
+ * batch to the response, waiting whenever the client is slower than the database.
+ */
+@Injectable()
+export class RowExport {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly access: RowAccess,
+    private readonly units: UnitsService,
+  ) {}
+
+  async send(principal: Principal, query: ExportQuery, res: Response): Promise<void> {
+    const { ledger, scope } = await this.access.forRead(principal, query.ledger, query.unitId);
+    const model = ledger.model;
+    const params: unknown[] = [];
+    const where = rowConditions(model, scope, query, params);
+    const dateColumn = this.dateRange(model, query, params, where);
+    const singleUnit = 'units' in scope && scope.units.length === 1 ? scope.units[0] : null;
+    const unitName = singleUnit === null ? null : (await this.units.findById(singleUnit)).name;
+    const columns = ledgerColumns(model, singleUnit === null, query.locale);
+    const title = exportTitle(model, unitName, query, query.locale);
+    const order = ['t.unit_id', ...(dateColumn ? [dateColumn] : []), 't.id'].join(', ');
+    const sql = `SELECT ${rowColumns(model)}, u.name AS _unit_name FROM ${tableOf(model)} t JOIN units u ON u.id = t.unit_id
+                  WHERE ${where.join(' AND ')} ORDER BY ${order}`;
+
+    let clientGone = false;
+    res.on('close', () => (clientGone = !res.writableFinished));
+    let writer: SheetWriter<LedgerExportRow> | null = null;
+    try {
+      await readInUnitScope(this.db, scope, async (tx) => {
+        await tx.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${sql}`, params);
+        const fullName = [textOf(model.definition.title, query.locale), unitName, query.period]
+          .filter(Boolean)
+          .join('-');
+        writer = startDownload(
+          res,
+          query.format,
+          { ascii: model.definition.key, full: fullName },
+          { title, sheetName: textOf(model.definition.title, query.locale), columns },
+        );
+        for (;;) {
+          const batch = (await tx.query(`FETCH ${BATCH} FROM export_rows`)) as Record<string, unknown>[];
+          for (const raw of batch) writer.add({ row: rowFromDb(model, raw), unitName: String(raw._unit_name) });
+          if (clientGone) return;
+          await writer.drained();
+          if (batch.length < BATCH) break;
+        }
+        await tx.query('CLOSE export_rows');
+      });
+      if (!clientGone) await (writer as SheetWriter<LedgerExportRow> | null)?.end();
+    } catch (error) {
+      // before the first byte our errors are answers (the exception filter); after it, the file is cut
+      if (!res.headersSent) throw error;
+      logger.error({ err: error, ledger: query.ledger }, 'export failed after it had started');
+      res.destroy(error as Error);
+    }
+  }
+
+  /** from/to on the ledger's date: its period field, else its first date or datetime field. */
+  private dateRange(model: LedgerModel, query: ExportQuery, params: unknown[], where: string[]): string | null {
+    const field =
+      model.byKey.get(model.definition.periodField ?? '') ??
+      model.fields.find((f) => f.type === 'date' || f.type === 'datetime');
+    const column = field ? `t.${quoteIdent(field.key)}` : null;
+    for (const [name, operator] of [
+      ['from', '>='],
+      ['to', '<='],
+    ] as const) {
+      const value = query[name];
+      if (value === null || value === undefined || value === '') continue;
+      if (strictDate(value) === null) throw FilesException.badDate(name);
+      if (!column || !field) throw FilesException.noDateField();
+      params.push(value);
+      // a datetime is compared by its Shanghai calendar day
+      const day = field.type === 'datetime' ? `(${column} AT TIME ZONE 'Asia/Shanghai')::date` : column;
+      where.push(`${day} ${operator} $${params.length}::date`);
+    }
+    return column;
+  }
+}

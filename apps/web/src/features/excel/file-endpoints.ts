@@ -1,0 +1,80 @@
+import type { Locale } from '@taizhang/ledger-core';
+
+/** Where a sheet's rows are: the unit (null: the caller's own, or all for admins) and the period. */
+export interface SheetScope {
+  ledger: string;
+  unitId: string | null;
+  period: string | null;
+}
+
+export interface ImportedRow {
+  rowNumber: number;
+  status: 'VALID' | 'SAVED' | 'REJECTED' | 'CONFLICT';
+  values: Record<string, unknown>;
+  errors: { field: string; message: string }[];
+  warnings: { field: string; message: string }[];
+}
+
+/** The answer of POST /import/{ledger} (docs/excel.md). */
+export interface ImportAnswer {
+  mode: 'preview' | 'commit';
+  sheet: string;
+  headerRow: number;
+  columns: { column: string; header: string; field: string | null }[];
+  rows: ImportedRow[];
+  valid: number;
+  saved: number;
+  rejected: number;
+}
+
+const query = (entries: Record<string, string | null | undefined>) => {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(entries)) if (value) params.set(key, value);
+  return params.toString();
+};
+
+/** GET /export/{ledger}.{format}: the browser downloads it with the session cookie. */
+export function exportUrl(scope: SheetScope, format: 'xlsx' | 'csv', locale: Locale): string {
+  return `/export/${encodeURIComponent(scope.ledger)}.${format}?${query({
+    unitId: scope.unitId,
+    period: scope.period,
+    // the interface's language, not the browser's Accept-Language
+    lang: locale,
+  })}`;
+}
+
+/** The API's message for a refused file or request (the contract's error shape). */
+export class ImportRefused extends Error {}
+
+export async function importFile(
+  scope: SheetScope,
+  file: File,
+  options: {
+    mode: 'preview' | 'commit';
+    keepValid?: boolean;
+    /** The user's choice: column letter → field key ("" to skip the column). */
+    mapping?: Record<string, string> | null;
+    locale: Locale;
+  },
+): Promise<ImportAnswer> {
+  const form = new FormData();
+  form.append('file', file);
+  const response = await fetch(
+    `/import/${encodeURIComponent(scope.ledger)}?${query({
+      unitId: scope.unitId,
+      period: scope.period,
+      mode: options.mode,
+      keepValid: options.keepValid ? 'true' : null,
+      mapping: options.mapping ? JSON.stringify(options.mapping) : null,
+    })}`,
+    {
+      method: 'POST',
+      body: form,
+      credentials: 'same-origin',
+      headers: { 'Accept-Language': options.locale },
+    },
+  );
+  const body = (await response.json().catch(() => null)) as (ImportAnswer & { errors?: { message: string }[] }) | null;
+  if (!response.ok || !body || body.errors) throw new ImportRefused(body?.errors?.[0]?.message ?? response.statusText);
+  return body;
+}

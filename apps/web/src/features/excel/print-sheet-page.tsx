@@ -1,0 +1,96 @@
+import { useQuery } from '@apollo/client';
+import { useMemo } from 'react';
+import { useParams, useSearchParams } from 'react-router';
+import { modelOf, textOf } from '@taizhang/ledger-core';
+import type { CurrentUser } from '../auth/auth.graphql';
+import {
+  LEDGER_FOR_GRID,
+  ROWS_PAGE,
+  UNITS_TO_PICK,
+  type LedgerForGrid,
+  type RowsPage,
+  type UnitChoice,
+} from '../grid/grid.graphql';
+import { useI18n } from '../../i18n/i18n';
+
+/** The most rows a print shows: a page of the rows query. Longer sheets are exported. */
+const PRINT_ROWS = 1000;
+
+/**
+ * A sheet for the browser's print (A4 landscape), in the attachment's layout: the title, the
+ * unit and the period, the header row, the rows, and a line for who filled it in and when.
+ */
+export function PrintSheetPage({ user }: { user: CurrentUser }) {
+  const { key = '' } = useParams();
+  const [search] = useSearchParams();
+  const { t, locale } = useI18n();
+  const unitId = search.get('unitId');
+  const period = search.get('period');
+  const ledger = useQuery<{ ledger: LedgerForGrid }>(LEDGER_FOR_GRID, { variables: { key } });
+  const rows = useQuery<RowsPage>(ROWS_PAGE, {
+    variables: { ledger: key, unitId, period, first: PRINT_ROWS },
+    fetchPolicy: 'network-only',
+  });
+  const units = useQuery<{ units: UnitChoice[] }>(UNITS_TO_PICK, { skip: !unitId });
+  const model = useMemo(() => (ledger.data ? modelOf(ledger.data.ledger.definition) : null), [ledger.data]);
+
+  if (ledger.loading || rows.loading) return <p className="muted">{t('common.loading')}</p>;
+  if (!model || !rows.data)
+    return (
+      <p className="form-error" role="alert">
+        {t('common.error')}
+        {(ledger.error ?? rows.error)?.message}
+      </p>
+    );
+  const unitName = unitId
+    ? (units.data?.units.find((u) => u.id === unitId)?.name ?? '')
+    : (user.unit?.name ?? t('shell.allUnits'));
+  const { totalCount, edges } = rows.data.rows;
+  return (
+    <article className="print-sheet" data-testid="print-sheet">
+      <h1>{textOf(model.definition.title, locale)}</h1>
+      <p className="print-meta">
+        <span>
+          {t('excel.printUnit')}
+          {unitName}
+        </span>
+        {period && (
+          <span>
+            {t('excel.printPeriod')}
+            {period}
+          </span>
+        )}
+      </p>
+      <table>
+        <thead>
+          <tr>
+            {model.fields.map((f) => (
+              <th key={f.key}>{textOf(f.title, locale)}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {edges.map(({ node }) => (
+            <tr key={node.id}>
+              {model.fields.map((f) => (
+                <td key={f.key} className={model.spec(f).grid(f, locale).align === 'right' ? 'numeric' : undefined}>
+                  {model.spec(f).format(node.values[f.key] ?? null, f, locale)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {totalCount > edges.length && (
+        <p className="muted no-print">{t('excel.printTruncated').replace('{n}', String(edges.length))}</p>
+      )}
+      <p className="print-signature">
+        <span>{t('excel.printFiller')}</span>
+        <span>{t('excel.printDate')}</span>
+      </p>
+      <button type="button" className="no-print" onClick={() => window.print()}>
+        {t('excel.print')}
+      </button>
+    </article>
+  );
+}

@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestDatabase,
+  launchChromium,
+  screenshotPath,
+  startProductServer,
+  type ProductServer,
+  type TestDatabase,
+} from '@taizhang/testing';
+
+/** Excel in and out from the ledger page, as a clerk does it in Chromium. */
+let db: TestDatabase;
+let server: ProductServer;
+let browser: Browser;
+const PASSWORD = 'Taizhang@2026';
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startProductServer({ DATABASE_URL: db.url });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await db?.drop();
+});
+
+async function openLedger(page: Page, username: string, ledger: string) {
+  await page.goto(`${server.url}/sign-in`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.locator(`[data-ledger="${ledger}"] a`).click();
+  await page.waitForURL(`**/ledgers/${ledger}`);
+  await page.locator('.ledger-grid .ht_master .htCore').waitFor();
+  await expect.poll(() => page.getByTestId('rows-count').textContent()).toMatch(/已加载/);
+}
+
+const loaded = async (page: Page) =>
+  Number(/\/ (\d+)/.exec((await page.getByTestId('rows-count').textContent()) ?? '')?.[1]);
+
+describe('Excel on the ledger page', () => {
+  it('exports the sheet, previews an import with its bad row, and commits the good rows into the grid', async () => {
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    await openLedger(page, 'clerk05', 'window_case');
+    const before = await loaded(page);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()]);
+    const file = path.join(os.tmpdir(), `taizhang-export-${process.pid}.xlsx`);
+    await download.saveAs(file);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(file);
+    fs.rmSync(file);
+    const workbookSheet = workbook.worksheets[0];
+    expect(String(workbookSheet.getCell('A1').value)).toContain('窗口办件台账');
+    expect(workbookSheet.getCell('A2').value).toBe('办件编号');
+    expect(workbookSheet.rowCount).toBe(before + 2);
+
+    const csv = [
+      '办件编号,受理时间,办理事项,申请人,受理渠道,办理状态,情况说明',
+      'BR-001,2023年3月1日 09:30,企业开办,张三,窗口,受理,',
+      'BR-002,2023/3/2 10:00,社保转移,,网上,受理,',
+      'BR-003,2023-03-03 11:15,不动产登记,李四,自助,办理中,材料已补齐',
+    ].join('\n');
+    await page.getByTestId('import-file').setInputFiles({
+      name: '三月办件.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    const dialog = page.getByTestId('import-dialog');
+    await dialog.waitFor();
+    await expect.poll(() => page.getByTestId('import-summary').textContent()).toContain('可导入 2 行，有错误 1 行');
+    const bad = page.locator('[data-testid="import-row"].import-bad');
+    expect(await bad.count()).toBe(1);
+    expect(await bad.locator('td').first().textContent()).toBe('3');
+    expect(await bad.textContent()).toContain('「申请人」必须填写');
+    // a column the titles do not name: the user maps it to a field, and the preview follows
+    expect(await page.getByTestId('import-map-G').inputValue()).toBe('');
+    await page.getByTestId('import-map-G').selectOption({ label: '备注' });
+    await expect.poll(() => dialog.textContent()).toContain('材料已补齐');
+    expect(await page.getByTestId('import-map-G').inputValue()).toBe('remark');
+    await page.screenshot({ path: screenshotPath('excel-import-preview') });
+
+    await page.getByTestId('import-keep-valid').click();
+    await expect.poll(() => page.getByTestId('import-summary').textContent()).toContain('已保存 2 行');
+    await page.getByTestId('import-close').click();
+    await expect.poll(() => loaded(page)).toBe(before + 2);
+    await expect.poll(() => page.locator('.ledger-grid').textContent()).toContain('BR-003');
+
+    await page.goto(`${server.url}/ledgers/window_case/print`);
+    const sheet = page.getByTestId('print-sheet');
+    await sheet.waitFor();
+    expect(await sheet.locator('h1').textContent()).toBe('窗口办件台账');
+    expect(await sheet.textContent()).toContain('填表人：');
+    expect(await sheet.textContent()).toContain('材料已补齐'); // the column the user mapped
+    expect(await sheet.locator('tbody tr').count()).toBe(before + 2);
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: screenshotPath('excel-print-view') });
+    await context.close();
+  });
+});

@@ -52,7 +52,8 @@ export default defineConfig({
           name: 'browser',
           include: ['tests/browser/**/*.spec.ts'],
           environment: 'node',
-          testTimeout: 60_000,
+          // generous: CI machines are small and busy; a slow step is not a failure
+          testTimeout: 120_000,
           hookTimeout: 90_000,
           fileParallelism: false,
         },

@@ -1,47 +1,28 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createTestDatabase,
-  launchChromium,
+  DEMO_PASSWORD,
   postGraphQL,
   screenshotPath,
-  startProductServer,
-  type ProductServer,
-  type TestDatabase,
+  startBrowserProduct,
+  type BrowserProduct,
 } from '@taizhang/testing';
 
 /** Units, users and the audit log, as an admin keeps them in the browser. */
-let db: TestDatabase;
-let server: ProductServer;
-let browser: Browser;
+let product: BrowserProduct;
 let page: Page;
-const PASSWORD = 'Taizhang@2026';
 const signIn = (username: string) =>
   postGraphQL<{ signIn: { token: string } }>(
-    server.url,
+    product.server.url,
     `mutation ($u: String!, $p: String!) { signIn(username: $u, password: $p) { token } }`,
-    {
-      u: username,
-      p: PASSWORD,
-    },
+    { u: username, p: DEMO_PASSWORD },
   );
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startProductServer({ DATABASE_URL: db.url });
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })).newPage();
-  await page.goto(`${server.url}/sign-in`);
-  await page.getByLabel('用户名').fill('admin');
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByTestId('nav-units').waitFor();
+  product = await startBrowserProduct();
+  page = await product.signedIn('admin');
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await db?.drop();
-});
+afterAll(() => product?.stop());
 
 describe('the admin console', () => {
   it('creates a unit and a clerk who can sign in, and deactivates the clerk again', async () => {
@@ -56,7 +37,7 @@ describe('the admin console', () => {
     const newUser = page.getByTestId('new-user');
     await newUser.locator('input[name="username"]').fill('clerk99');
     await newUser.locator('input[name="displayName"]').fill('测试填报员');
-    await newUser.locator('input[name="password"]').fill(PASSWORD);
+    await newUser.locator('input[name="password"]').fill(DEMO_PASSWORD);
     await newUser.getByRole('button').click();
     await expect.poll(() => page.getByTestId('admin-message').textContent()).toBe('用户已创建');
     expect((await signIn('clerk99')).data?.signIn.token).toBeTruthy();
@@ -77,7 +58,7 @@ describe('the admin console', () => {
   it('finds in the audit log who signed in and who changed which row', async () => {
     const token = (await signIn('clerk04')).data!.signIn.token;
     await postGraphQL(
-      server.url,
+      product.server.url,
       `mutation { saveRows(ledger: "window_case", changes: [{ op: INSERT, values: { case_no: "LOG-1", accepted_at: "2023-03-01T09:00:00+08:00", service_item: "社保", applicant: "甲", status: "受理" } }]) { saved } }`,
       {},
       { token },

@@ -1,23 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  launchChromium,
-  postGraphQL,
-  screenshotPath,
-  startProductServer,
-  type ProductServer,
-  type TestDatabase,
-} from '@taizhang/testing';
+import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
 
 /**
  * The dashboards in Chromium, their figures checked against sums computed here from the rows
  * this test saves (not by the product's code).
  */
-let db: TestDatabase;
-let server: ProductServer;
-let browser: Browser;
-const PASSWORD = 'Taizhang@2026';
+let product: BrowserProduct;
 const day = (daysAgo: number) => new Date(Date.now() + 8 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
 
 /** Daily reports of three townships over the last three days: [clerk, [cases, follow_ups] per day]. */
@@ -53,18 +42,11 @@ const SURVEY = [
   { q1: 'B', q7: ['A'] },
 ];
 
-async function tokenOf(username: string): Promise<string> {
-  const response = await postGraphQL<{ signIn: { token: string } }>(
-    server.url,
-    `mutation ($u: String!, $p: String!) { signIn(username: $u, password: $p) { token } }`,
-    { u: username, p: PASSWORD },
-  );
-  return response.data!.signIn.token;
-}
+const tokenOf = (username: string) => product.token(username);
 
 async function save(username: string, ledger: string, values: Record<string, unknown>[]) {
   const response = await postGraphQL<{ saveRows: { saved: number } }>(
-    server.url,
+    product.server.url,
     `mutation ($ledger: String!, $changes: [RowChangeInput!]!) { saveRows(ledger: $ledger, changes: $changes) { saved results { errors { message } } } }`,
     { ledger, changes: values.map((v) => ({ op: 'INSERT', values: v })) },
     { token: await tokenOf(username) },
@@ -75,9 +57,7 @@ async function save(username: string, ledger: string, values: Record<string, unk
 const percent = (n: number, d: number) => `${((n / d) * 100).toFixed(1)}%`;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startProductServer({ DATABASE_URL: db.url });
-  browser = await launchChromium();
+  product = await startBrowserProduct();
   for (const [clerk, days] of REPORTS) {
     await save(
       clerk,
@@ -86,7 +66,7 @@ beforeAll(async () => {
     );
   }
   const submitted = await postGraphQL(
-    server.url,
+    product.server.url,
     `mutation ($period: String!) { submitSheet(ledger: "daily_followup", period: $period) { state } }`,
     { period: day(0) },
     { token: await tokenOf('clerk01') },
@@ -94,19 +74,10 @@ beforeAll(async () => {
   expect(submitted.errors).toBeUndefined();
   await save('clerk01', 'survey', SURVEY);
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await db?.drop();
-});
+afterAll(() => product?.stop());
 
 async function openDashboard(username: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/sign-in`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
+  const page = await product.signedIn(username, { viewport: { width: 1440, height: 1000 } });
   await page.getByTestId('nav-dashboard').click();
   await page.waitForURL('**/dashboard');
   return page;
@@ -157,6 +128,11 @@ describe('the county dashboard', () => {
     const q7 = survey.locator('[data-question="q7"]');
     expect(await q7.locator('tr[data-option="A"] td.num').allTextContents()).toEqual(['2', '66.7%']);
     expect(await q7.locator('tr[data-option="C"] td.num').allTextContents()).toEqual(['2', '66.7%']);
+    // the same numbers as a file, from the panel's link
+    const csvHref = await rate.locator('.export-links a', { hasText: 'CSV' }).getAttribute('href');
+    const csv = await page.evaluate(async (href) => (await fetch(href!)).text(), csvHref);
+    expect(csv).toContain('城关镇行政审批服务中心');
+    expect(csv).toContain('回访率');
     await page.screenshot({ path: screenshotPath('dashboard-county'), fullPage: true });
     await page.context().close();
   });

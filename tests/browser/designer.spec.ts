@@ -1,33 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  launchChromium,
-  postGraphQL,
-  screenshotPath,
-  startProductServer,
-  type ProductServer,
-  type TestDatabase,
-} from '@taizhang/testing';
+import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
 
 /** The ledger designer: a field added in the browser reaches the clerks' grid; a broken definition publishes nothing. */
-let db: TestDatabase;
-let server: ProductServer;
-let browser: Browser;
-const PASSWORD = 'Taizhang@2026';
+let product: BrowserProduct;
 
-async function tokenOf(username: string) {
-  const response = await postGraphQL<{ signIn: { token: string } }>(
-    server.url,
-    `mutation ($u: String!, $p: String!) { signIn(username: $u, password: $p) { token } }`,
-    { u: username, p: PASSWORD },
-  );
-  return response.data!.signIn.token;
-}
+const tokenOf = (username: string) => product.token(username);
 
 async function versionOf(key: string): Promise<number> {
   const response = await postGraphQL<{ ledger: { version: number } }>(
-    server.url,
+    product.server.url,
     `query ($key: String!) { ledger(key: $key) { version } }`,
     { key },
     { token: await tokenOf('admin') },
@@ -35,23 +16,12 @@ async function versionOf(key: string): Promise<number> {
   return response.data!.ledger.version;
 }
 
-async function signedIn(username: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/sign-in`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.getByTestId('current-user').waitFor();
-  return page;
-}
+const signedIn = (username: string) => product.signedIn(username);
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startProductServer({ DATABASE_URL: db.url });
-  browser = await launchChromium();
+  product = await startBrowserProduct();
   const saved = await postGraphQL(
-    server.url,
+    product.server.url,
     `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "window_case", changes: $changes) { saved } }`,
     {
       changes: [
@@ -71,11 +41,7 @@ beforeAll(async () => {
   );
   expect(saved.errors).toBeUndefined();
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await db?.drop();
-});
+afterAll(() => product?.stop());
 
 describe('the ledger designer', () => {
   it('adds a field, shows the change and a preview, publishes, and a clerk sees the column with the old rows', async () => {

@@ -2,39 +2,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  launchChromium,
-  screenshotPath,
-  startProductServer,
-  type ProductServer,
-  type TestDatabase,
-} from '@taizhang/testing';
+import { screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
 
 /** Excel in and out from the ledger page, as a clerk does it in Chromium. */
-let db: TestDatabase;
-let server: ProductServer;
-let browser: Browser;
-const PASSWORD = 'Taizhang@2026';
+let product: BrowserProduct;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startProductServer({ DATABASE_URL: db.url });
-  browser = await launchChromium();
+  product = await startBrowserProduct();
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await db?.drop();
-});
+afterAll(() => product?.stop());
 
 async function openLedger(page: Page, username: string, ledger: string) {
-  await page.goto(`${server.url}/sign-in`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
+  await product.signIn(page, username);
   await page.locator(`[data-ledger="${ledger}"] a`).click();
   await page.waitForURL(`**/ledgers/${ledger}`);
   await page.locator('.ledger-grid .ht_master .htCore').waitFor();
@@ -46,7 +27,7 @@ const loaded = async (page: Page) =>
 
 describe('Excel on the ledger page', () => {
   it('exports the sheet, previews an import with its bad row, and commits the good rows into the grid', async () => {
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+    const context = await product.browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     await openLedger(page, 'clerk05', 'window_case');
     const before = await loaded(page);
@@ -93,7 +74,7 @@ describe('Excel on the ledger page', () => {
     await expect.poll(() => loaded(page)).toBe(before + 2);
     await expect.poll(() => page.locator('.ledger-grid').textContent()).toContain('BR-003');
 
-    await page.goto(`${server.url}/ledgers/window_case/print`);
+    await page.goto(`${product.server.url}/ledgers/window_case/print`);
     const sheet = page.getByTestId('print-sheet');
     await sheet.waitFor();
     expect(await sheet.locator('h1').textContent()).toBe('窗口办件台账');

@@ -1,41 +1,24 @@
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  launchChromium,
-  postGraphQL,
-  screenshotPath,
-  startProductServer,
-  type ProductServer,
-  type TestDatabase,
-} from '@taizhang/testing';
+import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
 
 /** The public survey on a phone, and the QR codes an admin prints. */
-let db: TestDatabase;
-let server: ProductServer;
-let browser: Browser;
+let product: BrowserProduct;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startProductServer({ DATABASE_URL: db.url });
-  browser = await launchChromium();
+  product = await startBrowserProduct();
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await db?.drop();
-});
+afterAll(() => product?.stop());
 
 describe('the public survey', () => {
   it('is answered on a phone without signing in, and lands in the unit’s ledger and its statistics', async () => {
-    const context = await browser.newContext({
+    const context = await product.newContext({
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
       locale: 'zh-CN',
     });
     const page = await context.newPage();
-    await page.goto(`${server.url}/s/xz03`);
+    await page.goto(`${product.server.url}/s/xz03`);
     await expect.poll(() => page.getByTestId('survey-unit').textContent()).toBe('照镜镇行政审批服务中心');
     expect(await page.locator('[data-question]').count()).toBe(12);
 
@@ -51,13 +34,9 @@ describe('the public survey', () => {
     await page.getByTestId('submit-survey').click();
     await expect.poll(() => page.getByTestId('survey-thanks').textContent()).toContain('感谢');
 
-    const clerk = await postGraphQL<{ signIn: { token: string } }>(
-      server.url,
-      'mutation { signIn(username: "clerk03", password: "Taizhang@2026") { token } }',
-    );
-    const token = clerk.data!.signIn.token;
+    const token = await product.token('clerk03');
     const rows = await postGraphQL<{ rows: { edges: { node: { values: Record<string, unknown> } }[] } }>(
-      server.url,
+      product.server.url,
       '{ rows(ledger: "survey") { edges { node { values } } } }',
       {},
       { token },
@@ -68,7 +47,7 @@ describe('the public survey', () => {
     const results = await postGraphQL<{
       surveyResults: { responses: number; questions: { field: string; options: { value: string; count: number }[] }[] };
     }>(
-      server.url,
+      product.server.url,
       '{ surveyResults(ledger: "survey") { responses questions { field options { value count } } } }',
       {},
       { token },
@@ -80,24 +59,20 @@ describe('the public survey', () => {
   });
 
   it('shows a link that leads nowhere as such', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    const context = await product.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
     const page = await context.newPage();
-    await page.goto(`${server.url}/s/no-such-unit`);
+    await page.goto(`${product.server.url}/s/no-such-unit`);
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('没有找到这份问卷，请核对二维码或链接');
     await context.close();
   });
 
   it('gives an admin a printable QR code for every unit that takes the survey', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/sign-in`);
-    await page.getByLabel('用户名').fill('admin');
-    await page.getByLabel('密码').fill('Taizhang@2026');
-    await page.getByRole('button', { name: '登录' }).click();
+    const page = await product.signedIn('admin', { viewport: { width: 1280, height: 900 } });
+    const context = page.context();
     await page.getByTestId('nav-survey-links').click();
     const card = page.locator('.qr-card[data-unit="xz03"]');
     await card.locator('svg').waitFor();
-    expect(await card.locator('.qr-url').textContent()).toBe(`${server.url}/s/xz03`);
+    expect(await card.locator('.qr-url').textContent()).toBe(`${product.server.url}/s/xz03`);
     // 10 township centres and 10 windows take the survey; the bureau's sections do not
     expect(await page.locator('.qr-card').count()).toBe(20);
     await page.screenshot({ path: screenshotPath('survey-qr-codes') });

@@ -3,3 +3,4 @@ export * from './test-database';
 export * from './graphql-client';
 export * from './product-server';
 export * from './chromium';
+export * from './browser-product';

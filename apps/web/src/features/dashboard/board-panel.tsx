@@ -1,4 +1,5 @@
 import { useMutation, useQuery } from '@apollo/client';
+import { ExportLinks } from './export-links';
 import { useI18n } from '../../i18n/i18n';
 import { BOARD, REMIND_MISSING, type Board, type Reminder } from './dashboard.graphql';
 
@@ -32,6 +33,7 @@ export function BoardPanel({
   return (
     <article className="panel board" data-testid={`board-${ledgerKey}`}>
       <h4>
+        <ExportLinks path={`board/${ledgerKey}`} params={{ period }} />
         {title} · {period}
       </h4>
       {error && <p className="form-error">{error.message}</p>}

@@ -1,9 +1,9 @@
-import { useQuery } from '@apollo/client';
 import { useMemo } from 'react';
+import { ExportLinks } from './export-links';
 import { textOf, type MeasureDefinition } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
-import { STATISTICS, type Statistics } from './dashboard.graphql';
 import { EChart, type ChartOption } from './echart';
+import { useStatistics } from './use-statistics';
 import { formatMeasure, targetOf } from './format';
 
 export interface Scope {
@@ -23,10 +23,7 @@ export function IndicatorPanel({
   scope: Scope;
 }) {
   const { t, locale } = useI18n();
-  const { data, error } = useQuery<{ statistics: Statistics }>(STATISTICS, {
-    variables: { ledger: ledgerKey, measures: [measure.key], groupBy: ['unit'], ...scope },
-    fetchPolicy: 'network-only',
-  });
+  const { data, error } = useStatistics(ledgerKey, [measure.key], ['unit'], scope);
   const title = textOf(measure.title, locale);
   const rows = useMemo(
     () =>
@@ -70,6 +67,16 @@ export function IndicatorPanel({
   return (
     <article className="panel" data-testid={`indicator-${ledgerKey}-${measure.key}`}>
       <h4>
+        <ExportLinks
+          path={`statistics/${ledgerKey}`}
+          params={{
+            measures: measure.key,
+            groupBy: 'unit',
+            from: scope.from,
+            to: scope.to,
+            unitIds: scope.unitIds?.join(','),
+          }}
+        />
         {title}
         {target !== undefined && (
           <span className="muted">

@@ -1,9 +1,10 @@
-import { useQuery } from '@apollo/client';
 import { useMemo } from 'react';
+import { ExportLinks } from './export-links';
 import { textOf, type MeasureDefinition } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
-import { STATISTICS, type Statistics } from './dashboard.graphql';
+import type { Statistics } from './dashboard.graphql';
 import { EChart, type ChartOption } from './echart';
+import { useStatistics } from './use-statistics';
 import { formatMeasure } from './format';
 import type { Scope } from './indicator-panel';
 
@@ -20,10 +21,12 @@ export function TrackedPanel({
   scope: Scope;
 }) {
   const { t, locale } = useI18n();
-  const { data, error } = useQuery<{ statistics: Statistics }>(STATISTICS, {
-    variables: { ledger: ledgerKey, measures: measures.map((m) => m.key), groupBy: ['unit'], ...scope },
-    fetchPolicy: 'network-only',
-  });
+  const { data, error } = useStatistics(
+    ledgerKey,
+    measures.map((m) => m.key),
+    ['unit'],
+    scope,
+  );
   const rows = useMemo(
     () => (data?.statistics.rows ?? []).map((row) => ({ unit: row.keys[0]?.label ?? '', values: row.values })),
     [data],
@@ -46,7 +49,19 @@ export function TrackedPanel({
   );
   return (
     <article className="panel" data-testid={`tracked-${ledgerKey}`}>
-      <h4>{title}</h4>
+      <h4>
+        <ExportLinks
+          path={`statistics/${ledgerKey}`}
+          params={{
+            measures: measures.map((m) => m.key).join(','),
+            groupBy: 'unit',
+            from: scope.from,
+            to: scope.to,
+            unitIds: scope.unitIds?.join(','),
+          }}
+        />
+        {title}
+      </h4>
       {error && <p className="form-error">{error.message}</p>}
       <div className="panel-body stacked">
         <EChart option={option} label={title} />

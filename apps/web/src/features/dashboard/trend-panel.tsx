@@ -1,9 +1,9 @@
-import { useQuery } from '@apollo/client';
 import { useMemo } from 'react';
+import { ExportLinks } from './export-links';
 import { textOf, type MeasureDefinition } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
-import { STATISTICS, type Statistics } from './dashboard.graphql';
 import { EChart, type ChartOption } from './echart';
+import { useStatistics } from './use-statistics';
 import { formatMeasure } from './format';
 import type { Scope } from './indicator-panel';
 
@@ -20,10 +20,12 @@ export function TrendPanel({
   scope: Scope;
 }) {
   const { t, locale } = useI18n();
-  const { data, error } = useQuery<{ statistics: Statistics }>(STATISTICS, {
-    variables: { ledger: ledgerKey, measures: measures.map((m) => m.key), groupBy: ['day'], ...scope },
-    fetchPolicy: 'network-only',
-  });
+  const { data, error } = useStatistics(
+    ledgerKey,
+    measures.map((m) => m.key),
+    ['day'],
+    scope,
+  );
   const days = useMemo(
     () => (data?.statistics.rows ?? []).map((row) => ({ day: row.keys[0]?.label ?? '', values: row.values })),
     [data],
@@ -52,6 +54,16 @@ export function TrendPanel({
   return (
     <article className="panel" data-testid={`trend-${ledgerKey}`}>
       <h4>
+        <ExportLinks
+          path={`statistics/${ledgerKey}`}
+          params={{
+            measures: measures.map((m) => m.key).join(','),
+            groupBy: 'day',
+            from: scope.from,
+            to: scope.to,
+            unitIds: scope.unitIds?.join(','),
+          }}
+        />
         {title} · {t('dashboard.byDay')}
       </h4>
       {error && <p className="form-error">{error.message}</p>}

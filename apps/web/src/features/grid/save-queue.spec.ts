@@ -35,11 +35,21 @@ describe('SaveQueue', () => {
     expect(queue.take(all)).toEqual([{ key: 'n:a', op: 'UPDATE', id: '77', version: 1, values: { cases: 2 } }]);
   });
 
-  it('forgets an insert deleted before it was sent', () => {
+  it('forgets an insert deleted before it was sent, and a new row deleted untouched', () => {
     const queue = new SaveQueue();
     queue.edit('n:a', null, null, { cases: 1 });
     queue.remove('n:a', null, null);
+    queue.remove('n:b', null, null);
     expect(queue.size).toBe(0);
+  });
+
+  it('deletes a row whose insert is on its way once it has an id', () => {
+    const queue = new SaveQueue();
+    queue.edit('n:a', null, null, { cases: 1 });
+    queue.take(all);
+    queue.remove('n:a', null, null);
+    queue.settle([saved('5', 1)]);
+    expect(queue.take(all)).toEqual([{ key: 'n:a', op: 'DELETE', id: '5', version: 1, values: {} }]);
   });
 
   it('keeps a failed batch, under the edits made since, and resends it', () => {

@@ -103,6 +103,8 @@ export class SaveQueue {
   }
 
   remove(key: string, id: string | null, version: number | null): void {
+    // a row the server never heard of, and nothing on its way: there is nothing to delete
+    if (id === null && !this.pending.has(key) && !this.inFlight?.some((c) => c.key === key)) return;
     this.add({ key, op: 'DELETE', id, version, values: {} });
   }
 

@@ -347,7 +347,11 @@ export class GridController {
   /** Saves what can be saved now; resolves when the queue has nothing more to send. */
   async flush(): Promise<void> {
     if (this.saveTimer) clearTimeout(this.saveTimer);
-    for (let round = 0; round < 50; round += 1) {
+    for (let round = 0; round < 200; round += 1) {
+      if (this.queue.busy) {
+        await new Promise((resolve) => setTimeout(resolve, 100)); // the batch in flight first
+        continue;
+      }
       const sent = await this.save();
       if (!sent) return;
     }

@@ -3,3 +3,4 @@ export * from './roles';
 export * from './unit-kinds';
 export * from './error-codes';
 export * from './password-policy';
+export * from './file-import';

@@ -1,3 +1,4 @@
+import type { ImportAnswer, ImportedRow } from '@taizhang/domain';
 import { Injectable } from '@nestjs/common';
 import type { Locale } from '@taizhang/ledger-core';
 import type { Principal } from '../auth/principal';
@@ -5,7 +6,7 @@ import { RowAccess } from '../rows/row-access.service';
 import { RowWriter, MAX_CHANGES } from '../rows/row-writer.service';
 import type { RowChange, RowProblemText } from '../rows/row-write';
 import { cellText } from './cell-text';
-import { matchColumns, type MappedColumn } from './column-mapping';
+import { matchColumns } from './column-mapping';
 import { FilesException } from './files.exception';
 import { readSheet, type SheetData } from './sheet-reader';
 
@@ -18,28 +19,6 @@ export interface ImportQuery {
   keepValid: boolean;
   mapping: Record<string, string> | null;
   locale: Locale;
-}
-
-export interface ImportedRow {
-  /** The row's number in the file (as Excel shows it). */
-  rowNumber: number;
-  status: 'VALID' | 'SAVED' | 'REJECTED' | 'CONFLICT';
-  /** Saved or valid: the row's values (computed ones included); rejected: the cells as read. */
-  values: Record<string, unknown>;
-  errors: { field: string; message: string }[];
-  warnings: { field: string; message: string }[];
-  id?: string;
-}
-
-export interface ImportAnswer {
-  mode: 'preview' | 'commit';
-  sheet: string;
-  headerRow: number;
-  columns: Omit<MappedColumn, 'index'>[];
-  rows: ImportedRow[];
-  valid: number;
-  saved: number;
-  rejected: number;
 }
 
 /**

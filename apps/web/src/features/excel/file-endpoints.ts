@@ -1,31 +1,9 @@
+import type { ImportAnswer } from '@taizhang/domain';
 import type { Locale } from '@taizhang/ledger-core';
+import type { SheetScope } from '../grid/grid-backend';
 
-/** Where a sheet's rows are: the unit (null: the caller's own, or all for admins) and the period. */
-export interface SheetScope {
-  ledger: string;
-  unitId: string | null;
-  period: string | null;
-}
-
-export interface ImportedRow {
-  rowNumber: number;
-  status: 'VALID' | 'SAVED' | 'REJECTED' | 'CONFLICT';
-  values: Record<string, unknown>;
-  errors: { field: string; message: string }[];
-  warnings: { field: string; message: string }[];
-}
-
-/** The answer of POST /import/{ledger} (docs/excel.md). */
-export interface ImportAnswer {
-  mode: 'preview' | 'commit';
-  sheet: string;
-  headerRow: number;
-  columns: { column: string; header: string; field: string | null }[];
-  rows: ImportedRow[];
-  valid: number;
-  saved: number;
-  rejected: number;
-}
+export type { ImportAnswer, ImportedRow } from '@taizhang/domain';
+export type { SheetScope } from '../grid/grid-backend';
 
 const query = (entries: Record<string, string | null | undefined>) => {
   const params = new URLSearchParams();

@@ -6,9 +6,8 @@ import { BoardPanel } from '../features/dashboard/board-panel';
 import { DASHBOARD_LEDGERS, type DashboardLedger } from '../features/dashboard/dashboard.graphql';
 import { shanghaiDaysAgo, targetOf } from '../features/dashboard/format';
 import { IndicatorPanel, type Scope } from '../features/dashboard/indicator-panel';
+import { MeasuresPanel } from '../features/dashboard/measures-panel';
 import { SurveyPanel } from '../features/dashboard/survey-panel';
-import { TrackedPanel } from '../features/dashboard/tracked-panel';
-import { TrendPanel } from '../features/dashboard/trend-panel';
 import { UNITS_TO_PICK, type UnitChoice } from '../features/grid/grid.graphql';
 import { useI18n } from '../i18n/i18n';
 
@@ -111,7 +110,8 @@ export function DashboardPage({ user }: { user: CurrentUser }) {
         {all
           .filter((ledger) => hasDate(ledger) && (ledger.definition.measures ?? []).some(hasTarget))
           .map((ledger) => (
-            <TrendPanel
+            <MeasuresPanel
+              by="day"
               key={ledger.key}
               ledgerKey={ledger.key}
               title={title(ledger)}
@@ -126,7 +126,8 @@ export function DashboardPage({ user }: { user: CurrentUser }) {
         {all
           .filter((ledger) => ledger.definition.tracking)
           .map((ledger) => (
-            <TrackedPanel
+            <MeasuresPanel
+              by="unit"
               key={ledger.key}
               ledgerKey={ledger.key}
               title={title(ledger)}

@@ -1,4 +1,5 @@
 import { ApolloError, useMutation, useQuery } from '@apollo/client';
+import { fieldProblems } from '../features/auth/graphql-error';
 import { useState } from 'react';
 import { UNIT_KINDS, type Role } from '@taizhang/domain';
 import {
@@ -17,7 +18,7 @@ import { useI18n } from '../i18n/i18n';
 /** The API's reasons, one line each (field problems first). */
 function reasons(error: unknown): string {
   if (!(error instanceof ApolloError)) return String(error);
-  const problems = (error.graphQLErrors[0]?.extensions?.errors ?? []) as { message: string }[];
+  const problems = fieldProblems(error);
   return problems.length > 0 ? problems.map((p) => p.message).join('；') : error.message;
 }
 

@@ -1,4 +1,5 @@
-import { ApolloError, useMutation, useQuery } from '@apollo/client';
+import { useMutation, useQuery } from '@apollo/client';
+import { fieldProblems } from '../features/auth/graphql-error';
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { HotTable } from '@handsontable/react-wrapper';
@@ -136,10 +137,7 @@ function Designer({
       setPublished(result.data?.publishLedger.version ?? null);
       setConfirming(false);
     } catch (error) {
-      const found =
-        error instanceof ApolloError
-          ? ((error.graphQLErrors[0]?.extensions?.errors ?? []) as { path: string; message: string }[])
-          : [];
+      const found = fieldProblems(error);
       setServerProblems(
         found.length > 0
           ? found.map((p) => ({ line: lineOfPointer(text, p.path), path: p.path, message: p.message }))

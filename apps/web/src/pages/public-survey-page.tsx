@@ -1,4 +1,5 @@
-import { ApolloError, useMutation, useQuery } from '@apollo/client';
+import { useMutation, useQuery } from '@apollo/client';
+import { fieldProblems } from '../features/auth/graphql-error';
 import { useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { modelOf, textOf, validateRow } from '@taizhang/ledger-core';
@@ -13,9 +14,7 @@ import { useI18n } from '../i18n/i18n';
 
 /** The server's reasons per question, from a BAD_USER_INPUT answer. */
 function serverProblems(error: unknown): Record<string, string> {
-  if (!(error instanceof ApolloError)) return {};
-  const problems = (error.graphQLErrors[0]?.extensions?.errors ?? []) as { path: string; message: string }[];
-  return Object.fromEntries(problems.map((p) => [p.path, p.message]));
+  return Object.fromEntries(fieldProblems(error).map((p) => [p.path, p.message]));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { gql } from '@apollo/client';
+import type { SheetState } from '../ledgers/ledgers.graphql';
 import type { LedgerDefinition } from '@taizhang/ledger-core';
 
 export interface DashboardLedger {
@@ -19,7 +20,7 @@ export const DASHBOARD_LEDGERS = gql`
   }
 `;
 
-export type SheetState = 'NOT_STARTED' | 'DRAFT' | 'SUBMITTED' | 'SUBMITTED_LATE' | 'RETURNED';
+export type { SheetState } from '../ledgers/ledgers.graphql';
 
 export interface BoardSheet {
   unit: { id: string; name: string };

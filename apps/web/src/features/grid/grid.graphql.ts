@@ -1,4 +1,5 @@
 import { gql } from '@apollo/client';
+import type { SheetState } from '../ledgers/ledgers.graphql';
 import type { LedgerDefinition } from '@taizhang/ledger-core';
 import type { ServerRow } from './grid-row';
 import type { SaveResult } from './save-queue';
@@ -114,7 +115,7 @@ export const ROW_HISTORY = gql`
   }
 `;
 
-export type SheetState = 'NOT_STARTED' | 'DRAFT' | 'SUBMITTED' | 'SUBMITTED_LATE' | 'RETURNED';
+export type { SheetState } from '../ledgers/ledgers.graphql';
 
 export interface SheetStatus {
   period: string;

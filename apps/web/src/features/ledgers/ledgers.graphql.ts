@@ -26,10 +26,13 @@ export const LEDGERS = gql`
   }
 `;
 
+/** The contract's SheetState: where a unit's sheet of a period stands. */
+export type SheetState = 'NOT_STARTED' | 'DRAFT' | 'SUBMITTED' | 'SUBMITTED_LATE' | 'RETURNED';
+
 export interface TodayBoard {
   submissionBoard: {
     period: string;
-    sheets: { state: 'NOT_STARTED' | 'DRAFT' | 'SUBMITTED' | 'SUBMITTED_LATE' | 'RETURNED' }[];
+    sheets: { state: SheetState }[];
     counts: { notStarted: number; draft: number; submitted: number; submittedLate: number; returned: number };
   };
 }

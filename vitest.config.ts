@@ -58,6 +58,19 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          name: 'reliability',
+          // load, faults, hostile input and backups against the built product: bounded in time here;
+          // the heavier variants are `npm run bench -- load` and the RELIABILITY_SCALE knob (README)
+          include: ['tests/reliability/**/*.spec.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -51,6 +51,8 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   if (!initialised) {
     await fs.mkdir(path.dirname(options.dataDir), { recursive: true });
     await pg.initialise();
+  } else {
+    await checkDataVersion(options.dataDir);
   }
   await removeStalePidFile(options.dataDir);
   try {
@@ -99,6 +101,23 @@ export async function loadEmbeddedPostgres() {
 function keepExitCodes(): void {
   for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) {
     if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
+  }
+}
+
+/**
+ * The major version of the embedded PostgreSQL (pinned in package.json to the one whose
+ * pg_dump/pg_restore Debian ships, so that `npm run backup` can use the system's tools).
+ */
+export const EMBEDDED_PG_MAJOR = '15';
+
+/** A data folder made by another major version cannot be opened; say so instead of failing obscurely. */
+async function checkDataVersion(dataDir: string): Promise<void> {
+  const version = (await fs.readFile(path.join(dataDir, 'PG_VERSION'), 'utf8')).trim();
+  if (version !== EMBEDDED_PG_MAJOR) {
+    throw new Error(
+      `The data in ${dataDir} was written by PostgreSQL ${version}; the embedded server is PostgreSQL ` +
+        `${EMBEDDED_PG_MAJOR}. Restore a backup into a fresh DATA_DIR (npm run restore), or move the folder away.`,
+    );
   }
 }
 

@@ -1,11 +1,8 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
-import { postGraphQL } from './graphql-client';
+import { DEMO_PASSWORD, signInToken } from './api-product';
 import { startProductServer, type ProductServer } from './product-server';
 import { createTestDatabase, type TestDatabase } from './test-database';
-
-/** The demo users' password (README). */
-export const DEMO_PASSWORD = 'Taizhang@2026';
 
 /** A browser test's world: a fresh database, the built product on it, and Chromium. */
 export interface BrowserProduct {
@@ -52,15 +49,7 @@ export async function startBrowserProduct(env: NodeJS.ProcessEnv = {}): Promise<
       await signIn(page, username);
       return page;
     },
-    async token(username) {
-      const response = await postGraphQL<{ signIn: { token: string } }>(
-        server.url,
-        'mutation ($u: String!, $p: String!) { signIn(username: $u, password: $p) { token } }',
-        { u: username, p: DEMO_PASSWORD },
-      );
-      if (!response.data?.signIn) throw new Error(`sign-in as ${username} failed: ${JSON.stringify(response.errors)}`);
-      return response.data.signIn.token;
-    },
+    token: (username) => signInToken(server.url, username),
     async stop() {
       await browser.close();
       await server.stop();

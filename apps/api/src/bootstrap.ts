@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
+import { crossSiteGuard } from './auth/cross-site-guard.middleware';
 import { requestLogger } from './common/http/request-logger.middleware';
 import { serveWebApp } from './common/http/web-app';
 import type { Clock } from './common/time/clock';
@@ -37,6 +38,7 @@ export async function startApi(config: AppConfig, databaseUrl: string, clock?: C
   app.set('etag', false);
   app.use(cookieParser());
   app.use(requestLogger);
+  app.use(crossSiteGuard);
   if (config.production) app.set('trust proxy', false);
   serveWebApp(app.getHttpAdapter().getInstance(), config.webDir);
   app.enableShutdownHooks();

@@ -219,3 +219,67 @@ describe('passwords', () => {
     await t.signIn('clerk12', 'Better#Pass9');
   });
 });
+
+describe('cross-site request forgery', () => {
+  const signInCookie = async (username: string) => {
+    const response = await t.gql(SIGN_IN, { u: username, p: 'Taizhang@2026' });
+    return response.headers.get('set-cookie')!.split(';')[0];
+  };
+  const host = () => new URL(t.url).host;
+
+  it("refuses a cookie-authenticated mutation sent from another site's page, and it has no effect", async () => {
+    const cookie = await signInCookie('clerk13');
+    for (const headers of [
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+      { 'sec-fetch-site': 'cross-site' },
+    ]) {
+      const refused = await t.gql('mutation { signOut }', {}, { cookie, headers });
+      expect(refused.status).toBe(403);
+      expect(refused.errors![0]).toMatchObject({
+        message: '已拒绝来自其他网站的请求：请在台账通页面内操作',
+        extensions: { code: 'FORBIDDEN', reason: 'CROSS_SITE_REQUEST' },
+      });
+    }
+    // the session survived all three
+    expect((await t.gql(ME, {}, { cookie })).data!.me.username).toBe('clerk13');
+  });
+
+  it('lets the same origin through, and a bearer token from anywhere (a browser never attaches one by itself)', async () => {
+    const cookie = await signInCookie('clerk14');
+    const sameOrigin = { origin: `http://${host()}`, 'sec-fetch-site': 'same-origin' };
+    expect((await t.gql(ME, {}, { cookie, headers: sameOrigin })).data!.me.username).toBe('clerk14');
+    const token = await t.signIn('clerk14');
+    const fromElsewhere = await t.gql(ME, {}, { token, headers: { origin: 'https://other-system.example' } });
+    expect(fromElsewhere.data!.me.username).toBe('clerk14');
+  });
+
+  it('refuses a GraphQL request a plain HTML form could send (no JSON, no preflight header)', async () => {
+    const cookie = await signInCookie('clerk16');
+    const response = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', cookie },
+      body: JSON.stringify({ query: 'mutation { signOut }' }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/CSRF|跨站/);
+    expect((await t.gql(ME, {}, { cookie })).data!.me.username).toBe('clerk16');
+  });
+
+  it('refuses a cross-site upload to /import with the cookie', async () => {
+    const cookie = await signInCookie('clerk15');
+    const form = new FormData();
+    form.append('file', new Blob(['办件编号\nX-1\n'], { type: 'text/csv' }), 'cases.csv');
+    const response = await fetch(`${t.url}/import/window_case?mode=commit`, {
+      method: 'POST',
+      headers: { cookie, origin: 'https://evil.example' },
+      body: form,
+    });
+    expect(response.status).toBe(403);
+    expect((await response.json()).errors[0].extensions.reason).toBe('CROSS_SITE_REQUEST');
+    const [{ count }] = await t.db.query<{ count: string }>(
+      "SELECT count(*) FROM row_history WHERE ledger_key = 'window_case'",
+    );
+    expect(Number(count)).toBe(0);
+  });
+});

@@ -1,7 +1,9 @@
-import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, type ArgumentsHost } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
 import type { Response } from 'express';
 import { localeFromAcceptLanguage } from '@taizhang/domain';
 import { AppException } from './app-exception';
+import { databaseFailureOf } from './database-failure';
 
 const HTTP_STATUS: Record<AppException['code'], number> = {
   UNAUTHENTICATED: 401,
@@ -16,19 +18,20 @@ const HTTP_STATUS: Record<AppException['code'], number> = {
 
 /**
  * Our own errors are answers, not faults: they go back to the caller without an error log.
- * In GraphQL they are handed back to Apollo (graphql-errors.ts shapes them); on plain HTTP
- * routes (file export/import) they become JSON in the contract's error shape.
+ * In GraphQL every error is handed back to Apollo (graphql-errors.ts shapes them); on plain
+ * HTTP routes (file export/import) ours become JSON in the contract's error shape, a failure of
+ * the database itself becomes 503 with its reason (retryable), and anything else is Nest's
+ * usual 500.
  */
-@Catch(AppException)
-export class AppExceptionFilter implements ExceptionFilter {
-  catch(exception: AppException, host: ArgumentsHost): unknown {
+@Catch()
+export class AppExceptionFilter extends BaseExceptionFilter {
+  override catch(exception: unknown, host: ArgumentsHost): unknown {
     if (host.getType<string>() === 'graphql') return exception;
     const http = host.switchToHttp();
     const locale = localeFromAcceptLanguage(http.getRequest().headers['accept-language']);
-    http
-      .getResponse<Response>()
-      .status(HTTP_STATUS[exception.code])
-      .json({
+    const response = http.getResponse<Response>();
+    if (exception instanceof AppException) {
+      response.status(HTTP_STATUS[exception.code]).json({
         errors: [
           {
             message: exception.text[locale],
@@ -40,6 +43,17 @@ export class AppExceptionFilter implements ExceptionFilter {
           },
         ],
       });
-    return undefined;
+      return undefined;
+    }
+    const failure = databaseFailureOf(exception);
+    if (failure && !response.headersSent) {
+      response.status(503).json({
+        errors: [
+          { message: failure.text[locale], extensions: { code: 'INTERNAL', reason: failure.reason, retryable: true } },
+        ],
+      });
+      return undefined;
+    }
+    return super.catch(exception, host);
   }
 }

@@ -9,13 +9,16 @@ import {
   type LocalizedText,
 } from '@taizhang/domain';
 import { AppException } from './app-exception';
+import { databaseFailureOf } from './database-failure';
 import { logger } from '../http/logger';
 
 /**
  * Errors leave the API in two steps:
  * 1. `formatGraphQLError` (Apollo's formatError) maps every error — ours, Apollo's, graphql-js's —
  *    to a contract code, keeps both languages in `extensions.i18n`, and drops stack traces in
- *    production. Unknown errors are logged with their detail and become INTERNAL.
+ *    production. A failure of the database itself (down, read-only, full: database-failure.ts)
+ *    becomes INTERNAL with its reason and `retryable: true`. Other unknown errors are logged
+ *    with their detail and become INTERNAL.
  * 2. `localizedErrorsPlugin` picks the caller's language (Accept-Language) for the message and
  *    for each `extensions.errors[].message`, and removes `i18n`.
  */
@@ -102,6 +105,14 @@ export function formatGraphQLError(production: boolean) {
     if (isErrorCode(foreignCode) && foreignCode !== 'INTERNAL') {
       const text = { 'zh-CN': formatted.message, en: formatted.message };
       return { ...base, message: formatted.message, extensions: { code: foreignCode, i18n: { message: text } } };
+    }
+
+    const failure = databaseFailureOf(original);
+    if (failure) {
+      logger.warn({ err: original, reason: failure.reason }, 'the database failed a GraphQL request');
+      const i18n: I18nExtension = { message: failure.text };
+      const extensions = { code: 'INTERNAL', reason: failure.reason, retryable: true, i18n };
+      return { ...base, message: failure.text['zh-CN'], extensions };
     }
 
     logger.error({ err: original }, 'unexpected error in a GraphQL request');

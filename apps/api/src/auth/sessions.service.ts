@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { RequestMeta } from '../audit/auth-audit.service';
 import type { AppConfig } from '../config/app-config';
+import { databaseFailureOf } from '../common/errors/database-failure';
 import { APP_CONFIG } from '../config/config.token';
 import { hashSessionToken, newSessionToken } from './session-token';
 
@@ -61,14 +62,21 @@ export class SessionsService {
     )) as (LiveSession & { stale: boolean })[];
     const session = rows[0];
     if (!session) return null;
-    if (session.stale && !session.expired) {
-      await this.db.query(
-        `UPDATE sessions SET last_seen_at = now(), expires_at = now() + make_interval(secs => $2) WHERE id = $1`,
-        [session.id, this.idleSeconds],
-      );
-    }
+    if (session.stale && !session.expired) await this.touch(session.id);
     const { stale: _stale, ...live } = session;
     return live;
+  }
+
+  /** Pushes the idle expiry forward; a read-only database (maintenance) still lets people read. */
+  private async touch(sessionId: string): Promise<void> {
+    try {
+      await this.db.query(
+        `UPDATE sessions SET last_seen_at = now(), expires_at = now() + make_interval(secs => $2) WHERE id = $1`,
+        [sessionId, this.idleSeconds],
+      );
+    } catch (error) {
+      if (databaseFailureOf(error)?.reason !== 'DATABASE_READ_ONLY') throw error;
+    }
   }
 
   async revoke(sessionId: string): Promise<void> {

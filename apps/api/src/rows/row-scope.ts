@@ -23,16 +23,16 @@ export async function inUnitScope<T>(
   work: (tx: RowTransaction) => Promise<T>,
 ): Promise<T> {
   const client = await beginInScope(db, scope, 'BEGIN');
+  let result: T;
   try {
-    const result = await work(transactionOf(client));
+    result = await work(transactionOf(client));
     await client.query('COMMIT');
-    return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await rollBackThenRelease(client).catch(() => undefined);
     throw error;
-  } finally {
-    client.release();
   }
+  giveBack(client);
+  return result;
 }
 
 /**
@@ -64,12 +64,30 @@ export async function readInUnitScope<T>(
 /** Ends the transaction, then gives the connection back; one whose ROLLBACK failed is closed instead. */
 function rollBackThenRelease(client: PoolClient): Promise<void> {
   return client.query('ROLLBACK').then(
-    () => client.release(),
+    () => giveBack(client),
     (failure: Error) => {
-      client.release(failure);
+      giveBack(client, failure);
       throw failure;
     },
   );
+}
+
+/**
+ * node-postgres reports a connection that dies between two queries (PostgreSQL restarted, a
+ * network cut) as an 'error' event; the pool listens only while the connection is idle in it,
+ * and an event nobody listens to ends the process. While a connection is ours, this listener
+ * takes the event: the next query on it fails with the reason, and the pool drops it.
+ */
+const connectionLost = () => undefined;
+
+function checkOut(client: PoolClient): PoolClient {
+  client.on('error', connectionLost);
+  return client;
+}
+
+function giveBack(client: PoolClient, failure?: Error): void {
+  client.removeListener('error', connectionLost);
+  client.release(failure);
 }
 
 /** A pooled connection in a new transaction as the row role with the scope's units set. */
@@ -78,7 +96,7 @@ async function beginInScope(db: DataSource, scope: UnitScope, begin: string): Pr
   // inlined, not parameters (a multi-statement query takes none): integers and constants only
   if (!units.every((id) => Number.isSafeInteger(id))) throw new Error(`unit ids must be integers: ${units.join(',')}`);
   const pool = (db.driver as unknown as { master: Pool }).master;
-  const client = await pool.connect();
+  const client = checkOut(await pool.connect());
   try {
     await client.query(
       `${begin}; SELECT set_config('role', '${ROWS_ROLE}', true), set_config('taizhang.all_units', '${'all' in scope ? 'on' : 'off'}', true), ` +

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@taizhang/testing';
 import { databaseOptions } from '../src/database/database-options';
-import { inUnitScope, readInUnitScope } from '../src/rows/row-scope';
+import { inUnitScope, readAtOnceInUnitScope, readInUnitScope } from '../src/rows/row-scope';
 
 /**
  * The row scope on a pool of ONE connection, so that whatever a scope leaves on its connection
@@ -65,5 +65,54 @@ describe('reading in a unit scope', () => {
       ),
     ).rejects.toThrow(/read-only/);
     expect(units(await readInUnitScope(source, { all: true }, (tx) => tx.query(history)))).toEqual([1, 2]);
+  });
+});
+
+describe('reading in a unit scope in one message', () => {
+  const history = `SELECT unit_id FROM row_history WHERE ledger_key = $1 ORDER BY unit_id`;
+
+  it("answers each read with the scope's rows only, and leaves the connection as it was", async () => {
+    const before = await owner();
+    const [mine, count] = await readAtOnceInUnitScope(source, { units: [2] }, [
+      { sql: history, params: ['scope_test'] },
+      { sql: `SELECT count(*)::int AS n FROM row_history WHERE unit_id = ANY($1::int[])`, params: [[1, 2]] },
+    ]);
+    expect(mine).toEqual([{ unit_id: 2 }]);
+    expect(count).toEqual([{ n: 1 }]);
+    expect(await owner()).toEqual(before);
+    const [all] = await readAtOnceInUnitScope(source, { all: true }, [{ sql: history, params: ['scope_test'] }]);
+    expect(all).toEqual([{ unit_id: 1 }, { unit_id: 2 }]);
+  });
+
+  it('takes values as data, never as SQL', async () => {
+    const attempt = "scope_test' OR true; SET ROLE taizhang; --";
+    const [rows] = await readAtOnceInUnitScope(source, { units: [2] }, [{ sql: history, params: [attempt] }]);
+    expect(rows).toEqual([]);
+    const [[echo]] = await readAtOnceInUnitScope(source, { units: [2] }, [
+      { sql: 'SELECT $1::text AS v, $2::text AS w', params: [attempt, 'back\\slash'] },
+    ]);
+    expect(echo).toEqual({ v: attempt, w: 'back\\slash' });
+  });
+
+  it('sends a value no literal can hold (NUL) as a parameter, with the same answer PostgreSQL gives it', async () => {
+    const before = await owner();
+    await expect(
+      readAtOnceInUnitScope(source, { units: [2] }, [{ sql: history, params: ['a\u0000b'] }]),
+    ).rejects.toThrow(/0x00/);
+    expect(await owner()).toEqual(before);
+  });
+
+  it('gives the connection back clean when a read fails, and cannot write', async () => {
+    const before = await owner();
+    await expect(readAtOnceInUnitScope(source, { units: [1] }, [{ sql: 'SELECT 1/0' }])).rejects.toThrow(/zero/);
+    expect(await owner()).toEqual(before);
+    await expect(
+      readAtOnceInUnitScope(source, { units: [1] }, [
+        {
+          sql: `INSERT INTO row_history (ledger_key, unit_id, row_id, op, version) VALUES ('scope_test', 1, 3, 'insert', 1)`,
+        },
+      ]),
+    ).rejects.toThrow(/read-only/);
+    expect(await owner()).toEqual(before);
   });
 });

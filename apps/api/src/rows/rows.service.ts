@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal';
 import { parseId } from '../common/graphql/ids';
 import { RowAccess } from './row-access.service';
 import { filterSql, orderSql, type OrderInput } from './row-filter';
-import { readInUnitScope, type UnitScope } from './row-scope';
+import { readAtOnceInUnitScope, readInUnitScope, type UnitScope } from './row-scope';
 import { rowColumns, rowFromDb, tableOf, type RowRecord } from './row-sql';
 import { RowsException } from './rows.exception';
 
@@ -95,26 +95,27 @@ export class RowsService {
     const order = orderSql(model, query.orderBy);
     const table = tableOf(model);
     const conditions = where.join(' AND ');
-    return readInUnitScope(this.db, scope, async (tx) => {
-      // the count rides on the page query (one scan); only an empty page needs its own count
-      const raw = (await tx.query(
-        `SELECT ${rowColumns(model)}, count(*) OVER ()::int AS _total FROM ${table} t WHERE ${conditions} ORDER BY ${order} LIMIT ${first + 1} OFFSET ${offset}`,
+    // the count rides on the page query (one scan); only an empty page needs its own count
+    const [raw] = await readAtOnceInUnitScope(this.db, scope, [
+      {
+        sql: `SELECT ${rowColumns(model)}, count(*) OVER ()::int AS _total FROM ${table} t WHERE ${conditions} ORDER BY ${order} LIMIT ${first + 1} OFFSET ${offset}`,
         params,
-      )) as Record<string, unknown>[];
-      const total =
-        raw.length > 0
-          ? Number(raw[0]._total)
-          : (
-              (await tx.query(`SELECT count(*)::int AS n FROM ${table} t WHERE ${conditions}`, params)) as {
-                n: number;
-              }[]
-            )[0].n;
-      return {
-        totalCount: total,
-        hasNextPage: raw.length > first,
-        rows: raw.slice(0, first).map((r, i) => ({ cursor: encodeCursor(offset + i + 1), row: rowFromDb(model, r) })),
-      };
-    });
+      },
+    ]);
+    const countAll = async () =>
+      Number(
+        (
+          await readAtOnceInUnitScope(this.db, scope, [
+            { sql: `SELECT count(*)::int AS n FROM ${table} t WHERE ${conditions}`, params },
+          ])
+        )[0][0].n,
+      );
+    const total = raw.length > 0 ? Number(raw[0]._total) : await countAll();
+    return {
+      totalCount: total,
+      hasNextPage: raw.length > first,
+      rows: raw.slice(0, first).map((r, i) => ({ cursor: encodeCursor(offset + i + 1), row: rowFromDb(model, r) })),
+    };
   }
 
   /** Every change of one row, oldest first, as the audit trail recorded it. */

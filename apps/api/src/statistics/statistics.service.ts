@@ -21,7 +21,7 @@ import { parseId } from '../common/graphql/ids';
 import { Clock } from '../common/time/clock';
 import type { PublishedLedger } from '../ledgers/ledger-registry.service';
 import { RowAccess } from '../rows/row-access.service';
-import { readInUnitScope, type UnitScope } from '../rows/row-scope';
+import { readAtOnceInUnitScope, type UnitScope } from '../rows/row-scope';
 import { tableOf } from '../rows/row-sql';
 import type { UnitEntity } from '../units/unit.entity';
 import { isMet, type StatisticsModel, type SurveyResultsModel } from './statistics.model';
@@ -132,27 +132,14 @@ export class StatisticsService {
                   ${groupKeys.length ? `ORDER BY ${groupKeys.join(', ')}` : ''}`;
     const unitKey = query.groupBy.findIndex((key) => this.kindOf(ledger, key) === 'unit');
     const byUnitOnly = unitKey === 0 && query.groupBy.length === 1;
-    const { result, unitRows } = await readInUnitScope(this.db, units, async (tx) => {
-      const result = await tx.query<Record<string, unknown>>(sql, params);
-      // in the same round of work: by unit alone, every unit in scope (those that never reported
-      // are groups too); else the names of the units among the groups only
-      const ids = byUnitOnly
-        ? 'all' in units
-          ? null
-          : units.units
-        : unitKey < 0
-          ? []
-          : [...new Set(result.map((r) => r[`k${unitKey}`]).filter((id) => id !== null))];
-      const unitRows =
-        ids !== null && ids.length === 0
-          ? []
-          : await tx.query<UnitRow>(
-              `SELECT id::text AS id, name, kind, code, active FROM units
-                WHERE $1::int[] IS NULL OR id = ANY($1::int[]) ORDER BY sort_order, id`,
-              [ids],
-            );
-      return { result, unitRows };
-    });
+    // the units' names ride in the same message: by unit alone every unit in scope is a group
+    // (those that never reported too); by unit and more, the names of the units among them
+    const unitsSql = `SELECT id::text AS id, name, kind, code, active FROM units
+                       WHERE $1::int[] IS NULL OR id = ANY($1::int[]) ORDER BY sort_order, id`;
+    const [result, unitRows = []] = (await readAtOnceInUnitScope(this.db, units, [
+      { sql, params },
+      ...(unitKey < 0 ? [] : [{ sql: unitsSql, params: ['all' in units ? null : units.units] }]),
+    ])) as [Record<string, unknown>[], UnitRow[]?];
     const unitNames = new Map(unitRows.map((u) => [u.id, u.name]));
 
     const reported = result.filter((r) => Number(r.g) === 0);
@@ -246,12 +233,9 @@ export class StatisticsService {
         select.push(`count(*) FILTER (WHERE ${pickedSql(field, column, option.value, params)}) AS o${i}_${j}`);
       });
     });
-    const [row] = await readInUnitScope(this.db, units, (tx) =>
-      tx.query<Record<string, string>>(
-        `SELECT ${select.join(', ')} FROM ${tableOf(model)} t WHERE ${where.join(' AND ')}`,
-        params,
-      ),
-    );
+    const [[row]] = (await readAtOnceInUnitScope(this.db, units, [
+      { sql: `SELECT ${select.join(', ')} FROM ${tableOf(model)} t WHERE ${where.join(' AND ')}`, params },
+    ])) as Record<string, string>[][];
     return {
       ledgerKey: ledger.key,
       responses: Number(row.responses),

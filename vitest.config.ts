@@ -2,13 +2,16 @@ import path from 'node:path';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
-// The path aliases of tsconfig.base.json, for Vite.
-const alias = Object.fromEntries(
-  ['domain', 'ledger-core', 'embedded-db', 'testing'].map((lib) => [
-    `@taizhang/${lib}`,
-    path.resolve(__dirname, `libs/${lib}/src/index.ts`),
-  ]),
-);
+// The path aliases of tsconfig.base.json, for Vite; and graphql-js as the CommonJS module
+// NestJS requires: imported as ESM it would be a second copy, whose GraphQLScalarType NestJS's
+// `instanceof` does not recognise (the built product is CommonJS throughout).
+const alias = [
+  ...['domain', 'ledger-core', 'embedded-db', 'testing'].map((lib) => ({
+    find: `@taizhang/${lib}`,
+    replacement: path.resolve(__dirname, `libs/${lib}/src/index.ts`),
+  })),
+  { find: /^graphql$/, replacement: path.resolve(__dirname, 'node_modules/graphql/index.js') },
+];
 // NestJS needs decorator metadata, which esbuild does not emit; swc does.
 const decorators = () =>
   swc.vite({

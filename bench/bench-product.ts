@@ -19,10 +19,17 @@ export interface BenchProduct {
   stop(): Promise<void>;
 }
 
-/** The built product on a fresh database of the run's PostgreSQL, with `units` units. */
+/** The built product, in production mode, on a fresh database of the run's PostgreSQL, with `units` units. */
 export async function startBenchProduct(units: number): Promise<BenchProduct> {
   const db = await createTestDatabase();
-  const server = await startProductServer({ DATABASE_URL: db.url, LOG_LEVEL: 'error' });
+  // as deployed: NODE_ENV=production (graphql-js's development-mode checks off, no stack
+  // traces); plain HTTP on loopback, so the cookie is not marked Secure
+  const server = await startProductServer({
+    DATABASE_URL: db.url,
+    LOG_LEVEL: 'error',
+    NODE_ENV: 'production',
+    COOKIE_SECURE: 'false',
+  });
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
   await pool.query(
     `INSERT INTO units (code, name, kind, sort_order)

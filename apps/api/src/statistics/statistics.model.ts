@@ -1,5 +1,6 @@
 import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
 import { UnitModel } from '../units/unit.model';
+import { FloatColumn, StringColumn } from '../common/graphql/column-scalars';
 
 @ObjectType('StatKey', { description: 'One group key: the dimension, its raw value and a label to show.' })
 export class StatKeyModel {
@@ -31,7 +32,7 @@ export class StatRowModel {
 })
 export class StatKeyColumnModel {
   @Field(() => String) dimension: string;
-  @Field(() => [String], { nullable: 'items' }) values: (string | null)[];
+  @Field(() => StringColumn) values: (string | null)[];
   @Field(() => [StatKeyModel], { description: 'Each value that occurs, once, with its label.' })
   labels: StatKeyModel[];
 }
@@ -43,7 +44,7 @@ export class StatValueColumnModel {
   @Field(() => String, { description: 'As StatValue.measure.' }) measure: string;
   @Field(() => String) title: string;
   @Field(() => Float, { nullable: true }) target: number | null;
-  @Field(() => [Float], { nullable: 'items' }) values: (number | null)[];
+  @Field(() => FloatColumn) values: (number | null)[];
 }
 
 /**

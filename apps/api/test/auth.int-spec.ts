@@ -229,11 +229,12 @@ describe('cross-site request forgery', () => {
 
   it("refuses a cookie-authenticated mutation sent from another site's page, and it has no effect", async () => {
     const cookie = await signInCookie('clerk13');
-    for (const headers of [
+    const fromElsewhere: Record<string, string>[] = [
       { origin: 'https://evil.example' },
       { origin: 'null' },
       { 'sec-fetch-site': 'cross-site' },
-    ]) {
+    ];
+    for (const headers of fromElsewhere) {
       const refused = await t.gql('mutation { signOut }', {}, { cookie, headers });
       expect(refused.status).toBe(403);
       expect(refused.errors![0]).toMatchObject({
@@ -276,7 +277,8 @@ describe('cross-site request forgery', () => {
       body: form,
     });
     expect(response.status).toBe(403);
-    expect((await response.json()).errors[0].extensions.reason).toBe('CROSS_SITE_REQUEST');
+    const answer = (await response.json()) as { errors: { extensions: { reason: string } }[] };
+    expect(answer.errors[0].extensions.reason).toBe('CROSS_SITE_REQUEST');
     const [{ count }] = await t.db.query<{ count: string }>(
       "SELECT count(*) FROM row_history WHERE ledger_key = 'window_case'",
     );

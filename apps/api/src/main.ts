@@ -1,7 +1,7 @@
 import { DEMO_PASSWORD, DEMO_USERS } from './seed/demo-units';
 import { startApi } from './bootstrap';
 import { ConfigError, loadConfig } from './config/app-config';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '@taizhang/embedded-db';
+import { EMBEDDED_PRODUCT_DATABASE, startEmbeddedDatabase, type EmbeddedDatabase } from '@taizhang/embedded-db';
 import { logger } from './common/http/logger';
 import path from 'node:path';
 
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     embedded = await startEmbeddedDatabase({
       dataDir,
       port: config.embeddedPgPort,
-      database: 'taizhang',
+      database: EMBEDDED_PRODUCT_DATABASE,
       log: (message) => logger.debug({ postgres: message }),
     });
   }

@@ -27,6 +27,14 @@ const USER = 'taizhang';
 // machine's own users could not read from the data folder; it exists because initdb needs one.
 const PASSWORD = 'taizhang-embedded';
 
+/** The database `npm start` serves from the embedded server. */
+export const EMBEDDED_PRODUCT_DATABASE = 'taizhang';
+
+/** postgres://… of a database on an embedded server on `port` (ours, or one the product runs). */
+export function embeddedServerUrl(port: number, database = 'postgres'): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
+
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const log = options.log ?? (() => undefined);
@@ -65,8 +73,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     );
   }
 
-  const adminUrl = (database = 'postgres') =>
-    `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`;
+  const adminUrl = (database = 'postgres') => embeddedServerUrl(options.port, database);
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {

@@ -37,6 +37,9 @@ export class AppModule {
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           path: '/graphql',
+          // a document of millions of tokens would hold the event loop for seconds while parsed;
+          // real ones are a few hundred (row values travel as variables)
+          parseOptions: { maxTokens: 50_000 },
           autoSchemaFile: true,
           sortSchema: true,
           // Production: no introspection, no stack traces, no playground.

@@ -46,6 +46,15 @@ describe('GraphQL in development', () => {
     expect((await t.gql(`{ ${aliases} }`)).errors![0].extensions!.reason).toBe('TOO_MANY_ALIASES');
   });
 
+  it('refuses a document of more than 50,000 tokens before parsing it all, and stays quick', async () => {
+    const huge = `{ ${'__typename '.repeat(60_000)}}`;
+    const started = Date.now();
+    const response = await t.gql(huge);
+    expect(response.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'GRAPHQL_PARSE_FAILED' });
+    expect(response.errors![0].message).toMatch(/^GraphQL 请求语法错误：.*50000 tokens/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('gives English messages when Accept-Language asks for them', async () => {
     const response = await t.gql('{ me { id } }', {}, { language: 'en' });
     expect(response.errors![0].message).toBe('Please sign in first');

@@ -8,7 +8,7 @@ export * from './definition/period';
 export * from './definition/fillers';
 export * from './field-types/field-type';
 export * from './field-types/registry';
-export { isBlank } from './field-types/field-type-kit';
+export { hasUnstorableCharacter, isBlank, UNSTORABLE_TEXT } from './field-types/field-type-kit';
 export { strictDate } from './field-types/temporal';
 export * from './formula';
 export * from './validate/validate-row';

@@ -3,10 +3,14 @@ import type { SheetCell } from './sheet-reader';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/** The apostrophe our CSV export (sheet-writers.ts csvSafe) and spreadsheet users put before a formula-like text. */
+const QUOTED_FORMULA = /^'[=+\-@\t\r]/;
+
 /**
- * A cell as the text its field type's lenient parse reads: text as it is, numbers without
- * Excel's float noise, date cells (Excel keeps wall time, read here as UTC) as "YYYY-MM-DD" or
- * "YYYY-MM-DD HH:mm:ss" (Shanghai time), booleans as true/false.
+ * A cell as the text its field type's lenient parse reads: numbers without Excel's float noise,
+ * date cells (Excel keeps wall time, read here as UTC) as "YYYY-MM-DD" or "YYYY-MM-DD HH:mm:ss"
+ * (Shanghai time), booleans as true/false, text as it is but for the apostrophe that kept a
+ * formula-like text from running in a spreadsheet ("'=1+1" is the text "=1+1").
  */
 export function cellText(cell: Exclude<SheetCell, { problem: unknown }>, field: FieldDefinition): string {
   if (cell === null) return '';
@@ -22,5 +26,6 @@ export function cellText(cell: Exclude<SheetCell, { problem: unknown }>, field: 
       return new Date(Date.UTC(1899, 11, 30) + cell * 86_400_000).toISOString().slice(0, 10);
     return String(Number(cell.toPrecision(15)));
   }
-  return String(cell);
+  const text = String(cell);
+  return QUOTED_FORMULA.test(text) ? text.slice(1) : text;
 }

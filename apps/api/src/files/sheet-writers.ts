@@ -60,18 +60,32 @@ export function xlsxWriter<T>(out: Writable, layout: SheetLayout<T>): SheetWrite
   };
 }
 
+/** What a spreadsheet reads as the start of a formula (OWASP's list: = + - @, tab, carriage return). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)%?$/;
+
+/**
+ * A CSV cell that Excel or WPS would run as a formula (`=HYPERLINK(…)`, `@SUM(…)`, `-2+3`), made
+ * text by a leading apostrophe, as a spreadsheet user would type it; numbers such as -5 stay
+ * numbers. The xlsx export needs nothing: its text cells are never formulas. Import drops the
+ * apostrophe again (cell-text.ts), so an exported file comes back unchanged.
+ */
+export function csvSafe(text: string): string {
+  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+}
+
 /**
  * CSV: UTF-8 with a BOM (Excel reads Chinese only with it), the header row first (no title row:
- * CSV is read by other programs too), values as the field types display them.
+ * CSV is read by other programs too), values as the field types display them, formulas defused.
  */
 export function csvWriter<T>(out: Writable, layout: SheetLayout<T>): SheetWriter<T> {
   const csv = stringify({ bom: true, record_delimiter: 'windows' });
   csv.pipe(out);
   const { columns } = layout;
-  csv.write(columns.map((c) => c.title));
+  csv.write(columns.map((c) => csvSafe(c.title)));
   return {
     add(row) {
-      csv.write(columns.map((c) => c.text(row)));
+      csv.write(columns.map((c) => csvSafe(c.text(row))));
     },
     drained: async () => {
       if (csv.writableNeedDrain) await once(csv, 'drain');

@@ -4,8 +4,8 @@ import { AppException } from '../common/errors/app-exception';
 export const LedgersException = {
   notFound: (key: string) =>
     new AppException('NOT_FOUND', 'LEDGER_NOT_FOUND', {
-      'zh-CN': `台账「${key}」不存在`,
-      en: `The ledger "${key}" does not exist`,
+      'zh-CN': `台账「${shortened(key)}」不存在`,
+      en: `The ledger "${shortened(key)}" does not exist`,
     }),
   notAssigned: (key: string) =>
     new AppException('FORBIDDEN', 'LEDGER_NOT_ASSIGNED', {
@@ -29,3 +29,8 @@ export const LedgersException = {
       problems,
     ),
 };
+
+/** A key as the caller sent it, cut short: an answer does not echo megabytes back. */
+function shortened(key: string): string {
+  return key.length > 100 ? `${key.slice(0, 100)}…` : key;
+}

@@ -1,10 +1,12 @@
 import {
   FIELD_TYPE_REGISTRY,
+  hasUnstorableCharacter,
   message,
   quoteIdent,
   type FieldDefinition,
   type LedgerModel,
   type Message,
+  UNSTORABLE_TEXT,
 } from '@taizhang/ledger-core';
 import { RowsException } from './rows.exception';
 
@@ -115,6 +117,10 @@ function clause(
     case 'contains': {
       if (typeof operand !== 'string' || operand === '') {
         problem(message('contains 的值应为非空文本', 'contains takes a non-empty text'));
+        return null;
+      }
+      if (hasUnstorableCharacter(operand)) {
+        problem(UNSTORABLE_TEXT);
         return null;
       }
       if (isList) return `${column} @> ARRAY[${param(operand)}]::text[]`;

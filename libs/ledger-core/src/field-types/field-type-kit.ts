@@ -17,6 +17,25 @@ export function isBlank(value: unknown): boolean {
   return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
 }
 
+/** Half of a UTF-16 surrogate pair, alone: no UTF-8 encoding exists for it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Whether text holds a character PostgreSQL cannot store in a text column: NUL, or a lone
+ * surrogate (JSON can carry "\ud800", UTF-8 cannot). Refused as the caller's error, not left
+ * to fail in the database.
+ */
+export function hasUnstorableCharacter(text: string): boolean {
+  return text.includes('\u0000') || LONE_SURROGATE.test(text);
+}
+
+export const UNSTORABLE_TEXT = message(
+  '含有无法保存的字符（空字符或不完整的 Unicode 字符）',
+  'Contains a character that cannot be stored (NUL or a broken Unicode character)',
+);
+
+export const unstorableText = (): Outcome => ({ ok: false, problem: UNSTORABLE_TEXT });
+
 export function chars(text: string): number {
   return [...text].length;
 }

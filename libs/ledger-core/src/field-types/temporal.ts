@@ -61,7 +61,10 @@ export function looseDateTime(text: string, strict: boolean): string | null {
   if (zone && zone !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
-    offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
+    const [zoneHours, zoneMinutes] = [Number(digits.slice(0, 2)), Number(digits.slice(2))];
+    // RFC 3339: an offset's hour is 00–23 and its minute 00–59 ("+99:99" is no time zone)
+    if (zoneHours > 23 || zoneMinutes > 59) return null;
+    offset = sign * (zoneHours * 60 + zoneMinutes);
   } else if (zone === 'Z') {
     offset = 0;
   }

@@ -1,6 +1,15 @@
 import { message } from '../definition/message';
 import type { FieldTypeSpec } from './field-type';
-import { asText, fail, lengthChecks, lengthProblems, ok, unusedPropertyProblems } from './field-type-kit';
+import {
+  asText,
+  fail,
+  hasUnstorableCharacter,
+  lengthChecks,
+  lengthProblems,
+  ok,
+  unstorableText,
+  unusedPropertyProblems,
+} from './field-type-kit';
 
 const DEFAULT_MAX = 200;
 
@@ -23,10 +32,11 @@ export const textFieldType: FieldTypeSpec = {
   ],
   normalize: (input) => {
     if (typeof input !== 'string') return fail('应为文本', 'Must be text');
+    if (hasUnstorableCharacter(input)) return unstorableText();
     const value = input.trim();
     return ok(value === '' ? null : value);
   },
-  parse: (text) => ok(text.trim() === '' ? null : text.trim()),
+  parse: (text) => (hasUnstorableCharacter(text) ? unstorableText() : ok(text.trim() === '' ? null : text.trim())),
   validate: (value, field) => {
     const text = String(value);
     const problems = lengthProblems(text, field, DEFAULT_MAX);

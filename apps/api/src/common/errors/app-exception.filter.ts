@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { localeFromAcceptLanguage } from '@taizhang/domain';
 import { AppException } from './app-exception';
 import { databaseFailureOf } from './database-failure';
+import { clientErrorOf } from './http-client-errors';
 
 const HTTP_STATUS: Record<AppException['code'], number> = {
   UNAUTHENTICATED: 401,
@@ -20,8 +21,9 @@ const HTTP_STATUS: Record<AppException['code'], number> = {
  * Our own errors are answers, not faults: they go back to the caller without an error log.
  * In GraphQL every error is handed back to Apollo (graphql-errors.ts shapes them); on plain
  * HTTP routes (file export/import) ours become JSON in the contract's error shape, a failure of
- * the database itself becomes 503 with its reason (retryable), and anything else is Nest's
- * usual 500.
+ * the database itself becomes 503 with its reason (retryable), a request refused before our code
+ * ran (a body that is not JSON or too large: http-client-errors.ts) its 4xx in the same shape,
+ * and anything else is Nest's usual 500.
  */
 @Catch()
 export class AppExceptionFilter extends BaseExceptionFilter {
@@ -51,6 +53,13 @@ export class AppExceptionFilter extends BaseExceptionFilter {
         errors: [
           { message: failure.text[locale], extensions: { code: 'INTERNAL', reason: failure.reason, retryable: true } },
         ],
+      });
+      return undefined;
+    }
+    const refused = clientErrorOf(exception);
+    if (refused && !response.headersSent) {
+      response.status(refused.status).json({
+        errors: [{ message: refused.text[locale], extensions: { code: refused.code, reason: refused.reason } }],
       });
       return undefined;
     }

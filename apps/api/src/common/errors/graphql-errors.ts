@@ -72,6 +72,16 @@ const REASON_TEXTS: Record<string, LocalizedText> = {
   TOO_MANY_ALIASES: { 'zh-CN': '查询中的别名过多', en: 'The query uses too many aliases' },
 };
 
+/**
+ * Apollo refuses a few requests with a 4xx status but no code (a persisted query whose hash does
+ * not match its text): the caller's mistake, not an internal error.
+ */
+function refusedByApollo(error: unknown): boolean {
+  const extensions = (error as { extensions?: { code?: unknown; http?: { status?: unknown } } } | null)?.extensions;
+  const status = extensions?.http?.status;
+  return extensions?.code === undefined && typeof status === 'number' && status >= 400 && status < 500;
+}
+
 export function formatGraphQLError(production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
@@ -84,7 +94,7 @@ export function formatGraphQLError(production: boolean) {
       return { ...base, message: original.text['zh-CN'], extensions };
     }
 
-    const foreignCode = String(formatted.extensions?.code ?? '');
+    const foreignCode = refusedByApollo(original) ? 'BAD_REQUEST' : String(formatted.extensions?.code ?? '');
     const reason = typeof formatted.extensions?.reason === 'string' ? formatted.extensions.reason : undefined;
     const foreign = FOREIGN_CODES[foreignCode];
     if (foreign || (reason && REASON_TEXTS[reason])) {

@@ -89,8 +89,21 @@ async function compare(
     baseline.push(await timed(() => product.pool.query(sql, [from, to])));
   }
   const plan = (await product.pool.query(`EXPLAIN ${sql}`, [from, to])).rows.map((r) => r['QUERY PLAN'] as string);
+  // the plan the product gets: as the row role, under row-level security, every unit in scope
+  const client = await product.pool.connect();
+  let scopedPlan: string[];
+  try {
+    await client.query(
+      `BEGIN READ ONLY; SELECT set_config('role', 'taizhang_rows', true), set_config('taizhang.all_units', 'on', true)`,
+    );
+    scopedPlan = (await client.query(`EXPLAIN ${sql}`, [from, to])).rows.map((r) => r['QUERY PLAN'] as string);
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
+  }
+  const shown = (lines: string[]) => lines.filter((l) => /Scan|Aggregate|Sort|Hash|Gather|Filter/.test(l)).join('\n  ');
   console.log(
-    `\n${metric}: ${rows} groups; plan:\n  ${plan.filter((l) => /Scan|Aggregate|Sort|Hash|Gather/.test(l)).join('\n  ')}`,
+    `\n${metric}: ${rows} groups; plan of the SQL:\n  ${shown(plan)}\nplan as the product's row role (RLS):\n  ${shown(scopedPlan)}`,
   );
   return { ours: median(ours.slice(1)), baseline: median(baseline.slice(1)) };
 }

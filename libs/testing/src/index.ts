@@ -5,3 +5,4 @@ export * from './product-server';
 export * from './chromium';
 export * from './api-product';
 export * from './browser-product';
+export * from './clerk-load';

@@ -145,11 +145,9 @@ describe('hostile input', () => {
           : (answer: Answer) => judgeRefusal(answer, ['GRAPHQL_VALIDATION_FAILED']);
       await corpus(`2 oversized: ${name}`, arbitrary, runs(sizes[name]), judge);
     }
-    await corpus(
-      '2 oversized: MB-sized requests',
-      fc.constantFrom(...heavyRequests(tokens.clerk01)),
-      3,
-      checkedRefusal,
+    // past 50,000 tokens the parser itself refuses (GRAPHQL_PARSE_FAILED): that is the check aimed at
+    await corpus('2 oversized: MB-sized requests', fc.constantFrom(...heavyRequests(tokens.clerk01)), 3, (answer) =>
+      judgeRefusal(answer, ['GRAPHQL_VALIDATION_FAILED']),
     );
     // thousands of rows, each wrong: every one rejected naming its field, none saved
     const manyWrongRows = fc.integer({ min: 500, max: 3000 }).map((n) => ({

@@ -161,13 +161,27 @@ describe('reading', () => {
     expect(response.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', errors: [{ path, message }] });
   });
 
-  it('refuses sorting by an unknown field', async () => {
-    const response = await t.gql(ROWS, { ledger: 'daily_followup', orderBy: [{ field: 'nope' }] }, { token: clerk01 });
-    expect(response.errors![0].extensions).toMatchObject({
-      code: 'BAD_USER_INPUT',
-      errors: [{ path: 'orderBy.0.field' }],
-    });
-  });
+  it.each(['nope', 'toString', '__proto__', 'constructor'])(
+    'refuses sorting by %s, which is no field',
+    async (field) => {
+      const response = await t.gql(ROWS, { ledger: 'daily_followup', orderBy: [{ field }] }, { token: clerk01 });
+      expect(response.errors![0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        errors: [{ path: 'orderBy.0.field' }],
+      });
+    },
+  );
+
+  it.each(['toString', 'constructor', 'hasOwnProperty'])(
+    'refuses the filter key %s, which is no field',
+    async (key) => {
+      const response = await t.gql(ROWS, { ledger: 'daily_followup', filter: { [key]: 1 } }, { token: clerk01 });
+      expect(response.errors![0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        errors: [{ path: `filter.${key}` }],
+      });
+    },
+  );
 });
 
 describe('two people editing one sheet', () => {

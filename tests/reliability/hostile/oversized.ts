@@ -98,7 +98,7 @@ export function heavyRequests(token: string): Hostile[] {
       request: graphql(save, { c: Array.from({ length: 20_001 }, () => invalid) }, token),
     },
     {
-      // about 2 MB of tokens: parsed and measured before it is refused (see the report: maxTokens)
+      // about 2 MB of tokens: the parser stops at 50,000 (app.module.ts, parseOptions.maxTokens)
       label: '200 000 tokens',
       request: graphql(`{ ${'__typename '.repeat(200_000)}}`, {}, token),
     },

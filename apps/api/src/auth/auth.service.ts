@@ -85,6 +85,8 @@ export class AuthService {
       username: session.username,
       role: session.role,
       unitId: session.unitId,
+      unitKind: session.unitKind,
+      unitCode: session.unitCode,
       sessionId: session.id,
     };
   }

@@ -7,7 +7,17 @@ export interface Principal {
   username: string;
   role: Role;
   unitId: number | null;
+  /** The unit's kind and code as the session found them: which ledgers it fills, without a lookup. */
+  unitKind: string | null;
+  unitCode: string | null;
   sessionId: string;
+}
+
+/** The caller's unit as the session found it (its kind and code decide which ledgers it fills). */
+export function unitOf(principal: Principal): { id: number; kind: string; code: string } | null {
+  return principal.unitId !== null && principal.unitKind !== null && principal.unitCode !== null
+    ? { id: principal.unitId, kind: principal.unitKind, code: principal.unitCode }
+    : null;
 }
 
 export type AuthedRequest = Request & { principal?: Principal };

@@ -16,6 +16,8 @@ export interface LiveSession {
   username: string;
   role: string;
   unitId: number | null;
+  unitKind: string | null;
+  unitCode: string | null;
   /** The user and their unit are both active. */
   active: boolean;
   expired: boolean;
@@ -50,7 +52,7 @@ export class SessionsService {
   /** The session behind a token (null if unknown or revoked), its idle expiry pushed forward. */
   async use(token: string): Promise<LiveSession | null> {
     const rows = (await this.db.query(
-      `SELECT s.id, s.user_id AS "userId", u.username, u.role, u.unit_id AS "unitId",
+      `SELECT s.id, s.user_id AS "userId", u.username, u.role, u.unit_id AS "unitId", un.kind AS "unitKind", un.code AS "unitCode",
               u.active AND coalesce(un.active, true) AS active,
               s.expires_at <= now() AS expired,
               s.last_seen_at < now() - make_interval(secs => $2) AS stale

@@ -52,6 +52,8 @@ export class PublicAnswersService {
       username: 'anonymous',
       role: 'clerk',
       unitId: unit.id,
+      unitKind: unit.kind,
+      unitCode: unit.code,
       sessionId: 'public',
     };
     const [outcome] = await this.writer.save(anonymous, {

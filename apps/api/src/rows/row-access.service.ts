@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { assertCanReadUnit, seesAllUnits } from '../auth/access-policy';
 import { AuthException } from '../auth/auth.exception';
-import type { Principal } from '../auth/principal';
+import { unitOf, type Principal } from '../auth/principal';
 import { parseId } from '../common/graphql/ids';
 import { unitFills } from '@taizhang/ledger-core';
 import { LedgerAccess } from '../ledgers/ledger-access.service';
@@ -55,7 +55,9 @@ export class RowAccess {
       if (unitId === null || unitId === undefined) throw RowsException.unitRequired();
       target = parseId(unitId, 'unitId');
     }
-    const unit = await this.units.findById(target);
+    // the caller's own unit is known from the session; another (an admin's choice) is looked up
+    const own = unitOf(principal);
+    const unit = own?.id === target ? own : await this.units.findById(target);
     if (!unitFills(ledger.definition, unit)) throw LedgersException.notAssigned(ledgerKey);
     return { ledger, unitId: target };
   }

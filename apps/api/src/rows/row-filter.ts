@@ -11,12 +11,13 @@ import {
 import { RowsException } from './rows.exception';
 
 /** Sortable and filterable besides the fields. */
-const SYSTEM_SORTS: Record<string, string> = {
-  id: 't.id',
-  updatedAt: 't.updated_at',
-  createdAt: 't.created_at',
-  period: 't.period',
-};
+// a Map, not an object literal: `toString` or `__proto__` from a caller must find nothing
+const SYSTEM_SORTS = new Map([
+  ['id', 't.id'],
+  ['updatedAt', 't.updated_at'],
+  ['createdAt', 't.created_at'],
+  ['period', 't.period'],
+]);
 const OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'empty'] as const;
 type Operator = (typeof OPERATORS)[number];
 
@@ -142,7 +143,8 @@ export function orderSql(model: LedgerModel, orderBy: OrderInput[] | null | unde
   const parts: string[] = [];
   const problems: { path: string; message: Message }[] = [];
   (orderBy ?? []).forEach((order, i) => {
-    const column = SYSTEM_SORTS[order.field] ?? (model.byKey.has(order.field) ? `t.${quoteIdent(order.field)}` : null);
+    const column =
+      SYSTEM_SORTS.get(order.field) ?? (model.byKey.has(order.field) ? `t.${quoteIdent(order.field)}` : null);
     if (!column) {
       problems.push({
         path: `orderBy.${i}.field`,

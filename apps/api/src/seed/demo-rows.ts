@@ -23,6 +23,7 @@ function randomFrom(seed: number): () => number {
 interface DemoUnit {
   id: number;
   kind: string;
+  code: string;
   clerkId: number;
   clerk: string;
 }
@@ -45,7 +46,7 @@ export async function seedDemoRows(app: INestApplicationContext): Promise<number
   const random = randomFrom(2023_03_01);
   const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
   const units = (await db.query(
-    `SELECT u.id, u.kind, c.id AS "clerkId", c.username AS clerk
+    `SELECT u.id, u.kind, u.code, c.id AS "clerkId", c.username AS clerk
        FROM units u JOIN LATERAL (SELECT id, username FROM users WHERE unit_id = u.id AND role = 'clerk' ORDER BY id LIMIT 1) c ON true
       WHERE u.kind IN ('township_centre', 'service_window') ORDER BY u.sort_order`,
   )) as DemoUnit[];
@@ -56,6 +57,8 @@ export async function seedDemoRows(app: INestApplicationContext): Promise<number
       username: unit.clerk,
       role: 'clerk',
       unitId: unit.id,
+      unitKind: unit.kind,
+      unitCode: unit.code,
       sessionId: 'demo',
     };
     const changes: RowChange[] = values.map((v) => ({ op: 'INSERT', values: v }));

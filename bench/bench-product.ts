@@ -1,6 +1,7 @@
 import pg from 'pg';
 import {
   createTestDatabase,
+  keepAliveGraphQL,
   postGraphQL,
   startProductServer,
   type ProductServer,
@@ -14,6 +15,8 @@ export interface BenchProduct {
   pool: pg.Pool;
   /** The demo admin's bearer token. */
   token: string;
+  /** GraphQL over a kept-alive node:http connection: what the measured requests go through. */
+  api: ReturnType<typeof keepAliveGraphQL>;
   /** `count` units: the 24 demo ones and made-up service windows after them. */
   unitIds: number[];
   stop(): Promise<void>;
@@ -43,13 +46,16 @@ export async function startBenchProduct(units: number): Promise<BenchProduct> {
     server.url,
     'mutation { signIn(username: "admin", password: "Taizhang@2026") { token } }',
   );
+  const api = keepAliveGraphQL(server.url);
   return {
     db,
     server,
     pool,
     token: signIn.data!.signIn.token,
+    api,
     unitIds,
     stop: async () => {
+      api.close();
       await pool.end();
       await server.stop();
       await db.drop();

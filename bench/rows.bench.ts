@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { postGraphQL } from '@taizhang/testing';
 import { startBenchProduct, type BenchProduct } from './bench-product';
 import { judge, median, timed, writeResults, type BenchCase } from './bench-results';
 
@@ -40,11 +39,10 @@ it('saves a batch of 10,000 rows through GraphQL at least half as fast as a plai
     const other = product.unitIds[run + 10];
     ours.push(
       await timed(async () => {
-        const response = await postGraphQL<{ saveRows: { saved: number } }>(
-          product.server.url,
+        const response = await product.api.post<{ saveRows: { saved: number } }>(
           `mutation ($unit: ID, $changes: [RowChangeInput!]!) { saveRows(ledger: "daily_followup", unitId: $unit, changes: $changes) { saved } }`,
           { unit: String(unit), changes: rows.map((values) => ({ op: 'INSERT', values })) },
-          { token: product.token },
+          product.token,
         );
         expect(response.data?.saveRows.saved, JSON.stringify(response.errors)).toBe(BATCH);
       }),
@@ -109,11 +107,10 @@ it('reads a filtered, sorted page of 500 of 1,000,000 rows within 2× of hand-wr
   for (let run = 0; run < 25; run += 1) {
     ours.push(
       await timed(async () => {
-        const response = await postGraphQL<{ rows: { edges: unknown[] } }>(
-          product.server.url,
+        const response = await product.api.post<{ rows: { edges: unknown[] } }>(
           query,
           { unit: String(unit) },
-          { token: product.token },
+          product.token,
         );
         expect(response.data?.rows.edges.length, JSON.stringify(response.errors)).toBe(500);
       }),

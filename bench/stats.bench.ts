@@ -78,9 +78,9 @@ async function compare(
   for (let run = 0; run < runs; run += 1) {
     ours.push(
       await timed(async () => {
-        const response = await postGraphQL<{
+        const response = await product.api.post<{
           statistics: { rows?: unknown[]; valueColumns?: { values: unknown[] }[] };
-        }>(product.server.url, query, { groupBy, from, to }, { token: product.token });
+        }>(query, { groupBy, from, to }, product.token);
         expect(response.errors, metric).toBeUndefined();
         const statistics = response.data!.statistics;
         rows = statistics.rows?.length ?? statistics.valueColumns![0].values.length;

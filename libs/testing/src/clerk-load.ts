@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DEMO_PASSWORD, signInToken } from './api-product';
-import { postGraphQL } from './graphql-client';
+import { postGraphQL, postJson } from './graphql-client';
 
 /**
  * The load of many clerks at once, shared by tests/reliability/load.spec.ts and bench/load.bench.ts:
@@ -205,7 +205,9 @@ export async function runClerkLoad(options: ClerkLoadOptions): Promise<ClerkLoad
 
   const call = async (clerk: LoadClerk, op: LoadOperation, query: string, variables: unknown) => {
     const sent = performance.now();
-    const answer = await postJson(agent, endpoint, JSON.stringify({ query, variables }), clerk.token);
+    const answer = await postJson(agent, endpoint, JSON.stringify({ query, variables }), {
+      authorization: `Bearer ${clerk.token}`,
+    });
     const ms = performance.now() - sent;
     let body: GraphQLAnswer = {};
     try {
@@ -310,34 +312,6 @@ function newCase(marker: string, k: number) {
     status: '受理',
     promised_days: 3,
   };
-}
-
-/** A POST on a kept-alive connection; status 0 when no answer came (refused, reset, 30 s without one). */
-function postJson(agent: http.Agent, url: URL, body: string, token: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve) => {
-    const request = http.request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        timeout: 30_000,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          authorization: `Bearer ${token}`,
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-        response.on('error', (error) => resolve({ status: 0, body: error.message }));
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error('no answer in 30 s')));
-    request.on('error', (error) => resolve({ status: 0, body: error.message }));
-    request.end(body);
-  });
 }
 
 /** Nearest-rank percentile of latencies in ms. */

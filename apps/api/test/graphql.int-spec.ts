@@ -86,6 +86,26 @@ describe('GraphQL in production (NODE_ENV=production)', () => {
     }
   });
 
+  it('keeps the depth, cost, alias and size limits on, refused with their codes', async () => {
+    const token = await t.signIn('leader');
+    const tooDeep = `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } }`;
+    const deepAnswer = await t.gql(tooDeep, {}, { token });
+    expect(deepAnswer.errors!.map((e) => e.extensions!.reason)).toContain('QUERY_TOO_DEEP');
+    const refusals = [
+      [`{ ${Array.from({ length: 40 }, (_, i) => `a${i}: __typename`).join(' ')} }`, 'TOO_MANY_ALIASES'],
+      [
+        `{ ${Array.from({ length: 25 }, (_, i) => `r${i}: rows(ledger: "task", first: 1000) { totalCount }`).join(' ')} }`,
+        'QUERY_TOO_COMPLEX',
+      ],
+      [`{ ${'__typename '.repeat(60_000)}}`, 'GRAPHQL_PARSE_FAILED'],
+    ];
+    for (const [document, reason] of refusals) {
+      const response = await t.gql(document, {}, { token });
+      expect(response.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason });
+      expect(response.errors![0].extensions!.stacktrace).toBeUndefined();
+    }
+  });
+
   it('sets a Secure session cookie', async () => {
     const response = await t.gql('mutation { signIn(username: "admin", password: "Taizhang@2026") { token } }');
     expect(response.headers.get('set-cookie')).toMatch(/; Secure/i);

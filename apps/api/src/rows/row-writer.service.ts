@@ -70,13 +70,16 @@ export class RowWriter {
     const now = this.clock.now();
 
     return inUnitScope(this.db, { units: [unitId] }, async (tx) => {
+      // only a periodic ledger has sheets to lock (reporting refuses the others)
       const locked = new Set(
-        (
-          (await tx.query(`SELECT period FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND state = 'submitted'`, [
-            definition.key,
-            unitId,
-          ])) as { period: string }[]
-        ).map((s) => s.period),
+        periodic
+          ? (
+              (await tx.query(
+                `SELECT period FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND state = 'submitted'`,
+                [definition.key, unitId],
+              )) as { period: string }[]
+            ).map((s) => s.period)
+          : [],
       );
       if (args.period && locked.has(args.period)) throw RowsException.locked(args.period);
       const existing = await this.loadForUpdate(tx, model, unitId, args.changes);

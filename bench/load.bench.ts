@@ -109,7 +109,7 @@ it("keeps p99 under 300 ms for 50 clerks working at a clerk's pace (about 1 s be
   const summary = summarizeLoad(paced.requests, paced.elapsedMs).all;
   // the same pace in SQL: whether a slow tail is the API's or the database's own
   const baselinePool = new pg.Pool({ connectionString: product.db.url, max: clerks.length });
-  const baseline = await runSqlBaseline(baselinePool, clerks, Math.min(LOAD_MS, 30_000), 1000);
+  const baseline = await runSqlBaseline(baselinePool, clerks, Math.min(LOAD_MS, 30_000), 1000, 'pb');
   await baselinePool.end();
   const baseSummary = summarizeLoad(baseline.requests, baseline.elapsedMs).all;
   cases.push(
@@ -137,7 +137,7 @@ function withThroughput(ours: LatencySummary, baseline: LatencySummary) {
  * INSERT, the page the API reads (with its count), and an UPDATE of one of its first rows with the
  * version read, back to back.
  */
-async function runSqlBaseline(pool: pg.Pool, workers: LoadClerk[], durationMs: number, thinkMs = 0) {
+async function runSqlBaseline(pool: pg.Pool, workers: LoadClerk[], durationMs: number, thinkMs = 0, tag = 'b') {
   const requests: { op: LoadOperation; ms: number }[] = [];
   let conflicts = 0;
   const timed = async <T>(op: LoadOperation, work: () => Promise<T>): Promise<T> => {
@@ -166,8 +166,8 @@ async function runSqlBaseline(pool: pg.Pool, workers: LoadClerk[], durationMs: n
                   ($1, 1, 0, 0, $3, $5, '营业执照设立登记', '压测申请人', '13800000000', '窗口', '受理', 3) RETURNING id`,
           [
             clerk.unitId,
-            `${runId}-b${clerk.index}-${(sequence += 1)}`,
-            `${runId}-b${clerk.index}-${(sequence += 1)}`,
+            `${runId}-${tag}${clerk.index}-${(sequence += 1)}`,
+            `${runId}-${tag}${clerk.index}-${(sequence += 1)}`,
             new Date(now),
             new Date(now - 60_000),
           ],
@@ -193,7 +193,7 @@ async function runSqlBaseline(pool: pg.Pool, workers: LoadClerk[], durationMs: n
         pool.query(
           `UPDATE ledger_window_case SET handler = $4, status = '办理中', version = version + 1, updated_at = now(), updated_by = 0
             WHERE unit_id = $1 AND id = $2 AND version = $3 AND deleted_at IS NULL RETURNING version`,
-          [clerk.unitId, target.id, target.version, `u-${runId}-b${clerk.index}-${(sequence += 1)}`],
+          [clerk.unitId, target.id, target.version, `u-${runId}-${tag}${clerk.index}-${(sequence += 1)}`],
         ),
       );
       if (updated.rowCount === 0) conflicts += 1;

@@ -84,6 +84,14 @@ describe('reading in a unit scope in one message', () => {
     expect(all).toEqual([{ unit_id: 1 }, { unit_id: 2 }]);
   });
 
+  it('keeps the statements apart even when one ends in a comment', async () => {
+    const [first, second] = await readAtOnceInUnitScope(source, { units: [2] }, [
+      { sql: 'SELECT 1 AS a -- the first' },
+      { sql: 'SELECT 2 AS b' },
+    ]);
+    expect([first, second]).toEqual([[{ a: 1 }], [{ b: 2 }]]);
+  });
+
   it('takes values as data, never as SQL', async () => {
     const attempt = "scope_test' OR true; SET ROLE taizhang; --";
     const [rows] = await readAtOnceInUnitScope(source, { units: [2] }, [{ sql: history, params: [attempt] }]);

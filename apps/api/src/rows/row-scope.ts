@@ -89,7 +89,8 @@ export async function readAtOnceInUnitScope(
       return answers;
     });
   }
-  const message = `${scopeSql('BEGIN READ ONLY', scope)};\n${inlined.join(';\n')};\nROLLBACK`;
+  // each `;` on a line of its own: a statement ending in a `--` comment cannot swallow it
+  const message = `${scopeSql('BEGIN READ ONLY', scope)}\n;\n${inlined.join('\n;\n')}\n;\nROLLBACK`;
   const client = checkOut(await poolOf(db).connect());
   let results: QueryResult[];
   try {

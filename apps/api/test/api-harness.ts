@@ -2,7 +2,13 @@ import { startApi, type RunningApi } from '../src/bootstrap';
 import type { Clock } from '../src/common/time/clock';
 import { loadConfig, type AppConfig } from '../src/config/app-config';
 import { DEMO_PASSWORD } from '../src/seed/demo-units';
-import { createTestDatabase, type TestDatabase, postGraphQL, type RequestOptions } from '@taizhang/testing';
+import {
+  createTestDatabase,
+  postGraphQL,
+  signInToken,
+  type RequestOptions,
+  type TestDatabase,
+} from '@taizhang/testing';
 
 export interface TestApi {
   url: string;
@@ -37,14 +43,7 @@ export async function startTestApi(
     db,
     api,
     gql,
-    async signIn(username, password = DEMO_PASSWORD) {
-      const response = await gql<{ signIn: { token: string } }>(
-        'mutation ($u: String!, $p: String!) { signIn(username: $u, password: $p) { token } }',
-        { u: username, p: password },
-      );
-      if (!response.data?.signIn) throw new Error(`sign-in as ${username} failed: ${JSON.stringify(response.errors)}`);
-      return response.data.signIn.token;
-    },
+    signIn: (username, password = DEMO_PASSWORD) => signInToken(api.url, username, password),
     async close() {
       await api.close();
       await db.drop();

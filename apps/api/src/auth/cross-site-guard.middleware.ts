@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { localeFromAcceptLanguage, type LocalizedText } from '@taizhang/domain';
+import { sendHttpError } from '../common/errors/http-error-response';
 import { SESSION_COOKIE } from './session-token';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -24,9 +25,7 @@ const REFUSAL: LocalizedText = {
 export function crossSiteGuard(req: Request, res: Response, next: NextFunction): void {
   if (SAFE_METHODS.has(req.method) || !usesSessionCookie(req) || !comesFromElsewhere(req)) return next();
   const locale = localeFromAcceptLanguage(req.headers['accept-language']);
-  res.status(403).json({
-    errors: [{ message: REFUSAL[locale], extensions: { code: 'FORBIDDEN', reason: 'CROSS_SITE_REQUEST' } }],
-  });
+  sendHttpError(res, 403, REFUSAL[locale], { code: 'FORBIDDEN', reason: 'CROSS_SITE_REQUEST' });
 }
 
 function usesSessionCookie(req: Request): boolean {

@@ -5,6 +5,7 @@ import { localeFromAcceptLanguage } from '@taizhang/domain';
 import { AppException } from './app-exception';
 import { databaseFailureOf } from './database-failure';
 import { clientErrorOf } from './http-client-errors';
+import { sendHttpError } from './http-error-response';
 
 const HTTP_STATUS: Record<AppException['code'], number> = {
   UNAUTHENTICATED: 401,
@@ -33,34 +34,21 @@ export class AppExceptionFilter extends BaseExceptionFilter {
     const locale = localeFromAcceptLanguage(http.getRequest().headers['accept-language']);
     const response = http.getResponse<Response>();
     if (exception instanceof AppException) {
-      response.status(HTTP_STATUS[exception.code]).json({
-        errors: [
-          {
-            message: exception.text[locale],
-            extensions: {
-              code: exception.code,
-              reason: exception.reason,
-              errors: exception.problems.map((p) => ({ path: p.path, message: p.message[locale] })),
-            },
-          },
-        ],
+      sendHttpError(response, HTTP_STATUS[exception.code], exception.text[locale], {
+        code: exception.code,
+        reason: exception.reason,
+        errors: exception.problems.map((p) => ({ path: p.path, message: p.message[locale] })),
       });
       return undefined;
     }
     const failure = databaseFailureOf(exception);
     if (failure && !response.headersSent) {
-      response.status(503).json({
-        errors: [
-          { message: failure.text[locale], extensions: { code: 'INTERNAL', reason: failure.reason, retryable: true } },
-        ],
-      });
+      sendHttpError(response, 503, failure.text[locale], { code: 'INTERNAL', reason: failure.reason, retryable: true });
       return undefined;
     }
     const refused = clientErrorOf(exception);
     if (refused && !response.headersSent) {
-      response.status(refused.status).json({
-        errors: [{ message: refused.text[locale], extensions: { code: refused.code, reason: refused.reason } }],
-      });
+      sendHttpError(response, refused.status, refused.text[locale], { code: refused.code, reason: refused.reason });
       return undefined;
     }
     return super.catch(exception, host);

@@ -39,22 +39,15 @@ let server: ProductServer;
 
 const startDatabase = () =>
   startEmbeddedDatabase({ dataDir: path.join(dir, 'data'), port, database: 'taizhang_faults' });
-const count = async (pattern: string) =>
-  Number((await sql.query('SELECT count(*) FROM ledger_window_case WHERE case_no LIKE $1', [pattern])).rows[0].count);
+/** The number a `SELECT count(*) …` answers. */
+const countOf = async (query: string, params: unknown[] = []) =>
+  Number((await sql.query<{ count: string }>(query, params)).rows[0].count);
+const count = (pattern: string) => countOf('SELECT count(*) FROM ledger_window_case WHERE case_no LIKE $1', [pattern]);
 /** The API's connections inside a transaction that has written window cases. */
-const writingBackends = async () =>
-  Number(
-    (
-      await sql.query(
-        `SELECT count(*) FROM pg_stat_activity
-          WHERE application_name = 'taizhang-api' AND backend_xid IS NOT NULL AND query LIKE '%ledger_window_case%'`,
-      )
-    ).rows[0].count,
-  );
-const apiBackends = async () =>
-  Number(
-    (await sql.query(`SELECT count(*) FROM pg_stat_activity WHERE application_name = 'taizhang-api'`)).rows[0].count,
-  );
+const writingBackends = () =>
+  countOf(`SELECT count(*) FROM pg_stat_activity
+            WHERE application_name = 'taizhang-api' AND backend_xid IS NOT NULL AND query LIKE '%ledger_window_case%'`);
+const apiBackends = () => countOf(`SELECT count(*) FROM pg_stat_activity WHERE application_name = 'taizhang-api'`);
 const until = async (condition: () => Promise<boolean>, timeoutMs: number, what: string) => {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
@@ -95,9 +88,7 @@ describe('the API killed in the middle of a batch', () => {
     expect(await answer).toBeInstanceOf(Error); // the caller never got an acknowledgement
     await until(async () => (await apiBackends()) === 0, 30_000, 'PostgreSQL to end the dead server’s sessions');
     expect(await count('KILL-%')).toBe(0);
-    expect(
-      Number((await sql.query(`SELECT count(*) FROM row_history WHERE ledger_key = 'window_case'`)).rows[0].count),
-    ).toBe(0);
+    expect(await countOf(`SELECT count(*) FROM row_history WHERE ledger_key = 'window_case'`)).toBe(0);
 
     server = await startProductServer({ DATABASE_URL: database.url });
     const again = await postGraphQL<{ saveRows: { saved: number } }>(
@@ -109,12 +100,9 @@ describe('the API killed in the middle of a batch', () => {
     expect(again.errors).toBeUndefined();
     expect(again.data!.saveRows.saved).toBe(10_000);
     expect(await count('KILL-%')).toBe(10_000);
-    expect(
-      Number(
-        (await sql.query(`SELECT count(DISTINCT case_no) FROM ledger_window_case WHERE case_no LIKE 'KILL-%'`)).rows[0]
-          .count,
-      ),
-    ).toBe(10_000);
+    expect(await countOf(`SELECT count(DISTINCT case_no) FROM ledger_window_case WHERE case_no LIKE 'KILL-%'`)).toBe(
+      10_000,
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { SessionCache } from './session-cache';
 import { SessionsService } from './sessions.service';
 
-@Module({ providers: [SessionsService], exports: [SessionsService] })
+@Module({ providers: [SessionsService, SessionCache], exports: [SessionsService] })
 export class SessionsModule {}

@@ -5,9 +5,13 @@ import type { RequestMeta } from '../audit/auth-audit.service';
 import type { AppConfig } from '../config/app-config';
 import { databaseFailureOf } from '../common/errors/database-failure';
 import { APP_CONFIG } from '../config/config.token';
+import { SessionCache } from './session-cache';
 import { hashSessionToken, newSessionToken } from './session-token';
 
-/** A session's last-seen time is written at most this often, not on every request. */
+/**
+ * A session's last-seen time is written at most this often, not on every request; a session
+ * looked up is also trusted from the cache for this long at most.
+ */
 const TOUCH_INTERVAL_SECONDS = 15;
 
 export interface LiveSession {
@@ -25,13 +29,15 @@ export interface LiveSession {
 
 /**
  * The sessions table: tokens are random, stored only as SHA-256, and expire after
- * `sessionIdleMinutes` without use (the expiry slides forward as the session is used).
+ * `sessionIdleMinutes` without use (the expiry slides forward as the session is used). A live
+ * session found is kept in the SessionCache for a few seconds (see there for why it stays true).
  */
 @Injectable()
 export class SessionsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly cache: SessionCache,
   ) {}
 
   private get idleSeconds(): number {
@@ -51,38 +57,62 @@ export class SessionsService {
 
   /** The session behind a token (null if unknown or revoked), its idle expiry pushed forward. */
   async use(token: string): Promise<LiveSession | null> {
+    const tokenHash = hashSessionToken(token);
+    const key = tokenHash.toString('base64');
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const ticket = this.cache.ticket();
     const rows = (await this.db.query(
       `SELECT s.id, s.user_id AS "userId", u.username, u.role, u.unit_id AS "unitId", un.kind AS "unitKind", un.code AS "unitCode",
               u.active AND coalesce(un.active, true) AS active,
               s.expires_at <= now() AS expired,
-              s.last_seen_at < now() - make_interval(secs => $2) AS stale
+              s.last_seen_at < now() - make_interval(secs => $2) AS stale,
+              extract(epoch FROM s.expires_at - now()) * 1000 AS "expiresInMs"
          FROM sessions s
          JOIN users u ON u.id = s.user_id
          LEFT JOIN units un ON un.id = u.unit_id
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL`,
-      [hashSessionToken(token), TOUCH_INTERVAL_SECONDS],
-    )) as (LiveSession & { stale: boolean })[];
+      [tokenHash, TOUCH_INTERVAL_SECONDS],
+    )) as (LiveSession & { stale: boolean; expiresInMs: string })[];
     const session = rows[0];
     if (!session) return null;
-    if (session.stale && !session.expired) await this.touch(session.id);
-    const { stale: _stale, ...live } = session;
+    let expiresInMs = Number(session.expiresInMs);
+    if (session.stale && !session.expired && (await this.touch(session.id))) expiresInMs = this.idleSeconds * 1000;
+    const { stale: _stale, expiresInMs: _expiresIn, ...live } = session;
+    if (live.active && !live.expired) {
+      this.cache.put(key, live, ticket, Math.min(TOUCH_INTERVAL_SECONDS * 1000, expiresInMs));
+    }
     return live;
   }
 
-  /** Pushes the idle expiry forward; a read-only database (maintenance) still lets people read. */
-  private async touch(sessionId: string): Promise<void> {
+  /**
+   * Pushes the idle expiry forward (false if it could not be); a read-only database (maintenance)
+   * still lets people read.
+   */
+  private async touch(sessionId: string): Promise<boolean> {
     try {
       await this.db.query(
         `UPDATE sessions SET last_seen_at = now(), expires_at = now() + make_interval(secs => $2) WHERE id = $1`,
         [sessionId, this.idleSeconds],
       );
+      return true;
     } catch (error) {
       if (databaseFailureOf(error)?.reason !== 'DATABASE_READ_ONLY') throw error;
+      return false;
     }
   }
 
   async revoke(sessionId: string): Promise<void> {
     await this.db.query(`UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [sessionId]);
+    this.cache.forgetAll();
+  }
+
+  /**
+   * This process changed who may do what (a user's role, unit or state; a unit's): cached
+   * sessions are forgotten now, not when PostgreSQL's notice arrives.
+   */
+  authChanged(): void {
+    this.cache.forgetAll();
   }
 
   /** Ends every session of a user (password change or reset, deactivation), but `exceptSessionId`. */
@@ -91,5 +121,6 @@ export class SessionsService {
       `UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2`,
       [userId, exceptSessionId ?? null],
     );
+    this.cache.forgetAll();
   }
 }

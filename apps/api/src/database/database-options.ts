@@ -11,6 +11,7 @@ import { Foundation1764000000000 } from './migrations/1764000000000-foundation';
 import { Ledgers1764100000000 } from './migrations/1764100000000-ledgers';
 import { Rows1764200000000 } from './migrations/1764200000000-rows';
 import { Reminders1764300000000 } from './migrations/1764300000000-reminders';
+import { AuthChangeNotices1764400000000 } from './migrations/1764400000000-auth-change-notices';
 
 // A ledger's date column is a calendar day, not an instant: hand it over as "YYYY-MM-DD" rather than
 // as a JS Date at the server's midnight, which a time zone would shift.
@@ -26,7 +27,13 @@ export const ENTITIES = [
   LedgerVersionEntity,
   LedgerMigrationEntity,
 ];
-export const MIGRATIONS = [Foundation1764000000000, Ledgers1764100000000, Rows1764200000000, Reminders1764300000000];
+export const MIGRATIONS = [
+  Foundation1764000000000,
+  Ledgers1764100000000,
+  Rows1764200000000,
+  Reminders1764300000000,
+  AuthChangeNotices1764400000000,
+];
 
 export function databaseOptions(url: string): DataSourceOptions {
   return {

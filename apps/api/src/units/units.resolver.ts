@@ -2,6 +2,7 @@ import { Args, Field, ID, InputType, Mutation, Query, Resolver } from '@nestjs/g
 import { assertCanReadUnit, readableUnitIds } from '../auth/access-policy';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
+import { SessionsService } from '../auth/sessions.service';
 import { parseId, parseOptionalId } from '../common/graphql/ids';
 import { UnitModel } from './unit.model';
 import { UnitsService } from './units.service';
@@ -24,7 +25,10 @@ class UpdateUnitInput {
 
 @Resolver(() => UnitModel)
 export class UnitsResolver {
-  constructor(private readonly unitsService: UnitsService) {}
+  constructor(
+    private readonly unitsService: UnitsService,
+    private readonly sessions: SessionsService,
+  ) {}
 
   @Query(() => [UnitModel], { description: 'Admins and leaders: every unit. Clerks: their own.' })
   async units(@CurrentPrincipal() principal: Principal): Promise<UnitModel[]> {
@@ -54,6 +58,9 @@ export class UnitsResolver {
     @Args('input', { type: () => UpdateUnitInput }) input: UpdateUnitInput,
   ): Promise<UnitModel> {
     const parentId = parseOptionalId(input.parentId, 'parentId');
-    return UnitModel.of(await this.unitsService.update(parseId(id, 'id'), { ...input, parentId }));
+    const updated = await this.unitsService.update(parseId(id, 'id'), { ...input, parentId });
+    // its users' sessions carry the unit's kind and state
+    this.sessions.authChanged();
+    return UnitModel.of(updated);
   }
 }

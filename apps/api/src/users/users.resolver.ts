@@ -75,6 +75,8 @@ export class UsersResolver {
     const unitId = parseOptionalId(input.unitId, 'unitId');
     const updated = await this.usersService.update(userId, { ...input, unitId }, principal.userId);
     if (input.active === false) await this.sessions.revokeAllOf(userId);
+    // sessions carry the user's role and unit
+    else this.sessions.authChanged();
     return UserModel.of(updated);
   }
 

@@ -19,7 +19,9 @@ export interface ProductServer {
  */
 export async function startProductServer(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<ProductServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [BUILT_SERVER], {
+  // PRODUCT_NODE_ARGS: options for the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a bench
+  const nodeArgs = process.env.PRODUCT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, BUILT_SERVER], {
     cwd: ROOT,
     // tests start without the demo's rows (their figures are computed from what they save), unless they ask
     env: {

@@ -24,7 +24,9 @@ export interface RowsQuery {
 
 export interface RowPage {
   totalCount: number;
-  rows: { cursor: string; row: RowRecord }[];
+  rows: RowRecord[];
+  /** The position of the page's first row in this ordering (0 = the first row of all). */
+  offset: number;
   hasNextPage: boolean;
 }
 
@@ -38,7 +40,7 @@ export interface HistoryEntry {
 }
 
 /** The cursor is the position after a row in this ordering, opaque to clients. */
-const encodeCursor = (offset: number) => Buffer.from(`o:${offset}`).toString('base64url');
+export const encodeCursor = (offset: number) => Buffer.from(`o:${offset}`).toString('base64url');
 function decodeCursor(cursor: string): number {
   const match = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!match)
@@ -114,7 +116,8 @@ export class RowsService {
     return {
       totalCount: total,
       hasNextPage: raw.length > first,
-      rows: raw.slice(0, first).map((r, i) => ({ cursor: encodeCursor(offset + i + 1), row: rowFromDb(model, r) })),
+      offset,
+      rows: raw.slice(0, first).map((r) => rowFromDb(model, r)),
     };
   }
 

@@ -68,8 +68,11 @@ export class CompiledExecution {
     const schema = this.schema!;
     const { document, operation, operationName, context } = request;
     const variables = request.request.variables ?? {};
+    // no operation when the document names none to run (several, and no operationName):
+    // graphql-js says so, in its words
+    const resolved = operation as OperationDefinitionNode | undefined;
     const compiled =
-      operation.operation === 'query' ? this.compiledOf(schema, document, operation, operationName) : null;
+      resolved?.operation === 'query' ? this.compiledOf(schema, document, resolved, operationName) : null;
     if (!compiled) {
       return (await execute({
         schema,
@@ -81,7 +84,7 @@ export class CompiledExecution {
     }
     // graphql-js judges the variables, so their errors read as before; the compiled query
     // coerces the same (valid) values again
-    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+    const coerced = getVariableValues(schema, resolved!.variableDefinitions ?? [], variables);
     if (coerced.errors) return { errors: coerced.errors };
     const result = (await compiled.query(undefined, context, variables)) as ExecutionResult;
     return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { AUTH_CHANGED_CHANNEL } from '../database/migrations/1764400000000-auth-change-notices';
+import { pgPoolOf } from '../database/pg-pool';
 import type { LiveSession } from './sessions.service';
 
 /** After losing PostgreSQL, how long the listener waits before it connects again. */
@@ -95,8 +96,8 @@ export class SessionCache implements OnApplicationBootstrap, OnModuleDestroy {
   /** A connection of its own that LISTENs; lost, the cache stops trusting and it connects again. */
   private async listen(): Promise<void> {
     if (this.stopped) return;
-    const pool = (this.db.driver as unknown as { master: { options: pg.ClientConfig } }).master;
-    const client = new pg.Client({ ...pool.options, application_name: 'taizhang-api-sessions' });
+    const { options } = pgPoolOf(this.db);
+    const client = new pg.Client({ ...options, application_name: 'taizhang-api-sessions' });
     const lost = (reason?: Error) => {
       if (this.listener !== client) return;
       const wasListening = this.listening;

@@ -1,6 +1,7 @@
-import type { Pool, PoolClient, QueryResult } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ROWS_ROLE } from '@taizhang/ledger-core';
+import { pgPoolOf } from '../database/pg-pool';
 import { inlineParameters } from './sql-literals';
 
 /** The units a request may touch: a list, or every unit (admins and leaders reading). */
@@ -91,7 +92,7 @@ export async function readAtOnceInUnitScope(
   }
   // each `;` on a line of its own: a statement ending in a `--` comment cannot swallow it
   const message = `${scopeSql('BEGIN READ ONLY', scope)}\n;\n${inlined.join('\n;\n')}\n;\nROLLBACK`;
-  const client = checkOut(await poolOf(db).connect());
+  const client = checkOut(await pgPoolOf(db).connect());
   let results: QueryResult[];
   try {
     results = (await client.query(message)) as unknown as QueryResult[];
@@ -136,7 +137,7 @@ function giveBack(client: PoolClient, failure?: Error): void {
 
 /** A pooled connection in a new transaction as the row role with the scope's units set. */
 async function beginInScope(db: DataSource, scope: UnitScope, begin: string): Promise<PoolClient> {
-  const client = checkOut(await poolOf(db).connect());
+  const client = checkOut(await pgPoolOf(db).connect());
   try {
     await client.query(scopeSql(begin, scope));
   } catch (error) {
@@ -149,8 +150,6 @@ async function beginInScope(db: DataSource, scope: UnitScope, begin: string): Pr
 const transactionOf = (client: PoolClient): RowTransaction => ({
   query: async (sql, params) => (await client.query(sql, params)).rows,
 });
-
-const poolOf = (db: DataSource) => (db.driver as unknown as { master: Pool }).master;
 
 /** BEGIN, then the row role and the units for row-level security, local to the transaction. */
 function scopeSql(begin: string, scope: UnitScope): string {

@@ -470,3 +470,50 @@ describe('closing the loop', () => {
     ]);
   });
 });
+
+describe('a batch larger than the chunks it is checked and written in', () => {
+  const day = (i: number) => new Date(Date.UTC(2031, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+  const batch = (from: number, size: number) => Array.from({ length: size }, (_, i) => report(day(from + i), 9, 3));
+
+  it('keeps every good row of every chunk, refuses the bad ones wherever they are, and records each insert', async () => {
+    const changes = batch(0, 4_500);
+    changes[2_500] = report(day(2_500), 1, 2); // more follow-ups than cases
+    changes[4_200] = report(day(100), 9, 3); // the date of row 101, two chunks earlier
+    const response = await t.gql(SAVE, { ledger: 'daily_followup', changes }, { token: clerk01 });
+    expect(response.errors).toBeUndefined();
+    const { saved, rejected, results } = response.data!.saveRows;
+    expect({ saved, rejected }).toEqual({ saved: 4_498, rejected: 2 });
+    expect(results[2_500].errors[0].path).toBe('follow_ups');
+    expect(results[4_200].errors[0].message).toBe('「日期」与本批第 101 行重复');
+    const ids = results
+      .filter((r: { status: string }) => r.status === 'SAVED')
+      .map((r: { row: { id: string } }) => r.row.id);
+    const [stored] = await t.db.query<{ rows: number; history: number }>(
+      `SELECT (SELECT count(*)::int FROM ledger_daily_followup WHERE id = ANY($1)) AS rows,
+              (SELECT count(*)::int FROM row_history WHERE ledger_key = 'daily_followup' AND op = 'insert' AND row_id = ANY($1)) AS history`,
+      [ids],
+    );
+    expect(stored).toEqual({ rows: 4_498, history: 4_498 });
+    // each row's history holds its own values (ids and values paired in every chunk)
+    for (const i of [0, 1_999, 2_000, 4_499]) {
+      const [entry] = await t.db.query<{ new_values: Record<string, unknown> }>(
+        `SELECT new_values FROM row_history WHERE ledger_key = 'daily_followup' AND op = 'insert' AND row_id = $1`,
+        [results[i].row.id],
+      );
+      expect(entry.new_values).toEqual(results[i].row.values);
+      expect(entry.new_values.report_date).toBe(day(i));
+    }
+  });
+
+  it('writes no chunk when all or nothing is asked and the last chunk has a bad row', async () => {
+    const changes = batch(5_000, 4_500);
+    changes[4_400] = report(day(9_400), 1, 2);
+    const response = await t.gql(SAVE, { ledger: 'daily_followup', changes, all: true }, { token: clerk01 });
+    expect(response.data!.saveRows).toMatchObject({ saved: 0, rejected: 4_500 });
+    const [{ n }] = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ledger_daily_followup WHERE report_date >= $1`,
+      [day(5_000)],
+    );
+    expect(n).toBe(0);
+  });
+});

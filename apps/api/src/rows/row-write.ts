@@ -55,7 +55,12 @@ export interface WriteTarget {
 export const reject = (index: number, errors: RowProblemText[]): RowOutcome => ({ index, status: 'REJECTED', errors });
 export const problem = (path: string, zh: string, en: string): RowProblemText => ({ path, message: message(zh, en) });
 
-/** All new rows in one statement: the rows, then their history, from one JSON parameter. */
+/**
+ * All new rows in one statement: the rows, then their history, from one JSON parameter. The ids
+ * are drawn in the order of the rows, so the n-th id is the n-th row: its history takes the
+ * values as given (checked, in the API's JSON form, as an update's history has them), which
+ * costs PostgreSQL far less than turning each inserted row back into JSON.
+ */
 export async function insertRows(
   tx: RowTransaction,
   { model, unitId, actor, defVersion }: WriteTarget,
@@ -75,12 +80,13 @@ export async function insertRows(
           ins AS (
             INSERT INTO ${tableOf(model)} (unit_id, period, def_version, created_by, updated_by, ${columns.join(', ')})
             SELECT $2, _period, $3, $4, $4, ${columns.join(', ')} FROM input ORDER BY _i
-            RETURNING id, unit_id, period, version, updated_at, ${columns.join(', ')}
+            RETURNING id, unit_id, period, version, updated_at::text AS updated_at, ${columns.join(', ')}
           ),
           hist AS (
             INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, changed_by, new_values)
-            SELECT $5, unit_id, id, 'insert', version, $4, to_jsonb(ins) - ARRAY['id', 'unit_id', 'period', 'version', 'updated_at']
-              FROM ins
+            SELECT $5, ins.unit_id, ins.id, 'insert', ins.version, $4, given.value - ARRAY['_i', '_period']
+              FROM (SELECT unit_id, id, version, row_number() OVER (ORDER BY id) AS n FROM ins) ins
+              JOIN jsonb_array_elements($1::jsonb) WITH ORDINALITY given ON given.ordinality = ins.n
           )
      SELECT * FROM ins ORDER BY id`,
     [JSON.stringify(payload), unitId, defVersion, actor, model.definition.key],

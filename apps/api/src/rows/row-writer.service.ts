@@ -29,6 +29,11 @@ import { rowColumns, rowFromDb, tableOf, type RowRecord } from './row-sql';
 import { RowsException } from './rows.exception';
 
 export const MAX_CHANGES = 20_000;
+/** Changes checked, then written, at a time (see save). */
+const WRITE_CHUNK = 2_000;
+
+/** The values of a batch's unique fields met so far: field key → value (JSON) → index of its change. */
+type SeenValues = Map<string, Map<string, number>>;
 
 /**
  * Saving a batch of row changes in one transaction (inserts, updates, deletes): every row checked
@@ -85,14 +90,19 @@ export class RowWriter {
       const existing = await this.loadForUpdate(tx, model, unitId, args.changes);
 
       const outcomes = new Map<number, RowOutcome>();
-      const planned: Planned[] = [];
       const lockedProblem = (period: string) =>
         problem('', `${period} 的报表已提交并锁定，不能修改`, `The sheet of ${period} is submitted and locked`);
       const readOnly = new Set(model.fields.filter((f) => f.readOnly && !f.formula).map((f) => f.key));
-      const writable = (values: unknown) =>
-        Object.fromEntries(Object.entries(values as Record<string, unknown>).filter(([key]) => !readOnly.has(key)));
+      const writable = (values: unknown) => {
+        const given = values as Record<string, unknown>;
+        if (readOnly.size === 0) return given;
+        const kept: Record<string, unknown> = {};
+        for (const key of Object.keys(given)) if (!readOnly.has(key)) kept[key] = given[key];
+        return kept;
+      };
 
-      args.changes.forEach((change, index) => {
+      // a change that passes every check of its own goes into `planned`; the others get their outcome
+      const planChange = (change: RowChange, index: number, planned: Planned[]) => {
         if (
           change.op !== 'DELETE' &&
           (change.values === null || typeof change.values !== 'object' || Array.isArray(change.values))
@@ -208,10 +218,39 @@ export class RowWriter {
           changed,
           warnings,
         });
-      });
+      };
 
-      await this.rejectDuplicates(tx, model, unitId, planned, outcomes);
-      const writes = planned.filter((p) => !outcomes.has(p.index));
+      const target = { model, unitId, actor: principal.userId, defVersion: ledger.version };
+      const writeInserts = async (inserts: Planned[]) => {
+        const inserted = await insertRows(tx, target, inserts);
+        inserted.forEach((row, i) => outcomes.set(inserts[i].index, { index: inserts[i].index, status: 'SAVED', row }));
+      };
+      // Chunk by chunk: while PostgreSQL writes one chunk's new rows, the next chunk is checked
+      // here (the API and the database each on a core of their own). All or nothing and a dry
+      // run write nothing until every row has passed, so they check the whole batch first.
+      const pipelined = !args.allOrNothing && !args.dryRun;
+      const seen: SeenValues = new Map();
+      const writes: Planned[] = [];
+      const writing: Promise<void>[] = [];
+      try {
+        for (let start = 0; start < args.changes.length; start += WRITE_CHUNK) {
+          const planned: Planned[] = [];
+          const end = Math.min(start + WRITE_CHUNK, args.changes.length);
+          for (let index = start; index < end; index += 1) planChange(args.changes[index], index, planned);
+          await this.rejectDuplicates(tx, model, unitId, planned, outcomes, seen);
+          const valid = planned.filter((p) => !outcomes.has(p.index));
+          for (const p of valid) writes.push(p);
+          if (pipelined) {
+            const written = writeInserts(valid.filter((p) => p.op === 'INSERT'));
+            // awaited below; until then its failure must not count as unhandled
+            written.catch(() => undefined);
+            writing.push(written);
+          }
+        }
+      } finally {
+        // a failed write is the cause: the statements after it only say the transaction is aborted
+        await Promise.all(writing);
+      }
       if (args.allOrNothing && outcomes.size > 0) {
         for (const p of writes)
           outcomes.set(
@@ -228,10 +267,7 @@ export class RowWriter {
         return [...outcomes.values()].sort((a, b) => a.index - b.index);
       }
 
-      const target = { model, unitId, actor: principal.userId, defVersion: ledger.version };
-      const inserts = writes.filter((p) => p.op === 'INSERT');
-      const inserted = await insertRows(tx, target, inserts);
-      inserted.forEach((row, i) => outcomes.set(inserts[i].index, { index: inserts[i].index, status: 'SAVED', row }));
+      if (!pipelined) await writeInserts(writes.filter((p) => p.op === 'INSERT'));
       const history: unknown[] = [];
       for (const p of writes.filter((w) => w.op !== 'INSERT')) {
         const outcome = p.op === 'DELETE' ? await this.deleteRow(tx, target, p) : await this.updateRow(tx, target, p);
@@ -282,10 +318,12 @@ export class RowWriter {
     unitId: number,
     planned: Planned[],
     outcomes: Map<number, RowOutcome>,
+    seenBefore: SeenValues = new Map(),
   ) {
     for (const field of model.fields.filter((f) => f.unique)) {
       const title = textOf(field.title);
-      const seen = new Map<string, number>();
+      const seen = seenBefore.get(field.key) ?? new Map<string, number>();
+      seenBefore.set(field.key, seen);
       const candidates = planned.filter(
         (p) => p.op !== 'DELETE' && !outcomes.has(p.index) && p.values[field.key] !== null,
       );

@@ -1,7 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import type { Locale } from '@taizhang/domain';
-import type { RowRecord } from './row-sql';
 import type { RowOutcome } from './row-write';
 
 export const RowOpEnum = { INSERT: 'INSERT', UPDATE: 'UPDATE', DELETE: 'DELETE' } as const;
@@ -39,10 +38,6 @@ export class RowModel {
   @Field(() => Int) version: number;
   @Field(() => GraphQLJSON) values: Record<string, unknown>;
   @Field(() => Date) updatedAt: Date;
-
-  static of(row: RowRecord): RowModel {
-    return Object.assign(new RowModel(), row);
-  }
 }
 
 @ObjectType('FieldError')
@@ -65,15 +60,16 @@ export class RowResultModel {
   @Field(() => RowModel, { nullable: true, description: 'For a conflict: the row as it is now.' })
   current: RowModel | null;
 
+  /** The rows go out as read (a RowRecord is a Row): copying them would also read their lazy fields. */
   static of(outcome: RowOutcome, locale: Locale): RowResultModel {
-    return Object.assign(new RowResultModel(), {
+    return {
       index: outcome.index,
       status: outcome.status,
-      row: outcome.row ? RowModel.of(outcome.row) : null,
+      row: outcome.row ?? null,
       errors: outcome.errors ? outcome.errors.map((e) => ({ path: e.path, message: e.message[locale] })) : null,
       warnings: outcome.warnings ? outcome.warnings.map((e) => ({ path: e.path, message: e.message[locale] })) : null,
-      current: outcome.current ? RowModel.of(outcome.current) : null,
-    });
+      current: outcome.current ?? null,
+    };
   }
 }
 

@@ -75,7 +75,10 @@ export class RowsResolver {
     const outcomes = await this.writer.save(principal, { ledger, unitId, period, changes, allOrNothing });
     const locale = localeOf(context);
     return {
-      results: outcomes.map((o) => RowResultModel.of(o, locale)),
+      // made only if the mutation asks for them: a paste of 10,000 rows often wants the counts alone
+      get results() {
+        return outcomes.map((o) => RowResultModel.of(o, locale));
+      },
       saved: outcomes.filter((o) => o.status === 'SAVED').length,
       rejected: outcomes.filter((o) => o.status === 'REJECTED').length,
       conflicts: outcomes.filter((o) => o.status === 'CONFLICT').length,
@@ -98,6 +101,6 @@ export class RowsResolver {
     @Args('unitId', { type: () => ID, nullable: true }) unitId: string | null,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<RowModel> {
-    return RowModel.of(await this.writer.restore(principal, { ledger, unitId, id }));
+    return this.writer.restore(principal, { ledger, unitId, id });
   }
 }

@@ -31,18 +31,42 @@ export function rowColumns(model: LedgerModel, alias = 't'): string {
 
 const parseTimestamp = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ) as (text: string) => Date;
 
+/** A row as read: one shape for every row (a class), its update time parsed only if asked. */
+class ReadRow implements RowRecord {
+  constructor(
+    readonly id: string,
+    readonly unitId: string,
+    readonly period: string | null,
+    readonly version: number,
+    readonly values: Record<string, unknown>,
+    private readonly updatedAtRaw: Date | string,
+  ) {}
+
+  get updatedAt(): Date {
+    return typeof this.updatedAtRaw === 'string' ? parseTimestamp(this.updatedAtRaw) : this.updatedAtRaw;
+  }
+}
+
+/** Each field's key and how its column's value becomes the JSON value, once per model. */
+const READERS = new WeakMap<LedgerModel, { key: string; fromDb: (raw: unknown) => unknown }[]>();
+function readersOf(model: LedgerModel) {
+  let readers = READERS.get(model);
+  if (!readers) {
+    readers = model.fields.map((field) => ({ key: field.key, fromDb: model.spec(field).fromDb }));
+    READERS.set(model, readers);
+  }
+  return readers;
+}
+
 export function rowFromDb(model: LedgerModel, raw: Record<string, unknown>): RowRecord {
   const values: Record<string, unknown> = {};
-  for (const field of model.fields) values[field.key] = model.spec(field).fromDb(raw[field.key]);
-  const updatedAt = raw.updated_at as Date | string;
-  return {
-    id: String(raw.id),
-    unitId: String(raw.unit_id),
-    period: (raw.period as string | null) ?? null,
-    version: Number(raw.version),
+  for (const { key, fromDb } of readersOf(model)) values[key] = fromDb(raw[key]);
+  return new ReadRow(
+    String(raw.id),
+    String(raw.unit_id),
+    (raw.period as string | null) ?? null,
+    Number(raw.version),
     values,
-    get updatedAt() {
-      return typeof updatedAt === 'string' ? parseTimestamp(updatedAt) : updatedAt;
-    },
-  };
+    raw.updated_at as Date | string,
+  );
 }

@@ -517,3 +517,49 @@ describe('a batch larger than the chunks it is checked and written in', () => {
     expect(n).toBe(0);
   });
 });
+
+describe('updates and unique values', () => {
+  it('refuses an update to a date another row has, keeps a row its own date, and records only what was saved', async () => {
+    const created = await t.gql(
+      SAVE,
+      { ledger: 'daily_followup', changes: [report('2050-01-01', 5, 5), report('2050-01-02', 6, 6)] },
+      { token: clerk01 },
+    );
+    expect(created.data!.saveRows.results.map((r: { errors: unknown }) => r.errors)).toEqual([null, null]);
+    const [first, second] = created.data!.saveRows.results.map((r: { row: { id: string } }) => r.row.id);
+    const update = (values: Record<string, unknown>, version = 1) =>
+      t.gql(
+        SAVE,
+        { ledger: 'daily_followup', changes: [{ op: 'UPDATE', id: second, version, values }] },
+        { token: clerk01 },
+      );
+    const taken = (await update({ report_date: '2050-01-01' })).data!.saveRows.results[0];
+    expect(taken).toMatchObject({
+      status: 'REJECTED',
+      errors: [{ path: 'report_date', message: '本单位已有相同的「日期」' }],
+    });
+    const kept = (await update({ cases: 8 })).data!.saveRows.results[0];
+    expect(kept).toMatchObject({
+      status: 'SAVED',
+      row: { version: 2, values: { report_date: '2050-01-02', cases: 8 } },
+    });
+    const stale = (await update({ cases: 9 })).data!.saveRows.results[0];
+    expect(stale).toMatchObject({ status: 'CONFLICT', current: { version: 2, values: { cases: 8 } } });
+
+    const history = await t.gql(
+      `{ rowHistory(ledger: "daily_followup", id: "${second}") { op version oldValues newValues } }`,
+      {},
+      { token: clerk01 },
+    );
+    expect(history.data!.rowHistory).toEqual([
+      expect.objectContaining({ op: 'insert', version: 1 }),
+      {
+        op: 'update',
+        version: 2,
+        oldValues: { cases: 6, follow_up_rate: 1 },
+        newValues: { cases: 8, follow_up_rate: 0.75 },
+      },
+    ]);
+    expect(first).not.toBe(second);
+  });
+});

@@ -1,15 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import {
-  FIELD_TYPE_REGISTRY,
-  isPeriod,
-  periodOfRow,
-  quoteIdent,
-  textOf,
-  validateRow,
-  type LedgerModel,
-} from '@taizhang/ledger-core';
+import { isPeriod, periodOfRow, quoteIdent, validateRow, type LedgerModel } from '@taizhang/ledger-core';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/time/clock';
 import { RowAccess } from './row-access.service';
@@ -27,13 +19,11 @@ import {
 import { inUnitScope, type RowTransaction } from './row-scope';
 import { rowColumns, rowFromDb, tableOf, type RowRecord } from './row-sql';
 import { RowsException } from './rows.exception';
+import { rejectDuplicates, type SeenValues } from './row-unique';
 
 export const MAX_CHANGES = 20_000;
 /** Changes checked, then written, at a time (see save). */
 const WRITE_CHUNK = 2_000;
-
-/** The values of a batch's unique fields met so far: field key → value (JSON) → index of its change. */
-type SeenValues = Map<string, Map<string, number>>;
 
 /**
  * Saving a batch of row changes in one transaction (inserts, updates, deletes): every row checked
@@ -237,7 +227,7 @@ export class RowWriter {
           const planned: Planned[] = [];
           const end = Math.min(start + WRITE_CHUNK, args.changes.length);
           for (let index = start; index < end; index += 1) planChange(args.changes[index], index, planned);
-          await this.rejectDuplicates(tx, model, unitId, planned, outcomes, seen);
+          await rejectDuplicates(tx, model, unitId, planned, outcomes, seen);
           const valid = planned.filter((p) => !outcomes.has(p.index));
           for (const p of valid) writes.push(p);
           if (pipelined) {
@@ -268,22 +258,11 @@ export class RowWriter {
       }
 
       if (!pipelined) await writeInserts(writes.filter((p) => p.op === 'INSERT'));
-      const history: unknown[] = [];
-      for (const p of writes.filter((w) => w.op !== 'INSERT')) {
-        const outcome = p.op === 'DELETE' ? await this.deleteRow(tx, target, p) : await this.updateRow(tx, target, p);
-        outcomes.set(p.index, outcome);
-        if (outcome.status !== 'SAVED' || !outcome.row) continue;
-        const keys = p.op === 'DELETE' ? model.fields.map((f) => f.key) : p.changed!;
-        if (p.op === 'UPDATE' && keys.length === 0) continue;
-        history.push({
-          row_id: Number(p.id),
-          op: p.op === 'DELETE' ? 'delete' : 'update',
-          version: outcome.row.version,
-          old_values: Object.fromEntries(keys.map((k) => [k, p.old!.values[k]])),
-          new_values: p.op === 'DELETE' ? null : Object.fromEntries(keys.map((k) => [k, outcome.row!.values[k]])),
-        });
-      }
-      await recordHistory(tx, definition.key, unitId, principal.userId, history);
+      for (const p of writes.filter((w) => w.op !== 'INSERT'))
+        outcomes.set(
+          p.index,
+          p.op === 'DELETE' ? await this.deleteRow(tx, target, p) : await this.updateRow(tx, target, p),
+        );
       for (const p of writes) {
         const outcome = outcomes.get(p.index)!;
         if (outcome.status === 'SAVED' && p.warnings?.length) outcome.warnings = [...p.warnings];
@@ -311,63 +290,6 @@ export class RowWriter {
     return new Map(rows.map((raw) => [Number(raw.id), rowFromDb(model, raw)]));
   }
 
-  /** Unique fields: a value twice in the batch, or already in another live row of the unit. */
-  private async rejectDuplicates(
-    tx: RowTransaction,
-    model: LedgerModel,
-    unitId: number,
-    planned: Planned[],
-    outcomes: Map<number, RowOutcome>,
-    seenBefore: SeenValues = new Map(),
-  ) {
-    for (const field of model.fields.filter((f) => f.unique)) {
-      const title = textOf(field.title);
-      const seen = seenBefore.get(field.key) ?? new Map<string, number>();
-      seenBefore.set(field.key, seen);
-      const candidates = planned.filter(
-        (p) => p.op !== 'DELETE' && !outcomes.has(p.index) && p.values[field.key] !== null,
-      );
-      for (const p of candidates) {
-        const key = JSON.stringify(p.values[field.key]);
-        if (seen.has(key)) {
-          outcomes.set(
-            p.index,
-            reject(p.index, [
-              problem(
-                field.key,
-                `「${title}」与本批第 ${seen.get(key)! + 1} 行重复`,
-                `"${textOf(field.title, 'en')}" repeats row ${seen.get(key)! + 1} of this batch`,
-              ),
-            ]),
-          );
-        } else seen.set(key, p.index);
-      }
-      if (candidates.length === 0) continue;
-      const taken = (await tx.query(
-        `SELECT id, ${quoteIdent(field.key)} AS value FROM ${tableOf(model)} WHERE unit_id = $1 AND deleted_at IS NULL AND ${quoteIdent(field.key)} = ANY($2)`,
-        [unitId, candidates.map((p) => p.values[field.key])],
-      )) as { id: string; value: unknown }[];
-      const owner = new Map(
-        taken.map((t) => [JSON.stringify(FIELD_TYPE_REGISTRY[field.type].fromDb(t.value)), Number(t.id)]),
-      );
-      for (const p of candidates) {
-        const holder = owner.get(JSON.stringify(p.values[field.key]));
-        if (holder !== undefined && holder !== p.id && !outcomes.has(p.index)) {
-          outcomes.set(
-            p.index,
-            reject(p.index, [
-              problem(
-                field.key,
-                `本单位已有相同的「${title}」`,
-                `Your unit already has this "${textOf(field.title, 'en')}"`,
-              ),
-            ]),
-          );
-        }
-      }
-    }
-  }
-
   private async updateRow(tx: RowTransaction, target: WriteTarget, p: Planned): Promise<RowOutcome> {
     const { model, unitId, actor, defVersion } = target;
     if (p.changed!.length === 0) return { index: p.index, status: 'SAVED', row: p.old };
@@ -376,24 +298,59 @@ export class RowWriter {
       params.push(p.values[f.key]);
       return `${quoteIdent(f.key)} = $${params.length}`;
     });
-    const raw = await tx.query(
+    const pick = (values: Record<string, unknown>) => Object.fromEntries(p.changed!.map((k) => [k, values[k]]));
+    return this.changeRow(
+      tx,
+      target,
+      p,
       `UPDATE ${tableOf(model)} t SET ${sets.join(', ')}, version = version + 1, def_version = $6, period = $5, updated_at = now(), updated_by = $4
-        WHERE t.unit_id = $1 AND t.id = $2 AND t.version = $3 AND t.deleted_at IS NULL
-        RETURNING ${rowColumns(model)}`,
+        WHERE t.unit_id = $1 AND t.id = $2 AND t.version = $3 AND t.deleted_at IS NULL`,
       params,
+      { op: 'update', old: pick(p.old!.values), new: pick(p.values) },
     );
-    const row = raw[0];
-    return row ? { index: p.index, status: 'SAVED', row: rowFromDb(model, row) } : this.conflict(tx, model, unitId, p);
   }
 
-  private async deleteRow(tx: RowTransaction, { model, unitId, actor }: WriteTarget, p: Planned): Promise<RowOutcome> {
-    const raw = await tx.query(
-      `UPDATE ${tableOf(model)} t SET deleted_at = now(), deleted_by = $4, version = version + 1, updated_at = now(), updated_by = $4
-        WHERE t.unit_id = $1 AND t.id = $2 AND t.version = $3 AND t.deleted_at IS NULL
-        RETURNING ${rowColumns(model)}`,
-      [unitId, p.id, p.version, actor],
+  private deleteRow(tx: RowTransaction, target: WriteTarget, p: Planned): Promise<RowOutcome> {
+    return this.changeRow(
+      tx,
+      target,
+      p,
+      `UPDATE ${tableOf(target.model)} t SET deleted_at = now(), deleted_by = $4, version = version + 1, updated_at = now(), updated_by = $4
+        WHERE t.unit_id = $1 AND t.id = $2 AND t.version = $3 AND t.deleted_at IS NULL`,
+      [target.unitId, p.id, p.version, target.actor],
+      { op: 'delete', old: p.old!.values, new: null },
     );
-    const row = raw[0];
+  }
+
+  /**
+   * One row's UPDATE (`$4` the actor) and, if its version still matched, its history entry, in one
+   * statement: the changed fields before and after, as checked (the form an insert's history has).
+   * No row back means someone else changed it first: a conflict with the row as it is now.
+   */
+  private async changeRow(
+    tx: RowTransaction,
+    { model, unitId }: WriteTarget,
+    p: Planned,
+    update: string,
+    params: unknown[],
+    history: { op: 'update' | 'delete'; old: Record<string, unknown>; new: Record<string, unknown> | null },
+  ): Promise<RowOutcome> {
+    params.push(
+      model.definition.key,
+      history.op,
+      JSON.stringify(history.old),
+      history.new && JSON.stringify(history.new),
+    );
+    const n = params.length;
+    const [row] = await tx.query(
+      `WITH changed AS (${update} RETURNING ${rowColumns(model)}),
+            logged AS (
+              INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, changed_by, old_values, new_values)
+              SELECT $${n - 3}, unit_id, id, $${n - 2}, version, $4, $${n - 1}::jsonb, $${n}::jsonb FROM changed
+            )
+       SELECT * FROM changed`,
+      params,
+    );
     return row ? { index: p.index, status: 'SAVED', row: rowFromDb(model, row) } : this.conflict(tx, model, unitId, p);
   }
 
@@ -438,7 +395,7 @@ export class RowWriter {
         if (sheet?.state === 'submitted') throw RowsException.locked(row.period);
       }
       const outcomes = new Map<number, RowOutcome>();
-      await this.rejectDuplicates(
+      await rejectDuplicates(
         tx,
         model,
         unitId,

@@ -124,3 +124,44 @@ describe('reading in a unit scope in one message', () => {
     expect(await owner()).toEqual(before);
   });
 });
+
+describe('writing in a unit scope', () => {
+  const written = `SELECT unit_id, row_id FROM row_history WHERE ledger_key = 'scope_write' ORDER BY row_id`;
+  const insert = `INSERT INTO row_history (ledger_key, unit_id, row_id, op, version) SELECT 'scope_write', $1, $2, 'insert', $3`;
+
+  it('writes as the row role in the scope, values as typed as parameters would be, and commits', async () => {
+    const before = await owner();
+    const seen = await inUnitScope(source, { units: [2] }, async (tx) => {
+      await tx.query(insert, [2, 10, 1]);
+      return tx.query<{ who: string; units: string }>(
+        `SELECT current_user AS who, current_setting('taizhang.unit_ids', true) AS units`,
+      );
+    });
+    expect(seen).toEqual([{ who: 'taizhang_rows', units: '2' }]);
+    expect(await source.query(written)).toEqual([{ unit_id: 2, row_id: '10' }]);
+    expect(await owner()).toEqual(before);
+  });
+
+  it("refuses another unit's row even as the first statement, and rolls back all of a failed transaction", async () => {
+    const before = await owner();
+    await expect(inUnitScope(source, { units: [2] }, (tx) => tx.query(insert, [1, 11, 1]))).rejects.toThrow(
+      /row-level security/,
+    );
+    await expect(
+      inUnitScope(source, { units: [2] }, async (tx) => {
+        await tx.query(insert, [2, 12, 1]);
+        await tx.query('SELECT 1/0');
+      }),
+    ).rejects.toThrow(/zero/);
+    expect(await source.query(written)).toEqual([{ unit_id: 2, row_id: '10' }]);
+    expect(await owner()).toEqual(before);
+  });
+
+  it('gives the connection back clean after a failed first statement', async () => {
+    const before = await owner();
+    await expect(
+      inUnitScope(source, { units: [2] }, (tx) => tx.query('SELECT $1::text AS v', ['a\u0000b'])),
+    ).rejects.toThrow(/0x00/);
+    expect(await owner()).toEqual(before);
+  });
+});

@@ -1,6 +1,6 @@
 import { FIELD_TYPE_REGISTRY, message, quoteIdent, type LedgerModel, type Message } from '@taizhang/ledger-core';
 import type { RowTransaction } from './row-scope';
-import { rowFromDb, tableOf, type RowRecord } from './row-sql';
+import { rowColumns, rowFromDb, tableOf, type RowRecord } from './row-sql';
 
 /** What saving rows is made of: the changes, their outcomes, and the statements that write them. */
 
@@ -54,6 +54,15 @@ export interface WriteTarget {
 
 export const reject = (index: number, errors: RowProblemText[]): RowOutcome => ({ index, status: 'REJECTED', errors });
 export const problem = (path: string, zh: string, en: string): RowProblemText => ({ path, message: message(zh, en) });
+/** A stale version: the row as it is now comes back, so the user can keep theirs or take it. */
+export const conflicted = (index: number, current: RowRecord | undefined): RowOutcome => ({
+  index,
+  status: 'CONFLICT',
+  current,
+  errors: [
+    problem('version', '这一行已被他人修改，请确认后再保存', 'Someone else changed this row; review it before saving'),
+  ],
+});
 
 /**
  * All new rows in one statement: the rows, then their history, from one JSON parameter. The ids
@@ -78,9 +87,9 @@ export async function insertRows(
   const raw = (await tx.query(
     `WITH input AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${recordType})),
           ins AS (
-            INSERT INTO ${tableOf(model)} (unit_id, period, def_version, created_by, updated_by, ${columns.join(', ')})
+            INSERT INTO ${tableOf(model)} AS t (unit_id, period, def_version, created_by, updated_by, ${columns.join(', ')})
             SELECT $2, _period, $3, $4, $4, ${columns.join(', ')} FROM input ORDER BY _i
-            RETURNING id, unit_id, period, version, updated_at::text AS updated_at, ${columns.join(', ')}
+            RETURNING ${rowColumns(model)}
           ),
           hist AS (
             INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, changed_by, new_values)
@@ -108,4 +117,76 @@ export async function recordHistory(
        FROM jsonb_to_recordset($1::jsonb) AS r(row_id bigint, op text, version integer, old_values jsonb, new_values jsonb)`,
     [JSON.stringify(entries), ledgerKey, unitId, actor],
   );
+}
+
+export async function updateRow(tx: RowTransaction, target: WriteTarget, p: Planned): Promise<RowOutcome> {
+  const { model, unitId, actor, defVersion } = target;
+  if (p.changed!.length === 0) return { index: p.index, status: 'SAVED', row: p.old };
+  const params: unknown[] = [unitId, p.id, p.version, actor, p.period, defVersion];
+  const sets = model.fields.map((f) => {
+    params.push(p.values[f.key]);
+    return `${quoteIdent(f.key)} = $${params.length}`;
+  });
+  const pick = (values: Record<string, unknown>) => Object.fromEntries(p.changed!.map((k) => [k, values[k]]));
+  return changeRow(
+    tx,
+    target,
+    p,
+    `UPDATE ${tableOf(model)} t SET ${sets.join(', ')}, version = version + 1, def_version = $6, period = $5, updated_at = now(), updated_by = $4
+      WHERE t.unit_id = $1 AND t.id = $2 AND t.version = $3 AND t.deleted_at IS NULL`,
+    params,
+    { op: 'update', old: pick(p.old!.values), new: pick(p.values) },
+  );
+}
+
+export function deleteRow(tx: RowTransaction, target: WriteTarget, p: Planned): Promise<RowOutcome> {
+  return changeRow(
+    tx,
+    target,
+    p,
+    `UPDATE ${tableOf(target.model)} t SET deleted_at = now(), deleted_by = $4, version = version + 1, updated_at = now(), updated_by = $4
+      WHERE t.unit_id = $1 AND t.id = $2 AND t.version = $3 AND t.deleted_at IS NULL`,
+    [target.unitId, p.id, p.version, target.actor],
+    { op: 'delete', old: p.old!.values, new: null },
+  );
+}
+
+/**
+ * One row's UPDATE (`$4` the actor) and, if its version still matched, its history entry, in one
+ * statement: the changed fields before and after, as checked (the form an insert's history has).
+ * No row back means someone else changed it first: a conflict with the row as it is now.
+ */
+async function changeRow(
+  tx: RowTransaction,
+  { model, unitId }: WriteTarget,
+  p: Planned,
+  update: string,
+  params: unknown[],
+  history: { op: 'update' | 'delete'; old: Record<string, unknown>; new: Record<string, unknown> | null },
+): Promise<RowOutcome> {
+  params.push(
+    model.definition.key,
+    history.op,
+    JSON.stringify(history.old),
+    history.new && JSON.stringify(history.new),
+  );
+  const n = params.length;
+  const [row] = await tx.query(
+    `WITH changed AS (${update} RETURNING ${rowColumns(model)}),
+          logged AS (
+            INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, changed_by, old_values, new_values)
+            SELECT $${n - 3}, unit_id, id, $${n - 2}, version, $4, $${n - 1}::jsonb, $${n}::jsonb FROM changed
+          )
+     SELECT * FROM changed`,
+    params,
+  );
+  return row ? { index: p.index, status: 'SAVED', row: rowFromDb(model, row) } : conflict(tx, model, unitId, p);
+}
+
+async function conflict(tx: RowTransaction, model: LedgerModel, unitId: number, p: Planned): Promise<RowOutcome> {
+  const [raw] = (await tx.query(
+    `SELECT ${rowColumns(model)} FROM ${tableOf(model)} t WHERE t.unit_id = $1 AND t.id = $2`,
+    [unitId, p.id],
+  )) as Record<string, unknown>[];
+  return conflicted(p.index, raw ? rowFromDb(model, raw) : undefined);
 }

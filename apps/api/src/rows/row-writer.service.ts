@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { isPeriod, periodOfRow, quoteIdent, validateRow, type LedgerModel } from '@taizhang/ledger-core';
+import { isPeriod, periodOfRow, validateRow, type LedgerModel } from '@taizhang/ledger-core';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/time/clock';
 import { RowAccess } from './row-access.service';
 import { RowFollowUps } from './row-follow-ups.service';
 import {
+  conflicted,
+  deleteRow,
   insertRows,
   problem,
   recordHistory,
@@ -14,7 +16,7 @@ import {
   type Planned,
   type RowChange,
   type RowOutcome,
-  type WriteTarget,
+  updateRow,
 } from './row-write';
 import { inUnitScope, type RowTransaction } from './row-scope';
 import { rowColumns, rowFromDb, tableOf, type RowRecord } from './row-sql';
@@ -121,18 +123,7 @@ export class RowWriter {
             return;
           }
           if (change.version !== old.version) {
-            outcomes.set(index, {
-              index,
-              status: 'CONFLICT',
-              current: old,
-              errors: [
-                problem(
-                  'version',
-                  '这一行已被他人修改，请确认后再保存',
-                  'Someone else changed this row; review it before saving',
-                ),
-              ],
-            });
+            outcomes.set(index, conflicted(index, old));
             return;
           }
           if (old.period && locked.has(old.period)) {
@@ -259,10 +250,7 @@ export class RowWriter {
 
       if (!pipelined) await writeInserts(writes.filter((p) => p.op === 'INSERT'));
       for (const p of writes.filter((w) => w.op !== 'INSERT'))
-        outcomes.set(
-          p.index,
-          p.op === 'DELETE' ? await this.deleteRow(tx, target, p) : await this.updateRow(tx, target, p),
-        );
+        outcomes.set(p.index, p.op === 'DELETE' ? await deleteRow(tx, target, p) : await updateRow(tx, target, p));
       for (const p of writes) {
         const outcome = outcomes.get(p.index)!;
         if (outcome.status === 'SAVED' && p.warnings?.length) outcome.warnings = [...p.warnings];
@@ -288,89 +276,6 @@ export class RowWriter {
       [unitId, ids],
     )) as Record<string, unknown>[];
     return new Map(rows.map((raw) => [Number(raw.id), rowFromDb(model, raw)]));
-  }
-
-  private async updateRow(tx: RowTransaction, target: WriteTarget, p: Planned): Promise<RowOutcome> {
-    const { model, unitId, actor, defVersion } = target;
-    if (p.changed!.length === 0) return { index: p.index, status: 'SAVED', row: p.old };
-    const params: unknown[] = [unitId, p.id, p.version, actor, p.period, defVersion];
-    const sets = model.fields.map((f) => {
-      params.push(p.values[f.key]);
-      return `${quoteIdent(f.key)} = $${params.length}`;
-    });
-    const pick = (values: Record<string, unknown>) => Object.fromEntries(p.changed!.map((k) => [k, values[k]]));
-    return this.changeRow(
-      tx,
-      target,
-      p,
-      `UPDATE ${tableOf(model)} t SET ${sets.join(', ')}, version = version + 1, def_version = $6, period = $5, updated_at = now(), updated_by = $4
-        WHERE t.unit_id = $1 AND t.id = $2 AND t.version = $3 AND t.deleted_at IS NULL`,
-      params,
-      { op: 'update', old: pick(p.old!.values), new: pick(p.values) },
-    );
-  }
-
-  private deleteRow(tx: RowTransaction, target: WriteTarget, p: Planned): Promise<RowOutcome> {
-    return this.changeRow(
-      tx,
-      target,
-      p,
-      `UPDATE ${tableOf(target.model)} t SET deleted_at = now(), deleted_by = $4, version = version + 1, updated_at = now(), updated_by = $4
-        WHERE t.unit_id = $1 AND t.id = $2 AND t.version = $3 AND t.deleted_at IS NULL`,
-      [target.unitId, p.id, p.version, target.actor],
-      { op: 'delete', old: p.old!.values, new: null },
-    );
-  }
-
-  /**
-   * One row's UPDATE (`$4` the actor) and, if its version still matched, its history entry, in one
-   * statement: the changed fields before and after, as checked (the form an insert's history has).
-   * No row back means someone else changed it first: a conflict with the row as it is now.
-   */
-  private async changeRow(
-    tx: RowTransaction,
-    { model, unitId }: WriteTarget,
-    p: Planned,
-    update: string,
-    params: unknown[],
-    history: { op: 'update' | 'delete'; old: Record<string, unknown>; new: Record<string, unknown> | null },
-  ): Promise<RowOutcome> {
-    params.push(
-      model.definition.key,
-      history.op,
-      JSON.stringify(history.old),
-      history.new && JSON.stringify(history.new),
-    );
-    const n = params.length;
-    const [row] = await tx.query(
-      `WITH changed AS (${update} RETURNING ${rowColumns(model)}),
-            logged AS (
-              INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, changed_by, old_values, new_values)
-              SELECT $${n - 3}, unit_id, id, $${n - 2}, version, $4, $${n - 1}::jsonb, $${n}::jsonb FROM changed
-            )
-       SELECT * FROM changed`,
-      params,
-    );
-    return row ? { index: p.index, status: 'SAVED', row: rowFromDb(model, row) } : this.conflict(tx, model, unitId, p);
-  }
-
-  private async conflict(tx: RowTransaction, model: LedgerModel, unitId: number, p: Planned): Promise<RowOutcome> {
-    const [raw] = (await tx.query(
-      `SELECT ${rowColumns(model)} FROM ${tableOf(model)} t WHERE t.unit_id = $1 AND t.id = $2`,
-      [unitId, p.id],
-    )) as Record<string, unknown>[];
-    return {
-      index: p.index,
-      status: 'CONFLICT',
-      current: raw ? rowFromDb(model, raw) : undefined,
-      errors: [
-        problem(
-          'version',
-          '这一行已被他人修改，请确认后再保存',
-          'Someone else changed this row; review it before saving',
-        ),
-      ],
-    };
   }
 
   /** Brings back a deleted row, as a new version, unless its period is locked or its unique values are taken. */

@@ -9,6 +9,15 @@ export function seesAllUnits(principal: Principal): boolean {
   return principal.role === 'admin' || principal.role === 'leader';
 }
 
+/**
+ * Whether a caller sees row values as the field types redact them for readers outside the unit's
+ * work (an identity number masked): leaders do; clerks and admins, who enter and correct the
+ * rows, see them in full. Exports are redacted for everyone (files/export-layout.ts).
+ */
+export function seesRedactedValues(principal: Principal): boolean {
+  return principal.role === 'leader';
+}
+
 export function assertCanReadUnit(principal: Principal, unitId: number): void {
   if (!seesAllUnits(principal) && principal.unitId !== unitId) throw AuthException.otherUnit();
 }

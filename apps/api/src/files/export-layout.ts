@@ -1,16 +1,7 @@
-import {
-  FIELD_TYPE_REGISTRY,
-  textOf,
-  type FieldDefinition,
-  type FieldType,
-  type FieldValue,
-  type LedgerModel,
-  type Locale,
-} from '@taizhang/ledger-core';
+import { specOf, textOf, type ExcelCell, type FieldValue, type LedgerModel, type Locale } from '@taizhang/ledger-core';
 import type { RowRecord } from '../rows/row-sql';
 
-/** What a typed xlsx cell holds. */
-export type ExcelCell = string | number | boolean | Date | null;
+export type { ExcelCell } from '@taizhang/ledger-core';
 
 /**
  * One column of an exported sheet, whatever the rows are (ledger rows, statistics groups, a
@@ -41,13 +32,22 @@ export function ledgerColumns(model: LedgerModel, withUnit: boolean, locale: Loc
     : [];
   return [
     ...unit,
-    ...model.fields.map((field): SheetColumn<LedgerExportRow> => ({
-      title: textOf(field.title, locale),
-      width: Math.max(8, Math.round(FIELD_TYPE_REGISTRY[field.type].grid(field, locale).width / PIXELS_PER_CHARACTER)),
-      numFmt: numberFormatOf(field),
-      excel: (r) => excelCell(field, (r.row.values[field.key] ?? null) as FieldValue, locale),
-      text: (r) => csvText(field, (r.row.values[field.key] ?? null) as FieldValue, locale),
-    })),
+    ...model.fields.map((field): SheetColumn<LedgerExportRow> => {
+      const spec = specOf(field);
+      const cells = spec.spreadsheet(field);
+      // what leaders and exports may not see in full (an identity number) is shown redacted
+      const shown = (r: LedgerExportRow): FieldValue => {
+        const value = (r.row.values[field.key] ?? null) as FieldValue;
+        return spec.redact && value !== null ? spec.redact(value, field) : value;
+      };
+      return {
+        title: textOf(field.title, locale),
+        width: Math.max(8, Math.round(spec.grid(field, locale).width / PIXELS_PER_CHARACTER)),
+        numFmt: cells.numFmt,
+        excel: (r) => cells.cell(shown(r), locale),
+        text: (r) => spec.format(shown(r), field, locale),
+      };
+    }),
   ];
 }
 
@@ -61,72 +61,4 @@ export function exportTitle(
   const when = range.period ? range.period : range.from || range.to ? `${range.from ?? ''} ~ ${range.to ?? ''}` : null;
   const unit = unitName ?? (locale === 'en' ? 'All units' : '全部单位');
   return [textOf(model.definition.title, locale), unit, when].filter(Boolean).join('　');
-}
-
-function numberFormatOf(field: FieldDefinition): string | undefined {
-  const type: FieldType = field.type;
-  switch (type) {
-    case 'integer':
-      return '0';
-    case 'decimal':
-      return field.scale === 0 ? '0' : `0.${'0'.repeat(field.scale ?? 2)}`;
-    case 'percent':
-      return `0.${'0'.repeat(field.scale ?? 2)}%`;
-    case 'date':
-      return 'yyyy-mm-dd';
-    case 'datetime':
-      return 'yyyy-mm-dd hh:mm';
-    case 'text':
-    case 'longtext':
-    case 'time':
-    case 'choice':
-    case 'multichoice':
-    case 'boolean':
-    case 'phone':
-    case 'reference':
-      return undefined;
-    default:
-      return exhaustive(type);
-  }
-}
-
-const SHANGHAI_MS = 8 * 3_600_000;
-
-/**
- * A value as a typed Excel cell: numbers stay numbers (a percent the fraction, shown by its
- * format), dates and datetimes become date cells (Shanghai wall time; Excel has no time zones),
- * everything else the field type's own display text.
- */
-function excelCell(field: FieldDefinition, value: FieldValue, locale: Locale): ExcelCell {
-  if (value === null) return null;
-  const type: FieldType = field.type;
-  switch (type) {
-    case 'integer':
-    case 'decimal':
-    case 'percent':
-      return Number(value);
-    case 'date':
-      return new Date(`${String(value)}T00:00:00Z`);
-    case 'datetime':
-      return new Date(Date.parse(String(value)) + SHANGHAI_MS);
-    case 'text':
-    case 'longtext':
-    case 'time':
-    case 'choice':
-    case 'multichoice':
-    case 'boolean':
-    case 'phone':
-    case 'reference':
-      return FIELD_TYPE_REGISTRY[type].format(value, field, locale);
-    default:
-      return exhaustive(type);
-  }
-}
-
-/** The same value as CSV text: the field type's display format. */
-const csvText = (field: FieldDefinition, value: FieldValue, locale: Locale): string =>
-  FIELD_TYPE_REGISTRY[field.type].format(value, field, locale);
-
-function exhaustive(type: never): never {
-  throw new Error(`unhandled field type ${String(type)}`);
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
-import { quoteIdent, strictDate, textOf, type LedgerModel, type Locale } from '@taizhang/ledger-core';
+import { quoteIdent, specOf, strictDate, textOf, type LedgerModel, type Locale } from '@taizhang/ledger-core';
 import type { Principal } from '../auth/principal';
 import { logger } from '../common/http/logger';
 import { RowAccess } from '../rows/row-access.service';
@@ -91,8 +91,7 @@ export class RowExport {
   /** from/to on the ledger's date: its period field, else its first date or datetime field. */
   private dateRange(model: LedgerModel, query: ExportQuery, params: unknown[], where: string[]): string | null {
     const field =
-      model.byKey.get(model.definition.periodField ?? '') ??
-      model.fields.find((f) => f.type === 'date' || f.type === 'datetime');
+      model.byKey.get(model.definition.periodField ?? '') ?? model.fields.find((f) => specOf(f).statistics.timeAxis);
     const column = field ? `t.${quoteIdent(field.key)}` : null;
     for (const [name, operator] of [
       ['from', '>='],
@@ -104,7 +103,7 @@ export class RowExport {
       if (!column || !field) throw FilesException.noDateField();
       params.push(value);
       // a datetime is compared by its Shanghai calendar day
-      const day = field.type === 'datetime' ? `(${column} AT TIME ZONE 'Asia/Shanghai')::date` : column;
+      const day = specOf(field).valueKind === 'datetime' ? `(${column} AT TIME ZONE 'Asia/Shanghai')::date` : column;
       where.push(`${day} ${operator} $${params.length}::date`);
     }
     return column;

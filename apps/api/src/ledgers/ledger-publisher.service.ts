@@ -11,6 +11,7 @@ import {
   periodOfRow,
   quoteIdent,
   SYSTEM_COLUMNS,
+  specOf,
   tableChangeSql,
   textOf,
   validateRow,
@@ -169,22 +170,23 @@ export class LedgerPublisher {
   private async checkAgainstDatabase(tx: EntityManager, definition: LedgerDefinition): Promise<DefinitionProblem[]> {
     const problems: DefinitionProblem[] = [];
     for (const [i, field] of definition.fields.entries()) {
-      if (field.type !== 'reference' || !field.ledger) continue;
-      const target = field.ledger === definition.key ? definition : await currentDefinition(tx, field.ledger);
+      const reference = specOf(field).target?.(field);
+      if (!reference) continue;
+      const target = reference.ledger === definition.key ? definition : await currentDefinition(tx, reference.ledger);
       if (!target) {
         problems.push({
           path: `/fields/${i}/ledger`,
           message: {
-            'zh-CN': `引用的台账「${field.ledger}」不存在`,
-            en: `The referenced ledger "${field.ledger}" does not exist`,
+            'zh-CN': `引用的台账「${reference.ledger}」不存在`,
+            en: `The referenced ledger "${reference.ledger}" does not exist`,
           },
         });
-      } else if (field.display && !target.fields.some((f) => f.key === field.display)) {
+      } else if (reference.display && !target.fields.some((f) => f.key === reference.display)) {
         problems.push({
           path: `/fields/${i}/display`,
           message: {
-            'zh-CN': `台账「${field.ledger}」没有字段「${field.display}」`,
-            en: `The ledger "${field.ledger}" has no field "${field.display}"`,
+            'zh-CN': `台账「${reference.ledger}」没有字段「${reference.display}」`,
+            en: `The ledger "${reference.ledger}" has no field "${reference.display}"`,
           },
         });
       }

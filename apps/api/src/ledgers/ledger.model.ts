@@ -1,6 +1,13 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
-import { FIELD_TYPE_REGISTRY, textOf, type FieldDefinition, type Locale } from '@taizhang/ledger-core';
+import {
+  FIELD_TYPES,
+  specOf,
+  textOf,
+  type ChoiceOption,
+  type FieldDefinition,
+  type Locale,
+} from '@taizhang/ledger-core';
 import type { PublishedLedger } from './ledger-registry.service';
 
 @ObjectType('LedgerField')
@@ -8,13 +15,15 @@ export class LedgerFieldModel {
   @Field(() => String) key: string;
   @Field(() => String) title: string;
   @Field(() => String, {
-    description:
-      'text, longtext, integer, decimal, percent, date, datetime, time, choice, multichoice, boolean, phone, reference',
+    description: `One of the registered field types: ${FIELD_TYPES.join(', ')}`,
   })
   type: string;
   @Field(() => Boolean) required: boolean;
   @Field(() => Boolean, { description: 'Computed fields are read-only.' }) readOnly: boolean;
-  @Field(() => [GraphQLJSON], { nullable: true, description: 'For choice/multichoice: { value, label }.' })
+  @Field(() => [GraphQLJSON], {
+    nullable: true,
+    description: "The definition's options (choice types): { value, label }.",
+  })
   options: { value: string; label: string }[] | null;
   @Field(() => GraphQLJSON, { description: 'The field exactly as the ledger definition states it.' })
   definition: FieldDefinition;
@@ -23,15 +32,16 @@ export class LedgerFieldModel {
   grid: unknown;
 
   static of(field: FieldDefinition, locale: Locale): LedgerFieldModel {
-    const spec = FIELD_TYPE_REGISTRY[field.type];
+    const spec = specOf(field);
+    const options: ChoiceOption[] | undefined = 'options' in field ? field.options : undefined;
     return Object.assign(new LedgerFieldModel(), {
       key: field.key,
       title: textOf(field.title, locale),
       type: field.type,
       required: Boolean(field.required),
       readOnly: Boolean(field.formula || field.readOnly),
-      options: field.options
-        ? field.options.map((o) => ({ value: o.value, label: o.label ? textOf(o.label, locale) : o.value }))
+      options: options
+        ? options.map((o) => ({ value: o.value, label: o.label ? textOf(o.label, locale) : o.value }))
         : null,
       definition: field,
       help: field.help ? textOf(field.help, locale) : null,

@@ -4,7 +4,13 @@ import path from 'node:path';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { formatProblem, type DefinitionProblem, type LedgerDefinition } from '@taizhang/ledger-core';
+import {
+  formatProblem,
+  isFieldType,
+  specOf,
+  type DefinitionProblem,
+  type LedgerDefinition,
+} from '@taizhang/ledger-core';
 import { AppException } from '../common/errors/app-exception';
 import { logger } from '../common/http/logger';
 import type { AppConfig } from '../config/app-config';
@@ -177,7 +183,12 @@ function orderByReferences<T extends { definition: unknown }>(files: T[]): T[] {
     visiting.add(file);
     const fields = (file.definition as Partial<LedgerDefinition>)?.fields;
     for (const field of Array.isArray(fields) ? fields : []) {
-      const target = field && typeof field === 'object' ? byKey.get(field.ledger) : undefined;
+      // a file is read before it is checked: ask the type only of a field that names a known one
+      const ledger =
+        field && typeof field === 'object' && isFieldType(field.type)
+          ? specOf(field).target?.(field)?.ledger
+          : undefined;
+      const target = ledger ? byKey.get(ledger) : undefined;
       if (target && target !== file) visit(target);
     }
     ordered.push(file);

@@ -1,9 +1,12 @@
 import {
-  FIELD_TYPE_REGISTRY,
+  FILTER_OPERATORS,
   hasUnstorableCharacter,
   message,
   quoteIdent,
+  specOf,
+  textOf,
   type FieldDefinition,
+  type FilterOperator,
   type LedgerModel,
   type Message,
   UNSTORABLE_TEXT,
@@ -18,8 +21,8 @@ const SYSTEM_SORTS = new Map([
   ['createdAt', 't.created_at'],
   ['period', 't.period'],
 ]);
-const OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'empty'] as const;
-type Operator = (typeof OPERATORS)[number];
+const OPERATORS = FILTER_OPERATORS;
+type Operator = FilterOperator;
 
 export interface OrderInput {
   field: string;
@@ -63,6 +66,17 @@ export function filterSql(model: LedgerModel, filter: unknown, params: unknown[]
         });
         continue;
       }
+      const allowed = specOf(field).filters;
+      if (!allowed.includes(operator as Operator)) {
+        problems.push({
+          path,
+          message: message(
+            `「${textOf(field.title, 'zh-CN')}」不能用 ${operator} 筛选（可用：${allowed.join('、')}）`,
+            `"${textOf(field.title, 'en')}" cannot be filtered with ${operator} (one of ${allowed.join(', ')})`,
+          ),
+        });
+        continue;
+      }
       const sql = clause(field, column, operator as Operator, operand, params, (text) =>
         problems.push({ path, message: text }),
       );
@@ -81,7 +95,7 @@ function clause(
   params: unknown[],
   problem: (text: Message) => void,
 ): string | null {
-  const spec = FIELD_TYPE_REGISTRY[field.type];
+  const spec = specOf(field);
   const value = (input: unknown): unknown => {
     const outcome = spec.normalize(input, field);
     if (!outcome.ok) {
@@ -94,7 +108,7 @@ function clause(
     params.push(v);
     return `$${params.length}`;
   };
-  const isList = field.type === 'multichoice';
+  const isList = spec.valueKind === 'list';
   switch (operator) {
     case 'empty':
       if (typeof operand !== 'boolean') {
@@ -102,7 +116,7 @@ function clause(
         return null;
       }
       return operand
-        ? `(${column} IS NULL${field.type === 'text' || field.type === 'longtext' ? ` OR ${column} = ''` : ''})`
+        ? `(${column} IS NULL${spec.valueKind === 'text' ? ` OR ${column} = ''` : ''})`
         : `${column} IS NOT NULL`;
     case 'in': {
       if (!Array.isArray(operand) || operand.length === 0 || operand.length > 1000) {

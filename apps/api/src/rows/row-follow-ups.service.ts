@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { compileFormula, message, periodOfRow, textOf, validateRow, unitFills } from '@taizhang/ledger-core';
+import {
+  compileFormula,
+  message,
+  periodOfRow,
+  ROW_ID_TYPE,
+  textOf,
+  validateRow,
+  unitFills,
+} from '@taizhang/ledger-core';
 import { LedgerRegistry } from '../ledgers/ledger-registry.service';
 import { UnitsService } from '../units/units.service';
 import type { RowTransaction } from './row-scope';
@@ -56,7 +64,7 @@ export class RowFollowUps {
         const row = outcomes.get(p.index)!.row!;
         const env = {
           values: { ...row.values, id: Number(row.id) },
-          types: { ...types, id: 'reference' as const },
+          types: { ...types, id: ROW_ID_TYPE },
           now,
         };
         const values = Object.fromEntries(formulas.map(([key, formula]) => [key, formula.evaluate(env)]));

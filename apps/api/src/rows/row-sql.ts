@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { quoteIdent, tableNameOf, type LedgerModel } from '@taizhang/ledger-core';
+import { quoteIdent, tableNameOf, type FieldValue, type LedgerModel } from '@taizhang/ledger-core';
 
 /** A ledger row as the contract carries it. */
 export interface RowRecord {
@@ -47,20 +47,50 @@ class ReadRow implements RowRecord {
   }
 }
 
-/** Each field's key and how its column's value becomes the JSON value, once per model. */
-const READERS = new WeakMap<LedgerModel, { key: string; fromDb: (raw: unknown) => unknown }[]>();
-function readersOf(model: LedgerModel) {
+/** Who reads: in full, or as the field types redact values for leaders (see access-policy.ts). */
+export type ReadAudience = 'full' | 'redacted';
+
+type Reader = { key: string; fromDb: (raw: unknown) => unknown };
+
+/** Each field's key and how its column's value becomes the JSON value, once per model and audience. */
+const READERS = new WeakMap<LedgerModel, Record<ReadAudience, Reader[]>>();
+function readersOf(model: LedgerModel, audience: ReadAudience): Reader[] {
   let readers = READERS.get(model);
   if (!readers) {
-    readers = model.fields.map((field) => ({ key: field.key, fromDb: model.spec(field).fromDb }));
+    const full = model.fields.map((field) => ({ key: field.key, fromDb: model.spec(field).fromDb }));
+    const redacted = model.fields.map((field, i) => {
+      const { redact, fromDb } = model.spec(field);
+      return redact ? { key: field.key, fromDb: (raw: unknown) => redact(fromDb(raw), field) } : full[i];
+    });
+    readers = { full, redacted };
     READERS.set(model, readers);
   }
-  return readers;
+  return readers[audience];
 }
 
-export function rowFromDb(model: LedgerModel, raw: Record<string, unknown>): RowRecord {
+/** Values (a history entry's, say) as an audience sees them. */
+export function valuesFor(
+  model: LedgerModel,
+  values: Record<string, unknown> | null,
+  audience: ReadAudience,
+): Record<string, unknown> | null {
+  if (values === null || audience === 'full') return values;
+  const shown = { ...values };
+  for (const field of model.fields) {
+    const { redact } = model.spec(field);
+    if (redact && shown[field.key] !== undefined && shown[field.key] !== null)
+      shown[field.key] = redact(shown[field.key] as FieldValue, field);
+  }
+  return shown;
+}
+
+export function rowFromDb(
+  model: LedgerModel,
+  raw: Record<string, unknown>,
+  audience: ReadAudience = 'full',
+): RowRecord {
   const values: Record<string, unknown> = {};
-  for (const { key, fromDb } of readersOf(model)) values[key] = fromDb(raw[key]);
+  for (const { key, fromDb } of readersOf(model, audience)) values[key] = fromDb(raw[key]);
   return new ReadRow(
     String(raw.id),
     String(raw.unit_id),

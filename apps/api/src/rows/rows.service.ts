@@ -3,11 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { isPeriod, message, type LedgerModel } from '@taizhang/ledger-core';
 import type { Principal } from '../auth/principal';
+import { seesRedactedValues } from '../auth/access-policy';
 import { parseId } from '../common/graphql/ids';
 import { RowAccess } from './row-access.service';
 import { filterSql, orderSql, type OrderInput } from './row-filter';
 import { readAtOnceInUnitScope, readInUnitScope, type UnitScope } from './row-scope';
-import { rowColumns, rowFromDb, tableOf, type RowRecord } from './row-sql';
+import { rowColumns, rowFromDb, tableOf, valuesFor, type RowRecord } from './row-sql';
 import { RowsException } from './rows.exception';
 
 export const MAX_PAGE = 1000;
@@ -85,6 +86,7 @@ export class RowsService {
   async page(principal: Principal, query: RowsQuery): Promise<RowPage> {
     const { ledger, scope } = await this.access.forRead(principal, query.ledger, query.unitId);
     const model = ledger.model;
+    const audience = seesRedactedValues(principal) ? 'redacted' : 'full';
     const first = query.first ?? 100;
     if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
       throw RowsException.badInput('INVALID_PAGE_SIZE', [
@@ -117,13 +119,14 @@ export class RowsService {
       totalCount: total,
       hasNextPage: raw.length > first,
       offset,
-      rows: raw.slice(0, first).map((r) => rowFromDb(model, r)),
+      rows: raw.slice(0, first).map((r) => rowFromDb(model, r, audience)),
     };
   }
 
   /** Every change of one row, oldest first, as the audit trail recorded it. */
   async history(principal: Principal, ledgerKey: string, rowId: string): Promise<HistoryEntry[]> {
-    const { scope } = await this.access.forRead(principal, ledgerKey, null);
+    const { ledger, scope } = await this.access.forRead(principal, ledgerKey, null);
+    const audience = seesRedactedValues(principal) ? 'redacted' : 'full';
     const id = parseId(rowId, 'id');
     return readInUnitScope(this.db, scope, async (tx) => {
       const entries = (await tx.query(
@@ -133,7 +136,11 @@ export class RowsService {
         [ledgerKey, id],
       )) as HistoryEntry[];
       if (entries.length === 0) throw RowsException.rowNotFound(rowId);
-      return entries;
+      return entries.map((entry) => ({
+        ...entry,
+        oldValues: valuesFor(ledger.model, entry.oldValues, audience),
+        newValues: valuesFor(ledger.model, entry.newValues, audience),
+      }));
     });
   }
 }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { isUnitKind, UNIT_KIND_LABELS, type Locale } from '@taizhang/domain';
 import {
-  FIELD_TYPE_REGISTRY,
+  specOf,
   formulaToSql,
   message,
   periodOfDate,
@@ -51,19 +51,21 @@ interface LabelNames {
   units: Map<string, string>;
 }
 
-/** What can be picked in a choice, multiple-choice or yes/no field, with labels in the language. */
+/** What a categorical field can take (choice, multiple choice, yes/no, …), with labels in the language. */
 function choicesOf(field: FieldDefinition, locale: Locale): { value: string; label: string }[] {
-  if (field.type === 'boolean') {
-    const spec = FIELD_TYPE_REGISTRY.boolean;
-    return [true, false].map((value) => ({ value: String(value), label: spec.format(value, field, locale) }));
-  }
-  return (field.options ?? []).map((o) => ({ value: o.value, label: o.label ? textOf(o.label, locale) : o.value }));
+  return specOf(field).choices?.(field, locale) ?? [];
+}
+
+/** Whether a field's values are instants (grouped by their Asia/Shanghai day). */
+function isInstant(model: LedgerModel, key: string): boolean {
+  const field = model.byKey.get(key);
+  return field !== undefined && specOf(field).valueKind === 'datetime';
 }
 
 /** SQL: the row picked this option (a multiple-choice field holds it among others). */
 function pickedSql(field: FieldDefinition, column: string, value: string, params: unknown[]): string {
   params.push(value);
-  return field.type === 'multichoice'
+  return specOf(field).valueKind === 'list'
     ? `$${params.length}::text = ANY(${column})`
     : `${column}::text = $${params.length}::text`;
 }
@@ -220,12 +222,12 @@ export class StatisticsService {
     const model = ledger.model;
     const where = this.where(units, this.dateSql(model), query, params, problems);
     if (problems.length > 0) throw StatisticsException.invalid(problems);
-    const fields = model.fields.filter((f) => ['choice', 'multichoice', 'boolean'].includes(f.type));
+    const fields = model.fields.filter((f) => specOf(f).statistics.categorical);
     const select = ['count(*) AS responses'];
     fields.forEach((field, i) => {
       const column = `t.${quoteIdent(field.key)}`;
       select.push(
-        field.type === 'multichoice'
+        specOf(field).valueKind === 'list'
           ? `count(*) FILTER (WHERE cardinality(${column}) > 0) AS a${i}`
           : `count(${column}) AS a${i}`,
       );
@@ -314,7 +316,7 @@ export class StatisticsService {
       null;
     if (!field) return `(t.created_at AT TIME ZONE 'Asia/Shanghai')::date`;
     const column = `t.${quoteIdent(field)}`;
-    return model.types[field] === 'datetime' ? `(${column} AT TIME ZONE 'Asia/Shanghai')::date` : column;
+    return isInstant(model, field) ? `(${column} AT TIME ZONE 'Asia/Shanghai')::date` : column;
   }
 
   private kindOf(ledger: PublishedLedger, key: string): string | null {
@@ -331,7 +333,7 @@ export class StatisticsService {
     const kind = this.kindOf(ledger, key);
     const plain = (value: string | null) => value ?? '—';
     const dateOf = declared?.field
-      ? ledger.model.types[declared.field] === 'datetime'
+      ? isInstant(ledger.model, declared.field)
         ? `(t.${quoteIdent(declared.field)} AT TIME ZONE 'Asia/Shanghai')::date`
         : `t.${quoteIdent(declared.field)}`
       : dateSql;
@@ -357,7 +359,7 @@ export class StatisticsService {
         return { key, sql: `date_trunc('month', ${dateOf})::date`, label: plain, format: (value) => value.slice(0, 7) };
       case 'field': {
         const field = ledger.model.byKey.get(declared!.field!)!;
-        if (field.type === 'multichoice') {
+        if (specOf(field).valueKind === 'list') {
           // a row would count once per option picked: that is what a distribution measure says
           fail(
             message(
@@ -370,10 +372,7 @@ export class StatisticsService {
         return {
           key,
           sql: `t.${quoteIdent(field.key)}::text`,
-          label: (value, { locale }) => {
-            const option = field.options?.find((o) => o.value === value);
-            return option?.label ? textOf(option.label, locale) : plain(value);
-          },
+          label: (value, { locale }) => choicesOf(field, locale).find((o) => o.value === value)?.label ?? plain(value),
         };
       }
       default:

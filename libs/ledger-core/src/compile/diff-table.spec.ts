@@ -115,7 +115,7 @@ describe('diffTable', () => {
   });
 
   it('replaces constraints when limits change, binding only rows saved under the new version', () => {
-    const stricter = next(v1, (d) => (d.fields[0].max = 100));
+    const stricter = next(v1, (d) => ((d.fields[0] as { max?: number }).max = 100));
     const diff = diffTable(state1, compileLedger(stricter, 2), 2);
     expect(kinds(diff.changes)).toEqual(['dropConstraints', 'addConstraints']);
     const sql = diff.changes.flatMap((c) => tableChangeSql('ledger_probe', c, () => stricter.fields[0]).statements);

@@ -1,6 +1,6 @@
 import { removedColumnName, retypedColumnName } from './sql-names';
 import { sameConstraints, type ColumnState, type HiddenColumn, type TableState } from './table-state';
-import type { FieldType } from '../definition/types';
+import type { FieldType } from '../field-types/registry';
 
 export type TableChange =
   | { kind: 'createTable'; table: string; columns: ColumnState[] }

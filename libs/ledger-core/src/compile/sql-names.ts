@@ -29,3 +29,18 @@ export const timeIndexName = (table: string, fieldId: string) => `tzt_${shortHas
 export const foreignKeyName = (table: string, fieldId: string) => `tzf_${shortHash(`${table}.${fieldId}`)}`;
 export const retypedColumnName = (version: number, key: string) => `_v${version}_${key}`;
 export const removedColumnName = (fieldId: string) => `_removed_${fieldId}`;
+
+/** Columns every ledger table has, whatever its definition. */
+export const SYSTEM_COLUMNS = [
+  'id',
+  'unit_id',
+  'period',
+  'version',
+  'def_version',
+  'created_at',
+  'created_by',
+  'updated_at',
+  'updated_by',
+  'deleted_at',
+  'deleted_by',
+] as const;

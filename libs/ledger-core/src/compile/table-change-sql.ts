@@ -1,7 +1,6 @@
-import type { FieldDefinition } from '../definition/types';
-import { FIELD_TYPE_REGISTRY } from '../field-types/registry';
+import { fieldTypeOf, type FieldDefinition } from '../field-types/registry';
 import type { TableChange } from './diff-table';
-import { checkName, foreignKeyName, quoteIdent, timeIndexName, uniqueIndexName } from './sql-names';
+import { checkName, foreignKeyName, quoteIdent, tableNameOf, timeIndexName, uniqueIndexName } from './sql-names';
 import { COLUMN_PLACEHOLDER, type ColumnState } from './table-state';
 
 export interface ChangeSql {
@@ -20,21 +19,6 @@ export const ROWS_ROLE = 'taizhang_rows';
  */
 export const UNIT_VISIBLE =
   '(SELECT taizhang_all_units()) OR unit_id = ANY ((SELECT taizhang_visible_units())::integer[])';
-
-/** Columns every ledger table has, whatever its definition. */
-export const SYSTEM_COLUMNS = [
-  'id',
-  'unit_id',
-  'period',
-  'version',
-  'def_version',
-  'created_at',
-  'created_by',
-  'updated_at',
-  'updated_by',
-  'deleted_at',
-  'deleted_by',
-] as const;
 
 /** A rule of a given version binds rows saved under that version or later (see ColumnConstraints.since). */
 function bound(expression: string, since: number): string {
@@ -81,7 +65,7 @@ function dropConstraints(table: string, fieldId: string, previous: ColumnState['
 }
 
 function columnSql(column: ColumnState): string {
-  return `${quoteIdent(column.column)} ${FIELD_TYPE_REGISTRY[column.type].sqlType}`;
+  return `${quoteIdent(column.column)} ${fieldTypeOf(column.type).sqlType}`;
 }
 
 /** The SQL of one change; `fieldOf(fieldId)` gives the new definition's field, for conversions. */
@@ -137,15 +121,17 @@ export function tableChangeSql(
       const field = fieldOf(change.fieldId);
       const kept = quoteIdent(change.keptAs);
       const column = quoteIdent(change.column);
-      let converted = FIELD_TYPE_REGISTRY[change.to].convertSql(kept, change.from, field);
-      if (change.to === 'reference' && field.ledger) {
+      const spec = fieldTypeOf(change.to);
+      let converted = spec.convertSql(kept, fieldTypeOf(change.from), field);
+      const target = spec.target?.(field);
+      if (target) {
         // only ids that are rows of the target ledger in the same unit: the link must hold
-        converted = `(SELECT r.id FROM ${quoteIdent(`ledger_${field.ledger}`)} r WHERE r.unit_id = ${t}.unit_id AND r.id = ${converted})`;
+        converted = `(SELECT r.id FROM ${quoteIdent(tableNameOf(target.ledger))} r WHERE r.unit_id = ${t}.unit_id AND r.id = ${converted})`;
       }
       return {
         statements: [
           `ALTER TABLE ${t} RENAME COLUMN ${column} TO ${kept}`,
-          `ALTER TABLE ${t} ADD COLUMN ${column} ${FIELD_TYPE_REGISTRY[change.to].sqlType}`,
+          `ALTER TABLE ${t} ADD COLUMN ${column} ${spec.sqlType}`,
           `UPDATE ${t} SET ${column} = ${converted} WHERE ${kept} IS NOT NULL`,
         ],
         report: `SELECT count(*)::int AS unconverted FROM ${t} WHERE ${kept} IS NOT NULL AND ${column} IS NULL`,

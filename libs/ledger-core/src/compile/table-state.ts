@@ -1,6 +1,6 @@
 import { fieldIdOf } from '../definition/check-definition';
-import type { FieldType, LedgerDefinition } from '../definition/types';
-import { FIELD_TYPE_REGISTRY } from '../field-types/registry';
+import type { LedgerDefinition } from '../definition/types';
+import { specOf, type FieldType } from '../field-types/registry';
 import { tableNameOf } from './sql-names';
 
 /** Stands for the quoted column in stored checks; replaced when the SQL is written. */
@@ -62,7 +62,8 @@ export function compileLedger(definition: LedgerDefinition, version: number): Ta
     table,
     hidden: [],
     columns: definition.fields.map((field) => {
-      const spec = FIELD_TYPE_REGISTRY[field.type];
+      const spec = specOf(field);
+      const target = spec.target?.(field);
       const column = COLUMN_PLACEHOLDER;
       // computed values are whatever the formula gives: the database holds no rules over them
       const checks = field.formula
@@ -76,7 +77,7 @@ export function compileLedger(definition: LedgerDefinition, version: number): Ta
           checks,
           unique: Boolean(field.unique),
           indexed: timeFields.has(field.key),
-          references: field.type === 'reference' && field.ledger ? tableNameOf(field.ledger) : null,
+          references: target ? tableNameOf(target.ledger) : null,
           since: version,
         },
       };

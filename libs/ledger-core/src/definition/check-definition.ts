@@ -1,8 +1,16 @@
 import { checkFormula, compileFormula } from '../formula';
-import { FIELD_TYPE_REGISTRY, NUMERIC_TYPES, TEMPORAL_TYPES } from '../field-types/registry';
+import { COMMON_FIELD_PROPERTIES, type StatisticsRoles } from '../field-types/field-type';
+import {
+  FIELD_TYPE_REGISTRY,
+  ROW_ID_TYPE,
+  specOf,
+  type FieldDefinition,
+  type FieldType,
+} from '../field-types/registry';
 import { message, type Message } from './message';
+import { textOf } from './text';
 import { checkShape, type DefinitionProblem } from './meta-schema';
-import type { FieldDefinition, FieldType, LedgerDefinition } from './types';
+import type { LedgerDefinition } from './types';
 
 export type DefinitionCheck = { ok: true; definition: LedgerDefinition } | { ok: false; problems: DefinitionProblem[] };
 
@@ -43,12 +51,24 @@ export function checkDefinition(input: unknown): DefinitionCheck {
   });
 
   definition.fields.forEach((field, i) => {
-    const spec = FIELD_TYPE_REGISTRY[field.type];
+    const spec = specOf(field);
+    // Properties of other types: say so rather than ignore them silently.
+    for (const property of Object.keys(field)) {
+      if ((COMMON_FIELD_PROPERTIES as readonly string[]).includes(property) || Object.hasOwn(spec.options, property))
+        continue;
+      add(
+        `/fields/${i}/${property}`,
+        message(`「${field.type}」类型的字段不支持 ${property}`, `A field of type "${field.type}" has no ${property}`),
+      );
+    }
     for (const problem of spec.checkDefinition(field)) add(`/fields/${i}/${problem.path}`, problem.message);
-    if (field.unique && (field.type === 'multichoice' || field.type === 'longtext')) {
+    if (field.unique && !spec.canBeUnique) {
       add(
         `/fields/${i}/unique`,
-        message('多选和长文本字段不能设为唯一', 'A multichoice or long text field cannot be unique'),
+        message(
+          `「${textOf(spec.title, 'zh-CN')}」类型的字段不能设为唯一`,
+          `A field of type "${textOf(spec.title, 'en')}" cannot be unique`,
+        ),
       );
     }
     if (field.default !== undefined && field.default !== null) {
@@ -81,9 +101,17 @@ export function checkDefinition(input: unknown): DefinitionCheck {
   checkUnique(definition.dimensions, 'dimensions');
   checkUnique(definition.followUps, 'followUps');
 
-  const fieldProblem = (path: string, key: string, accepted: readonly FieldType[] | null = null, what?: Message) => {
+  const hasRole = (key: string, role: keyof StatisticsRoles) =>
+    Object.hasOwn(types, key) && FIELD_TYPE_REGISTRY[types[key]].statistics[role];
+  /** The types that can play a role, by name, for a message. */
+  const typesWith = (role: keyof StatisticsRoles, locale: 'zh-CN' | 'en') =>
+    Object.values(FIELD_TYPE_REGISTRY)
+      .filter((spec) => spec.statistics[role])
+      .map((spec) => textOf(spec.title, locale))
+      .join(locale === 'en' ? ', ' : '、');
+  const fieldProblem = (path: string, key: string, role: keyof StatisticsRoles | null = null, what?: Message) => {
     if (!(key in types)) add(path, message(`未知字段「${key}」`, `Unknown field "${key}"`));
-    else if (accepted && what && !accepted.includes(types[key])) add(path, what);
+    else if (role && what && !hasRole(key, role)) add(path, what);
   };
 
   definition.rules?.forEach((rule, i) => {
@@ -99,15 +127,18 @@ export function checkDefinition(input: unknown): DefinitionCheck {
       fieldProblem(
         `${path}/field`,
         measure.field,
-        NUMERIC_TYPES,
+        'summable',
         message('求和的字段必须是数值类型', 'A sum needs a numeric field'),
       );
     } else if (measure.kind === 'distribution') {
       fieldProblem(
         `${path}/field`,
         measure.field,
-        ['choice', 'multichoice', 'boolean'],
-        message('分布统计的字段必须是单选、多选或是否', 'A distribution needs a choice, multichoice or boolean field'),
+        'categorical',
+        message(
+          `分布统计的字段必须是${typesWith('categorical', 'zh-CN')}`,
+          `A distribution needs a field of type ${typesWith('categorical', 'en')}`,
+        ),
       );
     } else if (measure.kind === 'countWhere') {
       for (const issue of checkFormula(measure.where, types)) add(`${path}/where`, issue);
@@ -116,7 +147,7 @@ export function checkDefinition(input: unknown): DefinitionCheck {
         const key = measure[side];
         const kind = measureKinds.get(key);
         const isSummable = kind === 'sum' || kind === 'count' || kind === 'countWhere';
-        const isNumericField = key in types && NUMERIC_TYPES.includes(types[key]);
+        const isNumericField = hasRole(key, 'summable');
         if (!isSummable && !isNumericField) {
           add(
             `${path}/${side}`,
@@ -136,15 +167,21 @@ export function checkDefinition(input: unknown): DefinitionCheck {
       fieldProblem(
         path,
         dimension.field,
-        ['choice', 'multichoice', 'boolean'],
-        message('分组字段必须是单选、多选或是否', 'A grouping field must be a choice, multichoice or boolean field'),
+        'categorical',
+        message(
+          `分组字段必须是${typesWith('categorical', 'zh-CN')}`,
+          `A grouping field must be of type ${typesWith('categorical', 'en')}`,
+        ),
       );
     } else if (['day', 'week', 'month'].includes(dimension.kind) && dimension.field) {
       fieldProblem(
         path,
         dimension.field,
-        TEMPORAL_TYPES,
-        message('按日期分组的字段必须是日期或日期时间', 'Grouping by time needs a date or datetime field'),
+        'timeAxis',
+        message(
+          `按日期分组的字段必须是${typesWith('timeAxis', 'zh-CN')}`,
+          `Grouping by time needs a field of type ${typesWith('timeAxis', 'en')}`,
+        ),
       );
     } else if (dimension.field && (dimension.kind === 'unit' || dimension.kind === 'unitKind')) {
       add(path, message('按单位分组不需要字段', 'Grouping by unit takes no field'));
@@ -153,7 +190,7 @@ export function checkDefinition(input: unknown): DefinitionCheck {
 
   definition.followUps?.forEach((followUp, i) => {
     // the saved row's id may be named, to link the new row back to it
-    const withId = { ...types, id: 'reference' as const };
+    const withId = { ...types, id: ROW_ID_TYPE };
     for (const issue of checkFormula(followUp.when, types)) add(`/followUps/${i}/when`, issue);
     for (const [key, formula] of Object.entries(followUp.values)) {
       for (const issue of checkFormula(formula, withId)) add(`/followUps/${i}/values/${key}`, issue);
@@ -169,12 +206,9 @@ export function checkDefinition(input: unknown): DefinitionCheck {
   if (definition.periodField !== undefined) {
     if (period === 'none')
       add('/periodField', message('无周期的台账不需要周期字段', 'A ledger without a period has no period field'));
-    fieldProblem(
-      '/periodField',
-      definition.periodField,
-      ['date'],
-      message('周期字段必须是日期字段', 'The period field must be a date field'),
-    );
+    if (definition.periodField in types && FIELD_TYPE_REGISTRY[types[definition.periodField]].valueKind !== 'date')
+      add('/periodField', message('周期字段必须是日期字段', 'The period field must be a date field'));
+    else fieldProblem('/periodField', definition.periodField);
     const field = definition.fields.find((f) => f.key === definition.periodField);
     if (field && !field.required)
       add('/periodField', message('周期字段必须设为必填', 'The period field must be required'));

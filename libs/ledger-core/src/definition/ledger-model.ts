@@ -1,8 +1,7 @@
 import { compileFormula, type Formula } from '../formula';
-import { FIELD_TYPE_REGISTRY } from '../field-types/registry';
-import type { FieldTypeSpec } from '../field-types/field-type';
+import { specOf, type AnyFieldTypeSpec, type FieldDefinition, type FieldType } from '../field-types/registry';
 import { fieldIdOf } from './check-definition';
-import type { FieldDefinition, FieldType, LedgerDefinition, RuleDefinition } from './types';
+import type { LedgerDefinition, RuleDefinition } from './types';
 
 export interface CompiledRule {
   rule: RuleDefinition;
@@ -22,7 +21,7 @@ export interface LedgerModel {
   fields: FieldDefinition[];
   byKey: Map<string, FieldDefinition>;
   byId: Map<string, FieldDefinition>;
-  spec(field: FieldDefinition): FieldTypeSpec;
+  spec(field: FieldDefinition): AnyFieldTypeSpec;
   types: Record<string, FieldType>;
   /** Computed fields, each after the computed fields it reads. */
   computed: { field: FieldDefinition; formula: Formula }[];
@@ -61,7 +60,7 @@ export function modelOf(definition: LedgerDefinition): LedgerModel {
     fields: definition.fields,
     byKey,
     byId: new Map(definition.fields.map((f) => [fieldIdOf(f), f])),
-    spec: (field) => FIELD_TYPE_REGISTRY[field.type],
+    spec: specOf,
     types,
     computed,
     rules,

@@ -1,25 +1,10 @@
 /**
  * The ledger definition language: what a JSON file in schemas/ says. The meta-schema
  * (schemas/ledger.schema.json) describes the same shape for editors and for validation;
- * docs/ledger-language.md explains it with examples.
+ * docs/ledger-language.md explains it with examples. A field's shape is its type's
+ * (field-types/registry.ts: `FieldDefinition`).
  */
-
-export const FIELD_TYPES = [
-  'text',
-  'longtext',
-  'integer',
-  'decimal',
-  'percent',
-  'date',
-  'datetime',
-  'time',
-  'choice',
-  'multichoice',
-  'boolean',
-  'phone',
-  'reference',
-] as const;
-export type FieldType = (typeof FIELD_TYPES)[number];
+import type { FieldDefinition } from '../field-types/registry';
 
 export const PERIODS = ['none', 'daily', 'weekly', 'monthly'] as const;
 export type Period = (typeof PERIODS)[number];
@@ -32,50 +17,6 @@ export interface ChoiceOption {
   value: string;
   /** What is shown; defaults to the value. */
   label?: Text;
-}
-
-export interface FieldDefinition {
-  /**
-   * Stable identity across versions. Defaults to `key`. Keep the id and change the key to
-   * rename a field: the column is renamed and its data kept.
-   */
-  id?: string;
-  /** The column name: ^[a-z][a-z0-9_]{0,39}$ and not a system column. */
-  key: string;
-  title: Text;
-  type: FieldType;
-  description?: Text;
-  /** Help shown beside the cell. */
-  help?: Text;
-  required?: boolean;
-  /** integer, decimal, percent: numeric bounds; date/datetime/time: ISO bounds as strings. */
-  min?: number | string;
-  max?: number | string;
-  /** decimal: digits after the point (default 2). percent is stored as a fraction (0.5 = 50%). */
-  scale?: number;
-  /** text, longtext, phone: length bounds in characters. */
-  minLength?: number;
-  maxLength?: number;
-  /** text: a regular expression the whole value must match. */
-  pattern?: string;
-  /** choice, multichoice. */
-  options?: ChoiceOption[];
-  /** multichoice: how many may be picked. */
-  minItems?: number;
-  maxItems?: number;
-  /** reference: the key of the ledger whose row this points to (in the same unit). */
-  ledger?: string;
-  /** reference: which field of the target row to show (e.g. its case number). */
-  display?: string;
-  /** A value used when the row gives none. */
-  default?: unknown;
-  /** No two live rows of one unit may share a value. */
-  unique?: boolean;
-  /** A formula over the row's fields; the field is then read-only and computed on save. */
-  formula?: string;
-  readOnly?: boolean;
-  /** Grid column width in pixels. */
-  width?: number;
 }
 
 export interface RuleDefinition {

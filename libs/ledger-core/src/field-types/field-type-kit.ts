@@ -1,7 +1,18 @@
 import { message, type Message } from '../definition/message';
 import { textOf, type Locale } from '../definition/text';
-import type { FieldDefinition, FieldType } from '../definition/types';
-import type { FieldDefinitionProblem, FieldValue, Outcome } from './field-type';
+import type { ChoiceOption } from '../definition/types';
+import {
+  FILTER_OPERATORS,
+  type ChoiceItem,
+  type ExcelCell,
+  type FieldDefinitionProblem,
+  type FieldValue,
+  type FilterOperator,
+  type OptionSpecs,
+  type Outcome,
+  type SpreadsheetSpec,
+  type StatisticsRoles,
+} from './field-type';
 
 /** Building blocks the field-type files share, so that each file says only what is its own. */
 
@@ -40,8 +51,13 @@ export function chars(text: string): number {
   return [...text].length;
 }
 
+interface LengthOptions {
+  minLength?: number;
+  maxLength?: number;
+}
+
 /** Length limits shared by the text-like types. */
-export function lengthProblems(value: string, field: FieldDefinition, defaultMax: number): Message[] {
+export function lengthProblems(value: string, field: LengthOptions, defaultMax: number): Message[] {
   const problems: Message[] = [];
   const length = chars(value);
   const max = field.maxLength ?? defaultMax;
@@ -53,13 +69,37 @@ export function lengthProblems(value: string, field: FieldDefinition, defaultMax
   return problems;
 }
 
-export function lengthChecks(field: FieldDefinition, column: string, defaultMax: number): string[] {
+export function lengthChecks(field: LengthOptions, column: string, defaultMax: number): string[] {
   const checks = [`char_length(${column}) <= ${field.maxLength ?? defaultMax}`];
   if (field.minLength) checks.push(`char_length(${column}) >= ${field.minLength}`);
   return checks;
 }
 
-export function numericBoundProblems(value: number, field: FieldDefinition, show: (n: number) => string): Message[] {
+export const LENGTH_OPTIONS: OptionSpecs<LengthOptions> = {
+  minLength: {
+    schema: { type: 'integer', minimum: 0 },
+    label: { zh: '最少字数', en: 'Fewest characters' },
+    input: 'wholeNumber',
+  },
+  maxLength: {
+    schema: { type: 'integer', minimum: 1, maximum: 100000 },
+    label: { zh: '最多字数', en: 'Most characters' },
+    input: 'wholeNumber',
+  },
+};
+
+/** Numeric bounds, as numbers. */
+export interface NumericBounds {
+  min?: number;
+  max?: number;
+}
+
+export const NUMERIC_BOUND_OPTIONS: OptionSpecs<NumericBounds> = {
+  min: { schema: { type: 'number' }, label: { zh: '最小值', en: 'Minimum' }, input: 'number' },
+  max: { schema: { type: 'number' }, label: { zh: '最大值', en: 'Maximum' }, input: 'number' },
+};
+
+export function numericBoundProblems(value: number, field: NumericBounds, show: (n: number) => string): Message[] {
   const problems: Message[] = [];
   if (typeof field.min === 'number' && value < field.min) {
     problems.push(message(`不能小于 ${show(field.min)}`, `Must be at least ${show(field.min)}`));
@@ -70,7 +110,7 @@ export function numericBoundProblems(value: number, field: FieldDefinition, show
   return problems;
 }
 
-export function numericBoundChecks(field: FieldDefinition, column: string): string[] {
+export function numericBoundChecks(field: NumericBounds, column: string): string[] {
   const checks: string[] = [];
   if (typeof field.min === 'number') checks.push(`${column} >= ${field.min}`);
   if (typeof field.max === 'number') checks.push(`${column} <= ${field.max}`);
@@ -78,7 +118,7 @@ export function numericBoundChecks(field: FieldDefinition, column: string): stri
 }
 
 /** Bounds a numeric type's definition may give: numbers, min ≤ max. */
-export function numericBoundDefinitionProblems(field: FieldDefinition): FieldDefinitionProblem[] {
+export function numericBoundDefinitionProblems(field: NumericBounds): FieldDefinitionProblem[] {
   const problems: FieldDefinitionProblem[] = [];
   for (const bound of ['min', 'max'] as const) {
     if (field[bound] !== undefined && typeof field[bound] !== 'number') {
@@ -91,34 +131,13 @@ export function numericBoundDefinitionProblems(field: FieldDefinition): FieldDef
   return problems;
 }
 
-/** Properties that make sense only for some types: say so rather than ignore them silently. */
-export function unusedPropertyProblems(
-  field: FieldDefinition,
-  allowed: readonly (keyof FieldDefinition)[],
-): FieldDefinitionProblem[] {
-  const typeSpecific: (keyof FieldDefinition)[] = [
-    'min',
-    'max',
-    'scale',
-    'minLength',
-    'maxLength',
-    'pattern',
-    'options',
-    'minItems',
-    'maxItems',
-    'ledger',
-    'display',
-  ];
-  return typeSpecific
-    .filter((property) => field[property] !== undefined && !allowed.includes(property))
-    .map((property) => ({
-      path: property,
-      message: message(
-        `「${field.type}」类型的字段不支持 ${property}`,
-        `A field of type "${field.type}" has no ${property}`,
-      ),
-    }));
-}
+/** Every filter: what text, numbers, dates and lists allow (contains reads the value as text). */
+export const ALL_FILTERS: readonly FilterOperator[] = FILTER_OPERATORS;
+
+export const NOT_IN_STATISTICS: StatisticsRoles = { summable: false, categorical: false, timeAxis: false };
+export const SUMMABLE: StatisticsRoles = { summable: true, categorical: false, timeAxis: false };
+export const CATEGORICAL: StatisticsRoles = { summable: false, categorical: true, timeAxis: false };
+export const TIME_AXIS: StatisticsRoles = { summable: false, categorical: false, timeAxis: true };
 
 /** "1,200" / " 12 " / "１２" (full-width) → a plain number string, or null. */
 export function plainNumber(text: string): string | null {
@@ -130,29 +149,92 @@ export function plainNumber(text: string): string | null {
   return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(cleaned) ? cleaned : null;
 }
 
-/** Conversion from another type through text, NULL where the text does not parse (migration helpers). */
-export function viaText(column: string, from: FieldType, tryCast: string): string {
-  return `${tryCast}(${asText(column, from)})`;
+/** The column as text, as most types' `parse` reads it. */
+export const plainTextSql = (column: string): string => `${column}::text`;
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The apostrophe our CSV export (sheet-writers.ts csvSafe) and spreadsheet users put before a formula-like text. */
+const QUOTED_FORMULA = /^'[=+\-@\t\r]/;
+
+/**
+ * A spreadsheet cell as the text a type's lenient parse reads: numbers without Excel's float
+ * noise, date cells (Excel keeps wall time, read here as UTC) as "YYYY-MM-DD", "YYYY-MM-DD
+ * HH:mm:ss" or "HH:mm" as `as` says, booleans as true/false, text as it is but for the
+ * apostrophe that kept a formula-like text from running in a spreadsheet ("'=1+1" is "=1+1").
+ */
+export function spreadsheetCellText(
+  cell: Exclude<ExcelCell, null>,
+  as: 'plain' | 'date' | 'datetime' | 'time',
+): string {
+  if (cell instanceof Date) {
+    const date = cell.toISOString().slice(0, 10);
+    if (as !== 'datetime' && as !== 'time') return date;
+    const time = `${pad(cell.getUTCHours())}:${pad(cell.getUTCMinutes())}:${pad(cell.getUTCSeconds())}`;
+    return as === 'time' ? time.slice(0, 5) : `${date} ${time}`;
+  }
+  if (typeof cell === 'number') {
+    // a date typed as a number of days (a date column without a date format): Excel's serial
+    if (as === 'date' && cell > 20_000 && cell < 80_000 && Number.isInteger(cell))
+      return new Date(Date.UTC(1899, 11, 30) + cell * 86_400_000).toISOString().slice(0, 10);
+    return String(Number(cell.toPrecision(15)));
+  }
+  const text = String(cell);
+  return QUOTED_FORMULA.test(text) ? text.slice(1) : text;
 }
 
-export function asText(column: string, from: FieldType): string {
-  if (from === 'multichoice') return `array_to_string(${column}, ',')`;
-  if (from === 'datetime') return `to_char(${column} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS"+08:00"')`;
-  if (from === 'time') return `to_char(${column}, 'HH24:MI')`;
-  return `${column}::text`;
+export const plainCellText = (cell: Exclude<ExcelCell, null>): string => spreadsheetCellText(cell, 'plain');
+
+/** A spreadsheet column whose cells are the type's display text. */
+export function textCells<F>(
+  format: (value: FieldValue, field: F, locale: Locale) => string,
+  field: F,
+): SpreadsheetSpec {
+  return { cell: (value, locale) => (value === null ? null : format(value, field, locale)) };
 }
 
-export function optionLabel(field: FieldDefinition, value: string, locale: Locale): string {
+/** A spreadsheet column of numbers shown in an Excel number format. */
+export function numberCells(numFmt: string): SpreadsheetSpec {
+  return { numFmt, cell: (value) => (value === null ? null : Number(value)) };
+}
+
+/** What the choice types' definitions give. */
+export interface ChoiceOptions {
+  options?: ChoiceOption[];
+}
+
+export const CHOICE_OPTIONS: OptionSpecs<Required<ChoiceOptions>> = {
+  options: {
+    schema: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 500,
+      items: {
+        type: 'object',
+        required: ['value'],
+        additionalProperties: false,
+        properties: {
+          value: { type: 'string', minLength: 1, maxLength: 200 },
+          label: { $ref: '#/$defs/text' },
+        },
+      },
+    },
+    label: { zh: '选项', en: 'Options' },
+    input: 'choices',
+  },
+};
+
+export function optionLabel(field: ChoiceOptions, value: string, locale: Locale): string {
   const option = field.options?.find((o) => o.value === value);
   return option?.label ? textOf(option.label, locale) : value;
 }
 
-export function optionsOf(field: FieldDefinition, locale: Locale): { value: string; label: string }[] {
+export function optionsOf(field: ChoiceOptions, locale: Locale): ChoiceItem[] {
   return (field.options ?? []).map((o) => ({ value: o.value, label: o.label ? textOf(o.label, locale) : o.value }));
 }
 
 /** Options a choice type's definition must give: at least one, unique values. */
-export function optionDefinitionProblems(field: FieldDefinition): FieldDefinitionProblem[] {
+export function optionDefinitionProblems(field: ChoiceOptions): FieldDefinitionProblem[] {
   if (!field.options || field.options.length === 0) {
     return [{ path: 'options', message: message('选择类字段必须列出选项', 'A choice field must list its options') }];
   }
@@ -171,7 +253,7 @@ export function optionDefinitionProblems(field: FieldDefinition): FieldDefinitio
 }
 
 /** Finds an option by value, or by its label (a paste from Excel carries labels). */
-export function matchOption(field: FieldDefinition, text: string): string | null {
+export function matchOption(field: ChoiceOptions, text: string): string | null {
   const wanted = text.trim();
   for (const option of field.options ?? []) {
     if (option.value === wanted) return option.value;

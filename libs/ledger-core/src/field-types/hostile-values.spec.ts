@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldDefinition } from '../definition/types';
+import type { FieldDefinition } from './registry';
 import { hasUnstorableCharacter } from './field-type-kit';
-import { FIELD_TYPE_REGISTRY } from './registry';
+import { FIELD_TYPE_REGISTRY, specOf } from './registry';
 
 const textField: FieldDefinition = { key: 'remark', title: '备注', type: 'text' };
 const longtextField: FieldDefinition = { key: 'note', title: '说明', type: 'longtext' };
@@ -16,7 +16,7 @@ describe('text PostgreSQL cannot store', () => {
   ])('is refused with a message in both languages when it holds %s', (_name, text) => {
     expect(hasUnstorableCharacter(text)).toBe(true);
     for (const field of [textField, longtextField]) {
-      const spec = FIELD_TYPE_REGISTRY[field.type];
+      const spec = specOf(field);
       for (const outcome of [spec.normalize(text, field), spec.parse(text, field)]) {
         expect(outcome.ok).toBe(false);
         if (!outcome.ok) {

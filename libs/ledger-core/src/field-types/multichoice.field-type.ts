@@ -1,26 +1,54 @@
 import { message, type Message } from '../definition/message';
-import type { FieldDefinition } from '../definition/types';
-import type { FieldTypeSpec } from './field-type';
+import type { FieldOf, FieldTypeSpec } from './field-type';
 import {
-  asText,
+  ALL_FILTERS,
+  CATEGORICAL,
+  CHOICE_OPTIONS,
   fail,
   matchOption,
   ok,
   optionDefinitionProblems,
   optionLabel,
   optionsOf,
+  plainCellText,
   quoteLiteral,
-  unusedPropertyProblems,
+  textCells,
+  type ChoiceOptions,
 } from './field-type-kit';
 
-const optionArray = (field: FieldDefinition) =>
+export type MultichoiceField = FieldOf<'multichoice', ChoiceOptions & { minItems?: number; maxItems?: number }>;
+
+const optionArray = (field: MultichoiceField) =>
   `ARRAY[${(field.options ?? []).map((o) => quoteLiteral(o.value)).join(', ')}]::text[]`;
 
-export const multichoiceFieldType: FieldTypeSpec = {
+const formatPicked = (value: unknown, field: MultichoiceField, locale: 'zh-CN' | 'en') =>
+  value === null
+    ? ''
+    : (value as string[]).map((v) => optionLabel(field, v, locale)).join(locale === 'en' ? ', ' : '、');
+
+export const multichoiceFieldType: FieldTypeSpec<MultichoiceField> = {
   type: 'multichoice',
+  title: { zh: '多选', en: 'Multiple choice' },
+  describe: { zh: '选项值的数组', en: "An array of options' values" },
+  options: {
+    ...CHOICE_OPTIONS,
+    minItems: {
+      schema: { type: 'integer', minimum: 0 },
+      label: { zh: '至少选几项', en: 'Pick at least' },
+      input: 'wholeNumber',
+    },
+    maxItems: {
+      schema: { type: 'integer', minimum: 1 },
+      label: { zh: '最多选几项', en: 'Pick at most' },
+      input: 'wholeNumber',
+    },
+  },
   sqlType: 'text[]',
+  valueKind: 'list',
+  filters: ALL_FILTERS,
+  statistics: CATEGORICAL,
+  canBeUnique: false,
   checkDefinition: (field) => [
-    ...unusedPropertyProblems(field, ['options', 'minItems', 'maxItems']),
     ...optionDefinitionProblems(field),
     ...(field.minItems !== undefined && field.maxItems !== undefined && field.minItems > field.maxItems
       ? [
@@ -69,24 +97,26 @@ export const multichoiceFieldType: FieldTypeSpec = {
     }
     return problems;
   },
-  format: (value, field, locale) =>
-    value === null
-      ? ''
-      : (value as string[]).map((v) => optionLabel(field, v, locale)).join(locale === 'en' ? ', ' : '、'),
+  format: formatPicked,
+  choices: optionsOf,
   checks: (field, column) => [`${column} <@ ${optionArray(field)}`],
   convertSql: (column, from, field) => {
-    if (from === 'multichoice')
+    if (from.valueKind === 'list')
       return `ARRAY(SELECT v FROM unnest(${column}) AS v WHERE v = ANY (${optionArray(field)}))`;
-    const text = `btrim(${asText(column, from)})`;
+    const text = `btrim(${from.textSql(column)})`;
     return `CASE WHEN ${text} = ANY (${optionArray(field)}) THEN ARRAY[${text}] END`;
   },
+  textSql: (column) => `array_to_string(${column}, ',')`,
   fromDb: (raw) => (Array.isArray(raw) ? raw.map(String) : null),
   grid: (field, locale) => ({
-    editor: 'multichoice',
+    editor: 'multiselect',
     options: optionsOf(field, locale),
     align: 'left',
     width: field.width ?? 160,
   }),
+  form: (field, locale) => ({ input: 'pickMany', options: optionsOf(field, locale) }),
+  spreadsheet: (field) => textCells(formatPicked, field),
+  cellText: plainCellText,
   fake: (field, i) => {
     const options = field.options ?? [];
     return options.length === 0

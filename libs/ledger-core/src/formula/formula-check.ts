@@ -1,5 +1,5 @@
 import { message, type Message } from '../definition/message';
-import type { FieldType } from '../definition/types';
+import type { FieldType } from '../field-types/registry';
 import { forEachNode, type FormulaNode } from './formula-ast';
 import { FormulaSyntaxError } from './formula-errors';
 import { callProblem } from './formula-functions';

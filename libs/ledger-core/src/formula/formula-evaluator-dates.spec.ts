@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldType } from '../definition/types';
+import type { FieldType } from '../field-types/registry';
 import { compileFormula, type FormulaValue } from './index';
 
 // Dates, datetimes and times in formulas; the rest of the evaluator is in formula-evaluator.spec.ts.

@@ -1,5 +1,6 @@
-import type { FieldType } from '../definition/types';
 import { quoteIdent } from '../compile/sql-names';
+import { FIELD_TYPE_REGISTRY, type FieldType } from '../field-types/registry';
+import type { ValueKind } from '../field-types/field-type';
 import type { FormulaNode } from './formula-ast';
 import { parseCheckedFormula } from './formula-compile';
 
@@ -29,22 +30,25 @@ function param(context: SqlContext, value: unknown, cast: string): string {
   return `$${context.params.length}::${cast}`;
 }
 
+/** What a field node's value is, by its type; undefined for anything else. */
+function kindOf(node: FormulaNode, context: SqlContext): ValueKind | undefined {
+  if (node.kind !== 'field' || !Object.hasOwn(context.types, node.name)) return undefined;
+  return FIELD_TYPE_REGISTRY[context.types[node.name]]?.valueKind;
+}
+
 function isText(node: FormulaNode, context: SqlContext): boolean {
   if (node.kind === 'literal') return typeof node.value === 'string';
-  if (node.kind === 'field') return ['text', 'longtext', 'phone', 'choice'].includes(context.types[node.name] ?? '');
-  return false;
+  return kindOf(node, context) === 'text';
 }
 
 /** Dates and datetimes compare as instants; a date stands for its midnight in Asia/Shanghai. */
 function asInstant(sql: string, node: FormulaNode, context: SqlContext): string {
-  const type = node.kind === 'field' ? context.types[node.name] : undefined;
-  if (type === 'date') return `(${sql}::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+  if (kindOf(node, context) === 'date') return `(${sql}::timestamp AT TIME ZONE 'Asia/Shanghai')`;
   return sql;
 }
 
 function asDay(sql: string, node: FormulaNode, context: SqlContext): string {
-  const type = node.kind === 'field' ? context.types[node.name] : undefined;
-  if (type === 'datetime') return `(${sql} AT TIME ZONE 'Asia/Shanghai')::date`;
+  if (kindOf(node, context) === 'datetime') return `(${sql} AT TIME ZONE 'Asia/Shanghai')::date`;
   return `(${sql})::date`;
 }
 
@@ -65,13 +69,9 @@ function toSql(node: FormulaNode, context: SqlContext): string {
     case 'logical':
       return `(${toSql(node.left, context)} ${node.operator.toUpperCase()} ${toSql(node.right, context)})`;
     case 'comparison': {
-      const temporal = [node.left, node.right].some(
-        (n) => n.kind === 'field' && ['date', 'datetime'].includes(context.types[n.name] ?? ''),
-      );
-      const mixed =
-        temporal &&
-        [node.left, node.right].some((n) => n.kind === 'field' && context.types[n.name] === 'datetime') &&
-        [node.left, node.right].some((n) => n.kind === 'field' && context.types[n.name] === 'date');
+      const kinds = [kindOf(node.left, context), kindOf(node.right, context)];
+      const temporal = kinds.includes('date') || kinds.includes('datetime');
+      const mixed = kinds.includes('date') && kinds.includes('datetime');
       let left = toSql(node.left, context);
       let right = toSql(node.right, context);
       if (mixed) {
@@ -79,7 +79,7 @@ function toSql(node: FormulaNode, context: SqlContext): string {
         right = asInstant(right, node.right, context);
       } else if (temporal) {
         // a date field against a "YYYY-MM-DD" literal or today(): compare as dates
-        const dateSide = [node.left, node.right].find((n) => n.kind === 'field' && context.types[n.name] === 'date');
+        const dateSide = [node.left, node.right].find((n) => kindOf(n, context) === 'date');
         if (dateSide) {
           left = node.left === dateSide ? left : `(${left})::date`;
           right = node.right === dateSide ? right : `(${right})::date`;
@@ -113,8 +113,7 @@ function callSql(name: string, args: FormulaNode[], context: SqlContext): string
     case 'coalesce':
       return `COALESCE(${sql.join(', ')})`;
     case 'isblank': {
-      const type = args[0].kind === 'field' ? context.types[args[0].name] : undefined;
-      if (type === 'multichoice') return `(${sql[0]} IS NULL OR cardinality(${sql[0]}) = 0)`;
+      if (kindOf(args[0], context) === 'list') return `(${sql[0]} IS NULL OR cardinality(${sql[0]}) = 0)`;
       return `(${sql[0]} IS NULL OR ${sql[0]}::text = '')`;
     }
     case 'hours':
@@ -140,9 +139,8 @@ function callSql(name: string, args: FormulaNode[], context: SqlContext): string
     case 'count':
       return `coalesce(cardinality(${sql[0]}), 0)`;
     case 'contains': {
-      const type = args[0].kind === 'field' ? context.types[args[0].name] : undefined;
       // as the evaluator: nothing to look in is false; nothing to look for is unknown
-      if (type === 'multichoice')
+      if (kindOf(args[0], context) === 'list')
         return `(CASE WHEN ${sql[0]} IS NULL THEN FALSE ELSE ${sql[1]}::text = ANY(${sql[0]}) END)`;
       return `(CASE WHEN ${sql[0]} IS NULL THEN FALSE ELSE position(${sql[1]}::text IN ${sql[0]}::text) > 0 END)`;
     }

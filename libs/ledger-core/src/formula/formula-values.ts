@@ -1,4 +1,4 @@
-import type { FieldType } from '../definition/types';
+import { FIELD_TYPE_REGISTRY, type FieldType } from '../field-types/registry';
 
 /** What a formula gives back: dates as "YYYY-MM-DD", datetimes as ISO strings at +08:00. */
 export type FormulaValue = number | string | boolean | null | string[];
@@ -115,16 +115,10 @@ export function readField(env: FormulaEnv, key: string): Value {
   const raw = Object.hasOwn(env.values, key) ? env.values[key] : undefined;
   if (raw === null || raw === undefined) return null;
   const type: FieldType | undefined = Object.hasOwn(env.types, key) ? env.types[key] : undefined;
-  switch (type) {
+  switch (type === undefined ? undefined : FIELD_TYPE_REGISTRY[type]?.valueKind) {
     case 'text':
-    case 'longtext':
-    case 'choice':
-    case 'phone':
       return typeof raw === 'string' ? raw : null;
-    case 'integer':
-    case 'decimal':
-    case 'percent':
-    case 'reference':
+    case 'number':
       return readNumber(raw);
     case 'boolean':
       return typeof raw === 'boolean' ? raw : null;
@@ -135,7 +129,7 @@ export function readField(env: FormulaEnv, key: string): Value {
       return typeof raw === 'string' ? parseDateTime(raw) : null;
     case 'time':
       return typeof raw === 'string' ? parseTime(raw) : null;
-    case 'multichoice':
+    case 'list':
       return isStringArray(raw) ? [...raw] : null;
     default:
       // A value without a declared type (the formula was not checked): take it at face value.

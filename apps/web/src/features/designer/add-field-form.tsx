@@ -1,47 +1,72 @@
 import { useState } from 'react';
-import { FIELD_TYPES, type FieldDefinition, type FieldType } from '@taizhang/ledger-core';
+import {
+  FIELD_TYPES,
+  fieldTypeOf,
+  textOf,
+  type FieldDefinition,
+  type FieldType,
+  type OptionSpec,
+} from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
 
-/** The form way to add a field: key, title, type, required, and the options of a choice. */
+/** What an option's box holds → the definition's value (undefined: leave it out). */
+function optionValue(option: OptionSpec, text: string, checked: boolean): unknown {
+  switch (option.input) {
+    case 'yesNo':
+      return checked ? true : undefined;
+    case 'number':
+    case 'wholeNumber':
+      return text.trim() === '' ? undefined : Number(text);
+    case 'choices': {
+      const values = text
+        .split(/[,，、\n]+/)
+        .map((o) => o.trim())
+        .filter(Boolean);
+      return values.length === 0 ? undefined : values.map((value) => ({ value }));
+    }
+    default:
+      return text.trim() === '' ? undefined : text.trim();
+  }
+}
+
+/**
+ * The form way to add a field: key, title, type, required, a formula, and the type's own options
+ * as its spec lists them (the designer never lists types or their options by hand).
+ */
 export function AddFieldForm({ disabled, onAdd }: { disabled: boolean; onAdd(field: FieldDefinition): void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [key, setKey] = useState('');
   const [title, setTitle] = useState('');
-  const [type, setType] = useState<FieldType>('text');
+  const [type, setType] = useState<FieldType>(FIELD_TYPES[0]);
   const [required, setRequired] = useState(false);
-  const [options, setOptions] = useState('');
-  const [min, setMin] = useState('');
-  const [max, setMax] = useState('');
+  const [texts, setTexts] = useState<Record<string, string>>({});
+  const [checks, setChecks] = useState<Record<string, boolean>>({});
   const [formula, setFormula] = useState('');
-  const choosing = type === 'choice' || type === 'multichoice';
-  const numeric = type === 'integer' || type === 'decimal' || type === 'percent';
+  const options = Object.entries(fieldTypeOf(type).options as Record<string, OptionSpec>);
   return (
     <form
       className="add-field"
       data-testid="add-field"
       onSubmit={(event) => {
         event.preventDefault();
-        const field: FieldDefinition = {
+        const own = Object.fromEntries(
+          options
+            .map(([name, option]) => [name, optionValue(option, texts[name] ?? '', Boolean(checks[name]))] as const)
+            .filter(([, value]) => value !== undefined),
+        );
+        const field = {
           key: key.trim(),
           title: title.trim(),
           type,
           ...(required ? { required } : {}),
-        };
-        if (choosing)
-          field.options = options
-            .split(/[,，、\n]+/)
-            .map((o) => o.trim())
-            .filter(Boolean)
-            .map((value) => ({ value }));
-        if (numeric && min !== '') field.min = Number(min);
-        if (numeric && max !== '') field.max = Number(max);
-        if (formula.trim()) field.formula = formula.trim();
+          ...own,
+          ...(formula.trim() ? { formula: formula.trim() } : {}),
+        } as FieldDefinition;
         onAdd(field);
         setKey('');
         setTitle('');
-        setOptions('');
-        setMin('');
-        setMax('');
+        setTexts({});
+        setChecks({});
         setFormula('');
       }}
     >
@@ -59,7 +84,7 @@ export function AddFieldForm({ disabled, onAdd }: { disabled: boolean; onAdd(fie
         <select value={type} onChange={(e) => setType(e.target.value as FieldType)} name="type">
           {FIELD_TYPES.map((fieldType) => (
             <option key={fieldType} value={fieldType}>
-              {fieldType}
+              {textOf(fieldTypeOf(fieldType).title, locale)}（{fieldType}）
             </option>
           ))}
         </select>
@@ -68,23 +93,30 @@ export function AddFieldForm({ disabled, onAdd }: { disabled: boolean; onAdd(fie
         <input type="checkbox" checked={required} onChange={(e) => setRequired(e.target.checked)} />
         {t('designer.required')}
       </label>
-      {choosing && (
-        <label>
-          {t('designer.options')}
-          <input value={options} onChange={(e) => setOptions(e.target.value)} placeholder="甲、乙、丙" name="options" />
-        </label>
-      )}
-      {numeric && (
-        <>
-          <label>
-            {t('designer.min')}
-            <input value={min} onChange={(e) => setMin(e.target.value)} inputMode="decimal" name="min" size={6} />
+      {options.map(([name, option]) =>
+        option.input === 'yesNo' ? (
+          <label key={name} className="inline-field">
+            <input
+              type="checkbox"
+              name={name}
+              checked={Boolean(checks[name])}
+              onChange={(e) => setChecks({ ...checks, [name]: e.target.checked })}
+            />
+            {textOf(option.label, locale)}
           </label>
-          <label>
-            {t('designer.max')}
-            <input value={max} onChange={(e) => setMax(e.target.value)} inputMode="decimal" name="max" size={6} />
+        ) : (
+          <label key={name}>
+            {textOf(option.label, locale)}
+            <input
+              name={name}
+              value={texts[name] ?? ''}
+              onChange={(e) => setTexts({ ...texts, [name]: e.target.value })}
+              inputMode={option.input === 'number' ? 'decimal' : option.input === 'wholeNumber' ? 'numeric' : 'text'}
+              placeholder={option.input === 'choices' ? t('designer.options') : undefined}
+              size={option.input === 'number' || option.input === 'wholeNumber' ? 6 : undefined}
+            />
           </label>
-        </>
+        ),
       )}
       <label>
         {t('designer.formula')}

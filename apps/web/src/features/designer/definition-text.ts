@@ -112,7 +112,7 @@ function ordered(value: unknown, order: string[]): unknown {
 
 /** A definition as the designer shows it: top-level and field keys in the meta-schema's order, zh before en. */
 export function definitionText(definition: unknown): string {
-  const schema = LEDGER_META_SCHEMA as {
+  const schema = LEDGER_META_SCHEMA as unknown as {
     properties: Record<string, unknown>;
     $defs: { field: { properties: Record<string, unknown> } };
   };

@@ -62,19 +62,12 @@ function fieldColumns(
     if (computed || readOnly) return column;
     switch (grid.editor) {
       case 'dropdown':
+        // a list to pick from (typing a value or a label works too: the type's parse reads it);
+        // blank stays blank, unlike a checkbox
         return { ...column, editor: 'dropdown', source: (grid.options ?? []).map((o) => o.value), strict: false };
-      case 'multichoice':
+      case 'multiselect':
         return { ...column, editor: 'multiselect', source: (grid.options ?? []).map((o) => o.value) };
-      case 'checkbox': {
-        // 是 / 否 from a list (typing 是, 否, y, 1 … works too); blank stays blank, unlike a checkbox
-        const spec = model.spec(field);
-        return {
-          ...column,
-          editor: 'dropdown',
-          source: [spec.format(true, field, locale), spec.format(false, field, locale)],
-        };
-      }
-      case 'longtext':
+      case 'multiline':
         return { ...column, editor: 'text', wordWrap: false };
       default:
         return { ...column, editor: 'text' };

@@ -6,6 +6,7 @@ import { decimalFieldType } from './decimal.field-type';
 import type { FieldBase, FieldTypeSpec } from './field-type';
 import { integerFieldType } from './integer.field-type';
 import { longtextFieldType } from './longtext.field-type';
+import { moneyFieldType } from './money.field-type';
 import { multichoiceFieldType } from './multichoice.field-type';
 import { percentFieldType } from './percent.field-type';
 import { phoneFieldType } from './phone.field-type';
@@ -32,6 +33,7 @@ export const FIELD_TYPE_REGISTRY = {
   boolean: booleanFieldType,
   phone: phoneFieldType,
   reference: referenceFieldType,
+  money: moneyFieldType,
 } satisfies { [T in string]: FieldTypeSpec<FieldBase & { type: T }> };
 
 type Registry = typeof FIELD_TYPE_REGISTRY;

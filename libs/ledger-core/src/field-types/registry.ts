@@ -4,6 +4,7 @@ import { dateFieldType } from './date.field-type';
 import { datetimeFieldType } from './datetime.field-type';
 import { decimalFieldType } from './decimal.field-type';
 import type { FieldBase, FieldTypeSpec } from './field-type';
+import { idcardFieldType } from './idcard.field-type';
 import { integerFieldType } from './integer.field-type';
 import { longtextFieldType } from './longtext.field-type';
 import { moneyFieldType } from './money.field-type';
@@ -34,6 +35,7 @@ export const FIELD_TYPE_REGISTRY = {
   phone: phoneFieldType,
   reference: referenceFieldType,
   money: moneyFieldType,
+  idcard: idcardFieldType,
 } satisfies { [T in string]: FieldTypeSpec<FieldBase & { type: T }> };
 
 type Registry = typeof FIELD_TYPE_REGISTRY;

@@ -11,6 +11,7 @@ import { moneyFieldType } from './money.field-type';
 import { multichoiceFieldType } from './multichoice.field-type';
 import { percentFieldType } from './percent.field-type';
 import { phoneFieldType } from './phone.field-type';
+import { ratingFieldType } from './rating.field-type';
 import { referenceFieldType } from './reference.field-type';
 import { textFieldType } from './text.field-type';
 import { timeFieldType } from './time.field-type';
@@ -36,6 +37,7 @@ export const FIELD_TYPE_REGISTRY = {
   reference: referenceFieldType,
   money: moneyFieldType,
   idcard: idcardFieldType,
+  rating: ratingFieldType,
 } satisfies { [T in string]: FieldTypeSpec<FieldBase & { type: T }> };
 
 type Registry = typeof FIELD_TYPE_REGISTRY;

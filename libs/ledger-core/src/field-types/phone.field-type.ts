@@ -3,14 +3,20 @@ import type { FieldOf, FieldTypeSpec } from './field-type';
 import { fail, lengthChecks, ok, textCells } from './field-type-kit';
 import { textFieldType } from './text.field-type';
 
-/** A mainland mobile, a landline with area code (and extension), or a 400/800/12345-style service number. */
-const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|[48]00-?\d{3}-?\d{4}|\d{5,8})$/;
+/**
+ * As the docs say: a mainland mobile (11 digits, 1[3-9]…), or a landline with its area code
+ * (0 and 2–3 digits, then 7–8 digits) and an optional extension ("0373-1234567-801").
+ */
+const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$/;
 
 function clean(text: string): string {
-  return text
+  const cleaned = text
     .replace(/[\s()（）]/g, '')
     .replace(/^\+?86-?/, '')
     .replace(/[－—]/g, '-');
+  // a mobile written in groups (139-1234-5678) is stored as its 11 digits
+  const digits = cleaned.replace(/-/g, '');
+  return /^1[3-9]\d{9}$/.test(digits) ? digits : cleaned;
 }
 
 export type PhoneField = FieldOf<'phone'>;
@@ -22,8 +28,8 @@ export const phoneFieldType: FieldTypeSpec<PhoneField> = {
   type: 'phone',
   title: { zh: '电话', en: 'Phone' },
   describe: {
-    zh: '手机（1xxxxxxxxxx）或座机（0xxx-xxxxxxx）',
-    en: 'a mainland mobile (1xxxxxxxxxx) or a landline (0xxx-xxxxxxx)',
+    zh: '手机（1xxxxxxxxxx）或带区号的座机（0xxx-xxxxxxx，可加分机号）',
+    en: 'a mainland mobile (1xxxxxxxxxx) or a landline with its area code (0xxx-xxxxxxx, extension optional)',
   },
   options: {},
   sqlType: 'text',
@@ -41,7 +47,12 @@ export const phoneFieldType: FieldTypeSpec<PhoneField> = {
   validate: (value) =>
     PHONE.test(String(value))
       ? []
-      : [message('不是有效的电话号码（手机 11 位，座机如 0373-1234567）', 'Not a valid phone number')],
+      : [
+          message(
+            '不是有效的电话号码（手机 11 位，座机带区号如 0373-1234567，可加分机号 -801）',
+            'Not a valid phone number',
+          ),
+        ],
   format: formatPhone,
   checks: (_field, column) => lengthChecks({ maxLength: 30 }, column, 30),
   convertSql: (column, from) => `nullif(btrim(${from.textSql(column)}), '')`,

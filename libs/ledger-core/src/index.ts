@@ -4,6 +4,7 @@ export * from './definition/text';
 export * from './definition/meta-schema';
 export * from './definition/check-definition';
 export * from './definition/ledger-model';
+export * from './definition/ledger-date';
 export * from './definition/period';
 export * from './definition/fillers';
 export * from './field-types/field-type';

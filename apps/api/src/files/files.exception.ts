@@ -93,11 +93,4 @@ export const FilesException = {
       { 'zh-CN': `${name} 应为日期（YYYY-MM-DD）`, en: `${name} must be a date (YYYY-MM-DD)` },
       [{ path: name, message: { 'zh-CN': '应为日期（YYYY-MM-DD）', en: 'Must be a date (YYYY-MM-DD)' } }],
     ),
-  noDateField: () =>
-    new AppException(
-      'BAD_USER_INPUT',
-      'NO_DATE_FIELD',
-      { 'zh-CN': '本台账没有日期字段，不能按日期范围导出', en: 'This ledger has no date field to limit by from/to' },
-      [{ path: 'from', message: { 'zh-CN': '本台账没有日期字段', en: 'The ledger has no date field' } }],
-    ),
 };

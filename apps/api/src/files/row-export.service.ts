@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
-import { quoteIdent, specOf, strictDate, textOf, type LedgerModel, type Locale } from '@taizhang/ledger-core';
+import {
+  ledgerDateField,
+  ledgerDaySql,
+  quoteIdent,
+  strictDate,
+  textOf,
+  type LedgerModel,
+  type Locale,
+} from '@taizhang/ledger-core';
 import type { Principal } from '../auth/principal';
 import { logger } from '../common/http/logger';
 import { RowAccess } from '../rows/row-access.service';
@@ -88,10 +96,9 @@ export class RowExport {
     }
   }
 
-  /** from/to on the ledger's date: its period field, else its first date or datetime field. */
+  /** from/to on the ledger's date (ledger-core's ledgerDateField: one rule with statistics). */
   private dateRange(model: LedgerModel, query: ExportQuery, params: unknown[], where: string[]): string | null {
-    const field =
-      model.byKey.get(model.definition.periodField ?? '') ?? model.fields.find((f) => specOf(f).statistics.timeAxis);
+    const field = ledgerDateField(model);
     const column = field ? `t.${quoteIdent(field.key)}` : null;
     for (const [name, operator] of [
       ['from', '>='],
@@ -100,11 +107,9 @@ export class RowExport {
       const value = query[name];
       if (value === null || value === undefined || value === '') continue;
       if (strictDate(value) === null) throw FilesException.badDate(name);
-      if (!column || !field) throw FilesException.noDateField();
       params.push(value);
-      // a datetime is compared by its Shanghai calendar day
-      const day = specOf(field).valueKind === 'datetime' ? `(${column} AT TIME ZONE 'Asia/Shanghai')::date` : column;
-      where.push(`${day} ${operator} $${params.length}::date`);
+      // a datetime by its Shanghai calendar day; a ledger without dates by the day a row was made
+      where.push(`${ledgerDaySql(model, 't')} ${operator} $${params.length}::date`);
     }
     return column;
   }

@@ -4,7 +4,9 @@ import type { DataSource } from 'typeorm';
 import { isUnitKind, UNIT_KIND_LABELS, type Locale } from '@taizhang/domain';
 import {
   specOf,
+  fieldDaySql,
   formulaToSql,
+  ledgerDaySql,
   message,
   periodOfDate,
   quoteIdent,
@@ -56,12 +58,6 @@ function choicesOf(field: FieldDefinition, locale: Locale): { value: string; lab
   return specOf(field).choices?.(field, locale) ?? [];
 }
 
-/** Whether a field's values are instants (grouped by their Asia/Shanghai day). */
-function isInstant(model: LedgerModel, key: string): boolean {
-  const field = model.byKey.get(key);
-  return field !== undefined && specOf(field).valueKind === 'datetime';
-}
-
 /** SQL: the row picked this option (a multiple-choice field holds it among others). */
 function pickedSql(field: FieldDefinition, column: string, value: string, params: unknown[]): string {
   params.push(value);
@@ -110,7 +106,7 @@ export class StatisticsService {
     const units = this.unitScope(principal, scope, query.unitIds, problems);
     const params: unknown[] = [];
     const model = ledger.model;
-    const dateSql = this.dateSql(model);
+    const dateSql = ledgerDaySql(model, 't');
     const dimensions = query.groupBy.map((key, i) =>
       this.dimension(ledger, key, dateSql, (m) => problems.push({ path: `groupBy.${i}`, message: m })),
     );
@@ -220,7 +216,7 @@ export class StatisticsService {
     const units = this.unitScope(principal, scope, query.unitIds, problems);
     const params: unknown[] = [];
     const model = ledger.model;
-    const where = this.where(units, this.dateSql(model), query, params, problems);
+    const where = this.where(units, ledgerDaySql(model, 't'), query, params, problems);
     if (problems.length > 0) throw StatisticsException.invalid(problems);
     const fields = model.fields.filter((f) => specOf(f).statistics.categorical);
     const select = ['count(*) AS responses'];
@@ -307,18 +303,6 @@ export class StatisticsService {
     return 'all' in scope ? { units: ids } : { units: ids.filter((id) => scope.units.includes(id)) };
   }
 
-  /** The date a row counts on: its period field, else its first date dimension's field, else its creation day. */
-  private dateSql(model: LedgerModel): string {
-    const definition = model.definition;
-    const field =
-      definition.periodField ??
-      definition.dimensions?.find((d) => ['day', 'week', 'month'].includes(d.kind) && d.field)?.field ??
-      null;
-    if (!field) return `(t.created_at AT TIME ZONE 'Asia/Shanghai')::date`;
-    const column = `t.${quoteIdent(field)}`;
-    return isInstant(model, field) ? `(${column} AT TIME ZONE 'Asia/Shanghai')::date` : column;
-  }
-
   private kindOf(ledger: PublishedLedger, key: string): string | null {
     return ledger.definition.dimensions?.find((d) => d.key === key)?.kind ?? (BUILT_IN.includes(key) ? key : null);
   }
@@ -332,11 +316,8 @@ export class StatisticsService {
     const declared = ledger.definition.dimensions?.find((d) => d.key === key);
     const kind = this.kindOf(ledger, key);
     const plain = (value: string | null) => value ?? '—';
-    const dateOf = declared?.field
-      ? isInstant(ledger.model, declared.field)
-        ? `(t.${quoteIdent(declared.field)} AT TIME ZONE 'Asia/Shanghai')::date`
-        : `t.${quoteIdent(declared.field)}`
-      : dateSql;
+    const dateField = declared?.field ? ledger.model.byKey.get(declared.field) : undefined;
+    const dateOf = dateField ? fieldDaySql(dateField, 't') : dateSql;
     switch (kind) {
       case 'unit':
         return {

@@ -1,0 +1,32 @@
+import { quoteIdent } from '../compile/sql-names';
+import { specOf, type FieldDefinition } from '../field-types/registry';
+import type { LedgerModel } from './ledger-model';
+
+const TIME_DIMENSIONS = ['day', 'week', 'month'];
+
+/**
+ * The date a ledger's rows count on: what from/to select in statistics and exports, and what
+ * day / week / month groups use when they name no field. One rule for all of them: the period
+ * field; else the field of the first day/week/month dimension; else the first field whose type is
+ * a time axis; else none (null), and a row counts on the day it was created.
+ */
+export function ledgerDateField(model: LedgerModel): FieldDefinition | null {
+  const definition = model.definition;
+  const key =
+    definition.periodField ??
+    definition.dimensions?.find((d) => TIME_DIMENSIONS.includes(d.kind) && d.field)?.field ??
+    model.fields.find((f) => specOf(f).statistics.timeAxis)?.key;
+  return (key && model.byKey.get(key)) || null;
+}
+
+/** A date or datetime field's Asia/Shanghai calendar day, as SQL over the table alias. */
+export function fieldDaySql(field: FieldDefinition, alias: string): string {
+  const column = `${alias}.${quoteIdent(field.key)}`;
+  return specOf(field).valueKind === 'datetime' ? `(${column} AT TIME ZONE 'Asia/Shanghai')::date` : column;
+}
+
+/** The ledger's date (see ledgerDateField) as SQL over the table alias. */
+export function ledgerDaySql(model: LedgerModel, alias: string): string {
+  const field = ledgerDateField(model);
+  return field ? fieldDaySql(field, alias) : `(${alias}.created_at AT TIME ZONE 'Asia/Shanghai')::date`;
+}

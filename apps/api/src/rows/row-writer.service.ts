@@ -148,6 +148,7 @@ export class RowWriter {
           input: args.input ?? 'json',
           applyDefaults: change.op === 'INSERT',
           now,
+          period: args.period,
         });
         if (checked.errors.length > 0) {
           outcomes.set(
@@ -164,20 +165,6 @@ export class RowWriter {
           : periodic
             ? (args.period ?? null)
             : null;
-        if (definition.periodField && args.period && period !== args.period) {
-          const field = definition.periodField;
-          outcomes.set(
-            index,
-            reject(index, [
-              problem(
-                field,
-                `日期不在所选周期 ${args.period} 内`,
-                `The date is not in the chosen period ${args.period}`,
-              ),
-            ]),
-          );
-          return;
-        }
         if (period && locked.has(period)) {
           outcomes.set(index, reject(index, [lockedProblem(period)]));
           return;

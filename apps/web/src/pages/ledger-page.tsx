@@ -79,6 +79,7 @@ function LedgerSheet({ user, model, title }: { user: CurrentUser; model: LedgerM
         model,
         locale,
         periodDate: model.definition.period === 'daily' ? period : null,
+        period: periodic ? period : null,
         backend: apolloGridBackend(client, { ledger, unitId: scopeUnit, period: periodic ? period : null }),
         store: localQueueStore(
           `taizhang.queue.${user.id}.${ledger}.${scopeUnit ?? user.unit?.id ?? 'all'}.${period ?? ''}`,

@@ -123,3 +123,23 @@ describe('validateRow and read-only fields', () => {
     expect(validateRow(model, { code: 'A-1', n: 2 }, { input: 'json' }).values).toEqual({ code: 'A-1', n: 2 });
   });
 });
+
+describe('validateRow and the chosen period', () => {
+  const row = { report_date: '2023-03-02', cases: 8, follow_ups: 8, dissatisfied: 0 };
+  it('marks a period date outside the sheet, as the grid shows it while typing', () => {
+    expect(messages(validateRow(daily, row, { input: 'json', period: '2023-03-01' }).errors)).toEqual([
+      'report_date: The date is not in the chosen period 2023-03-01',
+    ]);
+    expect(validateRow(daily, row, { input: 'json', period: '2023-03-02' }).errors).toEqual([]);
+    expect(
+      validateRow(daily, { ...row, report_date: '2023/3/2' }, { input: 'text', period: '2023-03-02' }).errors,
+    ).toEqual([]);
+  });
+
+  it('says nothing of the period without one, or without a date (required says that)', () => {
+    expect(validateRow(daily, row, { input: 'json' }).errors).toEqual([]);
+    const dateless = messages(validateRow(daily, { cases: 1 }, { input: 'json', period: '2023-03-01' }).errors);
+    expect(dateless).toContain('report_date: "Date" is required');
+    expect(dateless.filter((m) => m.includes('period'))).toEqual([]);
+  });
+});

@@ -1,5 +1,6 @@
 import { message, type Message } from '../definition/message';
 import type { LedgerModel } from '../definition/ledger-model';
+import { periodOfRow } from '../definition/period';
 import { textOf } from '../definition/text';
 import type { FieldValue } from '../field-types/field-type';
 import { isBlank } from '../field-types/field-type-kit';
@@ -28,6 +29,11 @@ export interface ValidateOptions {
   applyDefaults?: boolean;
   /** The clock for today()/now() in formulas. */
   now?: Date;
+  /**
+   * The sheet the row goes into, for a periodic ledger with a period field: a date outside it is
+   * an error on that field (the grid says so as you type; the API refuses the row).
+   */
+  period?: string | null;
 }
 
 /**
@@ -76,6 +82,18 @@ export function validateRow(
       continue;
     }
     for (const problem of spec.validate(value, field)) errors.push({ field: field.key, message: problem });
+  }
+
+  const periodField = model.definition.periodField;
+  if (options.period && periodField && values[periodField] !== null && values[periodField] !== undefined) {
+    if (periodOfRow(model.definition, values) !== options.period)
+      errors.push({
+        field: periodField,
+        message: message(
+          `日期不在所选周期 ${options.period} 内`,
+          `The date is not in the chosen period ${options.period}`,
+        ),
+      });
   }
 
   const env = { values, types: model.types, now: options.now };

@@ -72,6 +72,8 @@ export interface GridOptions {
   locale: Locale;
   /** A periodic ledger's current period date, for the period field of new rows. */
   periodDate: string | null;
+  /** A periodic ledger's sheet: a row whose period field falls outside it is marked as you type. */
+  period?: string | null;
   backend: GridBackend;
   store: QueueStore | null;
   onChange(snapshot: GridSnapshot): void;
@@ -311,7 +313,7 @@ export class GridController {
     const input: Record<string, unknown> = {};
     for (const field of model.editable)
       if (row[field.key] !== null && row[field.key] !== undefined) input[field.key] = row[field.key];
-    const result = validateRow(model, input, { input: 'text' });
+    const result = validateRow(model, input, { input: 'text', period: this.options.period });
     // computed cells are read-only: their values go straight onto the row, and the grid redraws
     for (const { field } of model.computed) row[field.key] = result.values[field.key] ?? null;
     const problems: CellProblem[] = [

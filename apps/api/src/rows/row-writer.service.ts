@@ -4,7 +4,10 @@ import type { DataSource } from 'typeorm';
 import { isPeriod, periodOfRow, validateRow, type LedgerModel } from '@taizhang/ledger-core';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/time/clock';
+import type { PublishedLedger } from '../ledgers/ledger-registry.service';
 import { RowAccess } from './row-access.service';
+import { constraintProblem, isIntegrityViolation } from './row-constraints';
+import { rejectMissingReferences } from './row-references';
 import { RowFollowUps } from './row-follow-ups.service';
 import {
   conflicted,
@@ -24,6 +27,18 @@ import { RowsException } from './rows.exception';
 import { rejectDuplicates, type SeenValues } from './row-unique';
 
 export const MAX_CHANGES = 20_000;
+
+export interface SaveArgs {
+  ledger: string;
+  unitId?: string | null;
+  period?: string | null;
+  changes: RowChange[];
+  allOrNothing?: boolean | null;
+  /** json: values as the API carries them; text: cells of a file, read by each type's lenient parse. */
+  input?: 'json' | 'text';
+  /** Every check, nothing written: the rows that would be saved come back VALID (an import's preview). */
+  dryRun?: boolean;
+}
 /** Changes checked, then written, at a time (see save). */
 const WRITE_CHUNK = 2_000;
 
@@ -42,20 +57,7 @@ export class RowWriter {
     private readonly followUps: RowFollowUps,
   ) {}
 
-  async save(
-    principal: Principal,
-    args: {
-      ledger: string;
-      unitId?: string | null;
-      period?: string | null;
-      changes: RowChange[];
-      allOrNothing?: boolean | null;
-      /** json: values as the API carries them; text: cells of a file, read by each type's lenient parse. */
-      input?: 'json' | 'text';
-      /** Every check, nothing written: the rows that would be saved come back VALID (an import's preview). */
-      dryRun?: boolean;
-    },
-  ): Promise<RowOutcome[]> {
+  async save(principal: Principal, args: SaveArgs): Promise<RowOutcome[]> {
     const { ledger, unitId } = await this.access.forWrite(principal, args.ledger, args.unitId);
     const model = ledger.model;
     const definition = model.definition;
@@ -65,186 +67,237 @@ export class RowWriter {
     if (periodic && !definition.periodField && !args.period) throw RowsException.periodRequired();
     if (args.changes.length > MAX_CHANGES) throw RowsException.tooManyChanges(MAX_CHANGES);
     const now = this.clock.now();
+    const write = (careful: boolean) =>
+      inUnitScope(this.db, { units: [unitId] }, (tx) => this.write(tx, ledger, unitId, principal, args, now, careful));
+    try {
+      return await write(false);
+    } catch (error) {
+      // A row the database refused though it passed our checks (a race, a rule only the
+      // database holds): the batch is written again, row by row, each in a savepoint, so that
+      // only that row is refused, with its field and reason. The fast path pays nothing for it.
+      if (!isIntegrityViolation(error)) throw error;
+      return write(true);
+    }
+  }
 
-    return inUnitScope(this.db, { units: [unitId] }, async (tx) => {
-      // only a periodic ledger has sheets to lock (reporting refuses the others)
-      const locked = new Set(
-        periodic
-          ? (
-              (await tx.query(
-                `SELECT period FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND state = 'submitted'`,
-                [definition.key, unitId],
-              )) as { period: string }[]
-            ).map((s) => s.period)
-          : [],
-      );
-      if (args.period && locked.has(args.period)) throw RowsException.locked(args.period);
-      const existing = await this.loadForUpdate(tx, model, unitId, args.changes);
+  /** One attempt at a batch, in its transaction; `careful`: each row written in a savepoint of its own. */
+  private async write(
+    tx: RowTransaction,
+    ledger: PublishedLedger,
+    unitId: number,
+    principal: Principal,
+    args: SaveArgs,
+    now: Date,
+    careful: boolean,
+  ): Promise<RowOutcome[]> {
+    const model = ledger.model;
+    const definition = model.definition;
+    const periodic = (definition.period ?? 'none') !== 'none';
+    // only a periodic ledger has sheets to lock (reporting refuses the others)
+    const locked = new Set(
+      periodic
+        ? (
+            (await tx.query(
+              `SELECT period FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND state = 'submitted'`,
+              [definition.key, unitId],
+            )) as { period: string }[]
+          ).map((s) => s.period)
+        : [],
+    );
+    if (args.period && locked.has(args.period)) throw RowsException.locked(args.period);
+    const existing = await this.loadForUpdate(tx, model, unitId, args.changes);
 
-      const outcomes = new Map<number, RowOutcome>();
-      const lockedProblem = (period: string) =>
-        problem('', `${period} 的报表已提交并锁定，不能修改`, `The sheet of ${period} is submitted and locked`);
-      const readOnly = new Set(model.fields.filter((f) => f.readOnly && !f.formula).map((f) => f.key));
-      const writable = (values: unknown) => {
-        const given = values as Record<string, unknown>;
-        if (readOnly.size === 0) return given;
-        const kept: Record<string, unknown> = {};
-        for (const key of Object.keys(given)) if (!readOnly.has(key)) kept[key] = given[key];
-        return kept;
-      };
+    const outcomes = new Map<number, RowOutcome>();
+    const lockedProblem = (period: string) =>
+      problem('', `${period} 的报表已提交并锁定，不能修改`, `The sheet of ${period} is submitted and locked`);
+    const readOnly = new Set(model.fields.filter((f) => f.readOnly && !f.formula).map((f) => f.key));
+    const writable = (values: unknown) => {
+      const given = values as Record<string, unknown>;
+      if (readOnly.size === 0) return given;
+      const kept: Record<string, unknown> = {};
+      for (const key of Object.keys(given)) if (!readOnly.has(key)) kept[key] = given[key];
+      return kept;
+    };
 
-      // a change that passes every check of its own goes into `planned`; the others get their outcome
-      const planChange = (change: RowChange, index: number, planned: Planned[]) => {
-        if (
-          change.op !== 'DELETE' &&
-          (change.values === null || typeof change.values !== 'object' || Array.isArray(change.values))
-        ) {
-          outcomes.set(
-            index,
-            reject(index, [problem('values', '缺少行的值（values 应为对象）', 'values must be an object')]),
-          );
-          return;
-        }
-        let old: RowRecord | undefined;
-        if (change.op !== 'INSERT') {
-          const id = Number(change.id);
-          old = Number.isSafeInteger(id) ? existing.get(id) : undefined;
-          if (!old) {
-            outcomes.set(
-              index,
-              reject(index, [
-                problem(
-                  'id',
-                  `行 ${change.id ?? ''} 不存在或已删除`,
-                  `Row ${change.id ?? ''} does not exist or was deleted`,
-                ),
-              ]),
-            );
-            return;
-          }
-          if (change.version !== old.version) {
-            outcomes.set(index, conflicted(index, old));
-            return;
-          }
-          if (old.period && locked.has(old.period)) {
-            outcomes.set(index, reject(index, [lockedProblem(old.period)]));
-            return;
-          }
-        }
-        if (change.op === 'DELETE') {
-          planned.push({
-            index,
-            op: 'DELETE',
-            id: Number(old!.id),
-            version: old!.version,
-            values: old!.values,
-            period: old!.period,
-            old,
-          });
-          return;
-        }
-        const input = change.op === 'INSERT' ? writable(change.values) : { ...old!.values, ...writable(change.values) };
-        const checked = validateRow(model, input, {
-          input: args.input ?? 'json',
-          applyDefaults: change.op === 'INSERT',
-          now,
-          period: args.period,
-        });
-        if (checked.errors.length > 0) {
-          outcomes.set(
-            index,
-            reject(
-              index,
-              checked.errors.map((e) => ({ path: e.field, message: e.message })),
-            ),
-          );
-          return;
-        }
-        const period = definition.periodField
-          ? periodOfRow(definition, checked.values)
-          : periodic
-            ? (args.period ?? null)
-            : null;
-        if (period && locked.has(period)) {
-          outcomes.set(index, reject(index, [lockedProblem(period)]));
-          return;
-        }
-        const changed = old
-          ? model.fields
-              .map((f) => f.key)
-              .filter((key) => JSON.stringify(old!.values[key]) !== JSON.stringify(checked.values[key]))
-          : undefined;
-        const warnings = checked.warnings.map((w) => ({ path: w.field, message: w.message }));
-        planned.push({
+    // a change that passes every check of its own goes into `planned`; the others get their outcome
+    const planChange = (change: RowChange, index: number, planned: Planned[]) => {
+      if (
+        change.op !== 'DELETE' &&
+        (change.values === null || typeof change.values !== 'object' || Array.isArray(change.values))
+      ) {
+        outcomes.set(
           index,
-          op: change.op,
-          id: old ? Number(old.id) : undefined,
-          version: old?.version,
-          values: checked.values,
-          period,
-          old,
-          changed,
-          warnings,
-        });
-      };
-
-      const target = { model, unitId, actor: principal.userId, defVersion: ledger.version };
-      const writeInserts = async (inserts: Planned[]) => {
-        const inserted = await insertRows(tx, target, inserts);
-        inserted.forEach((row, i) => outcomes.set(inserts[i].index, { index: inserts[i].index, status: 'SAVED', row }));
-      };
-      // Chunk by chunk: while PostgreSQL writes one chunk's new rows, the next chunk is checked
-      // here (the API and the database each on a core of their own). All or nothing and a dry
-      // run write nothing until every row has passed, so they check the whole batch first.
-      const pipelined = !args.allOrNothing && !args.dryRun;
-      const seen: SeenValues = new Map();
-      const writes: Planned[] = [];
-      const writing: Promise<void>[] = [];
-      try {
-        for (let start = 0; start < args.changes.length; start += WRITE_CHUNK) {
-          const planned: Planned[] = [];
-          const end = Math.min(start + WRITE_CHUNK, args.changes.length);
-          for (let index = start; index < end; index += 1) planChange(args.changes[index], index, planned);
-          await rejectDuplicates(tx, model, unitId, planned, outcomes, seen);
-          const valid = planned.filter((p) => !outcomes.has(p.index));
-          for (const p of valid) writes.push(p);
-          if (pipelined) {
-            const written = writeInserts(valid.filter((p) => p.op === 'INSERT'));
-            // awaited below; until then its failure must not count as unhandled
-            written.catch(() => undefined);
-            writing.push(written);
-          }
-        }
-      } finally {
-        // a failed write is the cause: the statements after it only say the transaction is aborted
-        await Promise.all(writing);
+          reject(index, [problem('values', '缺少行的值（values 应为对象）', 'values must be an object')]),
+        );
+        return;
       }
-      if (args.allOrNothing && outcomes.size > 0) {
-        for (const p of writes)
+      let old: RowRecord | undefined;
+      if (change.op !== 'INSERT') {
+        const id = Number(change.id);
+        old = Number.isSafeInteger(id) ? existing.get(id) : undefined;
+        if (!old) {
           outcomes.set(
-            p.index,
-            reject(p.index, [
-              problem('', '同批其他行有错误，本行未保存', 'Not saved: other rows of the batch have errors'),
+            index,
+            reject(index, [
+              problem(
+                'id',
+                `行 ${change.id ?? ''} 不存在或已删除`,
+                `Row ${change.id ?? ''} does not exist or was deleted`,
+              ),
             ]),
           );
-        return [...outcomes.values()].sort((a, b) => a.index - b.index);
+          return;
+        }
+        if (change.version !== old.version) {
+          outcomes.set(index, conflicted(index, old));
+          return;
+        }
+        if (old.period && locked.has(old.period)) {
+          outcomes.set(index, reject(index, [lockedProblem(old.period)]));
+          return;
+        }
       }
-      if (args.dryRun) {
-        for (const p of writes)
-          outcomes.set(p.index, { index: p.index, status: 'VALID', values: p.values, warnings: p.warnings });
-        return [...outcomes.values()].sort((a, b) => a.index - b.index);
+      if (change.op === 'DELETE') {
+        planned.push({
+          index,
+          op: 'DELETE',
+          id: Number(old!.id),
+          version: old!.version,
+          values: old!.values,
+          period: old!.period,
+          old,
+        });
+        return;
       }
+      const input = change.op === 'INSERT' ? writable(change.values) : { ...old!.values, ...writable(change.values) };
+      const checked = validateRow(model, input, {
+        input: args.input ?? 'json',
+        applyDefaults: change.op === 'INSERT',
+        now,
+        period: args.period,
+      });
+      if (checked.errors.length > 0) {
+        outcomes.set(
+          index,
+          reject(
+            index,
+            checked.errors.map((e) => ({ path: e.field, message: e.message })),
+          ),
+        );
+        return;
+      }
+      const period = definition.periodField
+        ? periodOfRow(definition, checked.values)
+        : periodic
+          ? (args.period ?? null)
+          : null;
+      if (period && locked.has(period)) {
+        outcomes.set(index, reject(index, [lockedProblem(period)]));
+        return;
+      }
+      const changed = old
+        ? model.fields
+            .map((f) => f.key)
+            .filter((key) => JSON.stringify(old!.values[key]) !== JSON.stringify(checked.values[key]))
+        : undefined;
+      const warnings = checked.warnings.map((w) => ({ path: w.field, message: w.message }));
+      planned.push({
+        index,
+        op: change.op,
+        id: old ? Number(old.id) : undefined,
+        version: old?.version,
+        values: checked.values,
+        period,
+        old,
+        changed,
+        warnings,
+      });
+    };
 
-      if (!pipelined) await writeInserts(writes.filter((p) => p.op === 'INSERT'));
-      for (const p of writes.filter((w) => w.op !== 'INSERT'))
-        outcomes.set(p.index, p.op === 'DELETE' ? await deleteRow(tx, target, p) : await updateRow(tx, target, p));
-      for (const p of writes) {
-        const outcome = outcomes.get(p.index)!;
-        if (outcome.status === 'SAVED' && p.warnings?.length) outcome.warnings = [...p.warnings];
+    const target = { model, unitId, actor: principal.userId, defVersion: ledger.version };
+    /** A write of one row in careful mode: in a savepoint, a refusal only that row's. */
+    const alone = async (p: Planned, writeIt: () => Promise<RowOutcome>): Promise<RowOutcome> => {
+      await tx.query('SAVEPOINT row_write');
+      try {
+        const outcome = await writeIt();
+        await tx.query('RELEASE SAVEPOINT row_write');
+        return outcome;
+      } catch (error) {
+        if (!isIntegrityViolation(error)) throw error;
+        await tx.query('ROLLBACK TO SAVEPOINT row_write');
+        return reject(p.index, [constraintProblem(model, error)]);
       }
-      await this.followUps.run(tx, target, writes, outcomes, now);
+    };
+    const writeInserts = async (inserts: Planned[]) => {
+      if (careful) {
+        for (const p of inserts)
+          outcomes.set(
+            p.index,
+            await alone(p, async () => ({
+              index: p.index,
+              status: 'SAVED',
+              row: (await insertRows(tx, target, [p]))[0],
+            })),
+          );
+        return;
+      }
+      const inserted = await insertRows(tx, target, inserts);
+      inserted.forEach((row, i) => outcomes.set(inserts[i].index, { index: inserts[i].index, status: 'SAVED', row }));
+    };
+    // Chunk by chunk: while PostgreSQL writes one chunk's new rows, the next chunk is checked
+    // here (the API and the database each on a core of their own). All or nothing and a dry
+    // run write nothing until every row has passed, so they check the whole batch first.
+    const pipelined = !args.allOrNothing && !args.dryRun && !careful;
+    const seen: SeenValues = new Map();
+    const writes: Planned[] = [];
+    const writing: Promise<void>[] = [];
+    try {
+      for (let start = 0; start < args.changes.length; start += WRITE_CHUNK) {
+        const planned: Planned[] = [];
+        const end = Math.min(start + WRITE_CHUNK, args.changes.length);
+        for (let index = start; index < end; index += 1) planChange(args.changes[index], index, planned);
+        await rejectDuplicates(tx, model, unitId, planned, outcomes, seen);
+        await rejectMissingReferences(tx, model, unitId, planned, outcomes);
+        const valid = planned.filter((p) => !outcomes.has(p.index));
+        for (const p of valid) writes.push(p);
+        if (pipelined) {
+          const written = writeInserts(valid.filter((p) => p.op === 'INSERT'));
+          // awaited below; until then its failure must not count as unhandled
+          written.catch(() => undefined);
+          writing.push(written);
+        }
+      }
+    } finally {
+      // a failed write is the cause: the statements after it only say the transaction is aborted
+      await Promise.all(writing);
+    }
+    if (args.allOrNothing && outcomes.size > 0) {
+      for (const p of writes)
+        outcomes.set(
+          p.index,
+          reject(p.index, [
+            problem('', '同批其他行有错误，本行未保存', 'Not saved: other rows of the batch have errors'),
+          ]),
+        );
       return [...outcomes.values()].sort((a, b) => a.index - b.index);
-    });
+    }
+    if (args.dryRun) {
+      for (const p of writes)
+        outcomes.set(p.index, { index: p.index, status: 'VALID', values: p.values, warnings: p.warnings });
+      return [...outcomes.values()].sort((a, b) => a.index - b.index);
+    }
+
+    if (!pipelined) await writeInserts(writes.filter((p) => p.op === 'INSERT'));
+    for (const p of writes.filter((w) => w.op !== 'INSERT')) {
+      const change = () => (p.op === 'DELETE' ? deleteRow(tx, target, p) : updateRow(tx, target, p));
+      outcomes.set(p.index, careful ? await alone(p, change) : await change());
+    }
+    for (const p of writes) {
+      const outcome = outcomes.get(p.index)!;
+      if (outcome.status === 'SAVED' && p.warnings?.length) outcome.warnings = [...p.warnings];
+    }
+    await this.followUps.run(tx, target, writes, outcomes, now);
+    return [...outcomes.values()].sort((a, b) => a.index - b.index);
   }
 
   private async loadForUpdate(

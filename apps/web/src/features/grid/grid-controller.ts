@@ -86,6 +86,11 @@ export interface GridOptions {
 const PAGE_SIZE = 200;
 const MARGIN_ROWS = 100;
 const RETRY_MS = [2_000, 4_000, 8_000, 15_000, 30_000];
+/**
+ * An answer that is an error (not a lost connection) is tried again this many times, in case it
+ * was passing; then the edits are held, not sent again and again, until the clerk edits again.
+ */
+const SERVER_ERROR_RETRIES = 3;
 /** Marks the grid's own writes (computed values, server answers) so its hooks leave them alone. */
 const OWN_CHANGE = 'taizhang.grid';
 
@@ -301,6 +306,7 @@ export class GridController {
           );
     if (Object.keys(values).length === 0) return;
     this.queue.edit(row.__key, row.__id, row.__version, values);
+    this.retries = 0; // a new edit is a new try, also after the server refused the batch
   }
 
   /** ledger-core's row check: computed values written back, problems kept for the cells. */
@@ -388,7 +394,7 @@ export class GridController {
       const delay = RETRY_MS[Math.min(this.retries, RETRY_MS.length - 1)];
       this.retries += 1;
       this.emit();
-      this.scheduleSave(delay);
+      if (error instanceof NetworkFailure || this.retries <= SERVER_ERROR_RETRIES) this.scheduleSave(delay);
       return false;
     }
     this.retries = 0;

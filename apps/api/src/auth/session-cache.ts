@@ -1,13 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { AUTH_CHANGED_CHANNEL } from '../database/migrations/1764400000000-auth-change-notices';
-import { pgPoolOf } from '../database/pg-pool';
+import { AUTH_CHANGED_CHANNEL } from '../database/notice-channels';
+import { NoticeListener } from '../database/notice-listener';
 import type { LiveSession } from './sessions.service';
-
-/** After losing PostgreSQL, how long the listener waits before it connects again. */
-const RECONNECT_MS = 1_000;
 
 interface Entry {
   session: LiveSession;
@@ -37,30 +33,41 @@ export class SessionCache implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly entries = new Map<string, Entry>();
   /** Goes up whenever the cache forgets everything. */
   private generation = 0;
-  private listener: pg.Client | null = null;
-  private listening = false;
-  private stopped = false;
-  private reconnect: NodeJS.Timeout | null = null;
+  private readonly listener: NoticeListener;
   /** Bounds memory: sessions beyond this many are looked up every time. */
   static readonly MAX_ENTRIES = 20_000;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@InjectDataSource() db: DataSource) {
+    this.listener = new NoticeListener(
+      db,
+      AUTH_CHANGED_CHANNEL,
+      'taizhang-api-sessions',
+      {
+        notice: () => this.forgetAll(),
+        // whatever changed while nobody listened is forgotten: nothing was trusted meanwhile
+        listening: () => this.forgetAll(),
+        lost: () => this.forgetAll(),
+      },
+      this.logger,
+    );
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.listen();
+    await this.listener.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.reconnect) clearTimeout(this.reconnect);
-    this.stopTrusting();
-    await this.listener?.end().catch(() => undefined);
-    this.listener = null;
+    await this.listener.stop();
+    this.forgetAll();
   }
 
   /** Whether sessions are being cached: the listening connection is up. */
   get active(): boolean {
-    return this.listening;
+    return this.listener.active;
+  }
+
+  private get listening(): boolean {
+    return this.listener.active;
   }
 
   get(tokenHash: string): LiveSession | null {
@@ -86,56 +93,5 @@ export class SessionCache implements OnApplicationBootstrap, OnModuleDestroy {
   forgetAll(): void {
     this.generation += 1;
     this.entries.clear();
-  }
-
-  private stopTrusting(): void {
-    this.listening = false;
-    this.forgetAll();
-  }
-
-  /** A connection of its own that LISTENs; lost, the cache stops trusting and it connects again. */
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const { options } = pgPoolOf(this.db);
-    const client = new pg.Client({ ...options, application_name: 'taizhang-api-sessions' });
-    const lost = (reason?: Error) => {
-      if (this.listener !== client) return;
-      const wasListening = this.listening;
-      this.listener = null;
-      this.stopTrusting();
-      void client.end().catch(() => undefined);
-      if (this.stopped) return;
-      if (wasListening) {
-        this.logger.warn(
-          `session notices lost (${reason?.message ?? 'connection ended'}): every request looks its session up until they are back`,
-        );
-      }
-      this.scheduleReconnect();
-    };
-    // an 'error' nobody listens to would end the process
-    client.on('error', lost);
-    client.on('end', () => lost());
-    client.on('notification', () => this.forgetAll());
-    this.listener = client;
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${AUTH_CHANGED_CHANNEL}`);
-    } catch (error) {
-      if (this.listener === client) lost(error as Error);
-      return;
-    }
-    if (this.listener !== client || this.stopped) return;
-    // whatever changed while nobody listened is forgotten: nothing was trusted meanwhile
-    this.forgetAll();
-    this.listening = true;
-  }
-
-  private scheduleReconnect(): void {
-    if (this.reconnect || this.stopped) return;
-    this.reconnect = setTimeout(() => {
-      this.reconnect = null;
-      void this.listen();
-    }, RECONNECT_MS);
-    this.reconnect.unref();
   }
 }

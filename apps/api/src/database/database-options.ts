@@ -12,6 +12,7 @@ import { Ledgers1764100000000 } from './migrations/1764100000000-ledgers';
 import { Rows1764200000000 } from './migrations/1764200000000-rows';
 import { Reminders1764300000000 } from './migrations/1764300000000-reminders';
 import { AuthChangeNotices1764400000000 } from './migrations/1764400000000-auth-change-notices';
+import { LedgerWriteGuards1764500000000 } from './migrations/1764500000000-ledger-write-guards';
 
 // A ledger's date column is a calendar day, not an instant: hand it over as "YYYY-MM-DD" rather than
 // as a JS Date at the server's midnight, which a time zone would shift.
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   Rows1764200000000,
   Reminders1764300000000,
   AuthChangeNotices1764400000000,
+  LedgerWriteGuards1764500000000,
 ];
 
 export function databaseOptions(url: string): DataSourceOptions {

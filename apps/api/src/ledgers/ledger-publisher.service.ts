@@ -20,6 +20,7 @@ import {
 } from '@taizhang/ledger-core';
 import type { LedgerSource } from './ledger.entity';
 import type { RetypeReport } from './ledger-migration.entity';
+import { lockLedgerForPublish } from './ledger-locks';
 import { LedgerRegistry } from './ledger-registry.service';
 import { LedgersException } from './ledgers.exception';
 
@@ -90,7 +91,7 @@ export class LedgerPublisher {
     }));
 
     const outcome = await this.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ledger:${definition.key}`]);
+      await lockLedgerForPublish(tx, definition.key);
       const problems = await this.checkAgainstDatabase(tx, definition);
       seeds.forEach((seed, i) => {
         for (const error of seed.errors)

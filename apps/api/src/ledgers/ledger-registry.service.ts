@@ -1,7 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { modelOf, type LedgerDefinition, type LedgerModel } from '@taizhang/ledger-core';
+import { LEDGERS_CHANGED_CHANNEL } from '../database/notice-channels';
+import { NoticeListener } from '../database/notice-listener';
+
+/** Without its notices (the listening connection lost), a loaded set of definitions is kept this long. */
+const UNHEARD_TRUST_MS = 1_000;
 
 export interface PublishedLedger {
   key: string;
@@ -13,21 +18,44 @@ export interface PublishedLedger {
 }
 
 /**
- * The current version of every ledger, read once and kept until a publish invalidates it (the
- * publisher calls `invalidate` after its transaction commits). One API process today; several
- * would compare ledgers.updated_at before trusting the cache.
+ * The current version of every ledger, read once and kept until it changes: the publisher calls
+ * `invalidate` after its transaction commits, and PostgreSQL's notice (a trigger on ledgers)
+ * tells every API process, this one included, within moments. While the notices are lost, what
+ * was loaded is kept at most a second. Row writes check the version they were given inside their
+ * transaction (ledger-locks.ts), so a write never runs on a definition that has moved on.
  */
 @Injectable()
-export class LedgerRegistry {
+export class LedgerRegistry implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(LedgerRegistry.name);
   private cache: Promise<Map<string, PublishedLedger>> | null = null;
+  private loadedAt = 0;
+  private readonly listener: NoticeListener;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    this.listener = new NoticeListener(
+      db,
+      LEDGERS_CHANGED_CHANNEL,
+      'taizhang-api-ledgers',
+      { notice: () => this.invalidate(), listening: () => this.invalidate(), lost: () => this.invalidate() },
+      this.logger,
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.listener.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.listener.stop();
+  }
 
   invalidate(): void {
     this.cache = null;
   }
 
   private load(): Promise<Map<string, PublishedLedger>> {
+    if (this.cache && !this.listener.active && performance.now() - this.loadedAt > UNHEARD_TRUST_MS) this.cache = null;
+    if (!this.cache) this.loadedAt = performance.now();
     this.cache ??= this.db
       .query(
         `SELECT l.key, l.current_version AS version, v.source, v.published_at AS "publishedAt", v.definition

@@ -9,6 +9,7 @@ import { parseId } from '../common/graphql/ids';
 import { Clock } from '../common/time/clock';
 import { unitFills } from '@taizhang/ledger-core';
 import { LedgerAccess } from '../ledgers/ledger-access.service';
+import { lockSheetsForSubmit } from '../ledgers/ledger-locks';
 import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry.service';
 import { RowAccess } from '../rows/row-access.service';
 import { inUnitScope } from '../rows/row-scope';
@@ -100,6 +101,8 @@ export class SheetsService {
     const deadline = periodDeadline(ledger.definition, period);
     const late = deadline !== null && now.getTime() > deadline.getTime();
     await inUnitScope(this.db, { units: [unitId] }, async (tx) => {
+      // saves under way finish first; saves after this wait, then find the sheet submitted
+      await lockSheetsForSubmit(tx, ledger.key, unitId);
       const state = await lockSheet(tx, ledgerKey, unitId, period);
       if (state === 'submitted') throw ReportingException.alreadySubmitted(period);
       // rows saved under an older definition are checked again against the current one

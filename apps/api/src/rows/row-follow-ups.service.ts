@@ -11,6 +11,9 @@ import {
 import { LedgerRegistry } from '../ledgers/ledger-registry.service';
 import { UnitsService } from '../units/units.service';
 import type { RowTransaction } from './row-scope';
+import { lockLedgerForWrite } from '../ledgers/ledger-locks';
+import { rejectMissingReferences } from './row-references';
+import { rejectDuplicates } from './row-unique';
 import { insertRows, problem, type Planned, type RowOutcome, type WriteTarget } from './row-write';
 
 @Injectable()
@@ -84,8 +87,46 @@ export class RowFollowUps {
           values: checked.values,
           period: periodOfRow(target.definition, checked.values),
         });
+      }
+      // the target ledger's own checks, as any row of it passes them: its definition current,
+      // its sheet not locked, its unique values, its references; a row refused is the source
+      // row's warning, and the source row is saved all the same
+      await lockLedgerForWrite(tx, target.key);
+      const [guard] = (await tx.query(
+        `SELECT (SELECT current_version FROM ledgers WHERE key = $1) AS version,
+                ARRAY(SELECT period FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND state = 'submitted') AS locked`,
+        [target.key, source.unitId],
+      )) as { version: number | null; locked: string[] }[];
+      const refused = new Map<number, RowOutcome>();
+      for (const row of rows) {
+        if (guard.version !== target.version)
+          refused.set(row.index, {
+            index: row.index,
+            status: 'REJECTED',
+            errors: [problem('', '台账定义刚刚更新', 'its definition was just changed')],
+          });
+        else if (row.period && guard.locked.includes(row.period))
+          refused.set(row.index, {
+            index: row.index,
+            status: 'REJECTED',
+            errors: [problem('', `${row.period} 的报表已提交并锁定`, `the sheet of ${row.period} is submitted`)],
+          });
+      }
+      await rejectDuplicates(tx, target.model, source.unitId, rows, refused);
+      await rejectMissingReferences(tx, target.model, source.unitId, rows, refused);
+      for (const p of due) {
+        const why = refused.get(p.index)?.errors?.[0];
+        if (why)
+          warn(
+            p,
+            `未能自动生成「${textOf(target.definition.title)}」记录：${why.message['zh-CN']}`,
+            `No follow-up row was made: ${why.message.en}`,
+          );
+      }
+      const made = rows.filter((row) => !refused.has(row.index));
+      for (const row of made) {
         const text = followUp.message ?? `已自动生成「${textOf(target.definition.title)}」记录`;
-        const outcome = outcomes.get(p.index)!;
+        const outcome = outcomes.get(row.index)!;
         outcome.warnings = [
           ...(outcome.warnings ?? []),
           { path: '', message: message(textOf(text), textOf(text, 'en')) },
@@ -94,7 +135,7 @@ export class RowFollowUps {
       await insertRows(
         tx,
         { model: target.model, unitId: source.unitId, actor: source.actor, defVersion: target.version },
-        rows,
+        made,
       );
     }
   }

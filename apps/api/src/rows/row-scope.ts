@@ -23,8 +23,10 @@ export async function inUnitScope<T>(
   db: DataSource,
   scope: UnitScope,
   work: (tx: RowTransaction) => Promise<T>,
+  /** SQL sent with the BEGIN in the same message (a write's locks: ledgers/ledger-locks.ts); no parameters. */
+  prelude?: string,
 ): Promise<T> {
-  const client = await beginInScope(db, scope, 'BEGIN');
+  const client = await beginInScope(db, scope, 'BEGIN', prelude);
   let result: T;
   try {
     result = await work(transactionOf(client));
@@ -136,10 +138,10 @@ function giveBack(client: PoolClient, failure?: Error): void {
 }
 
 /** A pooled connection in a new transaction as the row role with the scope's units set. */
-async function beginInScope(db: DataSource, scope: UnitScope, begin: string): Promise<PoolClient> {
+async function beginInScope(db: DataSource, scope: UnitScope, begin: string, prelude?: string): Promise<PoolClient> {
   const client = checkOut(await pgPoolOf(db).connect());
   try {
-    await client.query(scopeSql(begin, scope));
+    await client.query(prelude ? `${scopeSql(begin, scope)}; ${prelude}` : scopeSql(begin, scope));
   } catch (error) {
     await rollBackThenRelease(client).catch(() => undefined);
     throw error;

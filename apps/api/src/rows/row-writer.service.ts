@@ -4,7 +4,8 @@ import type { DataSource } from 'typeorm';
 import { isPeriod, periodOfRow, validateRow, type LedgerModel } from '@taizhang/ledger-core';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/time/clock';
-import type { PublishedLedger } from '../ledgers/ledger-registry.service';
+import { assertCurrentVersion, writeLocksSql } from '../ledgers/ledger-locks';
+import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry.service';
 import { RowAccess } from './row-access.service';
 import { constraintProblem, isIntegrityViolation } from './row-constraints';
 import { rejectMissingReferences } from './row-references';
@@ -55,6 +56,7 @@ export class RowWriter {
     private readonly access: RowAccess,
     private readonly clock: Clock,
     private readonly followUps: RowFollowUps,
+    private readonly registry: LedgerRegistry,
   ) {}
 
   async save(principal: Principal, args: SaveArgs): Promise<RowOutcome[]> {
@@ -68,7 +70,12 @@ export class RowWriter {
     if (args.changes.length > MAX_CHANGES) throw RowsException.tooManyChanges(MAX_CHANGES);
     const now = this.clock.now();
     const write = (careful: boolean) =>
-      inUnitScope(this.db, { units: [unitId] }, (tx) => this.write(tx, ledger, unitId, principal, args, now, careful));
+      inUnitScope(
+        this.db,
+        { units: [unitId] },
+        (tx) => this.write(tx, ledger, unitId, principal, args, now, careful),
+        writeLocksSql(ledger.key, unitId),
+      );
     try {
       return await write(false);
     } catch (error) {
@@ -93,17 +100,15 @@ export class RowWriter {
     const model = ledger.model;
     const definition = model.definition;
     const periodic = (definition.period ?? 'none') !== 'none';
+    // under the write's locks (taken with BEGIN): the definition still current, the sheets submitted
+    const [guard] = (await tx.query(
+      `SELECT (SELECT current_version FROM ledgers WHERE key = $1) AS version,
+              ARRAY(SELECT period FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND state = 'submitted') AS locked`,
+      [definition.key, unitId],
+    )) as { version: number | null; locked: string[] }[];
+    assertCurrentVersion(ledger, guard.version, () => this.registry.invalidate());
     // only a periodic ledger has sheets to lock (reporting refuses the others)
-    const locked = new Set(
-      periodic
-        ? (
-            (await tx.query(
-              `SELECT period FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND state = 'submitted'`,
-              [definition.key, unitId],
-            )) as { period: string }[]
-          ).map((s) => s.period)
-        : [],
-    );
+    const locked = new Set(periodic ? guard.locked : []);
     if (args.period && locked.has(args.period)) throw RowsException.locked(args.period);
     const existing = await this.loadForUpdate(tx, model, unitId, args.changes);
 
@@ -325,40 +330,55 @@ export class RowWriter {
   ): Promise<RowRecord> {
     const { ledger, unitId } = await this.access.forWrite(principal, args.ledger, args.unitId);
     const model = ledger.model;
-    return inUnitScope(this.db, { units: [unitId] }, async (tx) => {
-      const [raw] = (await tx.query(
-        `SELECT ${rowColumns(model)} FROM ${tableOf(model)} t WHERE t.unit_id = $1 AND t.id = $2 AND t.deleted_at IS NOT NULL FOR UPDATE`,
-        [unitId, Number(args.id) || 0],
-      )) as Record<string, unknown>[];
-      if (!raw) throw RowsException.rowNotFound(args.id);
-      const row = rowFromDb(model, raw);
-      if (row.period) {
-        const [sheet] = (await tx.query(
-          `SELECT state FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND period = $3`,
-          [model.definition.key, unitId, row.period],
-        )) as { state: string }[];
-        if (sheet?.state === 'submitted') throw RowsException.locked(row.period);
-      }
-      const outcomes = new Map<number, RowOutcome>();
-      await rejectDuplicates(
-        tx,
-        model,
-        unitId,
-        [{ index: 0, op: 'UPDATE', id: Number(row.id), values: row.values, period: row.period }],
-        outcomes,
-      );
-      const duplicate = outcomes.get(0)?.errors;
-      if (duplicate) throw RowsException.badInput('RESTORE_DUPLICATE', duplicate);
-      const [restored] = await tx.query(
-        `UPDATE ${tableOf(model)} t SET deleted_at = NULL, deleted_by = NULL, version = version + 1, updated_at = now(), updated_by = $3
+    return inUnitScope(
+      this.db,
+      { units: [unitId] },
+      async (tx) => {
+        const [current] = (await tx.query(`SELECT current_version AS version FROM ledgers WHERE key = $1`, [
+          ledger.key,
+        ])) as { version: number }[];
+        assertCurrentVersion(ledger, current?.version ?? null, () => this.registry.invalidate());
+        const [raw] = (await tx.query(
+          `SELECT ${rowColumns(model)} FROM ${tableOf(model)} t WHERE t.unit_id = $1 AND t.id = $2 AND t.deleted_at IS NOT NULL FOR UPDATE`,
+          [unitId, Number(args.id) || 0],
+        )) as Record<string, unknown>[];
+        if (!raw) throw RowsException.rowNotFound(args.id);
+        const row = rowFromDb(model, raw);
+        if (row.period) {
+          const [sheet] = (await tx.query(
+            `SELECT state FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND period = $3`,
+            [model.definition.key, unitId, row.period],
+          )) as { state: string }[];
+          if (sheet?.state === 'submitted') throw RowsException.locked(row.period);
+        }
+        const outcomes = new Map<number, RowOutcome>();
+        await rejectDuplicates(
+          tx,
+          model,
+          unitId,
+          [{ index: 0, op: 'UPDATE', id: Number(row.id), values: row.values, period: row.period }],
+          outcomes,
+        );
+        const duplicate = outcomes.get(0)?.errors;
+        if (duplicate) throw RowsException.badInput('RESTORE_DUPLICATE', duplicate);
+        const [restored] = await tx.query(
+          `UPDATE ${tableOf(model)} t SET deleted_at = NULL, deleted_by = NULL, version = version + 1, updated_at = now(), updated_by = $3
           WHERE t.unit_id = $1 AND t.id = $2 RETURNING ${rowColumns(model)}`,
-        [unitId, Number(row.id), principal.userId],
-      );
-      const result = rowFromDb(model, restored);
-      await recordHistory(tx, model.definition.key, unitId, principal.userId, [
-        { row_id: Number(row.id), op: 'restore', version: result.version, old_values: null, new_values: result.values },
-      ]);
-      return result;
-    });
+          [unitId, Number(row.id), principal.userId],
+        );
+        const result = rowFromDb(model, restored);
+        await recordHistory(tx, model.definition.key, unitId, principal.userId, [
+          {
+            row_id: Number(row.id),
+            op: 'restore',
+            version: result.version,
+            old_values: null,
+            new_values: result.values,
+          },
+        ]);
+        return result;
+      },
+      writeLocksSql(ledger.key, unitId),
+    );
   }
 }

@@ -1,0 +1,11 @@
+/**
+ * The channels on which PostgreSQL tells every API process that something it may keep has
+ * changed. The migrations that made the triggers keep their own copy of each name (a migration is
+ * history, frozen as it ran); these are what the running code listens on.
+ */
+
+/** Sessions, users, units: who may do what (migration 1764400000000-auth-change-notices). */
+export const AUTH_CHANGED_CHANNEL = 'taizhang_auth_changed';
+
+/** A ledger published or its current version moved; the payload is its key (migration 1764500000000-ledger-write-guards). */
+export const LEDGERS_CHANGED_CHANNEL = 'taizhang_ledgers_changed';

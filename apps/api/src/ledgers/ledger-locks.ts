@@ -1,0 +1,62 @@
+import { AppException } from '../common/errors/app-exception';
+import type { PublishedLedger } from './ledger-registry.service';
+
+/** A transaction's connection (the rows' RowTransaction, TypeORM's EntityManager). */
+interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * What keeps a row write on the definition and the sheet it was checked against.
+ *
+ * Every write of a ledger's rows takes, in the message that begins its transaction, two shared
+ * advisory locks: the ledger's (the publisher takes it exclusively, so a publish waits for the
+ * writes under way and the writes after it wait for the publish), and the (ledger, unit) sheets'
+ * (a submit takes it exclusively, so a save that began before a submit is in the rows the submit
+ * checks, and a save after it finds the sheet submitted). Writers never wait for one another.
+ * Then, in its first statement (a fresh snapshot, after the locks), the write reads the ledger's
+ * current version: a write whose model is older is refused as retryable, and the process's
+ * definitions are dropped so the retry runs on the new one.
+ */
+
+const SAFE_KEY = /^[a-z][a-z0-9_]{0,39}$/;
+
+function ledgerLockKey(ledgerKey: string): string {
+  if (!SAFE_KEY.test(ledgerKey)) throw new Error(`not a ledger key: ${ledgerKey}`);
+  return `hashtext('ledger:${ledgerKey}')`;
+}
+
+function sheetLockKey(ledgerKey: string, unitId: number): string {
+  if (!SAFE_KEY.test(ledgerKey) || !Number.isSafeInteger(unitId)) throw new Error('not a sheet');
+  return `hashtext('sheet:${ledgerKey}'), ${unitId}`;
+}
+
+/** The locks of a write (inlined: sent with BEGIN, which takes no parameters). */
+export function writeLocksSql(ledgerKey: string, unitId: number): string {
+  return `SELECT pg_advisory_xact_lock_shared(${ledgerLockKey(ledgerKey)}), pg_advisory_xact_lock_shared(${sheetLockKey(ledgerKey, unitId)})`;
+}
+
+/** A write into another ledger inside a write (a follow-up row): that ledger's lock, shared. */
+export async function lockLedgerForWrite(tx: Queryable, ledgerKey: string): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock_shared(${ledgerLockKey(ledgerKey)})`);
+}
+
+/** A submit: the unit's sheets of the ledger, exclusively, until it commits. */
+export async function lockSheetsForSubmit(tx: Queryable, ledgerKey: string, unitId: number): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(${sheetLockKey(ledgerKey, unitId)})`);
+}
+
+/** A publish: the ledger, exclusively, until it commits. */
+export async function lockLedgerForPublish(tx: Queryable, ledgerKey: string): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(${ledgerLockKey(ledgerKey)})`);
+}
+
+/** Refuses a write whose definition is no longer the ledger's current one. */
+export function assertCurrentVersion(ledger: PublishedLedger, currentVersion: number | null, drop: () => void): void {
+  if (currentVersion === ledger.version) return;
+  drop();
+  throw new AppException('CONFLICT', 'DEFINITION_CHANGED', {
+    'zh-CN': `台账「${ledger.key}」的定义刚刚更新（第 ${currentVersion ?? '?'} 版），请重新加载后再保存`,
+    en: `The ledger "${ledger.key}" was just changed (version ${currentVersion ?? '?'}); reload and save again`,
+  });
+}

@@ -13,7 +13,6 @@ import {
   strictDate,
   textOf,
   type FieldDefinition,
-  type LedgerModel,
   type MeasureDefinition,
   type Message,
   unitFills,

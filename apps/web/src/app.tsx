@@ -18,6 +18,9 @@ const DashboardPage = lazy(() =>
   import('./pages/dashboard-page').then((module) => ({ default: module.DashboardPage })),
 );
 
+// The clerk's one-row form for a phone: small, without the grid.
+const RowFormPage = lazy(() => import('./pages/row-form-page').then((module) => ({ default: module.RowFormPage })));
+
 const PublicSurveyPage = lazy(() =>
   import('./pages/public-survey-page').then((module) => ({ default: module.PublicSurveyPage })),
 );
@@ -59,6 +62,14 @@ function SignedIn() {
           element={
             <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
               <LedgerPage user={data.me} />
+            </Suspense>
+          }
+        />
+        <Route
+          path="ledgers/:key/new"
+          element={
+            <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+              <RowFormPage user={data.me} />
             </Suspense>
           }
         />

@@ -117,6 +117,7 @@ function LedgerSheet({ user, model, title }: { user: CurrentUser; model: LedgerM
           ← {t('grid.back')}
         </Link>
         <h2 id="ledger-title">{title}</h2>
+        {role !== 'leader' && <Link to={`/ledgers/${ledger}/new`}>{t('rowForm.link')}</Link>}
         {role !== 'clerk' && (
           <label className="inline-field">
             {t('grid.unit')}

@@ -1,9 +1,10 @@
 import { useMutation, useQuery } from '@apollo/client';
-import { fieldProblems } from '../features/auth/graphql-error';
 import { useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
-import { modelOf, textOf, validateRow } from '@taizhang/ledger-core';
+import { modelOf, textOf, validateRow, type LedgerModel, type Locale, type Message } from '@taizhang/ledger-core';
 import { LanguageSwitch } from '../components/language-switch';
+import { fieldProblems } from '../features/auth/graphql-error';
+import { formFieldsOf, formInputs, startingInputs, type HeldInput } from '../features/forms/form-inputs';
 import {
   PUBLIC_SURVEY,
   SUBMIT_PUBLIC_ANSWER,
@@ -12,29 +13,32 @@ import {
 import { Question } from '../features/public-survey/question';
 import { useI18n } from '../i18n/i18n';
 
-/** The server's reasons per question, from a BAD_USER_INPUT answer. */
-function serverProblems(error: unknown): Record<string, string> {
-  return Object.fromEntries(fieldProblems(error).map((p) => [p.path, p.message]));
+/** Why answers are refused, by question key ("" for the form as a whole): ours to translate, or the server's words. */
+type Problems = Record<string, (Message | string)[]>;
+
+function problemsByField(problems: { field: string; message: Message | string }[]): Problems {
+  const byField: Problems = {};
+  for (const { field, message } of problems) (byField[field] ??= []).push(message);
+  return byField;
 }
 
+const wordsOf = (problems: (Message | string)[] | undefined, locale: Locale) =>
+  (problems ?? []).map((p) => (typeof p === 'string' ? p : p[locale]));
+
 /**
- * The public survey behind a unit's link and QR code (/s/<unit code>): no sign-in, made for a
- * phone, its questions generated from the public ledger's definition and checked by the same
- * rules the API applies.
+ * The public survey behind a unit's link and QR code (/s/<unit code>, `?ledger=<key>` for a
+ * unit that takes more than one): no sign-in, made for a phone, its questions generated from the
+ * public ledger's definition and checked by the same rules the API applies.
  */
 export function PublicSurveyPage() {
   const { unitCode = '' } = useParams();
   const [search] = useSearchParams();
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { data, loading, error } = useQuery<{ publicSurvey: PublicSurvey }>(PUBLIC_SURVEY, {
     variables: { unitCode, ledger: search.get('ledger') },
   });
   const survey = data?.publicSurvey;
   const model = useMemo(() => (survey ? modelOf(survey.definition) : null), [survey]);
-  const [answers, setAnswers] = useState<Record<string, unknown>>({});
-  const [problems, setProblems] = useState<Record<string, string>>({});
-  const [submit, submitting] = useMutation(SUBMIT_PUBLIC_ANSWER);
-  const [done, setDone] = useState(false);
 
   if (loading) return <p className="centered muted">{t('common.loading')}</p>;
   if (error || !survey || !model)
@@ -45,18 +49,36 @@ export function PublicSurveyPage() {
         </p>
       </main>
     );
+  return <SurveyForm key={survey.ledgerKey} survey={survey} model={model} />;
+}
+
+function SurveyForm({ survey, model }: { survey: PublicSurvey; model: LedgerModel }) {
+  const { t, locale } = useI18n();
+  const fields = useMemo(() => formFieldsOf(model.editable, locale), [model, locale]);
+  const [held, setHeld] = useState<Record<string, HeldInput>>(() => startingInputs(fields, locale));
+  const [problems, setProblems] = useState<Problems>({});
+  const [submit, submitting] = useMutation(SUBMIT_PUBLIC_ANSWER);
+  const [done, setDone] = useState(false);
+  const asked = new Set(fields.map(({ field }) => field.key));
+  // what the questions cannot show: the form's own problems, and rules on fields not asked
+  const general = Object.entries(problems)
+    .filter(([key]) => !asked.has(key))
+    .flatMap(([, list]) => wordsOf(list, locale));
 
   async function send() {
-    const answered = Object.fromEntries(Object.entries(answers).filter(([, v]) => v !== null && v !== undefined));
-    const checked = validateRow(model!, answered, { input: 'json' });
-    const local = Object.fromEntries(checked.errors.map((p) => [p.field, p.message[locale]]));
-    setProblems(local);
-    if (checked.errors.length > 0) return;
+    // read as the grid reads typed text: each type's parse, the suffix beside a box included
+    const checked = validateRow(model, formInputs(fields, held), { input: 'text' });
+    setProblems(problemsByField(checked.errors));
+    if (checked.errors.length > 0) {
+      document.querySelector('.question-card.has-error')?.scrollIntoView({ block: 'center' });
+      return;
+    }
+    const values = Object.fromEntries(fields.map(({ field }) => [field.key, checked.values[field.key] ?? null]));
     try {
-      await submit({ variables: { ledger: survey!.ledgerKey, unitCode: survey!.unitCode, values: answered } });
+      await submit({ variables: { ledger: survey.ledgerKey, unitCode: survey.unitCode, values } });
       setDone(true);
     } catch (failure) {
-      setProblems(serverProblems(failure));
+      setProblems(problemsByField(fieldProblems(failure).map((p) => ({ field: p.path, message: p.message }))));
     }
   }
 
@@ -75,27 +97,33 @@ export function PublicSurveyPage() {
         </p>
       ) : (
         <form
+          noValidate
           onSubmit={(event) => {
             event.preventDefault();
             void send();
           }}
         >
           {survey.definition.description && <p className="muted">{textOf(survey.definition.description, locale)}</p>}
-          {model.editable.map((field, i) => (
+          {fields.map(({ field, form }, i) => (
             <Question
               key={field.key}
               field={field}
+              form={form}
               number={i + 1}
-              value={answers[field.key] ?? null}
-              error={problems[field.key] ?? null}
-              locale={locale}
+              value={held[field.key] ?? null}
+              errors={wordsOf(problems[field.key], locale)}
               onChange={(value) => {
-                setAnswers((now) => ({ ...now, [field.key]: value }));
+                setHeld((now) => ({ ...now, [field.key]: value }));
                 setProblems(({ [field.key]: _answered, ...rest }) => rest);
               }}
             />
           ))}
-          {submitting.error && Object.keys(serverProblems(submitting.error)).length === 0 && (
+          {general.length > 0 && (
+            <p className="form-error" role="alert" data-testid="survey-problems">
+              {general.join(locale === 'en' ? '; ' : '；')}
+            </p>
+          )}
+          {submitting.error && fieldProblems(submitting.error).length === 0 && (
             <p className="form-error" role="alert">
               {submitting.error.message}
             </p>

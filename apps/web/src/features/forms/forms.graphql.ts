@@ -1,0 +1,79 @@
+import { gql } from '@apollo/client';
+import type { FieldValue } from '@taizhang/ledger-core';
+
+export interface TargetRows {
+  rows: { edges: { node: { id: string; values: Record<string, FieldValue> } }[] };
+}
+
+/** The rows a `row` input picks from: the newest 200 of the unit's. */
+export const TARGET_ROWS = gql`
+  query TargetRows($ledger: String!, $unitId: ID) {
+    rows(ledger: $ledger, unitId: $unitId, orderBy: [{ field: "id", desc: true }], first: 200) {
+      edges {
+        node {
+          id
+          values
+        }
+      }
+    }
+  }
+`;
+
+interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export interface SaveRowAnswer {
+  saveRows: {
+    results: {
+      status: 'SAVED' | 'REJECTED' | 'CONFLICT';
+      row: { id: string } | null;
+      errors: FieldProblem[] | null;
+      warnings: FieldProblem[] | null;
+    }[];
+  };
+}
+
+/** One new row, through the same saveRows as the grid. */
+export const SAVE_ROW = gql`
+  mutation SaveFormRow($ledger: String!, $unitId: ID, $period: String, $values: JSON!) {
+    saveRows(ledger: $ledger, unitId: $unitId, period: $period, changes: [{ op: INSERT, values: $values }]) {
+      results {
+        status
+        row {
+          id
+        }
+        errors {
+          path
+          message
+        }
+        warnings {
+          path
+          message
+        }
+      }
+    }
+  }
+`;
+
+export interface UnitForForm {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  active: boolean;
+}
+
+/** An admin fills a row in for a unit: the units to choose from. */
+export const UNITS_FOR_FORM = gql`
+  query UnitsForForm {
+    units {
+      id
+      code
+      name
+      kind
+      active
+    }
+  }
+`;

@@ -80,6 +80,7 @@ function LedgerSheet({ user, model, title }: { user: CurrentUser; model: LedgerM
         locale,
         periodDate: model.definition.period === 'daily' ? period : null,
         period: periodic ? period : null,
+        redacted: role === 'leader',
         backend: apolloGridBackend(client, { ledger, unitId: scopeUnit, period: periodic ? period : null }),
         store: localQueueStore(
           `taizhang.queue.${user.id}.${ledger}.${scopeUnit ?? user.unit?.id ?? 'all'}.${period ?? ''}`,

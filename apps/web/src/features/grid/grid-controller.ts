@@ -74,6 +74,11 @@ export interface GridOptions {
   periodDate: string | null;
   /** A periodic ledger's sheet: a row whose period field falls outside it is marked as you type. */
   period?: string | null;
+  /**
+   * The rows come as a leader reads them, with what a field type redacts masked (an identity
+   * number: the API's seesRedactedValues): those values are shown, not checked.
+   */
+  redacted?: boolean;
   backend: GridBackend;
   store: QueueStore | null;
   onChange(snapshot: GridSnapshot): void;
@@ -320,6 +325,10 @@ export class GridController {
     for (const field of model.editable)
       if (row[field.key] !== null && row[field.key] !== undefined) input[field.key] = row[field.key];
     const result = validateRow(model, input, { input: 'text', period: this.options.period });
+    if (this.options.redacted) {
+      const masked = (key: string) => Boolean(model.byKey.get(key) && model.spec(model.byKey.get(key)!).redact);
+      result.errors = result.errors.filter((p) => !masked(p.field));
+    }
     // computed cells are read-only: their values go straight onto the row, and the grid redraws
     for (const { field } of model.computed) row[field.key] = result.values[field.key] ?? null;
     const problems: CellProblem[] = [

@@ -60,3 +60,20 @@ export function assertCurrentVersion(ledger: PublishedLedger, currentVersion: nu
     en: `The ledger "${ledger.key}" was just changed (version ${currentVersion ?? '?'}); reload and save again`,
   });
 }
+
+/** What a write checks under its locks: the ledger's current version, and the unit's submitted sheets. */
+export interface WriteGuard {
+  version: number | null;
+  /** The periods whose sheet the unit has submitted (locked). */
+  locked: string[];
+}
+
+/** Read in the write's first statement after the locks (a fresh snapshot): one round trip for both. */
+export async function readWriteGuard(tx: Queryable, ledgerKey: string, unitId: number): Promise<WriteGuard> {
+  const [guard] = (await tx.query(
+    `SELECT (SELECT current_version FROM ledgers WHERE key = $1) AS version,
+            ARRAY(SELECT period FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND state = 'submitted') AS locked`,
+    [ledgerKey, unitId],
+  )) as WriteGuard[];
+  return guard;
+}

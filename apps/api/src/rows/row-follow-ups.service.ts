@@ -11,7 +11,7 @@ import {
 import { LedgerRegistry } from '../ledgers/ledger-registry.service';
 import { UnitsService } from '../units/units.service';
 import type { RowTransaction } from './row-scope';
-import { lockLedgerForWrite } from '../ledgers/ledger-locks';
+import { lockLedgerForWrite, readWriteGuard } from '../ledgers/ledger-locks';
 import { rejectMissingReferences } from './row-references';
 import { rejectDuplicates } from './row-unique';
 import { insertRows, problem, type Planned, type RowOutcome, type WriteTarget } from './row-write';
@@ -92,11 +92,7 @@ export class RowFollowUps {
       // its sheet not locked, its unique values, its references; a row refused is the source
       // row's warning, and the source row is saved all the same
       await lockLedgerForWrite(tx, target.key);
-      const [guard] = (await tx.query(
-        `SELECT (SELECT current_version FROM ledgers WHERE key = $1) AS version,
-                ARRAY(SELECT period FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND state = 'submitted') AS locked`,
-        [target.key, source.unitId],
-      )) as { version: number | null; locked: string[] }[];
+      const guard = await readWriteGuard(tx, target.key, source.unitId);
       const refused = new Map<number, RowOutcome>();
       for (const row of rows) {
         if (guard.version !== target.version)

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { isPeriod, periodOfRow, validateRow, type LedgerModel } from '@taizhang/ledger-core';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/time/clock';
-import { assertCurrentVersion, writeLocksSql } from '../ledgers/ledger-locks';
+import { assertCurrentVersion, readWriteGuard, writeLocksSql } from '../ledgers/ledger-locks';
 import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry.service';
 import { RowAccess } from './row-access.service';
 import { constraintProblem, isIntegrityViolation } from './row-constraints';
@@ -101,11 +101,7 @@ export class RowWriter {
     const definition = model.definition;
     const periodic = (definition.period ?? 'none') !== 'none';
     // under the write's locks (taken with BEGIN): the definition still current, the sheets submitted
-    const [guard] = (await tx.query(
-      `SELECT (SELECT current_version FROM ledgers WHERE key = $1) AS version,
-              ARRAY(SELECT period FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND state = 'submitted') AS locked`,
-      [definition.key, unitId],
-    )) as { version: number | null; locked: string[] }[];
+    const guard = await readWriteGuard(tx, definition.key, unitId);
     assertCurrentVersion(ledger, guard.version, () => this.registry.invalidate());
     // only a periodic ledger has sheets to lock (reporting refuses the others)
     const locked = new Set(periodic ? guard.locked : []);
@@ -334,23 +330,15 @@ export class RowWriter {
       this.db,
       { units: [unitId] },
       async (tx) => {
-        const [current] = (await tx.query(`SELECT current_version AS version FROM ledgers WHERE key = $1`, [
-          ledger.key,
-        ])) as { version: number }[];
-        assertCurrentVersion(ledger, current?.version ?? null, () => this.registry.invalidate());
+        const guard = await readWriteGuard(tx, ledger.key, unitId);
+        assertCurrentVersion(ledger, guard.version, () => this.registry.invalidate());
         const [raw] = (await tx.query(
           `SELECT ${rowColumns(model)} FROM ${tableOf(model)} t WHERE t.unit_id = $1 AND t.id = $2 AND t.deleted_at IS NOT NULL FOR UPDATE`,
           [unitId, Number(args.id) || 0],
         )) as Record<string, unknown>[];
         if (!raw) throw RowsException.rowNotFound(args.id);
         const row = rowFromDb(model, raw);
-        if (row.period) {
-          const [sheet] = (await tx.query(
-            `SELECT state FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND period = $3`,
-            [model.definition.key, unitId, row.period],
-          )) as { state: string }[];
-          if (sheet?.state === 'submitted') throw RowsException.locked(row.period);
-        }
+        if (row.period && guard.locked.includes(row.period)) throw RowsException.locked(row.period);
         const outcomes = new Map<number, RowOutcome>();
         await rejectDuplicates(
           tx,

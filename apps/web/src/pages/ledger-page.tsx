@@ -1,18 +1,16 @@
 import { useApolloClient, useMutation, useQuery } from '@apollo/client';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { currentPeriod, modelOf, textOf, type LedgerModel } from '@taizhang/ledger-core';
+import { currentPeriod, textOf, type LedgerModel } from '@taizhang/ledger-core';
 import type { CurrentUser } from '../features/auth/auth.graphql';
 import { roleOf } from '../features/auth/auth.graphql';
 import '../features/grid/handsontable-setup';
 import { apolloGridBackend } from '../features/grid/grid-backend';
 import { GridController, type GridSnapshot } from '../features/grid/grid-controller';
 import {
-  LEDGER_FOR_GRID,
   SHEET_STATUS,
   SUBMIT_SHEET,
   UNITS_TO_PICK,
-  type LedgerForGrid,
   type SheetStatus,
   type UnitChoice,
 } from '../features/grid/grid.graphql';
@@ -22,29 +20,21 @@ import { GridSidePanel } from '../features/grid/grid-side-panel';
 import { SaveStatus } from '../features/grid/save-status';
 import { SheetBar } from '../features/grid/sheet-bar';
 import { ExcelToolbar } from '../features/excel/excel-toolbar';
+import { useLedgerModel } from '../features/ledgers/use-ledger-model';
 import { useI18n } from '../i18n/i18n';
 
 /** One ledger: its sheet for the chosen unit and period, in the grid, saved as you type. */
 export function LedgerPage({ user }: { user: CurrentUser }) {
   const { key = '' } = useParams();
-  const { t, locale } = useI18n();
-  const { data, loading, error } = useQuery<{ ledger: LedgerForGrid }>(LEDGER_FOR_GRID, { variables: { key } });
-  const model = useMemo(() => (data ? modelOf(data.ledger.definition) : null), [data]);
-
-  if (loading) return <p className="muted">{t('common.loading')}</p>;
-  if (error || !model)
-    return (
-      <p className="form-error" role="alert">
-        {t('common.error')}
-        {error?.message}
-      </p>
-    );
+  const { locale } = useI18n();
+  const ledger = useLedgerModel(key);
+  if (ledger.placeholder) return ledger.placeholder;
   return (
     <LedgerSheet
-      key={`${key}:${data!.ledger.version}`}
+      key={`${key}:${ledger.version}`}
       user={user}
-      model={model}
-      title={textOf(model.definition.title, locale)}
+      model={ledger.model}
+      title={textOf(ledger.model.definition.title, locale)}
     />
   );
 }

@@ -3,7 +3,6 @@ import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import {
   currentPeriod,
-  modelOf,
   textOf,
   unitFills,
   validateRow,
@@ -21,7 +20,6 @@ import {
   type FormField,
   type HeldInput,
 } from '../features/forms/form-inputs';
-import { LEDGER_FOR_GRID, type LedgerForGrid } from '../features/grid/grid.graphql';
 import {
   SAVE_ROW,
   TARGET_ROWS,
@@ -30,6 +28,7 @@ import {
   type TargetRows,
   type UnitForForm,
 } from '../features/forms/forms.graphql';
+import { useLedgerModel } from '../features/ledgers/use-ledger-model';
 import { useI18n } from '../i18n/i18n';
 
 /** The server's reasons by field key ("" for the row as a whole), in the language asked for. */
@@ -48,19 +47,9 @@ function byPath(problems: readonly { path: string; message: string }[]): ServerP
  */
 export function RowFormPage({ user }: { user: CurrentUser }) {
   const { key = '' } = useParams();
-  const { t } = useI18n();
-  const { data, loading, error } = useQuery<{ ledger: LedgerForGrid }>(LEDGER_FOR_GRID, { variables: { key } });
-  const model = useMemo(() => (data ? modelOf(data.ledger.definition) : null), [data]);
-
-  if (loading) return <p className="muted">{t('common.loading')}</p>;
-  if (error || !model)
-    return (
-      <p className="form-error" role="alert">
-        {t('common.error')}
-        {error?.message}
-      </p>
-    );
-  return <RowForm key={`${key}:${data!.ledger.version}`} user={user} model={model} />;
+  const ledger = useLedgerModel(key);
+  if (ledger.placeholder) return ledger.placeholder;
+  return <RowForm key={`${key}:${ledger.version}`} user={user} model={ledger.model} />;
 }
 
 function RowForm({ user, model }: { user: CurrentUser; model: LedgerModel }) {

@@ -25,7 +25,7 @@ describe('rating', () => {
   it('shows stars out of its maximum, and offers them in the grid and the forms', () => {
     expect(rating.format(3, field, 'zh-CN')).toBe('★★★☆☆');
     expect(rating.format(7, { ...field, max: 10 }, 'zh-CN')).toBe('★★★★★★★☆☆☆');
-    expect(rating.grid(field, 'zh-CN').options?.map((o) => o.value)[0]).toBe('★★★★★');
+    expect(rating.grid(field, 'zh-CN').options?.map((o) => o.value)[0]).toBe('★☆☆☆☆');
     expect(rating.form(field, 'zh-CN')).toEqual({ input: 'stars', max: 5 });
   });
 

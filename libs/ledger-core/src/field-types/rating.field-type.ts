@@ -60,13 +60,11 @@ export const ratingFieldType: FieldTypeSpec<RatingField> = {
   },
   textSql: plainTextSql,
   fromDb: (raw) => (raw === null || raw === undefined ? null : Number(raw)),
-  // a list of ★★★☆☆ to pick from; typing 3 works too
-  grid: (field) => ({
+  // a list of ★☆☆☆☆ … ★★★★★ to pick from, fewest first: typing ★★ picks ★★☆☆☆ (the list takes the
+  // first option holding what is typed); typing 3 works too
+  grid: (field, locale) => ({
     editor: 'dropdown',
-    options: Array.from({ length: maxOf(field) }, (_, i) => stars(maxOf(field) - i, maxOf(field))).map((s) => ({
-      value: s,
-      label: s,
-    })),
+    options: ratingFieldType.choices!(field, locale).map((choice) => ({ value: choice.label, label: choice.label })),
     align: 'left',
     width: field.width ?? 110,
   }),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@taizhang/testing';
 import { databaseOptions } from '../src/database/database-options';
-import { inUnitScope, readAtOnceInUnitScope, readInUnitScope } from '../src/rows/row-scope';
+import { inUnitScope, readAtOnceInUnitScope, readInUnitScope } from '../src/ledger-tables/row-scope';
 
 /**
  * The row scope on a pool of ONE connection, so that whatever a scope leaves on its connection

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { readInUnitScope } from '../rows/row-scope';
+import { readInUnitScope } from '../ledger-tables/row-scope';
 import { AuditKind, type AuditEntryModel } from './audit-log.model';
 
 export interface AuditQuery {

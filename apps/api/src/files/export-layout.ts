@@ -1,5 +1,5 @@
 import { specOf, textOf, type ExcelCell, type FieldValue, type LedgerModel, type Locale } from '@taizhang/ledger-core';
-import type { RowRecord } from '../rows/row-sql';
+import type { RowRecord } from '../ledger-tables/row-sql';
 
 export type { ExcelCell } from '@taizhang/ledger-core';
 

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LedgersModule } from '../ledgers/ledgers.module';
 import { ReportingModule } from '../reporting/reporting.module';
-import { RowsModule } from '../rows/rows.module';
+import { LedgerDataModule } from '../ledger-data/ledger-data.module';
 import { StatisticsModule } from '../statistics/statistics.module';
 import { UnitsModule } from '../units/units.module';
 import { FilesController } from './files.controller';
@@ -11,7 +11,7 @@ import { TableExport } from './table-export.service';
 
 /** Excel and CSV in and out of ledgers (docs/excel.md). */
 @Module({
-  imports: [LedgersModule, RowsModule, UnitsModule, StatisticsModule, ReportingModule],
+  imports: [LedgersModule, LedgerDataModule, UnitsModule, StatisticsModule, ReportingModule],
   controllers: [FilesController],
   providers: [RowExport, RowImport, TableExport],
 })

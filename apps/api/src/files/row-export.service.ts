@@ -13,10 +13,10 @@ import {
 } from '@taizhang/ledger-core';
 import type { Principal } from '../auth/principal';
 import { logger } from '../common/http/logger';
-import { RowAccess } from '../rows/row-access.service';
-import { readInUnitScope } from '../rows/row-scope';
-import { rowColumns, rowFromDb, tableOf } from '../rows/row-sql';
-import { rowConditions } from '../rows/rows.service';
+import { RowAccess } from '../ledger-data/row-access.service';
+import { readInUnitScope } from '../ledger-tables/row-scope';
+import { rowColumns, rowFromDb, tableOf } from '../ledger-tables/row-sql';
+import { rowConditions } from '../ledger-tables/row-filter';
 import { UnitsService } from '../units/units.service';
 import { exportTitle, ledgerColumns, type LedgerExportRow } from './export-layout';
 import { FilesException } from './files.exception';

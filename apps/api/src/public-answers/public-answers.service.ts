@@ -2,7 +2,7 @@ import { unitFills } from '@taizhang/ledger-core';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry.service';
-import { RowWriter } from '../rows/row-writer.service';
+import { RowWriter } from '../ledger-data/row-writer.service';
 import { UnitsService } from '../units/units.service';
 import type { UnitEntity } from '../units/unit.entity';
 import { PublicAnswersException } from './public-answers.exception';

@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import type { Locale } from '@taizhang/domain';
-import type { RowOutcome } from './row-write';
+import type { RowOutcome } from '../ledger-tables/row-write';
 
 export const RowOpEnum = { INSERT: 'INSERT', UPDATE: 'UPDATE', DELETE: 'DELETE' } as const;
 registerEnumType(RowOpEnum, { name: 'RowOp' });

@@ -13,7 +13,7 @@ import {
   RowResultModel,
   SaveRowsResultModel,
 } from './row.model';
-import { RowWriter } from './row-writer.service';
+import { RowWriter } from '../ledger-data/row-writer.service';
 import { encodeCursor, RowsService } from './rows.service';
 
 /**

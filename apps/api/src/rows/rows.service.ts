@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { isPeriod, message, type LedgerModel } from '@taizhang/ledger-core';
+import { message } from '@taizhang/ledger-core';
 import type { Principal } from '../auth/principal';
 import { seesRedactedValues } from '../auth/access-policy';
 import { parseId } from '../common/graphql/ids';
-import { RowAccess } from './row-access.service';
-import { filterSql, orderSql, type OrderInput } from './row-filter';
-import { readAtOnceInUnitScope, readInUnitScope, type UnitScope } from './row-scope';
-import { rowColumns, rowFromDb, tableOf, valuesFor, type RowRecord } from './row-sql';
-import { RowsException } from './rows.exception';
+import { RowAccess } from '../ledger-data/row-access.service';
+import { orderSql, rowConditions, type OrderInput } from '../ledger-tables/row-filter';
+import { readAtOnceInUnitScope, readInUnitScope, type UnitScope } from '../ledger-tables/row-scope';
+import { rowColumns, rowFromDb, tableOf, valuesFor, type RowRecord } from '../ledger-tables/row-sql';
+import { RowsException } from '../ledger-tables/rows.exception';
 
 export const MAX_PAGE = 1000;
 
@@ -49,30 +49,6 @@ function decodeCursor(cursor: string): number {
       { path: 'after', message: message('无效的分页游标', 'Invalid cursor') },
     ]);
   return Number(match[1]);
-}
-
-/**
- * The live rows of a read (a page, an export): the scope's units, the period, the filter; values
- * go into `params`. Row-level security holds the units too: this keeps the plan on the index.
- */
-export function rowConditions(
-  model: LedgerModel,
-  scope: UnitScope,
-  query: Pick<RowsQuery, 'period' | 'filter'>,
-  params: unknown[],
-): string[] {
-  const where = ['t.deleted_at IS NULL'];
-  if ('units' in scope) {
-    params.push(scope.units);
-    where.push(`t.unit_id = ANY($${params.length})`);
-  }
-  if (query.period !== null && query.period !== undefined) {
-    if (!isPeriod(model.definition.period, query.period)) throw RowsException.badPeriod(query.period);
-    params.push(query.period);
-    where.push(`t.period = $${params.length}`);
-  }
-  where.push(...filterSql(model, query.filter, params));
-  return where;
 }
 
 /** Reading rows: one page, filtered and sorted, of the units the caller may see. */

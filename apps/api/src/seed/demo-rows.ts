@@ -3,8 +3,8 @@ import { DataSource } from 'typeorm';
 import { shanghaiDate } from '@taizhang/ledger-core';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/time/clock';
-import { RowWriter } from '../rows/row-writer.service';
-import type { RowChange } from '../rows/row-write';
+import { RowWriter } from '../ledger-data/row-writer.service';
+import type { RowChange } from '../ledger-tables/row-write';
 
 /** The demo's days of daily reports, up to today. */
 const DAYS = 30;

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { RowsModule } from '../rows/rows.module';
+import { LedgerDataModule } from '../ledger-data/ledger-data.module';
 import { UnitsModule } from '../units/units.module';
 import { RankingService } from './ranking.service';
 import { StatisticsResolver } from './statistics.resolver';
 import { StatisticsService } from './statistics.service';
 
 @Module({
-  imports: [RowsModule, UnitsModule],
+  imports: [LedgerDataModule, UnitsModule],
   providers: [StatisticsService, RankingService, StatisticsResolver],
   exports: [StatisticsService],
 })

@@ -1,7 +1,7 @@
 import { FIELD_TYPE_REGISTRY, quoteIdent, textOf, type LedgerModel } from '@taizhang/ledger-core';
-import type { RowTransaction } from './row-scope';
-import { tableOf } from './row-sql';
-import { problem, reject, type Planned, type RowOutcome } from './row-write';
+import type { RowTransaction } from '../ledger-tables/row-scope';
+import { tableOf } from '../ledger-tables/row-sql';
+import { problem, reject, type Planned, type RowOutcome } from '../ledger-tables/row-write';
 
 /** The values of a batch's unique fields met so far: field key → value (JSON) → index of its change. */
 export type SeenValues = Map<string, Map<string, number>>;

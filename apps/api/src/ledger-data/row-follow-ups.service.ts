@@ -10,11 +10,11 @@ import {
 } from '@taizhang/ledger-core';
 import { LedgerRegistry } from '../ledgers/ledger-registry.service';
 import { UnitsService } from '../units/units.service';
-import type { RowTransaction } from './row-scope';
+import type { RowTransaction } from '../ledger-tables/row-scope';
 import { lockLedgerForWrite, readWriteGuard } from '../ledgers/ledger-locks';
 import { rejectMissingReferences } from './row-references';
 import { rejectDuplicates } from './row-unique';
-import { insertRows, problem, type Planned, type RowOutcome, type WriteTarget } from './row-write';
+import { insertRows, problem, type Planned, type RowOutcome, type WriteTarget } from '../ledger-tables/row-write';
 
 @Injectable()
 export class RowFollowUps {

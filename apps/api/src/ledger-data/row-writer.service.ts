@@ -7,7 +7,7 @@ import { Clock } from '../common/time/clock';
 import { assertCurrentVersion, readWriteGuard, writeLocksSql } from '../ledgers/ledger-locks';
 import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry.service';
 import { RowAccess } from './row-access.service';
-import { constraintProblem, isIntegrityViolation } from './row-constraints';
+import { constraintProblem, isIntegrityViolation } from '../ledger-tables/row-constraints';
 import { rejectMissingReferences } from './row-references';
 import { RowFollowUps } from './row-follow-ups.service';
 import {
@@ -21,10 +21,10 @@ import {
   type RowChange,
   type RowOutcome,
   updateRow,
-} from './row-write';
-import { inUnitScope, type RowTransaction } from './row-scope';
-import { rowColumns, rowFromDb, tableOf, type RowRecord } from './row-sql';
-import { RowsException } from './rows.exception';
+} from '../ledger-tables/row-write';
+import { inUnitScope, type RowTransaction } from '../ledger-tables/row-scope';
+import { rowColumns, rowFromDb, tableOf, type RowRecord } from '../ledger-tables/row-sql';
+import { RowsException } from '../ledger-tables/rows.exception';
 import { rejectDuplicates, type SeenValues } from './row-unique';
 
 export const MAX_CHANGES = 20_000;

@@ -8,8 +8,8 @@ import { LedgerAccess } from '../ledgers/ledger-access.service';
 import type { PublishedLedger } from '../ledgers/ledger-registry.service';
 import { LedgersException } from '../ledgers/ledgers.exception';
 import { UnitsService } from '../units/units.service';
-import type { UnitScope } from './row-scope';
-import { RowsException } from './rows.exception';
+import type { UnitScope } from '../ledger-tables/row-scope';
+import { RowsException } from '../ledger-tables/rows.exception';
 
 /**
  * Which ledger and which units a rows request may touch. The unit of a clerk is always the

@@ -1,6 +1,6 @@
 import { quoteIdent, specOf, tableNameOf, textOf, type LedgerModel } from '@taizhang/ledger-core';
-import type { RowTransaction } from './row-scope';
-import { problem, reject, type Planned, type RowOutcome } from './row-write';
+import type { RowTransaction } from '../ledger-tables/row-scope';
+import { problem, reject, type Planned, type RowOutcome } from '../ledger-tables/row-write';
 
 /**
  * References (a field whose type has a `target`): each id must be a live row of the target ledger

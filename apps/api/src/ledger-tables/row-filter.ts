@@ -1,5 +1,6 @@
 import {
   FILTER_OPERATORS,
+  isPeriod,
   hasUnstorableCharacter,
   message,
   quoteIdent,
@@ -11,6 +12,7 @@ import {
   type Message,
   UNSTORABLE_TEXT,
 } from '@taizhang/ledger-core';
+import type { UnitScope } from './row-scope';
 import { RowsException } from './rows.exception';
 
 /** Sortable and filterable besides the fields. */
@@ -174,4 +176,28 @@ export function orderSql(model: LedgerModel, orderBy: OrderInput[] | null | unde
   if (problems.length > 0) throw RowsException.badInput('INVALID_ORDER', problems);
   parts.push(parts.length > 0 && orderBy?.[orderBy.length - 1]?.desc ? 't.id DESC' : 't.id ASC');
   return parts.join(', ');
+}
+
+/**
+ * The live rows of a read (a page, an export): the scope's units, the period, the filter; values
+ * go into `params`. Row-level security holds the units too: this keeps the plan on the index.
+ */
+export function rowConditions(
+  model: LedgerModel,
+  scope: UnitScope,
+  query: { period?: string | null; filter?: unknown },
+  params: unknown[],
+): string[] {
+  const where = ['t.deleted_at IS NULL'];
+  if ('units' in scope) {
+    params.push(scope.units);
+    where.push(`t.unit_id = ANY($${params.length})`);
+  }
+  if (query.period !== null && query.period !== undefined) {
+    if (!isPeriod(model.definition.period, query.period)) throw RowsException.badPeriod(query.period);
+    params.push(query.period);
+    where.push(`t.period = $${params.length}`);
+  }
+  where.push(...filterSql(model, query.filter, params));
+  return where;
 }

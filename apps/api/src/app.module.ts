@@ -8,8 +8,6 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { AuditModule } from './audit/audit.module';
-import { AuthModule } from './auth/auth.module';
-import type { GraphQLContext } from './auth/principal';
 import { AppExceptionFilter } from './common/errors/app-exception.filter';
 import { formatGraphQLError, localizedErrorsPlugin } from './common/errors/graphql-errors';
 import { CompiledExecution } from './common/graphql/compiled-execution';
@@ -19,10 +17,13 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { databaseOptions } from './database/database-options';
 import { FilesModule } from './files/files.module';
+import { IdentityModule } from './identity/identity.module';
+import type { GraphQLContext } from './identity/principal';
 import { LedgersModule } from './ledgers/ledgers.module';
 import { ReportingModule } from './reporting/reporting.module';
 import { RowsModule } from './rows/rows.module';
 import { PublicAnswersModule } from './public-answers/public-answers.module';
+import { SignInModule } from './sign-in/sign-in.module';
 import { StatisticsModule } from './statistics/statistics.module';
 import { UnitsModule } from './units/units.module';
 import { UsersModule } from './users/users.module';
@@ -62,10 +63,11 @@ export class AppModule {
           transformSchema: execution.capture,
           ...{ gateway: execution.gateway() },
         }),
+        IdentityModule,
         AuditModule,
         UnitsModule,
         UsersModule,
-        AuthModule,
+        SignInModule,
         LedgersModule,
         RowsModule,
         ReportingModule,

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
-import { crossSiteGuard } from './auth/cross-site-guard.middleware';
+import { crossSiteGuard } from './identity/cross-site-guard.middleware';
 import { requestLogger } from './common/http/request-logger.middleware';
 import { serveWebApp } from './common/http/web-app';
 import type { Clock } from './common/time/clock';

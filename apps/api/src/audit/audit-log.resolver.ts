@@ -1,6 +1,6 @@
 import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
 import { strictDate } from '@taizhang/ledger-core';
-import { Roles } from '../auth/auth.decorators';
+import { Roles } from '../identity/auth.decorators';
 import { AppException } from '../common/errors/app-exception';
 import { parseId } from '../common/graphql/ids';
 import { AuditEntryModel } from './audit-log.model';

@@ -1,12 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import type { RequestMeta } from '../identity/principal';
 import { AuthEventEntity, type AuthEventKind } from './auth-event.entity';
-
-export interface RequestMeta {
-  ip: string | null;
-  userAgent: string | null;
-}
 
 /** Writes the sign-in audit trail: every sign-in, failure, lock and sign-out. */
 @Injectable()

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { AuthEventEntity } from '../audit/auth-event.entity';
-import { SessionEntity } from '../auth/session.entity';
+import { SessionEntity } from '../identity/session.entity';
 import { UnitEntity } from '../units/unit.entity';
 import { UserEntity } from '../users/user.entity';
 import { LedgerMigrationEntity } from '../ledgers/ledger-migration.entity';

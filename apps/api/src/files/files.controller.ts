@@ -2,8 +2,8 @@ import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs
 import type { Request, Response } from 'express';
 import multer from 'multer';
 import { localeFromAcceptLanguage, type Locale } from '@taizhang/domain';
-import { CurrentPrincipal } from '../auth/auth.decorators';
-import type { Principal } from '../auth/principal';
+import { CurrentPrincipal } from '../identity/auth.decorators';
+import type { Principal } from '../identity/principal';
 import { FilesException } from './files.exception';
 import { RowExport } from './row-export.service';
 import type { ImportAnswer } from '@taizhang/domain';

@@ -11,7 +11,7 @@ import {
   type LedgerModel,
   type Locale,
 } from '@taizhang/ledger-core';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../identity/principal';
 import { logger } from '../common/http/logger';
 import { RowAccess } from '../ledger-data/row-access.service';
 import { readInUnitScope } from '../ledger-tables/row-scope';

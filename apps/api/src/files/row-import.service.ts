@@ -1,7 +1,7 @@
 import type { ImportAnswer, ImportedRow } from '@taizhang/domain';
 import { Injectable } from '@nestjs/common';
 import type { Locale } from '@taizhang/ledger-core';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../identity/principal';
 import { RowAccess } from '../ledger-data/row-access.service';
 import { RowWriter, MAX_CHANGES } from '../ledger-data/row-writer.service';
 import type { RowChange, RowProblemText } from '../ledger-tables/row-write';

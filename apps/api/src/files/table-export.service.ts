@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { textOf, type Locale } from '@taizhang/ledger-core';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../identity/principal';
 import { LedgerAccess } from '../ledgers/ledger-access.service';
 import type { SheetModel, SheetState } from '../reporting/sheet.model';
 import { SheetsService } from '../reporting/sheets.service';

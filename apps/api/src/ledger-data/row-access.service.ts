@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { assertCanReadUnit, seesAllUnits } from '../auth/access-policy';
-import { AuthException } from '../auth/auth.exception';
-import { unitOf, type Principal } from '../auth/principal';
+import { assertCanReadUnit, seesAllUnits } from '../identity/access-policy';
+import { AuthException } from '../identity/auth.exception';
+import { unitOf, type Principal } from '../identity/principal';
 import { parseId } from '../common/graphql/ids';
 import { unitFills } from '@taizhang/ledger-core';
 import { LedgerAccess } from '../ledgers/ledger-access.service';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { isPeriod, periodOfRow, validateRow, type LedgerModel } from '@taizhang/ledger-core';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../identity/principal';
 import { Clock } from '../common/time/clock';
 import { assertCurrentVersion, readWriteGuard, writeLocksSql } from '../ledgers/ledger-locks';
 import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry.service';

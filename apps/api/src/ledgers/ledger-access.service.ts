@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { unitFills } from '@taizhang/ledger-core';
-import { seesAllUnits } from '../auth/access-policy';
-import { unitOf, type Principal } from '../auth/principal';
+import { seesAllUnits } from '../identity/access-policy';
+import { unitOf, type Principal } from '../identity/principal';
 import { LedgerRegistry, type PublishedLedger } from './ledger-registry.service';
 import { LedgersException } from './ledgers.exception';
 

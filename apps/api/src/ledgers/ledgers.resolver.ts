@@ -1,7 +1,7 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
-import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
-import type { GraphQLContext, Principal } from '../auth/principal';
+import { CurrentPrincipal, Roles } from '../identity/auth.decorators';
+import type { GraphQLContext, Principal } from '../identity/principal';
 import { localeOf } from '../common/graphql/request-locale';
 import { LedgerAccess } from './ledger-access.service';
 import { LedgerPublisher } from './ledger-publisher.service';

@@ -1,7 +1,7 @@
 import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
-import { Public } from '../auth/auth.decorators';
-import type { GraphQLContext } from '../auth/principal';
+import { Public } from '../identity/auth.decorators';
+import type { GraphQLContext } from '../identity/principal';
 import { PublicSurveyModel } from './public-answers.model';
 import { PublicAnswersService } from './public-answers.service';
 

@@ -1,6 +1,6 @@
 import { unitFills } from '@taizhang/ledger-core';
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../identity/principal';
 import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry.service';
 import { RowWriter } from '../ledger-data/row-writer.service';
 import { UnitsService } from '../units/units.service';

@@ -1,6 +1,6 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
-import type { Principal } from '../auth/principal';
+import { CurrentPrincipal, Roles } from '../identity/auth.decorators';
+import type { Principal } from '../identity/principal';
 import { ReminderModel, SheetModel, SubmissionBoardModel } from './sheet.model';
 import { SheetsService } from './sheets.service';
 

@@ -1,7 +1,7 @@
 import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
-import { CurrentPrincipal } from '../auth/auth.decorators';
-import type { GraphQLContext, Principal } from '../auth/principal';
+import { CurrentPrincipal } from '../identity/auth.decorators';
+import type { GraphQLContext, Principal } from '../identity/principal';
 import { localeOf } from '../common/graphql/request-locale';
 import {
   OrderInputType,

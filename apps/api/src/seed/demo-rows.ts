@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { shanghaiDate } from '@taizhang/ledger-core';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../identity/principal';
 import { Clock } from '../common/time/clock';
 import { RowWriter } from '../ledger-data/row-writer.service';
 import type { RowChange } from '../ledger-tables/row-write';

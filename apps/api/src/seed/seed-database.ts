@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { hashPassword } from '../auth/password-hasher';
+import { hashPassword } from '../identity/password-hasher';
 import type { AppConfig } from '../config/app-config';
 import { DEMO_PASSWORD, DEMO_UNITS, DEMO_USERS } from './demo-units';
 

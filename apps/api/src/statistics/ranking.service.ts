@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { message, strictDate } from '@taizhang/ledger-core';
 import type { Locale } from '@taizhang/domain';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../identity/principal';
 import { UnitModel } from '../units/unit.model';
 import { UnitsService } from '../units/units.service';
 import { isMet, type RankedUnitModel, type RankingModel, type StatisticsModel } from './statistics.model';

@@ -1,6 +1,6 @@
 import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal } from '../auth/auth.decorators';
-import type { GraphQLContext, Principal } from '../auth/principal';
+import { CurrentPrincipal } from '../identity/auth.decorators';
+import type { GraphQLContext, Principal } from '../identity/principal';
 import { localeOf } from '../common/graphql/request-locale';
 import { RankingService } from './ranking.service';
 import { RankingModel, StatisticsModel, StatRowModel, statRowsOf, SurveyResultsModel } from './statistics.model';

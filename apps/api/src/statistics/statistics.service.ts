@@ -17,7 +17,7 @@ import {
   type Message,
   unitFills,
 } from '@taizhang/ledger-core';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../identity/principal';
 import { parseId } from '../common/graphql/ids';
 import { Clock } from '../common/time/clock';
 import type { PublishedLedger } from '../ledgers/ledger-registry.service';

@@ -1,8 +1,8 @@
 import { Args, Field, ID, InputType, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { assertCanReadUnit, readableUnitIds } from '../auth/access-policy';
-import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
-import type { Principal } from '../auth/principal';
-import { SessionsService } from '../auth/sessions.service';
+import { assertCanReadUnit, readableUnitIds } from '../identity/access-policy';
+import { CurrentPrincipal, Roles } from '../identity/auth.decorators';
+import type { Principal } from '../identity/principal';
+import { SessionsService } from '../identity/sessions.service';
 import { parseId, parseOptionalId } from '../common/graphql/ids';
 import { UnitModel } from './unit.model';
 import { UnitsService } from './units.service';

@@ -1,9 +1,9 @@
 import { Args, Field, ID, InputType, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Role } from '@taizhang/domain';
-import { assertCanReadUnit, readableUnitIds } from '../auth/access-policy';
-import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
-import { SessionsService } from '../auth/sessions.service';
-import type { Principal } from '../auth/principal';
+import { assertCanReadUnit, readableUnitIds } from '../identity/access-policy';
+import { CurrentPrincipal, Roles } from '../identity/auth.decorators';
+import { SessionsService } from '../identity/sessions.service';
+import type { Principal } from '../identity/principal';
 import { parseId, parseOptionalId } from '../common/graphql/ids';
 import { UnitModel } from '../units/unit.model';
 import { UnitsService } from '../units/units.service';

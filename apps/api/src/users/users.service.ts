@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { In, type DataSource, type Repository } from 'typeorm';
 import { checkPassword, PASSWORD_PROBLEM_MESSAGES, type LocalizedText, type Role } from '@taizhang/domain';
-import { hashPassword } from '../auth/password-hasher';
+import { hashPassword } from '../identity/password-hasher';
 import { UnitsService } from '../units/units.service';
 import { UserEntity } from './user.entity';
 import { UsersException } from './users.exception';

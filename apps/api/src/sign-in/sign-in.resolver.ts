@@ -1,25 +1,24 @@
 import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Inject } from '@nestjs/common';
 import type { CookieOptions } from 'express';
-import type { RequestMeta } from '../audit/auth-audit.service';
 import { APP_CONFIG } from '../config/config.token';
 import type { AppConfig } from '../config/app-config';
+import { CurrentPrincipal, Public } from '../identity/auth.decorators';
+import type { AuthedRequest, GraphQLContext, Principal, RequestMeta } from '../identity/principal';
+import { SESSION_COOKIE } from '../identity/session-token';
 import { UserModel } from '../users/user.model';
 import { UsersService } from '../users/users.service';
-import { CurrentPrincipal, Public } from './auth.decorators';
-import { AuthService } from './auth.service';
-import type { AuthedRequest, GraphQLContext, Principal } from './principal';
 import { SessionModel } from './session.model';
-import { SESSION_COOKIE } from './session-token';
+import { SignInService } from './sign-in.service';
 
 function metaOf(req: AuthedRequest): RequestMeta {
   return { ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null };
 }
 
 @Resolver()
-export class AuthResolver {
+export class SignInResolver {
   constructor(
-    private readonly auth: AuthService,
+    private readonly signIns: SignInService,
     private readonly users: UsersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -38,7 +37,7 @@ export class AuthResolver {
     @Args('password', { type: () => String }) password: string,
     @Context() { req, res }: GraphQLContext,
   ): Promise<SessionModel> {
-    const signedIn = await this.auth.signIn(username, password, metaOf(req));
+    const signedIn = await this.signIns.signIn(username, password, metaOf(req));
     res.cookie(SESSION_COOKIE, signedIn.token, this.cookieOptions());
     return Object.assign(new SessionModel(), {
       token: signedIn.token,
@@ -49,7 +48,7 @@ export class AuthResolver {
 
   @Mutation(() => Boolean, { description: 'Ends the current session; its cookie and token stop working at once.' })
   async signOut(@CurrentPrincipal() principal: Principal, @Context() { req, res }: GraphQLContext): Promise<boolean> {
-    await this.auth.signOut(principal, metaOf(req));
+    await this.signIns.signOut(principal, metaOf(req));
     res.clearCookie(SESSION_COOKIE, this.cookieOptions());
     return true;
   }
@@ -65,7 +64,7 @@ export class AuthResolver {
     @Args('currentPassword', { type: () => String }) currentPassword: string,
     @Args('newPassword', { type: () => String }) newPassword: string,
   ): Promise<boolean> {
-    await this.auth.changePassword(principal, currentPassword, newPassword);
+    await this.signIns.changePassword(principal, currentPassword, newPassword);
     return true;
   }
 }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { isRole } from '@taizhang/domain';
-import { AuthAuditService, type RequestMeta } from '../audit/auth-audit.service';
+import { AuthAuditService } from '../audit/auth-audit.service';
+import { AuthException } from '../identity/auth.exception';
+import { verifyPassword, wasteTimeLikeAVerify } from '../identity/password-hasher';
+import type { Principal, RequestMeta } from '../identity/principal';
+import { SessionsService } from '../identity/sessions.service';
 import type { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { AuthException } from './auth.exception';
-import { verifyPassword, wasteTimeLikeAVerify } from './password-hasher';
-import type { Principal } from './principal';
-import { SessionsService } from './sessions.service';
+import { SignInException } from './sign-in.exception';
 
 /** Five wrong passwords in a row lock the account for fifteen minutes. */
 export const MAX_FAILED_SIGN_INS = 5;
@@ -20,7 +20,7 @@ export interface SignedIn {
 
 /** Sign-in, sign-out and password changes, each written to the audit trail. */
 @Injectable()
-export class AuthService {
+export class SignInService {
   constructor(
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
@@ -37,13 +37,13 @@ export class AuthService {
         { username: typed, userId: null, success: false, reason: 'unknown_user' },
         meta,
       );
-      throw AuthException.badCredentials();
+      throw SignInException.badCredentials();
     }
     const who = { username: user.username, userId: user.id };
 
     if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
       await this.audit.record('sign_in_failed', { ...who, success: false, reason: 'locked' }, meta);
-      throw AuthException.accountLocked(Math.ceil((user.lockedUntil.getTime() - Date.now()) / 60_000));
+      throw SignInException.accountLocked(Math.ceil((user.lockedUntil.getTime() - Date.now()) / 60_000));
     }
 
     if (!(await verifyPassword(password, user.passwordHash))) {
@@ -56,9 +56,9 @@ export class AuthService {
           { ...who, success: false, reason: `${failures} failed sign-ins` },
           meta,
         );
-        throw AuthException.accountLocked(LOCK_MINUTES);
+        throw SignInException.accountLocked(LOCK_MINUTES);
       }
-      throw AuthException.badCredentials();
+      throw SignInException.badCredentials();
     }
 
     // Said only to someone who knows the password, so it tells a guesser nothing.
@@ -73,24 +73,6 @@ export class AuthService {
     return { ...session, user };
   }
 
-  /** The caller behind a token. */
-  async authenticate(token: string): Promise<Principal> {
-    const session = await this.sessions.use(token);
-    if (!session) throw AuthException.signInRequired();
-    if (session.expired) throw AuthException.sessionExpired();
-    if (!session.active) throw AuthException.accountInactive();
-    if (!isRole(session.role)) throw AuthException.forbidden();
-    return {
-      userId: session.userId,
-      username: session.username,
-      role: session.role,
-      unitId: session.unitId,
-      unitKind: session.unitKind,
-      unitCode: session.unitCode,
-      sessionId: session.id,
-    };
-  }
-
   async signOut(principal: Principal, meta: RequestMeta): Promise<void> {
     await this.sessions.revoke(principal.sessionId);
     await this.audit.record(
@@ -102,7 +84,7 @@ export class AuthService {
 
   async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
     const hash = await this.users.findPasswordHash(principal.userId);
-    if (!hash || !(await verifyPassword(currentPassword, hash))) throw AuthException.wrongCurrentPassword();
+    if (!hash || !(await verifyPassword(currentPassword, hash))) throw SignInException.wrongCurrentPassword();
     await this.users.setPassword(principal.userId, newPassword, 'newPassword');
     await this.sessions.revokeAllOf(principal.userId, principal.sessionId);
   }

@@ -26,3 +26,9 @@ export interface GraphQLContext {
   req: AuthedRequest;
   res: Response;
 }
+
+/** Where a request came from, as the sessions and the sign-in audit trail record it. */
+export interface RequestMeta {
+  ip: string | null;
+  userAgent: string | null;
+}

@@ -1,10 +1,11 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Role } from '@taizhang/domain';
+import { isRole, type Role } from '@taizhang/domain';
 import { PUBLIC_KEY, requestOf, ROLES_KEY } from './auth.decorators';
 import { AuthException } from './auth.exception';
-import { AuthService } from './auth.service';
+import type { Principal } from './principal';
 import { sessionTokenOf } from './session-token';
+import { SessionsService } from './sessions.service';
 
 /**
  * The global guard: every resolver and route needs a valid session unless marked @Public, and
@@ -15,7 +16,7 @@ import { sessionTokenOf } from './session-token';
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -26,7 +27,7 @@ export class AuthGuard implements CanActivate {
       const token = sessionTokenOf(req);
       if (token) {
         try {
-          req.principal = await this.auth.authenticate(token);
+          req.principal = await this.authenticate(token);
         } catch (error) {
           if (!isPublic) throw error;
         }
@@ -37,5 +38,23 @@ export class AuthGuard implements CanActivate {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(req.principal.role)) throw AuthException.forbidden();
     return true;
+  }
+
+  /** The caller behind a token. */
+  private async authenticate(token: string): Promise<Principal> {
+    const session = await this.sessions.use(token);
+    if (!session) throw AuthException.signInRequired();
+    if (session.expired) throw AuthException.sessionExpired();
+    if (!session.active) throw AuthException.accountInactive();
+    if (!isRole(session.role)) throw AuthException.forbidden();
+    return {
+      userId: session.userId,
+      username: session.username,
+      role: session.role,
+      unitId: session.unitId,
+      unitKind: session.unitKind,
+      unitCode: session.unitCode,
+      sessionId: session.id,
+    };
   }
 }

@@ -14,7 +14,7 @@ const REFUSAL: LocalizedText = {
  * CSRF defence for cookie-authenticated requests. The browser sends the session cookie on its
  * own, so a page on another site could make it write (a form POSTed to /import, a GraphQL
  * mutation). Three layers:
- * - the cookie is SameSite=Lax (auth.resolver.ts): no cookie on another site's POST;
+ * - the cookie is SameSite=Lax (sign-in/sign-in.resolver.ts): no cookie on another site's POST;
  * - Apollo's CSRF prevention refuses GraphQL requests a form could send (no JSON content type
  *   and no `apollo-require-preflight` header);
  * - here: a state-changing request that authenticates with the cookie (not a bearer token,

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { RequestMeta } from '../audit/auth-audit.service';
 import type { AppConfig } from '../config/app-config';
 import { databaseFailureOf } from '../common/errors/database-failure';
 import { APP_CONFIG } from '../config/config.token';
+import type { RequestMeta } from './principal';
 import { SessionCache } from './session-cache';
 import { hashSessionToken, newSessionToken } from './session-token';
 

@@ -7,6 +7,7 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
+import { databaseOptions } from './app-data-source';
 import { AuditModule } from './audit/audit.module';
 import { AppExceptionFilter } from './common/errors/app-exception.filter';
 import { formatGraphQLError, localizedErrorsPlugin } from './common/errors/graphql-errors';
@@ -15,7 +16,6 @@ import { queryLimitsRule } from './common/graphql/query-limits';
 import type { Clock } from './common/time/clock';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
-import { databaseOptions } from './database/database-options';
 import { FilesModule } from './files/files.module';
 import { IdentityModule } from './identity/identity.module';
 import type { GraphQLContext } from './identity/principal';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@taizhang/testing';
-import { databaseOptions } from '../src/database/database-options';
+import { databaseOptions } from '../src/app-data-source';
 import { inUnitScope, readAtOnceInUnitScope, readInUnitScope } from '../src/ledger-tables/row-scope';
 
 /**

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/app-config';
-import { databaseOptions } from '../src/database/database-options';
+import { databaseOptions } from '../src/app-data-source';
 import { seedDatabase } from '../src/seed/seed-database';
 import { createTestDatabase, type TestDatabase } from '@taizhang/testing';
 import { startTestApi } from './api-harness';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { shanghaiMidnightSql } from '../common/time/shanghai';
 import { readInUnitScope } from '../ledger-tables/row-scope';
 import { AuditKind, type AuditEntryModel } from './audit-log.model';
 
@@ -30,8 +31,8 @@ function where(
   if (query.userId) add((p) => `${columns.user} = ${p}`, query.userId);
   if (query.unitId) add((p) => (columns.unit ? `${columns.unit} = ${p}` : 'false'), query.unitId);
   if (query.ledger) add((p) => (columns.ledger ? `${columns.ledger} = ${p}` : `${p}::text IS NULL`), query.ledger);
-  if (query.from) add((p) => `${columns.at} >= (${p}::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`, query.from);
-  if (query.to) add((p) => `${columns.at} < (${p}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`, query.to);
+  if (query.from) add((p) => `${columns.at} >= ${shanghaiMidnightSql(`${p}::date`)}`, query.from);
+  if (query.to) add((p) => `${columns.at} < ${shanghaiMidnightSql(`${p}::date + 1`)}`, query.to);
   if (query.before) add((p) => `${columns.at} < ${p}`, query.before);
   return parts.join(' AND ');
 }

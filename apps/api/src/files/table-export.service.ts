@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { textOf, type Locale } from '@taizhang/ledger-core';
+import { shanghaiMinuteText, shanghaiWallTime } from '../common/time/shanghai';
 import type { Principal } from '../identity/principal';
 import { LedgerAccess } from '../ledgers/ledger-access.service';
 import type { SheetModel, SheetState } from '../reporting/sheet.model';
@@ -29,10 +30,9 @@ const SHEET_STATES: Record<SheetState, [string, string]> = {
   RETURNED: ['已退回', 'Returned'],
 };
 
-const SHANGHAI_MS = 8 * 3_600_000;
 /** An instant as an Excel date cell: Shanghai wall time (Excel has no time zones). */
-const wallTime = (date: Date | null) => (date ? new Date(date.getTime() + SHANGHAI_MS) : null);
-const wallTimeText = (date: Date | null) => wallTime(date)?.toISOString().slice(0, 16).replace('T', ' ') ?? '';
+const wallTime = (date: Date | null) => (date ? shanghaiWallTime(date) : null);
+const wallTimeText = (date: Date | null) => (date ? shanghaiMinuteText(date) : '');
 
 type StatisticsRow = { index: number } | { total: true };
 

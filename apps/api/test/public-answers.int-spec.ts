@@ -33,7 +33,7 @@ describe('the public survey', () => {
     const rows = await t.db.query<{ unit_id: number; q1: string; created_by: number }>(
       `SELECT s.unit_id, s.q1, s.created_by FROM ledger_survey s JOIN units u ON u.id = s.unit_id WHERE u.code = 'xz03'`,
     );
-    expect(rows).toEqual([{ unit_id: expect.any(Number), q1: 'A', created_by: 0 }]);
+    expect(rows).toEqual([{ unit_id: expect.any(Number), q1: 'A', created_by: null }]);
     const results = await t.gql<{ surveyResults: { responses: number } }>(
       `query ($u: [ID!]) { surveyResults(ledger: "survey", unitIds: $u) { responses } }`,
       { u: [String(rows[0].unit_id)] },

@@ -119,3 +119,62 @@ describe('a batch with bad rows', () => {
     }
   });
 });
+
+describe('a submitted sheet', () => {
+  it('counts the rows it was submitted with, whatever happens to the table afterwards', async () => {
+    // as if a row were removed by hand after the submission
+    await t.db.query(`UPDATE ${tableNameOf(SOURCE.key)} SET deleted_at = now() WHERE period = '2026-11-30'`);
+    try {
+      const sheet = await t.gql(
+        `query ($ledger: String!, $period: String!) { sheet(ledger: $ledger, period: $period) { state rowCount } }`,
+        { ledger: SOURCE.key, period: '2026-11-30' },
+        { token: clerk01 },
+      );
+      expect(sheet.errors).toBeUndefined();
+      expect(sheet.data!.sheet).toEqual({ state: 'SUBMITTED', rowCount: 1 });
+    } finally {
+      await t.db.query(`UPDATE ${tableNameOf(SOURCE.key)} SET deleted_at = NULL WHERE period = '2026-11-30'`);
+    }
+  });
+});
+
+describe('the same bad rows through an import', () => {
+  it('keeps the 96 valid rows of a file and names the field and the reason of the four others', async () => {
+    const lines = ['日期,编号,关联事项,数量'];
+    for (let i = 0; i < 100; i += 1) {
+      let [day, code, target] = ['2026-12-03', `I-${i}`, ownTarget];
+      if (i === 10) target = '999999';
+      if (i === 20) target = foreignTarget;
+      if (i === 30) code = 'I-29';
+      if (i === 40) day = '2026-11-30';
+      lines.push(`${day},${code},${target},${i}`);
+    }
+    const form = new FormData();
+    form.append('file', new Blob([lines.join('\r\n')]), '引用.csv');
+    const response = await fetch(`${t.url}/import/${SOURCE.key}?mode=commit&keepValid=true`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${clerk01}` },
+    });
+    const body = (await response.json()) as {
+      saved: number;
+      rejected: number;
+      rows: { rowNumber: number; status: string; errors: { field: string; message: string }[] }[];
+    };
+    expect(response.status, JSON.stringify(body)).toBe(200);
+    expect({ saved: body.saved, rejected: body.rejected }).toEqual({ saved: 96, rejected: 4 });
+    const refused = body.rows.filter((r) => r.status === 'REJECTED');
+    // the file's row numbers: the header is row 1
+    expect(refused.map((r) => r.rowNumber)).toEqual([12, 22, 32, 42]);
+    expect(refused[0].errors).toEqual([
+      { field: 'target', message: '「关联事项」引用的第 999999 行不存在、已删除或不属于本单位' },
+    ]);
+    expect(refused[1].errors[0].field).toBe('target');
+    expect(refused[2].errors).toEqual([{ field: 'code', message: '「编号」与本批第 30 行重复' }]);
+    expect(refused[3].errors[0].message).toContain('已提交并锁定');
+    const stored = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${tableNameOf(SOURCE.key)} WHERE period = '2026-12-03' AND deleted_at IS NULL`,
+    );
+    expect(stored[0].n).toBe(96);
+  });
+});

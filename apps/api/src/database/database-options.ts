@@ -6,6 +6,7 @@ import { Rows1764200000000 } from './migrations/1764200000000-rows';
 import { Reminders1764300000000 } from './migrations/1764300000000-reminders';
 import { AuthChangeNotices1764400000000 } from './migrations/1764400000000-auth-change-notices';
 import { LedgerWriteGuards1764500000000 } from './migrations/1764500000000-ledger-write-guards';
+import { WriteSources1764600000000 } from './migrations/1764600000000-write-sources';
 
 // A ledger's date column is a calendar day, not an instant: hand it over as "YYYY-MM-DD" rather than
 // as a JS Date at the server's midnight, which a time zone would shift.
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   Reminders1764300000000,
   AuthChangeNotices1764400000000,
   LedgerWriteGuards1764500000000,
+  WriteSources1764600000000,
 ];
 
 /** The connection, the migrations and the pool; `entities` are the app's. */

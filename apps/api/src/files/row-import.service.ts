@@ -67,15 +67,19 @@ export class RowImport {
     const refusedEarly = readable.length < fileRows.length;
     // a preview shows each row's own result; a commit is all or nothing unless asked to keep the valid rows
     const allOrNothing = query.mode === 'commit' && !query.keepValid;
-    const outcomes = await this.writer.save(principal, {
-      ledger: query.ledger,
-      unitId: query.unitId,
-      period: query.period,
-      changes: readable.map((r): RowChange => ({ op: 'INSERT', values: r.texts })),
-      allOrNothing,
-      input: 'text',
-      dryRun: query.mode === 'preview' || (allOrNothing && refusedEarly),
-    });
+    const outcomes = await this.writer.save(
+      principal,
+      {
+        ledger: query.ledger,
+        unitId: query.unitId,
+        period: query.period,
+        changes: readable.map((r): RowChange => ({ op: 'INSERT', values: r.texts })),
+        allOrNothing,
+        input: 'text',
+        dryRun: query.mode === 'preview' || (allOrNothing && refusedEarly),
+      },
+      'import',
+    );
 
     const byRow = new Map(readable.map((r, i) => [r, outcomes[i]]));
     const localized = (list: RowProblemText[] | undefined) =>

@@ -130,7 +130,13 @@ export class RowFollowUps {
       }
       await insertRows(
         tx,
-        { model: target.model, unitId: source.unitId, actor: source.actor, defVersion: target.version },
+        {
+          model: target.model,
+          unitId: source.unitId,
+          actor: source.actor,
+          defVersion: target.version,
+          source: 'follow-up',
+        },
         made,
       );
     }

@@ -21,6 +21,8 @@ import {
   type RowChange,
   type RowOutcome,
   updateRow,
+  type WriteSource,
+  type WriteTarget,
 } from '../ledger-tables/row-write';
 import { inUnitScope, type RowTransaction } from '../ledger-tables/row-scope';
 import { rowColumns, rowFromDb, tableOf, type RowRecord } from '../ledger-tables/row-sql';
@@ -39,6 +41,13 @@ export interface SaveArgs {
   input?: 'json' | 'text';
   /** Every check, nothing written: the rows that would be saved come back VALID (an import's preview). */
   dryRun?: boolean;
+}
+/** Who writes into which unit, and why (the history keeps both). */
+export interface WriteContext {
+  /** A user's id; null when nobody signed in writes (an anonymous answer). */
+  actor: number | null;
+  unitId: number;
+  source: Exclude<WriteSource, 'follow-up' | 'restore'>;
 }
 /** Changes checked, then written, at a time (see save). */
 const WRITE_CHUNK = 2_000;
@@ -59,45 +68,63 @@ export class RowWriter {
     private readonly registry: LedgerRegistry,
   ) {}
 
-  async save(principal: Principal, args: SaveArgs): Promise<RowOutcome[]> {
+  /** A signed-in user's batch (the grid, the API, an import): who may write where settled first. */
+  async save(principal: Principal, args: SaveArgs, source: 'save' | 'import' = 'save'): Promise<RowOutcome[]> {
     const { ledger, unitId } = await this.access.forWrite(principal, args.ledger, args.unitId);
-    const model = ledger.model;
-    const definition = model.definition;
+    return this.write(ledger, { actor: principal.userId, unitId, source }, args);
+  }
+
+  /**
+   * A batch nobody signed in asks for (an anonymous answer, the demo rows): the caller has
+   * settled that the unit fills the ledger; everything else is checked as for any save.
+   */
+  async saveAs(ledger: PublishedLedger, context: WriteContext, args: Omit<SaveArgs, 'ledger' | 'unitId'>) {
+    return this.write(ledger, context, { ...args, ledger: ledger.key });
+  }
+
+  private async write(ledger: PublishedLedger, context: WriteContext, args: SaveArgs): Promise<RowOutcome[]> {
+    const definition = ledger.model.definition;
     const periodic = (definition.period ?? 'none') !== 'none';
     if (args.period !== null && args.period !== undefined && !isPeriod(definition.period, args.period))
       throw RowsException.badPeriod(args.period);
     if (periodic && !definition.periodField && !args.period) throw RowsException.periodRequired();
     if (args.changes.length > MAX_CHANGES) throw RowsException.tooManyChanges(MAX_CHANGES);
     const now = this.clock.now();
-    const write = (careful: boolean) =>
+    const target: WriteTarget = {
+      model: ledger.model,
+      unitId: context.unitId,
+      actor: context.actor,
+      defVersion: ledger.version,
+      source: context.source,
+    };
+    const attempt = (careful: boolean) =>
       inUnitScope(
         this.db,
-        { units: [unitId] },
-        (tx) => this.write(tx, ledger, unitId, principal, args, now, careful),
-        writeLocksSql(ledger.key, unitId),
+        { units: [context.unitId] },
+        (tx) => this.attempt(tx, ledger, target, args, now, careful),
+        writeLocksSql(ledger.key, context.unitId),
       );
     try {
-      return await write(false);
+      return await attempt(false);
     } catch (error) {
       // A row the database refused though it passed our checks (a race, a rule only the
       // database holds): the batch is written again, row by row, each in a savepoint, so that
       // only that row is refused, with its field and reason. The fast path pays nothing for it.
       if (!isIntegrityViolation(error)) throw error;
-      return write(true);
+      return attempt(true);
     }
   }
 
   /** One attempt at a batch, in its transaction; `careful`: each row written in a savepoint of its own. */
-  private async write(
+  private async attempt(
     tx: RowTransaction,
     ledger: PublishedLedger,
-    unitId: number,
-    principal: Principal,
+    target: WriteTarget,
     args: SaveArgs,
     now: Date,
     careful: boolean,
   ): Promise<RowOutcome[]> {
-    const model = ledger.model;
+    const { model, unitId } = target;
     const definition = model.definition;
     const periodic = (definition.period ?? 'none') !== 'none';
     // under the write's locks (taken with BEGIN): the definition still current, the sheets submitted
@@ -215,7 +242,6 @@ export class RowWriter {
       });
     };
 
-    const target = { model, unitId, actor: principal.userId, defVersion: ledger.version };
     /** A write of one row in careful mode: in a savepoint, a refusal only that row's. */
     const alone = async (p: Planned, writeIt: () => Promise<RowOutcome>): Promise<RowOutcome> => {
       await tx.query('SAVEPOINT row_write');
@@ -355,7 +381,14 @@ export class RowWriter {
           [unitId, Number(row.id), principal.userId],
         );
         const result = rowFromDb(model, restored);
-        await recordHistory(tx, model.definition.key, unitId, principal.userId, [
+        const target: WriteTarget = {
+          model,
+          unitId,
+          actor: principal.userId,
+          defVersion: ledger.version,
+          source: 'restore',
+        };
+        await recordHistory(tx, target, [
           {
             row_id: Number(row.id),
             op: 'restore',

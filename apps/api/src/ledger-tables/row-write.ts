@@ -44,12 +44,19 @@ export interface Planned {
   warnings?: RowProblemText[];
 }
 
+/** Why a row is written: every row_history entry says it (the history and the audit log show it). */
+export const WRITE_SOURCES = ['save', 'import', 'public', 'follow-up', 'seed', 'restore'] as const;
+export type WriteSource = (typeof WRITE_SOURCES)[number];
+
+/** Where rows are written, by whom and why: what every statement below needs. */
 export interface WriteTarget {
   model: LedgerModel;
   unitId: number;
-  actor: number;
+  /** The user who made the change; null when nobody signed in made it (an anonymous answer, a definition's seed rows). */
+  actor: number | null;
   /** The definition version the rows are saved under. */
   defVersion: number;
+  source: WriteSource;
 }
 
 export const reject = (index: number, errors: RowProblemText[]): RowOutcome => ({ index, status: 'REJECTED', errors });
@@ -72,7 +79,7 @@ export const conflicted = (index: number, current: RowRecord | undefined): RowOu
  */
 export async function insertRows(
   tx: RowTransaction,
-  { model, unitId, actor, defVersion }: WriteTarget,
+  { model, unitId, actor, defVersion, source }: WriteTarget,
   rows: Planned[],
 ): Promise<RowRecord[]> {
   if (rows.length === 0) return [];
@@ -92,30 +99,35 @@ export async function insertRows(
             RETURNING ${rowColumns(model)}
           ),
           hist AS (
-            INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, changed_by, new_values)
-            SELECT $5, ins.unit_id, ins.id, 'insert', ins.version, $4, given.value - ARRAY['_i', '_period']
+            INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, changed_by, source, new_values)
+            SELECT $5, ins.unit_id, ins.id, 'insert', ins.version, $4, $6, given.value - ARRAY['_i', '_period']
               FROM (SELECT unit_id, id, version, row_number() OVER (ORDER BY id) AS n FROM ins) ins
               JOIN jsonb_array_elements($1::jsonb) WITH ORDINALITY given ON given.ordinality = ins.n
           )
      SELECT * FROM ins ORDER BY id`,
-    [JSON.stringify(payload), unitId, defVersion, actor, model.definition.key],
+    [JSON.stringify(payload), unitId, defVersion, actor, model.definition.key, source],
   )) as Record<string, unknown>[];
   return raw.map((r) => rowFromDb(model, r));
 }
 
+/** History entries written on their own (a restore): the same columns as the entries written with their rows. */
 export async function recordHistory(
   tx: RowTransaction,
-  ledgerKey: string,
-  unitId: number,
-  actor: number,
-  entries: unknown[],
+  { model, unitId, actor, source }: WriteTarget,
+  entries: {
+    row_id: number;
+    op: 'insert' | 'update' | 'delete' | 'restore';
+    version: number;
+    old_values: Record<string, unknown> | null;
+    new_values: Record<string, unknown> | null;
+  }[],
 ): Promise<void> {
   if (entries.length === 0) return;
   await tx.query(
-    `INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, changed_by, old_values, new_values)
-     SELECT $2, $3, row_id, op, version, $4, old_values, new_values
+    `INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, changed_by, source, old_values, new_values)
+     SELECT $2, $3, row_id, op, version, $4, $5, old_values, new_values
        FROM jsonb_to_recordset($1::jsonb) AS r(row_id bigint, op text, version integer, old_values jsonb, new_values jsonb)`,
-    [JSON.stringify(entries), ledgerKey, unitId, actor],
+    [JSON.stringify(entries), model.definition.key, unitId, actor, source],
   );
 }
 
@@ -158,7 +170,7 @@ export function deleteRow(tx: RowTransaction, target: WriteTarget, p: Planned): 
  */
 async function changeRow(
   tx: RowTransaction,
-  { model, unitId }: WriteTarget,
+  { model, unitId, source }: WriteTarget,
   p: Planned,
   update: string,
   params: unknown[],
@@ -167,6 +179,7 @@ async function changeRow(
   params.push(
     model.definition.key,
     history.op,
+    source,
     JSON.stringify(history.old),
     history.new && JSON.stringify(history.new),
   );
@@ -174,8 +187,8 @@ async function changeRow(
   const [row] = await tx.query(
     `WITH changed AS (${update} RETURNING ${rowColumns(model)}),
           logged AS (
-            INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, changed_by, old_values, new_values)
-            SELECT $${n - 3}, unit_id, id, $${n - 2}, version, $4, $${n - 1}::jsonb, $${n}::jsonb FROM changed
+            INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, changed_by, source, old_values, new_values)
+            SELECT $${n - 4}, unit_id, id, $${n - 3}, version, $4, $${n - 2}, $${n - 1}::jsonb, $${n}::jsonb FROM changed
           )
      SELECT * FROM changed`,
     params,

@@ -9,15 +9,15 @@ import {
   fieldIdOf,
   modelOf,
   periodOfRow,
-  quoteIdent,
-  SYSTEM_COLUMNS,
   specOf,
   tableChangeSql,
   textOf,
   validateRow,
   type DefinitionProblem,
   type LedgerDefinition,
+  type LedgerModel,
 } from '@taizhang/ledger-core';
+import { insertRows, type Planned } from '../ledger-tables/row-write';
 import type { LedgerSource } from './ledger.entity';
 import type { RetypeReport } from './ledger-migration.entity';
 import { lockLedgerForPublish } from './ledger-locks';
@@ -51,9 +51,6 @@ function canonical(value: unknown): string {
   }
   return JSON.stringify(value);
 }
-
-/** The system columns, left out of a row's values in its history. */
-const SYSTEM_KEYS = `ARRAY[${SYSTEM_COLUMNS.map((c) => `'${c}'`).join(', ')}]`;
 
 export const definitionChecksum = (definition: unknown) =>
   createHash('sha256').update(canonical(definition)).digest('hex');
@@ -149,7 +146,7 @@ export class LedgerPublisher {
         `INSERT INTO ledger_versions (ledger_key, version, definition, checksum, source, published_by) VALUES ($1, $2, $3, $4, $5, $6)`,
         [definition.key, version, JSON.stringify(definition), checksum, options.source, options.actorId],
       );
-      const seededRows = current ? 0 : await this.insertSeedRows(tx, definition, version, seeds);
+      const seededRows = current ? 0 : await this.insertSeedRows(tx, model, version, seeds);
       await tx.query(
         `INSERT INTO ledger_migrations (ledger_key, from_version, to_version, actions, report) VALUES ($1, $2, $3, $4, $5)`,
         [
@@ -234,36 +231,35 @@ export class LedgerPublisher {
     return problems;
   }
 
-  /** The rows a ledger starts with, on its first publish only. */
+  /**
+   * The rows a ledger starts with, on its first publish only: written by the statements every
+   * row write uses (ledger-tables/row-write), unit by unit, with no author and `seed` as their
+   * history's source, as checked above.
+   */
   private async insertSeedRows(
     tx: EntityManager,
-    definition: LedgerDefinition,
+    model: LedgerModel,
     version: number,
     seeds: { unit: string; values: Record<string, unknown> }[],
   ): Promise<number> {
-    const table = quoteIdent(`ledger_${definition.key}`);
+    if (seeds.length === 0) return 0;
     // the seed rows belong to several units: open row-level security for this transaction
     await tx.query(`SELECT set_config('taizhang.all_units', 'on', true)`);
-    const columns = definition.fields.map((f) => quoteIdent(f.key));
-    for (const { unit, values } of seeds) {
-      const params = [
-        unit,
-        periodOfRow(definition, values),
-        version,
-        ...definition.fields.map((f) => values[f.key] ?? null),
-      ];
-      await tx.query(
-        `INSERT INTO ${table} (unit_id, period, def_version, ${columns.join(', ')})
-         VALUES ((SELECT id FROM units WHERE code = $1), $2, $3, ${columns.map((_, i) => `$${i + 4}`).join(', ')})`,
-        params,
-      );
+    const units = (await tx.query(`SELECT id, code FROM units WHERE code = ANY($1)`, [
+      [...new Set(seeds.map((s) => s.unit))],
+    ])) as { id: number; code: string }[];
+    for (const unit of units) {
+      const rows: Planned[] = seeds
+        .map((seed, index) => ({ seed, index }))
+        .filter(({ seed }) => seed.unit === unit.code)
+        .map(({ seed, index }) => ({
+          index,
+          op: 'INSERT',
+          values: seed.values,
+          period: periodOfRow(model.definition, seed.values),
+        }));
+      await insertRows(tx, { model, unitId: unit.id, actor: null, defVersion: version, source: 'seed' }, rows);
     }
-    // the seed rows' first history entry: inserted by nobody (the definition) at publish time
-    await tx.query(
-      `INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, new_values)
-       SELECT $1, t.unit_id, t.id, 'insert', t.version, to_jsonb(t) - ${SYSTEM_KEYS} FROM ${table} t`,
-      [definition.key],
-    );
     return seeds.length;
   }
 }

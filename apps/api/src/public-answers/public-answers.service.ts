@@ -1,6 +1,5 @@
 import { unitFills } from '@taizhang/ledger-core';
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../identity/principal';
 import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry.service';
 import { RowWriter } from '../ledger-data/row-writer.service';
 import { UnitsService } from '../units/units.service';
@@ -8,9 +7,6 @@ import type { UnitEntity } from '../units/unit.entity';
 import { PublicAnswersException } from './public-answers.exception';
 import type { PublicSurveyModel } from './public-answers.model';
 import { RateLimiter } from './rate-limiter';
-
-/** changed_by / created_by of a public answer: nobody signed in (users are numbered from 1). */
-export const ANONYMOUS_USER_ID = 0;
 
 /** Answers per client address per minute: a hall's shared Wi-Fi still gets a queue's worth. */
 const ANSWERS_PER_MINUTE = 20;
@@ -47,20 +43,12 @@ export class PublicAnswersService {
         },
       ]);
     }
-    const anonymous: Principal = {
-      userId: ANONYMOUS_USER_ID,
-      username: 'anonymous',
-      role: 'clerk',
-      unitId: unit.id,
-      unitKind: unit.kind,
-      unitCode: unit.code,
-      sessionId: 'public',
-    };
-    const [outcome] = await this.writer.save(anonymous, {
-      ledger: ledger.key,
-      changes: [{ op: 'INSERT', values }],
-      allOrNothing: true,
-    });
+    // nobody signed in: no author, and the history says it came from the public survey
+    const [outcome] = await this.writer.saveAs(
+      ledger,
+      { actor: null, unitId: unit.id, source: 'public' },
+      { changes: [{ op: 'INSERT', values }], allOrNothing: true },
+    );
     if (outcome.status !== 'SAVED') throw PublicAnswersException.invalidAnswer(outcome.errors ?? []);
     return true;
   }

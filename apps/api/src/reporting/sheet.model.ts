@@ -35,7 +35,8 @@ export class SheetModel {
     description: 'When the sheet is due (the ledger’s deadline on the period’s last day).',
   })
   deadline: Date | null;
-  @Field(() => Int, { description: 'Live rows in the period.' }) rowCount: number;
+  @Field(() => Int, { description: 'The rows of the sheet: as submitted, for a submitted sheet; else as they are.' })
+  rowCount: number;
   @Field(() => Date, { nullable: true, description: 'When the unit was last reminded (催报) of this sheet.' })
   remindedAt: Date | null;
   @Field(() => [TrackedCountModel], {

@@ -19,6 +19,18 @@ export class SheetsResolver {
     return this.sheets.board(principal, ledger, period);
   }
 
+  @Query(() => SheetModel, {
+    description: "One unit's sheet of a period (a clerk's own unit unless another is named by those who may see it).",
+  })
+  sheet(
+    @CurrentPrincipal() principal: Principal,
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('unitId', { type: () => ID, nullable: true }) unitId: string | null,
+    @Args('period', { type: () => String }) period: string,
+  ): Promise<SheetModel> {
+    return this.sheets.sheet(principal, ledger, unitId, period);
+  }
+
   @Roles('clerk')
   @Mutation(() => SheetModel, { description: "Submits (提交) the unit's sheet of a period; it is then locked." })
   submitSheet(

@@ -94,6 +94,14 @@ export class SheetsService {
     if (!isPeriod(ledger.definition.period, period)) throw RowsException.badPeriod(period);
   }
 
+  /** One unit's sheet of a period: the caller's own unit, or (for those who see others) the one named. */
+  async sheet(principal: Principal, ledgerKey: string, unitId: string | null, period: string): Promise<SheetModel> {
+    const { ledger, scope } = await this.rowAccess.forRead(principal, ledgerKey, unitId);
+    this.checkPeriodic(ledger, period);
+    if (!('units' in scope)) throw RowsException.unitRequired();
+    return this.sheetOf(ledger, scope.units[0], period);
+  }
+
   async submit(principal: Principal, ledgerKey: string, period: string): Promise<SheetModel> {
     const { ledger, unitId } = await this.rowAccess.forWrite(principal, ledgerKey, null);
     this.checkPeriodic(ledger, period);
@@ -122,11 +130,11 @@ export class SheetsService {
       );
       if (problems.length > 0) throw ReportingException.rowsInvalid(problems);
       await tx.query(
-        `INSERT INTO sheets (ledger_key, unit_id, period, state, submitted_at, submitted_by, late, updated_at)
-         VALUES ($1, $2, $3, 'submitted', $4, $5, $6, now())
+        `INSERT INTO sheets (ledger_key, unit_id, period, state, submitted_at, submitted_by, late, row_count, updated_at)
+         VALUES ($1, $2, $3, 'submitted', $4, $5, $6, $7, now())
          ON CONFLICT (ledger_key, unit_id, period) DO UPDATE
-           SET state = 'submitted', submitted_at = $4, submitted_by = $5, late = $6, updated_at = now()`,
-        [ledgerKey, unitId, period, now, principal.userId, late],
+           SET state = 'submitted', submitted_at = $4, submitted_by = $5, late = $6, row_count = $7, updated_at = now()`,
+        [ledgerKey, unitId, period, now, principal.userId, late, rows.length],
       );
       await recordSheetEvent(tx, {
         ledgerKey,
@@ -303,7 +311,10 @@ export class SheetsService {
       tx.query(
         `SELECT u.id AS unit_id, s.state, s.submitted_at, coalesce(s.late, false) AS late, s.returned_reason,
                 (SELECT max(r.reminded_at) FROM sheet_reminders r WHERE r.ledger_key = $3 AND r.unit_id = u.id AND r.period = $2) AS reminded_at,
-                (SELECT count(*)::int FROM ${tableOf(model)} t WHERE t.unit_id = u.id AND t.period = $2 AND t.deleted_at IS NULL) AS rows
+                -- a submitted sheet: the rows it was submitted with; else the rows as they are
+                CASE WHEN s.state = 'submitted' AND s.row_count IS NOT NULL THEN s.row_count
+                     ELSE (SELECT count(*)::int FROM ${tableOf(model)} t WHERE t.unit_id = u.id AND t.period = $2 AND t.deleted_at IS NULL)
+                END AS rows
            FROM unnest($1::int[]) AS u(id)
            LEFT JOIN sheets s ON s.ledger_key = $3 AND s.unit_id = u.id AND s.period = $2`,
         [unitIds, period, ledger.key],

@@ -104,6 +104,10 @@ export class RowConnectionModel {
 export class RowHistoryEntryModel {
   @Field(() => String, { description: 'insert, update, delete or restore' }) op: string;
   @Field(() => Int) version: number;
+  @Field(() => String, {
+    description: 'Why: save (the grid or the API), import, public (an anonymous answer), follow-up, seed or restore',
+  })
+  source: string;
   @Field(() => Date) changedAt: Date;
   @Field(() => String, { nullable: true, description: 'The username of who changed it.' }) changedBy: string | null;
   @Field(() => GraphQLJSON, { nullable: true, description: 'The changed fields before.' }) oldValues: unknown;

@@ -9,6 +9,7 @@ import { RowAccess } from '../ledger-data/row-access.service';
 import { orderSql, rowConditions, type OrderInput } from '../ledger-tables/row-filter';
 import { readAtOnceInUnitScope, readInUnitScope, type UnitScope } from '../ledger-tables/row-scope';
 import { rowColumns, rowFromDb, tableOf, valuesFor, type RowRecord } from '../ledger-tables/row-sql';
+import type { WriteSource } from '../ledger-tables/row-write';
 import { RowsException } from '../ledger-tables/rows.exception';
 
 export const MAX_PAGE = 1000;
@@ -33,6 +34,7 @@ export interface RowPage {
 
 export interface HistoryEntry {
   op: string;
+  source: WriteSource;
   version: number;
   changedAt: Date;
   changedBy: string | null;
@@ -106,7 +108,7 @@ export class RowsService {
     const id = parseId(rowId, 'id');
     return readInUnitScope(this.db, scope, async (tx) => {
       const entries = (await tx.query(
-        `SELECT h.op, h.version, h.changed_at AS "changedAt", u.username AS "changedBy", h.old_values AS "oldValues", h.new_values AS "newValues"
+        `SELECT h.op, h.version, h.source, h.changed_at AS "changedAt", u.username AS "changedBy", h.old_values AS "oldValues", h.new_values AS "newValues"
            FROM row_history h LEFT JOIN LATERAL (SELECT username FROM users WHERE id = h.changed_by) u ON true
           WHERE h.ledger_key = $1 AND h.row_id = $2 ORDER BY h.id`,
         [ledgerKey, id],

@@ -1,9 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { shanghaiDate } from '@taizhang/ledger-core';
-import type { Principal } from '../identity/principal';
 import { Clock } from '../common/time/clock';
 import { RowWriter } from '../ledger-data/row-writer.service';
+import { LedgerRegistry } from '../ledgers/ledger-registry.service';
 import type { RowChange } from '../ledger-tables/row-write';
 
 /** The demo's days of daily reports, up to today. */
@@ -42,6 +42,7 @@ const dayBefore = (today: string, days: number) =>
 export async function seedDemoRows(app: INestApplicationContext): Promise<number> {
   const db = app.get(DataSource);
   const writer = app.get(RowWriter);
+  const registry = app.get(LedgerRegistry);
   const today = shanghaiDate(app.get(Clock).now());
   const random = randomFrom(2023_03_01);
   const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
@@ -52,17 +53,15 @@ export async function seedDemoRows(app: INestApplicationContext): Promise<number
   )) as DemoUnit[];
   let saved = 0;
   const write = async (unit: DemoUnit, ledger: string, values: Record<string, unknown>[]) => {
-    const clerk: Principal = {
-      userId: unit.clerkId,
-      username: unit.clerk,
-      role: 'clerk',
-      unitId: unit.id,
-      unitKind: unit.kind,
-      unitCode: unit.code,
-      sessionId: 'demo',
-    };
+    // as if the unit's clerk had entered them, and the history says they are demo data
+    const published = await registry.find(ledger);
+    if (!published) return;
     const changes: RowChange[] = values.map((v) => ({ op: 'INSERT', values: v }));
-    const outcomes = await writer.save(clerk, { ledger, changes });
+    const outcomes = await writer.saveAs(
+      published,
+      { actor: unit.clerkId, unitId: unit.id, source: 'seed' },
+      { changes },
+    );
     saved += outcomes.filter((o) => o.status === 'SAVED').length;
   };
 

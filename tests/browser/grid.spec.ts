@@ -277,7 +277,7 @@ describe('two clerks of one unit on the same row', () => {
 });
 
 describe('saving through an outage', () => {
-  it('keeps what was typed while the API is unreachable, across a reload, and saves it when it is back', async () => {
+  it('keeps what was typed while the API is unreachable, across a reload, holds after three tries, saves on retry and after the browser was offline', async () => {
     const context = await newContext();
     const page = await openLedger(context, 'clerk07', 'daily_followup');
     await page.getByTestId('period-picker').fill('2023-03-02');
@@ -301,12 +301,26 @@ describe('saving through an outage', () => {
     await expect.poll(() => cell(page, 0, 1).textContent()).toBe('6');
     expect((await rowsOf('clerk07', 'daily_followup', '2023-03-02')).totalCount).toBe(0);
 
+    // three unanswered saves in a row (2 s, then 4 s apart): saving stops and says so, no endless retries
+    const status = page.getByTestId('save-status');
+    await expect.poll(() => status.getAttribute('data-state'), { timeout: 30_000 }).toBe('held');
+    expect(await page.getByTestId('save-held').textContent()).toContain('已暂停自动保存');
     await context.unroute('**/graphql');
+    await page.getByTestId('save-retry').click();
     await waitSaved(page);
     const rows = await rowsOf('clerk07', 'daily_followup', '2023-03-02');
     expect(rows.edges.map((e) => e.node.values)).toEqual([
       expect.objectContaining({ cases: 6, follow_ups: 6, dissatisfied: 0 }),
     ]);
+
+    // the browser itself offline: nothing is sent, and saving goes on by itself once it is back
+    await context.setOffline(true);
+    await typeInto(page, 0, 1, '7');
+    await expect.poll(() => status.getAttribute('data-state'), { timeout: 15_000 }).toBe('offline');
+    await context.setOffline(false);
+    await waitSaved(page);
+    const after = await rowsOf('clerk07', 'daily_followup', '2023-03-02');
+    expect(after.edges.map((e) => e.node.values)).toEqual([expect.objectContaining({ cases: 7, follow_ups: 6 })]);
     await context.close();
   });
 });

@@ -150,7 +150,7 @@ function LedgerSheet({ user, model, title }: { user: CurrentUser; model: LedgerM
           canImport={!readOnly}
           onImported={() => void controller.reload()}
         />
-        <SaveStatus snapshot={snapshot} readOnly={readOnly} />
+        <SaveStatus snapshot={snapshot} readOnly={readOnly} onRetry={() => controller.retry()} />
       </div>
       <div className="ledger-body">
         <LedgerGrid

@@ -1,5 +1,6 @@
 import { ApolloError, type ApolloClient } from '@apollo/client';
-import { NetworkFailure, type GridBackend } from './grid-controller';
+import type { GridBackend } from './grid-controller';
+import { SaveFailure } from './grid-saver';
 import { ROWS_PAGE, SAVE_ROWS, type RowsPage, type SaveRowsAnswer } from './grid.graphql';
 
 export interface SheetScope {
@@ -9,10 +10,30 @@ export interface SheetScope {
   period: string | null;
 }
 
-/** No answer at all (offline, server down, gateway error) is worth retrying; a GraphQL error is not. */
-function asFailure(error: unknown): Error {
-  if (error instanceof ApolloError && error.graphQLErrors.length === 0) return new NetworkFailure(error.message);
-  return error instanceof Error ? error : new Error(String(error));
+/** The GraphQL errors of a failed request: in the answer, or in the body of a non-2xx answer. */
+function graphQLErrorsOf(error: ApolloError): ApolloError['graphQLErrors'] {
+  if (error.graphQLErrors.length > 0) return error.graphQLErrors;
+  const body = (error.networkError as { result?: { errors?: unknown } } | null)?.result;
+  return Array.isArray(body?.errors) ? (body.errors as ApolloError['graphQLErrors']) : [];
+}
+
+/**
+ * What the save loop does with a failed saveRows (grid-saver.ts): no answer at all (offline,
+ * server down, gateway error) and an error the server marks retryable (INTERNAL) are tried again;
+ * CONFLICT / DEFINITION_CHANGED reloads the definition first; anything else would fail again.
+ */
+export function saveFailureOf(error: unknown): SaveFailure {
+  if (error instanceof SaveFailure) return error;
+  if (!(error instanceof ApolloError)) return new SaveFailure('retryable', String((error as Error)?.message ?? error));
+  const errors = graphQLErrorsOf(error);
+  if (errors.length === 0) return new SaveFailure('network', error.message);
+  const message = errors[0].message;
+  const extensions = errors.map((e) => e.extensions ?? {});
+  if (extensions.some((x) => x.code === 'CONFLICT' && x.reason === 'DEFINITION_CHANGED'))
+    return new SaveFailure('definition', message);
+  if (extensions.some((x) => x.retryable === true || x.code === 'INTERNAL'))
+    return new SaveFailure('retryable', message);
+  return new SaveFailure('refused', message);
 }
 
 /** The grid's reads and saves through the app's Apollo client (no caching: the grid holds the rows). */
@@ -48,7 +69,7 @@ export function apolloGridBackend(client: ApolloClient<unknown>, scope: SheetSco
         const results = [...(data?.saveRows.results ?? [])].sort((a, b) => a.index - b.index);
         return results;
       } catch (error) {
-        throw asFailure(error);
+        throw saveFailureOf(error);
       }
     },
   };

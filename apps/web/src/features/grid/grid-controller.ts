@@ -12,11 +12,11 @@ import {
   type GridRow,
   type ServerRow,
 } from './grid-row';
-import { SaveQueue, type PendingChange, type QueueStore, type SaveResult } from './save-queue';
+import { GridSaver, type Conflict, type HoldReason, type Outcome, type SaveRows, type SaveState } from './grid-saver';
+import type { QueueStore } from './save-queue';
 import { NO_QUERY, type ServerQuery } from './server-query';
 
-/** What the page shows above the grid. */
-export type SaveState = 'idle' | 'saving' | 'saved' | 'offline' | 'failed';
+export type { Conflict, SaveState } from './grid-saver';
 
 export interface CellProblem {
   rowKey: string;
@@ -26,14 +26,10 @@ export interface CellProblem {
   level: 'error' | 'warning';
 }
 
-export interface Conflict {
-  rowKey: string;
-  mine: Record<string, unknown>;
-  theirs: ServerRow;
-}
-
 export interface GridSnapshot {
   state: SaveState;
+  /** Why saving stopped, when `state` is 'held'. */
+  holdReason: HoldReason | null;
   /** The server's message when the last save failed for another reason than the network. */
   failure: string | null;
   pending: number;
@@ -59,13 +55,9 @@ export interface GridBackend {
     endCursor: string | null;
     hasNextPage: boolean;
   }>;
-  save(
-    changes: { op: PendingChange['op']; id?: string; version?: number; values?: Record<string, unknown> }[],
-  ): Promise<SaveResult[]>;
+  /** Rejects with a SaveFailure (grid-saver.ts) when the request brought no per-row answers. */
+  save: SaveRows;
 }
-
-/** A failure of the request itself (no answer): the queue waits and retries. */
-export class NetworkFailure extends Error {}
 
 export interface GridOptions {
   model: LedgerModel;
@@ -86,58 +78,78 @@ export interface GridOptions {
   unitNames?: Map<string, string> | null;
   /** Time to wait after the last edit before saving. */
   saveDelayMs?: number;
+  /**
+   * Reads the ledger's definition again (the save met DEFINITION_CHANGED): the grid checks its
+   * rows by the new model, and the save loop sends the batch again.
+   */
+  reloadDefinition?: () => Promise<LedgerModel>;
 }
 
 const PAGE_SIZE = 200;
 const MARGIN_ROWS = 100;
-const RETRY_MS = [2_000, 4_000, 8_000, 15_000, 30_000];
-/**
- * An answer that is an error (not a lost connection) is tried again this many times, in case it
- * was passing; then the edits are held, not sent again and again, until the clerk edits again.
- */
-const SERVER_ERROR_RETRIES = 3;
 /** Marks the grid's own writes (computed values, server answers) so its hooks leave them alone. */
 const OWN_CHANGE = 'taizhang.grid';
 
 /**
- * Everything the ledger grid does besides drawing: rows read page by page, each edit checked by
- * ledger-core, the save queue, the server's answers laid back onto the cells. Kept apart from
- * React so that a keystroke never re-renders the page; the page listens through `onChange`.
+ * The Handsontable side of the ledger grid: rows read page by page, each edit checked by
+ * ledger-core and handed to the save loop (GridSaver), whose answers are laid back onto the
+ * cells. Kept apart from React so that a keystroke never re-renders the page; the page listens
+ * through `onChange`.
  */
 export class GridController {
   readonly rows: GridRow[] = [];
   private hot: Handsontable | null = null;
-  private readonly queue: SaveQueue;
+  private model: LedgerModel;
+  private readonly saver: GridSaver;
   private readonly index = new Map<string, GridRow>();
   private readonly clientProblems = new Map<string, CellProblem[]>();
-  private readonly serverProblems = new Map<string, CellProblem[]>();
-  private readonly conflicts = new Map<string, Conflict>();
   private query: ServerQuery = NO_QUERY;
   private cursor: string | null = null;
   private hasNextPage = false;
   private total = 0;
   private loading = false;
-  private state: SaveState = 'idle';
-  private failure: string | null = null;
   private unsupportedFilter: string | null = null;
-  private saveTimer: ReturnType<typeof setTimeout> | null = null;
-  private retries = 0;
   private disposed = false;
   private generation = 0;
 
   constructor(private readonly options: GridOptions) {
-    this.queue = new SaveQueue(options.store);
+    this.model = options.model;
+    this.saver = new GridSaver({
+      saveRows: (changes) => options.backend.save(changes),
+      store: options.store,
+      reloadDefinition: async () => {
+        const model = await options.reloadDefinition?.();
+        if (model) this.setModel(model);
+      },
+      ready: (change) => change.op === 'DELETE' || !this.hasClientErrors(change.key),
+      delayMs: options.saveDelayMs,
+      onAnswer: (outcomes) => this.applyAnswer(outcomes),
+      onStatus: () => this.emit(),
+    });
   }
 
   attach(hot: Handsontable): void {
     this.hot = hot;
     this.disposed = false;
+    this.saver.start();
   }
 
   dispose(): void {
     this.disposed = true;
-    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saver.stop();
     this.hot = null;
+  }
+
+  /**
+   * The ledger's definition was republished: rows are checked by the new model. The columns are
+   * the page's (LedgerGrid builds them from the same model).
+   */
+  setModel(model: LedgerModel): void {
+    if (model === this.model || JSON.stringify(model.definition) === JSON.stringify(this.model.definition)) return;
+    this.model = model;
+    for (const row of this.rows) this.check(row);
+    this.hot?.render();
+    this.emit();
   }
 
   // ── reading ────────────────────────────────────────────────────────────────────────────────
@@ -165,7 +177,7 @@ export class GridController {
     } finally {
       if (generation === this.generation) this.loading = false;
       this.emit();
-      this.scheduleSave(0);
+      this.saver.schedule(0);
     }
   }
 
@@ -214,10 +226,10 @@ export class GridController {
 
   /** What was typed but not acknowledged before a reload goes back on the rows. */
   private overlayQueue(): void {
-    for (const change of this.queue.all()) {
+    for (const change of this.saver.pending()) {
       const row = this.index.get(change.key);
       if (change.op === 'INSERT' && !row) {
-        const fresh = { ...newRow(this.options.model, null), ...change.values, __key: change.key };
+        const fresh = { ...newRow(this.model, null), ...change.values, __key: change.key };
         this.addLoadedRow(fresh);
       } else if (row && change.op === 'UPDATE') {
         Object.assign(row, change.values);
@@ -233,7 +245,7 @@ export class GridController {
   /** Every incoming value (typed, pasted, filled, undone) read the way the field type reads text. */
   beforeChange = (changes: (Handsontable.CellChange | null)[], source: string): void => {
     if (source === OWN_CHANGE || source === 'loadData' || source === 'updateData') return;
-    const { model } = this.options;
+    const model = this.model;
     for (const change of changes) {
       if (!change) continue;
       const field = model.byKey.get(String(change[1]));
@@ -256,7 +268,6 @@ export class GridController {
     // computed values and problems were written onto the rows themselves: draw them
     this.hot.render();
     this.emit();
-    this.scheduleSave();
   };
 
   /** New rows (insert from the menu, or a paste past the last row). */
@@ -268,18 +279,15 @@ export class GridController {
     for (const physical of physicalRows) {
       const row = this.rows[physical];
       if (!row) continue;
-      this.queue.remove(row.__key, row.__id, row.__version);
+      this.saver.remove(row.__key, row.__id, row.__version);
       this.index.delete(row.__key);
       this.clientProblems.delete(row.__key);
-      this.serverProblems.delete(row.__key);
-      this.conflicts.delete(row.__key);
     }
     this.emit();
-    this.scheduleSave();
   };
 
   /** A new row made by Handsontable: a fresh identity, the period's date in the period field. */
-  dataSchema = (): GridRow => newRow(this.options.model, this.options.periodDate);
+  dataSchema = (): GridRow => newRow(this.model, this.options.periodDate);
 
   /**
    * The row object shown at a visual row. Handsontable keeps `rows` as its data source and
@@ -294,11 +302,11 @@ export class GridController {
 
   private recordEdit(row: GridRow, fields: Set<string>): void {
     this.index.set(row.__key, row);
-    this.serverProblems.delete(row.__key);
     this.check(row);
-    const { model, periodDate } = this.options;
+    const { model } = this;
+    const { periodDate } = this.options;
     if (row.__id === null && isUntouched(model, row, periodDate)) {
-      this.queue.forget(row.__key);
+      this.saver.forget(row.__key);
       return;
     }
     const values =
@@ -310,13 +318,13 @@ export class GridController {
               .map((key) => [key, row[key] ?? null]),
           );
     if (Object.keys(values).length === 0) return;
-    this.queue.edit(row.__key, row.__id, row.__version, values);
-    this.retries = 0; // a new edit is a new try, also after the server refused the batch
+    this.saver.edit(row.__key, row.__id, row.__version, values); // saved after the debounce
   }
 
   /** ledger-core's row check: computed values written back, problems kept for the cells. */
   private check(row: GridRow): void {
-    const { model, locale, periodDate } = this.options;
+    const { model } = this;
+    const { locale, periodDate } = this.options;
     if (row.__id === null && isUntouched(model, row, periodDate)) {
       this.clientProblems.delete(row.__key); // a row only just added is not yet wrong
       return;
@@ -353,119 +361,47 @@ export class GridController {
     return (this.clientProblems.get(key) ?? []).some((p) => p.level === 'error');
   }
 
-  // ── saving ─────────────────────────────────────────────────────────────────────────────────
+  // ── saving (the loop is GridSaver's) ──────────────────────────────────────────────────────
 
-  private scheduleSave(delay = this.options.saveDelayMs ?? 800): void {
-    if (this.disposed) return;
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => void this.save(), delay);
+  /** Saves what can be saved now; resolves when the queue has nothing more to send (before a submit). */
+  flush(): Promise<void> {
+    return this.saver.flush();
   }
 
-  /** Saves what can be saved now; resolves when the queue has nothing more to send. */
-  async flush(): Promise<void> {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    for (let round = 0; round < 200; round += 1) {
-      if (this.queue.busy) {
-        await new Promise((resolve) => setTimeout(resolve, 100)); // the batch in flight first
-        continue;
-      }
-      const sent = await this.save();
-      if (!sent) return;
-    }
+  /** The retry button of a held save. */
+  retry(): void {
+    this.saver.retry();
   }
 
-  /** One batch; true if something was sent and answered. */
-  private async save(): Promise<boolean> {
-    if (this.disposed || this.queue.busy) return false;
-    const batch = this.queue.take((change) => change.op === 'DELETE' || !this.hasClientErrors(change.key));
-    if (batch.length === 0) {
-      if (this.state === 'saving') this.state = 'saved';
-      this.emit();
-      return false;
-    }
-    this.state = 'saving';
-    this.failure = null;
-    this.emit();
-    let results: SaveResult[];
-    try {
-      results = await this.options.backend.save(
-        batch.map((change) => ({
-          op: change.op,
-          ...(change.id !== null ? { id: change.id } : {}),
-          ...(change.version !== null && change.op !== 'INSERT' ? { version: change.version } : {}),
-          ...(change.op !== 'DELETE' ? { values: change.values } : {}),
-        })),
-      );
-    } catch (error) {
-      this.queue.fail();
-      this.state = error instanceof NetworkFailure ? 'offline' : 'failed';
-      this.failure = error instanceof NetworkFailure ? null : (error as Error).message;
-      const delay = RETRY_MS[Math.min(this.retries, RETRY_MS.length - 1)];
-      this.retries += 1;
-      this.emit();
-      if (error instanceof NetworkFailure || this.retries <= SERVER_ERROR_RETRIES) this.scheduleSave(delay);
-      return false;
-    }
-    this.retries = 0;
-    this.applyResults(batch, results);
-    this.queue.settle(results);
-    this.state = this.queue.size > 0 ? 'saving' : 'saved';
-    this.emit();
-    if (this.queue.size > 0) this.scheduleSave(0);
-    return true;
-  }
-
-  private applyResults(batch: PendingChange[], results: SaveResult[]): void {
-    const { model } = this.options;
-    batch.forEach((change, i) => {
-      const result = results[i];
+  /** What the server answered, laid onto the rows: ids, versions and computed values of saved rows. */
+  private applyAnswer(outcomes: Outcome[]): void {
+    for (const { change, result } of outcomes) {
+      if (result.status !== 'SAVED') continue; // rejections and conflicts: the saver keeps them, the renderer shows them
+      if (change.op === 'INSERT') this.total += 1;
+      if (change.op === 'DELETE') this.total -= 1;
       const row = this.index.get(change.key);
-      if (!result) return;
-      if (result.status === 'SAVED') {
-        if (change.op === 'INSERT') this.total += 1;
-        if (change.op === 'DELETE') this.total -= 1;
-        this.serverProblems.delete(change.key);
-        this.conflicts.delete(change.key);
-        if (row && result.row) {
-          row.__id = result.row.id;
-          row.__version = result.row.version;
-          for (const { field } of model.computed) row[field.key] = result.row.values[field.key] ?? null;
-        }
-      } else if (result.status === 'REJECTED') {
-        this.serverProblems.set(
-          change.key,
-          (result.errors ?? []).map((e) => ({
-            rowKey: change.key,
-            field: e.path,
-            message: e.message,
-            level: 'error' as const,
-          })),
-        );
-      } else if (result.status === 'CONFLICT' && result.current) {
-        this.conflicts.set(change.key, { rowKey: change.key, mine: change.values, theirs: result.current });
+      if (row && result.row) {
+        row.__id = result.row.id;
+        row.__version = result.row.version;
+        for (const { field } of this.model.computed) row[field.key] = result.row.values[field.key] ?? null;
       }
-    });
+    }
     this.hot?.render();
   }
 
   /** Keep my values on top of the other person's version. */
   keepMine(rowKey: string): void {
-    const conflict = this.conflicts.get(rowKey);
-    if (!conflict) return;
-    this.conflicts.delete(rowKey);
+    const conflict = this.saver.keepMine(rowKey);
     const row = this.index.get(rowKey);
-    if (row) row.__version = conflict.theirs.version;
-    this.queue.release(rowKey, conflict.theirs.version);
+    if (conflict && row) row.__version = conflict.theirs.version;
+    this.hot?.render();
     this.emit();
-    this.scheduleSave(0);
   }
 
   /** Take the other person's values; mine are dropped. */
   takeTheirs(rowKey: string): void {
-    const conflict = this.conflicts.get(rowKey);
+    const conflict = this.saver.takeTheirs(rowKey);
     if (!conflict) return;
-    this.conflicts.delete(rowKey);
-    this.queue.drop(rowKey);
     const row = this.index.get(rowKey);
     if (row) {
       Object.assign(row, conflict.theirs.values, { __version: conflict.theirs.version });
@@ -479,7 +415,7 @@ export class GridController {
 
   /** The problems of one cell, worst first. */
   problemsAt(row: GridRow, field: string): CellProblem[] {
-    const all = [...(this.serverProblems.get(row.__key) ?? []), ...(this.clientProblems.get(row.__key) ?? [])];
+    const all = [...this.serverProblems(row.__key), ...(this.clientProblems.get(row.__key) ?? [])];
     return all
       .filter((p) => p.field === field)
       .sort((a, b) => (a.level === b.level ? 0 : a.level === 'error' ? -1 : 1));
@@ -495,7 +431,8 @@ export class GridController {
     value: unknown,
     cellProperties: Handsontable.CellProperties,
   ): void => {
-    const { model, locale } = this.options;
+    const { model } = this;
+    const { locale } = this.options;
     const field = model.byKey.get(String(prop));
     const text =
       prop === UNIT_COLUMN
@@ -509,7 +446,7 @@ export class GridController {
     td.removeAttribute('title');
     if (!row) return;
     const problems = this.problemsAt(row, String(prop));
-    const conflict = this.conflicts.get(row.__key);
+    const conflict = this.saver.conflict(row.__key);
     if (conflict && String(prop) in conflict.mine) td.classList.add('cell-conflict');
     if (problems.length > 0) {
       td.classList.add(problems[0].level === 'error' ? 'cell-error' : 'cell-warning');
@@ -519,7 +456,7 @@ export class GridController {
 
   /** The grid's columns, by key: the unit's (when shown), then the definition's fields. */
   get columnKeys(): string[] {
-    const fields = this.options.model.fields.map((field) => field.key);
+    const fields = this.model.fields.map((field) => field.key);
     return this.options.unitNames ? [UNIT_COLUMN, ...fields] : fields;
   }
 
@@ -558,21 +495,34 @@ export class GridController {
   }
 
   snapshot(): GridSnapshot {
-    const problems = [...this.serverProblems.values(), ...this.clientProblems.values()].flat();
+    const server = this.saver.allRejections().flatMap((rejection) => this.serverProblems(rejection.rowKey));
+    const problems = [...server, ...[...this.clientProblems.values()].flat()];
+    const status = this.saver.status;
     return {
-      state: this.state,
-      failure: this.failure,
-      pending: this.queue.all().length,
+      state: status.state,
+      holdReason: status.holdReason,
+      failure: status.failure,
+      pending: this.saver.pending().length,
       loaded: this.rows.length,
       // the server's count, and the new rows not saved yet
       total: this.total + this.rows.filter((row) => row.__id === null).length,
       loading: this.loading,
       errors: problems.filter((p) => p.level === 'error'),
       warnings: problems.filter((p) => p.level === 'warning'),
-      conflicts: [...this.conflicts.values()],
+      conflicts: this.saver.allConflicts(),
       query: this.query,
       unsupportedFilter: this.unsupportedFilter,
     };
+  }
+
+  /** The server's reasons for refusing a row's change, as problems of its cells. */
+  private serverProblems(rowKey: string): CellProblem[] {
+    return (this.saver.rejection(rowKey)?.errors ?? []).map((e) => ({
+      rowKey,
+      field: e.path,
+      message: e.message,
+      level: 'error' as const,
+    }));
   }
 
   private emit(): void {

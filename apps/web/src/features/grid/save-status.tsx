@@ -1,12 +1,20 @@
 import { useI18n } from '../../i18n/i18n';
 import type { GridSnapshot } from './grid-controller';
 
-/** 保存中 / 已保存 / 有 N 处错误 / 离线，稍后重试 — where the clerk's work stands. */
-export function SaveStatus({ snapshot, readOnly }: { snapshot: GridSnapshot | null; readOnly: boolean }) {
+interface SaveStatusProps {
+  snapshot: GridSnapshot | null;
+  readOnly: boolean;
+  /** Sends a held save again (GridSaver.retry). */
+  onRetry(): void;
+}
+
+/** 保存中 / 已保存 / 有 N 处错误 / 离线，稍后重试 / 已暂停自动保存 — where the clerk's work stands. */
+export function SaveStatus({ snapshot, readOnly, onRetry }: SaveStatusProps) {
   const { t } = useI18n();
   if (!snapshot) return null;
   const errorCells = new Set(snapshot.errors.map((p) => `${p.rowKey}/${p.field}`)).size;
   const state = snapshot.state;
+  const holdReason = snapshot.holdReason ?? 'server';
   return (
     <div
       className="save-status"
@@ -19,11 +27,24 @@ export function SaveStatus({ snapshot, readOnly }: { snapshot: GridSnapshot | nu
       {state === 'saving' && <span>{t('grid.saving')}</span>}
       {state === 'saved' && snapshot.pending === 0 && <span className="ok">{t('grid.saved')}</span>}
       {state === 'offline' && <span className="warn">{t('grid.offline')}</span>}
+      {state === 'reloading' && <span className="warn">{t('grid.reloadingDefinition')}</span>}
       {state === 'failed' && (
         <span className="form-error">
           {t('grid.saveFailed')}
           {snapshot.failure}
+          {t('grid.willRetry')}
         </span>
+      )}
+      {state === 'held' && (
+        <>
+          <span className="form-error" data-testid="save-held" data-reason={holdReason}>
+            {t(`grid.held.${holdReason}`)}
+            {holdReason !== 'network' && snapshot.failure}
+          </span>
+          <button type="button" onClick={onRetry} data-testid="save-retry">
+            {t('grid.retry')}
+          </button>
+        </>
       )}
       {errorCells > 0 && (
         <span className="form-error" data-testid="error-count">

@@ -10,7 +10,8 @@ import {
 
 /**
  * The grid as a clerk uses it, in Chromium: typing, computed values and rules from the ledger
- * definition, autosave, submit and lock, paste from Excel, conflicts, and saving through an outage.
+ * definition, autosave, submit and lock, paste from Excel, conflicts, saving through an outage,
+ * and a definition republished while a save is in flight.
  */
 let product: BrowserProduct;
 
@@ -441,6 +442,88 @@ describe('a leader reading every unit', () => {
     expect(headers[1]).toBe('单位');
     expect(await page.getByTestId('save-status').textContent()).toContain('只读');
     expect(await page.getByTestId('add-row').count()).toBe(0);
+    await context.close();
+  });
+});
+
+describe('the definition republished while a save is in flight', () => {
+  it('reads the definition again, shows its new column, and sends the same edit again', async () => {
+    const seeded = await postGraphQL(
+      product.server.url,
+      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "window_case", changes: $changes) { saved } }`,
+      {
+        changes: [
+          {
+            op: 'INSERT',
+            values: {
+              case_no: 'D-1',
+              accepted_at: '2023-03-01T09:00:00+08:00',
+              service_item: '社保',
+              applicant: '原值',
+              status: '受理',
+            },
+          },
+        ],
+      },
+      { token: await tokenOf('clerk16') },
+    );
+    expect(seeded.errors).toBeUndefined();
+    const admin = await tokenOf('admin');
+    const current = await postGraphQL<{ ledger: { definition: { fields: unknown[] } } }>(
+      product.server.url,
+      `query { ledger(key: "window_case") { definition } }`,
+      {},
+      { token: admin },
+    );
+    const definition = current.data!.ledger.definition;
+
+    const context = await newContext();
+    const page = await openLedger(context, 'clerk16', 'window_case');
+    let definitionReads = 0;
+    page.on('request', (request) => {
+      if (request.postData()?.includes('LedgerForGrid')) definitionReads += 1;
+    });
+    // the first save meets a republish: the admin publishes a new column, and the API answers as
+    // it does when the ledger's version moved under the write (nothing written, retryable)
+    let republished = false;
+    await context.route('**/graphql', async (route) => {
+      if (republished || !route.request().postData()?.includes('saveRows')) return route.continue();
+      republished = true;
+      const published = await postGraphQL(
+        product.server.url,
+        'mutation ($d: JSON!) { publishLedger(definition: $d) { version } }',
+        {
+          d: { ...definition, fields: [...definition.fields, { key: 'extra_note', title: '补充说明', type: 'text' }] },
+        },
+        { token: admin },
+      );
+      expect(published.errors).toBeUndefined();
+      await route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          data: null,
+          errors: [
+            {
+              message: '台账「window_case」的定义刚刚更新，请重新加载后再保存',
+              extensions: { code: 'CONFLICT', reason: 'DEFINITION_CHANGED', retryable: true },
+            },
+          ],
+        }),
+      });
+    });
+    await typeInto(page, 0, 3, '新值');
+    await waitSaved(page);
+    expect(republished).toBe(true);
+    expect(definitionReads).toBe(1);
+    const rows = await rowsOf('clerk16', 'window_case');
+    expect(rows.edges.map((e) => e.node.values.applicant)).toEqual(['新值']);
+    // the same grid (the edit still on screen), with the new column at the end (Ctrl+→ goes there)
+    expect(await cell(page, 0, 3).textContent()).toBe('新值');
+    await cell(page, 0, 2).click();
+    await page.keyboard.press('Control+ArrowRight');
+    await expect.poll(() => page.locator('.ledger-grid .ht_master thead').textContent()).toContain('补充说明');
+    expect(await cell(page, 0, 0).textContent()).toBe('D-1');
     await context.close();
   });
 });

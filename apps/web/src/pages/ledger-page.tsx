@@ -1,5 +1,5 @@
 import { useApolloClient, useMutation, useQuery } from '@apollo/client';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { currentPeriod, textOf, type LedgerModel } from '@taizhang/ledger-core';
 import type { CurrentUser } from '../features/auth/auth.graphql';
@@ -29,17 +29,27 @@ export function LedgerPage({ user }: { user: CurrentUser }) {
   const { locale } = useI18n();
   const ledger = useLedgerModel(key);
   if (ledger.placeholder) return ledger.placeholder;
+  // keyed by the ledger only: a republished definition (read again after a save met
+  // DEFINITION_CHANGED) changes the grid's columns, not the grid and its unsaved edits
   return (
     <LedgerSheet
-      key={`${key}:${ledger.version}`}
+      key={key}
       user={user}
       model={ledger.model}
+      reloadModel={ledger.reload}
       title={textOf(ledger.model.definition.title, locale)}
     />
   );
 }
 
-function LedgerSheet({ user, model, title }: { user: CurrentUser; model: LedgerModel; title: string }) {
+interface LedgerSheetProps {
+  user: CurrentUser;
+  model: LedgerModel;
+  reloadModel(): Promise<LedgerModel>;
+  title: string;
+}
+
+function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
   const { t, locale } = useI18n();
   const client = useApolloClient();
   const role = roleOf(user);
@@ -62,13 +72,17 @@ function LedgerSheet({ user, model, title }: { user: CurrentUser; model: LedgerM
   const locked = sheet?.state === 'SUBMITTED' || sheet?.state === 'SUBMITTED_LATE';
   const scopeUnit = role === 'clerk' ? null : unitId || null;
   const readOnly = role === 'leader' || (role === 'admin' && !scopeUnit) || locked;
+  const daily = model.definition.period === 'daily';
 
+  // A new model goes to the controller (setModel), not into a new controller; one made for
+  // another unit or period starts from the newest.
+  const latestModel = useRef(model);
   const controller = useMemo(
     () =>
       new GridController({
-        model,
+        model: latestModel.current,
         locale,
-        periodDate: model.definition.period === 'daily' ? period : null,
+        periodDate: daily ? period : null,
         period: periodic ? period : null,
         redacted: role === 'leader',
         backend: apolloGridBackend(client, { ledger, unitId: scopeUnit, period: periodic ? period : null }),
@@ -77,9 +91,14 @@ function LedgerSheet({ user, model, title }: { user: CurrentUser; model: LedgerM
         ),
         onChange: setSnapshot,
         unitNames: role !== 'clerk' && !scopeUnit ? unitNames : null,
+        reloadDefinition: reloadModel,
       }),
-    [model, locale, client, ledger, scopeUnit, period, periodic, user, role, unitNames],
+    [daily, locale, client, ledger, scopeUnit, period, periodic, user, role, unitNames, reloadModel],
   );
+  useEffect(() => {
+    latestModel.current = model;
+    controller.setModel(model);
+  }, [controller, model]);
   useEffect(() => setHistoryOf(null), [controller]);
   const words = useMemo(
     () => ({

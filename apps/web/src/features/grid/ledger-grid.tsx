@@ -27,7 +27,8 @@ interface LedgerGridProps {
 
 /**
  * The Handsontable sheet of one ledger. Rendered once per controller: edits flow through the
- * controller's hooks, never through React state, so typing never re-renders the page.
+ * controller's hooks, never through React state, so typing never re-renders the page. The
+ * columns follow `model`: a republished definition gives the same grid new columns.
  */
 export const LedgerGrid = memo(function LedgerGrid({
   controller,
@@ -38,20 +39,26 @@ export const LedgerGrid = memo(function LedgerGrid({
   onHistory,
 }: LedgerGridProps) {
   const ref = useRef<HotTableRef>(null);
+  const withUnit = controller.columnKeys[0] === UNIT_COLUMN;
+  /** The columns' keys, from `model` (the controller may not have the new model yet when it changes). */
+  const columnKeys = useMemo(
+    () => [...(withUnit ? [UNIT_COLUMN] : []), ...model.fields.map((field) => field.key)],
+    [model, withUnit],
+  );
   const columns = useMemo(
-    () => gridColumns(model, locale, controller.renderer, readOnly, controller.columnKeys[0] === UNIT_COLUMN),
-    [model, locale, controller, readOnly],
+    () => gridColumns(model, locale, controller.renderer, readOnly, withUnit),
+    [model, locale, controller, readOnly, withUnit],
   );
   const titles = useMemo(
     () =>
-      controller.columnKeys.map((key) => {
+      columnKeys.map((key) => {
         const field = model.byKey.get(key);
         return field ? columnTitle(field, locale) : words.unit;
       }),
-    [model, locale, controller, words],
+    [model, locale, columnKeys, words],
   );
   /** The field shown in a grid column (none for the unit's column). */
-  const fieldAt = (col: number) => model.byKey.get(controller.columnKeys[col] ?? '');
+  const fieldAt = (col: number) => model.byKey.get(columnKeys[col] ?? '');
 
   useEffect(() => {
     const hot = ref.current?.hotInstance;

@@ -62,6 +62,31 @@ export const FilesException = {
       'zh-CN': `一次最多导入 ${max} 行，请拆分文件`,
       en: `At most ${max} rows per import; split the file`,
     }),
+  tooManyColumns: (max: number) =>
+    badFile('FILE_TOO_MANY_COLUMNS', {
+      'zh-CN': `表格超过 ${max} 列：请删除多余的列后再导入`,
+      en: `The sheet has more than ${max} columns: delete the extra columns and import again`,
+    }),
+  tooManyCells: (max: number) =>
+    badFile('FILE_TOO_MANY_CELLS', {
+      'zh-CN': `表格超过 ${max / 10_000} 万个有内容的单元格，请拆分文件后分批导入`,
+      en: `The sheet has more than ${max.toLocaleString('en')} cells with content; split the file and import the parts`,
+    }),
+  tooMuchText: (limitMb: number) =>
+    badFile('FILE_TOO_MUCH_TEXT', {
+      'zh-CN': `表格中的文字超过 ${limitMb} MB，请拆分文件后分批导入`,
+      en: `The sheet holds more than ${limitMb} MB of text; split the file and import the parts`,
+    }),
+  unpackedTooLarge: (limitMb: number) =>
+    badFile('FILE_UNPACKED_TOO_LARGE', {
+      'zh-CN': `文件解压后超过 ${limitMb} MB（表格过大，或是恶意构造的压缩文件），请拆分文件后分批导入`,
+      en: `The file unpacks to more than ${limitMb} MB (too large a sheet, or a zip bomb); split it and import the parts`,
+    }),
+  inflatesTooMuch: (ratio: number) =>
+    badFile('FILE_UNPACKED_TOO_LARGE', {
+      'zh-CN': `文件解压后异常膨胀（超过压缩大小的 ${ratio} 倍），疑似恶意构造的压缩文件，无法导入`,
+      en: `The file unpacks to more than ${ratio} times its packed size: it looks like a zip bomb and is not imported`,
+    }),
   badMapping: (detail: LocalizedText) =>
     new AppException(
       'BAD_USER_INPUT',

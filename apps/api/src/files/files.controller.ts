@@ -10,7 +10,11 @@ import type { ImportAnswer } from '@taizhang/domain';
 import { RowImport } from './row-import.service';
 import type { SheetFormat } from './sheet-writers';
 import { TableExport } from './table-export.service';
-import { MAX_FILE_BYTES } from './sheet-reader';
+import { ImportGate } from './import-gate';
+import { IMPORTS_PER_SERVER, IMPORTS_PER_USER, MAX_FILE_BYTES } from './import-limits';
+
+/** What a refused import's answer suggests as the wait (Retry-After): an import takes seconds. */
+const RETRY_AFTER_SECONDS = 5;
 
 type QueryParams = Record<string, string | undefined>;
 
@@ -64,11 +68,35 @@ function receiveFile(req: Request, res: Response): Promise<Buffer> {
 }
 
 /**
+ * A refused upload's body, read and dropped so that the client hears the answer (it is still
+ * sending); past the upload limit the answer goes out at once and the rest is dropped as it comes.
+ */
+function discardUpload(req: Request): Promise<void> {
+  return new Promise((resolve) => {
+    if (req.readableEnded || req.destroyed) return resolve();
+    let bytes = 0;
+    const count = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > MAX_FILE_BYTES) done();
+    };
+    const done = () => {
+      req.off('data', count);
+      resolve();
+    };
+    req.on('data', count).once('end', done).once('error', done).once('close', done);
+    req.resume();
+  });
+}
+
+/**
  * The contract's file endpoints. Authentication is the global AuthGuard's (cookie or bearer);
  * which units a caller may read or write is RowAccess's, as for `rows` and `saveRows`.
  */
 @Controller()
 export class FilesController {
+  /** One controller per server process: its gate counts the process's imports (import-limits.ts). */
+  private readonly imports = new ImportGate(IMPORTS_PER_USER, IMPORTS_PER_SERVER);
+
   constructor(
     private readonly rowExport: RowExport,
     private readonly rowImport: RowImport,
@@ -157,19 +185,31 @@ export class FilesController {
         Object.values(mapping).some((v) => typeof v !== 'string'))
     )
       throw FilesException.badMapping(NOT_A_MAPPING);
-    const bytes = await receiveFile(req, res);
-    return this.rowImport.run(
-      principal,
-      {
-        ledger,
-        unitId: query.unitId || null,
-        period: query.period || null,
-        mode,
-        keepValid: query.keepValid === 'true',
-        mapping: mapping as Record<string, string> | null,
-        locale: localeOf(req, query),
-      },
-      bytes,
-    );
+    let leave: () => void;
+    try {
+      leave = this.imports.enter(principal.userId);
+    } catch (refusal) {
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      await discardUpload(req);
+      throw refusal;
+    }
+    try {
+      const bytes = await receiveFile(req, res);
+      return await this.rowImport.run(
+        principal,
+        {
+          ledger,
+          unitId: query.unitId || null,
+          period: query.period || null,
+          mode,
+          keepValid: query.keepValid === 'true',
+          mapping: mapping as Record<string, string> | null,
+          locale: localeOf(req, query),
+        },
+        bytes,
+      );
+    } finally {
+      leave();
+    }
   }
 }

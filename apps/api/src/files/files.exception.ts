@@ -87,6 +87,18 @@ export const FilesException = {
       'zh-CN': `文件解压后异常膨胀（超过压缩大小的 ${ratio} 倍），疑似恶意构造的压缩文件，无法导入`,
       en: `The file unpacks to more than ${ratio} times its packed size: it looks like a zip bomb and is not imported`,
     }),
+  /** Imports are read one at a time per user: the next waits for the previous one's answer. */
+  importInProgress: () =>
+    new AppException('RATE_LIMITED', 'IMPORT_IN_PROGRESS', {
+      'zh-CN': '您的上一个导入仍在处理中，请等它完成后再试',
+      en: 'Your previous import is still being processed; try again when it has finished',
+    }),
+  /** The server reads a few imports at once; more wait for their turn on the client's side. */
+  importsBusy: () =>
+    new AppException('RATE_LIMITED', 'IMPORTS_BUSY', {
+      'zh-CN': '服务器正在处理其他导入，请稍后再试',
+      en: 'The server is busy with other imports; please try again shortly',
+    }),
   badMapping: (detail: LocalizedText) =>
     new AppException(
       'BAD_USER_INPUT',

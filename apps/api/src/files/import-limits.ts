@@ -26,6 +26,10 @@ export const MAX_XML_TOKEN_CHARS = 1024 * 1024;
 /** Merged ranges in a sheet. */
 export const MAX_MERGES = 10_000;
 
+/** Imports read at once by one user, and by the whole server process; more are refused (RATE_LIMITED). */
+export const IMPORTS_PER_USER = 1;
+export const IMPORTS_PER_SERVER = 2;
+
 /** Work done synchronously before the event loop gets a turn: other requests wait at most about this. */
 const SLICE_MS = 10;
 

@@ -70,6 +70,10 @@ const OPERATIONS: Record<string, Operation> = {
     document: '{ submissionBoard(ledger: "daily_followup", period: "2023-03-01") { period } }',
     allowed: ['clerk', 'leader', 'admin'],
   },
+  sheet: {
+    document: '{ sheet(ledger: "daily_followup", unitId: "1", period: "2023-03-01") { state } }',
+    allowed: ['clerk', 'leader', 'admin'],
+  },
   submitSheet: {
     document: 'mutation { submitSheet(ledger: "daily_followup", period: "2023-03-01") { state } }',
     allowed: ['clerk'],

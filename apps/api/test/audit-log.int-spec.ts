@@ -45,7 +45,7 @@ describe('the audit log', () => {
       ['ROW', 'update', 'clerk02', '亢村镇行政审批服务中心'],
       ['ROW', 'insert', 'clerk02', '亢村镇行政审批服务中心'],
     ]);
-    expect(entries[0].detail).toEqual({ old: { applicant: '甲' }, new: { applicant: '乙' } });
+    expect(entries[0].detail).toEqual({ old: { applicant: '甲' }, new: { applicant: '乙' }, source: 'save' });
   });
 
   it('finds a user’s sign-ins and failures, and nothing of a day with none', async () => {

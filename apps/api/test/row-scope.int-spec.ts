@@ -28,7 +28,7 @@ beforeAll(async () => {
   for (const unit of [1, 2])
     await inUnitScope(source, { units: [unit] }, (tx) =>
       tx.query(
-        `INSERT INTO row_history (ledger_key, unit_id, row_id, op, version) VALUES ('scope_test', $1, 1, 'insert', 1)`,
+        `INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, source) VALUES ('scope_test', $1, 1, 'insert', 1, 'save')`,
         [unit],
       ),
     );
@@ -60,7 +60,7 @@ describe('reading in a unit scope', () => {
     await expect(
       readInUnitScope(source, { units: [1] }, (tx) =>
         tx.query(
-          `INSERT INTO row_history (ledger_key, unit_id, row_id, op, version) VALUES ('scope_test', 1, 2, 'insert', 1)`,
+          `INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, source) VALUES ('scope_test', 1, 2, 'insert', 1, 'save')`,
         ),
       ),
     ).rejects.toThrow(/read-only/);
@@ -117,7 +117,7 @@ describe('reading in a unit scope in one message', () => {
     await expect(
       readAtOnceInUnitScope(source, { units: [1] }, [
         {
-          sql: `INSERT INTO row_history (ledger_key, unit_id, row_id, op, version) VALUES ('scope_test', 1, 3, 'insert', 1)`,
+          sql: `INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, source) VALUES ('scope_test', 1, 3, 'insert', 1, 'save')`,
         },
       ]),
     ).rejects.toThrow(/read-only/);
@@ -127,7 +127,7 @@ describe('reading in a unit scope in one message', () => {
 
 describe('writing in a unit scope', () => {
   const written = `SELECT unit_id, row_id FROM row_history WHERE ledger_key = 'scope_write' ORDER BY row_id`;
-  const insert = `INSERT INTO row_history (ledger_key, unit_id, row_id, op, version) SELECT 'scope_write', $1, $2, 'insert', $3`;
+  const insert = `INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, source) SELECT 'scope_write', $1, $2, 'insert', $3, 'save'`;
 
   it('writes as the row role in the scope, values as typed as parameters would be, and commits', async () => {
     const before = await owner();

@@ -57,7 +57,7 @@ export class AuditLogService {
     const rows = await readInUnitScope(this.db, { all: true }, (tx) =>
       tx.query<Record<string, unknown>>(
         `SELECT h.changed_at AS at, h.op AS action, u.username, h.unit_id, un.name AS unit_name, h.ledger_key,
-                h.row_id, NULL AS period, jsonb_build_object('old', h.old_values, 'new', h.new_values) AS detail
+                h.row_id, NULL AS period, jsonb_build_object('old', h.old_values, 'new', h.new_values, 'source', h.source) AS detail
            FROM row_history h LEFT JOIN users u ON u.id = h.changed_by LEFT JOIN units un ON un.id = h.unit_id
           WHERE ${rowWhere} ORDER BY h.changed_at DESC, h.id DESC LIMIT ${limit}`,
         rowParams,

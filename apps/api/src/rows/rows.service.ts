@@ -7,7 +7,7 @@ import { seesRedactedValues } from '../identity/access-policy';
 import { parseId } from '../common/graphql/ids';
 import { RowAccess } from '../ledger-data/row-access.service';
 import { orderSql, rowConditions, type OrderInput } from '../ledger-tables/row-filter';
-import { readAtOnceInUnitScope, readInUnitScope, type UnitScope } from '../ledger-tables/row-scope';
+import { readAtOnceInUnitScope, readInUnitScope } from '../ledger-tables/row-scope';
 import { rowColumns, rowFromDb, tableOf, valuesFor, type RowRecord } from '../ledger-tables/row-sql';
 import type { WriteSource } from '../ledger-tables/row-write';
 import { RowsException } from '../ledger-tables/rows.exception';

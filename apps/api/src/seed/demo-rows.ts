@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { shanghaiDate } from '@taizhang/ledger-core';
+import { shanghaiDateTime } from '../common/time/shanghai';
 import { Clock } from '../common/time/clock';
 import { RowWriter } from '../ledger-data/row-writer.service';
 import { LedgerRegistry } from '../ledgers/ledger-registry.service';
@@ -85,7 +86,7 @@ export async function seedDemoRows(app: INestApplicationContext): Promise<number
       const day = report.report_date as string;
       if (day === today) continue;
       const late = random() < 0.08;
-      const at = `${day}T${late ? '18' : '16'}:${String(Math.floor(random() * 60)).padStart(2, '0')}:00+08:00`;
+      const at = shanghaiDateTime(day, `${late ? '18' : '16'}:${String(Math.floor(random() * 60)).padStart(2, '0')}`);
       await db.query(
         `INSERT INTO sheets (ledger_key, unit_id, period, state, submitted_at, submitted_by, late)
          VALUES ('daily_followup', $1, $2, 'submitted', $3, $4, $5)
@@ -101,7 +102,7 @@ export async function seedDemoRows(app: INestApplicationContext): Promise<number
       const result = index % 6 === 2 && i === 0 ? '不太满意' : pick(['非常满意', '非常满意', '比较满意', '一般']);
       cases.push({
         case_no: `${unit.id}-${day.replaceAll('-', '')}-${i + 1}`,
-        accepted_at: `${day}T09:${String(10 + i * 7).padStart(2, '0')}:00+08:00`,
+        accepted_at: shanghaiDateTime(day, `09:${String(10 + i * 7).padStart(2, '0')}`),
         service_item: pick(['营业执照办理', '社保参保登记', '不动产登记', '户籍迁移', '医保报销', '公积金提取']),
         applicant: pick(['张', '王', '李', '赵', '刘', '陈']) + pick(['伟', '芳', '娜', '敏', '静', '强']),
         phone: `138${String(10_000_000 + Math.floor(random() * 89_999_999)).slice(0, 8)}`,
@@ -110,8 +111,8 @@ export async function seedDemoRows(app: INestApplicationContext): Promise<number
         promised_days: 3,
         ...(done
           ? {
-              completed_at: `${day}T10:${String(10 + i * 7).padStart(2, '0')}:00+08:00`,
-              visited_at: `${day}T11:${String(10 + i * 7).padStart(2, '0')}:00+08:00`,
+              completed_at: shanghaiDateTime(day, `10:${String(10 + i * 7).padStart(2, '0')}`),
+              visited_at: shanghaiDateTime(day, `11:${String(10 + i * 7).padStart(2, '0')}`),
               visit_method: pick(['电话', '短信', '微信']),
               visit_result: result,
             }

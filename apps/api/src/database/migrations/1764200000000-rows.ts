@@ -1,10 +1,13 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { UNIT_VISIBLE } from '@taizhang/ledger-core';
 
 /**
  * Rows: the role and the visibility rule of row-level security, the audit history of every row
  * change, and the sheets of periodic ledgers (submitted, returned) with their event log.
  */
+// The row-level security rule as this migration wrote it (ledger-core's UNIT_VISIBLE today); a
+// migration is frozen, so it keeps its own text.
+const UNIT_VISIBLE = '(SELECT taizhang_all_units()) OR unit_id = ANY ((SELECT taizhang_visible_units())::integer[])';
+
 export class Rows1764200000000 implements MigrationInterface {
   name = 'Rows1764200000000';
 
@@ -17,7 +20,7 @@ export class Rows1764200000000 implements MigrationInterface {
     await db.query(`GRANT taizhang_rows TO CURRENT_USER`);
     await db.query(`GRANT USAGE ON SCHEMA public TO taizhang_rows`);
     // The units a transaction may see, set with set_config(…, true) by the API for each
-    // transaction; ledger-core's UNIT_VISIBLE policy reads them.
+    // transaction; the UNIT_VISIBLE policy reads them.
     await db.query(`
       CREATE FUNCTION taizhang_all_units() RETURNS boolean LANGUAGE sql STABLE AS $$
         SELECT coalesce(current_setting('taizhang.all_units', true), '') = 'on'

@@ -145,7 +145,11 @@ function RowHistory({
       <ol className="history">
         {data?.rowHistory.map((entry) => (
           <li key={entry.version + entry.op}>
-            <strong>{t(`grid.op.${entry.op}`)}</strong> · {entry.changedBy ?? '—'} ·{' '}
+            <strong>{t(`grid.op.${entry.op}`)}</strong>
+            {entry.source !== 'save' && entry.source !== 'restore' && (
+              <span className="muted"> （{t(`grid.source.${entry.source}`)}）</span>
+            )}{' '}
+            · {entry.changedBy ?? '—'} ·{' '}
             {new Date(entry.changedAt).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', {
               timeZone: 'Asia/Shanghai',
             })}

@@ -96,6 +96,8 @@ export const SAVE_ROWS = gql`
 export interface HistoryEntry {
   op: 'insert' | 'update' | 'delete' | 'restore';
   version: number;
+  /** Why the change was made (the API's WriteSource). */
+  source: 'save' | 'import' | 'public' | 'follow-up' | 'seed' | 'restore';
   changedAt: string;
   changedBy: string | null;
   oldValues: Record<string, unknown> | null;
@@ -107,6 +109,7 @@ export const ROW_HISTORY = gql`
     rowHistory(ledger: $ledger, id: $id) {
       op
       version
+      source
       changedAt
       changedBy
       oldValues

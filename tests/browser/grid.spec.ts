@@ -425,6 +425,82 @@ describe('what only the server can judge', () => {
   });
 });
 
+describe('a reference only the server can check', () => {
+  it('marks the rows that point at a missing case or another unit’s, saves the rest, and does not send them again', async () => {
+    // a window case of another unit (clerk18's): it exists, but clerk17 may not point at it
+    const other = await postGraphQL<{ saveRows: { results: { row: { id: string } }[] } }>(
+      product.server.url,
+      `mutation { saveRows(ledger: "window_case", changes: [{ op: INSERT, values: { case_no: "REF-1", accepted_at: "2023-03-01T09:00:00+08:00", service_item: "社保", applicant: "甲", status: "受理" } }]) { results { row { id } } } }`,
+      {},
+      { token: await tokenOf('clerk18') },
+    );
+    const othersCase = other.data!.saveRows.results[0].row.id;
+
+    const context = await newContext();
+    const page = await openLedger(context, 'clerk17', 'rectification');
+    const saves: string[] = [];
+    page.on('request', (request) => {
+      if (request.postData()?.includes('saveRows')) saves.push(request.url());
+    });
+    const line = (caseRef: string, applicant: string) =>
+      [
+        caseRef,
+        '2023-03-01',
+        '回访',
+        applicant,
+        '',
+        '社保',
+        '',
+        '窗口人员态度生硬',
+        '约谈整改',
+        '王主任',
+        '2023-03-10',
+        '待整改',
+      ].join('\t');
+    await page.getByTestId('add-row').click();
+    await cell(page, 0, 1).click();
+    await page.keyboard.press('ArrowLeft');
+    await page.evaluate(
+      (text) => {
+        const data = new DataTransfer();
+        data.setData('text/plain', text);
+        document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+      },
+      [line(othersCase, '张三'), line('999999', '李四'), line('', '王五')].join('\n'),
+    );
+
+    // the two bad rows are marked on their reference cell, with the server's reason; the third is saved
+    await expect
+      .poll(async () => page.getByTestId('save-status').getAttribute('data-errors'), { timeout: 15_000 })
+      .toBe('2');
+    const listed = await page.getByTestId('error-list').textContent();
+    expect(listed).toContain('关联办件编号');
+    expect(await cell(page, 0, 0).getAttribute('class')).toContain('cell-error');
+    expect(await cell(page, 1, 0).getAttribute('class')).toContain('cell-error');
+    expect(await cell(page, 2, 0).getAttribute('class')).not.toContain('cell-error');
+    const saved = await rowsOf('clerk17', 'rectification');
+    expect(saved.edges.map((e) => e.node.values.applicant)).toEqual(['王五']);
+    expect(await page.getByTestId('save-status').textContent()).not.toContain('保存失败');
+    await page.screenshot({ path: screenshotPath('grid-bad-references') });
+
+    // a refusal is not sent again until the clerk changes the row
+    const sent = saves.length;
+    await page.waitForTimeout(4_000);
+    expect(saves.length).toBe(sent);
+
+    // clearing the reference lets the row go
+    await cell(page, 1, 0).click();
+    await page.keyboard.press('Delete');
+    await expect
+      .poll(async () => page.getByTestId('save-status').getAttribute('data-errors'), { timeout: 15_000 })
+      .toBe('1');
+    await expect
+      .poll(async () => (await rowsOf('clerk17', 'rectification')).edges.map((e) => e.node.values.applicant).sort())
+      .toEqual(['李四', '王五'].sort());
+    await context.close();
+  });
+});
+
 describe('a leader reading every unit', () => {
   it('shows whose each row is, and nothing to edit', async () => {
     const saved = await postGraphQL(

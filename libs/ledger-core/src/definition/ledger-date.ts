@@ -1,6 +1,8 @@
 import { quoteIdent } from '../compile/sql-names';
 import { specOf, type FieldDefinition } from '../field-types/registry';
+import type { ParseContext } from '../field-types/field-type';
 import type { LedgerModel } from './ledger-model';
+import { shanghaiDate } from './period';
 
 const TIME_DIMENSIONS = ['day', 'week', 'month'];
 
@@ -29,4 +31,18 @@ export function fieldDaySql(field: FieldDefinition, alias: string): string {
 export function ledgerDaySql(model: LedgerModel, alias: string): string {
   const field = ledgerDateField(model);
   return field ? fieldDaySql(field, alias) : `(${alias}.created_at AT TIME ZONE 'Asia/Shanghai')::date`;
+}
+
+/**
+ * What a row's typed text is read against (see ParseContext): today in Shanghai, and the row's
+ * day, its ledger date's (ledgerDateField), so that a bare "11:50" in another datetime cell of the
+ * row lands on that day.
+ */
+export function rowParseContext(model: LedgerModel, values: Record<string, unknown>, now: Date): ParseContext {
+  const today = shanghaiDate(now);
+  const field = ledgerDateField(model);
+  const raw = field ? values[field.key] : undefined;
+  if (!field || typeof raw !== 'string' || raw.trim() === '') return { today };
+  const parsed = specOf(field).parse(raw, field, { today });
+  return parsed.ok && typeof parsed.value === 'string' ? { today, day: parsed.value.slice(0, 10) } : { today };
 }

@@ -99,9 +99,9 @@ export const dateFieldType: FieldTypeSpec<DateField> = {
       ? fail(`「${input}」不是有效日期（YYYY-MM-DD）`, `"${input}" is not a valid date (YYYY-MM-DD)`)
       : ok(date);
   },
-  parse: (text) => {
+  parse: (text, _field, context) => {
     if (text.trim() === '') return ok(null);
-    const date = looseDate(text);
+    const date = looseDate(text, context);
     return date === null ? fail(`「${text.trim()}」不是有效日期`, `"${text.trim()}" is not a valid date`) : ok(date);
   },
   validate: (value, field) => temporalValueProblems(String(value), field, (a, b) => a.localeCompare(b)),

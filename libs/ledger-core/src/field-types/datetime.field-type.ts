@@ -33,9 +33,9 @@ export const datetimeFieldType: FieldTypeSpec<DatetimeField> = {
       ? fail(`「${input}」不是有效的日期时间`, `"${input}" is not a valid date and time`)
       : ok(value);
   },
-  parse: (text) => {
+  parse: (text, _field, context) => {
     if (text.trim() === '') return ok(null);
-    const value = looseDateTime(text, false);
+    const value = looseDateTime(text, false, context);
     return value === null
       ? fail(`「${text.trim()}」不是有效的日期时间`, `"${text.trim()}" is not a valid date and time`)
       : ok(value);

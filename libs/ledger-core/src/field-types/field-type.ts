@@ -1,6 +1,10 @@
 import type { Message } from '../definition/message';
+import type { TemporalContext } from './temporal';
 import type { Locale } from '../definition/text';
 import type { Text } from '../definition/types';
+
+/** What typed text is read against: today and the row's day (see TemporalContext). */
+export type ParseContext = TemporalContext;
 
 /** A value as it travels in GraphQL/JSON (see the contract): numbers, strings, booleans, string arrays. */
 export type FieldValue = string | number | boolean | string[] | null;
@@ -175,8 +179,11 @@ export interface FieldTypeSpec<F extends FieldBase & { type: string }> {
   checkDefinition(field: F): FieldDefinitionProblem[];
   /** A JSON value from the API (strict: the contract's types only) → the stored value. */
   normalize(input: unknown, field: F): Outcome;
-  /** Typed or pasted text (grid, forms, Excel, CSV; lenient: "1,200", "2023/3/1", "50%") → the value. */
-  parse(text: string, field: F): Outcome;
+  /**
+   * Typed or pasted text (grid, forms, Excel, CSV; lenient: "1,200", "2023/3/1", "12/5 9:30", "50%")
+   * → the value. `context` says what a short form is read against (today, the row's day).
+   */
+  parse(text: string, field: F, context?: ParseContext): Outcome;
   /** The field's limits (min/max, length, pattern, options) on a normalized, non-null value. */
   validate(value: FieldValue, field: F): Message[];
   /** For display, Excel and CSV. */

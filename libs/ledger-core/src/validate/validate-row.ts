@@ -1,5 +1,6 @@
 import { message, type Message } from '../definition/message';
 import type { LedgerModel } from '../definition/ledger-model';
+import { rowParseContext } from '../definition/ledger-date';
 import { periodOfRow } from '../definition/period';
 import { textOf } from '../definition/text';
 import type { FieldValue } from '../field-types/field-type';
@@ -56,6 +57,7 @@ export function validateRow(
       errors.push({ field: key, message: message(`未知字段「${key}」`, `Unknown field "${key}"`) });
   }
 
+  const context = options.input === 'text' ? rowParseContext(model, input, options.now ?? new Date()) : undefined;
   for (const field of model.fields) {
     if (field.formula) continue;
     const spec = model.spec(field);
@@ -64,7 +66,9 @@ export function validateRow(
     let value: FieldValue = null;
     if (raw !== undefined && raw !== null) {
       const outcome =
-        options.input === 'text' && typeof raw === 'string' ? spec.parse(raw, field) : spec.normalize(raw, field);
+        options.input === 'text' && typeof raw === 'string'
+          ? spec.parse(raw, field, context)
+          : spec.normalize(raw, field);
       if (!outcome.ok) {
         errors.push({ field: field.key, message: outcome.problem });
         continue;

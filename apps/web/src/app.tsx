@@ -7,6 +7,7 @@ import { isUnauthenticated } from './features/auth/graphql-error';
 import { useI18n } from './i18n/i18n';
 import { LedgersPage } from './pages/ledgers-page';
 import { SignInPage } from './pages/sign-in-page';
+import { ChangePasswordPage } from './pages/change-password-page';
 
 // The grid (Handsontable) is the largest part of the app: loaded when a ledger is opened.
 const LedgerPage = lazy(() => import('./pages/ledger-page').then((module) => ({ default: module.LedgerPage })));
@@ -53,6 +54,8 @@ function SignedIn() {
         {error?.message}
       </p>
     );
+  // nothing else answers until the user has chosen a new password
+  if (data.me.mustChangePassword) return <ChangePasswordPage user={data.me} />;
   return (
     <AppShell user={data.me}>
       <Routes>

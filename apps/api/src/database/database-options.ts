@@ -7,6 +7,7 @@ import { Reminders1764300000000 } from './migrations/1764300000000-reminders';
 import { AuthChangeNotices1764400000000 } from './migrations/1764400000000-auth-change-notices';
 import { LedgerWriteGuards1764500000000 } from './migrations/1764500000000-ledger-write-guards';
 import { WriteSources1764600000000 } from './migrations/1764600000000-write-sources';
+import { SignInThrottle1764700000000 } from './migrations/1764700000000-sign-in-throttle';
 
 // A ledger's date column is a calendar day, not an instant: hand it over as "YYYY-MM-DD" rather than
 // as a JS Date at the server's midnight, which a time zone would shift.
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   AuthChangeNotices1764400000000,
   LedgerWriteGuards1764500000000,
   WriteSources1764600000000,
+  SignInThrottle1764700000000,
 ];
 
 /** The connection, the migrations and the pool; `entities` are the app's. */

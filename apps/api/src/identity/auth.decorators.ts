@@ -5,9 +5,16 @@ import type { AuthedRequest, GraphQLContext, Principal } from './principal';
 
 export const PUBLIC_KEY = 'taizhang:public';
 export const ROLES_KEY = 'taizhang:roles';
+export const BEFORE_PASSWORD_CHANGE_KEY = 'taizhang:before-password-change';
 
 /** Open to anonymous callers (sign-in; later the public survey). Everything else needs a session. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/**
+ * Open to a session whose user must first change their password (changePassword, me, signOut);
+ * everything else refuses such a session with PASSWORD_CHANGE_REQUIRED.
+ */
+export const AllowedBeforePasswordChange = () => SetMetadata(BEFORE_PASSWORD_CHANGE_KEY, true);
 
 /** Only these roles may call it. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);

@@ -17,6 +17,11 @@ export const AuthException = {
       'zh-CN': '账号已停用，请联系管理员',
       en: 'This account is deactivated; please contact an administrator',
     }),
+  passwordChangeRequired: () =>
+    new AppException('FORBIDDEN', 'PASSWORD_CHANGE_REQUIRED', {
+      'zh-CN': '请先修改密码',
+      en: 'Please change your password first',
+    }),
   forbidden: () =>
     new AppException('FORBIDDEN', 'FORBIDDEN', {
       'zh-CN': '没有权限执行此操作',

@@ -1,7 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { isRole, type Role } from '@taizhang/domain';
-import { PUBLIC_KEY, requestOf, ROLES_KEY } from './auth.decorators';
+import { BEFORE_PASSWORD_CHANGE_KEY, PUBLIC_KEY, requestOf, ROLES_KEY } from './auth.decorators';
 import { AuthException } from './auth.exception';
 import type { Principal } from './principal';
 import { sessionTokenOf } from './session-token';
@@ -35,6 +35,12 @@ export class AuthGuard implements CanActivate {
     }
     if (isPublic) return true;
     if (!req.principal) throw AuthException.signInRequired();
+    if (
+      req.principal.mustChangePassword &&
+      !this.reflector.getAllAndOverride<boolean>(BEFORE_PASSWORD_CHANGE_KEY, targets)
+    ) {
+      throw AuthException.passwordChangeRequired();
+    }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(req.principal.role)) throw AuthException.forbidden();
     return true;
@@ -55,6 +61,7 @@ export class AuthGuard implements CanActivate {
       unitKind: session.unitKind,
       unitCode: session.unitCode,
       sessionId: session.id,
+      mustChangePassword: session.mustChangePassword,
     };
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { PASSWORD_MAX_LENGTH } from '@taizhang/domain';
 
 /**
  * Passwords are stored as scrypt hashes: `scrypt$N$r$p$salt$hash` (salt and hash in base64).
@@ -16,7 +17,17 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
   });
 }
 
+/**
+ * Longer than any password may be (PASSWORD_MAX_LENGTH characters), judged without copying a huge
+ * string: callers refuse such a password with a message before anything is hashed, and the
+ * functions below never hash one (scrypt's cost grows with the password's length).
+ */
+export function passwordTooLong(password: string): boolean {
+  return password.length > PASSWORD_MAX_LENGTH * 2 || [...password].length > PASSWORD_MAX_LENGTH;
+}
+
 export async function hashPassword(password: string): Promise<string> {
+  if (passwordTooLong(password)) throw new Error('refusing to hash a password over the length limit');
   const salt = randomBytes(16);
   const key = await derive(password, salt, PARAMS);
   return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
@@ -24,7 +35,7 @@ export async function hashPassword(password: string): Promise<string> {
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  if (scheme !== 'scrypt' || !salt || !hash || passwordTooLong(password)) return false;
   const expected = Buffer.from(hash, 'base64');
   const key = await derive(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
   return key.length === expected.length && timingSafeEqual(key, expected);

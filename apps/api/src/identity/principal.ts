@@ -11,6 +11,8 @@ export interface Principal {
   unitKind: string | null;
   unitCode: string | null;
   sessionId: string;
+  /** Until the user changes their password, only changePassword, me and signOut are open. */
+  mustChangePassword: boolean;
 }
 
 /** The caller's unit as the session found it (its kind and code decide which ledgers it fills). */

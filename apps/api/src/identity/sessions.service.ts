@@ -24,6 +24,7 @@ export interface LiveSession {
   unitCode: string | null;
   /** The user and their unit are both active. */
   active: boolean;
+  mustChangePassword: boolean;
   expired: boolean;
 }
 
@@ -64,7 +65,7 @@ export class SessionsService {
     const ticket = this.cache.ticket();
     const rows = (await this.db.query(
       `SELECT s.id, s.user_id AS "userId", u.username, u.role, u.unit_id AS "unitId", un.kind AS "unitKind", un.code AS "unitCode",
-              u.active AND coalesce(un.active, true) AS active,
+              u.active AND coalesce(un.active, true) AS active, u.must_change_password AS "mustChangePassword",
               s.expires_at <= now() AS expired,
               s.last_seen_at < now() - make_interval(secs => $2) AS stale,
               extract(epoch FROM s.expires_at - now()) * 1000 AS "expiresInMs"

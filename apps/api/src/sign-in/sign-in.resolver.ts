@@ -3,7 +3,7 @@ import { Inject } from '@nestjs/common';
 import type { CookieOptions } from 'express';
 import { APP_CONFIG } from '../config/config.token';
 import type { AppConfig } from '../config/app-config';
-import { CurrentPrincipal, Public } from '../identity/auth.decorators';
+import { AllowedBeforePasswordChange, CurrentPrincipal, Public } from '../identity/auth.decorators';
 import type { AuthedRequest, GraphQLContext, Principal, RequestMeta } from '../identity/principal';
 import { SESSION_COOKIE } from '../identity/session-token';
 import { UserModel } from '../users/user.model';
@@ -46,6 +46,7 @@ export class SignInResolver {
     });
   }
 
+  @AllowedBeforePasswordChange()
   @Mutation(() => Boolean, { description: 'Ends the current session; its cookie and token stop working at once.' })
   async signOut(@CurrentPrincipal() principal: Principal, @Context() { req, res }: GraphQLContext): Promise<boolean> {
     await this.signIns.signOut(principal, metaOf(req));
@@ -53,18 +54,24 @@ export class SignInResolver {
     return true;
   }
 
+  @AllowedBeforePasswordChange()
   @Query(() => UserModel, { description: 'The signed-in user.' })
   async me(@CurrentPrincipal() principal: Principal): Promise<UserModel> {
     return UserModel.of(await this.users.findById(principal.userId));
   }
 
-  @Mutation(() => Boolean, { description: 'Changes your own password; your other sessions end.' })
+  @AllowedBeforePasswordChange()
+  @Mutation(() => Boolean, {
+    description:
+      'Changes your own password; your other sessions end. A wrong current password counts as a failed sign-in.',
+  })
   async changePassword(
     @CurrentPrincipal() principal: Principal,
     @Args('currentPassword', { type: () => String }) currentPassword: string,
     @Args('newPassword', { type: () => String }) newPassword: string,
+    @Context() { req }: GraphQLContext,
   ): Promise<boolean> {
-    await this.signIns.changePassword(principal, currentPassword, newPassword);
+    await this.signIns.changePassword(principal, currentPassword, newPassword, metaOf(req));
     return true;
   }
 }

@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { AuthAuditService } from '../audit/auth-audit.service';
 import { AuthException } from '../identity/auth.exception';
-import { verifyPassword, wasteTimeLikeAVerify } from '../identity/password-hasher';
+import { passwordTooLong, verifyPassword, wasteTimeLikeAVerify } from '../identity/password-hasher';
 import type { Principal, RequestMeta } from '../identity/principal';
 import { SessionsService } from '../identity/sessions.service';
 import type { UserEntity } from '../users/user.entity';
-import { UsersService } from '../users/users.service';
+import { passwordProblems, UsersService } from '../users/users.service';
+import { UsersException } from '../users/users.exception';
+import { SignInThrottle } from './sign-in-throttle';
 import { SignInException } from './sign-in.exception';
 
-/** Five wrong passwords in a row lock the account for fifteen minutes. */
-export const MAX_FAILED_SIGN_INS = 5;
-export const LOCK_MINUTES = 15;
+/** No username is longer (USERNAME_PATTERN: 32); a longer one is refused before any lookup. */
+const MAX_TYPED_USERNAME = 64;
 
 export interface SignedIn {
   token: string;
@@ -18,48 +19,44 @@ export interface SignedIn {
   user: UserEntity;
 }
 
-/** Sign-in, sign-out and password changes, each written to the audit trail. */
+/**
+ * Sign-in, sign-out and password changes, each written to the audit trail. Every password check
+ * goes through the SignInThrottle (growing waits per address, per name and per both; no lock
+ * anyone can set off), and every attempt runs one scrypt whatever happens: an unknown name, a
+ * refused attempt and a wrong password give the same answer in the same time.
+ */
 @Injectable()
 export class SignInService {
   constructor(
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly audit: AuthAuditService,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   async signIn(username: string, password: string, meta: RequestMeta): Promise<SignedIn> {
+    if (username.length > MAX_TYPED_USERNAME) throw SignInException.usernameTooLong();
+    if (passwordTooLong(password)) throw SignInException.passwordTooLong('password');
     const typed = username.trim().toLowerCase();
     const user = await this.users.findForSignIn(typed);
+    const attempt = await this.throttle.attempt(typed, user?.id ?? null, meta.ip);
+    const who = { username: user?.username ?? typed, userId: user?.id ?? null };
+
+    if (attempt.refusedForSeconds !== null) {
+      await wasteTimeLikeAVerify(password);
+      await this.audit.record('sign_in_failed', { ...who, success: false, reason: 'throttled' }, meta);
+      throw SignInException.tooManyAttempts(attempt.refusedForSeconds);
+    }
     if (!user) {
       await wasteTimeLikeAVerify(password);
-      await this.audit.record(
-        'sign_in_failed',
-        { username: typed, userId: null, success: false, reason: 'unknown_user' },
-        meta,
-      );
+      await this.audit.record('sign_in_failed', { ...who, success: false, reason: 'unknown_user' }, meta);
       throw SignInException.badCredentials();
     }
-    const who = { username: user.username, userId: user.id };
-
-    if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-      await this.audit.record('sign_in_failed', { ...who, success: false, reason: 'locked' }, meta);
-      throw SignInException.accountLocked(Math.ceil((user.lockedUntil.getTime() - Date.now()) / 60_000));
-    }
-
     if (!(await verifyPassword(password, user.passwordHash))) {
-      const failures = await this.users.countFailedSignIn(user.id);
       await this.audit.record('sign_in_failed', { ...who, success: false, reason: 'wrong_password' }, meta);
-      if (failures >= MAX_FAILED_SIGN_INS) {
-        await this.users.lock(user.id, LOCK_MINUTES);
-        await this.audit.record(
-          'account_locked',
-          { ...who, success: false, reason: `${failures} failed sign-ins` },
-          meta,
-        );
-        throw SignInException.accountLocked(LOCK_MINUTES);
-      }
       throw SignInException.badCredentials();
     }
+    await attempt.succeeded();
 
     // Said only to someone who knows the password, so it tells a guesser nothing.
     if (!user.active || !user.unitActive) {
@@ -67,7 +64,6 @@ export class SignInService {
       throw AuthException.accountInactive();
     }
 
-    await this.users.clearFailedSignIns(user.id);
     const session = await this.sessions.open(user.id, meta);
     await this.audit.record('sign_in', { ...who, success: true }, meta);
     return { ...session, user };
@@ -82,10 +78,36 @@ export class SignInService {
     );
   }
 
-  async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
+  /**
+   * A wrong current password counts like a failed sign-in of the account from this address (a
+   * stolen session must not become a way to guess the password); past the allowance even the
+   * right one is refused until the wait is over.
+   */
+  async changePassword(
+    principal: Principal,
+    currentPassword: string,
+    newPassword: string,
+    meta: RequestMeta,
+  ): Promise<void> {
+    if (passwordTooLong(currentPassword)) throw SignInException.passwordTooLong('currentPassword');
+    const problems = passwordProblems(newPassword, 'newPassword');
+    if (problems.length > 0) throw UsersException.invalid(problems);
+    const who = { username: principal.username, userId: principal.userId };
+
+    const attempt = await this.throttle.attempt(principal.username, principal.userId, meta.ip);
+    if (attempt.refusedForSeconds !== null) {
+      await wasteTimeLikeAVerify(currentPassword);
+      await this.audit.record('sign_in_failed', { ...who, success: false, reason: 'throttled_password_change' }, meta);
+      throw SignInException.tooManyAttempts(attempt.refusedForSeconds);
+    }
     const hash = await this.users.findPasswordHash(principal.userId);
-    if (!hash || !(await verifyPassword(currentPassword, hash))) throw SignInException.wrongCurrentPassword();
-    await this.users.setPassword(principal.userId, newPassword, 'newPassword');
+    if (!hash || !(await verifyPassword(currentPassword, hash))) {
+      await this.audit.record('sign_in_failed', { ...who, success: false, reason: 'wrong_current_password' }, meta);
+      throw SignInException.wrongCurrentPassword();
+    }
+    await attempt.succeeded();
+    if (principal.mustChangePassword && newPassword === currentPassword) throw SignInException.sameAsCurrent();
+    await this.users.setPassword(principal.userId, newPassword, 'newPassword', { mustChange: false });
     await this.sessions.revokeAllOf(principal.userId, principal.sessionId);
   }
 }

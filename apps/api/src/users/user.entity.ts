@@ -27,11 +27,20 @@ export class UserEntity {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
+  /** Unused since sign-ins are throttled (sign-in/sign-in-throttle.ts); kept for old rows. */
   @Column({ name: 'failed_sign_ins', type: 'integer', default: 0 })
   failedSignIns: number;
 
+  /** Unused since sign-ins are throttled (sign-in/sign-in-throttle.ts); kept for old rows. */
   @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
   lockedUntil: Date | null;
+
+  /**
+   * The user must choose a new password before anything else (after an admin set it; demo users
+   * in production): their session may only change it, read `me` and sign out.
+   */
+  @Column({ name: 'must_change_password', type: 'boolean', default: false })
+  mustChangePassword: boolean;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

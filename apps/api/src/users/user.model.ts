@@ -27,9 +27,17 @@ export class UserModel {
   @Field(() => Boolean)
   active: boolean;
 
-  /** Set while the account is locked after failed sign-ins. */
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    deprecationReason: 'Accounts are no longer locked: failed sign-ins are slowed per address (always null).',
+  })
   lockedUntil: Date | null;
+
+  @Field(() => Boolean, {
+    description:
+      'The user must choose a new password before anything else (set by an admin, or a demo account in production).',
+  })
+  mustChangePassword: boolean;
 
   /** Resolved by UsersResolver.unit. */
   unitId: number | null;
@@ -42,7 +50,8 @@ export class UserModel {
       role: entity.role,
       unitId: entity.unitId,
       active: entity.active,
-      lockedUntil: entity.lockedUntil && entity.lockedUntil > new Date() ? entity.lockedUntil : null,
+      lockedUntil: null,
+      mustChangePassword: entity.mustChangePassword,
     });
   }
 }

@@ -82,7 +82,8 @@ export class UsersResolver {
 
   @Roles('admin')
   @Mutation(() => Boolean, {
-    description: "Sets a user's password (e.g. a forgotten one); lifts a lock and ends their sessions.",
+    description:
+      "Sets a user's password (e.g. a forgotten one) and ends their sessions; the user must choose a new one at their next sign-in.",
   })
   async resetPassword(
     @Args('userId', { type: () => ID }) userId: string,
@@ -90,7 +91,8 @@ export class UsersResolver {
   ): Promise<boolean> {
     const id = parseId(userId, 'userId');
     await this.usersService.findById(id);
-    await this.usersService.setPassword(id, newPassword, 'newPassword');
+    await this.usersService.setPassword(id, newPassword, 'newPassword', { mustChange: true });
+    await this.usersService.forgetSignInFailures(id);
     await this.sessions.revokeAllOf(id);
     return true;
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { In, type DataSource, type Repository } from 'typeorm';
 import { checkPassword, PASSWORD_PROBLEM_MESSAGES, type LocalizedText, type Role } from '@taizhang/domain';
-import { hashPassword } from '../identity/password-hasher';
+import { hashPassword, passwordTooLong } from '../identity/password-hasher';
 import { UnitsService } from '../units/units.service';
 import { UserEntity } from './user.entity';
 import { UsersException } from './users.exception';
@@ -24,6 +24,8 @@ type Problem = { path: string; message: LocalizedText };
 
 /** Passwords are judged by the shared policy; each broken rule becomes one problem on `path`. */
 export function passwordProblems(password: string, path = 'password'): Problem[] {
+  // judged without spreading a huge string into characters; nothing longer is ever hashed
+  if (passwordTooLong(password)) return [{ path, message: PASSWORD_PROBLEM_MESSAGES.too_long }];
   return checkPassword(password).map((problem) => ({ path, message: PASSWORD_PROBLEM_MESSAGES[problem] }));
 }
 
@@ -55,29 +57,6 @@ export class UsersService {
       .where('u.id = :id', { id })
       .getOne();
     return user?.passwordHash ?? null;
-  }
-
-  /** Adds one failed sign-in and returns the count, atomically (parallel guesses all count). */
-  async countFailedSignIn(id: number): Promise<number> {
-    const [rows] = (await this.db.query(
-      `UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 RETURNING failed_sign_ins`,
-      [id],
-    )) as [{ failed_sign_ins: number }[], number];
-    return rows[0]?.failed_sign_ins ?? 0;
-  }
-
-  async lock(id: number, minutes: number): Promise<void> {
-    await this.db.query(
-      `UPDATE users SET locked_until = now() + make_interval(mins => $2), failed_sign_ins = 0 WHERE id = $1`,
-      [id, minutes],
-    );
-  }
-
-  async clearFailedSignIns(id: number): Promise<void> {
-    await this.db.query(
-      `UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1 AND (failed_sign_ins <> 0 OR locked_until IS NOT NULL)`,
-      [id],
-    );
   }
 
   async findById(id: number): Promise<UserEntity> {
@@ -142,13 +121,27 @@ export class UsersService {
     return this.findById(id);
   }
 
-  async setPassword(id: number, password: string, path = 'password'): Promise<void> {
+  /**
+   * `mustChange`: whether the user must choose a new password at their next sign-in (true after
+   * an admin set it: the admin knows it; false when the user chose it).
+   */
+  async setPassword(id: number, password: string, path: string, options: { mustChange: boolean }): Promise<void> {
     const problems = passwordProblems(password, path);
     if (problems.length > 0) throw UsersException.invalid(problems);
     await this.users.update(
       { id },
-      { passwordHash: await hashPassword(password), failedSignIns: 0, lockedUntil: null },
+      { passwordHash: await hashPassword(password), mustChangePassword: options.mustChange },
     );
+  }
+
+  /**
+   * An admin set a new password: guesses at the old one no longer slow the account down (the
+   * counters of sign-in/sign-in-throttle.ts kept under its name; an address's own stay).
+   */
+  async forgetSignInFailures(id: number): Promise<void> {
+    await this.db.query(`DELETE FROM sign_in_throttle WHERE username = (SELECT username FROM users WHERE id = $1)`, [
+      id,
+    ]);
   }
 
   private async check(input: UserInput, current: UserEntity | null): Promise<void> {

@@ -7,13 +7,15 @@ export interface CurrentUser {
   displayName: string;
   role: 'ADMIN' | 'CLERK' | 'LEADER';
   unit: { id: string; code: string; name: string; kind: string } | null;
+  /** Until the user chooses a new password, the API answers nothing but me, changePassword and signOut. */
+  mustChangePassword: boolean;
 }
 
 export function roleOf(user: CurrentUser): Role {
   return user.role.toLowerCase() as Role;
 }
 
-const USER_FIELDS = `id username displayName role unit { id code name kind }`;
+const USER_FIELDS = `id username displayName role unit { id code name kind } mustChangePassword`;
 
 export const ME = gql`
   query Me {
@@ -33,5 +35,11 @@ export const SIGN_IN = gql`
 export const SIGN_OUT = gql`
   mutation SignOut {
     signOut
+  }
+`;
+
+export const CHANGE_PASSWORD = gql`
+  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
+    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)
   }
 `;

@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
  * Failure counters for password checks (sign-in and changePassword's current password), kept in
  * PostgreSQL so that every API process counts together. There is no hard lock: each counter
  * gives a number of free failures (its allowance), then every further failure doubles the wait
- * before the next attempt is even checked (1 s, 2 s, 4 s … at most 15 minutes). Three counters:
+ * before the next attempt is even checked (2 s, 4 s, 8 s … at most 15 minutes). Three counters:
  *
  * - `pair`: one account name from one address. Always applies: an address pays for its own
  *   guesses at one account, whoever is behind it.
@@ -47,7 +47,7 @@ export interface Attempt {
 /** The wait after `failures` on a counter with this allowance, in SQL. */
 function blockedUntilSql(failures: string, allowance: string): string {
   return `CASE WHEN ${failures} >= ${allowance}
-    THEN now() + make_interval(secs => least(power(2, least(${failures} - ${allowance}, 20)), ${MAX_WAIT_SECONDS}))
+    THEN now() + make_interval(secs => least(power(2, least(${failures} - ${allowance} + 1, 20)), ${MAX_WAIT_SECONDS}))
     END`;
 }
 
@@ -66,7 +66,7 @@ export class SignInThrottle {
   async attempt(username: string, userId: number | null, address: string | null): Promise<Attempt> {
     const from = address ?? 'unknown';
     const counters: Counter[] = [
-      { key: `pair:${username}\u0000${from}`, kind: 'pair', username },
+      { key: `pair:${from} ${username}`, kind: 'pair', username },
       { key: `address:${from}`, kind: 'address', username: null },
       { key: `account:${username}`, kind: 'account', username },
     ];

@@ -501,6 +501,69 @@ describe('a reference only the server can check', () => {
   });
 });
 
+describe('dates, times and percents typed the way Excel users type them', () => {
+  /** The grid's active cell's editor, opened with F2: the text it starts with. */
+  async function editorText(page: Page): Promise<string> {
+    await page.keyboard.press('F2');
+    await page.waitForFunction(() => document.activeElement?.classList.contains('handsontableInput'));
+    const text = await page.evaluate(() => (document.activeElement as HTMLTextAreaElement).value);
+    await page.keyboard.press('Escape');
+    return text;
+  }
+  async function typeHere(page: Page, text: string) {
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.classList.contains('handsontableInput'));
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(text);
+    await page.keyboard.press('Enter');
+  }
+  const year = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4);
+
+  it('reads 12/5 9:30 in this year, a bare 11:50 on the row’s day, and opens cells with what they show', async () => {
+    const context = await newContext();
+    const page = await openLedger(context, 'clerk19', 'window_case');
+    await page.getByTestId('add-row').click();
+    await typeInto(page, 0, 1, '12/5 9:30');
+    expect(await cell(page, 0, 1).textContent()).toBe(`${year}-12-05 09:30`);
+    await cell(page, 0, 1).click();
+    expect(await editorText(page)).toBe(`${year}-12-05 09:30`); // not ISO 8601
+    for (let i = 0; i < 7; i += 1) await page.keyboard.press('ArrowRight'); // 办结时间
+    await typeHere(page, '11:50');
+    await page.keyboard.press('ArrowUp'); // back to the row, if Enter left it
+    expect(await editorText(page)).toBe(`${year}-12-05 11:50`);
+    await page.screenshot({ path: screenshotPath('grid-short-dates') });
+    await context.close();
+  });
+
+  it('reads 60 in a percent cell as 60%, and a 100% cell opened and committed stays 100%', async () => {
+    const context = await newContext();
+    const page = await openLedger(context, 'clerk13', 'task');
+    const completions = async () => (await rowsOf('clerk13', 'task')).edges.map((e) => e.node.values.completion);
+    const before = await completions();
+    // the first row's (one the definition seeds) 完成率: what changed there
+    const completion = async () => (await completions()).find((value, i) => value !== before[i]);
+    await cell(page, 0, 1).click();
+    await page.keyboard.press('Control+ArrowRight'); // 完成率, the last column
+    await typeHere(page, '60');
+    await expect.poll(completion).toBe(0.6);
+    await page.keyboard.press('ArrowUp');
+    expect(await editorText(page)).toBe('60%');
+
+    await typeHere(page, '100');
+    await expect.poll(completion).toBe(1);
+    await page.keyboard.press('ArrowUp');
+    expect(await editorText(page)).toBe('100%');
+    // opened and committed unchanged: still 100% (opened as "1", it would have become 1%)
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.classList.contains('handsontableInput'));
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(1_500);
+    await waitSaved(page);
+    expect(await completion()).toBe(1);
+    await context.close();
+  });
+});
+
 describe('a leader reading every unit', () => {
   it('shows whose each row is, and nothing to edit', async () => {
     const saved = await postGraphQL(

@@ -1,5 +1,6 @@
 import type Handsontable from 'handsontable/base';
 import { textOf, type FieldDefinition, type FieldValue, type LedgerModel, type Locale } from '@taizhang/ledger-core';
+import { DISPLAY_TEXT_EDITOR, editText } from './display-text-editor';
 import { UNIT_COLUMN } from './grid-row';
 
 /** What a cell shows: the field type's own formatting, or the text as typed while it does not parse. */
@@ -68,9 +69,14 @@ function fieldColumns(
       case 'multiselect':
         return { ...column, editor: 'multiselect', source: (grid.options ?? []).map((o) => o.value) };
       case 'multiline':
-        return { ...column, editor: 'text', wordWrap: false };
+        return { ...column, editor: DISPLAY_TEXT_EDITOR, wordWrap: false };
       default:
-        return { ...column, editor: 'text' };
+        // opened with the text the cell shows, not the stored form (display-text-editor.ts)
+        return {
+          ...column,
+          editor: DISPLAY_TEXT_EDITOR,
+          editText: (value: unknown) => editText(model, field, value, locale),
+        };
     }
   });
 }

@@ -1,6 +1,6 @@
 import type Handsontable from 'handsontable/base';
 import { textRenderer } from 'handsontable/renderers';
-import { validateRow, type LedgerModel, type Locale } from '@taizhang/ledger-core';
+import { rowParseContext, validateRow, type LedgerModel, type Locale } from '@taizhang/ledger-core';
 import { cellInput } from './cell-input';
 import { displayText } from './grid-columns';
 import {
@@ -246,11 +246,42 @@ export class GridController {
   beforeChange = (changes: (Handsontable.CellChange | null)[], source: string): void => {
     if (source === OWN_CHANGE || source === 'loadData' || source === 'updateData') return;
     const model = this.model;
+    // a row's short forms read against today and the row's day, as this change leaves it
+    const incoming = new Map<number, Record<string, unknown>>();
+    for (const change of changes) {
+      if (change) incoming.set(change[0], { ...incoming.get(change[0]), [String(change[1])]: change[3] });
+    }
+    const now = new Date();
+    const contexts = new Map(
+      [...incoming].map(([visualRow, values]) => [
+        visualRow,
+        rowParseContext(model, { ...this.rowAt(visualRow), ...values }, now),
+      ]),
+    );
     for (const change of changes) {
       if (!change) continue;
       const field = model.byKey.get(String(change[1]));
-      if (field) change[3] = cellInput(model, field, change[3]);
+      if (field) change[3] = cellInput(model, field, change[3], contexts.get(change[0]));
     }
+  };
+
+  /**
+   * Copying puts each cell's text as the grid shows it on the clipboard ("60%", "2026-12-05
+   * 11:20", a label), never the stored form (0.6, ISO 8601), so that pasting reads it back the same
+   * and other programs get what the clerk sees.
+   */
+  beforeCopy = (data: unknown[][], ranges: { startRow: number; startCol: number }[]): void => {
+    const hot = this.hot;
+    if (!hot || ranges.length !== 1) return;
+    const { startRow, startCol } = ranges[0];
+    data.forEach((cells, i) => {
+      const row = startRow + i; // negative: a header row copied with the cells
+      if (row < 0) return;
+      cells.forEach((_, j) => {
+        const field = this.model.byKey.get(String(hot.colToProp(startCol + j)));
+        if (field) cells[j] = displayText(this.model, field, hot.getDataAtCell(row, startCol + j), this.options.locale);
+      });
+    });
   };
 
   afterChange = (changes: Handsontable.CellChange[] | null, source: string): void => {

@@ -155,6 +155,7 @@ export const LedgerGrid = memo(function LedgerGrid({
           th.dataset.sort = order ? (order.desc ? 'desc' : 'asc') : '';
         }}
         beforeChange={controller.beforeChange}
+        beforeCopy={controller.beforeCopy}
         afterChange={controller.afterChange}
         afterCreateRow={controller.afterCreateRow}
         beforeRemoveRow={controller.beforeRemoveRow}

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/app-config';
 import { databaseOptions } from '../src/app-data-source';
 import { seedDatabase } from '../src/seed/seed-database';
+import { hashPassword } from '../src/identity/password-hasher';
 import { createTestDatabase, type TestDatabase } from '@taizhang/testing';
 import { startTestApi } from './api-harness';
 
@@ -65,5 +66,60 @@ describe('demo data', () => {
     );
     expect(await db.query(`SELECT username, role FROM users`)).toEqual([{ username: 'admin', role: 'admin' }]);
     expect(await db.query(`SELECT count(*)::int AS n FROM units`)).toEqual([{ n: 0 }]);
+  });
+
+  it('in production never creates the demo accounts: only the first admin, who must change ADMIN_PASSWORD', async () => {
+    const { db, source } = await migrated();
+    await expect(seedDatabase(source, loadConfig({ NODE_ENV: 'production' }))).rejects.toThrow(
+      /NODE_ENV=production never creates the demo accounts: set ADMIN_PASSWORD/,
+    );
+    expect(await db.query(`SELECT count(*)::int AS n FROM users`)).toEqual([{ n: 0 }]);
+    expect(await seedDatabase(source, loadConfig({ NODE_ENV: 'production', ADMIN_PASSWORD: 'First#Admin1' }))).toBe(
+      'admin-created',
+    );
+    expect(await db.query(`SELECT username, must_change_password FROM users`)).toEqual([
+      { username: 'admin', must_change_password: true },
+    ]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM units`)).toEqual([{ n: 0 }]);
+  });
+
+  it('in production makes demo accounts that still have the demo password change it at their next sign-in', async () => {
+    const { db, source } = await migrated();
+    expect(await seedDatabase(source, loadConfig({}))).toBe('seeded');
+    // clerk02 chose a password of their own before the database went to production
+    await db.query(`UPDATE users SET password_hash = $1 WHERE username = 'clerk02'`, [
+      await hashPassword('Own#Pass2026'),
+    ]);
+    await seedDatabase(source, loadConfig({ NODE_ENV: 'production' }));
+    const flagged = await db.query<{ username: string; must_change_password: boolean }>(
+      `SELECT username, must_change_password FROM users WHERE username IN ('admin', 'leader', 'clerk01', 'clerk02') ORDER BY username`,
+    );
+    expect(flagged).toEqual([
+      { username: 'admin', must_change_password: true },
+      { username: 'clerk01', must_change_password: true },
+      { username: 'clerk02', must_change_password: false },
+      { username: 'leader', must_change_password: true },
+    ]);
+    // in development nothing is forced
+    const dev = await migrated();
+    await seedDatabase(dev.source, loadConfig({}));
+    expect(await dev.db.query(`SELECT count(*)::int AS n FROM users WHERE must_change_password`)).toEqual([{ n: 0 }]);
+  });
+
+  it('in production, the first admin can do nothing but change ADMIN_PASSWORD until they have', async () => {
+    const t = await startTestApi({ NODE_ENV: 'production', ADMIN_PASSWORD: 'First#Admin1' });
+    cleanups.push(() => t.close());
+    const token = await t.signIn('admin', 'First#Admin1');
+    const refused = await t.gql('{ users { username } }', {}, { token });
+    expect(refused.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'PASSWORD_CHANGE_REQUIRED' });
+    expect((await t.gql('{ me { mustChangePassword } }', {}, { token })).data!.me.mustChangePassword).toBe(true);
+    await t.gql(
+      'mutation { changePassword(currentPassword: "First#Admin1", newPassword: "Second#Admin2") }',
+      {},
+      {
+        token,
+      },
+    );
+    expect((await t.gql('{ users { username } }', {}, { token })).data!.users).toEqual([{ username: 'admin' }]);
   });
 });

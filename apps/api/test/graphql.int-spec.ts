@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postRaw } from '@taizhang/testing';
+import { postGraphQL, postRaw, signInToken } from '@taizhang/testing';
+import { startApi } from '../src/bootstrap';
+import { loadConfig } from '../src/config/app-config';
 import { startTestApi, type TestApi } from './api-harness';
 
 describe('GraphQL in development', () => {
@@ -64,7 +66,25 @@ describe('GraphQL in development', () => {
 describe('GraphQL in production (NODE_ENV=production)', () => {
   let t: TestApi;
   beforeAll(async () => {
-    t = await startTestApi({ NODE_ENV: 'production' });
+    // Production never creates the demo accounts, and makes those it finds change the demo
+    // password (issue 26): they are seeded in development first, then (as if they had changed
+    // it) let through in production.
+    const seeded = await startTestApi();
+    await seeded.api.close();
+    const env = { NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', WEB_DIR: '/nonexistent', DEMO_ROWS: '0' };
+    const api = await startApi(loadConfig(env), seeded.db.url);
+    await seeded.db.query(`UPDATE users SET must_change_password = false`);
+    t = {
+      ...seeded,
+      url: api.url,
+      api,
+      gql: (query, variables, options) => postGraphQL(api.url, query, variables, options),
+      signIn: (username, password) => signInToken(api.url, username, password),
+      close: async () => {
+        await api.close();
+        await seeded.db.drop();
+      },
+    };
   });
   afterAll(() => t?.close());
 

@@ -12,7 +12,7 @@ import { AuditModule } from './audit/audit.module';
 import { AppExceptionFilter } from './common/errors/app-exception.filter';
 import { formatGraphQLError, localizedErrorsPlugin } from './common/errors/graphql-errors';
 import { CompiledExecution } from './common/graphql/compiled-execution';
-import { queryLimitsRule } from './common/graphql/query-limits';
+import { queryCostPlugin, queryLimitsRule } from './common/graphql/query-limits';
 import type { Clock } from './common/time/clock';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -54,6 +54,7 @@ export class AppModule {
           plugins: [
             ApolloServerPluginCacheControlDisabled(),
             localizedErrorsPlugin,
+            queryCostPlugin(),
             ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
           ],
           validationRules: [queryLimitsRule()],

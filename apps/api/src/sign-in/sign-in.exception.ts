@@ -35,10 +35,22 @@ export const SignInException = {
       },
       [{ path, message: PASSWORD_PROBLEM_MESSAGES.too_long }],
     ),
-  usernameTooLong: () =>
-    new AppException('BAD_USER_INPUT', 'USERNAME_TOO_LONG', { 'zh-CN': '用户名过长', en: 'The username is too long' }, [
-      { path: 'username', message: { 'zh-CN': '用户名最多 64 个字符', en: 'At most 64 characters' } },
-    ]),
+  /** No account can have such a name (longer than 64 characters, or with a NUL): refused before any lookup. */
+  impossibleUsername: () =>
+    new AppException(
+      'BAD_USER_INPUT',
+      'INVALID_USERNAME',
+      { 'zh-CN': '用户名无效', en: 'This is not a valid username' },
+      [
+        {
+          path: 'username',
+          message: {
+            'zh-CN': '用户名最多 64 个字符，且不能含空字符',
+            en: 'At most 64 characters, and no NUL character',
+          },
+        },
+      ],
+    ),
   sameAsCurrent: () =>
     new AppException(
       'BAD_USER_INPUT',

@@ -35,7 +35,7 @@ export class SignInService {
   ) {}
 
   async signIn(username: string, password: string, meta: RequestMeta): Promise<SignedIn> {
-    if (username.length > MAX_TYPED_USERNAME) throw SignInException.usernameTooLong();
+    if (username.length > MAX_TYPED_USERNAME || username.includes('\u0000')) throw SignInException.impossibleUsername();
     if (passwordTooLong(password)) throw SignInException.passwordTooLong('password');
     const typed = username.trim().toLowerCase();
     const user = await this.users.findForSignIn(typed);

@@ -1,15 +1,25 @@
-import { buildSchema, parse, validate } from 'graphql';
+import { buildSchema, Kind, parse, validate, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { queryLimitsRule } from './query-limits';
+import { operationCost, queryLimitsRule } from './query-limits';
 
 const schema = buildSchema(`
   type Node { id: ID! name: String child: Node children(first: Int): [Node!]! }
-  type Query { node: Node nodes(first: Int): [Node!]! }
+  type Query { node: Node nodes(first: Int): [Node!]! paged(first: Int = 20): [Node!]! }
 `);
 const limits = { maxDepth: 4, maxCost: 50, maxAliases: 3 };
 
 function reasons(query: string): string[] {
   return validate(schema, parse(query), [queryLimitsRule(limits)]).map((e) => String(e.extensions.reason));
+}
+
+/** The cost of a document's one operation with these variables (what queryCostPlugin compares). */
+function cost(query: string, variables: Record<string, unknown> = {}): number {
+  const document = parse(query);
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
+  const fragments = new Map(
+    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
+  );
+  return operationCost(schema, fragments, operation, variables, limits);
 }
 
 describe('queryLimitsRule', () => {
@@ -26,10 +36,44 @@ describe('queryLimitsRule', () => {
   });
 
   it('multiplies a list field by the page it asks for', () => {
-    // 1 + 10 * (1 + 1) = 21: under 50
-    expect(reasons('{ nodes(first: 10) { id name } }')).toEqual([]);
-    // 1 + 30 * (1 + 1) = 61: over 50
-    expect(reasons('{ nodes(first: 30) { id name } }')).toEqual(['QUERY_TOO_COMPLEX']);
+    // 1 + 10 * (1 + 1) = 21
+    expect(cost('{ nodes(first: 10) { id name } }')).toBe(21);
+    // 1 + 30 * (1 + 1) = 61
+    expect(cost('{ nodes(first: 30) { id name } }')).toBe(61);
+    // nested: 1 + 2 * (1 + 1 + 3 * 1)
+    expect(cost('{ nodes(first: 2) { id children(first: 3) { id } } }')).toBe(11);
+  });
+
+  it("counts a page passed as a variable at the variable's value, as if written in the query", () => {
+    const query = 'query ($n: Int) { nodes(first: $n) { id name } }';
+    expect(cost(query, { n: 1000 })).toBe(cost('{ nodes(first: 1000) { id name } }'));
+    expect(cost(query, { n: 1000 })).toBe(2001);
+    expect(cost(query, { n: 3 })).toBe(7);
+    // through a fragment and under an alias too
+    const viaFragment = 'fragment F on Query { a: nodes(first: $n) { id } } query ($n: Int) { ...F }';
+    expect(cost(viaFragment, { n: 500 })).toBe(501);
+  });
+
+  it("uses the variable's default when the variable is not sent, and the argument's default when neither is", () => {
+    expect(cost('query ($n: Int = 400) { nodes(first: $n) { id } }')).toBe(401);
+    expect(cost('query ($n: Int = 400) { nodes(first: $n) { id } }', { n: 2 })).toBe(3);
+    expect(cost('query ($n: Int) { paged(first: $n) { id } }')).toBe(21);
+    // an argument left out runs with its default page, and one without a default counts 100
+    expect(cost('{ paged { id } }')).toBe(21);
+    expect(cost('{ nodes { id } }')).toBe(101);
+    // no page argument: the field is one thing
+    expect(cost('{ node { id child { id } } }')).toBe(4);
+  });
+
+  it('counts a value that is no Int (graphql-js refuses it) as the default page, never as its number', () => {
+    for (const n of ['1000', 2 ** 40, 1.5, null, { n: 1 }]) {
+      expect(cost('query ($n: Int) { nodes(first: $n) { id } }', { n })).toBe(101);
+    }
+    expect(cost('query ($n: Int) { nodes(first: $n) { id } }', { n: -5 })).toBe(2);
+  });
+
+  it('leaves the cost to the plugin: validation alone refuses no costly document', () => {
+    expect(reasons('{ nodes(first: 30) { id name } }')).toEqual([]);
   });
 
   it('counts aliases', () => {

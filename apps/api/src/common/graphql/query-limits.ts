@@ -1,17 +1,29 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import {
+  getNamedType,
   GraphQLError,
+  isInterfaceType,
+  isObjectType,
   Kind,
   type ASTVisitor,
+  type FieldNode,
+  type GraphQLField,
   type FragmentDefinitionNode,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
+  type ValueNode,
 } from 'graphql';
 
 /**
- * Validation rules that refuse a query before it runs: too deep, too costly, too many aliases.
- * Each error carries code BAD_USER_INPUT and a reason (QUERY_TOO_DEEP, QUERY_TOO_COMPLEX,
- * TOO_MANY_ALIASES) that graphql-errors.ts turns into a message in the caller's language.
+ * Limits that refuse a query before it runs: too deep, too many aliases (a validation rule: both
+ * are properties of the document alone), too costly (a plugin: the cost depends on the page sizes
+ * asked for, which a query may pass as variables, and only the request has their values).
+ * Each refusal carries code BAD_USER_INPUT and a reason (QUERY_TOO_DEEP, TOO_MANY_ALIASES,
+ * QUERY_TOO_COMPLEX) that graphql-errors.ts turns into a message in the caller's language.
  */
 export interface QueryLimits {
   maxDepth: number;
@@ -23,7 +35,10 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 10, maxCost: 20_000
 
 /** A list field's cost is multiplied by the page size it asks for. */
 const PAGE_ARGUMENTS = ['first', 'last', 'limit'];
+/** The page counted when its size is not known before the query runs (a value that is no Int). */
 const DEFAULT_PAGE = 100;
+/** GraphQL's Int: a larger value is refused by graphql-js's coercion, in its own words. */
+const MAX_INT = 2 ** 31 - 1;
 
 interface Measure {
   depth: number;
@@ -31,51 +46,110 @@ interface Measure {
   aliases: number;
 }
 
-function refuse(context: ValidationContext, reason: string, message: string): void {
-  context.reportError(new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', reason } }));
+/** What the measure knows besides the document: the schema (argument defaults) and the variables. */
+interface Surroundings {
+  fragments: Map<string, FragmentDefinitionNode>;
+  limits: QueryLimits;
+  schema: GraphQLSchema | null;
+  /** The request's variables, as sent; null while validating (the document alone). */
+  variables: Readonly<Record<string, unknown>> | null;
+  /** The operation's variable definitions' defaults, by name. */
+  variableDefaults: Map<string, ValueNode>;
 }
 
-function pageSize(args: readonly { name: { value: string }; value: { kind: string } }[] | undefined): number {
-  for (const arg of args ?? []) {
-    if (!PAGE_ARGUMENTS.includes(arg.name.value)) continue;
-    const value = arg.value as { kind: string; value?: string };
-    if (value.kind === Kind.INT && value.value !== undefined) return Math.max(1, Number(value.value));
-    return DEFAULT_PAGE; // a variable: assume the default page
+function refusal(reason: string, message: string, status?: number): GraphQLError {
+  const http = status === undefined ? {} : { http: { status } };
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', reason, ...http } });
+}
+
+function literalPage(value: ValueNode): number | null {
+  return value.kind === Kind.INT ? Number(value.value) : null;
+}
+
+/** A variable's value as the query will run with it; null when it is not an Int (coercion refuses it). */
+function variablePage(name: string, around: Surroundings): number | null | undefined {
+  if (around.variables === null) return null;
+  const value = around.variables[name];
+  if (value === undefined) {
+    const fallback = around.variableDefaults.get(name);
+    return fallback ? literalPage(fallback) : undefined;
   }
-  return 1;
+  return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= MAX_INT ? value : null;
+}
+
+/** The schema's definition of a field of `parent`, when known. */
+function fieldDefinition(parent: GraphQLNamedType | null, name: string): GraphQLField<unknown, unknown> | undefined {
+  return parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[name] : undefined;
+}
+
+/**
+ * The page a list field asks for, as it will run: the argument's literal, else its variable's
+ * value, else that variable's default, else the argument's default in the schema. A value that is
+ * no Int counts as DEFAULT_PAGE (graphql-js refuses it before anything runs).
+ */
+function pageSize(field: FieldNode, parent: GraphQLNamedType | null, around: Surroundings): number {
+  const definition = fieldDefinition(parent, field.name.value);
+  const defined = definition?.args.filter((arg) => PAGE_ARGUMENTS.includes(arg.name));
+  const schemaDefault = (name: string) => {
+    const value = defined?.find((arg) => arg.name === name)?.defaultValue;
+    return typeof value === 'number' ? value : DEFAULT_PAGE;
+  };
+  const given = field.arguments?.find(
+    (arg) => PAGE_ARGUMENTS.includes(arg.name.value) && (!defined || defined.some((d) => d.name === arg.name.value)),
+  );
+  if (given) {
+    const name = given.name.value;
+    const size =
+      given.value.kind === Kind.VARIABLE ? variablePage(given.value.name.value, around) : literalPage(given.value);
+    // an absent variable without a default leaves the argument to its default
+    return Math.max(1, size ?? (size === undefined ? schemaDefault(name) : DEFAULT_PAGE));
+  }
+  // not given: the argument's default page, when the field takes one
+  return defined && defined.length > 0 ? Math.max(1, schemaDefault(defined[0].name)) : 1;
 }
 
 function measure(
   set: SelectionSetNode,
-  fragments: Map<string, FragmentDefinitionNode>,
+  parent: GraphQLNamedType | null,
   visiting: Set<string>,
-  limits: QueryLimits,
+  around: Surroundings,
 ): Measure {
   let depth = 0;
   let cost = 0;
   let aliases = 0;
+  const { schema, fragments, limits } = around;
   for (const selection of set.selections) {
     let inner: Measure | null = null;
     if (selection.kind === Kind.FIELD) {
       if (selection.alias) aliases += 1;
+      const definition = fieldDefinition(parent, selection.name.value);
+      const type = definition ? getNamedType(definition.type) : null;
       const child = selection.selectionSet
-        ? measure(selection.selectionSet, fragments, visiting, limits)
+        ? measure(selection.selectionSet, type, visiting, around)
         : { depth: 0, cost: 0, aliases: 0 };
-      const multiplier = selection.selectionSet ? pageSize(selection.arguments) : 1;
+      const multiplier = selection.selectionSet ? pageSize(selection, parent, around) : 1;
       depth = Math.max(depth, child.depth + 1);
       cost += 1 + multiplier * child.cost;
       aliases += child.aliases;
       continue;
     }
     if (selection.kind === Kind.INLINE_FRAGMENT) {
-      inner = measure(selection.selectionSet, fragments, visiting, limits);
+      const condition = selection.typeCondition
+        ? (schema?.getType(selection.typeCondition.name.value) ?? null)
+        : parent;
+      inner = measure(selection.selectionSet, condition, visiting, around);
     } else {
       const name = selection.name.value;
       const fragment = fragments.get(name);
       // A cycle or an unknown fragment is reported by graphql-js's own rules.
       if (!fragment || visiting.has(name)) continue;
       visiting.add(name);
-      inner = measure(fragment.selectionSet, fragments, visiting, limits);
+      inner = measure(
+        fragment.selectionSet,
+        schema?.getType(fragment.typeCondition.name.value) ?? null,
+        visiting,
+        around,
+      );
       visiting.delete(name);
     }
     depth = Math.max(depth, inner.depth);
@@ -87,27 +161,94 @@ function measure(
   return { depth, cost, aliases };
 }
 
+function fragmentsOf(definitions: readonly { kind: string }[]): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
+      const fragment = definition as FragmentDefinitionNode;
+      fragments.set(fragment.name.value, fragment);
+    }
+  }
+  return fragments;
+}
+
+function rootType(schema: GraphQLSchema | null, operation: OperationDefinitionNode): GraphQLNamedType | null {
+  if (!schema) return null;
+  return schema.getRootType(operation.operation) ?? null;
+}
+
+/**
+ * What an operation costs as it will run with these variables: each field 1, a field with a
+ * selection its selection's cost times the page it asks for (`first`, `last`, `limit`: written in
+ * the query, passed as a variable, that variable's default, or the argument's default).
+ */
+export function operationCost(
+  schema: GraphQLSchema | null,
+  fragments: Map<string, FragmentDefinitionNode>,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+  limits: QueryLimits = DEFAULT_QUERY_LIMITS,
+): number {
+  const variableDefaults = new Map<string, ValueNode>();
+  for (const definition of operation.variableDefinitions ?? []) {
+    if (definition.defaultValue) variableDefaults.set(definition.variable.name.value, definition.defaultValue);
+  }
+  const around: Surroundings = { fragments, limits, schema, variables, variableDefaults };
+  return measure(operation.selectionSet, rootType(schema, operation), new Set(), around).cost;
+}
+
+/** Depth and aliases: the document's own properties, refused while validating. */
 export function queryLimitsRule(limits: QueryLimits = DEFAULT_QUERY_LIMITS): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
-    const document = context.getDocument();
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of document.definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    }
+    const fragments = fragmentsOf(context.getDocument().definitions);
+    const schema = context.getSchema();
     return {
       OperationDefinition(operation) {
-        const { depth, cost, aliases } = measure(operation.selectionSet, fragments, new Set(), limits);
+        const around: Surroundings = {
+          fragments,
+          limits,
+          schema,
+          variables: null,
+          variableDefaults: new Map(),
+        };
+        const { depth, aliases } = measure(operation.selectionSet, rootType(schema, operation), new Set(), around);
         if (depth > limits.maxDepth) {
-          refuse(context, 'QUERY_TOO_DEEP', `depth ${depth} exceeds the limit of ${limits.maxDepth}`);
-        }
-        if (cost > limits.maxCost) {
-          refuse(context, 'QUERY_TOO_COMPLEX', `cost ${cost} exceeds the limit of ${limits.maxCost}`);
+          context.reportError(refusal('QUERY_TOO_DEEP', `depth ${depth} exceeds the limit of ${limits.maxDepth}`));
         }
         if (aliases > limits.maxAliases) {
-          refuse(context, 'TOO_MANY_ALIASES', `${aliases} aliases exceed the limit of ${limits.maxAliases}`);
+          context.reportError(
+            refusal('TOO_MANY_ALIASES', `${aliases} aliases exceed the limit of ${limits.maxAliases}`),
+          );
         }
         return false;
       },
     };
+  };
+}
+
+/**
+ * The cost limit, once Apollo knows which operation runs and before it runs: the request's
+ * variables are known here (a validation rule sees the document alone, and Apollo validates each
+ * distinct document once). Refused with 400, as a validation error would be.
+ */
+export function queryCostPlugin(limits: QueryLimits = DEFAULT_QUERY_LIMITS): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, request }) {
+          if (!operation) return;
+          const cost = operationCost(
+            schema,
+            fragmentsOf(document.definitions),
+            operation,
+            request.variables ?? {},
+            limits,
+          );
+          if (cost > limits.maxCost) {
+            throw refusal('QUERY_TOO_COMPLEX', `cost ${cost} exceeds the limit of ${limits.maxCost}`, 400);
+          }
+        },
+      };
+    },
   };
 }

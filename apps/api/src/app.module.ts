@@ -45,9 +45,10 @@ export class AppModule {
           parseOptions: { maxTokens: 50_000 },
           autoSchemaFile: true,
           sortSchema: true,
-          // Production: no introspection, no stack traces, no playground.
+          // Production: no introspection, no playground. No stack traces in any mode: a fault's
+          // detail is in the log, found by the answer's requestId (common/errors/faults.ts).
           introspection: !config.production,
-          includeStacktraceInErrorResponses: !config.production,
+          includeStacktraceInErrorResponses: false,
           playground: false,
           // No HTTP cache hints are used; Apollo's default cache-control plugin would otherwise
           // wrap every field's resolver (2,500 calls for a page of 500 rows).
@@ -58,7 +59,7 @@ export class AppModule {
             ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
           ],
           validationRules: [queryLimitsRule()],
-          formatError: formatGraphQLError(config.production),
+          formatError: formatGraphQLError,
           context: ({ req, res }: GraphQLContext) => ({ req, res }),
           // queries run compiled (graphql-jit); NestJS's typings leave out Apollo's gateway option
           transformSchema: execution.capture,

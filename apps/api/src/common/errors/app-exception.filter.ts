@@ -1,11 +1,13 @@
-import { Catch, type ArgumentsHost } from '@nestjs/common';
+import { Catch, HttpException, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { localeFromAcceptLanguage } from '@taizhang/domain';
 import { AppException } from './app-exception';
 import { databaseFailureOf } from './database-failure';
 import { clientErrorOf } from './http-client-errors';
+import { internalText, logFault } from './faults';
 import { sendHttpError } from './http-error-response';
+import { newRequestId, requestIdOf } from '../http/request-logger.middleware';
 
 const HTTP_STATUS: Record<AppException['code'], number> = {
   UNAUTHENTICATED: 401,
@@ -24,7 +26,9 @@ const HTTP_STATUS: Record<AppException['code'], number> = {
  * HTTP routes (file export/import) ours become JSON in the contract's error shape, a failure of
  * the database itself becomes 503 with its reason (retryable), a request refused before our code
  * ran (a body that is not JSON or too large: http-client-errors.ts) its 4xx in the same shape,
- * and anything else is Nest's usual 500.
+ * and anything else (a failed SQL statement, a bug) is logged with the request's id and answered
+ * 500 INTERNAL with that id and nothing of the error (faults.ts). A fault after the first byte of
+ * a download cuts the connection: the file must not look complete.
  */
 @Catch()
 export class AppExceptionFilter extends BaseExceptionFilter {
@@ -41,16 +45,32 @@ export class AppExceptionFilter extends BaseExceptionFilter {
       });
       return undefined;
     }
-    const failure = databaseFailureOf(exception);
-    if (failure && !response.headersSent) {
-      sendHttpError(response, 503, failure.text[locale], { code: 'INTERNAL', reason: failure.reason, retryable: true });
-      return undefined;
-    }
+    const request = http.getRequest<Request>();
+    const where = { method: request.method, path: request.originalUrl?.split('?')[0] };
     const refused = clientErrorOf(exception);
     if (refused && !response.headersSent) {
       sendHttpError(response, refused.status, refused.text[locale], { code: refused.code, reason: refused.reason });
       return undefined;
     }
-    return super.catch(exception, host);
+    // Nest's own answers below 500 (a redirect, a client error it knows)
+    if (exception instanceof HttpException && exception.getStatus() < 500 && !response.headersSent) {
+      return super.catch(exception, host);
+    }
+    const requestId = requestIdOf(request) ?? newRequestId();
+    const failure = databaseFailureOf(exception);
+    logFault(exception, failure, requestId, where);
+    if (response.headersSent) {
+      response.destroy();
+    } else if (failure) {
+      sendHttpError(response, 503, failure.text[locale], {
+        code: 'INTERNAL',
+        reason: failure.reason,
+        retryable: true,
+        requestId,
+      });
+    } else {
+      sendHttpError(response, 500, internalText(requestId)[locale], { code: 'INTERNAL', requestId });
+    }
+    return undefined;
   }
 }

@@ -1,14 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   compileFormula,
+  FROM_PUBLIC_PER_HOUR,
   message,
   periodOfRow,
   ROW_ID_TYPE,
   textOf,
   validateRow,
   unitFills,
+  type FollowUpDefinition,
 } from '@taizhang/ledger-core';
-import { LedgerRegistry } from '../ledgers/ledger-registry.service';
+import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry.service';
 import { UnitsService } from '../units/units.service';
 import type { RowTransaction } from '../ledger-tables/row-scope';
 import { lockLedgerForWrite, readWriteGuard } from '../ledgers/ledger-locks';
@@ -16,8 +18,19 @@ import { rejectMissingReferences } from './row-references';
 import { rejectDuplicates } from './row-unique';
 import { insertRows, problem, type Planned, type RowOutcome, type WriteTarget } from '../ledger-tables/row-write';
 
+/**
+ * Rows made from anonymous answers in a ledger of a unit in the last hour: their history says a
+ * follow-up made them with nobody signed in (only an anonymous answer writes with no author and
+ * runs follow-ups; demo rows have their clerk, a definition's seed rows run none).
+ */
+const MADE_FROM_PUBLIC_SQL = `SELECT count(*)::int AS n FROM row_history
+  WHERE ledger_key = $1 AND unit_id = $2 AND source = 'follow-up' AND op = 'insert' AND changed_by IS NULL
+    AND changed_at > now() - interval '1 hour'`;
+
 @Injectable()
 export class RowFollowUps {
+  private readonly logger = new Logger(RowFollowUps.name);
+
   constructor(
     private readonly registry: LedgerRegistry,
     private readonly units: UnitsService,
@@ -28,6 +41,11 @@ export class RowFollowUps {
    * saved row, a row in the follow-up's ledger of the same unit, from the follow-up's formulas.
    * One that cannot be made (its ledger missing, not filled by the unit, or its values invalid)
    * is a warning on the saved row, never a lost save.
+   *
+   * An anonymous answer (source `public`) is nobody's word: its rows take the follow-up's
+   * `fromPublic.values` over the usual ones (the seed: status 待确认, source 公开问卷, so the unit
+   * confirms one before it counts as open), and at most `fromPublic.perHour` are made per unit and
+   * ledger in a rolling hour; past that the answer is saved and no row is made (logged).
    */
   async run(
     tx: RowTransaction,
@@ -61,7 +79,9 @@ export class RowFollowUps {
           );
         continue;
       }
-      const formulas = Object.entries(followUp.values).map(([key, formula]) => [key, compileFormula(formula)] as const);
+      const anonymous = source.source === 'public';
+      const given = anonymous ? { ...followUp.values, ...followUp.fromPublic?.values } : followUp.values;
+      const formulas = Object.entries(given).map(([key, formula]) => [key, compileFormula(formula)] as const);
       const rows: Planned[] = [];
       for (const p of due) {
         const row = outcomes.get(p.index)!.row!;
@@ -119,7 +139,8 @@ export class RowFollowUps {
             `No follow-up row was made: ${why.message.en}`,
           );
       }
-      const made = rows.filter((row) => !refused.has(row.index));
+      let made = rows.filter((row) => !refused.has(row.index));
+      if (anonymous && made.length > 0) made = await this.withinHourlyLimit(tx, source, followUp, target, made, warn);
       for (const row of made) {
         const text = followUp.message ?? `已自动生成「${textOf(target.definition.title)}」记录`;
         const outcome = outcomes.get(row.index)!;
@@ -140,5 +161,40 @@ export class RowFollowUps {
         made,
       );
     }
+  }
+
+  /**
+   * The rows of anonymous answers that fit in the unit's hourly allowance for the follow-up's
+   * ledger; the rest are warnings on their answers (which are saved) and a line in the log.
+   * Counted in the database (any API process may have made some) under an exclusive lock per
+   * (ledger, unit), held until commit: the writes' own locks are shared (writers never wait for
+   * one another), so without it two answers at once could both see room for one more.
+   */
+  private async withinHourlyLimit(
+    tx: RowTransaction,
+    source: WriteTarget,
+    followUp: FollowUpDefinition,
+    target: PublishedLedger,
+    rows: Planned[],
+    warn: (p: Planned, zh: string, en: string) => void,
+  ): Promise<Planned[]> {
+    const limit = followUp.fromPublic?.perHour ?? FROM_PUBLIC_PER_HOUR;
+    const ledgerKey = target.key;
+    const title = textOf(target.definition.title);
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1), $2)`, [`public-follow-up:${ledgerKey}`, source.unitId]);
+    const [{ n }] = (await tx.query(MADE_FROM_PUBLIC_SQL, [ledgerKey, source.unitId])) as { n: number }[];
+    const room = Math.max(0, limit - n);
+    for (const row of rows.slice(room)) {
+      warn(
+        row,
+        `未能自动生成「${title}」记录：本单位本小时由匿名答卷生成的记录已达上限 ${limit} 条（答卷已保存）`,
+        `No "${textOf(target.definition.title, 'en')}" row was made: anonymous answers reached the unit's limit of ${limit} an hour (the answer is saved)`,
+      );
+      this.logger.warn(
+        `follow-up ${source.model.definition.key}.${followUp.key} skipped for unit ${source.unitId}: ` +
+          `${n} "${ledgerKey}" rows made from anonymous answers in the last hour, limit ${limit}`,
+      );
+    }
+    return rows.slice(0, room);
   }
 }

@@ -194,10 +194,17 @@ export class LedgerPublisher {
       // is there, its fields must be
       const fields =
         followUp.ledger === definition.key ? definition.fields : (await currentDefinition(tx, followUp.ledger))?.fields;
-      for (const key of Object.keys(followUp.values)) {
+      const named = [
+        ...Object.keys(followUp.values).map((key) => [key, `/followUps/${i}/values/${key}`]),
+        ...Object.keys(followUp.fromPublic?.values ?? {}).map((key) => [
+          key,
+          `/followUps/${i}/fromPublic/values/${key}`,
+        ]),
+      ];
+      for (const [key, path] of named) {
         if (fields && !fields.some((f) => f.key === key)) {
           problems.push({
-            path: `/followUps/${i}/values/${key}`,
+            path,
             message: {
               'zh-CN': `台账「${followUp.ledger}」没有字段「${key}」`,
               en: `The ledger "${followUp.ledger}" has no field "${key}"`,

@@ -128,6 +128,32 @@ describe('checkDefinition', () => {
       (d) => Object.assign(d, { rules: [{ key: 'r', level: 'error', check: 'a >', message: '错' }] }),
       ['/rules/0/check: Syntax error'],
     ],
+    [
+      "a follow-up's anonymous values naming an unknown field",
+      (d) =>
+        Object.assign(d, {
+          followUps: [
+            { key: 'f', when: 'a > 1', ledger: 'other', values: { x: 'a' }, fromPublic: { values: { y: 'c' } } },
+          ],
+        }),
+      ['/followUps/0/fromPublic/values/y: Unknown field "c"'],
+    ],
+    [
+      "a follow-up's anonymous part with a misspelt property",
+      (d) =>
+        Object.assign(d, {
+          followUps: [{ key: 'f', when: 'a > 1', ledger: 'other', values: {}, fromPublic: { perhour: 5 } }],
+        }),
+      ['/followUps/0/fromPublic/perhour: unknown property "perhour"'],
+    ],
+    [
+      'a negative hourly limit of anonymous follow-ups',
+      (d) =>
+        Object.assign(d, {
+          followUps: [{ key: 'f', when: 'a > 1', ledger: 'other', values: {}, fromPublic: { perHour: -1 } }],
+        }),
+      ['/followUps/0/fromPublic/perHour: '],
+    ],
   ])('refuses %s with the exact problem', (_name, breakIt, expected) => {
     const problems = problemsOf(breakIt(minimal()));
     expect(problems).toHaveLength(expected.length);

@@ -195,6 +195,9 @@ export function checkDefinition(input: unknown): DefinitionCheck {
     for (const [key, formula] of Object.entries(followUp.values)) {
       for (const issue of checkFormula(formula, withId)) add(`/followUps/${i}/values/${key}`, issue);
     }
+    for (const [key, formula] of Object.entries(followUp.fromPublic?.values ?? {})) {
+      for (const issue of checkFormula(formula, withId)) add(`/followUps/${i}/fromPublic/values/${key}`, issue);
+    }
   });
 
   for (const kind of ['open', 'overdue'] as const) {

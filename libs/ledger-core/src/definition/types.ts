@@ -78,7 +78,27 @@ export interface FollowUpDefinition {
   values: Record<string, string>;
   /** Shown with the saved row. */
   message?: Text;
+  /**
+   * What differs when the saved row is an anonymous public answer (the survey's link): nobody
+   * vouches for it, so the row it makes should wait for the unit to confirm it, and no more than
+   * `perHour` of them are made per unit per hour.
+   */
+  fromPublic?: FollowUpFromPublic;
 }
+
+/** A follow-up of an anonymous answer: its own values over the usual ones, and a limit per hour. */
+export interface FollowUpFromPublic {
+  /** Formulas over the saved row, as `values`; each replaces (or adds to) the usual one. */
+  values?: Record<string, string>;
+  /**
+   * Rows made from anonymous answers in the follow-up's ledger, per unit, per rolling hour
+   * (default FROM_PUBLIC_PER_HOUR); past it the answer is saved and no row is made. 0: none.
+   */
+  perHour?: number;
+}
+
+/** Rows a follow-up makes from anonymous answers per unit per hour unless it says otherwise. */
+export const FROM_PUBLIC_PER_HOUR = 10;
 
 /**
  * Rows that stay open until someone closes them (rectifications, tasks). The submission board

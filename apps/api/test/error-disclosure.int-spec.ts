@@ -1,3 +1,5 @@
+import type { ApolloDriver } from '@nestjs/apollo';
+import { GraphQLModule } from '@nestjs/graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logger } from '../src/common/http/logger';
 import { startTestApi, type TestApi } from './api-harness';
@@ -125,5 +127,11 @@ describe('an unexpected database error in development mode (NODE_ENV=development
     expect(fault, "a log line with the answer's request id").toBeDefined();
     expect(fault!.err!.message).toContain(`relation "${TABLE}" does not exist`);
     expect(fault!.err!.stack).toMatch(/\n\s+at /);
+  });
+
+  it("has Apollo's own stack traces off in development too (the answer when formatting itself fails)", () => {
+    const driver = t.api.app.get(GraphQLModule).graphQlAdapter as ApolloDriver;
+    const server = driver.instance as unknown as { internals: { includeStacktraceInErrorResponses?: boolean } };
+    expect(server.internals.includeStacktraceInErrorResponses).toBe(false);
   });
 });

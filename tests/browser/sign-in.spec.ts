@@ -6,6 +6,7 @@ import {
   startProductServer,
   type ProductServer,
   createTestDatabase,
+  postGraphQL,
   type TestDatabase,
 } from '@taizhang/testing';
 
@@ -87,6 +88,43 @@ describe('signing in', () => {
     await page.reload();
     expect(await page.getByLabel('Username').isVisible()).toBe(true);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+  });
+
+  it('sends a user whose password an admin set to the change-password screen, and nowhere else until it is changed', async () => {
+    await db.query(`UPDATE users SET must_change_password = true WHERE username = 'clerk05'`);
+    await signIn('clerk05', 'Taizhang@2026');
+    await page.getByTestId('password-change-required').waitFor();
+    expect(await page.getByRole('heading', { name: '修改密码' }).isVisible()).toBe(true);
+    // no other page: the ledgers' address shows the same screen
+    await page.goto(`${server.url}/dashboard`);
+    await page.getByTestId('password-change-required').waitFor();
+    expect(await page.locator('.ledger-card').count()).toBe(0);
+
+    await page.getByLabel('当前密码').fill('Taizhang@2026');
+    await page.getByLabel('新密码', { exact: true }).fill('Taizhang@2026');
+    await page.getByLabel('再次输入新密码').fill('Taizhang@2026');
+    await page.getByRole('button', { name: '修改密码' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('新密码不能与当前密码相同');
+    await page.screenshot({ path: screenshotPath('password-change-required') });
+
+    await page.getByLabel('当前密码').fill('Taizhang@2026');
+    await page.getByLabel('新密码', { exact: true }).fill('Mine#2026c');
+    await page.getByLabel('再次输入新密码').fill('Mine#2026c');
+    await page.getByRole('button', { name: '修改密码' }).click();
+    await expect.poll(() => page.getByTestId('current-user').textContent()).toContain('填报员');
+    expect(await page.getByTestId('password-change-required').count()).toBe(0);
+  });
+
+  it('tells a user who tried too often how long to wait', async () => {
+    // ten quick wrong guesses from this address: the wait has grown to about a minute
+    for (let i = 0; i < 10; i += 1) {
+      await postGraphQL(server.url, 'mutation ($p: String!) { signIn(username: "clerk06", password: $p) { token } }', {
+        p: `not-the-Password${i}`,
+      });
+    }
+    await signIn('clerk06', 'Taizhang@2026');
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^尝试次数过多，请 \d+ 秒后再试$/);
+    expect(page.url()).toMatch(/\/sign-in$/);
   });
 
   it('shows a leader that they see all units', async () => {

@@ -103,6 +103,7 @@ describe('the daily follow-up report in the grid', () => {
     expect(await cell(page, 0, 0).textContent()).toBe('2023-03-01'); // the period's date, prefilled
 
     await typeInto(page, 0, 1, '10');
+    expect(await page.getByTestId('unsaved').textContent()).toBe('未保存'); // not sent: the row is incomplete
     await typeInto(page, 0, 2, '12');
     await expect.poll(() => cell(page, 0, 2).getAttribute('class')).toContain('cell-error');
     expect(await cell(page, 0, 2).getAttribute('title')).toContain('当日回访量不能大于当日办件量');
@@ -135,8 +136,19 @@ describe('the daily follow-up report in the grid', () => {
     expect(await cell(page, 0, 2).textContent()).toBe('8');
     expect(await cell(page, 0, 3).textContent()).toBe('80%');
     expect(await page.getByTestId('sheet-state').getAttribute('data-state')).toBe('DRAFT');
+    // 8 of 10 visited: a reminder, amber on the cell and listed beside the grid
+    await expect.poll(() => page.getByTestId('warning-list').textContent()).toContain('第 1 行 · 当日回访量：应访尽访');
+    expect(await cell(page, 0, 2).getAttribute('class')).toContain('cell-warning');
 
+    // submitting asks first, naming the period, the rows and the reminders; cancel keeps the draft
     await page.getByTestId('submit-sheet').click();
+    expect(await page.getByTestId('submit-confirm').textContent()).toContain('提交 2023-03-01 的报表（共 1 行）');
+    expect(await page.getByTestId('submit-confirm').textContent()).toContain('另有 1 条提醒');
+    await page.screenshot({ path: screenshotPath('grid-daily-submit-confirm') });
+    await page.getByTestId('submit-cancel').click();
+    expect(await page.getByTestId('sheet-state').getAttribute('data-state')).toBe('DRAFT');
+    await page.getByTestId('submit-sheet').click();
+    await page.getByTestId('submit-confirmed').click();
     // 2023-03-01 17:00 is long past: submitted, late, and locked
     await expect.poll(() => page.getByTestId('sheet-state').getAttribute('data-state')).toBe('SUBMITTED_LATE');
     expect(await page.getByTestId('sheet-bar').textContent()).toContain('逾期');
@@ -361,7 +373,7 @@ describe('a ledger larger than one page', () => {
       await page.mouse.wheel(0, 3000);
       await page.waitForTimeout(100);
     }
-    expect(await page.getByTestId('rows-count').textContent()).toMatch(/^已加载 (4|6|8|10)\d\d \/ 1000 行/);
+    await expect.poll(() => page.getByTestId('rows-count').textContent()).toMatch(/^已加载 (4|6|8|10)\d\d \/ 1000 行/);
 
     // 降序排列 from the first column's menu: the whole ledger is sorted, not the loaded pages
     await page.locator('.ledger-grid .ht_clone_top_inline_start_corner thead th').nth(1).locator('.changeType').click();

@@ -2,7 +2,7 @@ import { useQuery } from '@apollo/client';
 import { textOf, type LedgerModel } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
 import { displayText } from './grid-columns';
-import type { GridController, GridSnapshot } from './grid-controller';
+import type { CellProblem, GridController, GridSnapshot } from './grid-controller';
 import { ROW_HISTORY, type HistoryEntry } from './grid.graphql';
 
 interface GridSidePanelProps {
@@ -27,11 +27,12 @@ export function GridSidePanel({ model, controller, snapshot, historyOf, onCloseH
     return field ? displayText(model, field, value, locale) || '—' : String(value ?? '—');
   };
   const errors = snapshot?.errors ?? [];
+  const warnings = snapshot?.warnings ?? [];
   const conflicts = snapshot?.conflicts ?? [];
   // always there, so the grid's width never jumps while someone types
   return (
     <aside className="grid-side" data-testid="grid-side">
-      {errors.length === 0 && conflicts.length === 0 && !historyOf && (
+      {errors.length === 0 && warnings.length === 0 && conflicts.length === 0 && !historyOf && (
         <p className="muted" data-testid="no-problems">
           {t('grid.noProblems')}
         </p>
@@ -41,9 +42,7 @@ export function GridSidePanel({ model, controller, snapshot, historyOf, onCloseH
           <h3>{t('grid.conflictTitle')}</h3>
           {conflicts.map((conflict) => (
             <div key={conflict.rowKey} className="conflict" data-row={conflict.rowKey}>
-              <p>
-                {t('grid.row')} {controller.rowNumber(conflict.rowKey) ?? '?'}
-              </p>
+              <p>{t('grid.row').replace('{n}', String(controller.rowNumber(conflict.rowKey) ?? '?'))}</p>
               <table>
                 <thead>
                   <tr>
@@ -73,26 +72,22 @@ export function GridSidePanel({ model, controller, snapshot, historyOf, onCloseH
         </section>
       )}
       {errors.length > 0 && (
-        <section data-testid="error-list">
-          <h3>{t('grid.errors').replace('{n}', String(errors.length))}</h3>
-          <ul>
-            {errors.slice(0, MAX_LISTED).map((problem, i) => (
-              <li key={`${problem.rowKey}/${problem.field}/${i}`}>
-                <button
-                  type="button"
-                  className="link-button"
-                  onClick={() => controller.select(problem)}
-                  data-row={controller.rowNumber(problem.rowKey) ?? ''}
-                  data-field={problem.field}
-                >
-                  {t('grid.row')} {controller.rowNumber(problem.rowKey) ?? '?'} · {fieldTitle(problem.field)}：
-                  {problem.message}
-                </button>
-              </li>
-            ))}
-          </ul>
-          {errors.length > MAX_LISTED && <p className="muted">…</p>}
-        </section>
+        <ProblemList
+          testId="error-list"
+          title={t('grid.errors').replace('{n}', String(errors.length))}
+          problems={errors}
+          controller={controller}
+          fieldTitle={fieldTitle}
+        />
+      )}
+      {warnings.length > 0 && (
+        <ProblemList
+          testId="warning-list"
+          title={t('grid.warnings').replace('{n}', String(warnings.length))}
+          problems={warnings}
+          controller={controller}
+          fieldTitle={fieldTitle}
+        />
       )}
       {historyOf && (
         <RowHistory
@@ -104,6 +99,45 @@ export function GridSidePanel({ model, controller, snapshot, historyOf, onCloseH
         />
       )}
     </aside>
+  );
+}
+
+/** Errors or reminders, each a link to its cell. */
+function ProblemList({
+  testId,
+  title,
+  problems,
+  controller,
+  fieldTitle,
+}: {
+  testId: string;
+  title: string;
+  problems: CellProblem[];
+  controller: GridController;
+  fieldTitle(key: string): string;
+}) {
+  const { t } = useI18n();
+  return (
+    <section data-testid={testId} className={testId}>
+      <h3>{title}</h3>
+      <ul>
+        {problems.slice(0, MAX_LISTED).map((problem, i) => (
+          <li key={`${problem.rowKey}/${problem.field}/${i}`}>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => controller.select(problem)}
+              data-row={controller.rowNumber(problem.rowKey) ?? ''}
+              data-field={problem.field}
+            >
+              {t('grid.row').replace('{n}', String(controller.rowNumber(problem.rowKey) ?? '?'))} ·{' '}
+              {fieldTitle(problem.field)}：{problem.message}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {problems.length > MAX_LISTED && <p className="muted">…</p>}
+    </section>
   );
 }
 

@@ -26,6 +26,12 @@ export function SaveStatus({ snapshot, readOnly, onRetry }: SaveStatusProps) {
       {readOnly && <span className="badge">{t('grid.readOnly')}</span>}
       {state === 'saving' && <span>{t('grid.saving')}</span>}
       {state === 'saved' && snapshot.pending === 0 && <span className="ok">{t('grid.saved')}</span>}
+      {/* from the first keystroke until the batch goes out: never a blind spot that looks saved */}
+      {(state === 'saved' || state === 'idle') && snapshot.pending > 0 && (
+        <span className="muted" data-testid="unsaved">
+          {t('grid.unsaved')}
+        </span>
+      )}
       {state === 'offline' && <span className="warn">{t('grid.offline')}</span>}
       {state === 'reloading' && <span className="warn">{t('grid.reloadingDefinition')}</span>}
       {state === 'failed' && (

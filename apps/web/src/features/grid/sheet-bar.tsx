@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { Period } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
 import type { GridSnapshot } from './grid-controller';
@@ -30,8 +31,10 @@ export function SheetBar({
   onSubmit,
 }: SheetBarProps) {
   const { t, locale } = useI18n();
+  const [confirming, setConfirming] = useState(false);
   const locked = sheet?.state === 'SUBMITTED' || sheet?.state === 'SUBMITTED_LATE';
   const errors = snapshot?.errors.length ?? 0;
+  const warnings = snapshot?.warnings.length ?? 0;
   const time = (iso: string) =>
     new Date(iso).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai' });
   return (
@@ -67,17 +70,42 @@ export function SheetBar({
           {sheet.returnedReason}
         </span>
       )}
-      {canSubmit && !locked && (
+      {canSubmit && !locked && !confirming && (
         <button
           type="button"
           className="primary"
-          onClick={onSubmit}
+          onClick={() => setConfirming(true)}
           disabled={submitting || errors > 0 || !snapshot || snapshot.loaded === 0}
           title={errors > 0 ? t('grid.fixFirst') : undefined}
           data-testid="submit-sheet"
         >
           {submitting ? t('grid.submitting') : t('grid.submit')}
         </button>
+      )}
+      {canSubmit && !locked && confirming && (
+        // a submit locks the sheet: it names what is submitted, and the reminders not acted on
+        <span className="confirm-strip" role="alertdialog" data-testid="submit-confirm">
+          {t('grid.submitConfirm')
+            .replace('{period}', value ?? '')
+            .replace('{n}', String(snapshot?.total ?? 0))}
+          {warnings > 0 && (
+            <strong className="warn"> {t('grid.submitWithWarnings').replace('{n}', String(warnings))}</strong>
+          )}
+          <button
+            type="button"
+            className="primary"
+            onClick={() => {
+              setConfirming(false);
+              onSubmit();
+            }}
+            data-testid="submit-confirmed"
+          >
+            {t('grid.submitConfirmed')}
+          </button>
+          <button type="button" onClick={() => setConfirming(false)} data-testid="submit-cancel">
+            {t('common.cancel')}
+          </button>
+        </span>
       )}
       {submitError && (
         <span className="form-error" role="alert">

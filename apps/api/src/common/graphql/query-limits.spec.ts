@@ -72,6 +72,35 @@ describe('queryLimitsRule', () => {
     expect(cost('query ($n: Int) { nodes(first: $n) { id } }', { n: -5 })).toBe(2);
   });
 
+  it('measures each fragment once, wherever it is spread (a bomb costs its size to reckon, not 2^depth)', () => {
+    const depth = 17;
+    const fragments = Array.from({ length: depth }, (_, i) =>
+      i === depth - 1
+        ? `fragment F${i} on Query { node { id } }`
+        : `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`,
+    );
+    const document = parse(`query { ...F0 } ${fragments.join(' ')}`);
+    const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
+    const byName = new Map(
+      document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
+    );
+    // each fragment's type is looked up when it is measured: count those
+    let measured = 0;
+    const counting = new Proxy(schema, {
+      get: (target, key) =>
+        key === 'getType'
+          ? (name: string) => {
+              measured += 1;
+              return target.getType(name);
+            }
+          : Reflect.get(target, key),
+    });
+    // no early stop: the exact cost, 2^16 spreads of F16 costing 2 each
+    const unbounded = { ...limits, maxCost: Number.MAX_VALUE };
+    expect(operationCost(counting, byName, operation, {}, unbounded)).toBe(2 ** 17);
+    expect(measured).toBe(depth);
+  });
+
   it('leaves the cost to the plugin: validation alone refuses no costly document', () => {
     expect(reasons('{ nodes(first: 30) { id name } }')).toEqual([]);
   });

@@ -55,6 +55,8 @@ interface Surroundings {
   variables: Readonly<Record<string, unknown>> | null;
   /** The operation's variable definitions' defaults, by name. */
   variableDefaults: Map<string, ValueNode>;
+  /** Each fragment's measure, made on its first spread. */
+  fragmentMeasures: Map<string, Measure>;
 }
 
 function refusal(reason: string, message: string, status?: number): GraphQLError {
@@ -143,14 +145,16 @@ function measure(
       const fragment = fragments.get(name);
       // A cycle or an unknown fragment is reported by graphql-js's own rules.
       if (!fragment || visiting.has(name)) continue;
-      visiting.add(name);
-      inner = measure(
-        fragment.selectionSet,
-        schema?.getType(fragment.typeCondition.name.value) ?? null,
-        visiting,
-        around,
-      );
-      visiting.delete(name);
+      // a fragment measures the same wherever it is spread: once per document, so that a
+      // fragment bomb (F0 spreads F1 twice, F1 spreads F2 twice, …) costs its size, not 2^depth
+      inner = around.fragmentMeasures.get(name) ?? null;
+      if (!inner) {
+        visiting.add(name);
+        const type = schema?.getType(fragment.typeCondition.name.value) ?? null;
+        inner = measure(fragment.selectionSet, type, visiting, around);
+        visiting.delete(name);
+        around.fragmentMeasures.set(name, inner);
+      }
     }
     depth = Math.max(depth, inner.depth);
     cost += inner.cost;
@@ -193,7 +197,7 @@ export function operationCost(
   for (const definition of operation.variableDefinitions ?? []) {
     if (definition.defaultValue) variableDefaults.set(definition.variable.name.value, definition.defaultValue);
   }
-  const around: Surroundings = { fragments, limits, schema, variables, variableDefaults };
+  const around: Surroundings = { fragments, limits, schema, variables, variableDefaults, fragmentMeasures: new Map() };
   return measure(operation.selectionSet, rootType(schema, operation), new Set(), around).cost;
 }
 
@@ -210,6 +214,7 @@ export function queryLimitsRule(limits: QueryLimits = DEFAULT_QUERY_LIMITS): Val
           schema,
           variables: null,
           variableDefaults: new Map(),
+          fragmentMeasures: new Map(),
         };
         const { depth, aliases } = measure(operation.selectionSet, rootType(schema, operation), new Set(), around);
         if (depth > limits.maxDepth) {

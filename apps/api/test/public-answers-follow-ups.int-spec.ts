@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './api-harness';
 
@@ -22,7 +24,7 @@ beforeAll(async () => {
   t = await startTestApi();
   leader = await t.signIn('leader');
   admin = await t.signIn('admin');
-  for (const code of ['xz03', 'xz04', 'xz06'])
+  for (const code of ['xz03', 'xz04', 'xz06', 'xz08'])
     units[code] = String((await t.db.query<{ id: number }>(`SELECT id FROM units WHERE code = $1`, [code]))[0].id);
 });
 afterAll(() => t?.close());
@@ -136,5 +138,39 @@ describe('follow-ups of anonymous answers', () => {
     );
     expect(saved.data!.saveRows.saved).toBe(1);
     expect((await t.gql(ROWS, {}, { token: clerk })).data!.rows.totalCount).toBe(11);
+  });
+  it('takes its limit and values from the definition, and refuses values for fields the ledger lacks', async () => {
+    const survey = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../schemas/survey.json'), 'utf8'));
+    const withPublic = (fromPublic: unknown) => ({
+      ...survey,
+      followUps: [{ ...survey.followUps[0], fromPublic }],
+    });
+    const PUBLISH = 'mutation ($d: JSON!) { publishLedger(definition: $d) { version } }';
+    for (const [language, text] of [
+      ['zh-CN', '台账「rectification」没有字段「stauts」'],
+      ['en', 'The ledger "rectification" has no field "stauts"'],
+    ] as const) {
+      const refused = await t.gql(
+        PUBLISH,
+        { d: withPublic({ values: { stauts: '"待确认"' } }) },
+        { token: admin, language },
+      );
+      expect(refused.errors?.[0].extensions?.errors).toEqual([
+        { path: '/followUps/0/fromPublic/values/stauts', message: text },
+      ]);
+    }
+
+    const published = await t.gql(
+      PUBLISH,
+      { d: withPublic({ values: { status: '"待确认"', source: '"公开问卷"' }, perHour: 2 }) },
+      { token: admin },
+    );
+    expect(published.errors).toBeUndefined();
+    for (let i = 0; i < 3; i += 1) {
+      const answered = await t.gql(SUBMIT, { ledger: 'survey', unit: 'xz08', values: { q1: 'D' } });
+      expect(answered.data?.submitPublicAnswer).toBe(true);
+    }
+    const listed = await t.gql(ROWS, {}, { token: await t.signIn('clerk08') });
+    expect(listed.data!.rows.totalCount).toBe(2);
   });
 });

@@ -576,6 +576,55 @@ describe('dates, times and percents typed the way Excel users type them', () => 
   });
 });
 
+describe('keyboard first', () => {
+  const year = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4);
+  /** The grid's row count on screen. */
+  const rowCount = (page: Page) => page.locator('.ledger-grid .ht_master .htCore tbody tr').count();
+
+  it('types into a new row straight away (IME text too), goes on to a new row with Enter, and back to a cell from its error', async () => {
+    const context = await newContext();
+    const page = await openLedger(context, 'clerk20', 'window_case');
+    await page.getByTestId('add-row').click();
+    await page.keyboard.insertText('K-1'); // as an IME delivers text, no click on the cell first
+    await page.keyboard.press('Tab');
+    await page.keyboard.insertText('12/5 9:30');
+    await page.keyboard.press('Enter'); // the last row: on into a new one, same column
+    await expect.poll(() => rowCount(page)).toBe(2);
+    expect(await cell(page, 0, 0).textContent()).toBe('K-1');
+    expect(await cell(page, 0, 1).textContent()).toBe(`${year}-12-05 09:30`);
+    await page.keyboard.insertText('12/6 10:00');
+    await page.keyboard.press('Enter');
+    expect(await cell(page, 1, 1).textContent()).toBe(`${year}-12-06 10:00`);
+    // ↓ from an untouched new row adds nothing more
+    await page.keyboard.press('ArrowDown');
+    expect(await rowCount(page)).toBe(3);
+
+    // an error in the side panel puts the keyboard on its cell
+    await page.locator('[data-testid="error-list"] button[data-row="1"][data-field="service_item"]').click();
+    await page.keyboard.insertText('社保');
+    await page.keyboard.press('Enter');
+    expect(await cell(page, 0, 2).textContent()).toBe('社保');
+    await page.screenshot({ path: screenshotPath('grid-keyboard-first') });
+    await context.close();
+  });
+
+  it('starts a new daily report row on its first number, not on the prefilled date', async () => {
+    const context = await newContext();
+    const page = await openLedger(context, 'clerk04', 'daily_followup');
+    await page.getByTestId('period-picker').fill('2023-03-02');
+    await waitLoaded(page);
+    await page.getByTestId('add-row').click();
+    await page.keyboard.insertText('10');
+    await page.keyboard.press('Tab');
+    await page.keyboard.insertText('10');
+    await page.keyboard.press('Enter');
+    expect(await cell(page, 0, 0).textContent()).toBe('2023-03-02');
+    expect(await cell(page, 0, 1).textContent()).toBe('10');
+    expect(await cell(page, 0, 2).textContent()).toBe('10');
+    await context.close();
+  });
+});
+
 describe('a leader reading every unit', () => {
   it('shows whose each row is, and nothing to edit', async () => {
     const saved = await postGraphQL(

@@ -132,13 +132,35 @@ export class GridController {
     this.hot = hot;
     this.disposed = false;
     this.saver.start();
+    hot.rootElement.addEventListener('input', this.textArrived);
   }
 
   dispose(): void {
     this.disposed = true;
     this.saver.stop();
+    this.hot?.rootElement.removeEventListener('input', this.textArrived);
     this.hot = null;
   }
+
+  /**
+   * Text that reaches the selected cell without a key press (an input method committing 网上, a
+   * dictation, text inserted by assistive software) lands in Handsontable's waiting editor
+   * (`imeFastEdit`) but does not open it, and Tab or Enter would then drop it. It opens the editor
+   * on that text, as typing a character does.
+   */
+  private textArrived = (event: Event): void => {
+    const hot = this.hot;
+    const target = event.target;
+    if (!hot || !(target instanceof HTMLTextAreaElement) || !target.classList.contains('handsontableInput')) return;
+    const editor = hot.getActiveEditor();
+    const highlight = hot.getSelectedRangeActive()?.highlight;
+    if (!editor || editor.isOpened() || !highlight || highlight.row === null || highlight.col === null) return;
+    if (highlight.row < 0 || highlight.col < 0 || hot.getCellMeta(highlight.row, highlight.col).readOnly) return;
+    const text = target.value;
+    // opened on the text itself: a waiting editor's value would be refreshed from the cell
+    editor.enableFullEditMode();
+    editor.beginEditing(text);
+  };
 
   /**
    * The ledger's definition was republished: rows are checked by the new model. The columns are
@@ -502,17 +524,74 @@ export class GridController {
     return [visualRow, col];
   }
 
-  /** A new row at the end of what is loaded, with the cursor in its first cell. */
-  addRow(): void {
-    if (!this.hot) return;
-    this.hot.alter('insert_row_below', Math.max(0, this.hot.countRows() - 1), 1);
-    this.hot.selectCell(this.hot.countRows() - 1, 0);
+  /**
+   * A new row at the end of what is loaded, with the cursor where typing should start: `column`
+   * (the one the clerk was in, when Enter or ↓ on the last row made it), else the first cell a
+   * clerk fills that starts empty (not the daily report's prefilled date, not a computed column).
+   * The grid takes the keyboard, so the next keystroke lands in that cell.
+   */
+  addRow(column?: number): void {
+    const hot = this.hot;
+    if (!hot) return;
+    hot.alter('insert_row_below', Math.max(0, hot.countRows() - 1), 1);
+    const row = this.rowAt(hot.countRows() - 1);
+    const keys = this.columnKeys;
+    const firstEmpty = keys.findIndex((key) => {
+      const field = this.model.byKey.get(key);
+      const value = row?.[key];
+      return field && !field.formula && !field.readOnly && (value === null || value === undefined);
+    });
+    hot.selectCell(hot.countRows() - 1, column ?? Math.max(0, firstEmpty));
+    this.takeKeyboard();
   }
+
+  /**
+   * The grid listens to the keyboard again, and its waiting editor has the focus. Called after a
+   * click outside the grid (a button, the side panel): Handsontable's own document listener sees
+   * that click after ours and stops listening, so this waits for it to have run.
+   */
+  private takeKeyboard(): void {
+    setTimeout(() => {
+      const hot = this.hot;
+      if (!hot || hot.isDestroyed) return;
+      hot.listen();
+      hot.getFocusManager().focusOnHighlightedCell();
+    });
+  }
+
+  /**
+   * Enter (committing an edit) or ↓ on the last row goes on into a new row, as in a shared Excel
+   * file, unless that row is itself a new one nothing was typed into yet.
+   */
+  beforeKeyDown = (event: KeyboardEvent): void => {
+    const hot = this.hot;
+    if (!hot || (event.key !== 'Enter' && event.key !== 'ArrowDown')) return;
+    if (event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) return;
+    const highlight = hot.getSelectedRangeActive()?.highlight;
+    const row = highlight?.row ?? null;
+    const col = highlight?.col ?? null;
+    if (row === null || col === null || row !== hot.countRows() - 1 || col < 0) return;
+    const editing = hot.getActiveEditor()?.isOpened() ?? false;
+    if (event.key === 'ArrowDown' && editing) return;
+    if (event.key === 'Enter' && !editing) return; // Enter on a cell opens its editor
+    const blank = () => {
+      const last = this.rowAt(row);
+      return !last || (last.__id === null && isUntouched(this.model, last, this.options.periodDate));
+    };
+    if (!editing && blank()) return;
+    // after Handsontable has committed the edit
+    setTimeout(() => {
+      if (!blank()) this.addRow(col);
+    });
+  };
 
   /** Puts the cursor on a problem's cell. */
   select(problem: CellProblem): void {
     const located = this.locate(problem);
-    if (located) this.hot?.selectCell(located[0], located[1]);
+    if (!located || !this.hot) return;
+    this.hot.selectCell(located[0], located[1]);
+    // the click was on the side panel: the grid takes the keyboard back, so typing fixes the cell
+    this.takeKeyboard();
   }
 
   /** The visual row's 1-based number in the grid, for messages. */

@@ -98,6 +98,7 @@ export const LedgerGrid = memo(function LedgerGrid({
         fillHandle={readOnly ? false : 'vertical'}
         outsideClickDeselects={false}
         undo
+        imeFastEdit
         contextMenu={{
           items: {
             ...(readOnly
@@ -156,6 +157,7 @@ export const LedgerGrid = memo(function LedgerGrid({
         }}
         beforeChange={controller.beforeChange}
         beforeCopy={controller.beforeCopy}
+        beforeKeyDown={controller.beforeKeyDown}
         afterChange={controller.afterChange}
         afterCreateRow={controller.afterCreateRow}
         beforeRemoveRow={controller.beforeRemoveRow}

@@ -608,6 +608,21 @@ describe('keyboard first', () => {
     await context.close();
   });
 
+  it('picks 网上 from the list by typing 网 (an input method) and Enter', async () => {
+    const context = await newContext();
+    const page = await openLedger(context, 'clerk21', 'window_case');
+    await page.getByTestId('add-row').click();
+    for (let i = 0; i < 5; i += 1) await page.keyboard.press('ArrowRight'); // 受理渠道
+    await page.keyboard.insertText('网');
+    // the list opens with 网上 highlighted
+    await expect.poll(() => page.locator('.autocompleteEditor .htCore td.current').allTextContents()).toEqual(['网上']);
+    await page.screenshot({ path: screenshotPath('grid-choice-typed') });
+    await page.keyboard.press('Enter');
+    expect(await cell(page, 0, 5).textContent()).toBe('网上');
+    expect(await cell(page, 0, 5).getAttribute('class')).not.toContain('cell-error');
+    await context.close();
+  });
+
   it('starts a new daily report row on its first number, not on the prefilled date', async () => {
     const context = await newContext();
     const page = await openLedger(context, 'clerk04', 'daily_followup');

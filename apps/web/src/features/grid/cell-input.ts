@@ -12,5 +12,34 @@ export function cellInput(model: LedgerModel, field: FieldDefinition, input: unk
   const spec = model.spec(field);
   const outcome = typeof input === 'string' ? spec.parse(input, field, context) : spec.normalize(input, field);
   if (outcome.ok) return outcome.value;
+  if (typeof input === 'string') {
+    const picked = pickedOption(model, field, input);
+    if (picked !== null) return picked;
+  }
   return typeof input === 'string' ? input : String(input);
+}
+
+/**
+ * A choice typed by its start, as a clerk picks from a list: 网 → 网上 when exactly one option's
+ * label (or value) starts with it, else exactly one contains it. Only in the grid's pick-one
+ * lists: an import or the API never guesses.
+ */
+export function pickedOption(model: LedgerModel, field: FieldDefinition, text: string): unknown {
+  const spec = model.spec(field);
+  const grid = spec.grid(field, 'zh-CN');
+  const typed = text.trim();
+  if (grid.editor !== 'dropdown' || typed === '') return null;
+  const labels = new Map<string, string>();
+  for (const locale of ['zh-CN', 'en'] as const) {
+    for (const option of spec.grid(field, locale).options ?? []) {
+      labels.set(option.label, option.value);
+      labels.set(option.value, option.value);
+    }
+  }
+  const unique = (match: (label: string) => boolean) => {
+    const values = new Set([...labels].filter(([label]) => match(label)).map(([, value]) => value));
+    return values.size === 1 ? [...values][0] : null;
+  };
+  const value = unique((label) => label.startsWith(typed)) ?? unique((label) => label.includes(typed));
+  return value !== null && spec.normalize(value, field).ok ? value : null;
 }

@@ -65,7 +65,9 @@ function fieldColumns(
       case 'dropdown':
         // a list to pick from (typing a value or a label works too: the type's parse reads it);
         // blank stays blank, unlike a checkbox
-        return { ...column, editor: 'dropdown', source: (grid.options ?? []).map((o) => o.value), strict: false };
+        // the list shows the options' labels in the interface language; cellInput reads a label
+        // (or the start of exactly one) back to its value
+        return { ...column, editor: 'dropdown', source: (grid.options ?? []).map((o) => o.label), strict: false };
       case 'multiselect':
         return { ...column, editor: 'multiselect', source: (grid.options ?? []).map((o) => o.value) };
       case 'multiline':

@@ -153,8 +153,15 @@ export class GridController {
     const target = event.target;
     if (!hot || !(target instanceof HTMLTextAreaElement) || !target.classList.contains('handsontableInput')) return;
     const editor = hot.getActiveEditor();
+    // a pick-one list filters by what an input method typed, as it does by keys
+    const filterList = () =>
+      (editor as { queryChoices?(query: string): void } | undefined)?.queryChoices?.(target.value);
+    if (editor?.isOpened()) {
+      filterList();
+      return;
+    }
     const highlight = hot.getSelectedRangeActive()?.highlight;
-    if (!editor || editor.isOpened() || !highlight || highlight.row === null || highlight.col === null) return;
+    if (!editor || !highlight || highlight.row === null || highlight.col === null) return;
     if (highlight.row < 0 || highlight.col < 0 || hot.getCellMeta(highlight.row, highlight.col).readOnly) return;
     const text = target.value;
     // opened on the text itself: a waiting editor's value would be refreshed from the cell

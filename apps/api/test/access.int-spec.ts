@@ -61,6 +61,10 @@ const OPERATIONS: Record<string, Operation> = {
     allowed: ['clerk', 'admin'],
   },
   rowHistory: { document: '{ rowHistory(ledger: "task", id: "1") { op } }', allowed: ['leader', 'admin'] },
+  deletedRows: {
+    document: '{ deletedRows(ledger: "daily_followup", unitId: "1") { deletedAt } }',
+    allowed: ['clerk', 'leader', 'admin'],
+  },
   restoreRow: {
     document: 'mutation { restoreRow(ledger: "daily_followup", unitId: "1", id: "999999") { id } }',
     allowed: ['clerk', 'admin'],

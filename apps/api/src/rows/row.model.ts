@@ -113,3 +113,10 @@ export class RowHistoryEntryModel {
   @Field(() => GraphQLJSON, { nullable: true, description: 'The changed fields before.' }) oldValues: unknown;
   @Field(() => GraphQLJSON, { nullable: true, description: 'The changed fields after.' }) newValues: unknown;
 }
+
+@ObjectType('DeletedRow', { description: 'A row in the recycle bin (回收站): restoreRow brings it back.' })
+export class DeletedRowModel {
+  @Field(() => RowModel) row: RowModel;
+  @Field(() => Date) deletedAt: Date;
+  @Field(() => String, { nullable: true, description: 'Who deleted it (a username).' }) deletedBy: string | null;
+}

@@ -4,6 +4,7 @@ import { CurrentPrincipal } from '../identity/auth.decorators';
 import type { GraphQLContext, Principal } from '../identity/principal';
 import { localeOf } from '../common/graphql/request-locale';
 import {
+  DeletedRowModel,
   OrderInputType,
   RowChangeInput,
   RowConnectionModel,
@@ -92,6 +93,19 @@ export class RowsResolver {
     @Args('id', { type: () => ID }) id: string,
   ): Promise<RowHistoryEntryModel[]> {
     return this.rowsService.history(principal, ledger, id);
+  }
+
+  @Query(() => [DeletedRowModel], {
+    description: "The recycle bin: a unit's deleted rows, the latest deletions first (a clerk's own unit).",
+  })
+  deletedRows(
+    @CurrentPrincipal() principal: Principal,
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('unitId', { type: () => ID, nullable: true }) unitId: string | null,
+    @Args('period', { type: () => String, nullable: true }) period: string | null,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 100 }) first: number,
+  ): Promise<DeletedRowModel[]> {
+    return this.rowsService.deleted(principal, { ledger, unitId, period, first });
   }
 
   @Mutation(() => RowModel, { description: 'Brings back a deleted row.' })

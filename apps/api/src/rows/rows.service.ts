@@ -14,6 +14,14 @@ import { RowsException } from '../ledger-tables/rows.exception';
 
 export const MAX_PAGE = 1000;
 
+/** A row in the recycle bin. */
+export interface DeletedRow {
+  row: RowRecord;
+  deletedAt: Date;
+  /** The user who deleted it; null when nobody signed in did. */
+  deletedBy: string | null;
+}
+
 export interface RowsQuery {
   ledger: string;
   unitId?: string | null;
@@ -99,6 +107,49 @@ export class RowsService {
       offset,
       rows: raw.slice(0, first).map((r) => rowFromDb(model, r, audience)),
     };
+  }
+
+  /**
+   * The recycle bin: a unit's deleted rows (of a period, if given), the latest deletions first,
+   * each with when and by whom it was deleted (its last delete in the history). restoreRow brings
+   * one back.
+   */
+  async deleted(
+    principal: Principal,
+    query: { ledger: string; unitId?: string | null; period?: string | null; first?: number | null },
+  ): Promise<DeletedRow[]> {
+    const { ledger, scope } = await this.access.forRead(principal, query.ledger, query.unitId);
+    const model = ledger.model;
+    const audience = seesRedactedValues(principal) ? 'redacted' : 'full';
+    const first = query.first ?? 100;
+    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
+      throw RowsException.badInput('INVALID_PAGE_SIZE', [
+        { path: 'first', message: message(`每页 0 至 ${MAX_PAGE} 行`, `first must be 0 to ${MAX_PAGE}`) },
+      ]);
+    }
+    const params: unknown[] = [ledger.key];
+    // the live-row conditions with the deleted ones asked for instead
+    const where = rowConditions(model, scope, { period: query.period }, params).map((c) =>
+      c === 't.deleted_at IS NULL' ? 't.deleted_at IS NOT NULL' : c,
+    );
+    const [raw] = await readAtOnceInUnitScope(this.db, scope, [
+      {
+        sql: `SELECT ${rowColumns(model)}, t.deleted_at AS _deleted_at, d.username AS _deleted_by
+                FROM ${tableOf(model)} t
+                LEFT JOIN LATERAL (
+                  SELECT u.username FROM row_history h LEFT JOIN users u ON u.id = h.changed_by
+                   WHERE h.ledger_key = $1 AND h.row_id = t.id AND h.op = 'delete'
+                   ORDER BY h.id DESC LIMIT 1) d ON true
+               WHERE ${where.join(' AND ')}
+               ORDER BY t.deleted_at DESC, t.id DESC LIMIT ${first}`,
+        params,
+      },
+    ]);
+    return raw.map((r) => ({
+      row: rowFromDb(model, r, audience),
+      deletedAt: new Date(String(r._deleted_at)),
+      deletedBy: (r._deleted_by as string | null) ?? null,
+    }));
   }
 
   /** Every change of one row, oldest first, as the audit trail recorded it. */

@@ -408,6 +408,7 @@ describe('what only the server can judge', () => {
   it('marks a repeated case number with the server’s reason, and deletes rows from the context menu', async () => {
     const context = await newContext();
     const page = await openLedger(context, 'clerk10', 'window_case');
+    page.on('dialog', (dialog) => void dialog.accept()); // 删除 N 行？
     const line = (applicant: string) =>
       ['D-1', '2023-03-01 09:00', '社保', applicant, '', '窗口', '', '受理'].join('\t');
     await page.getByTestId('add-row').click();
@@ -636,6 +637,66 @@ describe('keyboard first', () => {
     expect(await cell(page, 0, 0).textContent()).toBe('2023-03-02');
     expect(await cell(page, 0, 1).textContent()).toBe('10');
     expect(await cell(page, 0, 2).textContent()).toBe('10');
+    await context.close();
+  });
+});
+
+describe('deleting rows', () => {
+  it('asks first, keeps undo from faking a restore, and brings rows back from the recycle bin', async () => {
+    const context = await newContext();
+    const page = await openLedger(context, 'clerk22', 'window_case');
+    const line = (no: string, applicant: string) =>
+      [no, '2023-03-01 09:00', '社保', applicant, '', '窗口', '', '受理'].join('\t');
+    await page.getByTestId('add-row').click();
+    await cell(page, 0, 1).click();
+    await page.keyboard.press('ArrowLeft');
+    await page.evaluate(
+      (text) => {
+        const data = new DataTransfer();
+        data.setData('text/plain', text);
+        document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+      },
+      [line('DEL-1', '赵一'), line('DEL-2', '钱二')].join('\n'),
+    );
+    await waitSaved(page);
+    expect((await rowsOf('clerk22', 'window_case')).totalCount).toBe(2);
+
+    // declined: nothing deleted
+    const questions: string[] = [];
+    page.once('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await cell(page, 0, 3).click(); // the paste left both rows selected
+    await cell(page, 0, 3).click({ button: 'right' });
+    await page.getByText('移除该行', { exact: true }).click();
+    await expect.poll(() => questions).toEqual(['删除 1 行？删除后可在“回收站”恢复。']);
+    expect(await cell(page, 0, 3).textContent()).toBe('赵一');
+
+    // accepted: deleted on the server; Ctrl+Z does not bring it back on screen only
+    page.once('dialog', (dialog) => void dialog.accept());
+    await cell(page, 0, 3).click({ button: 'right' });
+    await page.getByText('移除该行', { exact: true }).click();
+    await waitSaved(page);
+    expect((await rowsOf('clerk22', 'window_case')).edges.map((e) => e.node.values.applicant)).toEqual(['钱二']);
+    await cell(page, 0, 3).click();
+    await page.keyboard.press('Control+Z');
+    await page.waitForTimeout(500);
+    expect(await cell(page, 0, 3).textContent()).toBe('钱二');
+
+    // the recycle bin: who deleted it, and 恢复
+    await page.getByTestId('open-bin').click();
+    const bin = page.getByTestId('recycle-bin');
+    await expect.poll(() => bin.locator('li').count()).toBe(1);
+    expect(await bin.locator('li').textContent()).toContain('DEL-1');
+    expect(await bin.locator('li').textContent()).toContain('clerk22 删除于');
+    await page.screenshot({ path: screenshotPath('grid-recycle-bin') });
+    await bin.getByTestId('restore-row').click();
+    await expect.poll(() => bin.locator('li').count()).toBe(0);
+    await expect
+      .poll(async () => (await rowsOf('clerk22', 'window_case')).edges.map((e) => e.node.values.applicant).sort())
+      .toEqual(['赵一', '钱二'].sort());
+    await expect.poll(() => page.getByTestId('rows-count').textContent()).toMatch(/^已加载 2 \/ 2 行/);
     await context.close();
   });
 });

@@ -17,6 +17,7 @@ import {
 import { LedgerGrid } from '../features/grid/ledger-grid';
 import { localQueueStore } from '../features/grid/save-queue';
 import { GridSidePanel } from '../features/grid/grid-side-panel';
+import { RecycleBin } from '../features/grid/recycle-bin';
 import { SaveStatus } from '../features/grid/save-status';
 import { SheetBar } from '../features/grid/sheet-bar';
 import { ExcelToolbar } from '../features/excel/excel-toolbar';
@@ -58,6 +59,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
   const [period, setPeriod] = useState<string | null>(() => currentPeriod(model.definition.period, new Date()));
   const [unitId, setUnitId] = useState<string | null>(role === 'clerk' ? null : '');
   const [historyOf, setHistoryOf] = useState<string | null>(null);
+  const [binOpen, setBinOpen] = useState(false);
   const [snapshot, setSnapshot] = useState<GridSnapshot | null>(null);
 
   const units = useQuery<{ units: UnitChoice[] }>(UNITS_TO_PICK, { skip: role === 'clerk' });
@@ -92,14 +94,18 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
         onChange: setSnapshot,
         unitNames: role !== 'clerk' && !scopeUnit ? unitNames : null,
         reloadDefinition: reloadModel,
+        confirmDelete: (count) => window.confirm(t('grid.confirmDelete').replace('{n}', String(count))),
       }),
-    [daily, locale, client, ledger, scopeUnit, period, periodic, user, role, unitNames, reloadModel],
+    [daily, locale, client, ledger, scopeUnit, period, periodic, user, role, unitNames, reloadModel, t],
   );
   useEffect(() => {
     latestModel.current = model;
     controller.setModel(model);
   }, [controller, model]);
-  useEffect(() => setHistoryOf(null), [controller]);
+  useEffect(() => {
+    setHistoryOf(null);
+    setBinOpen(false);
+  }, [controller]);
   const words = useMemo(
     () => ({
       sortAscending: t('grid.sortAscending'),
@@ -163,6 +169,11 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
             + {t('grid.addRow')}
           </button>
         )}
+        {!readOnly && (
+          <button type="button" onClick={() => setBinOpen(true)} data-testid="open-bin">
+            {t('bin.open')}
+          </button>
+        )}
         <ExcelToolbar
           model={model}
           scope={{ ledger, unitId: scopeUnit, period: periodic ? period : null }}
@@ -186,6 +197,17 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
           snapshot={snapshot}
           historyOf={historyOf}
           onCloseHistory={() => setHistoryOf(null)}
+          bin={
+            binOpen && (
+              <RecycleBin
+                model={model}
+                unitId={scopeUnit}
+                period={periodic ? period : null}
+                onRestored={() => void controller.reload()}
+                onClose={() => setBinOpen(false)}
+              />
+            )
+          }
         />
       </div>
     </section>

@@ -76,6 +76,11 @@ export interface GridOptions {
   onChange(snapshot: GridSnapshot): void;
   /** Every unit's rows: the unit's name in a first column. */
   unitNames?: Map<string, string> | null;
+  /**
+   * Asked before deleting more than one row or any row with data (true: go on). Absent: no
+   * question.
+   */
+  confirmDelete?(count: number): boolean;
   /** Time to wait after the last edit before saving. */
   saveDelayMs?: number;
   /**
@@ -335,7 +340,12 @@ export class GridController {
     for (const row of this.rows) if (!this.index.has(row.__key)) this.index.set(row.__key, row);
   };
 
-  beforeRemoveRow = (_index: number, _amount: number, physicalRows: number[]): void => {
+  beforeRemoveRow = (_index: number, _amount: number, physicalRows: number[]): boolean | void => {
+    const rows = physicalRows.map((physical) => this.rows[physical]).filter(Boolean);
+    const withData = rows.some((row) => row.__id !== null || !isUntouched(this.model, row, this.options.periodDate));
+    if ((rows.length > 1 || withData) && this.options.confirmDelete && !this.options.confirmDelete(rows.length)) {
+      return false;
+    }
     for (const physical of physicalRows) {
       const row = this.rows[physical];
       if (!row) continue;
@@ -344,6 +354,15 @@ export class GridController {
       this.clientProblems.delete(row.__key);
     }
     this.emit();
+  };
+
+  /**
+   * A deleted row comes back from the recycle bin (restoreRow), never from undo: undo would put it
+   * back on screen only, as a new row, while the server has it deleted. So a deletion clears the
+   * undo history.
+   */
+  afterRemoveRow = (): void => {
+    this.hot?.getPlugin('undoRedo')?.clear();
   };
 
   /** A new row made by Handsontable: a fresh identity, the period's date in the period field. */

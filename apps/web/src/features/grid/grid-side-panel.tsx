@@ -1,4 +1,5 @@
 import { useQuery } from '@apollo/client';
+import type { ReactNode } from 'react';
 import { textOf, type LedgerModel } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
 import { displayText } from './grid-columns';
@@ -11,12 +12,14 @@ interface GridSidePanelProps {
   snapshot: GridSnapshot | null;
   historyOf: string | null;
   onCloseHistory(): void;
+  /** The recycle bin, when open: shown first. */
+  bin?: ReactNode;
 }
 
 const MAX_LISTED = 100;
 
 /** Beside the grid: the errors to fix, the conflicts to decide, a row's history. */
-export function GridSidePanel({ model, controller, snapshot, historyOf, onCloseHistory }: GridSidePanelProps) {
+export function GridSidePanel({ model, controller, snapshot, historyOf, onCloseHistory, bin }: GridSidePanelProps) {
   const { t, locale } = useI18n();
   const fieldTitle = (key: string) => {
     const field = model.byKey.get(key);
@@ -32,7 +35,8 @@ export function GridSidePanel({ model, controller, snapshot, historyOf, onCloseH
   // always there, so the grid's width never jumps while someone types
   return (
     <aside className="grid-side" data-testid="grid-side">
-      {errors.length === 0 && warnings.length === 0 && conflicts.length === 0 && !historyOf && (
+      {bin}
+      {errors.length === 0 && warnings.length === 0 && conflicts.length === 0 && !historyOf && !bin && (
         <p className="muted" data-testid="no-problems">
           {t('grid.noProblems')}
         </p>

@@ -160,3 +160,32 @@ export const UNITS_TO_PICK = gql`
     }
   }
 `;
+
+/** The recycle bin (回收站): a unit's deleted rows, latest first. */
+export const DELETED_ROWS = gql`
+  query DeletedRows($ledger: String!, $unitId: ID, $period: String) {
+    deletedRows(ledger: $ledger, unitId: $unitId, period: $period, first: 100) {
+      row {
+        id
+        values
+      }
+      deletedAt
+      deletedBy
+    }
+  }
+`;
+
+export interface DeletedRow {
+  row: { id: string; values: Record<string, unknown> };
+  deletedAt: string;
+  deletedBy: string | null;
+}
+
+export const RESTORE_ROW = gql`
+  mutation RestoreRow($ledger: String!, $unitId: ID, $id: ID!) {
+    restoreRow(ledger: $ledger, unitId: $unitId, id: $id) {
+      id
+      version
+    }
+  }
+`;

@@ -161,6 +161,7 @@ export const LedgerGrid = memo(function LedgerGrid({
         afterChange={controller.afterChange}
         afterCreateRow={controller.afterCreateRow}
         beforeRemoveRow={controller.beforeRemoveRow}
+        afterRemoveRow={controller.afterRemoveRow}
         afterScrollVertically={() => void controller.loadMoreIfNeeded()}
       />
     </div>

@@ -17,7 +17,7 @@ import {
 } from '../features/designer/definition-text';
 import { ADMIN_LEDGERS, PUBLISH_LEDGER, type AdminLedger } from '../features/designer/designer.graphql';
 import { columnTitle, gridColumns } from '../features/grid/grid-columns';
-import { HOT_LICENSE, HOT_THEME } from '../features/grid/handsontable-setup';
+import { HOT_LICENSE, HOT_SANITIZER, HOT_THEME } from '../features/grid/handsontable-setup';
 import { useI18n } from '../i18n/i18n';
 
 const NEW_LEDGER = {
@@ -216,6 +216,7 @@ function Designer({
                 <HotTable
                   themeName={HOT_THEME}
                   licenseKey={HOT_LICENSE}
+                  sanitizer={HOT_SANITIZER}
                   data={preview.rows}
                   columns={preview.columns}
                   colHeaders={preview.titles}

@@ -17,6 +17,19 @@ echarts.use([
 
 export type ChartOption = echarts.EChartsCoreOption;
 
+/**
+ * Tooltips drawn by ECharts in the chart's SVG as text (`richText`) rather than as an HTML
+ * element it fills with innerHTML: the titles and labels in them come from ledger definitions,
+ * and an HTML tooltip would also need style attributes, which the Content-Security-Policy
+ * refuses (docs/operations.md, "Security headers and definition texts").
+ */
+function withTextTooltip(option: ChartOption): ChartOption {
+  const { tooltip } = option;
+  if (!tooltip || typeof tooltip !== 'object' || Array.isArray(tooltip)) return option;
+  // drawn inside the chart: kept within its bounds
+  return { ...option, tooltip: { confine: true, ...tooltip, renderMode: 'richText' } };
+}
+
 /** One ECharts chart (SVG, so its Chinese labels are text), redrawn when its option changes. */
 export function EChart({ option, height = 280, label }: { option: ChartOption; height?: number; label: string }) {
   const element = useRef<HTMLDivElement>(null);
@@ -36,7 +49,7 @@ export function EChart({ option, height = 280, label }: { option: ChartOption; h
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption(option, true);
+    chart.current?.setOption(withTextTooltip(option), true);
   }, [option]);
 
   return <div ref={element} className="echart" style={{ height }} role="img" aria-label={label} />;

@@ -11,7 +11,12 @@ function questionChart(question: Question, kind: 'bar' | 'pie'): ChartOption {
   const data = question.options.map((o) => ({ name: o.label, value: o.count }));
   if (kind === 'pie')
     return {
-      tooltip: { trigger: 'item', formatter: '{b}：{c}（{d}%）' },
+      // a function, not a '{b}' template: ECharts escapes a template's values as HTML, which a
+      // text tooltip would show as &lt;…
+      tooltip: {
+        trigger: 'item',
+        formatter: (p: { name: string; value: number; percent: number }) => `${p.name}：${p.value}（${p.percent}%）`,
+      },
       series: [{ type: 'pie', radius: ['30%', '65%'], data, label: { formatter: '{b} {d}%' } }],
     };
   return {

@@ -9,3 +9,4 @@ registerLanguageDictionary(zhCN);
 
 export const HOT_LICENSE = 'non-commercial-and-evaluation';
 export const HOT_THEME = 'ht-theme-main';
+export { textOnly as HOT_SANITIZER } from './html-text';

@@ -1,8 +1,8 @@
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { HotTable, type HotTableRef } from '@handsontable/react-wrapper';
 import type Handsontable from 'handsontable/base';
-import type { LedgerModel, Locale } from '@taizhang/ledger-core';
-import { HOT_LICENSE, HOT_THEME } from './handsontable-setup';
+import { textOf, type LedgerModel, type Locale } from '@taizhang/ledger-core';
+import { HOT_LICENSE, HOT_SANITIZER, HOT_THEME } from './handsontable-setup';
 import { columnTitle, gridColumns } from './grid-columns';
 import type { GridController } from './grid-controller';
 import { UNIT_COLUMN } from './grid-row';
@@ -82,6 +82,7 @@ export const LedgerGrid = memo(function LedgerGrid({
         ref={ref}
         themeName={HOT_THEME}
         licenseKey={HOT_LICENSE}
+        sanitizer={HOT_SANITIZER}
         language={locale === 'en' ? 'en-US' : 'zh-CN'}
         data={controller.rows}
         dataSchema={controller.dataSchema}
@@ -154,6 +155,10 @@ export const LedgerGrid = memo(function LedgerGrid({
           const field = fieldAt(col);
           const order = field && controller.snapshot().query.orderBy.find((o) => o.field === field.key);
           th.dataset.sort = order ? (order.desc ? 'desc' : 'asc') : '';
+          // the field's help as the header's tooltip (an attribute: text, whatever it says)
+          const help = field?.help ? textOf(field.help, locale) : '';
+          if (help) th.title = help;
+          else th.removeAttribute('title');
         }}
         beforeChange={controller.beforeChange}
         beforeCopy={controller.beforeCopy}

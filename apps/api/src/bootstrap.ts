@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { crossSiteGuard } from './identity/cross-site-guard.middleware';
 import { requestLogger } from './common/http/request-logger.middleware';
+import { securityHeaders } from './common/http/security-headers';
 import { serveWebApp } from './common/http/web-app';
 import type { Clock } from './common/time/clock';
 import type { AppConfig } from './config/app-config';
@@ -31,6 +32,8 @@ export async function startApi(config: AppConfig, databaseUrl: string, clock?: C
     rawBody: false,
     bodyParser: false,
   });
+  // first: every answer carries them, the body parser's and the middleware's refusals included
+  app.use(securityHeaders());
   app.useBodyParser('json', { limit: '20mb' });
   app.disable('x-powered-by');
   // An ETag would hash every GraphQL answer for a conditional GET that no client makes (files

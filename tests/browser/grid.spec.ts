@@ -624,6 +624,31 @@ describe('keyboard first', () => {
     await context.close();
   });
 
+  it('tabs over computed columns and stays in the grid at the end; Ctrl+; fills today, Ctrl+Shift+; now', async () => {
+    const context = await newContext();
+    const page = await openLedger(context, 'clerk23', 'window_case');
+    const activeHeader = () =>
+      page.evaluate(
+        () => document.querySelector('.ledger-grid .ht_master thead th.ht__highlight .colHeader')?.textContent ?? null,
+      );
+    await page.getByTestId('add-row').click();
+    await page.keyboard.press('ArrowRight'); // 受理时间
+    await page.keyboard.press('Control+Semicolon');
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    await expect.poll(() => cell(page, 0, 1).textContent()).toBe(`${today} 00:00`);
+    await page.keyboard.press('Control+Shift+Semicolon');
+    await expect.poll(() => cell(page, 0, 1).textContent()).toMatch(new RegExp(`^${today} \\d\\d:\\d\\d$`));
+
+    for (let i = 0; i < 8; i += 1) await page.keyboard.press('ArrowRight'); // 承诺时限（天）
+    await page.keyboard.insertText('3');
+    await page.keyboard.press('Tab'); // over 是否按期办结, computed
+    expect(await activeHeader()).toBe('回访时间');
+    for (let i = 0; i < 6; i += 1) await page.keyboard.press('Tab'); // 备注 is the last: Tab stays
+    expect(await activeHeader()).toBe('备注');
+    expect(await page.evaluate(() => document.activeElement?.closest('.ledger-grid') !== null)).toBe(true);
+    await context.close();
+  });
+
   it('starts a new daily report row on its first number, not on the prefilled date', async () => {
     const context = await newContext();
     const page = await openLedger(context, 'clerk04', 'daily_followup');

@@ -168,7 +168,9 @@ export class GridController {
     const highlight = hot.getSelectedRangeActive()?.highlight;
     if (!editor || !highlight || highlight.row === null || highlight.col === null) return;
     if (highlight.row < 0 || highlight.col < 0 || hot.getCellMeta(highlight.row, highlight.col).readOnly) return;
-    const text = target.value;
+    // typing into a cell replaces what it holds, as in Excel: the text that arrived, not the
+    // waiting editor's copy of the cell with the text put somewhere into it
+    const text = event instanceof InputEvent && event.data !== null ? event.data : target.value;
     // opened on the text itself: a waiting editor's value would be refreshed from the cell
     editor.enableFullEditMode();
     editor.beginEditing(text);
@@ -585,18 +587,82 @@ export class GridController {
     });
   }
 
+  /** Keys the grid handles beyond Handsontable's: Ctrl+; and Ctrl+Shift+;, Tab, Enter/↓ past the end. */
+  beforeKeyDown = (event: KeyboardEvent): void => {
+    const hot = this.hot;
+    const highlight = hot?.getSelectedRangeActive()?.highlight;
+    const row = highlight?.row ?? null;
+    const col = highlight?.col ?? null;
+    if (!hot || row === null || col === null || row < 0 || col < 0) return;
+    const handled = this.fillNow(event, row, col) || this.tabOver(event, row, col);
+    if (handled) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      // what Handsontable's own key handling looks at (its stopImmediatePropagation helper)
+      (event as KeyboardEvent & { isImmediatePropagationEnabled?: boolean }).isImmediatePropagationEnabled = false;
+      return;
+    }
+    this.goOnToNewRow(event, row, col);
+  };
+
+  /**
+   * Ctrl+; fills today, Ctrl+Shift+; now (Shanghai), as in Excel: a date cell takes the day, a
+   * datetime cell the day (at 00:00) or the moment, a time cell the time.
+   */
+  private fillNow(event: KeyboardEvent, row: number, col: number): boolean {
+    const hot = this.hot;
+    if (!hot || !(event.ctrlKey || event.metaKey) || event.altKey || event.code !== 'Semicolon') return false;
+    const field = this.model.byKey.get(String(hot.colToProp(col)));
+    if (!field || hot.getCellMeta(row, col).readOnly) return false;
+    const kind = this.model.spec(field).valueKind;
+    const wall = new Date(Date.now() + 8 * 3_600_000).toISOString();
+    const [day, time] = [wall.slice(0, 10), wall.slice(11, 16)];
+    const text =
+      kind === 'date'
+        ? day
+        : kind === 'datetime'
+          ? `${day} ${event.shiftKey ? time : '00:00'}`
+          : kind === 'time' && event.shiftKey
+            ? time
+            : null;
+    if (text === null) return false;
+    hot.getActiveEditor()?.finishEditing(true); // an edit under way gives way to the date, as in Excel
+    hot.setDataAtCell(row, col, text);
+    return true;
+  }
+
+  /**
+   * Tab and Shift+Tab move to the next cell a clerk fills, skipping computed and read-only
+   * columns, and wrap to the next (or previous) row instead of leaving the grid for the page.
+   */
+  private tabOver(event: KeyboardEvent, row: number, col: number): boolean {
+    const hot = this.hot;
+    if (!hot || event.key !== 'Tab' || event.ctrlKey || event.altKey || event.metaKey) return false;
+    const step = event.shiftKey ? -1 : 1;
+    const [rows, cols] = [hot.countRows(), hot.countCols()];
+    for (let r = row, c = col + step; r >= 0 && r < rows; c += step) {
+      if (c < 0 || c >= cols) {
+        r += step;
+        c = step > 0 ? -1 : cols;
+        continue;
+      }
+      if (!hot.getCellMeta(r, c).readOnly) {
+        hot.getActiveEditor()?.finishEditing(false);
+        hot.selectCell(r, c);
+        return true;
+      }
+    }
+    return true; // the last cell a clerk fills: stay in the grid
+  }
+
   /**
    * Enter (committing an edit) or ↓ on the last row goes on into a new row, as in a shared Excel
    * file, unless that row is itself a new one nothing was typed into yet.
    */
-  beforeKeyDown = (event: KeyboardEvent): void => {
+  private goOnToNewRow(event: KeyboardEvent, row: number, col: number): void {
     const hot = this.hot;
     if (!hot || (event.key !== 'Enter' && event.key !== 'ArrowDown')) return;
-    if (event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) return;
-    const highlight = hot.getSelectedRangeActive()?.highlight;
-    const row = highlight?.row ?? null;
-    const col = highlight?.col ?? null;
-    if (row === null || col === null || row !== hot.countRows() - 1 || col < 0) return;
+    if (event.shiftKey || event.altKey || event.ctrlKey || event.metaKey || row !== hot.countRows() - 1) return;
     const editing = hot.getActiveEditor()?.isOpened() ?? false;
     if (event.key === 'ArrowDown' && editing) return;
     if (event.key === 'Enter' && !editing) return; // Enter on a cell opens its editor
@@ -609,7 +675,7 @@ export class GridController {
     setTimeout(() => {
       if (!blank()) this.addRow(col);
     });
-  };
+  }
 
   /** Puts the cursor on a problem's cell. */
   select(problem: CellProblem): void {

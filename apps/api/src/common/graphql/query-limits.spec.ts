@@ -101,8 +101,9 @@ describe('queryLimitsRule', () => {
     expect(measured).toBe(depth);
   });
 
-  it('leaves the cost to the plugin: validation alone refuses no costly document', () => {
-    expect(reasons('{ nodes(first: 30) { id name } }')).toEqual([]);
+  it('refuses while validating what costs too much whatever the variables, and leaves variable pages to the plugin', () => {
+    expect(reasons('{ nodes(first: 30) { id name } }')).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(reasons('query ($n: Int) { nodes(first: $n) { id name } }')).toEqual([]);
   });
 
   it('counts aliases', () => {

@@ -51,7 +51,10 @@ interface Surroundings {
   fragments: Map<string, FragmentDefinitionNode>;
   limits: QueryLimits;
   schema: GraphQLSchema | null;
-  /** The request's variables, as sent; null while validating (the document alone). */
+  /**
+   * The request's variables, as sent; null while validating (the document alone), when a page
+   * given by a variable counts as 1: the least the document can cost, whatever the variables.
+   */
   variables: Readonly<Record<string, unknown>> | null;
   /** The operation's variable definitions' defaults, by name. */
   variableDefaults: Map<string, ValueNode>;
@@ -70,7 +73,7 @@ function literalPage(value: ValueNode): number | null {
 
 /** A variable's value as the query will run with it; null when it is not an Int (coercion refuses it). */
 function variablePage(name: string, around: Surroundings): number | null | undefined {
-  if (around.variables === null) return null;
+  if (around.variables === null) return 1;
   const value = around.variables[name];
   if (value === undefined) {
     const fallback = around.variableDefaults.get(name);
@@ -201,7 +204,12 @@ export function operationCost(
   return measure(operation.selectionSet, rootType(schema, operation), new Set(), around).cost;
 }
 
-/** Depth and aliases: the document's own properties, refused while validating. */
+/**
+ * Depth and aliases, the document's own properties, refused while validating; and a document
+ * that costs too much whatever its variables (each page given by a variable counted as 1), so that
+ * a huge document is refused by the check aimed at it before graphql-js's own rules walk it. The
+ * cost with the request's variables is checked once they are known (queryCostPlugin).
+ */
 export function queryLimitsRule(limits: QueryLimits = DEFAULT_QUERY_LIMITS): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
     const fragments = fragmentsOf(context.getDocument().definitions);
@@ -216,7 +224,12 @@ export function queryLimitsRule(limits: QueryLimits = DEFAULT_QUERY_LIMITS): Val
           variableDefaults: new Map(),
           fragmentMeasures: new Map(),
         };
-        const { depth, aliases } = measure(operation.selectionSet, rootType(schema, operation), new Set(), around);
+        const { depth, aliases, cost } = measure(
+          operation.selectionSet,
+          rootType(schema, operation),
+          new Set(),
+          around,
+        );
         if (depth > limits.maxDepth) {
           context.reportError(refusal('QUERY_TOO_DEEP', `depth ${depth} exceeds the limit of ${limits.maxDepth}`));
         }
@@ -224,6 +237,9 @@ export function queryLimitsRule(limits: QueryLimits = DEFAULT_QUERY_LIMITS): Val
           context.reportError(
             refusal('TOO_MANY_ALIASES', `${aliases} aliases exceed the limit of ${limits.maxAliases}`),
           );
+        }
+        if (cost > limits.maxCost) {
+          context.reportError(refusal('QUERY_TOO_COMPLEX', `cost ${cost} exceeds the limit of ${limits.maxCost}`));
         }
         return false;
       },

@@ -3,7 +3,8 @@ import type { TestDatabase } from '@taizhang/testing';
 /**
  * Tables a hostile request may legitimately change, left out of the checksum:
  * - sessions: every request with a token slides its session's last_seen_at and expires_at;
- * - auth_events: every sign-in attempt (the corpus tries SQL as a username) is recorded there.
+ * - auth_events: every sign-in attempt (the corpus tries SQL as a username) is recorded there;
+ * - sign_in_throttle: and counted there, per name and address (docs/operations.md, sign-in protection).
  */
 export const CHANGING_TABLES = ['sessions', 'auth_events', 'sign_in_throttle'];
 

@@ -85,6 +85,20 @@ async function waitSaved(page: Page) {
     .toBe('saved/0');
 }
 
+/**
+ * Pastes tab-separated lines at the first cell of the first row, as Excel puts them on the
+ * clipboard (a paste event on the grid's focused editor).
+ */
+async function pasteAtStart(page: Page, lines: string[]) {
+  await cell(page, 0, 1).click();
+  await page.keyboard.press('ArrowLeft');
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+  }, lines.join('\n'));
+}
+
 const newContext = () => product.newContext();
 
 describe('the daily follow-up report in the grid', () => {
@@ -198,13 +212,7 @@ describe('pasting window cases from Excel', () => {
       return cells.join('\t');
     });
     await page.getByTestId('add-row').click();
-    await cell(page, 0, 1).click();
-    await page.keyboard.press('ArrowLeft');
-    await page.evaluate((text) => {
-      const data = new DataTransfer();
-      data.setData('text/plain', text);
-      document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
-    }, lines.join('\n'));
+    await pasteAtStart(page, lines);
 
     await expect.poll(() => page.getByTestId('error-count').textContent()).toBe('有 3 处错误');
     const marked = await page
@@ -412,16 +420,7 @@ describe('what only the server can judge', () => {
     const line = (applicant: string) =>
       ['D-1', '2023-03-01 09:00', '社保', applicant, '', '窗口', '', '受理'].join('\t');
     await page.getByTestId('add-row').click();
-    await cell(page, 0, 1).click();
-    await page.keyboard.press('ArrowLeft');
-    await page.evaluate(
-      (text) => {
-        const data = new DataTransfer();
-        data.setData('text/plain', text);
-        document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
-      },
-      [line('甲'), line('乙')].join('\n'),
-    );
+    await pasteAtStart(page, [line('甲'), line('乙')]);
     await expect.poll(() => page.getByTestId('error-list').textContent(), { timeout: 15_000 }).toContain('办件编号');
     expect(await cell(page, 1, 0).getAttribute('class')).toContain('cell-error');
     expect((await rowsOf('clerk10', 'window_case')).totalCount).toBe(1);
@@ -471,16 +470,7 @@ describe('a reference only the server can check', () => {
         '待整改',
       ].join('\t');
     await page.getByTestId('add-row').click();
-    await cell(page, 0, 1).click();
-    await page.keyboard.press('ArrowLeft');
-    await page.evaluate(
-      (text) => {
-        const data = new DataTransfer();
-        data.setData('text/plain', text);
-        document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
-      },
-      [line(othersCase, '张三'), line('999999', '李四'), line('', '王五')].join('\n'),
-    );
+    await pasteAtStart(page, [line(othersCase, '张三'), line('999999', '李四'), line('', '王五')]);
 
     // the two bad rows are marked on their reference cell, with the server's reason; the third is saved
     await expect
@@ -673,16 +663,7 @@ describe('deleting rows', () => {
     const line = (no: string, applicant: string) =>
       [no, '2023-03-01 09:00', '社保', applicant, '', '窗口', '', '受理'].join('\t');
     await page.getByTestId('add-row').click();
-    await cell(page, 0, 1).click();
-    await page.keyboard.press('ArrowLeft');
-    await page.evaluate(
-      (text) => {
-        const data = new DataTransfer();
-        data.setData('text/plain', text);
-        document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
-      },
-      [line('DEL-1', '赵一'), line('DEL-2', '钱二')].join('\n'),
-    );
+    await pasteAtStart(page, [line('DEL-1', '赵一'), line('DEL-2', '钱二')]);
     await waitSaved(page);
     expect((await rowsOf('clerk22', 'window_case')).totalCount).toBe(2);
 

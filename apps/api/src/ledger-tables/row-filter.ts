@@ -179,16 +179,18 @@ export function orderSql(model: LedgerModel, orderBy: OrderInput[] | null | unde
 }
 
 /**
- * The live rows of a read (a page, an export): the scope's units, the period, the filter; values
- * go into `params`. Row-level security holds the units too: this keeps the plan on the index.
+ * The rows of a read (a page, an export; with `deleted`, the recycle bin): the scope's units, the
+ * period, the filter; values go into `params`. Row-level security holds the units too: this keeps
+ * the plan on the index.
  */
 export function rowConditions(
   model: LedgerModel,
   scope: UnitScope,
-  query: { period?: string | null; filter?: unknown },
+  query: { period?: string | null; filter?: unknown; deleted?: boolean },
   params: unknown[],
 ): string[] {
-  const where = ['t.deleted_at IS NULL'];
+  // live rows, or (the recycle bin) the deleted ones
+  const where = [query.deleted ? 't.deleted_at IS NOT NULL' : 't.deleted_at IS NULL'];
   if ('units' in scope) {
     params.push(scope.units);
     where.push(`t.unit_id = ANY($${params.length})`);

@@ -61,6 +61,17 @@ function decodeCursor(cursor: string): number {
   return Number(match[1]);
 }
 
+/** A page's size as asked (100 when not), refused by name outside 0 to MAX_PAGE. */
+function pageSizeOf(asked: number | null | undefined): number {
+  const first = asked ?? 100;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
+    throw RowsException.badInput('INVALID_PAGE_SIZE', [
+      { path: 'first', message: message(`每页 0 至 ${MAX_PAGE} 行`, `first must be 0 to ${MAX_PAGE}`) },
+    ]);
+  }
+  return first;
+}
+
 /** Reading rows: one page, filtered and sorted, of the units the caller may see. */
 @Injectable()
 export class RowsService {
@@ -73,12 +84,7 @@ export class RowsService {
     const { ledger, scope } = await this.access.forRead(principal, query.ledger, query.unitId);
     const model = ledger.model;
     const audience = seesRedactedValues(principal) ? 'redacted' : 'full';
-    const first = query.first ?? 100;
-    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
-      throw RowsException.badInput('INVALID_PAGE_SIZE', [
-        { path: 'first', message: message(`每页 0 至 ${MAX_PAGE} 行`, `first must be 0 to ${MAX_PAGE}`) },
-      ]);
-    }
+    const first = pageSizeOf(query.first);
     const offset = query.after ? decodeCursor(query.after) : 0;
     const params: unknown[] = [];
     const where = rowConditions(model, scope, query, params);
@@ -121,17 +127,9 @@ export class RowsService {
     const { ledger, scope } = await this.access.forRead(principal, query.ledger, query.unitId);
     const model = ledger.model;
     const audience = seesRedactedValues(principal) ? 'redacted' : 'full';
-    const first = query.first ?? 100;
-    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
-      throw RowsException.badInput('INVALID_PAGE_SIZE', [
-        { path: 'first', message: message(`每页 0 至 ${MAX_PAGE} 行`, `first must be 0 to ${MAX_PAGE}`) },
-      ]);
-    }
+    const first = pageSizeOf(query.first);
     const params: unknown[] = [ledger.key];
-    // the live-row conditions with the deleted ones asked for instead
-    const where = rowConditions(model, scope, { period: query.period }, params).map((c) =>
-      c === 't.deleted_at IS NULL' ? 't.deleted_at IS NOT NULL' : c,
-    );
+    const where = rowConditions(model, scope, { period: query.period, deleted: true }, params);
     const [raw] = await readAtOnceInUnitScope(this.db, scope, [
       {
         sql: `SELECT ${rowColumns(model)}, t.deleted_at AS _deleted_at, d.username AS _deleted_by

@@ -638,6 +638,7 @@ export class GridController {
   private tabOver(event: KeyboardEvent, row: number, col: number): boolean {
     const hot = this.hot;
     if (!hot || event.key !== 'Tab' || event.ctrlKey || event.altKey || event.metaKey) return false;
+    if (hot.getSettings().readOnly) return false; // a sheet to read: Handsontable's own Tab
     const step = event.shiftKey ? -1 : 1;
     const [rows, cols] = [hot.countRows(), hot.countCols()];
     for (let r = row, c = col + step; r >= 0 && r < rows; c += step) {
@@ -663,6 +664,8 @@ export class GridController {
     const hot = this.hot;
     if (!hot || (event.key !== 'Enter' && event.key !== 'ArrowDown')) return;
     if (event.shiftKey || event.altKey || event.ctrlKey || event.metaKey || row !== hot.countRows() - 1) return;
+    // not on a sheet to read, nor below the last loaded page while the server has more
+    if (hot.getSettings().readOnly || this.hasNextPage) return;
     const editing = hot.getActiveEditor()?.isOpened() ?? false;
     if (event.key === 'ArrowDown' && editing) return;
     if (event.key === 'Enter' && !editing) return; // Enter on a cell opens its editor

@@ -707,6 +707,63 @@ describe('deleting rows', () => {
   });
 });
 
+describe('what a save did besides, and a row’s history', () => {
+  it('says a rectification was made for a dissatisfied visit, and names the row in its history in column order', async () => {
+    const context = await newContext();
+    const page = await openLedger(context, 'clerk24', 'window_case');
+    const visited = [
+      'N-1',
+      '2023-03-01 09:00',
+      '社保',
+      '王五',
+      '',
+      '窗口',
+      '',
+      '办结',
+      '2023-03-01 10:00',
+      '1',
+      '',
+      '2023-03-01 11:00',
+      '电话',
+      '不太满意',
+    ];
+    await page.getByTestId('add-row').click();
+    await pasteAtStart(page, [visited.join('\t')]);
+    await expect
+      .poll(() => page.getByTestId('save-notices').textContent(), { timeout: 15_000 })
+      .toContain('第 1 行：回访不满意：已自动生成整改记录');
+    await page.screenshot({ path: screenshotPath('grid-follow-up-notice') });
+    await page.getByTestId('save-notices').getByRole('button').click();
+    expect(await page.getByTestId('save-notices').count()).toBe(0);
+
+    await cell(page, 0, 0).click({ button: 'right' });
+    await page.getByText('查看修改记录', { exact: true }).click();
+    await expect.poll(() => page.getByTestId('history-row').textContent()).toBe('N-1 · 2023-03-01 09:00 · 社保');
+    const lines = await page.getByTestId('row-history').locator('ul li').allTextContents();
+    const titles = lines.map((line) => line.split('：')[0]);
+    expect(titles.slice(0, 4)).toEqual(['办件编号', '受理时间', '办理事项', '申请人']);
+    expect(titles).not.toContain('按时办结'); // computed
+    await context.close();
+  });
+});
+
+describe('a clerk’s own password', () => {
+  it('is changed from the header, with a word when it is done', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await product.signIn(page, 'clerk12');
+    await page.getByTestId('change-password').click();
+    await page.getByLabel('当前密码').fill(DEMO_PASSWORD);
+    await page.getByLabel('新密码', { exact: true }).fill('Xin-Mima-2026');
+    await page.getByLabel('再次输入新密码').fill('Xin-Mima-2026');
+    await page.getByRole('button', { name: '修改密码' }).click();
+    await expect.poll(() => page.getByTestId('password-changed').textContent()).toContain('密码已修改');
+    await page.getByRole('button', { name: '返回' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    await context.close();
+  });
+});
+
 describe('a leader reading every unit', () => {
   it('shows whose each row is, and nothing to edit', async () => {
     const saved = await postGraphQL(

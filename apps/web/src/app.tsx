@@ -60,6 +60,7 @@ function SignedIn() {
     <AppShell user={data.me}>
       <Routes>
         <Route index element={<LedgersPage seesAllUnits={roleOf(data.me) !== 'clerk'} />} />
+        <Route path="password" element={<ChangePasswordPage user={data.me} voluntary />} />
         <Route
           path="ledgers/:key"
           element={

@@ -59,6 +59,9 @@ export function AppShell({ user, children }: { user: CurrentUser; children: Reac
           <span data-testid="current-user">
             {user.displayName} · {roleLabel(roleOf(user))}
           </span>
+          <NavLink to="/password" data-testid="change-password">
+            {t('password.title')}
+          </NavLink>
           <LanguageSwitch />
           <button type="button" onClick={leave} disabled={loading} data-testid="sign-out">
             {t('shell.signOut')}

@@ -8,9 +8,10 @@ import { useI18n } from '../i18n/i18n';
 
 /**
  * Shown instead of every page while the API says the user must choose a new password (an admin
- * set it, or a demo account in production): nothing else answers until they do.
+ * set it, or a demo account in production): nothing else answers until they do. `voluntary`: the
+ * same form reached from the header's 修改密码, with a way back and a word when it is done.
  */
-export function ChangePasswordPage({ user }: { user: CurrentUser }) {
+export function ChangePasswordPage({ user, voluntary = false }: { user: CurrentUser; voluntary?: boolean }) {
   const { t } = useI18n();
   const client = useApolloClient();
   const navigate = useNavigate();
@@ -18,6 +19,7 @@ export function ChangePasswordPage({ user }: { user: CurrentUser }) {
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  const [changed, setChanged] = useState(false);
   const [changePassword, { loading }] = useMutation(CHANGE_PASSWORD);
   const [signOut] = useMutation(SIGN_OUT);
 
@@ -28,6 +30,13 @@ export function ChangePasswordPage({ user }: { user: CurrentUser }) {
     setProblem(null);
     try {
       await changePassword({ variables: { currentPassword: current, newPassword: next } });
+      if (voluntary) {
+        setChanged(true);
+        setCurrent('');
+        setNext('');
+        setRepeat('');
+        return;
+      }
       // the signed-in pages follow once `me` says the change is made
       await client.query({ query: ME, fetchPolicy: 'network-only' });
     } catch (error) {
@@ -59,9 +68,16 @@ export function ChangePasswordPage({ user }: { user: CurrentUser }) {
           </div>
           <LanguageSwitch />
         </div>
-        <p className="muted" data-testid="password-change-required">
-          {t('password.forcedHint')}
-        </p>
+        {!voluntary && (
+          <p className="muted" data-testid="password-change-required">
+            {t('password.forcedHint')}
+          </p>
+        )}
+        {changed && (
+          <p className="ok" role="status" data-testid="password-changed">
+            {t('password.changed')}
+          </p>
+        )}
         <label>
           {t('password.current')}
           <input
@@ -105,9 +121,15 @@ export function ChangePasswordPage({ user }: { user: CurrentUser }) {
         <button type="submit" disabled={loading}>
           {loading ? t('password.submitting') : t('password.submit')}
         </button>
-        <button type="button" onClick={() => void leave()}>
-          {t('shell.signOut')}
-        </button>
+        {voluntary ? (
+          <button type="button" onClick={() => navigate('/')}>
+            {t('password.back')}
+          </button>
+        ) : (
+          <button type="button" onClick={() => void leave()}>
+            {t('shell.signOut')}
+          </button>
+        )}
       </form>
     </main>
   );

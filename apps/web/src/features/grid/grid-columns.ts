@@ -11,6 +11,16 @@ export function displayText(model: LedgerModel, field: FieldDefinition, value: u
   return normalized.ok ? spec.format(normalized.value as FieldValue, field, locale) : String(value);
 }
 
+/** What names a row in a list (the recycle bin, a history): its first three filled fields, as shown. */
+export function rowLabel(model: LedgerModel, values: Record<string, unknown>, locale: Locale): string {
+  return model.fields
+    .filter((field) => !field.formula)
+    .map((field) => displayText(model, field, values[field.key], locale))
+    .filter((text) => text !== '')
+    .slice(0, 3)
+    .join(' · ');
+}
+
 export function columnTitle(field: FieldDefinition, locale: Locale): string {
   return `${textOf(field.title, locale)}${field.required && !field.formula ? ' *' : ''}`;
 }

@@ -41,6 +41,14 @@ export interface GridSnapshot {
   conflicts: Conflict[];
   query: ServerQuery;
   unsupportedFilter: string | null;
+  /** What saves did besides saving (回访不满意：已自动生成整改记录), newest first, until dismissed. */
+  notices: Notice[];
+}
+
+/** What a save did besides saving a row, said by the server (a follow-up row made). */
+export interface Notice {
+  rowKey: string;
+  message: string;
 }
 
 /** How the grid reaches the API (GraphQL through Apollo in the app). */
@@ -114,6 +122,7 @@ export class GridController {
   private total = 0;
   private loading = false;
   private unsupportedFilter: string | null = null;
+  private notices: Notice[] = [];
   private disposed = false;
   private generation = 0;
 
@@ -461,6 +470,10 @@ export class GridController {
       if (change.op === 'INSERT') this.total += 1;
       if (change.op === 'DELETE') this.total -= 1;
       const row = this.index.get(change.key);
+      for (const warning of result.warnings ?? []) {
+        if (warning.path !== '') continue; // a rule's reminder: the cell shows it
+        this.notices = [{ rowKey: change.key, message: warning.message }, ...this.notices].slice(0, 10);
+      }
       if (row && result.row) {
         row.__id = result.row.id;
         row.__version = result.row.version;
@@ -673,10 +686,14 @@ export class GridController {
       const last = this.rowAt(row);
       return !last || (last.__id === null && isUntouched(this.model, last, this.options.periodDate));
     };
-    if (!editing && blank()) return;
-    // after Handsontable has committed the edit
-    setTimeout(() => {
+    if (!editing) {
       if (!blank()) this.addRow(col);
+      return;
+    }
+    // after Handsontable has committed the edit, and only if nothing added a row meanwhile (a ↓
+    // pressed right after Enter)
+    setTimeout(() => {
+      if (row === hot.countRows() - 1 && !blank()) this.addRow(col);
     });
   }
 
@@ -717,7 +734,14 @@ export class GridController {
       conflicts: this.saver.allConflicts(),
       query: this.query,
       unsupportedFilter: this.unsupportedFilter,
+      notices: this.notices,
     };
+  }
+
+  /** The notices read: gone from the side panel. */
+  dismissNotices(): void {
+    this.notices = [];
+    this.emit();
   }
 
   /** The server's reasons for refusing a row's change, as problems of its cells. */

@@ -2,7 +2,7 @@ import { useQuery } from '@apollo/client';
 import type { ReactNode } from 'react';
 import { textOf, type LedgerModel } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
-import { displayText } from './grid-columns';
+import { displayText, rowLabel } from './grid-columns';
 import type { CellProblem, GridController, GridSnapshot } from './grid-controller';
 import { ROW_HISTORY, type HistoryEntry } from './grid.graphql';
 
@@ -32,14 +32,34 @@ export function GridSidePanel({ model, controller, snapshot, historyOf, onCloseH
   const errors = snapshot?.errors ?? [];
   const warnings = snapshot?.warnings ?? [];
   const conflicts = snapshot?.conflicts ?? [];
+  const notices = snapshot?.notices ?? [];
   // always there, so the grid's width never jumps while someone types
   return (
     <aside className="grid-side" data-testid="grid-side">
       {bin}
-      {errors.length === 0 && warnings.length === 0 && conflicts.length === 0 && !historyOf && !bin && (
-        <p className="muted" data-testid="no-problems">
-          {t('grid.noProblems')}
-        </p>
+      {errors.length === 0 &&
+        warnings.length === 0 &&
+        conflicts.length === 0 &&
+        notices.length === 0 &&
+        !historyOf &&
+        !bin && (
+          <p className="muted" data-testid="no-problems">
+            {t('grid.noProblems')}
+          </p>
+        )}
+      {notices.length > 0 && (
+        <section data-testid="save-notices" className="save-notices">
+          <ul>
+            {notices.map((notice, i) => (
+              <li key={`${notice.rowKey}/${i}`}>
+                {t('grid.row').replace('{n}', String(controller.rowNumber(notice.rowKey) ?? '?'))}：{notice.message}
+              </li>
+            ))}
+          </ul>
+          <button type="button" className="link-button" onClick={() => controller.dismissNotices()}>
+            {t('grid.dismiss')}
+          </button>
+        </section>
       )}
       {conflicts.length > 0 && (
         <section data-testid="conflicts">
@@ -94,13 +114,7 @@ export function GridSidePanel({ model, controller, snapshot, historyOf, onCloseH
         />
       )}
       {historyOf && (
-        <RowHistory
-          ledger={model.definition.key}
-          id={historyOf}
-          fieldTitle={fieldTitle}
-          show={show}
-          onClose={onCloseHistory}
-        />
+        <RowHistory model={model} id={historyOf} fieldTitle={fieldTitle} show={show} onClose={onCloseHistory} />
       )}
     </aside>
   );
@@ -146,20 +160,28 @@ function ProblemList({
 }
 
 /** The fields an entry changed, blanks on both sides left out (an insert lists every field). */
-function changedKeys(entry: HistoryEntry): string[] {
+function changedKeys(model: LedgerModel, entry: HistoryEntry): string[] {
   const blank = (value: unknown) => value === null || value === undefined || value === '';
   const keys = new Set([...Object.keys(entry.oldValues ?? {}), ...Object.keys(entry.newValues ?? {})]);
-  return [...keys].filter((key) => !(blank(entry.oldValues?.[key]) && blank(entry.newValues?.[key])));
+  // in the ledger's column order, computed fields left out (they follow from the others)
+  const order = (key: string) => {
+    const at = model.fields.findIndex((field) => field.key === key);
+    return at < 0 ? model.fields.length : at;
+  };
+  return [...keys]
+    .filter((key) => !model.byKey.get(key)?.formula)
+    .filter((key) => !(blank(entry.oldValues?.[key]) && blank(entry.newValues?.[key])))
+    .sort((a, b) => order(a) - order(b));
 }
 
 function RowHistory({
-  ledger,
+  model,
   id,
   fieldTitle,
   show,
   onClose,
 }: {
-  ledger: string;
+  model: LedgerModel;
   id: string;
   fieldTitle(key: string): string;
   show(key: string, value: unknown): string;
@@ -167,9 +189,11 @@ function RowHistory({
 }) {
   const { t, locale } = useI18n();
   const { data, loading, error } = useQuery<{ rowHistory: HistoryEntry[] }>(ROW_HISTORY, {
-    variables: { ledger, id },
+    variables: { ledger: model.definition.key, id },
     fetchPolicy: 'network-only',
   });
+  // the row as its history leaves it, to name it
+  const latest = Object.assign({}, ...(data?.rowHistory ?? []).map((entry) => entry.newValues ?? {}));
   return (
     <section data-testid="row-history">
       <h3>
@@ -178,6 +202,11 @@ function RowHistory({
           {t('grid.close')}
         </button>
       </h3>
+      {data && (
+        <p className="muted" data-testid="history-row">
+          {rowLabel(model, latest, locale)}
+        </p>
+      )}
       {loading && <p className="muted">{t('common.loading')}</p>}
       {error && <p className="form-error">{error.message}</p>}
       <ol className="history">
@@ -192,7 +221,7 @@ function RowHistory({
               timeZone: 'Asia/Shanghai',
             })}
             <ul>
-              {changedKeys(entry).map((key) => (
+              {changedKeys(model, entry).map((key) => (
                 <li key={key}>
                   {fieldTitle(key)}：{show(key, entry.oldValues?.[key] ?? null)} →{' '}
                   {show(key, entry.newValues?.[key] ?? null)}

@@ -83,6 +83,10 @@ export const SAVE_ROWS = gql`
           path
           message
         }
+        warnings {
+          path
+          message
+        }
         current {
           id
           version

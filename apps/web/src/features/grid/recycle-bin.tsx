@@ -2,7 +2,7 @@ import { useMutation, useQuery } from '@apollo/client';
 import { useState } from 'react';
 import type { LedgerModel } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
-import { displayText } from './grid-columns';
+import { rowLabel } from './grid-columns';
 import { DELETED_ROWS, RESTORE_ROW, type DeletedRow } from './grid.graphql';
 
 interface RecycleBinProps {
@@ -13,16 +13,6 @@ interface RecycleBinProps {
   /** A row came back: the grid reads its rows again. */
   onRestored(): void;
   onClose(): void;
-}
-
-/** What names a deleted row: its first three filled fields, as the grid shows them. */
-function rowLabel(model: LedgerModel, values: Record<string, unknown>, locale: 'zh-CN' | 'en'): string {
-  return model.fields
-    .filter((field) => !field.formula)
-    .map((field) => displayText(model, field, values[field.key], locale))
-    .filter((text) => text !== '')
-    .slice(0, 3)
-    .join(' · ');
 }
 
 /** 回收站: the unit's deleted rows, who deleted each and when, and 恢复 to bring one back. */

@@ -18,6 +18,8 @@ export interface SaveResult {
   status: 'SAVED' | 'REJECTED' | 'CONFLICT';
   row?: ServerRow | null;
   errors?: { path: string; message: string }[] | null;
+  /** Shown and allowed; those of the whole row (path "") say what the save did besides (a follow-up row made). */
+  warnings?: { path: string; message: string }[] | null;
   current?: ServerRow | null;
 }
 

@@ -450,6 +450,8 @@ describe('imports at once', () => {
     expect(refused[0].status).toBe(429);
     expect(refused[0].body.errors![0].extensions).toMatchObject({ code: 'RATE_LIMITED', reason: 'IMPORTS_BUSY' });
     expect(refused[0].body.errors![0].message).toMatch(/try again/i);
-    expect(refused[0].ms).toBeLessThan(Math.min(1_000, ...done.map((a) => a.ms)));
+    // refused, not queued: it is answered before the slower of the two it would have waited for
+    // (on two busy cores the three uploads share the CPU, so no tighter bound holds)
+    expect(refused[0].ms).toBeLessThan(Math.max(...done.map((a) => a.ms)));
   }, 120_000);
 });

@@ -117,19 +117,28 @@ function clause(
         problem(message('empty 的值应为 true 或 false', 'empty takes true or false'));
         return null;
       }
-      return operand
-        ? `(${column} IS NULL${spec.valueKind === 'text' ? ` OR ${column} = ''` : ''})`
-        : `${column} IS NOT NULL`;
+      return operand ? emptySql(column, spec.valueKind) : `${column} IS NOT NULL`;
     case 'in': {
       if (!Array.isArray(operand) || operand.length === 0 || operand.length > 1000) {
         problem(message('in 的值应为 1 至 1000 项的列表', 'in takes a list of 1 to 1000 values'));
         return null;
       }
+      // a null in the list stands for empty cells (the value-list filter's 空白)
+      const withEmpty = operand.some((item) => item === null);
       const values = operand
+        .filter((item) => item !== null)
         .map((item) => value(isList ? [item] : item))
         .map((v) => (isList && Array.isArray(v) ? v[0] : v));
       if (values.some((v) => v === undefined)) return null;
-      return isList ? `${column} && ${param(values)}::text[]` : `${column} = ANY(${param(values)})`;
+      const any =
+        values.length === 0
+          ? null
+          : isList
+            ? `${column} && ${param(values)}::text[]`
+            : `${column} = ANY(${param(values)})`;
+      if (!withEmpty) return any;
+      const empty = emptySql(column, spec.valueKind);
+      return any ? `(${any} OR ${empty})` : empty;
     }
     case 'contains': {
       if (typeof operand !== 'string' || operand === '') {
@@ -152,6 +161,13 @@ function clause(
       return `${column} ${sqlOperator} ${param(v)}`;
     }
   }
+}
+
+/** A cell that holds nothing: NULL, an empty text, a list with nothing picked. */
+function emptySql(column: string, valueKind: string): string {
+  if (valueKind === 'text') return `(${column} IS NULL OR ${column} = '')`;
+  if (valueKind === 'list') return `(${column} IS NULL OR cardinality(${column}) = 0)`;
+  return `${column} IS NULL`;
 }
 
 /** ORDER BY from the contract's orderBy, always ending in the id so that pages are stable. */

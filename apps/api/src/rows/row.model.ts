@@ -120,3 +120,15 @@ export class DeletedRowModel {
   @Field(() => Date) deletedAt: Date;
   @Field(() => String, { nullable: true, description: 'Who deleted it (a username).' }) deletedBy: string | null;
 }
+
+@ObjectType('FieldValueCount', { description: 'A value a column holds and how many rows hold it (null: empty cells).' })
+export class FieldValueCountModel {
+  @Field(() => GraphQLJSON, { nullable: true }) value: unknown;
+  @Field(() => Int) count: number;
+}
+
+@ObjectType('FieldValues', { description: "A column's distinct values, for a value-list filter." })
+export class FieldValuesModel {
+  @Field(() => [FieldValueCountModel]) values: FieldValueCountModel[];
+  @Field(() => Boolean, { description: 'False when the column holds more values than were listed.' }) complete: boolean;
+}

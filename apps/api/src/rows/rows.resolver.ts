@@ -5,6 +5,7 @@ import type { GraphQLContext, Principal } from '../identity/principal';
 import { localeOf } from '../common/graphql/request-locale';
 import {
   DeletedRowModel,
+  FieldValuesModel,
   OrderInputType,
   RowChangeInput,
   RowConnectionModel,
@@ -15,7 +16,7 @@ import {
   SaveRowsResultModel,
 } from './row.model';
 import { RowWriter } from '../ledger-data/row-writer.service';
-import { encodeCursor, RowsService } from './rows.service';
+import { encodeCursor, MAX_VALUES, RowsService } from './rows.service';
 
 /**
  * An edge of a page: its cursor is written only if the query asks for it (a grid scrolling reads
@@ -58,6 +59,21 @@ export class RowsResolver {
         hasNextPage: page.hasNextPage,
       },
     };
+  }
+
+  @Query(() => FieldValuesModel, {
+    description: "A column's distinct values with their counts, under the same scope and filter as rows.",
+  })
+  fieldValues(
+    @CurrentPrincipal() principal: Principal,
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('field', { type: () => String }) field: string,
+    @Args('unitId', { type: () => ID, nullable: true }) unitId: string | null,
+    @Args('period', { type: () => String, nullable: true }) period: string | null,
+    @Args('filter', { type: () => GraphQLJSON, nullable: true }) filter: unknown,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: MAX_VALUES }) first: number,
+  ): Promise<FieldValuesModel> {
+    return this.rowsService.fieldValues(principal, { ledger, field, unitId, period, filter, first });
   }
 
   @Mutation(() => SaveRowsResultModel, {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { message } from '@taizhang/ledger-core';
+import { message, quoteIdent, textOf } from '@taizhang/ledger-core';
 import type { Principal } from '../identity/principal';
 import { seesRedactedValues } from '../identity/access-policy';
 import { parseId } from '../common/graphql/ids';
@@ -31,6 +31,25 @@ export interface RowsQuery {
   first?: number | null;
   after?: string | null;
 }
+
+/** At most this many distinct values are listed for a column. */
+export const MAX_VALUES = 500;
+
+export interface FieldValuesQuery {
+  ledger: string;
+  field: string;
+  unitId?: string | null;
+  period?: string | null;
+  filter?: unknown;
+  first?: number | null;
+}
+
+export interface FieldValues {
+  values: { value: unknown; count: number }[];
+  complete: boolean;
+}
+
+const unknownField = (key: string) => message(`未知字段「${key}」`, `Unknown field "${key}"`);
 
 export interface RowPage {
   totalCount: number;
@@ -112,6 +131,58 @@ export class RowsService {
       hasNextPage: raw.length > first,
       offset,
       rows: raw.slice(0, first).map((r) => rowFromDb(model, r, audience)),
+    };
+  }
+
+  /**
+   * A column's distinct values and how many rows hold each (the grid's value-list filter), under
+   * the same scope, period and filter as `page`; a multiple choice counts each option picked.
+   * Value ascending, empty last as null; `complete` is false when more than `first` values exist.
+   */
+  async fieldValues(principal: Principal, query: FieldValuesQuery): Promise<FieldValues> {
+    const { ledger, scope } = await this.access.forRead(principal, query.ledger, query.unitId);
+    const model = ledger.model;
+    const field = model.byKey.get(query.field);
+    if (!field) throw RowsException.badInput('UNKNOWN_FIELD', [{ path: 'field', message: unknownField(query.field) }]);
+    const spec = model.spec(field);
+    if (spec.redact && seesRedactedValues(principal)) {
+      throw RowsException.badInput('FIELD_REDACTED', [
+        {
+          path: 'field',
+          message: message(
+            `「${textOf(field.title, 'zh-CN')}」对您部分隐藏，不能按值筛选`,
+            `"${textOf(field.title, 'en')}" is partly hidden from you and cannot be listed by value`,
+          ),
+        },
+      ]);
+    }
+    const first = query.first ?? MAX_VALUES;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_VALUES) {
+      throw RowsException.badInput('INVALID_PAGE_SIZE', [
+        { path: 'first', message: message(`最多列出 1 至 ${MAX_VALUES} 个值`, `first must be 1 to ${MAX_VALUES}`) },
+      ]);
+    }
+    const params: unknown[] = [];
+    const where = rowConditions(model, scope, query, params).join(' AND ');
+    const column = `t.${quoteIdent(field.key)}`;
+    // empty texts and empty lists are one 空白 with the NULLs
+    const cell =
+      spec.valueKind === 'list'
+        ? `unnest(CASE WHEN cardinality(${column}) > 0 THEN ${column} ELSE ARRAY[NULL] END)`
+        : spec.valueKind === 'text'
+          ? `NULLIF(${column}, '')`
+          : column;
+    const [raw] = await readAtOnceInUnitScope(this.db, scope, [
+      {
+        sql: `SELECT v, count(*)::int AS n FROM (SELECT ${cell} AS v FROM ${tableOf(model)} t WHERE ${where}) s
+               GROUP BY v ORDER BY v ASC NULLS LAST LIMIT ${first + 1}`,
+        params,
+      },
+    ]);
+    const fromDb = (v: unknown) => (spec.valueKind === 'list' ? v : spec.fromDb(v));
+    return {
+      complete: raw.length <= first,
+      values: raw.slice(0, first).map((r) => ({ value: r.v === null ? null : fromDb(r.v), count: Number(r.n) })),
     };
   }
 

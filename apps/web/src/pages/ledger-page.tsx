@@ -20,6 +20,7 @@ import { GridSidePanel } from '../features/grid/grid-side-panel';
 import { RecycleBin } from '../features/grid/recycle-bin';
 import { SaveStatus } from '../features/grid/save-status';
 import { SheetBar } from '../features/grid/sheet-bar';
+import { ValueFilter } from '../features/grid/value-filter';
 import { ExcelToolbar } from '../features/excel/excel-toolbar';
 import { useLedgerModel } from '../features/ledgers/use-ledger-model';
 import { useI18n } from '../i18n/i18n';
@@ -60,6 +61,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
   const [unitId, setUnitId] = useState<string | null>(role === 'clerk' ? null : '');
   const [historyOf, setHistoryOf] = useState<string | null>(null);
   const [binOpen, setBinOpen] = useState(false);
+  const [valueFilterOf, setValueFilterOf] = useState<string | null>(null);
   const [snapshot, setSnapshot] = useState<GridSnapshot | null>(null);
 
   const units = useQuery<{ units: UnitChoice[] }>(UNITS_TO_PICK, { skip: role === 'clerk' });
@@ -105,6 +107,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
   useEffect(() => {
     setHistoryOf(null);
     setBinOpen(false);
+    setValueFilterOf(null);
   }, [controller]);
   const words = useMemo(
     () => ({
@@ -113,6 +116,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
       sortNone: t('grid.sortNone'),
       history: t('grid.history'),
       unit: t('grid.unit'),
+      filterByValue: t('grid.filterByValue'),
     }),
     [t],
   );
@@ -180,7 +184,12 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
           canImport={!readOnly}
           onImported={() => void controller.reload()}
         />
-        <SaveStatus snapshot={snapshot} readOnly={readOnly} onRetry={() => controller.retry()} />
+        <SaveStatus
+          snapshot={snapshot}
+          readOnly={readOnly}
+          onRetry={() => controller.retry()}
+          onClearFilters={() => void controller.clearFilters()}
+        />
       </div>
       <div className="ledger-body">
         <LedgerGrid
@@ -190,7 +199,16 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
           readOnly={readOnly}
           words={words}
           onHistory={setHistoryOf}
+          onValueFilter={setValueFilterOf}
         />
+        {valueFilterOf && (
+          <ValueFilter
+            model={model}
+            controller={controller}
+            field={valueFilterOf}
+            onClose={() => setValueFilterOf(null)}
+          />
+        )}
         <GridSidePanel
           model={model}
           controller={controller}

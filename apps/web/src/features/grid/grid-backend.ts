@@ -1,7 +1,14 @@
 import { ApolloError, type ApolloClient } from '@apollo/client';
 import type { GridBackend } from './grid-controller';
 import { SaveFailure } from './grid-saver';
-import { ROWS_PAGE, SAVE_ROWS, type RowsPage, type SaveRowsAnswer } from './grid.graphql';
+import {
+  FIELD_VALUES,
+  ROWS_PAGE,
+  SAVE_ROWS,
+  type FieldValuesAnswer,
+  type RowsPage,
+  type SaveRowsAnswer,
+} from './grid.graphql';
 
 export interface SheetScope {
   ledger: string;
@@ -58,6 +65,14 @@ export function apolloGridBackend(client: ApolloClient<unknown>, scope: SheetSco
         endCursor: data.rows.pageInfo.endCursor,
         hasNextPage: data.rows.pageInfo.hasNextPage,
       };
+    },
+    async fieldValues(field, filter) {
+      const { data } = await client.query<FieldValuesAnswer>({
+        query: FIELD_VALUES,
+        variables: { ...variables, field, filter: Object.keys(filter).length > 0 ? filter : null },
+        fetchPolicy: 'no-cache',
+      });
+      return data.fieldValues;
     },
     async save(changes) {
       try {

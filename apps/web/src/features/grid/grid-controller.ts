@@ -40,6 +40,10 @@ export interface GridSnapshot {
   warnings: CellProblem[];
   conflicts: Conflict[];
   query: ServerQuery;
+  /** The fields with a filter (condition or value list): their headers carry a mark. */
+  filteredFields: string[];
+  /** With a filter on, how many rows the sheet holds without it (已筛选 6 / 共 30 行); else null. */
+  unfilteredTotal: number | null;
   unsupportedFilter: string | null;
   /** What saves did besides saving (回访不满意：已自动生成整改记录), newest first, until dismissed. */
   notices: Notice[];
@@ -65,6 +69,14 @@ export interface GridBackend {
   }>;
   /** Rejects with a SaveFailure (grid-saver.ts) when the request brought no per-row answers. */
   save: SaveRows;
+  /** A column's distinct values and their counts under a filter (the value-list filter). */
+  fieldValues?(field: string, filter: ServerQuery['filter']): Promise<FieldValueList>;
+}
+
+export interface FieldValueList {
+  values: { value: unknown; count: number }[];
+  /** False when the column holds more values than were listed. */
+  complete: boolean;
 }
 
 export interface GridOptions {
@@ -122,6 +134,11 @@ export class GridController {
   private total = 0;
   private loading = false;
   private unsupportedFilter: string | null = null;
+  /** The column menu's condition filters (Handsontable's Filters plugin), as the API's filter. */
+  private conditionFilter: ServerQuery['filter'] = {};
+  /** The value lists picked per field (按值筛选): `in`, a null for 空白. */
+  private readonly valueFilters = new Map<string, unknown[]>();
+  private unfilteredTotal: number | null = null;
   private notices: Notice[] = [];
   private disposed = false;
   private generation = 0;
@@ -255,13 +272,67 @@ export class GridController {
     return this.reload({ ...this.query, orderBy });
   }
 
+  /** The column menu's conditions (all columns at once, as the Filters plugin keeps them). */
   filterBy(filter: ServerQuery['filter'] | null, unsupported: string | null = null): Promise<void> {
     this.unsupportedFilter = unsupported;
     if (!filter) {
       this.emit();
       return Promise.resolve();
     }
-    return this.reload({ ...this.query, filter });
+    this.conditionFilter = filter;
+    return this.reloadFiltered();
+  }
+
+  /** One column's value list (按值筛选): the values to keep, or null for all of them. */
+  filterValues(field: string, values: unknown[] | null): Promise<void> {
+    if (values === null) this.valueFilters.delete(field);
+    else this.valueFilters.set(field, values);
+    return this.reloadFiltered();
+  }
+
+  /** Every filter off (清除筛选), the column menu's conditions included. */
+  clearFilters(): Promise<void> {
+    this.conditionFilter = {};
+    this.valueFilters.clear();
+    this.unsupportedFilter = null;
+    const filters = this.hot?.getPlugin('filters');
+    filters?.clearConditions();
+    return this.reloadFiltered();
+  }
+
+  /** The values a column holds under every other column's filter, for its value list. */
+  async valuesOf(field: string): Promise<FieldValueList | null> {
+    if (!this.options.backend.fieldValues) return null;
+    const others = this.mergedFilter();
+    delete others[field];
+    return this.options.backend.fieldValues(field, others);
+  }
+
+  /** The values kept by a column's value list, or null when it has none. */
+  valueFilterOf(field: string): unknown[] | null {
+    return this.valueFilters.get(field) ?? null;
+  }
+
+  private mergedFilter(): ServerQuery['filter'] {
+    const filter: ServerQuery['filter'] = {};
+    for (const [field, condition] of Object.entries(this.conditionFilter)) filter[field] = { ...condition };
+    for (const [field, values] of this.valueFilters) filter[field] = { ...filter[field], in: values };
+    return filter;
+  }
+
+  private async reloadFiltered(): Promise<void> {
+    const filter = this.mergedFilter();
+    const filtered = Object.keys(filter).length > 0;
+    const unfiltered = filtered
+      ? this.options.backend.page({ orderBy: [], filter: {} }, 0, null).then(
+          (page) => page.total,
+          () => null,
+        )
+      : Promise.resolve(null);
+    await this.reload({ ...this.query, filter });
+    this.unfilteredTotal = await unfiltered;
+    this.hot?.render(); // the headers' filter marks
+    this.emit();
   }
 
   private addLoadedRow(row: GridRow): void {
@@ -733,6 +804,8 @@ export class GridController {
       warnings: problems.filter((p) => p.level === 'warning'),
       conflicts: this.saver.allConflicts(),
       query: this.query,
+      filteredFields: Object.keys(this.query.filter),
+      unfilteredTotal: Object.keys(this.query.filter).length > 0 ? this.unfilteredTotal : null,
       unsupportedFilter: this.unsupportedFilter,
       notices: this.notices,
     };

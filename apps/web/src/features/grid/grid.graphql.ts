@@ -28,6 +28,23 @@ export interface RowsPage {
   };
 }
 
+/** A column's distinct values and their counts, for the value-list filter (按值筛选). */
+export const FIELD_VALUES = gql`
+  query FieldValues($ledger: String!, $field: String!, $unitId: ID, $period: String, $filter: JSON) {
+    fieldValues(ledger: $ledger, field: $field, unitId: $unitId, period: $period, filter: $filter) {
+      values {
+        value
+        count
+      }
+      complete
+    }
+  }
+`;
+
+export interface FieldValuesAnswer {
+  fieldValues: { values: { value: unknown; count: number }[]; complete: boolean };
+}
+
 export const ROWS_PAGE = gql`
   query RowsPage(
     $ledger: String!

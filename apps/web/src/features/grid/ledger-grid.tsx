@@ -14,6 +14,7 @@ export interface GridWords {
   sortNone: string;
   history: string;
   unit: string;
+  filterByValue: string;
 }
 
 interface LedgerGridProps {
@@ -23,6 +24,8 @@ interface LedgerGridProps {
   readOnly: boolean;
   words: GridWords;
   onHistory(rowId: string): void;
+  /** 按值筛选 chosen in a column's menu: the page opens the value list of that field. */
+  onValueFilter(field: string): void;
 }
 
 /**
@@ -37,6 +40,7 @@ export const LedgerGrid = memo(function LedgerGrid({
   readOnly,
   words,
   onHistory,
+  onValueFilter,
 }: LedgerGridProps) {
   const ref = useRef<HotTableRef>(null);
   const withUnit = controller.columnKeys[0] === UNIT_COLUMN;
@@ -134,6 +138,17 @@ export const LedgerGrid = memo(function LedgerGrid({
             sort_desc: sortItem(words.sortDescending, true),
             sort_none: sortItem(words.sortNone, null),
             sep1: '---------',
+            filter_by_value_list: {
+              name: words.filterByValue,
+              disabled(this: Handsontable.Core) {
+                return !fieldAt(this.getSelectedRangeLast()?.to.col ?? -1);
+              },
+              callback(this: Handsontable.Core) {
+                const field = fieldAt(this.getSelectedRangeLast()?.to.col ?? -1);
+                if (field) onValueFilter(field.key);
+              },
+            },
+            sep2: '---------',
             filter_by_condition: {},
             filter_operators: {},
             filter_by_condition2: {},
@@ -153,8 +168,11 @@ export const LedgerGrid = memo(function LedgerGrid({
         }}
         afterGetColHeader={(col, th) => {
           const field = fieldAt(col);
-          const order = field && controller.snapshot().query.orderBy.find((o) => o.field === field.key);
+          const { query } = controller.snapshot();
+          const order = field && query.orderBy.find((o) => o.field === field.key);
           th.dataset.sort = order ? (order.desc ? 'desc' : 'asc') : '';
+          // a filtered column is marked, as Excel marks its AutoFilter button
+          th.classList.toggle('column-filtered', Boolean(field && field.key in query.filter));
           // the field's help as the header's tooltip (an attribute: text, whatever it says)
           const help = field?.help ? textOf(field.help, locale) : '';
           if (help) th.title = help;

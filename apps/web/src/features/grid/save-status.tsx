@@ -6,10 +6,12 @@ interface SaveStatusProps {
   readOnly: boolean;
   /** Sends a held save again (GridSaver.retry). */
   onRetry(): void;
+  /** 清除筛选: every filter off. */
+  onClearFilters(): void;
 }
 
 /** 保存中 / 已保存 / 有 N 处错误 / 离线，稍后重试 / 已暂停自动保存 — where the clerk's work stands. */
-export function SaveStatus({ snapshot, readOnly, onRetry }: SaveStatusProps) {
+export function SaveStatus({ snapshot, readOnly, onRetry, onClearFilters }: SaveStatusProps) {
   const { t } = useI18n();
   if (!snapshot) return null;
   const errorCells = new Set(snapshot.errors.map((p) => `${p.rowKey}/${p.field}`)).size;
@@ -64,10 +66,22 @@ export function SaveStatus({ snapshot, readOnly, onRetry }: SaveStatusProps) {
       <span className="muted rows-count" data-testid="rows-count">
         {snapshot.loading
           ? t('common.loading')
-          : t('grid.rowsLoaded')
-              .replace('{loaded}', String(snapshot.loaded))
-              .replace('{total}', String(snapshot.total))}
+          : snapshot.unfilteredTotal !== null
+            ? t('grid.rowsFiltered')
+                .replace('{shown}', String(snapshot.total))
+                .replace('{total}', String(snapshot.unfilteredTotal)) +
+              (snapshot.loaded < snapshot.total
+                ? t('grid.rowsFilteredLoaded').replace('{loaded}', String(snapshot.loaded))
+                : '')
+            : t('grid.rowsLoaded')
+                .replace('{loaded}', String(snapshot.loaded))
+                .replace('{total}', String(snapshot.total))}
       </span>
+      {snapshot.filteredFields.length > 0 && (
+        <button type="button" className="link-button" onClick={onClearFilters} data-testid="clear-filters">
+          {t('grid.clearFilters')}
+        </button>
+      )}
     </div>
   );
 }

@@ -22,6 +22,12 @@ import {
 let server: ProductServer;
 let db: TestDatabase;
 const tokens: Record<string, string> = {};
+/**
+ * A probe slower than this means the server stalled while reading the file (before the limits:
+ * 22.4 s). Not a speed target: on two cores shared with other test files a healthy probe took
+ * 303 ms; the benchmarks measure speed.
+ */
+const STALL_MS = 2_000;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -364,7 +370,7 @@ describe('a file that is small on disk and huge as cells', () => {
     console.log(figures('xlsx bomb', w));
     expectRefused(w.result, 'FILE_TOO_MANY_COLUMNS', /超过 200 列/);
     expect(w.failed).toBe(0);
-    expect(Math.max(...w.probes)).toBeLessThan(200);
+    expect(Math.max(...w.probes)).toBeLessThan(STALL_MS);
     expect(w.peakMb - w.baselineMb).toBeLessThan(300);
     expect(w.ms).toBeLessThan(5_000);
 
@@ -392,7 +398,7 @@ describe('a file that is small on disk and huge as cells', () => {
       );
       expectRefused(w.result, 'FILE_UNPACKED_TOO_LARGE', text);
       expect(w.failed).toBe(0);
-      expect(Math.max(...w.probes)).toBeLessThan(200);
+      expect(Math.max(...w.probes)).toBeLessThan(STALL_MS);
       expect(w.peakMb - w.baselineMb).toBeLessThan(300);
     }
   }, 240_000);
@@ -403,7 +409,7 @@ describe('a file that is small on disk and huge as cells', () => {
     console.log(figures('csv of commas', w));
     expectRefused(w.result, 'FILE_TOO_MANY_COLUMNS', /超过 200 列/);
     expect(w.failed).toBe(0);
-    expect(Math.max(...w.probes)).toBeLessThan(200);
+    expect(Math.max(...w.probes)).toBeLessThan(STALL_MS);
     expect(w.peakMb - w.baselineMb).toBeLessThan(300);
   }, 120_000);
 
@@ -412,7 +418,7 @@ describe('a file that is small on disk and huge as cells', () => {
     console.log(figures('csv of 20,101 rows', w));
     expectRefused(w.result, 'FILE_TOO_MANY_ROWS', /一次最多导入 20000 行/);
     expect(w.failed).toBe(0);
-    expect(Math.max(...w.probes)).toBeLessThan(200);
+    expect(Math.max(...w.probes)).toBeLessThan(STALL_MS);
   }, 120_000);
 });
 

@@ -117,6 +117,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
       history: t('grid.history'),
       unit: t('grid.unit'),
       filterByValue: t('grid.filterByValue'),
+      clearCells: t('grid.clearCells'),
     }),
     [t],
   );

@@ -1,6 +1,7 @@
 import { message } from '../definition/message';
 import type { FieldOf, FieldTypeSpec, Outcome } from './field-type';
 import {
+  groupDigits,
   fail,
   NUMERIC_BOUND_OPTIONS,
   numberCells,
@@ -75,7 +76,7 @@ export const decimalFieldType: FieldTypeSpec<DecimalField> = {
       problems.push(message(`最多 ${scale} 位小数`, `At most ${scale} decimal places`));
     return problems;
   },
-  format: (value, field) => (value === null ? '' : Number(value).toFixed(field.scale ?? DEFAULT_SCALE)),
+  format: (value, field) => (value === null ? '' : groupDigits(Number(value).toFixed(field.scale ?? DEFAULT_SCALE))),
   checks: numericBoundChecks,
   convertSql: numericFrom,
   textSql: plainTextSql,

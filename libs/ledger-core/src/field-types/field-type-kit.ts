@@ -149,6 +149,16 @@ export function plainNumber(text: string): string | null {
   return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(cleaned) ? cleaned : null;
 }
 
+/**
+ * A plain decimal number's text with its thousands separated, as Excel's #,##0 shows them:
+ * 1203 → 1,203, -1234567.5 → -1,234,567.5 (plainNumber reads it back).
+ */
+export function groupDigits(text: string): string {
+  const [whole, fraction] = text.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
 /** The column as text, as most types' `parse` reads it. */
 export const plainTextSql = (column: string): string => `${column}::text`;
 

@@ -1,6 +1,7 @@
 import type { FieldOf, FieldTypeSpec } from './field-type';
 import {
   fail,
+  groupDigits,
   NUMERIC_BOUND_OPTIONS,
   numberCells,
   numericBoundChecks,
@@ -43,7 +44,7 @@ export const integerFieldType: FieldTypeSpec<IntegerField> = {
     return normalizeInteger(Number(number));
   },
   validate: (value, field) => numericBoundProblems(Number(value), field, String),
-  format: (value) => (value === null ? '' : String(value)),
+  format: (value) => (value === null ? '' : groupDigits(String(value))),
   checks: numericBoundChecks,
   convertSql: (column, from) => {
     if (from.sqlType === 'bigint') return column;

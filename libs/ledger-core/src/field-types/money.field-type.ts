@@ -1,5 +1,6 @@
 import type { FieldOf, FieldTypeSpec, Outcome } from './field-type';
 import {
+  groupDigits,
   ALL_FILTERS,
   fail,
   NUMERIC_BOUND_OPTIONS,
@@ -58,7 +59,7 @@ function formatMoney(value: unknown): string {
   const text = String(value);
   const negative = text.startsWith('-');
   const [yuan, fen = '00'] = (negative ? text.slice(1) : text).split('.');
-  return `${negative ? '-' : ''}¥${yuan.replace(/\B(?=(\d{3})+$)/g, ',')}.${fen.padEnd(2, '0')}`;
+  return `${negative ? '-' : ''}¥${groupDigits(yuan)}.${fen.padEnd(2, '0')}`;
 }
 
 export const moneyFieldType: FieldTypeSpec<MoneyField> = {

@@ -119,3 +119,19 @@ describe('a row read as typed', () => {
     });
   });
 });
+
+describe('numbers shown with thousands separators, as Excel’s #,##0 shows them', () => {
+  const decimal = { key: 'd', title: { zh: '金额' }, type: 'decimal', scale: 2 } as FieldDefinition;
+  it.each([
+    ['integer', 1203, '1,203'],
+    ['integer', 999, '999'],
+    ['integer', -1234567, '-1,234,567'],
+    ['decimal', 1234567.5, '1,234,567.50'],
+    ['decimal', -0.5, '-0.50'],
+  ])('%s %s is shown as %s, and read back', (type, value, shown) => {
+    const f = type === 'decimal' ? decimal : field(type);
+    const spec = fieldTypeOf(type as never);
+    expect(spec.format(value as never, f as never, 'zh-CN')).toBe(shown);
+    expect(spec.parse(shown, f as never, context)).toEqual({ ok: true, value });
+  });
+});

@@ -111,6 +111,8 @@ export interface GridOptions {
 }
 
 const PAGE_SIZE = 200;
+/** Longer texts may not fit their cell; their cell's tooltip holds the whole text. */
+const LONG_TEXT = 12;
 const MARGIN_ROWS = 100;
 /** Marks the grid's own writes (computed values, server answers) so its hooks leave them alone. */
 const OWN_CHANGE = 'taizhang.grid';
@@ -616,6 +618,8 @@ export class GridController {
     if (problems.length > 0) {
       td.classList.add(problems[0].level === 'error' ? 'cell-error' : 'cell-warning');
       td.title = problems.map((p) => p.message).join('\n');
+    } else if (text.length > LONG_TEXT) {
+      td.title = text; // cut short with an ellipsis (styles.css): the whole text on hover
     }
   };
 

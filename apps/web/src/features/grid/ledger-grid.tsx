@@ -15,6 +15,7 @@ export interface GridWords {
   history: string;
   unit: string;
   filterByValue: string;
+  clearCells: string;
 }
 
 interface LedgerGridProps {
@@ -99,6 +100,7 @@ export const LedgerGrid = memo(function LedgerGrid({
         readOnly={readOnly}
         autoRowSize={false}
         autoColumnSize={false}
+        wordWrap={false}
         manualColumnResize
         fillHandle={readOnly ? false : 'vertical'}
         outsideClickDeselects={false}
@@ -112,6 +114,13 @@ export const LedgerGrid = memo(function LedgerGrid({
                   row_above: {},
                   row_below: {},
                   remove_row: {},
+                  // 清除内容: as the Delete key, for those who reach for the menu
+                  clear_cells: {
+                    name: words.clearCells,
+                    callback(this: Handsontable.Core) {
+                      this.emptySelectedCells();
+                    },
+                  },
                   sep1: '---------',
                   undo: {},
                   redo: {},

@@ -113,8 +113,8 @@ describe('the daily follow-up report in the grid', () => {
 
     await page.getByTestId('period-picker').fill('2023-03-01');
     await waitLoaded(page);
-    await page.getByTestId('add-row').click();
-    expect(await cell(page, 0, 0).textContent()).toBe('2023-03-01'); // the period's date, prefilled
+    // the day's sheet opens with its row ready, the period's date prefilled
+    await expect.poll(() => cell(page, 0, 0).textContent()).toBe('2023-03-01');
 
     await typeInto(page, 0, 1, '10');
     expect(await page.getByTestId('unsaved').textContent()).toBe('未保存'); // not sent: the row is incomplete
@@ -307,7 +307,7 @@ describe('saving through an outage', () => {
       if (route.request().postData()?.includes('saveRows')) await route.abort('internetdisconnected');
       else await route.continue();
     });
-    await page.getByTestId('add-row').click();
+    await expect.poll(() => cell(page, 0, 0).textContent()).toBe('2023-03-02'); // the row ready
     await typeInto(page, 0, 1, '6');
     await typeInto(page, 0, 2, '6');
     await typeInto(page, 0, 4, '0');
@@ -639,12 +639,18 @@ describe('keyboard first', () => {
     await context.close();
   });
 
-  it('starts a new daily report row on its first number, not on the prefilled date', async () => {
+  it('opens the day’s sheet with its row ready, the cursor on its first number, not on the prefilled date', async () => {
     const context = await newContext();
     const page = await openLedger(context, 'clerk04', 'daily_followup');
+    // today's sheet: one row, dated today, nothing else typed
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    await expect.poll(() => cell(page, 0, 0).textContent()).toBe(today);
+    expect(await page.locator('.ledger-grid .ht_master .htCore tbody tr').count()).toBe(1);
+    await page.screenshot({ path: screenshotPath('grid-daily-ready') });
     await page.getByTestId('period-picker').fill('2023-03-02');
     await waitLoaded(page);
-    await page.getByTestId('add-row').click();
+    await expect.poll(() => cell(page, 0, 0).textContent()).toBe('2023-03-02');
+    // typing goes straight in, no click: the ready row took the keyboard
     await page.keyboard.insertText('10');
     await page.keyboard.press('Tab');
     await page.keyboard.insertText('10');

@@ -122,6 +122,19 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
     [t],
   );
 
+  // the day's sheet starts with its row ready: the date filled, the cursor on the first number
+  const sheetKnown = !periodic || !sheetQuery.loading;
+  useEffect(() => {
+    if (!daily || readOnly || !sheetKnown) return;
+    let live = true;
+    void controller.firstLoad.then(() => {
+      if (live && controller.snapshot().loaded === 0) controller.addRow();
+    });
+    return () => {
+      live = false;
+    };
+  }, [controller, daily, readOnly, sheetKnown]);
+
   const [submitSheet, submitting] = useMutation(SUBMIT_SHEET);
   const submit = useCallback(async () => {
     await controller.flush();

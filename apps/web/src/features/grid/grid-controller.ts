@@ -144,6 +144,11 @@ export class GridController {
   private notices: Notice[] = [];
   private disposed = false;
   private generation = 0;
+  private firstLoaded!: () => void;
+  /** Settles when the first page has been laid into the grid. */
+  readonly firstLoad = new Promise<void>((resolve) => {
+    this.firstLoaded = resolve;
+  });
 
   constructor(private readonly options: GridOptions) {
     this.model = options.model;
@@ -238,6 +243,7 @@ export class GridController {
       for (const row of this.rows) this.check(row);
       this.hot?.updateData(this.rows, OWN_CHANGE);
       if (this.rows.length > 0) this.hot?.scrollViewportTo({ row: 0 }); // a new order starts at the top
+      this.firstLoaded();
     } finally {
       if (generation === this.generation) this.loading = false;
       this.emit();

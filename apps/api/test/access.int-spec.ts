@@ -65,6 +65,10 @@ const OPERATIONS: Record<string, Operation> = {
     document: '{ deletedRows(ledger: "daily_followup", unitId: "1") { deletedAt } }',
     allowed: ['clerk', 'leader', 'admin'],
   },
+  fieldValues: {
+    document: '{ fieldValues(ledger: "daily_followup", field: "cases", unitId: "1") { complete } }',
+    allowed: ['clerk', 'leader', 'admin'],
+  },
   restoreRow: {
     document: 'mutation { restoreRow(ledger: "daily_followup", unitId: "1", id: "999999") { id } }',
     allowed: ['clerk', 'admin'],

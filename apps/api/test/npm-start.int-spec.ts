@@ -89,5 +89,5 @@ describe('npm start on an embedded PostgreSQL', () => {
     } finally {
       expect(await second.stop()).toBe(0);
     }
-  });
+  }, 180_000); // two cold starts of embedded PostgreSQL; each waits up to 90 s
 });

@@ -72,7 +72,9 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-describe('no lock anyone can set off', () => {
+// dozens of passwords hashed per test (one scrypt each, ~300 ms on a quiet core): 45 sign-ins took
+// over 30 s with the rest of the suite on two busy cores
+describe('no lock anyone can set off', { timeout: 120_000 }, () => {
   it("a stranger's failures never keep the user out, neither where they signed in before nor from a new address", async () => {
     // clerk07 signs in from their usual address: it has proven itself for the account
     expect(reasonOf(await signInFrom('127.0.0.2', 'clerk07', DEMO_PASSWORD))).toBe('OK');

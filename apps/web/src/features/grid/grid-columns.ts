@@ -1,6 +1,8 @@
 import type Handsontable from 'handsontable/base';
 import { textOf, type FieldDefinition, type FieldValue, type LedgerModel, type Locale } from '@taizhang/ledger-core';
 import { DISPLAY_TEXT_EDITOR, editText } from './display-text-editor';
+import { editorWords } from './editor-words';
+import { PICK_MANY_EDITOR, pickManyRenderer } from './pick-many-editor';
 import { UNIT_COLUMN } from './grid-row';
 
 /** What a cell shows: the field type's own formatting, or the text as typed while it does not parse. */
@@ -79,7 +81,15 @@ function fieldColumns(
         // (or the start of exactly one) back to its value
         return { ...column, editor: 'dropdown', source: (grid.options ?? []).map((o) => o.label), strict: false };
       case 'multiselect':
-        return { ...column, editor: 'multiselect', source: (grid.options ?? []).map((o) => o.value) };
+        // the options' labels as chips; the editor filters labels by what is typed (pick-many-editor.ts)
+        return {
+          ...column,
+          editor: PICK_MANY_EDITOR,
+          renderer: pickManyRenderer(renderer, grid.options ?? [], locale === 'en' ? ', ' : '、'),
+          wordWrap: false,
+          choiceOptions: grid.options ?? [],
+          editorWords: editorWords(locale),
+        };
       case 'multiline':
         return { ...column, editor: DISPLAY_TEXT_EDITOR, wordWrap: false };
       default:

@@ -139,9 +139,11 @@ export class CalendarTextEditor extends DisplayTextEditor {
       if (!['Enter', 'Tab', 'Escape'].includes(event.key)) event.stopPropagation();
     });
     (this.hot.rootPortalElement ?? this.hot.rootDocument.body).appendChild(popup);
-    this.TEXTAREA.addEventListener('input', () => {
-      if (this.isOpened()) this.follow();
-    });
+    const follow = (event: Event) => {
+      if (this.isOpened() && !(event instanceof InputEvent && event.isComposing)) this.follow();
+    };
+    this.TEXTAREA.addEventListener('input', follow);
+    this.TEXTAREA.addEventListener('compositionend', follow);
     (this.TEXTAREA as HTMLElement).addEventListener('keydown', this.keyDown);
     this.popup = popup;
     return popup;

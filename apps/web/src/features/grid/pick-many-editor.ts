@@ -102,11 +102,14 @@ export class PickManyEditor extends TextEditor {
     popup.addEventListener('click', this.clicked);
     (this.hot.rootPortalElement ?? this.hot.rootDocument.body).appendChild(popup);
     (this.TEXTAREA as HTMLElement).addEventListener('keydown', this.keyDown);
-    this.TEXTAREA.addEventListener('input', () => {
-      if (!this.isOpened()) return;
+    // filtered by what an input method commits, not by the pinyin it is composing
+    const filter = (event: Event) => {
+      if (!this.isOpened() || (event instanceof InputEvent && event.isComposing)) return;
       this.active = 0;
       this.refresh();
-    });
+    };
+    this.TEXTAREA.addEventListener('input', filter);
+    this.TEXTAREA.addEventListener('compositionend', filter);
     this.popup = popup;
     return popup;
   }
@@ -216,7 +219,10 @@ export function pickManyRenderer(
     const values = pickedValues(value);
     if (values.length === 0 || values.some((v) => !labelOf.has(v))) return;
     const doc = td.ownerDocument;
-    td.replaceChildren(
+    // in a row that shrinks the chips (ellipsis) rather than cutting the last one off at the cell's edge
+    const chips = doc.createElement('div');
+    chips.className = 'cell-chips';
+    chips.append(
       ...values.map((v) => {
         const chip = doc.createElement('span');
         chip.className = 'cell-chip';
@@ -224,6 +230,7 @@ export function pickManyRenderer(
         return chip;
       }),
     );
+    td.replaceChildren(chips);
     if (!td.title) td.title = values.map((v) => labelOf.get(v)).join(separator);
   };
 }

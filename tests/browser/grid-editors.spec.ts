@@ -196,6 +196,13 @@ describe('a multichoice cell picked by typing its labels', () => {
     expect(await cell(page, 0, 6).locator('.cell-chip').allTextContents()).toEqual(['服务态度不好', '办事效率低']);
     expect(await cell(page, 0, 6).getAttribute('title')).toBe('服务态度不好、办事效率低');
     await page.screenshot({ path: screenshotPath('grid-editors-6b-chips-in-cell') });
+
+    // pinyin initials find a Chinese label too: fwtd → 服务态度不好
+    await page.keyboard.press('F2');
+    await editorOpen(page);
+    await page.keyboard.type('fwtd');
+    await expect.poll(() => pickMany(page).locator('.pick-many-option').allTextContents()).toEqual(['✓服务态度不好']);
+    await page.keyboard.press('Escape');
     await context.close();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterChoices, pickedValues, togglePicked } from './choice-filter';
+import { filterChoices, pickedValues, pinyinInitials, togglePicked } from './choice-filter';
 
 const reasons = [
   { value: 'A', label: '服务态度不好' },
@@ -32,8 +32,25 @@ describe('filterChoices', () => {
     expect(values('efficiency')).toEqual(['X']);
   });
 
+  it('reads Latin letters typed at Chinese labels as pinyin initials, after every label match', () => {
+    expect(values('fwtd')).toEqual(['A']); // 服务态度
+    expect(values('bsx')).toEqual(['H']); // 办事效(率低)
+    expect(values('ld')).toEqual(['H']); // (办事效)率低
+    // initials that start with it (服务态度不好) before those that contain it (缺少主动服务, …微笑服务)
+    expect(values('fw')).toEqual(['A', 'B', 'C']);
+  });
+
   it('finds nothing for text no label holds', () => {
     expect(values('退费')).toEqual([]);
+  });
+});
+
+describe('pinyinInitials', () => {
+  it('gives the initials of common characters, keeping Latin letters and digits', () => {
+    expect(pinyinInitials('服务态度不好')).toBe('fwtdbh');
+    expect(pinyinInitials('没有使用文明用语/没有微笑服务')).toBe('mysywmyymywxfw');
+    expect(pinyinInitials('网上查不到办事状态')).toBe('wscbdbszt');
+    expect(pinyinInitials('12345热线')).toBe('12345rx');
   });
 });
 

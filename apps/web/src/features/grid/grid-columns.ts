@@ -1,6 +1,16 @@
 import type Handsontable from 'handsontable/base';
-import { textOf, type FieldDefinition, type FieldValue, type LedgerModel, type Locale } from '@taizhang/ledger-core';
+import {
+  rowParseContext,
+  textOf,
+  type FieldDefinition,
+  type FieldValue,
+  type LedgerModel,
+  type Locale,
+} from '@taizhang/ledger-core';
+import { CALENDAR_EDITOR, type CalendarRead } from './calendar-editor';
 import { DISPLAY_TEXT_EDITOR, editText } from './display-text-editor';
+import { editorWords } from './editor-words';
+import { PICK_MANY_EDITOR, pickManyRenderer } from './pick-many-editor';
 import { UNIT_COLUMN } from './grid-row';
 
 /** What a cell shows: the field type's own formatting, or the text as typed while it does not parse. */
@@ -71,6 +81,17 @@ function fieldColumns(
         .join(' '),
     };
     if (computed || readOnly) return column;
+    if (grid.editor === 'date' || grid.editor === 'datetime') {
+      // typed as before, with a calendar beside the text (calendar-editor.ts)
+      return {
+        ...column,
+        editor: CALENDAR_EDITOR,
+        editText: (value: unknown) => editText(model, field, value, locale),
+        calendarRead: calendarReader(model, field),
+        calendarTime: grid.editor === 'datetime',
+        editorWords: editorWords(locale),
+      };
+    }
     switch (grid.editor) {
       case 'dropdown':
         // a list to pick from (typing a value or a label works too: the type's parse reads it);
@@ -79,7 +100,15 @@ function fieldColumns(
         // (or the start of exactly one) back to its value
         return { ...column, editor: 'dropdown', source: (grid.options ?? []).map((o) => o.label), strict: false };
       case 'multiselect':
-        return { ...column, editor: 'multiselect', source: (grid.options ?? []).map((o) => o.value) };
+        // the options' labels as chips; the editor filters labels by what is typed (pick-many-editor.ts)
+        return {
+          ...column,
+          editor: PICK_MANY_EDITOR,
+          renderer: pickManyRenderer(renderer, grid.options ?? [], locale === 'en' ? ', ' : '、'),
+          wordWrap: false,
+          choiceOptions: grid.options ?? [],
+          editorWords: editorWords(locale),
+        };
       case 'multiline':
         return { ...column, editor: DISPLAY_TEXT_EDITOR, wordWrap: false };
       default:
@@ -91,4 +120,15 @@ function fieldColumns(
         };
     }
   });
+}
+
+/** A date or datetime cell's text read as its type reads typing, for the calendar to follow. */
+function calendarReader(model: LedgerModel, field: FieldDefinition): CalendarRead {
+  const spec = model.spec(field);
+  return (text, row) => {
+    const outcome = spec.parse(text, field, rowParseContext(model, row ?? {}, new Date()));
+    if (!outcome.ok || typeof outcome.value !== 'string') return null;
+    const value = outcome.value; // YYYY-MM-DD, or ISO 8601 at +08:00 (Shanghai's wall time)
+    return { day: value.slice(0, 10), time: value.length > 10 ? value.slice(11, 16) : null };
+  };
 }

@@ -329,8 +329,8 @@ describe('a row as a form', () => {
   });
 });
 
-describe('column widths', () => {
-  it('keeps a column resized by the clerk after a reload', async () => {
+describe('column widths and order', () => {
+  it('keeps a column resized and a column moved by the clerk after a reload', async () => {
     await seedCases('clerk09', ['钱八']);
     const context = await laptop();
     const page = await context.newPage();
@@ -358,6 +358,30 @@ describe('column widths', () => {
     await expect.poll(() => widthOf(3)).toBe(resized);
     expect(await header(3).textContent()).toContain('申请人');
     await page.screenshot({ path: screenshotPath('layout-11-width-kept') });
+
+    // 经办人 moved before 申请人 (its header selected, then dragged), kept after a reload too
+    const titles = async () =>
+      (await page.locator('.ledger-grid .ht_clone_top thead th .colHeader').allTextContents())
+        .filter((title) => title.trim() !== '') // not the corner's
+        .slice(0, 7);
+    const MOVED = ['办件编号 *', '受理时间 *', '办理事项 *', '经办人', '申请人 *', '联系电话', '受理渠道'];
+    await header(6).click();
+    const from = (await header(6).boundingBox())!;
+    const to = (await header(3).boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to.x + 30, to.y + to.height / 2, { steps: 6 });
+    await page.mouse.move(to.x + 10, to.y + to.height / 2, { steps: 3 });
+    await page.mouse.up();
+    await expect.poll(titles).toEqual(MOVED);
+    await page.reload();
+    await waitLoaded(page);
+    await expect.poll(titles).toEqual(MOVED);
+    // the cells follow their headers, and the moved 申请人 kept its width
+    expect(await cell(page, 0, 3).textContent()).toBe('李四');
+    expect(await cell(page, 0, 4).textContent()).toBe('钱八');
+    expect(await widthOf(4)).toBe(resized);
+    await page.screenshot({ path: screenshotPath('layout-12-order-kept') });
     await noViolations(page);
     await context.close();
   });

@@ -324,6 +324,28 @@ describe('a row as a form', () => {
     expect(second.values.phone ?? null).toBeNull();
     expect(second.values.channel).toBe('网上');
     await page.screenshot({ path: screenshotPath('layout-10-record-pane') });
+
+    // from the keyboard: Esc closes the pane, Alt+Enter on a cell opens its row, and the keys
+    // then go to the form, not to the grid
+    const focusInPane = () =>
+      page.evaluate(() => document.activeElement?.closest('[data-testid="record-pane"]') !== null);
+    await page.keyboard.press('Escape');
+    expect(await pane.count()).toBe(0);
+    await cell(page, 0, 3).click();
+    await page.keyboard.press('Alt+Enter');
+    await expect.poll(() => pane.getAttribute('data-row')).toBe('1');
+    await page.waitForTimeout(300);
+    expect(await focusInPane()).toBe(true);
+    await page.keyboard.press('Delete'); // in the form's first box, which is not empty: the grid's cell stays
+    expect(await cell(page, 0, 3).textContent()).toBe('周一');
+    await page.keyboard.press('Escape');
+    // and from a cell's context menu
+    await cell(page, 2, 3).click({ button: 'right' });
+    await page.getByText('在表单中打开', { exact: true }).click();
+    await expect.poll(() => pane.getAttribute('data-row')).toBe('3');
+    await page.waitForTimeout(300);
+    expect(await focusInPane()).toBe(true);
+    expect(await page.locator('#applicant-input').inputValue()).toBe('郑三');
     await noViolations(page);
     await context.close();
   });

@@ -788,6 +788,11 @@ export class GridController {
     hot.setDataAtRowProp(visualRow, field, value, 'recordPane');
   }
 
+  /** The record pane has the keyboard: the grid stops taking keys (Delete would clear its cell). */
+  releaseKeyboard(): void {
+    if (this.hot?.isListening()) this.hot.unlisten();
+  }
+
   /** The grid's cursor to a row the record pane shows, the row scrolled into view; the pane keeps the keyboard. */
   showRow(rowKey: string): void {
     const hot = this.hot;

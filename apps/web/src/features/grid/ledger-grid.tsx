@@ -9,6 +9,8 @@ import { UNIT_COLUMN } from './grid-row';
 import { filterOf, type ColumnCondition } from './server-query';
 import { indexSequence, type ColumnLayoutStore } from './column-layout';
 
+const RECORD_SHORTCUT = 'taizhang.recordPane';
+
 export interface GridWords {
   sortAscending: string;
   sortDescending: string;
@@ -86,6 +88,25 @@ export const LedgerGrid = memo(function LedgerGrid({
     void controller.reload();
     return () => controller.dispose();
   }, [controller]);
+
+  // Alt+Enter on a cell opens its row in the record pane (Enter alone opens the cell's editor)
+  useEffect(() => {
+    const hot = ref.current?.hotInstance;
+    const grid = hot?.getShortcutManager().getContext('grid');
+    if (!hot || !grid) return;
+    grid.addShortcut({
+      keys: [['Alt', 'Enter']],
+      group: RECORD_SHORTCUT,
+      runOnlyIf: () => (hot.getSelectedRangeActive()?.highlight.row ?? -1) >= 0,
+      callback: () => {
+        const row = hot.getSelectedRangeActive()?.highlight.row ?? -1;
+        if (row >= 0) onRecord(row);
+      },
+    });
+    return () => {
+      if (!hot.isDestroyed) grid.removeShortcutsByGroup(RECORD_SHORTCUT);
+    };
+  }, [onRecord]);
 
   // the user's column order, again whenever the columns are rebuilt (a republished definition)
   useEffect(() => {

@@ -79,6 +79,7 @@ export function RecordPane({ model, controller, rowKey, readOnly, onMove, onClos
       ref={pane}
       aria-label={t('record.open')}
       onKeyDown={onKeyDown}
+      onFocus={() => controller.releaseKeyboard()}
     >
       <div className="record-head">
         <strong data-testid="record-title">{t('record.title').replace('{n}', String(number ?? '?'))}</strong>

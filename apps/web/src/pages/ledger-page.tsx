@@ -18,6 +18,8 @@ import { LedgerGrid } from '../features/grid/ledger-grid';
 import { localQueueStore } from '../features/grid/save-queue';
 import { GridSidePanel } from '../features/grid/grid-side-panel';
 import { RecycleBin } from '../features/grid/recycle-bin';
+import { RecordPane } from '../features/grid/record-pane';
+import { browserStorage, ColumnLayoutStore, layoutKey } from '../features/grid/column-layout';
 import { SaveStatus } from '../features/grid/save-status';
 import { SheetBar } from '../features/grid/sheet-bar';
 import { ValueFilter } from '../features/grid/value-filter';
@@ -63,6 +65,10 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
   const [binOpen, setBinOpen] = useState(false);
   const [valueFilterOf, setValueFilterOf] = useState<string | null>(null);
   const [snapshot, setSnapshot] = useState<GridSnapshot | null>(null);
+  /** The row open in the record pane, by its key. */
+  const [recordOf, setRecordOf] = useState<string | null>(null);
+  // widths and order of the columns as this user left them in this browser (column-layout.ts)
+  const layout = useMemo(() => new ColumnLayoutStore(browserStorage(), layoutKey(user.id, ledger)), [user.id, ledger]);
 
   const units = useQuery<{ units: UnitChoice[] }>(UNITS_TO_PICK, { skip: role === 'clerk' });
   const sheetQuery = useQuery<{ submissionBoard: { sheets: SheetStatus[] } }>(SHEET_STATUS, {
@@ -108,7 +114,12 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
     setHistoryOf(null);
     setBinOpen(false);
     setValueFilterOf(null);
+    setRecordOf(null);
   }, [controller]);
+  const openRecord = useCallback(
+    (visualRow: number | null) => setRecordOf(controller.rowKeyAt(visualRow ?? controller.selectedRow() ?? 0)),
+    [controller],
+  );
   const words = useMemo(
     () => ({
       sortAscending: t('grid.sortAscending'),
@@ -118,6 +129,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
       unit: t('grid.unit'),
       filterByValue: t('grid.filterByValue'),
       clearCells: t('grid.clearCells'),
+      openRecord: t('record.openMenu'),
     }),
     [t],
   );
@@ -192,6 +204,15 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
             {t('bin.open')}
           </button>
         )}
+        <button
+          type="button"
+          onClick={() => openRecord(null)}
+          disabled={!snapshot || snapshot.loaded === 0}
+          title={t('record.openHint')}
+          data-testid="open-record"
+        >
+          {t('record.open')}
+        </button>
         <ExcelToolbar
           model={model}
           scope={{ ledger, unitId: scopeUnit, period: periodic ? period : null }}
@@ -214,7 +235,20 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
           words={words}
           onHistory={setHistoryOf}
           onValueFilter={setValueFilterOf}
+          layout={layout}
+          onRecord={openRecord}
         />
+        {recordOf && (
+          <RecordPane
+            model={model}
+            controller={controller}
+            snapshot={snapshot}
+            rowKey={recordOf}
+            readOnly={readOnly}
+            onMove={setRecordOf}
+            onClose={() => setRecordOf(null)}
+          />
+        )}
         {valueFilterOf && (
           <ValueFilter
             model={model}
@@ -229,6 +263,8 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
           snapshot={snapshot}
           historyOf={historyOf}
           onCloseHistory={() => setHistoryOf(null)}
+          readOnly={readOnly}
+          besideRecord={recordOf !== null}
           bin={
             binOpen && (
               <RecycleBin

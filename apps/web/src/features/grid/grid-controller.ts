@@ -642,8 +642,9 @@ export class GridController {
     if (!row) return null;
     const visualRow = this.hot.toVisualRow(this.rows.indexOf(row));
     if (visualRow === null) return null;
-    const col = Math.max(0, this.columnKeys.indexOf(problem.field));
-    return [visualRow, col];
+    // the column where it is shown now (the user may have moved it)
+    const col = problem.field ? this.hot.propToCol(problem.field) : 0;
+    return [visualRow, typeof col === 'number' && col >= 0 ? col : 0];
   }
 
   /**
@@ -657,7 +658,8 @@ export class GridController {
     if (!hot) return;
     hot.alter('insert_row_below', Math.max(0, hot.countRows() - 1), 1);
     const row = this.rowAt(hot.countRows() - 1);
-    const keys = this.columnKeys;
+    // in the order shown (the user may have moved columns)
+    const keys = Array.from({ length: hot.countCols() }, (_, col) => String(hot.colToProp(col)));
     const firstEmpty = keys.findIndex((key) => {
       const field = this.model.byKey.get(key);
       const value = row?.[key];
@@ -835,6 +837,63 @@ export class GridController {
       message: e.message,
       level: 'error' as const,
     }));
+  }
+
+  // ── the record pane (record-pane.tsx) ─────────────────────────────────────────────────────
+
+  /** The row with this key as the grid holds it now, null once it is gone (deleted, reloaded away). */
+  rowByKey(rowKey: string): GridRow | null {
+    return this.index.get(rowKey) ?? null;
+  }
+
+  /** The key of the row shown at a visual row. */
+  rowKeyAt(visualRow: number): string | null {
+    return visualRow >= 0 ? (this.rowAt(visualRow)?.__key ?? null) : null;
+  }
+
+  /** The visual row the cursor is on, if any. */
+  selectedRow(): number | null {
+    const row = this.hot?.getSelectedRangeActive()?.highlight.row ?? null;
+    return row !== null && row >= 0 ? row : null;
+  }
+
+  /**
+   * A value given in the record pane, by the route a cell edit takes: Handsontable's change
+   * hooks read it as typed text (beforeChange), check the row and queue it (afterChange), so
+   * autosave, 未保存, the checks, conflicts and undo work as they do in the grid.
+   */
+  setValue(rowKey: string, field: string, value: unknown): void {
+    const row = this.index.get(rowKey);
+    const hot = this.hot;
+    if (!row || !hot) return;
+    const visualRow = hot.toVisualRow(this.rows.indexOf(row));
+    if (visualRow === null || visualRow < 0) return;
+    hot.setDataAtRowProp(visualRow, field, value, 'recordPane');
+  }
+
+  /** The record pane has the keyboard: the grid stops taking keys (Delete would clear its cell). */
+  releaseKeyboard(): void {
+    if (this.hot?.isListening()) this.hot.unlisten();
+  }
+
+  /** The grid's cursor to a row the record pane shows, the row scrolled into view; the pane keeps the keyboard. */
+  showRow(rowKey: string): void {
+    const hot = this.hot;
+    const row = this.index.get(rowKey);
+    if (!hot || !row) return;
+    const visualRow = hot.toVisualRow(this.rows.indexOf(row));
+    if (visualRow === null || visualRow < 0) return;
+    const col = Math.max(0, hot.getSelectedRangeActive()?.highlight.col ?? 0);
+    // the grid would take the focus for its cell editor (imeFastEdit): suspended, it leaves it
+    // with the pane's input
+    const focus = hot.getFocusManager();
+    focus.suspend();
+    try {
+      hot.selectCell(visualRow, col, visualRow, col, true, false);
+    } finally {
+      focus.resume();
+    }
+    hot.unlisten();
   }
 
   private emit(): void {

@@ -1,5 +1,5 @@
 import { useQuery } from '@apollo/client';
-import type { ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { textOf, type LedgerModel } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
 import { displayText, rowLabel } from './grid-columns';
@@ -14,12 +14,42 @@ interface GridSidePanelProps {
   onCloseHistory(): void;
   /** The recycle bin, when open: shown first. */
   bin?: ReactNode;
+  /** A sheet to read: nothing to fix, so only a row's history opens the panel by itself. */
+  readOnly: boolean;
+  /** The record pane is open and shows the row's problems beside its fields: they need not open the panel. */
+  besideRecord?: boolean;
+}
+
+/**
+ * Whether the panel is open: by itself when there is something to see (see docs/grid.md), else as
+ * the clerk last left it with its toggle, until something new calls for it.
+ */
+function usePanelOpen(wanted: boolean, asked: string): [boolean, (open: boolean) => void] {
+  const [choice, setChoice] = useState<boolean | null>(null);
+  const before = useRef(wanted);
+  useEffect(() => {
+    // nothing to see, then something: the panel opens again even if it was closed by hand
+    if (wanted && !before.current) setChoice(null);
+    before.current = wanted;
+  }, [wanted]);
+  // a row's history or the recycle bin asked for (or closed): as things are again
+  useEffect(() => setChoice(null), [asked]);
+  return [choice ?? wanted, setChoice];
 }
 
 const MAX_LISTED = 100;
 
 /** Beside the grid: the errors to fix, the conflicts to decide, a row's history. */
-export function GridSidePanel({ model, controller, snapshot, historyOf, onCloseHistory, bin }: GridSidePanelProps) {
+export function GridSidePanel({
+  model,
+  controller,
+  snapshot,
+  historyOf,
+  onCloseHistory,
+  bin,
+  readOnly,
+  besideRecord = false,
+}: GridSidePanelProps) {
   const { t, locale } = useI18n();
   const fieldTitle = (key: string) => {
     const field = model.byKey.get(key);
@@ -33,9 +63,59 @@ export function GridSidePanel({ model, controller, snapshot, historyOf, onCloseH
   const warnings = snapshot?.warnings ?? [];
   const conflicts = snapshot?.conflicts ?? [];
   const notices = snapshot?.notices ?? [];
-  // always there, so the grid's width never jumps while someone types
+  // On a 1366 px laptop 320 px are three columns of the grid: the panel takes them only when it
+  // has something to show — what to fix or decide on a sheet being filled, a row's history, the
+  // recycle bin. Otherwise a slim toggle with the counts stays, so it is one click away.
+  const toFix = errors.length + warnings.length > 0 && !besideRecord;
+  const wanted =
+    Boolean(historyOf) || Boolean(bin) || (!readOnly && (toFix || conflicts.length > 0 || notices.length > 0));
+  const [open, setOpen] = usePanelOpen(wanted, `${historyOf ?? ''}/${bin ? 'bin' : ''}`);
+  const counts = (
+    <>
+      {errors.length > 0 && (
+        <span className="side-chip chip-error" data-testid="side-errors">
+          {errors.length}
+        </span>
+      )}
+      {warnings.length > 0 && (
+        <span className="side-chip chip-warning" data-testid="side-warnings">
+          {warnings.length}
+        </span>
+      )}
+      {conflicts.length > 0 && <span className="side-chip chip-conflict">{conflicts.length}</span>}
+    </>
+  );
+  if (!open) {
+    return (
+      <aside className="grid-side is-collapsed" data-testid="grid-side" data-open="false">
+        <button
+          type="button"
+          className="side-toggle"
+          data-testid="side-toggle"
+          aria-expanded={false}
+          title={t('grid.sideOpen')}
+          onClick={() => setOpen(true)}
+        >
+          <span className="side-toggle-label">{t('grid.sideTitle')}</span>
+          {counts}
+        </button>
+      </aside>
+    );
+  }
   return (
-    <aside className="grid-side" data-testid="grid-side">
+    <aside className="grid-side" data-testid="grid-side" data-open="true">
+      <div className="side-head">
+        <strong>{t('grid.sideTitle')}</strong>
+        <button
+          type="button"
+          className="link-button"
+          data-testid="side-collapse"
+          aria-expanded
+          onClick={() => setOpen(false)}
+        >
+          {t('grid.sideClose')}
+        </button>
+      </div>
       {bin}
       {errors.length === 0 &&
         warnings.length === 0 &&

@@ -7,6 +7,9 @@ import { columnTitle, gridColumns } from './grid-columns';
 import type { GridController } from './grid-controller';
 import { UNIT_COLUMN } from './grid-row';
 import { filterOf, type ColumnCondition } from './server-query';
+import { indexSequence, type ColumnLayoutStore } from './column-layout';
+
+const RECORD_SHORTCUT = 'taizhang.recordPane';
 
 export interface GridWords {
   sortAscending: string;
@@ -16,6 +19,7 @@ export interface GridWords {
   unit: string;
   filterByValue: string;
   clearCells: string;
+  openRecord: string;
 }
 
 interface LedgerGridProps {
@@ -27,6 +31,10 @@ interface LedgerGridProps {
   onHistory(rowId: string): void;
   /** 按值筛选 chosen in a column's menu: the page opens the value list of that field. */
   onValueFilter(field: string): void;
+  /** The user's widths and order of this ledger's columns (column-layout.ts). */
+  layout: ColumnLayoutStore;
+  /** Open a row (by its visual index) in the record pane. */
+  onRecord(visualRow: number): void;
 }
 
 /**
@@ -42,6 +50,8 @@ export const LedgerGrid = memo(function LedgerGrid({
   words,
   onHistory,
   onValueFilter,
+  layout,
+  onRecord,
 }: LedgerGridProps) {
   const ref = useRef<HotTableRef>(null);
   const withUnit = controller.columnKeys[0] === UNIT_COLUMN;
@@ -51,8 +61,13 @@ export const LedgerGrid = memo(function LedgerGrid({
     [model, withUnit],
   );
   const columns = useMemo(
-    () => gridColumns(model, locale, controller.renderer, readOnly, withUnit),
-    [model, locale, controller, readOnly, withUnit],
+    () =>
+      // the widths the user dragged, over the field types' own
+      gridColumns(model, locale, controller.renderer, readOnly, withUnit).map((column) => {
+        const width = layout.width(String(column.data));
+        return width ? { ...column, width } : column;
+      }),
+    [model, locale, controller, readOnly, withUnit, layout],
   );
   const titles = useMemo(
     () =>
@@ -62,8 +77,14 @@ export const LedgerGrid = memo(function LedgerGrid({
       }),
     [model, locale, columnKeys, words],
   );
-  /** The field shown in a grid column (none for the unit's column). */
+  /** The field shown in a grid column, by its physical index (none for the unit's column). */
   const fieldAt = (col: number) => model.byKey.get(columnKeys[col] ?? '');
+  /** The same by the column's place on screen (columns can be moved). */
+  const fieldAtVisual = (col: number) => {
+    const physical = ref.current?.hotInstance?.toPhysicalColumn(col);
+    return physical === null || physical === undefined ? undefined : fieldAt(physical);
+  };
+  const box = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     const hot = ref.current?.hotInstance;
@@ -73,16 +94,66 @@ export const LedgerGrid = memo(function LedgerGrid({
     return () => controller.dispose();
   }, [controller]);
 
+  // Alt+Enter on a cell opens its row in the record pane (Enter alone opens the cell's editor)
+  useEffect(() => {
+    const hot = ref.current?.hotInstance;
+    const grid = hot?.getShortcutManager().getContext('grid');
+    if (!hot || !grid) return;
+    grid.addShortcut({
+      keys: [['Alt', 'Enter']],
+      group: RECORD_SHORTCUT,
+      runOnlyIf: () => (hot.getSelectedRangeActive()?.highlight.row ?? -1) >= 0,
+      callback: () => {
+        const row = hot.getSelectedRangeActive()?.highlight.row ?? -1;
+        if (row >= 0) onRecord(row);
+      },
+    });
+    return () => {
+      if (!hot.isDestroyed) grid.removeShortcutsByGroup(RECORD_SHORTCUT);
+    };
+  }, [onRecord]);
+
+  // the user's column order, again whenever the columns are rebuilt (a republished definition)
+  useEffect(() => {
+    const hot = ref.current?.hotInstance;
+    if (!hot || hot.isDestroyed || columnKeys.length !== hot.countCols()) return;
+    const sequence = indexSequence(columnKeys, layout.current.order);
+    if (sequence.every((physical, visual) => physical === visual)) return;
+    hot.columnIndexMapper.setIndexesSequence(sequence);
+    hot.render();
+  }, [columns, columnKeys, layout]);
+
+  // Handsontable measures its container on window resize only; the page around it (the side
+  // panel, the record pane opening) changes its width too. Re-measured on every change of the
+  // box, so the grid follows both ways and the page never scrolls sideways.
+  useEffect(() => {
+    const element = box.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    let frame = 0;
+    const observer = new ResizeObserver(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        const hot = ref.current?.hotInstance;
+        if (hot && !hot.isDestroyed) hot.refreshDimensions();
+      });
+    });
+    observer.observe(element);
+    return () => {
+      cancelAnimationFrame(frame);
+      observer.disconnect();
+    };
+  }, []);
+
   const sortItem = (name: string, desc: boolean | null) => ({
     name,
     callback(this: Handsontable.Core) {
-      const field = fieldAt(this.getSelectedRangeLast()?.to.col ?? -1);
+      const field = fieldAtVisual(this.getSelectedRangeLast()?.to.col ?? -1);
       if (field) void controller.sortBy(desc === null ? [] : [{ field: field.key, desc }]);
     },
   });
 
   return (
-    <div className="ledger-grid" data-testid="ledger-grid">
+    <div className="ledger-grid" data-testid="ledger-grid" ref={box}>
       <HotTable
         ref={ref}
         themeName={HOT_THEME}
@@ -102,6 +173,16 @@ export const LedgerGrid = memo(function LedgerGrid({
         autoColumnSize={false}
         wordWrap={false}
         manualColumnResize
+        manualColumnMove
+        afterColumnResize={(width, col) => {
+          const key = ref.current?.hotInstance?.colToProp(col);
+          if (key !== undefined) layout.setWidth(String(key), width);
+        }}
+        afterColumnMove={(_moved, _final, _drop, _possible, orderChanged) => {
+          const hot = ref.current?.hotInstance;
+          if (!hot || !orderChanged) return;
+          layout.setOrder(Array.from({ length: hot.countCols() }, (_, col) => String(hot.colToProp(col))));
+        }}
         fillHandle={readOnly ? false : 'vertical'}
         outsideClickDeselects={false}
         undo
@@ -127,6 +208,16 @@ export const LedgerGrid = memo(function LedgerGrid({
                   sep2: '---------',
                 }),
             copy: {},
+            record: {
+              name: words.openRecord,
+              disabled(this: Handsontable.Core) {
+                return (this.getSelectedRangeLast()?.to.row ?? -1) < 0;
+              },
+              callback(this: Handsontable.Core) {
+                const row = this.getSelectedRangeLast()?.to.row ?? -1;
+                if (row >= 0) onRecord(row);
+              },
+            },
             row_history: {
               name: words.history,
               disabled(this: Handsontable.Core) {
@@ -150,10 +241,10 @@ export const LedgerGrid = memo(function LedgerGrid({
             filter_by_value_list: {
               name: words.filterByValue,
               disabled(this: Handsontable.Core) {
-                return !fieldAt(this.getSelectedRangeLast()?.to.col ?? -1);
+                return !fieldAtVisual(this.getSelectedRangeLast()?.to.col ?? -1);
               },
               callback(this: Handsontable.Core) {
-                const field = fieldAt(this.getSelectedRangeLast()?.to.col ?? -1);
+                const field = fieldAtVisual(this.getSelectedRangeLast()?.to.col ?? -1);
                 if (field) onValueFilter(field.key);
               },
             },
@@ -175,8 +266,9 @@ export const LedgerGrid = memo(function LedgerGrid({
           void controller.filterBy(outcome.ok ? outcome.filter : null, outcome.ok ? null : outcome.unsupported);
           return false; // the server filters the whole ledger; the grid shows what it returns
         }}
-        afterGetColHeader={(col, th) => {
-          const field = fieldAt(col);
+        afterGetColHeader={function (this: Handsontable.Core, col: number, th: HTMLTableCellElement) {
+          const physical = col < 0 ? null : this.toPhysicalColumn(col);
+          const field = physical === null ? undefined : fieldAt(physical);
           const { query } = controller.snapshot();
           const order = field && query.orderBy.find((o) => o.field === field.key);
           th.dataset.sort = order ? (order.desc ? 'desc' : 'asc') : '';

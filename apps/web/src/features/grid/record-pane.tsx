@@ -1,0 +1,204 @@
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { textOf, type LedgerModel } from '@taizhang/ledger-core';
+import { useI18n } from '../../i18n/i18n';
+import { FieldCard } from '../forms/field-input';
+import { formFieldsOf, heldOf, inputOf, type FormField, type HeldInput } from '../forms/form-inputs';
+import { displayText, rowLabel } from './grid-columns';
+import type { GridController, GridSnapshot } from './grid-controller';
+import type { GridRow } from './grid-row';
+
+interface RecordPaneProps {
+  model: LedgerModel;
+  controller: GridController;
+  /** Changes whenever the grid's rows or problems do: the pane reads the row again. */
+  snapshot: GridSnapshot | null;
+  rowKey: string;
+  readOnly: boolean;
+  onMove(rowKey: string): void;
+  onClose(): void;
+}
+
+/** Inputs whose text is committed when the clerk leaves the field (or presses Enter), as a cell's is. */
+const TYPED = new Set(['line', 'paragraph', 'calendar', 'row']);
+
+/**
+ * One row of the grid as a form, for ledgers too wide for a laptop: every field with its title,
+ * help and problems, one under the other. What is given here goes into the grid's cell by the
+ * controller's setValue, so it is saved, checked and undone exactly like typing in the cell.
+ */
+export function RecordPane({ model, controller, rowKey, readOnly, onMove, onClose }: RecordPaneProps) {
+  const { t, locale } = useI18n();
+  const fields = useMemo(() => formFieldsOf(model.fields, locale), [model, locale]);
+  const row = controller.rowByKey(rowKey);
+  const number = controller.rowNumber(rowKey);
+  const at = number === null ? null : number - 1;
+  const previous = at === null ? null : controller.rowKeyAt(at - 1);
+  const next = at === null ? null : controller.rowKeyAt(at + 1);
+  const pane = useRef<HTMLElement>(null);
+  /** Each field's way to give what is being typed in it to the grid. */
+  const commits = useRef(new Map<string, () => void>());
+  const firstInput = () =>
+    pane.current?.querySelector<HTMLElement>('input:not([disabled]), textarea:not([disabled]), select:not([disabled])');
+  // the pane takes the keyboard when it opens, so typing goes on in the form
+  useEffect(() => {
+    firstInput()?.focus();
+  }, []);
+
+  const move = (to: string | null) => {
+    if (!to) return;
+    // what is being typed goes to this row before the pane moves on
+    for (const commit of commits.current.values()) commit();
+    // the keyboard stays in the form: in the field it was in (the same field of the next row),
+    // else in the first one — an input, which the grid leaves alone when it moves its cursor
+    const active = document.activeElement;
+    if (!(
+      active instanceof HTMLElement &&
+      pane.current?.contains(active) &&
+      active.matches('input, textarea, select')
+    )) {
+      firstInput()?.focus();
+    }
+    controller.showRow(to);
+    onMove(to);
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.altKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
+      event.preventDefault();
+      move(event.key === 'ArrowUp' ? previous : next);
+    } else if (event.key === 'Escape') {
+      onClose();
+    }
+  };
+
+  const wholeRow = row ? controller.problemsAt(row, '') : [];
+  return (
+    <aside
+      className="record-pane"
+      data-testid="record-pane"
+      data-row={number ?? ''}
+      ref={pane}
+      aria-label={t('record.open')}
+      onKeyDown={onKeyDown}
+      onFocus={() => controller.releaseKeyboard()}
+    >
+      <div className="record-head">
+        <strong data-testid="record-title">{t('record.title').replace('{n}', String(number ?? '?'))}</strong>
+        {readOnly && <span className="badge">{t('record.readOnly')}</span>}
+        <span className="record-nav">
+          <button type="button" onClick={() => move(previous)} disabled={!previous} data-testid="record-previous">
+            {t('record.previous')}
+          </button>
+          <button type="button" onClick={() => move(next)} disabled={!next} data-testid="record-next">
+            {t('record.next')}
+          </button>
+          <button type="button" className="link-button" onClick={onClose} data-testid="record-close">
+            {t('record.close')}
+          </button>
+        </span>
+      </div>
+      {!row ? (
+        <p className="muted">{t('record.gone')}</p>
+      ) : (
+        <>
+          <p className="muted record-label">{rowLabel(model, row, locale)}</p>
+          {wholeRow.map((problem) => (
+            <p key={problem.message} className={problem.level === 'error' ? 'form-error' : 'field-warning'}>
+              {problem.message}
+            </p>
+          ))}
+          {/* a sheet to read: every input shown, none usable */}
+          <fieldset className="record-fields" disabled={readOnly}>
+            {fields.map((entry) => (
+              <RecordField
+                // by field only: moving to another row keeps the focused input where it is
+                key={entry.field.key}
+                commits={commits.current}
+                model={model}
+                controller={controller}
+                row={row}
+                entry={entry}
+                readOnly={readOnly}
+              />
+            ))}
+          </fieldset>
+        </>
+      )}
+    </aside>
+  );
+}
+
+interface RecordFieldProps {
+  model: LedgerModel;
+  controller: GridController;
+  row: GridRow;
+  entry: FormField;
+  readOnly: boolean;
+  commits: Map<string, () => void>;
+}
+
+function RecordField({ model, controller, row, entry, readOnly, commits }: RecordFieldProps) {
+  const { t, locale } = useI18n();
+  const { field, form } = entry;
+  const value = row[field.key];
+  // what the cell holds, as the form holds it; text that does not parse is shown as typed
+  const held: HeldInput =
+    heldOf(form, field, value, locale) ?? (typeof value === 'string' && TYPED.has(form.input) ? value : null);
+  // text being typed, not yet given to the grid
+  const [draft, setDraft] = useState<HeldInput | undefined>(undefined);
+  const problems = controller.problemsAt(row, field.key);
+  const errors = problems.filter((p) => p.level === 'error').map((p) => p.message);
+  const warnings = problems.filter((p) => p.level === 'warning').map((p) => p.message);
+
+  const give = (next: HeldInput) => {
+    setDraft(undefined);
+    if (readOnly || JSON.stringify(next) === JSON.stringify(held)) return;
+    controller.setValue(row.__key, field.key, inputOf(form, next));
+  };
+  const typed = TYPED.has(form.input);
+  // the pane commits every field before it moves to another row; a new row starts undrafted
+  const commit = useRef<() => void>(() => undefined);
+  commit.current = () => {
+    if (typed && draft !== undefined) give(draft);
+  };
+  useEffect(() => {
+    commits.set(field.key, () => commit.current());
+    return () => void commits.delete(field.key);
+  }, [commits, field.key]);
+  useEffect(() => setDraft(undefined), [row.__key]);
+
+  if (field.formula || field.readOnly) {
+    return (
+      <div className="question-card field-card record-computed" data-question={field.key}>
+        <span className="record-computed-title">
+          {textOf(field.title, locale)} <span className="muted">（{t('record.computed')}）</span>
+        </span>
+        <output data-testid={`record-${field.key}`}>{displayText(model, field, value, locale) || '—'}</output>
+      </div>
+    );
+  }
+
+  return (
+    <div
+      className="record-field"
+      onBlur={() => {
+        if (typed && draft !== undefined) give(draft);
+      }}
+      onKeyDown={(event) => {
+        // Enter gives a one-line text to the grid, as it does in a cell (a paragraph keeps its lines)
+        if (event.key === 'Enter' && typed && form.input !== 'paragraph' && draft !== undefined) {
+          event.preventDefault();
+          give(draft);
+        }
+      }}
+    >
+      <FieldCard
+        field={field}
+        form={form}
+        value={draft !== undefined ? draft : held}
+        onChange={(next) => (typed ? setDraft(next) : give(next))}
+        errors={errors}
+        warnings={warnings}
+      />
+    </div>
+  );
+}

@@ -1,5 +1,5 @@
 import { useQuery } from '@apollo/client';
-import { Link } from 'react-router';
+import { useNavigate } from 'react-router';
 import { currentPeriod } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
 import { TODAY_BOARD, type LedgerSummary, type TodayBoard } from './ledgers.graphql';
@@ -11,6 +11,7 @@ import { TODAY_BOARD, type LedgerSummary, type TodayBoard } from './ledgers.grap
  */
 export function TodaySheet({ ledger, seesAllUnits }: { ledger: LedgerSummary; seesAllUnits: boolean }) {
   const { t, locale } = useI18n();
+  const navigate = useNavigate();
   const period = currentPeriod(ledger.period, new Date());
   const { data } = useQuery<TodayBoard>(TODAY_BOARD, {
     variables: { ledger: ledger.key, period },
@@ -47,13 +48,15 @@ export function TodaySheet({ ledger, seesAllUnits }: { ledger: LedgerSummary; se
           </span>
           {due && !submitted && !overdue && <>，{t('ledgers.dueAt').replace('{time}', due)}</>}
         </span>
-        <Link
-          to={`/ledgers/${ledger.key}`}
-          className={submitted ? 'button-link' : 'button-link primary'}
+        {/* a button, so that the card keeps one link (its title) to the ledger */}
+        <button
+          type="button"
+          className={submitted ? 'today-open' : 'today-open primary'}
+          onClick={() => void navigate(`/ledgers/${ledger.key}`)}
           data-testid="today-open"
         >
           {submitted ? t('ledgers.view') : t('ledgers.fill')}
-        </Link>
+        </button>
       </p>
     );
   }

@@ -87,6 +87,11 @@ const OPERATIONS: Record<string, Operation> = {
     allowed: ['clerk'],
     throughTo: { clerk: 'BAD_USER_INPUT' },
   },
+  withdrawSheet: {
+    document: 'mutation { withdrawSheet(ledger: "daily_followup", period: "2023-03-01") { state } }',
+    allowed: ['clerk'],
+    throughTo: { clerk: 'CONFLICT' },
+  },
   remindMissing: {
     document: 'mutation { remindMissing(ledger: "daily_followup", period: "2023-03-01") { period } }',
     allowed: ['admin'],

@@ -63,9 +63,9 @@ describe('submitting a daily sheet', () => {
   });
 
   it('refuses to submit an empty sheet, and a leader or admin cannot submit for a unit', async () => {
-    const empty = await t.gql(SUBMIT, { period: '2023-03-02' }, { token: await t.signIn('clerk03') });
+    const empty = await t.gql(SUBMIT, { period: '2023-02-28' }, { token: await t.signIn('clerk03') });
     expect(empty.errors![0]).toMatchObject({
-      message: '2023-03-02 尚未填报任何数据，不能提交',
+      message: '2023-02-28 尚未填报任何数据，不能提交',
       extensions: { code: 'BAD_USER_INPUT' },
     });
     expect((await t.gql(SUBMIT, { period: '2023-03-02' }, { token: admin })).errors![0].extensions!.code).toBe(

@@ -71,7 +71,8 @@ export class AuditLogService {
     );
     const sheets = (await this.db.query(
       `SELECT e.at, e.event AS action, u.username, e.unit_id, un.name AS unit_name, e.ledger_key, NULL AS row_id,
-              e.period, jsonb_strip_nulls(jsonb_build_object('late', e.late, 'reason', e.reason)) AS detail
+              e.period, jsonb_strip_nulls(jsonb_build_object('late', e.late, 'reason', e.reason, 'warnings', e.warnings,
+                'acknowledgedWarnings', e.acknowledged_warnings)) AS detail
          FROM sheet_events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN units un ON un.id = e.unit_id
         WHERE ${sheetWhere} ORDER BY e.at DESC, e.id DESC LIMIT ${limit}`,
       sheetParams,

@@ -8,6 +8,7 @@ import { AuthChangeNotices1764400000000 } from './migrations/1764400000000-auth-
 import { LedgerWriteGuards1764500000000 } from './migrations/1764500000000-ledger-write-guards';
 import { WriteSources1764600000000 } from './migrations/1764600000000-write-sources';
 import { SignInThrottle1764700000000 } from './migrations/1764700000000-sign-in-throttle';
+import { SheetWithdrawals1764850000000 } from './migrations/1764850000000-sheet-withdrawals';
 
 // A ledger's date column is a calendar day, not an instant: hand it over as "YYYY-MM-DD" rather than
 // as a JS Date at the server's midnight, which a time zone would shift.
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   LedgerWriteGuards1764500000000,
   WriteSources1764600000000,
   SignInThrottle1764700000000,
+  SheetWithdrawals1764850000000,
 ];
 
 /** The connection, the migrations and the pool; `entities` are the app's. */

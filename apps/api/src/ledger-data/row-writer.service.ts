@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { isPeriod, periodOfRow, validateRow, type LedgerModel } from '@taizhang/ledger-core';
+import { isFuturePeriod, isPeriod, periodOfRow, textOf, validateRow, type LedgerModel } from '@taizhang/ledger-core';
 import type { Principal } from '../identity/principal';
 import { Clock } from '../common/time/clock';
 import { assertCurrentVersion, readWriteGuard, writeLocksSql } from '../ledgers/ledger-locks';
@@ -90,6 +90,9 @@ export class RowWriter {
     if (periodic && !definition.periodField && !args.period) throw RowsException.periodRequired();
     if (args.changes.length > MAX_CHANGES) throw RowsException.tooManyChanges(MAX_CHANGES);
     const now = this.clock.now();
+    // a sheet is filled on its day or after, never ahead of it (docs/api.md, "Sheets")
+    if (args.period && isFuturePeriod(definition.period, args.period, now))
+      throw RowsException.futurePeriod(args.period);
     const target: WriteTarget = {
       model: ledger.model,
       unitId: context.unitId,
@@ -221,6 +224,21 @@ export class RowWriter {
           : null;
       if (period && locked.has(period)) {
         outcomes.set(index, reject(index, [lockedProblem(period)]));
+        return;
+      }
+      if (period && periodic && isFuturePeriod(definition.period, period, now)) {
+        const field = model.fields.find((f) => f.key === definition.periodField);
+        const date = field ? `「${textOf(field.title)}」${String(checked.values[field.key])}` : period;
+        outcomes.set(
+          index,
+          reject(index, [
+            problem(
+              definition.periodField ?? 'period',
+              `${date} 还没到，不能提前填报`,
+              `${field ? `${textOf(field.title, 'en')} ${String(checked.values[field.key])}` : period} is still to come; it cannot be filled in ahead`,
+            ),
+          ]),
+        );
         return;
       }
       const changed = old

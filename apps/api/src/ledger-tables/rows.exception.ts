@@ -35,6 +35,16 @@ export const RowsException = {
       { 'zh-CN': `「${period}」不是本台账的填报周期`, en: `"${period}" is not a period of this ledger` },
       [{ path: 'period', message: { 'zh-CN': '无效的周期', en: 'Invalid period' } }],
     ),
+  futurePeriod: (period: string) =>
+    new AppException(
+      'BAD_USER_INPUT',
+      'FUTURE_PERIOD',
+      {
+        'zh-CN': `${period} 还没到，不能提前填报`,
+        en: `The period ${period} has not begun; it cannot be filled in yet`,
+      },
+      [{ path: 'period', message: { 'zh-CN': '不能填报未来的周期', en: 'A future period cannot be filled in' } }],
+    ),
   locked: (period: string) =>
     new AppException('LOCKED', 'SHEET_SUBMITTED', {
       'zh-CN': `${period} 的报表已提交并锁定；如需修改，请联系管理员退回`,

@@ -19,6 +19,46 @@ export const ReportingException = {
       'zh-CN': `${period} 的报表尚未提交，无需退回`,
       en: `The sheet of ${period} is not submitted`,
     }),
+  notSubmittedToWithdraw: (period: string, returned: boolean) =>
+    new AppException(
+      'CONFLICT',
+      'SHEET_NOT_SUBMITTED',
+      returned
+        ? {
+            'zh-CN': `${period} 的报表已被管理员退回，可直接修改后重新提交，无需撤回`,
+            en: `The sheet of ${period} was returned by an admin: edit it and submit again`,
+          }
+        : { 'zh-CN': `${period} 的报表尚未提交，无需撤回`, en: `The sheet of ${period} is not submitted` },
+    ),
+  withdrawTooLate: (period: string, deadline: string) =>
+    new AppException('LOCKED', 'WITHDRAW_CLOSED', {
+      'zh-CN': `${period} 的报表已过截止时间（${deadline}），不能撤回；如需修改，请联系管理员退回`,
+      en: `The deadline of ${period} (${deadline}) has passed: the sheet cannot be withdrawn; ask an admin to return it`,
+    }),
+  withdrawLate: (period: string) =>
+    new AppException('LOCKED', 'WITHDRAW_CLOSED', {
+      'zh-CN': `${period} 的报表是逾期提交的，不能撤回；如需修改，请联系管理员退回`,
+      en: `The sheet of ${period} was submitted late and cannot be withdrawn; ask an admin to return it`,
+    }),
+  futurePeriod: (period: string) =>
+    new AppException(
+      'BAD_USER_INPUT',
+      'FUTURE_PERIOD',
+      { 'zh-CN': `${period} 还没到，不能提前提交`, en: `The period ${period} has not begun; it cannot be submitted` },
+      [{ path: 'period', message: { 'zh-CN': '不能提交未来的周期', en: 'A future period cannot be submitted' } }],
+    ),
+  badWarningCount: () =>
+    new AppException(
+      'BAD_USER_INPUT',
+      'INVALID_INPUT',
+      { 'zh-CN': '确认的提醒条数须为 0 或正整数', en: 'The acknowledged warnings must be 0 or more' },
+      [
+        {
+          path: 'acknowledgedWarnings',
+          message: { 'zh-CN': '须为 0–100000 的整数', en: 'Must be a whole number from 0 to 100000' },
+        },
+      ],
+    ),
   empty: (period: string) =>
     new AppException(
       'BAD_USER_INPUT',

@@ -43,6 +43,26 @@ export class SheetModel {
     description: "The unit's open and overdue rows of tracked ledgers (rectifications…).",
   })
   tracked: TrackedCountModel[];
+  @Field(() => Boolean, {
+    description: '逾期未报: the deadline has passed and the sheet is not submitted (not started, draft or returned).',
+  })
+  overdue: boolean;
+  @Field(() => Boolean, { description: 'The period has not begun: its sheet cannot be filled in yet.' })
+  future: boolean;
+  @Field(() => Boolean, {
+    description:
+      'Whether the unit may withdraw (撤回) its submission now: submitted on time, before the deadline, not returned since.',
+  })
+  canWithdraw: boolean;
+  @Field(() => Int, { description: 'How often the unit has withdrawn a submission of this sheet.' })
+  withdrawnCount: number;
+  @Field(() => Date, { nullable: true, description: 'When the unit last withdrew a submission of this sheet.' })
+  withdrawnAt: Date | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The reminders (提醒) the rows still had when the sheet was submitted (null: not submitted).',
+  })
+  submittedWarnings: number | null;
 }
 
 @ObjectType('RemindedUnit')
@@ -67,6 +87,10 @@ export class BoardCountsModel {
   @Field(() => Int) submitted: number;
   @Field(() => Int) submittedLate: number;
   @Field(() => Int) returned: number;
+  @Field(() => Int, { description: '逾期未报: units past the deadline without a submission (among the three above).' })
+  overdue: number;
+  @Field(() => Int, { description: 'Units that have withdrawn (撤回) a submission of this period at least once.' })
+  withdrawn: number;
 }
 
 @ObjectType('SubmissionBoard')

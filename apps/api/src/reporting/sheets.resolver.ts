@@ -1,4 +1,4 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, Roles } from '../identity/auth.decorators';
 import type { Principal } from '../identity/principal';
 import { ReminderModel, SheetModel, SubmissionBoardModel } from './sheet.model';
@@ -37,8 +37,27 @@ export class SheetsResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('ledger', { type: () => String }) ledger: string,
     @Args('period', { type: () => String }) period: string,
+    @Args('acknowledgedWarnings', {
+      type: () => Int,
+      nullable: true,
+      description: 'The reminders (提醒) the submitter was shown and confirmed; recorded with the submission.',
+    })
+    acknowledgedWarnings: number | null,
   ): Promise<SheetModel> {
-    return this.sheets.submit(principal, ledger, period);
+    return this.sheets.submit(principal, ledger, period, acknowledgedWarnings ?? null);
+  }
+
+  @Roles('clerk')
+  @Mutation(() => SheetModel, {
+    description:
+      "Withdraws (撤回) the unit's submission of a period: the sheet is a draft again. Open until the deadline for a submission made on time.",
+  })
+  withdrawSheet(
+    @CurrentPrincipal() principal: Principal,
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('period', { type: () => String }) period: string,
+  ): Promise<SheetModel> {
+    return this.sheets.withdraw(principal, ledger, period);
   }
 
   @Roles('admin')

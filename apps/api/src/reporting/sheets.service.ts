@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RowTransaction } from '../ledger-tables/row-scope';
-import { formulaToSql, isPeriod, periodDeadline, textOf, validateRow } from '@taizhang/ledger-core';
+import { formulaToSql, isFuturePeriod, isPeriod, periodDeadline, textOf, validateRow } from '@taizhang/ledger-core';
 import { seesAllUnits } from '../identity/access-policy';
 import type { Principal } from '../identity/principal';
 import { parseId } from '../common/graphql/ids';
@@ -38,15 +38,21 @@ interface SheetRow {
   late: boolean;
   returned_reason: string | null;
   reminded_at: Date | null;
+  withdrawn_count: number;
+  withdrawn_at: Date | null;
+  submitted_warnings: number | null;
 }
 
 interface SheetEvent {
   ledgerKey: string;
   unitId: number;
   period: string;
-  event: 'submitted' | 'returned';
+  event: 'submitted' | 'returned' | 'withdrawn';
   late: boolean | null;
   reason: string | null;
+  /** At a submit: the reminders the rows had (counted here), and the count the submitter confirmed. */
+  warnings?: number | null;
+  acknowledgedWarnings?: number | null;
   userId: number;
   at: Date;
 }
@@ -58,24 +64,60 @@ async function lockSheet(
   unitId: number,
   period: string,
 ): Promise<string | null> {
+  return (await lockSheetRow(tx, ledgerKey, unitId, period))?.state ?? null;
+}
+
+async function lockSheetRow(
+  tx: EntityManager | RowTransaction,
+  ledgerKey: string,
+  unitId: number,
+  period: string,
+): Promise<{ state: string; late: boolean } | null> {
   const [sheet] = (await tx.query(
-    `SELECT state FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND period = $3 FOR UPDATE`,
+    `SELECT state, late FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND period = $3 FOR UPDATE`,
     [ledgerKey, unitId, period],
-  )) as { state: string }[];
-  return sheet?.state ?? null;
+  )) as { state: string; late: boolean }[];
+  return sheet ?? null;
+}
+
+/** A deadline as a clerk reads it: Asia/Shanghai, "2023-03-01 17:00". */
+function shanghaiTime(instant: Date): string {
+  return new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/**
+ * 撤回 is open for a submission made on time, until the deadline: before it, the county does not
+ * compile the period and a clerk's correction costs nobody anything; from it on, the county works
+ * with the figures and only an admin's 退回 reopens the sheet. A sheet returned is already open.
+ */
+function withdrawOpen(sheet: { state: string; late: boolean } | undefined | null, deadline: Date | null, now: Date) {
+  return sheet?.state === 'submitted' && !sheet.late && (deadline === null || now.getTime() <= deadline.getTime());
 }
 
 function recordSheetEvent(tx: EntityManager | RowTransaction, e: SheetEvent): Promise<unknown> {
   return tx.query(
-    `INSERT INTO sheet_events (ledger_key, unit_id, period, event, late, reason, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [e.ledgerKey, e.unitId, e.period, e.event, e.late, e.reason, e.userId, e.at],
+    `INSERT INTO sheet_events (ledger_key, unit_id, period, event, late, reason, user_id, at, warnings, acknowledged_warnings)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      e.ledgerKey,
+      e.unitId,
+      e.period,
+      e.event,
+      e.late,
+      e.reason,
+      e.userId,
+      e.at,
+      e.warnings ?? null,
+      e.acknowledgedWarnings ?? null,
+    ],
   );
 }
 
 /**
  * Sheets of periodic ledgers: a unit submits (提交) a period, which locks it; after the deadline
- * the submission counts as late; an admin returns (退回) it with a reason, which unlocks it.
- * Every submission and return is also written to sheet_events.
+ * the submission counts as late; an admin returns (退回) it with a reason, which unlocks it; the
+ * unit may withdraw (撤回) a submission made on time until the deadline (withdrawOpen).
+ * Every submission, return and withdrawal is also written to sheet_events.
  */
 @Injectable()
 export class SheetsService {
@@ -102,10 +144,21 @@ export class SheetsService {
     return this.sheetOf(ledger, scope.units[0], period);
   }
 
-  async submit(principal: Principal, ledgerKey: string, period: string): Promise<SheetModel> {
+  async submit(
+    principal: Principal,
+    ledgerKey: string,
+    period: string,
+    acknowledgedWarnings: number | null = null,
+  ): Promise<SheetModel> {
     const { ledger, unitId } = await this.rowAccess.forWrite(principal, ledgerKey, null);
     this.checkPeriodic(ledger, period);
+    if (
+      acknowledgedWarnings !== null &&
+      (!Number.isSafeInteger(acknowledgedWarnings) || acknowledgedWarnings < 0 || acknowledgedWarnings > 100_000)
+    )
+      throw ReportingException.badWarningCount();
     const now = this.clock.now();
+    if (isFuturePeriod(ledger.definition.period, period, now)) throw ReportingException.futurePeriod(period);
     const deadline = periodDeadline(ledger.definition, period);
     const late = deadline !== null && now.getTime() > deadline.getTime();
     await inUnitScope(this.db, { units: [unitId] }, async (tx) => {
@@ -122,19 +175,20 @@ export class SheetsService {
         )) as Record<string, unknown>[]
       ).map((raw) => rowFromDb(model, raw));
       if (rows.length === 0) throw ReportingException.empty(period);
-      const problems = rows.flatMap((row) =>
-        validateRow(model, row.values, { input: 'json', now }).errors.map((e) => ({
-          path: `rows/${row.id}/${e.field}`,
-          message: e.message,
-        })),
+      const checked = rows.map((row) => ({ row, result: validateRow(model, row.values, { input: 'json', now }) }));
+      const problems = checked.flatMap(({ row, result }) =>
+        result.errors.map((e) => ({ path: `rows/${row.id}/${e.field}`, message: e.message })),
       );
       if (problems.length > 0) throw ReportingException.rowsInvalid(problems);
+      // the reminders (提醒) the rows still have, counted by the same rules the grid shows them with
+      const warnings = checked.reduce((sum, { result }) => sum + result.warnings.length, 0);
       await tx.query(
-        `INSERT INTO sheets (ledger_key, unit_id, period, state, submitted_at, submitted_by, late, row_count, updated_at)
-         VALUES ($1, $2, $3, 'submitted', $4, $5, $6, $7, now())
+        `INSERT INTO sheets (ledger_key, unit_id, period, state, submitted_at, submitted_by, late, row_count, submitted_warnings, updated_at)
+         VALUES ($1, $2, $3, 'submitted', $4, $5, $6, $7, $8, now())
          ON CONFLICT (ledger_key, unit_id, period) DO UPDATE
-           SET state = 'submitted', submitted_at = $4, submitted_by = $5, late = $6, row_count = $7, updated_at = now()`,
-        [ledgerKey, unitId, period, now, principal.userId, late, rows.length],
+           SET state = 'submitted', submitted_at = $4, submitted_by = $5, late = $6, row_count = $7,
+               submitted_warnings = $8, updated_at = now()`,
+        [ledgerKey, unitId, period, now, principal.userId, late, rows.length, warnings],
       );
       await recordSheetEvent(tx, {
         ledgerKey,
@@ -142,6 +196,47 @@ export class SheetsService {
         period,
         event: 'submitted',
         late,
+        reason: null,
+        userId: principal.userId,
+        at: now,
+        warnings,
+        acknowledgedWarnings,
+      });
+    });
+    return this.sheetOf(ledger, unitId, period);
+  }
+
+  /**
+   * 撤回: the unit takes back its submission, which makes the sheet a draft again (editable). Under
+   * the sheet lock, exclusively, as a submit: a save that began before is in the rows as they are,
+   * a save after finds the sheet open. Refused once the deadline has passed, for a late submission,
+   * and for a sheet an admin has returned (it is open already).
+   */
+  async withdraw(principal: Principal, ledgerKey: string, period: string): Promise<SheetModel> {
+    const { ledger, unitId } = await this.rowAccess.forWrite(principal, ledgerKey, null);
+    this.checkPeriodic(ledger, period);
+    const deadline = periodDeadline(ledger.definition, period);
+    await inUnitScope(this.db, { units: [unitId] }, async (tx) => {
+      await lockSheetsForSubmit(tx, ledger.key, unitId);
+      const sheet = await lockSheetRow(tx, ledger.key, unitId, period);
+      // read after the lock: a withdraw that waited behind a submit or a return sees their outcome
+      const now = this.clock.now();
+      if (sheet?.state !== 'submitted')
+        throw ReportingException.notSubmittedToWithdraw(period, sheet?.state === 'returned');
+      if (sheet.late) throw ReportingException.withdrawLate(period);
+      if (!withdrawOpen(sheet, deadline, now))
+        throw ReportingException.withdrawTooLate(period, shanghaiTime(deadline!));
+      await tx.query(
+        `UPDATE sheets SET state = 'draft', withdrawn_count = withdrawn_count + 1, withdrawn_at = $4, updated_at = now()
+          WHERE ledger_key = $1 AND unit_id = $2 AND period = $3`,
+        [ledger.key, unitId, period, now],
+      );
+      await recordSheetEvent(tx, {
+        ledgerKey: ledger.key,
+        unitId,
+        period,
+        event: 'withdrawn',
+        late: null,
         reason: null,
         userId: principal.userId,
         at: now,
@@ -233,10 +328,18 @@ export class SheetsService {
     const deadline = periodDeadline(ledger.definition, period);
     const tracked = await this.trackedCounts(units);
     const list = units.map((unit) => ({
-      ...this.toModel(ledger.key, UnitModel.of(unit), period, sheets.get(unit.id), deadline),
+      ...this.toModel(ledger, UnitModel.of(unit), period, sheets.get(unit.id), deadline),
       tracked: tracked.perUnit(unit.id),
     }));
-    const counts: BoardCountsModel = { notStarted: 0, draft: 0, submitted: 0, submittedLate: 0, returned: 0 };
+    const counts: BoardCountsModel = {
+      notStarted: 0,
+      draft: 0,
+      submitted: 0,
+      submittedLate: 0,
+      returned: 0,
+      overdue: 0,
+      withdrawn: 0,
+    };
     const keys: Record<SheetState, keyof BoardCountsModel> = {
       NOT_STARTED: 'notStarted',
       DRAFT: 'draft',
@@ -244,7 +347,11 @@ export class SheetsService {
       SUBMITTED_LATE: 'submittedLate',
       RETURNED: 'returned',
     };
-    for (const sheet of list) counts[keys[sheet.state]] += 1;
+    for (const sheet of list) {
+      counts[keys[sheet.state]] += 1;
+      if (sheet.overdue) counts.overdue += 1;
+      if (sheet.withdrawnCount > 0) counts.withdrawn += 1;
+    }
     return { ledgerKey: ledger.key, period, sheets: list, counts, tracked: tracked.totals };
   }
 
@@ -310,6 +417,7 @@ export class SheetsService {
     const rows = (await inUnitScope(this.db, { units: unitIds }, (tx) =>
       tx.query(
         `SELECT u.id AS unit_id, s.state, s.submitted_at, coalesce(s.late, false) AS late, s.returned_reason,
+                coalesce(s.withdrawn_count, 0) AS withdrawn_count, s.withdrawn_at, s.submitted_warnings,
                 (SELECT max(r.reminded_at) FROM sheet_reminders r WHERE r.ledger_key = $3 AND r.unit_id = u.id AND r.period = $2) AS reminded_at,
                 -- a submitted sheet: the rows it was submitted with; else the rows as they are
                 CASE WHEN s.state = 'submitted' AND s.row_count IS NOT NULL THEN s.row_count
@@ -329,13 +437,13 @@ export class SheetsService {
     const sheet = (await this.sheets(ledger, [unitId], period)).get(unitId);
     const tracked = await this.trackedCounts([entity]);
     return {
-      ...this.toModel(ledger.key, unit, period, sheet, periodDeadline(ledger.definition, period)),
+      ...this.toModel(ledger, unit, period, sheet, periodDeadline(ledger.definition, period)),
       tracked: tracked.perUnit(unitId),
     };
   }
 
   private toModel(
-    ledgerKey: string,
+    ledger: PublishedLedger,
     unit: UnitModel,
     period: string,
     sheet: (SheetRow & { rows: number }) | undefined,
@@ -345,8 +453,10 @@ export class SheetsService {
     if (sheet?.state === 'submitted') state = sheet.late ? 'SUBMITTED_LATE' : 'SUBMITTED';
     else if (sheet?.state === 'returned') state = 'RETURNED';
     else if (sheet?.state === 'draft' || (sheet?.rows ?? 0) > 0) state = 'DRAFT';
+    const now = this.clock.now();
+    const submitted = sheet?.state === 'submitted';
     return {
-      ledgerKey,
+      ledgerKey: ledger.key,
       unit,
       period,
       state,
@@ -355,6 +465,12 @@ export class SheetsService {
       deadline,
       rowCount: sheet?.rows ?? 0,
       remindedAt: sheet?.reminded_at ?? null,
+      overdue: !submitted && deadline !== null && now.getTime() > deadline.getTime(),
+      future: isFuturePeriod(ledger.definition.period, period, now),
+      canWithdraw: withdrawOpen(sheet, deadline, now),
+      withdrawnCount: sheet?.withdrawn_count ?? 0,
+      withdrawnAt: sheet?.withdrawn_at ?? null,
+      submittedWarnings: submitted ? (sheet.submitted_warnings ?? null) : null,
     };
   }
 }

@@ -11,6 +11,7 @@ import {
   SHEET_STATUS,
   SUBMIT_SHEET,
   UNITS_TO_PICK,
+  WITHDRAW_SHEET,
   type SheetStatus,
   type UnitChoice,
 } from '../features/grid/grid.graphql';
@@ -81,7 +82,8 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
   const sheet = sheetQuery.data?.submissionBoard.sheets.find((s) => s.unit.id === sheetUnit) ?? null;
   const locked = sheet?.state === 'SUBMITTED' || sheet?.state === 'SUBMITTED_LATE';
   const scopeUnit = role === 'clerk' ? null : unitId || null;
-  const readOnly = role === 'leader' || (role === 'admin' && !scopeUnit) || locked;
+  // a period still to come is read-only: the server refuses its rows (docs/grid.md)
+  const readOnly = role === 'leader' || (role === 'admin' && !scopeUnit) || locked || Boolean(sheet?.future);
   const daily = model.definition.period === 'daily';
 
   // A new model goes to the controller (setModel), not into a new controller; one made for
@@ -152,9 +154,21 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
     await controller.flush();
     const now = controller.snapshot();
     if (now.errors.length > 0 || now.pending > 0 || !period) return;
-    await submitSheet({ variables: { ledger, period } }).catch(() => undefined);
+    // the reminders the clerk was shown and confirmed go with the submission (the server counts its own too)
+    const submitted = await submitSheet({
+      variables: { ledger, period, acknowledgedWarnings: now.warnings.length },
+    }).catch(() => null);
     await sheetQuery.refetch();
+    // the locked sheet shows what was submitted: not the blank row Enter opened below the last one
+    if (submitted?.data) void controller.reload();
   }, [controller, period, ledger, submitSheet, sheetQuery]);
+  const [withdrawSheet, withdrawing] = useMutation(WITHDRAW_SHEET);
+  const withdraw = useCallback(async () => {
+    if (!period) return;
+    submitting.reset();
+    await withdrawSheet({ variables: { ledger, period } }).catch(() => undefined);
+    await sheetQuery.refetch();
+  }, [period, ledger, withdrawSheet, sheetQuery, submitting]);
 
   return (
     <section className="ledger-page" aria-labelledby="ledger-title">
@@ -187,9 +201,19 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
             sheet={sheet}
             canSubmit={role === 'clerk'}
             submitting={submitting.loading}
-            submitError={submitting.error?.message ?? null}
+            submitError={withdrawing.error?.message ?? submitting.error?.message ?? null}
             snapshot={snapshot}
-            onSubmit={submit}
+            onSubmit={() => {
+              withdrawing.reset();
+              void submit();
+            }}
+            onPrepareSubmit={async () => {
+              await controller.flush();
+              await sheetQuery.refetch();
+            }}
+            maxPeriod={currentPeriod(model.definition.period, new Date())}
+            withdrawing={withdrawing.loading}
+            onWithdraw={() => void withdraw()}
           />
         )}
       </div>

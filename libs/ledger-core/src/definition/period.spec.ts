@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentPeriod, isPeriod, periodDeadline, periodOfDate } from './period';
+import { currentPeriod, isFuturePeriod, isPeriod, periodDeadline, periodOfDate } from './period';
 
 describe('periods', () => {
   it.each([
@@ -37,5 +37,17 @@ describe('periods', () => {
       '2023-03-05T04:00:00.000Z',
     );
     expect(periodDeadline({ period: 'daily' }, '2023-03-01')).toBeNull();
+  });
+
+  it('knows a period that has not begun yet, in Asia/Shanghai', () => {
+    const now = new Date('2023-03-01T15:59:00Z'); // 23:59 on 03-01 in Shanghai
+    expect(isFuturePeriod('daily', '2023-03-02', now)).toBe(true);
+    expect(isFuturePeriod('daily', '2023-03-01', now)).toBe(false);
+    expect(isFuturePeriod('daily', '2023-03-02', new Date('2023-03-01T16:00:00Z'))).toBe(false);
+    expect(isFuturePeriod('weekly', '2023-W10', now)).toBe(true);
+    expect(isFuturePeriod('weekly', '2023-W09', now)).toBe(false);
+    expect(isFuturePeriod('monthly', '2023-04', now)).toBe(true);
+    expect(isFuturePeriod('monthly', '2023-03', now)).toBe(false);
+    expect(isFuturePeriod('none', '2023-03-02', now)).toBe(false);
   });
 });

@@ -46,6 +46,15 @@ export function currentPeriod(period: LedgerDefinition['period'], now: Date): st
   return periodOfDate(period, shanghaiDate(now));
 }
 
+/**
+ * Whether a period has not begun yet (Asia/Shanghai): tomorrow's sheet, next week's, next month's.
+ * Periods of one kind sort as text ("2023-03-02" > "2023-03-01", "2023-W10" > "2023-W09").
+ */
+export function isFuturePeriod(period: LedgerDefinition['period'], text: string, now: Date): boolean {
+  const current = currentPeriod(period, now);
+  return current !== null && isPeriod(period, text) && text > current;
+}
+
 /** Whether text names a period of this kind ("2023-03-01", "2023-W09", "2023-03"). */
 export function isPeriod(period: LedgerDefinition['period'], text: string): boolean {
   return lastDayOf(period, text) !== null;

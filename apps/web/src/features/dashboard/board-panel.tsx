@@ -5,7 +5,10 @@ import { BOARD, REMIND_MISSING, type Board, type Reminder } from './dashboard.gr
 
 const MISSING = new Set(['NOT_STARTED', 'DRAFT', 'RETURNED']);
 
-/** Today's sheets of a periodic ledger: who submitted, who is late, who is missing — and 催报. */
+/**
+ * Today's sheets of a periodic ledger: who submitted, who is late, who is missing (逾期未报 once the
+ * deadline has passed), who withdrew a submission (撤回) and who submitted with reminders — and 催报.
+ */
 export function BoardPanel({
   ledgerKey,
   title,
@@ -26,6 +29,8 @@ export function BoardPanel({
   const board = data?.submissionBoard;
   const missing = board?.sheets.filter((s) => MISSING.has(s.state)) ?? [];
   const late = board?.sheets.filter((s) => s.state === 'SUBMITTED_LATE') ?? [];
+  const withdrawn = board?.sheets.filter((s) => s.withdrawnCount > 0) ?? [];
+  const withWarnings = board?.sheets.filter((s) => (s.submittedWarnings ?? 0) > 0) ?? [];
   const time = (iso: string) =>
     new Date(iso).toLocaleTimeString(locale === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai' });
   const reminder = reminding.data?.remindMissing;
@@ -52,14 +57,21 @@ export function BoardPanel({
               <dt>{t('dashboard.missing')}</dt>
               <dd data-testid="count-missing">{missing.length}</dd>
             </div>
+            {board.counts.overdue > 0 && (
+              <div>
+                <dt>{t('grid.overdue')}</dt>
+                <dd data-testid="count-overdue">{board.counts.overdue}</dd>
+              </div>
+            )}
           </dl>
           {missing.length > 0 && (
             <p data-testid="missing-units">
               <strong>{t('dashboard.missing')}：</strong>
               {missing.map((s) => (
-                <span key={s.unit.id} className="unit-chip">
+                <span key={s.unit.id} className="unit-chip" data-overdue={s.overdue || undefined}>
                   {s.unit.name}（{t(`grid.sheet.${s.state}`)}
                   {s.remindedAt && ` · ${t('dashboard.remindedAt')} ${time(s.remindedAt)}`}）
+                  {s.overdue && <span className="badge sheet-overdue">{t('grid.overdue')}</span>}
                 </span>
               ))}
             </p>
@@ -70,6 +82,28 @@ export function BoardPanel({
               {late.map((s) => (
                 <span key={s.unit.id} className="unit-chip">
                   {s.unit.name}
+                </span>
+              ))}
+            </p>
+          )}
+          {withdrawn.length > 0 && (
+            <p data-testid="withdrawn-units">
+              <strong>{t('dashboard.withdrawals')}：</strong>
+              {withdrawn.map((s) => (
+                <span key={s.unit.id} className="unit-chip">
+                  {s.unit.name}（{t('grid.withdrawnTimes').replace('{n}', String(s.withdrawnCount))}
+                  {s.withdrawnAt && ` · ${t('dashboard.withdrawnAt')} ${time(s.withdrawnAt)}`} ·{' '}
+                  {t(`grid.sheet.${s.state}`)}）
+                </span>
+              ))}
+            </p>
+          )}
+          {withWarnings.length > 0 && (
+            <p data-testid="warned-units">
+              <strong>{t('dashboard.withWarnings')}：</strong>
+              {withWarnings.map((s) => (
+                <span key={s.unit.id} className="unit-chip">
+                  {s.unit.name}（{t('grid.submittedWarnings').replace('{n}', String(s.submittedWarnings))}）
                 </span>
               ))}
             </p>

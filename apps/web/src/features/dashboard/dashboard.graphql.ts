@@ -27,11 +27,23 @@ export interface BoardSheet {
   state: SheetState;
   submittedAt: string | null;
   remindedAt: string | null;
+  overdue: boolean;
+  withdrawnCount: number;
+  withdrawnAt: string | null;
+  submittedWarnings: number | null;
 }
 
 export interface Board {
   period: string;
-  counts: { notStarted: number; draft: number; submitted: number; submittedLate: number; returned: number };
+  counts: {
+    notStarted: number;
+    draft: number;
+    submitted: number;
+    submittedLate: number;
+    returned: number;
+    overdue: number;
+    withdrawn: number;
+  };
   sheets: BoardSheet[];
 }
 
@@ -45,6 +57,8 @@ export const BOARD = gql`
         submitted
         submittedLate
         returned
+        overdue
+        withdrawn
       }
       sheets {
         unit {
@@ -54,6 +68,10 @@ export const BOARD = gql`
         state
         submittedAt
         remindedAt
+        overdue
+        withdrawnCount
+        withdrawnAt
+        submittedWarnings
       }
     }
   }

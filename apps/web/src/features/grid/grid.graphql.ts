@@ -148,9 +148,17 @@ export interface SheetStatus {
   returnedReason: string | null;
   deadline: string | null;
   unit: { id: string; name: string };
+  overdue: boolean;
+  future: boolean;
+  canWithdraw: boolean;
+  withdrawnCount: number;
+  withdrawnAt: string | null;
+  submittedWarnings: number | null;
+  rowCount: number;
 }
 
-const SHEET_FIELDS = `period state submittedAt returnedReason deadline unit { id name }`;
+const SHEET_FIELDS = `period state submittedAt returnedReason deadline unit { id name }
+  overdue future canWithdraw withdrawnCount withdrawnAt submittedWarnings rowCount`;
 
 export const SHEET_STATUS = gql`
   query SheetStatus($ledger: String!, $period: String!) {
@@ -161,8 +169,14 @@ export const SHEET_STATUS = gql`
 `;
 
 export const SUBMIT_SHEET = gql`
-  mutation SubmitSheet($ledger: String!, $period: String!) {
-    submitSheet(ledger: $ledger, period: $period) { ${SHEET_FIELDS} }
+  mutation SubmitSheet($ledger: String!, $period: String!, $acknowledgedWarnings: Int) {
+    submitSheet(ledger: $ledger, period: $period, acknowledgedWarnings: $acknowledgedWarnings) { ${SHEET_FIELDS} }
+  }
+`;
+
+export const WITHDRAW_SHEET = gql`
+  mutation WithdrawSheet($ledger: String!, $period: String!) {
+    withdrawSheet(ledger: $ledger, period: $period) { ${SHEET_FIELDS} }
   }
 `;
 

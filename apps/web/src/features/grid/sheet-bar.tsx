@@ -16,9 +16,18 @@ interface SheetBarProps {
   submitError: string | null;
   snapshot: GridSnapshot | null;
   onSubmit(): void;
+  /** Before the confirmation: the edits saved and the sheet read again, so that it names the rows the server has. */
+  onPrepareSubmit(): Promise<void>;
+  /** The latest period that may be filled (the current one): the picker offers none after it. */
+  maxPeriod: string | null;
+  withdrawing: boolean;
+  onWithdraw(): void;
 }
 
-/** A periodic ledger's sheet: which period, its state and deadline, and the submit button. */
+/**
+ * A periodic ledger's sheet: which period, its state and deadline (逾期未报 once it has passed
+ * unsubmitted), the submit button, and 撤回 while the server says a withdrawal is open.
+ */
 export function SheetBar({
   period,
   value,
@@ -29,9 +38,14 @@ export function SheetBar({
   submitError,
   snapshot,
   onSubmit,
+  onPrepareSubmit,
+  maxPeriod,
+  withdrawing,
+  onWithdraw,
 }: SheetBarProps) {
   const { t, locale } = useI18n();
   const [confirming, setConfirming] = useState(false);
+  const [confirmingWithdraw, setConfirmingWithdraw] = useState(false);
   const locked = sheet?.state === 'SUBMITTED' || sheet?.state === 'SUBMITTED_LATE';
   const errors = snapshot?.errors.length ?? 0;
   const warnings = snapshot?.warnings.length ?? 0;
@@ -44,13 +58,25 @@ export function SheetBar({
         <input
           type={INPUT_TYPE[period]}
           value={value ?? ''}
+          max={maxPeriod ?? undefined}
           onChange={(event) => event.target.value && onPeriod(event.target.value)}
           data-testid="period-picker"
         />
       </label>
       {sheet && (
-        <span className={`badge sheet-${sheet.state.toLowerCase()}`} data-testid="sheet-state" data-state={sheet.state}>
-          {t(`grid.sheet.${sheet.state}`)}
+        <span
+          className={`badge sheet-${sheet.overdue ? 'overdue' : sheet.state.toLowerCase()}`}
+          data-testid="sheet-state"
+          data-state={sheet.state}
+          data-overdue={sheet.overdue || undefined}
+        >
+          {sheet.overdue
+            ? sheet.state === 'NOT_STARTED'
+              ? t('grid.overdue')
+              : `${t('grid.overdue')}（${t(`grid.sheet.${sheet.state}`)}）`
+            : sheet.future
+              ? t('grid.future')
+              : t(`grid.sheet.${sheet.state}`)}
         </span>
       )}
       {sheet?.state === 'SUBMITTED_LATE' && <span className="badge late">{t('grid.late')}</span>}
@@ -64,17 +90,28 @@ export function SheetBar({
           {t('grid.submittedAt')} {time(sheet.submittedAt)}
         </span>
       )}
+      {locked && (sheet?.submittedWarnings ?? 0) > 0 && (
+        <span className="warn" data-testid="submitted-warnings">
+          {t('grid.submittedWarnings').replace('{n}', String(sheet?.submittedWarnings))}
+        </span>
+      )}
+      {(sheet?.withdrawnCount ?? 0) > 0 && (
+        <span className="muted" data-testid="withdrawn-count">
+          {t('grid.withdrawnTimes').replace('{n}', String(sheet?.withdrawnCount))}
+        </span>
+      )}
+      {sheet?.future && <span className="muted">{t('grid.futureNote')}</span>}
       {sheet?.state === 'RETURNED' && sheet.returnedReason && (
         <span className="warn">
           {t('grid.returned')}
           {sheet.returnedReason}
         </span>
       )}
-      {canSubmit && !locked && !confirming && (
+      {canSubmit && !locked && !sheet?.future && !confirming && (
         <button
           type="button"
           className="primary"
-          onClick={() => setConfirming(true)}
+          onClick={() => void onPrepareSubmit().then(() => setConfirming(true))}
           disabled={submitting || errors > 0 || !snapshot || snapshot.loaded === 0}
           title={errors > 0 ? t('grid.fixFirst') : undefined}
           data-testid="submit-sheet"
@@ -82,12 +119,12 @@ export function SheetBar({
           {submitting ? t('grid.submitting') : t('grid.submit')}
         </button>
       )}
-      {canSubmit && !locked && confirming && (
+      {canSubmit && !locked && !sheet?.future && confirming && (
         // a submit locks the sheet: it names what is submitted, and the reminders not acted on
         <span className="confirm-strip" role="alertdialog" data-testid="submit-confirm">
           {t('grid.submitConfirm')
             .replace('{period}', value ?? '')
-            .replace('{n}', String(snapshot?.total ?? 0))}
+            .replace('{n}', String(sheet?.rowCount ?? snapshot?.total ?? 0))}
           {warnings > 0 && (
             <strong className="warn"> {t('grid.submitWithWarnings').replace('{n}', String(warnings))}</strong>
           )}
@@ -103,6 +140,37 @@ export function SheetBar({
             {t('grid.submitConfirmed')}
           </button>
           <button type="button" onClick={() => setConfirming(false)} data-testid="submit-cancel">
+            {t('common.cancel')}
+          </button>
+        </span>
+      )}
+      {canSubmit && sheet?.canWithdraw && !confirmingWithdraw && (
+        <button
+          type="button"
+          onClick={() => setConfirmingWithdraw(true)}
+          disabled={withdrawing}
+          data-testid="withdraw-sheet"
+        >
+          {withdrawing ? t('grid.withdrawing') : t('grid.withdraw')}
+        </button>
+      )}
+      {canSubmit && sheet?.canWithdraw && confirmingWithdraw && (
+        <span className="confirm-strip" role="alertdialog" data-testid="withdraw-confirm">
+          {t('grid.withdrawConfirm')
+            .replace('{period}', value ?? '')
+            .replace('{deadline}', sheet.deadline ? time(sheet.deadline) : '')}
+          <button
+            type="button"
+            className="primary"
+            onClick={() => {
+              setConfirmingWithdraw(false);
+              onWithdraw();
+            }}
+            data-testid="withdraw-confirmed"
+          >
+            {t('grid.withdrawConfirmed')}
+          </button>
+          <button type="button" onClick={() => setConfirmingWithdraw(false)} data-testid="withdraw-cancel">
             {t('common.cancel')}
           </button>
         </span>

@@ -32,8 +32,15 @@ export type SheetState = 'NOT_STARTED' | 'DRAFT' | 'SUBMITTED' | 'SUBMITTED_LATE
 export interface TodayBoard {
   submissionBoard: {
     period: string;
-    sheets: { state: SheetState }[];
-    counts: { notStarted: number; draft: number; submitted: number; submittedLate: number; returned: number };
+    sheets: { state: SheetState; deadline: string | null; overdue: boolean }[];
+    counts: {
+      notStarted: number;
+      draft: number;
+      submitted: number;
+      submittedLate: number;
+      returned: number;
+      overdue: number;
+    };
   };
 }
 
@@ -43,6 +50,8 @@ export const TODAY_BOARD = gql`
       period
       sheets {
         state
+        deadline
+        overdue
       }
       counts {
         notStarted
@@ -50,6 +59,7 @@ export const TODAY_BOARD = gql`
         submitted
         submittedLate
         returned
+        overdue
       }
     }
   }

@@ -1,14 +1,17 @@
 import { useQuery } from '@apollo/client';
+import { useNavigate } from 'react-router';
 import { currentPeriod } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
 import { TODAY_BOARD, type LedgerSummary, type TodayBoard } from './ledgers.graphql';
 
 /**
- * Where a periodic ledger's current sheet stands: the unit's state for a clerk (未开始 / 草稿 /
- * 已提交 / 逾期), the county's counts for admins and leaders.
+ * Where a periodic ledger's current sheet stands. For a clerk, what is due, as a call to action:
+ * 「今日日报：草稿，17:00 截止」 and a button straight into the sheet (逾期未报 once the deadline has
+ * passed unsubmitted). For admins and leaders, the county's counts.
  */
 export function TodaySheet({ ledger, seesAllUnits }: { ledger: LedgerSummary; seesAllUnits: boolean }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
+  const navigate = useNavigate();
   const period = currentPeriod(ledger.period, new Date());
   const { data } = useQuery<TodayBoard>(TODAY_BOARD, {
     variables: { ledger: ledger.key, period },
@@ -18,14 +21,42 @@ export function TodaySheet({ ledger, seesAllUnits }: { ledger: LedgerSummary; se
   const board = data?.submissionBoard;
   if (!board) return null;
   if (!seesAllUnits) {
-    const state = board.sheets[0]?.state;
-    if (!state) return null;
+    const sheet = board.sheets[0];
+    if (!sheet) return null;
+    const { state, overdue, deadline } = sheet;
+    const submitted = state === 'SUBMITTED' || state === 'SUBMITTED_LATE';
+    // a daily deadline is a time of today; a weekly or monthly one names its day too
+    const due = deadline
+      ? new Date(deadline).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', {
+          timeZone: 'Asia/Shanghai',
+          ...(ledger.period === 'daily'
+            ? { hour: '2-digit', minute: '2-digit' }
+            : { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' }),
+        })
+      : null;
     return (
-      <p className="today-sheet">
-        {t('ledgers.today')}
-        <span className={`badge sheet-${state.toLowerCase()}`} data-testid="today-state" data-state={state}>
-          {t(`grid.sheet.${state}`)}
+      <p className={`today-sheet due${overdue ? ' overdue' : ''}`} data-testid="today-due">
+        <span>
+          {t(`ledgers.due.${ledger.period}`)}：
+          <span
+            className={`badge sheet-${overdue ? 'overdue' : state.toLowerCase()}`}
+            data-testid="today-state"
+            data-state={state}
+            data-overdue={overdue || undefined}
+          >
+            {overdue ? t('grid.overdue') : t(`grid.sheet.${state}`)}
+          </span>
+          {due && !submitted && !overdue && <>，{t('ledgers.dueAt').replace('{time}', due)}</>}
         </span>
+        {/* a button, so that the card keeps one link (its title) to the ledger */}
+        <button
+          type="button"
+          className={submitted ? 'today-open' : 'today-open primary'}
+          onClick={() => void navigate(`/ledgers/${ledger.key}`)}
+          data-testid="today-open"
+        >
+          {submitted ? t('ledgers.view') : t('ledgers.fill')}
+        </button>
       </p>
     );
   }

@@ -58,7 +58,8 @@ async function main(): Promise<void> {
   }
 
   console.log(`\n台账通 Taizhang is running: ${api.url}  (GraphQL: ${api.url}/graphql)`);
-  if (api.seed === 'seeded' || api.seed === 'already-seeded') {
+  // the demo's sign-ins, never in production (where demo accounts, if any, must change their password)
+  if (!config.production && (api.seed === 'seeded' || api.seed === 'already-seeded')) {
     const clerks = DEMO_USERS.filter((u) => u.role === 'clerk');
     console.log(`Demo sign-ins (password ${DEMO_PASSWORD}):`);
     console.log('  admin   — 系统管理员 (admin)');

@@ -339,7 +339,6 @@ export class GridController {
       : Promise.resolve(null);
     await this.reload({ ...this.query, filter });
     this.unfilteredTotal = await unfiltered;
-    this.hot?.render(); // the headers' filter marks
     this.emit();
   }
 
@@ -637,14 +636,19 @@ export class GridController {
 
   /** The visual row and column of a problem, to select it from the list. */
   locate(problem: CellProblem): [number, number] | null {
-    if (!this.hot) return null;
-    const row = this.index.get(problem.rowKey);
-    if (!row) return null;
-    const visualRow = this.hot.toVisualRow(this.rows.indexOf(row));
-    if (visualRow === null) return null;
+    const visualRow = this.visualRowOf(problem.rowKey);
+    if (visualRow === null || !this.hot) return null;
     // the column where it is shown now (the user may have moved it)
     const col = problem.field ? this.hot.propToCol(problem.field) : 0;
     return [visualRow, typeof col === 'number' && col >= 0 ? col : 0];
+  }
+
+  /** Where a row is shown now (sorting and moving change it), null when it is not in the grid. */
+  private visualRowOf(rowKey: string): number | null {
+    const row = this.index.get(rowKey);
+    if (!row || !this.hot) return null;
+    const visualRow = this.hot.toVisualRow(this.rows.indexOf(row));
+    return visualRow !== null && visualRow >= 0 ? visualRow : null;
   }
 
   /**
@@ -799,6 +803,11 @@ export class GridController {
     return this.rowAt(visualRow)?.__id ?? null;
   }
 
+  /** The sort and filter the rows were read with (the headers' marks): without a whole snapshot. */
+  get currentQuery(): ServerQuery {
+    return this.query;
+  }
+
   snapshot(): GridSnapshot {
     const server = this.saver.allRejections().flatMap((rejection) => this.serverProblems(rejection.rowKey));
     const problems = [...server, ...[...this.clientProblems.values()].flat()];
@@ -863,12 +872,9 @@ export class GridController {
    * autosave, 未保存, the checks, conflicts and undo work as they do in the grid.
    */
   setValue(rowKey: string, field: string, value: unknown): void {
-    const row = this.index.get(rowKey);
-    const hot = this.hot;
-    if (!row || !hot) return;
-    const visualRow = hot.toVisualRow(this.rows.indexOf(row));
-    if (visualRow === null || visualRow < 0) return;
-    hot.setDataAtRowProp(visualRow, field, value, 'recordPane');
+    const visualRow = this.visualRowOf(rowKey);
+    if (visualRow === null) return;
+    this.hot?.setDataAtRowProp(visualRow, field, value, 'recordPane');
   }
 
   /** The record pane has the keyboard: the grid stops taking keys (Delete would clear its cell). */
@@ -879,10 +885,8 @@ export class GridController {
   /** The grid's cursor to a row the record pane shows, the row scrolled into view; the pane keeps the keyboard. */
   showRow(rowKey: string): void {
     const hot = this.hot;
-    const row = this.index.get(rowKey);
-    if (!hot || !row) return;
-    const visualRow = hot.toVisualRow(this.rows.indexOf(row));
-    if (visualRow === null || visualRow < 0) return;
+    const visualRow = this.visualRowOf(rowKey);
+    if (!hot || visualRow === null) return;
     const col = Math.max(0, hot.getSelectedRangeActive()?.highlight.col ?? 0);
     // the grid would take the focus for its cell editor (imeFastEdit): suspended, it leaves it
     // with the pane's input

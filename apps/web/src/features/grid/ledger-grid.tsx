@@ -269,7 +269,7 @@ export const LedgerGrid = memo(function LedgerGrid({
         afterGetColHeader={function (this: Handsontable.Core, col: number, th: HTMLTableCellElement) {
           const physical = col < 0 ? null : this.toPhysicalColumn(col);
           const field = physical === null ? undefined : fieldAt(physical);
-          const { query } = controller.snapshot();
+          const query = controller.currentQuery; // per header cell on every render: not a snapshot
           const order = field && query.orderBy.find((o) => o.field === field.key);
           th.dataset.sort = order ? (order.desc ? 'desc' : 'asc') : '';
           // a filtered column is marked, as Excel marks its AutoFilter button

@@ -7,6 +7,7 @@ import { seesAllUnits } from '../identity/access-policy';
 import type { Principal } from '../identity/principal';
 import { parseId } from '../common/graphql/ids';
 import { Clock } from '../common/time/clock';
+import { shanghaiMinuteText } from '../common/time/shanghai';
 import { unitFills } from '@taizhang/ledger-core';
 import { LedgerAccess } from '../ledgers/ledger-access.service';
 import { lockSheetsForSubmit } from '../ledgers/ledger-locks';
@@ -78,11 +79,6 @@ async function lockSheetRow(
     [ledgerKey, unitId, period],
   )) as { state: string; late: boolean }[];
   return sheet ?? null;
-}
-
-/** A deadline as a clerk reads it: Asia/Shanghai, "2023-03-01 17:00". */
-function shanghaiTime(instant: Date): string {
-  return new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 /**
@@ -225,7 +221,7 @@ export class SheetsService {
         throw ReportingException.notSubmittedToWithdraw(period, sheet?.state === 'returned');
       if (sheet.late) throw ReportingException.withdrawLate(period);
       if (!withdrawOpen(sheet, deadline, now))
-        throw ReportingException.withdrawTooLate(period, shanghaiTime(deadline!));
+        throw ReportingException.withdrawTooLate(period, shanghaiMinuteText(deadline!));
       await tx.query(
         `UPDATE sheets SET state = 'draft', withdrawn_count = withdrawn_count + 1, withdrawn_at = $4, updated_at = now()
           WHERE ledger_key = $1 AND unit_id = $2 AND period = $3`,

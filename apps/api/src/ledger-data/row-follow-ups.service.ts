@@ -9,6 +9,7 @@ import {
   validateRow,
   unitFills,
   type FollowUpDefinition,
+  type LedgerModel,
 } from '@taizhang/ledger-core';
 import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry.service';
 import { UnitsService } from '../units/units.service';
@@ -26,6 +27,13 @@ import { insertRows, problem, type Planned, type RowOutcome, type WriteTarget } 
 const MADE_FROM_PUBLIC_SQL = `SELECT count(*)::int AS n FROM row_history
   WHERE ledger_key = $1 AND unit_id = $2 AND source = 'follow-up' AND op = 'insert' AND changed_by IS NULL
     AND changed_at > now() - interval '1 hour'`;
+
+/** What a row says by its ledger's `display` field (a case's number), as text; null without one. */
+function labelOf(model: LedgerModel, values: Record<string, unknown>): string | null {
+  const key = model.definition.display;
+  const value = key === undefined ? null : values[key];
+  return value === null || value === undefined || value === '' ? null : String(value);
+}
 
 @Injectable()
 export class RowFollowUps {
@@ -106,6 +114,7 @@ export class RowFollowUps {
           op: 'INSERT',
           values: checked.values,
           period: periodOfRow(target.definition, checked.values),
+          origin: { ledger: source.model.definition.key, id: row.id, label: labelOf(source.model, row.values) },
         });
       }
       // the target ledger's own checks, as any row of it passes them: its definition current,

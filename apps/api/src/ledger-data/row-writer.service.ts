@@ -8,7 +8,13 @@ import { assertCurrentVersion, readWriteGuard, writeLocksSql } from '../ledgers/
 import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry.service';
 import { RowAccess } from './row-access.service';
 import { constraintProblem, isIntegrityViolation } from '../ledger-tables/row-constraints';
-import { rejectMissingReferences } from './row-references';
+import {
+  clearReferencesTo,
+  referrersOf,
+  refuseReferencedDeletes,
+  rejectMissingReferences,
+  resolveReferenceLabels,
+} from './row-references';
 import { RowFollowUps } from './row-follow-ups.service';
 import {
   conflicted,
@@ -137,6 +143,9 @@ export class RowWriter {
     const locked = new Set(periodic ? guard.locked : []);
     if (args.period && locked.has(args.period)) throw RowsException.locked(args.period);
     const existing = await this.loadForUpdate(tx, model, unitId, args.changes);
+    const referrers = args.changes.some((c) => c.op === 'DELETE')
+      ? referrersOf(await this.registry.all(), definition.key)
+      : [];
 
     const outcomes = new Map<number, RowOutcome>();
     const lockedProblem = (period: string) =>
@@ -301,8 +310,10 @@ export class RowWriter {
         const planned: Planned[] = [];
         const end = Math.min(start + WRITE_CHUNK, args.changes.length);
         for (let index = start; index < end; index += 1) planChange(args.changes[index], index, planned);
+        await resolveReferenceLabels(tx, model, unitId, planned, outcomes);
         await rejectDuplicates(tx, model, unitId, planned, outcomes, seen);
         await rejectMissingReferences(tx, model, unitId, planned, outcomes);
+        await refuseReferencedDeletes(tx, unitId, referrers, planned, outcomes);
         const valid = planned.filter((p) => !outcomes.has(p.index));
         for (const p of valid) writes.push(p);
         if (pipelined) {
@@ -333,6 +344,12 @@ export class RowWriter {
     }
 
     if (!pipelined) await writeInserts(writes.filter((p) => p.op === 'INSERT'));
+    await clearReferencesTo(
+      tx,
+      target,
+      referrers,
+      writes.filter((p) => p.op === 'DELETE').map((p) => p.id!),
+    );
     for (const p of writes.filter((w) => w.op !== 'INSERT')) {
       const change = () => (p.op === 'DELETE' ? deleteRow(tx, target, p) : updateRow(tx, target, p));
       outcomes.set(p.index, careful ? await alone(p, change) : await change());
@@ -393,6 +410,16 @@ export class RowWriter {
         );
         const duplicate = outcomes.get(0)?.errors;
         if (duplicate) throw RowsException.badInput('RESTORE_DUPLICATE', duplicate);
+        // what it points at must still be there: a row deleted since is named, and the row stays deleted
+        await rejectMissingReferences(
+          tx,
+          model,
+          unitId,
+          [{ index: 0, op: 'UPDATE', id: Number(row.id), values: row.values, period: row.period }],
+          outcomes,
+        );
+        const missing = outcomes.get(0)?.errors;
+        if (missing) throw RowsException.badInput('RESTORE_REFERENCE_MISSING', missing);
         const [restored] = await tx.query(
           `UPDATE ${tableOf(model)} t SET deleted_at = NULL, deleted_by = NULL, version = version + 1, updated_at = now(), updated_by = $3
           WHERE t.unit_id = $1 AND t.id = $2 RETURNING ${rowColumns(model)}`,

@@ -1,5 +1,12 @@
 import pg from 'pg';
-import { quoteIdent, tableNameOf, type FieldValue, type LedgerModel } from '@taizhang/ledger-core';
+import { quoteIdent, specOf, tableNameOf, type FieldValue, type LedgerModel } from '@taizhang/ledger-core';
+
+/** A row of some ledger, shown by what it says (the contract's RowLink). */
+export interface RowLink {
+  ledger: string;
+  id: string;
+  label: string | null;
+}
 
 /** A ledger row as the contract carries it. */
 export interface RowRecord {
@@ -9,6 +16,10 @@ export interface RowRecord {
   version: number;
   values: Record<string, unknown>;
   updatedAt: Date;
+  /** For each reference field holding a row: what that row says (its display field), null when the field names none. */
+  display: Record<string, string | null> | null;
+  /** The row whose follow-up made this one. */
+  origin: RowLink | null;
 }
 
 export const tableOf = (model: LedgerModel) => quoteIdent(tableNameOf(model.definition.key));
@@ -25,8 +36,48 @@ export function rowColumns(model: LedgerModel, alias = 't'): string {
     `${alias}.period`,
     `${alias}.version`,
     `${alias}.updated_at::text AS updated_at`,
+    `${alias}.origin_ledger`,
+    `${alias}.origin_id`,
+    `${alias}.origin_label`,
     ...model.fields.map((f) => `${alias}.${quoteIdent(f.key)}`),
+    ...displayedReferences(model).map(({ key, sql }) => `${sql(alias)} AS ${quoteIdent(`_display_${key}`)}`),
   ].join(', ');
+}
+
+interface DisplayedReference {
+  key: string;
+  /** The referenced row's display text, read beside the row (a scalar subquery on its key). */
+  sql: (alias: string) => string;
+}
+
+const DISPLAYED = new WeakMap<LedgerModel, DisplayedReference[]>();
+
+/**
+ * The reference fields that say which field shows their row: each is read with the row as the
+ * target's display column as text, by the target's primary key (unit_id, id), so it costs one
+ * index probe per row that holds a reference and nothing for a ledger without references. The
+ * target's row may since have been deleted: it still says what it said (the link stays exact).
+ */
+export function displayedReferences(model: LedgerModel): DisplayedReference[] {
+  let displayed = DISPLAYED.get(model);
+  if (!displayed) {
+    displayed = model.fields.flatMap((field) => {
+      const target = specOf(field).target?.(field);
+      if (!target?.display) return [];
+      const table = quoteIdent(tableNameOf(target.ledger));
+      const display = quoteIdent(target.display);
+      const column = quoteIdent(field.key);
+      return [
+        {
+          key: field.key,
+          sql: (alias: string) =>
+            `(SELECT r.${display}::text FROM ${table} r WHERE r.unit_id = ${alias}.unit_id AND r.id = ${alias}.${column})`,
+        },
+      ];
+    });
+    DISPLAYED.set(model, displayed);
+  }
+  return displayed;
 }
 
 const parseTimestamp = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ) as (text: string) => Date;
@@ -40,6 +91,8 @@ class ReadRow implements RowRecord {
     readonly version: number,
     readonly values: Record<string, unknown>,
     private readonly updatedAtRaw: Date | string,
+    readonly display: Record<string, string | null> | null,
+    readonly origin: RowLink | null,
   ) {}
 
   get updatedAt(): Date {
@@ -91,6 +144,13 @@ export function rowFromDb(
 ): RowRecord {
   const values: Record<string, unknown> = {};
   for (const { key, fromDb } of readersOf(model, audience)) values[key] = fromDb(raw[key]);
+  const references = displayedReferences(model);
+  let display: Record<string, string | null> | null = null;
+  if (references.length > 0) {
+    display = {};
+    for (const { key } of references) display[key] = (raw[`_display_${key}`] as string | null | undefined) ?? null;
+  }
+  const originId = raw.origin_id;
   return new ReadRow(
     String(raw.id),
     String(raw.unit_id),
@@ -98,5 +158,9 @@ export function rowFromDb(
     Number(raw.version),
     values,
     raw.updated_at as Date | string,
+    display,
+    originId === null || originId === undefined
+      ? null
+      : { ledger: String(raw.origin_ledger), id: String(originId), label: (raw.origin_label as string | null) ?? null },
   );
 }

@@ -1,6 +1,6 @@
 import { FIELD_TYPE_REGISTRY, message, quoteIdent, type LedgerModel, type Message } from '@taizhang/ledger-core';
 import type { RowTransaction } from './row-scope';
-import { rowColumns, rowFromDb, tableOf, type RowRecord } from './row-sql';
+import { rowColumns, rowFromDb, tableOf, type RowLink, type RowRecord } from './row-sql';
 
 /** What saving rows is made of: the changes, their outcomes, and the statements that write them. */
 
@@ -42,6 +42,8 @@ export interface Planned {
   old?: RowRecord;
   changed?: string[];
   warnings?: RowProblemText[];
+  /** An insert made by a follow-up: the row that caused it. */
+  origin?: RowLink;
 }
 
 /** Why a row is written: every row_history entry says it (the history and the audit log show it). */
@@ -88,19 +90,27 @@ export async function insertRows(
   const recordType = [
     '_i integer',
     '_period text',
+    '_origin_ledger text',
+    '_origin_id bigint',
+    '_origin_label text',
     ...fields.map((f) => `${quoteIdent(f.key)} ${FIELD_TYPE_REGISTRY[f.type].sqlType}`),
   ].join(', ');
-  const payload = rows.map((r, i) => ({ _i: i, _period: r.period, ...r.values }));
+  const payload = rows.map((r, i) => ({
+    _i: i,
+    _period: r.period,
+    ...(r.origin && { _origin_ledger: r.origin.ledger, _origin_id: r.origin.id, _origin_label: r.origin.label }),
+    ...r.values,
+  }));
   const raw = (await tx.query(
     `WITH input AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${recordType})),
           ins AS (
-            INSERT INTO ${tableOf(model)} AS t (unit_id, period, def_version, created_by, updated_by, ${columns.join(', ')})
-            SELECT $2, _period, $3, $4, $4, ${columns.join(', ')} FROM input ORDER BY _i
+            INSERT INTO ${tableOf(model)} AS t (unit_id, period, def_version, created_by, updated_by, origin_ledger, origin_id, origin_label, ${columns.join(', ')})
+            SELECT $2, _period, $3, $4, $4, _origin_ledger, _origin_id, _origin_label, ${columns.join(', ')} FROM input ORDER BY _i
             RETURNING ${rowColumns(model)}
           ),
           hist AS (
             INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, changed_by, source, new_values)
-            SELECT $5, ins.unit_id, ins.id, 'insert', ins.version, $4, $6, given.value - ARRAY['_i', '_period']
+            SELECT $5, ins.unit_id, ins.id, 'insert', ins.version, $4, $6, given.value - ARRAY['_i', '_period', '_origin_ledger', '_origin_id', '_origin_label']
               FROM (SELECT unit_id, id, version, row_number() OVER (ORDER BY id) AS n FROM ins) ins
               JOIN jsonb_array_elements($1::jsonb) WITH ORDINALITY given ON given.ordinality = ins.n
           )

@@ -187,6 +187,17 @@ export class LedgerPublisher {
             en: `The ledger "${reference.ledger}" has no field "${reference.display}"`,
           },
         });
+      } else if (reference.display) {
+        // what a reference shows, every reader of the row sees: never a value some may not see in full
+        const shown = target.fields.find((f) => f.key === reference.display)!;
+        if (specOf(shown).redact)
+          problems.push({
+            path: `/fields/${i}/display`,
+            message: {
+              'zh-CN': `引用不能显示部分隐藏的字段「${reference.display}」`,
+              en: `A reference cannot show "${reference.display}", a field some readers may not see in full`,
+            },
+          });
       }
     }
     for (const [i, followUp] of (definition.followUps ?? []).entries()) {

@@ -30,6 +30,13 @@ export class OrderInputType {
   @Field(() => Boolean, { nullable: true }) desc?: boolean | null;
 }
 
+@ObjectType('RowLink', { description: 'A row of some ledger, shown by its display value.' })
+export class RowLinkModel {
+  @Field(() => String) ledger: string;
+  @Field(() => ID) id: string;
+  @Field(() => String, { nullable: true }) label: string | null;
+}
+
 @ObjectType('Row')
 export class RowModel {
   @Field(() => ID) id: string;
@@ -38,6 +45,24 @@ export class RowModel {
   @Field(() => Int) version: number;
   @Field(() => GraphQLJSON) values: Record<string, unknown>;
   @Field(() => Date) updatedAt: Date;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: "For reference fields: { fieldKey: the referenced row's display text } (null: no row).",
+  })
+  display: Record<string, string | null> | null;
+  @Field(() => RowLinkModel, {
+    nullable: true,
+    description: 'The row whose follow-up created this one, in any ledger; null otherwise.',
+  })
+  origin: RowLinkModel | null;
+}
+
+@ObjectType('ReferenceOption', { description: 'A row a reference may point at: its id and what it says.' })
+export class ReferenceOptionModel {
+  @Field(() => ID) id: string;
+  @Field(() => String) label: string;
+  @Field(() => String, { nullable: true, description: "More of what the row says (the target's other text fields)." })
+  hint: string | null;
 }
 
 @ObjectType('FieldError')

@@ -7,16 +7,19 @@ import {
   DeletedRowModel,
   FieldValuesModel,
   OrderInputType,
+  ReferenceOptionModel,
   RowChangeInput,
   RowConnectionModel,
   RowEdgeModel,
   RowHistoryEntryModel,
+  RowLinkModel,
   RowModel,
   RowResultModel,
   SaveRowsResultModel,
 } from './row.model';
 import { RowWriter } from '../ledger-data/row-writer.service';
 import { encodeCursor, MAX_VALUES, RowsService } from './rows.service';
+import { RowLinks } from './row-links.service';
 
 /**
  * An edge of a page: its cursor is written only if the query asks for it (a grid scrolling reads
@@ -35,7 +38,35 @@ export class RowsResolver {
   constructor(
     private readonly rowsService: RowsService,
     private readonly writer: RowWriter,
+    private readonly links: RowLinks,
   ) {}
+
+  @Query(() => [ReferenceOptionModel], {
+    description:
+      "The rows a reference field may point at, searched by what they say (the target's display field, then its first text fields): exact, then prefix, then contains; newest first.",
+  })
+  referenceOptions(
+    @CurrentPrincipal() principal: Principal,
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('field', { type: () => String }) field: string,
+    @Args('search', { type: () => String }) search: string,
+    @Args('unitId', { type: () => ID, nullable: true }) unitId: string | null,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first: number,
+  ): Promise<ReferenceOptionModel[]> {
+    return this.links.referenceOptions(principal, { ledger, field, search, unitId, first });
+  }
+
+  @Query(() => [RowLinkModel], {
+    description:
+      'The rows that follow-ups made from a row (each shows it as its origin), in ledgers the caller may read.',
+  })
+  followUpRows(
+    @CurrentPrincipal() principal: Principal,
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<RowLinkModel[]> {
+    return this.links.followUpRows(principal, ledger, id);
+  }
 
   @Query(() => RowConnectionModel, {
     description: "A page of a ledger's rows: a clerk's unit's, or any unit's for admins and leaders.",

@@ -77,6 +77,7 @@ export function tableChangeSql(
   const t = quoteIdent(table);
   switch (change.kind) {
     case 'createTable':
+      // origin_*: the row whose follow-up made this one (any ledger), and what it said then;
       // created_by/updated_by/deleted_by name users without foreign keys: users are never deleted
       // (only deactivated), and three more key checks per row would halve the speed of a batch
       return {
@@ -93,10 +94,15 @@ export function tableChangeSql(
   updated_by integer,
   deleted_at timestamptz,
   deleted_by integer,
+  origin_ledger text,
+  origin_id bigint,
+  origin_label text,
   ${change.columns.map(columnSql).join(',\n  ')},
   PRIMARY KEY (unit_id, id)
 )`,
           `CREATE INDEX ${quoteIdent(`${table}_period_idx`)} ON ${t} (unit_id, period, id)`,
+          // the follow-up rows of a row (its 来源 link, docs/ledger-language.md "References")
+          `CREATE INDEX ${quoteIdent(`${table}_origin_idx`)} ON ${t} (unit_id, origin_ledger, origin_id) WHERE origin_id IS NOT NULL`,
           // Defence in depth: whatever a query says, a transaction sees only its own units' rows.
           `ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY`,
           `ALTER TABLE ${t} FORCE ROW LEVEL SECURITY`,

@@ -216,6 +216,11 @@ export function checkDefinition(input: unknown): DefinitionCheck {
     if (field && !field.required)
       add('/periodField', message('周期字段必须设为必填', 'The period field must be required'));
   }
+  if (definition.display !== undefined) {
+    fieldProblem('/display', definition.display);
+    if (definition.display in types && FIELD_TYPE_REGISTRY[types[definition.display]].redact)
+      add('/display', message('显示字段不能是部分隐藏的字段', 'The display field cannot be one that is partly hidden'));
+  }
   if (definition.deadline !== undefined && period === 'none') {
     add(
       '/deadline',

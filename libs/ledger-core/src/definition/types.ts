@@ -125,6 +125,11 @@ export interface LedgerDefinition {
   deadline?: string;
   /** Anyone may add rows through the public link of a unit (the survey). */
   public?: boolean;
+  /**
+   * The field that names a row (a case's number): how a row of this ledger is shown where it is
+   * pointed at — a reference without its own `display`, the 来源 of a row a follow-up made.
+   */
+  display?: string;
   fields: FieldDefinition[];
   rules?: RuleDefinition[];
   measures?: MeasureDefinition[];

@@ -79,7 +79,18 @@ export type OptionSpecs<Options extends object> = { [K in keyof Required<Options
 
 /** How the grid shows and edits a column; apps/web maps it onto Handsontable settings. */
 export interface GridColumnSpec {
-  editor: 'text' | 'multiline' | 'numeric' | 'percent' | 'date' | 'datetime' | 'time' | 'dropdown' | 'multiselect';
+  editor:
+    | 'text'
+    | 'multiline'
+    | 'numeric'
+    | 'percent'
+    | 'date'
+    | 'datetime'
+    | 'time'
+    | 'dropdown'
+    | 'multiselect'
+    /** a row of another ledger, searched by what it says (referenceOptions) */
+    | 'reference';
   /** dropdown and multiselect: the options' values and labels. */
   options?: { value: string; label: string }[];
   /** numeric: digits after the point. */
@@ -114,7 +125,7 @@ export type FormInputSpec =
   | { input: 'pickMany'; options: ChoiceItem[] }
   | { input: 'yesNo'; yes: string; no: string }
   | { input: 'stars'; max: number }
-  /** A row of another ledger of the unit: picked from a list where the form can read that ledger, else typed by its number. */
+  /** A row of another ledger of the unit: searched by what it says and picked (referenceOptions). */
   | { input: 'row'; ledger: string; display: string | null };
 
 /** A typed xlsx cell. */

@@ -195,9 +195,9 @@ export function FieldInput(props: FieldInputProps) {
         >
           <option value="">{t('form.pickRow')}</option>
           {/* a value not among the rows listed (older than the list) is kept, shown by its number */}
-          {text !== '' && !rowChoices.some((row) => row.id === text) && <option value={text}>#{text}</option>}
+          {text !== '' && !rowChoices.some((row) => `#${row.id}` === text) && <option value={text}>{text}</option>}
           {rowChoices.map((row) => (
-            <option key={row.id} value={row.id}>
+            <option key={row.id} value={`#${row.id}`}>
               {row.label}
             </option>
           ))}

@@ -70,7 +70,7 @@ export function heldOf(form: FormInputSpec, field: FieldDefinition, value: unkno
       // the contract's ISO text; a datetime-local box takes its wall time "YYYY-MM-DDTHH:mm"
       return form.calendar === 'datetime-local' ? String(normalized).slice(0, 16) : String(normalized);
     case 'row':
-      return String(normalized);
+      return typeof normalized === 'number' ? `#${normalized}` : String(normalized);
     case 'pickOne':
       return typeof normalized === 'string' ? normalized : null;
     case 'pickMany':

@@ -100,10 +100,10 @@ function readText(form: FormInputSpec, typed: string): string {
 
 /**
  * Answers one question as a person would, by the kind of input its type asks for (never by the
- * type's name), and returns the value the row must then hold. `rowId` answers a question about
+ * type's name), and returns the value the row must then hold. `row` answers a question about
  * a row of another ledger.
  */
-async function answer(card: Locator, field: FieldDefinition, rowId: string): Promise<FieldValue> {
+async function answer(card: Locator, field: FieldDefinition, row: { id: string; label: string }): Promise<FieldValue> {
   const spec = fieldTypeOf(field.type);
   const form = spec.form(field, 'zh-CN');
   const title = textOf(field.title, 'zh-CN');
@@ -165,11 +165,12 @@ async function answer(card: Locator, field: FieldDefinition, rowId: string): Pro
       return normalized(field, n);
     }
     case 'row': {
-      // the public cannot read the unit's rows: the row's number is typed
+      // the public cannot read the unit's rows: what the row says (the case's number) is typed,
+      // and the API resolves it to that row in the unit
       const box = card.getByRole('textbox', { name: title });
       await box.tap();
-      await box.pressSequentially(rowId);
-      return parsed(field, rowId);
+      await box.pressSequentially(row.label);
+      return Number(row.id);
     }
     default:
       throw new Error(`no way to answer ${JSON.stringify(form satisfies never)}`);
@@ -236,7 +237,7 @@ describe('a public form with a question of every field type', () => {
       { token: admin },
     );
     expect(published.errors).toBeUndefined();
-    const caseId = await saveWindowCase(await product.token(CLERK), 'GJ-2026-0100');
+    const windowCase = { id: await saveWindowCase(await product.token(CLERK), 'GJ-2026-0100'), label: 'GJ-2026-0100' };
 
     const context = await product.newContext(PHONE);
     const page = await context.newPage();
@@ -247,7 +248,7 @@ describe('a public form with a question of every field type', () => {
 
     const expected: Record<string, FieldValue> = {};
     for (const field of fields) {
-      expected[field.key] = await answer(page.locator(`[data-question="${field.key}"]`), field, caseId);
+      expected[field.key] = await answer(page.locator(`[data-question="${field.key}"]`), field, windowCase);
     }
 
     // letters in a box for whole numbers: refused under its question, in Chinese, and nothing is sent

@@ -56,6 +56,15 @@ const OPERATIONS: Record<string, Operation> = {
     allowed: ['admin'],
   },
   rows: { document: '{ rows(ledger: "daily_followup") { totalCount } }', allowed: ['clerk', 'leader', 'admin'] },
+  referenceOptions: {
+    document: '{ referenceOptions(ledger: "rectification", field: "case_ref", search: "GJ", unitId: "1") { id } }',
+    allowed: ['clerk', 'leader', 'admin'],
+  },
+  followUpRows: {
+    document: '{ followUpRows(ledger: "window_case", id: "999999") { id } }',
+    allowed: ['clerk', 'leader', 'admin'],
+    throughTo: { clerk: 'NOT_FOUND', leader: 'NOT_FOUND', admin: 'NOT_FOUND' },
+  },
   saveRows: {
     document: 'mutation { saveRows(ledger: "daily_followup", unitId: "1", changes: []) { saved } }',
     allowed: ['clerk', 'admin'],

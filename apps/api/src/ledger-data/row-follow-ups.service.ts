@@ -15,6 +15,7 @@ import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry
 import { UnitsService } from '../units/units.service';
 import type { RowTransaction } from '../ledger-tables/row-scope';
 import { lockLedgerForWrite, readWriteGuard } from '../ledgers/ledger-locks';
+import { derivedPlanOf, fillLookups, refreshDerived } from '../ledger-tables/row-derived';
 import { rejectMissingReferences } from './row-references';
 import { rejectDuplicates } from './row-unique';
 import { insertRows, problem, type Planned, type RowOutcome, type WriteTarget } from '../ledger-tables/row-write';
@@ -137,6 +138,11 @@ export class RowFollowUps {
             errors: [problem('', `${row.period} 的报表已提交并锁定`, `the sheet of ${row.period} is submitted`)],
           });
       }
+      const derived = derivedPlanOf(
+        (await this.registry.all()).map((l) => l.model),
+        target.model,
+      );
+      await fillLookups(tx, derived, target.model, source.unitId, rows, refused, { now });
       await rejectDuplicates(tx, target.model, source.unitId, rows, refused);
       await rejectMissingReferences(tx, target.model, source.unitId, rows, refused);
       for (const p of due) {
@@ -158,7 +164,7 @@ export class RowFollowUps {
           { path: '', message: message(textOf(text), textOf(text, 'en')) },
         ];
       }
-      await insertRows(
+      const inserted = await insertRows(
         tx,
         {
           model: target.model,
@@ -168,6 +174,13 @@ export class RowFollowUps {
           source: 'follow-up',
         },
         made,
+      );
+      await refreshDerived(
+        tx,
+        derived,
+        source.unitId,
+        inserted.map((row) => ({ id: Number(row.id), before: null, after: row.values })),
+        now,
       );
     }
   }

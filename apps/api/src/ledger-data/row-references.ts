@@ -208,12 +208,17 @@ export async function clearReferencesTo(
   for (const { ledger, field } of referrers.filter((r) => r.field.onDelete === 'clear')) {
     const column = quoteIdent(field.key);
     const table = quoteIdent(tableNameOf(ledger.key));
+    // the look-ups through the reference show nothing once it points at nothing
+    const lookups = ledger.model.fields
+      .filter((f) => f.lookup?.reference === field.key)
+      .map((f) => `, ${quoteIdent(f.key)} = NULL`)
+      .join('');
     await tx.query(
       `WITH was AS (
          SELECT c.id, c.${column} AS ref FROM ${table} c
           WHERE c.unit_id = $1 AND c.${column} = ANY($2::bigint[]) AND c.deleted_at IS NULL FOR UPDATE
        ), cleared AS (
-         UPDATE ${table} c SET ${column} = NULL, version = c.version + 1, updated_at = now(), updated_by = $3
+         UPDATE ${table} c SET ${column} = NULL${lookups}, version = c.version + 1, updated_at = now(), updated_by = $3
            FROM was WHERE c.unit_id = $1 AND c.id = was.id RETURNING c.id, c.version, was.ref
        )
        INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, changed_by, source, old_values, new_values)

@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { isFuturePeriod, isPeriod, periodOfRow, textOf, validateRow, type LedgerModel } from '@taizhang/ledger-core';
+import {
+  isComputedField,
+  isFuturePeriod,
+  isPeriod,
+  periodOfRow,
+  textOf,
+  validateRow,
+  type LedgerModel,
+} from '@taizhang/ledger-core';
 import type { Principal } from '../identity/principal';
 import { Clock } from '../common/time/clock';
 import { assertCurrentVersion, readWriteGuard, writeLocksSql } from '../ledgers/ledger-locks';
@@ -16,6 +24,7 @@ import {
   resolveReferenceLabels,
 } from './row-references';
 import { RowFollowUps } from './row-follow-ups.service';
+import { derivedPlanOf, fillLookups, refreshDerived, rereadRollups } from '../ledger-tables/row-derived';
 import {
   conflicted,
   deleteRow,
@@ -143,14 +152,18 @@ export class RowWriter {
     const locked = new Set(periodic ? guard.locked : []);
     if (args.period && locked.has(args.period)) throw RowsException.locked(args.period);
     const existing = await this.loadForUpdate(tx, model, unitId, args.changes);
-    const referrers = args.changes.some((c) => c.op === 'DELETE')
-      ? referrersOf(await this.registry.all(), definition.key)
-      : [];
+    const ledgers = await this.registry.all();
+    const referrers = args.changes.some((c) => c.op === 'DELETE') ? referrersOf(ledgers, definition.key) : [];
+    const derived = derivedPlanOf(
+      ledgers.map((l) => l.model),
+      model,
+    );
 
     const outcomes = new Map<number, RowOutcome>();
     const lockedProblem = (period: string) =>
       problem('', `${period} 的报表已提交并锁定，不能修改`, `The sheet of ${period} is submitted and locked`);
-    const readOnly = new Set(model.fields.filter((f) => f.readOnly && !f.formula).map((f) => f.key));
+    // nobody writes a read-only field, a look-up or a roll-up (formulas are recomputed anyway)
+    const readOnly = new Set(model.fields.filter((f) => isComputedField(f) && !f.formula).map((f) => f.key));
     const writable = (values: unknown) => {
       const given = values as Record<string, unknown>;
       if (readOnly.size === 0) return given;
@@ -311,6 +324,7 @@ export class RowWriter {
         const end = Math.min(start + WRITE_CHUNK, args.changes.length);
         for (let index = start; index < end; index += 1) planChange(args.changes[index], index, planned);
         await resolveReferenceLabels(tx, model, unitId, planned, outcomes);
+        await fillLookups(tx, derived, model, unitId, planned, outcomes, { now, period: args.period });
         await rejectDuplicates(tx, model, unitId, planned, outcomes, seen);
         await rejectMissingReferences(tx, model, unitId, planned, outcomes);
         await refuseReferencedDeletes(tx, unitId, referrers, planned, outcomes);
@@ -358,7 +372,21 @@ export class RowWriter {
       const outcome = outcomes.get(p.index)!;
       if (outcome.status === 'SAVED' && p.warnings?.length) outcome.warnings = [...p.warnings];
     }
+    await refreshDerived(
+      tx,
+      derived,
+      unitId,
+      writes
+        .filter((p) => outcomes.get(p.index)?.status === 'SAVED')
+        .map((p) => ({
+          id: p.id ?? Number(outcomes.get(p.index)!.row!.id),
+          before: p.old?.values ?? null,
+          after: p.op === 'DELETE' ? null : p.values,
+        })),
+      now,
+    );
     await this.followUps.run(tx, target, writes, outcomes, now);
+    await rereadRollups(tx, derived, model, unitId, outcomes.values());
     return [...outcomes.values()].sort((a, b) => a.index - b.index);
   }
 
@@ -426,6 +454,18 @@ export class RowWriter {
           [unitId, Number(row.id), principal.userId],
         );
         const result = rowFromDb(model, restored);
+        // it counts again in roll-ups, and rows pointing at it show what it says now
+        const derived = derivedPlanOf(
+          (await this.registry.all()).map((l) => l.model),
+          model,
+        );
+        await refreshDerived(
+          tx,
+          derived,
+          unitId,
+          [{ id: Number(row.id), before: null, after: result.values }],
+          this.clock.now(),
+        );
         const target: WriteTarget = {
           model,
           unitId,

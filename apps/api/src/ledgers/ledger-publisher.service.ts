@@ -5,6 +5,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import {
   checkDefinition,
   compileLedger,
+  derivedFieldProblemsAcross,
+  isDerived,
   diffTable,
   fieldIdOf,
   modelOf,
@@ -22,6 +24,7 @@ import type { LedgerSource } from './ledger.entity';
 import type { RetypeReport } from './ledger-migration.entity';
 import { lockLedgerForPublish } from './ledger-locks';
 import { LedgerRegistry } from './ledger-registry.service';
+import { fillAllDerived } from '../ledger-tables/row-derived';
 import { LedgersException } from './ledgers.exception';
 
 export interface PublishOptions {
@@ -147,6 +150,7 @@ export class LedgerPublisher {
         [definition.key, version, JSON.stringify(definition), checksum, options.source, options.actorId],
       );
       const seededRows = current ? 0 : await this.insertSeedRows(tx, model, version, seeds);
+      await this.fillDerived(tx, model);
       await tx.query(
         `INSERT INTO ledger_migrations (ledger_key, from_version, to_version, actions, report) VALUES ($1, $2, $3, $4, $5)`,
         [
@@ -200,6 +204,14 @@ export class LedgerPublisher {
           });
       }
     }
+    const derivedFrom = new Map<string, LedgerDefinition | undefined>();
+    for (const field of definition.fields.filter(isDerived)) {
+      const reference = field.lookup && definition.fields.find((f) => f.key === field.lookup!.reference);
+      const key = field.rollup?.ledger ?? (reference && specOf(reference).target?.(reference)?.ledger);
+      if (key && !derivedFrom.has(key))
+        derivedFrom.set(key, key === definition.key ? definition : await currentDefinition(tx, key));
+    }
+    problems.push(...derivedFieldProblemsAcross(definition, (key) => derivedFrom.get(key)));
     for (const [i, followUp] of (definition.followUps ?? []).entries()) {
       // a follow-up's ledger may be published after this one (they can name each other); when it
       // is there, its fields must be
@@ -247,6 +259,18 @@ export class LedgerPublisher {
       });
     }
     return problems;
+  }
+
+  /**
+   * Look-ups and roll-ups the new version may have moved, its own and other ledgers' over it,
+   * filled for every row of every unit (a new derived field starts out filled).
+   */
+  private async fillDerived(tx: EntityManager, model: LedgerModel) {
+    const key = model.definition.key;
+    const models = [...(await this.registry.all()).filter((l) => l.key !== key).map((l) => l.model), model];
+    if (!models.some((m) => m.fields.some(isDerived))) return;
+    await tx.query(`SELECT set_config('taizhang.all_units', 'on', true)`);
+    await fillAllDerived(tx, models, key, new Date());
   }
 
   /**

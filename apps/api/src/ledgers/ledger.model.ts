@@ -2,6 +2,7 @@ import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import {
   FIELD_TYPES,
+  isComputedField,
   specOf,
   textOf,
   type ChoiceOption,
@@ -39,7 +40,7 @@ export class LedgerFieldModel {
       title: textOf(field.title, locale),
       type: field.type,
       required: Boolean(field.required),
-      readOnly: Boolean(field.formula || field.readOnly),
+      readOnly: isComputedField(field),
       options: options
         ? options.map((o) => ({ value: o.value, label: o.label ? textOf(o.label, locale) : o.value }))
         : null,

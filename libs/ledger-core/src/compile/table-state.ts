@@ -1,4 +1,5 @@
 import { fieldIdOf } from '../definition/check-definition';
+import { isDerived } from '../definition/derived-fields';
 import type { LedgerDefinition } from '../definition/types';
 import { specOf, type FieldType } from '../field-types/registry';
 import { tableNameOf } from './sql-names';
@@ -13,8 +14,9 @@ export interface ColumnConstraints {
   unique: boolean;
   /**
    * The ledger's time axis (its period field, or the field of a time dimension): indexed as
-   * (column, unit_id) so that a month of every unit is a range scan. Optional in stored states
-   * from before this existed.
+   * (column, unit_id) so that a month of every unit is a range scan; and a reference, so that
+   * the rows pointing at a row are found by an index (roll-ups, deletes). Optional in stored
+   * states from before this existed.
    */
   indexed?: boolean;
   /** The referenced ledger table, for a reference field. */
@@ -65,10 +67,12 @@ export function compileLedger(definition: LedgerDefinition, version: number): Ta
       const spec = specOf(field);
       const target = spec.target?.(field);
       const column = COLUMN_PLACEHOLDER;
-      // computed values are whatever the formula gives: the database holds no rules over them
-      const checks = field.formula
-        ? []
-        : [...(field.required ? [`${column} IS NOT NULL`] : []), ...spec.checks(field, column)];
+      // computed and derived values are whatever the formula or the other rows give: the
+      // database holds no rules over them (a target's new option must not fail its look-ups)
+      const checks =
+        field.formula || isDerived(field)
+          ? []
+          : [...(field.required ? [`${column} IS NOT NULL`] : []), ...spec.checks(field, column)];
       return {
         fieldId: fieldIdOf(field),
         column: field.key,
@@ -76,7 +80,8 @@ export function compileLedger(definition: LedgerDefinition, version: number): Ta
         constraints: {
           checks,
           unique: Boolean(field.unique),
-          indexed: timeFields.has(field.key),
+          // a reference is also the way back from its target (roll-ups, deletes, look-ups)
+          indexed: timeFields.has(field.key) || Boolean(target),
           references: target ? tableNameOf(target.ledger) : null,
           since: version,
         },

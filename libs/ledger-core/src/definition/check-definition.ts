@@ -7,6 +7,7 @@ import {
   type FieldDefinition,
   type FieldType,
 } from '../field-types/registry';
+import { derivedFieldProblems } from './derived-fields';
 import { message, type Message } from './message';
 import { textOf } from './text';
 import { checkShape, type DefinitionProblem } from './meta-schema';
@@ -84,6 +85,7 @@ export function checkDefinition(input: unknown): DefinitionCheck {
       for (const issue of checkFormula(field.formula, types)) add(`/fields/${i}/formula`, issue);
     }
   });
+  for (const problem of derivedFieldProblems(definition)) problems.push(problem);
   for (const cycle of formulaCycles(definition.fields)) {
     add(`/fields/${cycle}/formula`, message('计算公式循环引用了自身', 'The formula refers back to itself'));
   }

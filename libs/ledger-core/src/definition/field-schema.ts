@@ -1,5 +1,6 @@
 import { SYSTEM_COLUMNS } from '../compile/sql-names';
 import { FIELD_TYPE_REGISTRY, FIELD_TYPES } from '../field-types/registry';
+import { DERIVED_FIELD_SCHEMAS } from './derived-fields';
 
 /** The JSON Schema of what every field says (the common properties of `FieldBase`), before the type's options… */
 const LEADING_PROPERTIES: Record<string, unknown> = {
@@ -18,6 +19,7 @@ const TRAILING_PROPERTIES: Record<string, unknown> = {
   unique: { type: 'boolean' },
   formula: { $ref: '#/$defs/formula' },
   readOnly: { type: 'boolean' },
+  ...DERIVED_FIELD_SCHEMAS,
   width: { type: 'integer', minimum: 30, maximum: 1000 },
 };
 

@@ -1,6 +1,7 @@
 import { compileFormula, type Formula } from '../formula';
 import { specOf, type AnyFieldTypeSpec, type FieldDefinition, type FieldType } from '../field-types/registry';
 import { fieldIdOf } from './check-definition';
+import { isComputedField } from './derived-fields';
 import type { LedgerDefinition, RuleDefinition } from './types';
 
 export interface CompiledRule {
@@ -64,6 +65,6 @@ export function modelOf(definition: LedgerDefinition): LedgerModel {
     types,
     computed,
     rules,
-    editable: definition.fields.filter((f) => !f.formula && !f.readOnly),
+    editable: definition.fields.filter((f) => !isComputedField(f)),
   };
 }

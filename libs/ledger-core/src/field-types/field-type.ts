@@ -2,6 +2,7 @@ import type { Message } from '../definition/message';
 import type { TemporalContext } from './temporal';
 import type { Locale } from '../definition/text';
 import type { Text } from '../definition/types';
+import type { LookupDefinition, RollupDefinition } from '../definition/derived-fields';
 
 /** What typed text is read against: today and the row's day (see TemporalContext). */
 export type ParseContext = TemporalContext;
@@ -32,6 +33,10 @@ export interface FieldBase {
   /** A formula over the row's fields; the field is then read-only and computed on save. */
   formula?: string;
   readOnly?: boolean;
+  /** Shows a field of the row this row's reference points at (definition/derived-fields.ts). */
+  lookup?: LookupDefinition;
+  /** Aggregates the rows of another ledger that point at this row (definition/derived-fields.ts). */
+  rollup?: RollupDefinition;
   /** Grid column width in pixels. */
   width?: number;
 }
@@ -54,6 +59,8 @@ export const COMMON_FIELD_PROPERTIES = [
   'unique',
   'formula',
   'readOnly',
+  'lookup',
+  'rollup',
   'width',
 ] as const;
 

@@ -71,3 +71,6 @@ export function fieldTypeOf(type: FieldType): AnyFieldTypeSpec {
 
 /** A saved row's id, as formulas over it read it (follow-ups name it `id`): a reference. */
 export const ROW_ID_TYPE: FieldType = 'reference';
+
+/** A number of rows (a counting roll-up holds one): a whole number. */
+export const COUNT_TYPE: FieldType = 'integer';

@@ -1,5 +1,6 @@
 import type Handsontable from 'handsontable/base';
 import {
+  isComputedField,
   rowParseContext,
   textOf,
   type FieldDefinition,
@@ -67,7 +68,7 @@ function fieldColumns(
 ): Handsontable.ColumnSettings[] {
   return model.fields.map((field) => {
     const grid = model.spec(field).grid(field, locale);
-    const computed = Boolean(field.formula) || Boolean(field.readOnly);
+    const computed = isComputedField(field);
     const column: Handsontable.ColumnSettings = {
       data: field.key,
       width: Math.max(grid.width, titleWidth(columnTitle(field, locale))),

@@ -19,6 +19,8 @@ export interface ImportedColumn {
   header: string;
   /** The field it was matched to; null: not imported. */
   field: string | null;
+  /** 'id': the column keeps the row ids of the reference `field` (docs/excel.md, "References"). */
+  part?: 'id';
 }
 
 export interface ImportAnswer {

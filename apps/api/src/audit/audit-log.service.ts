@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { shanghaiMidnightSql } from '../common/time/shanghai';
-import { readInUnitScope } from '../ledger-tables/row-scope';
+import { changeDisplays } from '../ledger-tables/reference-labels';
+import { readInUnitScope, type RowTransaction } from '../ledger-tables/row-scope';
+import { LedgerRegistry } from '../ledgers/ledger-registry.service';
 import { AuditKind, type AuditEntryModel } from './audit-log.model';
 
 export interface AuditQuery {
@@ -44,7 +46,10 @@ function where(
  */
 @Injectable()
 export class AuditLogService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly ledgers: LedgerRegistry,
+  ) {}
 
   async search(query: AuditQuery): Promise<AuditEntryModel[]> {
     const limit = Math.min(Math.max(query.first, 1), 500);
@@ -54,15 +59,17 @@ export class AuditLogService {
       { at: 'h.changed_at', user: 'h.changed_by', unit: 'h.unit_id', ledger: 'h.ledger_key' },
       rowParams,
     );
-    const rows = await readInUnitScope(this.db, { all: true }, (tx) =>
-      tx.query<Record<string, unknown>>(
+    const rows = await readInUnitScope(this.db, { all: true }, async (tx) => {
+      const changes = await tx.query<Record<string, unknown>>(
         `SELECT h.changed_at AS at, h.op AS action, u.username, h.unit_id, un.name AS unit_name, h.ledger_key,
                 h.row_id, NULL AS period, jsonb_build_object('old', h.old_values, 'new', h.new_values, 'source', h.source) AS detail
            FROM row_history h LEFT JOIN users u ON u.id = h.changed_by LEFT JOIN units un ON un.id = h.unit_id
           WHERE ${rowWhere} ORDER BY h.changed_at DESC, h.id DESC LIMIT ${limit}`,
         rowParams,
-      ),
-    );
+      );
+      await this.addReferenceDisplays(tx, changes);
+      return changes;
+    });
     const sheetParams: unknown[] = [];
     const sheetWhere = where(
       query,
@@ -112,5 +119,31 @@ export class AuditLogService {
     ]
       .sort((a, b) => b.at.getTime() - a.at.getTime())
       .slice(0, limit);
+  }
+
+  /**
+   * A row change's detail gets `display: { old, new }` beside `old` and `new`: what the references
+   * among them say (reference-labels.ts), read per ledger; a change without references gets none.
+   */
+  private async addReferenceDisplays(tx: RowTransaction, changes: Record<string, unknown>[]): Promise<void> {
+    type Detail = { old: Record<string, unknown> | null; new: Record<string, unknown> | null; display?: unknown };
+    const byLedger = new Map<string, Record<string, unknown>[]>();
+    for (const change of changes) {
+      const key = String(change.ledger_key);
+      byLedger.set(key, [...(byLedger.get(key) ?? []), change]);
+    }
+    for (const [key, ofLedger] of byLedger) {
+      const model = (await this.ledgers.find(key))?.model;
+      if (!model) continue;
+      const details = ofLedger.map((change) => change.detail as Detail);
+      const displays = await changeDisplays(
+        tx,
+        model,
+        details.map((detail, i) => ({ unitId: ofLedger[i].unit_id as string, old: detail.old, new: detail.new })),
+      );
+      details.forEach((detail, i) => {
+        if (displays[i].old || displays[i].new) detail.display = displays[i];
+      });
+    }
   }
 }

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { LedgersModule } from '../ledgers/ledgers.module';
 import { AuthEventEntity } from './auth-event.entity';
 import { AuditLogResolver } from './audit-log.resolver';
 import { AuditLogService } from './audit-log.service';
 import { AuthAuditService } from './auth-audit.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AuthEventEntity])],
+  imports: [TypeOrmModule.forFeature([AuthEventEntity]), LedgersModule],
   providers: [AuthAuditService, AuditLogService, AuditLogResolver],
   exports: [AuthAuditService],
 })

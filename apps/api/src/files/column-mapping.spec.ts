@@ -56,3 +56,31 @@ describe('matchColumns', () => {
     expect(() => matchColumns(model, sheet([['日期']]), { A: 'nope' })).toThrow(/mapping/);
   });
 });
+
+describe("matchColumns and a reference's kept-id column", () => {
+  const rectification = modelOf(
+    JSON.parse(
+      fs.readFileSync(path.resolve(__dirname, '../../../../schemas/rectification.json'), 'utf8'),
+    ) as LedgerDefinition,
+  );
+  const exported = sheet([
+    ['关联办件编号', 'Linked case (row id)', '发现日期'],
+    ['GJ-1', '#12', '2026-11-21'],
+  ]);
+
+  it('knows the id column by its title in either language, as a part of its field', () => {
+    const match = matchColumns(rectification, exported, null);
+    expect(match.columns.slice(0, 2)).toEqual([
+      { index: 0, column: 'A', header: '关联办件编号', field: 'case_ref' },
+      { index: 1, column: 'B', header: 'Linked case (row id)', field: 'case_ref', part: 'id' },
+    ]);
+  });
+
+  it('keeps it a part when the preview sends every column back mapped to its field, and drops it when skipped', () => {
+    const remapped = matchColumns(rectification, exported, { A: 'case_ref', B: 'case_ref', C: 'found_on' });
+    expect(remapped.columns[1]).toMatchObject({ field: 'case_ref', part: 'id' });
+    const skipped = matchColumns(rectification, exported, { A: 'case_ref', B: '', C: 'found_on' });
+    expect(skipped.columns[1]).toMatchObject({ field: null });
+    expect(skipped.columns[1].part).toBeUndefined();
+  });
+});

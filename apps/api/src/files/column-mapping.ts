@@ -1,5 +1,6 @@
 import { message, textOf, type FieldDefinition, type LedgerModel } from '@taizhang/ledger-core';
 import { FilesException } from './files.exception';
+import { idColumnTitle, shownReferences } from './reference-cells';
 import type { SheetCell, SheetData } from './sheet-reader';
 
 /** A column of the file and the field it fills (null: not imported). */
@@ -10,6 +11,8 @@ export interface MappedColumn {
   column: string;
   header: string;
   field: string | null;
+  /** 'id': the column keeps the ids of the reference `field` (reference-cells.ts), not what it shows. */
+  part?: 'id';
 }
 
 export interface HeaderMatch {
@@ -52,6 +55,11 @@ export function matchColumns(
     for (const name of [textOf(field.title, 'zh-CN'), textOf(field.title, 'en'), field.key])
       names.set(normalize(name), field);
   }
+  // a reference's kept-id column, known by its title in either language
+  const idColumns = new Map<string, FieldDefinition>();
+  for (const field of shownReferences(model)) {
+    for (const locale of ['zh-CN', 'en'] as const) idColumns.set(normalize(idColumnTitle(field, locale)), field);
+  }
   for (const target of Object.values(mapping ?? {})) {
     if (target !== '' && !model.byKey.has(target))
       throw FilesException.badMapping(message(`未知字段「${target}」`, `Unknown field "${target}"`));
@@ -67,7 +75,7 @@ export function matchColumns(
   sheet.rows.slice(0, HEADER_SEARCH_ROWS).forEach((row, index) => {
     const score = row.filter((cell) => {
       const text = normalize(headerText(cell));
-      return text !== '' && (names.has(text) || mappedHeaders.has(text));
+      return text !== '' && (names.has(text) || idColumns.has(text) || mappedHeaders.has(text));
     }).length;
     if (score > best.score) best = { index, score };
   });
@@ -88,21 +96,25 @@ export function matchColumns(
         mapping[String(index + 1)] ??
         Object.entries(mapping).find(([k]) => k !== '' && normalize(k) === normalize(text))?.[1])
       : undefined;
-    const field = chosen !== undefined ? chosen || null : (names.get(normalize(text))?.key ?? null);
-    return { index, column: letter, header: text, field };
+    const keepsIdsOf = idColumns.get(normalize(text))?.key;
+    const field = chosen !== undefined ? chosen || null : (names.get(normalize(text))?.key ?? keepsIdsOf ?? null);
+    // the id column goes with its field: mapped to that field (as the import preview sends it back), it keeps its ids
+    const part = field !== null && field === keepsIdsOf ? { part: 'id' as const } : {};
+    return { index, column: letter, header: text, field, ...part };
   }).filter((c) => c.header !== '' || c.field !== null);
 
   const seen = new Map<string, string>();
   for (const c of columns) {
     if (c.field === null) continue;
-    if (seen.has(c.field))
+    const filled = c.part ? `${c.field}#${c.part}` : c.field;
+    if (seen.has(filled))
       throw FilesException.badMapping(
         message(
-          `第 ${seen.get(c.field)} 列和第 ${c.column} 列都对应字段「${c.field}」`,
-          `Columns ${seen.get(c.field)} and ${c.column} both fill "${c.field}"`,
+          `第 ${seen.get(filled)} 列和第 ${c.column} 列都对应字段「${c.field}」`,
+          `Columns ${seen.get(filled)} and ${c.column} both fill "${c.field}"`,
         ),
       );
-    seen.set(c.field, c.column);
+    seen.set(filled, c.column);
   }
   return { headerIndex: best.index, columns };
 }

@@ -1,5 +1,6 @@
 import { specOf, textOf, type ExcelCell, type FieldValue, type LedgerModel, type Locale } from '@taizhang/ledger-core';
 import type { RowRecord } from '../ledger-tables/row-sql';
+import { idColumnTitle, idText, shownReferences } from './reference-cells';
 
 export type { ExcelCell } from '@taizhang/ledger-core';
 
@@ -13,6 +14,8 @@ export interface SheetColumn<T> {
   width: number;
   /** An Excel number format for typed cells. */
   numFmt?: string;
+  /** Hidden in xlsx (a reference's kept ids); CSV has no hidden columns and writes it. */
+  hidden?: boolean;
   excel(row: T): ExcelCell;
   text(row: T): string;
 }
@@ -25,28 +28,45 @@ export interface LedgerExportRow {
 
 const PIXELS_PER_CHARACTER = 7;
 
-/** The ledger's fields as columns, with a unit column first when several units are merged. */
+/**
+ * The ledger's fields as columns, with a unit column first when several units are merged. A
+ * reference shown by a display field is what its row says, and the column after it keeps the
+ * row's id (`#12`), so that the file imported again names exactly the same rows.
+ */
 export function ledgerColumns(model: LedgerModel, withUnit: boolean, locale: Locale): SheetColumn<LedgerExportRow>[] {
   const unit: SheetColumn<LedgerExportRow>[] = withUnit
     ? [{ title: locale === 'en' ? 'Unit' : '单位', width: 24, excel: (r) => r.unitName, text: (r) => r.unitName }]
     : [];
+  const byDisplay = new Set(shownReferences(model));
   return [
     ...unit,
-    ...model.fields.map((field): SheetColumn<LedgerExportRow> => {
+    ...model.fields.flatMap((field): SheetColumn<LedgerExportRow>[] => {
       const spec = specOf(field);
+      const width = Math.max(8, Math.round(spec.grid(field, locale).width / PIXELS_PER_CHARACTER));
+      if (byDisplay.has(field)) {
+        const id = (r: LedgerExportRow) => idText(r.row.values[field.key]);
+        // a target whose display field is empty is shown by its id, as the grid shows it
+        const says = (r: LedgerExportRow) => r.row.display?.[field.key] || id(r);
+        return [
+          { title: textOf(field.title, locale), width, excel: says, text: says },
+          { title: idColumnTitle(field, locale), width: 10, hidden: true, excel: id, text: id },
+        ];
+      }
       const cells = spec.spreadsheet(field);
       // what leaders and exports may not see in full (an identity number) is shown redacted
       const shown = (r: LedgerExportRow): FieldValue => {
         const value = (r.row.values[field.key] ?? null) as FieldValue;
         return spec.redact && value !== null ? spec.redact(value, field) : value;
       };
-      return {
-        title: textOf(field.title, locale),
-        width: Math.max(8, Math.round(spec.grid(field, locale).width / PIXELS_PER_CHARACTER)),
-        numFmt: cells.numFmt,
-        excel: (r) => cells.cell(shown(r), locale),
-        text: (r) => spec.format(shown(r), field, locale),
-      };
+      return [
+        {
+          title: textOf(field.title, locale),
+          width,
+          numFmt: cells.numFmt,
+          excel: (r) => cells.cell(shown(r), locale),
+          text: (r) => spec.format(shown(r), field, locale),
+        },
+      ];
     }),
   ];
 }

@@ -1,5 +1,7 @@
 import type { ImportAnswer, ImportedRow } from '@taizhang/domain';
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import type { Locale } from '@taizhang/ledger-core';
 import type { Principal } from '../identity/principal';
 import { RowAccess } from '../ledger-data/row-access.service';
@@ -8,6 +10,7 @@ import type { RowChange, RowProblemText } from '../ledger-tables/row-write';
 import { cellText } from './cell-text';
 import { matchColumns } from './column-mapping';
 import { FilesException } from './files.exception';
+import { useKeptIds, type ImportedCells } from './reference-cells';
 import { readSheet, type SheetData } from './sheet-reader';
 
 export interface ImportQuery {
@@ -30,23 +33,25 @@ export interface ImportQuery {
 @Injectable()
 export class RowImport {
   constructor(
+    @InjectDataSource() private readonly db: DataSource,
     private readonly access: RowAccess,
     private readonly writer: RowWriter,
   ) {}
 
   async run(principal: Principal, query: ImportQuery, bytes: Buffer): Promise<ImportAnswer> {
     // who may write where is settled before the file is read
-    const { ledger } = await this.access.forWrite(principal, query.ledger, query.unitId);
+    const { ledger, unitId } = await this.access.forWrite(principal, query.ledger, query.unitId);
     const model = ledger.model;
     const sheet = await readSheet(bytes);
     const { headerIndex, columns } = matchColumns(model, sheet, query.mapping);
     assertNoMergedCells(sheet, headerIndex);
 
     const mapped = columns.filter((c) => c.field !== null);
-    const fileRows: { rowNumber: number; texts: Record<string, string>; problems: RowProblemText[] }[] = [];
+    const fileRows: (ImportedCells & { rowNumber: number; problems: RowProblemText[] })[] = [];
     sheet.rows.forEach((row, index) => {
       if (index <= headerIndex || mapped.every((c) => row[c.index] === null || row[c.index] === undefined)) return;
       const texts: Record<string, string> = {};
+      const keptIds: Record<string, string> = {};
       const problems: RowProblemText[] = [];
       for (const c of mapped) {
         const cell = row[c.index] ?? null;
@@ -54,13 +59,15 @@ export class RowImport {
           problems.push({ path: c.field!, message: cell.problem });
         else {
           const text = cellText(cell, model.byKey.get(c.field!)!).trim();
-          if (text !== '') texts[c.field!] = text;
+          if (text !== '') (c.part === 'id' ? keptIds : texts)[c.field!] = text;
         }
       }
-      fileRows.push({ rowNumber: index + 1, texts, problems });
+      fileRows.push({ rowNumber: index + 1, texts, keptIds, problems });
     });
     if (fileRows.length === 0) throw FilesException.empty();
     if (fileRows.length > MAX_CHANGES) throw FilesException.tooManyRows(MAX_CHANGES);
+    const shown = new Set(mapped.filter((c) => c.part === undefined).map((c) => c.field!));
+    await useKeptIds(this.db, model, unitId, shown, fileRows);
 
     // cells that could not be read make their row wrong before the writer sees it
     const readable = fileRows.filter((r) => r.problems.length === 0);

@@ -31,7 +31,11 @@ export function xlsxWriter<T>(out: Writable, layout: SheetLayout<T>): SheetWrite
     pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
   });
   const { columns } = layout;
-  sheet.columns = columns.map((c) => ({ width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
+  sheet.columns = columns.map((c) => ({
+    width: c.width,
+    hidden: c.hidden ?? false,
+    style: c.numFmt ? { numFmt: c.numFmt } : {},
+  }));
   sheet.mergeCells(1, 1, 1, Math.max(columns.length, 1));
   const title = sheet.getRow(1);
   title.getCell(1).value = layout.title;

@@ -137,6 +137,16 @@ export class RowHistoryEntryModel {
   @Field(() => String, { nullable: true, description: 'The username of who changed it.' }) changedBy: string | null;
   @Field(() => GraphQLJSON, { nullable: true, description: 'The changed fields before.' }) oldValues: unknown;
   @Field(() => GraphQLJSON, { nullable: true, description: 'The changed fields after.' }) newValues: unknown;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'What the references among oldValues say now ({ field: text }, as Row.display); null: none.',
+  })
+  oldDisplay: unknown;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'What the references among newValues say now ({ field: text }, as Row.display); null: none.',
+  })
+  newDisplay: unknown;
 }
 
 @ObjectType('DeletedRow', { description: 'A row in the recycle bin (回收站): restoreRow brings it back.' })

@@ -7,6 +7,7 @@ import { seesRedactedValues } from '../identity/access-policy';
 import { parseId } from '../common/graphql/ids';
 import { RowAccess } from '../ledger-data/row-access.service';
 import { orderSql, rowConditions, type OrderInput } from '../ledger-tables/row-filter';
+import { changeDisplays, type ReferenceDisplay } from '../ledger-tables/reference-labels';
 import { readAtOnceInUnitScope, readInUnitScope } from '../ledger-tables/row-scope';
 import { rowColumns, rowFromDb, tableOf, valuesFor, type RowRecord } from '../ledger-tables/row-sql';
 import type { WriteSource } from '../ledger-tables/row-write';
@@ -67,6 +68,9 @@ export interface HistoryEntry {
   changedBy: string | null;
   oldValues: Record<string, unknown> | null;
   newValues: Record<string, unknown> | null;
+  /** What the references among oldValues and newValues say (reference-labels.ts). */
+  oldDisplay: ReferenceDisplay | null;
+  newDisplay: ReferenceDisplay | null;
 }
 
 /** The cursor is the position after a row in this ordering, opaque to clients. */
@@ -228,16 +232,23 @@ export class RowsService {
     const id = parseId(rowId, 'id');
     return readInUnitScope(this.db, scope, async (tx) => {
       const entries = (await tx.query(
-        `SELECT h.op, h.version, h.source, h.changed_at AS "changedAt", u.username AS "changedBy", h.old_values AS "oldValues", h.new_values AS "newValues"
+        `SELECT h.op, h.version, h.source, h.changed_at AS "changedAt", u.username AS "changedBy", h.old_values AS "oldValues", h.new_values AS "newValues", h.unit_id AS "unitId"
            FROM row_history h LEFT JOIN LATERAL (SELECT username FROM users WHERE id = h.changed_by) u ON true
           WHERE h.ledger_key = $1 AND h.row_id = $2 ORDER BY h.id`,
         [ledgerKey, id],
-      )) as HistoryEntry[];
+      )) as (Omit<HistoryEntry, 'oldDisplay' | 'newDisplay'> & { unitId: string })[];
       if (entries.length === 0) throw RowsException.rowNotFound(rowId);
-      return entries.map((entry) => ({
+      const displays = await changeDisplays(
+        tx,
+        ledger.model,
+        entries.map((entry) => ({ unitId: entry.unitId, old: entry.oldValues, new: entry.newValues })),
+      );
+      return entries.map(({ unitId: _unitId, ...entry }, index) => ({
         ...entry,
         oldValues: valuesFor(ledger.model, entry.oldValues, audience),
         newValues: valuesFor(ledger.model, entry.newValues, audience),
+        oldDisplay: displays[index].old,
+        newDisplay: displays[index].new,
       }));
     });
   }

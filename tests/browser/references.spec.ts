@@ -163,3 +163,59 @@ describe('a reference cell in the grid', () => {
     await page.context().close();
   });
 });
+
+describe('来源 and 后续', () => {
+  it('a rectification made by a follow-up shows its source row, which opens with its 后续', async () => {
+    // a dissatisfied visit of a window case, and a citizen's dissatisfied answer on a phone
+    const source = await windowCase('GJ-2026-0300', {
+      status: '办结',
+      completed_at: '2026-03-03T10:00:00+08:00',
+      visited_at: '2026-03-03T11:00:00+08:00',
+      visit_method: '电话',
+      visit_result: '非常不满意',
+    });
+    const phone = await product.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const survey = await phone.newPage();
+    await survey.goto(`${product.server.url}/s/xz07`);
+    await survey.locator('[data-question="q1"]').getByLabel('非常不满意').check();
+    await survey.locator('[data-question="q11"] textarea').fill('窗口无人');
+    await survey.getByTestId('submit-survey').click();
+    await expect.poll(() => survey.getByTestId('survey-thanks').textContent()).toContain('感谢');
+    await phone.close();
+    const made = (await rowsOf('rectification')).find((r) => r.values.case_ref === Number(source));
+    expect(made?.values.description).toContain('GJ-2026-0300');
+
+    const page = await product.signedIn(CLERK, { viewport: { width: 1366, height: 768 } });
+    await openLedger(page, 'rectification');
+    const pane = page.getByTestId('record-pane');
+
+    // the survey's: its ledger and the answer's id (a survey has no display field)
+    await cell(page, await rowSaying(page, '窗口无人'), 1).click();
+    await page.getByTestId('open-record').click();
+    await expect.poll(() => pane.getByTestId('row-origin').textContent()).toMatch(/问卷.*#\d+/);
+    await page.screenshot({ path: screenshotPath('references-origin-survey') });
+
+    // the visit's: the window case by its number, a link to it
+    await pane.getByTestId('record-close').click();
+    await cell(page, await rowSaying(page, '回访结果'), 1).click();
+    await page.getByTestId('open-record').click();
+    await expect.poll(() => pane.getByTestId('row-origin').textContent()).toBe('窗口办件台账 GJ-2026-0300');
+    // the row named by its case's number, not its id
+    expect(await pane.locator('.record-label').textContent()).toMatch(/^GJ-2026-0300 · /);
+    await page.screenshot({ path: screenshotPath('references-origin') });
+    await pane.getByTestId('row-origin').getByRole('link').click();
+    await page.waitForURL(`**/ledgers/window_case?row=${source}`);
+    await expect.poll(() => pane.locator('.record-label').textContent()).toContain('GJ-2026-0300');
+    // the source row selected in the grid, and its 后续: the rectification it made
+    const selected = page.locator('.ledger-grid .ht_clone_inline_start .htCore tbody td.current');
+    await expect.poll(() => selected.textContent()).toBe('GJ-2026-0300');
+    await expect.poll(() => pane.getByTestId('row-follow-ups').textContent()).toBe(`不满意办件整改台账 #${made!.id}`);
+    await page.screenshot({ path: screenshotPath('references-follow-ups') });
+
+    // and back
+    await pane.getByTestId('row-follow-ups').getByRole('link').click();
+    await page.waitForURL(`**/ledgers/rectification?row=${made!.id}`);
+    await expect.poll(() => pane.getByTestId('row-origin').textContent()).toBe('窗口办件台账 GJ-2026-0300');
+    await page.context().close();
+  });
+});

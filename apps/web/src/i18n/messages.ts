@@ -156,6 +156,8 @@ export const zhCN = {
   'record.gone': '这一行已不在表中（已删除或已重新加载）。',
   'record.readOnly': '只读',
   'record.computed': '自动计算',
+  'record.origin': '来源',
+  'record.followUps': '后续',
   'grid.noProblems': '没有错误或提醒。单元格出错时，原因会列在这里；右键一行可查看修改记录。',
   'shell.ledgers': '台账',
   'shell.dashboard': '统计看板',
@@ -488,6 +490,8 @@ export const en: Record<MessageKey, string> = {
   'record.gone': 'This row is no longer in the sheet (deleted or reloaded).',
   'record.readOnly': 'Read only',
   'record.computed': 'Computed',
+  'record.origin': 'Came from',
+  'record.followUps': 'Follow-ups',
   'grid.noProblems':
     'No errors or reminders. When a cell is wrong, the reason is listed here; right-click a row for its history.',
   'shell.ledgers': 'Ledgers',

@@ -22,11 +22,19 @@ export function displayText(model: LedgerModel, field: FieldDefinition, value: u
   return normalized.ok ? spec.format(normalized.value as FieldValue, field, locale) : String(value);
 }
 
-/** What names a row in a list (the recycle bin, a history): its first three filled fields, as shown. */
-export function rowLabel(model: LedgerModel, values: Record<string, unknown>, locale: Locale): string {
+/**
+ * What names a row in a list (the recycle bin, a history): its first three filled fields, as
+ * shown — by the grid's `cellText` when given (a reference by what its row says).
+ */
+export function rowLabel(
+  model: LedgerModel,
+  values: Record<string, unknown>,
+  locale: Locale,
+  cellText = (field: FieldDefinition, value: unknown) => displayText(model, field, value, locale),
+): string {
   return model.fields
     .filter((field) => !field.formula)
-    .map((field) => displayText(model, field, values[field.key], locale))
+    .map((field) => cellText(field, values[field.key]))
     .filter((text) => text !== '')
     .slice(0, 3)
     .join(' · ');

@@ -14,6 +14,7 @@ import {
   isUntouched,
   newRow,
   rowFromServer,
+  serverRowKey,
   UNIT_COLUMN,
   type GridRow,
   type ServerRow,
@@ -272,6 +273,25 @@ export class GridController {
     if (!this.hot || this.loading || !this.hasNextPage) return;
     const last = this.hot.getLastRenderedVisibleRow() ?? 0;
     if (last < this.rows.length - MARGIN_ROWS) return;
+    await this.loadNextPage();
+    void this.loadMoreIfNeeded();
+  }
+
+  /**
+   * The key of the row with this server id, once it is loaded: a link to a row (?row=) may name
+   * one further down than the first page, so pages are read until it comes (null: not in the sheet).
+   */
+  async findRow(id: string): Promise<string | null> {
+    await this.firstLoad;
+    const key = serverRowKey(id);
+    while (!this.index.has(key) && this.hasNextPage && !this.disposed) {
+      if (this.loading) await new Promise((resolve) => setTimeout(resolve, 50));
+      else await this.loadNextPage();
+    }
+    return this.index.has(key) ? key : null;
+  }
+
+  private async loadNextPage(): Promise<void> {
     const generation = this.generation;
     this.loading = true;
     this.emit();
@@ -290,7 +310,6 @@ export class GridController {
       this.loading = false;
       this.emit();
     }
-    void this.loadMoreIfNeeded();
   }
 
   sortBy(orderBy: ServerQuery['orderBy']): Promise<void> {

@@ -38,10 +38,13 @@ export interface ServerRow {
 /** The column of the unit's name, before the definition's fields when every unit's rows are shown. */
 export const UNIT_COLUMN = '__unitId';
 
+/** The grid's key of a row read from the server. */
+export const serverRowKey = (id: string) => `r:${id}`;
+
 export function rowFromServer(row: ServerRow): GridRow {
   return {
     ...row.values,
-    __key: `r:${row.id}`,
+    __key: serverRowKey(row.id),
     __id: row.id,
     __version: row.version,
     __unitId: row.unitId,

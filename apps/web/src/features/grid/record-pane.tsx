@@ -6,6 +6,7 @@ import { formFieldsOf, heldOf, inputOf, type FormField, type HeldInput } from '.
 import { displayText, rowLabel } from './grid-columns';
 import type { GridController, GridSnapshot } from './grid-controller';
 import type { GridRow } from './grid-row';
+import { RowLinks } from './row-links';
 
 interface RecordPaneProps {
   model: LedgerModel;
@@ -100,7 +101,10 @@ export function RecordPane({ model, controller, rowKey, readOnly, onMove, onClos
         <p className="muted">{t('record.gone')}</p>
       ) : (
         <>
-          <p className="muted record-label">{rowLabel(model, row, locale)}</p>
+          <p className="muted record-label">
+            {rowLabel(model, row, locale, (field, value) => controller.cellText(field, value))}
+          </p>
+          <RowLinks ledger={model.definition.key} row={row} />
           {wholeRow.map((problem) => (
             <p key={problem.message} className={problem.level === 'error' ? 'form-error' : 'field-warning'}>
               {problem.message}

@@ -106,7 +106,7 @@ const paste = (page: Page, text: string) =>
 describe('a reference cell in the grid', () => {
   it('is picked by typing part of the case number, takes a pasted number, and shows and copies the number', async () => {
     const first = await windowCase('GJ-2026-0100');
-    await windowCase('GJ-2026-0101', { applicant: '李四' });
+    const second = await windowCase('GJ-2026-0101', { applicant: '李四' });
     const other = await windowCase('GJ-2026-0200', { applicant: '张三' });
     await rectification('窗口排队时间过长');
     await rectification('材料清单未公示');
@@ -154,12 +154,28 @@ describe('a reference cell in the grid', () => {
     expect(await copied(page)).toBe('GJ-2026-0100');
     await page.screenshot({ path: screenshotPath('references-grid') });
 
+    // the record pane picks the same way, and the cell follows
+    await cell(page, pasted, 1).click();
+    await page.getByTestId('open-record').click();
+    const field = page.getByTestId('record-pane').locator('[data-question="case_ref"]');
+    await expect.poll(() => field.getByRole('combobox').inputValue()).toBe('GJ-2026-0200');
+    await field.getByRole('combobox').fill('0101');
+    const found = field.getByRole('option');
+    await expect.poll(() => found.allTextContents()).toEqual([expect.stringMatching(/^GJ-2026-0101 /)]);
+    await page.screenshot({ path: screenshotPath('references-record-picker') });
+    await found.first().click();
+    await expect.poll(() => cell(page, pasted, 0).textContent()).toBe('GJ-2026-0101');
+    await expect
+      .poll(async () => (await rowsOf('rectification')).find((r) => r.values.description === '材料清单未公示')?.values)
+      .toMatchObject({ case_ref: Number(second) });
+    expect(await field.getByRole('combobox').inputValue()).toBe('GJ-2026-0101');
+
     // read again from the server: the numbers, not the ids
     await page.reload();
     await openLedger(page, 'rectification');
     await expect
       .poll(async () => [await cell(page, picked, 0).textContent(), await cell(page, pasted, 0).textContent()])
-      .toEqual(['GJ-2026-0100', 'GJ-2026-0200']);
+      .toEqual(['GJ-2026-0100', 'GJ-2026-0101']);
     await page.context().close();
   });
 });

@@ -1,6 +1,6 @@
 import { useApolloClient, useMutation, useQuery } from '@apollo/client';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { currentPeriod, textOf, type LedgerModel } from '@taizhang/ledger-core';
 import type { CurrentUser } from '../features/auth/auth.graphql';
 import { roleOf } from '../features/auth/auth.graphql';
@@ -118,6 +118,21 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
     setValueFilterOf(null);
     setRecordOf(null);
   }, [controller]);
+  // a link to a row (来源, 后续: ?row=<id>) opens the sheet with that row selected, in the record pane
+  const [search] = useSearchParams();
+  const linkedRow = search.get('row');
+  useEffect(() => {
+    if (!linkedRow) return;
+    let live = true;
+    void controller.findRow(linkedRow).then((rowKey) => {
+      if (!live || !rowKey) return;
+      controller.showRow(rowKey);
+      setRecordOf(rowKey);
+    });
+    return () => {
+      live = false;
+    };
+  }, [controller, linkedRow]);
   const openRecord = useCallback(
     (visualRow: number | null) => setRecordOf(controller.rowKeyAt(visualRow ?? controller.selectedRow() ?? 0)),
     [controller],

@@ -1,4 +1,4 @@
-import { ApolloError, useMutation, useQuery } from '@apollo/client';
+import { ApolloError, useApolloClient, useMutation, useQuery } from '@apollo/client';
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import {
@@ -6,13 +6,14 @@ import {
   textOf,
   unitFills,
   validateRow,
-  type FieldValue,
   type LedgerModel,
   type RowProblem,
 } from '@taizhang/ledger-core';
 import { roleOf, type CurrentUser } from '../features/auth/auth.graphql';
 import { errorMessage, fieldProblems } from '../features/auth/graphql-error';
-import { FieldCard, type RowChoice } from '../features/forms/field-input';
+import { FieldCard, type RowPicking } from '../features/forms/field-input';
+import { REFERENCE_CHOICES } from '../features/grid/grid-backend';
+import { REFERENCE_OPTIONS, type ReferenceOptionsAnswer } from '../features/grid/grid.graphql';
 import {
   formFieldsOf,
   formInputs,
@@ -20,14 +21,7 @@ import {
   type FormField,
   type HeldInput,
 } from '../features/forms/form-inputs';
-import {
-  SAVE_ROW,
-  TARGET_ROWS,
-  UNITS_FOR_FORM,
-  type SaveRowAnswer,
-  type TargetRows,
-  type UnitForForm,
-} from '../features/forms/forms.graphql';
+import { SAVE_ROW, UNITS_FOR_FORM, type SaveRowAnswer, type UnitForForm } from '../features/forms/forms.graphql';
 import { useLedgerModel } from '../features/ledgers/use-ledger-model';
 import { useI18n } from '../i18n/i18n';
 
@@ -190,6 +184,7 @@ function RowForm({ user, model }: { user: CurrentUser; model: LedgerModel }) {
           )}
           {fields.map((entry) => (
             <RowFormField
+              ledger={ledger}
               key={entry.field.key}
               entry={entry}
               unitId={scopeUnit}
@@ -228,10 +223,8 @@ function RowForm({ user, model }: { user: CurrentUser; model: LedgerModel }) {
   );
 }
 
-const labelOf = (value: FieldValue | undefined) =>
-  value === null || value === undefined ? '' : Array.isArray(value) ? value.join('、') : String(value);
-
 interface RowFormFieldProps {
+  ledger: string;
   entry: FormField;
   unitId: string | null;
   /** Whether the unit's rows can be read (an admin must choose the unit first). */
@@ -242,23 +235,26 @@ interface RowFormFieldProps {
   onChange(value: HeldInput): void;
 }
 
-/** A field of the form; a row of another ledger is picked from that ledger's rows of the unit. */
-function RowFormField({ entry, unitId, canRead, value, errors, warnings, onChange }: RowFormFieldProps) {
+/** A field of the form; a row of another ledger is searched among that ledger's rows of the unit. */
+function RowFormField({ ledger, entry, unitId, canRead, value, errors, warnings, onChange }: RowFormFieldProps) {
   const { field, form } = entry;
-  const target = form.input === 'row' ? form : null;
-  const rows = useQuery<TargetRows>(TARGET_ROWS, {
-    variables: { ledger: target?.ledger ?? '', unitId },
-    skip: !target?.ledger || !canRead,
-    // rows of different ledgers share ids: never merged in the cache
-    fetchPolicy: 'no-cache',
-  });
-  const choices = useMemo<RowChoice[] | null>(() => {
-    if (!target || !rows.data) return null;
-    return rows.data.rows.edges.map(({ node }) => ({
-      id: node.id,
-      label: (target.display ? labelOf(node.values[target.display]) : '') || node.id,
-    }));
-  }, [target, rows.data]);
+  const client = useApolloClient();
+  const picking = useMemo<RowPicking | null>(
+    () =>
+      form.input === 'row' && canRead
+        ? {
+            search: async (search) => {
+              const { data } = await client.query<ReferenceOptionsAnswer>({
+                query: REFERENCE_OPTIONS,
+                variables: { ledger, field: field.key, search, unitId, first: REFERENCE_CHOICES },
+                fetchPolicy: 'no-cache',
+              });
+              return data.referenceOptions;
+            },
+          }
+        : null,
+    [client, ledger, field.key, form.input, unitId, canRead],
+  );
   return (
     <FieldCard
       field={field}
@@ -266,7 +262,7 @@ function RowFormField({ entry, unitId, canRead, value, errors, warnings, onChang
       value={value}
       errors={errors}
       warnings={warnings}
-      rowChoices={choices}
+      rowPicking={picking}
       onChange={onChange}
     />
   );

@@ -2,12 +2,9 @@ import type { ReactNode } from 'react';
 import { textOf, type FieldDefinition, type FormInputSpec } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
 import { unhandled, type HeldInput } from './form-inputs';
+import { RowPicker, type RowPicking } from './row-picker';
 
-/** A row of another ledger a `row` input may pick: its id and what people know it by. */
-export interface RowChoice {
-  id: string;
-  label: string;
-}
+export type { RowChoice, RowPicking } from './row-picker';
 
 export interface FieldInputProps {
   form: FormInputSpec;
@@ -21,8 +18,11 @@ export interface FieldInputProps {
   invalid?: boolean;
   /** The id of what explains the value (its error), for aria-describedby. */
   describedBy?: string;
-  /** A `row` input: the target ledger's rows to pick from; without them the row's number is typed. */
-  rowChoices?: RowChoice[] | null;
+  /**
+   * A `row` input, for a signed-in user: how to search the target ledger's rows to pick one;
+   * without it (the public) what the row says (a case number) is typed.
+   */
+  rowPicking?: RowPicking | null;
 }
 
 const textOfHeld = (value: HeldInput) => (typeof value === 'string' ? value : value === null ? '' : String(value));
@@ -33,7 +33,7 @@ const textOfHeld = (value: HeldInput) => (typeof value === 'string' ? value : va
  * the type's name: a new type with a known kind of input needs nothing here.
  */
 export function FieldInput(props: FieldInputProps) {
-  const { form, name, label, value, onChange, required, invalid, describedBy, rowChoices } = props;
+  const { form, name, label, value, onChange, required, invalid, describedBy, rowPicking } = props;
   const { t } = useI18n();
   const aria = { 'aria-invalid': invalid || undefined, 'aria-required': required || undefined };
   const text = textOfHeld(value);
@@ -183,31 +183,22 @@ export function FieldInput(props: FieldInputProps) {
       );
     }
     case 'row':
-      return rowChoices ? (
-        <select
-          id={`${name}-input`}
-          className="field-box field-select"
-          aria-label={label}
-          aria-describedby={describedBy}
-          {...aria}
-          value={text}
-          onChange={(event) => onChange(event.target.value === '' ? null : event.target.value)}
-        >
-          <option value="">{t('form.pickRow')}</option>
-          {/* a value not among the rows listed (older than the list) is kept, shown by its number */}
-          {text !== '' && !rowChoices.some((row) => `#${row.id}` === text) && <option value={text}>{text}</option>}
-          {rowChoices.map((row) => (
-            <option key={row.id} value={`#${row.id}`}>
-              {row.label}
-            </option>
-          ))}
-        </select>
+      return rowPicking ? (
+        <RowPicker
+          name={name}
+          label={label}
+          value={value}
+          onChange={onChange}
+          picking={rowPicking}
+          describedBy={describedBy}
+          required={required}
+          invalid={invalid}
+        />
       ) : (
         <input
           id={`${name}-input`}
           className="field-box"
           type="text"
-          inputMode="numeric"
           autoComplete="off"
           placeholder={t('form.rowNumber')}
           aria-label={label}

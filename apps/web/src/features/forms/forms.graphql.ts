@@ -1,23 +1,4 @@
 import { gql } from '@apollo/client';
-import type { FieldValue } from '@taizhang/ledger-core';
-
-export interface TargetRows {
-  rows: { edges: { node: { id: string; values: Record<string, FieldValue> } }[] };
-}
-
-/** The rows a `row` input picks from: the newest 200 of the unit's. */
-export const TARGET_ROWS = gql`
-  query TargetRows($ledger: String!, $unitId: ID) {
-    rows(ledger: $ledger, unitId: $unitId, orderBy: [{ field: "id", desc: true }], first: 200) {
-      edges {
-        node {
-          id
-          values
-        }
-      }
-    }
-  }
-`;
 
 interface FieldProblem {
   path: string;

@@ -6,6 +6,11 @@ export interface EditorWords {
   search: string;
   none: string;
   choicesHint: string;
+  /** A reference cell's search box, its list while the server is asked, when nothing matched, its keys. */
+  referenceSearch: string;
+  referenceSearching: string;
+  referenceNone: string;
+  referenceHint: string;
   previousMonth: string;
   nextMonth: string;
   time: string;
@@ -25,6 +30,10 @@ export function editorWords(locale: Locale): EditorWords {
     search: m['grid.choices.search'],
     none: m['grid.choices.none'],
     choicesHint: m['grid.choices.hint'],
+    referenceSearch: m['grid.reference.search'],
+    referenceSearching: m['grid.reference.searching'],
+    referenceNone: m['grid.reference.none'],
+    referenceHint: m['grid.reference.hint'],
     previousMonth: m['grid.calendar.previous'],
     nextMonth: m['grid.calendar.next'],
     time: m['grid.calendar.time'],

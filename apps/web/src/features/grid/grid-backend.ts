@@ -3,9 +3,11 @@ import type { GridBackend } from './grid-controller';
 import { SaveFailure } from './grid-saver';
 import {
   FIELD_VALUES,
+  REFERENCE_OPTIONS,
   ROWS_PAGE,
   SAVE_ROWS,
   type FieldValuesAnswer,
+  type ReferenceOptionsAnswer,
   type RowsPage,
   type SaveRowsAnswer,
 } from './grid.graphql';
@@ -16,6 +18,9 @@ export interface SheetScope {
   unitId: string | null;
   period: string | null;
 }
+
+/** How many rows a reference picker lists at a time. */
+export const REFERENCE_CHOICES = 20;
 
 /** The GraphQL errors of a failed request: in the answer, or in the body of a non-2xx answer. */
 function graphQLErrorsOf(error: ApolloError): ApolloError['graphQLErrors'] {
@@ -73,6 +78,15 @@ export function apolloGridBackend(client: ApolloClient<unknown>, scope: SheetSco
         fetchPolicy: 'no-cache',
       });
       return data.fieldValues;
+    },
+    async referenceOptions(field, search, unitId) {
+      const { data } = await client.query<ReferenceOptionsAnswer>({
+        query: REFERENCE_OPTIONS,
+        // the row's own unit (a grid of every unit's rows), else the sheet's
+        variables: { ledger: scope.ledger, field, search, unitId: unitId ?? scope.unitId, first: REFERENCE_CHOICES },
+        fetchPolicy: 'no-cache',
+      });
+      return data.referenceOptions;
     },
     async save(changes) {
       try {

@@ -12,6 +12,7 @@ import { CALENDAR_EDITOR, type CalendarRead } from './calendar-editor';
 import { DISPLAY_TEXT_EDITOR, editText } from './display-text-editor';
 import { editorWords } from './editor-words';
 import { PICK_MANY_EDITOR, pickManyRenderer } from './pick-many-editor';
+import { REFERENCE_EDITOR, type ReferencePicking } from './reference-picker-editor';
 import { UNIT_COLUMN } from './grid-row';
 
 /** What a cell shows: the field type's own formatting, or the text as typed while it does not parse. */
@@ -22,11 +23,19 @@ export function displayText(model: LedgerModel, field: FieldDefinition, value: u
   return normalized.ok ? spec.format(normalized.value as FieldValue, field, locale) : String(value);
 }
 
-/** What names a row in a list (the recycle bin, a history): its first three filled fields, as shown. */
-export function rowLabel(model: LedgerModel, values: Record<string, unknown>, locale: Locale): string {
+/**
+ * What names a row in a list (the recycle bin, a history): its first three filled fields, as
+ * shown — by the grid's `cellText` when given (a reference by what its row says).
+ */
+export function rowLabel(
+  model: LedgerModel,
+  values: Record<string, unknown>,
+  locale: Locale,
+  cellText = (field: FieldDefinition, value: unknown) => displayText(model, field, value, locale),
+): string {
   return model.fields
     .filter((field) => !field.formula)
-    .map((field) => displayText(model, field, values[field.key], locale))
+    .map((field) => cellText(field, values[field.key]))
     .filter((text) => text !== '')
     .slice(0, 3)
     .join(' · ');
@@ -53,11 +62,13 @@ export function gridColumns(
   renderer: Handsontable.renderers.BaseRenderer,
   readOnly: boolean,
   withUnit: boolean,
+  /** How a reference column finds rows to pick (the grid's controller); without it, its text is typed. */
+  references?: (field: FieldDefinition) => ReferencePicking,
 ): Handsontable.ColumnSettings[] {
   const unitColumn: Handsontable.ColumnSettings[] = withUnit
     ? [{ data: UNIT_COLUMN, width: 220, readOnly: true, renderer, className: 'htLeft cell-computed' }]
     : [];
-  return [...unitColumn, ...fieldColumns(model, locale, renderer, readOnly)];
+  return [...unitColumn, ...fieldColumns(model, locale, renderer, readOnly, references)];
 }
 
 function fieldColumns(
@@ -65,6 +76,7 @@ function fieldColumns(
   locale: Locale,
   renderer: Handsontable.renderers.BaseRenderer,
   readOnly: boolean,
+  references?: (field: FieldDefinition) => ReferencePicking,
 ): Handsontable.ColumnSettings[] {
   return model.fields.map((field) => {
     const grid = model.spec(field).grid(field, locale);
@@ -90,6 +102,15 @@ function fieldColumns(
         editText: (value: unknown) => editText(model, field, value, locale),
         calendarRead: calendarReader(model, field),
         calendarTime: grid.editor === 'datetime',
+        editorWords: editorWords(locale),
+      };
+    }
+    if (grid.editor === 'reference' && references) {
+      // searched by what the rows say, the row's id kept (reference-picker-editor.ts)
+      return {
+        ...column,
+        editor: REFERENCE_EDITOR,
+        referencePicking: references(field),
         editorWords: editorWords(locale),
       };
     }

@@ -1,6 +1,12 @@
 import type Handsontable from 'handsontable/base';
 import { textRenderer } from 'handsontable/renderers';
-import { rowParseContext, validateRow, type LedgerModel, type Locale } from '@taizhang/ledger-core';
+import {
+  rowParseContext,
+  validateRow,
+  type FieldDefinition,
+  type LedgerModel,
+  type Locale,
+} from '@taizhang/ledger-core';
 import { cellInput } from './cell-input';
 import { displayText } from './grid-columns';
 import {
@@ -8,6 +14,7 @@ import {
   isUntouched,
   newRow,
   rowFromServer,
+  serverRowKey,
   UNIT_COLUMN,
   type GridRow,
   type ServerRow,
@@ -15,6 +22,9 @@ import {
 import { GridSaver, type Conflict, type HoldReason, type Outcome, type SaveRows, type SaveState } from './grid-saver';
 import type { QueueStore } from './save-queue';
 import { NO_QUERY, type ServerQuery } from './server-query';
+import { ReferenceLabels, referenceFields } from './reference-labels';
+import type { ReferenceOption } from './grid.graphql';
+import type { ReferencePicking } from './reference-picker-editor';
 
 export type { Conflict, SaveState } from './grid-saver';
 
@@ -71,6 +81,8 @@ export interface GridBackend {
   save: SaveRows;
   /** A column's distinct values and their counts under a filter (the value-list filter). */
   fieldValues?(field: string, filter: ServerQuery['filter']): Promise<FieldValueList>;
+  /** The rows a reference field may point at in a unit (null: the sheet's), searched by what they say. */
+  referenceOptions?(field: string, search: string, unitId: string | null): Promise<ReferenceOption[]>;
 }
 
 export interface FieldValueList {
@@ -125,6 +137,8 @@ const OWN_CHANGE = 'taizhang.grid';
  */
 export class GridController {
   readonly rows: GridRow[] = [];
+  /** What the rows the references point at say: a reference cell shows it, not its id. */
+  readonly referenceLabels = new ReferenceLabels();
   private hot: Handsontable | null = null;
   private model: LedgerModel;
   private readonly saver: GridSaver;
@@ -235,7 +249,10 @@ export class GridController {
       this.rows.length = 0;
       this.index.clear();
       this.clientProblems.clear();
-      for (const row of page.rows) this.addLoadedRow(rowFromServer(row));
+      for (const row of page.rows) {
+        this.referenceLabels.learnRow(row);
+        this.addLoadedRow(rowFromServer(row));
+      }
       this.cursor = page.endCursor;
       this.hasNextPage = page.hasNextPage;
       this.total = page.total;
@@ -256,12 +273,32 @@ export class GridController {
     if (!this.hot || this.loading || !this.hasNextPage) return;
     const last = this.hot.getLastRenderedVisibleRow() ?? 0;
     if (last < this.rows.length - MARGIN_ROWS) return;
+    await this.loadNextPage();
+    void this.loadMoreIfNeeded();
+  }
+
+  /**
+   * The key of the row with this server id, once it is loaded: a link to a row (?row=) may name
+   * one further down than the first page, so pages are read until it comes (null: not in the sheet).
+   */
+  async findRow(id: string): Promise<string | null> {
+    await this.firstLoad;
+    const key = serverRowKey(id);
+    while (!this.index.has(key) && this.hasNextPage && !this.disposed) {
+      if (this.loading) await new Promise((resolve) => setTimeout(resolve, 50));
+      else await this.loadNextPage();
+    }
+    return this.index.has(key) ? key : null;
+  }
+
+  private async loadNextPage(): Promise<void> {
     const generation = this.generation;
     this.loading = true;
     this.emit();
     try {
       const page = await this.options.backend.page(this.query, PAGE_SIZE, this.cursor);
       if (generation !== this.generation || this.disposed) return;
+      for (const row of page.rows) this.referenceLabels.learnRow(row);
       const fresh = page.rows.map(rowFromServer).filter((row) => !this.index.has(row.__key));
       for (const row of fresh) this.addLoadedRow(row);
       this.cursor = page.endCursor;
@@ -273,7 +310,6 @@ export class GridController {
       this.loading = false;
       this.emit();
     }
-    void this.loadMoreIfNeeded();
   }
 
   sortBy(orderBy: ServerQuery['orderBy']): Promise<void> {
@@ -402,7 +438,7 @@ export class GridController {
       if (row < 0) return;
       cells.forEach((_, j) => {
         const field = this.model.byKey.get(String(hot.colToProp(startCol + j)));
-        if (field) cells[j] = displayText(this.model, field, hot.getDataAtCell(row, startCol + j), this.options.locale);
+        if (field) cells[j] = this.cellText(field, hot.getDataAtCell(row, startCol + j));
       });
     });
   };
@@ -556,9 +592,24 @@ export class GridController {
         row.__id = result.row.id;
         row.__version = result.row.version;
         for (const { field } of this.model.computed) row[field.key] = result.row.values[field.key] ?? null;
+        this.takeResolvedReferences(row, change.values, result.row);
       }
     }
     this.hot?.render();
+  }
+
+  /**
+   * A reference given as text (a pasted case number) comes back as the id the server resolved it
+   * to, with what that row says: the cell holds the id and shows the text — unless the clerk has
+   * changed the cell again meanwhile.
+   */
+  private takeResolvedReferences(row: GridRow, sent: Record<string, unknown>, saved: ServerRow): void {
+    this.referenceLabels.learnRow(saved);
+    for (const field of referenceFields(this.model)) {
+      if (!(field.key in sent) || !(field.key in saved.values)) continue;
+      if (JSON.stringify(row[field.key] ?? null) === JSON.stringify(sent[field.key] ?? null))
+        row[field.key] = saved.values[field.key] ?? null;
+    }
   }
 
   /** Keep my values on top of the other person's version. */
@@ -603,14 +654,12 @@ export class GridController {
     value: unknown,
     cellProperties: Handsontable.CellProperties,
   ): void => {
-    const { model } = this;
-    const { locale } = this.options;
-    const field = model.byKey.get(String(prop));
+    const field = this.model.byKey.get(String(prop));
     const text =
       prop === UNIT_COLUMN
         ? (this.options.unitNames?.get(String(value)) ?? '')
         : field
-          ? displayText(model, field, value, locale)
+          ? this.cellText(field, value)
           : String(value ?? '');
     textRenderer(instance, td, visualRow, col, prop, text, cellProperties);
     const row = this.rowAt(visualRow);
@@ -627,6 +676,25 @@ export class GridController {
       td.title = text; // cut short with an ellipsis (styles.css): the whole text on hover
     }
   };
+
+  /**
+   * What a cell shows and copies: what the row a reference points at says, else the field type's
+   * own text (`#id` for a reference whose row is not known yet).
+   */
+  cellText(field: FieldDefinition, value: unknown): string {
+    return this.referenceLabels.label(field.key, value) ?? displayText(this.model, field, value, this.options.locale);
+  }
+
+  /** How a reference column's editor finds rows (in the unit of the row edited) and tells what it picked. */
+  referencePicking = (field: FieldDefinition): ReferencePicking => ({
+    search: (text, visualRow) => {
+      const { backend } = this.options;
+      if (!backend.referenceOptions) return Promise.resolve([]);
+      return backend.referenceOptions(field.key, text, this.rowAt(visualRow)?.__unitId ?? null);
+    },
+    text: (value) => this.cellText(field, value),
+    picked: (id, label) => this.referenceLabels.learn(field.key, id, label),
+  });
 
   /** The grid's columns, by key: the unit's (when shown), then the definition's fields. */
   get columnKeys(): string[] {

@@ -13,7 +13,16 @@ export interface GridRow {
   __version: number | null;
   /** The unit the row belongs to (shown when the grid shows every unit's rows). */
   __unitId?: string;
+  /** The row whose follow-up made this one (its 来源), if any. */
+  __origin?: RowLink | null;
   [field: string]: unknown;
+}
+
+/** A row of some ledger, named by what it says (its ledger's display field), else by its id. */
+export interface RowLink {
+  ledger: string;
+  id: string;
+  label: string | null;
 }
 
 export interface ServerRow {
@@ -21,13 +30,26 @@ export interface ServerRow {
   unitId?: string;
   version: number;
   values: Record<string, FieldValue>;
+  /** For reference fields: what the row referred to says (its display text), null for none. */
+  display?: Record<string, string | null> | null;
+  origin?: RowLink | null;
 }
 
 /** The column of the unit's name, before the definition's fields when every unit's rows are shown. */
 export const UNIT_COLUMN = '__unitId';
 
+/** The grid's key of a row read from the server. */
+export const serverRowKey = (id: string) => `r:${id}`;
+
 export function rowFromServer(row: ServerRow): GridRow {
-  return { ...row.values, __key: `r:${row.id}`, __id: row.id, __version: row.version, __unitId: row.unitId };
+  return {
+    ...row.values,
+    __key: serverRowKey(row.id),
+    __id: row.id,
+    __version: row.version,
+    __unitId: row.unitId,
+    __origin: row.origin ?? null,
+  };
 }
 
 let counter = 0;

@@ -2,7 +2,7 @@ import { useQuery } from '@apollo/client';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { textOf, type LedgerModel } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
-import { displayText, rowLabel } from './grid-columns';
+import { rowLabel } from './grid-columns';
 import type { CellProblem, GridController, GridSnapshot } from './grid-controller';
 import { ROW_HISTORY, type HistoryEntry } from './grid.graphql';
 
@@ -57,7 +57,8 @@ export function GridSidePanel({
   };
   const show = (key: string, value: unknown) => {
     const field = model.byKey.get(key);
-    return field ? displayText(model, field, value, locale) || '—' : String(value ?? '—');
+    // a reference by what its row says, when the grid knows it
+    return field ? controller.cellText(field, value) || '—' : String(value ?? '—');
   };
   const errors = snapshot?.errors ?? [];
   const warnings = snapshot?.warnings ?? [];

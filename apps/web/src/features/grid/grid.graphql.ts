@@ -1,7 +1,7 @@
 import { gql } from '@apollo/client';
 import type { SheetState } from '../ledgers/ledgers.graphql';
 import type { LedgerDefinition } from '@taizhang/ledger-core';
-import type { ServerRow } from './grid-row';
+import type { RowLink, ServerRow } from './grid-row';
 import type { SaveResult } from './save-queue';
 
 export interface LedgerForGrid {
@@ -71,6 +71,12 @@ export const ROWS_PAGE = gql`
           unitId
           version
           values
+          display
+          origin {
+            ledger
+            id
+            label
+          }
         }
       }
       pageInfo {
@@ -95,6 +101,7 @@ export const SAVE_ROWS = gql`
           id
           version
           values
+          display
         }
         errors {
           path
@@ -140,6 +147,43 @@ export const ROW_HISTORY = gql`
 `;
 
 export type { SheetState } from '../ledgers/ledgers.graphql';
+
+/** A row a reference may point at, found by what it says (the server ranks exact, prefix, contains). */
+export interface ReferenceOption {
+  id: string;
+  label: string;
+  /** More of what the row says (申请人 · 事项). */
+  hint: string | null;
+}
+
+export const REFERENCE_OPTIONS = gql`
+  query ReferenceOptions($ledger: String!, $field: String!, $search: String!, $unitId: ID, $first: Int) {
+    referenceOptions(ledger: $ledger, field: $field, search: $search, unitId: $unitId, first: $first) {
+      id
+      label
+      hint
+    }
+  }
+`;
+
+export interface ReferenceOptionsAnswer {
+  referenceOptions: ReferenceOption[];
+}
+
+/** The rows follow-ups made from a row (its 后续). */
+export const FOLLOW_UP_ROWS = gql`
+  query FollowUpRows($ledger: String!, $id: ID!) {
+    followUpRows(ledger: $ledger, id: $id) {
+      ledger
+      id
+      label
+    }
+  }
+`;
+
+export interface FollowUpRowsAnswer {
+  followUpRows: RowLink[];
+}
 
 export interface SheetStatus {
   period: string;

@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { textOf, type LedgerModel } from '@taizhang/ledger-core';
+import { textOf, type FieldDefinition, type LedgerModel } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
-import { FieldCard } from '../forms/field-input';
+import { FieldCard, type RowPicking } from '../forms/field-input';
 import { formFieldsOf, heldOf, inputOf, type FormField, type HeldInput } from '../forms/form-inputs';
 import { displayText, rowLabel } from './grid-columns';
 import type { GridController, GridSnapshot } from './grid-controller';
 import type { GridRow } from './grid-row';
+import { RowLinks } from './row-links';
 
 interface RecordPaneProps {
   model: LedgerModel;
@@ -100,7 +101,10 @@ export function RecordPane({ model, controller, rowKey, readOnly, onMove, onClos
         <p className="muted">{t('record.gone')}</p>
       ) : (
         <>
-          <p className="muted record-label">{rowLabel(model, row, locale)}</p>
+          <p className="muted record-label">
+            {rowLabel(model, row, locale, (field, value) => controller.cellText(field, value))}
+          </p>
+          <RowLinks ledger={model.definition.key} row={row} />
           {wholeRow.map((problem) => (
             <p key={problem.message} className={problem.level === 'error' ? 'form-error' : 'field-warning'}>
               {problem.message}
@@ -155,6 +159,7 @@ function RecordField({ model, controller, row, entry, readOnly, commits }: Recor
     controller.setValue(row.__key, field.key, inputOf(form, next));
   };
   const typed = TYPED.has(form.input);
+  const rowPicking = form.input === 'row' ? recordRowPicking(model, controller, row, field, give) : null;
   // the pane commits every field before it moves to another row; a new row starts undrafted
   const commit = useRef<() => void>(() => undefined);
   commit.current = () => {
@@ -196,9 +201,38 @@ function RecordField({ model, controller, row, entry, readOnly, commits }: Recor
         form={form}
         value={draft !== undefined ? draft : held}
         onChange={(next) => (typed ? setDraft(next) : give(next))}
+        rowPicking={rowPicking}
         errors={errors}
         warnings={warnings}
       />
     </div>
   );
+}
+
+/**
+ * A reference in the record pane is picked as in its cell: the grid's search (in the row's unit),
+ * the text the cell shows, and a pick given to the grid at once (typed text waits for Enter or
+ * leaving the field, as a cell's does).
+ */
+function recordRowPicking(
+  model: LedgerModel,
+  controller: GridController,
+  row: GridRow,
+  field: FieldDefinition,
+  give: (next: HeldInput) => void,
+): RowPicking {
+  const grid = controller.referencePicking(field);
+  const spec = model.spec(field);
+  return {
+    search: (text) => grid.search(text, (controller.rowNumber(row.__key) ?? 1) - 1),
+    labelOf: (held) => {
+      if (held === null) return null;
+      const value = spec.normalize(held, field);
+      return value.ok ? grid.text(value.value) : null;
+    },
+    picked: (choice) => {
+      grid.picked(Number(choice.id), choice.label);
+      give(`#${choice.id}`);
+    },
+  };
 }

@@ -25,7 +25,7 @@ export function Question({ field, form, number, value, errors, onChange }: Quest
       value={value}
       errors={errors}
       onChange={onChange}
-      rowChoices={null}
+      rowPicking={null}
     />
   );
 }

@@ -18,7 +18,8 @@ const PRINT_ROWS = 1000;
 
 /**
  * A sheet for the browser's print (A4 landscape), in the attachment's layout: the title, the
- * unit and the period, the header row, the rows, and a line for who filled it in and when.
+ * unit and the period, the header row, the rows, and a line for who filled it in and when. A
+ * reference prints what its row says (the case's number), as the grid shows it.
  */
 export function PrintSheetPage({ user }: { user: CurrentUser }) {
   const { key = '' } = useParams();
@@ -74,7 +75,7 @@ export function PrintSheetPage({ user }: { user: CurrentUser }) {
             <tr key={node.id}>
               {model.fields.map((f) => (
                 <td key={f.key} className={model.spec(f).grid(f, locale).align === 'right' ? 'numeric' : undefined}>
-                  {model.spec(f).format(node.values[f.key] ?? null, f, locale)}
+                  {node.display?.[f.key] ?? model.spec(f).format(node.values[f.key] ?? null, f, locale)}
                 </td>
               ))}
             </tr>

@@ -1,6 +1,7 @@
 import type Handsontable from 'handsontable/base';
 import { textRenderer } from 'handsontable/renderers';
 import {
+  isComputedField,
   rowParseContext,
   validateRow,
   type FieldDefinition,
@@ -735,7 +736,7 @@ export class GridController {
     const firstEmpty = keys.findIndex((key) => {
       const field = this.model.byKey.get(key);
       const value = row?.[key];
-      return field && !field.formula && !field.readOnly && (value === null || value === undefined);
+      return field && !isComputedField(field) && (value === null || value === undefined);
     });
     hot.selectCell(hot.countRows() - 1, column ?? Math.max(0, firstEmpty));
     this.takeKeyboard();

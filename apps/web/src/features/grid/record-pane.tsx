@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { textOf, type FieldDefinition, type LedgerModel } from '@taizhang/ledger-core';
+import { isComputedField, textOf, type FieldDefinition, type LedgerModel } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
 import { FieldCard, type RowPicking } from '../forms/field-input';
 import { formFieldsOf, heldOf, inputOf, type FormField, type HeldInput } from '../forms/form-inputs';
@@ -171,7 +171,7 @@ function RecordField({ model, controller, row, entry, readOnly, commits }: Recor
   }, [commits, field.key]);
   useEffect(() => setDraft(undefined), [row.__key]);
 
-  if (field.formula || field.readOnly) {
+  if (isComputedField(field)) {
     return (
       <div className="question-card field-card record-computed" data-question={field.key}>
         <span className="record-computed-title">

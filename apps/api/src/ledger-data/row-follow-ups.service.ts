@@ -49,7 +49,7 @@ export class RowFollowUps {
    * The closed loop: for each follow-up of the ledger whose `when` has just become true for a
    * saved row, a row in the follow-up's ledger of the same unit, from the follow-up's formulas.
    * One that cannot be made (its ledger missing, not filled by the unit, or its values invalid)
-   * is a warning on the saved row, never a lost save.
+   * is a warning on the saved row, never a lost save. Returns how many rows were made.
    *
    * An anonymous answer (source `public`) is nobody's word: its rows take the follow-up's
    * `fromPublic.values` over the usual ones (the seed: status 待确认, source 公开问卷, so the unit
@@ -62,7 +62,8 @@ export class RowFollowUps {
     writes: Planned[],
     outcomes: Map<number, RowOutcome>,
     now: Date,
-  ): Promise<void> {
+  ): Promise<number> {
+    let rowsMade = 0;
     for (const followUp of source.model.definition.followUps ?? []) {
       const when = compileFormula(followUp.when);
       const types = source.model.types;
@@ -179,10 +180,12 @@ export class RowFollowUps {
         tx,
         derived,
         source.unitId,
-        inserted.map((row) => ({ id: Number(row.id), before: null, after: row.values })),
+        inserted.map((row) => ({ id: Number(row.id), before: null, after: row.values, fresh: true })),
         now,
       );
+      rowsMade += inserted.length;
     }
+    return rowsMade;
   }
 
   /**

@@ -382,11 +382,13 @@ export class RowWriter {
           id: p.id ?? Number(outcomes.get(p.index)!.row!.id),
           before: p.old?.values ?? null,
           after: p.op === 'DELETE' ? null : p.values,
+          fresh: p.op === 'INSERT',
         })),
       now,
     );
-    await this.followUps.run(tx, target, writes, outcomes, now);
-    await rereadRollups(tx, derived, model, unitId, outcomes.values());
+    // a row a follow-up made may point back at the rows just saved: their roll-ups as stored now
+    if ((await this.followUps.run(tx, target, writes, outcomes, now)) > 0)
+      await rereadRollups(tx, derived, model, unitId, outcomes.values());
     return [...outcomes.values()].sort((a, b) => a.index - b.index);
   }
 

@@ -168,11 +168,13 @@ export async function fillLookups(
 /** What a roll-up says over no rows: none counted, a sum of nothing, no least or greatest value. */
 const emptyRollup = ({ kind }: RollupDefinition) => (kind === 'min' || kind === 'max' ? null : 0);
 
-/** A written row of the ledger: its values before (null: new) and after (null: deleted). */
+/** A written row of the ledger: its values before (null: new or restored) and after (null: deleted). */
 export interface WrittenRow {
   id: number;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
+  /** Inserted: nothing points at it yet, so no look-up shows it. */
+  fresh?: boolean;
 }
 
 /**
@@ -191,6 +193,7 @@ export async function refreshDerived(
   for (const { holder, field, reference, target, shown } of plan.lookupsOver) {
     const moved = written.filter(
       (w) =>
+        !w.fresh &&
         w.after !== null &&
         (w.before === null || JSON.stringify(w.before[shown.key]) !== JSON.stringify(w.after[shown.key])),
     );

@@ -8,6 +8,8 @@ import {
   type TestDatabase,
 } from '@taizhang/testing';
 
+const ADMIN_PASSWORD = 'Taizhang@2026';
+
 export interface BenchProduct {
   db: TestDatabase;
   server: ProductServer;
@@ -17,7 +19,7 @@ export interface BenchProduct {
   token: string;
   /** GraphQL over a kept-alive node:http connection: what the measured requests go through. */
   api: ReturnType<typeof keepAliveGraphQL>;
-  /** `count` units: the 24 demo ones and made-up service windows after them. */
+  /** `count` units, made-up service windows (production seeds no demo units). */
   unitIds: number[];
   stop(): Promise<void>;
 }
@@ -27,24 +29,29 @@ export async function startBenchProduct(units: number): Promise<BenchProduct> {
   const db = await createTestDatabase();
   // as deployed: NODE_ENV=production (graphql-js's development-mode checks off, no stack
   // traces); plain HTTP on loopback, so the cookie is not marked Secure
+  // production makes no demo accounts, only the first admin, with ADMIN_PASSWORD
   const server = await startProductServer({
     DATABASE_URL: db.url,
     LOG_LEVEL: 'error',
     NODE_ENV: 'production',
     COOKIE_SECURE: 'false',
+    ADMIN_PASSWORD,
   });
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  // the bench is the operator who has already changed the first admin's password
+  await pool.query(`UPDATE users SET must_change_password = false WHERE username = 'admin'`);
   await pool.query(
     `INSERT INTO units (code, name, kind, sort_order)
      SELECT 'bw' || n, '压测窗口' || n, 'service_window', 100 + n FROM generate_series(1, $1) AS n`,
-    [Math.max(0, units - 24)],
+    [units],
   );
   const unitIds = (await pool.query(`SELECT id FROM units ORDER BY id LIMIT $1`, [units])).rows.map(
     (r) => r.id as number,
   );
   const signIn = await postGraphQL<{ signIn: { token: string } }>(
     server.url,
-    'mutation { signIn(username: "admin", password: "Taizhang@2026") { token } }',
+    'mutation ($password: String!) { signIn(username: "admin", password: $password) { token } }',
+    { password: ADMIN_PASSWORD },
   );
   const api = keepAliveGraphQL(server.url);
   return {

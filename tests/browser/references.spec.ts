@@ -232,6 +232,23 @@ describe('来源 and 后续', () => {
     await pane.getByTestId('row-follow-ups').getByRole('link').click();
     await page.waitForURL(`**/ledgers/rectification?row=${made!.id}`);
     await expect.poll(() => pane.getByTestId('row-origin').textContent()).toBe('窗口办件台账 GJ-2026-0300');
+
+    // a dissatisfied visit given in the record pane: its 后续 appears once the save has made it
+    const visited = await windowCase('GJ-2026-0400', {
+      status: '办结',
+      completed_at: '2026-03-03T10:00:00+08:00',
+      visited_at: '2026-03-03T11:00:00+08:00',
+      visit_method: '电话',
+    });
+    await openLedger(page, 'window_case', `?row=${visited}`);
+    await expect.poll(() => pane.locator('.record-label').textContent()).toContain('GJ-2026-0400');
+    expect(await pane.getByTestId('row-follow-ups').count()).toBe(0);
+    await pane.locator('[data-question="visit_result"] label', { hasText: '不太满意' }).click();
+    await expect
+      .poll(() => pane.getByTestId('row-follow-ups').textContent(), { timeout: 15_000 })
+      .toMatch(/^不满意办件整改台账 #\d+$/);
+    const fresh = (await rowsOf('rectification')).find((r) => r.values.case_ref === Number(visited));
+    expect(await pane.getByTestId('row-follow-ups').textContent()).toBe(`不满意办件整改台账 #${fresh!.id}`);
     await page.context().close();
   });
 });

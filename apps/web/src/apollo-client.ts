@@ -13,6 +13,11 @@ export function createApolloClient(currentLocale: () => Locale) {
   }));
   return new ApolloClient({
     link: withLanguage.concat(new HttpLink({ uri: '/graphql', credentials: 'same-origin' })),
-    cache: new InMemoryCache(),
+    cache: new InMemoryCache({
+      typePolicies: {
+        // rows of different ledgers share ids: a link to a row is that row of that ledger
+        RowLink: { keyFields: ['ledger', 'id'] },
+      },
+    }),
   });
 }

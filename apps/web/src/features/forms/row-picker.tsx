@@ -139,7 +139,10 @@ export function RowPicker({ name, label, value, onChange, picking, describedBy, 
           give(event.target.value);
           search(event.target.value, SEARCH_DELAY_MS);
         }}
-        onFocus={() => {
+        // a tap or click lists the rows (the newest, while the box shows the current pick); a
+        // focus alone does not (the record pane puts the focus in its first field on opening)
+        onClick={() => {
+          if (open) return;
           setOpen(true);
           search(text === (picking.labelOf?.(value) ?? heldText(value)) ? '' : text, 0);
         }}

@@ -104,7 +104,8 @@ export function RecordPane({ model, controller, rowKey, readOnly, onMove, onClos
           <p className="muted record-label">
             {rowLabel(model, row, locale, (field, value) => controller.cellText(field, value))}
           </p>
-          <RowLinks ledger={model.definition.key} row={row} />
+          {/* read again after each save of the row: a save may have made a follow-up row */}
+          <RowLinks key={`${row.__key}:${row.__version}`} ledger={model.definition.key} row={row} />
           {wholeRow.map((problem) => (
             <p key={problem.message} className={problem.level === 'error' ? 'form-error' : 'field-warning'}>
               {problem.message}

@@ -18,9 +18,10 @@ export function RowLinks({ ledger, row }: { ledger: string; row: GridRow }) {
   const origin = row.__origin ?? null;
   const followUps = useQuery<FollowUpRowsAnswer>(FOLLOW_UP_ROWS, {
     variables: { ledger, id: row.__id },
-    // a new row has none yet; a row's follow-ups are made by its saves: read each time it is shown
+    // a new row has none yet; a row's follow-ups are made by its saves: read again each time it
+    // is shown (the pane remounts this after each save), what was read before shown meanwhile
     skip: row.__id === null,
-    fetchPolicy: 'network-only',
+    fetchPolicy: 'cache-and-network',
   });
   const made = followUps.data?.followUpRows ?? [];
   if (!origin && made.length === 0) return null;

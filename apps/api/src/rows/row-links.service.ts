@@ -30,32 +30,31 @@ export interface ReferenceOption {
  */
 const likeFor = (search: string) => (search.toLowerCase() === search.toUpperCase() ? 'LIKE' : 'ILIKE');
 
-/** Rows of a search's tier: its condition, what comes first within it (else the newest first), parameters from $2. */
+/** Rows of a search's tier: its condition, parameters from $2; newest first within it. */
 interface SearchTier {
   where: string;
-  before?: string;
   params: string[];
 }
 
 /**
  * A picker's search as tiers, best first, each excluding those before it (its parameters from
- * $2): the exact text; the texts containing it, those it begins first; then the rows whose other
- * texts (the hints) contain it. Read tier by tier, newest first within each, until the page is
- * full: a search many rows match in their hints is answered from the newest rows (an index scan
- * that stops early) instead of ranking every match of the unit; the display is read once.
+ * $2): the exact text; the texts it begins (`starts_with`, as typed, upper- and lower-cased: its
+ * operators are leakproof, so under row-level security an index on (unit_id, display
+ * text_pattern_ops) still serves it — the compiler makes one for a ledger's `display`); the texts
+ * containing it elsewhere; then the rows whose other texts (the hints) contain it. Read tier by
+ * tier, newest first within each, until the page is full: a case number's beginning is answered
+ * from the index, and only a search that fills no page that way reads the unit's rows for LIKE.
  */
 function searchTiers(search: string, label: string, hints: string[]): SearchTier[] {
   if (search === '') return [{ where: 'true', params: [] }];
   const like = likeFor(search);
   const contains = `%${likeEscaped(search)}%`;
-  const prefix = `${likeEscaped(search)}%`;
+  const cases = [...new Set([search, search.toUpperCase(), search.toLowerCase()])];
+  const begins = (from: number) => cases.map((_, i) => `starts_with(${label}, $${from + i})`).join(' OR ');
   return [
     { where: `${label} = $2`, params: [search] },
-    {
-      where: `${label} ${like} $2 AND ${label} <> $3`,
-      before: `${label} ${like} $4`,
-      params: [contains, search, prefix],
-    },
+    { where: `(${begins(2)}) AND ${label} <> $${2 + cases.length}`, params: [...cases, search] },
+    { where: `${label} ${like} $2 AND NOT (${begins(3)})`, params: [contains, ...cases] },
     ...(hints.length > 0
       ? [
           {
@@ -146,7 +145,7 @@ export class RowLinks {
           ...(await tx.query<{ id: string; label: string | null; hint: string | null }>(
             `SELECT r.id, ${label} AS label, NULLIF(${hint}, '') AS hint FROM ${table} r
               WHERE r.unit_id = $1 AND r.deleted_at IS NULL AND ${tier.where}
-              ORDER BY ${tier.before ? `(${tier.before}) DESC, ` : ''}r.id DESC LIMIT ${first - found.length}`,
+              ORDER BY r.id DESC LIMIT ${first - found.length}`,
             [scope.units[0], ...tier.params],
           )),
         );

@@ -1,6 +1,14 @@
 import { fieldTypeOf, type FieldDefinition } from '../field-types/registry';
 import type { TableChange } from './diff-table';
-import { checkName, foreignKeyName, quoteIdent, tableNameOf, timeIndexName, uniqueIndexName } from './sql-names';
+import {
+  checkName,
+  foreignKeyName,
+  prefixIndexName,
+  quoteIdent,
+  tableNameOf,
+  timeIndexName,
+  uniqueIndexName,
+} from './sql-names';
 import { COLUMN_PLACEHOLDER, type ColumnState } from './table-state';
 
 export interface ChangeSql {
@@ -42,6 +50,11 @@ function addConstraints(table: string, column: ColumnState): string[] {
   if (column.constraints.indexed) {
     statements.push(`CREATE INDEX ${quoteIdent(timeIndexName(table, column.fieldId))} ON ${t} (${c}, unit_id)`);
   }
+  if (column.constraints.prefixSearched) {
+    statements.push(
+      `CREATE INDEX ${quoteIdent(prefixIndexName(table, column.fieldId))} ON ${t} (unit_id, ${c} text_pattern_ops)`,
+    );
+  }
   if (references) {
     // NOT VALID: rows written before the link existed are not re-checked; every new value is
     statements.push(
@@ -59,6 +72,7 @@ function dropConstraints(table: string, fieldId: string, previous: ColumnState['
   );
   if (previous.unique) statements.push(`DROP INDEX IF EXISTS ${quoteIdent(uniqueIndexName(table, fieldId))}`);
   if (previous.indexed) statements.push(`DROP INDEX IF EXISTS ${quoteIdent(timeIndexName(table, fieldId))}`);
+  if (previous.prefixSearched) statements.push(`DROP INDEX IF EXISTS ${quoteIdent(prefixIndexName(table, fieldId))}`);
   if (previous.references)
     statements.push(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(foreignKeyName(table, fieldId))}`);
   return statements;

@@ -19,6 +19,12 @@ export interface ColumnConstraints {
    * states from before this existed.
    */
   indexed?: boolean;
+  /**
+   * The ledger's `display` text, which the reference picker searches by its beginning: indexed
+   * as (unit_id, column text_pattern_ops), which a `starts_with` serves under row-level security
+   * (its operators are leakproof; LIKE's are not). Optional in stored states from before this.
+   */
+  prefixSearched?: boolean;
   /** The referenced ledger table, for a reference field. */
   references: string | null;
   /**
@@ -83,6 +89,7 @@ export function compileLedger(definition: LedgerDefinition, version: number): Ta
           // a reference is also the way back from its target (roll-ups, deletes, look-ups)
           indexed: timeFields.has(field.key) || Boolean(target),
           references: target ? tableNameOf(target.ledger) : null,
+          prefixSearched: field.key === definition.display && spec.sqlType === 'text',
           since: version,
         },
       };
@@ -94,6 +101,7 @@ export function sameConstraints(a: ColumnConstraints, b: ColumnConstraints): boo
   return (
     a.unique === b.unique &&
     Boolean(a.indexed) === Boolean(b.indexed) &&
+    Boolean(a.prefixSearched) === Boolean(b.prefixSearched) &&
     a.references === b.references &&
     a.checks.join('\n') === b.checks.join('\n')
   );

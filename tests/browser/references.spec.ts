@@ -249,6 +249,10 @@ describe('来源 and 后续', () => {
       .toMatch(/^不满意办件整改台账 #\d+$/);
     const fresh = (await rowsOf('rectification')).find((r) => r.values.case_ref === Number(visited));
     expect(await pane.getByTestId('row-follow-ups').textContent()).toBe(`不满意办件整改台账 #${fresh!.id}`);
+    // the case's roll-ups count it at once, from the saved row the API answers with
+    await expect.poll(() => pane.getByTestId('record-rectifications').textContent()).toBe('1');
+    expect(await pane.getByTestId('record-open_rectifications').textContent()).toBe('1');
+    await page.screenshot({ path: screenshotPath('references-roll-ups') });
     await page.context().close();
   });
 });

@@ -14,6 +14,9 @@ export interface SeedField {
   required?: boolean;
   formula?: string;
   readOnly?: boolean;
+  /** Derived from other rows (a look-up, a roll-up): read-only like a formula. */
+  lookup?: unknown;
+  rollup?: unknown;
   min?: number;
   max?: number;
   maxLength?: number;
@@ -283,4 +286,6 @@ export function wrongKinds(field: SeedField): WrongKind[] {
  * Fields a caller's value reaches: computed fields are recomputed whatever is sent and read-only
  * ones dropped (docs: rows), so a wrong value there is ignored by design, not refused.
  */
-export const writableFields = (ledger: SeedLedger) => ledger.fields.filter((f) => !f.formula && !f.readOnly);
+/** What a clerk types: not a formula, a read-only field, a look-up or a roll-up (the writer drops what is sent for those). */
+export const writableFields = (ledger: SeedLedger) =>
+  ledger.fields.filter((f) => !f.formula && !f.readOnly && !f.lookup && !f.rollup);

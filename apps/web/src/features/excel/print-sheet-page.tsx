@@ -5,16 +5,16 @@ import { modelOf, textOf } from '@taizhang/ledger-core';
 import type { CurrentUser } from '../auth/auth.graphql';
 import {
   LEDGER_FOR_GRID,
-  ROWS_PAGE,
+  PRINT_ROWS,
   UNITS_TO_PICK,
   type LedgerForGrid,
-  type RowsPage,
+  type PrintRows,
   type UnitChoice,
 } from '../grid/grid.graphql';
 import { useI18n } from '../../i18n/i18n';
 
 /** The most rows a print shows: a page of the rows query. Longer sheets are exported. */
-const PRINT_ROWS = 1000;
+const MOST_PRINTED = 1000;
 
 /**
  * A sheet for the browser's print (A4 landscape), in the attachment's layout: the title, the
@@ -28,8 +28,8 @@ export function PrintSheetPage({ user }: { user: CurrentUser }) {
   const unitId = search.get('unitId');
   const period = search.get('period');
   const ledger = useQuery<{ ledger: LedgerForGrid }>(LEDGER_FOR_GRID, { variables: { key } });
-  const rows = useQuery<RowsPage>(ROWS_PAGE, {
-    variables: { ledger: key, unitId, period, first: PRINT_ROWS },
+  const rows = useQuery<PrintRows>(PRINT_ROWS, {
+    variables: { ledger: key, unitId, period, first: MOST_PRINTED },
     fetchPolicy: 'network-only',
   });
   const units = useQuery<{ units: UnitChoice[] }>(UNITS_TO_PICK, { skip: !unitId });

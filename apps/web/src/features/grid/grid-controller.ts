@@ -578,7 +578,7 @@ export class GridController {
     this.saver.retry();
   }
 
-  /** What the server answered, laid onto the rows: ids, versions and computed values of saved rows. */
+  /** What the server answered, laid onto the rows: ids, versions and computed and derived values of saved rows. */
   private applyAnswer(outcomes: Outcome[]): void {
     for (const { change, result } of outcomes) {
       if (result.status !== 'SAVED') continue; // rejections and conflicts: the saver keeps them, the renderer shows them
@@ -592,7 +592,9 @@ export class GridController {
       if (row && result.row) {
         row.__id = result.row.id;
         row.__version = result.row.version;
-        for (const { field } of this.model.computed) row[field.key] = result.row.values[field.key] ?? null;
+        // what only the server knows: formulas, look-ups, roll-ups (a follow-up just counted)
+        for (const field of this.model.fields)
+          if (isComputedField(field)) row[field.key] = result.row.values[field.key] ?? null;
         this.takeResolvedReferences(row, change.values, result.row);
       }
     }

@@ -87,6 +87,30 @@ export const ROWS_PAGE = gql`
   }
 `;
 
+/**
+ * Rows for the print view: what a printed cell shows (values, and a reference's display) and no
+ * more — the grid's page asks for each row's origin too, which at 1,000 rows passes the API's
+ * cost limit.
+ */
+export const PRINT_ROWS = gql`
+  query PrintRows($ledger: String!, $unitId: ID, $period: String, $first: Int) {
+    rows(ledger: $ledger, unitId: $unitId, period: $period, first: $first) {
+      totalCount
+      edges {
+        node {
+          id
+          values
+          display
+        }
+      }
+    }
+  }
+`;
+
+export interface PrintRows {
+  rows: { totalCount: number; edges: { node: Pick<ServerRow, 'id' | 'values' | 'display'> }[] };
+}
+
 export interface SaveRowsAnswer {
   saveRows: { results: (SaveResult & { index: number })[] };
 }

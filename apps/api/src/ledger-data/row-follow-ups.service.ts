@@ -16,6 +16,7 @@ import { UnitsService } from '../units/units.service';
 import type { RowTransaction } from '../ledger-tables/row-scope';
 import { lockLedgerForWrite, readWriteGuard } from '../ledgers/ledger-locks';
 import { derivedPlanOf, fillLookups, refreshDerived } from '../ledger-tables/row-derived';
+import { noticeUnitClerks } from '../common/notices/unit-notices';
 import { rejectMissingReferences } from './row-references';
 import { rejectDuplicates } from './row-unique';
 import { insertRows, problem, type Planned, type RowOutcome, type WriteTarget } from '../ledger-tables/row-write';
@@ -182,6 +183,20 @@ export class RowFollowUps {
         inserted.map((row) => ({ id: Number(row.id), before: null, after: row.values })),
         now,
       );
+      // the unit's clerks learn of each new row, and what made it, with the row
+      const sourceTitle = textOf(source.model.definition.title);
+      for (const row of inserted) {
+        const origin = row.origin;
+        await noticeUnitClerks(tx, [source.unitId], {
+          kind: 'FOLLOW_UP',
+          title: `新的「${textOf(target.definition.title)}」记录：${labelOf(target.model, row.values) ?? `#${row.id}`}`,
+          body: `由「${sourceTitle}」${origin?.label ?? `#${origin?.id}`} 自动生成`,
+          ledgerKey: target.key,
+          period: row.period ?? null,
+          rowId: row.id,
+          createdAt: now,
+        });
+      }
     }
   }
 

@@ -70,7 +70,8 @@ export function BoardPanel({
               {missing.map((s) => (
                 <span key={s.unit.id} className="unit-chip" data-overdue={s.overdue || undefined}>
                   {s.unit.name}（{t(`grid.sheet.${s.state}`)}
-                  {s.remindedAt && ` · ${t('dashboard.remindedAt')} ${time(s.remindedAt)}`}）
+                  {s.remindedAt && ` · ${t('dashboard.remindedAt')} ${time(s.remindedAt)}`}
+                  {s.reminderReadAt && ` · ${t('dashboard.reminderRead')} ${time(s.reminderReadAt)}`}）
                   {s.overdue && <span className="badge sheet-overdue">{t('grid.overdue')}</span>}
                 </span>
               ))}
@@ -115,6 +116,7 @@ export function BoardPanel({
               disabled={reminding.loading}
               data-testid="remind-missing"
               onClick={async () => {
+                if (!window.confirm(t('dashboard.remindConfirm').replace('{n}', String(missing.length)))) return;
                 await remind({ variables: { ledger: ledgerKey, period } }).catch(() => undefined);
                 await refetch();
               }}

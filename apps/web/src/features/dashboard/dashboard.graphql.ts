@@ -27,6 +27,8 @@ export interface BoardSheet {
   state: SheetState;
   submittedAt: string | null;
   remindedAt: string | null;
+  /** When a clerk of the unit first read the reminder's notice. */
+  reminderReadAt: string | null;
   overdue: boolean;
   withdrawnCount: number;
   withdrawnAt: string | null;
@@ -68,6 +70,7 @@ export const BOARD = gql`
         state
         submittedAt
         remindedAt
+        reminderReadAt
         overdue
         withdrawnCount
         withdrawnAt

@@ -7,7 +7,7 @@ import { TODAY_BOARD, type LedgerSummary, type TodayBoard } from './ledgers.grap
 /**
  * Where a periodic ledger's current sheet stands. For a clerk, what is due, as a call to action:
  * 「今日日报：草稿，17:00 截止」 and a button straight into the sheet (逾期未报 once the deadline has
- * passed unsubmitted). For admins and leaders, the county's counts.
+ * passed unsubmitted), marked 已催报 once the county has reminded the unit. For admins and leaders, the county's counts.
  */
 export function TodaySheet({ ledger, seesAllUnits }: { ledger: LedgerSummary; seesAllUnits: boolean }) {
   const { t, locale } = useI18n();
@@ -23,7 +23,7 @@ export function TodaySheet({ ledger, seesAllUnits }: { ledger: LedgerSummary; se
   if (!seesAllUnits) {
     const sheet = board.sheets[0];
     if (!sheet) return null;
-    const { state, overdue, deadline } = sheet;
+    const { state, overdue, deadline, remindedAt } = sheet;
     const submitted = state === 'SUBMITTED' || state === 'SUBMITTED_LATE';
     // a daily deadline is a time of today; a weekly or monthly one names its day too
     const due = deadline
@@ -47,6 +47,12 @@ export function TodaySheet({ ledger, seesAllUnits }: { ledger: LedgerSummary; se
             {overdue ? t('grid.overdue') : t(`grid.sheet.${state}`)}
           </span>
           {due && !submitted && !overdue && <>，{t('ledgers.dueAt').replace('{time}', due)}</>}
+          {/* 催报 of this sheet: the county is waiting for it */}
+          {remindedAt && !submitted && (
+            <span className="badge sheet-reminded" data-testid="today-reminded">
+              {t('ledgers.reminded')}
+            </span>
+          )}
         </span>
         {/* a button, so that the card keeps one link (its title) to the ledger */}
         <button

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { currentPeriod } from '@taizhang/ledger-core';
+import { screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
+
+/**
+ * Notices (issue 29), in Chromium at a county office's 1366×768: the admin's 一键催报 (confirmed,
+ * saying how many units) reaches the clerk as a bell with 1 and a mark on the home page; the
+ * notice opens the day's sheet, and reading it clears the count.
+ */
+const VIEWPORT = { width: 1366, height: 768 };
+let product: BrowserProduct;
+const today = currentPeriod('daily', new Date())!;
+
+beforeAll(async () => {
+  product = await startBrowserProduct();
+});
+afterAll(() => product?.stop());
+
+describe('the bell', () => {
+  it("after an admin's 催报 shows the clerk 1, opens the day's sheet, and reading it clears the count", async () => {
+    const clerkBefore = await product.signedIn('clerk02', { viewport: VIEWPORT });
+    await clerkBefore.getByTestId('notice-bell').waitFor();
+    expect(await clerkBefore.getByTestId('notice-count').count()).toBe(0);
+    await clerkBefore.context().close();
+
+    const admin = await product.signedIn('admin', { viewport: VIEWPORT });
+    await admin.getByTestId('nav-dashboard').click();
+    const board = admin.getByTestId('board-daily_followup');
+    const missing = Number(await board.getByTestId('count-missing').textContent());
+    expect(missing).toBeGreaterThan(0);
+    const asked = new Promise<string>((resolve) =>
+      admin.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void dialog.accept();
+      }),
+    );
+    await board.getByTestId('remind-missing').click();
+    expect(await asked).toContain(`${missing} 个未报送单位`);
+    await board.getByTestId('reminder').waitFor();
+
+    const page = await product.signedIn('clerk02', { viewport: VIEWPORT });
+    await expect.poll(() => page.getByTestId('notice-count').textContent()).toBe('1');
+    // the home page's call to action says the county is waiting for it
+    await page.getByTestId('today-reminded').first().waitFor();
+    expect(await page.getByTestId('today-reminded').first().textContent()).toBe('已催报');
+
+    await page.getByTestId('notice-bell').click();
+    const list = page.getByTestId('notice-list');
+    await list.waitFor();
+    expect(await list.locator('h5').first().textContent()).toBe('今天');
+    const notice = list.getByTestId('notice');
+    expect(await notice.count()).toBe(1);
+    expect(await notice.getAttribute('data-kind')).toBe('REMINDER');
+    expect(await notice.getAttribute('class')).toContain('unread');
+    expect(await notice.textContent()).toContain(`催报：「政务服务大回访日报台账」${today} 尚未提交`);
+    await page.screenshot({ path: screenshotPath('notices-bell') });
+
+    await notice.click();
+    await page.waitForURL(`**/ledgers/daily_followup?period=${today}`);
+    await page.locator('.ledger-grid .ht_master .htCore').waitFor();
+    await expect.poll(() => page.getByTestId('notice-count').count()).toBe(0);
+    await page.getByTestId('notice-bell').click();
+    expect(await page.getByTestId('notice').getAttribute('class')).not.toContain('unread');
+    expect(await page.getByTestId('notices-read-all').isDisabled()).toBe(true);
+  });
+});

@@ -103,6 +103,10 @@ describe('催报 (remindMissing)', () => {
     expect(list[0]).toMatchObject({ kind: 'REMINDER', ledger: 'daily_followup', period: DAY, readAt: null });
     expect(list[0].title).toContain('催报');
     expect(list[0].body).toContain('2023-05-10 17:00');
+    // read in English, the same notice speaks English
+    const english = await t.gql(NOTICES, {}, { token: await token('clerk02'), language: 'en' });
+    expect(english.data!.notices[0].title).toBe('Reminder: "Daily follow-up report" 2023-05-10 is not submitted yet');
+    expect(english.data!.notices[0].body).toBe('Please submit by 2023-05-10 17:00');
     expect((await noticesOf('clerk01')).list).toEqual([]);
     expect((await noticesOf('admin')).list).toEqual([]);
   });

@@ -184,13 +184,20 @@ export class RowFollowUps {
         now,
       );
       // the unit's clerks learn of each new row, and what made it, with the row
-      const sourceTitle = textOf(source.model.definition.title);
+      const [sourceTitle, targetTitle] = [source.model.definition.title, target.definition.title];
       for (const row of inserted) {
-        const origin = row.origin;
+        const label = labelOf(target.model, row.values) ?? `#${row.id}`;
+        const origin = row.origin?.label ?? `#${row.origin?.id}`;
         await noticeUnitClerks(tx, [source.unitId], {
           kind: 'FOLLOW_UP',
-          title: `新的「${textOf(target.definition.title)}」记录：${labelOf(target.model, row.values) ?? `#${row.id}`}`,
-          body: `由「${sourceTitle}」${origin?.label ?? `#${origin?.id}`} 自动生成`,
+          title: {
+            'zh-CN': `新的「${textOf(targetTitle)}」记录：${label}`,
+            en: `New "${textOf(targetTitle, 'en')}" row: ${label}`,
+          },
+          body: {
+            'zh-CN': `由「${textOf(sourceTitle)}」${origin} 自动生成`,
+            en: `Made from "${textOf(sourceTitle, 'en')}" ${origin}`,
+          },
           ledgerKey: target.key,
           period: row.period ?? null,
           rowId: row.id,

@@ -1,6 +1,7 @@
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { localeOf } from '../common/graphql/request-locale';
 import { CurrentPrincipal } from '../identity/auth.decorators';
-import type { Principal } from '../identity/principal';
+import type { GraphQLContext, Principal } from '../identity/principal';
 import { NoticeModel } from './notice.model';
 import { NoticesService } from './notices.service';
 
@@ -8,14 +9,17 @@ import { NoticesService } from './notices.service';
 export class NoticesResolver {
   constructor(private readonly service: NoticesService) {}
 
-  @Query(() => [NoticeModel], { description: "The caller's own notices, newest first (at most 200)." })
+  @Query(() => [NoticeModel], {
+    description: "The caller's own notices, newest first (at most 200), in the request's language.",
+  })
   notices(
     @CurrentPrincipal() principal: Principal,
+    @Context() context: GraphQLContext,
     @Args('unread', { type: () => Boolean, nullable: true, description: 'Only the unread ones.' })
     unread: boolean | null,
     @Args('first', { type: () => Int, defaultValue: 50 }) first: number,
   ): Promise<NoticeModel[]> {
-    return this.service.list(principal, unread === true, first);
+    return this.service.list(principal, unread === true, first, localeOf(context));
   }
 
   @Query(() => Int, { description: "How many of the caller's notices are unread (the bell's number)." })

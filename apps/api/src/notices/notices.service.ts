@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { parseId } from '../common/graphql/ids';
 import { Clock } from '../common/time/clock';
+import type { Locale } from '@taizhang/domain';
 import type { Principal } from '../identity/principal';
 import type { NoticeModel } from './notice.model';
 
@@ -13,7 +14,9 @@ interface NoticeRow {
   id: string;
   kind: string;
   title: string;
+  title_en: string;
   body: string | null;
+  body_en: string | null;
   ledger_key: string | null;
   period: string | null;
   row_id: string | null;
@@ -22,11 +25,11 @@ interface NoticeRow {
   read_at: Date | null;
 }
 
-const toModel = (r: NoticeRow): NoticeModel => ({
+const toModel = (r: NoticeRow, locale: Locale): NoticeModel => ({
   id: String(r.id),
   kind: r.kind,
-  title: r.title,
-  body: r.body,
+  title: locale === 'en' ? r.title_en : r.title,
+  body: locale === 'en' ? r.body_en : r.body,
   ledger: r.ledger_key,
   period: r.period,
   rowId: r.row_id === null ? null : String(r.row_id),
@@ -43,15 +46,15 @@ export class NoticesService {
     private readonly clock: Clock,
   ) {}
 
-  async list(principal: Principal, unread: boolean, first: number): Promise<NoticeModel[]> {
+  async list(principal: Principal, unread: boolean, first: number, locale: Locale): Promise<NoticeModel[]> {
     const limit = Math.min(Math.max(Math.trunc(first), 0), MAX_NOTICES);
     const rows = (await this.db.query(
-      `SELECT id, kind, title, body, ledger_key, period, row_id, unit_id, created_at, read_at FROM notices
+      `SELECT id, kind, title, title_en, body, body_en, ledger_key, period, row_id, unit_id, created_at, read_at FROM notices
         WHERE user_id = $1 AND ($2::boolean IS NOT TRUE OR read_at IS NULL)
         ORDER BY created_at DESC, id DESC LIMIT $3`,
       [principal.userId, unread, limit],
     )) as NoticeRow[];
-    return rows.map(toModel);
+    return rows.map((row) => toModel(row, locale));
   }
 
   async unreadCount(principal: Principal): Promise<number> {

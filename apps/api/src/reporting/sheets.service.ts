@@ -267,8 +267,11 @@ export class SheetsService {
       );
       await noticeUnitClerks(tx, [unitId], {
         kind: 'RETURNED',
-        title: `退回：「${textOf(ledger.definition.title)}」${period} 已被退回，请修改后重新提交`,
-        body: text,
+        title: {
+          'zh-CN': `退回：「${textOf(ledger.definition.title)}」${period} 已被退回，请修改后重新提交`,
+          en: `Returned: "${textOf(ledger.definition.title, 'en')}" ${period} was returned — correct it and submit again`,
+        },
+        body: { 'zh-CN': text, en: text },
         ledgerKey,
         period,
         createdAt: now,
@@ -318,8 +321,16 @@ export class SheetsService {
         );
         await noticeUnitClerks(tx, reminded, {
           kind: 'REMINDER',
-          title: `催报：「${textOf(ledger.definition.title)}」${period} 尚未提交`,
-          body: deadline ? `请在 ${shanghaiMinuteText(deadline)} 前提交` : '请尽快提交',
+          title: {
+            'zh-CN': `催报：「${textOf(ledger.definition.title)}」${period} 尚未提交`,
+            en: `Reminder: "${textOf(ledger.definition.title, 'en')}" ${period} is not submitted yet`,
+          },
+          body: deadline
+            ? {
+                'zh-CN': `请在 ${shanghaiMinuteText(deadline)} 前提交`,
+                en: `Please submit by ${shanghaiMinuteText(deadline)}`,
+              }
+            : { 'zh-CN': '请尽快提交', en: 'Please submit soon' },
           ledgerKey,
           period,
           createdAt: now,

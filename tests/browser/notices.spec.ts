@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentPeriod } from '@taizhang/ledger-core';
-import { screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
+import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
 
 /**
  * Notices (issue 29), in Chromium at a county office's 1366×768: the admin's 一键催报 (confirmed,
  * saying how many units) reaches the clerk as a bell with 1 and a mark on the home page; the
- * notice opens the day's sheet, and reading it clears the count.
+ * notice opens the day's sheet, and reading it clears the count. A rectification made for a
+ * dissatisfied case reaches the unit's clerk, and its notice opens that row.
  */
 const VIEWPORT = { width: 1366, height: 768 };
 let product: BrowserProduct;
@@ -62,5 +63,46 @@ describe('the bell', () => {
     await page.getByTestId('notice-bell').click();
     expect(await page.getByTestId('notice').getAttribute('class')).not.toContain('unread');
     expect(await page.getByTestId('notices-read-all').isDisabled()).toBe(true);
+  });
+
+  it('a rectification made for a dissatisfied case: its notice opens the row in the record pane', async () => {
+    const saved = await postGraphQL<{ saveRows: { results: { errors: unknown; row: { id: string } }[] } }>(
+      product.server.url,
+      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "window_case", changes: $changes) { results { errors { message } row { id } } } }`,
+      {
+        changes: [
+          {
+            op: 'INSERT',
+            values: {
+              case_no: 'RF-NOTICE-01',
+              accepted_at: `${today}T09:00:00+08:00`,
+              service_item: '营业执照变更',
+              applicant: '李四',
+              phone: '13800001111',
+              status: '办结',
+              completed_at: `${today}T10:00:00+08:00`,
+              handler: '王五',
+              visited_at: `${today}T11:00:00+08:00`,
+              visit_method: '电话',
+              visit_result: '非常不满意',
+            },
+          },
+        ],
+      },
+      { token: await product.token('clerk03') },
+    );
+    expect(saved.errors).toBeUndefined();
+    expect(saved.data!.saveRows.results[0].errors).toBeNull();
+
+    const page = await product.signedIn('clerk03', { viewport: VIEWPORT });
+    await page.getByTestId('notice-bell').click();
+    const notice = page.locator('[data-testid="notice"][data-kind="FOLLOW_UP"]');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('RF-NOTICE-01');
+    await notice.click();
+    await page.waitForURL(/\/ledgers\/rectification\?row=\d+$/);
+    await page.getByTestId('record-pane').waitFor();
+    expect(await page.getByTestId('record-pane').textContent()).toContain('RF-NOTICE-01');
+    await page.screenshot({ path: screenshotPath('notices-row') });
   });
 });

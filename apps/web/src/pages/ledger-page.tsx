@@ -128,6 +128,17 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
     setValueFilterOf(null);
     setRecordOf(null);
   }, [controller]);
+  // ?row=<id> (a notice about a row) opens that row in the record pane once the grid has it;
+  // a saved row's key in the grid is "r:<id>" (features/grid/grid-row.ts)
+  const askedRow = searchParams.get('row');
+  const openedRow = useRef<string | null>(null);
+  useEffect(() => {
+    if (!askedRow || openedRow.current === askedRow || !snapshot || snapshot.loaded === 0) return;
+    const key = `r:${askedRow}`;
+    if (!controller.rowByKey(key)) return;
+    openedRow.current = askedRow;
+    setRecordOf(key);
+  }, [askedRow, snapshot, controller]);
   const openRecord = useCallback(
     (visualRow: number | null) => setRecordOf(controller.rowKeyAt(visualRow ?? controller.selectedRow() ?? 0)),
     [controller],

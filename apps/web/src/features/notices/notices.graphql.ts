@@ -38,9 +38,13 @@ export const MARK_NOTICES_READ = gql`
   }
 `;
 
-/** What a notice opens: the sheet of its period, or its ledger (a row's notice); null when about nothing. */
-export function noticeLink(notice: Pick<Notice, 'ledger' | 'period'>): string | null {
+/** What a notice opens: the sheet of its period, with its row if it is about one; null when about nothing. */
+export function noticeLink(notice: Pick<Notice, 'ledger' | 'period' | 'rowId'>): string | null {
   if (!notice.ledger) return null;
+  const query = new URLSearchParams();
+  if (notice.period) query.set('period', notice.period);
+  if (notice.rowId) query.set('row', notice.rowId);
   const base = `/ledgers/${encodeURIComponent(notice.ledger)}`;
-  return notice.period ? `${base}?period=${encodeURIComponent(notice.period)}` : base;
+  const text = query.toString();
+  return text ? `${base}?${text}` : base;
 }

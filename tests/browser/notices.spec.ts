@@ -38,6 +38,9 @@ describe('the bell', () => {
     await board.getByTestId('remind-missing').click();
     expect(await asked).toContain(`${missing} 个未报送单位`);
     await board.getByTestId('reminder').waitFor();
+    // one unit may be reminded on its own (照镜镇: clerk03's, not the clerk's below)
+    await board.locator('.unit-chip', { hasText: '照镜镇' }).getByTestId('remind-unit').click();
+    await expect.poll(() => board.getByTestId('reminder').textContent()).toContain('已催报 1 个单位');
 
     const page = await product.signedIn('clerk02', { viewport: VIEWPORT });
     await expect.poll(() => page.getByTestId('notice-count').textContent()).toBe('1');

@@ -34,6 +34,11 @@ export function BoardPanel({
   const time = (iso: string) =>
     new Date(iso).toLocaleTimeString(locale === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai' });
   const reminder = reminding.data?.remindMissing;
+  /** 催报 to every missing unit (unitIds omitted) or to one. */
+  async function remindUnits(unitIds?: string[]) {
+    await remind({ variables: { ledger: ledgerKey, period, unitIds } }).catch(() => undefined);
+    await refetch();
+  }
 
   return (
     <article className="panel board" data-testid={`board-${ledgerKey}`}>
@@ -73,6 +78,17 @@ export function BoardPanel({
                   {s.remindedAt && ` · ${t('dashboard.remindedAt')} ${time(s.remindedAt)}`}
                   {s.reminderReadAt && ` · ${t('dashboard.reminderRead')} ${time(s.reminderReadAt)}`}）
                   {s.overdue && <span className="badge sheet-overdue">{t('grid.overdue')}</span>}
+                  {canRemind && (
+                    <button
+                      type="button"
+                      className="link-button"
+                      disabled={reminding.loading}
+                      onClick={() => void remindUnits([s.unit.id])}
+                      data-testid="remind-unit"
+                    >
+                      {t('dashboard.remindOne')}
+                    </button>
+                  )}
                 </span>
               ))}
             </p>
@@ -117,8 +133,7 @@ export function BoardPanel({
               data-testid="remind-missing"
               onClick={async () => {
                 if (!window.confirm(t('dashboard.remindConfirm').replace('{n}', String(missing.length)))) return;
-                await remind({ variables: { ledger: ledgerKey, period } }).catch(() => undefined);
-                await refetch();
+                await remindUnits();
               }}
             >
               {t('dashboard.remind')}

@@ -86,8 +86,8 @@ export interface Reminder {
 }
 
 export const REMIND_MISSING = gql`
-  mutation RemindMissing($ledger: String!, $period: String!) {
-    remindMissing(ledger: $ledger, period: $period) {
+  mutation RemindMissing($ledger: String!, $period: String!, $unitIds: [ID!]) {
+    remindMissing(ledger: $ledger, period: $period, unitIds: $unitIds) {
       remindedAt
       units {
         unit {

@@ -47,6 +47,7 @@ export function TodaySheet({ ledger, seesAllUnits }: { ledger: LedgerSummary; se
             {overdue ? t('grid.overdue') : t(`grid.sheet.${state}`)}
           </span>
           {due && !submitted && !overdue && <>，{t('ledgers.dueAt').replace('{time}', due)}</>}
+          {deadline && !submitted && !overdue && <TimeLeft deadline={deadline} />}
           {/* 催报 of this sheet: the county is waiting for it */}
           {remindedAt && !submitted && (
             <span className="badge sheet-reminded" data-testid="today-reminded">
@@ -76,5 +77,20 @@ export function TodaySheet({ ledger, seesAllUnits }: { ledger: LedgerSummary; se
         .replace('{late}', String(counts.submittedLate))
         .replace('{missing}', String(counts.notStarted + counts.draft + counts.returned))}
     </p>
+  );
+}
+
+/** The time left until a deadline less than a day away (还剩 2 小时 5 分钟); nothing further off. */
+function TimeLeft({ deadline }: { deadline: string }) {
+  const { t } = useI18n();
+  const minutes = Math.ceil((Date.parse(deadline) - Date.now()) / 60_000);
+  if (minutes <= 0 || minutes >= 24 * 60) return null;
+  const text = (minutes >= 60 ? t('ledgers.hoursMinutes') : t('ledgers.minutes'))
+    .replace('{h}', String(Math.floor(minutes / 60)))
+    .replace('{m}', String(minutes % 60));
+  return (
+    <span className="muted" data-testid="today-time-left">
+      {t('ledgers.timeLeft').replace('{time}', text)}
+    </span>
   );
 }

@@ -218,6 +218,36 @@ describe('the scheduled check', () => {
     expect(notice.body).toContain('20 分钟');
   });
 
+  it("takes a ledger's own deadlineNoticeMinutes", async () => {
+    const published = await t.gql(
+      'mutation ($d: JSON!) { publishLedger(definition: $d) { key } }',
+      {
+        d: {
+          key: 'safety_daily',
+          title: { zh: '安全生产日报', en: 'Daily safety report' },
+          period: 'daily',
+          periodField: 'day',
+          deadline: '17:00',
+          deadlineNoticeMinutes: 90,
+          fields: [{ key: 'day', title: '日期', type: 'date', required: true }],
+        },
+      },
+      { token: admin },
+    );
+    expect(published.errors).toBeUndefined();
+    const noticed = async () =>
+      (
+        await t.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM notices n JOIN users u ON u.id = n.user_id
+            WHERE n.kind = 'DEADLINE' AND n.ledger_key = 'safety_daily' AND u.username = 'clerk02'`,
+        )
+      )[0].n;
+    await checks().check(new Date('2023-05-10T07:25:00Z')); // 15:25: 95 minutes before
+    expect(await noticed()).toBe(0);
+    await checks().check(new Date('2023-05-10T07:35:00Z')); // 15:35: 85 minutes before
+    expect(await noticed()).toBe(1);
+  });
+
   it('gives OVERDUE, once, when a tracked row passes its deadline, to its unit only', async () => {
     // the rectification made on 2023-05-10 is due in five days
     await checks().check(new Date('2023-05-15T02:00:00Z'));

@@ -18,7 +18,7 @@ import { tableOf } from '../ledger-tables/row-sql';
 import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry.service';
 import { UnitsService } from '../units/units.service';
 
-/** How long before a sheet's deadline its unit's clerks are told it is not submitted yet. */
+/** How long before a sheet's deadline its unit's clerks are told it is not submitted yet, unless the ledger says (`deadlineNoticeMinutes`). */
 export const DEADLINE_NOTICE_MINUTES = 30;
 /** Read notices older than this are deleted. */
 export const READ_NOTICE_RETENTION_DAYS = 90;
@@ -82,13 +82,14 @@ export class NoticeChecks implements OnApplicationBootstrap, OnModuleDestroy {
     ]);
   }
 
-  /** The current period's sheet, within DEADLINE_NOTICE_MINUTES of its deadline: the units that have not submitted it. */
+  /** The current period's sheet, within the ledger's notice minutes of its deadline: the units that have not submitted it. */
   private async noticeDeadline(ledger: PublishedLedger, now: Date): Promise<void> {
     const period = currentPeriod(ledger.definition.period, now);
     const deadline = period === null ? null : periodDeadline(ledger.definition, period);
     if (period === null || deadline === null) return;
     const minutesLeft = (deadline.getTime() - now.getTime()) / 60_000;
-    if (minutesLeft <= 0 || minutesLeft > DEADLINE_NOTICE_MINUTES) return;
+    const noticeMinutes = ledger.definition.deadlineNoticeMinutes ?? DEADLINE_NOTICE_MINUTES;
+    if (minutesLeft <= 0 || minutesLeft > noticeMinutes) return;
     const submitted = new Set(
       (
         (await this.db.query(

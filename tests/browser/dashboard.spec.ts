@@ -92,7 +92,15 @@ describe('the county dashboard', () => {
     expect(await board.getByTestId('count-missing').textContent()).toBe('19');
     expect(await board.getByTestId('missing-units').textContent()).toContain('照镜镇行政审批服务中心（草稿）');
 
+    // 一键催报 asks first, saying how many units it will remind
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void dialog.accept();
+      }),
+    );
     await board.getByTestId('remind-missing').click();
+    expect(await asked).toContain('19 个未报送单位');
     const reminder = board.getByTestId('reminder');
     await reminder.waitFor();
     expect(await reminder.textContent()).toContain('已催报 19 个单位');

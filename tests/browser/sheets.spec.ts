@@ -94,10 +94,15 @@ describe("a clerk's day", () => {
   it('home page says what is due and leads into it; submit, 撤回, edit, submit again', async () => {
     const page = await product.signedIn('clerk01', { viewport: VIEWPORT });
     const card = page.locator('[data-ledger="safety_daily"]');
-    await expect.poll(() => card.getByTestId('today-due').textContent()).toBe('今日日报：未开始，23:59 截止去填报');
+    // with the time left, which is less than a day for a sheet due today
+    await expect
+      .poll(() => card.getByTestId('today-due').textContent())
+      .toMatch(/^今日日报：未开始，23:59 截止（还剩 (\d+ 小时 )?\d+ 分钟）去填报$/);
     const followUp = page.locator('[data-ledger="daily_followup"]').getByTestId('today-due');
     // the follow-up report is due at 17:00: before it 未开始, after it 逾期未报 (the server's clock decides)
-    await expect.poll(() => followUp.textContent()).toMatch(/^今日日报：(未开始，17:00 截止|逾期未报)去填报$/);
+    await expect
+      .poll(() => followUp.textContent())
+      .toMatch(/^今日日报：(未开始，17:00 截止（还剩 (\d+ 小时 )?\d+ 分钟）|逾期未报)去填报$/);
     await page.screenshot({ path: screenshotPath('sheets-home-cta') });
 
     await card.getByTestId('today-open').click();

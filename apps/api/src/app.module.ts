@@ -20,6 +20,7 @@ import { FilesModule } from './files/files.module';
 import { IdentityModule } from './identity/identity.module';
 import type { GraphQLContext } from './identity/principal';
 import { LedgersModule } from './ledgers/ledgers.module';
+import { NoticesModule } from './notices/notices.module';
 import { ReportingModule } from './reporting/reporting.module';
 import { RowsModule } from './rows/rows.module';
 import { PublicAnswersModule } from './public-answers/public-answers.module';
@@ -76,6 +77,7 @@ export class AppModule {
         StatisticsModule,
         PublicAnswersModule,
         FilesModule,
+        NoticesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
     };

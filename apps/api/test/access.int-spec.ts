@@ -103,7 +103,13 @@ const OPERATIONS: Record<string, Operation> = {
   },
   remindMissing: {
     document: 'mutation { remindMissing(ledger: "daily_followup", period: "2023-03-01") { period } }',
-    allowed: ['admin'],
+    allowed: ['leader', 'admin'],
+  },
+  notices: { document: '{ notices { id } }', allowed: ['clerk', 'leader', 'admin'] },
+  unreadNoticeCount: { document: '{ unreadNoticeCount }', allowed: ['clerk', 'leader', 'admin'] },
+  markNoticesRead: {
+    document: 'mutation { markNoticesRead(ids: ["999999"]) }',
+    allowed: ['clerk', 'leader', 'admin'],
   },
   returnSheet: {
     document:

@@ -10,6 +10,7 @@ import { WriteSources1764600000000 } from './migrations/1764600000000-write-sour
 import { SignInThrottle1764700000000 } from './migrations/1764700000000-sign-in-throttle';
 import { SheetWithdrawals1764850000000 } from './migrations/1764850000000-sheet-withdrawals';
 import { RowOrigins1764900000000 } from './migrations/1764900000000-row-origins';
+import { Notices1765000000000 } from './migrations/1765000000000-notices';
 
 // A ledger's date column is a calendar day, not an instant: hand it over as "YYYY-MM-DD" rather than
 // as a JS Date at the server's midnight, which a time zone would shift.
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   SignInThrottle1764700000000,
   SheetWithdrawals1764850000000,
   RowOrigins1764900000000,
+  Notices1765000000000,
 ];
 
 /** The connection, the migrations and the pool; `entities` are the app's. */

@@ -16,6 +16,7 @@ import { UnitsService } from '../units/units.service';
 import type { RowTransaction } from '../ledger-tables/row-scope';
 import { lockLedgerForWrite, readWriteGuard } from '../ledgers/ledger-locks';
 import { derivedPlanOf, fillLookups, refreshDerived } from '../ledger-tables/row-derived';
+import { noticeUnitClerks } from '../common/notices/unit-notices';
 import { rejectMissingReferences } from './row-references';
 import { rejectDuplicates } from './row-unique';
 import { insertRows, problem, type Planned, type RowOutcome, type WriteTarget } from '../ledger-tables/row-write';
@@ -184,6 +185,27 @@ export class RowFollowUps {
         now,
       );
       rowsMade += inserted.length;
+      // the unit's clerks learn of each new row, and what made it, with the row
+      const [sourceTitle, targetTitle] = [source.model.definition.title, target.definition.title];
+      for (const row of inserted) {
+        const label = labelOf(target.model, row.values) ?? `#${row.id}`;
+        const origin = row.origin?.label ?? `#${row.origin?.id}`;
+        await noticeUnitClerks(tx, [source.unitId], {
+          kind: 'FOLLOW_UP',
+          title: {
+            'zh-CN': `新的「${textOf(targetTitle)}」记录：${label}`,
+            en: `New "${textOf(targetTitle, 'en')}" row: ${label}`,
+          },
+          body: {
+            'zh-CN': `由「${textOf(sourceTitle)}」${origin} 自动生成`,
+            en: `Made from "${textOf(sourceTitle, 'en')}" ${origin}`,
+          },
+          ledgerKey: target.key,
+          period: row.period ?? null,
+          rowId: row.id,
+          createdAt: now,
+        });
+      }
     }
     return rowsMade;
   }

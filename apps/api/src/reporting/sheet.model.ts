@@ -39,6 +39,11 @@ export class SheetModel {
   rowCount: number;
   @Field(() => Date, { nullable: true, description: 'When the unit was last reminded (催报) of this sheet.' })
   remindedAt: Date | null;
+  @Field(() => Date, {
+    nullable: true,
+    description: "When a clerk of the unit first read a reminder's notice (催报已读) of this sheet.",
+  })
+  reminderReadAt: Date | null;
   @Field(() => [TrackedCountModel], {
     description: "The unit's open and overdue rows of tracked ledgers (rectifications…).",
   })

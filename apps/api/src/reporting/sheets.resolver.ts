@@ -60,7 +60,7 @@ export class SheetsResolver {
     return this.sheets.withdraw(principal, ledger, period);
   }
 
-  @Roles('admin')
+  @Roles('leader', 'admin')
   @Mutation(() => ReminderModel, {
     description:
       '催报: lists the units that have not submitted the period with their clerks, and records that they were reminded.',
@@ -69,8 +69,14 @@ export class SheetsResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('ledger', { type: () => String }) ledger: string,
     @Args('period', { type: () => String }) period: string,
+    @Args('unitIds', {
+      type: () => [ID],
+      nullable: true,
+      description: 'Only these units (those of them that have not submitted); all missing units when omitted.',
+    })
+    unitIds: string[] | null,
   ): Promise<ReminderModel> {
-    return this.sheets.remind(principal, ledger, period);
+    return this.sheets.remind(principal, ledger, period, unitIds ?? null);
   }
 
   @Roles('admin')

@@ -8,6 +8,7 @@ import type { Principal } from '../identity/principal';
 import { parseId } from '../common/graphql/ids';
 import { Clock } from '../common/time/clock';
 import { shanghaiMinuteText } from '../common/time/shanghai';
+import { noticeUnitClerks } from '../common/notices/unit-notices';
 import { unitFills } from '@taizhang/ledger-core';
 import { LedgerAccess } from '../ledgers/ledger-access.service';
 import { lockSheetsForSubmit } from '../ledgers/ledger-locks';
@@ -39,6 +40,7 @@ interface SheetRow {
   late: boolean;
   returned_reason: string | null;
   reminded_at: Date | null;
+  reminder_read_at: Date | null;
   withdrawn_count: number;
   withdrawn_at: Date | null;
   submitted_warnings: number | null;
@@ -263,6 +265,17 @@ export class SheetsService {
           WHERE ledger_key = $1 AND unit_id = $2 AND period = $3`,
         [ledgerKey, unitId, period, now, principal.userId, text],
       );
+      await noticeUnitClerks(tx, [unitId], {
+        kind: 'RETURNED',
+        title: {
+          'zh-CN': `退回：「${textOf(ledger.definition.title)}」${period} 已被退回，请修改后重新提交`,
+          en: `Returned: "${textOf(ledger.definition.title, 'en')}" ${period} was returned — correct it and submit again`,
+        },
+        body: { 'zh-CN': text, en: text },
+        ledgerKey,
+        period,
+        createdAt: now,
+      });
       await recordSheetEvent(tx, {
         ledgerKey,
         unitId,
@@ -278,24 +291,53 @@ export class SheetsService {
   }
 
   /**
-   * 催报: the units that have not submitted the period (not started, draft or returned), each with
-   * its active clerks to call, every one of them recorded as reminded now.
+   * 催报: the units that have not submitted the period (not started, draft or returned), or those
+   * of them named by `unitIds`, each with its active clerks to call, every one of them recorded as
+   * reminded now, and each clerk given a REMINDER notice in the same transaction.
    */
-  async remind(principal: Principal, ledgerKey: string, period: string): Promise<ReminderModel> {
+  async remind(
+    principal: Principal,
+    ledgerKey: string,
+    period: string,
+    unitIds: string[] | null = null,
+  ): Promise<ReminderModel> {
+    const named = unitIds === null ? null : new Set(unitIds.map((id) => String(parseId(id, 'unitIds'))));
     const board = await this.board(principal, ledgerKey, period);
     const missing = board.sheets.filter(
-      (s) => s.state === 'NOT_STARTED' || s.state === 'DRAFT' || s.state === 'RETURNED',
+      (s) =>
+        (s.state === 'NOT_STARTED' || s.state === 'DRAFT' || s.state === 'RETURNED') &&
+        (named === null || named.has(s.unit.id)),
     );
     const now = this.clock.now();
-    const unitIds = missing.map((s) => Number(s.unit.id));
-    if (unitIds.length > 0) {
-      await this.db.query(
-        `INSERT INTO sheet_reminders (ledger_key, unit_id, period, state, reminded_by, reminded_at)
-         SELECT $1, u, $2, s, $3, $4 FROM unnest($5::int[], $6::text[]) AS x(u, s)`,
-        [ledgerKey, period, principal.userId, now, unitIds, missing.map((s) => s.state)],
-      );
+    const reminded = missing.map((s) => Number(s.unit.id));
+    if (reminded.length > 0) {
+      const ledger = await this.ledgers.readableLedger(principal, ledgerKey);
+      const deadline = periodDeadline(ledger.definition, period);
+      await this.db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO sheet_reminders (ledger_key, unit_id, period, state, reminded_by, reminded_at)
+           SELECT $1, u, $2, s, $3, $4 FROM unnest($5::int[], $6::text[]) AS x(u, s)`,
+          [ledgerKey, period, principal.userId, now, reminded, missing.map((s) => s.state)],
+        );
+        await noticeUnitClerks(tx, reminded, {
+          kind: 'REMINDER',
+          title: {
+            'zh-CN': `催报：「${textOf(ledger.definition.title)}」${period} 尚未提交`,
+            en: `Reminder: "${textOf(ledger.definition.title, 'en')}" ${period} is not submitted yet`,
+          },
+          body: deadline
+            ? {
+                'zh-CN': `请在 ${shanghaiMinuteText(deadline)} 前提交`,
+                en: `Please submit by ${shanghaiMinuteText(deadline)}`,
+              }
+            : { 'zh-CN': '请尽快提交', en: 'Please submit soon' },
+          ledgerKey,
+          period,
+          createdAt: now,
+        });
+      });
     }
-    const clerks = (await this.users.list(unitIds)).filter((u) => u.role === 'clerk' && u.active);
+    const clerks = (await this.users.list(reminded)).filter((u) => u.role === 'clerk' && u.active);
     return {
       ledgerKey,
       period,
@@ -415,6 +457,8 @@ export class SheetsService {
         `SELECT u.id AS unit_id, s.state, s.submitted_at, coalesce(s.late, false) AS late, s.returned_reason,
                 coalesce(s.withdrawn_count, 0) AS withdrawn_count, s.withdrawn_at, s.submitted_warnings,
                 (SELECT max(r.reminded_at) FROM sheet_reminders r WHERE r.ledger_key = $3 AND r.unit_id = u.id AND r.period = $2) AS reminded_at,
+                -- when a clerk of the unit first read a reminder of this sheet
+                (SELECT min(n.read_at) FROM notices n WHERE n.kind = 'REMINDER' AND n.ledger_key = $3 AND n.unit_id = u.id AND n.period = $2) AS reminder_read_at,
                 -- a submitted sheet: the rows it was submitted with; else the rows as they are
                 CASE WHEN s.state = 'submitted' AND s.row_count IS NOT NULL THEN s.row_count
                      ELSE (SELECT count(*)::int FROM ${tableOf(model)} t WHERE t.unit_id = u.id AND t.period = $2 AND t.deleted_at IS NULL)
@@ -461,6 +505,7 @@ export class SheetsService {
       deadline,
       rowCount: sheet?.rows ?? 0,
       remindedAt: sheet?.reminded_at ?? null,
+      reminderReadAt: sheet?.reminder_read_at ?? null,
       overdue: !submitted && deadline !== null && now.getTime() > deadline.getTime(),
       future: isFuturePeriod(ledger.definition.period, period, now),
       canWithdraw: withdrawOpen(sheet, deadline, now),

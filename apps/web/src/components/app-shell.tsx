@@ -3,9 +3,10 @@ import type { ReactNode } from 'react';
 import { NavLink, useNavigate } from 'react-router';
 import { roleOf, SIGN_OUT, type CurrentUser } from '../features/auth/auth.graphql';
 import { useI18n } from '../i18n/i18n';
+import { NoticeBell } from '../features/notices/notice-bell';
 import { LanguageSwitch } from './language-switch';
 
-/** The frame of every signed-in page: who you are, which unit, the language, sign-out. */
+/** The frame of every signed-in page: who you are, which unit, your notices, the language, sign-out. */
 export function AppShell({ user, children }: { user: CurrentUser; children: ReactNode }) {
   const { t, roleLabel, unitKindLabel } = useI18n();
   const client = useApolloClient();
@@ -56,6 +57,7 @@ export function AppShell({ user, children }: { user: CurrentUser; children: Reac
           )}
         </div>
         <div className="shell-user">
+          <NoticeBell />
           <span data-testid="current-user">
             {user.displayName} · {roleLabel(roleOf(user))}
           </span>

@@ -84,7 +84,7 @@ export function DashboardPage({ user }: { user: CurrentUser }) {
               ledgerKey={ledger.key}
               title={title(ledger)}
               period={currentPeriod(ledger.period, now) ?? ''}
-              canRemind={role === 'admin'}
+              canRemind={role === 'admin' || role === 'leader'}
             />
           ))}
       </div>

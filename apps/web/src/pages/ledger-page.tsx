@@ -1,7 +1,7 @@
 import { useApolloClient, useMutation, useQuery } from '@apollo/client';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { currentPeriod, textOf, type LedgerModel } from '@taizhang/ledger-core';
+import { currentPeriod, isPeriod, textOf, type LedgerModel } from '@taizhang/ledger-core';
 import type { CurrentUser } from '../features/auth/auth.graphql';
 import { roleOf } from '../features/auth/auth.graphql';
 import '../features/grid/handsontable-setup';
@@ -60,7 +60,17 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
   const role = roleOf(user);
   const ledger = model.definition.key;
   const periodic = (model.definition.period ?? 'none') !== 'none';
-  const [period, setPeriod] = useState<string | null>(() => currentPeriod(model.definition.period, new Date()));
+  // ?period= opens that period's sheet (a notice's link); the current period otherwise
+  const [searchParams] = useSearchParams();
+  const askedPeriod = searchParams.get('period');
+  const [period, setPeriod] = useState<string | null>(() =>
+    askedPeriod && periodic && isPeriod(model.definition.period, askedPeriod)
+      ? askedPeriod
+      : currentPeriod(model.definition.period, new Date()),
+  );
+  useEffect(() => {
+    if (askedPeriod && periodic && isPeriod(model.definition.period, askedPeriod)) setPeriod(askedPeriod);
+  }, [askedPeriod, periodic, model.definition.period]);
   const [unitId, setUnitId] = useState<string | null>(role === 'clerk' ? null : '');
   const [historyOf, setHistoryOf] = useState<string | null>(null);
   const [binOpen, setBinOpen] = useState(false);
@@ -118,9 +128,8 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
     setValueFilterOf(null);
     setRecordOf(null);
   }, [controller]);
-  // a link to a row (来源, 后续: ?row=<id>) opens the sheet with that row selected, in the record pane
-  const [search] = useSearchParams();
-  const linkedRow = search.get('row');
+  // a link to a row (来源, 后续, a notice: ?row=<id>) opens the sheet with that row selected, in the record pane
+  const linkedRow = searchParams.get('row');
   useEffect(() => {
     if (!linkedRow) return;
     let live = true;

@@ -124,6 +124,11 @@ describe('checkDefinition', () => {
       ['/deadline: "25:00" has the wrong format'],
     ],
     [
+      'a notice before no deadline',
+      (d) => Object.assign(d, { period: 'daily', deadlineNoticeMinutes: 60 }),
+      ['/deadlineNoticeMinutes: A ledger without a deadline has no notice before it'],
+    ],
+    [
       'a rule with a syntax error',
       (d) => Object.assign(d, { rules: [{ key: 'r', level: 'error', check: 'a >', message: '错' }] }),
       ['/rules/0/check: Syntax error'],

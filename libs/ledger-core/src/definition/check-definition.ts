@@ -229,6 +229,12 @@ export function checkDefinition(input: unknown): DefinitionCheck {
       message('只有按日、周、月填报的台账才有截止时间', 'Only a daily, weekly or monthly ledger has a deadline'),
     );
   }
+  if (definition.deadlineNoticeMinutes !== undefined && definition.deadline === undefined) {
+    add(
+      '/deadlineNoticeMinutes',
+      message('没有截止时间的台账不能设置截止前提醒', 'A ledger without a deadline has no notice before it'),
+    );
+  }
   definition.seedRows?.forEach((row, i) => {
     for (const key of Object.keys(row.values)) {
       if (!(key in types)) add(`/seedRows/${i}/values/${key}`, message(`未知字段「${key}」`, `Unknown field "${key}"`));

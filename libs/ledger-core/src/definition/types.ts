@@ -123,6 +123,11 @@ export interface LedgerDefinition {
   periodField?: string;
   /** "HH:mm", Asia/Shanghai, for periodic ledgers: a sheet submitted later is late. */
   deadline?: string;
+  /**
+   * With a deadline: how many minutes before it the clerks of a unit that has not submitted get a
+   * notice (DEADLINE); 30 when absent, 0 for none.
+   */
+  deadlineNoticeMinutes?: number;
   /** Anyone may add rows through the public link of a unit (the survey). */
   public?: boolean;
   /**

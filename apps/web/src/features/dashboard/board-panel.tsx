@@ -34,6 +34,11 @@ export function BoardPanel({
   const time = (iso: string) =>
     new Date(iso).toLocaleTimeString(locale === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai' });
   const reminder = reminding.data?.remindMissing;
+  /** 催报 to every missing unit (unitIds omitted) or to one. */
+  async function remindUnits(unitIds?: string[]) {
+    await remind({ variables: { ledger: ledgerKey, period, unitIds } }).catch(() => undefined);
+    await refetch();
+  }
 
   return (
     <article className="panel board" data-testid={`board-${ledgerKey}`}>
@@ -70,8 +75,20 @@ export function BoardPanel({
               {missing.map((s) => (
                 <span key={s.unit.id} className="unit-chip" data-overdue={s.overdue || undefined}>
                   {s.unit.name}（{t(`grid.sheet.${s.state}`)}
-                  {s.remindedAt && ` · ${t('dashboard.remindedAt')} ${time(s.remindedAt)}`}）
+                  {s.remindedAt && ` · ${t('dashboard.remindedAt')} ${time(s.remindedAt)}`}
+                  {s.reminderReadAt && ` · ${t('dashboard.reminderRead')} ${time(s.reminderReadAt)}`}）
                   {s.overdue && <span className="badge sheet-overdue">{t('grid.overdue')}</span>}
+                  {canRemind && (
+                    <button
+                      type="button"
+                      className="link-button"
+                      disabled={reminding.loading}
+                      onClick={() => void remindUnits([s.unit.id])}
+                      data-testid="remind-unit"
+                    >
+                      {t('dashboard.remindOne')}
+                    </button>
+                  )}
                 </span>
               ))}
             </p>
@@ -115,8 +132,8 @@ export function BoardPanel({
               disabled={reminding.loading}
               data-testid="remind-missing"
               onClick={async () => {
-                await remind({ variables: { ledger: ledgerKey, period } }).catch(() => undefined);
-                await refetch();
+                if (!window.confirm(t('dashboard.remindConfirm').replace('{n}', String(missing.length)))) return;
+                await remindUnits();
               }}
             >
               {t('dashboard.remind')}

@@ -27,6 +27,8 @@ export interface BoardSheet {
   state: SheetState;
   submittedAt: string | null;
   remindedAt: string | null;
+  /** When a clerk of the unit first read the reminder's notice. */
+  reminderReadAt: string | null;
   overdue: boolean;
   withdrawnCount: number;
   withdrawnAt: string | null;
@@ -68,6 +70,7 @@ export const BOARD = gql`
         state
         submittedAt
         remindedAt
+        reminderReadAt
         overdue
         withdrawnCount
         withdrawnAt
@@ -83,8 +86,8 @@ export interface Reminder {
 }
 
 export const REMIND_MISSING = gql`
-  mutation RemindMissing($ledger: String!, $period: String!) {
-    remindMissing(ledger: $ledger, period: $period) {
+  mutation RemindMissing($ledger: String!, $period: String!, $unitIds: [ID!]) {
+    remindMissing(ledger: $ledger, period: $period, unitIds: $unitIds) {
       remindedAt
       units {
         unit {

@@ -32,7 +32,7 @@ export type SheetState = 'NOT_STARTED' | 'DRAFT' | 'SUBMITTED' | 'SUBMITTED_LATE
 export interface TodayBoard {
   submissionBoard: {
     period: string;
-    sheets: { state: SheetState; deadline: string | null; overdue: boolean }[];
+    sheets: { state: SheetState; deadline: string | null; overdue: boolean; remindedAt: string | null }[];
     counts: {
       notStarted: number;
       draft: number;
@@ -52,6 +52,7 @@ export const TODAY_BOARD = gql`
         state
         deadline
         overdue
+        remindedAt
       }
       counts {
         notStarted

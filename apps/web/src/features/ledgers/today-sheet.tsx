@@ -7,7 +7,7 @@ import { TODAY_BOARD, type LedgerSummary, type TodayBoard } from './ledgers.grap
 /**
  * Where a periodic ledger's current sheet stands. For a clerk, what is due, as a call to action:
  * 「今日日报：草稿，17:00 截止」 and a button straight into the sheet (逾期未报 once the deadline has
- * passed unsubmitted). For admins and leaders, the county's counts.
+ * passed unsubmitted), marked 已催报 once the county has reminded the unit. For admins and leaders, the county's counts.
  */
 export function TodaySheet({ ledger, seesAllUnits }: { ledger: LedgerSummary; seesAllUnits: boolean }) {
   const { t, locale } = useI18n();
@@ -23,7 +23,7 @@ export function TodaySheet({ ledger, seesAllUnits }: { ledger: LedgerSummary; se
   if (!seesAllUnits) {
     const sheet = board.sheets[0];
     if (!sheet) return null;
-    const { state, overdue, deadline } = sheet;
+    const { state, overdue, deadline, remindedAt } = sheet;
     const submitted = state === 'SUBMITTED' || state === 'SUBMITTED_LATE';
     // a daily deadline is a time of today; a weekly or monthly one names its day too
     const due = deadline
@@ -47,6 +47,13 @@ export function TodaySheet({ ledger, seesAllUnits }: { ledger: LedgerSummary; se
             {overdue ? t('grid.overdue') : t(`grid.sheet.${state}`)}
           </span>
           {due && !submitted && !overdue && <>，{t('ledgers.dueAt').replace('{time}', due)}</>}
+          {deadline && !submitted && !overdue && <TimeLeft deadline={deadline} />}
+          {/* 催报 of this sheet: the county is waiting for it */}
+          {remindedAt && !submitted && (
+            <span className="badge sheet-reminded" data-testid="today-reminded">
+              {t('ledgers.reminded')}
+            </span>
+          )}
         </span>
         {/* a button, so that the card keeps one link (its title) to the ledger */}
         <button
@@ -70,5 +77,20 @@ export function TodaySheet({ ledger, seesAllUnits }: { ledger: LedgerSummary; se
         .replace('{late}', String(counts.submittedLate))
         .replace('{missing}', String(counts.notStarted + counts.draft + counts.returned))}
     </p>
+  );
+}
+
+/** The time left until a deadline less than a day away (还剩 2 小时 5 分钟); nothing further off. */
+function TimeLeft({ deadline }: { deadline: string }) {
+  const { t } = useI18n();
+  const minutes = Math.ceil((Date.parse(deadline) - Date.now()) / 60_000);
+  if (minutes <= 0 || minutes >= 24 * 60) return null;
+  const text = (minutes >= 60 ? t('ledgers.hoursMinutes') : t('ledgers.minutes'))
+    .replace('{h}', String(Math.floor(minutes / 60)))
+    .replace('{m}', String(minutes % 60));
+  return (
+    <span className="muted" data-testid="today-time-left">
+      {t('ledgers.timeLeft').replace('{time}', text)}
+    </span>
   );
 }

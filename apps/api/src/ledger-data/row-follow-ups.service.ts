@@ -187,25 +187,29 @@ export class RowFollowUps {
       rowsMade += inserted.length;
       // the unit's clerks learn of each new row, and what made it, with the row
       const [sourceTitle, targetTitle] = [source.model.definition.title, target.definition.title];
-      for (const row of inserted) {
-        const label = labelOf(target.model, row.values) ?? `#${row.id}`;
-        const origin = row.origin?.label ?? `#${row.origin?.id}`;
-        await noticeUnitClerks(tx, [source.unitId], {
-          kind: 'FOLLOW_UP',
-          title: {
-            'zh-CN': `新的「${textOf(targetTitle)}」记录：${label}`,
-            en: `New "${textOf(targetTitle, 'en')}" row: ${label}`,
-          },
-          body: {
-            'zh-CN': `由「${textOf(sourceTitle)}」${origin} 自动生成`,
-            en: `Made from "${textOf(sourceTitle, 'en')}" ${origin}`,
-          },
-          ledgerKey: target.key,
-          period: row.period ?? null,
-          rowId: row.id,
-          createdAt: now,
-        });
-      }
+      await noticeUnitClerks(
+        tx,
+        inserted.map((row) => {
+          const label = labelOf(target.model, row.values) ?? `#${row.id}`;
+          const origin = row.origin?.label ?? `#${row.origin?.id}`;
+          return {
+            unitIds: [source.unitId],
+            kind: 'FOLLOW_UP',
+            title: {
+              'zh-CN': `新的「${textOf(targetTitle)}」记录：${label}`,
+              en: `New "${textOf(targetTitle, 'en')}" row: ${label}`,
+            },
+            body: {
+              'zh-CN': `由「${textOf(sourceTitle)}」${origin} 自动生成`,
+              en: `Made from "${textOf(sourceTitle, 'en')}" ${origin}`,
+            },
+            ledgerKey: target.key,
+            period: row.period ?? null,
+            rowId: row.id,
+            createdAt: now,
+          };
+        }),
+      );
     }
     return rowsMade;
   }

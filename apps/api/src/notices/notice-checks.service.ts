@@ -101,20 +101,23 @@ export class NoticeChecks implements OnApplicationBootstrap, OnModuleDestroy {
     const due = (await this.units.list(null))
       .filter((unit) => unit.active && unitFills(ledger.definition, unit) && !submitted.has(unit.id))
       .map((unit) => unit.id);
-    await noticeUnitClerks(this.db, due, {
-      kind: 'DEADLINE',
-      title: {
-        'zh-CN': `即将截止：「${textOf(ledger.definition.title)}」${period} 尚未提交`,
-        en: `Due soon: "${textOf(ledger.definition.title, 'en')}" ${period} is not submitted yet`,
+    await noticeUnitClerks(this.db, [
+      {
+        unitIds: due,
+        kind: 'DEADLINE',
+        title: {
+          'zh-CN': `即将截止：「${textOf(ledger.definition.title)}」${period} 尚未提交`,
+          en: `Due soon: "${textOf(ledger.definition.title, 'en')}" ${period} is not submitted yet`,
+        },
+        body: {
+          'zh-CN': `截止时间 ${shanghaiMinuteText(deadline)}，还剩 ${Math.ceil(minutesLeft)} 分钟`,
+          en: `Due at ${shanghaiMinuteText(deadline)}, ${Math.ceil(minutesLeft)} minutes left`,
+        },
+        ledgerKey: ledger.key,
+        period,
+        createdAt: now,
       },
-      body: {
-        'zh-CN': `截止时间 ${shanghaiMinuteText(deadline)}，还剩 ${Math.ceil(minutesLeft)} 分钟`,
-        en: `Due at ${shanghaiMinuteText(deadline)}, ${Math.ceil(minutesLeft)} minutes left`,
-      },
-      ledgerKey: ledger.key,
-      period,
-      createdAt: now,
-    });
+    ]);
   }
 
   /** The rows for which the ledger's `tracking.overdue` holds now (today() from the clock, as the board counts them). */
@@ -135,19 +138,20 @@ export class NoticeChecks implements OnApplicationBootstrap, OnModuleDestroy {
     )) as { id: string; unit_id: number; label: string }[];
     if (rows.length === 0) return;
     const title = ledger.definition.title;
-    await this.db.transaction(async (tx) => {
-      for (const row of rows)
-        await noticeUnitClerks(tx, [Number(row.unit_id)], {
-          kind: 'OVERDUE',
-          title: {
-            'zh-CN': `已逾期：「${textOf(title)}」${row.label}`,
-            en: `Overdue: "${textOf(title, 'en')}" ${row.label}`,
-          },
-          body: { 'zh-CN': '已超过期限，请尽快处理', en: 'Past its deadline: please deal with it' },
-          ledgerKey: ledger.key,
-          rowId: row.id,
-          createdAt: now,
-        });
-    });
+    await noticeUnitClerks(
+      this.db,
+      rows.map((row) => ({
+        unitIds: [Number(row.unit_id)],
+        kind: 'OVERDUE',
+        title: {
+          'zh-CN': `已逾期：「${textOf(title)}」${row.label}`,
+          en: `Overdue: "${textOf(title, 'en')}" ${row.label}`,
+        },
+        body: { 'zh-CN': '已超过期限，请尽快处理', en: 'Past its deadline: please deal with it' },
+        ledgerKey: ledger.key,
+        rowId: row.id,
+        createdAt: now,
+      })),
+    );
   }
 }

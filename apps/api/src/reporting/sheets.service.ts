@@ -265,17 +265,20 @@ export class SheetsService {
           WHERE ledger_key = $1 AND unit_id = $2 AND period = $3`,
         [ledgerKey, unitId, period, now, principal.userId, text],
       );
-      await noticeUnitClerks(tx, [unitId], {
-        kind: 'RETURNED',
-        title: {
-          'zh-CN': `退回：「${textOf(ledger.definition.title)}」${period} 已被退回，请修改后重新提交`,
-          en: `Returned: "${textOf(ledger.definition.title, 'en')}" ${period} was returned — correct it and submit again`,
+      await noticeUnitClerks(tx, [
+        {
+          unitIds: [unitId],
+          kind: 'RETURNED',
+          title: {
+            'zh-CN': `退回：「${textOf(ledger.definition.title)}」${period} 已被退回，请修改后重新提交`,
+            en: `Returned: "${textOf(ledger.definition.title, 'en')}" ${period} was returned — correct it and submit again`,
+          },
+          body: { 'zh-CN': text, en: text },
+          ledgerKey,
+          period,
+          createdAt: now,
         },
-        body: { 'zh-CN': text, en: text },
-        ledgerKey,
-        period,
-        createdAt: now,
-      });
+      ]);
       await recordSheetEvent(tx, {
         ledgerKey,
         unitId,
@@ -319,22 +322,25 @@ export class SheetsService {
            SELECT $1, u, $2, s, $3, $4 FROM unnest($5::int[], $6::text[]) AS x(u, s)`,
           [ledgerKey, period, principal.userId, now, reminded, missing.map((s) => s.state)],
         );
-        await noticeUnitClerks(tx, reminded, {
-          kind: 'REMINDER',
-          title: {
-            'zh-CN': `催报：「${textOf(ledger.definition.title)}」${period} 尚未提交`,
-            en: `Reminder: "${textOf(ledger.definition.title, 'en')}" ${period} is not submitted yet`,
+        await noticeUnitClerks(tx, [
+          {
+            unitIds: reminded,
+            kind: 'REMINDER',
+            title: {
+              'zh-CN': `催报：「${textOf(ledger.definition.title)}」${period} 尚未提交`,
+              en: `Reminder: "${textOf(ledger.definition.title, 'en')}" ${period} is not submitted yet`,
+            },
+            body: deadline
+              ? {
+                  'zh-CN': `请在 ${shanghaiMinuteText(deadline)} 前提交`,
+                  en: `Please submit by ${shanghaiMinuteText(deadline)}`,
+                }
+              : { 'zh-CN': '请尽快提交', en: 'Please submit soon' },
+            ledgerKey,
+            period,
+            createdAt: now,
           },
-          body: deadline
-            ? {
-                'zh-CN': `请在 ${shanghaiMinuteText(deadline)} 前提交`,
-                en: `Please submit by ${shanghaiMinuteText(deadline)}`,
-              }
-            : { 'zh-CN': '请尽快提交', en: 'Please submit soon' },
-          ledgerKey,
-          period,
-          createdAt: now,
-        });
+        ]);
       });
     }
     const clerks = (await this.users.list(reminded)).filter((u) => u.role === 'clerk' && u.active);

@@ -1,6 +1,6 @@
 import { specOf, textOf, type ExcelCell, type FieldValue, type LedgerModel, type Locale } from '@taizhang/ledger-core';
 import type { RowRecord } from '../ledger-tables/row-sql';
-import { idColumnTitle, idText, shownReferences } from './reference-cells';
+import { idColumnTitle, shownReferences } from './reference-cells';
 
 export type { ExcelCell } from '@taizhang/ledger-core';
 
@@ -44,7 +44,8 @@ export function ledgerColumns(model: LedgerModel, withUnit: boolean, locale: Loc
       const spec = specOf(field);
       const width = Math.max(8, Math.round(spec.grid(field, locale).width / PIXELS_PER_CHARACTER));
       if (byDisplay.has(field)) {
-        const id = (r: LedgerExportRow) => idText(r.row.values[field.key]);
+        // the id as the reference type writes it ("#12"), which its parse reads back
+        const id = (r: LedgerExportRow) => spec.format((r.row.values[field.key] ?? null) as FieldValue, field, locale);
         // a target whose display field is empty is shown by its id, as the grid shows it
         const says = (r: LedgerExportRow) => r.row.display?.[field.key] || id(r);
         return [

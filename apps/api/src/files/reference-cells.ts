@@ -18,9 +18,6 @@ import { displayedReferences } from '../ledger-tables/row-sql';
  * when two rows say the same thing.
  */
 
-/** "#12": how a reference's id is written in a file (the reference field type parses it back). */
-export const idText = (id: unknown): string => (id === null || id === undefined ? '' : `#${String(id)}`);
-
 /** The reference fields whose rows are read with a display text (row-sql.ts): those get a kept-id column. */
 export function shownReferences(model: LedgerModel): FieldDefinition[] {
   return displayedReferences(model).map(({ key }) => model.byKey.get(key)!);
@@ -73,7 +70,8 @@ export async function useKeptIds(
     const says = new Map(found.map((r) => [r.id, r.label]));
     for (const [row, id] of kept) {
       const label = row.texts[field.key];
-      if (!shown.has(field.key) || (label !== undefined && says.get(id) === label)) row.texts[field.key] = idText(id);
+      if (!shown.has(field.key) || (label !== undefined && says.get(id) === label))
+        row.texts[field.key] = model.spec(field).format(Number(id), field, 'zh-CN');
     }
   }
 }

@@ -1,13 +1,13 @@
 import { useQuery } from '@apollo/client';
 import { Link } from 'react-router';
 import { useI18n } from '../../i18n/i18n';
+import { ledgerAddress } from '../ledgers/ledger-address';
 import { LEDGERS, type LedgerSummary } from '../ledgers/ledgers.graphql';
 import { FOLLOW_UP_ROWS, type FollowUpRowsAnswer } from './grid.graphql';
 import type { GridRow, RowLink } from './grid-row';
 
 /** The address of a row: its ledger's page, which opens with that row selected and in the record pane. */
-export const rowAddress = (link: Pick<RowLink, 'ledger' | 'id'>) =>
-  `/ledgers/${encodeURIComponent(link.ledger)}?row=${encodeURIComponent(link.id)}`;
+export const rowAddress = (link: Pick<RowLink, 'ledger' | 'id'>) => ledgerAddress(link.ledger, { row: link.id });
 
 /**
  * Where a row came from and what came of it: the row whose follow-up made it (来源: 窗口办件台账

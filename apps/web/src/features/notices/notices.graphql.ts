@@ -1,4 +1,5 @@
 import { gql } from '@apollo/client';
+import { ledgerAddress } from '../ledgers/ledger-address';
 
 export type NoticeKind = 'REMINDER' | 'RETURNED' | 'FOLLOW_UP' | 'OVERDUE' | 'DEADLINE';
 
@@ -40,11 +41,5 @@ export const MARK_NOTICES_READ = gql`
 
 /** What a notice opens: the sheet of its period, with its row if it is about one; null when about nothing. */
 export function noticeLink(notice: Pick<Notice, 'ledger' | 'period' | 'rowId'>): string | null {
-  if (!notice.ledger) return null;
-  const query = new URLSearchParams();
-  if (notice.period) query.set('period', notice.period);
-  if (notice.rowId) query.set('row', notice.rowId);
-  const base = `/ledgers/${encodeURIComponent(notice.ledger)}`;
-  const text = query.toString();
-  return text ? `${base}?${text}` : base;
+  return notice.ledger ? ledgerAddress(notice.ledger, { period: notice.period, row: notice.rowId }) : null;
 }

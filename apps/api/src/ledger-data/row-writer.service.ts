@@ -24,7 +24,13 @@ import {
   resolveReferenceLabels,
 } from './row-references';
 import { RowFollowUps } from './row-follow-ups.service';
-import { derivedPlanOf, fillLookups, refreshDerived, rereadRollups } from '../ledger-tables/row-derived';
+import {
+  derivedPlanOf,
+  fillLookups,
+  movesOtherRows,
+  refreshDerived,
+  rereadRollups,
+} from '../ledger-tables/row-derived';
 import {
   conflicted,
   deleteRow,
@@ -372,20 +378,22 @@ export class RowWriter {
       const outcome = outcomes.get(p.index)!;
       if (outcome.status === 'SAVED' && p.warnings?.length) outcome.warnings = [...p.warnings];
     }
-    await refreshDerived(
-      tx,
-      derived,
-      unitId,
-      writes
-        .filter((p) => outcomes.get(p.index)?.status === 'SAVED')
-        .map((p) => ({
-          id: p.id ?? Number(outcomes.get(p.index)!.row!.id),
-          before: p.old?.values ?? null,
-          after: p.op === 'DELETE' ? null : p.values,
-          fresh: p.op === 'INSERT',
-        })),
-      now,
-    );
+    // look-ups showing these rows and roll-ups counting them; the list of rows made only for a ledger that has them
+    if (movesOtherRows(derived))
+      await refreshDerived(
+        tx,
+        derived,
+        unitId,
+        writes
+          .filter((p) => outcomes.get(p.index)?.status === 'SAVED')
+          .map((p) => ({
+            id: p.id ?? Number(outcomes.get(p.index)!.row!.id),
+            before: p.old?.values ?? null,
+            after: p.op === 'DELETE' ? null : p.values,
+            fresh: p.op === 'INSERT',
+          })),
+        now,
+      );
     // a row a follow-up made may point back at the rows just saved: their roll-ups as stored now
     if ((await this.followUps.run(tx, target, writes, outcomes, now)) > 0)
       await rereadRollups(tx, derived, model, unitId, outcomes.values());

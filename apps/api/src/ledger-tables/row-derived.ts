@@ -182,6 +182,9 @@ export interface WrittenRow {
  * the rows they pointed at before and after. One UPDATE per derived field, over ids, writing only
  * the rows whose value differs.
  */
+/** Whether writing the ledger's rows can move a derived value of other rows (a look-up showing them, a roll-up counting them). */
+export const movesOtherRows = (plan: DerivedPlan) => plan.lookupsOver.length > 0 || plan.rollupsOver.length > 0;
+
 export async function refreshDerived(
   tx: RowTransaction,
   plan: DerivedPlan,
@@ -189,7 +192,7 @@ export async function refreshDerived(
   written: WrittenRow[],
   now: Date,
 ): Promise<void> {
-  if (written.length === 0) return;
+  if (written.length === 0 || !movesOtherRows(plan)) return;
   for (const { holder, field, reference, target, shown } of plan.lookupsOver) {
     const moved = written.filter(
       (w) =>

@@ -91,6 +91,10 @@ const OPERATIONS: Record<string, Operation> = {
     document: '{ sheet(ledger: "daily_followup", unitId: "1", period: "2023-03-01") { state } }',
     allowed: ['clerk', 'leader', 'admin'],
   },
+  reconciliation: {
+    document: '{ reconciliation(ledger: "daily_followup", from: "2023-03-01", to: "2023-03-31") { period } }',
+    allowed: ['clerk', 'leader', 'admin'],
+  },
   submitSheet: {
     document: 'mutation { submitSheet(ledger: "daily_followup", period: "2023-03-01") { state } }',
     allowed: ['clerk'],

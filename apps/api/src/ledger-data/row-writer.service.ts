@@ -12,7 +12,7 @@ import {
 } from '@taizhang/ledger-core';
 import type { Principal } from '../identity/principal';
 import { Clock } from '../common/time/clock';
-import { assertCurrentVersion, readWriteGuard, writeLocksSql } from '../ledgers/ledger-locks';
+import { assertCurrentVersion, submittedSheetsLocked, readWriteGuard, writeLocksSql } from '../ledgers/ledger-locks';
 import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry.service';
 import { RowAccess } from './row-access.service';
 import { constraintProblem, isIntegrityViolation } from '../ledger-tables/row-constraints';
@@ -31,6 +31,15 @@ import {
   refreshDerived,
   rereadRollups,
 } from '../ledger-tables/row-derived';
+import {
+  figurePlanOf,
+  fillFigures,
+  recheckRows,
+  recordOverrides,
+  refreshFigures,
+  rereadOverrides,
+  type OverrideChanges,
+} from '../ledger-tables/derived-figures';
 import {
   conflicted,
   deleteRow,
@@ -164,12 +173,20 @@ export class RowWriter {
       ledgers.map((l) => l.model),
       model,
     );
+    const figures = figurePlanOf(
+      ledgers.map((l) => l.model),
+      model,
+    );
+    const overrides: OverrideChanges = new Map();
 
     const outcomes = new Map<number, RowOutcome>();
     const lockedProblem = (period: string) =>
       problem('', `${period} 的报表已提交并锁定，不能修改`, `The sheet of ${period} is submitted and locked`);
-    // nobody writes a read-only field, a look-up or a roll-up (formulas are recomputed anyway)
-    const readOnly = new Set(model.fields.filter((f) => isComputedField(f) && !f.formula).map((f) => f.key));
+    // nobody writes a read-only field, a look-up or a roll-up (formulas are recomputed anyway); a
+    // derived figure is taken only as an override with a reason (fillFigures)
+    const readOnly = new Set(
+      model.fields.filter((f) => isComputedField(f) && !f.formula && !f.derive).map((f) => f.key),
+    );
     const writable = (values: unknown) => {
       const given = values as Record<string, unknown>;
       if (readOnly.size === 0) return given;
@@ -331,6 +348,21 @@ export class RowWriter {
         for (let index = start; index < end; index += 1) planChange(args.changes[index], index, planned);
         await resolveReferenceLabels(tx, model, unitId, planned, outcomes);
         await fillLookups(tx, derived, model, unitId, planned, outcomes, { now, period: args.period });
+        if (figures.own.length > 0) {
+          const check = { now, period: args.period };
+          for (const [index, o] of await fillFigures(
+            tx,
+            figures,
+            model,
+            unitId,
+            planned,
+            args.changes,
+            outcomes,
+            check,
+          ))
+            overrides.set(index, o);
+          recheckRows(model, planned, outcomes, check);
+        }
         await rejectDuplicates(tx, model, unitId, planned, outcomes, seen);
         await rejectMissingReferences(tx, model, unitId, planned, outcomes);
         await refuseReferencedDeletes(tx, unitId, referrers, planned, outcomes);
@@ -378,22 +410,34 @@ export class RowWriter {
       const outcome = outcomes.get(p.index)!;
       if (outcome.status === 'SAVED' && p.warnings?.length) outcome.warnings = [...p.warnings];
     }
-    // look-ups showing these rows and roll-ups counting them; the list of rows made only for a ledger that has them
-    if (movesOtherRows(derived))
-      await refreshDerived(
+    if (overrides.size > 0)
+      await recordOverrides(
         tx,
-        derived,
+        model,
         unitId,
-        writes
-          .filter((p) => outcomes.get(p.index)?.status === 'SAVED')
-          .map((p) => ({
-            id: p.id ?? Number(outcomes.get(p.index)!.row!.id),
-            before: p.old?.values ?? null,
-            after: p.op === 'DELETE' ? null : p.values,
-            fresh: p.op === 'INSERT',
-          })),
+        target.actor,
+        overrides,
+        (index) => {
+          const outcome = outcomes.get(index);
+          return outcome?.status === 'SAVED' && outcome.row ? Number(outcome.row.id) : null;
+        },
         now,
       );
+    await rereadOverrides(tx, model, overrides, outcomes);
+    // look-ups showing these rows, roll-ups counting them, figures measuring them; the list of rows
+    // made only for a ledger that has them
+    if (movesOtherRows(derived) || figures.over.length > 0) {
+      const written = writes
+        .filter((p) => outcomes.get(p.index)?.status === 'SAVED')
+        .map((p) => ({
+          id: p.id ?? Number(outcomes.get(p.index)!.row!.id),
+          before: p.old?.values ?? null,
+          after: p.op === 'DELETE' ? null : p.values,
+          fresh: p.op === 'INSERT',
+        }));
+      await refreshDerived(tx, derived, unitId, written, now);
+      await refreshFigures(tx, figures, unitId, written, now, (holder) => submittedSheetsLocked(tx, holder, unitId));
+    }
     // a row a follow-up made may point back at the rows just saved: their roll-ups as stored now
     if ((await this.followUps.run(tx, target, writes, outcomes, now)) > 0)
       await rereadRollups(tx, derived, model, unitId, outcomes.values());
@@ -469,12 +513,14 @@ export class RowWriter {
           (await this.registry.all()).map((l) => l.model),
           model,
         );
-        await refreshDerived(
-          tx,
-          derived,
-          unitId,
-          [{ id: Number(row.id), before: null, after: result.values }],
-          this.clock.now(),
+        const restoredRow = [{ id: Number(row.id), before: null, after: result.values }];
+        await refreshDerived(tx, derived, unitId, restoredRow, this.clock.now());
+        const figures = figurePlanOf(
+          (await this.registry.all()).map((l) => l.model),
+          model,
+        );
+        await refreshFigures(tx, figures, unitId, restoredRow, this.clock.now(), (holder) =>
+          submittedSheetsLocked(tx, holder, unitId),
         );
         const target: WriteTarget = {
           model,

@@ -20,6 +20,8 @@ export interface RowRecord {
   display: Record<string, string | null> | null;
   /** The row whose follow-up made this one. */
   origin: RowLink | null;
+  /** Derived figures the unit's clerk overrode: { fieldKey: { reason, derived, by, at } }; null: none. */
+  overrides?: Record<string, unknown> | null;
 }
 
 export const tableOf = (model: LedgerModel) => quoteIdent(tableNameOf(model.definition.key));
@@ -41,7 +43,20 @@ export function rowColumns(model: LedgerModel, alias = 't'): string {
     `${alias}.origin_label`,
     ...model.fields.map((f) => `${alias}.${quoteIdent(f.key)}`),
     ...displayedReferences(model).map(({ key, sql }) => `${sql(alias)} AS ${quoteIdent(`_display_${key}`)}`),
+    ...(model.fields.some((f) => f.derive) ? [`${overridesSql(model, alias)} AS _overrides`] : []),
   ].join(', ');
+}
+
+/**
+ * A row's overridden figures (derived_overrides), read beside it by the row's key: one index
+ * probe per row, for a ledger with derived figures only.
+ */
+export function overridesSql(model: LedgerModel, alias: string): string {
+  const key = model.definition.key;
+  if (!/^[a-z][a-z0-9_]*$/.test(key)) throw new Error(`not a ledger key: ${key}`);
+  return `(SELECT jsonb_object_agg(o.field, jsonb_build_object('reason', o.reason, 'derived', o.derived,
+            'by', (SELECT u.display_name FROM users u WHERE u.id = o.user_id), 'at', o.at))
+            FROM derived_overrides o WHERE o.ledger_key = '${key}' AND o.row_id = ${alias}.id)`;
 }
 
 interface DisplayedReference {
@@ -93,6 +108,8 @@ class ReadRow implements RowRecord {
     private readonly updatedAtRaw: Date | string,
     readonly display: Record<string, string | null> | null,
     readonly origin: RowLink | null,
+    /** Set again by a write that changes them (after the row's own RETURNING read them). */
+    public overrides: Record<string, unknown> | null,
   ) {}
 
   get updatedAt(): Date {
@@ -162,5 +179,6 @@ export function rowFromDb(
     originId === null || originId === undefined
       ? null
       : { ledger: String(raw.origin_ledger), id: String(originId), label: (raw.origin_label as string | null) ?? null },
+    (raw._overrides as Record<string, unknown> | null | undefined) ?? null,
   );
 }

@@ -10,6 +10,8 @@ export interface RowChange {
   id?: string | null;
   version?: number | null;
   values?: unknown;
+  /** For derived figures the change overrides: { fieldKey: why } (docs/ledger-language.md, "Figures from another ledger"). */
+  reasons?: unknown;
 }
 
 export interface RowProblemText {

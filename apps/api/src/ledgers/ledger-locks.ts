@@ -36,6 +36,23 @@ export function writeLocksSql(ledgerKey: string, unitId: number): string {
   return `SELECT pg_advisory_xact_lock_shared(${ledgerLockKey(ledgerKey)}), pg_advisory_xact_lock_shared(${sheetLockKey(ledgerKey, unitId)})`;
 }
 
+/**
+ * A write of one ledger that moves the derived figures of another's sheets (a window case moving
+ * the daily report's counts): that ledger's locks, shared, as for a write of its own (no publish
+ * under way), then its submitted periods, whose figures stay frozen. A submit of that ledger waits for this write, or this write
+ * for the submit: never a figure moved in a sheet just submitted.
+ */
+export async function submittedSheetsLocked(tx: Queryable, ledgerKey: string, unitId: number): Promise<string[]> {
+  await tx.query(
+    `SELECT pg_advisory_xact_lock_shared(${ledgerLockKey(ledgerKey)}), pg_advisory_xact_lock_shared(${sheetLockKey(ledgerKey, unitId)})`,
+  );
+  const rows = (await tx.query(
+    `SELECT period FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND state = 'submitted'`,
+    [ledgerKey, unitId],
+  )) as { period: string }[];
+  return rows.map((r) => r.period);
+}
+
 /** A write into another ledger inside a write (a follow-up row): that ledger's lock, shared. */
 export async function lockLedgerForWrite(tx: Queryable, ledgerKey: string): Promise<void> {
   await tx.query(`SELECT pg_advisory_xact_lock_shared(${ledgerLockKey(ledgerKey)})`);

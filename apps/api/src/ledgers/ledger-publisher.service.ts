@@ -25,6 +25,7 @@ import type { RetypeReport } from './ledger-migration.entity';
 import { lockLedgerForPublish } from './ledger-locks';
 import { LedgerRegistry } from './ledger-registry.service';
 import { fillAllDerived } from '../ledger-tables/row-derived';
+import { fillAllFigures } from '../ledger-tables/derived-figures';
 import { LedgersException } from './ledgers.exception';
 
 export interface PublishOptions {
@@ -207,7 +208,8 @@ export class LedgerPublisher {
     const derivedFrom = new Map<string, LedgerDefinition | undefined>();
     for (const field of definition.fields.filter(isDerived)) {
       const reference = field.lookup && definition.fields.find((f) => f.key === field.lookup!.reference);
-      const key = field.rollup?.ledger ?? (reference && specOf(reference).target?.(reference)?.ledger);
+      const key =
+        field.rollup?.ledger ?? field.derive?.ledger ?? (reference && specOf(reference).target?.(reference)?.ledger);
       if (key && !derivedFrom.has(key))
         derivedFrom.set(key, key === definition.key ? definition : await currentDefinition(tx, key));
     }
@@ -271,6 +273,7 @@ export class LedgerPublisher {
     if (!models.some((m) => m.fields.some(isDerived))) return;
     await tx.query(`SELECT set_config('taizhang.all_units', 'on', true)`);
     await fillAllDerived(tx, models, key, new Date());
+    await fillAllFigures(tx, models, key, new Date());
   }
 
   /**

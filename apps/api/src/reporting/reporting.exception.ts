@@ -2,6 +2,16 @@ import type { LocalizedText } from '@taizhang/domain';
 import { AppException } from '../common/errors/app-exception';
 
 export const ReportingException = {
+  badRange: (from: string, to: string) =>
+    new AppException(
+      'BAD_USER_INPUT',
+      'INVALID_DATE_RANGE',
+      {
+        'zh-CN': `日期范围「${from} 至 ${to}」无效：应为 YYYY-MM-DD，起日不晚于止日，且不超过 366 天`,
+        en: `The dates "${from} to ${to}" are not a range: YYYY-MM-DD, from not after to, at most 366 days`,
+      },
+      [{ path: 'from', message: { 'zh-CN': '日期范围无效', en: 'Not a date range' } }],
+    ),
   notPeriodic: (key: string) =>
     new AppException(
       'BAD_USER_INPUT',

@@ -5,10 +5,11 @@ import { UnitsModule } from '../units/units.module';
 import { UsersModule } from '../users/users.module';
 import { SheetsResolver } from './sheets.resolver';
 import { SheetsService } from './sheets.service';
+import { FigureChecks } from './figure-checks.service';
 
 @Module({
   imports: [LedgersModule, LedgerDataModule, UnitsModule, UsersModule],
-  providers: [SheetsService, SheetsResolver],
+  providers: [SheetsService, SheetsResolver, FigureChecks],
   exports: [SheetsService],
 })
 export class ReportingModule {}

@@ -1,4 +1,5 @@
-import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { GraphQLJSON } from 'graphql-scalars';
 import { UnitModel } from '../units/unit.model';
 import { UserModel } from '../users/user.model';
 
@@ -20,6 +21,47 @@ export class TrackedCountModel {
   @Field(() => String) title: string;
   @Field(() => Int) open: number;
   @Field(() => Int) overdue: number;
+}
+
+@ObjectType('SheetFigure', {
+  description:
+    'A derived figure of a sheet (a measure of another ledger): as the sheet holds it, and as the source says now.',
+})
+export class FigureModel {
+  @Field(() => String) field: string;
+  @Field(() => String) title: string;
+  @Field(() => Float, { nullable: true, description: "The sheet's figure (summed over its rows); null: no row yet." })
+  value: number | null;
+  @Field(() => Float, { description: 'What the source ledger says now.' }) live: number;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'For a submitted sheet: live − value where they differ (null: none, or overridden).',
+  })
+  difference: number | null;
+  @Field(() => Boolean, { description: 'Set by the unit with a reason instead of derived.' }) overridden: boolean;
+  @Field(() => String, { nullable: true }) reason: string | null;
+  @Field(() => String, { description: 'The ledger it is derived from.' }) sourceLedger: string;
+}
+
+@ObjectType('FigureSourceRow', { description: 'A source row behind a figure: its ledger, id and display text.' })
+export class FigureSourceRowModel {
+  @Field(() => String) ledger: string;
+  @Field(() => String) id: string;
+  @Field(() => String, { nullable: true }) label: string | null;
+}
+
+@ObjectType('FigureDifference', {
+  description: "Reconciliation: a submitted sheet's figure that differs from what its source ledger says now.",
+})
+export class FigureDifferenceModel {
+  @Field(() => UnitModel) unit: UnitModel;
+  @Field(() => String) period: string;
+  @Field(() => Date) submittedAt: Date;
+  @Field(() => FigureModel) figure: FigureModel;
+  @Field(() => [FigureSourceRowModel], {
+    description: 'The source rows of the unit and period changed or deleted since the submission, newest first.',
+  })
+  changedRows: FigureSourceRowModel[];
 }
 
 @ObjectType('Sheet', { description: 'One unit’s sheet of a periodic ledger for one period.' })
@@ -68,6 +110,15 @@ export class SheetModel {
     description: 'The reminders (提醒) the rows still had when the sheet was submitted (null: not submitted).',
   })
   submittedWarnings: number | null;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'For a sheet with derived fields: { fieldKey: the value the source ledger gives now }; null: none.',
+  })
+  derived?: Record<string, number> | null;
+  @Field(() => [FigureModel], {
+    description: 'Its derived figures: held and live, overridden or differing (reconciliation); [] for none.',
+  })
+  figures?: FigureModel[];
 }
 
 @ObjectType('RemindedUnit')
@@ -87,6 +138,12 @@ export class ReminderModel {
 
 @ObjectType('BoardCounts')
 export class BoardCountsModel {
+  @Field(() => Int, { description: 'Sheets with a derived figure overridden by the unit (with a reason).' })
+  overridden?: number;
+  @Field(() => Int, {
+    description: 'Submitted sheets with a figure that differs from what its source ledger says now.',
+  })
+  differing?: number;
   @Field(() => Int) notStarted: number;
   @Field(() => Int) draft: number;
   @Field(() => Int) submitted: number;

@@ -1,7 +1,8 @@
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { localeOf } from '../common/graphql/request-locale';
 import { CurrentPrincipal, Roles } from '../identity/auth.decorators';
-import type { Principal } from '../identity/principal';
-import { ReminderModel, SheetModel, SubmissionBoardModel } from './sheet.model';
+import type { GraphQLContext, Principal } from '../identity/principal';
+import { FigureDifferenceModel, ReminderModel, SheetModel, SubmissionBoardModel } from './sheet.model';
 import { SheetsService } from './sheets.service';
 
 @Resolver(() => SheetModel)
@@ -29,6 +30,21 @@ export class SheetsResolver {
     @Args('period', { type: () => String }) period: string,
   ): Promise<SheetModel> {
     return this.sheets.sheet(principal, ledger, unitId, period);
+  }
+
+  @Query(() => [FigureDifferenceModel], {
+    description:
+      "Reconciliation: submitted sheets' derived figures that differ from what their source ledgers say now, days from–to (at most 366), with the source rows changed since. Clerks see their own unit.",
+  })
+  reconciliation(
+    @CurrentPrincipal() principal: Principal,
+    @Context() context: GraphQLContext,
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('from', { type: () => String }) from: string,
+    @Args('to', { type: () => String }) to: string,
+    @Args('unitId', { type: () => ID, nullable: true }) unitId: string | null,
+  ): Promise<FigureDifferenceModel[]> {
+    return this.sheets.reconciliation(principal, ledger, from, to, unitId, localeOf(context));
   }
 
   @Roles('clerk')

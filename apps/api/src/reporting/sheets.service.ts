@@ -2,7 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RowTransaction } from '../ledger-tables/row-scope';
-import { formulaToSql, isFuturePeriod, isPeriod, periodDeadline, textOf, validateRow } from '@taizhang/ledger-core';
+import {
+  formulaToSql,
+  isFuturePeriod,
+  isPeriod,
+  periodDeadline,
+  periodOfDate,
+  strictDate,
+  textOf,
+  validateRow,
+} from '@taizhang/ledger-core';
+import type { Locale } from '@taizhang/domain';
 import { seesAllUnits } from '../identity/access-policy';
 import type { Principal } from '../identity/principal';
 import { parseId } from '../common/graphql/ids';
@@ -23,9 +33,12 @@ import { UnitsService } from '../units/units.service';
 import { UserModel } from '../users/user.model';
 import { UsersService } from '../users/users.service';
 import { ReportingException } from './reporting.exception';
+import { FigureChecks } from './figure-checks.service';
+import { figureKey, writeFigures } from '../ledger-tables/derived-figures';
 import {
   SheetStateEnum,
   type BoardCountsModel,
+  type FigureDifferenceModel,
   type SheetModel,
   type SheetState,
   type SubmissionBoardModel,
@@ -127,6 +140,7 @@ export class SheetsService {
     private readonly clock: Clock,
     private readonly registry: LedgerRegistry,
     private readonly users: UsersService,
+    private readonly figureChecks: FigureChecks,
   ) {}
 
   private checkPeriodic(ledger: PublishedLedger, period: string): void {
@@ -164,8 +178,10 @@ export class SheetsService {
       await lockSheetsForSubmit(tx, ledger.key, unitId);
       const state = await lockSheet(tx, ledgerKey, unitId, period);
       if (state === 'submitted') throw ReportingException.alreadySubmitted(period);
-      // rows saved under an older definition are checked again against the current one
+      // derived figures as the sources say at this moment: what the submission freezes
       const model = ledger.model;
+      await writeFigures(tx, model, await this.figureChecks.figuresOf(ledger), unitId, [period], now);
+      // rows saved under an older definition are checked again against the current one
       const rows = (
         (await tx.query(
           `SELECT ${rowColumns(model)} FROM ${tableOf(model)} t WHERE t.unit_id = $1 AND t.period = $2 AND t.deleted_at IS NULL ORDER BY t.id`,
@@ -290,6 +306,14 @@ export class SheetsService {
         at: now,
       });
     });
+    // open again: its derived figures follow the sources from now on, starting with what they say now
+    const figures = await this.figureChecks.figuresOf(ledger);
+    if (figures.length > 0)
+      await inUnitScope(this.db, { units: [unitId] }, async (tx) => {
+        await lockSheetsForSubmit(tx, ledger.key, unitId);
+        if ((await lockSheet(tx, ledger.key, unitId, period)) !== 'submitted')
+          await writeFigures(tx, ledger.model, figures, unitId, [period], this.clock.now());
+      });
     return this.sheetOf(ledger, unitId, period);
   }
 
@@ -371,11 +395,20 @@ export class SheetsService {
     );
     const deadline = periodDeadline(ledger.definition, period);
     const tracked = await this.trackedCounts(units);
+    const figures = await this.figuresOf(
+      ledger,
+      units.map((u) => u.id),
+      period,
+      sheets,
+    );
     const list = units.map((unit) => ({
       ...this.toModel(ledger, UnitModel.of(unit), period, sheets.get(unit.id), deadline),
       tracked: tracked.perUnit(unit.id),
+      ...figures.get(unit.id),
     }));
     const counts: BoardCountsModel = {
+      overridden: list.filter((s) => s.figures?.some((f) => f.overridden)).length,
+      differing: list.filter((s) => s.figures?.some((f) => f.difference !== null)).length,
       notStarted: 0,
       draft: 0,
       submitted: 0,
@@ -482,10 +515,87 @@ export class SheetsService {
     const unit = UnitModel.of(entity);
     const sheet = (await this.sheets(ledger, [unitId], period)).get(unitId);
     const tracked = await this.trackedCounts([entity]);
+    const figures = await this.figuresOf(ledger, [unitId], period, new Map(sheet ? [[unitId, sheet]] : []));
     return {
       ...this.toModel(ledger, unit, period, sheet, periodDeadline(ledger.definition, period)),
       tracked: tracked.perUnit(unitId),
+      ...figures.get(unitId),
     };
+  }
+
+  /**
+   * Reconciliation: the submitted sheets of the days from–to (of the caller's units, or the one
+   * named) whose derived figures differ from what their source ledgers say now, each with the
+   * source rows changed since the submission. Newest period first, then the units in their order.
+   */
+  async reconciliation(
+    principal: Principal,
+    ledgerKey: string,
+    from: string,
+    to: string,
+    unitId: string | null,
+    locale: Locale,
+  ): Promise<FigureDifferenceModel[]> {
+    const ledger = await this.ledgers.readableLedger(principal, ledgerKey);
+    if ((ledger.definition.period ?? 'none') === 'none') throw ReportingException.notPeriodic(ledger.key);
+    const days =
+      from && to && strictDate(from) && strictDate(to) ? (Date.parse(to) - Date.parse(from)) / 86_400_000 : -1;
+    if (days < 0 || days > 366) throw ReportingException.badRange(from, to);
+    const named = (unitId ?? null) === null ? null : parseId(unitId!, 'unitId');
+    const visible = seesAllUnits(principal) ? named : principal.unitId;
+    if (!seesAllUnits(principal) && named !== null && named !== principal.unitId) return [];
+    const units = (await this.units.list(visible === null ? null : [visible])).filter(
+      (u) => u.active && unitFills(ledger.definition, u),
+    );
+    const periods = new Set<string>();
+    for (let day = 0; day <= days; day += 1) {
+      const date = new Date(Date.parse(from) + day * 86_400_000).toISOString().slice(0, 10);
+      const period = periodOfDate(ledger.definition.period, date);
+      if (period) periods.add(period);
+    }
+    const unitIds = units.map((u) => u.id);
+    if (unitIds.length === 0) return [];
+    const submittedRows = (await inUnitScope(this.db, { units: unitIds }, (tx) =>
+      tx.query(
+        `SELECT unit_id, period, submitted_at FROM sheets
+          WHERE ledger_key = $1 AND state = 'submitted' AND unit_id = ANY($2::int[]) AND period = ANY($3::text[])`,
+        [ledger.key, unitIds, [...periods]],
+      ),
+    )) as { unit_id: number; period: string; submitted_at: Date }[];
+    const submitted = new Map(submittedRows.map((r) => [figureKey(r.unit_id, r.period), r.submitted_at]));
+    const submittedPeriods = [...new Set(submittedRows.map((r) => r.period))];
+    const checked = await this.figureChecks.check(ledger, unitIds, submittedPeriods, submitted, locale);
+    const differences: FigureDifferenceModel[] = [];
+    for (const period of submittedPeriods.sort().reverse())
+      for (const unit of units) {
+        const key = figureKey(unit.id, period);
+        const differing = checked.get(key)?.figures.filter((f) => f.difference !== null) ?? [];
+        if (differing.length === 0) continue;
+        const changedRows = await this.figureChecks.changedSince(ledger, unit.id, period, submitted.get(key)!);
+        for (const figure of differing)
+          differences.push({ unit: UnitModel.of(unit), period, submittedAt: submitted.get(key)!, figure, changedRows });
+      }
+    return differences;
+  }
+
+  /** Each unit's derived figures of the period (live, held, differing): nothing for a ledger without. */
+  private async figuresOf(
+    ledger: PublishedLedger,
+    unitIds: number[],
+    period: string,
+    sheets: Map<number, SheetRow>,
+  ): Promise<Map<number, Pick<SheetModel, 'derived' | 'figures'>>> {
+    const submitted = new Map<string, Date>();
+    for (const [unitId, sheet] of sheets)
+      if (sheet.state === 'submitted' && sheet.submitted_at)
+        submitted.set(figureKey(unitId, period), sheet.submitted_at);
+    const checked = await this.figureChecks.check(ledger, unitIds, [period], submitted);
+    return new Map(
+      unitIds.map((unitId) => {
+        const sheet = checked.get(figureKey(unitId, period));
+        return [unitId, { derived: sheet?.live ?? null, figures: sheet?.figures ?? [] }];
+      }),
+    );
   }
 
   private toModel(

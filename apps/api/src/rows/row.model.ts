@@ -22,6 +22,12 @@ export class RowChangeInput {
     description: 'Field values by key; for an UPDATE only the changed ones are needed.',
   })
   values?: unknown;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description:
+      'For derived figures set by hand: { fieldKey: why } (an override; a derived value without a reason is refused).',
+  })
+  reasons?: unknown;
 }
 
 @InputType('OrderInput')
@@ -55,6 +61,12 @@ export class RowModel {
     description: 'The row whose follow-up created this one, in any ledger; null otherwise.',
   })
   origin: RowLinkModel | null;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description:
+      'Derived figures set by hand: { fieldKey: { reason, derived (the figure it replaced), by, at } }; null: none.',
+  })
+  overrides?: Record<string, unknown> | null;
 }
 
 @ObjectType('ReferenceOption', { description: 'A row a reference may point at: its id and what it says.' })

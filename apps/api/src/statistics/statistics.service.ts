@@ -5,7 +5,7 @@ import { isUnitKind, UNIT_KIND_LABELS, type Locale } from '@taizhang/domain';
 import {
   specOf,
   fieldDaySql,
-  formulaToSql,
+  measureToSql,
   ledgerDaySql,
   message,
   periodOfDate,
@@ -13,7 +13,6 @@ import {
   strictDate,
   textOf,
   type FieldDefinition,
-  type MeasureDefinition,
   type Message,
   unitFills,
 } from '@taizhang/ledger-core';
@@ -389,36 +388,14 @@ export class StatisticsService {
       }));
     }
     const empty = measure.kind === 'count' || measure.kind === 'countWhere' ? 0 : null;
-    return [{ measure: key, title, sql: this.aggregate(ledger, measure, measures, params), target, empty }];
-  }
-
-  private aggregate(
-    ledger: PublishedLedger,
-    measure: MeasureDefinition,
-    measures: MeasureDefinition[],
-    params: unknown[],
-  ): string {
-    const types = ledger.model.types;
-    switch (measure.kind) {
-      case 'sum':
-        return `sum(t.${quoteIdent(measure.field)})`;
-      case 'count':
-        return 'count(*)';
-      case 'countWhere':
-        return `count(*) FILTER (WHERE ${formulaToSql(measure.where, { alias: 't', types, params, now: this.clock.now() })})`;
-      case 'ratio': {
-        const side = (key: string) => {
-          const other = measures.find((m) => m.key === key);
-          return other ? this.aggregate(ledger, other, measures, params) : `sum(t.${quoteIdent(key)})`;
-        };
-        return `(${side(measure.numerator)})::numeric / NULLIF(${side(measure.denominator)}, 0)`;
-      }
-      case 'distribution':
-        return 'NULL';
-      default: {
-        const unhandled: never = measure;
-        throw new Error(`unhandled measure ${JSON.stringify(unhandled)}`);
-      }
-    }
+    return [
+      {
+        measure: key,
+        title,
+        sql: measureToSql(measure, measures, { alias: 't', types: ledger.model.types, params, now: this.clock.now() }),
+        target,
+        empty,
+      },
+    ];
   }
 }

@@ -1,8 +1,10 @@
 /**
  * Derived fields: a look-up shows a field of the row a reference points at, a roll-up aggregates
- * the rows of another ledger that point at this row. Both are stored columns kept current by the
- * API's write pipeline (docs/ledger-language.md, "Look-ups and roll-ups"); here is what a
- * definition may say about them and how it is checked, alone and against the ledgers it names.
+ * the rows of another ledger that point at this row, a derived figure (`derive`) is a measure of
+ * another ledger for the row's unit and period. All are stored columns kept current by the API's
+ * write pipeline (docs/ledger-language.md, "Look-ups and roll-ups", "Figures from another
+ * ledger"); here is what a definition may say about them and how it is checked, alone and
+ * against the ledgers it names.
  */
 import { checkFormula } from '../formula';
 import { COUNT_TYPE, specOf, type FieldDefinition } from '../field-types/registry';
@@ -31,7 +33,19 @@ export interface RollupDefinition {
   where?: string;
 }
 
-/** The meta-schema of the two properties (field-schema.ts puts them among every field's). */
+export interface DeriveDefinition {
+  /** The ledger whose rows are measured… */
+  ledger: string;
+  /** …by this measure of it (count, countWhere or sum)… */
+  measure: string;
+  /** …over its rows whose date or datetime field falls in the row's period. */
+  date: string;
+}
+
+/** The measure kinds a derived figure may take: one number per unit and period. */
+export const DERIVE_MEASURE_KINDS = ['count', 'countWhere', 'sum'] as const;
+
+/** The meta-schema of the three properties (field-schema.ts puts them among every field's). */
 export const DERIVED_FIELD_SCHEMAS = {
   lookup: {
     type: 'object',
@@ -51,9 +65,28 @@ export const DERIVED_FIELD_SCHEMAS = {
       where: { $ref: '#/$defs/formula' },
     },
   },
+  derive: {
+    type: 'object',
+    required: ['ledger', 'measure', 'date'],
+    additionalProperties: false,
+    properties: {
+      ledger: { $ref: '#/$defs/identifier' },
+      measure: { $ref: '#/$defs/identifier' },
+      date: { $ref: '#/$defs/identifier' },
+    },
+  },
 } as const;
 
-export const isDerived = (field: FieldDefinition) => field.lookup !== undefined || field.rollup !== undefined;
+export const isDerived = (field: FieldDefinition) =>
+  field.lookup !== undefined || field.rollup !== undefined || field.derive !== undefined;
+
+/** The kind of derived field, for messages and for the code that keeps each current. */
+const derivedKind = (field: FieldDefinition) => (field.lookup ? 'lookup' : field.rollup ? 'rollup' : 'derive');
+const DERIVED_NAMES = {
+  lookup: { zh: '查找', en: 'lookup' },
+  rollup: { zh: '汇总', en: 'rollup' },
+  derive: { zh: '自动得出', en: 'derived' },
+} as const;
 
 /** Nobody types into it: a formula, a look-up, a roll-up, or a field the definition marks read-only. */
 export const isComputedField = (field: FieldDefinition) =>
@@ -68,13 +101,13 @@ export function derivedFieldProblems(definition: LedgerDefinition): Problem[] {
   definition.fields.forEach((field, i) => {
     if (!isDerived(field)) return;
     const at = (property: string) => `/fields/${i}/${property}`;
-    const what = field.lookup ? 'lookup' : 'rollup';
-    if (field.lookup && field.rollup)
+    const what = DERIVED_NAMES[derivedKind(field)];
+    if ([field.lookup, field.rollup, field.derive].filter((d) => d !== undefined).length > 1)
       problems.push({
-        path: at('rollup'),
+        path: at(derivedKind(field) === 'lookup' ? 'rollup' : 'derive'),
         message: message(
-          '字段不能同时是查找（lookup）和汇总（rollup）',
-          'A field cannot be both a lookup and a rollup',
+          '字段只能是查找（lookup）、汇总（rollup）、自动得出（derive）之一',
+          'A field is at most one of a lookup, a rollup and a derived figure',
         ),
       });
     for (const property of ['formula', 'default', 'required', 'unique'] as const) {
@@ -82,10 +115,25 @@ export function derivedFieldProblems(definition: LedgerDefinition): Problem[] {
       problems.push({
         path: at(property),
         message: message(
-          `${what === 'lookup' ? '查找' : '汇总'}字段的值由其他行得出，不能设置 ${property}`,
-          `A ${what} field takes its value from other rows; it cannot have ${property}`,
+          `${what.zh}字段的值由其他行得出，不能设置 ${property}`,
+          `A ${what.en} field takes its value from other rows; it cannot have ${property}`,
         ),
       });
+    }
+    if (field.derive) {
+      if ((definition.period ?? 'none') === 'none' || !definition.periodField)
+        problems.push({
+          path: at('derive'),
+          message: message(
+            '只有按期填报（有 period 和 periodField）的台账才能自动得出数值',
+            'Only a periodic ledger (with period and periodField) can derive figures',
+          ),
+        });
+      if (field.derive.ledger === definition.key)
+        problems.push({
+          path: at('derive/ledger'),
+          message: message('不能从本台账自身得出数值', 'A figure cannot be derived from the ledger itself'),
+        });
     }
     if (field.lookup) {
       const reference = byKey.get(field.lookup.reference);
@@ -137,6 +185,7 @@ export function derivedFieldProblemsAcross(
       message: message(`台账「${ledger}」没有字段「${key}」`, `The ledger "${ledger}" has no field "${key}"`),
     });
   definition.fields.forEach((field, i) => {
+    if (field.derive) problems.push(...deriveProblems(field, `/fields/${i}`, ledgerOf));
     if (field.lookup) {
       const reference = byKey.get(field.lookup.reference);
       const target = reference && specOf(reference).target?.(reference);
@@ -202,6 +251,61 @@ export function derivedFieldProblemsAcross(
       }
     }
   });
+  return problems;
+}
+
+/** What the measured ledger says against a derived figure: its measure, its date field, the type. */
+function deriveProblems(
+  field: FieldDefinition,
+  path: string,
+  ledgerOf: (key: string) => LedgerDefinition | undefined,
+): Problem[] {
+  const derive = field.derive!;
+  const source = ledgerOf(derive.ledger);
+  if (!source) return []; // checked when that ledger is published
+  const problems: Problem[] = [];
+  const measure = source.measures?.find((m) => m.key === derive.measure);
+  if (!measure)
+    problems.push({
+      path: `${path}/derive/measure`,
+      message: message(
+        `台账「${derive.ledger}」没有统计项「${derive.measure}」`,
+        `The ledger "${derive.ledger}" has no measure "${derive.measure}"`,
+      ),
+    });
+  else if (!(DERIVE_MEASURE_KINDS as readonly string[]).includes(measure.kind))
+    problems.push({
+      path: `${path}/derive/measure`,
+      message: message(
+        `统计项「${derive.measure}」是 ${measure.kind}，只能用 count、countWhere 或 sum`,
+        `The measure "${derive.measure}" is a ${measure.kind}; only count, countWhere and sum can be derived`,
+      ),
+    });
+  else if (measure.kind === 'sum') {
+    const summed = source.fields.find((f) => f.key === measure.field);
+    if (summed && summed.type !== field.type)
+      problems.push({
+        path: `${path}/type`,
+        message: message(
+          `自动得出的合计与「${summed.key}」同类型（${summed.type}）`,
+          `A derived sum has the type of "${summed.key}" (${summed.type})`,
+        ),
+      });
+  } else if (field.type !== COUNT_TYPE)
+    problems.push({
+      path: `${path}/type`,
+      message: message('自动得出的计数应为整数类型', 'A derived count is an integer field'),
+    });
+  const date = source.fields.find((f) => f.key === derive.date);
+  const kind = date ? specOf(date).valueKind : null;
+  if (kind !== 'date' && kind !== 'datetime')
+    problems.push({
+      path: `${path}/derive/date`,
+      message: message(
+        `「${derive.ledger}.${derive.date}」不是日期或时间字段`,
+        `"${derive.ledger}.${derive.date}" is not a date or datetime field`,
+      ),
+    });
   return problems;
 }
 

@@ -2,6 +2,7 @@ import { quoteIdent } from '../compile/sql-names';
 import { specOf, type FieldDefinition } from '../field-types/registry';
 import type { ParseContext } from '../field-types/field-type';
 import type { LedgerModel } from './ledger-model';
+import type { LedgerDefinition } from './types';
 import { shanghaiDate } from './period';
 
 const TIME_DIMENSIONS = ['day', 'week', 'month'];
@@ -25,6 +26,32 @@ export function ledgerDateField(model: LedgerModel): FieldDefinition | null {
 export function fieldDaySql(field: FieldDefinition, alias: string): string {
   const column = `${alias}.${quoteIdent(field.key)}`;
   return specOf(field).valueKind === 'datetime' ? `(${column} AT TIME ZONE 'Asia/Shanghai')::date` : column;
+}
+
+/** The period ("YYYY-MM-DD", "YYYY-Www", "YYYY-MM", as periodOfDate gives) of a day, as SQL; null for a ledger without periods. */
+export function periodOfDaySql(period: LedgerDefinition['period'], daySql: string): string {
+  switch (period ?? 'none') {
+    case 'daily':
+      return `to_char(${daySql}, 'YYYY-MM-DD')`;
+    case 'weekly':
+      return `to_char(${daySql}, 'IYYY-"W"IW')`;
+    case 'monthly':
+      return `to_char(${daySql}, 'YYYY-MM')`;
+    default:
+      return 'NULL::text';
+  }
+}
+
+/**
+ * A date or datetime field between two Asia/Shanghai calendar days (inclusive; SQL expressions
+ * of type date), as SQL the field's index serves: a datetime is compared with the instants the
+ * days begin and end, not turned into a day row by row.
+ */
+export function fieldDaysSql(field: FieldDefinition, alias: string, first: string, last: string): string {
+  const column = `${alias}.${quoteIdent(field.key)}`;
+  return specOf(field).valueKind === 'datetime'
+    ? `${column} >= (${first})::timestamp AT TIME ZONE 'Asia/Shanghai' AND ${column} < ((${last}) + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`
+    : `${column} BETWEEN ${first} AND ${last}`;
 }
 
 /** The ledger's date (see ledgerDateField) as SQL over the table alias. */

@@ -60,6 +60,15 @@ export function isPeriod(period: LedgerDefinition['period'], text: string): bool
   return lastDayOf(period, text) !== null;
 }
 
+/** The first and last calendar days of a period ("YYYY-MM-DD"), or null if the text is not such a period. */
+export function periodDays(period: LedgerDefinition['period'], text: string): { first: string; last: string } | null {
+  const last = lastDayOf(period, text);
+  if (!last) return null;
+  const [y, m, d] = last.split('-').map(Number);
+  const back = period === 'monthly' ? d - 1 : period === 'weekly' ? 6 : 0;
+  return { first: new Date(Date.UTC(y, m - 1, d - back)).toISOString().slice(0, 10), last };
+}
+
 /** The last calendar day of a period, "YYYY-MM-DD", or null if the text is not such a period. */
 function lastDayOf(period: LedgerDefinition['period'], text: string): string | null {
   switch (period ?? 'none') {

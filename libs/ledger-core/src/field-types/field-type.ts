@@ -2,7 +2,7 @@ import type { Message } from '../definition/message';
 import type { TemporalContext } from './temporal';
 import type { Locale } from '../definition/text';
 import type { Text } from '../definition/types';
-import type { LookupDefinition, RollupDefinition } from '../definition/derived-fields';
+import type { DeriveDefinition, LookupDefinition, RollupDefinition } from '../definition/derived-fields';
 
 /** What typed text is read against: today and the row's day (see TemporalContext). */
 export type ParseContext = TemporalContext;
@@ -37,6 +37,8 @@ export interface FieldBase {
   lookup?: LookupDefinition;
   /** Aggregates the rows of another ledger that point at this row (definition/derived-fields.ts). */
   rollup?: RollupDefinition;
+  /** Takes a measure of another ledger for the row's unit and period (definition/derived-fields.ts). */
+  derive?: DeriveDefinition;
   /** Grid column width in pixels. */
   width?: number;
 }
@@ -61,6 +63,7 @@ export const COMMON_FIELD_PROPERTIES = [
   'readOnly',
   'lookup',
   'rollup',
+  'derive',
   'width',
 ] as const;
 

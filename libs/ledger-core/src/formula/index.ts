@@ -9,6 +9,7 @@ export { checkFormula } from './formula-check';
 export { FORMULA_FUNCTIONS } from './formula-functions';
 export { MAX_FORMULA_LENGTH, MAX_NESTING_DEPTH } from './formula-parser';
 export { formulaToSql, type SqlContext } from './formula-sql';
+export { measureToSql } from './measure-sql';
 
 export interface Formula {
   source: string;

@@ -399,3 +399,32 @@ describe('submission freezes the figures; reconciliation shows what came after',
     expect((await rowOn(unitId, day)).values.cases).toBe((row.values.cases as number) + 1);
   });
 });
+
+describe('a file brings a derived column', () => {
+  it('takes an empty or unchanged figure, and refuses a different one naming the row, the field and why', async () => {
+    const unit = units[9];
+    const day = '2026-11-25';
+    const now = await rowOn(unit.id, day);
+    const derived = now.values.cases as number;
+    const csv = `日期,当日办件量,二维码好评\r\n2026-12-01,,2\r\n${day},${derived},5\r\n2026-12-02,${derived + 7},1\r\n`;
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.from(csv)]), 'daily.csv');
+    const response = await fetch(
+      `${t.url}/import/fig_daily?${new URLSearchParams({ mode: 'commit', keepValid: 'true', unitId: unit.id })}`,
+      { method: 'POST', body: form, headers: { authorization: `Bearer ${admin}` } },
+    );
+    const body = (await response.json()) as {
+      rows: { status: string; errors?: { field: string; message: string }[] | null }[];
+    };
+    expect(response.status).toBe(200);
+    expect(body.rows.map((r) => r.status)).toEqual(['SAVED', 'REJECTED', 'REJECTED']);
+    // the date of an existing row is a duplicate; the third row's figure differs from the cases
+    expect(body.rows[1].errors![0].field).toBe('report_date');
+    expect(body.rows[2].errors).toEqual([
+      {
+        field: 'cases',
+        message: expect.stringContaining(`由其他台账自动得出（0），改为 ${derived + 7} 需填写调整原因`),
+      },
+    ]);
+  });
+});

@@ -28,11 +28,31 @@ let clerk03: string;
 let admin: string;
 const unitIds: Record<string, string> = {};
 
+/**
+ * The files of a daily sheet whose every figure is typed: the seed's daily report with its
+ * counts typed instead of derived from the window cases (how a derived column imports is
+ * tested on the seed's own report, below).
+ */
+const TYPED_DAILY = (() => {
+  const seed = JSON.parse(readFileSync('schemas/daily_followup.json', 'utf8')) as {
+    key: string;
+    fields: { derive?: unknown; required?: boolean }[];
+  };
+  for (const field of seed.fields) if (field.derive) delete field.derive;
+  return { ...seed, key: 'daily_typed' };
+})();
+
 beforeAll(async () => {
   t = await startTestApi();
   [clerk01, clerk02, clerk03, admin] = await Promise.all(
     ['clerk01', 'clerk02', 'clerk03', 'admin'].map((u) => t.signIn(u)),
   );
+  const published = await t.gql(
+    'mutation ($d: JSON!) { publishLedger(definition: $d) { key } }',
+    { d: TYPED_DAILY },
+    { token: admin },
+  );
+  expect(published.errors).toBeUndefined();
   for (const u of await t.db.query<{ code: string; id: number }>(`SELECT code, id FROM units`))
     unitIds[u.code] = String(u.id);
 });
@@ -85,14 +105,13 @@ const report = (date: string, cases: number, followUps: number, dissatisfied = 0
 });
 
 async function rowsOf(token: string, unitId?: string) {
-  const answer = await t.gql(ROWS, { ledger: 'daily_followup', unitId }, { token });
+  const answer = await t.gql(ROWS, { ledger: 'daily_typed', unitId }, { token });
   expect(answer.errors).toBeUndefined();
   return answer.data!.rows.edges.map((e: { node: { period: string; values: Record<string, unknown> } }) => e.node);
 }
 
 const countRows = async () =>
-  (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ledger_daily_followup WHERE deleted_at IS NULL`))[0]
-    .n;
+  (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ledger_daily_typed WHERE deleted_at IS NULL`))[0].n;
 
 async function workbookOf(bytes: Buffer) {
   const workbook = new ExcelJS.Workbook();
@@ -110,12 +129,12 @@ describe('export then import', () => {
   const source = [report('2023-03-01', 10, 8, 1, 2), report('2023-03-02', 5, 5), report('2023-03-03', 7, 3, 0, 1)];
 
   beforeAll(async () => {
-    const saved = await t.gql(SAVE, { ledger: 'daily_followup', changes: source }, { token: clerk01 });
+    const saved = await t.gql(SAVE, { ledger: 'daily_typed', changes: source }, { token: clerk01 });
     expect(saved.data!.saveRows.saved).toBe(3);
   });
 
   it('exports an xlsx in the attachment layout: title row, header row, typed cells, frozen header', async () => {
-    const { response, bytes } = await download('/export/daily_followup.xlsx', clerk01);
+    const { response, bytes } = await download('/export/daily_typed.xlsx', clerk01);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('spreadsheetml');
     const sheet = await workbookOf(bytes);
@@ -141,8 +160,8 @@ describe('export then import', () => {
   });
 
   it('gives the same rows back when the exported xlsx is imported into another unit', async () => {
-    const { bytes } = await download('/export/daily_followup.xlsx', clerk01);
-    const preview = await upload('daily_followup', bytes, 'report.xlsx', { mode: 'preview' }, clerk02);
+    const { bytes } = await download('/export/daily_typed.xlsx', clerk01);
+    const preview = await upload('daily_typed', bytes, 'report.xlsx', { mode: 'preview' }, clerk02);
     expect(preview.status).toBe(200);
     expect(preview.body.headerRow).toBe(2);
     expect(preview.body.rows.map((r) => [r.rowNumber, r.status])).toEqual([
@@ -151,13 +170,13 @@ describe('export then import', () => {
       [5, 'VALID'],
     ]);
     expect(await rowsOf(clerk02)).toEqual([]);
-    const commit = await upload('daily_followup', bytes, 'report.xlsx', { mode: 'commit' }, clerk02);
+    const commit = await upload('daily_typed', bytes, 'report.xlsx', { mode: 'commit' }, clerk02);
     expect(commit.body).toMatchObject({ mode: 'commit', saved: 3, rejected: 0 });
     expect(await rowsOf(clerk02)).toEqual(await rowsOf(clerk01));
   });
 
   it('gives the same rows back from a CSV export (UTF-8 with a BOM), in English too', async () => {
-    const { response, bytes } = await download('/export/daily_followup.csv?lang=en', clerk01);
+    const { response, bytes } = await download('/export/daily_typed.csv?lang=en', clerk01);
     expect(response.headers.get('content-type')).toContain('text/csv');
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.toString('utf8').slice(1).trim().split(/\r\n/);
@@ -165,13 +184,13 @@ describe('export then import', () => {
       'Date,Cases today,Follow-ups today,Follow-up rate today,Dissatisfied follow-ups today,Good reviews via static QR code',
     );
     expect(lines[1]).toBe('2023-03-01,10,8,80%,1,2');
-    const commit = await upload('daily_followup', bytes, 'report.csv', { mode: 'commit' }, clerk03);
+    const commit = await upload('daily_typed', bytes, 'report.csv', { mode: 'commit' }, clerk03);
     expect(commit.body.saved).toBe(3);
     expect(await rowsOf(clerk03)).toEqual(await rowsOf(clerk01));
   });
 
   it('exports all units merged with a unit column for an admin, and limits by from/to', async () => {
-    const { bytes } = await download('/export/daily_followup.csv?from=2023-03-02&to=2023-03-02', admin);
+    const { bytes } = await download('/export/daily_typed.csv?from=2023-03-02&to=2023-03-02', admin);
     const lines = bytes.toString('utf8').slice(1).trim().split(/\r\n/);
     expect(lines[0].startsWith('单位,日期,')).toBe(true);
     expect(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual([
@@ -183,7 +202,7 @@ describe('export then import', () => {
 
   it('applies the rows filter to the export', async () => {
     const filter = encodeURIComponent(JSON.stringify({ cases: { gte: 7 } }));
-    const { bytes } = await download(`/export/daily_followup.csv?filter=${filter}`, clerk01);
+    const { bytes } = await download(`/export/daily_typed.csv?filter=${filter}`, clerk01);
     expect(bytes.toString('utf8').trim().split(/\r\n/)).toHaveLength(3);
   });
 });
@@ -206,13 +225,7 @@ describe("a county clerk's own sheet", () => {
 
   it('finds the header under the title rows, reads Chinese dates, and previews each row with its reason', async () => {
     const before = await countRows();
-    const { status, body } = await upload(
-      'daily_followup',
-      await clerkSheet(),
-      '四月.xlsx',
-      { mode: 'preview' },
-      clerk02,
-    );
+    const { status, body } = await upload('daily_typed', await clerkSheet(), '四月.xlsx', { mode: 'preview' }, clerk02);
     expect(status).toBe(200);
     expect(body.headerRow).toBe(3);
     expect(body.columns.map((c) => c.field)).toEqual([
@@ -240,13 +253,13 @@ describe("a county clerk's own sheet", () => {
 
   it('saves nothing of a file with a bad row unless the valid rows are to be kept; each row goes to its own day', async () => {
     const before = await countRows();
-    const all = await upload('daily_followup', await clerkSheet(), 'a.xlsx', { mode: 'commit' }, clerk02, 'en');
+    const all = await upload('daily_typed', await clerkSheet(), 'a.xlsx', { mode: 'commit' }, clerk02, 'en');
     expect(all.body).toMatchObject({ saved: 0, rejected: 4 });
     expect(all.body.rows[0].errors[0].message).toMatch(/^[\x20-\x7e]+$/);
     expect(await countRows()).toBe(before);
 
     const kept = await upload(
-      'daily_followup',
+      'daily_typed',
       await clerkSheet(),
       'a.xlsx',
       { mode: 'commit', keepValid: 'true' },
@@ -259,7 +272,7 @@ describe("a county clerk's own sheet", () => {
 
   it('refuses rows of a submitted (locked) day with the reason, and keeps the others', async () => {
     const submitted = await t.gql(
-      `mutation { submitSheet(ledger: "daily_followup", period: "2023-03-01") { state } }`,
+      `mutation { submitSheet(ledger: "daily_typed", period: "2023-03-01") { state } }`,
       {},
       { token: clerk01 },
     );
@@ -267,7 +280,7 @@ describe("a county clerk's own sheet", () => {
     const file = Buffer.from(
       '\ufeff日期,当日办件量,当日回访量,当日回访不满意量\r\n2023-03-01,1,1,0\r\n2023-03-09,2,2,0\r\n',
     );
-    const { body } = await upload('daily_followup', file, 'x.csv', { mode: 'commit', keepValid: 'true' }, clerk01);
+    const { body } = await upload('daily_typed', file, 'x.csv', { mode: 'commit', keepValid: 'true' }, clerk01);
     expect(body.rows.map((r) => r.status)).toEqual(['REJECTED', 'SAVED']);
     expect(body.rows[0].errors[0].message).toContain('已提交并锁定');
   });
@@ -275,7 +288,7 @@ describe("a county clerk's own sheet", () => {
   it('takes a column mapping for headers it does not know', async () => {
     const file = Buffer.from('日子,办件,回访,不满意\n2023-05-01,3,3,0\n');
     const mapping = JSON.stringify({ A: 'report_date', 办件: 'cases', '3': 'follow_ups', D: 'dissatisfied' });
-    const { status, body } = await upload('daily_followup', file, 'm.csv', { mode: 'preview', mapping }, clerk02);
+    const { status, body } = await upload('daily_typed', file, 'm.csv', { mode: 'preview', mapping }, clerk02);
     expect(status).toBe(200);
     expect(body.rows[0]).toMatchObject({ status: 'VALID', values: { report_date: '2023-05-01', cases: 3 } });
   });
@@ -284,7 +297,7 @@ describe("a county clerk's own sheet", () => {
 describe('bad files get a clear message and save nothing', () => {
   const expectRefused = async (bytes: Buffer, name: string, reason: string, text: RegExp) => {
     const before = await countRows();
-    const { status, body } = await upload('daily_followup', bytes, name, { mode: 'commit' }, clerk04());
+    const { status, body } = await upload('daily_typed', bytes, name, { mode: 'commit' }, clerk04());
     expect(status).toBe(400);
     expect(body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason });
     expect(body.errors![0].message).toMatch(text);
@@ -348,41 +361,41 @@ describe('bad files get a clear message and save nothing', () => {
       sheet.addRow(['2023-06-02', { formula: 'B2*2' }, 3, 0]);
     });
     const before = await countRows();
-    const { body } = await upload('daily_followup', bytes, 'f.xlsx', { mode: 'commit' }, clerk04());
+    const { body } = await upload('daily_typed', bytes, 'f.xlsx', { mode: 'commit' }, clerk04());
     expect(body.rows.map((r) => r.status)).toEqual(['REJECTED', 'REJECTED']);
     expect(body.rows[0].errors[0].message).toContain('其他行有错误');
     expect(body.rows[1].errors).toEqual([
       { field: 'cases', message: expect.stringContaining('单元格 B3 是公式且没有计算结果') },
     ]);
     expect(await countRows()).toBe(before);
-    const kept = await upload('daily_followup', bytes, 'f.xlsx', { mode: 'commit', keepValid: 'true' }, clerk04());
+    const kept = await upload('daily_typed', bytes, 'f.xlsx', { mode: 'commit', keepValid: 'true' }, clerk04());
     expect(kept.body.rows[0]).toMatchObject({ status: 'SAVED', values: { cases: 3 } });
   });
 });
 
 describe('unit isolation', () => {
   it("keeps a clerk from another unit's rows, for export and import alike", async () => {
-    const other = await download(`/export/daily_followup.xlsx?unitId=${unitIds.xz01}`, clerk02);
+    const other = await download(`/export/daily_typed.xlsx?unitId=${unitIds.xz01}`, clerk02);
     expect(other.response.status).toBe(403);
     expect(JSON.parse(other.bytes.toString()).errors[0].extensions.code).toBe('FORBIDDEN');
 
-    const own = await download('/export/daily_followup.csv', clerk02);
+    const own = await download('/export/daily_typed.csv', clerk02);
     const ownRows = own.bytes.toString('utf8').trim().split(/\r\n/).length - 1;
     expect(ownRows).toBe((await rowsOf(clerk02)).length);
 
     const file = Buffer.from('日期,当日办件量,当日回访量,当日回访不满意量\n2023-07-01,1,1,0\n');
     const before = await countRows();
-    const { status } = await upload('daily_followup', file, 'x.csv', { mode: 'commit', unitId: unitIds.xz01 }, clerk02);
+    const { status } = await upload('daily_typed', file, 'x.csv', { mode: 'commit', unitId: unitIds.xz01 }, clerk02);
     expect(status).toBe(403);
     expect(await countRows()).toBe(before);
   });
 
   it('needs a session, and a leader may export but not import', async () => {
-    expect((await download('/export/daily_followup.xlsx')).response.status).toBe(401);
+    expect((await download('/export/daily_typed.xlsx')).response.status).toBe(401);
     const leader = await t.signIn('leader');
-    expect((await download('/export/daily_followup.xlsx', leader)).response.status).toBe(200);
+    expect((await download('/export/daily_typed.xlsx', leader)).response.status).toBe(200);
     const file = Buffer.from('日期,当日办件量,当日回访量,当日回访不满意量\n2023-07-01,1,1,0\n');
-    const { status } = await upload('daily_followup', file, 'x.csv', { mode: 'commit', unitId: unitIds.xz01 }, leader);
+    const { status } = await upload('daily_typed', file, 'x.csv', { mode: 'commit', unitId: unitIds.xz01 }, leader);
     expect(status).toBe(403);
   });
 });
@@ -390,7 +403,7 @@ describe('unit isolation', () => {
 describe('the statistics view and the submission board as files', () => {
   it('exports statistics by unit with percentages as typed cells and a total row', async () => {
     const { response, bytes } = await download(
-      '/export/statistics/daily_followup.xlsx?measures=cases,follow_ups,followup_rate&groupBy=unit&from=2023-03-01&to=2023-03-03',
+      '/export/statistics/daily_typed.xlsx?measures=cases,follow_ups,followup_rate&groupBy=unit&from=2023-03-01&to=2023-03-03',
       admin,
     );
     expect(response.status).toBe(200);
@@ -405,7 +418,7 @@ describe('the statistics view and the submission board as files', () => {
   });
 
   it("exports a day's submission board, a clerk's own unit only", async () => {
-    const all = await download('/export/board/daily_followup.csv?period=2023-03-01', admin);
+    const all = await download('/export/board/daily_typed.csv?period=2023-03-01', admin);
     const lines = all.bytes.toString('utf8').slice(1).trim().split(/\r\n/);
     expect(lines[0]).toBe('单位,状态,提交时间,截止时间,行数,退回原因');
     expect(lines.find((l) => l.startsWith('城关镇'))).toMatch(
@@ -414,7 +427,7 @@ describe('the statistics view and the submission board as files', () => {
     expect(lines.find((l) => l.startsWith('亢村镇'))).toMatch(
       /^亢村镇行政审批服务中心,填报中（未提交）,,2023-03-01 17:00,1,$/,
     );
-    const own = await download('/export/board/daily_followup.csv?period=2023-03-01', clerk02);
+    const own = await download('/export/board/daily_typed.csv?period=2023-03-01', clerk02);
     expect(own.bytes.toString('utf8').trim().split(/\r\n/)).toHaveLength(2);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../src/common/time/clock';
 import { NoticeChecks } from '../src/notices/notice-checks.service';
+import { handTyped } from './hand-typed';
 import { startTestApi, type TestApi } from './api-harness';
 
 /**
@@ -57,7 +58,11 @@ async function countsOf(kind: string): Promise<Record<string, number>> {
 }
 
 async function save(username: string, ledger: string, values: Record<string, unknown>) {
-  const answer = await t.gql(SAVE, { ledger, changes: [{ op: 'INSERT', values }] }, { token: await token(username) });
+  const answer = await t.gql(
+    SAVE,
+    { ledger, changes: [handTyped({ op: 'INSERT', values })] },
+    { token: await token(username) },
+  );
   expect(answer.errors).toBeUndefined();
   expect(answer.data!.saveRows.results[0].errors).toBeNull();
   return answer.data!.saveRows.results[0].row.id as string;

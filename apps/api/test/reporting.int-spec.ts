@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../src/common/time/clock';
+import { handTyped } from './hand-typed';
 import { startTestApi, type TestApi } from './api-harness';
 
 const SAVE = `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "daily_followup", changes: $changes) { saved results { status errors { path message } } } }`;
 const SUBMIT = `mutation ($period: String!) { submitSheet(ledger: "daily_followup", period: $period) { state submittedAt deadline rowCount unit { code } } }`;
 const BOARD = `query ($period: String!) { submissionBoard(ledger: "daily_followup", period: $period) {
   period counts { notStarted draft submitted submittedLate returned } sheets { unit { code } state returnedReason } } }`;
-const report = (date: string, cases = 4, followUps = 4) => ({
-  op: 'INSERT',
-  values: { report_date: date, cases, follow_ups: followUps, dissatisfied: 0 },
-});
+const report = (date: string, cases = 4, followUps = 4) =>
+  handTyped({ op: 'INSERT', values: { report_date: date, cases, follow_ups: followUps, dissatisfied: 0 } });
 
 // The deadline of 2023-03-01 is 17:00 in Shanghai, 09:00 UTC.
 const clock = new FixedClock(new Date('2023-03-01T08:00:00Z'));
@@ -111,7 +110,7 @@ describe('returning a sheet', () => {
     const { id, version } = rows.data!.rows.edges[0].node;
     const fixed = await t.gql(
       SAVE,
-      { changes: [{ op: 'UPDATE', id, version, values: { cases: 6, follow_ups: 6 } }] },
+      { changes: [handTyped({ op: 'UPDATE', id, version, values: { cases: 6, follow_ups: 6 } })] },
       { token: clerk01 },
     );
     expect(fixed.data!.saveRows.saved).toBe(1);

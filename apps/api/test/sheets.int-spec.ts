@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../src/common/time/clock';
+import { handTyped } from './hand-typed';
 import { startTestApi, type TestApi } from './api-harness';
 
 /**
@@ -15,10 +16,8 @@ const WITHDRAW = `mutation ($period: String!) { withdrawSheet(ledger: "daily_fol
 const SHEET = `query ($period: String!) { sheet(ledger: "daily_followup", period: $period) { ${SHEET_FIELDS} } }`;
 const BOARD = `query ($period: String!) { submissionBoard(ledger: "daily_followup", period: $period) {
   counts { notStarted draft submitted submittedLate returned overdue withdrawn } sheets { ${SHEET_FIELDS} } } }`;
-const report = (date: string, cases = 4, followUps = 4) => ({
-  op: 'INSERT',
-  values: { report_date: date, cases, follow_ups: followUps, dissatisfied: 0 },
-});
+const report = (date: string, cases = 4, followUps = 4) =>
+  handTyped({ op: 'INSERT', values: { report_date: date, cases, follow_ups: followUps, dissatisfied: 0 } });
 
 // 2023-05-10 in Shanghai; its deadline is 17:00 there, 09:00 UTC
 const clock = new FixedClock(new Date('2023-05-10T02:00:00Z'));
@@ -69,7 +68,7 @@ describe('withdrawing a submitted sheet (撤回)', () => {
     const row = rows.data!.rows.edges[0].node;
     const fixed = await t.gql(
       SAVE,
-      { changes: [{ op: 'UPDATE', id: row.id, version: row.version, values: { follow_ups: 5 } }] },
+      { changes: [handTyped({ op: 'UPDATE', id: row.id, version: row.version, values: { follow_ups: 5 } })] },
       { token: clerk01 },
     );
     expect(fixed.data!.saveRows.saved).toBe(1);
@@ -216,7 +215,11 @@ describe('withdrawing a submitted sheet (撤回)', () => {
     const update = (cases: number) =>
       t.gql(
         SAVE,
-        { changes: [{ op: 'UPDATE', id: row.id, version: row.version, values: { cases, follow_ups: cases } }] },
+        {
+          changes: [
+            handTyped({ op: 'UPDATE', id: row.id, version: row.version, values: { cases, follow_ups: cases } }),
+          ],
+        },
         { token: clerk03 },
       );
     const [withdrawn, ...saves] = await Promise.all([

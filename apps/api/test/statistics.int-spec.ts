@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../src/common/time/clock';
+import { handTyped } from './hand-typed';
 import { startTestApi, type TestApi } from './api-harness';
 
 const STATS = `query ($ledger: String!, $measures: [String!]!, $groupBy: [String!]!, $from: String, $to: String, $unitIds: [ID!]) {
@@ -37,10 +38,10 @@ beforeAll(async () => {
       {
         ledger: 'daily_followup',
         changes: [
-          {
+          handTyped({
             op: 'INSERT',
             values: { report_date: report.date, cases: report.cases, follow_ups: report.followUps, dissatisfied: 0 },
-          },
+          }),
         ],
       },
       { token: await t.signIn(report.clerk) },

@@ -33,10 +33,12 @@ const dayBefore = (today: string, days: number) =>
   new Date(Date.parse(`${today}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 
 /**
- * Rows for the demo (npm start on a new database, DEMO_ROWS unset or 1): a month of daily
- * reports of every township centre and window — most submitted on time, a few late, a few days
- * missing, today's half done — window cases of the last week with their follow-up visits (a
- * dissatisfied one opens a rectification, as the ledger says), and survey answers. Written the
+ * Rows for the demo (npm start on a new database, DEMO_ROWS unset or 1): a month of window
+ * cases of every township centre and window with their follow-up visits (a dissatisfied one
+ * opens a rectification, as the ledger says), and the month's daily reports whose counts derive
+ * from them — most submitted on time, a few late, a few days missing, today's half done, one
+ * figure overridden with a reason, two units with a case entered after yesterday's submission
+ * (reconciliation shows them) — and survey answers. Written the
  * way a clerk writes them, through RowWriter (checked, versioned, audited); only the past
  * days' submissions are set directly, with the times they would have had.
  */
@@ -56,7 +58,7 @@ export async function seedDemoRows(app: INestApplicationContext): Promise<number
   const write = async (unit: DemoUnit, ledger: string, values: Record<string, unknown>[]) => {
     // as if the unit's clerk had entered them, and the history says they are demo data
     const published = await registry.find(ledger);
-    if (!published) return;
+    if (!published) return [];
     const changes: RowChange[] = values.map((v) => ({ op: 'INSERT', values: v }));
     const outcomes = await writer.saveAs(
       published,
@@ -64,23 +66,81 @@ export async function seedDemoRows(app: INestApplicationContext): Promise<number
       { changes },
     );
     saved += outcomes.filter((o) => o.status === 'SAVED').length;
+    return outcomes;
   };
 
+  const time = (minutes: number) =>
+    `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
   for (const [index, unit] of units.entries()) {
+    // a month of window cases, each day's completed ones followed up: the daily report's counts
+    // are derived from them (schemas/daily_followup.json, `derive`)
+    const caseOf = (day: string, i: number, done: boolean, result: string) => {
+      const accepted = 8 * 60 + 30 + i * 25;
+      return {
+        case_no: `${unit.id}-${day.replaceAll('-', '')}-${i + 1}`,
+        accepted_at: shanghaiDateTime(day, time(accepted)),
+        service_item: pick(['营业执照办理', '社保参保登记', '不动产登记', '户籍迁移', '医保报销', '公积金提取']),
+        applicant: pick(['张', '王', '李', '赵', '刘', '陈']) + pick(['伟', '芳', '娜', '敏', '静', '强']),
+        phone: `138${String(10_000_000 + Math.floor(random() * 89_999_999)).slice(0, 8)}`,
+        channel: pick(['窗口', '窗口', '网上', '自助']),
+        status: done ? '办结' : '办理中',
+        promised_days: 3,
+        ...(done ? { completed_at: shanghaiDateTime(day, time(accepted + 40)) } : {}),
+        ...(done && result
+          ? {
+              visited_at: shanghaiDateTime(day, time(accepted + 40 + 30 + Math.floor(random() * 60))),
+              visit_method: pick(['电话', '短信', '微信']),
+              visit_result: result,
+            }
+          : {}),
+      };
+    };
+    const cases: Record<string, unknown>[] = [];
+    for (let back = DAYS - 1; back >= 0; back -= 1) {
+      const day = dayBefore(today, back);
+      const count = 3 + Math.floor(random() * 8);
+      for (let i = 0; i < count; i += 1) {
+        const done = back > 0 || i < count / 2;
+        // now and then a case not followed up yet; a dissatisfied one opens a rectification
+        const visited = random() > 0.08;
+        const result =
+          index % 6 === 2 && back % 9 === 1 && i === 0
+            ? '不太满意'
+            : visited
+              ? pick(['非常满意', '非常满意', '比较满意', '一般'])
+              : '';
+        cases.push(caseOf(day, i, done, result));
+      }
+    }
+    await write(unit, 'window_case', cases);
+
     const reports: Record<string, unknown>[] = [];
     for (let back = DAYS - 1; back >= 0; back -= 1) {
       if (back === 0 ? index % 2 === 1 : (index * 7 + back) % 23 === 0) continue; // not reported (yet)
-      const cases = 5 + Math.floor(random() * 30);
-      const followUps = random() < 0.2 ? cases - 1 - Math.floor(random() * 3) : cases;
-      reports.push({
-        report_date: dayBefore(today, back),
-        cases,
-        follow_ups: Math.max(0, followUps),
-        dissatisfied: random() < 0.15 && followUps > 0 ? 1 : 0,
-        qr_good_reviews: Math.floor(random() * 6),
-      });
+      reports.push({ report_date: dayBefore(today, back), qr_good_reviews: Math.floor(random() * 6) });
     }
-    await write(unit, 'daily_followup', reports);
+    const written = await write(unit, 'daily_followup', reports);
+    const daily = await registry.find('daily_followup');
+    if (index === 3 && daily) {
+      // a unit that handled two cases off-system on one day says so
+      const row = written.find((o) => o.row?.values.report_date === dayBefore(today, 2))?.row;
+      if (row)
+        await writer.saveAs(
+          daily,
+          { actor: unit.clerkId, unitId: unit.id, source: 'seed' },
+          {
+            changes: [
+              {
+                op: 'UPDATE',
+                id: String(row.id),
+                version: row.version,
+                values: { cases: Number(row.values.cases) + 2 },
+                reasons: { cases: '系统停电期间线下受理 2 件，已补登纸质台账' },
+              },
+            ],
+          },
+        );
+    }
     // the past days' sheets were submitted, most before the 17:00 deadline
     for (const report of reports) {
       const day = report.report_date as string;
@@ -95,31 +155,9 @@ export async function seedDemoRows(app: INestApplicationContext): Promise<number
       );
     }
 
-    const cases: Record<string, unknown>[] = [];
-    for (let i = 0; i < 6; i += 1) {
-      const day = dayBefore(today, 1 + ((index + i) % 7));
-      const done = i < 5;
-      const result = index % 6 === 2 && i === 0 ? '不太满意' : pick(['非常满意', '非常满意', '比较满意', '一般']);
-      cases.push({
-        case_no: `${unit.id}-${day.replaceAll('-', '')}-${i + 1}`,
-        accepted_at: shanghaiDateTime(day, `09:${String(10 + i * 7).padStart(2, '0')}`),
-        service_item: pick(['营业执照办理', '社保参保登记', '不动产登记', '户籍迁移', '医保报销', '公积金提取']),
-        applicant: pick(['张', '王', '李', '赵', '刘', '陈']) + pick(['伟', '芳', '娜', '敏', '静', '强']),
-        phone: `138${String(10_000_000 + Math.floor(random() * 89_999_999)).slice(0, 8)}`,
-        channel: pick(['窗口', '窗口', '网上', '自助']),
-        status: done ? '办结' : '办理中',
-        promised_days: 3,
-        ...(done
-          ? {
-              completed_at: shanghaiDateTime(day, `10:${String(10 + i * 7).padStart(2, '0')}`),
-              visited_at: shanghaiDateTime(day, `11:${String(10 + i * 7).padStart(2, '0')}`),
-              visit_method: pick(['电话', '短信', '微信']),
-              visit_result: result,
-            }
-          : {}),
-      });
-    }
-    await write(unit, 'window_case', cases);
+    // cases entered late, after yesterday's sheet was submitted: reconciliation shows them
+    if (index === 1 || index === 4)
+      await write(unit, 'window_case', [caseOf(dayBefore(today, 1), 20, true, '比较满意')]);
 
     if (unit.kind === 'township_centre') {
       const answers = Array.from({ length: 12 }, () => ({

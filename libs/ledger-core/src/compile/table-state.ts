@@ -1,5 +1,4 @@
 import { fieldIdOf } from '../definition/check-definition';
-import { isDerived } from '../definition/derived-fields';
 import type { LedgerDefinition } from '../definition/types';
 import { specOf, type FieldType } from '../field-types/registry';
 import { tableNameOf } from './sql-names';
@@ -76,7 +75,7 @@ export function compileLedger(definition: LedgerDefinition, version: number): Ta
       // computed and derived values are whatever the formula or the other rows give: the
       // database holds no rules over them (a target's new option must not fail its look-ups)
       const checks =
-        field.formula || isDerived(field)
+        field.formula || field.lookup || field.rollup
           ? []
           : [...(field.required ? [`${column} IS NOT NULL`] : []), ...spec.checks(field, column)];
       return {

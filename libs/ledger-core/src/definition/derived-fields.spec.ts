@@ -108,3 +108,81 @@ describe('derived fields in a definition', () => {
     ]);
   });
 });
+
+describe('a figure derived from another ledger (derive)', () => {
+  const source: LedgerDefinition = {
+    key: 'src',
+    title: '办件',
+    fields: [
+      { key: 'done_at', title: '办结时间', type: 'datetime' },
+      { key: 'note', title: '备注', type: 'text' },
+      { key: 'fee', title: '费用', type: 'money' },
+    ],
+    measures: [
+      { key: 'n', title: '件数', kind: 'count' },
+      { key: 'fees', title: '费用', kind: 'sum', field: 'fee' },
+      { key: 'rate', title: '率', kind: 'ratio', numerator: 'n', denominator: 'n' },
+    ],
+  };
+  const daily = (fields: LedgerDefinition['fields'], period: LedgerDefinition['period'] = 'daily') => ({
+    key: 'daily',
+    title: '日报',
+    period,
+    periodField: 'day',
+    fields: [{ key: 'day', title: '日期', type: 'date', required: true }, ...fields],
+  });
+  const across = (definition: unknown) =>
+    derivedFieldProblemsAcross(definition as LedgerDefinition, (key) => (key === 'src' ? source : undefined)).map(
+      (p) => `${p.path}: ${p.message['zh-CN']}`,
+    );
+
+  it('accepts a count as an integer and a sum of the summed type, over a date or datetime field', () => {
+    const good = daily([
+      { key: 'n', title: '件数', type: 'integer', derive: { ledger: 'src', measure: 'n', date: 'done_at' } },
+      { key: 'fees', title: '费用', type: 'money', derive: { ledger: 'src', measure: 'fees', date: 'done_at' } },
+    ]);
+    expect(problemsOf(good)).toEqual([]);
+    expect(across(good)).toEqual([]);
+    expect(isComputedField(modelOf(good as LedgerDefinition).byKey.get('n')!)).toBe(true);
+  });
+
+  it('refuses it in a ledger without periods, with a default or required, and over what the source lacks', () => {
+    const alone = problemsOf(
+      daily(
+        [
+          {
+            key: 'n',
+            title: '件数',
+            type: 'integer',
+            required: true,
+            derive: { ledger: 'src', measure: 'n', date: 'done_at' },
+          },
+        ],
+        'none',
+      ),
+    );
+    expect(alone).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\/fields\/1\/required: /),
+        expect.stringMatching(/^\/fields\/1\/derive: 只有按期填报/),
+      ]),
+    );
+    expect(
+      across(
+        daily([
+          { key: 'a', title: '甲', type: 'integer', derive: { ledger: 'src', measure: 'rate', date: 'done_at' } },
+          { key: 'b', title: '乙', type: 'integer', derive: { ledger: 'src', measure: 'none', date: 'done_at' } },
+          { key: 'c', title: '丙', type: 'integer', derive: { ledger: 'src', measure: 'n', date: 'note' } },
+          { key: 'd', title: '丁', type: 'integer', derive: { ledger: 'src', measure: 'fees', date: 'done_at' } },
+          { key: 'e', title: '戊', type: 'money', derive: { ledger: 'src', measure: 'n', date: 'done_at' } },
+        ]),
+      ),
+    ).toEqual([
+      '/fields/1/derive/measure: 统计项「rate」是 ratio，只能用 count、countWhere 或 sum',
+      '/fields/2/derive/measure: 台账「src」没有统计项「none」',
+      '/fields/3/derive/date: 「src.note」不是日期或时间字段',
+      '/fields/4/type: 自动得出的合计与「fee」同类型（money）',
+      '/fields/5/type: 自动得出的计数应为整数类型',
+    ]);
+  });
+});

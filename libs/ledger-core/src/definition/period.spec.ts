@@ -51,3 +51,13 @@ describe('periods', () => {
     expect(isFuturePeriod('none', '2023-03-02', now)).toBe(false);
   });
 });
+
+describe('periodDays', () => {
+  it('gives the first and last days of a day, an ISO week and a month', async () => {
+    const { periodDays } = await import('./period');
+    expect(periodDays('daily', '2026-11-30')).toEqual({ first: '2026-11-30', last: '2026-11-30' });
+    expect(periodDays('weekly', '2026-W01')).toEqual({ first: '2025-12-29', last: '2026-01-04' });
+    expect(periodDays('monthly', '2024-02')).toEqual({ first: '2024-02-01', last: '2024-02-29' });
+    expect(periodDays('monthly', '2024-13')).toBeNull();
+  });
+});

@@ -53,7 +53,6 @@ describe('validateRow on the daily follow-up report', () => {
         'report_date: "2023-02-30" is not a valid date (YYYY-MM-DD)',
         'cases: Must be at least 0',
         'follow_ups: Must be a whole number',
-        'dissatisfied: "Dissatisfied follow-ups today" is required',
       ].sort(),
     );
     expect(row.values.cases).toBe(-1);

@@ -62,6 +62,17 @@ const DAILY = {
   ],
 };
 
+/** A ledger without a period whose rows make xp_daily rows (a follow-up): those are judged by its rule too. */
+const SOURCE = {
+  key: 'xp_source',
+  title: { zh: '来源台账', en: 'Source' },
+  fields: [
+    { key: 'on_day', title: { zh: '日期', en: 'Day' }, type: 'date', required: true },
+    { key: 'n', title: { zh: '数量', en: 'Number' }, type: 'integer', required: true },
+  ],
+  followUps: [{ key: 'count_it', when: 'n > 0', ledger: 'xp_daily', values: { day: 'on_day', cases: 'n' } }],
+};
+
 let t: TestApi;
 let clerk01: string;
 let clerk02: string;
@@ -87,7 +98,7 @@ const YEAR_CAP = [{ path: 'cases', message: '全年累计办件不能超过 100 
 beforeAll(async () => {
   t = await startTestApi();
   const admin = await t.signIn('admin');
-  for (const d of [MONTHLY, DAILY]) {
+  for (const d of [MONTHLY, DAILY, SOURCE]) {
     const published = await t.gql(PUBLISH, { d }, { token: admin });
     expect(published.errors).toBeUndefined();
   }
@@ -255,5 +266,24 @@ describe('cumulative(): at most 100 cases in a year', () => {
     // 5 + 40 + 5 + 50 = 100; the deleted 50 would make it 150
     const answer = await save('xp_daily', [day('2026-11-04', 50)], clerk01);
     expect(statuses(answer.results)).toEqual(['SAVED']);
+  });
+});
+
+describe('cumulative() on the rows a follow-up makes', () => {
+  it('judges them as a batch of the target ledger: refused, the source row saved with a warning', async () => {
+    const clerk03 = await t.signIn('clerk03');
+    const source = (on_day: string, n: number) => ({ op: 'INSERT', values: { on_day, n } });
+    const answer = await save('xp_source', [source('2026-11-01', 60), source('2026-11-02', 50)], clerk03);
+    expect(statuses(answer.results)).toEqual(['SAVED', 'SAVED']);
+    expect(answer.results[0].warnings).toEqual([{ path: '', message: '已自动生成「每日办件」记录' }]);
+    // 60 + 50 > 100: the second day's row is not made
+    expect(answer.results[1].warnings).toEqual([
+      { path: '', message: '未能自动生成「每日办件」记录：cases 全年累计办件不能超过 100 件' },
+    ]);
+    const made = await t.db.query(
+      `SELECT d.day::text AS day, d.cases::int AS cases FROM ledger_xp_daily d JOIN units u ON u.id = d.unit_id
+       WHERE u.code = 'xz03' ORDER BY d.day`,
+    );
+    expect(made).toEqual([{ day: '2026-11-01', cases: 60 }]);
   });
 });

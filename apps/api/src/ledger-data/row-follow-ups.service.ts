@@ -19,6 +19,7 @@ import { derivedPlanOf, fillLookups, refreshDerived } from '../ledger-tables/row
 import { noticeUnitClerks } from '../common/notices/unit-notices';
 import { rejectMissingReferences } from './row-references';
 import { rejectDuplicates } from './row-unique';
+import { crossPeriodValues, usesCrossPeriod } from './row-cross-period';
 import { insertRows, problem, type Planned, type RowOutcome, type WriteTarget } from '../ledger-tables/row-write';
 
 /**
@@ -94,15 +95,32 @@ export class RowFollowUps {
       const given = anonymous ? { ...followUp.values, ...followUp.fromPublic?.values } : followUp.values;
       const formulas = Object.entries(given).map(([key, formula]) => [key, compileFormula(formula)] as const);
       const rows: Planned[] = [];
-      for (const p of due) {
+      const asked = due.map((p) => {
         const row = outcomes.get(p.index)!.row!;
         const env = {
           values: { ...row.values, id: Number(row.id) },
           types: { ...types, id: ROW_ID_TYPE },
           now,
         };
-        const values = Object.fromEntries(formulas.map(([key, formula]) => [key, formula.evaluate(env)]));
-        const checked = validateRow(target.model, values, { input: 'json', applyDefaults: true, now });
+        return { p, row, values: Object.fromEntries(formulas.map(([key, formula]) => [key, formula.evaluate(env)])) };
+      });
+      const options = { input: 'json' as const, applyDefaults: true, now };
+      // rules across periods judge the rows made as any batch of the target ledger (row-cross-period.ts)
+      const crossPeriod = usesCrossPeriod(target.model)
+        ? await crossPeriodValues(
+            tx,
+            target.model,
+            source.unitId,
+            asked.flatMap(({ p, values }) => {
+              const checked = validateRow(target.model, values, options);
+              if (checked.errors.length > 0) return [];
+              const period = periodOfRow(target.definition, checked.values);
+              return [{ index: p.index, id: null, period, values: checked.values }];
+            }),
+          )
+        : undefined;
+      for (const { p, row, values } of asked) {
+        const checked = validateRow(target.model, values, { ...options, crossPeriod: crossPeriod?.get(p.index) });
         if (checked.errors.length > 0) {
           const first = checked.errors[0];
           warn(

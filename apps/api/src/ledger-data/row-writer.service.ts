@@ -58,6 +58,7 @@ import { inUnitScope, type RowTransaction } from '../ledger-tables/row-scope';
 import { rowColumns, rowFromDb, tableOf, type RowRecord } from '../ledger-tables/row-sql';
 import { RowsException } from '../ledger-tables/rows.exception';
 import { rejectDuplicates, type SeenValues } from './row-unique';
+import { crossPeriodValues, usesCrossPeriod, type BatchRow } from './row-cross-period';
 
 export const MAX_CHANGES = 20_000;
 
@@ -195,6 +196,24 @@ export class RowWriter {
       return kept;
     };
 
+    const inputOf = (change: RowChange, old: RowRecord | undefined) =>
+      change.op === 'INSERT' ? writable(change.values) : { ...old!.values, ...writable(change.values) };
+    const checkOptions = (change: RowChange) => ({
+      input: args.input ?? 'json',
+      applyDefaults: change.op === 'INSERT',
+      now,
+      period: args.period,
+    });
+    // what previous()/cumulative() read, for the whole batch at once (only a ledger whose rules use them)
+    const crossPeriod = usesCrossPeriod(model)
+      ? await crossPeriodValues(
+          tx,
+          model,
+          unitId,
+          this.batchAsSaved(model, args.changes, existing, inputOf, checkOptions),
+        )
+      : undefined;
+
     // a change that passes every check of its own goes into `planned`; the others get their outcome
     const planChange = (change: RowChange, index: number, planned: Planned[]) => {
       if (
@@ -245,12 +264,9 @@ export class RowWriter {
         });
         return;
       }
-      const input = change.op === 'INSERT' ? writable(change.values) : { ...old!.values, ...writable(change.values) };
-      const checked = validateRow(model, input, {
-        input: args.input ?? 'json',
-        applyDefaults: change.op === 'INSERT',
-        now,
-        period: args.period,
+      const checked = validateRow(model, inputOf(change, old), {
+        ...checkOptions(change),
+        crossPeriod: crossPeriod?.get(index),
       });
       if (checked.errors.length > 0) {
         outcomes.set(
@@ -347,9 +363,9 @@ export class RowWriter {
         const end = Math.min(start + WRITE_CHUNK, args.changes.length);
         for (let index = start; index < end; index += 1) planChange(args.changes[index], index, planned);
         await resolveReferenceLabels(tx, model, unitId, planned, outcomes);
-        await fillLookups(tx, derived, model, unitId, planned, outcomes, { now, period: args.period });
+        const check = { now, period: args.period, crossPeriod: crossPeriod?.get };
+        await fillLookups(tx, derived, model, unitId, planned, outcomes, check);
         if (figures.own.length > 0) {
-          const check = { now, period: args.period };
           for (const [index, o] of await fillFigures(
             tx,
             figures,
@@ -442,6 +458,36 @@ export class RowWriter {
     if ((await this.followUps.run(tx, target, writes, outcomes, now)) > 0)
       await rereadRollups(tx, derived, model, unitId, outcomes.values());
     return [...outcomes.values()].sort((a, b) => a.index - b.index);
+  }
+
+  /**
+   * The batch as it will be once saved, for previous()/cumulative(): each insert and update that
+   * passes its own checks (the rules that use them aside) with its new values and period, each
+   * delete gone. A change refused already (no such row, a stale version, bad values) is left out:
+   * its row stays as stored, and counts so.
+   */
+  private batchAsSaved(
+    model: LedgerModel,
+    changes: RowChange[],
+    existing: Map<number, RowRecord>,
+    inputOf: (change: RowChange, old: RowRecord | undefined) => Record<string, unknown>,
+    checkOptions: (change: RowChange) => Parameters<typeof validateRow>[2],
+  ): BatchRow[] {
+    const batch: BatchRow[] = [];
+    changes.forEach((change, index) => {
+      const old = change.op === 'INSERT' ? undefined : existing.get(Number(change.id));
+      if (change.op !== 'INSERT' && (!old || change.version !== old.version)) return;
+      const id = old ? Number(old.id) : null;
+      if (change.op === 'DELETE') {
+        batch.push({ index, id, period: old!.period, values: null });
+        return;
+      }
+      if (change.values === null || typeof change.values !== 'object' || Array.isArray(change.values)) return;
+      const checked = validateRow(model, inputOf(change, old), checkOptions(change));
+      if (checked.errors.length > 0) return;
+      batch.push({ index, id, period: periodOfRow(model.definition, checked.values), values: checked.values });
+    });
+    return batch;
   }
 
   private async loadForUpdate(

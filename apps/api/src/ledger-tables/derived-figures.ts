@@ -14,6 +14,7 @@ import {
   type FieldValue,
   type LedgerModel,
   type MeasureDefinition,
+  type CrossPeriodValues,
 } from '@taizhang/ledger-core';
 import type { RowTransaction } from './row-scope';
 import { overridesSql } from './row-sql';
@@ -265,12 +266,17 @@ export function recheckRows(
   model: LedgerModel,
   rows: Planned[],
   outcomes: Map<number, RowOutcome>,
-  check: { now: Date; period?: string | null },
+  check: { now: Date; period?: string | null; crossPeriod?: (index: number) => CrossPeriodValues },
 ): void {
   if (model.computed.length === 0 && model.rules.length === 0) return;
   for (const p of rows) {
     if (p.op === 'DELETE' || outcomes.has(p.index)) continue;
-    const checked = validateRow(model, p.values, { input: 'json', now: check.now, period: check.period });
+    const checked = validateRow(model, p.values, {
+      input: 'json',
+      now: check.now,
+      period: check.period,
+      crossPeriod: check.crossPeriod?.(p.index),
+    });
     if (checked.errors.length > 0) {
       outcomes.set(
         p.index,

@@ -1,5 +1,6 @@
 import {
   compileFormula,
+  type CrossPeriodValues,
   quoteIdent,
   specOf,
   tableNameOf,
@@ -113,7 +114,12 @@ export async function fillLookups(
   unitId: number,
   planned: Planned[],
   outcomes: Map<number, RowOutcome>,
-  check: { now: Date; period?: string | null },
+  check: {
+    now: Date;
+    period?: string | null;
+    /** What previous()/cumulative() read for the row of a batch index (see row-cross-period.ts). */
+    crossPeriod?: (index: number) => CrossPeriodValues;
+  },
 ): Promise<void> {
   if (plan.own.length === 0 && plan.ownRollups.length === 0) return;
   const rows = planned.filter((p) => p.op !== 'DELETE' && !outcomes.has(p.index));
@@ -145,7 +151,12 @@ export async function fillLookups(
   }
   if (model.computed.length === 0 && model.rules.length === 0) return;
   for (const p of rows) {
-    const checked = validateRow(model, p.values, { input: 'json', now: check.now, period: check.period });
+    const checked = validateRow(model, p.values, {
+      input: 'json',
+      now: check.now,
+      period: check.period,
+      crossPeriod: check.crossPeriod?.(p.index),
+    });
     if (checked.errors.length > 0) {
       outcomes.set(
         p.index,

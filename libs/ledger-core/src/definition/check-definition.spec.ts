@@ -180,3 +180,51 @@ describe('checkDefinition', () => {
     expect(problemsOf(null)).toEqual(['/: must be an object']);
   });
 });
+
+describe('checkDefinition and previous()/cumulative()', () => {
+  const periodic = (rules: LedgerDefinition['rules'], extra: Partial<LedgerDefinition> = {}): LedgerDefinition => ({
+    ...minimal(),
+    period: 'monthly',
+    periodField: 'day',
+    fields: [{ key: 'day', title: '日期', type: 'date', required: true }, ...minimal().fields],
+    rules,
+    ...extra,
+  });
+  const rule = (check: string, when?: string) => ({ key: 'r', level: 'error' as const, check, when, message: '不对' });
+
+  it('accepts them in the rules of a periodic ledger with a period field', () => {
+    expect(problemsOf(periodic([rule('isblank(previous(a)) or a >= previous(a)', 'cumulative(a) > 0')]))).toEqual([]);
+  });
+
+  it('refuses them in a ledger without a period or a period field, naming the rule, in Chinese and English', () => {
+    const none = { ...minimal(), rules: [rule('a >= previous(a)')] };
+    expect(problemsOf(none)).toEqual([
+      '/rules/0/check: previous() may only be used in the rules of a periodic ledger with a period field (periodField)',
+    ]);
+    expect(problemsOf(none, 'zh-CN')).toEqual([
+      '/rules/0/check: 函数 previous 只能用在设有周期字段（periodField）的周期台账的校验规则中',
+    ]);
+    const noField = periodic([rule('true', 'cumulative(a) > 1')], { periodField: undefined });
+    expect(problemsOf(noField)).toEqual([
+      '/rules/0/when: cumulative() may only be used in the rules of a periodic ledger with a period field (periodField)',
+    ]);
+  });
+
+  it('refuses them in formulas of fields and in measures, even in a periodic ledger', () => {
+    const definition = periodic([]);
+    definition.fields.push({ key: 'c', title: '丙', type: 'integer', formula: 'a - previous(a)' });
+    definition.measures = [{ key: 'm', title: '量', kind: 'countWhere', where: 'cumulative(a) > 1' }];
+    const problems = problemsOf(definition);
+    expect(problems).toContain(
+      '/fields/3/formula: previous() may only be used in the rules of a periodic ledger with a period field (periodField)',
+    );
+    expect(problems.some((p) => p.startsWith('/measures/0/where: cumulative() may only be used'))).toBe(true);
+  });
+
+  it('refuses an expression as their argument and cumulative() of a text', () => {
+    expect(problemsOf(periodic([rule('previous(a + 1) < a'), { ...rule('cumulative(b) = "x"'), key: 's' }]))).toEqual([
+      '/rules/0/check: previous() takes the name of a field of this ledger, not an expression',
+      '/rules/1/check: cumulative() adds up a summable number field; "b" is not one',
+    ]);
+  });
+});

@@ -116,9 +116,11 @@ export function checkDefinition(input: unknown): DefinitionCheck {
     else if (role && what && !hasRole(key, role)) add(path, what);
   };
 
+  // previous()/cumulative() compare a row with its unit's other periods: rules of a periodic ledger whose rows carry their date
+  const crossPeriod = (definition.period ?? 'none') !== 'none' && definition.periodField !== undefined;
   definition.rules?.forEach((rule, i) => {
-    for (const issue of checkFormula(rule.check, types)) add(`/rules/${i}/check`, issue);
-    if (rule.when) for (const issue of checkFormula(rule.when, types)) add(`/rules/${i}/when`, issue);
+    for (const issue of checkFormula(rule.check, types, { crossPeriod })) add(`/rules/${i}/check`, issue);
+    if (rule.when) for (const issue of checkFormula(rule.when, types, { crossPeriod })) add(`/rules/${i}/when`, issue);
     rule.fields?.forEach((key, j) => fieldProblem(`/rules/${i}/fields/${j}`, key));
   });
 

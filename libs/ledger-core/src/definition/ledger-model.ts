@@ -1,4 +1,4 @@
-import { compileFormula, type Formula } from '../formula';
+import { compileFormula, type CrossPeriodUse, type Formula } from '../formula';
 import { specOf, type AnyFieldTypeSpec, type FieldDefinition, type FieldType } from '../field-types/registry';
 import { fieldIdOf } from './check-definition';
 import { isComputedField } from './derived-fields';
@@ -10,6 +10,8 @@ export interface CompiledRule {
   when: Formula | null;
   /** The fields a failure marks. */
   fields: string[];
+  /** Its check or condition uses previous()/cumulative(): it is judged only with the caller's CrossPeriodValues. */
+  crossPeriod: boolean;
 }
 
 /**
@@ -27,6 +29,11 @@ export interface LedgerModel {
   /** Computed fields, each after the computed fields it reads. */
   computed: { field: FieldDefinition; formula: Formula }[];
   rules: CompiledRule[];
+  /**
+   * The fields the rules ask previous() and cumulative() of, for the write pipeline to fetch
+   * (both empty: nothing to fetch).
+   */
+  crossPeriod: CrossPeriodUse;
   /** Fields a user may type into. */
   editable: FieldDefinition[];
 }
@@ -46,13 +53,23 @@ export function modelOf(definition: LedgerDefinition): LedgerModel {
   };
   for (const key of formulas.keys()) place(key);
 
+  const crossPeriod: CrossPeriodUse = { previous: [], cumulative: [] };
   const rules = (definition.rules ?? []).map((rule) => {
     const check = compileFormula(rule.check);
+    const when = rule.when ? compileFormula(rule.when) : null;
+    let uses = false;
+    for (const formula of when ? [check, when] : [check])
+      for (const kind of ['previous', 'cumulative'] as const)
+        for (const key of formula.crossPeriod[kind]) {
+          uses = true;
+          if (!crossPeriod[kind].includes(key)) crossPeriod[kind].push(key);
+        }
     return {
       rule,
       check,
-      when: rule.when ? compileFormula(rule.when) : null,
+      when,
       fields: rule.fields ?? check.references.filter((key) => byKey.has(key)),
+      crossPeriod: uses,
     };
   });
 
@@ -65,6 +82,7 @@ export function modelOf(definition: LedgerDefinition): LedgerModel {
     types,
     computed,
     rules,
+    crossPeriod,
     editable: definition.fields.filter((f) => !isComputedField(f)),
   };
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { currentPeriod, isFuturePeriod, isPeriod, periodDeadline, periodOfDate } from './period';
+import {
+  currentPeriod,
+  firstPeriodOfYear,
+  isFuturePeriod,
+  isPeriod,
+  periodDeadline,
+  periodOfDate,
+  previousPeriod,
+} from './period';
+import type { LedgerDefinition } from './types';
 
 describe('periods', () => {
   it.each([
@@ -49,6 +58,32 @@ describe('periods', () => {
     expect(isFuturePeriod('monthly', '2023-04', now)).toBe(true);
     expect(isFuturePeriod('monthly', '2023-03', now)).toBe(false);
     expect(isFuturePeriod('none', '2023-03-02', now)).toBe(false);
+  });
+});
+
+describe('previousPeriod and firstPeriodOfYear', () => {
+  it.each<[LedgerDefinition['period'], string, string | null]>([
+    ['daily', '2026-03-01', '2026-02-28'],
+    ['daily', '2024-03-01', '2024-02-29'],
+    ['daily', '2026-01-01', '2025-12-31'],
+    ['monthly', '2026-03', '2026-02'],
+    ['monthly', '2026-01', '2025-12'],
+    ['weekly', '2026-W10', '2026-W09'],
+    ['weekly', '2026-W01', '2025-W52'],
+    ['weekly', '2021-W01', '2020-W53'],
+    ['monthly', '2026-13', null],
+    ['none', '2026-03-01', null],
+  ])('%s %s comes after %s', (period, text, before) => {
+    expect(previousPeriod(period, text)).toBe(before);
+  });
+
+  it.each<[LedgerDefinition['period'], string, string | null]>([
+    ['daily', '2026-03-01', '2026-01-01'],
+    ['monthly', '2026-12', '2026-01'],
+    ['weekly', '2026-W30', '2026-W01'],
+    ['daily', 'soon', null],
+  ])('%s %s is counted from %s', (period, text, first) => {
+    expect(firstPeriodOfYear(period, text)).toBe(first);
   });
 });
 

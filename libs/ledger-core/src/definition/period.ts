@@ -104,3 +104,42 @@ export function periodDeadline(definition: Pick<LedgerDefinition, 'period' | 'de
   const [y, m, d] = day.split('-').map(Number);
   return new Date(Date.UTC(y, m - 1, d, hours, minutes) - SHANGHAI_MS);
 }
+
+/**
+ * The period just before a period of this kind (yesterday's sheet, last week's, last month's),
+ * or null if the text is no such period. What previous() reads.
+ */
+export function previousPeriod(period: LedgerDefinition['period'], text: string): string | null {
+  const last = lastDayOf(period, text);
+  if (!last) return null;
+  const [y, m, d] = last.split('-').map(Number);
+  switch (period) {
+    case 'daily':
+      return new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
+    case 'weekly':
+      return periodOfDate('weekly', new Date(Date.UTC(y, m - 1, d - 7)).toISOString().slice(0, 10));
+    case 'monthly':
+      return new Date(Date.UTC(y, m - 1, 0)).toISOString().slice(0, 7);
+    default:
+      return null;
+  }
+}
+
+/**
+ * The first period of the year a period belongs to ("2026-01-01", "2026-W01", "2026-01"): what
+ * cumulative() counts from. A week belongs to its ISO week-year ("2026-W01" may begin in December).
+ */
+export function firstPeriodOfYear(period: LedgerDefinition['period'], text: string): string | null {
+  if (!isPeriod(period, text)) return null;
+  const year = text.slice(0, 4);
+  switch (period) {
+    case 'daily':
+      return `${year}-01-01`;
+    case 'weekly':
+      return `${year}-W01`;
+    case 'monthly':
+      return `${year}-01`;
+    default:
+      return null;
+  }
+}

@@ -105,6 +105,8 @@ describe('FORMULA_FUNCTIONS', () => {
         'now',
         'round',
         'today',
+        'previous',
+        'cumulative',
       ].sort(),
     );
   });
@@ -126,7 +128,9 @@ describe('FORMULA_FUNCTIONS', () => {
       len: 'len("a")',
       count: 'count(null)',
       contains: 'contains("a", "a")',
+      previous: 'previous(cases)',
+      cumulative: 'cumulative(cases)',
     };
-    for (const name of FORMULA_FUNCTIONS) expect(checkFormula(minimal[name], {})).toEqual([]);
+    for (const name of FORMULA_FUNCTIONS) expect(checkFormula(minimal[name], types, { crossPeriod: true })).toEqual([]);
   });
 });

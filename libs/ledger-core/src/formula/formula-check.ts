@@ -1,15 +1,27 @@
 import { message, type Message } from '../definition/message';
-import type { FieldType } from '../field-types/registry';
+import { FIELD_TYPE_REGISTRY, type FieldType } from '../field-types/registry';
 import { forEachNode, type FormulaNode } from './formula-ast';
 import { FormulaSyntaxError } from './formula-errors';
-import { callProblem } from './formula-functions';
+import { callProblem, isCrossPeriodCall } from './formula-functions';
 import { parseFormula } from './formula-parser';
+
+export interface FormulaCheckOptions {
+  /**
+   * previous() and cumulative() may be used: only in the rules (check, when) of a periodic ledger
+   * with a period field. Everywhere else they are refused.
+   */
+  crossPeriod?: boolean;
+}
 
 /**
  * Every problem with a formula, for a definition's author: a syntax error (then nothing else can
  * be said), or else each unknown field, unknown function and wrong argument count. Empty if fine.
  */
-export function checkFormula(source: string, types: Record<string, FieldType>): Message[] {
+export function checkFormula(
+  source: string,
+  types: Record<string, FieldType>,
+  options: FormulaCheckOptions = {},
+): Message[] {
   let root: FormulaNode;
   try {
     root = parseFormula(source);
@@ -27,7 +39,28 @@ export function checkFormula(source: string, types: Record<string, FieldType>): 
       add(message(`未知字段「${node.name}」`, `Unknown field "${node.name}"`));
     } else if (node.kind === 'call') {
       add(callProblem(node));
+      if (isCrossPeriodCall(node)) add(crossPeriodProblem(node.name, node.args[0], types, options));
     }
   });
   return [...problems.values()];
+}
+
+/** previous()/cumulative() where they cannot be used, or cumulative() of a field that does not add up. */
+function crossPeriodProblem(
+  name: string,
+  arg: FormulaNode | undefined,
+  types: Record<string, FieldType>,
+  options: FormulaCheckOptions,
+): Message | null {
+  if (!options.crossPeriod)
+    return message(
+      `函数 ${name} 只能用在设有周期字段（periodField）的周期台账的校验规则中`,
+      `${name}() may only be used in the rules of a periodic ledger with a period field (periodField)`,
+    );
+  if (name !== 'cumulative' || arg?.kind !== 'field' || !Object.hasOwn(types, arg.name)) return null;
+  if (FIELD_TYPE_REGISTRY[types[arg.name]]?.statistics.summable) return null;
+  return message(
+    `函数 cumulative 只能累计可求和的数字字段，「${arg.name}」不是`,
+    `cumulative() adds up a summable number field; "${arg.name}" is not one`,
+  );
 }

@@ -6,7 +6,7 @@ import {
   type LogicalNode,
 } from './formula-ast';
 import { compareValues, equalValues } from './formula-compare';
-import { callFunction, type FunctionContext } from './formula-functions';
+import { callFunction, type CrossPeriodFunction, type FunctionContext } from './formula-functions';
 import { readField, toFormulaValue, type FormulaEnv, type FormulaValue, type Value } from './formula-values';
 
 /**
@@ -25,6 +25,7 @@ export function evaluateFormula(root: FormulaNode, env: FormulaEnv): FormulaValu
       }
       return now;
     },
+    crossPeriod: (kind, field) => crossPeriodValue(env, kind, field),
   };
   return toFormulaValue(evaluateNode(root, context, env));
 }
@@ -54,6 +55,23 @@ function evaluateNode(node: FormulaNode, context: FunctionContext, env: FormulaE
     default:
       return assertNever(node);
   }
+}
+
+/**
+ * previous(field) reads the caller's value as the field's type; cumulative(field) is the other
+ * rows' total plus this row's own value as it is now (null only when both are null). Without the
+ * caller's values both are null: validateRow does not run a rule that uses them then.
+ */
+function crossPeriodValue(env: FormulaEnv, kind: CrossPeriodFunction, field: string): Value {
+  const given = env.crossPeriod;
+  if (!given) return null;
+  if (kind === 'previous') return readField({ values: given.previous, types: env.types }, field);
+  const others = readField({ values: given.cumulative, types: env.types }, field);
+  const own = readField(env, field);
+  if (others === null && own === null) return null;
+  if ((others !== null && typeof others !== 'number') || (own !== null && typeof own !== 'number')) return null;
+  const total = (others ?? 0) + (own ?? 0);
+  return Number.isFinite(total) ? total : null;
 }
 
 /** Anything but a boolean is unknown to `and`, `or` and `not`. */

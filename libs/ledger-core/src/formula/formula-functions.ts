@@ -8,6 +8,28 @@ export interface FunctionContext {
   evaluate(node: FormulaNode): Value;
   /** The evaluation instant in epoch milliseconds, the same for the whole evaluation; null if invalid. */
   now(): number | null;
+  /** previous(field) or cumulative(field) of this row, from the caller's CrossPeriodValues; null without them. */
+  crossPeriod(kind: CrossPeriodFunction, field: string): Value;
+}
+
+/** The functions that read other periods of the row's unit: only rules of a periodic ledger with a period field use them. */
+export type CrossPeriodFunction = 'previous' | 'cumulative';
+export const CROSS_PERIOD_FUNCTIONS: readonly CrossPeriodFunction[] = Object.freeze(['previous', 'cumulative']);
+
+export function isCrossPeriodCall(node: FormulaNode): node is CallNode & { name: CrossPeriodFunction } {
+  return node.kind === 'call' && (CROSS_PERIOD_FUNCTIONS as readonly string[]).includes(node.name);
+}
+
+/** previous(field) / cumulative(field): the argument is a field name, never an expression. */
+function crossPeriod(kind: CrossPeriodFunction): FormulaFunction {
+  return {
+    minArgs: 1,
+    maxArgs: 1,
+    apply: ([arg], context) => {
+      if (arg.kind !== 'field') throw new Error(`Formula function ${kind}() on an expression was not checked`);
+      return context.crossPeriod(kind, arg.name);
+    },
+  };
 }
 
 interface FormulaFunction {
@@ -75,6 +97,8 @@ const FUNCTIONS: ReadonlyMap<string, FormulaFunction> = new Map<string, FormulaF
   ['len', strict(1, 1, ([text]) => (typeof text === 'string' ? [...text].length : null))],
   ['count', strict(1, 1, ([list]) => (list === null ? 0 : isList(list) ? list.length : null))],
   ['contains', strict(2, 2, ([haystack, needle]) => contains(haystack, needle))],
+  ['previous', crossPeriod('previous')],
+  ['cumulative', crossPeriod('cumulative')],
 ]);
 
 /** The names of the functions a formula may call. */
@@ -89,12 +113,19 @@ export function callFunction(node: CallNode, context: FunctionContext): Value {
   return fn.apply(node.args, context);
 }
 
-/** What is wrong with a call (an unknown function, a wrong argument count), or null. */
+/** What is wrong with a call (an unknown function, a wrong argument count, an argument that must be a field), or null. */
 export function callProblem(node: CallNode): Message | null {
   const fn = FUNCTIONS.get(node.name);
   if (!fn) return message(`未知函数「${node.name}」`, `Unknown function "${node.name}"`);
   const count = node.args.length;
-  if (count >= fn.minArgs && count <= fn.maxArgs) return null;
+  if (count >= fn.minArgs && count <= fn.maxArgs) {
+    if (isCrossPeriodCall(node) && node.args[0].kind !== 'field')
+      return message(
+        `函数 ${node.name} 的参数必须是本台账的一个字段名，不能是表达式`,
+        `${node.name}() takes the name of a field of this ledger, not an expression`,
+      );
+    return null;
+  }
   const { minArgs, maxArgs } = fn;
   const args = (n: number): string => `${n} argument${n === 1 ? '' : 's'}`;
   if (minArgs === maxArgs) {

@@ -1,8 +1,11 @@
 import { quoteIdent } from '../compile/sql-names';
 import { FIELD_TYPE_REGISTRY, type FieldType } from '../field-types/registry';
 import type { ValueKind } from '../field-types/field-type';
+import { message } from '../definition/message';
 import type { FormulaNode } from './formula-ast';
 import { parseCheckedFormula } from './formula-compile';
+import { FormulaSyntaxError } from './formula-errors';
+import { isCrossPeriodCall } from './formula-functions';
 
 /**
  * A formula as an SQL expression over a ledger table, for what must run in the database: the
@@ -97,6 +100,15 @@ function toSql(node: FormulaNode, context: SqlContext): string {
       return `(${left} ${node.operator} ${right})`;
     }
     case 'call':
+      // a value of another period of the row's unit is what the write pipeline gathers for a rule, not a column
+      if (isCrossPeriodCall(node))
+        throw new FormulaSyntaxError(
+          node.position,
+          message(
+            `函数 ${node.name} 只能用于校验规则，不能用于 SQL 筛选（统计条件）`,
+            `${node.name}() is only for rules, not for SQL filters (statistics conditions)`,
+          ),
+        );
       return callSql(node.name, node.args, context);
     default: {
       const unhandled: never = node;

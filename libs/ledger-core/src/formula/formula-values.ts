@@ -8,6 +8,28 @@ export interface FormulaEnv {
   types: Record<string, FieldType>;
   /** The evaluation instant for today() and now(); defaults to the clock. */
   now?: Date;
+  /** What previous() and cumulative() read; without it they are null (see CrossPeriodValues). */
+  crossPeriod?: CrossPeriodValues;
+}
+
+/**
+ * The values of other periods a rule may compare a row with, gathered by the caller (the API's
+ * write pipeline reads them from the database; ledger-core never queries anything). Values are
+ * as stored (the field's JSON value, a number field's may be a numeric string); a missing key is null.
+ */
+export interface CrossPeriodValues {
+  /**
+   * previous(field): the field in the unit's sheet of the period just before the row's period —
+   * a summable number field the sum over that sheet's live rows, another type the newest row's
+   * value; absent when that sheet has no rows.
+   */
+  previous: Record<string, unknown>;
+  /**
+   * cumulative(field): Σ field over the unit's OTHER live rows whose period is in the row's
+   * period's year and not after it (the row itself not counted: the evaluator adds the row's own
+   * value as it is now, so the caller need not know it); absent or null when there are none.
+   */
+  cumulative: Record<string, unknown>;
 }
 
 /** A calendar day, counted from 1970-01-01 (in Asia/Shanghai, like every date of ours). */

@@ -142,3 +142,67 @@ describe('validateRow and the chosen period', () => {
     expect(dateless.filter((m) => m.includes('period'))).toEqual([]);
   });
 });
+
+describe('validateRow with rules across periods', () => {
+  const monthly = modelOf({
+    key: 'monthly_cases',
+    title: '月报',
+    period: 'monthly',
+    periodField: 'month_day',
+    fields: [
+      { key: 'month_day', title: '日期', type: 'date', required: true },
+      { key: 'cumulative_cases', title: '累计案件', type: 'integer' },
+      { key: 'cases', title: '本月案件', type: 'integer' },
+    ],
+    rules: [
+      {
+        key: 'never_less',
+        level: 'error',
+        check: 'isblank(previous(cumulative_cases)) or cumulative_cases >= previous(cumulative_cases)',
+        message: { zh: '本月累计不能小于上月累计', en: 'The running total cannot fall below last month’s' },
+        fields: ['cumulative_cases'],
+      },
+      { key: 'year_cap', level: 'warning', check: 'cumulative(cases) <= 100', message: '全年案件超过 100 件' },
+      { key: 'plain', level: 'error', check: 'cases >= 0', message: '案件数不能为负' },
+    ],
+  });
+  const row = { month_day: '2026-03-01', cumulative_cases: 8, cases: 30 };
+
+  it('knows which fields the rules ask of other periods', () => {
+    expect(monthly.crossPeriod).toEqual({ previous: ['cumulative_cases'], cumulative: ['cases'] });
+    expect(monthly.rules.map((r) => r.crossPeriod)).toEqual([true, true, false]);
+    expect(daily.crossPeriod).toEqual({ previous: [], cumulative: [] });
+  });
+
+  it('refuses a running total below the previous period, on the rule’s field', () => {
+    const checked = validateRow(monthly, row, {
+      input: 'json',
+      crossPeriod: { previous: { cumulative_cases: 10 }, cumulative: { cases: 20 } },
+    });
+    expect(checked.errors).toEqual([
+      {
+        field: 'cumulative_cases',
+        rule: 'never_less',
+        message: expect.objectContaining({ 'zh-CN': '本月累计不能小于上月累计' }),
+      },
+    ]);
+    expect(checked.warnings).toEqual([]);
+  });
+
+  it('counts the row itself with its value for cumulative()', () => {
+    const checked = validateRow(monthly, row, {
+      input: 'json',
+      crossPeriod: { previous: {}, cumulative: { cases: 71 } },
+    });
+    expect(checked.errors).toEqual([]);
+    expect(checked.warnings.map((w) => w.rule)).toEqual(['year_cap']);
+  });
+
+  it('skips those rules, neither passed nor failed, without the values of other periods (the grid as you type)', () => {
+    const checked = validateRow(monthly, { ...row, cumulative_cases: -1, cases: 500 }, { input: 'json' });
+    // not "never_less", whose isblank() would let it pass, and not "year_cap", which would fail on 500 alone
+    expect(checked.warnings).toEqual([]);
+    expect(checked.errors).toEqual([]);
+    expect(validateRow(monthly, { ...row, cases: -1 }, { input: 'json' }).errors.map((e) => e.rule)).toEqual(['plain']);
+  });
+});

@@ -4,6 +4,7 @@ import { rowParseContext } from '../definition/ledger-date';
 import { periodOfRow } from '../definition/period';
 import { textOf } from '../definition/text';
 import type { FieldValue } from '../field-types/field-type';
+import type { CrossPeriodValues } from '../formula';
 import { isBlank } from '../field-types/field-type-kit';
 
 export interface RowProblem {
@@ -35,6 +36,12 @@ export interface ValidateOptions {
    * an error on that field (the grid says so as you type; the API refuses the row).
    */
   period?: string | null;
+  /**
+   * What previous() and cumulative() read for this row (the API gathers them for the rows it
+   * saves). Without it a rule that uses them is not run at all: unknown, neither passed nor
+   * failed — the grid as you type leaves it to the save's answer.
+   */
+  crossPeriod?: CrossPeriodValues;
 }
 
 /**
@@ -100,14 +107,15 @@ export function validateRow(
       });
   }
 
-  const env = { values, types: model.types, now: options.now };
+  const env = { values, types: model.types, now: options.now, crossPeriod: options.crossPeriod };
   for (const { field, formula } of model.computed) {
     const result = formula.evaluate(env);
     const normalized = result === null ? null : model.spec(field).normalize(result, field);
     values[field.key] = normalized && normalized.ok ? normalized.value : null;
   }
 
-  for (const { rule, check, when, fields } of model.rules) {
+  for (const { rule, check, when, fields, crossPeriod } of model.rules) {
+    if (crossPeriod && !options.crossPeriod) continue;
     if (when && when.evaluate(env) !== true) continue;
     if (check.evaluate(env) !== false) continue;
     const text =

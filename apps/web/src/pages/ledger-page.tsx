@@ -122,6 +122,9 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
     latestModel.current = model;
     controller.setModel(model);
   }, [controller, model]);
+  // a sheet's derived figures (当日办件量 from the window cases) show in its new row at once
+  const figures = sheet?.derived ?? null;
+  useEffect(() => controller.setSheetFigures(figures), [controller, figures]);
   useEffect(() => {
     setHistoryOf(null);
     setBinOpen(false);

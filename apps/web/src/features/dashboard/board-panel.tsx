@@ -1,7 +1,15 @@
 import { useMutation, useQuery } from '@apollo/client';
 import { ExportLinks } from './export-links';
 import { useI18n } from '../../i18n/i18n';
-import { BOARD, REMIND_MISSING, type Board, type Reminder } from './dashboard.graphql';
+import {
+  BOARD,
+  RECONCILIATION,
+  REMIND_MISSING,
+  type Board,
+  type FigureDifference,
+  type Reminder,
+} from './dashboard.graphql';
+import { ledgerAddress } from '../ledgers/ledger-address';
 
 const MISSING = new Set(['NOT_STARTED', 'DRAFT', 'RETURNED']);
 
@@ -31,6 +39,8 @@ export function BoardPanel({
   const late = board?.sheets.filter((s) => s.state === 'SUBMITTED_LATE') ?? [];
   const withdrawn = board?.sheets.filter((s) => s.withdrawnCount > 0) ?? [];
   const withWarnings = board?.sheets.filter((s) => (s.submittedWarnings ?? 0) > 0) ?? [];
+  const overridden = board?.sheets.filter((s) => s.figures.some((f) => f.overridden)) ?? [];
+  const hasFigures = board?.sheets.some((s) => s.figures.length > 0) ?? false;
   const time = (iso: string) =>
     new Date(iso).toLocaleTimeString(locale === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai' });
   const reminder = reminding.data?.remindMissing;
@@ -125,6 +135,22 @@ export function BoardPanel({
               ))}
             </p>
           )}
+          {overridden.length > 0 && (
+            <p data-testid="overridden-units">
+              <strong>{t('dashboard.overridden')}：</strong>
+              {overridden.map((s) => (
+                <span key={s.unit.id} className="unit-chip">
+                  {s.unit.name}（
+                  {s.figures
+                    .filter((f) => f.overridden)
+                    .map((f) => `${f.title} ${f.value ?? '—'}，${t('dashboard.derivedWas')} ${f.live}：${f.reason}`)
+                    .join('；')}
+                  ）
+                </span>
+              ))}
+            </p>
+          )}
+          {hasFigures && <Reconciliation ledgerKey={ledgerKey} period={period} />}
           {canRemind && missing.length > 0 && (
             <button
               type="button"
@@ -156,5 +182,73 @@ export function BoardPanel({
         </>
       )}
     </article>
+  );
+}
+
+/** The 30 days up to a daily period (or the period's own days), as reconciliation takes them. */
+function daysUpTo(period: string): { from: string; to: string } {
+  const to = /^\d{4}-\d{2}-\d{2}$/.test(period) ? period : new Date().toISOString().slice(0, 10);
+  const from = new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
+  return { from, to };
+}
+
+/**
+ * 数据核对: the submitted sheets of the last 30 days whose derived figures the source ledger now
+ * contradicts (a case entered late, a visit recorded after the submission), each with the
+ * difference and links to the source rows changed since.
+ */
+function Reconciliation({ ledgerKey, period }: { ledgerKey: string; period: string }) {
+  const { t } = useI18n();
+  const { data, error } = useQuery<{ reconciliation: FigureDifference[] }>(RECONCILIATION, {
+    variables: { ledger: ledgerKey, ...daysUpTo(period) },
+    fetchPolicy: 'network-only',
+  });
+  const list = data?.reconciliation ?? [];
+  return (
+    <section className="reconciliation" data-testid="reconciliation">
+      <h5>
+        {t('dashboard.reconciliation')}
+        <span className="muted">（{t('dashboard.reconciliationHint')}）</span>
+      </h5>
+      {error && <p className="form-error">{error.message}</p>}
+      {data && list.length === 0 && <p className="muted">{t('dashboard.reconciled')}</p>}
+      {list.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th>{t('dashboard.day')}</th>
+              <th>{t('dashboard.unit')}</th>
+              <th>{t('dashboard.figure')}</th>
+              <th>{t('dashboard.submittedFigure')}</th>
+              <th>{t('dashboard.liveFigure')}</th>
+              <th>{t('dashboard.difference')}</th>
+              <th>{t('dashboard.changedRows')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((d) => (
+              <tr key={`${d.period}:${d.unit.id}:${d.figure.field}`} data-testid="difference">
+                <td>{d.period}</td>
+                <td>{d.unit.name}</td>
+                <td>{d.figure.title}</td>
+                <td className="num">{d.figure.value ?? '—'}</td>
+                <td className="num">{d.figure.live}</td>
+                <td className="num difference">
+                  {(d.figure.difference ?? 0) > 0 ? '+' : ''}
+                  {d.figure.difference}
+                </td>
+                <td>
+                  {d.changedRows.map((r) => (
+                    <a key={`${r.ledger}:${r.id}`} href={ledgerAddress(r.ledger, { row: r.id })} className="unit-chip">
+                      {r.label ?? `#${r.id}`}
+                    </a>
+                  ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }

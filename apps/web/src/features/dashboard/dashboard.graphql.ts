@@ -33,7 +33,53 @@ export interface BoardSheet {
   withdrawnCount: number;
   withdrawnAt: string | null;
   submittedWarnings: number | null;
+  /** Its derived figures (docs/ledger-language.md, "Figures from another ledger"). */
+  figures: SheetFigure[];
 }
+
+export interface SheetFigure {
+  field: string;
+  title: string;
+  value: number | null;
+  live: number;
+  difference: number | null;
+  overridden: boolean;
+  reason: string | null;
+}
+
+/** Reconciliation: a submitted figure its source ledger now contradicts, with the source rows changed since. */
+export interface FigureDifference {
+  unit: { id: string; name: string };
+  period: string;
+  figure: SheetFigure;
+  changedRows: { ledger: string; id: string; label: string | null }[];
+}
+
+export const RECONCILIATION = gql`
+  query Reconciliation($ledger: String!, $from: String!, $to: String!) {
+    reconciliation(ledger: $ledger, from: $from, to: $to) {
+      unit {
+        id
+        name
+      }
+      period
+      figure {
+        field
+        title
+        value
+        live
+        difference
+        overridden
+        reason
+      }
+      changedRows {
+        ledger
+        id
+        label
+      }
+    }
+  }
+`;
 
 export interface Board {
   period: string;
@@ -75,6 +121,15 @@ export const BOARD = gql`
         withdrawnCount
         withdrawnAt
         submittedWarnings
+        figures {
+          field
+          title
+          value
+          live
+          difference
+          overridden
+          reason
+        }
       }
     }
   }

@@ -88,7 +88,7 @@ function fieldColumns(
       renderer,
       className: [
         `ht${grid.align === 'right' ? 'Right' : grid.align === 'center' ? 'Center' : 'Left'}`,
-        computed ? 'cell-computed' : '',
+        field.derive ? 'cell-derived' : computed ? 'cell-computed' : '',
       ]
         .filter(Boolean)
         .join(' '),

@@ -2,6 +2,7 @@ import type Handsontable from 'handsontable/base';
 import { textRenderer } from 'handsontable/renderers';
 import {
   isComputedField,
+  isDerived,
   rowParseContext,
   validateRow,
   type FieldDefinition,
@@ -17,6 +18,7 @@ import {
   rowFromServer,
   serverRowKey,
   UNIT_COLUMN,
+  type FigureOverride,
   type GridRow,
   type ServerRow,
 } from './grid-row';
@@ -492,7 +494,29 @@ export class GridController {
   };
 
   /** A new row made by Handsontable: a fresh identity, the period's date in the period field. */
-  dataSchema = (): GridRow => newRow(this.model, this.options.periodDate);
+  dataSchema = (): GridRow => newRow(this.model, this.options.periodDate, this.figuresForNewRows());
+
+  /** The sheet's derived figures as the sources give them now (Sheet.derived), for rows not saved yet. */
+  private figures: Record<string, number> | null = null;
+
+  /**
+   * The figures a new row shows: the sheet's, while it has no saved row (the sheet's first row
+   * opens with them); once a row holds them, another new row would only repeat them.
+   */
+  private figuresForNewRows(): Record<string, number> | null {
+    return this.rows.some((row) => row.__id !== null) ? null : this.figures;
+  }
+
+  /** The sheet's live figures arrived (or changed), or a first row was saved: the rows not saved yet show them, or no longer. */
+  setSheetFigures(figures: Record<string, number> | null = this.figures): void {
+    this.figures = figures;
+    if (!this.model.fields.some((field) => field.derive)) return;
+    const shown = this.figuresForNewRows();
+    for (const row of this.rows)
+      if (row.__id === null)
+        for (const field of this.model.fields) if (field.derive) row[field.key] = shown?.[field.key] ?? null;
+    this.hot?.render();
+  }
 
   /**
    * The row object shown at a visual row. Handsontable keeps `rows` as its data source and
@@ -534,9 +558,16 @@ export class GridController {
       this.clientProblems.delete(row.__key); // a row only just added is not yet wrong
       return;
     }
+    // what the clerk types, and what other rows give (a look-up, a roll-up, a derived figure): the
+    // formulas over them (当日回访率 over the derived counts) are computed with both
     const input: Record<string, unknown> = {};
-    for (const field of model.editable)
-      if (row[field.key] !== null && row[field.key] !== undefined) input[field.key] = row[field.key];
+    for (const field of model.fields)
+      if (
+        (model.editable.includes(field) || isDerived(field)) &&
+        row[field.key] !== null &&
+        row[field.key] !== undefined
+      )
+        input[field.key] = row[field.key];
     const result = validateRow(model, input, { input: 'text', period: this.options.period });
     if (this.options.redacted) {
       const masked = (key: string) => Boolean(model.byKey.get(key) && model.spec(model.byKey.get(key)!).redact);
@@ -580,6 +611,8 @@ export class GridController {
 
   /** What the server answered, laid onto the rows: ids, versions and computed and derived values of saved rows. */
   private applyAnswer(outcomes: Outcome[]): void {
+    if (outcomes.some(({ change, result }) => change.op === 'INSERT' && result.status === 'SAVED'))
+      queueMicrotask(() => this.setSheetFigures());
     for (const { change, result } of outcomes) {
       if (result.status !== 'SAVED') continue; // rejections and conflicts: the saver keeps them, the renderer shows them
       if (change.op === 'INSERT') this.total += 1;
@@ -595,6 +628,7 @@ export class GridController {
         // what only the server knows: formulas, look-ups, roll-ups (a follow-up just counted)
         for (const field of this.model.fields)
           if (isComputedField(field)) row[field.key] = result.row.values[field.key] ?? null;
+        if (result.row.overrides !== undefined) row.__overrides = result.row.overrides;
         this.takeResolvedReferences(row, change.values, result.row);
       }
     }
@@ -666,9 +700,14 @@ export class GridController {
           : String(value ?? '');
     textRenderer(instance, td, visualRow, col, prop, text, cellProperties);
     const row = this.rowAt(visualRow);
-    td.classList.remove('cell-error', 'cell-warning', 'cell-conflict');
+    td.classList.remove('cell-error', 'cell-warning', 'cell-conflict', 'cell-overridden');
     td.removeAttribute('title');
     if (!row) return;
+    const override = field?.derive ? row.__overrides?.[field.key] : undefined;
+    if (override) {
+      td.classList.add('cell-overridden');
+      td.title = this.overrideText(override);
+    }
     const problems = this.problemsAt(row, String(prop));
     const conflict = this.saver.conflict(row.__key);
     if (conflict && String(prop) in conflict.mine) td.classList.add('cell-conflict');
@@ -679,6 +718,52 @@ export class GridController {
       td.title = text; // cut short with an ellipsis (styles.css): the whole text on hover
     }
   };
+
+  /** What an overridden figure says on hover and in the record pane: the reason and the figure it replaced. */
+  overrideText(override: FigureOverride): string {
+    const en = this.options.locale === 'en';
+    const derived = override.derived === null ? '—' : String(override.derived);
+    return en
+      ? `Set by hand: ${override.reason} (derived: ${derived}${override.by ? `; ${override.by}` : ''})`
+      : `已调整：${override.reason}（自动得出：${derived}${override.by ? `；${override.by}` : ''}）`;
+  }
+
+  /**
+   * A derived figure set by hand with a reason, or (value null) given back to its source: sent
+   * at once, after what the queue holds, as one UPDATE. Resolves with the server's reason when it
+   * refuses (null: saved).
+   */
+  async overrideFigure(rowKey: string, field: string, value: number | null, reason: string): Promise<string | null> {
+    const en = this.options.locale === 'en';
+    await this.flush();
+    const row = this.index.get(rowKey);
+    if (!row?.__id || row.__version === null) return en ? 'Save the row first' : '请先保存本行';
+    let result;
+    try {
+      [result] = await this.options.backend.save([
+        {
+          op: 'UPDATE',
+          id: row.__id,
+          version: row.__version,
+          values: { [field]: value },
+          ...(value === null ? {} : { reasons: { [field]: reason } }),
+        },
+      ]);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    if (result.status !== 'SAVED' || !result.row) {
+      if (result.status === 'CONFLICT')
+        return en ? 'Someone changed this row: reload it' : '本行已被他人修改，请刷新后再试';
+      return (result.errors ?? []).map((e) => e.message).join('；') || result.status;
+    }
+    row.__version = result.row.version;
+    for (const f of this.model.fields) if (isComputedField(f)) row[f.key] = result.row.values[f.key] ?? null;
+    row.__overrides = result.row.overrides ?? null;
+    this.hot?.render();
+    this.emit();
+    return null;
+  }
 
   /**
    * What a cell shows and copies: what the row a reference points at says, else the field type's

@@ -15,6 +15,8 @@ export interface GridRow {
   __unitId?: string;
   /** The row whose follow-up made this one (its 来源), if any. */
   __origin?: RowLink | null;
+  /** Derived figures the unit set by hand, each with its reason (Row.overrides). */
+  __overrides?: Record<string, FigureOverride> | null;
   [field: string]: unknown;
 }
 
@@ -25,6 +27,14 @@ export interface RowLink {
   label: string | null;
 }
 
+/** A derived figure set by hand: why, the figure it replaced, who and when. */
+export interface FigureOverride {
+  reason: string;
+  derived: number | null;
+  by: string | null;
+  at: string;
+}
+
 export interface ServerRow {
   id: string;
   unitId?: string;
@@ -33,6 +43,7 @@ export interface ServerRow {
   /** For reference fields: what the row referred to says (its display text), null for none. */
   display?: Record<string, string | null> | null;
   origin?: RowLink | null;
+  overrides?: Record<string, FigureOverride> | null;
 }
 
 /** The column of the unit's name, before the definition's fields when every unit's rows are shown. */
@@ -49,18 +60,25 @@ export function rowFromServer(row: ServerRow): GridRow {
     __version: row.version,
     __unitId: row.unitId,
     __origin: row.origin ?? null,
+    __overrides: row.overrides ?? null,
   };
 }
 
 let counter = 0;
 /**
- * A new row as the definition starts it: each field's default, and a periodic ledger's period
- * field at the period's date.
+ * A new row as the definition starts it: each field's default, a periodic ledger's period
+ * field at the period's date, and the sheet's derived figures as their sources give them now.
  */
-export function newRow(model: LedgerModel, periodDate: string | null): GridRow {
+export function newRow(
+  model: LedgerModel,
+  periodDate: string | null,
+  figures: Record<string, unknown> | null = null,
+): GridRow {
   counter += 1;
   const row: GridRow = { __key: `n:${Date.now().toString(36)}${counter.toString(36)}`, __id: null, __version: null };
   for (const field of model.fields) row[field.key] = field.formula ? null : (field.default ?? null);
+  // a derived figure shows what its source says now; the server fills it when the row is saved
+  for (const field of model.fields) if (field.derive && figures) row[field.key] = figures[field.key] ?? null;
   const periodField = model.definition.periodField;
   if (periodField && periodDate) row[periodField] = periodDate;
   return row;

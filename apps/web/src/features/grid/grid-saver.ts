@@ -36,6 +36,8 @@ export interface RowChangeInput {
   id?: string;
   version?: number;
   values?: Record<string, unknown>;
+  /** For derived figures set by hand: { fieldKey: why }. */
+  reasons?: Record<string, string>;
 }
 
 /** The backend call: result i answers change i. Rejects with a SaveFailure when there is no answer to use. */

@@ -72,6 +72,7 @@ export const ROWS_PAGE = gql`
           version
           values
           display
+          overrides
           origin {
             ledger
             id
@@ -126,6 +127,7 @@ export const SAVE_ROWS = gql`
           version
           values
           display
+          overrides
         }
         errors {
           path
@@ -223,10 +225,12 @@ export interface SheetStatus {
   withdrawnAt: string | null;
   submittedWarnings: number | null;
   rowCount: number;
+  /** The sheet's derived figures as their source ledgers give them now ({ fieldKey: value }). */
+  derived?: Record<string, number> | null;
 }
 
 const SHEET_FIELDS = `period state submittedAt returnedReason deadline unit { id name }
-  overdue future canWithdraw withdrawnCount withdrawnAt submittedWarnings rowCount`;
+  overdue future canWithdraw withdrawnCount withdrawnAt submittedWarnings rowCount derived`;
 
 export const SHEET_STATUS = gql`
   query SheetStatus($ledger: String!, $period: String!) {

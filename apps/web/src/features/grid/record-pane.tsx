@@ -172,6 +172,8 @@ function RecordField({ model, controller, row, entry, readOnly, commits }: Recor
   }, [commits, field.key]);
   useEffect(() => setDraft(undefined), [row.__key]);
 
+  if (field.derive)
+    return <FigureField model={model} controller={controller} row={row} field={field} readOnly={readOnly} />;
   if (isComputedField(field)) {
     return (
       <div className="question-card field-card record-computed" data-question={field.key}>
@@ -206,6 +208,110 @@ function RecordField({ model, controller, row, entry, readOnly, commits }: Recor
         errors={errors}
         warnings={warnings}
       />
+    </div>
+  );
+}
+
+/**
+ * A figure derived from another ledger (当日办件量 from the window cases): shown with where it
+ * comes from; the clerk may set it by hand with a reason (调整), or give it back to the source.
+ */
+function FigureField({
+  model,
+  controller,
+  row,
+  field,
+  readOnly,
+}: {
+  model: LedgerModel;
+  controller: GridController;
+  row: GridRow;
+  field: FieldDefinition;
+  readOnly: boolean;
+}) {
+  const { t, locale } = useI18n();
+  const override = row.__overrides?.[field.key];
+  const [editing, setEditing] = useState(false);
+  const [value, setValue] = useState('');
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => setEditing(false), [row.__key]);
+  const send = async (figure: number | null) => {
+    setBusy(true);
+    setProblem(await controller.overrideFigure(row.__key, field.key, figure, reason.trim()));
+    setBusy(false);
+  };
+  const source = model.definition.key === field.derive!.ledger ? '' : field.derive!.ledger;
+  return (
+    <div className="question-card field-card record-figure" data-question={field.key}>
+      <div className="record-computed">
+        <span className="record-computed-title">
+          {textOf(field.title, locale)}{' '}
+          <span className="muted">（{override ? t('figure.overridden') : t('figure.derived')}）</span>
+        </span>
+        <output data-testid={`record-${field.key}`} className={override ? 'figure-overridden' : undefined}>
+          {displayText(model, field, row[field.key], locale) || '—'}
+        </output>
+      </div>
+      {field.help && <p className="muted figure-help">{textOf(field.help, locale)}</p>}
+      {override && <p className="figure-reason">{controller.overrideText(override)}</p>}
+      {!readOnly && row.__id && !editing && (
+        <div className="figure-actions">
+          <button
+            type="button"
+            className="link-button"
+            data-source={source}
+            onClick={() => {
+              setValue(String(row[field.key] ?? ''));
+              setReason(override?.reason ?? '');
+              setProblem(null);
+              setEditing(true);
+            }}
+          >
+            {t('figure.override')}
+          </button>
+          {override && (
+            <button type="button" className="link-button" disabled={busy} onClick={() => void send(null)}>
+              {t('figure.restore')}
+            </button>
+          )}
+        </div>
+      )}
+      {editing && (
+        <form
+          className="figure-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const figure = Number(value);
+            if (value.trim() === '' || !Number.isFinite(figure)) return setProblem(t('figure.needValue'));
+            if (reason.trim() === '') return setProblem(t('figure.needReason'));
+            void send(figure).then(() => setEditing(false));
+          }}
+        >
+          <label>
+            {t('figure.value')}
+            <input inputMode="numeric" value={value} onChange={(e) => setValue(e.target.value)} />
+          </label>
+          <label>
+            {t('figure.reason')}
+            <textarea value={reason} maxLength={500} rows={2} onChange={(e) => setReason(e.target.value)} />
+          </label>
+          <div className="figure-actions">
+            <button type="submit" disabled={busy}>
+              {t('figure.save')}
+            </button>
+            <button type="button" className="link-button" onClick={() => setEditing(false)}>
+              {t('figure.cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+      {problem && (
+        <p className="figure-problem" role="alert">
+          {problem}
+        </p>
+      )}
     </div>
   );
 }

@@ -3,12 +3,14 @@ import { LedgersModule } from '../ledgers/ledgers.module';
 import { LedgerDataModule } from '../ledger-data/ledger-data.module';
 import { UnitsModule } from '../units/units.module';
 import { UsersModule } from '../users/users.module';
+import { CorrectionsResolver, SheetCorrectionsResolver } from './corrections.resolver';
+import { CorrectionsService } from './corrections.service';
 import { SheetsResolver } from './sheets.resolver';
 import { SheetsService } from './sheets.service';
 
 @Module({
   imports: [LedgersModule, LedgerDataModule, UnitsModule, UsersModule],
-  providers: [SheetsService, SheetsResolver],
+  providers: [SheetsService, SheetsResolver, CorrectionsService, CorrectionsResolver, SheetCorrectionsResolver],
   exports: [SheetsService],
 })
 export class ReportingModule {}

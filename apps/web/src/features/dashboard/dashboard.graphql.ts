@@ -33,6 +33,9 @@ export interface BoardSheet {
   withdrawnCount: number;
   withdrawnAt: string | null;
   submittedWarnings: number | null;
+  /** Correction requests (申请更正) waiting, and corrections applied since submission. */
+  pendingCorrections: number;
+  appliedCorrections: number;
 }
 
 export interface Board {
@@ -75,6 +78,8 @@ export const BOARD = gql`
         withdrawnCount
         withdrawnAt
         submittedWarnings
+        pendingCorrections
+        appliedCorrections
       }
     }
   }
@@ -111,9 +116,24 @@ export interface StatValue {
   met: boolean | null;
 }
 
+/** A correction (更正) applied after submission to a row the statistics count (docs/api.md). */
+export interface StatCorrection {
+  id: string;
+  unitId: string;
+  unitName: string;
+  day: string | null;
+  field: string;
+  fieldTitle: string;
+  measures: string[];
+  oldValue: unknown;
+  newValue: unknown;
+  reason: string;
+}
+
 export interface Statistics {
   rows: { keys: { dimension: string; value: string | null; label: string }[]; values: StatValue[] }[];
   totals: StatValue[];
+  corrections: StatCorrection[];
 }
 
 export const STATISTICS = gql`
@@ -146,6 +166,18 @@ export const STATISTICS = gql`
         value
         target
         met
+      }
+      corrections {
+        id
+        unitId
+        unitName
+        day
+        field
+        fieldTitle
+        measures
+        oldValue
+        newValue
+        reason
       }
     }
   }

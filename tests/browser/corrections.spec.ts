@@ -171,6 +171,58 @@ describe('a correction of a submitted daily report', () => {
     expect(await clerk.getByTestId('correct-day').count()).toBe(0);
     expect(await clerk.getByTestId('correct-cases').count()).toBe(1);
     await clerk.screenshot({ path: screenshotPath('corrections-record-pane') });
+
+    // from the record pane: 申请更正 of 办件量, which the admin will reject on the sheet
+    await clerk.getByTestId('correct-cases').click();
+    await clerk.getByTestId('correction-dialog').waitFor();
+    await clerk.getByTestId('correction-value').locator('input').fill('11');
+    await clerk.getByTestId('correction-reason').fill('补录 1 件');
+    await clerk.getByTestId('correction-send').click();
+    await expect.poll(() => clerk.getByTestId('correction-note').textContent()).toBe('已提交更正申请，等待管理员审核');
+    await clerk.context().close();
+  });
+
+  it("the admin rejects a request on the unit's sheet and corrects a cell there directly", async () => {
+    const admin = await product.signedIn('admin', { viewport: VIEWPORT });
+    await admin.goto(`${product.server.url}/ledgers/visits_daily`);
+    await admin.getByTestId('unit-picker').selectOption({ label: '城关镇行政审批服务中心' });
+    await admin.locator('.ledger-grid .ht_master .htCore').waitFor();
+    await expect.poll(() => admin.getByTestId('sheet-state').getAttribute('data-state')).toBe('SUBMITTED');
+    await expect.poll(() => cell(admin, 0, 1).textContent()).toBe('10');
+    const request = admin.getByTestId('correction-bar').getByTestId('correction-request');
+    await expect.poll(() => request.textContent(), { timeout: 10_000 }).toContain('办件量：10 → 11');
+    await request.getByTestId('reject-correction').click();
+    await request.getByTestId('reject-confirm').click();
+    // a rejection needs its reason too
+    await expect.poll(() => admin.getByTestId('correction-decide-problem').textContent()).toBe('请填写驳回原因');
+    await request.getByTestId('reject-reason').fill('核对无误，不需更正');
+    await request.getByTestId('reject-confirm').click();
+    await expect.poll(() => admin.getByTestId('correction-request').count()).toBe(0);
+    expect(await cell(admin, 0, 1).textContent()).toBe('10');
+
+    // 更正 at once: the admin's menu item, the dialog, the cell marked
+    await cell(admin, 0, 1).click({ button: 'right' });
+    await admin.locator('.htContextMenu').getByText('更正', { exact: true }).click();
+    await admin.getByTestId('correction-dialog').waitFor();
+    expect(await admin.getByTestId('correction-dialog').locator('h3').textContent()).toBe('更正：办件量');
+    await admin.getByTestId('correction-value').locator('input').fill('12');
+    await admin.getByTestId('correction-reason').fill('系统导入时重复计 2 件');
+    await admin.getByTestId('correction-send').click();
+    await expect.poll(() => admin.getByTestId('correction-note').textContent()).toBe('已更正');
+    await expect.poll(() => cell(admin, 0, 1).textContent()).toBe('12');
+    await expect.poll(() => cell(admin, 0, 1).getAttribute('class')).toContain('cell-corrected');
+    expect(await admin.getByTestId('sheet-state').getAttribute('data-state')).toBe('SUBMITTED');
+    await admin.screenshot({ path: screenshotPath('corrections-admin-sheet') });
+    await admin.context().close();
+
+    // the clerk sees the rejection with its reason, and the admin's correction marked
+    const clerk = await product.signedIn('clerk01', { viewport: VIEWPORT });
+    await openSheet(clerk);
+    await expect
+      .poll(() => clerk.getByTestId('rejected-corrections').textContent(), { timeout: 10_000 })
+      .toContain('驳回原因：核对无误，不需更正');
+    expect(await cell(clerk, 0, 1).textContent()).toBe('12');
+    expect(await cell(clerk, 0, 1).getAttribute('title')).toContain('系统导入时重复计 2 件');
     await clerk.context().close();
   });
 });

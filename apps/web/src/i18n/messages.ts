@@ -372,6 +372,8 @@ export const zhCN = {
   'correction.statsNote': '本范围内有 {n} 处提交后的更正，数字已按更正后的值统计（标 ✎ 的分组）：',
   'correction.statsMark': '含更正',
   'dashboard.corrections': '提交后更正',
+  'correction.rejectedTitle': '已驳回的更正申请（{n}）',
+  'correction.rejectedBecause': '驳回原因：',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -760,4 +762,6 @@ export const en: Record<MessageKey, string> = {
     '{n} correction(s) made after submission in this range; the figures include them (groups marked ✎):',
   'correction.statsMark': 'corrected',
   'dashboard.corrections': 'Corrected after submission',
+  'correction.rejectedTitle': 'Correction requests rejected ({n})',
+  'correction.rejectedBecause': 'Rejected: ',
 };

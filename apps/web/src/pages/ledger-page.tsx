@@ -26,7 +26,11 @@ import { SheetBar } from '../features/grid/sheet-bar';
 import { ValueFilter } from '../features/grid/value-filter';
 import { ExcelToolbar } from '../features/excel/excel-toolbar';
 import { CorrectionDialog, type CorrectionTarget } from '../features/corrections/correction-dialog';
-import { CorrectionRequests, correctionValueText } from '../features/corrections/correction-requests';
+import {
+  CorrectionRequests,
+  correctionValueText,
+  RejectedCorrections,
+} from '../features/corrections/correction-requests';
 import { CORRECTIONS, type Correction } from '../features/corrections/corrections.graphql';
 import { useLedgerModel } from '../features/ledgers/use-ledger-model';
 import { useI18n } from '../i18n/i18n';
@@ -333,6 +337,9 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
               void controller.reload();
             }}
           />
+          {role === 'clerk' && (
+            <RejectedCorrections key={`${sheet?.pendingCorrections ?? 0}`} ledger={ledger} period={period} />
+          )}
         </div>
       )}
       <div className="grid-toolbar">

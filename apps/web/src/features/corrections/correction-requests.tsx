@@ -121,3 +121,31 @@ export function CorrectionRequests({
     </section>
   );
 }
+
+/** A clerk's requests of a sheet that an admin rejected, with the admin's reason. */
+export function RejectedCorrections({ ledger, period }: { ledger: string; period: string }) {
+  const { t } = useI18n();
+  const { data } = useQuery<{ corrections: Correction[] }>(CORRECTIONS, {
+    variables: { ledger, period, state: 'REJECTED' },
+    fetchPolicy: 'network-only',
+  });
+  const rejected = data?.corrections ?? [];
+  if (rejected.length === 0) return null;
+  return (
+    <section className="correction-requests is-rejected" data-testid="rejected-corrections">
+      <h5>{t('correction.rejectedTitle').replace('{n}', String(rejected.length))}</h5>
+      <ul>
+        {rejected.map((c) => (
+          <li key={c.id} data-testid="rejected-correction">
+            {c.fieldTitle}：{correctionValueText(c.oldValue)} → {correctionValueText(c.newValue)}
+            <span className="muted">
+              {' '}
+              {t('correction.rejectedBecause')}
+              {c.rejectReason}（{c.decidedBy}）
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -29,7 +29,10 @@ export function measuresReading(definition: LedgerDefinition, field: string): st
       case 'countWhere':
         return new RegExp(`(^|[^A-Za-z0-9_])${field}([^A-Za-z0-9_]|$)`).test(m.where);
       case 'ratio':
-        return [m.numerator, m.denominator].some((part) => (part === field ? true : reads(byKey.get(part), depth + 1)));
+        // a side names another measure if there is one by that key (as statistics read it), else a field
+        return [m.numerator, m.denominator].some((part) =>
+          byKey.has(part) ? reads(byKey.get(part), depth + 1) : part === field,
+        );
       default:
         return false;
     }

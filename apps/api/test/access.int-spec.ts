@@ -121,6 +121,32 @@ const OPERATIONS: Record<string, Operation> = {
     allowed: ['admin'],
     throughTo: { admin: 'CONFLICT' },
   },
+  corrections: {
+    document: '{ corrections(ledger: "daily_followup") { id } }',
+    allowed: ['clerk', 'leader', 'admin'],
+  },
+  requestCorrection: {
+    document:
+      'mutation { requestCorrection(ledger: "daily_followup", rowId: "999999", field: "cases", value: 1, reason: "核对") { id } }',
+    allowed: ['clerk'],
+    throughTo: { clerk: 'NOT_FOUND' },
+  },
+  correctRow: {
+    document:
+      'mutation { correctRow(ledger: "daily_followup", unitId: "1", rowId: "999999", field: "cases", value: 1, reason: "核对") { id } }',
+    allowed: ['admin'],
+    throughTo: { admin: 'NOT_FOUND' },
+  },
+  approveCorrection: {
+    document: 'mutation { approveCorrection(id: "999999") { id } }',
+    allowed: ['admin'],
+    throughTo: { admin: 'NOT_FOUND' },
+  },
+  rejectCorrection: {
+    document: 'mutation { rejectCorrection(id: "999999", reason: "核对") { id } }',
+    allowed: ['admin'],
+    throughTo: { admin: 'NOT_FOUND' },
+  },
   statistics: {
     document: '{ statistics(ledger: "daily_followup", measures: ["cases"], groupBy: ["unit"]) { ledgerKey } }',
     allowed: ['clerk', 'leader', 'admin'],

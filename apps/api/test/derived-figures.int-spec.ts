@@ -389,6 +389,26 @@ describe('submission freezes the figures; reconciliation shows what came after',
     const bad = await t.gql(RECONCILE, { from: '2026-11-30', to: '2026-11-01' }, { token: admin });
     expect(bad.errors![0].extensions!.reason).toBe('INVALID_DATE_RANGE');
 
+    // the admin corrects the submitted figure to what the source says now, with a reason: the
+    // sheet stays submitted, the figure holds the correction as an override, no longer a difference
+    const corrected = await t.gql(
+      `mutation ($u: ID!, $r: ID!, $v: JSON) { correctRow(ledger: "fig_daily", unitId: $u, rowId: $r, field: "cases", value: $v, reason: "补录 16:30 办结的办件") { state } }`,
+      { u: unitId, r: row.id, v: (row.values.cases as number) + 1 },
+      { token: admin },
+    );
+    expect(corrected.errors).toBeUndefined();
+    expect(corrected.data!.correctRow.state).toBe('APPLIED');
+    const after = await rowOn(unitId, day);
+    expect(after.values.cases).toBe((row.values.cases as number) + 1);
+    expect(after.overrides).toMatchObject({ cases: { reason: '补录 16:30 办结的办件' } });
+    const rechecked = await t.gql(SHEET, { unitId, period: day }, { token: admin });
+    expect(rechecked.data!.sheet.state).toBe('SUBMITTED');
+    expect(rechecked.data!.sheet.figures.find((f: { field: string }) => f.field === 'cases')).toMatchObject({
+      value: (row.values.cases as number) + 1,
+      difference: null,
+      overridden: true,
+    });
+
     // returned: the sheet follows the cases again, from what they say now
     const returned = await t.gql(
       'mutation ($u: ID!) { returnSheet(ledger: "fig_daily", unitId: $u, period: "2026-11-20", reason: "请核对办件量") { state } }',

@@ -62,7 +62,15 @@ export class AuditLogService {
     const rows = await readInUnitScope(this.db, { all: true }, async (tx) => {
       const changes = await tx.query<Record<string, unknown>>(
         `SELECT h.changed_at AS at, h.op AS action, u.username, h.unit_id, un.name AS unit_name, h.ledger_key,
-                h.row_id, NULL AS period, jsonb_build_object('old', h.old_values, 'new', h.new_values, 'source', h.source) AS detail
+                h.row_id, NULL AS period, jsonb_build_object('old', h.old_values, 'new', h.new_values, 'source', h.source)
+                  -- a correction of a submitted sheet: its reason, who asked and who approved
+                  || coalesce((SELECT jsonb_build_object('correction', jsonb_build_object('id', c.id::text, 'reason', c.reason,
+                                 'requestedBy', (SELECT username FROM users WHERE id = c.requested_by),
+                                 'approvedBy', (SELECT username FROM users WHERE id = c.decided_by)))
+                                FROM sheet_corrections c
+                               WHERE h.source = 'correction' AND c.ledger_key = h.ledger_key AND c.unit_id = h.unit_id
+                                 AND c.row_id = h.row_id AND c.applied_version = h.version AND c.state = 'APPLIED' LIMIT 1),
+                              '{}'::jsonb) AS detail
            FROM row_history h LEFT JOIN users u ON u.id = h.changed_by LEFT JOIN units un ON un.id = h.unit_id
           WHERE ${rowWhere} ORDER BY h.changed_at DESC, h.id DESC LIMIT ${limit}`,
         rowParams,

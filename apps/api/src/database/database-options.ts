@@ -12,6 +12,7 @@ import { SheetWithdrawals1764850000000 } from './migrations/1764850000000-sheet-
 import { RowOrigins1764900000000 } from './migrations/1764900000000-row-origins';
 import { Notices1765000000000 } from './migrations/1765000000000-notices';
 import { DerivedFigures1765100000001 } from './migrations/1765100000001-derived-figures';
+import { SheetCorrections1765100000000 } from './migrations/1765100000000-sheet-corrections';
 
 // A ledger's date column is a calendar day, not an instant: hand it over as "YYYY-MM-DD" rather than
 // as a JS Date at the server's midnight, which a time zone would shift.
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   SheetWithdrawals1764850000000,
   RowOrigins1764900000000,
   Notices1765000000000,
+  SheetCorrections1765100000000,
   DerivedFigures1765100000001,
 ];
 

@@ -72,6 +72,17 @@ export interface SaveArgs {
   input?: 'json' | 'text';
   /** Every check, nothing written: the rows that would be saved come back VALID (an import's preview). */
   dryRun?: boolean;
+  /**
+   * A correction of a submitted sheet (reporting/corrections.service.ts): its one change, of this
+   * row, is written though the row's period is locked; `applied` then runs in the same transaction
+   * with the change's outcome and whether the sheet was still submitted (it may throw: nothing stays).
+   */
+  correction?: CorrectionWrite;
+}
+export interface CorrectionWrite {
+  rowId: number;
+  period: string;
+  applied(tx: RowTransaction, outcome: RowOutcome, sheetLocked: boolean): Promise<void>;
 }
 /** Who writes into which unit, and why (the history keeps both). */
 export interface WriteContext {
@@ -166,6 +177,11 @@ export class RowWriter {
     assertCurrentVersion(ledger, guard.version, () => this.registry.invalidate());
     // only a periodic ledger has sheets to lock (reporting refuses the others)
     const locked = new Set(periodic ? guard.locked : []);
+    // a correction's one row is written into its submitted sheet, which stays submitted
+    const correction = args.correction;
+    if (correction && (args.changes.length !== 1 || Number(args.changes[0].id) !== correction.rowId))
+      throw new Error('a correction writes exactly its own row');
+    const sheetLocked = correction ? locked.delete(correction.period) : false;
     if (args.period && locked.has(args.period)) throw RowsException.locked(args.period);
     const existing = await this.loadForUpdate(tx, model, unitId, args.changes);
     const ledgers = await this.registry.all();
@@ -457,6 +473,7 @@ export class RowWriter {
     // a row a follow-up made may point back at the rows just saved: their roll-ups as stored now
     if ((await this.followUps.run(tx, target, writes, outcomes, now)) > 0)
       await rereadRollups(tx, derived, model, unitId, outcomes.values());
+    if (correction) await correction.applied(tx, outcomes.get(0)!, sheetLocked);
     return [...outcomes.values()].sort((a, b) => a.index - b.index);
   }
 

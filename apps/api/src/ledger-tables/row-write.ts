@@ -49,7 +49,7 @@ export interface Planned {
 }
 
 /** Why a row is written: every row_history entry says it (the history and the audit log show it). */
-export const WRITE_SOURCES = ['save', 'import', 'public', 'follow-up', 'seed', 'restore'] as const;
+export const WRITE_SOURCES = ['save', 'import', 'public', 'follow-up', 'seed', 'restore', 'correction'] as const;
 export type WriteSource = (typeof WRITE_SOURCES)[number];
 
 /** Where rows are written, by whom and why: what every statement below needs. */

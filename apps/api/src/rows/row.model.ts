@@ -137,14 +137,33 @@ export class RowConnectionModel {
   @Field(() => PageInfoModel) pageInfo: PageInfoModel;
 }
 
+@ObjectType('RowCorrectionNote', {
+  description: 'What a correction (更正) of a submitted sheet made this change: why, who asked and who approved.',
+})
+export class RowCorrectionNoteModel {
+  @Field(() => ID) id: string;
+  @Field(() => String) field: string;
+  @Field(() => String) reason: string;
+  @Field(() => String, { nullable: true, description: 'Who asked for it (a display name).' }) requestedBy:
+    string | null;
+  @Field(() => String, { nullable: true, description: 'The admin who approved or made it (a display name).' })
+  decidedBy: string | null;
+}
+
 @ObjectType('RowHistoryEntry')
 export class RowHistoryEntryModel {
   @Field(() => String, { description: 'insert, update, delete or restore' }) op: string;
   @Field(() => Int) version: number;
   @Field(() => String, {
-    description: 'Why: save (the grid or the API), import, public (an anonymous answer), follow-up, seed or restore',
+    description:
+      'Why: save (the grid or the API), import, public (an anonymous answer), follow-up, seed, restore or correction (更正 of a submitted sheet)',
   })
   source: string;
+  @Field(() => RowCorrectionNoteModel, {
+    nullable: true,
+    description: 'For a correction (source correction): its reason, who asked for it and who approved it.',
+  })
+  correction: RowCorrectionNoteModel | null;
   @Field(() => Date) changedAt: Date;
   @Field(() => String, { nullable: true, description: 'The username of who changed it.' }) changedBy: string | null;
   @Field(() => GraphQLJSON, { nullable: true, description: 'The changed fields before.' }) oldValues: unknown;

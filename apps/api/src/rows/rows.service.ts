@@ -71,6 +71,14 @@ export interface HistoryEntry {
   /** What the references among oldValues and newValues say (reference-labels.ts). */
   oldDisplay: ReferenceDisplay | null;
   newDisplay: ReferenceDisplay | null;
+  /** A correction of a submitted sheet (reporting/corrections.service.ts): why, who asked, who approved. */
+  correction: {
+    id: string;
+    field: string;
+    reason: string;
+    requestedBy: string | null;
+    decidedBy: string | null;
+  } | null;
 }
 
 /** The cursor is the position after a row in this ordering, opaque to clients. */
@@ -232,8 +240,18 @@ export class RowsService {
     const id = parseId(rowId, 'id');
     return readInUnitScope(this.db, scope, async (tx) => {
       const entries = (await tx.query(
-        `SELECT h.op, h.version, h.source, h.changed_at AS "changedAt", u.username AS "changedBy", h.old_values AS "oldValues", h.new_values AS "newValues", h.unit_id AS "unitId"
+        `SELECT h.op, h.version, h.source, h.changed_at AS "changedAt", u.username AS "changedBy", h.old_values AS "oldValues", h.new_values AS "newValues", h.unit_id AS "unitId",
+                c.correction
            FROM row_history h LEFT JOIN LATERAL (SELECT username FROM users WHERE id = h.changed_by) u ON true
+           -- the correction that made the entry: the version it wrote
+           LEFT JOIN LATERAL (
+             SELECT jsonb_build_object('id', c.id::text, 'field', c.field, 'reason', c.reason,
+                      'requestedBy', (SELECT display_name FROM users WHERE id = c.requested_by),
+                      'decidedBy', (SELECT display_name FROM users WHERE id = c.decided_by)) AS correction
+               FROM sheet_corrections c
+              WHERE h.source = 'correction' AND c.ledger_key = h.ledger_key AND c.unit_id = h.unit_id
+                AND c.row_id = h.row_id AND c.applied_version = h.version AND c.state = 'APPLIED'
+              LIMIT 1) c ON true
           WHERE h.ledger_key = $1 AND h.row_id = $2 ORDER BY h.id`,
         [ledgerKey, id],
       )) as (Omit<HistoryEntry, 'oldDisplay' | 'newDisplay'> & { unitId: string })[];

@@ -1,6 +1,8 @@
-import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { GraphQLJSON } from 'graphql-scalars';
 import { UnitModel } from '../units/unit.model';
 import { FloatColumn, StringColumn } from '../common/graphql/column-scalars';
+import type { CountedRows } from './statistics-corrections';
 
 @ObjectType('StatKey', { description: 'One group key: the dimension, its raw value and a label to show.' })
 export class StatKeyModel {
@@ -64,6 +66,30 @@ export class StatisticsModel {
   })
   valueColumns: StatValueColumnModel[];
   @Field(() => [StatValueModel]) totals: StatValueModel[];
+  /** The rows counted (units, from–to): `corrections` looks within them (not a field). */
+  counted?: CountedRows;
+}
+
+@ObjectType('StatCorrection', {
+  description:
+    'A correction (更正) applied after submission to a row these statistics count: its figures include the new value.',
+})
+export class StatCorrectionModel {
+  @Field(() => ID) id: string;
+  @Field(() => ID) unitId: string;
+  @Field(() => String) unitName: string;
+  @Field(() => String) period: string;
+  @Field(() => String, { nullable: true, description: 'The row’s day on the ledger’s date (what `day` groups by).' })
+  day: string | null;
+  @Field(() => ID) rowId: string;
+  @Field(() => String) field: string;
+  @Field(() => String) fieldTitle: string;
+  @Field(() => [String], { description: 'The measures whose figures the field goes into (their keys).' })
+  measures: string[];
+  @Field(() => GraphQLJSON, { nullable: true }) oldValue: unknown;
+  @Field(() => GraphQLJSON, { nullable: true }) newValue: unknown;
+  @Field(() => String) reason: string;
+  @Field(() => Date) correctedAt: Date;
 }
 
 /** Whether a value reaches its measure's target (null: no target, or no value). */

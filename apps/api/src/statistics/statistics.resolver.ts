@@ -3,7 +3,15 @@ import { CurrentPrincipal } from '../identity/auth.decorators';
 import type { GraphQLContext, Principal } from '../identity/principal';
 import { localeOf } from '../common/graphql/request-locale';
 import { RankingService } from './ranking.service';
-import { RankingModel, StatisticsModel, StatRowModel, statRowsOf, SurveyResultsModel } from './statistics.model';
+import {
+  RankingModel,
+  StatCorrectionModel,
+  StatisticsModel,
+  StatRowModel,
+  statRowsOf,
+  SurveyResultsModel,
+} from './statistics.model';
+import { StatisticsCorrections } from './statistics-corrections';
 import { StatisticsService } from './statistics.service';
 
 @Resolver(() => StatisticsModel)
@@ -11,6 +19,7 @@ export class StatisticsResolver {
   constructor(
     private readonly statisticsService: StatisticsService,
     private readonly rankingService: RankingService,
+    private readonly statisticsCorrections: StatisticsCorrections,
   ) {}
 
   @Query(() => SurveyResultsModel, {
@@ -76,5 +85,17 @@ export class StatisticsResolver {
   })
   rows(@Parent() statistics: StatisticsModel): StatRowModel[] {
     return statRowsOf(statistics);
+  }
+
+  @ResolveField('corrections', () => [StatCorrectionModel], {
+    description:
+      'Corrections (更正) applied after submission to the rows counted here (the same units and from–to), newest first (at most 500): the figures already include them; each names its unit, day and the measures it changed, so a chart can mark those groups.',
+  })
+  corrections(
+    @Parent() statistics: StatisticsModel,
+    @Context() context: GraphQLContext,
+  ): Promise<StatCorrectionModel[]> {
+    if (!statistics.counted) return Promise.resolve([]);
+    return this.statisticsCorrections.applied(statistics.counted, localeOf(context));
   }
 }

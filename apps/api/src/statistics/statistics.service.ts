@@ -145,6 +145,7 @@ export class StatisticsService {
     const numberOf = (raw: unknown) => (raw === null || raw === undefined ? null : Number(raw));
     return {
       ledgerKey: ledger.key,
+      counted: { ledger, units, from: query.from ?? null, to: query.to ?? null },
       // the column's name once, not one template string per group (6,200 in a month by unit and day)
       keyColumns: dimensions.map((d, i) => {
         const column = `k${i}`;

@@ -85,6 +85,7 @@ export function DashboardPage({ user }: { user: CurrentUser }) {
               title={title(ledger)}
               period={currentPeriod(ledger.period, now) ?? ''}
               canRemind={role === 'admin' || role === 'leader'}
+              canCorrect={role === 'admin'}
             />
           ))}
       </div>

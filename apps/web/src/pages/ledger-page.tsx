@@ -25,6 +25,13 @@ import { SaveStatus } from '../features/grid/save-status';
 import { SheetBar } from '../features/grid/sheet-bar';
 import { ValueFilter } from '../features/grid/value-filter';
 import { ExcelToolbar } from '../features/excel/excel-toolbar';
+import { CorrectionDialog, type CorrectionTarget } from '../features/corrections/correction-dialog';
+import {
+  CorrectionRequests,
+  correctionValueText,
+  RejectedCorrections,
+} from '../features/corrections/correction-requests';
+import { CORRECTIONS, type Correction } from '../features/corrections/corrections.graphql';
 import { useLedgerModel } from '../features/ledgers/use-ledger-model';
 import { useI18n } from '../i18n/i18n';
 
@@ -95,6 +102,39 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
   // a period still to come is read-only: the server refuses its rows (docs/grid.md)
   const readOnly = role === 'leader' || (role === 'admin' && !scopeUnit) || locked || Boolean(sheet?.future);
   const daily = model.definition.period === 'daily';
+  // 更正 of a submitted sheet: a clerk asks for one, an admin (with a unit chosen) corrects at once
+  const correctionMode = !locked
+    ? null
+    : role === 'clerk'
+      ? 'request'
+      : role === 'admin' && scopeUnit
+        ? 'correct'
+        : null;
+  const [correcting, setCorrecting] = useState<CorrectionTarget | null>(null);
+  const [correctionNote, setCorrectionNote] = useState<string | null>(null);
+  const applied = useQuery<{ corrections: Correction[] }>(CORRECTIONS, {
+    variables: { ledger, unitId: scopeUnit, period, state: 'APPLIED' },
+    skip: !periodic || !period || !locked,
+    fetchPolicy: 'network-only',
+  });
+  /** The cells corrected after submission, newest correction first: `<row id>/<field>` → its tooltip. */
+  const corrected = useMemo(() => {
+    const marks = new Map<string, string>();
+    for (const c of applied.data?.corrections ?? []) {
+      const key = `${c.rowId}/${c.field}`;
+      if (marks.has(key)) continue;
+      marks.set(
+        key,
+        t('correction.cellMark')
+          .replace('{old}', correctionValueText(c.oldValue))
+          .replace('{new}', correctionValueText(c.newValue))
+          .replace('{reason}', c.reason)
+          .replace('{requestedBy}', c.requestedBy)
+          .replace('{decidedBy}', c.decidedBy ?? '—'),
+      );
+    }
+    return marks;
+  }, [applied.data, t]);
 
   // A new model goes to the controller (setModel), not into a new controller; one made for
   // another unit or period starts from the newest.
@@ -197,6 +237,40 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
     await sheetQuery.refetch();
   }, [period, ledger, withdrawSheet, sheetQuery, submitting]);
 
+  /** The correction dialog for a cell of the sheet (its row by key, the field by key). */
+  const openCorrection = useCallback(
+    (rowKey: string | null, field: string) => {
+      const row = rowKey ? controller.rowByKey(rowKey) : null;
+      const definition = model.byKey.get(field);
+      if (!row?.__id || !definition) return;
+      setCorrectionNote(null);
+      setCorrecting({
+        rowId: row.__id,
+        field,
+        value: row[field],
+        shown: controller.cellText(definition, row[field]),
+      });
+    },
+    [controller, model],
+  );
+  const gridCorrection = useMemo(
+    () =>
+      correctionMode && {
+        label: t(correctionMode === 'request' ? 'correction.request' : 'correction.correct'),
+        onCorrect: (visualRow: number, field: string) => openCorrection(controller.rowKeyAt(visualRow), field),
+      },
+    [correctionMode, t, openCorrection, controller],
+  );
+  const correctionDone = useCallback(
+    async (correction: Correction) => {
+      setCorrecting(null);
+      setCorrectionNote(correction.state === 'APPLIED' ? t('correction.done') : t('correction.requested'));
+      await Promise.all([sheetQuery.refetch(), applied.refetch()]);
+      if (correction.state === 'APPLIED') await controller.reload();
+    },
+    [t, sheetQuery, applied, controller],
+  );
+
   return (
     <section className="ledger-page" aria-labelledby="ledger-title">
       <div className="ledger-head">
@@ -244,6 +318,33 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
           />
         )}
       </div>
+      {correctionMode && period && (
+        <div className="correction-bar" data-testid="correction-bar">
+          <span className="muted">
+            {t(correctionMode === 'request' ? 'correction.lockedHint' : 'correction.adminHint')}
+          </span>
+          {correctionNote && (
+            <span className="correction-note" role="status" data-testid="correction-note">
+              {correctionNote}
+            </span>
+          )}
+          <CorrectionRequests
+            key={`${sheet?.pendingCorrections ?? 0}/${sheet?.appliedCorrections ?? 0}`}
+            ledger={ledger}
+            period={period}
+            unitId={scopeUnit ?? sheetUnit ?? null}
+            canDecide={role === 'admin'}
+            onDecided={() => {
+              void sheetQuery.refetch();
+              void applied.refetch();
+              void controller.reload();
+            }}
+          />
+          {role === 'clerk' && (
+            <RejectedCorrections key={`${sheet?.pendingCorrections ?? 0}`} ledger={ledger} period={period} />
+          )}
+        </div>
+      )}
       <div className="grid-toolbar">
         {!readOnly && (
           <button type="button" onClick={() => controller.addRow()} data-testid="add-row">
@@ -288,6 +389,8 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
           onValueFilter={setValueFilterOf}
           layout={layout}
           onRecord={openRecord}
+          correction={gridCorrection || null}
+          corrected={corrected}
         />
         {recordOf && (
           <RecordPane
@@ -298,6 +401,16 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
             readOnly={readOnly}
             onMove={setRecordOf}
             onClose={() => setRecordOf(null)}
+            correction={
+              correctionMode && {
+                label: t(correctionMode === 'request' ? 'correction.request' : 'correction.correct'),
+                onCorrect: (field) => openCorrection(recordOf, field),
+                marks: (field) => {
+                  const id = controller.rowByKey(recordOf)?.__id;
+                  return id ? (corrected.get(`${id}/${field}`) ?? null) : null;
+                },
+              }
+            }
           />
         )}
         {valueFilterOf && (
@@ -306,6 +419,16 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
             controller={controller}
             field={valueFilterOf}
             onClose={() => setValueFilterOf(null)}
+          />
+        )}
+        {correcting && correctionMode && (
+          <CorrectionDialog
+            model={model}
+            mode={correctionMode}
+            unitId={scopeUnit}
+            target={correcting}
+            onDone={(correction) => void correctionDone(correction)}
+            onClose={() => setCorrecting(null)}
           />
         )}
         <GridSidePanel

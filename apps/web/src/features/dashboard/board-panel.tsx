@@ -1,4 +1,5 @@
 import { useMutation, useQuery } from '@apollo/client';
+import { CorrectionRequests } from '../corrections/correction-requests';
 import { ExportLinks } from './export-links';
 import { useI18n } from '../../i18n/i18n';
 import {
@@ -22,11 +23,14 @@ export function BoardPanel({
   title,
   period,
   canRemind,
+  canCorrect = false,
 }: {
   ledgerKey: string;
   title: string;
   period: string;
   canRemind: boolean;
+  /** An admin: approves or rejects the period's correction requests (申请更正) here. */
+  canCorrect?: boolean;
 }) {
   const { t, locale } = useI18n();
   const { data, error, refetch } = useQuery<{ submissionBoard: Board }>(BOARD, {
@@ -41,6 +45,7 @@ export function BoardPanel({
   const withWarnings = board?.sheets.filter((s) => (s.submittedWarnings ?? 0) > 0) ?? [];
   const overridden = board?.sheets.filter((s) => s.figures.some((f) => f.overridden)) ?? [];
   const hasFigures = board?.sheets.some((s) => s.figures.length > 0) ?? false;
+  const withCorrections = board?.sheets.filter((s) => s.pendingCorrections + s.appliedCorrections > 0) ?? [];
   const time = (iso: string) =>
     new Date(iso).toLocaleTimeString(locale === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai' });
   const reminder = reminding.data?.remindMissing;
@@ -150,7 +155,35 @@ export function BoardPanel({
               ))}
             </p>
           )}
+          {withCorrections.length > 0 && (
+            <p data-testid="corrected-units">
+              <strong>{t('dashboard.corrections')}：</strong>
+              {withCorrections.map((s) => (
+                <span
+                  key={s.unit.id}
+                  className="unit-chip"
+                  data-unit={s.unit.name}
+                  data-pending={s.pendingCorrections}
+                  data-applied={s.appliedCorrections}
+                >
+                  {s.unit.name}（
+                  {t('correction.sheetCounts')
+                    .replace('{applied}', String(s.appliedCorrections))
+                    .replace('{pending}', String(s.pendingCorrections))}
+                  ）
+                </span>
+              ))}
+            </p>
+          )}
           {hasFigures && <Reconciliation ledgerKey={ledgerKey} period={period} />}
+          {/* every period's requests waiting: a correction of last week's sheet is asked for today */}
+          <CorrectionRequests
+            key={board.sheets.map((s) => `${s.pendingCorrections}/${s.appliedCorrections}`).join(',')}
+            ledger={ledgerKey}
+            period={null}
+            canDecide={canCorrect}
+            onDecided={() => void refetch()}
+          />
           {canRemind && missing.length > 0 && (
             <button
               type="button"

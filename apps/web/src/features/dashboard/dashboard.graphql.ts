@@ -35,6 +35,9 @@ export interface BoardSheet {
   submittedWarnings: number | null;
   /** Its derived figures (docs/ledger-language.md, "Figures from another ledger"). */
   figures: SheetFigure[];
+  /** Correction requests (申请更正) waiting, and corrections applied since submission. */
+  pendingCorrections: number;
+  appliedCorrections: number;
 }
 
 export interface SheetFigure {
@@ -130,6 +133,8 @@ export const BOARD = gql`
           overridden
           reason
         }
+        pendingCorrections
+        appliedCorrections
       }
     }
   }
@@ -166,9 +171,24 @@ export interface StatValue {
   met: boolean | null;
 }
 
+/** A correction (更正) applied after submission to a row the statistics count (docs/api.md). */
+export interface StatCorrection {
+  id: string;
+  unitId: string;
+  unitName: string;
+  day: string | null;
+  field: string;
+  fieldTitle: string;
+  measures: string[];
+  oldValue: unknown;
+  newValue: unknown;
+  reason: string;
+}
+
 export interface Statistics {
   rows: { keys: { dimension: string; value: string | null; label: string }[]; values: StatValue[] }[];
   totals: StatValue[];
+  corrections: StatCorrection[];
 }
 
 export const STATISTICS = gql`
@@ -201,6 +221,18 @@ export const STATISTICS = gql`
         value
         target
         met
+      }
+      corrections {
+        id
+        unitId
+        unitName
+        day
+        field
+        fieldTitle
+        measures
+        oldValue
+        newValue
+        reason
       }
     }
   }

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { ExportLinks } from './export-links';
 import { textOf, type MeasureDefinition } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
+import { correctionsOf, correctionTitle, CorrectionsNote } from './correction-marks';
 import { EChart, type ChartOption } from './echart';
 import { useStatistics } from './use-statistics';
 import { formatMeasure, targetOf } from './format';
@@ -29,6 +30,7 @@ export function IndicatorPanel({
     () =>
       (data?.statistics.rows ?? []).map((row) => ({
         unit: row.keys[0]?.label ?? '',
+        unitId: row.keys[0]?.value ?? null,
         value: row.values[0]?.value ?? null,
         met: row.values[0]?.met ?? null,
       })),
@@ -105,12 +107,25 @@ export function IndicatorPanel({
             {rows.map((row) => (
               <tr key={row.unit} data-unit={row.unit} className={row.met === false ? 'unmet' : undefined}>
                 <td>{row.unit}</td>
-                <td className="num">{formatMeasure(measure, row.value)}</td>
+                {(() => {
+                  const corrected = correctionsOf(data?.statistics.corrections ?? [], 'unit', row.unitId, measure.key);
+                  return (
+                    <td
+                      className={corrected.length > 0 ? 'num stat-corrected' : 'num'}
+                      data-corrected={corrected.length > 0 ? corrected.length : undefined}
+                      title={correctionTitle(corrected)}
+                    >
+                      {formatMeasure(measure, row.value)}
+                      {corrected.length > 0 && <sup className="correction-sup"> ✎</sup>}
+                    </td>
+                  );
+                })()}
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      <CorrectionsNote corrections={data?.statistics.corrections ?? []} />
     </article>
   );
 }

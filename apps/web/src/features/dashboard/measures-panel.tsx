@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { textOf, type MeasureDefinition } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
+import { correctionsOf, correctionTitle, CorrectionsNote } from './correction-marks';
 import { EChart, type ChartOption } from './echart';
 import { ExportLinks } from './export-links';
 import { formatMeasure } from './format';
@@ -28,6 +29,7 @@ export function MeasuresPanel({ ledgerKey, title, measures, scope, by }: Measure
     () =>
       (data?.statistics.rows ?? []).map((row) => ({
         label: row.keys[0]?.label ?? '',
+        key: row.keys[0]?.value ?? null,
         value: (key: string) => row.values.find((v) => v.measure === key)?.value ?? null,
       })),
     [data],
@@ -97,16 +99,28 @@ export function MeasuresPanel({ ledgerKey, title, measures, scope, by }: Measure
             {groups.map((group) => (
               <tr key={group.label} data-unit={by === 'unit' ? group.label : undefined}>
                 <td>{group.label}</td>
-                {measures.map((m) => (
-                  <td key={m.key} className="num" data-measure={m.key}>
-                    {formatMeasure(m, group.value(m.key))}
-                  </td>
-                ))}
+                {measures.map((m) => {
+                  // a figure a correction after submission went into: marked, the correction as its tooltip
+                  const corrected = correctionsOf(data?.statistics.corrections ?? [], by, group.key, m.key);
+                  return (
+                    <td
+                      key={m.key}
+                      className={corrected.length > 0 ? 'num stat-corrected' : 'num'}
+                      data-measure={m.key}
+                      data-corrected={corrected.length > 0 ? corrected.length : undefined}
+                      title={correctionTitle(corrected)}
+                    >
+                      {formatMeasure(m, group.value(m.key))}
+                      {corrected.length > 0 && <sup className="correction-sup"> ✎</sup>}
+                    </td>
+                  );
+                })}
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      <CorrectionsNote corrections={data?.statistics.corrections ?? []} />
     </article>
   );
 }

@@ -301,6 +301,14 @@ function RowHistory({
             {new Date(entry.changedAt).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', {
               timeZone: 'Asia/Shanghai',
             })}
+            {entry.correction && (
+              <p className="correction-history" data-testid="history-correction">
+                {t('correction.historyNote')
+                  .replace('{reason}', entry.correction.reason)
+                  .replace('{requestedBy}', entry.correction.requestedBy ?? '—')
+                  .replace('{decidedBy}', entry.correction.decidedBy ?? '—')}
+              </p>
+            )}
             <ul>
               {changedKeys(model, entry).map((key) => (
                 <li key={key}>

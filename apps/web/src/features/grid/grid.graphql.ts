@@ -151,11 +151,13 @@ export interface HistoryEntry {
   op: 'insert' | 'update' | 'delete' | 'restore';
   version: number;
   /** Why the change was made (the API's WriteSource). */
-  source: 'save' | 'import' | 'public' | 'follow-up' | 'seed' | 'restore';
+  source: 'save' | 'import' | 'public' | 'follow-up' | 'seed' | 'restore' | 'correction';
   changedAt: string;
   changedBy: string | null;
   oldValues: Record<string, unknown> | null;
   newValues: Record<string, unknown> | null;
+  /** A correction of a submitted sheet (source correction): why, who asked, who approved. */
+  correction: { reason: string; requestedBy: string | null; decidedBy: string | null } | null;
 }
 
 export const ROW_HISTORY = gql`
@@ -168,6 +170,11 @@ export const ROW_HISTORY = gql`
       changedBy
       oldValues
       newValues
+      correction {
+        reason
+        requestedBy
+        decidedBy
+      }
     }
   }
 `;
@@ -227,10 +234,13 @@ export interface SheetStatus {
   rowCount: number;
   /** The sheet's derived figures as their source ledgers give them now ({ fieldKey: value }). */
   derived?: Record<string, number> | null;
+  /** Correction requests (申请更正) waiting for an admin, and corrections applied since submission. */
+  pendingCorrections: number;
+  appliedCorrections: number;
 }
 
 const SHEET_FIELDS = `period state submittedAt returnedReason deadline unit { id name }
-  overdue future canWithdraw withdrawnCount withdrawnAt submittedWarnings rowCount derived`;
+  overdue future canWithdraw withdrawnCount withdrawnAt submittedWarnings rowCount derived pendingCorrections appliedCorrections`;
 
 export const SHEET_STATUS = gql`
   query SheetStatus($ledger: String!, $period: String!) {

@@ -35,6 +35,10 @@ interface LedgerGridProps {
   layout: ColumnLayoutStore;
   /** Open a row (by its visual index) in the record pane. */
   onRecord(visualRow: number): void;
+  /** A submitted sheet: 申请更正 / 更正 of the selected cell (the menu item says `label`). */
+  correction?: { label: string; onCorrect(visualRow: number, field: string): void } | null;
+  /** Cells corrected after submission, by `<row id>/<field>`: their mark's tooltip (the reason…). */
+  corrected?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -52,8 +56,17 @@ export const LedgerGrid = memo(function LedgerGrid({
   onValueFilter,
   layout,
   onRecord,
+  correction = null,
+  corrected,
 }: LedgerGridProps) {
   const ref = useRef<HotTableRef>(null);
+  // read by afterRenderer on every cell drawn: a ref, and a render when the marks change
+  const marks = useRef<ReadonlyMap<string, string>>(new Map());
+  useEffect(() => {
+    marks.current = corrected ?? new Map();
+    const hot = ref.current?.hotInstance;
+    if (hot && !hot.isDestroyed) hot.render();
+  }, [corrected]);
   const withUnit = controller.columnKeys[0] === UNIT_COLUMN;
   /** The columns' keys, from `model` (the controller may not have the new model yet when it changes). */
   const columnKeys = useMemo(
@@ -208,6 +221,31 @@ export const LedgerGrid = memo(function LedgerGrid({
                   sep2: '---------',
                 }),
             copy: {},
+            ...(correction
+              ? {
+                  correct_cell: {
+                    name: correction.label,
+                    disabled(this: Handsontable.Core) {
+                      const range = this.getSelectedRangeLast();
+                      const field = fieldAtVisual(range?.to.col ?? -1);
+                      const row = range?.to.row ?? -1;
+                      return (
+                        row < 0 ||
+                        controller.rowIdAt(row) === null ||
+                        !field ||
+                        Boolean(field.formula) ||
+                        field.key === model.definition.periodField
+                      );
+                    },
+                    callback(this: Handsontable.Core) {
+                      const range = this.getSelectedRangeLast();
+                      const field = fieldAtVisual(range?.to.col ?? -1);
+                      const row = range?.to.row ?? -1;
+                      if (row >= 0 && field) correction.onCorrect(row, field.key);
+                    },
+                  },
+                }
+              : {}),
             record: {
               name: words.openRecord,
               disabled(this: Handsontable.Core) {
@@ -278,6 +316,14 @@ export const LedgerGrid = memo(function LedgerGrid({
           const help = field?.help ? textOf(field.help, locale) : '';
           if (help) th.title = help;
           else th.removeAttribute('title');
+        }}
+        afterRenderer={(td, row, _col, prop) => {
+          // a cell corrected after submission (更正): a corner mark, the reason as its tooltip
+          const id = marks.current.size > 0 ? controller.rowIdAt(row) : null;
+          const mark = id === null ? undefined : marks.current.get(`${id}/${String(prop)}`);
+          td.classList.toggle('cell-corrected', mark !== undefined);
+          // the renderer has just set (or removed) the cell's own tooltip: the mark's goes first
+          if (mark !== undefined) td.title = td.title ? `${mark}\n${td.title}` : mark;
         }}
         beforeChange={controller.beforeChange}
         beforeCopy={controller.beforeCopy}

@@ -17,6 +17,15 @@ interface RecordPaneProps {
   readOnly: boolean;
   onMove(rowKey: string): void;
   onClose(): void;
+  /**
+   * A submitted sheet: 申请更正 (a clerk) or 更正 (an admin) beside each field one may correct,
+   * with what the button says; and the corrections applied to the row's fields (their marks).
+   */
+  correction?: {
+    label: string;
+    onCorrect(field: string): void;
+    marks(field: string): string | null;
+  } | null;
 }
 
 /** Inputs whose text is committed when the clerk leaves the field (or presses Enter), as a cell's is. */
@@ -27,7 +36,7 @@ const TYPED = new Set(['line', 'paragraph', 'calendar', 'row']);
  * help and problems, one under the other. What is given here goes into the grid's cell by the
  * controller's setValue, so it is saved, checked and undone exactly like typing in the cell.
  */
-export function RecordPane({ model, controller, rowKey, readOnly, onMove, onClose }: RecordPaneProps) {
+export function RecordPane({ model, controller, rowKey, readOnly, onMove, onClose, correction }: RecordPaneProps) {
   const { t, locale } = useI18n();
   const fields = useMemo(() => formFieldsOf(model.fields, locale), [model, locale]);
   const row = controller.rowByKey(rowKey);
@@ -111,20 +120,50 @@ export function RecordPane({ model, controller, rowKey, readOnly, onMove, onClos
               {problem.message}
             </p>
           ))}
-          {/* a sheet to read: every input shown, none usable */}
-          <fieldset className="record-fields" disabled={readOnly}>
-            {fields.map((entry) => (
-              <RecordField
-                // by field only: moving to another row keeps the focused input where it is
-                key={entry.field.key}
-                commits={commits.current}
-                model={model}
-                controller={controller}
-                row={row}
-                entry={entry}
-                readOnly={readOnly}
-              />
-            ))}
+          {/* a sheet to read: every input shown, none usable; a submitted sheet's fields each with 更正 beside */}
+          <fieldset className="record-fields" disabled={readOnly && !correction}>
+            {fields.map((entry) => {
+              const field = (
+                <RecordField
+                  // by field only: moving to another row keeps the focused input where it is
+                  key={entry.field.key}
+                  commits={commits.current}
+                  model={model}
+                  controller={controller}
+                  row={row}
+                  entry={entry}
+                  readOnly={readOnly}
+                />
+              );
+              if (!correction) return field;
+              const correctable =
+                row.__id !== null &&
+                (!isComputedField(entry.field) || Boolean(entry.field.derive)) &&
+                entry.field.key !== model.definition.periodField;
+              const mark = correction.marks(entry.field.key);
+              return (
+                <div key={entry.field.key} className="record-correctable" data-corrected={mark ? 'true' : undefined}>
+                  <fieldset className="record-fields" disabled={readOnly}>
+                    {field}
+                  </fieldset>
+                  {mark && (
+                    <p className="correction-mark" data-testid={`record-corrected-${entry.field.key}`}>
+                      ✎ {mark}
+                    </p>
+                  )}
+                  {correctable && (
+                    <button
+                      type="button"
+                      className="link-button correct-button"
+                      onClick={() => correction.onCorrect(entry.field.key)}
+                      data-testid={`correct-${entry.field.key}`}
+                    >
+                      {correction.label}
+                    </button>
+                  )}
+                </div>
+              );
+            })}
           </fieldset>
         </>
       )}

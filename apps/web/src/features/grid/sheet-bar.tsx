@@ -95,6 +95,14 @@ export function SheetBar({
           {t('grid.submittedWarnings').replace('{n}', String(sheet?.submittedWarnings))}
         </span>
       )}
+      {locked && ((sheet?.appliedCorrections ?? 0) > 0 || (sheet?.pendingCorrections ?? 0) > 0) && (
+        <span className="badge correction-count" data-testid="sheet-corrections">
+          ✎{' '}
+          {t('correction.sheetCounts')
+            .replace('{applied}', String(sheet?.appliedCorrections ?? 0))
+            .replace('{pending}', String(sheet?.pendingCorrections ?? 0))}
+        </span>
+      )}
       {(sheet?.withdrawnCount ?? 0) > 0 && (
         <span className="muted" data-testid="withdrawn-count">
           {t('grid.withdrawnTimes').replace('{n}', String(sheet?.withdrawnCount))}

@@ -1,0 +1,46 @@
+import { useI18n } from '../../i18n/i18n';
+import { correctionValueText } from '../corrections/correction-requests';
+import type { StatCorrection } from './dashboard.graphql';
+
+/**
+ * The corrections (更正) of a group's figure: those of the group's unit (grouped by unit) or day
+ * (grouped by day) that go into the measure. A figure with any is marked ✎, its tooltip says why.
+ */
+export function correctionsOf(
+  corrections: readonly StatCorrection[],
+  by: 'unit' | 'day',
+  key: string | null,
+  measure: string,
+): StatCorrection[] {
+  return corrections.filter((c) => c.measures.includes(measure) && (by === 'unit' ? c.unitId === key : c.day === key));
+}
+
+export function correctionTitle(corrections: readonly StatCorrection[]): string | undefined {
+  if (corrections.length === 0) return undefined;
+  return corrections
+    .map(
+      (c) =>
+        `${c.unitName} ${c.day ?? ''} ${c.fieldTitle}：${correctionValueText(c.oldValue)} → ${correctionValueText(c.newValue)}（${c.reason}）`,
+    )
+    .join('\n');
+}
+
+/** Under a panel: the corrections made after submission that its figures include. */
+export function CorrectionsNote({ corrections }: { corrections: readonly StatCorrection[] }) {
+  const { t } = useI18n();
+  if (corrections.length === 0) return null;
+  return (
+    <div className="stat-corrections" data-testid="stat-corrections">
+      <p className="muted">{t('correction.statsNote').replace('{n}', String(corrections.length))}</p>
+      <ul>
+        {corrections.slice(0, 10).map((c) => (
+          <li key={c.id} data-testid="stat-correction">
+            ✎ {c.unitName} {c.day ?? ''} · {c.fieldTitle}：{correctionValueText(c.oldValue)} →{' '}
+            <strong>{correctionValueText(c.newValue)}</strong>（{c.reason}）
+          </li>
+        ))}
+      </ul>
+      {corrections.length > 10 && <p className="muted">…</p>}
+    </div>
+  );
+}

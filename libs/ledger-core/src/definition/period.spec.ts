@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   currentPeriod,
+  periodDays,
   firstPeriodOfYear,
   isFuturePeriod,
   isPeriod,
@@ -88,8 +89,7 @@ describe('previousPeriod and firstPeriodOfYear', () => {
 });
 
 describe('periodDays', () => {
-  it('gives the first and last days of a day, an ISO week and a month', async () => {
-    const { periodDays } = await import('./period');
+  it('gives the first and last days of a day, an ISO week and a month', () => {
     expect(periodDays('daily', '2026-11-30')).toEqual({ first: '2026-11-30', last: '2026-11-30' });
     expect(periodDays('weekly', '2026-W01')).toEqual({ first: '2025-12-29', last: '2026-01-04' });
     expect(periodDays('monthly', '2024-02')).toEqual({ first: '2024-02-01', last: '2024-02-29' });

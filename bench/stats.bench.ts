@@ -146,3 +146,105 @@ it('groups a month of 1M rows by unit and day in under 50 ms', async () => {
   cases.push(judge('statistics by unit and day over one month (GraphQL vs SQL)', ours, baseline, '<= 1.3'));
   cases.push(judge('statistics by unit and day over one month, absolute', ours, null, '< 50ms'));
 });
+
+/**
+ * Reconciliation (issue 24): the month's submitted daily sheets of 200 units against what the
+ * window-case ledger says now. The bench ledger derives its three counts from window_case (it
+ * is the seed's daily report); a month of cases is written for every unit and day (8 each), the
+ * sheets' figures set to what the cases said and all submitted; then five units get a case
+ * entered late. The baseline is what a DBA would write: the cases grouped by unit and Shanghai
+ * day on the index of completed_at, the stored figures grouped likewise, joined to the submitted
+ * sheets, keeping the unit-days that differ.
+ */
+it('reconciles a month of 200 units’ submitted sheets with their cases in under 200 ms', async () => {
+  const { pool, unitIds } = product;
+  const [from, to] = ['2022-03-01', '2022-03-31'];
+  await pool.query(
+    `INSERT INTO ledger_window_case (unit_id, period, def_version, case_no, accepted_at, service_item, applicant, status,
+                                     completed_at, visited_at, visit_result)
+     SELECT u, NULL, 1, 'B-' || u || '-' || d || '-' || i, t - interval '1 hour', '营业执照办理', '张三', '办结',
+            t, CASE WHEN i % 10 = 0 THEN NULL ELSE t + interval '30 minutes' END,
+            CASE WHEN i % 17 = 0 THEN '不太满意' ELSE '非常满意' END
+       FROM unnest($1::int[]) AS u, generate_series(0, 30) AS d, generate_series(1, 8) AS i,
+            LATERAL (SELECT (date '2022-03-01' + d + time '09:00' + i * interval '40 minutes') AT TIME ZONE 'Asia/Shanghai' AS t) x`,
+    [unitIds],
+  );
+  // each unit-day's first report holds the counts the cases give; the others hold none
+  await pool.query(
+    `WITH live AS (
+       SELECT unit_id, (completed_at AT TIME ZONE 'Asia/Shanghai')::date AS d, count(*) AS c,
+              count(*) FILTER (WHERE visited_at IS NOT NULL) AS v,
+              count(*) FILTER (WHERE visit_result IN ('不太满意', '非常不满意')) AS x
+         FROM ledger_window_case WHERE completed_at >= '2022-03-01' AND completed_at < '2022-04-02' GROUP BY 1, 2),
+     first AS (SELECT DISTINCT ON (unit_id, report_date) id, unit_id, report_date FROM ledger_bench_followup
+                WHERE report_date BETWEEN $1 AND $2 ORDER BY unit_id, report_date, id)
+     UPDATE ledger_bench_followup t
+        SET cases = CASE WHEN f.id IS NULL THEN 0 ELSE coalesce(l.c, 0) END,
+            follow_ups = CASE WHEN f.id IS NULL THEN 0 ELSE coalesce(l.v, 0) END,
+            dissatisfied = CASE WHEN f.id IS NULL THEN 0 ELSE coalesce(l.x, 0) END
+       FROM ledger_bench_followup s LEFT JOIN first f ON f.id = s.id
+       LEFT JOIN live l ON l.unit_id = s.unit_id AND l.d = s.report_date
+      WHERE t.id = s.id AND s.report_date BETWEEN $1 AND $2`,
+    [from, to],
+  );
+  await pool.query(
+    `INSERT INTO sheets (ledger_key, unit_id, period, state, submitted_at, late)
+     SELECT 'bench_followup', u, to_char(d, 'YYYY-MM-DD'), 'submitted', now(), false
+       FROM unnest($1::int[]) AS u, generate_series($2::date, $3::date, interval '1 day') AS d`,
+    [unitIds, from, to],
+  );
+  // five units enter a case late, after their sheet of 15 March was submitted
+  await pool.query(
+    `INSERT INTO ledger_window_case (unit_id, period, def_version, case_no, accepted_at, service_item, applicant, status, completed_at)
+     SELECT u, NULL, 1, 'LATE-' || u, t, '户籍迁移', '李四', '办结', t
+       FROM unnest($1::int[]) AS u, LATERAL (SELECT timestamptz '2022-03-15 15:00:00+08' AS t) x`,
+    [unitIds.slice(0, 5)],
+  );
+  await pool.query('VACUUM ANALYZE ledger_window_case, ledger_bench_followup, sheets');
+
+  const RECONCILE = `query ($from: String!, $to: String!) { reconciliation(ledger: "bench_followup", from: $from, to: $to) {
+    unit { id } period figure { field value live difference } changedRows { id } } }`;
+  const sql = `WITH live AS (
+      SELECT x.unit_id, (x.completed_at AT TIME ZONE 'Asia/Shanghai')::date AS d,
+             count(*) FILTER (WHERE x.status = '办结') AS c,
+             count(*) FILTER (WHERE x.status = '办结' AND x.visited_at IS NOT NULL) AS v,
+             count(*) FILTER (WHERE x.visit_result IN ('不太满意', '非常不满意')) AS x
+        FROM ledger_window_case x
+       WHERE x.deleted_at IS NULL AND x.completed_at >= $1::date::timestamp AT TIME ZONE 'Asia/Shanghai'
+         AND x.completed_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
+       GROUP BY 1, 2),
+    held AS (
+      SELECT t.unit_id, t.report_date AS d, sum(t.cases) AS c, sum(t.follow_ups) AS v, sum(t.dissatisfied) AS x
+        FROM ledger_bench_followup t
+       WHERE t.deleted_at IS NULL AND t.report_date BETWEEN $1::date AND $2::date
+       GROUP BY 1, 2)
+    SELECT h.unit_id, h.d, h.c, coalesce(l.c, 0) AS live_c, h.v, coalesce(l.v, 0) AS live_v, h.x, coalesce(l.x, 0) AS live_x
+      FROM held h
+      JOIN sheets s ON s.ledger_key = 'bench_followup' AND s.unit_id = h.unit_id AND s.period = to_char(h.d, 'YYYY-MM-DD')
+                   AND s.state = 'submitted'
+      LEFT JOIN live l ON l.unit_id = h.unit_id AND l.d = h.d
+     WHERE (h.c, h.v, h.x) IS DISTINCT FROM (coalesce(l.c, 0), coalesce(l.v, 0), coalesce(l.x, 0))`;
+  const ours: number[] = [];
+  const baseline: number[] = [];
+  let found = 0;
+  let expected = 0;
+  for (let run = 0; run < WARM_UP + 9; run += 1) {
+    ours.push(
+      await timed(async () => {
+        const response = await product.api.post<{ reconciliation: unknown[] }>(RECONCILE, { from, to }, product.token);
+        expect(response.errors).toBeUndefined();
+        found = response.data!.reconciliation.length;
+      }),
+    );
+    baseline.push(await timed(async () => void (expected = (await pool.query(sql, [from, to])).rowCount ?? 0)));
+  }
+  console.log(
+    `\nreconciliation of ${unitIds.length} units × 31 days: ${found} differences (SQL: ${expected} unit-days)`,
+  );
+  // one figure (当日办件量) of one day differs for each of the five units
+  expect(found).toBe(5);
+  expect(expected).toBe(5);
+  const [o, b] = [median(ours.slice(WARM_UP)), median(baseline.slice(WARM_UP))];
+  cases.push(judge('reconciliation, 200 units × one month (GraphQL vs SQL)', o, b, '<= 2'));
+  cases.push(judge('reconciliation, 200 units × one month, absolute', o, null, '< 200ms'));
+}, 300_000);

@@ -56,13 +56,39 @@ async function save(username: string, ledger: string, values: Record<string, unk
 
 const percent = (n: number, d: number) => `${((n / d) * 100).toFixed(1)}%`;
 
+/** A window case completed on a day (at 00:10 Shanghai plus `minute`), visited or not. */
+const windowCase = (caseNo: string, date: string, minute: number, visited: boolean) => {
+  const at = (extra: number) => {
+    const m = 10 + minute + extra;
+    return `${date}T${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}:00+08:00`;
+  };
+  return {
+    case_no: caseNo,
+    accepted_at: at(0),
+    service_item: '社保参保登记',
+    applicant: '赵敏',
+    status: '办结',
+    completed_at: at(0),
+    ...(visited ? { visited_at: at(5), visit_method: '电话', visit_result: '非常满意' } : {}),
+  };
+};
+
 beforeAll(async () => {
   product = await startBrowserProduct();
+  // the daily reports' counts derive from the window cases: each unit's cases of each day,
+  // completed, of which the follow-ups visited; the reports then give only the date
   for (const [clerk, days] of REPORTS) {
     await save(
       clerk,
+      'window_case',
+      days.flatMap(([cases, followUps], i) =>
+        Array.from({ length: cases }, (_, n) => windowCase(`${clerk}-${i}-${n}`, day(2 - i), n, n < followUps)),
+      ),
+    );
+    await save(
+      clerk,
       'daily_followup',
-      days.map(([cases, followUps], i) => ({ report_date: day(2 - i), cases, follow_ups: followUps, dissatisfied: 0 })),
+      days.map((_, i) => ({ report_date: day(2 - i) })),
     );
   }
   const submitted = await postGraphQL(
@@ -128,6 +154,25 @@ describe('the county dashboard', () => {
         firstDay.reduce((a, [c]) => a + c, 0),
       ),
     );
+
+    // a case of 城关镇 entered after its sheet of today was submitted: 数据核对 shows the difference and the case
+    await save('clerk01', 'window_case', [windowCase('clerk01-late', day(0), 200, false)]);
+    await page.reload();
+    const reconciliation = page.getByTestId('board-daily_followup').getByTestId('reconciliation');
+    await expect.poll(() => reconciliation.getByTestId('difference').count()).toBe(1);
+    const difference = reconciliation.getByTestId('difference');
+    expect(await difference.locator('td').allTextContents()).toEqual([
+      day(0),
+      '城关镇行政审批服务中心',
+      '当日办件量',
+      '5',
+      '6',
+      '+1',
+      'clerk01-late',
+    ]);
+    expect(await difference.locator('a').getAttribute('href')).toMatch(/^\/ledgers\/window_case\?row=\d+$/);
+    await reconciliation.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('dashboard-reconciliation') });
 
     const survey = page.getByTestId('survey-survey');
     await expect.poll(() => survey.getByTestId('survey-responses').textContent()).toBe('3');

@@ -388,14 +388,23 @@ describe('the clerk’s one-row form', () => {
     await page.goto(`${product.server.url}/ledgers/daily_followup/new`);
     const today = currentPeriod('daily', new Date())!;
     expect(await card(page, 'report_date').locator('input').inputValue()).toBe(today);
-    await card(page, 'cases').getByRole('textbox').fill('10');
-    await card(page, 'follow_ups').getByRole('textbox').fill('8');
-    await card(page, 'dissatisfied').getByRole('textbox').fill('1');
+    // its counts derive from the window cases: the phone asks only for what the clerk types
+    expect(await card(page, 'cases').count()).toBe(0);
+    await card(page, 'qr_good_reviews').getByRole('textbox').fill('3');
     await page.getByTestId('save-row').tap();
     await expect.poll(() => page.getByTestId('row-form-saved').textContent()).toMatch(/已保存/);
     const reports = await rowsOf('daily_followup', today);
+    // the counts saved are what the window cases give for today (read apart, by the sheet)
+    const sheet = await postGraphQL<{ sheet: { derived: Record<string, number> } }>(
+      product.server.url,
+      'query ($p: String!) { sheet(ledger: "daily_followup", period: $p) { derived } }',
+      { p: today },
+      { token: await product.token(CLERK) },
+    );
+    expect(sheet.errors).toBeUndefined();
+    const { cases, follow_ups, dissatisfied } = sheet.data!.sheet.derived;
     expect(reports.edges.map((e) => e.node.values)).toEqual([
-      expect.objectContaining({ report_date: today, cases: 10, follow_ups: 8, dissatisfied: 1, follow_up_rate: 0.8 }),
+      expect.objectContaining({ report_date: today, qr_good_reviews: 3, cases, follow_ups, dissatisfied }),
     ]);
     await page.context().close();
   });

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
+import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct, handTyped } from '@taizhang/testing';
 
 /**
  * Reading and tidying the grid, in Chromium at 1366×768. Filtering as Excel's AutoFilter does it: a
@@ -125,7 +125,7 @@ describe('cells as a spreadsheet shows them', () => {
       product.server.url,
       `mutation ($ledger: String!, $period: String, $changes: [RowChangeInput!]!) {
          saveRows(ledger: $ledger, period: $period, changes: $changes) { saved } }`,
-      { ledger, period, changes: [{ op: 'INSERT', values }] },
+      { ledger, period, changes: [handTyped({ op: 'INSERT', values })] },
       { token },
     );
     expect(seeded.errors).toBeUndefined();
@@ -142,6 +142,7 @@ describe('cells as a spreadsheet shows them', () => {
   const firstRowCell = (page: Page, col: number) =>
     page.locator('.ledger-grid .ht_master .htCore tbody tr').first().locator('td').nth(col);
 
+  // the daily report's counts set by hand (with a reason): a county's day, in thousands
   it('separates thousands as Excel’s #,##0 does', async () => {
     const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
     await save(await product.token('clerk01'), 'daily_followup', today, {

@@ -102,34 +102,62 @@ async function pasteAtStart(page: Page, lines: string[]) {
 const newContext = () => product.newContext();
 
 describe('the daily follow-up report in the grid', () => {
-  it('computes the rate as you type, flags follow-ups > cases in Chinese, saves, reloads, submits and locks', async () => {
+  it('opens with the counts of the day’s window cases, takes an override with its reason, saves, reloads, submits and locks', async () => {
+    // the unit's window cases of 1 March: 10 completed, 8 of them visited, 1 dissatisfied
+    const cases = Array.from({ length: 10 }, (_, i) => ({
+      op: 'INSERT',
+      values: {
+        case_no: `GC-0301-${i + 1}`,
+        accepted_at: '2023-03-01T09:00:00+08:00',
+        service_item: '营业执照办理',
+        applicant: '王芳',
+        phone: '13800001111',
+        channel: '窗口',
+        status: '办结',
+        completed_at: `2023-03-01T1${i % 8}:00:00+08:00`,
+        ...(i < 8
+          ? {
+              visited_at: '2023-03-01T18:00:00+08:00',
+              visit_method: '电话',
+              visit_result: i === 0 ? '不太满意' : '非常满意',
+            }
+          : {}),
+      },
+    }));
+    const made = await postGraphQL<{ saveRows: { saved: number } }>(
+      product.server.url,
+      `mutation ($c: [RowChangeInput!]!) { saveRows(ledger: "window_case", changes: $c) { saved } }`,
+      { c: cases },
+      { token: await tokenOf('clerk03') },
+    );
+    expect(made.data!.saveRows.saved).toBe(10);
+
     const context = await newContext();
     const page = await openLedger(context, 'clerk03', 'daily_followup');
-    // the columns are the definition's, in its language
+    // the columns are the definition's, in its language; the counts are nobody's to type
     const headers = await page.locator('.ledger-grid .ht_master thead th .colHeader').allTextContents();
     expect(headers).toEqual(
-      expect.arrayContaining(['日期 *', '当日办件量 *', '当日回访量 *', '当日回访率', '当日回访不满意量 *']),
+      expect.arrayContaining(['日期 *', '当日办件量', '当日回访量', '当日回访率', '当日回访不满意量']),
     );
 
     await page.getByTestId('period-picker').fill('2023-03-01');
     await waitLoaded(page);
-    // the day's sheet opens with its row ready, the period's date prefilled
+    // the day's sheet opens with its row ready: the date, and the counts the window cases give
     await expect.poll(() => cell(page, 0, 0).textContent()).toBe('2023-03-01');
-
-    await typeInto(page, 0, 1, '10');
-    expect(await page.getByTestId('unsaved').textContent()).toBe('未保存'); // not sent: the row is incomplete
-    await typeInto(page, 0, 2, '12');
-    await expect.poll(() => cell(page, 0, 2).getAttribute('class')).toContain('cell-error');
-    expect(await cell(page, 0, 2).getAttribute('title')).toContain('当日回访量不能大于当日办件量');
-    expect(await cell(page, 0, 3).textContent()).toBe('120%');
-    await expect.poll(() => page.getByTestId('error-list').textContent()).toContain('当日回访量不能大于当日办件量');
-    expect(await page.getByTestId('submit-sheet').isDisabled()).toBe(true);
-    await page.screenshot({ path: screenshotPath('grid-daily-error') });
-
-    await typeInto(page, 0, 2, '8');
-    await typeInto(page, 0, 4, '1');
+    await expect.poll(() => cell(page, 0, 1).textContent()).toBe('10');
+    expect(await cell(page, 0, 2).textContent()).toBe('8');
     expect(await cell(page, 0, 3).textContent()).toBe('80%');
-    expect(await cell(page, 0, 2).getAttribute('class')).not.toContain('cell-error');
+    expect(await cell(page, 0, 4).textContent()).toBe('1');
+    expect(await cell(page, 0, 1).getAttribute('class')).toContain('cell-derived');
+    await page.screenshot({ path: screenshotPath('grid-daily-derived') });
+    // a derived cell takes no typing
+    await cell(page, 0, 1).dblclick();
+    await page.keyboard.type('99');
+    await page.keyboard.press('Enter');
+    expect(await cell(page, 0, 1).textContent()).toBe('10');
+
+    // the clerk types the one figure the cases cannot give: the QR reviews
+    await typeInto(page, 0, 5, '2');
     await waitSaved(page);
     const saved = await rowsOf('clerk03', 'daily_followup', '2023-03-01');
     expect(saved.edges.map((e) => e.node.values)).toEqual([
@@ -139,20 +167,35 @@ describe('the daily follow-up report in the grid', () => {
         follow_ups: 8,
         follow_up_rate: 0.8,
         dissatisfied: 1,
-        qr_good_reviews: 0,
+        qr_good_reviews: 2,
       }),
     ]);
+
+    // two cases were handled off-system: the clerk overrides 当日办件量 in the record pane, with the reason
+    await cell(page, 0, 1).click();
+    await page.getByTestId('open-record').click();
+    const figure = page.locator('.record-figure[data-question="cases"]');
+    await figure.getByRole('button', { name: '调整…' }).click();
+    await figure.getByLabel('调整为').fill('12');
+    await figure.getByRole('button', { name: '保存调整' }).click();
+    await expect.poll(() => figure.getByRole('alert').textContent()).toContain('请填写调整原因');
+    await figure.getByLabel('调整原因（必填）').fill('停电期间线下受理 2 件');
+    await figure.getByRole('button', { name: '保存调整' }).click();
+    await expect.poll(() => cell(page, 0, 1).textContent()).toBe('12');
+    expect(await cell(page, 0, 1).getAttribute('class')).toContain('cell-overridden');
+    expect(await cell(page, 0, 1).getAttribute('title')).toContain('已调整：停电期间线下受理 2 件（自动得出：10');
+    expect(await cell(page, 0, 3).textContent()).toBe('66.67%');
+    expect(await figure.textContent()).toContain('已手工调整');
+    await page.screenshot({ path: screenshotPath('grid-daily-override') });
 
     await page.reload();
     await page.getByTestId('period-picker').fill('2023-03-01');
     await waitLoaded(page);
-    await expect.poll(() => cell(page, 0, 1).textContent()).toBe('10');
-    expect(await cell(page, 0, 2).textContent()).toBe('8');
-    expect(await cell(page, 0, 3).textContent()).toBe('80%');
+    await expect.poll(() => cell(page, 0, 1).textContent()).toBe('12');
+    expect(await cell(page, 0, 1).getAttribute('class')).toContain('cell-overridden');
     expect(await page.getByTestId('sheet-state').getAttribute('data-state')).toBe('DRAFT');
-    // 8 of 10 visited: a reminder, amber on the cell and listed beside the grid
+    // 8 of 12 visited: a reminder, amber on the cell and listed beside the grid
     await expect.poll(() => page.getByTestId('warning-list').textContent()).toContain('第 1 行 · 当日回访量：应访尽访');
-    expect(await cell(page, 0, 2).getAttribute('class')).toContain('cell-warning');
 
     // submitting asks first, naming the period, the rows and the reminders; cancel keeps the draft
     await page.getByTestId('submit-sheet').click();
@@ -168,11 +211,11 @@ describe('the daily follow-up report in the grid', () => {
     expect(await page.getByTestId('sheet-bar').textContent()).toContain('逾期');
     expect(await page.getByTestId('submit-sheet').count()).toBe(0);
     expect(await page.getByTestId('add-row').count()).toBe(0);
-    await cell(page, 0, 1).dblclick();
+    await cell(page, 0, 5).dblclick();
     await page.keyboard.type('99');
     await page.keyboard.press('Enter');
-    expect(await cell(page, 0, 1).textContent()).toBe('10');
-    expect((await rowsOf('clerk03', 'daily_followup', '2023-03-01')).edges[0].node.values.cases).toBe(10);
+    expect(await cell(page, 0, 5).textContent()).toBe('2');
+    expect((await rowsOf('clerk03', 'daily_followup', '2023-03-01')).edges[0].node.values.qr_good_reviews).toBe(2);
     await page.screenshot({ path: screenshotPath('grid-daily-submitted') });
     await context.close();
   });
@@ -308,9 +351,7 @@ describe('saving through an outage', () => {
       else await route.continue();
     });
     await expect.poll(() => cell(page, 0, 0).textContent()).toBe('2023-03-02'); // the row ready
-    await typeInto(page, 0, 1, '6');
-    await typeInto(page, 0, 2, '6');
-    await typeInto(page, 0, 4, '0');
+    await typeInto(page, 0, 5, '6');
     await expect
       .poll(() => page.getByTestId('save-status').getAttribute('data-state'), { timeout: 15_000 })
       .toBe('offline');
@@ -319,7 +360,7 @@ describe('saving through an outage', () => {
     await page.reload(); // the queue is kept in the browser
     await page.getByTestId('period-picker').fill('2023-03-02');
     await waitLoaded(page);
-    await expect.poll(() => cell(page, 0, 1).textContent()).toBe('6');
+    await expect.poll(() => cell(page, 0, 5).textContent()).toBe('6');
     expect((await rowsOf('clerk07', 'daily_followup', '2023-03-02')).totalCount).toBe(0);
 
     // three unanswered saves in a row (2 s, then 4 s apart): saving stops and says so, no endless retries
@@ -331,17 +372,17 @@ describe('saving through an outage', () => {
     await waitSaved(page);
     const rows = await rowsOf('clerk07', 'daily_followup', '2023-03-02');
     expect(rows.edges.map((e) => e.node.values)).toEqual([
-      expect.objectContaining({ cases: 6, follow_ups: 6, dissatisfied: 0 }),
+      expect.objectContaining({ qr_good_reviews: 6, cases: 0, follow_ups: 0, dissatisfied: 0 }),
     ]);
 
     // the browser itself offline: nothing is sent, and saving goes on by itself once it is back
     await context.setOffline(true);
-    await typeInto(page, 0, 1, '7');
+    await typeInto(page, 0, 5, '7');
     await expect.poll(() => status.getAttribute('data-state'), { timeout: 15_000 }).toBe('offline');
     await context.setOffline(false);
     await waitSaved(page);
     const after = await rowsOf('clerk07', 'daily_followup', '2023-03-02');
-    expect(after.edges.map((e) => e.node.values)).toEqual([expect.objectContaining({ cases: 7, follow_ups: 6 })]);
+    expect(after.edges.map((e) => e.node.values)).toEqual([expect.objectContaining({ qr_good_reviews: 7 })]);
     await context.close();
   });
 });
@@ -654,14 +695,13 @@ describe('keyboard first', () => {
     await page.getByTestId('period-picker').fill('2023-03-02');
     await waitLoaded(page);
     await expect.poll(() => cell(page, 0, 0).textContent()).toBe('2023-03-02');
-    // typing goes straight in, no click: the ready row took the keyboard
-    await page.keyboard.insertText('10');
-    await page.keyboard.press('Tab');
-    await page.keyboard.insertText('10');
+    // typing goes straight in, no click: the ready row took the keyboard, on the one figure the
+    // clerk types (the counts derive from the window cases)
+    await page.keyboard.insertText('4');
     await page.keyboard.press('Enter');
     expect(await cell(page, 0, 0).textContent()).toBe('2023-03-02');
-    expect(await cell(page, 0, 1).textContent()).toBe('10');
-    expect(await cell(page, 0, 2).textContent()).toBe('10');
+    expect(await cell(page, 0, 5).textContent()).toBe('4');
+    expect(await cell(page, 0, 1).textContent()).toBe('0');
     await context.close();
   });
 });
@@ -778,7 +818,7 @@ describe('a leader reading every unit', () => {
   it('shows whose each row is, and nothing to edit', async () => {
     const saved = await postGraphQL(
       product.server.url,
-      `mutation { saveRows(ledger: "daily_followup", changes: [{ op: INSERT, values: { report_date: "2023-03-05", cases: 3, follow_ups: 3, dissatisfied: 0 } }]) { saved } }`,
+      `mutation { saveRows(ledger: "daily_followup", changes: [{ op: INSERT, values: { report_date: "2023-03-05", qr_good_reviews: 3 } }]) { saved } }`,
       {},
       { token: await tokenOf('clerk06') },
     );

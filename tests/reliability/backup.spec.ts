@@ -20,6 +20,7 @@ import {
  * rows saved through the API: every table, sequence, policy and grant comes back, and the
  * product serves the restored database to a clerk as it served the original.
  */
+import { handTyped } from '@taizhang/testing';
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/api/apps/api/src/backup/backup-cli.js');
 
@@ -178,18 +179,16 @@ beforeAll(async () => {
   const clerk11 = await signInToken(product.url, 'clerk11');
 
   // several ledgers, with an updated row, a deleted one (so history matters) and awkward text
-  const report = (date: string, cases: number) => ({
-    op: 'INSERT',
-    values: { report_date: date, cases, follow_ups: cases, dissatisfied: 0 },
-  });
+  const report = (date: string, cases: number) =>
+    handTyped({ op: 'INSERT', values: { report_date: date, cases, follow_ups: cases, dissatisfied: 0 } });
   const [, updated, deleted] = await save(product.url, clerk01, 'daily_followup', [
     report('2024-01-02', 7),
     report('2024-01-03', 9),
     report('2024-01-04', 4),
   ]);
   const [, deletedV2] = await save(product.url, clerk01, 'daily_followup', [
-    { op: 'UPDATE', id: updated.id, version: updated.version, values: { follow_ups: 8, dissatisfied: 1 } },
-    { op: 'UPDATE', id: deleted.id, version: deleted.version, values: { cases: 5 } },
+    handTyped({ op: 'UPDATE', id: updated.id, version: updated.version, values: { follow_ups: 8, dissatisfied: 1 } }),
+    handTyped({ op: 'UPDATE', id: deleted.id, version: deleted.version, values: { cases: 5 } }),
   ]);
   await save(product.url, clerk01, 'daily_followup', [{ op: 'DELETE', id: deleted.id, version: deletedV2.version }]);
   deletedRowId = deleted.id;
@@ -283,7 +282,7 @@ describe('npm run backup, then npm run restore into a fresh database', () => {
       expect(theirs.rows.edges.some((e) => e.node.unitId === unit01)).toBe(false);
       // and the sequences carry on: a new row gets the next id, not one already taken
       const [row] = await save(second.url, clerk, 'daily_followup', [
-        { op: 'INSERT', values: { report_date: '2024-02-01', cases: 1, follow_ups: 1, dissatisfied: 0 } },
+        handTyped({ op: 'INSERT', values: { report_date: '2024-02-01', cases: 1, follow_ups: 1, dissatisfied: 0 } }),
       ]);
       const lastId = Number(source.sequences['public.ledger_daily_followup_id_seq'].split(' ')[0]);
       expect(Number(row.id)).toBe(lastId + 1);
@@ -333,7 +332,7 @@ describe('npm run backup, then npm run restore into a fresh database', () => {
       for (let day = 1; writing && day <= 300; day += 1) {
         const date = new Date(Date.UTC(2022, 0, day)).toISOString().slice(0, 10);
         await save(product.url, clerk02, 'daily_followup', [
-          { op: 'INSERT', values: { report_date: date, cases: 2, follow_ups: 1, dissatisfied: 0 } },
+          handTyped({ op: 'INSERT', values: { report_date: date, cases: 2, follow_ups: 1, dissatisfied: 0 } }),
         ]);
         written += 1;
       }

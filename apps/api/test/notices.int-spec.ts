@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../src/common/time/clock';
 import { NoticeChecks } from '../src/notices/notice-checks.service';
-import { handTyped } from './hand-typed';
+import { handTyped } from '@taizhang/testing';
 import { startTestApi, type TestApi } from './api-harness';
 
 /**

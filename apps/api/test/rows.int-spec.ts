@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handTyped } from './hand-typed';
+import { handTyped } from '@taizhang/testing';
 import { startTestApi, type TestApi } from './api-harness';
 
 const SAVE = `mutation ($ledger: String!, $unitId: ID, $period: String, $changes: [RowChangeInput!]!, $all: Boolean) {

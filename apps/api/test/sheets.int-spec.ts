@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../src/common/time/clock';
-import { handTyped } from './hand-typed';
+import { handTyped } from '@taizhang/testing';
 import { startTestApi, type TestApi } from './api-harness';
 
 /**

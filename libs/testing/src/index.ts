@@ -6,3 +6,4 @@ export * from './chromium';
 export * from './api-product';
 export * from './browser-product';
 export * from './clerk-load';
+export * from './hand-typed';

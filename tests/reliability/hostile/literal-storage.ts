@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import type { ApiProduct } from '@taizhang/testing';
+import { handTyped, type ApiProduct } from '@taizhang/testing';
 import { graphql, judgeData, send } from './answers';
 import { tableChecksums } from './db-state';
 import { FORMULA_TEXTS, HOSTILE_TEXTS, hostileText } from './injection';
@@ -94,10 +94,10 @@ export async function checkLiteralStorage(
 
   // a computed field is recomputed, whatever text is sent for it
   const daily = await save('daily_followup', tokens.clerk01, [
-    {
+    handTyped({
       op: 'INSERT',
       values: { report_date: '2023-03-02', cases: 4, follow_ups: 3, dissatisfied: 0, follow_up_rate: FORMULA_TEXTS[1] },
-    },
+    }),
   ]);
   expect(daily.results[0].row.values.follow_up_rate).toBe(3 / 4);
 

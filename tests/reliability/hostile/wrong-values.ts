@@ -42,7 +42,8 @@ export function readSeedLedger(key: string): SeedLedger {
  * its checksum, to prove they are valid).
  */
 export const BASE_ROWS: Record<string, { clerk: string; values: Record<string, unknown> }> = {
-  daily_followup: { clerk: 'clerk01', values: { report_date: '2023-03-01', cases: 2, follow_ups: 1, dissatisfied: 0 } },
+  // its counts derive from the window cases: the clerk types the date and the QR count
+  daily_followup: { clerk: 'clerk01', values: { report_date: '2023-03-01', qr_good_reviews: 1 } },
   window_case: {
     clerk: 'clerk01',
     values: {

@@ -175,7 +175,6 @@ export function BoardPanel({
               ))}
             </p>
           )}
-          {hasFigures && <Reconciliation ledgerKey={ledgerKey} period={period} />}
           {/* every period's requests waiting: a correction of last week's sheet is asked for today */}
           <CorrectionRequests
             key={board.sheets.map((s) => `${s.pendingCorrections}/${s.appliedCorrections}`).join(',')}
@@ -212,6 +211,7 @@ export function BoardPanel({
               </ul>
             </div>
           )}
+          {hasFigures && <Reconciliation ledgerKey={ledgerKey} period={period} />}
         </>
       )}
     </article>

@@ -494,7 +494,13 @@ export class GridController {
   };
 
   /** A new row made by Handsontable: a fresh identity, the period's date in the period field. */
-  dataSchema = (): GridRow => newRow(this.model, this.options.periodDate, this.figuresForNewRows());
+  dataSchema = (): GridRow => {
+    const figures = this.figuresForNewRows();
+    const row = newRow(this.model, this.options.periodDate, figures);
+    // its formulas over the figures (当日回访率) shown at once
+    if (figures) this.check(row);
+    return row;
+  };
 
   /** The sheet's derived figures as the sources give them now (Sheet.derived), for rows not saved yet. */
   private figures: Record<string, number> | null = null;
@@ -513,8 +519,10 @@ export class GridController {
     if (!this.model.fields.some((field) => field.derive)) return;
     const shown = this.figuresForNewRows();
     for (const row of this.rows)
-      if (row.__id === null)
+      if (row.__id === null) {
         for (const field of this.model.fields) if (field.derive) row[field.key] = shown?.[field.key] ?? null;
+        this.check(row);
+      }
     this.hot?.render();
   }
 
@@ -554,10 +562,7 @@ export class GridController {
   private check(row: GridRow): void {
     const { model } = this;
     const { locale, periodDate } = this.options;
-    if (row.__id === null && isUntouched(model, row, periodDate)) {
-      this.clientProblems.delete(row.__key); // a row only just added is not yet wrong
-      return;
-    }
+    const untouched = row.__id === null && isUntouched(model, row, periodDate);
     // what the clerk types, and what other rows give (a look-up, a roll-up, a derived figure): the
     // formulas over them (当日回访率 over the derived counts) are computed with both
     const input: Record<string, unknown> = {};
@@ -575,6 +580,11 @@ export class GridController {
     }
     // computed cells are read-only: their values go straight onto the row, and the grid redraws
     for (const { field } of model.computed) row[field.key] = result.values[field.key] ?? null;
+    if (untouched) {
+      // a row only just added is not yet wrong (its formulas show what its derived figures give)
+      this.clientProblems.delete(row.__key);
+      return;
+    }
     const problems: CellProblem[] = [
       ...result.errors.map((p) => ({
         rowKey: row.__key,
@@ -810,7 +820,8 @@ export class GridController {
   /**
    * A new row at the end of what is loaded, with the cursor where typing should start: `column`
    * (the one the clerk was in, when Enter or ↓ on the last row made it), else the first cell a
-   * clerk fills that starts empty (not the daily report's prefilled date, not a computed column).
+   * clerk fills that starts empty (not the daily report's prefilled date, not a computed or
+   * derived column), else the first a clerk fills at all past that date.
    * The grid takes the keyboard, so the next keystroke lands in that cell.
    */
   addRow(column?: number): void {
@@ -825,7 +836,12 @@ export class GridController {
       const value = row?.[key];
       return field && !isComputedField(field) && (value === null || value === undefined);
     });
-    hot.selectCell(hot.countRows() - 1, column ?? Math.max(0, firstEmpty));
+    // else the first a clerk fills at all, past the prefilled date (the daily report: its QR count)
+    const firstFilled = keys.findIndex((key) => {
+      const field = this.model.byKey.get(key);
+      return field && !isComputedField(field) && key !== this.model.definition.periodField;
+    });
+    hot.selectCell(hot.countRows() - 1, column ?? Math.max(0, firstEmpty >= 0 ? firstEmpty : firstFilled));
     this.takeKeyboard();
   }
 

@@ -400,6 +400,7 @@ export class SheetsService {
       units.map((u) => u.id),
       period,
       sheets,
+      seesAllUnits(principal),
     );
     const list = units.map((unit) => ({
       ...this.toModel(ledger, UnitModel.of(unit), period, sheets.get(unit.id), deadline),
@@ -555,26 +556,27 @@ export class SheetsService {
     }
     const unitIds = units.map((u) => u.id);
     if (unitIds.length === 0) return [];
-    const submittedRows = (await inUnitScope(this.db, { units: unitIds }, (tx) =>
-      tx.query(
-        `SELECT unit_id, period, submitted_at FROM sheets
-          WHERE ledger_key = $1 AND state = 'submitted' AND unit_id = ANY($2::int[]) AND period = ANY($3::text[])`,
-        [ledger.key, unitIds, [...periods]],
-      ),
-    )) as { unit_id: number; period: string; submitted_at: Date }[];
-    const submitted = new Map(submittedRows.map((r) => [figureKey(r.unit_id, r.period), r.submitted_at]));
-    const submittedPeriods = [...new Set(submittedRows.map((r) => r.period))];
-    const checked = await this.figureChecks.check(ledger, unitIds, submittedPeriods, submitted, locale);
+    const everyUnit = seesAllUnits(principal) && named === null;
+    const found = await this.figureChecks.differences(ledger, unitIds, everyUnit, [...periods], locale);
+    const order = new Map(units.map((u, i) => [u.id, i]));
+    found.sort((a, b) =>
+      a.period === b.period ? order.get(a.unitId)! - order.get(b.unitId)! : a.period < b.period ? 1 : -1,
+    );
+    const byId = new Map(units.map((u) => [u.id, u]));
+    const changed = new Map<string, FigureDifferenceModel['changedRows']>();
     const differences: FigureDifferenceModel[] = [];
-    for (const period of submittedPeriods.sort().reverse())
-      for (const unit of units) {
-        const key = figureKey(unit.id, period);
-        const differing = checked.get(key)?.figures.filter((f) => f.difference !== null) ?? [];
-        if (differing.length === 0) continue;
-        const changedRows = await this.figureChecks.changedSince(ledger, unit.id, period, submitted.get(key)!);
-        for (const figure of differing)
-          differences.push({ unit: UnitModel.of(unit), period, submittedAt: submitted.get(key)!, figure, changedRows });
-      }
+    for (const { unitId, period, submittedAt, figure } of found) {
+      const key = figureKey(unitId, period);
+      if (!changed.has(key))
+        changed.set(key, await this.figureChecks.changedSince(ledger, unitId, period, submittedAt));
+      differences.push({
+        unit: UnitModel.of(byId.get(unitId)!),
+        period,
+        submittedAt,
+        figure,
+        changedRows: changed.get(key)!,
+      });
+    }
     return differences;
   }
 
@@ -584,12 +586,13 @@ export class SheetsService {
     unitIds: number[],
     period: string,
     sheets: Map<number, SheetRow>,
+    everyUnit = false,
   ): Promise<Map<number, Pick<SheetModel, 'derived' | 'figures'>>> {
     const submitted = new Map<string, Date>();
     for (const [unitId, sheet] of sheets)
       if (sheet.state === 'submitted' && sheet.submitted_at)
         submitted.set(figureKey(unitId, period), sheet.submitted_at);
-    const checked = await this.figureChecks.check(ledger, unitIds, [period], submitted);
+    const checked = await this.figureChecks.check(ledger, unitIds, [period], submitted, 'zh-CN', everyUnit);
     return new Map(
       unitIds.map((unitId) => {
         const sheet = checked.get(figureKey(unitId, period));

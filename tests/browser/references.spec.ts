@@ -136,7 +136,7 @@ describe('a reference cell in the grid', () => {
 
     // Esc leaves the cell as it was
     await cell(page, picked, 0).click();
-    await page.keyboard.type('0200');
+    await page.keyboard.type('0200', { delay: 60 }); // a person's pace: each key after the editor has it
     await expect.poll(() => options.allTextContents()).toEqual(['GJ-2026-0200']);
     await page.keyboard.press('Escape');
     expect(await cell(page, picked, 0).textContent()).toBe('GJ-2026-0100');

@@ -81,6 +81,7 @@ const HOLDER = {
     { key: 'unhappy', title: { zh: '不满意量', en: 'Dissatisfied' }, type: 'integer', derive: derive('unhappy') },
     { key: 'qr', title: { zh: '二维码好评', en: 'QR reviews' }, type: 'integer', min: 0 },
   ],
+  measures: [{ key: 'cases', title: { zh: '办件量', en: 'Cases' }, kind: 'sum', field: 'cases' }],
   rules: [
     {
       key: 'followups_le_cases',
@@ -329,6 +330,19 @@ describe('an override', () => {
       value: derived + 2,
       live: derived + 1,
     });
+    // statistics count the figure as set, and say where it was set by hand and why
+    const stats = await t.gql(
+      `query ($d: String!, $u: [ID!]) { statistics(ledger: "fig_daily", measures: ["cases"], groupBy: ["unit"], from: $d, to: $d, unitIds: $u) {
+        rows { values { value } } overrides { unitId period field reason measures value derived } } }`,
+      { d: day, u: [unit.id] },
+      { token: admin },
+    );
+    expect(stats.errors).toBeUndefined();
+    expect(stats.data!.statistics.rows[0].values[0].value).toBe(derived + 2);
+    expect(stats.data!.statistics.overrides).toEqual([
+      { unitId: unit.id, period: day, field: 'cases', reason, measures: ['cases'], value: derived + 2, derived },
+    ]);
+
     // cleared: the figure is derived again
     const cleared = await save('fig_daily', unit.id, [
       { op: 'UPDATE', id: now.id, version: now.version, values: { cases: null } },

@@ -28,13 +28,13 @@ import {
   derivedPlanOf,
   fillLookups,
   movesOtherRows,
+  recheckRows,
   refreshDerived,
   rereadRollups,
 } from '../ledger-tables/row-derived';
 import {
   figurePlanOf,
   fillFigures,
-  recheckRows,
   recordOverrides,
   refreshFigures,
   rereadOverrides,

@@ -14,7 +14,6 @@ import {
   type FieldValue,
   type LedgerModel,
   type MeasureDefinition,
-  type CrossPeriodValues,
 } from '@taizhang/ledger-core';
 import type { RowTransaction } from './row-scope';
 import { overridesSql } from './row-sql';
@@ -259,41 +258,6 @@ export async function fillFigures(
     if (mine.size > 0) overrides.set(p.index, mine);
   }
   return overrides;
-}
-
-/** Formulas and rules again, over rows whose derived values were just filled; the changed fields taken again. */
-export function recheckRows(
-  model: LedgerModel,
-  rows: Planned[],
-  outcomes: Map<number, RowOutcome>,
-  check: { now: Date; period?: string | null; crossPeriod?: (index: number) => CrossPeriodValues },
-): void {
-  if (model.computed.length === 0 && model.rules.length === 0) return;
-  for (const p of rows) {
-    if (p.op === 'DELETE' || outcomes.has(p.index)) continue;
-    const checked = validateRow(model, p.values, {
-      input: 'json',
-      now: check.now,
-      period: check.period,
-      crossPeriod: check.crossPeriod?.(p.index),
-    });
-    if (checked.errors.length > 0) {
-      outcomes.set(
-        p.index,
-        reject(
-          p.index,
-          checked.errors.map((e) => ({ path: e.field, message: e.message })),
-        ),
-      );
-      continue;
-    }
-    p.values = checked.values;
-    p.warnings = checked.warnings.map((w) => ({ path: w.field, message: w.message }));
-    if (p.old)
-      p.changed = model.fields
-        .map((f) => f.key)
-        .filter((key) => JSON.stringify(p.old!.values[key]) !== JSON.stringify(p.values[key]));
-  }
 }
 
 /** Writes the override changes of saved rows (ids known now). */

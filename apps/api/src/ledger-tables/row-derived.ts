@@ -149,8 +149,19 @@ export async function fillLookups(
         p.values[field.key] = row ? target.spec(shown).fromDb(row[shown.key]) : null;
     }
   }
+  recheckRows(model, rows, outcomes, check);
+}
+
+/** Formulas and rules again, over rows whose derived values (look-ups, figures) were just filled; the changed fields taken again. */
+export function recheckRows(
+  model: LedgerModel,
+  rows: Planned[],
+  outcomes: Map<number, RowOutcome>,
+  check: { now: Date; period?: string | null; crossPeriod?: (index: number) => CrossPeriodValues },
+): void {
   if (model.computed.length === 0 && model.rules.length === 0) return;
   for (const p of rows) {
+    if (p.op === 'DELETE' || outcomes.has(p.index)) continue;
     const checked = validateRow(model, p.values, {
       input: 'json',
       now: check.now,

@@ -6,7 +6,7 @@ import { ledgerDaySql, textOf, type LedgerDefinition, type MeasureDefinition } f
 import type { PublishedLedger } from '../ledgers/ledger-registry.service';
 import { readInUnitScope, type UnitScope } from '../ledger-tables/row-scope';
 import { tableOf } from '../ledger-tables/row-sql';
-import type { StatCorrectionModel } from './statistics.model';
+import type { StatCorrectionModel, StatOverrideModel } from './statistics.model';
 
 /** The rows a statistics answer counted: what its applied corrections are looked up within. */
 export interface CountedRows {
@@ -85,6 +85,48 @@ export class StatisticsCorrections {
         newValue: r.new_value ?? null,
         reason: String(r.reason),
         correctedAt: new Date(String(r.decided_at)),
+      };
+    });
+  }
+
+  /**
+   * The derived figures set by hand (overrides, with their reasons) in the rows a statistics
+   * answer counts: the figures count them as set; this says where, for a mark and a count.
+   */
+  async overridden({ ledger, units, from, to }: CountedRows, locale: Locale): Promise<StatOverrideModel[]> {
+    const model = ledger.model;
+    if (!model.fields.some((f) => f.derive)) return [];
+    const params: unknown[] = [ledger.key];
+    const where = [`o.ledger_key = $1`, 't.deleted_at IS NULL'];
+    if ('units' in units) where.push(`o.unit_id = ANY($${params.push(units.units)})`);
+    const day = ledgerDaySql(model, 't');
+    if (from) where.push(`${day} >= $${params.push(from)}::date`);
+    if (to) where.push(`${day} <= $${params.push(to)}::date`);
+    const rows = await readInUnitScope(this.db, units, (tx) =>
+      tx.query<Record<string, unknown>>(
+        `SELECT o.unit_id::text AS unit_id, un.name AS unit_name, t.period, o.row_id::text AS row_id, o.field,
+                o.value, o.derived, o.reason
+           FROM derived_overrides o
+           JOIN ${tableOf(model)} t ON t.unit_id = o.unit_id AND t.id = o.row_id
+           JOIN units un ON un.id = o.unit_id
+          WHERE ${where.join(' AND ')}
+          ORDER BY t.period DESC, o.unit_id LIMIT 500`,
+        params,
+      ),
+    );
+    return rows.map((r) => {
+      const field = model.byKey.get(String(r.field));
+      return {
+        unitId: String(r.unit_id),
+        unitName: String(r.unit_name),
+        period: String(r.period),
+        rowId: String(r.row_id),
+        field: String(r.field),
+        fieldTitle: field ? textOf(field.title, locale) : String(r.field),
+        measures: measuresReading(model.definition, String(r.field)),
+        value: r.value ?? null,
+        derived: r.derived ?? null,
+        reason: String(r.reason),
       };
     });
   }

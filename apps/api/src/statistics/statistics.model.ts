@@ -92,6 +92,26 @@ export class StatCorrectionModel {
   @Field(() => Date) correctedAt: Date;
 }
 
+@ObjectType('StatOverride', {
+  description:
+    'A derived figure (a measure of another ledger) that the unit set by hand, with its reason, in a row these statistics count.',
+})
+export class StatOverrideModel {
+  @Field(() => ID) unitId: string;
+  @Field(() => String) unitName: string;
+  @Field(() => String) period: string;
+  @Field(() => ID) rowId: string;
+  @Field(() => String) field: string;
+  @Field(() => String) fieldTitle: string;
+  @Field(() => [String], { description: 'The measures whose figures the field goes into (their keys).' })
+  measures: string[];
+  @Field(() => GraphQLJSON, { nullable: true, description: 'The figure set by hand (what the statistics count).' })
+  value: unknown;
+  @Field(() => GraphQLJSON, { nullable: true, description: 'The figure the source gave when it was set.' })
+  derived: unknown;
+  @Field(() => String) reason: string;
+}
+
 /** Whether a value reaches its measure's target (null: no target, or no value). */
 export function isMet(value: number | null, target: number | null): boolean | null {
   return target === null || value === null ? null : value >= target;

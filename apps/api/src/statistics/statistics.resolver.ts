@@ -6,6 +6,7 @@ import { RankingService } from './ranking.service';
 import {
   RankingModel,
   StatCorrectionModel,
+  StatOverrideModel,
   StatisticsModel,
   StatRowModel,
   statRowsOf,
@@ -97,5 +98,14 @@ export class StatisticsResolver {
   ): Promise<StatCorrectionModel[]> {
     if (!statistics.counted) return Promise.resolve([]);
     return this.statisticsCorrections.applied(statistics.counted, localeOf(context));
+  }
+
+  @ResolveField('overrides', () => [StatOverrideModel], {
+    description:
+      'Derived figures the units set by hand (with a reason) in the rows counted here (the same units and from–to), at most 500: the figures count them as set; each names its unit, period and the measures it goes into.',
+  })
+  overrides(@Parent() statistics: StatisticsModel, @Context() context: GraphQLContext): Promise<StatOverrideModel[]> {
+    if (!statistics.counted) return Promise.resolve([]);
+    return this.statisticsCorrections.overridden(statistics.counted, localeOf(context));
   }
 }

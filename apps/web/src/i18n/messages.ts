@@ -166,6 +166,7 @@ export const zhCN = {
   'figure.cancel': '取消',
   'figure.needValue': '请填写调整后的数值',
   'figure.needReason': '请填写调整原因',
+  'figure.statsNote': '本范围内有 {n} 处由单位手工调整的自动得出数值，统计按调整后的值计（自动得出 → 调整为）：',
   'record.origin': '来源',
   'record.followUps': '后续',
   'grid.noProblems': '没有错误或提醒。单元格出错时，原因会列在这里；右键一行可查看修改记录。',
@@ -571,6 +572,8 @@ export const en: Record<MessageKey, string> = {
   'figure.cancel': 'Cancel',
   'figure.needValue': 'Give the figure',
   'figure.needReason': 'Give the reason',
+  'figure.statsNote':
+    '{n} derived figures in this range were set by hand by their units; they are counted as set (derived → set):',
   'record.origin': 'Came from',
   'record.followUps': 'Follow-ups',
   'grid.noProblems':

@@ -1,6 +1,6 @@
 import { useI18n } from '../../i18n/i18n';
 import { correctionValueText } from '../corrections/correction-requests';
-import type { StatCorrection } from './dashboard.graphql';
+import type { StatCorrection, StatOverride } from './dashboard.graphql';
 
 /**
  * The corrections (更正) of a group's figure: those of the group's unit (grouped by unit) or day
@@ -41,6 +41,26 @@ export function CorrectionsNote({ corrections }: { corrections: readonly StatCor
         ))}
       </ul>
       {corrections.length > 10 && <p className="muted">…</p>}
+    </div>
+  );
+}
+
+/** Under a panel: the derived figures its rows hold as set by hand (手工调整), with their reasons. */
+export function OverridesNote({ overrides }: { overrides: readonly StatOverride[] }) {
+  const { t } = useI18n();
+  if (overrides.length === 0) return null;
+  return (
+    <div className="stat-corrections" data-testid="stat-overrides">
+      <p className="muted">{t('figure.statsNote').replace('{n}', String(overrides.length))}</p>
+      <ul>
+        {overrides.slice(0, 10).map((o) => (
+          <li key={`${o.unitId}:${o.period}:${o.field}`} data-testid="stat-override">
+            {o.unitName} {o.period} · {o.fieldTitle}：{correctionValueText(o.derived)} →{' '}
+            <strong>{correctionValueText(o.value)}</strong>（{o.reason}）
+          </li>
+        ))}
+      </ul>
+      {overrides.length > 10 && <p className="muted">…</p>}
     </div>
   );
 }

@@ -40,6 +40,9 @@ export interface BoardSheet {
   appliedCorrections: number;
 }
 
+/** What a derived figure of a sheet says (Sheet.figures, FigureDifference.figure). */
+const FIGURE_FIELDS = 'field title value live difference overridden reason';
+
 export interface SheetFigure {
   field: string;
   title: string;
@@ -66,15 +69,7 @@ export const RECONCILIATION = gql`
         name
       }
       period
-      figure {
-        field
-        title
-        value
-        live
-        difference
-        overridden
-        reason
-      }
+      figure { ${FIGURE_FIELDS} }
       changedRows {
         ledger
         id
@@ -124,15 +119,7 @@ export const BOARD = gql`
         withdrawnCount
         withdrawnAt
         submittedWarnings
-        figures {
-          field
-          title
-          value
-          live
-          difference
-          overridden
-          reason
-        }
+        figures { ${FIGURE_FIELDS} }
         pendingCorrections
         appliedCorrections
       }
@@ -172,6 +159,18 @@ export interface StatValue {
 }
 
 /** A correction (更正) applied after submission to a row the statistics count (docs/api.md). */
+export interface StatOverride {
+  unitId: string;
+  unitName: string;
+  period: string;
+  field: string;
+  fieldTitle: string;
+  measures: string[];
+  value: unknown;
+  derived: unknown;
+  reason: string;
+}
+
 export interface StatCorrection {
   id: string;
   unitId: string;
@@ -189,6 +188,8 @@ export interface Statistics {
   rows: { keys: { dimension: string; value: string | null; label: string }[]; values: StatValue[] }[];
   totals: StatValue[];
   corrections: StatCorrection[];
+  /** Derived figures set by hand in the rows counted (StatOverride). */
+  overrides: StatOverride[];
 }
 
 export const STATISTICS = gql`
@@ -232,6 +233,17 @@ export const STATISTICS = gql`
         measures
         oldValue
         newValue
+        reason
+      }
+      overrides {
+        unitId
+        unitName
+        period
+        field
+        fieldTitle
+        measures
+        value
+        derived
         reason
       }
     }

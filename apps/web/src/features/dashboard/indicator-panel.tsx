@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { ExportLinks } from './export-links';
 import { textOf, type MeasureDefinition } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
-import { correctionsOf, correctionTitle, CorrectionsNote } from './correction-marks';
+import { correctionsOf, correctionTitle, CorrectionsNote, OverridesNote } from './correction-marks';
 import { EChart, type ChartOption } from './echart';
 import { useStatistics } from './use-statistics';
 import { formatMeasure, targetOf } from './format';
@@ -126,6 +126,7 @@ export function IndicatorPanel({
         </table>
       </div>
       <CorrectionsNote corrections={data?.statistics.corrections ?? []} />
+      <OverridesNote overrides={data?.statistics.overrides ?? []} />
     </article>
   );
 }

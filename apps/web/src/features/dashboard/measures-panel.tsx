@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { textOf, type MeasureDefinition } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
-import { correctionsOf, correctionTitle, CorrectionsNote } from './correction-marks';
+import { correctionsOf, correctionTitle, CorrectionsNote, OverridesNote } from './correction-marks';
 import { EChart, type ChartOption } from './echart';
 import { ExportLinks } from './export-links';
 import { formatMeasure } from './format';
@@ -121,6 +121,7 @@ export function MeasuresPanel({ ledgerKey, title, measures, scope, by }: Measure
         </table>
       </div>
       <CorrectionsNote corrections={data?.statistics.corrections ?? []} />
+      <OverridesNote overrides={data?.statistics.overrides ?? []} />
     </article>
   );
 }

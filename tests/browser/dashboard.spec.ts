@@ -164,10 +164,7 @@ describe('the county dashboard', () => {
     expect(await difference.locator('td').allTextContents()).toEqual([
       day(0),
       '城关镇行政审批服务中心',
-      '当日办件量',
-      '5',
-      '6',
-      '+1',
+      '当日办件量：5 → 6（+1）',
       'clerk01-late',
     ]);
     expect(await difference.locator('a').getAttribute('href')).toMatch(/^\/ledgers\/window_case\?row=\d+$/);

@@ -155,6 +155,17 @@ export async function seedDemoRows(app: INestApplicationContext): Promise<number
       );
     }
 
+    // the month's cases were entered as they were completed, not at seeding: each keeps the time it
+    // would have had (so that reconciliation names only the cases entered after a submission)
+    await db.transaction(async (tx) => {
+      await tx.query(`SELECT set_config('taizhang.all_units', 'on', true)`);
+      await tx.query(
+        `UPDATE ledger_window_case SET created_at = least(now(), coalesce(completed_at, accepted_at) + interval '5 minutes'),
+                updated_at = least(now(), coalesce(visited_at, completed_at, accepted_at) + interval '5 minutes')
+          WHERE unit_id = $1`,
+        [unit.id],
+      );
+    });
     // cases entered late, after yesterday's sheet was submitted: reconciliation shows them
     if (index === 1 || index === 4)
       await write(unit, 'window_case', [caseOf(dayBefore(today, 1), 20, true, '比较满意')]);

@@ -237,6 +237,21 @@ function Reconciliation({ ledgerKey, period }: { ledgerKey: string; period: stri
     fetchPolicy: 'network-only',
   });
   const list = data?.reconciliation ?? [];
+  // one line per unit and day: its figures that differ, and the source rows behind them
+  const sheets: {
+    key: string;
+    period: string;
+    unit: string;
+    figures: FigureDifference['figure'][];
+    rows: FigureDifference['changedRows'];
+  }[] = [];
+  for (const d of list) {
+    const key = `${d.period}:${d.unit.id}`;
+    const last = sheets[sheets.length - 1];
+    if (last?.key === key) last.figures.push(d.figure);
+    else sheets.push({ key, period: d.period, unit: d.unit.name, figures: [d.figure], rows: d.changedRows });
+  }
+  const signed = (n: number | null) => `${(n ?? 0) > 0 ? '+' : ''}${n ?? 0}`;
   return (
     <section className="reconciliation" data-testid="reconciliation">
       <h5>
@@ -245,37 +260,40 @@ function Reconciliation({ ledgerKey, period }: { ledgerKey: string; period: stri
       </h5>
       {error && <p className="form-error">{error.message}</p>}
       {data && list.length === 0 && <p className="muted">{t('dashboard.reconciled')}</p>}
-      {list.length > 0 && (
+      {sheets.length > 0 && (
         <table>
           <thead>
             <tr>
               <th>{t('dashboard.day')}</th>
               <th>{t('dashboard.unit')}</th>
-              <th>{t('dashboard.figure')}</th>
-              <th>{t('dashboard.submittedFigure')}</th>
-              <th>{t('dashboard.liveFigure')}</th>
-              <th>{t('dashboard.difference')}</th>
+              <th>{t('dashboard.differences')}</th>
               <th>{t('dashboard.changedRows')}</th>
             </tr>
           </thead>
           <tbody>
-            {list.map((d) => (
-              <tr key={`${d.period}:${d.unit.id}:${d.figure.field}`} data-testid="difference">
-                <td>{d.period}</td>
-                <td>{d.unit.name}</td>
-                <td>{d.figure.title}</td>
-                <td className="num">{d.figure.value ?? '—'}</td>
-                <td className="num">{d.figure.live}</td>
-                <td className="num difference">
-                  {(d.figure.difference ?? 0) > 0 ? '+' : ''}
-                  {d.figure.difference}
+            {sheets.map((sheet) => (
+              <tr key={sheet.key} data-testid="difference">
+                <td className="nowrap">{sheet.period}</td>
+                <td>{sheet.unit}</td>
+                <td>
+                  {sheet.figures.map((f) => (
+                    <div key={f.field} data-field={f.field}>
+                      {f.title}：{f.value ?? '—'} → {f.live}
+                      <span className="difference">（{signed(f.difference)}）</span>
+                    </div>
+                  ))}
                 </td>
                 <td>
-                  {d.changedRows.map((r) => (
+                  {sheet.rows.slice(0, 3).map((r) => (
                     <a key={`${r.ledger}:${r.id}`} href={ledgerAddress(r.ledger, { row: r.id })} className="unit-chip">
                       {r.label ?? `#${r.id}`}
                     </a>
                   ))}
+                  {sheet.rows.length > 3 && (
+                    <span className="muted">
+                      {t('dashboard.moreRows').replace('{n}', String(sheet.rows.length - 3))}
+                    </span>
+                  )}
                 </td>
               </tr>
             ))}

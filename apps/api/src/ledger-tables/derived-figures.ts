@@ -9,6 +9,7 @@ import {
   quoteIdent,
   shanghaiDate,
   tableNameOf,
+  textOf,
   validateRow,
   type FieldDefinition,
   type FieldValue,
@@ -239,13 +240,11 @@ export async function fillFigures(
           );
         else mine.set(key, { value, reason, derived });
       } else if (Object.hasOwn(given, key) && !same(value, p.old ? p.old.values[key] : derived)) {
-        const title = typeof field.title === 'string' ? field.title : field.title.zh;
-        const titleEn = typeof field.title === 'string' ? field.title : (field.title.en ?? field.title.zh);
         errors.push(
           problem(
             key,
-            `「${title}」由其他台账自动得出（${String(derived)}），改为 ${String(value)} 需填写调整原因`,
-            `"${titleEn}" is derived from another ledger (${String(derived)}); changing it to ${String(value)} needs a reason`,
+            `「${textOf(field.title)}」由其他台账自动得出（${String(derived)}），改为 ${String(value)} 需填写调整原因`,
+            `"${textOf(field.title, 'en')}" is derived from another ledger (${String(derived)}); changing it to ${String(value)} needs a reason`,
           ),
         );
       } else if (overridden) p.values[key] = p.old!.values[key] as FieldValue;

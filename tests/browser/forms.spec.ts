@@ -406,6 +406,9 @@ describe('the clerk’s one-row form', () => {
     expect(reports.edges.map((e) => e.node.values)).toEqual([
       expect.objectContaining({ report_date: today, qr_good_reviews: 3, cases, follow_ups, dissatisfied }),
     ]);
+    // and the phone showed them before saving, as the sheet gives them
+    expect(await page.getByTestId('figure-cases').textContent()).toBe(String(cases));
+    expect(await page.getByTestId('figure-follow_ups').textContent()).toBe(String(follow_ups));
     await page.context().close();
   });
 });

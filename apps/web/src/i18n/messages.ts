@@ -166,6 +166,7 @@ export const zhCN = {
   'figure.cancel': '取消',
   'figure.needValue': '请填写调整后的数值',
   'figure.needReason': '请填写调整原因',
+  'figure.formNote': '以下数值由其他台账自动得出，保存时按当时的记录填入（如需调整，请在电脑上的表单中填写原因）：',
   'figure.statsNote': '本范围内有 {n} 处由单位手工调整的自动得出数值，统计按调整后的值计（自动得出 → 调整为）：',
   'record.origin': '来源',
   'record.followUps': '后续',
@@ -570,6 +571,8 @@ export const en: Record<MessageKey, string> = {
   'figure.cancel': 'Cancel',
   'figure.needValue': 'Give the figure',
   'figure.needReason': 'Give the reason',
+  'figure.formNote':
+    'These figures come from other ledgers and are filled in when you save (to override one, give a reason in the form on a computer):',
   'figure.statsNote':
     '{n} derived figures in this range were set by hand by their units; they are counted as set (derived → set):',
   'record.origin': 'Came from',

@@ -21,7 +21,13 @@ import {
   type FormField,
   type HeldInput,
 } from '../features/forms/form-inputs';
-import { SAVE_ROW, UNITS_FOR_FORM, type SaveRowAnswer, type UnitForForm } from '../features/forms/forms.graphql';
+import {
+  SAVE_ROW,
+  SHEET_FIGURES,
+  UNITS_FOR_FORM,
+  type SaveRowAnswer,
+  type UnitForForm,
+} from '../features/forms/forms.graphql';
 import { useLedgerModel } from '../features/ledgers/use-ledger-model';
 import { useI18n } from '../i18n/i18n';
 
@@ -60,6 +66,13 @@ function RowForm({ user, model }: { user: CurrentUser; model: LedgerModel }) {
   const canSave = role === 'clerk' || (role === 'admin' && scopeUnit !== null);
 
   const fields = useMemo(() => formFieldsOf(model.editable, locale), [model, locale]);
+  // figures derived from other ledgers (当日办件量 from the window cases): shown, not asked
+  const figures = model.fields.filter((field) => field.derive);
+  const figuresNow = useQuery<{ sheet: { derived: Record<string, number> | null } }>(SHEET_FIGURES, {
+    variables: { ledger, unitId: scopeUnit, period },
+    skip: figures.length === 0 || !period || !canSave,
+    fetchPolicy: 'network-only',
+  });
   const fresh = () =>
     startingInputs(
       fields,
@@ -195,6 +208,19 @@ function RowForm({ user, model }: { user: CurrentUser; model: LedgerModel }) {
               onChange={(value) => change(entry.field.key, value)}
             />
           ))}
+          {figures.length > 0 && canSave && (
+            <div className="form-figures" data-testid="form-figures">
+              <p className="muted">{t('figure.formNote')}</p>
+              <dl>
+                {figures.map((field) => (
+                  <div key={field.key}>
+                    <dt>{textOf(field.title, locale)}</dt>
+                    <dd data-testid={`figure-${field.key}`}>{figuresNow.data?.sheet.derived?.[field.key] ?? '—'}</dd>
+                  </div>
+                ))}
+              </dl>
+            </div>
+          )}
           {(generalErrors.length > 0 || generalWarnings.length > 0 || failure) && (
             <div className="field-problems" data-testid="row-form-problems">
               {(generalErrors.length > 0 || failure) && (

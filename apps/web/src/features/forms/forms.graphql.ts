@@ -58,3 +58,12 @@ export const UNITS_FOR_FORM = gql`
     }
   }
 `;
+
+/** The sheet's derived figures as their sources give them now (Sheet.derived), shown on the phone form. */
+export const SHEET_FIGURES = gql`
+  query SheetFigures($ledger: String!, $unitId: ID, $period: String!) {
+    sheet(ledger: $ledger, unitId: $unitId, period: $period) {
+      derived
+    }
+  }
+`;

@@ -96,6 +96,50 @@ export const figureKey = (unitId: number | string, period: string) => `${unitId}
 /** The figure over no rows: none counted, a sum of nothing. */
 const NONE = 0;
 
+/** The days a set of periods spans, its first day to its last; null when none is a period of the kind. */
+export function periodsSpan(kind: LedgerModel['definition']['period'], periods: string[]) {
+  const days = periods.map((p) => periodDays(kind, p)).filter((d) => d !== null);
+  if (days.length === 0) return null;
+  return {
+    first: days.reduce((a, d) => (d.first < a ? d.first : a), days[0].first),
+    last: days.reduce((a, d) => (d.last > a ? d.last : a), days[0].last),
+  };
+}
+
+/** Figures by what they read, one (source, date field) each: every figure's index among all of them. */
+export function bySource(figures: Figure[]): { source: LedgerModel; date: FieldDefinition; members: number[] }[] {
+  const groups = new Map<string, { source: LedgerModel; date: FieldDefinition; members: number[] }>();
+  figures.forEach((figure, i) => {
+    const key = `${figure.source.definition.key}.${figure.date.key}`;
+    const group = groups.get(key) ?? { source: figure.source, date: figure.date, members: [] };
+    group.members.push(i);
+    groups.set(key, group);
+  });
+  return [...groups.values()];
+}
+
+/**
+ * The grouped read of one (source, date field): per unit and period of the holder, the aggregate
+ * `f<i>` of each member figure, over the source rows whose date lies in the days $1–$2 (on the
+ * date's index); for the units given (null: every unit the transaction sees).
+ */
+export function liveGroupSql(
+  figures: Figure[],
+  members: number[],
+  params: unknown[],
+  now: Date,
+  units: number[] | null = null,
+): string {
+  const { source, date, holder } = figures[members[0]];
+  const context = { alias: 'x', types: source.types, params, now };
+  const aggregates = members.map((i) => `${measureToSql(figures[i].measure, [], context)} AS f${i}`).join(', ');
+  const unitFilter = units === null ? '' : `AND x.unit_id = ANY($${params.push(units)}::int[])`;
+  return `SELECT x.unit_id, ${periodOfDaySql(holder.definition.period, fieldDaySql(date, 'x'))} AS period, ${aggregates}
+            FROM ${quoteIdent(tableNameOf(source.definition.key))} x
+           WHERE x.deleted_at IS NULL ${unitFilter} AND ${fieldDaysSql(date, 'x', '$1::date', '$2::date')}
+           GROUP BY 1, 2`;
+}
+
 /**
  * What the source ledgers say now, per unit and period, for figures of one holder: one grouped
  * aggregate per (source, date field), over the days of the periods asked (on the date's index),
@@ -111,41 +155,26 @@ export async function liveFigures(
 ): Promise<Map<string, Record<string, FieldValue>>> {
   const found = new Map<string, Record<string, FieldValue>>();
   if (figures.length === 0 || periods.length === 0) return found;
-  const holder = figures[0].holder;
-  const kind = holder.definition.period;
-  const days = periods.map((p) => periodDays(kind, p)).filter((d) => d !== null);
-  if (days.length === 0) return found;
-  const first = days.reduce((a, d) => (d.first < a ? d.first : a), days[0].first);
-  const last = days.reduce((a, d) => (d.last > a ? d.last : a), days[0].last);
+  const span = periodsSpan(figures[0].holder.definition.period, periods);
+  if (!span) return found;
   const wanted = new Set(periods);
-  const groups = new Map<string, Figure[]>();
-  for (const figure of figures) {
-    const key = `${figure.source.definition.key}.${figure.date.key}`;
-    groups.set(key, [...(groups.get(key) ?? []), figure]);
-  }
-  for (const group of groups.values()) {
-    const { source, date } = group[0];
-    const params: unknown[] = [first, last];
-    const context = { alias: 'x', types: source.types, params, now };
-    const aggregates = group.map((f, i) => `${measureToSql(f.measure, [], context)} AS f${i}`).join(', ');
-    const unitFilter = units === null ? '' : `AND x.unit_id = ANY($${params.push(units)}::int[])`;
-    const raw = (await tx.query(
-      `SELECT x.unit_id, ${periodOfDaySql(kind, fieldDaySql(date, 'x'))} AS period, ${aggregates}
-         FROM ${quoteIdent(tableNameOf(source.definition.key))} x
-        WHERE x.deleted_at IS NULL ${unitFilter} AND ${fieldDaysSql(date, 'x', '$1::date', '$2::date')}
-        GROUP BY 1, 2`,
-      params,
-    )) as Record<string, unknown>[];
+  for (const { members } of bySource(figures)) {
+    const params: unknown[] = [span.first, span.last];
+    const raw = (await tx.query(liveGroupSql(figures, members, params, now, units), params)) as Record<
+      string,
+      unknown
+    >[];
     for (const row of raw) {
       const period = String(row.period);
       if (!wanted.has(period)) continue;
       const key = figureKey(Number(row.unit_id), period);
       const values = found.get(key) ?? {};
-      group.forEach((f, i) => {
+      for (const i of members) {
+        const { holder, field } = figures[i];
         const value = row[`f${i}`];
-        values[f.field.key] =
-          value === null || value === undefined ? NONE : (f.holder.spec(f.field).fromDb(value) as FieldValue);
-      });
+        values[field.key] =
+          value === null || value === undefined ? NONE : (holder.spec(field).fromDb(value) as FieldValue);
+      }
       found.set(key, values);
     }
   }
@@ -368,12 +397,10 @@ export async function refreshFigures(
     if (periods.size === 0) continue;
     const locked = new Set(await submittedSheets(holder.definition.key));
     const open = [...periods].filter((p) => !locked.has(p));
-    await writeFigures(tx, holder, allOwn(holder, figures), unitId, open, now);
+    // the figures that measure this ledger (the holder's others read other ledgers, unmoved)
+    await writeFigures(tx, holder, figures, unitId, open, now);
   }
 }
-
-/** All of a holder's figures (a refresh recomputes the row's every figure, then its formulas). */
-const allOwn = (holder: LedgerModel, some: Figure[]) => some.filter((f) => f.holder === holder);
 
 const SOURCE_FIELDS = new WeakMap<Figure, string[]>();
 function figureFieldsSame(figure: Figure, before: Record<string, unknown>, after: Record<string, unknown>) {

@@ -1,19 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import {
-  fieldDaySql,
-  fieldDaysSql,
-  measureToSql,
-  periodDays,
-  periodOfDaySql,
-  quoteIdent,
-  tableNameOf,
-  textOf,
-} from '@taizhang/ledger-core';
+import { fieldDaysSql, periodDays, quoteIdent, tableNameOf, textOf } from '@taizhang/ledger-core';
 import type { Locale } from '@taizhang/domain';
 import { Clock } from '../common/time/clock';
-import { figureKey, figurePlanOf, liveFigures, type Figure } from '../ledger-tables/derived-figures';
+import {
+  bySource,
+  figureKey,
+  figurePlanOf,
+  liveFigures,
+  liveGroupSql,
+  periodsSpan,
+  type Figure,
+} from '../ledger-tables/derived-figures';
 import { inUnitScope, type RowTransaction } from '../ledger-tables/row-scope';
 import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry.service';
 import type { FigureModel } from './sheet.model';
@@ -95,17 +94,12 @@ export class FigureChecks {
     // the rows of those periods, found by the period field's days (its index) and kept by period
     const model = ledger.model;
     const dateField = model.byKey.get(ledger.definition.periodField ?? '');
-    const days = periods.map((p) => periodDays(ledger.definition.period, p)).filter((d) => d !== null);
+    const span = periodsSpan(ledger.definition.period, periods);
     const params: unknown[] = [periods];
     const units = everyUnit ? '' : `AND t.unit_id = ANY($${params.push(unitIds)}::int[])`;
     const range =
-      dateField && days.length > 0
-        ? `AND ${fieldDaysSql(
-            dateField,
-            't',
-            `$${params.push(days.reduce((a, d) => (d.first < a ? d.first : a), days[0].first))}::date`,
-            `$${params.push(days.reduce((a, d) => (d.last > a ? d.last : a), days[0].last))}::date`,
-          )}`
+      dateField && span
+        ? `AND ${fieldDaysSql(dateField, 't', `$${params.push(span.first)}::date`, `$${params.push(span.last)}::date`)}`
         : '';
     const stored = (await tx.query(
       `SELECT t.unit_id, t.period, ${sums} FROM ${table} t
@@ -172,33 +166,16 @@ export class FigureChecks {
     locale: Locale,
   ): Promise<{ unitId: number; period: string; submittedAt: Date; figure: FigureModel }[]> {
     const figures = await this.figuresOf(ledger);
-    const days = periods.map((p) => periodDays(ledger.definition.period, p)).filter((d) => d !== null);
+    const span = periodsSpan(ledger.definition.period, periods);
     const dateField = ledger.model.byKey.get(ledger.definition.periodField ?? '');
-    if (figures.length === 0 || unitIds.length === 0 || days.length === 0 || !dateField) return [];
-    const first = days.reduce((a, d) => (d.first < a ? d.first : a), days[0].first);
-    const last = days.reduce((a, d) => (d.last > a ? d.last : a), days[0].last);
-    const params: unknown[] = [first, last, periods, ledger.key];
-    const context = { alias: 'x', types: {} as Record<string, never>, params, now: this.clock.now() };
+    if (figures.length === 0 || unitIds.length === 0 || !span || !dateField) return [];
+    const params: unknown[] = [span.first, span.last, periods, ledger.key];
+    const now = this.clock.now();
     // one grouped read per source and date field, each figure an aggregate of it
-    const groups = new Map<string, number[]>();
-    figures.forEach((f, i) => {
-      const key = `${f.source.definition.key}.${f.date.key}`;
-      groups.set(key, [...(groups.get(key) ?? []), i]);
-    });
-    const lives = [...groups.values()].map((members, g) => {
-      const { source, date } = figures[members[0]];
-      const aggregates = members
-        .map((i) => `${measureToSql(figures[i].measure, [], { ...context, types: source.types })} AS f${i}`)
-        .join(', ');
-      return {
-        members,
-        sql: `live${g} AS (
-          SELECT x.unit_id, ${periodOfDaySql(ledger.definition.period, fieldDaySql(date, 'x'))} AS period, ${aggregates}
-            FROM ${quoteIdent(tableNameOf(source.definition.key))} x
-           WHERE x.deleted_at IS NULL AND ${fieldDaysSql(date, 'x', '$1::date', '$2::date')}
-           GROUP BY 1, 2)`,
-      };
-    });
+    const lives = bySource(figures).map(({ members }, g) => ({
+      members,
+      sql: `live${g} AS (${liveGroupSql(figures, members, params, now)})`,
+    }));
     const liveOf = (i: number) => `coalesce(live${lives.findIndex((l) => l.members.includes(i))}.f${i}, 0)`;
     const table = quoteIdent(tableNameOf(ledger.key));
     const units = everyUnit ? '' : `AND t.unit_id = ANY($${params.push(unitIds)}::int[])`;
@@ -268,11 +245,7 @@ export class FigureChecks {
     if (figures.length === 0 || !days) return [];
     const found: { ledger: string; id: string; label: string | null; at: number }[] = [];
     await inUnitScope(this.db, { units: [unitId] }, async (tx) => {
-      const seen = new Set<string>();
-      for (const { source, date } of figures) {
-        const key = `${source.definition.key}.${date.key}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+      for (const { source, date } of bySource(figures)) {
         const display = source.definition.display;
         const label = display && source.byKey.has(display) ? `x.${quoteIdent(display)}::text` : 'NULL';
         const rows = (await tx.query(

@@ -41,6 +41,19 @@ export function measuresReading(definition: LedgerDefinition, field: string): st
 }
 
 /**
+ * The rows a statistics answer counted, as conditions on a record `alias` of them (its unit_id)
+ * joined to the ledger's row `t`: live, the same units, the same from–to on the ledger's date.
+ */
+function countedWhere({ ledger, units, from, to }: CountedRows, alias: string, params: unknown[]): string[] {
+  const where = ['t.deleted_at IS NULL'];
+  if ('units' in units) where.push(`${alias}.unit_id = ANY($${params.push(units.units)})`);
+  const day = ledgerDaySql(ledger.model, 't');
+  if (from) where.push(`${day} >= $${params.push(from)}::date`);
+  if (to) where.push(`${day} <= $${params.push(to)}::date`);
+  return where;
+}
+
+/**
  * The corrections (更正) applied to the rows a statistics answer counts: the same units, the same
  * from–to on the ledger's date, live rows. Statistics read the rows, so their figures already
  * have the corrected values; this says which figures a correction changed, for a mark.
@@ -52,11 +65,12 @@ export class StatisticsCorrections {
   async applied({ ledger, units, from, to }: CountedRows, locale: Locale): Promise<StatCorrectionModel[]> {
     const model = ledger.model;
     const params: unknown[] = [ledger.key];
-    const where = [`c.ledger_key = $1`, `c.state = 'APPLIED'`, 't.deleted_at IS NULL'];
-    if ('units' in units) where.push(`c.unit_id = ANY($${params.push(units.units)})`);
     const day = ledgerDaySql(model, 't');
-    if (from) where.push(`${day} >= $${params.push(from)}::date`);
-    if (to) where.push(`${day} <= $${params.push(to)}::date`);
+    const where = [
+      `c.ledger_key = $1`,
+      `c.state = 'APPLIED'`,
+      ...countedWhere({ ledger, units, from, to }, 'c', params),
+    ];
     const rows = await readInUnitScope(this.db, units, (tx) =>
       tx.query<Record<string, unknown>>(
         `SELECT c.id::text AS id, c.unit_id::text AS unit_id, un.name AS unit_name, c.period, c.row_id::text AS row_id,
@@ -97,11 +111,7 @@ export class StatisticsCorrections {
     const model = ledger.model;
     if (!model.fields.some((f) => f.derive)) return [];
     const params: unknown[] = [ledger.key];
-    const where = [`o.ledger_key = $1`, 't.deleted_at IS NULL'];
-    if ('units' in units) where.push(`o.unit_id = ANY($${params.push(units.units)})`);
-    const day = ledgerDaySql(model, 't');
-    if (from) where.push(`${day} >= $${params.push(from)}::date`);
-    if (to) where.push(`${day} <= $${params.push(to)}::date`);
+    const where = [`o.ledger_key = $1`, ...countedWhere({ ledger, units, from, to }, 'o', params)];
     const rows = await readInUnitScope(this.db, units, (tx) =>
       tx.query<Record<string, unknown>>(
         `SELECT o.unit_id::text AS unit_id, un.name AS unit_name, t.period, o.row_id::text AS row_id, o.field,

@@ -67,7 +67,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
   const role = roleOf(user);
   const ledger = model.definition.key;
   const periodic = (model.definition.period ?? 'none') !== 'none';
-  // ?period= opens that period's sheet (a notice's link); the current period otherwise
+  // ?period= opens that period's sheet (a notice's or a board's link); the current period otherwise
   const [searchParams] = useSearchParams();
   const askedPeriod = searchParams.get('period');
   const [period, setPeriod] = useState<string | null>(() =>
@@ -78,7 +78,12 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
   useEffect(() => {
     if (askedPeriod && periodic && isPeriod(model.definition.period, askedPeriod)) setPeriod(askedPeriod);
   }, [askedPeriod, periodic, model.definition.period]);
-  const [unitId, setUnitId] = useState<string | null>(role === 'clerk' ? null : '');
+  // ?unit= opens that unit's sheet (a board's link) for those who choose a unit; all units otherwise
+  const askedUnit = searchParams.get('unit');
+  const [unitId, setUnitId] = useState<string | null>(role === 'clerk' ? null : (askedUnit ?? ''));
+  useEffect(() => {
+    if (askedUnit && role !== 'clerk') setUnitId(askedUnit);
+  }, [askedUnit, role]);
   const [historyOf, setHistoryOf] = useState<string | null>(null);
   const [binOpen, setBinOpen] = useState(false);
   const [valueFilterOf, setValueFilterOf] = useState<string | null>(null);

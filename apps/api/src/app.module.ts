@@ -16,6 +16,7 @@ import { queryCostPlugin, queryLimitsRule } from './common/graphql/query-limits'
 import type { Clock } from './common/time/clock';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { SettingsModule } from './config/settings.module';
 import { FilesModule } from './files/files.module';
 import { IdentityModule } from './identity/identity.module';
 import type { GraphQLContext } from './identity/principal';
@@ -69,6 +70,7 @@ export class AppModule {
         IdentityModule,
         AuditModule,
         UnitsModule,
+        SettingsModule,
         UsersModule,
         SignInModule,
         LedgersModule,

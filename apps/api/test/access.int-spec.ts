@@ -165,6 +165,8 @@ const OPERATIONS: Record<string, Operation> = {
     allowed: ['admin'],
   },
   auditLog: { document: '{ auditLog { at } }', allowed: ['admin'] },
+  publicBaseUrl: { document: '{ publicBaseUrl { url source } }', allowed: ['admin'] },
+  setPublicBaseUrl: { document: 'mutation { setPublicBaseUrl(url: null) { source } }', allowed: ['admin'] },
   // the public survey: anyone, and only ever into a public ledger (unknown unit → NOT_FOUND)
   publicSurvey: {
     document: '{ publicSurvey(unitCode: "no-such-unit") { ledgerKey } }',

@@ -6,12 +6,13 @@ let t: TestApi;
 let admin: string;
 const LOG = `query ($userId: ID, $unitId: ID, $ledger: String, $from: String, $to: String, $before: DateTime, $first: Int) {
   auditLog(userId: $userId, unitId: $unitId, ledger: $ledger, from: $from, to: $to, before: $before, first: $first) {
-    at kind action username unitName ledgerKey rowId period detail } }`;
+    at kind action username displayName unitName ledgerKey rowId period detail } }`;
 type Entry = {
   at: string;
   kind: string;
   action: string;
   username: string | null;
+  displayName: string | null;
   unitName: string | null;
   ledgerKey: string | null;
   detail: Record<string, unknown> | null;
@@ -46,6 +47,13 @@ describe('the audit log', () => {
       ['ROW', 'insert', 'clerk02', '亢村镇行政审批服务中心'],
     ]);
     expect(entries[0].detail).toEqual({ old: { applicant: '甲' }, new: { applicant: '乙' }, source: 'save' });
+    // the user as the admin named them, beside the username
+    const clerk = await t.gql<{ users: { username: string; displayName: string }[] }>(
+      '{ users { username displayName } }',
+      {},
+      { token: admin },
+    );
+    expect(entries[0].displayName).toBe(clerk.data!.users.find((u) => u.username === 'clerk02')!.displayName);
   });
 
   it('finds a user’s sign-ins and failures, and nothing of a day with none', async () => {

@@ -22,6 +22,12 @@ export class AuditEntryModel {
   action: string;
   @Field(() => String, { nullable: true, description: 'The username; null for an anonymous public answer.' })
   username: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The user's name as the admin gave it (users.displayName); null for an anonymous answer or an unknown name.",
+  })
+  displayName: string | null;
   @Field(() => ID, { nullable: true }) unitId: string | null;
   @Field(() => String, { nullable: true }) unitName: string | null;
   @Field(() => String, { nullable: true }) ledgerKey: string | null;

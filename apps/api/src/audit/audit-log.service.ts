@@ -61,7 +61,7 @@ export class AuditLogService {
     );
     const rows = await readInUnitScope(this.db, { all: true }, async (tx) => {
       const changes = await tx.query<Record<string, unknown>>(
-        `SELECT h.changed_at AS at, h.op AS action, u.username, h.unit_id, un.name AS unit_name, h.ledger_key,
+        `SELECT h.changed_at AS at, h.op AS action, u.username, u.display_name, h.unit_id, un.name AS unit_name, h.ledger_key,
                 h.row_id, NULL AS period, jsonb_build_object('old', h.old_values, 'new', h.new_values, 'source', h.source)
                   -- a correction of a submitted sheet: its reason, who asked and who approved
                   || coalesce((SELECT jsonb_build_object('correction', jsonb_build_object('id', c.id::text, 'reason', c.reason,
@@ -85,7 +85,7 @@ export class AuditLogService {
       sheetParams,
     );
     const sheets = (await this.db.query(
-      `SELECT e.at, e.event AS action, u.username, e.unit_id, un.name AS unit_name, e.ledger_key, NULL AS row_id,
+      `SELECT e.at, e.event AS action, u.username, u.display_name, e.unit_id, un.name AS unit_name, e.ledger_key, NULL AS row_id,
               e.period, jsonb_strip_nulls(jsonb_build_object('late', e.late, 'reason', e.reason, 'warnings', e.warnings,
                 'acknowledgedWarnings', e.acknowledged_warnings)) AS detail
          FROM sheet_events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN units un ON un.id = e.unit_id
@@ -99,7 +99,7 @@ export class AuditLogService {
       authParams,
     );
     const auth = (await this.db.query(
-      `SELECT a.occurred_at AS at, a.event AS action, a.username, u.unit_id, un.name AS unit_name, NULL AS ledger_key,
+      `SELECT a.occurred_at AS at, a.event AS action, a.username, u.display_name, u.unit_id, un.name AS unit_name, NULL AS ledger_key,
               NULL AS row_id, NULL AS period, jsonb_strip_nulls(jsonb_build_object('ip', a.ip, 'reason', a.reason)) AS detail
          FROM auth_events a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN units un ON un.id = u.unit_id
         WHERE ${authWhere} ORDER BY a.occurred_at DESC, a.id DESC LIMIT ${limit}`,
@@ -113,6 +113,7 @@ export class AuditLogService {
         kind,
         action: String(r.action),
         username: (r.username as string | null) ?? null,
+        displayName: (r.display_name as string | null) ?? null,
         unitId: r.unit_id === null || r.unit_id === undefined ? null : String(r.unit_id),
         unitName: (r.unit_name as string | null) ?? null,
         ledgerKey: (r.ledger_key as string | null) ?? null,

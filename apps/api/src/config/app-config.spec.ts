@@ -18,6 +18,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).cookieSecure).toBe(true);
   });
 
+  it('reads PUBLIC_BASE_URL as an http(s) address without a trailing slash, and refuses another', () => {
+    expect(loadConfig({}).publicBaseUrl).toBeNull();
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://tz.example.gov.cn/' }).publicBaseUrl).toBe(
+      'https://tz.example.gov.cn',
+    );
+    expect(() => loadConfig({ PUBLIC_BASE_URL: 'tz.example.gov.cn' })).toThrow(/PUBLIC_BASE_URL/);
+  });
+
   it('lists every problem of a bad environment at once', () => {
     try {
       loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x@y/z', SEED_DEMO: 'maybe' });

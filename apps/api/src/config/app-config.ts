@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parsePublicBaseUrl } from './public-base-url';
 
 /** Everything the API reads from its environment, validated once at boot. */
 export interface AppConfig {
@@ -20,6 +21,11 @@ export interface AppConfig {
   schemasDir: string;
   sessionIdleMinutes: number;
   cookieSecure: boolean;
+  /**
+   * PUBLIC_BASE_URL: the address phones reach the product at, for the public survey's QR codes;
+   * an admin's setting on /survey-links overrides it (docs/operations.md, Public address).
+   */
+  publicBaseUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +79,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   const idle = env.SESSION_IDLE_MINUTES ? Number(env.SESSION_IDLE_MINUTES) : 30;
   if (!Number.isFinite(idle) || idle <= 0) problems.push('SESSION_IDLE_MINUTES must be a positive number');
 
+  let publicBaseUrl: string | null = null;
+  if (env.PUBLIC_BASE_URL?.trim()) {
+    const parsed = parsePublicBaseUrl(env.PUBLIC_BASE_URL);
+    if ('url' in parsed) publicBaseUrl = parsed.url;
+    else problems.push(`PUBLIC_BASE_URL: ${parsed.problem.en}, got "${env.PUBLIC_BASE_URL}"`);
+  }
+
   const config: AppConfig = {
     production,
     port: readPort(env, 'PORT', 3000, problems),
@@ -88,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     schemasDir: path.resolve(root, env.SCHEMAS_DIR?.trim() || 'schemas'),
     sessionIdleMinutes: idle,
     cookieSecure: readFlag(env, 'COOKIE_SECURE', production, problems),
+    publicBaseUrl,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

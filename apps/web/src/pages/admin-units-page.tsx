@@ -1,6 +1,8 @@
 import { ApolloError, useMutation, useQuery } from '@apollo/client';
 import { fieldProblems } from '../features/auth/graphql-error';
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
+import { ConfirmDialog, type ConfirmRequest } from '../components/confirm-dialog';
+import { useToasts } from '../components/toast';
 import { UNIT_KINDS, type Role } from '@taizhang/domain';
 import {
   ADMIN_UNITS,
@@ -14,12 +16,13 @@ import {
   type AdminUser,
 } from '../features/admin/admin.graphql';
 import { useI18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages';
 
 /** The API's reasons, one line each (field problems first). */
-function reasons(error: unknown): string {
+function reasons(error: unknown, locale: string): string {
   if (!(error instanceof ApolloError)) return String(error);
   const problems = fieldProblems(error);
-  return problems.length > 0 ? problems.map((p) => p.message).join('；') : error.message;
+  return problems.length > 0 ? problems.map((p) => p.message).join(locale === 'en' ? '; ' : '；') : error.message;
 }
 
 /**
@@ -27,7 +30,7 @@ function reasons(error: unknown): string {
  * password). Which ledgers a unit fills is set in each ledger's definition (fillers), in the designer.
  */
 export function AdminUnitsPage() {
-  const { t, unitKindLabel, roleLabel } = useI18n();
+  const { t, locale, unitKindLabel, roleLabel } = useI18n();
   const units = useQuery<{ units: AdminUnit[] }>(ADMIN_UNITS, { fetchPolicy: 'network-only' });
   const [unitId, setUnitId] = useState<string | null>(null);
   const users = useQuery<{ users: AdminUser[] }>(ADMIN_USERS, {
@@ -35,36 +38,79 @@ export function AdminUnitsPage() {
     skip: !unitId,
     fetchPolicy: 'network-only',
   });
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const { toasts, notify } = useToasts();
+  const [asking, setAsking] = useState<ConfirmRequest | null>(null);
   const [createUnit] = useMutation(CREATE_UNIT);
   const [updateUnit] = useMutation(UPDATE_UNIT);
   const [createUser] = useMutation(CREATE_USER);
   const [updateUser] = useMutation(UPDATE_USER);
   const [resetPassword] = useMutation(RESET_PASSWORD);
 
-  async function run(work: () => Promise<unknown>, done: string) {
+  /** Does it, says what was done (or the API's reason), reads the lists again; true when it worked. */
+  async function run(work: () => Promise<unknown>, done: string): Promise<boolean> {
     try {
       await work();
-      setMessage({ ok: true, text: done });
-      await Promise.all([units.refetch(), unitId ? users.refetch() : null]);
     } catch (error) {
-      setMessage({ ok: false, text: reasons(error) });
+      notify('error', reasons(error, locale));
+      return false;
     }
+    notify('success', done);
+    await Promise.all([units.refetch(), unitId ? users.refetch() : null]);
+    return true;
+  }
+
+  /** A form that added something is emptied (no second add by a second click); a refused one keeps what was typed. */
+  async function submit(
+    event: FormEvent<HTMLFormElement>,
+    work: (form: FormData) => Promise<unknown>,
+    done: (form: FormData) => string,
+  ) {
+    event.preventDefault();
+    const element = event.currentTarget;
+    const form = new FormData(element);
+    if (await run(() => work(form), done(form))) element.reset();
+  }
+
+  const fill = (key: MessageKey, values: Record<string, string>) =>
+    Object.entries(values).reduce((text, [name, value]) => text.replaceAll(`{${name}}`, value), t(key));
+
+  function toggleUnit(unit: AdminUnit) {
+    const work = () => updateUnit({ variables: { id: unit.id, input: { active: !unit.active } } });
+    if (!unit.active) {
+      void run(work, fill('admin.unitActivated', { name: unit.name }));
+      return;
+    }
+    setAsking({
+      title: t('admin.confirmUnitTitle'),
+      message: fill('admin.confirmUnit', { name: unit.name }),
+      confirm: t('admin.deactivate'),
+      danger: true,
+      onConfirm: () => void run(work, fill('admin.unitDeactivated', { name: unit.name })),
+    });
+  }
+
+  function toggleUser(user: AdminUser) {
+    const work = () => updateUser({ variables: { id: user.id, input: { active: !user.active } } });
+    const who = { name: user.displayName, username: user.username };
+    if (!user.active) {
+      void run(work, fill('admin.userActivated', who));
+      return;
+    }
+    setAsking({
+      title: t('admin.confirmUserTitle'),
+      message: fill('admin.confirmUser', who),
+      confirm: t('admin.deactivate'),
+      danger: true,
+      onConfirm: () => void run(work, fill('admin.userDeactivated', who)),
+    });
   }
 
   const selected = units.data?.units.find((u) => u.id === unitId) ?? null;
   return (
     <section className="admin-units" aria-labelledby="admin-units-title">
       <h2 id="admin-units-title">{t('admin.unitsTitle')}</h2>
-      {message && (
-        <p
-          className={message.ok ? 'ok' : 'form-error'}
-          role={message.ok ? 'status' : 'alert'}
-          data-testid="admin-message"
-        >
-          {message.text}
-        </p>
-      )}
+      {toasts}
+      <ConfirmDialog request={asking} onClose={() => setAsking(null)} />
       <div className="admin-columns">
         <div>
           <table className="data-table">
@@ -87,15 +133,7 @@ export function AdminUnitsPage() {
                   <td>{unit.code}</td>
                   <td>{unitKindLabel(unit.kind)}</td>
                   <td>
-                    <button
-                      type="button"
-                      onClick={() =>
-                        void run(
-                          () => updateUnit({ variables: { id: unit.id, input: { active: !unit.active } } }),
-                          unit.active ? t('admin.unitDeactivated') : t('admin.unitActivated'),
-                        )
-                      }
-                    >
+                    <button type="button" onClick={() => toggleUnit(unit)}>
                       {unit.active ? t('admin.deactivate') : t('admin.activate')}
                     </button>
                   </td>
@@ -106,17 +144,16 @@ export function AdminUnitsPage() {
           <form
             className="admin-form"
             data-testid="new-unit"
-            onSubmit={(event) => {
-              event.preventDefault();
-              const form = new FormData(event.currentTarget);
-              void run(
-                () =>
+            onSubmit={(event) =>
+              void submit(
+                event,
+                (form) =>
                   createUnit({
                     variables: { input: { code: form.get('code'), name: form.get('name'), kind: form.get('kind') } },
                   }),
-                t('admin.unitCreated'),
-              );
-            }}
+                (form) => fill('admin.unitCreated', { name: String(form.get('name')) }),
+              )
+            }
           >
             <strong>{t('admin.newUnit')}</strong>
             <input name="code" placeholder={t('admin.code')} required />
@@ -146,15 +183,7 @@ export function AdminUnitsPage() {
                       </td>
                       <td>{roleLabel(user.role.toLowerCase() as Role)}</td>
                       <td>
-                        <button
-                          type="button"
-                          onClick={() =>
-                            void run(
-                              () => updateUser({ variables: { id: user.id, input: { active: !user.active } } }),
-                              user.active ? t('admin.userDeactivated') : t('admin.userActivated'),
-                            )
-                          }
-                        >
+                        <button type="button" onClick={() => toggleUser(user)}>
                           {user.active ? t('admin.deactivate') : t('admin.activate')}
                         </button>
                         <button
@@ -164,7 +193,7 @@ export function AdminUnitsPage() {
                             if (password)
                               void run(
                                 () => resetPassword({ variables: { userId: user.id, newPassword: password } }),
-                                t('admin.passwordReset'),
+                                fill('admin.passwordReset', { name: user.displayName, username: user.username }),
                               );
                           }}
                         >
@@ -178,11 +207,10 @@ export function AdminUnitsPage() {
               <form
                 className="admin-form"
                 data-testid="new-user"
-                onSubmit={(event) => {
-                  event.preventDefault();
-                  const form = new FormData(event.currentTarget);
-                  void run(
-                    () =>
+                onSubmit={(event) =>
+                  void submit(
+                    event,
+                    (form) =>
                       createUser({
                         variables: {
                           input: {
@@ -194,9 +222,13 @@ export function AdminUnitsPage() {
                           },
                         },
                       }),
-                    t('admin.userCreated'),
-                  );
-                }}
+                    (form) =>
+                      fill('admin.userCreated', {
+                        name: String(form.get('displayName')),
+                        username: String(form.get('username')),
+                      }),
+                  )
+                }
               >
                 <strong>{t('admin.newUser')}</strong>
                 <input name="username" placeholder={t('signIn.username')} required />

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { DEFAULT_LOCALE, ROLE_LABELS, UNIT_KIND_LABELS, isUnitKind, type Locale, type Role } from '@taizhang/domain';
+import { fillMessage } from './fill';
 import { en, zhCN, type MessageKey } from './messages';
 
 const STORAGE_KEY = 'taizhang.locale';
@@ -18,6 +19,8 @@ interface I18n {
   locale: Locale;
   setLocale(locale: Locale): void;
   t(key: MessageKey): string;
+  /** A message with its values filled in, `{n|one|other}` picking the form for the count: tf('grid.errors', { n: 1 }) → "1 error". */
+  tf(key: MessageKey, values: Record<string, string | number>): string;
   roleLabel(role: Role): string;
   unitKindLabel(kind: string): string;
 }
@@ -44,6 +47,7 @@ export function I18nProvider({ children, onChange }: { children: ReactNode; onCh
       locale,
       setLocale,
       t: (key) => DICTIONARIES[locale][key],
+      tf: (key, values) => fillMessage(DICTIONARIES[locale][key], values),
       roleLabel: (role) => ROLE_LABELS[role][locale],
       unitKindLabel: (kind) => (isUnitKind(kind) ? UNIT_KIND_LABELS[kind][locale] : kind),
     }),

@@ -1,5 +1,7 @@
-import { useQuery } from '@apollo/client';
-import { useState } from 'react';
+import { useMutation, useQuery } from '@apollo/client';
+import { useMemo, useState } from 'react';
+import { modelOf, textOf, type LedgerDefinition, type LedgerModel } from '@taizhang/ledger-core';
+import { useToasts } from '../components/toast';
 import {
   ADMIN_UNITS,
   ADMIN_USERS,
@@ -8,7 +10,15 @@ import {
   type AdminUser,
   type AuditEntry,
 } from '../features/admin/admin.graphql';
+import {
+  changeLines,
+  rowLabelOf,
+  shanghaiTime,
+  stillDeleted,
+  type RowChangeDetail,
+} from '../features/admin/audit-text';
 import { ADMIN_LEDGERS, type AdminLedger } from '../features/designer/designer.graphql';
+import { RESTORE_ROW } from '../features/grid/grid.graphql';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 
@@ -20,10 +30,83 @@ interface Filters {
   to: string;
 }
 
-/** Admins: the audit log, searchable by user, unit, ledger and days, newest first. */
+/** What a sheet event or a sign-in's detail says, in words. */
+function EventDetail({ entry }: { entry: AuditEntry }) {
+  const { t, locale } = useI18n();
+  const detail = (entry.detail ?? {}) as Record<string, unknown>;
+  const colon = locale === 'en' ? ': ' : '：';
+  const parts: string[] = [];
+  if (entry.kind === 'SHEET') {
+    if (detail.late) parts.push(t('audit.late'));
+    if (typeof detail.warnings === 'number' && detail.warnings > 0)
+      parts.push(
+        t('audit.warnings')
+          .replace('{n}', String(detail.warnings))
+          .replace('{acknowledged}', String(detail.acknowledgedWarnings ?? 0)),
+      );
+    if (detail.reason) parts.push(`${t('audit.reason')}${colon}${String(detail.reason)}`);
+  } else {
+    if (detail.reason) {
+      const key = `audit.signInReason.${String(detail.reason)}` as MessageKey;
+      parts.push(t(key) ?? String(detail.reason));
+    }
+    if (detail.ip) parts.push(`${t('audit.address')}${colon}${String(detail.ip)}`);
+  }
+  return <>{parts.join(locale === 'en' ? '; ' : '；')}</>;
+}
+
+/** A row change: which row, then field by field what it was and what it became. */
+function RowDetail({ entry, model }: { entry: AuditEntry; model: LedgerModel | null }) {
+  const { t, locale } = useI18n();
+  const detail = entry.detail as RowChangeDetail | null;
+  const lines = changeLines(model, entry.action, detail, locale);
+  const empty = t('audit.empty');
+  const colon = locale === 'en' ? ': ' : '：';
+  return (
+    <>
+      {detail?.correction && (
+        <div className="audit-note">
+          {t('audit.correction')
+            .replace('{reason}', detail.correction.reason ?? '')
+            .replace('{requestedBy}', detail.correction.requestedBy ?? '—')
+            .replace('{approvedBy}', detail.correction.approvedBy ?? '—')}
+        </div>
+      )}
+      {detail?.source && detail.source !== 'save' && (
+        <div className="audit-note">{t(`audit.source.${detail.source}` as MessageKey) ?? detail.source}</div>
+      )}
+      <ul className="audit-changes">
+        {lines.map((line) => (
+          <li key={line.key} data-field={line.key}>
+            <span className="audit-field">{line.title}</span>
+            {colon}
+            {entry.action === 'update' ? (
+              <>
+                <span className="audit-before">{line.before || empty}</span>
+                {' → '}
+                <span className="audit-after">{line.after || empty}</span>
+              </>
+            ) : (
+              <span>{entry.action === 'delete' ? line.before : line.after}</span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/**
+ * Admins: the audit log, searchable by user, unit, ledger and days, newest first — in the ledger's
+ * language: ledger and field titles, display values, Asia/Shanghai times, the user's name; a deleted
+ * row is restored from its entry (docs/api.md, auditLog; restoreRow).
+ */
 export function AuditLogPage() {
   const { t, locale } = useI18n();
+  const { toasts, notify } = useToasts();
   const [filters, setFilters] = useState<Filters>({ userId: '', unitId: '', ledger: '', from: '', to: '' });
+  const [raw, setRaw] = useState<Set<number>>(new Set());
+  const [refused, setRefused] = useState<Map<string, string>>(new Map());
   const variables = {
     userId: filters.userId || null,
     unitId: filters.unitId || null,
@@ -35,14 +118,52 @@ export function AuditLogPage() {
   const units = useQuery<{ units: AdminUnit[] }>(ADMIN_UNITS);
   const users = useQuery<{ users: AdminUser[] }>(ADMIN_USERS, { variables: { unitId: null } });
   const ledgers = useQuery<{ ledgers: AdminLedger[] }>(ADMIN_LEDGERS);
+  const [restoreRow] = useMutation(RESTORE_ROW);
+  const models = useMemo(() => {
+    const byKey = new Map<string, LedgerModel>();
+    for (const ledger of ledgers.data?.ledgers ?? []) {
+      try {
+        byKey.set(ledger.key, modelOf(ledger.definition as LedgerDefinition));
+      } catch {
+        // a definition this build cannot read: its entries show keys
+      }
+    }
+    return byKey;
+  }, [ledgers.data]);
   const set = (key: keyof Filters) => (event: { target: { value: string } }) =>
     setFilters((now) => ({ ...now, [key]: event.target.value }));
   const entries = log.data?.auditLog ?? [];
+  const restorable = stillDeleted(entries);
   const actionLabel = (action: string) => t(`admin.action.${action}` as MessageKey) ?? action;
-  const time = (iso: string) =>
-    new Date(iso).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai' });
+  const ledgerTitle = (key: string) => {
+    const model = models.get(key);
+    return model ? textOf(model.definition.title, locale) : key;
+  };
+
+  const restore = async (entry: AuditEntry) => {
+    const model = models.get(entry.ledgerKey!) ?? null;
+    const label = rowLabelOf(model, 'delete', entry.detail as RowChangeDetail, locale) || `#${entry.rowId}`;
+    const id = `${entry.ledgerKey}#${entry.rowId}`;
+    try {
+      await restoreRow({ variables: { ledger: entry.ledgerKey, unitId: entry.unitId, id: entry.rowId } });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      setRefused((now) => new Map(now).set(id, reason));
+      notify('error', t('audit.restoreRefused').replace('{row}', label).replace('{reason}', reason));
+      return;
+    }
+    setRefused((now) => {
+      const next = new Map(now);
+      next.delete(id);
+      return next;
+    });
+    notify('success', t('audit.restored').replace('{row}', label).replace('{ledger}', ledgerTitle(entry.ledgerKey!)));
+    await log.refetch();
+  };
+
   return (
-    <section aria-labelledby="audit-title">
+    <section aria-labelledby="audit-title" className="audit-page">
+      {toasts}
       <h2 id="audit-title">{t('admin.auditTitle')}</h2>
       <div className="dashboard-head">
         <label className="inline-field">
@@ -51,7 +172,7 @@ export function AuditLogPage() {
             <option value="">—</option>
             {users.data?.users.map((u) => (
               <option key={u.id} value={u.id}>
-                {u.displayName}（{u.username}）
+                {locale === 'en' ? `${u.displayName} (${u.username})` : `${u.displayName}（${u.username}）`}
               </option>
             ))}
           </select>
@@ -99,20 +220,86 @@ export function AuditLogPage() {
           </tr>
         </thead>
         <tbody>
-          {entries.map((entry, i) => (
-            <tr key={`${entry.at}-${i}`} data-kind={entry.kind} data-action={entry.action}>
-              <td>{time(entry.at)}</td>
-              <td>{entry.username ?? t('admin.anonymous')}</td>
-              <td>{entry.unitName ?? '—'}</td>
-              <td>
-                {actionLabel(entry.action)}
-                {entry.ledgerKey && ` · ${entry.ledgerKey}`}
-                {entry.rowId && ` #${entry.rowId}`}
-                {entry.period && ` · ${entry.period}`}
-              </td>
-              <td className="detail">{entry.detail ? JSON.stringify(entry.detail) : ''}</td>
-            </tr>
-          ))}
+          {entries.map((entry, i) => {
+            const model = entry.ledgerKey ? (models.get(entry.ledgerKey) ?? null) : null;
+            const label =
+              entry.kind === 'ROW' ? rowLabelOf(model, entry.action, entry.detail as RowChangeDetail, locale) : '';
+            const rowKey = `${entry.ledgerKey}#${entry.rowId}`;
+            const restoredLater = entry.kind === 'ROW' && entry.action === 'delete' && !restorable[i];
+            return (
+              <tr
+                key={`${entry.at}-${i}`}
+                data-kind={entry.kind}
+                data-action={entry.action}
+                data-row-id={entry.rowId ?? undefined}
+              >
+                <td className="audit-when" title={entry.at}>
+                  {shanghaiTime(entry.at)}
+                </td>
+                <td className="audit-who" data-username={entry.username ?? undefined}>
+                  {entry.displayName ?? entry.username ?? t('admin.anonymous')}
+                  {entry.displayName && entry.username && <span className="muted"> {entry.username}</span>}
+                </td>
+                <td>{entry.unitName ?? '—'}</td>
+                <td className="audit-what">
+                  <strong>{actionLabel(entry.action)}</strong>
+                  {entry.ledgerKey && <div>{ledgerTitle(entry.ledgerKey)}</div>}
+                  {label && <div className="audit-row-label">{label}</div>}
+                  {entry.period && (
+                    <div className="muted">
+                      {t('audit.period')} {entry.period}
+                    </div>
+                  )}
+                </td>
+                <td className="detail">
+                  {entry.kind === 'ROW' ? <RowDetail entry={entry} model={model} /> : <EventDetail entry={entry} />}
+                  <div className="audit-actions">
+                    {restorable[i] && (
+                      <button type="button" onClick={() => void restore(entry)} data-testid="audit-restore">
+                        {t('bin.restore')}
+                      </button>
+                    )}
+                    {restoredLater && (
+                      <span className="audit-restored" data-testid="audit-restored">
+                        {t('audit.restoredLater')}
+                      </span>
+                    )}
+                    {entry.detail !== null && (
+                      <button
+                        type="button"
+                        className="link-button"
+                        aria-expanded={raw.has(i)}
+                        onClick={() =>
+                          setRaw((now) => {
+                            const next = new Set(now);
+                            if (next.has(i)) next.delete(i);
+                            else next.add(i);
+                            return next;
+                          })
+                        }
+                      >
+                        {t('audit.raw')}
+                      </button>
+                    )}
+                  </div>
+                  {refused.has(rowKey) && restorable[i] && (
+                    <p className="form-error" data-testid="audit-restore-refused">
+                      {refused.get(rowKey)}
+                    </p>
+                  )}
+                  {raw.has(i) && (
+                    <pre className="audit-raw">
+                      {JSON.stringify(
+                        { ledger: entry.ledgerKey, rowId: entry.rowId, at: entry.at, detail: entry.detail },
+                        null,
+                        2,
+                      )}
+                    </pre>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       {entries.length === 100 && (

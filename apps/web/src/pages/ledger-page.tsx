@@ -62,7 +62,7 @@ interface LedgerSheetProps {
 }
 
 function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
-  const { t, locale } = useI18n();
+  const { t, tf, locale } = useI18n();
   const client = useApolloClient();
   const role = roleOf(user);
   const ledger = model.definition.key;
@@ -159,9 +159,9 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
         onChange: setSnapshot,
         unitNames: role !== 'clerk' && !scopeUnit ? unitNames : null,
         reloadDefinition: reloadModel,
-        confirmDelete: (count) => window.confirm(t('grid.confirmDelete').replace('{n}', String(count))),
+        confirmDelete: (count) => window.confirm(tf('grid.confirmDelete', { n: count })),
       }),
-    [daily, locale, client, ledger, scopeUnit, period, periodic, user, role, unitNames, reloadModel, t],
+    [daily, locale, client, ledger, scopeUnit, period, periodic, user, role, unitNames, reloadModel, tf],
   );
   useEffect(() => {
     latestModel.current = model;

@@ -92,6 +92,8 @@ export interface AuditEntry {
   kind: 'ROW' | 'SHEET' | 'AUTH';
   action: string;
   username: string | null;
+  displayName: string | null;
+  unitId: string | null;
   unitName: string | null;
   ledgerKey: string | null;
   rowId: string | null;
@@ -106,6 +108,8 @@ export const AUDIT_LOG = gql`
       kind
       action
       username
+      displayName
+      unitId
       unitName
       ledgerKey
       rowId

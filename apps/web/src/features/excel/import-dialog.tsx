@@ -14,7 +14,7 @@ interface Props {
 
 /** The preview of an import: the columns it matched, each row's result, then the commit. */
 export function ImportDialog({ model, scope, file, preview, onClose, onImported }: Props) {
-  const { t, locale } = useI18n();
+  const { t, tf, locale } = useI18n();
   const [answer, setAnswer] = useState(preview);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
@@ -81,12 +81,8 @@ export function ImportDialog({ model, scope, file, preview, onClose, onImported 
       </p>
       <p data-testid="import-summary">
         {committed
-          ? t('excel.savedSummary')
-              .replace('{saved}', String(answer.saved))
-              .replace('{rejected}', String(answer.rejected))
-          : t('excel.previewSummary')
-              .replace('{valid}', String(answer.valid))
-              .replace('{rejected}', String(answer.rejected))}
+          ? tf('excel.savedSummary', { saved: answer.saved, rejected: answer.rejected })
+          : tf('excel.previewSummary', { valid: answer.valid, rejected: answer.rejected })}
       </p>
       {failure && (
         <p className="form-error" role="alert">
@@ -142,7 +138,7 @@ export function ImportDialog({ model, scope, file, preview, onClose, onImported 
             </button>
             {answer.rejected > 0 && answer.valid > 0 && (
               <button type="button" disabled={busy} onClick={() => commit(true)} data-testid="import-keep-valid">
-                {t('excel.commitValid').replace('{n}', String(answer.valid))}
+                {tf('excel.commitValid', { n: answer.valid })}
               </button>
             )}
           </>

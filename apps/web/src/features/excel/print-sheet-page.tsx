@@ -24,7 +24,7 @@ const MOST_PRINTED = 1000;
 export function PrintSheetPage({ user }: { user: CurrentUser }) {
   const { key = '' } = useParams();
   const [search] = useSearchParams();
-  const { t, locale } = useI18n();
+  const { t, tf, locale } = useI18n();
   const unitId = search.get('unitId');
   const period = search.get('period');
   const ledger = useQuery<{ ledger: LedgerForGrid }>(LEDGER_FOR_GRID, { variables: { key } });
@@ -82,9 +82,7 @@ export function PrintSheetPage({ user }: { user: CurrentUser }) {
           ))}
         </tbody>
       </table>
-      {totalCount > edges.length && (
-        <p className="muted no-print">{t('excel.printTruncated').replace('{n}', String(edges.length))}</p>
-      )}
+      {totalCount > edges.length && <p className="muted no-print">{tf('excel.printTruncated', { n: edges.length })}</p>}
       <p className="print-signature">
         <span>{t('excel.printFiller')}</span>
         <span>{t('excel.printDate')}</span>

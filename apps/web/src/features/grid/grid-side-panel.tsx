@@ -50,7 +50,7 @@ export function GridSidePanel({
   readOnly,
   besideRecord = false,
 }: GridSidePanelProps) {
-  const { t, locale } = useI18n();
+  const { t, tf, locale } = useI18n();
   const fieldTitle = (key: string) => {
     const field = model.byKey.get(key);
     return field ? textOf(field.title, locale) : t('grid.wholeRow');
@@ -179,7 +179,7 @@ export function GridSidePanel({
       {errors.length > 0 && (
         <ProblemList
           testId="error-list"
-          title={t('grid.errors').replace('{n}', String(errors.length))}
+          title={tf('grid.errors', { n: errors.length })}
           problems={errors}
           controller={controller}
           fieldTitle={fieldTitle}
@@ -188,7 +188,7 @@ export function GridSidePanel({
       {warnings.length > 0 && (
         <ProblemList
           testId="warning-list"
-          title={t('grid.warnings').replace('{n}', String(warnings.length))}
+          title={tf('grid.warnings', { n: warnings.length })}
           problems={warnings}
           controller={controller}
           fieldTitle={fieldTitle}

@@ -12,7 +12,7 @@ interface SaveStatusProps {
 
 /** 保存中 / 已保存 / 有 N 处错误 / 离线，稍后重试 / 已暂停自动保存 — where the clerk's work stands. */
 export function SaveStatus({ snapshot, readOnly, onRetry, onClearFilters }: SaveStatusProps) {
-  const { t } = useI18n();
+  const { t, tf } = useI18n();
   if (!snapshot) return null;
   const errorCells = new Set(snapshot.errors.map((p) => `${p.rowKey}/${p.field}`)).size;
   const state = snapshot.state;
@@ -56,11 +56,11 @@ export function SaveStatus({ snapshot, readOnly, onRetry, onClearFilters }: Save
       )}
       {errorCells > 0 && (
         <span className="form-error" data-testid="error-count">
-          {t('grid.errors').replace('{n}', String(errorCells))}
+          {tf('grid.errors', { n: errorCells })}
         </span>
       )}
       {snapshot.conflicts.length > 0 && (
-        <span className="warn">{t('grid.conflicts').replace('{n}', String(snapshot.conflicts.length))}</span>
+        <span className="warn">{tf('grid.conflicts', { n: snapshot.conflicts.length })}</span>
       )}
       {snapshot.unsupportedFilter && <span className="warn">{t('grid.unsupportedFilter')}</span>}
       <span className="muted rows-count" data-testid="rows-count">

@@ -43,7 +43,7 @@ export function SheetBar({
   withdrawing,
   onWithdraw,
 }: SheetBarProps) {
-  const { t, locale } = useI18n();
+  const { t, tf, locale } = useI18n();
   const [confirming, setConfirming] = useState(false);
   const [confirmingWithdraw, setConfirmingWithdraw] = useState(false);
   const locked = sheet?.state === 'SUBMITTED' || sheet?.state === 'SUBMITTED_LATE';
@@ -130,12 +130,8 @@ export function SheetBar({
       {canSubmit && !locked && !sheet?.future && confirming && (
         // a submit locks the sheet: it names what is submitted, and the reminders not acted on
         <span className="confirm-strip" role="alertdialog" data-testid="submit-confirm">
-          {t('grid.submitConfirm')
-            .replace('{period}', value ?? '')
-            .replace('{n}', String(sheet?.rowCount ?? snapshot?.total ?? 0))}
-          {warnings > 0 && (
-            <strong className="warn"> {t('grid.submitWithWarnings').replace('{n}', String(warnings))}</strong>
-          )}
+          {tf('grid.submitConfirm', { period: value ?? '', n: sheet?.rowCount ?? snapshot?.total ?? 0 })}
+          {warnings > 0 && <strong className="warn"> {tf('grid.submitWithWarnings', { n: warnings })}</strong>}
           <button
             type="button"
             className="primary"

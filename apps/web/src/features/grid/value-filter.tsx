@@ -20,7 +20,7 @@ const keyOf = (value: unknown) => JSON.stringify(value);
  * as in Excel, what 确定 keeps to the ticked values that match it.
  */
 export function ValueFilter({ model, controller, field, onClose }: ValueFilterProps) {
-  const { t, locale } = useI18n();
+  const { t, tf, locale } = useI18n();
   const definition = model.byKey.get(field);
   const dialog = useRef<HTMLDialogElement>(null);
   const [list, setList] = useState<FieldValueList | null>(null);
@@ -149,9 +149,7 @@ export function ValueFilter({ model, controller, field, onClose }: ValueFilterPr
           </li>
         ))}
       </ul>
-      {list && !list.complete && (
-        <p className="muted">{t('valueFilter.incomplete').replace('{n}', String(list.values.length))}</p>
-      )}
+      {list && !list.complete && <p className="muted">{tf('valueFilter.incomplete', { n: list.values.length })}</p>}
       <div className="dialog-actions">
         <button type="button" onClick={apply} disabled={kept.length === 0} data-testid="value-filter-ok">
           {t('valueFilter.ok')}

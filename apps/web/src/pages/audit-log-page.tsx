@@ -1,5 +1,6 @@
 import { useMutation, useQuery } from '@apollo/client';
 import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
 import { modelOf, textOf, type LedgerDefinition, type LedgerModel } from '@taizhang/ledger-core';
 import { useToasts } from '../components/toast';
 import {
@@ -75,7 +76,7 @@ function RowDetail({ entry, model }: { entry: AuditEntry; model: LedgerModel | n
       {detail?.source && detail.source !== 'save' && (
         <div className="audit-note">{t(`audit.source.${detail.source}` as MessageKey) ?? detail.source}</div>
       )}
-      <ul className="audit-changes">
+      <ul className={`audit-changes ${entry.action === 'update' ? '' : 'inline'}`}>
         {lines.map((line) => (
           <li key={line.key} data-field={line.key}>
             <span className="audit-field">{line.title}</span>
@@ -212,10 +213,10 @@ export function AuditLogPage() {
       <table className="data-table audit" data-testid="audit-entries">
         <thead>
           <tr>
-            <th>{t('admin.when')}</th>
-            <th>{t('admin.who')}</th>
-            <th>{t('admin.unit')}</th>
-            <th>{t('admin.what')}</th>
+            <th className="audit-col-when">{t('admin.when')}</th>
+            <th className="audit-col-who">{t('admin.who')}</th>
+            <th className="audit-col-unit">{t('admin.unit')}</th>
+            <th className="audit-col-what">{t('admin.what')}</th>
             <th>{t('admin.detail')}</th>
           </tr>
         </thead>
@@ -258,6 +259,15 @@ export function AuditLogPage() {
                       <button type="button" onClick={() => void restore(entry)} data-testid="audit-restore">
                         {t('bin.restore')}
                       </button>
+                    )}
+                    {entry.kind === 'ROW' && entry.rowId && entry.unitId && !restorable[i] && (
+                      <Link
+                        className="link-button"
+                        to={`/ledgers/${entry.ledgerKey}?unit=${entry.unitId}&row=${entry.rowId}`}
+                        data-testid="audit-open-row"
+                      >
+                        {t('audit.openRow')}
+                      </Link>
                     )}
                     {restoredLater && (
                       <span className="audit-restored" data-testid="audit-restored">

@@ -8,7 +8,6 @@ import { fieldProblems } from '../features/auth/graphql-error';
 import { DASHBOARD_LEDGERS, type DashboardLedger } from '../features/dashboard/dashboard.graphql';
 import {
   looksInternal,
-  posterPageCss,
   POSTER_SIZES,
   PUBLIC_BASE_URL,
   QR_OPTIONS,
@@ -152,8 +151,6 @@ function Poster({
   const { t, locale } = useI18n();
   return (
     <section className="qr-poster-page" aria-labelledby="poster-title">
-      {/* the page size for printing: this style comes after the app's own @page, so it wins */}
-      <style data-testid="poster-page-size">{posterPageCss(size)}</style>
       <div className="no-print poster-tools">
         <Link to="/survey-links">← {t('survey.back')}</Link>
         <label className="inline-field">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { looksInternal, posterPageCss, surveyUrl, urlBreakPieces } from './survey-links';
+import { looksInternal, surveyUrl, urlBreakPieces } from './survey-links';
 
 describe('looksInternal', () => {
   it('flags addresses a phone outside the office network cannot reach', () => {
@@ -47,10 +47,5 @@ describe('survey addresses', () => {
     const pieces = urlBreakPieces(url);
     expect(pieces.join('')).toBe(url);
     expect(pieces).toEqual(['https:/', '/', 'tz.example.gov.cn/', 's/', 'ck01?', 'ledger=', 'window_survey']);
-  });
-
-  it('prints a poster on the page size chosen', () => {
-    expect(posterPageCss('A3')).toContain('size: A3 portrait');
-    expect(posterPageCss('A4')).toContain('size: A4 portrait');
   });
 });

@@ -95,11 +95,6 @@ export const QR_OPTIONS = { type: 'svg', margin: 1, errorCorrectionLevel: 'M' } 
 export const POSTER_SIZES = ['A4', 'A3'] as const;
 export type PosterSize = (typeof POSTER_SIZES)[number];
 
-/** The print rule of a poster: the page size, portrait, and a margin. */
-export function posterPageCss(size: PosterSize): string {
-  return `@page { size: ${size} portrait; margin: 12mm; }`;
-}
-
 /** An address cut into pieces that each end where a line may break: after / ? & = and before a dot-less long run. */
 export function urlBreakPieces(url: string): string[] {
   return url.split(/(?<=[/?&=])/).filter((piece) => piece !== '');

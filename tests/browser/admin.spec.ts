@@ -228,7 +228,7 @@ describe('the admin console', () => {
 
     // 恢复 on the deletion's entry: the row is back, the toast and the entry say so
     await removal.getByTestId('audit-restore').click();
-    await toastSays('success', '已恢复窗口办件台账的一行：LOG-1 · 2023-03-01 09:00 · 社保');
+    await toastSays('success', '已恢复「窗口办件台账」中的一行：LOG-1 · 2023-03-01 09:00 · 社保');
     await expect.poll(() => entries.locator('tbody tr').count()).toBe(3);
     expect(await entries.locator('tbody tr').first().getAttribute('data-action')).toBe('restore');
     const restoredEntry = entries.locator('tbody tr[data-action="delete"]');

@@ -16,7 +16,6 @@ import {
   type AdminUser,
 } from '../features/admin/admin.graphql';
 import { useI18n } from '../i18n/i18n';
-import type { MessageKey } from '../i18n/messages';
 
 /** The API's reasons, one line each (field problems first). */
 function reasons(error: unknown, locale: string): string {
@@ -30,7 +29,7 @@ function reasons(error: unknown, locale: string): string {
  * password). Which ledgers a unit fills is set in each ledger's definition (fillers), in the designer.
  */
 export function AdminUnitsPage() {
-  const { t, locale, unitKindLabel, roleLabel } = useI18n();
+  const { t, tf, locale, unitKindLabel, roleLabel } = useI18n();
   const units = useQuery<{ units: AdminUnit[] }>(ADMIN_UNITS, { fetchPolicy: 'network-only' });
   const [unitId, setUnitId] = useState<string | null>(null);
   const users = useQuery<{ users: AdminUser[] }>(ADMIN_USERS, {
@@ -47,16 +46,17 @@ export function AdminUnitsPage() {
   const [resetPassword] = useMutation(RESET_PASSWORD);
 
   /** Does it, says what was done (or the API's reason), reads the lists again; true when it worked. */
-  async function run(work: () => Promise<unknown>, done: string): Promise<boolean> {
+  async function run(work: () => Promise<unknown>, done: string, succeeded?: () => void): Promise<void> {
     try {
       await work();
     } catch (error) {
       notify('error', reasons(error, locale));
-      return false;
+      return;
     }
+    // the form is emptied as the toast says it worked, not after the lists are read again
+    succeeded?.();
     notify('success', done);
     await Promise.all([units.refetch(), unitId ? users.refetch() : null]);
-    return true;
   }
 
   /** A form that added something is emptied (no second add by a second click); a refused one keeps what was typed. */
@@ -68,24 +68,25 @@ export function AdminUnitsPage() {
     event.preventDefault();
     const element = event.currentTarget;
     const form = new FormData(element);
-    if (await run(() => work(form), done(form))) element.reset();
+    await run(
+      () => work(form),
+      done(form),
+      () => element.reset(),
+    );
   }
-
-  const fill = (key: MessageKey, values: Record<string, string>) =>
-    Object.entries(values).reduce((text, [name, value]) => text.replaceAll(`{${name}}`, value), t(key));
 
   function toggleUnit(unit: AdminUnit) {
     const work = () => updateUnit({ variables: { id: unit.id, input: { active: !unit.active } } });
     if (!unit.active) {
-      void run(work, fill('admin.unitActivated', { name: unit.name }));
+      void run(work, tf('admin.unitActivated', { name: unit.name }));
       return;
     }
     setAsking({
       title: t('admin.confirmUnitTitle'),
-      message: fill('admin.confirmUnit', { name: unit.name }),
+      message: tf('admin.confirmUnit', { name: unit.name }),
       confirm: t('admin.deactivate'),
       danger: true,
-      onConfirm: () => void run(work, fill('admin.unitDeactivated', { name: unit.name })),
+      onConfirm: () => void run(work, tf('admin.unitDeactivated', { name: unit.name })),
     });
   }
 
@@ -93,15 +94,15 @@ export function AdminUnitsPage() {
     const work = () => updateUser({ variables: { id: user.id, input: { active: !user.active } } });
     const who = { name: user.displayName, username: user.username };
     if (!user.active) {
-      void run(work, fill('admin.userActivated', who));
+      void run(work, tf('admin.userActivated', who));
       return;
     }
     setAsking({
       title: t('admin.confirmUserTitle'),
-      message: fill('admin.confirmUser', who),
+      message: tf('admin.confirmUser', who),
       confirm: t('admin.deactivate'),
       danger: true,
-      onConfirm: () => void run(work, fill('admin.userDeactivated', who)),
+      onConfirm: () => void run(work, tf('admin.userDeactivated', who)),
     });
   }
 
@@ -151,7 +152,7 @@ export function AdminUnitsPage() {
                   createUnit({
                     variables: { input: { code: form.get('code'), name: form.get('name'), kind: form.get('kind') } },
                   }),
-                (form) => fill('admin.unitCreated', { name: String(form.get('name')) }),
+                (form) => tf('admin.unitCreated', { name: String(form.get('name')) }),
               )
             }
           >
@@ -193,7 +194,7 @@ export function AdminUnitsPage() {
                             if (password)
                               void run(
                                 () => resetPassword({ variables: { userId: user.id, newPassword: password } }),
-                                fill('admin.passwordReset', { name: user.displayName, username: user.username }),
+                                tf('admin.passwordReset', { name: user.displayName, username: user.username }),
                               );
                           }}
                         >
@@ -223,7 +224,7 @@ export function AdminUnitsPage() {
                         },
                       }),
                     (form) =>
-                      fill('admin.userCreated', {
+                      tf('admin.userCreated', {
                         name: String(form.get('displayName')),
                         username: String(form.get('username')),
                       }),

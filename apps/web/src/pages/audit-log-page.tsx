@@ -73,7 +73,7 @@ function RowDetail({ entry, model }: { entry: AuditEntry; model: LedgerModel | n
             .replace('{approvedBy}', detail.correction.approvedBy ?? '—')}
         </div>
       )}
-      {detail?.source && detail.source !== 'save' && (
+      {detail?.source && detail.source !== 'save' && detail.source !== entry.action && (
         <div className="audit-note">{t(`audit.source.${detail.source}` as MessageKey) ?? detail.source}</div>
       )}
       <ul className={`audit-changes ${entry.action === 'update' ? '' : 'inline'}`}>

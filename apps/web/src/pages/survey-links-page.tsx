@@ -71,7 +71,8 @@ function BaseUrlSetting({ state, base, onSaved }: { state: PublicBaseUrl | undef
           ? (fieldProblems(error).find((p) => p.path === 'url')?.message ?? error.message)
           : String(error);
       setProblem(reason);
-      notify('error', reason);
+      // the API's whole message names the field: 公网访问地址有误：…
+      notify('error', error instanceof Error ? error.message : reason);
     }
   };
   const internal = looksInternal(base);

@@ -12,12 +12,13 @@ import {
 /** Units, users, the survey's QR codes and the audit log, as an admin keeps them in the browser. */
 let product: BrowserProduct;
 let page: Page;
-const signIn = (username: string) =>
+const signIn = (username: string, password = DEMO_PASSWORD) =>
   postGraphQL<{ signIn: { token: string } }>(
     product.server.url,
     `mutation ($u: String!, $p: String!) { signIn(username: $u, password: $p) { token } }`,
-    { u: username, p: DEMO_PASSWORD },
+    { u: username, p: password },
   );
+const NEW_PASSWORD = 'Chongzhi#2027';
 const SAVE = `mutation ($changes: [RowChangeInput!]!) {
   saveRows(ledger: "window_case", changes: $changes) { results { status row { id version } } } }`;
 
@@ -85,6 +86,23 @@ describe('the admin console', () => {
     expect(await newUser.locator('input[name="username"]').inputValue()).toBe('clerk98');
     expect(await newUser.locator('input[name="displayName"]').inputValue()).toBe('弱密码');
 
+    // 重置密码: a dialog naming the user; a weak password keeps it open with the rule
+    await page.locator('tr[data-user="clerk99"] button', { hasText: '重置密码' }).click();
+    const reset = page.getByTestId('reset-password-dialog');
+    await expect.poll(() => reset.isVisible()).toBe(true);
+    expect(await reset.locator('h3').textContent()).toBe('重置 测试填报员（clerk99）的密码');
+    await reset.locator('input[name="newPassword"]').fill('abc');
+    await reset.getByRole('button', { name: '重置密码' }).click();
+    await expect
+      .poll(() => reset.getByTestId('reset-password-problem').textContent())
+      .toContain('密码至少需要 8 个字符');
+    expect(await reset.isVisible()).toBe(true);
+    await reset.locator('input[name="newPassword"]').fill(NEW_PASSWORD);
+    await reset.getByRole('button', { name: '重置密码' }).click();
+    await toastSays('success', '已重置 测试填报员（clerk99）的密码，其原有的登录已失效，下次登录须修改密码');
+    await expect.poll(() => reset.isVisible()).toBe(false);
+    expect((await signIn('clerk99', NEW_PASSWORD)).data?.signIn.token).toBeTruthy();
+
     // 停用 asks first, naming who and what it means; 取消 changes nothing
     const deactivate = page.locator('tr[data-user="clerk99"] button', { hasText: '停用' });
     await deactivate.click();
@@ -95,13 +113,13 @@ describe('the admin console', () => {
     await dialog.getByTestId('confirm-cancel').click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
     expect(await page.locator('tr[data-user="clerk99"]').getAttribute('class')).toBeNull();
-    expect((await signIn('clerk99')).data?.signIn.token).toBeTruthy();
+    expect((await signIn('clerk99', NEW_PASSWORD)).data?.signIn.token).toBeTruthy();
 
     await deactivate.click();
     await dialog.getByTestId('confirm-ok').click();
     await toastSays('success', '已停用 测试填报员（clerk99），该用户不能再登录');
     await expect.poll(() => page.locator('tr[data-user="clerk99"]').getAttribute('class')).toBe('inactive');
-    expect((await signIn('clerk99')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await signIn('clerk99', NEW_PASSWORD)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
 
     // a unit's 停用 asks too, naming the unit
     await page.locator('tr[data-unit="ck99"] button', { hasText: '停用' }).click();

@@ -317,6 +317,8 @@ export const zhCN = {
   'admin.userActivated': '已启用 {name}（{username}）',
   'admin.newPassword': '新密码（至少 8 位，含字母、数字、符号中的三类）',
   'admin.resetPassword': '重置密码',
+  'admin.resetPasswordFor': '重置 {name}（{username}）的密码',
+  'admin.resetPasswordHelp': '重置后该用户已有的登录立即失效；用新密码登录后，须先改成自己的密码。',
   'admin.passwordReset': '已重置 {name}（{username}）的密码，其原有的登录已失效，下次登录须修改密码',
   'admin.userCreated': '已创建用户 {name}（{username}）',
   'admin.confirmUserTitle': '停用用户',
@@ -774,6 +776,9 @@ export const en: Record<MessageKey, string> = {
   'admin.userActivated': '{name} ({username}) activated',
   'admin.newPassword': 'New password (8+ characters, three of letters, digits, symbols)',
   'admin.resetPassword': 'Reset password',
+  'admin.resetPasswordFor': 'Reset the password of {name} ({username})',
+  'admin.resetPasswordHelp':
+    "The user's sessions end at once; after signing in with the new password they must choose their own.",
   'admin.passwordReset':
     'Password of {name} ({username}) reset; their sessions ended and they must change it at the next sign-in',
   'admin.userCreated': 'User {name} ({username}) created',

@@ -15,6 +15,7 @@ import {
   type AdminUnit,
   type AdminUser,
 } from '../features/admin/admin.graphql';
+import { ResetPasswordDialog } from '../features/admin/reset-password-dialog';
 import { useI18n } from '../i18n/i18n';
 
 /** The API's reasons, one line each (field problems first). */
@@ -39,6 +40,7 @@ export function AdminUnitsPage() {
   });
   const { toasts, notify } = useToasts();
   const [asking, setAsking] = useState<ConfirmRequest | null>(null);
+  const [resetting, setResetting] = useState<AdminUser | null>(null);
   const [createUnit] = useMutation(CREATE_UNIT);
   const [updateUnit] = useMutation(UPDATE_UNIT);
   const [createUser] = useMutation(CREATE_USER);
@@ -112,6 +114,20 @@ export function AdminUnitsPage() {
       <h2 id="admin-units-title">{t('admin.unitsTitle')}</h2>
       {toasts}
       <ConfirmDialog request={asking} onClose={() => setAsking(null)} />
+      <ResetPasswordDialog
+        user={resetting}
+        onClose={() => setResetting(null)}
+        onReset={async (password) => {
+          const user = resetting!;
+          try {
+            await resetPassword({ variables: { userId: user.id, newPassword: password } });
+          } catch (error) {
+            return reasons(error, locale);
+          }
+          notify('success', tf('admin.passwordReset', { name: user.displayName, username: user.username }));
+          return null;
+        }}
+      />
       <div className="admin-columns">
         <div>
           <table className="data-table">
@@ -187,17 +203,7 @@ export function AdminUnitsPage() {
                         <button type="button" onClick={() => toggleUser(user)}>
                           {user.active ? t('admin.deactivate') : t('admin.activate')}
                         </button>
-                        <button
-                          type="button"
-                          onClick={() => {
-                            const password = window.prompt(t('admin.newPassword'));
-                            if (password)
-                              void run(
-                                () => resetPassword({ variables: { userId: user.id, newPassword: password } }),
-                                tf('admin.passwordReset', { name: user.displayName, username: user.username }),
-                              );
-                          }}
-                        >
+                        <button type="button" onClick={() => setResetting(user)}>
                           {t('admin.resetPassword')}
                         </button>
                       </td>

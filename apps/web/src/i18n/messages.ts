@@ -1,4 +1,9 @@
-/** The interface's words. zh-CN is the reference: English must have every key it has. */
+/**
+ * The interface's words. zh-CN is the reference: English must have every key it has, with the same
+ * placeholders. A count in English picks its form with `{n|one|other}` ("{n} {n|error|errors}"),
+ * filled by `tf` (i18n/fill.ts); English has no Chinese characters or full-width punctuation
+ * (messages.spec.ts checks both).
+ */
 export const zhCN = {
   appName: '台账通',
   appTagline: '政务服务台账填报与统计',

@@ -1,4 +1,6 @@
 import { useMutation, useQuery } from '@apollo/client';
+import { useState } from 'react';
+import { Link } from 'react-router';
 import { CorrectionRequests } from '../corrections/correction-requests';
 import { ExportLinks } from './export-links';
 import { useI18n } from '../../i18n/i18n';
@@ -7,6 +9,7 @@ import {
   RECONCILIATION,
   REMIND_MISSING,
   type Board,
+  type BoardSheet,
   type FigureDifference,
   type Reminder,
 } from './dashboard.graphql';
@@ -41,13 +44,21 @@ export function BoardPanel({
   const board = data?.submissionBoard;
   const missing = board?.sheets.filter((s) => MISSING.has(s.state)) ?? [];
   const late = board?.sheets.filter((s) => s.state === 'SUBMITTED_LATE') ?? [];
+  const submitted = board?.sheets.filter((s) => s.state === 'SUBMITTED' || s.state === 'SUBMITTED_LATE') ?? [];
+  // which units the list under the counts shows: those missing until a count is clicked
+  const [list, setList] = useState<'submitted' | 'late' | 'missing' | null>(null);
+  const shown = list ?? (board && missing.length === 0 ? 'submitted' : 'missing');
   const withdrawn = board?.sheets.filter((s) => s.withdrawnCount > 0) ?? [];
   const withWarnings = board?.sheets.filter((s) => (s.submittedWarnings ?? 0) > 0) ?? [];
   const overridden = board?.sheets.filter((s) => s.figures.some((f) => f.overridden)) ?? [];
   const hasFigures = board?.sheets.some((s) => s.figures.length > 0) ?? false;
   const withCorrections = board?.sheets.filter((s) => s.pendingCorrections + s.appliedCorrections > 0) ?? [];
   const time = (iso: string) =>
-    new Date(iso).toLocaleTimeString(locale === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai' });
+    new Date(iso).toLocaleTimeString(locale === 'en' ? 'en-GB' : 'zh-CN', {
+      timeZone: 'Asia/Shanghai',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
   const reminder = reminding.data?.remindMissing;
   /** 催报 to every missing unit (unitIds omitted) or to one. */
   async function remindUnits(unitIds?: string[]) {
@@ -65,18 +76,30 @@ export function BoardPanel({
       {board && (
         <>
           <dl className="counts">
-            <div>
-              <dt>{t('grid.sheet.SUBMITTED')}</dt>
-              <dd data-testid="count-submitted">{board.counts.submitted + board.counts.submittedLate}</dd>
-            </div>
-            <div>
-              <dt>{t('dashboard.ofWhichLate')}</dt>
-              <dd data-testid="count-late">{board.counts.submittedLate}</dd>
-            </div>
-            <div>
-              <dt>{t('dashboard.missing')}</dt>
-              <dd data-testid="count-missing">{missing.length}</dd>
-            </div>
+            {(
+              [
+                ['submitted', t('grid.sheet.SUBMITTED'), submitted.length],
+                ['late', t('dashboard.ofWhichLate'), late.length],
+                ['missing', t('dashboard.missing'), missing.length],
+              ] as const
+            ).map(([list, label, n]) => (
+              <div key={list}>
+                <dt>{label}</dt>
+                <dd>
+                  {/* a count opens the list of its units */}
+                  <button
+                    type="button"
+                    className="count-button"
+                    aria-pressed={shown === list}
+                    title={t('dashboard.showUnits')}
+                    onClick={() => setList(list)}
+                    data-testid={`count-${list}`}
+                  >
+                    {n}
+                  </button>
+                </dd>
+              </div>
+            ))}
             {board.counts.overdue > 0 && (
               <div>
                 <dt>{t('grid.overdue')}</dt>
@@ -84,36 +107,76 @@ export function BoardPanel({
               </div>
             )}
           </dl>
-          {missing.length > 0 && (
-            <p data-testid="missing-units">
+          {shown === 'missing' && (
+            <div data-testid="missing-units" className="board-units">
               <strong>{t('dashboard.missing')}：</strong>
-              {missing.map((s) => (
-                <span key={s.unit.id} className="unit-chip" data-overdue={s.overdue || undefined}>
-                  {s.unit.name}（{t(`grid.sheet.${s.state}`)}
-                  {s.remindedAt && ` · ${t('dashboard.remindedAt')} ${time(s.remindedAt)}`}
-                  {s.reminderReadAt && ` · ${t('dashboard.reminderRead')} ${time(s.reminderReadAt)}`}）
-                  {s.overdue && <span className="badge sheet-overdue">{t('grid.overdue')}</span>}
-                  {canRemind && (
-                    <button
-                      type="button"
-                      className="link-button"
-                      disabled={reminding.loading}
-                      onClick={() => void remindUnits([s.unit.id])}
-                      data-testid="remind-unit"
-                    >
-                      {t('dashboard.remindOne')}
-                    </button>
-                  )}
-                </span>
-              ))}
-            </p>
+              {missing.length === 0 && <span className="muted">{t('dashboard.noUnits')}</span>}
+              <ul>
+                {missing.map((s) => (
+                  <li
+                    key={s.unit.id}
+                    className="unit-chip"
+                    data-unit={s.unit.name}
+                    data-overdue={s.overdue || undefined}
+                  >
+                    <span className="board-unit">
+                      <UnitLink ledgerKey={ledgerKey} period={period} sheet={s} />（{t(`grid.sheet.${s.state}`)}
+                      {s.remindedAt && (
+                        <span data-testid="reminded">
+                          {` · ${t('dashboard.remindedAt')} ${time(s.remindedAt)}`}
+                          {s.lastReminder?.by && t('dashboard.remindedBy').replace('{who}', s.lastReminder.by)}
+                        </span>
+                      )}
+                      {s.reminderReadAt && ` · ${t('dashboard.reminderRead')} ${time(s.reminderReadAt)}`}）
+                      {s.overdue && <span className="badge sheet-overdue">{t('grid.overdue')}</span>}
+                    </span>
+                    {s.clerks && (
+                      <span className="board-clerks" data-testid="unit-clerks">
+                        {s.clerks.length === 0 && t('dashboard.noClerk')}
+                        {s.clerks.map((c) => (
+                          <span key={`${c.name}:${c.phone ?? ''}`} className="board-clerk">
+                            {c.name}{' '}
+                            {c.phone ? (
+                              <a href={`tel:${c.phone}`} title={t('dashboard.clerkPhone')} data-testid="clerk-phone">
+                                {c.phone}
+                              </a>
+                            ) : (
+                              <span className="muted">{t('dashboard.noPhone')}</span>
+                            )}
+                          </span>
+                        ))}
+                      </span>
+                    )}
+                    {canRemind && (
+                      <button
+                        type="button"
+                        className="link-button"
+                        disabled={reminding.loading}
+                        onClick={() => void remindUnits([s.unit.id])}
+                        data-testid="remind-unit"
+                      >
+                        {t('dashboard.remindOne')}
+                      </button>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </div>
           )}
-          {late.length > 0 && (
-            <p data-testid="late-units">
-              <strong>{t('grid.late')}：</strong>
-              {late.map((s) => (
-                <span key={s.unit.id} className="unit-chip">
-                  {s.unit.name}
+          {shown !== 'missing' && (
+            <p data-testid={`${shown}-units`} className="board-units">
+              <strong>{shown === 'late' ? t('grid.late') : t('grid.sheet.SUBMITTED')}：</strong>
+              {(shown === 'late' ? late : submitted).length === 0 && (
+                <span className="muted">{t('dashboard.noUnits')}</span>
+              )}
+              {(shown === 'late' ? late : submitted).map((s) => (
+                <span key={s.unit.id} className="unit-chip" data-unit={s.unit.name}>
+                  <UnitLink ledgerKey={ledgerKey} period={period} sheet={s} />
+                  {s.submittedAt && (
+                    <span className="muted">
+                      （{t('dashboard.submittedAtTime').replace('{time}', time(s.submittedAt))}）
+                    </span>
+                  )}
                 </span>
               ))}
             </p>
@@ -215,6 +278,20 @@ export function BoardPanel({
         </>
       )}
     </article>
+  );
+}
+
+/** A unit's name on the board, a link to its sheet of the period (the ledger page opens it). */
+function UnitLink({ ledgerKey, period, sheet }: { ledgerKey: string; period: string; sheet: BoardSheet }) {
+  const { t } = useI18n();
+  return (
+    <Link
+      to={ledgerAddress(ledgerKey, { unit: sheet.unit.id, period })}
+      title={t('dashboard.openSheet').replace('{unit}', sheet.unit.name)}
+      data-testid="unit-link"
+    >
+      {sheet.unit.name}
+    </Link>
   );
 }
 

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { CorrectionRequests } from '../corrections/correction-requests';
 import { ExportLinks } from './export-links';
+import type { Locale } from '@taizhang/domain';
 import { useI18n } from '../../i18n/i18n';
 import {
   BOARD,
@@ -16,6 +17,15 @@ import {
 import { ledgerAddress } from '../ledgers/ledger-address';
 
 const MISSING = new Set(['NOT_STARTED', 'DRAFT', 'RETURNED']);
+
+/** Chinese text takes full-width punctuation, English its own: 亢村镇（草稿） but Kangcun (Draft). */
+const PUNCTUATION: Record<
+  Locale,
+  { open: string; close: string; colon: string; comma: string; list: string; semi: string }
+> = {
+  'zh-CN': { open: '（', close: '）', colon: '：', comma: '，', list: '、', semi: '；' },
+  en: { open: ' (', close: ')', colon: ': ', comma: ', ', list: ', ', semi: '; ' },
+};
 
 /**
  * Today's sheets of a periodic ledger: who submitted, who is late, who is missing (逾期未报 once the
@@ -36,6 +46,7 @@ export function BoardPanel({
   canCorrect?: boolean;
 }) {
   const { t, locale } = useI18n();
+  const p = PUNCTUATION[locale];
   const { data, error, refetch } = useQuery<{ submissionBoard: Board }>(BOARD, {
     variables: { ledger: ledgerKey, period },
     fetchPolicy: 'network-only',
@@ -109,7 +120,10 @@ export function BoardPanel({
           </dl>
           {shown === 'missing' && (
             <div data-testid="missing-units" className="board-units">
-              <strong>{t('dashboard.missing')}：</strong>
+              <strong>
+                {t('dashboard.missing')}
+                {p.colon}
+              </strong>
               {missing.length === 0 && <span className="muted">{t('dashboard.noUnits')}</span>}
               <ul>
                 {missing.map((s) => (
@@ -120,14 +134,17 @@ export function BoardPanel({
                     data-overdue={s.overdue || undefined}
                   >
                     <span className="board-unit">
-                      <UnitLink ledgerKey={ledgerKey} period={period} sheet={s} />（{t(`grid.sheet.${s.state}`)}
+                      <UnitLink ledgerKey={ledgerKey} period={period} sheet={s} />
+                      {p.open}
+                      {t(`grid.sheet.${s.state}`)}
                       {s.remindedAt && (
                         <span data-testid="reminded">
                           {` · ${t('dashboard.remindedAt')} ${time(s.remindedAt)}`}
                           {s.lastReminder?.by && t('dashboard.remindedBy').replace('{who}', s.lastReminder.by)}
                         </span>
                       )}
-                      {s.reminderReadAt && ` · ${t('dashboard.reminderRead')} ${time(s.reminderReadAt)}`}）
+                      {s.reminderReadAt && ` · ${t('dashboard.reminderRead')} ${time(s.reminderReadAt)}`}
+                      {p.close}
                       {s.overdue && <span className="badge sheet-overdue">{t('grid.overdue')}</span>}
                     </span>
                     {s.clerks && (
@@ -165,7 +182,10 @@ export function BoardPanel({
           )}
           {shown !== 'missing' && (
             <p data-testid={`${shown}-units`} className="board-units">
-              <strong>{shown === 'late' ? t('grid.late') : t('grid.sheet.SUBMITTED')}：</strong>
+              <strong>
+                {shown === 'late' ? t('grid.late') : t('grid.sheet.SUBMITTED')}
+                {p.colon}
+              </strong>
               {(shown === 'late' ? late : submitted).length === 0 && (
                 <span className="muted">{t('dashboard.noUnits')}</span>
               )}
@@ -174,7 +194,9 @@ export function BoardPanel({
                   <UnitLink ledgerKey={ledgerKey} period={period} sheet={s} />
                   {s.submittedAt && (
                     <span className="muted">
-                      （{t('dashboard.submittedAtTime').replace('{time}', time(s.submittedAt))}）
+                      {p.open}
+                      {t('dashboard.submittedAtTime').replace('{time}', time(s.submittedAt))}
+                      {p.close}
                     </span>
                   )}
                 </span>
@@ -183,44 +205,66 @@ export function BoardPanel({
           )}
           {withdrawn.length > 0 && (
             <p data-testid="withdrawn-units">
-              <strong>{t('dashboard.withdrawals')}：</strong>
+              <strong>
+                {t('dashboard.withdrawals')}
+                {p.colon}
+              </strong>
               {withdrawn.map((s) => (
                 <span key={s.unit.id} className="unit-chip">
-                  {s.unit.name}（{t('grid.withdrawnTimes').replace('{n}', String(s.withdrawnCount))}
+                  {s.unit.name}
+                  {p.open}
+                  {t('grid.withdrawnTimes').replace('{n}', String(s.withdrawnCount))}
                   {s.withdrawnAt && ` · ${t('dashboard.withdrawnAt')} ${time(s.withdrawnAt)}`} ·{' '}
-                  {t(`grid.sheet.${s.state}`)}）
+                  {t(`grid.sheet.${s.state}`)}
+                  {p.close}
                 </span>
               ))}
             </p>
           )}
           {withWarnings.length > 0 && (
             <p data-testid="warned-units">
-              <strong>{t('dashboard.withWarnings')}：</strong>
+              <strong>
+                {t('dashboard.withWarnings')}
+                {p.colon}
+              </strong>
               {withWarnings.map((s) => (
                 <span key={s.unit.id} className="unit-chip">
-                  {s.unit.name}（{t('grid.submittedWarnings').replace('{n}', String(s.submittedWarnings))}）
+                  {s.unit.name}
+                  {p.open}
+                  {t('grid.submittedWarnings').replace('{n}', String(s.submittedWarnings))}
+                  {p.close}
                 </span>
               ))}
             </p>
           )}
           {overridden.length > 0 && (
             <p data-testid="overridden-units">
-              <strong>{t('dashboard.overridden')}：</strong>
+              <strong>
+                {t('dashboard.overridden')}
+                {p.colon}
+              </strong>
               {overridden.map((s) => (
                 <span key={s.unit.id} className="unit-chip">
-                  {s.unit.name}（
+                  {s.unit.name}
+                  {p.open}
                   {s.figures
                     .filter((f) => f.overridden)
-                    .map((f) => `${f.title} ${f.value ?? '—'}，${t('dashboard.derivedWas')} ${f.live}：${f.reason}`)
-                    .join('；')}
-                  ）
+                    .map(
+                      (f) =>
+                        `${f.title} ${f.value ?? '—'}${p.comma}${t('dashboard.derivedWas')} ${f.live}${p.colon}${f.reason}`,
+                    )
+                    .join(p.semi)}
+                  {p.close}
                 </span>
               ))}
             </p>
           )}
           {withCorrections.length > 0 && (
             <p data-testid="corrected-units">
-              <strong>{t('dashboard.corrections')}：</strong>
+              <strong>
+                {t('dashboard.corrections')}
+                {p.colon}
+              </strong>
               {withCorrections.map((s) => (
                 <span
                   key={s.unit.id}
@@ -229,11 +273,12 @@ export function BoardPanel({
                   data-pending={s.pendingCorrections}
                   data-applied={s.appliedCorrections}
                 >
-                  {s.unit.name}（
+                  {s.unit.name}
+                  {p.open}
                   {t('correction.sheetCounts')
                     .replace('{applied}', String(s.appliedCorrections))
                     .replace('{pending}', String(s.pendingCorrections))}
-                  ）
+                  {p.close}
                 </span>
               ))}
             </p>
@@ -267,8 +312,10 @@ export function BoardPanel({
               <ul>
                 {reminder.units.map((u) => (
                   <li key={u.unit.name}>
-                    {u.unit.name}：
-                    {u.clerks.map((c) => `${c.displayName}（${c.username}）`).join('、') || t('dashboard.noClerk')}
+                    {u.unit.name}
+                    {p.colon}
+                    {u.clerks.map((c) => `${c.displayName}${p.open}${c.username}${p.close}`).join(p.list) ||
+                      t('dashboard.noClerk')}
                   </li>
                 ))}
               </ul>
@@ -308,7 +355,8 @@ function daysUpTo(period: string): { from: string; to: string } {
  * difference and links to the source rows changed since.
  */
 function Reconciliation({ ledgerKey, period }: { ledgerKey: string; period: string }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
+  const p = PUNCTUATION[locale];
   const { data, error } = useQuery<{ reconciliation: FigureDifference[] }>(RECONCILIATION, {
     variables: { ledger: ledgerKey, ...daysUpTo(period) },
     fetchPolicy: 'network-only',
@@ -333,7 +381,11 @@ function Reconciliation({ ledgerKey, period }: { ledgerKey: string; period: stri
     <section className="reconciliation" data-testid="reconciliation">
       <h5>
         {t('dashboard.reconciliation')}
-        <span className="muted">（{t('dashboard.reconciliationHint')}）</span>
+        <span className="muted">
+          {p.open}
+          {t('dashboard.reconciliationHint')}
+          {p.close}
+        </span>
       </h5>
       {error && <p className="form-error">{error.message}</p>}
       {data && list.length === 0 && <p className="muted">{t('dashboard.reconciled')}</p>}
@@ -355,8 +407,14 @@ function Reconciliation({ ledgerKey, period }: { ledgerKey: string; period: stri
                 <td>
                   {sheet.figures.map((f) => (
                     <div key={f.field} data-field={f.field}>
-                      {f.title}：{f.value ?? '—'} → {f.live}
-                      <span className="difference">（{signed(f.difference)}）</span>
+                      {f.title}
+                      {p.colon}
+                      {f.value ?? '—'} → {f.live}
+                      <span className="difference">
+                        {p.open}
+                        {signed(f.difference)}
+                        {p.close}
+                      </span>
                     </div>
                   ))}
                 </td>

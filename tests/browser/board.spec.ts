@@ -82,6 +82,8 @@ describe('the board as a leader', () => {
     await kangcun.getByTestId('remind-unit').click();
     await expect.poll(() => kangcun.getByTestId('reminded').count()).toBe(1);
     expect(await kangcun.getByTestId('reminded').textContent()).toMatch(/已催报 \d\d:\d\d（局领导）/);
+    // the reminder lists whom to call, with the phone
+    expect(await board.getByTestId('reminder').textContent()).toContain(`（clerk02） ${phones.get('clerk02')}`);
     // one unit reminded, not the others
     expect(await board.getByTestId('reminded').count()).toBe(1);
     expect(await board.getByTestId('remind-missing').count()).toBe(1);

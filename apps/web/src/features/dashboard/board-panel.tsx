@@ -137,15 +137,16 @@ export function BoardPanel({
                       <UnitLink ledgerKey={ledgerKey} period={period} sheet={s} />
                       {p.open}
                       {t(`grid.sheet.${s.state}`)}
-                      {s.remindedAt && (
-                        <span data-testid="reminded">
-                          {` · ${t('dashboard.remindedAt')} ${time(s.remindedAt)}`}
-                          {s.lastReminder?.by && t('dashboard.remindedBy').replace('{who}', s.lastReminder.by)}
-                        </span>
-                      )}
-                      {s.reminderReadAt && ` · ${t('dashboard.reminderRead')} ${time(s.reminderReadAt)}`}
                       {p.close}
                       {s.overdue && <span className="badge sheet-overdue">{t('grid.overdue')}</span>}
+                      {/* 催报 recorded: when, by whom, and whether a clerk has read it */}
+                      {s.remindedAt && (
+                        <span className="board-reminded" data-testid="reminded">
+                          {`${t('dashboard.remindedAt')} ${time(s.remindedAt)}`}
+                          {s.lastReminder?.by && t('dashboard.remindedBy').replace('{who}', s.lastReminder.by)}
+                          {s.reminderReadAt && ` · ${t('dashboard.reminderRead')} ${time(s.reminderReadAt)}`}
+                        </span>
+                      )}
                     </span>
                     {s.clerks && (
                       <span className="board-clerks" data-testid="unit-clerks">
@@ -314,8 +315,9 @@ export function BoardPanel({
                   <li key={u.unit.name}>
                     {u.unit.name}
                     {p.colon}
-                    {u.clerks.map((c) => `${c.displayName}${p.open}${c.username}${p.close}`).join(p.list) ||
-                      t('dashboard.noClerk')}
+                    {u.clerks
+                      .map((c) => `${c.displayName}${p.open}${c.username}${p.close}${c.phone ? ` ${c.phone}` : ''}`)
+                      .join(p.list) || t('dashboard.noClerk')}
                   </li>
                 ))}
               </ul>

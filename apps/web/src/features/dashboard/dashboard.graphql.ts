@@ -141,7 +141,11 @@ export const BOARD = gql`
 
 export interface Reminder {
   remindedAt: string;
-  units: { unit: { name: string }; state: SheetState; clerks: { displayName: string; username: string }[] }[];
+  units: {
+    unit: { name: string };
+    state: SheetState;
+    clerks: { displayName: string; username: string; phone: string | null }[];
+  }[];
 }
 
 export const REMIND_MISSING = gql`
@@ -156,6 +160,7 @@ export const REMIND_MISSING = gql`
         clerks {
           displayName
           username
+          phone
         }
       }
     }

@@ -205,7 +205,7 @@ describe("the admin's board", () => {
     const board = page.getByTestId('board-safety_daily');
     await expect.poll(() => board.getByTestId('count-submitted').textContent()).toBe('1');
     const withdrawn = await board.getByTestId('withdrawn-units').textContent();
-    expect(withdrawn).toMatch(/^撤回：城关镇行政审批服务中心（已撤回 1 次 · 撤回于 \d{2}:\d{2}:\d{2} · 已提交）$/);
+    expect(withdrawn).toMatch(/^撤回：城关镇行政审批服务中心（已撤回 1 次 · 撤回于 \d{2}:\d{2} · 已提交）$/);
     await board.scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath('sheets-admin-board') });
     await page.context().close();

@@ -409,12 +409,47 @@ describe('the statistics view and the submission board as files', () => {
     expect(response.status).toBe(200);
     const sheet = await workbookOf(bytes);
     expect(String(sheet.getCell('A1').value)).toContain('政务服务大回访日报台账');
-    expect(sheet.getRow(2).values).toEqual([undefined, '单位', '办件量', '回访量', '回访率']);
+    // the rate with its numerator and denominator beside it, titled from their measures; the
+    // parts asked for on their own are not repeated
+    expect(sheet.getRow(2).values).toEqual([undefined, '单位', '回访率', '回访量（分子）', '办件量（分母）']);
     const rows = (sheet.getSheetValues() as unknown[][]).slice(3).map((r) => r.slice(1));
     // clerk01, 02 and 03 each hold the same three days: 22 cases, 16 follow-ups
-    expect(rows.find((r) => r[0] === '城关镇行政审批服务中心')).toEqual(['城关镇行政审批服务中心', 22, 16, 16 / 22]);
-    expect(rows.at(-1)).toEqual(['合计', 66, 48, 48 / 66]);
-    expect(sheet.getCell(`D${sheet.rowCount}`).numFmt).toBe('0.0%');
+    expect(rows.find((r) => r[0] === '城关镇行政审批服务中心')).toEqual(['城关镇行政审批服务中心', 16 / 22, 16, 22]);
+    expect(rows.at(-1)).toEqual(['合计', 48 / 66, 48, 66]);
+    expect(sheet.getCell(`B${sheet.rowCount}`).numFmt).toBe('0.0%');
+    expect(sheet.getCell(`C${sheet.rowCount}`).numFmt).not.toBe('0.0%');
+  });
+
+  it("writes each rate's numerator and denominator as the statistics query gives them, in both languages", async () => {
+    const range = 'from=2023-03-01&to=2023-03-03';
+    const { bytes } = await download(
+      `/export/statistics/daily_typed.csv?measures=dissatisfied_rate&groupBy=unit&${range}&lang=en`,
+      admin,
+    );
+    const lines = bytes.toString('utf8').slice(1).trim().split(/\r\n/);
+    expect(lines[0]).toBe('Unit,Dissatisfaction rate,Dissatisfied (numerator),Follow-ups (denominator)');
+    const answer = await t.gql<{
+      statistics: {
+        keyColumns: { labels: { value: string; label: string }[]; values: string[] }[];
+        valueColumns: { measure: string; values: (number | null)[] }[];
+      };
+    }>(
+      `{ statistics(ledger: "daily_typed", measures: ["dissatisfied", "follow_ups"], groupBy: ["unit"], from: "2023-03-01", to: "2023-03-03") {
+          keyColumns { values labels { value label } } valueColumns { measure values } } }`,
+      {},
+      { token: admin },
+    );
+    const stats = answer.data!.statistics;
+    const names = new Map(stats.keyColumns[0].labels.map((l) => [l.value, l.label]));
+    const [dissatisfied, followUps] = stats.valueColumns;
+    let compared = 0;
+    stats.keyColumns[0].values.forEach((unit, i) => {
+      const line = lines.find((l) => l.startsWith(`${names.get(unit)},`));
+      const [, , numerator, denominator] = line!.split(',');
+      expect([numerator, denominator]).toEqual([dissatisfied.values[i] ?? '', followUps.values[i] ?? ''].map(String));
+      if (followUps.values[i]) compared += 1;
+    });
+    expect(compared).toBeGreaterThan(0);
   });
 
   it("exports a day's submission board, a clerk's own unit only", async () => {
@@ -422,11 +457,27 @@ describe('the statistics view and the submission board as files', () => {
     const lines = all.bytes.toString('utf8').slice(1).trim().split(/\r\n/);
     expect(lines[0]).toBe('单位,状态,提交时间,截止时间,行数,退回原因');
     expect(lines.find((l) => l.startsWith('城关镇'))).toMatch(
-      /^城关镇行政审批服务中心,(已提交|逾期提交),\d{4}-\d\d-\d\d \d\d:\d\d,2023-03-01 17:00,1,$/,
+      /^城关镇行政审批服务中心,(已提交|已提交（逾期）),\d{4}-\d\d-\d\d \d\d:\d\d,2023-03-01 17:00,1,$/,
     );
-    expect(lines.find((l) => l.startsWith('亢村镇'))).toMatch(
-      /^亢村镇行政审批服务中心,填报中（未提交）,,2023-03-01 17:00,1,$/,
+    // the screen's words (草稿, not a word of the export's own)
+    expect(lines.find((l) => l.startsWith('亢村镇'))).toMatch(/^亢村镇行政审批服务中心,草稿,,2023-03-01 17:00,1,$/);
+    const board = await t.gql<{ submissionBoard: { sheets: { unit: { name: string }; state: string }[] } }>(
+      '{ submissionBoard(ledger: "daily_typed", period: "2023-03-01") { sheets { unit { name } state } } }',
+      {},
+      { token: admin },
     );
+    // as the board on the screen names each state (apps/web's grid.sheet.* messages)
+    const SCREEN: Record<string, string> = {
+      NOT_STARTED: '未开始',
+      DRAFT: '草稿',
+      SUBMITTED: '已提交',
+      SUBMITTED_LATE: '已提交（逾期）',
+      RETURNED: '已退回',
+    };
+    const sheets = board.data!.submissionBoard.sheets;
+    expect(new Set(sheets.map((s) => s.state)).size).toBeGreaterThan(1);
+    for (const s of sheets)
+      expect(lines.find((l) => l.startsWith(`${s.unit.name},`))?.split(',')[1]).toBe(SCREEN[s.state]);
     const own = await download('/export/board/daily_typed.csv?period=2023-03-01', clerk02);
     expect(own.bytes.toString('utf8').trim().split(/\r\n/)).toHaveLength(2);
   });

@@ -4,3 +4,4 @@ export * from './unit-kinds';
 export * from './error-codes';
 export * from './password-policy';
 export * from './file-import';
+export * from './sheet-states';

@@ -12,6 +12,7 @@ export * from './field-types/field-type';
 export * from './field-types/registry';
 export { hasUnstorableCharacter, isBlank, UNSTORABLE_TEXT } from './field-types/field-type-kit';
 export { strictDate } from './field-types/temporal';
+export { checkPhoneNumber } from './field-types/phone.field-type';
 export { ON_DELETE, type OnDelete, type ReferenceField } from './field-types/reference.field-type';
 export * from './formula';
 export * from './validate/validate-row';

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
-import { textOf, type Locale } from '@taizhang/ledger-core';
+import { textOf, type Locale, type MeasureDefinition } from '@taizhang/ledger-core';
+import { SHEET_STATE_LABELS } from '@taizhang/domain';
 import { shanghaiMinuteText, shanghaiWallTime } from '../common/time/shanghai';
 import type { Principal } from '../identity/principal';
 import { LedgerAccess } from '../ledgers/ledger-access.service';
-import type { SheetModel, SheetState } from '../reporting/sheet.model';
+import type { SheetModel } from '../reporting/sheet.model';
 import { SheetsService } from '../reporting/sheets.service';
 import type { StatisticsModel } from '../statistics/statistics.model';
 import { StatisticsService, type StatisticsQuery } from '../statistics/statistics.service';
@@ -22,13 +23,40 @@ const BUILT_IN_DIMENSIONS: Record<string, [string, string]> = {
   month: ['月份', 'Month'],
 };
 
-const SHEET_STATES: Record<SheetState, [string, string]> = {
-  NOT_STARTED: ['未填报', 'Not started'],
-  DRAFT: ['填报中（未提交）', 'Draft (not submitted)'],
-  SUBMITTED: ['已提交', 'Submitted'],
-  SUBMITTED_LATE: ['逾期提交', 'Submitted late'],
-  RETURNED: ['已退回', 'Returned'],
+const PART_TITLES: Record<RatePart, [string, string]> = {
+  numerator: ['（分子）', ' (numerator)'],
+  denominator: ['（分母）', ' (denominator)'],
 };
+
+type RatePart = 'numerator' | 'denominator';
+
+/**
+ * The measures a statistics file shows, in order: each one asked for, and after a rate (kind
+ * ratio) its numerator and denominator measures, so that 满意率 is read with 满意量（分子） and
+ * 回访量（分母）. A part asked for on its own is shown once, beside its rate. A part that is a field
+ * rather than a measure (the language allows it) has no statistics of its own and is left out.
+ */
+export function rateLayout(
+  measures: readonly MeasureDefinition[],
+  asked: readonly string[],
+): { measure: string; part?: RatePart }[] {
+  const byKey = new Map(measures.map((m) => [m.key, m]));
+  const parts = new Set<string>();
+  for (const key of asked) {
+    const m = byKey.get(key);
+    if (m?.kind === 'ratio') for (const part of [m.numerator, m.denominator]) if (byKey.has(part)) parts.add(part);
+  }
+  return asked.flatMap((key) => {
+    const m = byKey.get(key);
+    if (m?.kind === 'ratio')
+      return [
+        { measure: key },
+        ...(byKey.has(m.numerator) ? [{ measure: m.numerator, part: 'numerator' as const }] : []),
+        ...(byKey.has(m.denominator) ? [{ measure: m.denominator, part: 'denominator' as const }] : []),
+      ];
+    return parts.has(key) ? [] : [{ measure: key }];
+  });
+}
 
 /** An instant as an Excel date cell: Shanghai wall time (Excel has no time zones). */
 const wallTime = (date: Date | null) => (date ? shanghaiWallTime(date) : null);
@@ -56,8 +84,21 @@ export class TableExport {
     res: Response,
   ): Promise<void> {
     const ledger = await this.ledgers.readableLedger(principal, query.ledger);
-    const answer: StatisticsModel = await this.statistics.statistics(principal, query, locale);
     const definition = ledger.definition;
+    // a rate is read with what it rests on: its numerator and denominator beside it
+    const layout = rateLayout(definition.measures ?? [], query.measures);
+    const answer: StatisticsModel = await this.statistics.statistics(
+      principal,
+      { ...query, measures: layout.map((c) => c.measure) },
+      locale,
+    );
+    // the answer's columns follow the measures asked for, a distribution giving one per option
+    let at = -1;
+    const parts = answer.valueColumns.map((column) => {
+      const continues = column.measure.includes(':') && layout[at]?.measure === column.measure.split(':')[0];
+      if (!continues || at < 0) at += 1;
+      return layout[at]?.part;
+    });
     const measureFormat = (key: string) => definition.measures?.find((m) => m.key === key.split(':')[0])?.format;
     const isTotal = (row: StatisticsRow): row is { total: true } => 'total' in row;
     const totals = new Map(answer.totals.map((t) => [t.measure, t.value]));
@@ -78,12 +119,13 @@ export class TableExport {
         text: cell,
       };
     });
-    const valueColumns = answer.valueColumns.map((column): SheetColumn<StatisticsRow> => {
-      const percent = measureFormat(column.measure) === 'percent';
+    const valueColumns = answer.valueColumns.map((column, i): SheetColumn<StatisticsRow> => {
+      const part = parts[i];
+      const percent = !part && measureFormat(column.measure) === 'percent';
       const value = (row: StatisticsRow) =>
         isTotal(row) ? (totals.get(column.measure) ?? null) : (column.values[row.index] ?? null);
       return {
-        title: column.title,
+        title: part ? `${column.title}${text(locale, ...PART_TITLES[part])}` : column.title,
         width: 14,
         numFmt: percent ? '0.0%' : undefined,
         excel: value,
@@ -125,8 +167,9 @@ export class TableExport {
       {
         title: text(locale, '状态', 'State'),
         width: 16,
-        excel: (s) => text(locale, ...SHEET_STATES[s.state]),
-        text: (s) => text(locale, ...SHEET_STATES[s.state]),
+        // the board's own words (草稿, 未开始…): one list for the screen and the file
+        excel: (s) => SHEET_STATE_LABELS[s.state][locale],
+        text: (s) => SHEET_STATE_LABELS[s.state][locale],
       },
       {
         title: text(locale, '提交时间', 'Submitted at'),

@@ -1,5 +1,6 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
+import type { SheetStateName } from '@taizhang/domain';
 import { UnitModel } from '../units/unit.model';
 import { UserModel } from '../users/user.model';
 
@@ -9,7 +10,7 @@ export const SheetStateEnum = {
   SUBMITTED: 'SUBMITTED',
   SUBMITTED_LATE: 'SUBMITTED_LATE',
   RETURNED: 'RETURNED',
-} as const;
+} as const satisfies { [S in SheetStateName]: S };
 export type SheetState = keyof typeof SheetStateEnum;
 registerEnumType(SheetStateEnum, { name: 'SheetState' });
 
@@ -62,6 +63,18 @@ export class FigureDifferenceModel {
     description: 'The source rows of the unit and period changed or deleted since the submission, newest first.',
   })
   changedRows: FigureSourceRowModel[];
+}
+
+@ObjectType('BoardClerk', { description: "A unit's active clerk as the board shows them: whom to call." })
+export class BoardClerkModel {
+  @Field(() => String) name: string;
+  @Field(() => String, { nullable: true }) phone: string | null;
+}
+
+@ObjectType('SheetReminder', { description: 'The last 催报 of a sheet: when and by whom.' })
+export class SheetReminderModel {
+  @Field(() => Date) at: Date;
+  @Field(() => String, { nullable: true, description: 'Who reminded (display name).' }) by: string | null;
 }
 
 @ObjectType('Sheet', { description: 'One unit’s sheet of a periodic ledger for one period.' })
@@ -119,6 +132,17 @@ export class SheetModel {
     description: 'Its derived figures: held and live, overridden or differing (reconciliation); [] for none.',
   })
   figures?: FigureModel[];
+  @Field(() => [BoardClerkModel], {
+    nullable: true,
+    description:
+      "On the board, for admins and leaders: the unit's active clerks with their phones, to call. Null for clerks (no other unit's phones).",
+  })
+  clerks?: BoardClerkModel[] | null;
+  @Field(() => SheetReminderModel, {
+    nullable: true,
+    description: 'The last 催报 of this sheet: when and by whom (null: never reminded).',
+  })
+  lastReminder?: SheetReminderModel | null;
 }
 
 @ObjectType('RemindedUnit')

@@ -37,6 +37,7 @@ import { FigureChecks } from './figure-checks.service';
 import { figureKey, writeFigures } from '../ledger-tables/derived-figures';
 import {
   SheetStateEnum,
+  type BoardClerkModel,
   type BoardCountsModel,
   type FigureDifferenceModel,
   type SheetModel,
@@ -53,6 +54,7 @@ interface SheetRow {
   late: boolean;
   returned_reason: string | null;
   reminded_at: Date | null;
+  reminded_by: string | null;
   reminder_read_at: Date | null;
   withdrawn_count: number;
   withdrawn_at: Date | null;
@@ -402,10 +404,12 @@ export class SheetsService {
       sheets,
       seesAllUnits(principal),
     );
+    const clerks = await this.clerksOf(principal, units);
     const list = units.map((unit) => ({
       ...this.toModel(ledger, UnitModel.of(unit), period, sheets.get(unit.id), deadline),
       tracked: tracked.perUnit(unit.id),
       ...figures.get(unit.id),
+      clerks: clerks?.get(unit.id) ?? (clerks ? [] : null),
     }));
     const counts: BoardCountsModel = {
       overridden: list.filter((s) => s.figures?.some((f) => f.overridden)).length,
@@ -431,6 +435,23 @@ export class SheetsService {
       if (sheet.withdrawnCount > 0) counts.withdrawn += 1;
     }
     return { ledgerKey: ledger.key, period, sheets: list, counts, tracked: tracked.totals };
+  }
+
+  /**
+   * The units' active clerks with their phones, for those who call them (admins, leaders); null
+   * for a clerk, who gets no other unit's phones (nor their own unit's here: it is their board).
+   */
+  private async clerksOf(principal: Principal, units: UnitEntity[]): Promise<Map<number, BoardClerkModel[]> | null> {
+    if (!seesAllUnits(principal)) return null;
+    const byUnit = new Map<number, BoardClerkModel[]>();
+    const users = await this.users.list(units.map((u) => u.id));
+    for (const user of users) {
+      if (user.role !== 'clerk' || !user.active || user.unitId === null) continue;
+      const list = byUnit.get(user.unitId) ?? [];
+      list.push({ name: user.displayName, phone: user.phone ?? null });
+      byUnit.set(user.unitId, list);
+    }
+    return byUnit;
   }
 
   /**
@@ -497,6 +518,10 @@ export class SheetsService {
         `SELECT u.id AS unit_id, s.state, s.submitted_at, coalesce(s.late, false) AS late, s.returned_reason,
                 coalesce(s.withdrawn_count, 0) AS withdrawn_count, s.withdrawn_at, s.submitted_warnings,
                 (SELECT max(r.reminded_at) FROM sheet_reminders r WHERE r.ledger_key = $3 AND r.unit_id = u.id AND r.period = $2) AS reminded_at,
+                -- who reminded last (催报 is open to leaders and admins: the board says which)
+                (SELECT ru.display_name FROM sheet_reminders r JOIN users ru ON ru.id = r.reminded_by
+                  WHERE r.ledger_key = $3 AND r.unit_id = u.id AND r.period = $2
+                  ORDER BY r.reminded_at DESC LIMIT 1) AS reminded_by,
                 -- when a clerk of the unit first read a reminder of this sheet
                 (SELECT min(n.read_at) FROM notices n WHERE n.kind = 'REMINDER' AND n.ledger_key = $3 AND n.unit_id = u.id AND n.period = $2) AS reminder_read_at,
                 -- a submitted sheet: the rows it was submitted with; else the rows as they are
@@ -624,6 +649,7 @@ export class SheetsService {
       deadline,
       rowCount: sheet?.rows ?? 0,
       remindedAt: sheet?.reminded_at ?? null,
+      lastReminder: sheet?.reminded_at ? { at: sheet.reminded_at, by: sheet.reminded_by ?? null } : null,
       reminderReadAt: sheet?.reminder_read_at ?? null,
       overdue: !submitted && deadline !== null && now.getTime() > deadline.getTime(),
       future: isFuturePeriod(ledger.definition.period, period, now),

@@ -67,7 +67,15 @@ export interface DemoUser {
   role: 'admin' | 'clerk' | 'leader';
   /** The unit's code. */
   unit?: string;
+  /** A made-up contact phone (the board shows the missing units' clerks with theirs). */
+  phone?: string;
 }
+
+/** Plausible, made-up numbers: a mobile for some clerks, the unit's landline (Xinxiang, 0373) for others. */
+const demoPhone = (i: number) =>
+  i % 3 === 2
+    ? `0373-5${String(210_000 + i * 1_237).slice(-6)}`
+    : `13${8 + (i % 2)}0373${String(1_000 + i * 37).slice(-4)}`;
 
 export const DEMO_USERS: DemoUser[] = [
   { username: 'admin', displayName: '系统管理员', role: 'admin', unit: 'gs02' },
@@ -77,5 +85,6 @@ export const DEMO_USERS: DemoUser[] = [
     displayName: `${unit.name.replace(/^县政务服务中心/, '')}填报员`,
     role: 'clerk' as const,
     unit: unit.code,
+    phone: demoPhone(i),
   })),
 ];

@@ -60,10 +60,10 @@ export async function seedDatabase(db: DataSource, config: AppConfig): Promise<S
     const hash = await hashPassword(DEMO_PASSWORD);
     for (const user of DEMO_USERS) {
       await tx.query(
-        `INSERT INTO users (username, display_name, role, unit_id, password_hash)
-         VALUES ($1, $2, $3, (SELECT id FROM units WHERE code = $4), $5)
+        `INSERT INTO users (username, display_name, role, unit_id, password_hash, phone)
+         VALUES ($1, $2, $3, (SELECT id FROM units WHERE code = $4), $5, $6)
          ON CONFLICT (username) DO NOTHING`,
-        [user.username, user.displayName, user.role, user.unit ?? null, hash],
+        [user.username, user.displayName, user.role, user.unit ?? null, hash, user.phone ?? null],
       );
     }
     await tx.query(`INSERT INTO app_settings (key, value) VALUES ($1, to_jsonb(now()))`, [DEMO_MARKER]);

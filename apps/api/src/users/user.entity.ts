@@ -27,6 +27,10 @@ export class UserEntity {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
+  /** A contact phone (mobile or landline with area code), as the phone field type stores it. */
+  @Column({ type: 'text', nullable: true })
+  phone: string | null;
+
   /** Unused since sign-ins are throttled (sign-in/sign-in-throttle.ts); kept for old rows. */
   @Column({ name: 'failed_sign_ins', type: 'integer', default: 0 })
   failedSignIns: number;

@@ -39,6 +39,9 @@ export class UserModel {
   })
   mustChangePassword: boolean;
 
+  /** Resolved by UsersResolver.phone (who may read it); not a field of its own. */
+  phoneNumber: string | null;
+
   /** Resolved by UsersResolver.unit. */
   unitId: number | null;
 
@@ -50,6 +53,7 @@ export class UserModel {
       role: entity.role,
       unitId: entity.unitId,
       active: entity.active,
+      phoneNumber: entity.phone ?? null,
       lockedUntil: null,
       mustChangePassword: entity.mustChangePassword,
     });

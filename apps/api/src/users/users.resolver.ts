@@ -1,6 +1,6 @@
 import { Args, Field, ID, InputType, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Role } from '@taizhang/domain';
-import { assertCanReadUnit, readableUnitIds } from '../identity/access-policy';
+import { assertCanReadUnit, readableUnitIds, seesAllUnits } from '../identity/access-policy';
 import { CurrentPrincipal, Roles } from '../identity/auth.decorators';
 import { SessionsService } from '../identity/sessions.service';
 import type { Principal } from '../identity/principal';
@@ -17,6 +17,11 @@ class CreateUserInput {
   @Field(() => RoleEnum) role: Role;
   @Field(() => ID, { nullable: true }) unitId?: string | null;
   @Field(() => String) password: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'A contact phone: a mainland mobile or a landline with its area code (as a phone field takes it).',
+  })
+  phone?: string | null;
 }
 
 @InputType()
@@ -26,6 +31,17 @@ class UpdateUserInput {
   @Field(() => ID, { nullable: true }) unitId?: string | null;
   @Field(() => Boolean, { nullable: true, description: 'false deactivates the account: it can no longer sign in.' })
   active?: boolean;
+  @Field(() => String, { nullable: true, description: 'A contact phone, as in createUser; "" clears it.' })
+  phone?: string | null;
+}
+
+/** A phone is for those who call the user: the county (admins, leaders), the user, their unit. */
+export function mayReadPhone(principal: Principal, user: { id: string; unitId: number | null }): boolean {
+  return (
+    seesAllUnits(principal) ||
+    String(principal.userId) === user.id ||
+    (principal.unitId !== null && principal.unitId === user.unitId)
+  );
 }
 
 @Resolver(() => UserModel)
@@ -50,6 +66,15 @@ export class UsersResolver {
       unitIds = [id];
     }
     return (await this.usersService.list(unitIds)).map(UserModel.of);
+  }
+
+  @ResolveField(() => String, {
+    nullable: true,
+    description:
+      "A contact phone: readable by admins and leaders, by the user, and by the clerks of the user's own unit (null to others).",
+  })
+  phone(@CurrentPrincipal() principal: Principal | undefined, @Parent() user: UserModel): string | null {
+    return principal && mayReadPhone(principal, user) ? user.phoneNumber : null;
   }
 
   @ResolveField(() => UnitModel, { nullable: true })

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { In, type DataSource, type Repository } from 'typeorm';
 import { checkPassword, PASSWORD_PROBLEM_MESSAGES, type LocalizedText, type Role } from '@taizhang/domain';
+import { checkPhoneNumber } from '@taizhang/ledger-core';
 import { hashPassword, passwordTooLong } from '../identity/password-hasher';
 import { UnitsService } from '../units/units.service';
 import { UserEntity } from './user.entity';
@@ -16,11 +17,16 @@ export interface UserInput {
   unitId?: number | null;
   active?: boolean;
   password?: string;
+  /** A contact phone; null or blank: none. */
+  phone?: string | null;
 }
 
 export type UserForSignIn = UserEntity & { unitActive: boolean };
 
 type Problem = { path: string; message: LocalizedText };
+
+/** A contact phone as stored: the phone field type's form of it (139-1234-5678 → 13912345678), null for none. */
+const phoneOf = (input: string | null | undefined): string | null => checkPhoneNumber(input ?? '').value;
 
 /** Passwords are judged by the shared policy; each broken rule becomes one problem on `path`. */
 export function passwordProblems(password: string, path = 'password'): Problem[] {
@@ -89,6 +95,7 @@ export class UsersService {
       role: input.role,
       unitId: input.unitId ?? null,
       active: input.active ?? true,
+      phone: phoneOf(input.phone),
       passwordHash,
     });
     return this.findById(Number(result.identifiers[0].id));
@@ -116,6 +123,7 @@ export class UsersService {
         ...(input.role !== undefined && { role: input.role }),
         ...(input.unitId !== undefined && { unitId: input.unitId }),
         ...(input.active !== undefined && { active: input.active }),
+        ...(input.phone !== undefined && { phone: phoneOf(input.phone) }),
       },
     );
     return this.findById(id);
@@ -162,6 +170,8 @@ export class UsersService {
       });
     }
     if (input.password !== undefined) problems.push(...passwordProblems(input.password));
+    const phone = checkPhoneNumber(input.phone ?? '');
+    if (phone.problem) problems.push({ path: 'phone', message: phone.problem });
     const role = input.role ?? current?.role;
     const unitId = input.unitId !== undefined ? input.unitId : (current?.unitId ?? null);
     if (role === 'clerk' && unitId === null) {

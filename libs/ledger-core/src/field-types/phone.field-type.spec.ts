@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { phoneFieldType as phone, type PhoneField } from './phone.field-type';
+import { checkPhoneNumber, phoneFieldType as phone, type PhoneField } from './phone.field-type';
 
 const field: PhoneField = { key: 'phone', title: '联系电话', type: 'phone' };
 const valid = (text: string) => {
@@ -31,5 +31,16 @@ describe('phone, exactly as documented', () => {
   ])('refuses what is neither: %s', (text) => {
     expect(valid(text)).toBe(false);
     expect(phone.validate(phone.parse(text, field).ok ? text : '', field).map((m) => m['zh-CN'])[0]).toContain('区号');
+  });
+});
+
+describe('checkPhoneNumber, for a phone outside a ledger (a user’s contact phone)', () => {
+  it('stores what a phone field stores and refuses what it refuses, with the same reason', () => {
+    expect(checkPhoneNumber('139-1234-5678')).toEqual({ value: '13912345678', problem: null });
+    expect(checkPhoneNumber('0373-1234567-801')).toEqual({ value: '0373-1234567-801', problem: null });
+    expect(checkPhoneNumber('  ')).toEqual({ value: null, problem: null });
+    const bad = checkPhoneNumber('12345');
+    expect(bad.problem).toEqual(phone.validate('12345', field)[0]);
+    expect(bad.problem!['zh-CN']).toContain('电话号码');
   });
 });

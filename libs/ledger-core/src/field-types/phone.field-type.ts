@@ -1,4 +1,4 @@
-import { message } from '../definition/message';
+import { message, type Message } from '../definition/message';
 import type { FieldOf, FieldTypeSpec } from './field-type';
 import { fail, lengthChecks, ok, textCells } from './field-type-kit';
 import { textFieldType } from './text.field-type';
@@ -23,6 +23,17 @@ export type PhoneField = FieldOf<'phone'>;
 
 const text = textFieldType;
 const formatPhone = (value: unknown) => (value === null ? '' : String(value));
+
+/**
+ * A phone number outside a ledger (a user's contact phone) judged by the same rules as a phone
+ * field: the text as stored (null for blank) or the reason it is not a number.
+ */
+export function checkPhoneNumber(input: string): { value: string | null; problem: Message | null } {
+  const value = clean(input);
+  if (value === '') return { value: null, problem: null };
+  const [problem] = phoneFieldType.validate(value, { key: 'phone', title: '', type: 'phone' });
+  return { value, problem: problem ?? null };
+}
 
 export const phoneFieldType: FieldTypeSpec<PhoneField> = {
   type: 'phone',

@@ -1,18 +1,31 @@
 import { useMutation, useQuery } from '@apollo/client';
+import { useState } from 'react';
+import { Link } from 'react-router';
 import { CorrectionRequests } from '../corrections/correction-requests';
 import { ExportLinks } from './export-links';
+import type { Locale } from '@taizhang/domain';
 import { useI18n } from '../../i18n/i18n';
 import {
   BOARD,
   RECONCILIATION,
   REMIND_MISSING,
   type Board,
+  type BoardSheet,
   type FigureDifference,
   type Reminder,
 } from './dashboard.graphql';
 import { ledgerAddress } from '../ledgers/ledger-address';
 
 const MISSING = new Set(['NOT_STARTED', 'DRAFT', 'RETURNED']);
+
+/** Chinese text takes full-width punctuation, English its own: 亢村镇（草稿） but Kangcun (Draft). */
+const PUNCTUATION: Record<
+  Locale,
+  { open: string; close: string; colon: string; comma: string; list: string; semi: string }
+> = {
+  'zh-CN': { open: '（', close: '）', colon: '：', comma: '，', list: '、', semi: '；' },
+  en: { open: ' (', close: ')', colon: ': ', comma: ', ', list: ', ', semi: '; ' },
+};
 
 /**
  * Today's sheets of a periodic ledger: who submitted, who is late, who is missing (逾期未报 once the
@@ -33,6 +46,7 @@ export function BoardPanel({
   canCorrect?: boolean;
 }) {
   const { t, locale } = useI18n();
+  const p = PUNCTUATION[locale];
   const { data, error, refetch } = useQuery<{ submissionBoard: Board }>(BOARD, {
     variables: { ledger: ledgerKey, period },
     fetchPolicy: 'network-only',
@@ -41,13 +55,21 @@ export function BoardPanel({
   const board = data?.submissionBoard;
   const missing = board?.sheets.filter((s) => MISSING.has(s.state)) ?? [];
   const late = board?.sheets.filter((s) => s.state === 'SUBMITTED_LATE') ?? [];
+  const submitted = board?.sheets.filter((s) => s.state === 'SUBMITTED' || s.state === 'SUBMITTED_LATE') ?? [];
+  // which units the list under the counts shows: those missing until a count is clicked
+  const [list, setList] = useState<'submitted' | 'late' | 'missing' | null>(null);
+  const shown = list ?? (board && missing.length === 0 ? 'submitted' : 'missing');
   const withdrawn = board?.sheets.filter((s) => s.withdrawnCount > 0) ?? [];
   const withWarnings = board?.sheets.filter((s) => (s.submittedWarnings ?? 0) > 0) ?? [];
   const overridden = board?.sheets.filter((s) => s.figures.some((f) => f.overridden)) ?? [];
   const hasFigures = board?.sheets.some((s) => s.figures.length > 0) ?? false;
   const withCorrections = board?.sheets.filter((s) => s.pendingCorrections + s.appliedCorrections > 0) ?? [];
   const time = (iso: string) =>
-    new Date(iso).toLocaleTimeString(locale === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai' });
+    new Date(iso).toLocaleTimeString(locale === 'en' ? 'en-GB' : 'zh-CN', {
+      timeZone: 'Asia/Shanghai',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
   const reminder = reminding.data?.remindMissing;
   /** 催报 to every missing unit (unitIds omitted) or to one. */
   async function remindUnits(unitIds?: string[]) {
@@ -65,18 +87,30 @@ export function BoardPanel({
       {board && (
         <>
           <dl className="counts">
-            <div>
-              <dt>{t('grid.sheet.SUBMITTED')}</dt>
-              <dd data-testid="count-submitted">{board.counts.submitted + board.counts.submittedLate}</dd>
-            </div>
-            <div>
-              <dt>{t('dashboard.ofWhichLate')}</dt>
-              <dd data-testid="count-late">{board.counts.submittedLate}</dd>
-            </div>
-            <div>
-              <dt>{t('dashboard.missing')}</dt>
-              <dd data-testid="count-missing">{missing.length}</dd>
-            </div>
+            {(
+              [
+                ['submitted', t('grid.sheet.SUBMITTED'), submitted.length],
+                ['late', t('dashboard.ofWhichLate'), late.length],
+                ['missing', t('dashboard.missing'), missing.length],
+              ] as const
+            ).map(([list, label, n]) => (
+              <div key={list}>
+                <dt>{label}</dt>
+                <dd>
+                  {/* a count opens the list of its units */}
+                  <button
+                    type="button"
+                    className="count-button"
+                    aria-pressed={shown === list}
+                    title={t('dashboard.showUnits')}
+                    onClick={() => setList(list)}
+                    data-testid={`count-${list}`}
+                  >
+                    {n}
+                  </button>
+                </dd>
+              </div>
+            ))}
             {board.counts.overdue > 0 && (
               <div>
                 <dt>{t('grid.overdue')}</dt>
@@ -84,80 +118,154 @@ export function BoardPanel({
               </div>
             )}
           </dl>
-          {missing.length > 0 && (
-            <p data-testid="missing-units">
-              <strong>{t('dashboard.missing')}：</strong>
-              {missing.map((s) => (
-                <span key={s.unit.id} className="unit-chip" data-overdue={s.overdue || undefined}>
-                  {s.unit.name}（{t(`grid.sheet.${s.state}`)}
-                  {s.remindedAt && ` · ${t('dashboard.remindedAt')} ${time(s.remindedAt)}`}
-                  {s.reminderReadAt && ` · ${t('dashboard.reminderRead')} ${time(s.reminderReadAt)}`}）
-                  {s.overdue && <span className="badge sheet-overdue">{t('grid.overdue')}</span>}
-                  {canRemind && (
-                    <button
-                      type="button"
-                      className="link-button"
-                      disabled={reminding.loading}
-                      onClick={() => void remindUnits([s.unit.id])}
-                      data-testid="remind-unit"
-                    >
-                      {t('dashboard.remindOne')}
-                    </button>
-                  )}
-                </span>
-              ))}
-            </p>
+          {shown === 'missing' && (
+            <div data-testid="missing-units" className="board-units">
+              <strong>
+                {t('dashboard.missing')}
+                {p.colon}
+              </strong>
+              {missing.length === 0 && <span className="muted">{t('dashboard.noUnits')}</span>}
+              <ul>
+                {missing.map((s) => (
+                  <li
+                    key={s.unit.id}
+                    className="unit-chip"
+                    data-unit={s.unit.name}
+                    data-overdue={s.overdue || undefined}
+                  >
+                    <span className="board-unit">
+                      <UnitLink ledgerKey={ledgerKey} period={period} sheet={s} />
+                      {p.open}
+                      {t(`grid.sheet.${s.state}`)}
+                      {p.close}
+                      {s.overdue && <span className="badge sheet-overdue">{t('grid.overdue')}</span>}
+                      {/* 催报 recorded: when, by whom, and whether a clerk has read it */}
+                      {s.remindedAt && (
+                        <span className="board-reminded" data-testid="reminded">
+                          {`${t('dashboard.remindedAt')} ${time(s.remindedAt)}`}
+                          {s.lastReminder?.by && t('dashboard.remindedBy').replace('{who}', s.lastReminder.by)}
+                          {s.reminderReadAt && ` · ${t('dashboard.reminderRead')} ${time(s.reminderReadAt)}`}
+                        </span>
+                      )}
+                    </span>
+                    {s.clerks && (
+                      <span className="board-clerks" data-testid="unit-clerks">
+                        {s.clerks.length === 0 && t('dashboard.noClerk')}
+                        {s.clerks.map((c) => (
+                          <span key={`${c.name}:${c.phone ?? ''}`} className="board-clerk">
+                            {c.name}{' '}
+                            {c.phone ? (
+                              <a href={`tel:${c.phone}`} title={t('dashboard.clerkPhone')} data-testid="clerk-phone">
+                                {c.phone}
+                              </a>
+                            ) : (
+                              <span className="muted">{t('dashboard.noPhone')}</span>
+                            )}
+                          </span>
+                        ))}
+                      </span>
+                    )}
+                    {canRemind && (
+                      <button
+                        type="button"
+                        className="link-button"
+                        disabled={reminding.loading}
+                        onClick={() => void remindUnits([s.unit.id])}
+                        data-testid="remind-unit"
+                      >
+                        {t('dashboard.remindOne')}
+                      </button>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </div>
           )}
-          {late.length > 0 && (
-            <p data-testid="late-units">
-              <strong>{t('grid.late')}：</strong>
-              {late.map((s) => (
-                <span key={s.unit.id} className="unit-chip">
-                  {s.unit.name}
+          {shown !== 'missing' && (
+            <p data-testid={`${shown}-units`} className="board-units">
+              <strong>
+                {shown === 'late' ? t('grid.late') : t('grid.sheet.SUBMITTED')}
+                {p.colon}
+              </strong>
+              {(shown === 'late' ? late : submitted).length === 0 && (
+                <span className="muted">{t('dashboard.noUnits')}</span>
+              )}
+              {(shown === 'late' ? late : submitted).map((s) => (
+                <span key={s.unit.id} className="unit-chip" data-unit={s.unit.name}>
+                  <UnitLink ledgerKey={ledgerKey} period={period} sheet={s} />
+                  {s.submittedAt && (
+                    <span className="muted">
+                      {p.open}
+                      {t('dashboard.submittedAtTime').replace('{time}', time(s.submittedAt))}
+                      {p.close}
+                    </span>
+                  )}
                 </span>
               ))}
             </p>
           )}
           {withdrawn.length > 0 && (
             <p data-testid="withdrawn-units">
-              <strong>{t('dashboard.withdrawals')}：</strong>
+              <strong>
+                {t('dashboard.withdrawals')}
+                {p.colon}
+              </strong>
               {withdrawn.map((s) => (
                 <span key={s.unit.id} className="unit-chip">
-                  {s.unit.name}（{t('grid.withdrawnTimes').replace('{n}', String(s.withdrawnCount))}
+                  {s.unit.name}
+                  {p.open}
+                  {t('grid.withdrawnTimes').replace('{n}', String(s.withdrawnCount))}
                   {s.withdrawnAt && ` · ${t('dashboard.withdrawnAt')} ${time(s.withdrawnAt)}`} ·{' '}
-                  {t(`grid.sheet.${s.state}`)}）
+                  {t(`grid.sheet.${s.state}`)}
+                  {p.close}
                 </span>
               ))}
             </p>
           )}
           {withWarnings.length > 0 && (
             <p data-testid="warned-units">
-              <strong>{t('dashboard.withWarnings')}：</strong>
+              <strong>
+                {t('dashboard.withWarnings')}
+                {p.colon}
+              </strong>
               {withWarnings.map((s) => (
                 <span key={s.unit.id} className="unit-chip">
-                  {s.unit.name}（{t('grid.submittedWarnings').replace('{n}', String(s.submittedWarnings))}）
+                  {s.unit.name}
+                  {p.open}
+                  {t('grid.submittedWarnings').replace('{n}', String(s.submittedWarnings))}
+                  {p.close}
                 </span>
               ))}
             </p>
           )}
           {overridden.length > 0 && (
             <p data-testid="overridden-units">
-              <strong>{t('dashboard.overridden')}：</strong>
+              <strong>
+                {t('dashboard.overridden')}
+                {p.colon}
+              </strong>
               {overridden.map((s) => (
                 <span key={s.unit.id} className="unit-chip">
-                  {s.unit.name}（
+                  {s.unit.name}
+                  {p.open}
                   {s.figures
                     .filter((f) => f.overridden)
-                    .map((f) => `${f.title} ${f.value ?? '—'}，${t('dashboard.derivedWas')} ${f.live}：${f.reason}`)
-                    .join('；')}
-                  ）
+                    .map(
+                      (f) =>
+                        `${f.title} ${f.value ?? '—'}${p.comma}${t('dashboard.derivedWas')} ${f.live}${p.colon}${f.reason}`,
+                    )
+                    .join(p.semi)}
+                  {p.close}
                 </span>
               ))}
             </p>
           )}
           {withCorrections.length > 0 && (
             <p data-testid="corrected-units">
-              <strong>{t('dashboard.corrections')}：</strong>
+              <strong>
+                {t('dashboard.corrections')}
+                {p.colon}
+              </strong>
               {withCorrections.map((s) => (
                 <span
                   key={s.unit.id}
@@ -166,11 +274,12 @@ export function BoardPanel({
                   data-pending={s.pendingCorrections}
                   data-applied={s.appliedCorrections}
                 >
-                  {s.unit.name}（
+                  {s.unit.name}
+                  {p.open}
                   {t('correction.sheetCounts')
                     .replace('{applied}', String(s.appliedCorrections))
                     .replace('{pending}', String(s.pendingCorrections))}
-                  ）
+                  {p.close}
                 </span>
               ))}
             </p>
@@ -204,8 +313,11 @@ export function BoardPanel({
               <ul>
                 {reminder.units.map((u) => (
                   <li key={u.unit.name}>
-                    {u.unit.name}：
-                    {u.clerks.map((c) => `${c.displayName}（${c.username}）`).join('、') || t('dashboard.noClerk')}
+                    {u.unit.name}
+                    {p.colon}
+                    {u.clerks
+                      .map((c) => `${c.displayName}${p.open}${c.username}${p.close}${c.phone ? ` ${c.phone}` : ''}`)
+                      .join(p.list) || t('dashboard.noClerk')}
                   </li>
                 ))}
               </ul>
@@ -215,6 +327,20 @@ export function BoardPanel({
         </>
       )}
     </article>
+  );
+}
+
+/** A unit's name on the board, a link to its sheet of the period (the ledger page opens it). */
+function UnitLink({ ledgerKey, period, sheet }: { ledgerKey: string; period: string; sheet: BoardSheet }) {
+  const { t } = useI18n();
+  return (
+    <Link
+      to={ledgerAddress(ledgerKey, { unit: sheet.unit.id, period })}
+      title={t('dashboard.openSheet').replace('{unit}', sheet.unit.name)}
+      data-testid="unit-link"
+    >
+      {sheet.unit.name}
+    </Link>
   );
 }
 
@@ -231,7 +357,8 @@ function daysUpTo(period: string): { from: string; to: string } {
  * difference and links to the source rows changed since.
  */
 function Reconciliation({ ledgerKey, period }: { ledgerKey: string; period: string }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
+  const p = PUNCTUATION[locale];
   const { data, error } = useQuery<{ reconciliation: FigureDifference[] }>(RECONCILIATION, {
     variables: { ledger: ledgerKey, ...daysUpTo(period) },
     fetchPolicy: 'network-only',
@@ -256,7 +383,11 @@ function Reconciliation({ ledgerKey, period }: { ledgerKey: string; period: stri
     <section className="reconciliation" data-testid="reconciliation">
       <h5>
         {t('dashboard.reconciliation')}
-        <span className="muted">（{t('dashboard.reconciliationHint')}）</span>
+        <span className="muted">
+          {p.open}
+          {t('dashboard.reconciliationHint')}
+          {p.close}
+        </span>
       </h5>
       {error && <p className="form-error">{error.message}</p>}
       {data && list.length === 0 && <p className="muted">{t('dashboard.reconciled')}</p>}
@@ -278,8 +409,14 @@ function Reconciliation({ ledgerKey, period }: { ledgerKey: string; period: stri
                 <td>
                   {sheet.figures.map((f) => (
                     <div key={f.field} data-field={f.field}>
-                      {f.title}：{f.value ?? '—'} → {f.live}
-                      <span className="difference">（{signed(f.difference)}）</span>
+                      {f.title}
+                      {p.colon}
+                      {f.value ?? '—'} → {f.live}
+                      <span className="difference">
+                        {p.open}
+                        {signed(f.difference)}
+                        {p.close}
+                      </span>
                     </div>
                   ))}
                 </td>

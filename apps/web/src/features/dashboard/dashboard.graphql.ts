@@ -38,6 +38,10 @@ export interface BoardSheet {
   /** Correction requests (申请更正) waiting, and corrections applied since submission. */
   pendingCorrections: number;
   appliedCorrections: number;
+  /** The unit's active clerks with their phones: for admins and leaders; null for a clerk. */
+  clerks: { name: string; phone: string | null }[] | null;
+  /** The last 催报: when, by whom. */
+  lastReminder: { at: string; by: string | null } | null;
 }
 
 /** What a derived figure of a sheet says (Sheet.figures, FigureDifference.figure). */
@@ -122,6 +126,14 @@ export const BOARD = gql`
         figures { ${FIGURE_FIELDS} }
         pendingCorrections
         appliedCorrections
+        clerks {
+          name
+          phone
+        }
+        lastReminder {
+          at
+          by
+        }
       }
     }
   }
@@ -129,7 +141,11 @@ export const BOARD = gql`
 
 export interface Reminder {
   remindedAt: string;
-  units: { unit: { name: string }; state: SheetState; clerks: { displayName: string; username: string }[] }[];
+  units: {
+    unit: { name: string };
+    state: SheetState;
+    clerks: { displayName: string; username: string; phone: string | null }[];
+  }[];
 }
 
 export const REMIND_MISSING = gql`
@@ -144,6 +160,7 @@ export const REMIND_MISSING = gql`
         clerks {
           displayName
           username
+          phone
         }
       }
     }

@@ -32,10 +32,13 @@ export function PrintSheetPage({ user }: { user: CurrentUser }) {
     variables: { ledger: key, unitId, period, first: MOST_PRINTED },
     fetchPolicy: 'network-only',
   });
-  const units = useQuery<{ units: UnitChoice[] }>(UNITS_TO_PICK, { skip: !unitId });
+  // more than one unit's rows (an admin or a leader, no unit chosen): each row says whose it is
+  const allUnits = !unitId && user.role !== 'CLERK';
+  const units = useQuery<{ units: UnitChoice[] }>(UNITS_TO_PICK, { skip: !unitId && !allUnits });
+  const unitNames = useMemo(() => new Map((units.data?.units ?? []).map((u) => [u.id, u.name])), [units.data]);
   const model = useMemo(() => (ledger.data ? modelOf(ledger.data.ledger.definition) : null), [ledger.data]);
 
-  if (ledger.loading || rows.loading) return <p className="muted">{t('common.loading')}</p>;
+  if (ledger.loading || rows.loading || units.loading) return <p className="muted">{t('common.loading')}</p>;
   if (!model || !rows.data)
     return (
       <p className="form-error" role="alert">
@@ -43,15 +46,22 @@ export function PrintSheetPage({ user }: { user: CurrentUser }) {
         {(ledger.error ?? rows.error)?.message}
       </p>
     );
-  const unitName = unitId
-    ? (units.data?.units.find((u) => u.id === unitId)?.name ?? '')
-    : (user.unit?.name ?? t('shell.allUnits'));
-  const { totalCount, edges } = rows.data.rows;
+  // the heading names the units printed: the one chosen, a clerk's own, or all of them — never
+  // the admin's or the leader's own unit when they print every unit's rows
+  const unitName = unitId ? (unitNames.get(unitId) ?? '') : allUnits ? t('shell.allUnits') : (user.unit?.name ?? '');
+  const { totalCount } = rows.data.rows;
+  // every unit's rows together, the units in their order (as the unit picker lists them)
+  const order = new Map((units.data?.units ?? []).map((u, i) => [u.id, i]));
+  const edges = allUnits
+    ? [...rows.data.rows.edges].sort(
+        (a, b) => (order.get(a.node.unitId) ?? order.size) - (order.get(b.node.unitId) ?? order.size),
+      )
+    : rows.data.rows.edges;
   return (
     <article className="print-sheet" data-testid="print-sheet">
       <h1>{textOf(model.definition.title, locale)}</h1>
       <p className="print-meta">
-        <span>
+        <span data-testid="print-unit">
           {t('excel.printUnit')}
           {unitName}
         </span>
@@ -65,6 +75,7 @@ export function PrintSheetPage({ user }: { user: CurrentUser }) {
       <table>
         <thead>
           <tr>
+            {allUnits && <th data-testid="print-unit-column">{t('dashboard.unit')}</th>}
             {model.fields.map((f) => (
               <th key={f.key}>{textOf(f.title, locale)}</th>
             ))}
@@ -73,6 +84,7 @@ export function PrintSheetPage({ user }: { user: CurrentUser }) {
         <tbody>
           {edges.map(({ node }) => (
             <tr key={node.id}>
+              {allUnits && <td className="print-unit">{unitNames.get(node.unitId) ?? node.unitId}</td>}
               {model.fields.map((f) => (
                 <td key={f.key} className={model.spec(f).grid(f, locale).align === 'right' ? 'numeric' : undefined}>
                   {node.display?.[f.key] ?? model.spec(f).format(node.values[f.key] ?? null, f, locale)}

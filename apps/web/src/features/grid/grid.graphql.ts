@@ -100,6 +100,7 @@ export const PRINT_ROWS = gql`
       edges {
         node {
           id
+          unitId
           values
           display
         }
@@ -109,7 +110,7 @@ export const PRINT_ROWS = gql`
 `;
 
 export interface PrintRows {
-  rows: { totalCount: number; edges: { node: Pick<ServerRow, 'id' | 'values' | 'display'> }[] };
+  rows: { totalCount: number; edges: { node: Pick<ServerRow, 'id' | 'values' | 'display'> & { unitId: string } }[] };
 }
 
 export interface SaveRowsAnswer {

@@ -108,6 +108,17 @@ export function AdminUnitsPage() {
     });
   }
 
+  /** A user's contact phone, as the board shows it to those who 催报; blank clears it. */
+  function savePhone(event: FormEvent<HTMLFormElement>, user: AdminUser) {
+    event.preventDefault();
+    const phone = String(new FormData(event.currentTarget).get('phone') ?? '').trim();
+    const who = { name: user.displayName, username: user.username };
+    void run(
+      () => updateUser({ variables: { id: user.id, input: { phone } } }),
+      phone ? tf('admin.phoneSaved', { ...who, phone }) : tf('admin.phoneCleared', who),
+    );
+  }
+
   const selected = units.data?.units.find((u) => u.id === unitId) ?? null;
   return (
     <section className="admin-units" aria-labelledby="admin-units-title">
@@ -200,6 +211,19 @@ export function AdminUnitsPage() {
                       </td>
                       <td>{roleLabel(user.role.toLowerCase() as Role)}</td>
                       <td>
+                        <form className="inline-form" onSubmit={(event) => savePhone(event, user)}>
+                          <input
+                            name="phone"
+                            type="tel"
+                            key={user.phone ?? ''}
+                            defaultValue={user.phone ?? ''}
+                            placeholder={t('admin.phone')}
+                            aria-label={tf('admin.phoneOf', { name: user.displayName })}
+                          />
+                          <button type="submit">{t('admin.savePhone')}</button>
+                        </form>
+                      </td>
+                      <td>
                         <button type="button" onClick={() => toggleUser(user)}>
                           {user.active ? t('admin.deactivate') : t('admin.activate')}
                         </button>
@@ -226,6 +250,7 @@ export function AdminUnitsPage() {
                             role: form.get('role'),
                             unitId: selected.id,
                             password: form.get('password'),
+                            phone: String(form.get('phone') ?? '').trim() || null,
                           },
                         },
                       }),
@@ -240,6 +265,7 @@ export function AdminUnitsPage() {
                 <strong>{t('admin.newUser')}</strong>
                 <input name="username" placeholder={t('signIn.username')} required />
                 <input name="displayName" placeholder={t('admin.displayName')} required />
+                <input name="phone" type="tel" placeholder={t('admin.phoneOptional')} aria-label={t('admin.phone')} />
                 <select name="role" defaultValue="CLERK">
                   {(['CLERK', 'LEADER', 'ADMIN'] as const).map((role) => (
                     <option key={role} value={role}>

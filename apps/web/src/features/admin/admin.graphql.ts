@@ -15,6 +15,8 @@ export interface AdminUser {
   role: 'ADMIN' | 'CLERK' | 'LEADER';
   active: boolean;
   lockedUntil: string | null;
+  /** A contact phone, shown on the submission board to those who 催报. */
+  phone: string | null;
   unit: { id: string; name: string } | null;
 }
 
@@ -39,6 +41,7 @@ export const ADMIN_USERS = gql`
       role
       active
       lockedUntil
+      phone
       unit {
         id
         name

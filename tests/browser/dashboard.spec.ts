@@ -134,7 +134,8 @@ describe('the county dashboard', () => {
     await expect.poll(() => board.getByTestId('missing-units').textContent()).toContain('已催报');
 
     const rate = page.getByTestId('indicator-daily_followup-followup_rate');
-    const rowOf = (unit: string) => rate.locator(`tr[data-unit^="${unit}"] td.num`);
+    // the unit's rate: the first figure of its line (n and 未达标 follow)
+    const rowOf = (unit: string) => rate.locator(`tr[data-unit^="${unit}"] td.num`).first();
     await expect.poll(() => rowOf('城关镇').textContent()).toBe(percent(10 + 19 + 5, 10 + 20 + 5));
     expect(await rowOf('亢村镇').textContent()).toBe(percent(4 + 0 + 9, 8 + 0 + 12));
     expect(await rowOf('照镜镇').textContent()).toBe('100.0%');
@@ -142,7 +143,9 @@ describe('the county dashboard', () => {
     expect(await rowOf('中和镇').textContent()).toBe('—');
     const allFollowUps = REPORTS.flatMap(([, days]) => days.map(([, f]) => f)).reduce((a, b) => a + b, 0);
     const allCases = REPORTS.flatMap(([, days]) => days.map(([c]) => c)).reduce((a, b) => a + b, 0);
-    expect(await rate.getByTestId('indicator-total').textContent()).toContain(percent(allFollowUps, allCases));
+    expect(await rate.getByTestId('indicator-total').textContent()).toContain(
+      `全县 ${percent(allFollowUps, allCases)}（n=${allCases}）`,
+    );
     expect(await rate.locator('svg').count()).toBeGreaterThan(0);
 
     const trend = page.getByTestId('trend-daily_followup');
@@ -184,6 +187,133 @@ describe('the county dashboard', () => {
     expect(csv).toContain('城关镇行政审批服务中心');
     expect(csv).toContain('回访率');
     await page.screenshot({ path: screenshotPath('dashboard-county'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('says which ledger, scope and target each panel shows, lists every unit, and opens the rows behind a bar, a value and a day', async () => {
+    const page = await openDashboard('leader');
+    const from = day(29);
+    const to = day(0);
+    const daily = page.getByTestId('indicator-daily_followup-followup_rate');
+    const cases = page.getByTestId('indicator-window_case-followup_rate');
+    await expect.poll(() => daily.locator('tbody tr').count()).toBeGreaterThan(0);
+    // two 回访率 panels, told apart by their ledgers; no two panels read the same
+    expect(await daily.getByTestId('indicator-title').textContent()).toBe('回访率 · 政务服务大回访日报台账');
+    expect(await cases.getByTestId('indicator-title').textContent()).toBe('回访率 · 窗口办件台账');
+    const titles = await page.getByTestId('indicator-title').allTextContents();
+    expect(new Set(titles).size).toBe(titles.length);
+    expect(await daily.getByTestId('indicator-scope').textContent()).toBe('全县');
+    expect(await daily.getByTestId('indicator-total').textContent()).toContain('全县');
+    expect(await daily.getByTestId('indicator-total').textContent()).not.toContain('合计');
+
+    // every unit the API counts is a line of the table (no box that cuts it after ten)
+    const stats = await postGraphQL<{
+      statistics: {
+        rows: { keys: { value: string; label: string }[]; values: { measure: string; value: number | null }[] }[];
+      };
+    }>(
+      product.server.url,
+      `query ($from: String, $to: String) { statistics(ledger: "window_case", measures: ["followup_rate", "completed", "visited"], groupBy: ["unit"], from: $from, to: $to) {
+         rows { keys { value label } values { measure value } } } }`,
+      { from, to },
+      { token: await tokenOf('leader') },
+    );
+    const units = stats.data!.statistics.rows;
+    expect(units.length).toBe(20);
+    await expect.poll(() => cases.locator('tbody tr').count()).toBe(units.length);
+    for (const unit of units) expect(await cases.locator(`tr[data-unit="${unit.keys[0].label}"]`).count()).toBe(1);
+    const table = await cases.locator('table').boundingBox();
+    const lastRow = await cases.locator('tbody tr').last().boundingBox();
+    expect(lastRow!.y + lastRow!.height).toBeLessThanOrEqual(table!.y + table!.height + 1);
+    expect(await cases.locator('tbody tr').last().isVisible()).toBe(true);
+
+    // the target line is labelled 目标 100%, and the axis says it does not start at 0
+    expect(await cases.locator('svg text', { hasText: '目标 100%' }).count()).toBe(1);
+    expect(await cases.getByTestId('axis-note').textContent()).toContain('未从 0 开始');
+    await cases.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('dashboard-indicators'), fullPage: true });
+
+    // a bar: 亢村镇's, found beside its label on the unit axis
+    const kangcun = units.find((u) => u.keys[0].label.startsWith('亢村镇'))!;
+    const valueOf = (measure: string) => kangcun.values.find((v) => v.measure === measure)!.value!;
+    const label = await cases.locator('svg text', { hasText: /^亢村镇$/ }).boundingBox();
+    await page.mouse.click(label!.x + label!.width + 24, label!.y + label!.height / 2);
+    await page.waitForURL(/\/ledgers\/window_case\?/);
+    const bar = page.getByTestId('drill-bar');
+    await bar.waitFor();
+    expect(await page.getByTestId('drill-text').textContent()).toBe(
+      `来自统计看板：回访率（计入分母（办结量）的行） · 亢村镇行政审批服务中心 · ${from} 至 ${to}`,
+    );
+    // the grid's rows are the statistic's denominator, as the API gives it
+    await expect
+      .poll(() => page.getByTestId('drill-count').getAttribute('data-total'))
+      .toBe(String(valueOf('completed')));
+    expect(valueOf('completed')).toBe(20);
+    await page.screenshot({ path: screenshotPath('dashboard-drill') });
+
+    // back: the dashboard with its range
+    await page.getByTestId('drill-back').click();
+    await page.waitForURL(/\/dashboard\?/);
+    expect(new URL(page.url()).searchParams.get('from')).toBe(from);
+    // 未达标 of 亢村镇: the cases completed and not visited (n − hits)
+    const missed = cases.locator(`tr[data-unit^="亢村镇"] [data-testid="drill-missed"]`);
+    await expect.poll(() => missed.textContent()).toBe(String(valueOf('completed') - valueOf('visited')));
+    await missed.click();
+    await page.waitForURL(/part=MISSED/);
+    await expect.poll(() => page.getByTestId('drill-count').getAttribute('data-total')).toBe('7');
+    expect(await page.getByTestId('drill-text').textContent()).toContain('仅未达标的行');
+    // 清除: the unit's ordinary ledger, all its rows
+    await page.getByTestId('drill-clear').click();
+    await expect.poll(() => page.getByTestId('drill-bar').count()).toBe(0);
+    expect(new URL(page.url()).searchParams.get('measure')).toBeNull();
+
+    // the daily report: a unit's rows across the days of the range (not one day's sheet), the days with cases
+    await page.goBack();
+    await page.goBack();
+    await page.waitForURL(/\/dashboard/);
+    const dailyValue = daily.locator('tr[data-unit^="亢村镇"] [data-testid="drill-value"]');
+    await dailyValue.click();
+    await page.waitForURL(/\/ledgers\/daily_followup\?/);
+    // 亢村镇 reported three days, one with no cases: two rows carry its 办件量
+    await expect.poll(() => page.getByTestId('drill-count').getAttribute('data-total')).toBe('2');
+    await page.locator('.ledger-grid .ht_master .htCore').waitFor();
+    const shown = await page.locator('.ledger-grid .ht_master tbody td').allTextContents();
+    expect(shown).toEqual(expect.arrayContaining([day(2), day(0)]));
+    expect(await page.getByTestId('add-row').count()).toBe(0);
+    await page.screenshot({ path: screenshotPath('dashboard-drill-daily') });
+
+    // a day of the trend: that day's rows of every unit
+    await page.getByTestId('drill-back').click();
+    const trend = page.getByTestId('trend-window_case');
+    const today = trend.locator(`tr[data-day="${day(0)}"] td.num a`).first();
+    await today.click();
+    await page.waitForURL(/\/ledgers\/window_case\?/);
+    expect(await page.getByTestId('drill-text').textContent()).toContain(`全县 · ${day(0)} 至 ${day(0)}`);
+    const completedToday = await postGraphQL<{ statistics: { totals: { value: number }[] } }>(
+      product.server.url,
+      `query ($day: String) { statistics(ledger: "window_case", measures: ["completed"], groupBy: ["day"], from: $day, to: $day) { totals { value } } }`,
+      { day: day(0) },
+      { token: await tokenOf('leader') },
+    );
+    const casesToday = completedToday.data!.statistics.totals[0].value;
+    expect(casesToday).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('drill-count').getAttribute('data-total')).toBe(String(casesToday));
+    await page.context().close();
+  });
+
+  it('fits 20 unit names at 1366 px without overprinting', async () => {
+    const page = await product.signedIn('leader', { viewport: { width: 1366, height: 900 } });
+    await page.getByTestId('nav-dashboard').click();
+    const cases = page.getByTestId('indicator-window_case-followup_rate');
+    await expect.poll(() => cases.locator('tbody tr').count()).toBe(20);
+    // the unit axis' labels: one line each, none overlapping the next
+    const labels = cases.locator('svg text', { hasText: /镇$|乡$|窗口$/ });
+    await expect.poll(() => labels.count()).toBe(20);
+    const boxes = (await Promise.all((await labels.all()).map((l) => l.boundingBox()))).map((b) => b!);
+    boxes.sort((a, b) => a.y - b.y);
+    for (let i = 1; i < boxes.length; i++)
+      expect(boxes[i].y).toBeGreaterThanOrEqual(boxes[i - 1].y + boxes[i - 1].height - 1);
+    await page.screenshot({ path: screenshotPath('dashboard-1366'), fullPage: true });
     await page.context().close();
   });
 

@@ -162,7 +162,8 @@ describe('the county dashboard', () => {
     await save('clerk01', 'window_case', [windowCase('clerk01-late', day(0), 200, false)]);
     await page.reload();
     const reconciliation = page.getByTestId('board-daily_followup').getByTestId('reconciliation');
-    await expect.poll(() => reconciliation.getByTestId('difference').count()).toBe(1);
+    // the page reloads 20-odd panels' queries: the reconciliation's answer may come after them
+    await expect.poll(() => reconciliation.getByTestId('difference').count(), { timeout: 10_000 }).toBe(1);
     const difference = reconciliation.getByTestId('difference');
     expect(await difference.locator('td').allTextContents()).toEqual([
       day(0),

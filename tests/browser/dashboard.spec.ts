@@ -318,6 +318,39 @@ describe('the county dashboard', () => {
     await page.context().close();
   });
 
+  it('leaves a ledger that says dashboard: false off the page until the leader chooses it', async () => {
+    const published = await postGraphQL(
+      product.server.url,
+      'mutation ($d: JSON!) { publishLedger(definition: $d) { key } }',
+      {
+        d: {
+          key: 't_tryout',
+          title: '试用台账',
+          dashboard: false,
+          fields: [{ key: 'n', title: '数量', type: 'integer' }],
+          measures: [{ key: 'rows', title: '试用条数', kind: 'count', target: 1 }],
+        },
+      },
+      { token: await tokenOf('admin') },
+    );
+    expect(published.errors, JSON.stringify(published.errors)).toBeUndefined();
+    const page = await openDashboard('leader');
+    const chooser = page.getByTestId('ledger-chooser');
+    await chooser.waitFor();
+    await expect.poll(() => page.getByTestId('indicator-title').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('indicator-t_tryout-rows').count()).toBe(0);
+    await chooser.locator('summary').click();
+    // the choice goes through the address (not check(): the box follows the address a moment later)
+    await chooser.getByLabel('试用台账').click();
+    await page.getByTestId('indicator-t_tryout-rows').waitFor();
+    expect(await page.getByTestId('indicator-t_tryout-rows').getByTestId('indicator-title').textContent()).toBe(
+      '试用条数 · 试用台账',
+    );
+    // chosen in the address: a reload keeps it
+    expect(new URL(page.url()).searchParams.get('show')).toBe('t_tryout');
+    await page.context().close();
+  });
+
   it('shows a clerk their own unit only', async () => {
     const page = await openDashboard('clerk02');
     const rate = page.getByTestId('indicator-daily_followup-followup_rate');

@@ -7,6 +7,8 @@ import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct }
  * this test saves (not by the product's code).
  */
 let product: BrowserProduct;
+/** A dashboard asks for 20-odd panels at once: their answers may take a few seconds on a busy machine. */
+const SLOW = { timeout: 10_000 };
 const day = (daysAgo: number) => new Date(Date.now() + 8 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
 
 /** Daily reports of three townships over the last three days: [clerk, [cases, follow_ups] per day]. */
@@ -113,7 +115,7 @@ describe('the county dashboard', () => {
   it('shows today’s board with 催报, the follow-up rate as Σ÷Σ per unit against 100%, and the survey', async () => {
     const page = await openDashboard('admin');
     const board = page.getByTestId('board-daily_followup');
-    await expect.poll(() => board.getByTestId('count-submitted').textContent()).toBe('1');
+    await expect.poll(() => board.getByTestId('count-submitted').textContent(), SLOW).toBe('1');
     // 20 units fill the daily report (10 township centres, 10 windows); one has submitted
     expect(await board.getByTestId('count-missing').textContent()).toBe('19');
     expect(await board.getByTestId('missing-units').textContent()).toContain('照镜镇行政审批服务中心（草稿）');
@@ -131,12 +133,12 @@ describe('the county dashboard', () => {
     await reminder.waitFor();
     expect(await reminder.textContent()).toContain('已催报 19 个单位');
     expect(await reminder.textContent()).toContain('clerk02');
-    await expect.poll(() => board.getByTestId('missing-units').textContent()).toContain('已催报');
+    await expect.poll(() => board.getByTestId('missing-units').textContent(), SLOW).toContain('已催报');
 
     const rate = page.getByTestId('indicator-daily_followup-followup_rate');
     // the unit's rate: the first figure of its line (n and 未达标 follow)
     const rowOf = (unit: string) => rate.locator(`tr[data-unit^="${unit}"] td.num`).first();
-    await expect.poll(() => rowOf('城关镇').textContent()).toBe(percent(10 + 19 + 5, 10 + 20 + 5));
+    await expect.poll(() => rowOf('城关镇').textContent(), SLOW).toBe(percent(10 + 19 + 5, 10 + 20 + 5));
     expect(await rowOf('亢村镇').textContent()).toBe(percent(4 + 0 + 9, 8 + 0 + 12));
     expect(await rowOf('照镜镇').textContent()).toBe('100.0%');
     // a unit that never reported has no rate, not 0%
@@ -149,7 +151,7 @@ describe('the county dashboard', () => {
     expect(await rate.locator('svg').count()).toBeGreaterThan(0);
 
     const trend = page.getByTestId('trend-daily_followup');
-    await expect.poll(() => trend.locator('tbody tr').count()).toBe(3);
+    await expect.poll(() => trend.locator('tbody tr').count(), SLOW).toBe(3);
     const firstDay = REPORTS.map(([, days]) => days[0]);
     expect(await trend.locator('tbody tr').first().locator('td.num').first().textContent()).toBe(
       percent(
@@ -163,7 +165,7 @@ describe('the county dashboard', () => {
     await page.reload();
     const reconciliation = page.getByTestId('board-daily_followup').getByTestId('reconciliation');
     // the page reloads 20-odd panels' queries: the reconciliation's answer may come after them
-    await expect.poll(() => reconciliation.getByTestId('difference').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => reconciliation.getByTestId('difference').count(), SLOW).toBe(1);
     const difference = reconciliation.getByTestId('difference');
     expect(await difference.locator('td').allTextContents()).toEqual([
       day(0),
@@ -176,7 +178,7 @@ describe('the county dashboard', () => {
     await page.screenshot({ path: screenshotPath('dashboard-reconciliation') });
 
     const survey = page.getByTestId('survey-survey');
-    await expect.poll(() => survey.getByTestId('survey-responses').textContent()).toBe('3');
+    await expect.poll(() => survey.getByTestId('survey-responses').textContent(), SLOW).toBe('3');
     const q1 = survey.locator('[data-question="q1"]');
     expect(await q1.locator('tr[data-option="A"] td.num').allTextContents()).toEqual(['2', '66.7%']);
     const q7 = survey.locator('[data-question="q7"]');
@@ -197,7 +199,7 @@ describe('the county dashboard', () => {
     const to = day(0);
     const daily = page.getByTestId('indicator-daily_followup-followup_rate');
     const cases = page.getByTestId('indicator-window_case-followup_rate');
-    await expect.poll(() => daily.locator('tbody tr').count()).toBeGreaterThan(0);
+    await expect.poll(() => daily.locator('tbody tr').count(), SLOW).toBeGreaterThan(0);
     // two 回访率 panels, told apart by their ledgers; no two panels read the same
     expect(await daily.getByTestId('indicator-title').textContent()).toBe('回访率 · 政务服务大回访日报台账');
     expect(await cases.getByTestId('indicator-title').textContent()).toBe('回访率 · 窗口办件台账');
@@ -221,7 +223,7 @@ describe('the county dashboard', () => {
     );
     const units = stats.data!.statistics.rows;
     expect(units.length).toBe(20);
-    await expect.poll(() => cases.locator('tbody tr').count()).toBe(units.length);
+    await expect.poll(() => cases.locator('tbody tr').count(), SLOW).toBe(units.length);
     for (const unit of units) expect(await cases.locator(`tr[data-unit="${unit.keys[0].label}"]`).count()).toBe(1);
     const table = await cases.locator('table').boundingBox();
     const lastRow = await cases.locator('tbody tr').last().boundingBox();
@@ -258,14 +260,14 @@ describe('the county dashboard', () => {
     expect(new URL(page.url()).searchParams.get('from')).toBe(from);
     // 未达标 of 亢村镇: the cases completed and not visited (n − hits)
     const missed = cases.locator(`tr[data-unit^="亢村镇"] [data-testid="drill-missed"]`);
-    await expect.poll(() => missed.textContent()).toBe(String(valueOf('completed') - valueOf('visited')));
+    await expect.poll(() => missed.textContent(), SLOW).toBe(String(valueOf('completed') - valueOf('visited')));
     await missed.click();
     await page.waitForURL(/part=MISSED/);
-    await expect.poll(() => page.getByTestId('drill-count').getAttribute('data-total')).toBe('7');
+    await expect.poll(() => page.getByTestId('drill-count').getAttribute('data-total'), SLOW).toBe('7');
     expect(await page.getByTestId('drill-text').textContent()).toContain('仅未达标的行');
     // 清除: the unit's ordinary ledger, all its rows
     await page.getByTestId('drill-clear').click();
-    await expect.poll(() => page.getByTestId('drill-bar').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('drill-bar').count(), SLOW).toBe(0);
     expect(new URL(page.url()).searchParams.get('measure')).toBeNull();
 
     // the daily report: a unit's rows across the days of the range (not one day's sheet), the days with cases
@@ -276,7 +278,7 @@ describe('the county dashboard', () => {
     await dailyValue.click();
     await page.waitForURL(/\/ledgers\/daily_followup\?/);
     // 亢村镇 reported three days, one with no cases: two rows carry its 办件量
-    await expect.poll(() => page.getByTestId('drill-count').getAttribute('data-total')).toBe('2');
+    await expect.poll(() => page.getByTestId('drill-count').getAttribute('data-total'), SLOW).toBe('2');
     await page.locator('.ledger-grid .ht_master .htCore').waitFor();
     const shown = await page.locator('.ledger-grid .ht_master tbody td').allTextContents();
     expect(shown).toEqual(expect.arrayContaining([day(2), day(0)]));
@@ -298,7 +300,7 @@ describe('the county dashboard', () => {
     );
     const casesToday = completedToday.data!.statistics.totals[0].value;
     expect(casesToday).toBeGreaterThan(0);
-    await expect.poll(() => page.getByTestId('drill-count').getAttribute('data-total')).toBe(String(casesToday));
+    await expect.poll(() => page.getByTestId('drill-count').getAttribute('data-total'), SLOW).toBe(String(casesToday));
     await page.context().close();
   });
 
@@ -306,10 +308,10 @@ describe('the county dashboard', () => {
     const page = await product.signedIn('leader', { viewport: { width: 1366, height: 900 } });
     await page.getByTestId('nav-dashboard').click();
     const cases = page.getByTestId('indicator-window_case-followup_rate');
-    await expect.poll(() => cases.locator('tbody tr').count()).toBe(20);
+    await expect.poll(() => cases.locator('tbody tr').count(), SLOW).toBe(20);
     // the unit axis' labels: one line each, none overlapping the next
     const labels = cases.locator('svg text', { hasText: /镇$|乡$|窗口$/ });
-    await expect.poll(() => labels.count()).toBe(20);
+    await expect.poll(() => labels.count(), SLOW).toBe(20);
     const boxes = (await Promise.all((await labels.all()).map((l) => l.boundingBox()))).map((b) => b!);
     boxes.sort((a, b) => a.y - b.y);
     for (let i = 1; i < boxes.length; i++)
@@ -337,7 +339,7 @@ describe('the county dashboard', () => {
     const page = await openDashboard('leader');
     const chooser = page.getByTestId('ledger-chooser');
     await chooser.waitFor();
-    await expect.poll(() => page.getByTestId('indicator-title').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('indicator-title').count(), SLOW).toBeGreaterThan(0);
     expect(await page.getByTestId('indicator-t_tryout-rows').count()).toBe(0);
     await chooser.locator('summary').click();
     // the choice goes through the address (not check(): the box follows the address a moment later)
@@ -354,7 +356,7 @@ describe('the county dashboard', () => {
   it('shows a clerk their own unit only', async () => {
     const page = await openDashboard('clerk02');
     const rate = page.getByTestId('indicator-daily_followup-followup_rate');
-    await expect.poll(() => rate.locator('tbody tr').count()).toBe(1);
+    await expect.poll(() => rate.locator('tbody tr').count(), SLOW).toBe(1);
     expect(await rate.locator('tbody tr td').first().textContent()).toContain('亢村镇');
     expect(await page.getByTestId('remind-missing').count()).toBe(0);
     await page.screenshot({ path: screenshotPath('dashboard-unit'), fullPage: true });

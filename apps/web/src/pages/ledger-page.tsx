@@ -386,7 +386,11 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
           <span data-testid="drill-text">
             {t('drill.from')}
             {[
-              drillMeasure ? `${textOf(drillMeasure.title, locale)}（${drillPartText}）` : null,
+              drillMeasure
+                ? t('drill.measurePart')
+                    .replace('{measure}', textOf(drillMeasure.title, locale))
+                    .replace('{part}', drillPartText)
+                : null,
               scopeUnit
                 ? (unitNames.get(scopeUnit) ?? '')
                 : role === 'clerk'

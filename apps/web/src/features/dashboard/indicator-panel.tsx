@@ -119,6 +119,8 @@ export function IndicatorPanel({
   );
   const short = useMemo(() => shortNames(sorted.map((r) => r.unit)), [sorted]);
   const option = useMemo<ChartOption>(() => {
+    const figure = (name: string, value: string) =>
+      t('dashboard.figure').replace('{title}', name).replace('{value}', value);
     const nText = (r: UnitValue) => (parts.n && r.n !== null ? `n=${r.n}` : '');
     return {
       grid: { left: 8, right: 64, top: 24, bottom: 8, containLabel: true },
@@ -128,10 +130,10 @@ export function IndicatorPanel({
         formatter: (params: { dataIndex: number }[]) => {
           const r = sorted[params[0]?.dataIndex ?? 0];
           if (!r) return '';
-          const lines = [r.unit, `${title}：${formatMeasure(measure, r.value)}`];
+          const lines = [r.unit, figure(title, formatMeasure(measure, r.value))];
           if (parts.n) {
             const ratio = r.hits !== null && r.n !== null ? `${r.hits} / ${r.n}` : '—';
-            lines.push(`${parts.met ? textOf(parts.met.title, locale) : ''} / ${nTitle}：${ratio}`);
+            lines.push(figure(`${parts.met ? textOf(parts.met.title, locale) : ''} / ${nTitle}`, ratio));
           }
           if (r.low) lines.push(t('dashboard.lowN').replace('{n}', String(LOW_N)));
           lines.push(t('dashboard.clickRows'));
@@ -231,12 +233,12 @@ export function IndicatorPanel({
         {total && (
           <Link
             to={address(scopeUnit, 'COUNTED')}
-            className={total.met === false ? 'form-error' : 'ok'}
+            className={total.met === false ? 'form-error' : total.met === true ? 'ok' : 'muted'}
             data-testid="indicator-total"
           >
             {' '}
             · {drill.overallLabel} {formatMeasure(measure, total.value)}
-            {parts.n && totalN !== null ? `（n=${totalN}）` : ''}
+            {parts.n && totalN !== null ? t('dashboard.withN').replace('{n}', String(totalN)) : ''}
           </Link>
         )}
       </p>
@@ -245,7 +247,7 @@ export function IndicatorPanel({
         <div>
           <EChart
             option={option}
-            height={Math.max(160, sorted.length * 24 + 40)}
+            height={Math.max(120, sorted.length * 24 + 40)}
             label={`${title} · ${ledgerTitle}`}
             onClick={onClick}
           />
@@ -271,7 +273,7 @@ export function IndicatorPanel({
             <tr>
               <th>{t('dashboard.unit')}</th>
               <th>{title}</th>
-              {nTitle && <th title={t('dashboard.nHint')}>n（{nTitle}）</th>}
+              {nTitle && <th title={t('dashboard.nHint')}>{t('dashboard.nColumn').replace('{n}', nTitle)}</th>}
               {parts.n && <th>{t('dashboard.missedRows')}</th>}
             </tr>
           </thead>

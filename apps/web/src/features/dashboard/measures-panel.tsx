@@ -66,6 +66,8 @@ export function MeasuresPanel({ ledgerKey, title, measures, allMeasures, scope, 
     by === 'day' ? `${title} · ${t('dashboard.byDay')} · ${drill.scopeLabel}` : `${title} · ${drill.scopeLabel}`;
   const short = useMemo(() => shortNames(groups.map((g) => g.label)), [groups]);
   const option = useMemo<ChartOption>(() => {
+    const figure = (name: string, value: string) =>
+      t('dashboard.figure').replace('{title}', name).replace('{value}', value);
     if (by === 'day') {
       const percent = measures[0]?.format === 'percent';
       return {
@@ -80,7 +82,7 @@ export function MeasuresPanel({ ledgerKey, title, measures, allMeasures, scope, 
               group.label,
               ...measures.map((m) => {
                 const n = nValue(group, m);
-                return `${textOf(m.title, locale)}：${formatMeasure(m, group.value(m.key))}${n !== null ? `（n=${n}）` : ''}`;
+                return `${figure(textOf(m.title, locale), formatMeasure(m, group.value(m.key)))}${n !== null ? t('dashboard.withN').replace('{n}', String(n)) : ''}`;
               }),
               t('dashboard.clickRows'),
             ].join('\n');
@@ -135,7 +137,7 @@ export function MeasuresPanel({ ledgerKey, title, measures, allMeasures, scope, 
           if (!group) return '';
           return [
             group.label,
-            ...measures.map((m) => `${textOf(m.title, locale)}：${formatMeasure(m, group.value(m.key))}`),
+            ...measures.map((m) => figure(textOf(m.title, locale), formatMeasure(m, group.value(m.key)))),
             t('dashboard.clickRows'),
           ].join('\n');
         },
@@ -205,7 +207,7 @@ export function MeasuresPanel({ ledgerKey, title, measures, allMeasures, scope, 
                   const n = nOf.get(m.key);
                   return n ? (
                     <th key={`n-${m.key}`} title={t('dashboard.nHint')}>
-                      n（{textOf(n.title, locale)}）
+                      {t('dashboard.nColumn').replace('{n}', textOf(n.title, locale))}
                     </th>
                   ) : null;
                 })}

@@ -80,7 +80,8 @@ export function SurveyPanel({ ledgerKey, title, scope }: { ledgerKey: string; ti
         {answered.map((question) => (
           <section key={question.field} className="question" data-question={question.field}>
             <h5>
-              {question.title} <span className="muted">（{question.answered}）</span>
+              {question.title}{' '}
+              <span className="muted">{t('dashboard.withN').replace('{n}', String(question.answered))}</span>
             </h5>
             <EChart
               option={questionChart(question, kind)}

@@ -67,9 +67,13 @@ export function EChart({
     chart.current = instance;
     const resize = () => instance.resize();
     window.addEventListener('resize', resize);
+    // the chart's box changes without the window too: a table beside it filling in takes its share
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(resize);
+    observer?.observe(element.current);
     instance.on('click', (params) => clicked.current?.(params as ChartClick));
     return () => {
       window.removeEventListener('resize', resize);
+      observer?.disconnect();
       instance.dispose();
       chart.current = null;
     };

@@ -252,9 +252,7 @@ export function IndicatorPanel({
             onClick={onClick}
           />
           <p className="axis-note muted">
-            {rows.length > 0 && rows.every((r) => r.value === null) && (
-              <span data-testid="no-data">{t('dashboard.noData')} </span>
-            )}
+            {data && rows.every((r) => r.value === null) && <span data-testid="no-data">{t('dashboard.noData')} </span>}
             {axis.zoomed && (
               <span data-testid="axis-note">
                 {t('dashboard.axisZoomed').replace('{min}', axisText(percent, axis.min))}{' '}

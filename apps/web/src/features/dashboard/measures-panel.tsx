@@ -99,6 +99,9 @@ export function MeasuresPanel({ ledgerKey, title, measures, allMeasures, scope, 
           type: 'line',
           name: textOf(measure.title, locale),
           cursor: 'pointer',
+          // every point drawn (ECharts thins them out otherwise), so that each day with few cases is marked
+          showAllSymbol: true,
+          labelLayout: { hideOverlap: true },
           // the first measure's target as a labelled line (the trend's measures share it as a rule: 100%)
           markLine:
             i === 0 && targetOf(measure) !== undefined
@@ -115,13 +118,26 @@ export function MeasuresPanel({ ledgerKey, title, measures, allMeasures, scope, 
                   lineStyle: { type: 'dashed', color: '#b91c1c' },
                 }
               : undefined,
-          data: groups.map((g) => {
+          data: groups.map((g, i) => {
             const n = nValue(g, measure);
             const low = n !== null && n > 0 && n < LOW_N;
+            // n is written beside a jump (30 points or more from a neighbouring day) that rests on few
+            // cases — 0% ↔ 100% on a day with one visit — not beside every small day (the table has them all)
+            const value = g.value(measure.key);
+            const jump = [groups[i - 1], groups[i + 1]].some((other) => {
+              const near = other ? other.value(measure.key) : null;
+              return value !== null && near !== null && Math.abs(value - near) >= 0.3;
+            });
             return {
-              value: g.value(measure.key),
-              symbolSize: low ? 9 : 5,
-              label: { show: low, formatter: `n=${n}`, fontSize: 10, position: 'top', color: '#6b7280' },
+              value,
+              symbolSize: low ? 8 : 5,
+              label: {
+                show: low && jump,
+                formatter: `n=${n}`,
+                fontSize: 10,
+                position: value !== null && value > 0.5 ? 'bottom' : 'top',
+                color: '#6b7280',
+              },
             };
           }),
         })),
@@ -151,6 +167,7 @@ export function MeasuresPanel({ ledgerKey, title, measures, allMeasures, scope, 
       series: measures.map((measure) => ({
         type: 'bar',
         cursor: 'pointer',
+        barMaxWidth: 24,
         name: textOf(measure.title, locale),
         data: groups.map((g) => g.value(measure.key)),
       })),

@@ -7,6 +7,8 @@ import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct }
  * this test saves (not by the product's code).
  */
 let product: BrowserProduct;
+/** A dashboard asks for 20-odd panels at once: their answers may take a few seconds on a busy machine. */
+const SLOW = { timeout: 10_000 };
 const day = (daysAgo: number) => new Date(Date.now() + 8 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
 
 /** Daily reports of three townships over the last three days: [clerk, [cases, follow_ups] per day]. */
@@ -113,7 +115,7 @@ describe('the county dashboard', () => {
   it('shows today’s board with 催报, the follow-up rate as Σ÷Σ per unit against 100%, and the survey', async () => {
     const page = await openDashboard('admin');
     const board = page.getByTestId('board-daily_followup');
-    await expect.poll(() => board.getByTestId('count-submitted').textContent()).toBe('1');
+    await expect.poll(() => board.getByTestId('count-submitted').textContent(), SLOW).toBe('1');
     // 20 units fill the daily report (10 township centres, 10 windows); one has submitted
     expect(await board.getByTestId('count-missing').textContent()).toBe('19');
     expect(await board.getByTestId('missing-units').textContent()).toContain('照镜镇行政审批服务中心（草稿）');
@@ -131,22 +133,25 @@ describe('the county dashboard', () => {
     await reminder.waitFor();
     expect(await reminder.textContent()).toContain('已催报 19 个单位');
     expect(await reminder.textContent()).toContain('clerk02');
-    await expect.poll(() => board.getByTestId('missing-units').textContent()).toContain('已催报');
+    await expect.poll(() => board.getByTestId('missing-units').textContent(), SLOW).toContain('已催报');
 
     const rate = page.getByTestId('indicator-daily_followup-followup_rate');
-    const rowOf = (unit: string) => rate.locator(`tr[data-unit^="${unit}"] td.num`);
-    await expect.poll(() => rowOf('城关镇').textContent()).toBe(percent(10 + 19 + 5, 10 + 20 + 5));
+    // the unit's rate: the first figure of its line (n and 未达标 follow)
+    const rowOf = (unit: string) => rate.locator(`tr[data-unit^="${unit}"] td.num`).first();
+    await expect.poll(() => rowOf('城关镇').textContent(), SLOW).toBe(percent(10 + 19 + 5, 10 + 20 + 5));
     expect(await rowOf('亢村镇').textContent()).toBe(percent(4 + 0 + 9, 8 + 0 + 12));
     expect(await rowOf('照镜镇').textContent()).toBe('100.0%');
     // a unit that never reported has no rate, not 0%
     expect(await rowOf('中和镇').textContent()).toBe('—');
     const allFollowUps = REPORTS.flatMap(([, days]) => days.map(([, f]) => f)).reduce((a, b) => a + b, 0);
     const allCases = REPORTS.flatMap(([, days]) => days.map(([c]) => c)).reduce((a, b) => a + b, 0);
-    expect(await rate.getByTestId('indicator-total').textContent()).toContain(percent(allFollowUps, allCases));
+    expect(await rate.getByTestId('indicator-total').textContent()).toContain(
+      `全县 ${percent(allFollowUps, allCases)}（n=${allCases}）`,
+    );
     expect(await rate.locator('svg').count()).toBeGreaterThan(0);
 
     const trend = page.getByTestId('trend-daily_followup');
-    await expect.poll(() => trend.locator('tbody tr').count()).toBe(3);
+    await expect.poll(() => trend.locator('tbody tr').count(), SLOW).toBe(3);
     const firstDay = REPORTS.map(([, days]) => days[0]);
     expect(await trend.locator('tbody tr').first().locator('td.num').first().textContent()).toBe(
       percent(
@@ -159,7 +164,8 @@ describe('the county dashboard', () => {
     await save('clerk01', 'window_case', [windowCase('clerk01-late', day(0), 200, false)]);
     await page.reload();
     const reconciliation = page.getByTestId('board-daily_followup').getByTestId('reconciliation');
-    await expect.poll(() => reconciliation.getByTestId('difference').count()).toBe(1);
+    // the page reloads 20-odd panels' queries: the reconciliation's answer may come after them
+    await expect.poll(() => reconciliation.getByTestId('difference').count(), SLOW).toBe(1);
     const difference = reconciliation.getByTestId('difference');
     expect(await difference.locator('td').allTextContents()).toEqual([
       day(0),
@@ -172,7 +178,7 @@ describe('the county dashboard', () => {
     await page.screenshot({ path: screenshotPath('dashboard-reconciliation') });
 
     const survey = page.getByTestId('survey-survey');
-    await expect.poll(() => survey.getByTestId('survey-responses').textContent()).toBe('3');
+    await expect.poll(() => survey.getByTestId('survey-responses').textContent(), SLOW).toBe('3');
     const q1 = survey.locator('[data-question="q1"]');
     expect(await q1.locator('tr[data-option="A"] td.num').allTextContents()).toEqual(['2', '66.7%']);
     const q7 = survey.locator('[data-question="q7"]');
@@ -187,10 +193,170 @@ describe('the county dashboard', () => {
     await page.context().close();
   });
 
+  it('says which ledger, scope and target each panel shows, lists every unit, and opens the rows behind a bar, a value and a day', async () => {
+    const page = await openDashboard('leader');
+    const from = day(29);
+    const to = day(0);
+    const daily = page.getByTestId('indicator-daily_followup-followup_rate');
+    const cases = page.getByTestId('indicator-window_case-followup_rate');
+    await expect.poll(() => daily.locator('tbody tr').count(), SLOW).toBeGreaterThan(0);
+    // two 回访率 panels, told apart by their ledgers; no two panels read the same
+    expect(await daily.getByTestId('indicator-title').textContent()).toBe('回访率 · 政务服务大回访日报台账');
+    expect(await cases.getByTestId('indicator-title').textContent()).toBe('回访率 · 窗口办件台账');
+    const titles = await page.getByTestId('indicator-title').allTextContents();
+    expect(new Set(titles).size).toBe(titles.length);
+    expect(await daily.getByTestId('indicator-scope').textContent()).toBe('全县');
+    expect(await daily.getByTestId('indicator-total').textContent()).toContain('全县');
+    expect(await daily.getByTestId('indicator-total').textContent()).not.toContain('合计');
+
+    // every unit the API counts is a line of the table (no box that cuts it after ten)
+    const stats = await postGraphQL<{
+      statistics: {
+        rows: { keys: { value: string; label: string }[]; values: { measure: string; value: number | null }[] }[];
+      };
+    }>(
+      product.server.url,
+      `query ($from: String, $to: String) { statistics(ledger: "window_case", measures: ["followup_rate", "completed", "visited"], groupBy: ["unit"], from: $from, to: $to) {
+         rows { keys { value label } values { measure value } } } }`,
+      { from, to },
+      { token: await tokenOf('leader') },
+    );
+    const units = stats.data!.statistics.rows;
+    expect(units.length).toBe(20);
+    await expect.poll(() => cases.locator('tbody tr').count(), SLOW).toBe(units.length);
+    for (const unit of units) expect(await cases.locator(`tr[data-unit="${unit.keys[0].label}"]`).count()).toBe(1);
+    const table = await cases.locator('table').boundingBox();
+    const lastRow = await cases.locator('tbody tr').last().boundingBox();
+    expect(lastRow!.y + lastRow!.height).toBeLessThanOrEqual(table!.y + table!.height + 1);
+    expect(await cases.locator('tbody tr').last().isVisible()).toBe(true);
+
+    // the target line is labelled 目标 100%, and the axis says it does not start at 0
+    expect(await cases.locator('svg text', { hasText: '目标 100%' }).count()).toBe(1);
+    expect(await cases.getByTestId('axis-note').textContent()).toContain('未从 0 开始');
+    await cases.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('dashboard-indicators'), fullPage: true });
+
+    // a bar: 亢村镇's, found beside its label on the unit axis
+    const kangcun = units.find((u) => u.keys[0].label.startsWith('亢村镇'))!;
+    const valueOf = (measure: string) => kangcun.values.find((v) => v.measure === measure)!.value!;
+    const label = await cases.locator('svg text', { hasText: /^亢村镇$/ }).boundingBox();
+    await page.mouse.click(label!.x + label!.width + 24, label!.y + label!.height / 2);
+    await page.waitForURL(/\/ledgers\/window_case\?/);
+    const bar = page.getByTestId('drill-bar');
+    await bar.waitFor();
+    expect(await page.getByTestId('drill-text').textContent()).toBe(
+      `来自统计看板：回访率（计入分母（办结量）的行） · 亢村镇行政审批服务中心 · ${from} 至 ${to}`,
+    );
+    // the grid's rows are the statistic's denominator, as the API gives it
+    await expect
+      .poll(() => page.getByTestId('drill-count').getAttribute('data-total'))
+      .toBe(String(valueOf('completed')));
+    expect(valueOf('completed')).toBe(20);
+    await page.screenshot({ path: screenshotPath('dashboard-drill') });
+
+    // back: the dashboard with its range
+    await page.getByTestId('drill-back').click();
+    await page.waitForURL(/\/dashboard\?/);
+    expect(new URL(page.url()).searchParams.get('from')).toBe(from);
+    // 未达标 of 亢村镇: the cases completed and not visited (n − hits)
+    const missed = cases.locator(`tr[data-unit^="亢村镇"] [data-testid="drill-missed"]`);
+    await expect.poll(() => missed.textContent(), SLOW).toBe(String(valueOf('completed') - valueOf('visited')));
+    await missed.click();
+    await page.waitForURL(/part=MISSED/);
+    await expect.poll(() => page.getByTestId('drill-count').getAttribute('data-total'), SLOW).toBe('7');
+    expect(await page.getByTestId('drill-text').textContent()).toContain('仅未达标的行');
+    // 清除: the unit's ordinary ledger, all its rows
+    await page.getByTestId('drill-clear').click();
+    await expect.poll(() => page.getByTestId('drill-bar').count(), SLOW).toBe(0);
+    expect(new URL(page.url()).searchParams.get('measure')).toBeNull();
+
+    // the daily report: a unit's rows across the days of the range (not one day's sheet), the days with cases
+    await page.goBack();
+    await page.goBack();
+    await page.waitForURL(/\/dashboard/);
+    const dailyValue = daily.locator('tr[data-unit^="亢村镇"] [data-testid="drill-value"]');
+    await dailyValue.click();
+    await page.waitForURL(/\/ledgers\/daily_followup\?/);
+    // 亢村镇 reported three days, one with no cases: two rows carry its 办件量
+    await expect.poll(() => page.getByTestId('drill-count').getAttribute('data-total'), SLOW).toBe('2');
+    await page.locator('.ledger-grid .ht_master .htCore').waitFor();
+    const shown = await page.locator('.ledger-grid .ht_master tbody td').allTextContents();
+    expect(shown).toEqual(expect.arrayContaining([day(2), day(0)]));
+    expect(await page.getByTestId('add-row').count()).toBe(0);
+    await page.screenshot({ path: screenshotPath('dashboard-drill-daily') });
+
+    // a day of the trend: that day's rows of every unit
+    await page.getByTestId('drill-back').click();
+    const trend = page.getByTestId('trend-window_case');
+    const today = trend.locator(`tr[data-day="${day(0)}"] td.num a`).first();
+    await today.click();
+    await page.waitForURL(/\/ledgers\/window_case\?/);
+    expect(await page.getByTestId('drill-text').textContent()).toContain(`全县 · ${day(0)} 至 ${day(0)}`);
+    const completedToday = await postGraphQL<{ statistics: { totals: { value: number }[] } }>(
+      product.server.url,
+      `query ($day: String) { statistics(ledger: "window_case", measures: ["completed"], groupBy: ["day"], from: $day, to: $day) { totals { value } } }`,
+      { day: day(0) },
+      { token: await tokenOf('leader') },
+    );
+    const casesToday = completedToday.data!.statistics.totals[0].value;
+    expect(casesToday).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('drill-count').getAttribute('data-total'), SLOW).toBe(String(casesToday));
+    await page.context().close();
+  });
+
+  it('fits 20 unit names at 1366 px without overprinting', async () => {
+    const page = await product.signedIn('leader', { viewport: { width: 1366, height: 900 } });
+    await page.getByTestId('nav-dashboard').click();
+    const cases = page.getByTestId('indicator-window_case-followup_rate');
+    await expect.poll(() => cases.locator('tbody tr').count(), SLOW).toBe(20);
+    // the unit axis' labels: one line each, none overlapping the next
+    const labels = cases.locator('svg text', { hasText: /镇$|乡$|窗口$/ });
+    await expect.poll(() => labels.count(), SLOW).toBe(20);
+    const boxes = (await Promise.all((await labels.all()).map((l) => l.boundingBox()))).map((b) => b!);
+    boxes.sort((a, b) => a.y - b.y);
+    for (let i = 1; i < boxes.length; i++)
+      expect(boxes[i].y).toBeGreaterThanOrEqual(boxes[i - 1].y + boxes[i - 1].height - 1);
+    await page.screenshot({ path: screenshotPath('dashboard-1366'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('leaves a ledger that says dashboard: false off the page until the leader chooses it', async () => {
+    const published = await postGraphQL(
+      product.server.url,
+      'mutation ($d: JSON!) { publishLedger(definition: $d) { key } }',
+      {
+        d: {
+          key: 't_tryout',
+          title: '试用台账',
+          dashboard: false,
+          fields: [{ key: 'n', title: '数量', type: 'integer' }],
+          measures: [{ key: 'rows', title: '试用条数', kind: 'count', target: 1 }],
+        },
+      },
+      { token: await tokenOf('admin') },
+    );
+    expect(published.errors, JSON.stringify(published.errors)).toBeUndefined();
+    const page = await openDashboard('leader');
+    const chooser = page.getByTestId('ledger-chooser');
+    await chooser.waitFor();
+    await expect.poll(() => page.getByTestId('indicator-title').count(), SLOW).toBeGreaterThan(0);
+    expect(await page.getByTestId('indicator-t_tryout-rows').count()).toBe(0);
+    await chooser.locator('summary').click();
+    // the choice goes through the address (not check(): the box follows the address a moment later)
+    await chooser.getByLabel('试用台账').click();
+    await page.getByTestId('indicator-t_tryout-rows').waitFor();
+    expect(await page.getByTestId('indicator-t_tryout-rows').getByTestId('indicator-title').textContent()).toBe(
+      '试用条数 · 试用台账',
+    );
+    // chosen in the address: a reload keeps it
+    expect(new URL(page.url()).searchParams.get('show')).toBe('t_tryout');
+    await page.context().close();
+  });
+
   it('shows a clerk their own unit only', async () => {
     const page = await openDashboard('clerk02');
     const rate = page.getByTestId('indicator-daily_followup-followup_rate');
-    await expect.poll(() => rate.locator('tbody tr').count()).toBe(1);
+    await expect.poll(() => rate.locator('tbody tr').count(), SLOW).toBe(1);
     expect(await rate.locator('tbody tr td').first().textContent()).toContain('亢村镇');
     expect(await page.getByTestId('remind-missing').count()).toBe(0);
     await page.screenshot({ path: screenshotPath('dashboard-unit'), fullPage: true });

@@ -2,13 +2,17 @@ import {
   FILTER_OPERATORS,
   isPeriod,
   hasUnstorableCharacter,
+  ledgerDaySql,
+  measureRowsSql,
   message,
+  strictDate,
   quoteIdent,
   specOf,
   textOf,
   type FieldDefinition,
   type FilterOperator,
   type LedgerModel,
+  type MeasurePart,
   type Message,
   UNSTORABLE_TEXT,
 } from '@taizhang/ledger-core';
@@ -202,7 +206,7 @@ export function orderSql(model: LedgerModel, orderBy: OrderInput[] | null | unde
 export function rowConditions(
   model: LedgerModel,
   scope: UnitScope,
-  query: { period?: string | null; filter?: unknown; deleted?: boolean },
+  query: { period?: string | null; filter?: unknown; deleted?: boolean; drill?: MeasureDrill | null },
   params: unknown[],
 ): string[] {
   // live rows, or (the recycle bin) the deleted ones
@@ -217,5 +221,73 @@ export function rowConditions(
     where.push(`t.period = $${params.length}`);
   }
   where.push(...filterSql(model, query.filter, params));
+  if (query.drill) where.push(...drillSql(model, query.drill, params));
+  return where;
+}
+
+/**
+ * The rows behind a statistic (a dashboard's drill-down): from–to (inclusive) on the ledger's date
+ * as statistics read it, and a measure's rows (measureRowsSql: the same conditions the statistic
+ * counts with, so the rows listed and the number shown cannot disagree).
+ */
+export interface MeasureDrill {
+  from?: string | null;
+  to?: string | null;
+  measure?: string | null;
+  /** COUNTED when not said. */
+  part?: MeasurePart | null;
+  /** today() in a measure's condition: the server's clock, as statistics use it. */
+  now: Date;
+}
+
+export function drillSql(model: LedgerModel, drill: MeasureDrill, params: unknown[]): string[] {
+  const where: string[] = [];
+  const problems: { path: string; message: Message }[] = [];
+  const dateSql = ledgerDaySql(model, 't');
+  for (const [path, value, operator] of [
+    ['from', drill.from, '>='],
+    ['to', drill.to, '<='],
+  ] as const) {
+    if (value === null || value === undefined || value === '') continue;
+    if (!strictDate(value)) {
+      problems.push({
+        path,
+        message: message(`「${value}」不是有效日期（YYYY-MM-DD）`, `"${value}" is not a date (YYYY-MM-DD)`),
+      });
+      continue;
+    }
+    params.push(value);
+    where.push(`${dateSql} ${operator} $${params.length}::date`);
+  }
+  if (drill.measure !== null && drill.measure !== undefined) {
+    const measures = model.definition.measures ?? [];
+    const measure = measures.find((m) => m.key === drill.measure);
+    const part = drill.part ?? 'COUNTED';
+    const sql = measure
+      ? measureRowsSql(measure, measures, part, { alias: 't', types: model.types, params, now: drill.now })
+      : null;
+    if (!measure) {
+      problems.push({
+        path: 'measure',
+        message: message(`未知的统计项「${drill.measure}」`, `Unknown measure "${drill.measure}"`),
+      });
+    } else if (sql === null) {
+      problems.push({
+        path: 'measurePart',
+        message: message(
+          `统计项「${textOf(measure.title, 'zh-CN')}」不能按 ${part} 列出行`,
+          `The rows of "${textOf(measure.title, 'en')}" cannot be listed as ${part}`,
+        ),
+      });
+    } else {
+      where.push(`(${sql})`);
+    }
+  } else if (drill.part !== null && drill.part !== undefined) {
+    problems.push({
+      path: 'measurePart',
+      message: message('measurePart 需与 measure 一起使用', 'measurePart needs a measure'),
+    });
+  }
+  if (problems.length > 0) throw RowsException.badInput('INVALID_DRILL', problems);
   return where;
 }

@@ -198,3 +198,10 @@ export class FieldValuesModel {
   @Field(() => [FieldValueCountModel]) values: FieldValueCountModel[];
   @Field(() => Boolean, { description: 'False when the column holds more values than were listed.' }) complete: boolean;
 }
+
+export const MeasurePartEnum = { COUNTED: 'COUNTED', MET: 'MET', MISSED: 'MISSED' } as const;
+registerEnumType(MeasurePartEnum, {
+  name: 'MeasurePart',
+  description:
+    "Which rows behind a measure: COUNTED, the rows it counts (a ratio's denominator's); MET, those its numerator counts too; MISSED, those it does not (MET and MISSED for ratios only).",
+});

@@ -6,6 +6,7 @@ import { localeOf } from '../common/graphql/request-locale';
 import {
   DeletedRowModel,
   FieldValuesModel,
+  MeasurePartEnum,
   OrderInputType,
   ReferenceOptionModel,
   RowChangeInput,
@@ -18,7 +19,13 @@ import {
   SaveRowsResultModel,
 } from './row.model';
 import { RowWriter } from '../ledger-data/row-writer.service';
-import { encodeCursor, MAX_VALUES, RowsService } from './rows.service';
+import { encodeCursor, MAX_VALUES, RowsService, type Drill } from './rows.service';
+import type { MeasurePart } from '@taizhang/ledger-core';
+
+/** The drill-down arguments of rows and fieldValues (docs/dashboards.md, "Drill-down"). */
+function drillArgs(from: string | null, to: string | null, measure: string | null, part: MeasurePart | null): Drill {
+  return { from, to, measure, part };
+}
 import { RowLinks } from './row-links.service';
 
 /**
@@ -80,8 +87,42 @@ export class RowsResolver {
     @Args('orderBy', { type: () => [OrderInputType], nullable: true }) orderBy: OrderInputType[] | null,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 100 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('from', {
+      type: () => String,
+      nullable: true,
+      description: "Rows on or after this date (YYYY-MM-DD) on the ledger's date, as statistics count them.",
+    })
+    from: string | null,
+    @Args('to', {
+      type: () => String,
+      nullable: true,
+      description: "Rows on or before this date on the ledger's date.",
+    })
+    to: string | null,
+    @Args('measure', {
+      type: () => String,
+      nullable: true,
+      description: 'Only the rows behind this measure of the definition (a dashboard drill-down).',
+    })
+    measure: string | null,
+    @Args('measurePart', {
+      type: () => MeasurePartEnum,
+      nullable: true,
+      description: "Which of the measure's rows: COUNTED (default), MET or MISSED.",
+    })
+    measurePart: MeasurePart | null,
   ): Promise<RowConnectionModel> {
-    const page = await this.rowsService.page(principal, { ledger, unitId, period, filter, orderBy, first, after });
+    const drill = drillArgs(from, to, measure, measurePart);
+    const page = await this.rowsService.page(principal, {
+      ledger,
+      unitId,
+      period,
+      filter,
+      orderBy,
+      first,
+      after,
+      drill,
+    });
     return {
       totalCount: page.totalCount,
       edges: page.rows.map((row, i) => edgeOf(page.offset + i + 1, row)),
@@ -103,8 +144,33 @@ export class RowsResolver {
     @Args('period', { type: () => String, nullable: true }) period: string | null,
     @Args('filter', { type: () => GraphQLJSON, nullable: true }) filter: unknown,
     @Args('first', { type: () => Int, nullable: true, defaultValue: MAX_VALUES }) first: number,
+    @Args('from', {
+      type: () => String,
+      nullable: true,
+      description: "Rows on or after this date (YYYY-MM-DD) on the ledger's date, as statistics count them.",
+    })
+    from: string | null,
+    @Args('to', {
+      type: () => String,
+      nullable: true,
+      description: "Rows on or before this date on the ledger's date.",
+    })
+    to: string | null,
+    @Args('measure', {
+      type: () => String,
+      nullable: true,
+      description: 'Only the rows behind this measure of the definition (a dashboard drill-down).',
+    })
+    measure: string | null,
+    @Args('measurePart', {
+      type: () => MeasurePartEnum,
+      nullable: true,
+      description: "Which of the measure's rows: COUNTED (default), MET or MISSED.",
+    })
+    measurePart: MeasurePart | null,
   ): Promise<FieldValuesModel> {
-    return this.rowsService.fieldValues(principal, { ledger, field, unitId, period, filter, first });
+    const drill = drillArgs(from, to, measure, measurePart);
+    return this.rowsService.fieldValues(principal, { ledger, field, unitId, period, filter, first, drill });
   }
 
   @Mutation(() => SaveRowsResultModel, {

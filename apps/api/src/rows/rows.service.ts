@@ -6,7 +6,8 @@ import type { Principal } from '../identity/principal';
 import { seesRedactedValues } from '../identity/access-policy';
 import { parseId } from '../common/graphql/ids';
 import { RowAccess } from '../ledger-data/row-access.service';
-import { orderSql, rowConditions, type OrderInput } from '../ledger-tables/row-filter';
+import { orderSql, rowConditions, type MeasureDrill, type OrderInput } from '../ledger-tables/row-filter';
+import { Clock } from '../common/time/clock';
 import { changeDisplays, type ReferenceDisplay } from '../ledger-tables/reference-labels';
 import { readAtOnceInUnitScope, readInUnitScope } from '../ledger-tables/row-scope';
 import { rowColumns, rowFromDb, tableOf, valuesFor, type RowRecord } from '../ledger-tables/row-sql';
@@ -31,7 +32,12 @@ export interface RowsQuery {
   orderBy?: OrderInput[] | null;
   first?: number | null;
   after?: string | null;
+  /** A dashboard's drill-down: the rows behind a statistic (row-filter.ts, drillSql). */
+  drill?: Drill | null;
 }
+
+/** What a caller asks of a drill-down; the server's clock is added. */
+export type Drill = Omit<MeasureDrill, 'now'>;
 
 /** At most this many distinct values are listed for a column. */
 export const MAX_VALUES = 500;
@@ -43,6 +49,7 @@ export interface FieldValuesQuery {
   period?: string | null;
   filter?: unknown;
   first?: number | null;
+  drill?: Drill | null;
 }
 
 export interface FieldValues {
@@ -109,7 +116,14 @@ export class RowsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: RowAccess,
+    private readonly clock: Clock,
   ) {}
+
+  /** The drill-down as row-filter reads it: nothing when nothing is asked. */
+  private drillOf(drill: Drill | null | undefined): MeasureDrill | null {
+    if (!drill || Object.values(drill).every((v) => v === null || v === undefined || v === '')) return null;
+    return { ...drill, now: this.clock.now() };
+  }
 
   async page(principal: Principal, query: RowsQuery): Promise<RowPage> {
     const { ledger, scope } = await this.access.forRead(principal, query.ledger, query.unitId);
@@ -118,7 +132,7 @@ export class RowsService {
     const first = pageSizeOf(query.first);
     const offset = query.after ? decodeCursor(query.after) : 0;
     const params: unknown[] = [];
-    const where = rowConditions(model, scope, query, params);
+    const where = rowConditions(model, scope, { ...query, drill: this.drillOf(query.drill) }, params);
     const order = orderSql(model, query.orderBy);
     const table = tableOf(model);
     const conditions = where.join(' AND ');
@@ -175,7 +189,7 @@ export class RowsService {
       ]);
     }
     const params: unknown[] = [];
-    const where = rowConditions(model, scope, query, params).join(' AND ');
+    const where = rowConditions(model, scope, { ...query, drill: this.drillOf(query.drill) }, params).join(' AND ');
     const column = `t.${quoteIdent(field.key)}`;
     // empty texts and empty lists are one 空白 with the NULLs
     const cell =

@@ -1,6 +1,6 @@
 import { useApolloClient, useMutation, useQuery } from '@apollo/client';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { currentPeriod, isPeriod, textOf, type LedgerModel } from '@taizhang/ledger-core';
 import type { CurrentUser } from '../features/auth/auth.graphql';
 import { roleOf } from '../features/auth/auth.graphql';
@@ -32,6 +32,7 @@ import {
   RejectedCorrections,
 } from '../features/corrections/correction-requests';
 import { CORRECTIONS, type Correction } from '../features/corrections/corrections.graphql';
+import { drillOf, ledgerAddress, type LedgerDrill } from '../features/ledgers/ledger-address';
 import { useLedgerModel } from '../features/ledgers/use-ledger-model';
 import { useI18n } from '../i18n/i18n';
 
@@ -69,7 +70,12 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
   const periodic = (model.definition.period ?? 'none') !== 'none';
   // ?period= opens that period's sheet (a notice's or a board's link); the current period otherwise
   const [searchParams] = useSearchParams();
+  const navigate = useNavigate();
   const askedPeriod = searchParams.get('period');
+  // a dashboard's drill-down (?from=&to=&measure=&part=): the rows behind a statistic, across the
+  // periods of the range (not one day's sheet), read-only; 清除 returns to the sheet
+  const drillKey = JSON.stringify(drillOf(searchParams));
+  const drill = useMemo(() => JSON.parse(drillKey) as LedgerDrill | null, [drillKey]);
   const [period, setPeriod] = useState<string | null>(() =>
     askedPeriod && periodic && isPeriod(model.definition.period, askedPeriod)
       ? askedPeriod
@@ -78,12 +84,30 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
   useEffect(() => {
     if (askedPeriod && periodic && isPeriod(model.definition.period, askedPeriod)) setPeriod(askedPeriod);
   }, [askedPeriod, periodic, model.definition.period]);
+  // the sheet's period; none in a drill-down, whose rows span the range's periods
+  const sheetPeriod = periodic && !drill ? period : null;
   // ?unit= opens that unit's sheet (a board's link) for those who choose a unit; all units otherwise
   const askedUnit = searchParams.get('unit');
   const [unitId, setUnitId] = useState<string | null>(role === 'clerk' ? null : (askedUnit ?? ''));
   useEffect(() => {
     if (askedUnit && role !== 'clerk') setUnitId(askedUnit);
   }, [askedUnit, role]);
+  const drillMeasure = drill?.measure
+    ? ((model.definition.measures ?? []).find((m) => m.key === drill.measure) ?? null)
+    : null;
+  // which rows of the measure: a ratio's COUNTED rows are its denominator's (已回访 for 满意率)
+  const drillDenominator =
+    drillMeasure?.kind === 'ratio'
+      ? (model.definition.measures ?? []).find((m) => m.key === drillMeasure.denominator)
+      : undefined;
+  const drillPartText =
+    drill?.part === 'MET'
+      ? t('drill.met')
+      : drill?.part === 'MISSED'
+        ? t('drill.missed')
+        : drillDenominator
+          ? t('drill.countedOf').replace('{n}', textOf(drillDenominator.title, locale))
+          : t('drill.counted');
   const [historyOf, setHistoryOf] = useState<string | null>(null);
   const [binOpen, setBinOpen] = useState(false);
   const [valueFilterOf, setValueFilterOf] = useState<string | null>(null);
@@ -96,7 +120,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
   const units = useQuery<{ units: UnitChoice[] }>(UNITS_TO_PICK, { skip: role === 'clerk' });
   const sheetQuery = useQuery<{ submissionBoard: { sheets: SheetStatus[] } }>(SHEET_STATUS, {
     variables: { ledger, period },
-    skip: !periodic || !period,
+    skip: !periodic || !period || Boolean(drill),
     fetchPolicy: 'network-only',
   });
   const unitNames = useMemo(() => new Map((units.data?.units ?? []).map((u) => [u.id, u.name])), [units.data]);
@@ -105,7 +129,8 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
   const locked = sheet?.state === 'SUBMITTED' || sheet?.state === 'SUBMITTED_LATE';
   const scopeUnit = role === 'clerk' ? null : unitId || null;
   // a period still to come is read-only: the server refuses its rows (docs/grid.md)
-  const readOnly = role === 'leader' || (role === 'admin' && !scopeUnit) || locked || Boolean(sheet?.future);
+  const readOnly =
+    role === 'leader' || (role === 'admin' && !scopeUnit) || locked || Boolean(sheet?.future) || Boolean(drill);
   const daily = model.definition.period === 'daily';
   // 更正 of a submitted sheet: a clerk asks for one, an admin (with a unit chosen) corrects at once
   const correctionMode = !locked
@@ -149,19 +174,19 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
       new GridController({
         model: latestModel.current,
         locale,
-        periodDate: daily ? period : null,
-        period: periodic ? period : null,
+        periodDate: daily ? sheetPeriod : null,
+        period: sheetPeriod,
         redacted: role === 'leader',
-        backend: apolloGridBackend(client, { ledger, unitId: scopeUnit, period: periodic ? period : null }),
+        backend: apolloGridBackend(client, { ledger, unitId: scopeUnit, period: sheetPeriod, drill }),
         store: localQueueStore(
-          `taizhang.queue.${user.id}.${ledger}.${scopeUnit ?? user.unit?.id ?? 'all'}.${period ?? ''}`,
+          `taizhang.queue.${user.id}.${ledger}.${scopeUnit ?? user.unit?.id ?? 'all'}.${sheetPeriod ?? (drill ? 'drill' : '')}`,
         ),
         onChange: setSnapshot,
         unitNames: role !== 'clerk' && !scopeUnit ? unitNames : null,
         reloadDefinition: reloadModel,
         confirmDelete: (count) => window.confirm(tf('grid.confirmDelete', { n: count })),
       }),
-    [daily, locale, client, ledger, scopeUnit, period, periodic, user, role, unitNames, reloadModel, tf],
+    [daily, locale, client, ledger, scopeUnit, sheetPeriod, drill, user, role, unitNames, reloadModel, t, tf],
   );
   useEffect(() => {
     latestModel.current = model;
@@ -279,9 +304,15 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
   return (
     <section className="ledger-page" aria-labelledby="ledger-title">
       <div className="ledger-head">
-        <Link to="/" className="back-link">
-          ← {t('grid.back')}
-        </Link>
+        {drill?.back ? (
+          <Link to={drill.back} className="back-link" data-testid="drill-back">
+            ← {t('drill.back')}
+          </Link>
+        ) : (
+          <Link to="/" className="back-link">
+            ← {t('grid.back')}
+          </Link>
+        )}
         <h2 id="ledger-title">{title}</h2>
         {role !== 'leader' && <Link to={`/ledgers/${ledger}/new`}>{t('rowForm.link')}</Link>}
         {role !== 'clerk' && (
@@ -299,7 +330,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
             </select>
           </label>
         )}
-        {periodic && (
+        {periodic && !drill && (
           <SheetBar
             period={model.definition.period ?? 'none'}
             value={period}
@@ -350,6 +381,46 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
           )}
         </div>
       )}
+      {drill && (
+        <div className="drill-bar" role="status" data-testid="drill-bar">
+          <span data-testid="drill-text">
+            {t('drill.from')}
+            {[
+              drillMeasure
+                ? t('drill.measurePart')
+                    .replace('{measure}', textOf(drillMeasure.title, locale))
+                    .replace('{part}', drillPartText)
+                : null,
+              scopeUnit
+                ? (unitNames.get(scopeUnit) ?? '')
+                : role === 'clerk'
+                  ? (user.unit?.name ?? '')
+                  : t('drill.county'),
+              drill.from || drill.to
+                ? t('drill.range')
+                    .replace('{from}', drill.from ?? '…')
+                    .replace('{to}', drill.to ?? '…')
+                : null,
+            ]
+              .filter(Boolean)
+              .join(' · ')}
+          </span>
+          <span
+            className="drill-count"
+            data-testid="drill-count"
+            data-total={snapshot && !snapshot.loading ? snapshot.total : undefined}
+          >
+            {t('drill.count').replace('{n}', snapshot ? String(snapshot.total) : '…')}
+          </span>
+          <button
+            type="button"
+            onClick={() => void navigate(ledgerAddress(ledger, { unit: scopeUnit }))}
+            data-testid="drill-clear"
+          >
+            {t('drill.clear')}
+          </button>
+        </div>
+      )}
       <div className="grid-toolbar">
         {!readOnly && (
           <button type="button" onClick={() => controller.addRow()} data-testid="add-row">
@@ -370,12 +441,15 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
         >
           {t('record.open')}
         </button>
-        <ExcelToolbar
-          model={model}
-          scope={{ ledger, unitId: scopeUnit, period: periodic ? period : null }}
-          canImport={!readOnly}
-          onImported={() => void controller.reload()}
-        />
+        {/* exports are of sheets and whole ledgers: not offered for a drill-down's rows, which they would not match */}
+        {!drill && (
+          <ExcelToolbar
+            model={model}
+            scope={{ ledger, unitId: scopeUnit, period: periodic ? period : null }}
+            canImport={!readOnly}
+            onImported={() => void controller.reload()}
+          />
+        )}
         <SaveStatus
           snapshot={snapshot}
           readOnly={readOnly}

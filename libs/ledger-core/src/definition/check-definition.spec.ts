@@ -37,6 +37,13 @@ describe('checkDefinition', () => {
     expect(problemsOf(load(file))).toEqual([]);
   });
 
+  it('takes dashboard: false (left off the dashboard unless chosen) and refuses anything but a yes/no there', () => {
+    expect(problemsOf({ ...minimal(), dashboard: false })).toEqual([]);
+    const problems = problemsOf({ ...minimal(), dashboard: 'no' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('/dashboard');
+  });
+
   it('accepts a minimal definition', () => {
     expect(problemsOf(minimal())).toEqual([]);
   });

@@ -141,6 +141,8 @@ export interface LedgerDefinition {
   dimensions?: DimensionDefinition[];
   followUps?: FollowUpDefinition[];
   tracking?: TrackingDefinition;
+  /** false: the statistics dashboard leaves the ledger out unless a viewer chooses it (docs/dashboards.md). */
+  dashboard?: boolean;
   /** Rows the ledger starts with when first published (the task ledger's eight tasks), per unit code. */
   seedRows?: { unit: string; values: Record<string, unknown> }[];
 }

@@ -10,7 +10,7 @@ export { checkFormula, type FormulaCheckOptions } from './formula-check';
 export { CROSS_PERIOD_FUNCTIONS, FORMULA_FUNCTIONS, type CrossPeriodFunction } from './formula-functions';
 export { MAX_FORMULA_LENGTH, MAX_NESTING_DEPTH } from './formula-parser';
 export { formulaToSql, type SqlContext } from './formula-sql';
-export { measureToSql } from './measure-sql';
+export { measureRowsSql, measureToSql, MEASURE_PARTS, type MeasurePart } from './measure-sql';
 
 export interface Formula {
   source: string;

@@ -30,10 +30,36 @@ function withTextTooltip(option: ChartOption): ChartOption {
   return { ...option, tooltip: { confine: true, ...tooltip, renderMode: 'richText' } };
 }
 
-/** One ECharts chart (SVG, so its Chinese labels are text), redrawn when its option changes. */
-export function EChart({ option, height = 280, label }: { option: ChartOption; height?: number; label: string }) {
+/** What a click on a chart says: the series and the data item (a bar, a point), or an axis label. */
+export interface ChartClick {
+  componentType: string;
+  seriesIndex?: number;
+  dataIndex?: number;
+  /** An axis label's text (with the axis' triggerEvent). */
+  value?: unknown;
+}
+
+/**
+ * One ECharts chart (SVG, so its Chinese labels are text), redrawn when its option changes;
+ * `onClick` hears clicks on its bars and points (and on axis labels that ask for events).
+ */
+export function EChart({
+  option,
+  height = 280,
+  label,
+  onClick,
+}: {
+  option: ChartOption;
+  height?: number;
+  label: string;
+  onClick?: (click: ChartClick) => void;
+}) {
   const element = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
+  const clicked = useRef(onClick);
+  useEffect(() => {
+    clicked.current = onClick;
+  }, [onClick]);
 
   useEffect(() => {
     if (!element.current) return;
@@ -41,8 +67,13 @@ export function EChart({ option, height = 280, label }: { option: ChartOption; h
     chart.current = instance;
     const resize = () => instance.resize();
     window.addEventListener('resize', resize);
+    // the chart's box changes without the window too: a table beside it filling in takes its share
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(resize);
+    observer?.observe(element.current);
+    instance.on('click', (params) => clicked.current?.(params as ChartClick));
     return () => {
       window.removeEventListener('resize', resize);
+      observer?.disconnect();
       instance.dispose();
       chart.current = null;
     };
@@ -51,6 +82,9 @@ export function EChart({ option, height = 280, label }: { option: ChartOption; h
   useEffect(() => {
     chart.current?.setOption(withTextTooltip(option), true);
   }, [option]);
+  useEffect(() => {
+    chart.current?.resize();
+  }, [height]);
 
   return <div ref={element} className="echart" style={{ height }} role="img" aria-label={label} />;
 }

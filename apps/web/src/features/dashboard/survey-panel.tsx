@@ -20,20 +20,38 @@ function questionChart(question: Question, kind: 'bar' | 'pie'): ChartOption {
       series: [{ type: 'pie', radius: ['30%', '65%'], data, label: { formatter: '{b} {d}%' } }],
     };
   return {
-    grid: { left: 110, right: 24, top: 8, bottom: 24 },
-    tooltip: { trigger: 'axis' },
+    // long option labels wrap (never cut off): the label column is as wide as it needs, up to 150px
+    grid: { left: 8, right: 32, top: 8, bottom: 24, containLabel: true },
+    tooltip: {
+      trigger: 'axis',
+      formatter: (params: { dataIndex: number }[]) => {
+        const option = question.options[params[0]?.dataIndex ?? 0];
+        return option ? `${option.label}：${option.count}` : '';
+      },
+    },
     xAxis: { type: 'value', minInterval: 1 },
     yAxis: {
       type: 'category',
       data: data.map((d) => d.name),
       inverse: true,
-      axisLabel: { width: 100, overflow: 'truncate' },
+      axisLabel: { width: 150, overflow: 'break', lineHeight: 14, fontSize: 12 },
     },
     series: [{ type: 'bar', data: data.map((d) => d.value), label: { show: true, position: 'right' } }],
   };
 }
 
-/** The survey: per question, each option's count and share, as bars or pies, with a table. */
+/** A question's chart height: room for each option's label, wrapped over two lines when long. */
+const chartHeight = (question: Question) =>
+  Math.max(
+    160,
+    question.options.reduce((h, o) => h + (o.label.length > 11 ? 40 : 26), 40),
+  );
+
+/**
+ * The survey: per question answered in the range, each option's count and share, as bars or
+ * pies, with a table; questions nobody answered are left out (named in one line), not drawn as
+ * empty axes.
+ */
 export function SurveyPanel({ ledgerKey, title, scope }: { ledgerKey: string; title: string; scope: Scope }) {
   const { t } = useI18n();
   const [kind, setKind] = useState<'bar' | 'pie'>('bar');
@@ -42,6 +60,8 @@ export function SurveyPanel({ ledgerKey, title, scope }: { ledgerKey: string; ti
     fetchPolicy: 'network-only',
   });
   const results = data?.surveyResults;
+  const answered = results?.questions.filter((q) => q.answered > 0) ?? [];
+  const unanswered = results?.questions.filter((q) => q.answered === 0) ?? [];
   return (
     <article className="panel wide" data-testid={`survey-${ledgerKey}`}>
       <h4>
@@ -57,13 +77,18 @@ export function SurveyPanel({ ledgerKey, title, scope }: { ledgerKey: string; ti
       </h4>
       {error && <p className="form-error">{error.message}</p>}
       <div className="question-grid">
-        {results?.questions.map((question) => (
+        {answered.map((question) => (
           <section key={question.field} className="question" data-question={question.field}>
             <h5>
-              {question.title} <span className="muted">（{question.answered}）</span>
+              {question.title}{' '}
+              <span className="muted">{t('dashboard.withN').replace('{n}', String(question.answered))}</span>
             </h5>
-            <EChart option={questionChart(question, kind)} height={220} label={question.title} />
-            <table className="data-table">
+            <EChart
+              option={questionChart(question, kind)}
+              height={kind === 'pie' ? 220 : chartHeight(question)}
+              label={question.title}
+            />
+            <table className="data-table survey-table">
               <tbody>
                 {question.options.map((option) => (
                   <tr key={option.value} data-option={option.value}>
@@ -77,6 +102,13 @@ export function SurveyPanel({ ledgerKey, title, scope }: { ledgerKey: string; ti
           </section>
         ))}
       </div>
+      {results && answered.length === 0 && <p className="muted">{t('dashboard.noAnswers')}</p>}
+      {unanswered.length > 0 && answered.length > 0 && (
+        <p className="muted" data-testid="unanswered">
+          {t('dashboard.unanswered')}
+          {unanswered.map((q) => q.title).join('、')}
+        </p>
+      )}
     </article>
   );
 }

@@ -17,6 +17,13 @@ export interface SheetScope {
   /** Admins and leaders name the unit; a clerk's is the session's. */
   unitId: string | null;
   period: string | null;
+  /** A dashboard's drill-down: the rows behind a statistic (docs/dashboards.md, "Drill-down"). */
+  drill?: {
+    from: string | null;
+    to: string | null;
+    measure: string | null;
+    part: 'COUNTED' | 'MET' | 'MISSED' | null;
+  } | null;
 }
 
 /** How many rows a reference picker lists at a time. */
@@ -50,13 +57,18 @@ export function saveFailureOf(error: unknown): SaveFailure {
 
 /** The grid's reads and saves through the app's Apollo client (no caching: the grid holds the rows). */
 export function apolloGridBackend(client: ApolloClient<unknown>, scope: SheetScope): GridBackend {
+  const drill = scope.drill
+    ? { from: scope.drill.from, to: scope.drill.to, measure: scope.drill.measure, measurePart: scope.drill.part }
+    : {};
+  // reads see the drill-down's rows only; saves are of the sheet (a drill-down is read-only)
   const variables = { ledger: scope.ledger, unitId: scope.unitId, period: scope.period };
+  const readVariables = { ...variables, ...drill };
   return {
     async page(query, first, after) {
       const { data } = await client.query<RowsPage>({
         query: ROWS_PAGE,
         variables: {
-          ...variables,
+          ...readVariables,
           first,
           after,
           orderBy: query.orderBy.length > 0 ? query.orderBy : null,
@@ -74,7 +86,7 @@ export function apolloGridBackend(client: ApolloClient<unknown>, scope: SheetSco
     async fieldValues(field, filter) {
       const { data } = await client.query<FieldValuesAnswer>({
         query: FIELD_VALUES,
-        variables: { ...variables, field, filter: Object.keys(filter).length > 0 ? filter : null },
+        variables: { ...readVariables, field, filter: Object.keys(filter).length > 0 ? filter : null },
         fetchPolicy: 'no-cache',
       });
       return data.fieldValues;

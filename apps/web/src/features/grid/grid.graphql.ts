@@ -30,8 +30,28 @@ export interface RowsPage {
 
 /** A column's distinct values and their counts, for the value-list filter (按值筛选). */
 export const FIELD_VALUES = gql`
-  query FieldValues($ledger: String!, $field: String!, $unitId: ID, $period: String, $filter: JSON) {
-    fieldValues(ledger: $ledger, field: $field, unitId: $unitId, period: $period, filter: $filter) {
+  query FieldValues(
+    $ledger: String!
+    $field: String!
+    $unitId: ID
+    $period: String
+    $filter: JSON
+    $from: String
+    $to: String
+    $measure: String
+    $measurePart: MeasurePart
+  ) {
+    fieldValues(
+      ledger: $ledger
+      field: $field
+      unitId: $unitId
+      period: $period
+      filter: $filter
+      from: $from
+      to: $to
+      measure: $measure
+      measurePart: $measurePart
+    ) {
       values {
         value
         count
@@ -54,6 +74,10 @@ export const ROWS_PAGE = gql`
     $orderBy: [OrderInput!]
     $first: Int
     $after: String
+    $from: String
+    $to: String
+    $measure: String
+    $measurePart: MeasurePart
   ) {
     rows(
       ledger: $ledger
@@ -63,6 +87,10 @@ export const ROWS_PAGE = gql`
       orderBy: $orderBy
       first: $first
       after: $after
+      from: $from
+      to: $to
+      measure: $measure
+      measurePart: $measurePart
     ) {
       totalCount
       edges {

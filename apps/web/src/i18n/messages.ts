@@ -755,7 +755,7 @@ export const en: Record<MessageKey, string> = {
   'drill.from': 'From the dashboard: ',
   'drill.county': 'County',
   'drill.range': '{from} to {to}',
-  'drill.count': '{n} rows',
+  'drill.count': '{n} {n|row|rows}',
   'drill.clear': 'Clear',
   'drill.back': 'Back to the dashboard',
   'drill.met': 'rows that meet it',

@@ -186,7 +186,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
         reloadDefinition: reloadModel,
         confirmDelete: (count) => window.confirm(tf('grid.confirmDelete', { n: count })),
       }),
-    [daily, locale, client, ledger, scopeUnit, sheetPeriod, drill, user, role, unitNames, reloadModel, t, tf],
+    [daily, locale, client, ledger, scopeUnit, sheetPeriod, drill, user, role, unitNames, reloadModel, tf],
   );
   useEffect(() => {
     latestModel.current = model;
@@ -410,7 +410,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
             data-testid="drill-count"
             data-total={snapshot && !snapshot.loading ? snapshot.total : undefined}
           >
-            {t('drill.count').replace('{n}', snapshot ? String(snapshot.total) : '…')}
+            {tf('drill.count', { n: snapshot ? snapshot.total : '…' })}
           </span>
           <button
             type="button"

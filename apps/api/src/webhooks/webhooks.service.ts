@@ -83,7 +83,15 @@ export class WebhooksService {
   async create(principal: Principal, input: WebhookInput): Promise<WebhookCreatedModel> {
     const problems: { path: string; message: LocalizedText }[] = [];
     const url = input.url.trim();
-    const urlProblem = await checkWebhookUrl(url, this.worker.policy());
+    // the admin's public address (/survey-links) is this system too
+    const policy = this.worker.policy();
+    const [setting] = (await this.db.query(
+      `SELECT value #>> '{}' AS url FROM app_settings WHERE key = 'public_base_url'`,
+    )) as {
+      url: string | null;
+    }[];
+    if (setting?.url) policy.ownOrigins.push(setting.url);
+    const urlProblem = await checkWebhookUrl(url, policy);
     if (urlProblem) problems.push({ path: 'url', message: urlProblem });
     const events = [...new Set(input.events)];
     if (events.length === 0)

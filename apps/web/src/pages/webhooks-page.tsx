@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@apollo/client';
 import { useState, type FormEvent } from 'react';
 import { ConfirmDialog, type ConfirmRequest } from '../components/confirm-dialog';
-import { useToasts } from '../components/toast';
+import { useToasts, type ToastKind } from '../components/toast';
 import { shanghaiTime } from '../features/admin/audit-text';
 import { fieldProblems } from '../features/auth/graphql-error';
 import {
@@ -21,9 +21,8 @@ import type { MessageKey } from '../i18n/messages';
 const LOG_POLL_MS = 5_000;
 
 /** A webhook's deliveries: when, what, how it went, the receiver's answer, 重新发送. */
-function DeliveryLog({ webhook }: { webhook: Webhook }) {
+function DeliveryLog({ webhook, notify }: { webhook: Webhook; notify(kind: ToastKind, text: string): void }) {
   const { t, tf } = useI18n();
-  const { toasts, notify } = useToasts();
   const { data, loading, refetch } = useQuery<{ webhookDeliveries: WebhookDelivery[] }>(WEBHOOK_DELIVERIES, {
     variables: { webhookId: webhook.id },
     pollInterval: LOG_POLL_MS,
@@ -33,7 +32,6 @@ function DeliveryLog({ webhook }: { webhook: Webhook }) {
   const deliveries = data?.webhookDeliveries ?? [];
   return (
     <section className="webhook-log" data-testid="delivery-log">
-      {toasts}
       <h3>
         {t('webhooks.log')} · <span className="webhook-url">{webhook.url}</span>
       </h3>
@@ -301,7 +299,7 @@ export function WebhooksPage() {
           </tbody>
         </table>
       )}
-      {shown && <DeliveryLog webhook={shown} />}
+      {shown && <DeliveryLog webhook={shown} notify={notify} />}
     </div>
   );
 }

@@ -24,7 +24,7 @@ const DELIVERIES = `query ($id: ID!) { webhookDeliveries(webhookId: $id, first: 
 const SAVE = `mutation ($ledger: String!, $changes: [RowChangeInput!]!, $all: Boolean) {
   saveRows(ledger: $ledger, changes: $changes, allOrNothing: $all) { saved results { status row { id } errors { path message } } } }`;
 const SUBMIT = `mutation { submitSheet(ledger: "daily_followup", period: "${DAY}") { state } }`;
-const REMIND = `mutation { remindMissing(ledger: "daily_followup", period: "${DAY}") { units { unit { code } } } }`;
+const REMIND = `mutation { remindMissing(ledger: "daily_followup", period: "${DAY}") { webhooks units { unit { code } } } }`;
 
 let t: TestApi;
 let receiver: Receiver;
@@ -220,7 +220,10 @@ describe('deliveries', () => {
       { token: admin },
     );
     expect(returned.errors).toBeUndefined();
-    expect((await t.gql(REMIND, {}, { token: admin })).errors).toBeUndefined();
+    const reminded = await t.gql(REMIND, {}, { token: admin });
+    expect(reminded.errors).toBeUndefined();
+    // the board says it went to the one webhook of reminders
+    expect(reminded.data!.remindMissing.webhooks).toBe(1);
     const hook = `/hook/${all}`;
     await waitFor(
       () =>

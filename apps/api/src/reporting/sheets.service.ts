@@ -375,6 +375,7 @@ export class SheetsService {
     const deadline = periodDeadline(ledger.definition, period);
     const remindedBy = scheduled ? null : principal.userId;
     let ran = true;
+    let webhooks = 0;
     await this.db.transaction(async (tx) => {
       if (scheduled) {
         const claimed = (await tx.query(
@@ -406,7 +407,7 @@ export class SheetsService {
       await noticeUnitClerks(tx, [
         { unitIds: reminded, kind: 'REMINDER', title, body, ledgerKey, period, createdAt: now },
       ]);
-      await writeWebhookEvents(tx, [
+      webhooks = await writeWebhookEvents(tx, [
         {
           event: 'reminder.issued',
           ledgerKey,
@@ -433,6 +434,7 @@ export class SheetsService {
       ledgerKey,
       period,
       remindedAt: now,
+      webhooks,
       units: ran
         ? missing.map((sheet) => ({
             unit: sheet.unit,

@@ -45,7 +45,7 @@ export function BoardPanel({
   /** An admin: approves or rejects the period's correction requests (申请更正) here. */
   canCorrect?: boolean;
 }) {
-  const { t, locale } = useI18n();
+  const { t, tf, locale } = useI18n();
   const p = PUNCTUATION[locale];
   const { data, error, refetch } = useQuery<{ submissionBoard: Board }>(BOARD, {
     variables: { ledger: ledgerKey, period },
@@ -310,6 +310,11 @@ export function BoardPanel({
           {reminder && (
             <div className="reminder" data-testid="reminder" role="status">
               <p>{t('dashboard.reminded').replace('{n}', String(reminder.units.length))}</p>
+              {reminder.webhooks > 0 && (
+                <p className="muted" data-testid="reminder-webhooks">
+                  {tf('dashboard.remindedWebhooks', { n: reminder.webhooks })}
+                </p>
+              )}
               <ul>
                 {reminder.units.map((u) => (
                   <li key={u.unit.name}>

@@ -373,6 +373,25 @@ describe('deliveries', () => {
     }
   });
 
+  it('checks the address again at delivery: one that now points somewhere private is refused, and logged', async () => {
+    // as if its host had answered DNS with a public address at creation and a private one now
+    const [{ id }] = await t.db.query<{ id: string }>(
+      `INSERT INTO webhooks (url, events, ledger_key, secret) VALUES ('http://10.0.0.1:9/hook', '{row.saved}', 'window_case', 'whsec_x')
+       RETURNING id::text AS id`,
+    );
+    expect((await save('clerk03', 'window_case', [caseValues('WH-R1', '一般')])).errors).toBeUndefined();
+    await worker().deliverDue();
+    const [delivery] = await t.db.query<{
+      state: string;
+      attempts: number;
+      error: string;
+      response_status: number | null;
+    }>(`SELECT state, attempts, error, response_status FROM webhook_deliveries WHERE webhook_id = $1`, [id]);
+    expect(delivery).toMatchObject({ state: 'pending', attempts: 1, response_status: null });
+    expect(delivery.error).toMatch(/a private address \(10\.0\.0\.1\)/);
+    await t.db.query(`DELETE FROM webhooks WHERE id = $1`, [id]);
+  });
+
   it('a deleted webhook gets nothing more, and its log goes with it', async () => {
     const deleted = await t.gql(`mutation ($id: ID!) { deleteWebhook(id: $id) }`, { id: angry }, { token: admin });
     expect(deleted.data!.deleteWebhook).toBe(true);

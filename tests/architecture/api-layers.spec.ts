@@ -40,6 +40,7 @@ export const LAYERS: Record<string, Layer> = {
   statistics: 'feature',
   units: 'feature',
   users: 'feature',
+  webhooks: 'feature',
 };
 
 /** Files of a higher layer that a lower one may import, and why. */

@@ -29,6 +29,7 @@ import { SignInModule } from './sign-in/sign-in.module';
 import { StatisticsModule } from './statistics/statistics.module';
 import { UnitsModule } from './units/units.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -80,6 +81,7 @@ export class AppModule {
         PublicAnswersModule,
         FilesModule,
         NoticesModule,
+        WebhooksModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
     };

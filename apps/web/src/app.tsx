@@ -36,6 +36,7 @@ const LedgerDesignerPage = lazy(() =>
   import('./pages/ledger-designer-page').then((module) => ({ default: module.LedgerDesignerPage })),
 );
 
+const WebhooksPage = lazy(() => import('./pages/webhooks-page').then((module) => ({ default: module.WebhooksPage })));
 const AdminUnitsPage = lazy(() =>
   import('./pages/admin-units-page').then((module) => ({ default: module.AdminUnitsPage })),
 );
@@ -122,6 +123,14 @@ function SignedIn() {
           element={
             <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
               <AuditLogPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="admin/webhooks"
+          element={
+            <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+              <WebhooksPage />
             </Suspense>
           }
         />

@@ -26,6 +26,11 @@ export interface AppConfig {
    * an admin's setting on /survey-links overrides it (docs/operations.md, Public address).
    */
   publicBaseUrl: string | null;
+  /**
+   * WEBHOOK_ALLOWED_HOSTS (comma-separated): hosts a webhook may call though they are private,
+   * loopback or link-local (docs/webhooks.md, URL policy). Empty: none.
+   */
+  webhookAllowedHosts: string[];
 }
 
 export class ConfigError extends Error {
@@ -102,6 +107,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     sessionIdleMinutes: idle,
     cookieSecure: readFlag(env, 'COOKIE_SECURE', production, problems),
     publicBaseUrl,
+    webhookAllowedHosts: (env.WEBHOOK_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) =>
+        h
+          .trim()
+          .replace(/^\[|\]$/g, '')
+          .toLowerCase(),
+      )
+      .filter((h) => h.length > 0),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

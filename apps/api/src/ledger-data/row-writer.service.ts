@@ -55,6 +55,7 @@ import {
   type WriteTarget,
 } from '../ledger-tables/row-write';
 import { inUnitScope, type RowTransaction } from '../ledger-tables/row-scope';
+import { writeWebhookEvents } from '../common/webhooks/webhook-outbox';
 import { rowColumns, rowFromDb, tableOf, type RowRecord } from '../ledger-tables/row-sql';
 import { RowsException } from '../ledger-tables/rows.exception';
 import { rejectDuplicates, type SeenValues } from './row-unique';
@@ -473,6 +474,31 @@ export class RowWriter {
     // a row a follow-up made may point back at the rows just saved: their roll-ups as stored now
     if ((await this.followUps.run(tx, target, writes, outcomes, now)) > 0)
       await rereadRollups(tx, derived, model, unitId, outcomes.values());
+    // row.saved to the webhooks that ask for it, in this transaction: a rolled-back batch sends nothing
+    await writeWebhookEvents(
+      tx,
+      writes.flatMap((p) => {
+        const outcome = outcomes.get(p.index);
+        if (outcome?.status !== 'SAVED') return [];
+        const row = outcome.row;
+        return [
+          {
+            event: 'row.saved' as const,
+            ledgerKey: ledger.key,
+            unitId,
+            period: row?.period ?? p.old?.period ?? null,
+            row: {
+              id: row?.id ?? p.id!,
+              version: row?.version ?? null,
+              op: p.op,
+              values: p.op === 'DELETE' ? null : (row?.values ?? p.values),
+            },
+            occurredAt: now,
+            types: model.types,
+          },
+        ];
+      }),
+    );
     if (correction) await correction.applied(tx, outcomes.get(0)!, sheetLocked);
     return [...outcomes.values()].sort((a, b) => a.index - b.index);
   }

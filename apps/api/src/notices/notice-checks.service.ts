@@ -5,12 +5,14 @@ import {
   currentPeriod,
   formulaToSql,
   periodDeadline,
+  previousPeriod,
   quoteIdent,
   textOf,
   unitFills,
   type LedgerModel,
 } from '@taizhang/ledger-core';
 import { noticeUnitClerks } from '../common/notices/unit-notices';
+import { webhookSubscribed, writeWebhookEvents } from '../common/webhooks/webhook-outbox';
 import { Clock } from '../common/time/clock';
 import { shanghaiMinuteText } from '../common/time/shanghai';
 import { readInUnitScope } from '../ledger-tables/row-scope';
@@ -35,7 +37,9 @@ const labelSql = (model: LedgerModel) =>
  * The notices no request causes, found on a schedule (every minute, on the injected Clock):
  * a sheet of the current period not submitted shortly before its deadline (DEADLINE), a tracked
  * row that has become overdue (OVERDUE); each written once per reader (notices_once_idx). Also
- * deletes read notices past the retention period. `check(now)` is the whole job, for the tests.
+ * deletes read notices past the retention period. The webhook events no request causes are found
+ * here too (docs/webhooks.md): rectification.overdue with the OVERDUE notice, in its transaction,
+ * and sheet.late for a sheet whose deadline passed unsubmitted, each once (scheduled_once). `check(now)` is the whole job, for the tests.
  */
 @Injectable()
 export class NoticeChecks implements OnApplicationBootstrap, OnModuleDestroy {
@@ -77,6 +81,8 @@ export class NoticeChecks implements OnApplicationBootstrap, OnModuleDestroy {
     const ledgers = await this.registry.all();
     for (const ledger of ledgers) await this.noticeDeadline(ledger, now);
     for (const ledger of ledgers) await this.noticeOverdue(ledger, now);
+    if (await webhookSubscribed(this.db, 'sheet.late'))
+      for (const ledger of ledgers) await this.announceLate(ledger, now);
     await this.db.query(`DELETE FROM notices WHERE read_at < $1`, [
       new Date(now.getTime() - READ_NOTICE_RETENTION_DAYS * 86_400_000),
     ]);
@@ -138,20 +144,98 @@ export class NoticeChecks implements OnApplicationBootstrap, OnModuleDestroy {
     )) as { id: string; unit_id: number; label: string }[];
     if (rows.length === 0) return;
     const title = ledger.definition.title;
-    await noticeUnitClerks(
-      this.db,
-      rows.map((row) => ({
-        unitIds: [Number(row.unit_id)],
-        kind: 'OVERDUE',
-        title: {
-          'zh-CN': `已逾期：「${textOf(title)}」${row.label}`,
-          en: `Overdue: "${textOf(title, 'en')}" ${row.label}`,
-        },
-        body: { 'zh-CN': '已超过期限，请尽快处理', en: 'Past its deadline: please deal with it' },
-        ledgerKey: ledger.key,
-        rowId: row.id,
-        createdAt: now,
-      })),
-    );
+    await this.db.transaction(async (tx) => {
+      await noticeUnitClerks(
+        tx,
+        rows.map((row) => ({
+          unitIds: [Number(row.unit_id)],
+          kind: 'OVERDUE',
+          title: {
+            'zh-CN': `已逾期：「${textOf(title)}」${row.label}`,
+            en: `Overdue: "${textOf(title, 'en')}" ${row.label}`,
+          },
+          body: { 'zh-CN': '已超过期限，请尽快处理', en: 'Past its deadline: please deal with it' },
+          ledgerKey: ledger.key,
+          rowId: row.id,
+          createdAt: now,
+        })),
+      );
+      if (!(await webhookSubscribed(tx, 'rectification.overdue'))) return;
+      // a row whose unit has no clerk gets no notice and is found again next time: its event is sent once
+      const fresh = new Set(
+        (
+          (await tx.query(
+            `INSERT INTO scheduled_once (kind, ledger_key, subject, ran_at)
+             SELECT 'overdue', $1, x, $2 FROM unnest($3::text[]) AS x ON CONFLICT DO NOTHING RETURNING subject`,
+            [ledger.key, now, rows.map((r) => String(r.id))],
+          )) as { subject: string }[]
+        ).map((r) => r.subject),
+      );
+      await writeWebhookEvents(
+        tx,
+        rows
+          .filter((row) => fresh.has(String(row.id)))
+          .map((row) => ({
+            event: 'rectification.overdue' as const,
+            ledgerKey: ledger.key,
+            unitId: Number(row.unit_id),
+            row: { id: row.id },
+            data: { label: row.label, overdueRule: formula },
+            occurredAt: now,
+          })),
+      );
+    });
+  }
+
+  /**
+   * sheet.late: the sheets of the current and the previous period whose deadline has passed and
+   * which their unit has not submitted (not started, draft or returned), each announced once.
+   */
+  private async announceLate(ledger: PublishedLedger, now: Date): Promise<void> {
+    const current = currentPeriod(ledger.definition.period, now);
+    if (current === null) return;
+    const previous = previousPeriod(ledger.definition.period, current);
+    const units = (await this.units.list(null)).filter((unit) => unit.active && unitFills(ledger.definition, unit));
+    for (const period of previous === null ? [current] : [previous, current]) {
+      const deadline = periodDeadline(ledger.definition, period);
+      if (deadline === null || now.getTime() <= deadline.getTime()) continue;
+      const states = new Map(
+        (
+          (await this.db.query(`SELECT unit_id, state FROM sheets WHERE ledger_key = $1 AND period = $2`, [
+            ledger.key,
+            period,
+          ])) as { unit_id: number; state: string }[]
+        ).map((s) => [Number(s.unit_id), s.state]),
+      );
+      const late = units.filter((unit) => states.get(unit.id) !== 'submitted');
+      if (late.length === 0) continue;
+      await this.db.transaction(async (tx) => {
+        const fresh = new Set(
+          (
+            (await tx.query(
+              `INSERT INTO scheduled_once (kind, ledger_key, subject, ran_at)
+               SELECT 'late', $1, x, $2 FROM unnest($3::text[]) AS x ON CONFLICT DO NOTHING RETURNING subject`,
+              [ledger.key, now, late.map((unit) => `${unit.id}/${period}`)],
+            )) as { subject: string }[]
+          ).map((r) => r.subject),
+        );
+        await writeWebhookEvents(
+          tx,
+          late
+            .filter((unit) => fresh.has(`${unit.id}/${period}`))
+            .map((unit) => ({
+              event: 'sheet.late' as const,
+              ledgerKey: ledger.key,
+              unitId: unit.id,
+              period,
+              data: {
+                deadline: deadline.toISOString(),
+                state: (states.get(unit.id) ?? 'not_started').toUpperCase(),
+              },
+              occurredAt: now,
+            })),
+        );
+      });
+    }
   }
 }

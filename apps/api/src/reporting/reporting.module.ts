@@ -8,6 +8,7 @@ import { CorrectionsService } from './corrections.service';
 import { SheetsResolver } from './sheets.resolver';
 import { SheetsService } from './sheets.service';
 import { FigureChecks } from './figure-checks.service';
+import { ScheduledReminders } from './scheduled-reminders.service';
 
 @Module({
   imports: [LedgersModule, LedgerDataModule, UnitsModule, UsersModule],
@@ -18,7 +19,8 @@ import { FigureChecks } from './figure-checks.service';
     CorrectionsService,
     CorrectionsResolver,
     SheetCorrectionsResolver,
+    ScheduledReminders,
   ],
-  exports: [SheetsService],
+  exports: [SheetsService, ScheduledReminders],
 })
 export class ReportingModule {}

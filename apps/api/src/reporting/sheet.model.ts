@@ -158,6 +158,11 @@ export class ReminderModel {
   @Field(() => String) period: string;
   @Field(() => Date) remindedAt: Date;
   @Field(() => [RemindedUnitModel]) units: RemindedUnitModel[];
+  @Field(() => Int, {
+    description:
+      'How many webhooks the reminder.issued event goes to (an SMS or WeChat-work gateway; docs/webhooks.md).',
+  })
+  webhooks: number;
 }
 
 @ObjectType('BoardCounts')

@@ -19,6 +19,7 @@ import { parseId } from '../common/graphql/ids';
 import { Clock } from '../common/time/clock';
 import { shanghaiMinuteText } from '../common/time/shanghai';
 import { noticeUnitClerks } from '../common/notices/unit-notices';
+import { writeWebhookEvents } from '../common/webhooks/webhook-outbox';
 import { unitFills } from '@taizhang/ledger-core';
 import { LedgerAccess } from '../ledgers/ledger-access.service';
 import { lockSheetsForSubmit } from '../ledgers/ledger-locks';
@@ -218,6 +219,22 @@ export class SheetsService {
         warnings,
         acknowledgedWarnings,
       });
+      await writeWebhookEvents(tx, [
+        {
+          event: 'sheet.submitted',
+          ledgerKey,
+          unitId,
+          period,
+          data: {
+            late,
+            rowCount: rows.length,
+            warnings,
+            deadline: deadline?.toISOString() ?? null,
+            submittedBy: { id: String(principal.userId), username: principal.username },
+          },
+          occurredAt: now,
+        },
+      ]);
     });
     return this.sheetOf(ledger, unitId, period);
   }
@@ -307,6 +324,16 @@ export class SheetsService {
         userId: principal.userId,
         at: now,
       });
+      await writeWebhookEvents(tx, [
+        {
+          event: 'sheet.returned',
+          ledgerKey,
+          unitId,
+          period,
+          data: { reason: text, returnedBy: { id: String(principal.userId), username: principal.username } },
+          occurredAt: now,
+        },
+      ]);
     });
     // open again: its derived figures follow the sources from now on, starting with what they say now
     const figures = await this.figureChecks.figuresOf(ledger);
@@ -322,13 +349,17 @@ export class SheetsService {
   /**
    * 催报: the units that have not submitted the period (not started, draft or returned), or those
    * of them named by `unitIds`, each with its active clerks to call, every one of them recorded as
-   * reminded now, and each clerk given a REMINDER notice in the same transaction.
+   * reminded now, and each clerk given a REMINDER notice in the same transaction, with the
+   * reminder.issued webhook event (each unit with its clerks' names and phones, for an SMS gateway).
+   * `scheduled`: the ledger's own reminder (`reminder.at`), run at most once per period: a second
+   * run (another API process, the next minute) finds its scheduled_once row and does nothing.
    */
   async remind(
     principal: Principal,
     ledgerKey: string,
     period: string,
     unitIds: string[] | null = null,
+    scheduled = false,
   ): Promise<ReminderModel> {
     const named = unitIds === null ? null : new Set(unitIds.map((id) => String(parseId(id, 'unitIds'))));
     const board = await this.board(principal, ledgerKey, period);
@@ -339,46 +370,78 @@ export class SheetsService {
     );
     const now = this.clock.now();
     const reminded = missing.map((s) => Number(s.unit.id));
-    if (reminded.length > 0) {
-      const ledger = await this.ledgers.readableLedger(principal, ledgerKey);
-      const deadline = periodDeadline(ledger.definition, period);
-      await this.db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO sheet_reminders (ledger_key, unit_id, period, state, reminded_by, reminded_at)
-           SELECT $1, u, $2, s, $3, $4 FROM unnest($5::int[], $6::text[]) AS x(u, s)`,
-          [ledgerKey, period, principal.userId, now, reminded, missing.map((s) => s.state)],
-        );
-        await noticeUnitClerks(tx, [
-          {
-            unitIds: reminded,
-            kind: 'REMINDER',
-            title: {
-              'zh-CN': `催报：「${textOf(ledger.definition.title)}」${period} 尚未提交`,
-              en: `Reminder: "${textOf(ledger.definition.title, 'en')}" ${period} is not submitted yet`,
-            },
-            body: deadline
-              ? {
-                  'zh-CN': `请在 ${shanghaiMinuteText(deadline)} 前提交`,
-                  en: `Please submit by ${shanghaiMinuteText(deadline)}`,
-                }
-              : { 'zh-CN': '请尽快提交', en: 'Please submit soon' },
-            ledgerKey,
-            period,
-            createdAt: now,
-          },
-        ]);
-      });
-    }
     const clerks = (await this.users.list(reminded)).filter((u) => u.role === 'clerk' && u.active);
+    const ledger = await this.ledgers.readableLedger(principal, ledgerKey);
+    const deadline = periodDeadline(ledger.definition, period);
+    const remindedBy = scheduled ? null : principal.userId;
+    let ran = true;
+    let webhooks = 0;
+    await this.db.transaction(async (tx) => {
+      if (scheduled) {
+        const claimed = (await tx.query(
+          `INSERT INTO scheduled_once (kind, ledger_key, subject, ran_at) VALUES ('reminder', $1, $2, $3)
+           ON CONFLICT DO NOTHING RETURNING subject`,
+          [ledgerKey, period, now],
+        )) as unknown[];
+        if (claimed.length === 0) {
+          ran = false;
+          return;
+        }
+      }
+      if (reminded.length === 0) return;
+      await tx.query(
+        `INSERT INTO sheet_reminders (ledger_key, unit_id, period, state, reminded_by, reminded_at)
+         SELECT $1, u, $2, s, $3, $4 FROM unnest($5::int[], $6::text[]) AS x(u, s)`,
+        [ledgerKey, period, remindedBy, now, reminded, missing.map((s) => s.state)],
+      );
+      const title = {
+        'zh-CN': `催报：「${textOf(ledger.definition.title)}」${period} 尚未提交`,
+        en: `Reminder: "${textOf(ledger.definition.title, 'en')}" ${period} is not submitted yet`,
+      };
+      const body = deadline
+        ? {
+            'zh-CN': `请在 ${shanghaiMinuteText(deadline)} 前提交`,
+            en: `Please submit by ${shanghaiMinuteText(deadline)}`,
+          }
+        : { 'zh-CN': '请尽快提交', en: 'Please submit soon' };
+      await noticeUnitClerks(tx, [
+        { unitIds: reminded, kind: 'REMINDER', title, body, ledgerKey, period, createdAt: now },
+      ]);
+      webhooks = await writeWebhookEvents(tx, [
+        {
+          event: 'reminder.issued',
+          ledgerKey,
+          unitId: null,
+          period,
+          data: {
+            ledgerTitle: textOf(ledger.definition.title),
+            deadline: deadline?.toISOString() ?? null,
+            scheduled,
+            message: `${title['zh-CN']}，${body['zh-CN']}`,
+            units: missing.map((sheet) => ({
+              unit: { id: sheet.unit.id, code: sheet.unit.code, name: sheet.unit.name },
+              state: sheet.state,
+              clerks: clerks
+                .filter((c) => String(c.unitId) === sheet.unit.id)
+                .map((c) => ({ name: c.displayName, phone: c.phone ?? null })),
+            })),
+          },
+          occurredAt: now,
+        },
+      ]);
+    });
     return {
       ledgerKey,
       period,
       remindedAt: now,
-      units: missing.map((sheet) => ({
-        unit: sheet.unit,
-        state: sheet.state,
-        clerks: clerks.filter((c) => String(c.unitId) === sheet.unit.id).map(UserModel.of),
-      })),
+      webhooks,
+      units: ran
+        ? missing.map((sheet) => ({
+            unit: sheet.unit,
+            state: sheet.state,
+            clerks: clerks.filter((c) => String(c.unitId) === sheet.unit.id).map(UserModel.of),
+          }))
+        : [],
     };
   }
 

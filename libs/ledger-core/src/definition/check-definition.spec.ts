@@ -136,6 +136,21 @@ describe('checkDefinition', () => {
       ['/deadlineNoticeMinutes: A ledger without a deadline has no notice before it'],
     ],
     [
+      'a scheduled reminder without a deadline',
+      (d) => Object.assign(d, { period: 'daily', reminder: { at: '16:30' } }),
+      ['/reminder: Only a periodic ledger with a deadline can have a scheduled reminder'],
+    ],
+    [
+      'a scheduled reminder at the deadline',
+      (d) => Object.assign(d, { period: 'daily', deadline: '17:00', reminder: { at: '17:00' } }),
+      ['/reminder/at: The reminder time 17:00 must be before the deadline 17:00'],
+    ],
+    [
+      'a scheduled reminder at no time',
+      (d) => Object.assign(d, { period: 'daily', deadline: '17:00', reminder: { at: '4pm' } }),
+      ['/reminder/at: "4pm" has the wrong format'],
+    ],
+    [
       'a rule with a syntax error',
       (d) => Object.assign(d, { rules: [{ key: 'r', level: 'error', check: 'a >', message: '错' }] }),
       ['/rules/0/check: Syntax error'],

@@ -237,6 +237,24 @@ export function checkDefinition(input: unknown): DefinitionCheck {
       message('没有截止时间的台账不能设置截止前提醒', 'A ledger without a deadline has no notice before it'),
     );
   }
+  if (definition.reminder !== undefined) {
+    if (definition.deadline === undefined)
+      add(
+        '/reminder',
+        message(
+          '只有设有截止时间的周期台账才能设置定时催报',
+          'Only a periodic ledger with a deadline can have a scheduled reminder',
+        ),
+      );
+    else if (definition.reminder.at >= definition.deadline)
+      add(
+        '/reminder/at',
+        message(
+          `定时催报时间 ${definition.reminder.at} 须早于截止时间 ${definition.deadline}`,
+          `The reminder time ${definition.reminder.at} must be before the deadline ${definition.deadline}`,
+        ),
+      );
+  }
   definition.seedRows?.forEach((row, i) => {
     for (const key of Object.keys(row.values)) {
       if (!(key in types)) add(`/seedRows/${i}/values/${key}`, message(`未知字段「${key}」`, `Unknown field "${key}"`));

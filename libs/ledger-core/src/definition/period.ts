@@ -106,6 +106,18 @@ export function periodDeadline(definition: Pick<LedgerDefinition, 'period' | 'de
 }
 
 /**
+ * When a period's scheduled 催报 runs: the ledger's `reminder.at` on the period's last day (the
+ * deadline's day). Null for a ledger without one.
+ */
+export function periodReminderTime(
+  definition: Pick<LedgerDefinition, 'period' | 'reminder'>,
+  period: string,
+): Date | null {
+  if (!definition.reminder) return null;
+  return periodDeadline({ period: definition.period, deadline: definition.reminder.at }, period);
+}
+
+/**
  * The period just before a period of this kind (yesterday's sheet, last week's, last month's),
  * or null if the text is no such period. What previous() reads.
  */

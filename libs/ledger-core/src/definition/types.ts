@@ -128,6 +128,12 @@ export interface LedgerDefinition {
    * notice (DEADLINE); 30 when absent, 0 for none.
    */
   deadlineNoticeMinutes?: number;
+  /**
+   * A scheduled 催报 (docs/ledger-language.md): at `at` ("HH:mm", Asia/Shanghai) on the period's
+   * last day, before the deadline, the units that have not submitted are reminded as by
+   * remindMissing (notices and the reminder.issued webhook event), once per period.
+   */
+  reminder?: { at: string };
   /** Anyone may add rows through the public link of a unit (the survey). */
   public?: boolean;
   /**

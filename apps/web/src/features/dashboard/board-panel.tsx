@@ -35,7 +35,7 @@ export function BoardPanel({
   /** An admin: approves or rejects the period's correction requests (申请更正) here. */
   canCorrect?: boolean;
 }) {
-  const { t, locale, p } = useI18n();
+  const { t, tf, locale, p } = useI18n();
   const { data, error, refetch } = useQuery<{ submissionBoard: Board }>(BOARD, {
     variables: { ledger: ledgerKey, period },
     fetchPolicy: 'network-only',
@@ -299,6 +299,11 @@ export function BoardPanel({
           {reminder && (
             <div className="reminder" data-testid="reminder" role="status">
               <p>{t('dashboard.reminded').replace('{n}', String(reminder.units.length))}</p>
+              {reminder.webhooks > 0 && (
+                <p className="muted" data-testid="reminder-webhooks">
+                  {tf('dashboard.remindedWebhooks', { n: reminder.webhooks })}
+                </p>
+              )}
               <ul>
                 {reminder.units.map((u) => (
                   <li key={u.unit.name}>

@@ -141,6 +141,8 @@ export const BOARD = gql`
 
 export interface Reminder {
   remindedAt: string;
+  /** Webhooks the reminder.issued event went to (an SMS gateway): docs/webhooks.md. */
+  webhooks: number;
   units: {
     unit: { name: string };
     state: SheetState;
@@ -152,6 +154,7 @@ export const REMIND_MISSING = gql`
   mutation RemindMissing($ledger: String!, $period: String!, $unitIds: [ID!]) {
     remindMissing(ledger: $ledger, period: $period, unitIds: $unitIds) {
       remindedAt
+      webhooks
       units {
         unit {
           name

@@ -220,6 +220,17 @@ describe('what each scope may do', () => {
       apiToken: '县短信网关',
       username: 'admin',
     });
+    const rowHistory = await t.gql(
+      `{ rowHistory(ledger: "daily_followup", id: "${rowId}") { op changedBy apiToken } }`,
+      {},
+      { token: admin },
+    );
+    expect(rowHistory.data!.rowHistory).toEqual([{ op: 'insert', changedBy: 'admin', apiToken: '县短信网关' }]);
+    // rowHistory is for leaders and admins: a unit's token, like a clerk, is refused it
+    expect(
+      (await t.gql(`{ rowHistory(ledger: "daily_followup", id: "${rowId}") { op } }`, {}, { token })).errors![0]
+        .extensions!.code,
+    ).toBe('FORBIDDEN');
     const listed = await t.gql('{ apiTokens { id lastUsedAt } }', {}, { token: admin });
     expect(listed.data!.apiTokens.find((x: { id: string }) => x.id === apiToken.id).lastUsedAt).not.toBeNull();
   });

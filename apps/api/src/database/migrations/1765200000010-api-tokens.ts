@@ -32,9 +32,12 @@ export class ApiTokens1765200000010 implements MigrationInterface {
     await db.query(`
       ALTER TABLE row_history ADD COLUMN api_token_id bigint
         DEFAULT nullif(current_setting('taizhang.api_token', true), '')::bigint`);
+    // a row's history (read as the row role) names the token a change was made with
+    await db.query(`GRANT SELECT (id, name) ON api_tokens TO taizhang_rows`);
   }
 
   async down(db: QueryRunner): Promise<void> {
+    await db.query(`REVOKE SELECT (id, name) ON api_tokens FROM taizhang_rows`);
     await db.query(`ALTER TABLE row_history DROP COLUMN api_token_id`);
     await db.query(`DROP TABLE api_tokens`);
   }

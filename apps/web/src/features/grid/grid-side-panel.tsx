@@ -268,7 +268,7 @@ function RowHistory({
   show(key: string, value: unknown): string;
   onClose(): void;
 }) {
-  const { t, locale } = useI18n();
+  const { t, tf, locale } = useI18n();
   const { data, loading, error } = useQuery<{ rowHistory: HistoryEntry[] }>(ROW_HISTORY, {
     variables: { ledger: model.definition.key, id },
     fetchPolicy: 'network-only',
@@ -297,7 +297,7 @@ function RowHistory({
             {entry.source !== 'save' && entry.source !== 'restore' && (
               <span className="muted"> （{t(`grid.source.${entry.source}`)}）</span>
             )}{' '}
-            · {entry.changedBy ?? '—'} ·{' '}
+            · {entry.apiToken ? tf('audit.viaToken', { name: entry.apiToken }) : (entry.changedBy ?? '—')} ·{' '}
             {new Date(entry.changedAt).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', {
               timeZone: 'Asia/Shanghai',
             })}

@@ -236,6 +236,38 @@ describe('what each scope may do', () => {
   });
 });
 
+describe('the file routes', () => {
+  /** A CSV of one case posted to /import/window_case with a token. */
+  async function importCase(token: string, caseNo: string) {
+    const csv = `办件编号,受理时间,办理事项,申请人,办理状态\n${caseNo},2026-11-20 09:30,营业执照办理,李四,受理\n`;
+    const form = new FormData();
+    form.append('file', new Blob([csv]), 'cases.csv');
+    const response = await fetch(`${t.url}/import/window_case?mode=commit`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  it('UNIT_WRITE imports into its unit; a reading token is refused the import', async () => {
+    const writer = await createToken({ name: '导入网关', scope: 'UNIT_WRITE', unitId: unit01 });
+    const imported = await importCase(writer.token, 'GJ-API-001');
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    expect(imported.body).toMatchObject({ saved: 1, rejected: 0 });
+    const [row] = await t.db.query<{ unit_id: number; api_token_id: string }>(
+      `SELECT t.unit_id, h.api_token_id::text FROM ledger_window_case t
+         JOIN row_history h ON h.ledger_key = 'window_case' AND h.row_id = t.id
+        WHERE t.case_no = 'GJ-API-001'`,
+    );
+    expect(row).toEqual({ unit_id: Number(unit01), api_token_id: writer.apiToken.id });
+    const reader = await createToken({ name: '只读导入', scope: 'ROWS_READ', ledgers: ['window_case'] });
+    const refused = await importCase(reader.token, 'GJ-API-002');
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ errors: [{ extensions: { reason: 'TOKEN_SCOPE_REFUSED' } }] });
+  });
+});
+
 describe('refusals', () => {
   it('refuses an unknown token without saying whether it exists', async () => {
     const response = await t.gql(STATS, {}, { token: newApiToken() });

@@ -197,6 +197,21 @@ describe('what each scope may do', () => {
     // another unit: refused, by name and without one
     const elsewhere = await t.gql(SAVE, { unitId: unit02, changes: [report('2026-11-06', 1, 1)] }, { token });
     expect(elsewhere.errors![0].extensions!.reason).toBe('OTHER_UNIT');
+    // another unit's row by its id: not found in this unit's scope, and left as it was
+    const [foreign] = await t.db.query<{ id: string; version: number }>(
+      `SELECT id::text, version FROM ledger_daily_followup WHERE unit_id = $1 AND report_date = '2026-11-04'`,
+      [unit02],
+    );
+    const reach = await t.gql(
+      SAVE,
+      { changes: [handTyped({ op: 'UPDATE', id: foreign.id, version: foreign.version, values: { cases: 99 } })] },
+      { token },
+    );
+    expect(reach.data?.saveRows.saved ?? 0).toBe(0);
+    const [after] = await t.db.query<{ cases: string }>(`SELECT cases FROM ledger_daily_followup WHERE id = $1`, [
+      foreign.id,
+    ]);
+    expect(Number(after.cases)).toBe(3);
     const otherRows = await t.gql(ROWS, { ledger: 'daily_followup', unitId: unit02 }, { token });
     expect(otherRows.errors![0].extensions!.code).toBe('FORBIDDEN');
     const own = await t.gql(ROWS, { ledger: 'daily_followup' }, { token });

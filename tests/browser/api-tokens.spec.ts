@@ -131,4 +131,16 @@ describe('API tokens', () => {
     expect(await via.textContent()).toBe('接口令牌：县短信网关');
     await page.screenshot({ path: screenshotPath('tokens-audit') });
   });
+
+  it('speaks English on request', async () => {
+    await page.goto(`${product.server.url}/admin/tokens`);
+    await page.getByTestId('language-switch').click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('API tokens');
+    expect(await page.getByTestId('token-form').textContent()).toContain('Read and write one unit');
+    const row = page.locator('[data-testid="token-table"] tr', { hasText: '市统计平台' });
+    expect(await row.getAttribute('data-state')).toBe('revoked');
+    expect(await row.textContent()).toContain('Revoked');
+    await page.screenshot({ path: screenshotPath('tokens-en'), fullPage: true });
+    await page.getByTestId('language-switch').click();
+  });
 });

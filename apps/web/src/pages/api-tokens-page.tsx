@@ -252,7 +252,11 @@ export function ApiTokensPage() {
                   <td>{t(`tokens.scope.${token.scope}` as MessageKey)}</td>
                   <td>
                     {token.unitName && <div>{token.unitName}</div>}
-                    <div>{token.ledgers ? token.ledgers.map(ledgerTitle).join('、') : t('tokens.allLedgers')}</div>
+                    <div>
+                      {token.ledgers
+                        ? token.ledgers.map(ledgerTitle).join(locale === 'en' ? ', ' : '、')
+                        : t('tokens.allLedgers')}
+                    </div>
                     <div className="muted">
                       {token.allowedAddresses.length ? token.allowedAddresses.join(', ') : t('tokens.anyAddress')}
                     </div>

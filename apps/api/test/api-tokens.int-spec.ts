@@ -246,6 +246,20 @@ describe('what each scope may do', () => {
       (await t.gql(`{ rowHistory(ledger: "daily_followup", id: "${rowId}") { op } }`, {}, { token })).errors![0]
         .extensions!.code,
     ).toBe('FORBIDDEN');
+    // its submission of the sheet too
+    const submitted = await t.gql(
+      'mutation { submitSheet(ledger: "daily_followup", period: "2026-11-05") { state } }',
+      {},
+      { token },
+    );
+    expect(submitted.errors).toBeUndefined();
+    const sheets = await t.gql('{ auditLog(first: 50) { kind action apiToken period } }', {}, { token: admin });
+    expect(sheets.data!.auditLog).toContainEqual({
+      kind: 'SHEET',
+      action: 'submitted',
+      apiToken: '县短信网关',
+      period: '2026-11-05',
+    });
     const listed = await t.gql('{ apiTokens { id lastUsedAt } }', {}, { token: admin });
     expect(listed.data!.apiTokens.find((x: { id: string }) => x.id === apiToken.id).lastUsedAt).not.toBeNull();
   });

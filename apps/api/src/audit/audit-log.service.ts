@@ -78,7 +78,6 @@ export class AuditLogService {
       await this.addReferenceDisplays(tx, changes);
       return changes;
     });
-    const tokenNames = await this.apiTokenNames(rows);
     const sheetParams: unknown[] = [];
     const sheetWhere = where(
       query,
@@ -86,7 +85,7 @@ export class AuditLogService {
       sheetParams,
     );
     const sheets = (await this.db.query(
-      `SELECT e.at, e.event AS action, u.username, u.display_name, e.unit_id, un.name AS unit_name, e.ledger_key, NULL AS row_id,
+      `SELECT e.at, e.event AS action, u.username, u.display_name, e.api_token_id, e.unit_id, un.name AS unit_name, e.ledger_key, NULL AS row_id,
               e.period, jsonb_strip_nulls(jsonb_build_object('late', e.late, 'reason', e.reason, 'warnings', e.warnings,
                 'acknowledgedWarnings', e.acknowledged_warnings)) AS detail
          FROM sheet_events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN units un ON un.id = e.unit_id
@@ -107,6 +106,7 @@ export class AuditLogService {
       authParams,
     )) as Record<string, unknown>[];
 
+    const tokenNames = await this.apiTokenNames([...rows, ...sheets]);
     const entry =
       (kind: AuditKind) =>
       (r: Record<string, unknown>): AuditEntryModel => ({
@@ -135,7 +135,7 @@ export class AuditLogService {
       .slice(0, limit);
   }
 
-  /** The names of the API tokens row changes were made with (row_history.api_token_id), by id. */
+  /** The names of the API tokens changes were made with (row_history and sheet_events.api_token_id), by id. */
   private async apiTokenNames(rows: Record<string, unknown>[]): Promise<Map<string, string>> {
     const ids = [
       ...new Set(

@@ -5,9 +5,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * stored. A token is looked up in this table on every request it makes (one indexed read), so a
  * revoke, an expiry or its creator's deactivation refuses it at once in every API process.
  *
- * `row_history.api_token_id` names the token a row change was made with: it defaults to the
- * transaction's `taizhang.api_token` setting, which the row scope sets for a request made with a
- * token (ledger-tables/row-scope.ts), so no writer has to pass it along.
+ * `row_history.api_token_id` (and `sheet_events.api_token_id`: a submit or withdraw) names the
+ * token a change was made with: it defaults to the transaction's `taizhang.api_token` setting,
+ * which the row scope sets for a request made with a token (ledger-tables/row-scope.ts), so no
+ * writer has to pass it along.
  */
 export class ApiTokens1765200000010 implements MigrationInterface {
   name = 'ApiTokens1765200000010';
@@ -32,12 +33,17 @@ export class ApiTokens1765200000010 implements MigrationInterface {
     await db.query(`
       ALTER TABLE row_history ADD COLUMN api_token_id bigint
         DEFAULT nullif(current_setting('taizhang.api_token', true), '')::bigint`);
+    // a sheet submitted or withdrawn with a token (in the same row scope, reporting/sheets.service.ts)
+    await db.query(`
+      ALTER TABLE sheet_events ADD COLUMN api_token_id bigint
+        DEFAULT nullif(current_setting('taizhang.api_token', true), '')::bigint`);
     // a row's history (read as the row role) names the token a change was made with
     await db.query(`GRANT SELECT (id, name) ON api_tokens TO taizhang_rows`);
   }
 
   async down(db: QueryRunner): Promise<void> {
     await db.query(`REVOKE SELECT (id, name) ON api_tokens FROM taizhang_rows`);
+    await db.query(`ALTER TABLE sheet_events DROP COLUMN api_token_id`);
     await db.query(`ALTER TABLE row_history DROP COLUMN api_token_id`);
     await db.query(`DROP TABLE api_tokens`);
   }

@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useMemo, useState, type ReactNo
 import { DEFAULT_LOCALE, ROLE_LABELS, UNIT_KIND_LABELS, isUnitKind, type Locale, type Role } from '@taizhang/domain';
 import { fillMessage } from './fill';
 import { en, zhCN, type MessageKey } from './messages';
+import { PUNCTUATION, type Punctuation } from './punctuation';
 
 const STORAGE_KEY = 'taizhang.locale';
 const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
@@ -21,6 +22,8 @@ interface I18n {
   t(key: MessageKey): string;
   /** A message with its values filled in, `{n|one|other}` picking the form for the count: tf('grid.errors', { n: 1 }) → "1 error". */
   tf(key: MessageKey, values: Record<string, string | number>): string;
+  /** The marks between pieces of text in this language (punctuation.ts). */
+  p: Punctuation;
   roleLabel(role: Role): string;
   unitKindLabel(kind: string): string;
 }
@@ -48,6 +51,7 @@ export function I18nProvider({ children, onChange }: { children: ReactNode; onCh
       setLocale,
       t: (key) => DICTIONARIES[locale][key],
       tf: (key, values) => fillMessage(DICTIONARIES[locale][key], values),
+      p: PUNCTUATION[locale],
       roleLabel: (role) => ROLE_LABELS[role][locale],
       unitKindLabel: (kind) => (isUnitKind(kind) ? UNIT_KIND_LABELS[kind][locale] : kind),
     }),

@@ -17,12 +17,13 @@ import {
 } from '../features/admin/admin.graphql';
 import { ResetPasswordDialog } from '../features/admin/reset-password-dialog';
 import { useI18n } from '../i18n/i18n';
+import type { Punctuation } from '../i18n/punctuation';
 
 /** The API's reasons, one line each (field problems first). */
-function reasons(error: unknown, locale: string): string {
+function reasons(error: unknown, marks: Punctuation): string {
   if (!(error instanceof ApolloError)) return String(error);
   const problems = fieldProblems(error);
-  return problems.length > 0 ? problems.map((p) => p.message).join(locale === 'en' ? '; ' : '；') : error.message;
+  return problems.length > 0 ? problems.map((p) => p.message).join(marks.semi) : error.message;
 }
 
 /**
@@ -30,7 +31,7 @@ function reasons(error: unknown, locale: string): string {
  * password). Which ledgers a unit fills is set in each ledger's definition (fillers), in the designer.
  */
 export function AdminUnitsPage() {
-  const { t, tf, locale, unitKindLabel, roleLabel } = useI18n();
+  const { t, tf, unitKindLabel, roleLabel, p } = useI18n();
   const units = useQuery<{ units: AdminUnit[] }>(ADMIN_UNITS, { fetchPolicy: 'network-only' });
   const [unitId, setUnitId] = useState<string | null>(null);
   const users = useQuery<{ users: AdminUser[] }>(ADMIN_USERS, {
@@ -52,7 +53,7 @@ export function AdminUnitsPage() {
     try {
       await work();
     } catch (error) {
-      notify('error', reasons(error, locale));
+      notify('error', reasons(error, p));
       return;
     }
     // the form is emptied as the toast says it worked, not after the lists are read again
@@ -133,7 +134,7 @@ export function AdminUnitsPage() {
           try {
             await resetPassword({ variables: { userId: user.id, newPassword: password } });
           } catch (error) {
-            return reasons(error, locale);
+            return reasons(error, p);
           }
           notify('success', tf('admin.passwordReset', { name: user.displayName, username: user.username }));
           return null;

@@ -44,7 +44,7 @@ function endOfShanghaiDay(day: string): string {
  * button), list them with their last use, revoke one after a confirmation.
  */
 export function ApiTokensPage() {
-  const { t, tf, locale } = useI18n();
+  const { t, tf, locale, p } = useI18n();
   const page = useQuery<PageData>(API_TOKENS, { fetchPolicy: 'network-only' });
   const [create, creating] = useMutation<{ createApiToken: { token: string; apiToken: ApiToken } }>(CREATE_API_TOKEN);
   const [revoke] = useMutation(REVOKE_API_TOKEN);
@@ -60,9 +60,9 @@ export function ApiTokensPage() {
   };
   const problemOf = (path: string) =>
     problems
-      .filter((p) => p.path === path)
-      .map((p) => p.message)
-      .join(locale === 'en' ? '; ' : '；');
+      .filter((problem) => problem.path === path)
+      .map((problem) => problem.message)
+      .join(p.semi);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -76,7 +76,8 @@ export function ApiTokensPage() {
       ledgers: form.getAll('ledgers').map(String),
       expiresAt: day ? endOfShanghaiDay(day) : null,
       allowedAddresses: String(form.get('allowedAddresses') ?? '')
-        .split(/[\s,，]+/)
+        .split(/[,，、\n]+/)
+        .flatMap((line) => line.trim().split(/\s+/))
         .filter(Boolean),
     };
     setProblems([]);
@@ -252,13 +253,9 @@ export function ApiTokensPage() {
                   <td>{t(`tokens.scope.${token.scope}` as MessageKey)}</td>
                   <td>
                     {token.unitName && <div>{token.unitName}</div>}
-                    <div>
-                      {token.ledgers
-                        ? token.ledgers.map(ledgerTitle).join(locale === 'en' ? ', ' : '、')
-                        : t('tokens.allLedgers')}
-                    </div>
+                    <div>{token.ledgers ? token.ledgers.map(ledgerTitle).join(p.list) : t('tokens.allLedgers')}</div>
                     <div className="muted">
-                      {token.allowedAddresses.length ? token.allowedAddresses.join(', ') : t('tokens.anyAddress')}
+                      {token.allowedAddresses.length ? token.allowedAddresses.join(p.list) : t('tokens.anyAddress')}
                     </div>
                   </td>
                   <td>

@@ -21,6 +21,7 @@ import {
 import { ADMIN_LEDGERS, type AdminLedger } from '../features/designer/designer.graphql';
 import { RESTORE_ROW } from '../features/grid/grid.graphql';
 import { useI18n } from '../i18n/i18n';
+import { bracketed } from '../i18n/punctuation';
 import type { MessageKey } from '../i18n/messages';
 
 interface Filters {
@@ -33,9 +34,9 @@ interface Filters {
 
 /** What a sheet event or a sign-in's detail says, in words. */
 function EventDetail({ entry }: { entry: AuditEntry }) {
-  const { t, locale } = useI18n();
+  const { t, p } = useI18n();
   const detail = (entry.detail ?? {}) as Record<string, unknown>;
-  const colon = locale === 'en' ? ': ' : '：';
+  const colon = p.colon;
   const parts: string[] = [];
   if (entry.kind === 'SHEET') {
     if (detail.late) parts.push(t('audit.late'));
@@ -53,16 +54,16 @@ function EventDetail({ entry }: { entry: AuditEntry }) {
     }
     if (detail.ip) parts.push(`${t('audit.address')}${colon}${String(detail.ip)}`);
   }
-  return <>{parts.join(locale === 'en' ? '; ' : '；')}</>;
+  return <>{parts.join(p.semi)}</>;
 }
 
 /** A row change: which row, then field by field what it was and what it became. */
 function RowDetail({ entry, model }: { entry: AuditEntry; model: LedgerModel | null }) {
-  const { t, locale } = useI18n();
+  const { t, locale, p } = useI18n();
   const detail = entry.detail as RowChangeDetail | null;
   const lines = changeLines(model, entry.action, detail, locale);
   const empty = t('audit.empty');
-  const colon = locale === 'en' ? ': ' : '：';
+  const colon = p.colon;
   return (
     <>
       {detail?.correction && (
@@ -103,7 +104,7 @@ function RowDetail({ entry, model }: { entry: AuditEntry; model: LedgerModel | n
  * row is restored from its entry (docs/api.md, auditLog; restoreRow).
  */
 export function AuditLogPage() {
-  const { t, tf, locale } = useI18n();
+  const { t, tf, locale, p } = useI18n();
   const { toasts, notify } = useToasts();
   const [filters, setFilters] = useState<Filters>({ userId: '', unitId: '', ledger: '', from: '', to: '' });
   const [raw, setRaw] = useState<Set<number>>(new Set());
@@ -173,7 +174,7 @@ export function AuditLogPage() {
             <option value="">—</option>
             {users.data?.users.map((u) => (
               <option key={u.id} value={u.id}>
-                {locale === 'en' ? `${u.displayName} (${u.username})` : `${u.displayName}（${u.username}）`}
+                {`${u.displayName}${bracketed(p, u.username)}`}
               </option>
             ))}
           </select>

@@ -12,7 +12,7 @@ import { useI18n } from '../i18n/i18n';
  * same form reached from the header's 修改密码, with a way back and a word when it is done.
  */
 export function ChangePasswordPage({ user, voluntary = false }: { user: CurrentUser; voluntary?: boolean }) {
-  const { t } = useI18n();
+  const { t, p } = useI18n();
   const client = useApolloClient();
   const navigate = useNavigate();
   const [current, setCurrent] = useState('');
@@ -43,7 +43,7 @@ export function ChangePasswordPage({ user, voluntary = false }: { user: CurrentU
       const problems = fieldProblems(error);
       setProblem(
         problems.length > 0
-          ? problems.map((p) => p.message).join('；')
+          ? problems.map((problem) => problem.message).join(p.semi)
           : errorMessage(error as never, t('signIn.networkError')),
       );
       setCurrent('');

@@ -29,7 +29,7 @@ const NEW_LEDGER = {
 
 /** The admins' ledger list: versions, who fills them, and the way into the designer. */
 export function AdminLedgersPage() {
-  const { t, locale, unitKindLabel } = useI18n();
+  const { t, locale, unitKindLabel, p } = useI18n();
   const { data } = useQuery<{ ledgers: AdminLedger[] }>(ADMIN_LEDGERS, { fetchPolicy: 'network-only' });
   return (
     <section aria-labelledby="admin-ledgers-title">
@@ -59,7 +59,7 @@ export function AdminLedgersPage() {
                 {[
                   ...(ledger.definition.fillers?.unitKinds ?? []).map((kind) => unitKindLabel(kind)),
                   ...(ledger.definition.fillers?.units ?? []),
-                ].join('、') || t('designer.everyUnit')}
+                ].join(p.list) || t('designer.everyUnit')}
               </td>
               <td>
                 <Link to={`/admin/ledgers/${ledger.key}`}>{t('designer.edit')}</Link>

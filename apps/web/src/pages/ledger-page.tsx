@@ -63,7 +63,7 @@ interface LedgerSheetProps {
 }
 
 function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
-  const { t, tf, locale } = useI18n();
+  const { t, tf, p, locale } = useI18n();
   const client = useApolloClient();
   const role = roleOf(user);
   const ledger = model.definition.key;
@@ -156,15 +156,15 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
       marks.set(
         key,
         t('correction.cellMark')
-          .replace('{old}', correctionValueText(c.oldValue))
-          .replace('{new}', correctionValueText(c.newValue))
+          .replace('{old}', correctionValueText(c.oldValue, p))
+          .replace('{new}', correctionValueText(c.newValue, p))
           .replace('{reason}', c.reason)
           .replace('{requestedBy}', c.requestedBy)
           .replace('{decidedBy}', c.decidedBy ?? '—'),
       );
     }
     return marks;
-  }, [applied.data, t]);
+  }, [applied.data, t, p]);
 
   // A new model goes to the controller (setModel), not into a new controller; one made for
   // another unit or period starts from the newest.

@@ -53,7 +53,7 @@ export function PublicSurveyPage() {
 }
 
 function SurveyForm({ survey, model }: { survey: PublicSurvey; model: LedgerModel }) {
-  const { t, locale } = useI18n();
+  const { t, locale, p } = useI18n();
   const fields = useMemo(() => formFieldsOf(model.editable, locale), [model, locale]);
   const [held, setHeld] = useState<Record<string, HeldInput>>(() => startingInputs(fields, locale));
   const [problems, setProblems] = useState<Problems>({});
@@ -120,7 +120,7 @@ function SurveyForm({ survey, model }: { survey: PublicSurvey; model: LedgerMode
           ))}
           {general.length > 0 && (
             <p className="form-error" role="alert" data-testid="survey-problems">
-              {general.join(locale === 'en' ? '; ' : '；')}
+              {general.join(p.semi)}
             </p>
           )}
           {submitting.error && fieldProblems(submitting.error).length === 0 && (

@@ -53,7 +53,7 @@ export function RowFormPage({ user }: { user: CurrentUser }) {
 }
 
 function RowForm({ user, model }: { user: CurrentUser; model: LedgerModel }) {
-  const { t, locale } = useI18n();
+  const { t, locale, p } = useI18n();
   const role = roleOf(user);
   const definition = model.definition;
   const ledger = definition.key;
@@ -225,7 +225,7 @@ function RowForm({ user, model }: { user: CurrentUser; model: LedgerModel }) {
             <div className="field-problems" data-testid="row-form-problems">
               {(generalErrors.length > 0 || failure) && (
                 <p className="form-error" role="alert">
-                  {[...generalErrors, ...(failure ? [failure] : [])].join(locale === 'en' ? '; ' : '；')}
+                  {[...generalErrors, ...(failure ? [failure] : [])].join(p.semi)}
                 </p>
               )}
               {generalWarnings.map((warning) => (

@@ -46,7 +46,7 @@ function UrlText({ url }: { url: string }) {
 
 /** The public address: what the codes use, where it comes from, a field to set it, a warning when it looks internal. */
 function BaseUrlSetting({ state, base, onSaved }: { state: PublicBaseUrl | undefined; base: string; onSaved(): void }) {
-  const { t, locale } = useI18n();
+  const { t, p } = useI18n();
   const { toasts, notify } = useToasts();
   const [draft, setDraft] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -118,7 +118,7 @@ function BaseUrlSetting({ state, base, onSaved }: { state: PublicBaseUrl | undef
       {problem && (
         <p className="form-error" data-testid="base-url-problem">
           {t('survey.baseUrl')}
-          {locale === 'en' ? ': ' : '：'}
+          {p.colon}
           {problem}
         </p>
       )}

@@ -39,7 +39,7 @@ export function CorrectionDialog({
   onDone(correction: Correction): void;
   onClose(): void;
 }) {
-  const { t, locale } = useI18n();
+  const { t, locale, p } = useI18n();
   const dialog = useRef<HTMLDialogElement>(null);
   const field = model.byKey.get(target.field) as FieldDefinition;
   const form = useMemo(() => specOf(field).form(field, locale), [field, locale]);
@@ -107,7 +107,9 @@ export function CorrectionDialog({
         {t(mode === 'request' ? 'correction.titleRequest' : 'correction.titleCorrect').replace('{field}', title)}
       </h3>
       <p className="muted">
-        {t('correction.current')}：<strong data-testid="correction-current">{target.shown || '—'}</strong>
+        {t('correction.current')}
+        {p.colon}
+        <strong data-testid="correction-current">{target.shown || '—'}</strong>
       </p>
       <div data-testid="correction-value">
         <FieldCard

@@ -1,12 +1,13 @@
 import { useMutation, useQuery } from '@apollo/client';
 import { useState } from 'react';
 import { useI18n } from '../../i18n/i18n';
+import { bracketed, type Punctuation } from '../../i18n/punctuation';
 import { APPROVE_CORRECTION, CORRECTIONS, REJECT_CORRECTION, type Correction } from './corrections.graphql';
 
 /** A correction's value as plain text (a list joined). */
-export function correctionValueText(value: unknown): string {
+export function correctionValueText(value: unknown, p: Punctuation): string {
   if (value === null || value === undefined || value === '') return '—';
-  if (Array.isArray(value)) return value.join('、');
+  if (Array.isArray(value)) return value.join(p.list);
   return String(value);
 }
 
@@ -28,7 +29,7 @@ export function CorrectionRequests({
   canDecide: boolean;
   onDecided?(): void;
 }) {
-  const { t, locale } = useI18n();
+  const { t, locale, p } = useI18n();
   const { data, error, refetch } = useQuery<{ corrections: Correction[] }>(CORRECTIONS, {
     variables: { ledger, period, unitId, state: 'REQUESTED' },
     fetchPolicy: 'network-only',
@@ -64,12 +65,15 @@ export function CorrectionRequests({
             <span>
               {!unitId && <strong>{c.unitName} · </strong>}
               {!period && <span className="muted">{c.period} · </span>}
-              {c.fieldTitle}：{correctionValueText(c.oldValue)} → <strong>{correctionValueText(c.newValue)}</strong>
+              {c.fieldTitle}
+              {p.colon}
+              {correctionValueText(c.oldValue, p)} → <strong>{correctionValueText(c.newValue, p)}</strong>
             </span>
             <span className="muted">
               {' '}
               {t('correction.reasonLabel')}
-              {c.reason}（{c.requestedBy} · {time(c.requestedAt)}）
+              {c.reason}
+              {bracketed(p, `${c.requestedBy} · ${time(c.requestedAt)}`)}
             </span>
             {canDecide && rejectingId !== c.id && (
               <span className="correction-actions">
@@ -124,7 +128,7 @@ export function CorrectionRequests({
 
 /** A clerk's requests of a sheet that an admin rejected, with the admin's reason. */
 export function RejectedCorrections({ ledger, period }: { ledger: string; period: string }) {
-  const { t } = useI18n();
+  const { t, p } = useI18n();
   const { data } = useQuery<{ corrections: Correction[] }>(CORRECTIONS, {
     variables: { ledger, period, state: 'REJECTED' },
     fetchPolicy: 'network-only',
@@ -137,11 +141,14 @@ export function RejectedCorrections({ ledger, period }: { ledger: string; period
       <ul>
         {rejected.map((c) => (
           <li key={c.id} data-testid="rejected-correction">
-            {c.fieldTitle}：{correctionValueText(c.oldValue)} → {correctionValueText(c.newValue)}
+            {c.fieldTitle}
+            {p.colon}
+            {correctionValueText(c.oldValue, p)} → {correctionValueText(c.newValue, p)}
             <span className="muted">
               {' '}
               {t('correction.rejectedBecause')}
-              {c.rejectReason}（{c.decidedBy}）
+              {c.rejectReason}
+              {bracketed(p, c.decidedBy ?? '')}
             </span>
           </li>
         ))}

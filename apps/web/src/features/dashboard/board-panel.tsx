@@ -3,7 +3,6 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { CorrectionRequests } from '../corrections/correction-requests';
 import { ExportLinks } from './export-links';
-import type { Locale } from '@taizhang/domain';
 import { useI18n } from '../../i18n/i18n';
 import {
   BOARD,
@@ -17,15 +16,6 @@ import {
 import { ledgerAddress } from '../ledgers/ledger-address';
 
 const MISSING = new Set(['NOT_STARTED', 'DRAFT', 'RETURNED']);
-
-/** Chinese text takes full-width punctuation, English its own: 亢村镇（草稿） but Kangcun (Draft). */
-const PUNCTUATION: Record<
-  Locale,
-  { open: string; close: string; colon: string; comma: string; list: string; semi: string }
-> = {
-  'zh-CN': { open: '（', close: '）', colon: '：', comma: '，', list: '、', semi: '；' },
-  en: { open: ' (', close: ')', colon: ': ', comma: ', ', list: ', ', semi: '; ' },
-};
 
 /**
  * Today's sheets of a periodic ledger: who submitted, who is late, who is missing (逾期未报 once the
@@ -45,8 +35,7 @@ export function BoardPanel({
   /** An admin: approves or rejects the period's correction requests (申请更正) here. */
   canCorrect?: boolean;
 }) {
-  const { t, locale } = useI18n();
-  const p = PUNCTUATION[locale];
+  const { t, locale, p } = useI18n();
   const { data, error, refetch } = useQuery<{ submissionBoard: Board }>(BOARD, {
     variables: { ledger: ledgerKey, period },
     fetchPolicy: 'network-only',
@@ -357,8 +346,7 @@ function daysUpTo(period: string): { from: string; to: string } {
  * difference and links to the source rows changed since.
  */
 function Reconciliation({ ledgerKey, period }: { ledgerKey: string; period: string }) {
-  const { t, locale } = useI18n();
-  const p = PUNCTUATION[locale];
+  const { t, p } = useI18n();
   const { data, error } = useQuery<{ reconciliation: FigureDifference[] }>(RECONCILIATION, {
     variables: { ledger: ledgerKey, ...daysUpTo(period) },
     fetchPolicy: 'network-only',

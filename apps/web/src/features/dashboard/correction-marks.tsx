@@ -1,4 +1,5 @@
 import { useI18n } from '../../i18n/i18n';
+import { bracketed, type Punctuation } from '../../i18n/punctuation';
 import { correctionValueText } from '../corrections/correction-requests';
 import type { StatCorrection, StatOverride } from './dashboard.graphql';
 
@@ -15,19 +16,19 @@ export function correctionsOf(
   return corrections.filter((c) => c.measures.includes(measure) && (by === 'unit' ? c.unitId === key : c.day === key));
 }
 
-export function correctionTitle(corrections: readonly StatCorrection[]): string | undefined {
+export function correctionTitle(corrections: readonly StatCorrection[], p: Punctuation): string | undefined {
   if (corrections.length === 0) return undefined;
   return corrections
     .map(
       (c) =>
-        `${c.unitName} ${c.day ?? ''} ${c.fieldTitle}：${correctionValueText(c.oldValue)} → ${correctionValueText(c.newValue)}（${c.reason}）`,
+        `${c.unitName} ${c.day ?? ''} ${c.fieldTitle}${p.colon}${correctionValueText(c.oldValue, p)} → ${correctionValueText(c.newValue, p)}${bracketed(p, c.reason)}`,
     )
     .join('\n');
 }
 
 /** Under a panel: the corrections made after submission that its figures include. */
 export function CorrectionsNote({ corrections }: { corrections: readonly StatCorrection[] }) {
-  const { t } = useI18n();
+  const { t, p } = useI18n();
   if (corrections.length === 0) return null;
   return (
     <div className="stat-corrections" data-testid="stat-corrections">
@@ -35,8 +36,10 @@ export function CorrectionsNote({ corrections }: { corrections: readonly StatCor
       <ul>
         {corrections.slice(0, 10).map((c) => (
           <li key={c.id} data-testid="stat-correction">
-            ✎ {c.unitName} {c.day ?? ''} · {c.fieldTitle}：{correctionValueText(c.oldValue)} →{' '}
-            <strong>{correctionValueText(c.newValue)}</strong>（{c.reason}）
+            ✎ {c.unitName} {c.day ?? ''} · {c.fieldTitle}
+            {p.colon}
+            {correctionValueText(c.oldValue, p)} → <strong>{correctionValueText(c.newValue, p)}</strong>
+            {bracketed(p, c.reason)}
           </li>
         ))}
       </ul>
@@ -47,7 +50,7 @@ export function CorrectionsNote({ corrections }: { corrections: readonly StatCor
 
 /** Under a panel: the derived figures its rows hold as set by hand (手工调整), with their reasons. */
 export function OverridesNote({ overrides }: { overrides: readonly StatOverride[] }) {
-  const { t } = useI18n();
+  const { t, p } = useI18n();
   if (overrides.length === 0) return null;
   return (
     <div className="stat-corrections" data-testid="stat-overrides">
@@ -55,8 +58,10 @@ export function OverridesNote({ overrides }: { overrides: readonly StatOverride[
       <ul>
         {overrides.slice(0, 10).map((o) => (
           <li key={`${o.unitId}:${o.period}:${o.field}`} data-testid="stat-override">
-            {o.unitName} {o.period} · {o.fieldTitle}：{correctionValueText(o.derived)} →{' '}
-            <strong>{correctionValueText(o.value)}</strong>（{o.reason}）
+            {o.unitName} {o.period} · {o.fieldTitle}
+            {p.colon}
+            {correctionValueText(o.derived, p)} → <strong>{correctionValueText(o.value, p)}</strong>
+            {bracketed(p, o.reason)}
           </li>
         ))}
       </ul>

@@ -61,7 +61,7 @@ export function IndicatorPanel({
   scope: Scope;
   drill: DrillContext;
 }) {
-  const { t, locale } = useI18n();
+  const { t, locale, p } = useI18n();
   const navigate = useNavigate();
   const parts = ratioParts(measure, measures);
   const { data, error } = useStatistics(ledgerKey, measuresWithParts(measure, measures), ['unit'], scope);
@@ -289,7 +289,7 @@ export function IndicatorPanel({
                   <td
                     className={corrected.length > 0 ? 'num stat-corrected' : 'num'}
                     data-corrected={corrected.length > 0 ? corrected.length : undefined}
-                    title={correctionTitle(corrected) ?? t('dashboard.clickRows')}
+                    title={correctionTitle(corrected, p) ?? t('dashboard.clickRows')}
                   >
                     {row.unitId && row.value !== null ? (
                       <Link to={address(row.unitId, 'COUNTED')} data-testid="drill-value">

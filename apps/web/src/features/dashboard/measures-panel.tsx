@@ -34,7 +34,7 @@ interface MeasuresPanelProps {
  * (that day or that unit, the measure's rows).
  */
 export function MeasuresPanel({ ledgerKey, title, measures, allMeasures, scope, by, drill }: MeasuresPanelProps) {
-  const { t, locale } = useI18n();
+  const { t, locale, p } = useI18n();
   const navigate = useNavigate();
   // each rate's n: its denominator measure, asked for with it
   const nOf = useMemo(
@@ -247,7 +247,7 @@ export function MeasuresPanel({ ledgerKey, title, measures, allMeasures, scope, 
                       className={corrected.length > 0 ? 'num stat-corrected' : 'num'}
                       data-measure={m.key}
                       data-corrected={corrected.length > 0 ? corrected.length : undefined}
-                      title={correctionTitle(corrected) ?? t('dashboard.clickRows')}
+                      title={correctionTitle(corrected, p) ?? t('dashboard.clickRows')}
                     >
                       {group.key ? (
                         <Link to={address(group.key, m)}>{formatMeasure(m, group.value(m.key))}</Link>

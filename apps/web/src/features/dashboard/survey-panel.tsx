@@ -1,13 +1,14 @@
 import { useQuery } from '@apollo/client';
 import { useState } from 'react';
 import { useI18n } from '../../i18n/i18n';
+import { bracketed, type Punctuation } from '../../i18n/punctuation';
 import { SURVEY_RESULTS, type SurveyResults } from './dashboard.graphql';
 import { EChart, type ChartOption } from './echart';
 import type { Scope } from './indicator-panel';
 
 type Question = SurveyResults['questions'][number];
 
-function questionChart(question: Question, kind: 'bar' | 'pie'): ChartOption {
+function questionChart(question: Question, kind: 'bar' | 'pie', marks: Punctuation): ChartOption {
   const data = question.options.map((o) => ({ name: o.label, value: o.count }));
   if (kind === 'pie')
     return {
@@ -15,7 +16,8 @@ function questionChart(question: Question, kind: 'bar' | 'pie'): ChartOption {
       // text tooltip would show as &lt;…
       tooltip: {
         trigger: 'item',
-        formatter: (p: { name: string; value: number; percent: number }) => `${p.name}：${p.value}（${p.percent}%）`,
+        formatter: (p: { name: string; value: number; percent: number }) =>
+          `${p.name}${marks.colon}${p.value}${bracketed(marks, `${p.percent}%`)}`,
       },
       series: [{ type: 'pie', radius: ['30%', '65%'], data, label: { formatter: '{b} {d}%' } }],
     };
@@ -26,7 +28,7 @@ function questionChart(question: Question, kind: 'bar' | 'pie'): ChartOption {
       trigger: 'axis',
       formatter: (params: { dataIndex: number }[]) => {
         const option = question.options[params[0]?.dataIndex ?? 0];
-        return option ? `${option.label}：${option.count}` : '';
+        return option ? `${option.label}${marks.colon}${option.count}` : '';
       },
     },
     xAxis: { type: 'value', minInterval: 1 },
@@ -53,7 +55,7 @@ const chartHeight = (question: Question) =>
  * empty axes.
  */
 export function SurveyPanel({ ledgerKey, title, scope }: { ledgerKey: string; title: string; scope: Scope }) {
-  const { t } = useI18n();
+  const { t, p } = useI18n();
   const [kind, setKind] = useState<'bar' | 'pie'>('bar');
   const { data, error } = useQuery<{ surveyResults: SurveyResults }>(SURVEY_RESULTS, {
     variables: { ledger: ledgerKey, ...scope },
@@ -84,7 +86,7 @@ export function SurveyPanel({ ledgerKey, title, scope }: { ledgerKey: string; ti
               <span className="muted">{t('dashboard.withN').replace('{n}', String(question.answered))}</span>
             </h5>
             <EChart
-              option={questionChart(question, kind)}
+              option={questionChart(question, kind, p)}
               height={kind === 'pie' ? 220 : chartHeight(question)}
               label={question.title}
             />
@@ -106,7 +108,7 @@ export function SurveyPanel({ ledgerKey, title, scope }: { ledgerKey: string; ti
       {unanswered.length > 0 && answered.length > 0 && (
         <p className="muted" data-testid="unanswered">
           {t('dashboard.unanswered')}
-          {unanswered.map((q) => q.title).join('、')}
+          {unanswered.map((q) => q.title).join(p.list)}
         </p>
       )}
     </article>

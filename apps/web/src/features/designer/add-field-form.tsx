@@ -8,6 +8,7 @@ import {
   type OptionSpec,
 } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
+import { bracketed } from '../../i18n/punctuation';
 
 /** What an option's box holds → the definition's value (undefined: leave it out). */
 function optionValue(option: OptionSpec, text: string, checked: boolean): unknown {
@@ -34,7 +35,7 @@ function optionValue(option: OptionSpec, text: string, checked: boolean): unknow
  * as its spec lists them (the designer never lists types or their options by hand).
  */
 export function AddFieldForm({ disabled, onAdd }: { disabled: boolean; onAdd(field: FieldDefinition): void }) {
-  const { t, locale } = useI18n();
+  const { t, locale, p } = useI18n();
   const [key, setKey] = useState('');
   const [title, setTitle] = useState('');
   const [type, setType] = useState<FieldType>(FIELD_TYPES[0]);
@@ -84,7 +85,8 @@ export function AddFieldForm({ disabled, onAdd }: { disabled: boolean; onAdd(fie
         <select value={type} onChange={(e) => setType(e.target.value as FieldType)} name="type">
           {FIELD_TYPES.map((fieldType) => (
             <option key={fieldType} value={fieldType}>
-              {textOf(fieldTypeOf(fieldType).title, locale)}（{fieldType}）
+              {textOf(fieldTypeOf(fieldType).title, locale)}
+              {bracketed(p, fieldType)}
             </option>
           ))}
         </select>

@@ -10,7 +10,7 @@ export function FillersPicker({
   definition: LedgerDefinition | null;
   onChange(kinds: string[]): void;
 }) {
-  const { t, unitKindLabel } = useI18n();
+  const { t, unitKindLabel, p } = useI18n();
   const kinds = definition?.fillers?.unitKinds ?? [];
   return (
     <fieldset className="fillers" data-testid="fillers" disabled={!definition}>
@@ -26,7 +26,7 @@ export function FillersPicker({
         </label>
       ))}
       {definition?.fillers?.units?.length ? (
-        <span className="muted">+ {definition.fillers.units.join('、')}</span>
+        <span className="muted">+ {definition.fillers.units.join(p.list)}</span>
       ) : null}
     </fieldset>
   );

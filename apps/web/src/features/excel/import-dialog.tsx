@@ -14,7 +14,7 @@ interface Props {
 
 /** The preview of an import: the columns it matched, each row's result, then the commit. */
 export function ImportDialog({ model, scope, file, preview, onClose, onImported }: Props) {
-  const { t, tf, locale } = useI18n();
+  const { t, tf, locale, p } = useI18n();
   const [answer, setAnswer] = useState(preview);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
@@ -115,10 +115,10 @@ export function ImportDialog({ model, scope, file, preview, onClose, onImported 
                   {row.errors
                     .map((e) =>
                       e.field
-                        ? `${textOf(model.byKey.get(e.field)?.title, locale) || e.field}：${e.message}`
+                        ? `${textOf(model.byKey.get(e.field)?.title, locale) || e.field}${p.colon}${e.message}`
                         : e.message,
                     )
-                    .join('；')}
+                    .join(p.semi)}
                 </td>
               </tr>
             ))}

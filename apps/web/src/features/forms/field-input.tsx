@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { textOf, type FieldDefinition, type FormInputSpec } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
+import { bracketed } from '../../i18n/punctuation';
 import { unhandled, type HeldInput } from './form-inputs';
 import { RowPicker, type RowPicking } from './row-picker';
 
@@ -240,7 +241,7 @@ export interface FieldCardProps extends Omit<
  * and under it what is wrong with the answer.
  */
 export function FieldCard({ field, number, errors = [], warnings = [], ...input }: FieldCardProps) {
-  const { t, locale } = useI18n();
+  const { t, locale, p } = useI18n();
   const title = textOf(field.title, locale);
   const errorId = `${field.key}-problems`;
   return (
@@ -249,7 +250,7 @@ export function FieldCard({ field, number, errors = [], warnings = [], ...input 
         {number !== undefined && `${number}. `}
         {title}
         {field.required && <span className="required"> *</span>}
-        {input.form.input === 'pickMany' && <span className="muted">（{t('form.pickAny')}）</span>}
+        {input.form.input === 'pickMany' && <span className="muted">{bracketed(p, t('form.pickAny'))}</span>}
       </legend>
       {field.help && <p className="muted help">{textOf(field.help, locale)}</p>}
       <FieldInput
@@ -264,7 +265,7 @@ export function FieldCard({ field, number, errors = [], warnings = [], ...input 
         <div id={errorId} className="field-problems">
           {errors.length > 0 && (
             <p className="form-error" role="alert">
-              {errors.join(locale === 'en' ? '; ' : '；')}
+              {errors.join(p.semi)}
             </p>
           )}
           {warnings.map((warning) => (

@@ -765,7 +765,7 @@ export class GridController {
     if (result.status !== 'SAVED' || !result.row) {
       if (result.status === 'CONFLICT')
         return en ? 'Someone changed this row: reload it' : '本行已被他人修改，请刷新后再试';
-      return (result.errors ?? []).map((e) => e.message).join('；') || result.status;
+      return (result.errors ?? []).map((e) => e.message).join(en ? '; ' : '；') || result.status;
     }
     row.__version = result.row.version;
     for (const f of this.model.fields) if (isComputedField(f)) row[f.key] = result.row.values[f.key] ?? null;

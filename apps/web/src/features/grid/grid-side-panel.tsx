@@ -2,6 +2,7 @@ import { useQuery } from '@apollo/client';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { textOf, type LedgerModel } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
+import { bracketed } from '../../i18n/punctuation';
 import { rowLabel } from './grid-columns';
 import type { CellProblem, GridController, GridSnapshot } from './grid-controller';
 import { ROW_HISTORY, type HistoryEntry } from './grid.graphql';
@@ -50,7 +51,7 @@ export function GridSidePanel({
   readOnly,
   besideRecord = false,
 }: GridSidePanelProps) {
-  const { t, tf, locale } = useI18n();
+  const { t, tf, locale, p } = useI18n();
   const fieldTitle = (key: string) => {
     const field = model.byKey.get(key);
     return field ? textOf(field.title, locale) : t('grid.wholeRow');
@@ -133,7 +134,9 @@ export function GridSidePanel({
           <ul>
             {notices.map((notice, i) => (
               <li key={`${notice.rowKey}/${i}`}>
-                {t('grid.row').replace('{n}', String(controller.rowNumber(notice.rowKey) ?? '?'))}：{notice.message}
+                {t('grid.row').replace('{n}', String(controller.rowNumber(notice.rowKey) ?? '?'))}
+                {p.colon}
+                {notice.message}
               </li>
             ))}
           </ul>
@@ -215,7 +218,7 @@ function ProblemList({
   controller: GridController;
   fieldTitle(key: string): string;
 }) {
-  const { t } = useI18n();
+  const { t, p } = useI18n();
   return (
     <section data-testid={testId} className={testId}>
       <h3>{title}</h3>
@@ -230,7 +233,9 @@ function ProblemList({
               data-field={problem.field}
             >
               {t('grid.row').replace('{n}', String(controller.rowNumber(problem.rowKey) ?? '?'))} ·{' '}
-              {fieldTitle(problem.field)}：{problem.message}
+              {fieldTitle(problem.field)}
+              {p.colon}
+              {problem.message}
             </button>
           </li>
         ))}
@@ -268,7 +273,7 @@ function RowHistory({
   show(key: string, value: unknown): string;
   onClose(): void;
 }) {
-  const { t, tf, locale } = useI18n();
+  const { t, tf, locale, p } = useI18n();
   const { data, loading, error } = useQuery<{ rowHistory: HistoryEntry[] }>(ROW_HISTORY, {
     variables: { ledger: model.definition.key, id },
     fetchPolicy: 'network-only',
@@ -295,7 +300,7 @@ function RowHistory({
           <li key={entry.version + entry.op}>
             <strong>{t(`grid.op.${entry.op}`)}</strong>
             {entry.source !== 'save' && entry.source !== 'restore' && (
-              <span className="muted"> （{t(`grid.source.${entry.source}`)}）</span>
+              <span className="muted">{bracketed(p, t(`grid.source.${entry.source}`))}</span>
             )}{' '}
             · {entry.apiToken ? tf('audit.viaToken', { name: entry.apiToken }) : (entry.changedBy ?? '—')} ·{' '}
             {new Date(entry.changedAt).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', {
@@ -312,8 +317,9 @@ function RowHistory({
             <ul>
               {changedKeys(model, entry).map((key) => (
                 <li key={key}>
-                  {fieldTitle(key)}：{show(key, entry.oldValues?.[key] ?? null)} →{' '}
-                  {show(key, entry.newValues?.[key] ?? null)}
+                  {fieldTitle(key)}
+                  {p.colon}
+                  {show(key, entry.oldValues?.[key] ?? null)} → {show(key, entry.newValues?.[key] ?? null)}
                 </li>
               ))}
             </ul>

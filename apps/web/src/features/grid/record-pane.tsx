@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { isComputedField, textOf, type FieldDefinition, type LedgerModel } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
+import { bracketed } from '../../i18n/punctuation';
 import { FieldCard, type RowPicking } from '../forms/field-input';
 import { formFieldsOf, heldOf, inputOf, type FormField, type HeldInput } from '../forms/form-inputs';
 import { displayText, rowLabel } from './grid-columns';
@@ -181,7 +182,7 @@ interface RecordFieldProps {
 }
 
 function RecordField({ model, controller, row, entry, readOnly, commits }: RecordFieldProps) {
-  const { t, locale } = useI18n();
+  const { t, locale, p } = useI18n();
   const { field, form } = entry;
   const value = row[field.key];
   // what the cell holds, as the form holds it; text that does not parse is shown as typed
@@ -217,7 +218,7 @@ function RecordField({ model, controller, row, entry, readOnly, commits }: Recor
     return (
       <div className="question-card field-card record-computed" data-question={field.key}>
         <span className="record-computed-title">
-          {textOf(field.title, locale)} <span className="muted">（{t('record.computed')}）</span>
+          {textOf(field.title, locale)} <span className="muted">{bracketed(p, t('record.computed'))}</span>
         </span>
         <output data-testid={`record-${field.key}`}>{displayText(model, field, value, locale) || '—'}</output>
       </div>
@@ -268,7 +269,7 @@ function FigureField({
   field: FieldDefinition;
   readOnly: boolean;
 }) {
-  const { t, locale } = useI18n();
+  const { t, locale, p } = useI18n();
   const override = row.__overrides?.[field.key];
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState('');
@@ -287,7 +288,7 @@ function FigureField({
       <div className="record-computed">
         <span className="record-computed-title">
           {textOf(field.title, locale)}{' '}
-          <span className="muted">（{override ? t('figure.overridden') : t('figure.derived')}）</span>
+          <span className="muted">{bracketed(p, override ? t('figure.overridden') : t('figure.derived'))}</span>
         </span>
         <output data-testid={`record-${field.key}`} className={override ? 'figure-overridden' : undefined}>
           {displayText(model, field, row[field.key], locale) || '—'}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Period } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
+import { bracketed } from '../../i18n/punctuation';
 import type { GridSnapshot } from './grid-controller';
 import type { SheetStatus } from './grid.graphql';
 
@@ -43,7 +44,7 @@ export function SheetBar({
   withdrawing,
   onWithdraw,
 }: SheetBarProps) {
-  const { t, tf, locale } = useI18n();
+  const { t, tf, locale, p } = useI18n();
   const [confirming, setConfirming] = useState(false);
   const [confirmingWithdraw, setConfirmingWithdraw] = useState(false);
   const locked = sheet?.state === 'SUBMITTED' || sheet?.state === 'SUBMITTED_LATE';
@@ -73,7 +74,7 @@ export function SheetBar({
           {sheet.overdue
             ? sheet.state === 'NOT_STARTED'
               ? t('grid.overdue')
-              : `${t('grid.overdue')}（${t(`grid.sheet.${sheet.state}`)}）`
+              : `${t('grid.overdue')}${bracketed(p, t(`grid.sheet.${sheet.state}`))}`
             : sheet.future
               ? t('grid.future')
               : t(`grid.sheet.${sheet.state}`)}

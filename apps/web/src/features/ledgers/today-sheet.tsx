@@ -10,7 +10,7 @@ import { TODAY_BOARD, type LedgerSummary, type TodayBoard } from './ledgers.grap
  * passed unsubmitted), marked 已催报 once the county has reminded the unit. For admins and leaders, the county's counts.
  */
 export function TodaySheet({ ledger, seesAllUnits }: { ledger: LedgerSummary; seesAllUnits: boolean }) {
-  const { t, locale } = useI18n();
+  const { t, locale, p, tf } = useI18n();
   const navigate = useNavigate();
   const period = currentPeriod(ledger.period, new Date());
   const { data } = useQuery<TodayBoard>(TODAY_BOARD, {
@@ -37,7 +37,8 @@ export function TodaySheet({ ledger, seesAllUnits }: { ledger: LedgerSummary; se
     return (
       <p className={`today-sheet due${overdue ? ' overdue' : ''}`} data-testid="today-due">
         <span>
-          {t(`ledgers.due.${ledger.period}`)}：
+          {t(`ledgers.due.${ledger.period}`)}
+          {p.colon}
           <span
             className={`badge sheet-${overdue ? 'overdue' : state.toLowerCase()}`}
             data-testid="today-state"
@@ -46,7 +47,12 @@ export function TodaySheet({ ledger, seesAllUnits }: { ledger: LedgerSummary; se
           >
             {overdue ? t('grid.overdue') : t(`grid.sheet.${state}`)}
           </span>
-          {due && !submitted && !overdue && <>，{t('ledgers.dueAt').replace('{time}', due)}</>}
+          {due && !submitted && !overdue && (
+            <>
+              {p.comma}
+              {tf('ledgers.dueAt', { time: due })}
+            </>
+          )}
           {deadline && !submitted && !overdue && <TimeLeft deadline={deadline} />}
           {/* 催报 of this sheet: the county is waiting for it */}
           {remindedAt && !submitted && (

@@ -28,6 +28,7 @@ export const LAYERS: Record<string, Layer> = {
   ledgers: 'ledgers',
   'ledger-data': 'ledger-data',
   // the features
+  'api-tokens': 'feature',
   audit: 'feature',
   backup: 'feature',
   files: 'feature',

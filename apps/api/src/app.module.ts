@@ -8,6 +8,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { databaseOptions } from './app-data-source';
+import { ApiTokensModule } from './api-tokens/api-tokens.module';
 import { AuditModule } from './audit/audit.module';
 import { AppExceptionFilter } from './common/errors/app-exception.filter';
 import { formatGraphQLError, localizedErrorsPlugin } from './common/errors/graphql-errors';
@@ -81,6 +82,7 @@ export class AppModule {
         PublicAnswersModule,
         FilesModule,
         NoticesModule,
+        ApiTokensModule,
         WebhooksModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
+import { ApiTokenAuth } from './identity/api-token-auth';
 import { crossSiteGuard } from './identity/cross-site-guard.middleware';
 import { requestLogger } from './common/http/request-logger.middleware';
 import { securityHeaders } from './common/http/security-headers';
@@ -42,6 +43,8 @@ export async function startApi(config: AppConfig, databaseUrl: string, clock?: C
   app.use(cookieParser());
   app.use(requestLogger);
   app.use(crossSiteGuard);
+  // another system's API token (`Bearer tz_…`): looked up, checked and made the request's caller
+  app.use(app.get(ApiTokenAuth).middleware);
   if (config.production) app.set('trust proxy', false);
   serveWebApp(app.getHttpAdapter().getInstance(), config.webDir);
   app.enableShutdownHooks();

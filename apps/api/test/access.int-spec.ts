@@ -183,6 +183,17 @@ const OPERATIONS: Record<string, Operation> = {
     allowed: ['admin'],
   },
   auditLog: { document: '{ auditLog { at } }', allowed: ['admin'] },
+  // API tokens for other systems (docs/integration.md): admins only; a token never reaches these
+  apiTokens: { document: '{ apiTokens { id } }', allowed: ['admin'] },
+  createApiToken: {
+    document: 'mutation { createApiToken(input: { name: "权限探针CODE", scope: STATISTICS_READ }) { token } }',
+    allowed: ['admin'],
+  },
+  revokeApiToken: {
+    document: 'mutation { revokeApiToken(id: "999999") }',
+    allowed: ['admin'],
+    throughTo: { admin: 'NOT_FOUND' },
+  },
   publicBaseUrl: { document: '{ publicBaseUrl { url source } }', allowed: ['admin'] },
   setPublicBaseUrl: { document: 'mutation { setPublicBaseUrl(url: null) { source } }', allowed: ['admin'] },
   // the public survey: anyone, and only ever into a public ledger (unknown unit → NOT_FOUND)

@@ -40,6 +40,9 @@ const WebhooksPage = lazy(() => import('./pages/webhooks-page').then((module) =>
 const AdminUnitsPage = lazy(() =>
   import('./pages/admin-units-page').then((module) => ({ default: module.AdminUnitsPage })),
 );
+const ApiTokensPage = lazy(() =>
+  import('./pages/api-tokens-page').then((module) => ({ default: module.ApiTokensPage })),
+);
 const AuditLogPage = lazy(() => import('./pages/audit-log-page').then((module) => ({ default: module.AuditLogPage })));
 
 /** Pages behind sign-in: without a session, the sign-in page. */
@@ -131,6 +134,14 @@ function SignedIn() {
           element={
             <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
               <WebhooksPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="admin/tokens"
+          element={
+            <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+              <ApiTokensPage />
             </Suspense>
           }
         />

@@ -28,6 +28,12 @@ export class AuditEntryModel {
       "The user's name as the admin gave it (users.displayName); null for an anonymous answer or an unknown name.",
   })
   displayName: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "A row change made by another system: the API token's name (the user is the admin who made the token).",
+  })
+  apiToken: string | null;
   @Field(() => ID, { nullable: true }) unitId: string | null;
   @Field(() => String, { nullable: true }) unitName: string | null;
   @Field(() => String, { nullable: true }) ledgerKey: string | null;

@@ -61,7 +61,7 @@ export class AuditLogService {
     );
     const rows = await readInUnitScope(this.db, { all: true }, async (tx) => {
       const changes = await tx.query<Record<string, unknown>>(
-        `SELECT h.changed_at AS at, h.op AS action, u.username, u.display_name, h.unit_id, un.name AS unit_name, h.ledger_key,
+        `SELECT h.changed_at AS at, h.op AS action, u.username, u.display_name, h.api_token_id, h.unit_id, un.name AS unit_name, h.ledger_key,
                 h.row_id, NULL AS period, jsonb_build_object('old', h.old_values, 'new', h.new_values, 'source', h.source)
                   -- a correction of a submitted sheet: its reason, who asked and who approved
                   || coalesce((SELECT jsonb_build_object('correction', jsonb_build_object('id', c.id::text, 'reason', c.reason,
@@ -85,7 +85,7 @@ export class AuditLogService {
       sheetParams,
     );
     const sheets = (await this.db.query(
-      `SELECT e.at, e.event AS action, u.username, u.display_name, e.unit_id, un.name AS unit_name, e.ledger_key, NULL AS row_id,
+      `SELECT e.at, e.event AS action, u.username, u.display_name, e.api_token_id, e.unit_id, un.name AS unit_name, e.ledger_key, NULL AS row_id,
               e.period, jsonb_strip_nulls(jsonb_build_object('late', e.late, 'reason', e.reason, 'warnings', e.warnings,
                 'acknowledgedWarnings', e.acknowledged_warnings)) AS detail
          FROM sheet_events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN units un ON un.id = e.unit_id
@@ -106,6 +106,7 @@ export class AuditLogService {
       authParams,
     )) as Record<string, unknown>[];
 
+    const tokenNames = await this.apiTokenNames([...rows, ...sheets]);
     const entry =
       (kind: AuditKind) =>
       (r: Record<string, unknown>): AuditEntryModel => ({
@@ -120,6 +121,10 @@ export class AuditLogService {
         rowId: r.row_id === null || r.row_id === undefined ? null : String(r.row_id),
         period: (r.period as string | null) ?? null,
         detail: r.detail ?? null,
+        apiToken:
+          r.api_token_id === null || r.api_token_id === undefined
+            ? null
+            : (tokenNames.get(String(r.api_token_id)) ?? null),
       });
     return [
       ...rows.map(entry(AuditKind.ROW)),
@@ -128,6 +133,26 @@ export class AuditLogService {
     ]
       .sort((a, b) => b.at.getTime() - a.at.getTime())
       .slice(0, limit);
+  }
+
+  /** The names of the API tokens changes were made with (row_history and sheet_events.api_token_id), by id. */
+  private async apiTokenNames(rows: Record<string, unknown>[]): Promise<Map<string, string>> {
+    const ids = [
+      ...new Set(
+        rows
+          .map((r) => r.api_token_id)
+          .filter((id) => id !== null && id !== undefined)
+          .map(String),
+      ),
+    ];
+    if (ids.length === 0) return new Map();
+    const named = (await this.db.query(`SELECT id::text, name FROM api_tokens WHERE id = ANY($1::bigint[])`, [
+      ids,
+    ])) as {
+      id: string;
+      name: string;
+    }[];
+    return new Map(named.map((t) => [t.id, t.name]));
   }
 
   /**

@@ -20,6 +20,8 @@ export interface AppConfig {
   /** The ledger definitions (schemas/*.json), published at start-up and on change. */
   schemasDir: string;
   sessionIdleMinutes: number;
+  /** TOKEN_RATE_LIMIT_PER_MINUTE: requests one API token may make per minute in one API process (docs/integration.md). */
+  tokenRequestsPerMinute: number;
   cookieSecure: boolean;
   /**
    * PUBLIC_BASE_URL: the address phones reach the product at, for the public survey's QR codes;
@@ -84,6 +86,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   const idle = env.SESSION_IDLE_MINUTES ? Number(env.SESSION_IDLE_MINUTES) : 30;
   if (!Number.isFinite(idle) || idle <= 0) problems.push('SESSION_IDLE_MINUTES must be a positive number');
 
+  const tokenRate = env.TOKEN_RATE_LIMIT_PER_MINUTE ? Number(env.TOKEN_RATE_LIMIT_PER_MINUTE) : 120;
+  if (!Number.isInteger(tokenRate) || tokenRate <= 0)
+    problems.push(
+      `TOKEN_RATE_LIMIT_PER_MINUTE must be a positive whole number, got "${env.TOKEN_RATE_LIMIT_PER_MINUTE}"`,
+    );
+
   let publicBaseUrl: string | null = null;
   if (env.PUBLIC_BASE_URL?.trim()) {
     const parsed = parsePublicBaseUrl(env.PUBLIC_BASE_URL);
@@ -105,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     webDir: path.resolve(root, env.WEB_DIR?.trim() || 'dist/web'),
     schemasDir: path.resolve(root, env.SCHEMAS_DIR?.trim() || 'schemas'),
     sessionIdleMinutes: idle,
+    tokenRequestsPerMinute: tokenRate,
     cookieSecure: readFlag(env, 'COOKIE_SECURE', production, problems),
     publicBaseUrl,
     webhookAllowedHosts: (env.WEBHOOK_ALLOWED_HOSTS ?? '')

@@ -14,6 +14,7 @@ import { Notices1765000000000 } from './migrations/1765000000000-notices';
 import { DerivedFigures1765100000001 } from './migrations/1765100000001-derived-figures';
 import { SheetCorrections1765100000000 } from './migrations/1765100000000-sheet-corrections';
 import { UserPhones1765200000002 } from './migrations/1765200000002-user-phones';
+import { ApiTokens1765200000010 } from './migrations/1765200000010-api-tokens';
 import { Webhooks1765200000011 } from './migrations/1765200000011-webhooks';
 
 // A ledger's date column is a calendar day, not an instant: hand it over as "YYYY-MM-DD" rather than
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   SheetCorrections1765100000000,
   DerivedFigures1765100000001,
   UserPhones1765200000002,
+  ApiTokens1765200000010,
   Webhooks1765200000011,
 ];
 

@@ -32,4 +32,40 @@ export const AuthException = {
       'zh-CN': '只能查看本单位的数据',
       en: "You can only see your own unit's data",
     }),
+  /** An unknown token and a malformed one alike: nobody learns whether a token exists. */
+  tokenInvalid: () =>
+    new AppException('UNAUTHENTICATED', 'TOKEN_INVALID', {
+      'zh-CN': '接口令牌无效',
+      en: 'The API token is not valid',
+    }),
+  tokenExpired: () =>
+    new AppException('UNAUTHENTICATED', 'TOKEN_EXPIRED', {
+      'zh-CN': '令牌已过期',
+      en: 'The API token has expired',
+    }),
+  tokenRevoked: () =>
+    new AppException('UNAUTHENTICATED', 'TOKEN_REVOKED', {
+      'zh-CN': '令牌已撤销',
+      en: 'The API token has been revoked',
+    }),
+  tokenCreatorInactive: () =>
+    new AppException('UNAUTHENTICATED', 'TOKEN_CREATOR_INACTIVE', {
+      'zh-CN': '创建该令牌的管理员已停用或不再是管理员，令牌失效',
+      en: 'The administrator who created this API token is deactivated or no longer an administrator',
+    }),
+  tokenAddressRefused: (address: string) =>
+    new AppException('FORBIDDEN', 'TOKEN_ADDRESS_REFUSED', {
+      'zh-CN': `该令牌不允许从地址 ${address} 使用`,
+      en: `This API token may not be used from address ${address}`,
+    }),
+  tokenScopeRefused: (operation: string) =>
+    new AppException('FORBIDDEN', 'TOKEN_SCOPE_REFUSED', {
+      'zh-CN': `接口令牌的权限范围不包括 ${operation}`,
+      en: `The API token's scope does not include ${operation}`,
+    }),
+  tokenRateLimited: (retryAfterSeconds: number) =>
+    new AppException('RATE_LIMITED', 'TOKEN_RATE_LIMITED', {
+      'zh-CN': `该令牌请求过于频繁，请 ${retryAfterSeconds} 秒后再试`,
+      en: `Too many requests with this API token; try again in ${retryAfterSeconds} s`,
+    }),
 };

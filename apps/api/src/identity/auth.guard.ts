@@ -1,11 +1,14 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { PATH_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
+import { GqlExecutionContext } from '@nestjs/graphql';
 import { isRole, type Role } from '@taizhang/domain';
 import { BEFORE_PASSWORD_CHANGE_KEY, PUBLIC_KEY, requestOf, ROLES_KEY } from './auth.decorators';
 import { AuthException } from './auth.exception';
 import type { Principal } from './principal';
 import { sessionTokenOf } from './session-token';
 import { SessionsService } from './sessions.service';
+import { TOKEN_OPERATIONS } from './token-scopes';
 
 /**
  * The global guard: every resolver and route needs a valid session unless marked @Public, and
@@ -43,7 +46,29 @@ export class AuthGuard implements CanActivate {
     }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(req.principal.role)) throw AuthException.forbidden();
+    if (req.principal.apiToken) this.assertInTokenScope(req.principal, context);
     return true;
+  }
+
+  /**
+   * An API token (api-token-auth.ts) calls only its scope's operations (token-scopes.ts), on top of
+   * what its role may: a query or mutation by name, a route by its path. Fields below an allowed
+   * query are the query's.
+   */
+  private assertInTokenScope(principal: Principal, context: ExecutionContext): void {
+    let operation: string;
+    if (context.getType<string>() === 'graphql') {
+      const info = GqlExecutionContext.create(context).getInfo<{ parentType: { name: string }; fieldName: string }>();
+      const parent = info.parentType.name;
+      if (parent !== 'Query' && parent !== 'Mutation' && parent !== 'Subscription') return;
+      operation = `${parent.toLowerCase()}:${info.fieldName}`;
+    } else {
+      const path = this.reflector.get<string | string[] | undefined>(PATH_METADATA, context.getHandler());
+      operation = `route:${Array.isArray(path) ? path[0] : (path ?? '')}`.replace(/^route:\//, 'route:');
+    }
+    if (!TOKEN_OPERATIONS[principal.apiToken!.scope].has(operation)) {
+      throw AuthException.tokenScopeRefused(operation.replace(/^(query|mutation|subscription|route):/, ''));
+    }
   }
 
   /** The caller behind a token. */

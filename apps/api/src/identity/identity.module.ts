@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ApiTokenAuth } from './api-token-auth';
 import { AuthGuard } from './auth.guard';
 import { SessionCache } from './session-cache';
 import { SessionsService } from './sessions.service';
@@ -11,7 +12,7 @@ import { SessionsService } from './sessions.service';
  * this module for SessionsService.
  */
 @Module({
-  providers: [SessionsService, SessionCache, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [SessionsService],
+  providers: [SessionsService, SessionCache, ApiTokenAuth, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [SessionsService, ApiTokenAuth],
 })
 export class IdentityModule {}

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Role } from '@taizhang/domain';
+import type { TokenScopeName } from './token-scopes';
 
 /** Who is calling: set on the request by the auth guard from the session. */
 export interface Principal {
@@ -13,6 +14,20 @@ export interface Principal {
   sessionId: string;
   /** Until the user changes their password, only changePassword, me and signOut are open. */
   mustChangePassword: boolean;
+  /**
+   * Set when the caller is another system with an API token (api-token-auth.ts): the user is the
+   * admin who made it, the role the scope's (token-scopes.ts), and the guard lets through only the
+   * scope's operations.
+   */
+  apiToken?: ApiTokenCaller;
+}
+
+export interface ApiTokenCaller {
+  id: number;
+  name: string;
+  scope: TokenScopeName;
+  /** The ledgers it is narrowed to; null: every ledger its role may see. */
+  ledgers: string[] | null;
 }
 
 /** The caller's unit as the session found it (its kind and code decide which ledgers it fills). */

@@ -1,6 +1,7 @@
 import type { PoolClient, QueryResult } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ROWS_ROLE } from '@taizhang/ledger-core';
+import { currentApiTokenId } from '../common/request-actor';
 import { pgPoolOf } from '../database/pg-pool';
 import { inlineParameters } from './sql-literals';
 
@@ -158,8 +159,12 @@ function scopeSql(begin: string, scope: UnitScope): string {
   const units = 'all' in scope ? [] : scope.units;
   // inlined, not parameters (a multi-statement query takes none): integers and constants only
   if (!units.every((id) => Number.isSafeInteger(id))) throw new Error(`unit ids must be integers: ${units.join(',')}`);
+  // a request made with an API token: row_history's api_token_id takes it (request-actor.ts)
+  const token = currentApiTokenId();
+  if (token !== null && !Number.isSafeInteger(token)) throw new Error(`api token id must be an integer: ${token}`);
   return (
     `${begin}; SELECT set_config('role', '${ROWS_ROLE}', true), set_config('taizhang.all_units', '${'all' in scope ? 'on' : 'off'}', true), ` +
-    `set_config('taizhang.unit_ids', '${units.join(',')}', true)`
+    `set_config('taizhang.unit_ids', '${units.join(',')}', true)` +
+    (token === null ? '' : `, set_config('taizhang.api_token', '${token}', true)`)
   );
 }

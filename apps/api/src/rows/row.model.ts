@@ -166,6 +166,11 @@ export class RowHistoryEntryModel {
   correction: RowCorrectionNoteModel | null;
   @Field(() => Date) changedAt: Date;
   @Field(() => String, { nullable: true, description: 'The username of who changed it.' }) changedBy: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "A change made by another system: its API token's name (changedBy is the admin who made the token).",
+  })
+  apiToken: string | null;
   @Field(() => GraphQLJSON, { nullable: true, description: 'The changed fields before.' }) oldValues: unknown;
   @Field(() => GraphQLJSON, { nullable: true, description: 'The changed fields after.' }) newValues: unknown;
   @Field(() => GraphQLJSON, {

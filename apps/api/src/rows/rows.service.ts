@@ -73,6 +73,8 @@ export interface HistoryEntry {
   version: number;
   changedAt: Date;
   changedBy: string | null;
+  /** A change made by another system: its API token's name (changedBy: the admin who made the token). */
+  apiToken: string | null;
   oldValues: Record<string, unknown> | null;
   newValues: Record<string, unknown> | null;
   /** What the references among oldValues and newValues say (reference-labels.ts). */
@@ -254,7 +256,8 @@ export class RowsService {
     const id = parseId(rowId, 'id');
     return readInUnitScope(this.db, scope, async (tx) => {
       const entries = (await tx.query(
-        `SELECT h.op, h.version, h.source, h.changed_at AS "changedAt", u.username AS "changedBy", h.old_values AS "oldValues", h.new_values AS "newValues", h.unit_id AS "unitId",
+        `SELECT h.op, h.version, h.source, h.changed_at AS "changedAt", u.username AS "changedBy",
+                (SELECT name FROM api_tokens WHERE id = h.api_token_id) AS "apiToken", h.old_values AS "oldValues", h.new_values AS "newValues", h.unit_id AS "unitId",
                 c.correction
            FROM row_history h LEFT JOIN LATERAL (SELECT username FROM users WHERE id = h.changed_by) u ON true
            -- the correction that made the entry: the version it wrote

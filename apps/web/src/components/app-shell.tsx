@@ -41,6 +41,9 @@ export function AppShell({ user, children }: { user: CurrentUser; children: Reac
               <NavLink to="/admin/audit" data-testid="nav-audit">
                 {t('shell.audit')}
               </NavLink>
+              <NavLink to="/admin/tokens" data-testid="nav-tokens">
+                {t('shell.tokens')}
+              </NavLink>
               <NavLink to="/admin/webhooks" data-testid="nav-webhooks">
                 {t('shell.webhooks')}
               </NavLink>

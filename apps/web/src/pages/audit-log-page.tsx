@@ -104,7 +104,7 @@ function RowDetail({ entry, model }: { entry: AuditEntry; model: LedgerModel | n
  * row is restored from its entry (docs/api.md, auditLog; restoreRow).
  */
 export function AuditLogPage() {
-  const { t, locale, p } = useI18n();
+  const { t, tf, locale, p } = useI18n();
   const { toasts, notify } = useToasts();
   const [filters, setFilters] = useState<Filters>({ userId: '', unitId: '', ledger: '', from: '', to: '' });
   const [raw, setRaw] = useState<Set<number>>(new Set());
@@ -239,8 +239,14 @@ export function AuditLogPage() {
                   {shanghaiTime(entry.at)}
                 </td>
                 <td className="audit-who" data-username={entry.username ?? undefined}>
-                  {entry.displayName ?? entry.username ?? t('admin.anonymous')}
-                  {entry.displayName && entry.username && <span className="muted"> {entry.username}</span>}
+                  {entry.apiToken ? (
+                    <span data-testid="audit-via-token">{tf('audit.viaToken', { name: entry.apiToken })}</span>
+                  ) : (
+                    <>
+                      {entry.displayName ?? entry.username ?? t('admin.anonymous')}
+                      {entry.displayName && entry.username && <span className="muted"> {entry.username}</span>}
+                    </>
+                  )}
                 </td>
                 <td>{entry.unitName ?? '—'}</td>
                 <td className="audit-what">

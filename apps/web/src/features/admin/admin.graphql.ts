@@ -96,6 +96,8 @@ export interface AuditEntry {
   action: string;
   username: string | null;
   displayName: string | null;
+  /** A row change made by another system: its API token's name (username: the admin who made the token). */
+  apiToken?: string | null;
   unitId: string | null;
   unitName: string | null;
   ledgerKey: string | null;
@@ -112,6 +114,7 @@ export const AUDIT_LOG = gql`
       action
       username
       displayName
+      apiToken
       unitId
       unitName
       ledgerKey

@@ -273,7 +273,7 @@ function RowHistory({
   show(key: string, value: unknown): string;
   onClose(): void;
 }) {
-  const { t, locale, p } = useI18n();
+  const { t, tf, locale, p } = useI18n();
   const { data, loading, error } = useQuery<{ rowHistory: HistoryEntry[] }>(ROW_HISTORY, {
     variables: { ledger: model.definition.key, id },
     fetchPolicy: 'network-only',
@@ -302,7 +302,7 @@ function RowHistory({
             {entry.source !== 'save' && entry.source !== 'restore' && (
               <span className="muted">{bracketed(p, t(`grid.source.${entry.source}`))}</span>
             )}{' '}
-            · {entry.changedBy ?? '—'} ·{' '}
+            · {entry.apiToken ? tf('audit.viaToken', { name: entry.apiToken }) : (entry.changedBy ?? '—')} ·{' '}
             {new Date(entry.changedAt).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', {
               timeZone: 'Asia/Shanghai',
             })}

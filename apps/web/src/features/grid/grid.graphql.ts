@@ -183,6 +183,8 @@ export interface HistoryEntry {
   source: 'save' | 'import' | 'public' | 'follow-up' | 'seed' | 'restore' | 'correction';
   changedAt: string;
   changedBy: string | null;
+  /** A change made by another system: its API token's name. */
+  apiToken?: string | null;
   oldValues: Record<string, unknown> | null;
   newValues: Record<string, unknown> | null;
   /** A correction of a submitted sheet (source correction): why, who asked, who approved. */
@@ -197,6 +199,7 @@ export const ROW_HISTORY = gql`
       source
       changedAt
       changedBy
+      apiToken
       oldValues
       newValues
       correction {

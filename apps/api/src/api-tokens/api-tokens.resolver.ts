@@ -1,0 +1,32 @@
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, Roles } from '../identity/auth.decorators';
+import type { Principal } from '../identity/principal';
+import { ApiTokenCreatedModel, ApiTokenInput, ApiTokenModel } from './api-token.model';
+import { ApiTokensService } from './api-tokens.service';
+
+/** Admins only; an API token itself never reaches these (identity/token-scopes.ts lists none of them). */
+@Resolver(() => ApiTokenModel)
+export class ApiTokensResolver {
+  constructor(private readonly tokens: ApiTokensService) {}
+
+  @Roles('admin')
+  @Query(() => [ApiTokenModel], { description: 'Every API token, live ones first (admins).' })
+  apiTokens(): Promise<ApiTokenModel[]> {
+    return this.tokens.list();
+  }
+
+  @Roles('admin')
+  @Mutation(() => ApiTokenCreatedModel, { description: 'A token for another system; the token is answered this once.' })
+  createApiToken(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input', { type: () => ApiTokenInput }) input: ApiTokenInput,
+  ): Promise<ApiTokenCreatedModel> {
+    return this.tokens.create(input, principal.userId);
+  }
+
+  @Roles('admin')
+  @Mutation(() => Boolean, { description: 'Refused from the next request on, in every API process.' })
+  revokeApiToken(@Args('id', { type: () => ID }) id: string): Promise<boolean> {
+    return this.tokens.revoke(id);
+  }
+}

@@ -1,5 +1,5 @@
 /* global process, console, Buffer -- Node 20 */
-// A tiny Taizhang webhook receiver (docs/webhooks.md): Node 20, no dependencies.
+// A tiny Taizhang webhook receiver (docs/integration.md, Webhooks): Node 20, no dependencies.
 //
 //   WEBHOOK_SECRET=whsec_… PORT=8787 node docs/examples/webhook-receiver.mjs
 //

@@ -11,7 +11,7 @@ import { startTestApi, type TestApi } from './api-harness';
 import { startReceiver, waitFor, type Receiver, type Received } from './webhook-receiver';
 
 /**
- * Webhooks (issue 23, docs/webhooks.md): a receiver on 127.0.0.1 gets signed deliveries for a
+ * Webhooks (issue 23, docs/integration.md, Webhooks): a receiver on 127.0.0.1 gets signed deliveries for a
  * save (filtered or not), a submission, a return, a 催报 (by hand and scheduled) and a late sheet;
  * a 500 is retried on the injected clock; a rolled-back save sends nothing; hostile URLs are
  * refused; two API processes on one database send each delivery once.

@@ -30,7 +30,7 @@ export interface AppConfig {
   publicBaseUrl: string | null;
   /**
    * WEBHOOK_ALLOWED_HOSTS (comma-separated): hosts a webhook may call though they are private,
-   * loopback or link-local (docs/webhooks.md, URL policy). Empty: none.
+   * loopback or link-local (docs/integration.md, Webhooks, URL policy). Empty: none.
    */
   webhookAllowedHosts: string[];
 }

@@ -10,5 +10,5 @@ export const AUTH_CHANGED_CHANNEL = 'taizhang_auth_changed';
 /** A ledger published or its current version moved; the payload is its key (migration 1764500000000-ledger-write-guards). */
 export const LEDGERS_CHANGED_CHANNEL = 'taizhang_ledgers_changed';
 
-/** A webhook delivery was written to the outbox (sent with its transaction's commit; docs/webhooks.md). */
+/** A webhook delivery was written to the outbox (sent with its transaction's commit; docs/integration.md, Webhooks). */
 export const WEBHOOKS_CHANNEL = 'taizhang_webhooks';

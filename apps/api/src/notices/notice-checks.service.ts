@@ -38,7 +38,7 @@ const labelSql = (model: LedgerModel) =>
  * a sheet of the current period not submitted shortly before its deadline (DEADLINE), a tracked
  * row that has become overdue (OVERDUE); each written once per reader (notices_once_idx). Also
  * deletes read notices past the retention period. The webhook events no request causes are found
- * here too (docs/webhooks.md): rectification.overdue with the OVERDUE notice, in its transaction,
+ * here too (docs/integration.md, Webhooks): rectification.overdue with the OVERDUE notice, in its transaction,
  * and sheet.late for a sheet whose deadline passed unsubmitted, each once (scheduled_once). `check(now)` is the whole job, for the tests.
  */
 @Injectable()

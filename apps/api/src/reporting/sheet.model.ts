@@ -160,7 +160,7 @@ export class ReminderModel {
   @Field(() => [RemindedUnitModel]) units: RemindedUnitModel[];
   @Field(() => Int, {
     description:
-      'How many webhooks the reminder.issued event goes to (an SMS or WeChat-work gateway; docs/webhooks.md).',
+      'How many webhooks the reminder.issued event goes to (an SMS or WeChat-work gateway; docs/integration.md, Webhooks).',
   })
   webhooks: number;
 }

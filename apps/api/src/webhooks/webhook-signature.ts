@@ -10,7 +10,7 @@ export function signatureHeader(secret: string, body: string, at: Date): string 
   return `t=${t},v1=${v1}`;
 }
 
-/** What a receiver does (docs/webhooks.md): the header checked against the body, within `toleranceSeconds` of `now`. */
+/** What a receiver does (docs/integration.md, Webhooks): the header checked against the body, within `toleranceSeconds` of `now`. */
 export function verifySignature(
   secret: string,
   body: string,

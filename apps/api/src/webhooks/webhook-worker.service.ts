@@ -36,7 +36,7 @@ interface Claimed {
 type Outcome = { status: number; body: string } | { error: string };
 
 /**
- * Sends the outbox's deliveries (docs/webhooks.md). Every API process runs one: each delivery is
+ * Sends the outbox's deliveries (docs/integration.md, Webhooks). Every API process runs one: each delivery is
  * claimed with FOR UPDATE SKIP LOCKED in a transaction held while it is sent, so two processes never
  * send the same one, and a process that dies mid-send leaves it pending for the next. Woken by the
  * NOTIFY an outbox write sends on commit, and by a poll. `deliverDue()` is the whole job, for tests.

@@ -2,7 +2,9 @@ import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 
 @InputType('WebhookInput')
 export class WebhookInput {
-  @Field(() => String, { description: 'http(s) address the events are POSTed to (docs/webhooks.md, URL policy).' })
+  @Field(() => String, {
+    description: 'http(s) address the events are POSTed to (docs/integration.md, Webhooks, URL policy).',
+  })
   url: string;
   @Field(() => [String], {
     description:
@@ -18,7 +20,7 @@ export class WebhookInput {
   filter?: string | null;
 }
 
-@ObjectType('Webhook', { description: "An admin's subscription of a URL to events (docs/webhooks.md)." })
+@ObjectType('Webhook', { description: "An admin's subscription of a URL to events (docs/integration.md, Webhooks)." })
 export class WebhookModel {
   @Field(() => ID) id: string;
   @Field(() => String) url: string;

@@ -5,7 +5,7 @@ import { WebhooksResolver } from './webhooks.resolver';
 import { WebhooksService } from './webhooks.service';
 
 /**
- * Webhooks (docs/webhooks.md): the admin's subscriptions and the worker that sends the outbox.
+ * Webhooks (docs/integration.md, Webhooks): the admin's subscriptions and the worker that sends the outbox.
  * Where events happen, the outbox is written with common/webhooks/webhook-outbox.ts.
  */
 @Module({

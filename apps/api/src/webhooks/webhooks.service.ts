@@ -66,7 +66,7 @@ const deliveryOf = (row: DeliveryRow): WebhookDeliveryModel => ({
 const WEBHOOK_COLUMNS = `id::text AS id, url, events, ledger_key, filter, active, created_at`;
 const MAX_WEBHOOKS = 100;
 
-/** Webhooks (admins only, docs/webhooks.md): subscriptions, their delivery log, a re-send. */
+/** Webhooks (admins only, docs/integration.md, Webhooks): subscriptions, their delivery log, a re-send. */
 @Injectable()
 export class WebhooksService {
   constructor(

@@ -92,7 +92,7 @@ function DeliveryLog({ webhook, notify }: { webhook: Webhook; notify(kind: Toast
   );
 }
 
-/** /admin/webhooks: an admin subscribes other systems to events and sees what was sent (docs/webhooks.md). */
+/** /admin/webhooks: an admin subscribes other systems to events and sees what was sent (docs/integration.md, Webhooks). */
 export function WebhooksPage() {
   const { t } = useI18n();
   const { toasts, notify } = useToasts();

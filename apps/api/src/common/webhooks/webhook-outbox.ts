@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { compileFormula, type FieldType } from '@taizhang/ledger-core';
 
-/** The events a webhook may subscribe to (docs/webhooks.md, the catalogue). */
+/** The events a webhook may subscribe to (docs/integration.md, Webhooks, the catalogue). */
 export const WEBHOOK_EVENTS = [
   'row.saved',
   'sheet.submitted',

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Issue 23, webhooks (docs/webhooks.md): an admin's subscriptions, and the outbox of deliveries
+ * Issue 23, webhooks (docs/integration.md, Webhooks): an admin's subscriptions, and the outbox of deliveries
  * written in the same transaction as the event that caused them (a save, a submission, a return,
  * a 催报, a scheduled check), so that a rolled-back save sends nothing and an API that dies after
  * the commit loses nothing. The row pipeline writes as the row role: it reads the subscriptions

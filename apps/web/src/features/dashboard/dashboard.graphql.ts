@@ -141,7 +141,7 @@ export const BOARD = gql`
 
 export interface Reminder {
   remindedAt: string;
-  /** Webhooks the reminder.issued event went to (an SMS gateway): docs/webhooks.md. */
+  /** Webhooks the reminder.issued event went to (an SMS gateway): docs/integration.md, Webhooks. */
   webhooks: number;
   units: {
     unit: { name: string };

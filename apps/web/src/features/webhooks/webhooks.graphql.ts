@@ -1,6 +1,6 @@
 import { gql } from '@apollo/client';
 
-/** The events a webhook may subscribe to, in the order the form lists them (docs/webhooks.md). */
+/** The events a webhook may subscribe to, in the order the form lists them (docs/integration.md, Webhooks). */
 export const WEBHOOK_EVENTS = [
   'row.saved',
   'sheet.submitted',

@@ -35,7 +35,7 @@ afterAll(() => product?.stop());
 
 describe('API tokens', () => {
   it('refuses a rows token without ledgers, naming the field', async () => {
-    await page.getByTestId('nav-tokens').click();
+    await page.getByTestId('nav-integration').click();
     await page.getByTestId('tokens-page').waitFor();
     const form = page.getByTestId('token-form');
     await form.locator('input[name="name"]').fill('BI 报表');
@@ -135,7 +135,7 @@ describe('API tokens', () => {
   it('speaks English on request', async () => {
     await page.goto(`${product.server.url}/admin/tokens`);
     await page.getByTestId('language-switch').click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('API tokens');
+    await expect.poll(() => page.locator('h2').first().textContent()).toBe('API tokens');
     expect(await page.getByTestId('token-form').textContent()).toContain('Read and write one unit');
     const row = page.locator('[data-testid="token-table"] tr', { hasText: '市统计平台' });
     expect(await row.getAttribute('data-state')).toBe('revoked');

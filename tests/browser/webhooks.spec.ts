@@ -35,6 +35,7 @@ afterAll(async () => {
 describe('/admin/webhooks', () => {
   it('creates a webhook, shows its delivery, sends it again, and deletes it after asking', async () => {
     const page = await product.signedIn('admin');
+    await page.getByTestId('nav-integration').click();
     await page.getByTestId('nav-webhooks').click();
     await page.getByTestId('webhooks-page').waitFor();
     expect(await page.getByRole('heading', { level: 2 }).textContent()).toBe('Webhook 推送');

@@ -1,16 +1,18 @@
 import { useApolloClient, useMutation } from '@apollo/client';
 import type { ReactNode } from 'react';
-import { NavLink, useNavigate } from 'react-router';
+import { NavLink, useLocation, useNavigate } from 'react-router';
 import { roleOf, SIGN_OUT, type CurrentUser } from '../features/auth/auth.graphql';
 import { useI18n } from '../i18n/i18n';
 import { NoticeBell } from '../features/notices/notice-bell';
 import { LanguageSwitch } from './language-switch';
+import { INTEGRATION_PAGES } from '../features/integration/integration-tabs';
 
 /** The frame of every signed-in page: who you are, which unit, your notices, the language, sign-out. */
 export function AppShell({ user, children }: { user: CurrentUser; children: ReactNode }) {
   const { t, roleLabel, unitKindLabel } = useI18n();
   const client = useApolloClient();
   const navigate = useNavigate();
+  const { pathname } = useLocation();
   const [signOut, { loading }] = useMutation(SIGN_OUT);
 
   async function leave() {
@@ -41,11 +43,12 @@ export function AppShell({ user, children }: { user: CurrentUser; children: Reac
               <NavLink to="/admin/audit" data-testid="nav-audit">
                 {t('shell.audit')}
               </NavLink>
-              <NavLink to="/admin/tokens" data-testid="nav-tokens">
-                {t('shell.tokens')}
-              </NavLink>
-              <NavLink to="/admin/webhooks" data-testid="nav-webhooks">
-                {t('shell.webhooks')}
+              <NavLink
+                to="/admin/tokens"
+                data-testid="nav-integration"
+                className={INTEGRATION_PAGES.some((page) => pathname.startsWith(page)) ? 'active' : undefined}
+              >
+                {t('shell.integration')}
               </NavLink>
               <NavLink to="/survey-links" data-testid="nav-survey-links">
                 {t('shell.surveyLinks')}

@@ -390,6 +390,7 @@ export const zhCN = {
   'webhooks.resent': '已重新发送',
   'webhooks.deliveryCount': '最近 {n} 条',
   'shell.tokens': '接口令牌',
+  'shell.integration': '系统对接',
   'tokens.title': '接口令牌',
   'tokens.intro':
     '供其他系统（如市统计平台、短信网关、报表工具）调用接口。令牌按权限范围行事，不能管理用户、令牌、台账或设置；创建它的管理员被停用后令牌随之失效。',
@@ -989,6 +990,7 @@ export const en: Record<MessageKey, string> = {
   'webhooks.resent': 'Sent again',
   'webhooks.deliveryCount': 'The latest {n} {n|delivery|deliveries}',
   'shell.tokens': 'API tokens',
+  'shell.integration': 'Integrations',
   'tokens.title': 'API tokens',
   'tokens.intro':
     'For other systems (a statistics platform, an SMS gateway, a BI tool) calling the API. A token acts only within its scope and cannot manage users, tokens, ledgers or settings; it stops working when the admin who created it is deactivated.',

@@ -12,6 +12,7 @@ import {
   type ApiToken,
   type TokenScope,
 } from '../features/api-tokens/api-tokens.graphql';
+import { IntegrationTabs } from '../features/integration/integration-tabs';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 
@@ -130,7 +131,8 @@ export function ApiTokensPage() {
     <section className="tokens-page" data-testid="tokens-page">
       {toasts}
       <ConfirmDialog request={asking} onClose={() => setAsking(null)} />
-      <h1>{t('tokens.title')}</h1>
+      <IntegrationTabs />
+      <h2>{t('tokens.title')}</h2>
       <p className="muted">
         {t('tokens.intro')} {t('tokens.docs')}
       </p>
@@ -152,7 +154,7 @@ export function ApiTokensPage() {
       )}
 
       <form className="token-form" onSubmit={(event) => void submit(event)} data-testid="token-form" noValidate>
-        <h2>{t('tokens.create')}</h2>
+        <h3>{t('tokens.create')}</h3>
         <label>
           <span>{t('tokens.name')}</span>
           <input name="name" type="text" maxLength={60} placeholder={t('tokens.namePlaceholder')} />
@@ -227,7 +229,7 @@ export function ApiTokensPage() {
         </button>
       </form>
 
-      <h2>{t('tokens.list')}</h2>
+      <h3>{t('tokens.list')}</h3>
       {page.data && page.data.apiTokens.length === 0 ? (
         <p className="muted">{t('tokens.empty')}</p>
       ) : (

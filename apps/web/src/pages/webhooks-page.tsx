@@ -14,6 +14,7 @@ import {
   type Webhook,
   type WebhookDelivery,
 } from '../features/webhooks/webhooks.graphql';
+import { IntegrationTabs } from '../features/integration/integration-tabs';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 
@@ -163,6 +164,7 @@ export function WebhooksPage() {
     <div className="webhooks-page" data-testid="webhooks-page">
       {toasts}
       <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
+      <IntegrationTabs />
       <h2>{t('webhooks.title')}</h2>
       <p className="muted">{t('webhooks.intro')}</p>
 

@@ -1,6 +1,7 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import type { Locale } from '@taizhang/domain';
+import type { MeasurePart } from '@taizhang/ledger-core';
 import type { RowOutcome } from '../ledger-tables/row-write';
 
 export const RowOpEnum = { INSERT: 'INSERT', UPDATE: 'UPDATE', DELETE: 'DELETE' } as const;
@@ -210,3 +211,28 @@ registerEnumType(MeasurePartEnum, {
   description:
     "Which rows behind a measure: COUNTED, the rows it counts (a ratio's denominator's); MET, those its numerator counts too; MISSED, those it does not (MET and MISSED for ratios only).",
 });
+
+/** The drill-down arguments of rows and fieldValues: the rows behind a statistic (docs/dashboards.md, "Drill-down"). */
+@ArgsType()
+export class DrillArgs {
+  @Field(() => String, {
+    nullable: true,
+    description: "Rows on or after this date (YYYY-MM-DD) on the ledger's date, as statistics count them.",
+  })
+  from?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Rows on or before this date on the ledger's date." })
+  to?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Only the rows behind this measure of the definition (a dashboard drill-down).',
+  })
+  measure?: string | null;
+
+  @Field(() => MeasurePartEnum, {
+    nullable: true,
+    description: "Which of the measure's rows: COUNTED (default), MET or MISSED.",
+  })
+  measurePart?: MeasurePart | null;
+}

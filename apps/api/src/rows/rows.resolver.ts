@@ -6,7 +6,7 @@ import { localeOf } from '../common/graphql/request-locale';
 import {
   DeletedRowModel,
   FieldValuesModel,
-  MeasurePartEnum,
+  DrillArgs,
   OrderInputType,
   ReferenceOptionModel,
   RowChangeInput,
@@ -20,13 +20,15 @@ import {
 } from './row.model';
 import { RowWriter } from '../ledger-data/row-writer.service';
 import { encodeCursor, MAX_VALUES, RowsService, type Drill } from './rows.service';
-import type { MeasurePart } from '@taizhang/ledger-core';
-
-/** The drill-down arguments of rows and fieldValues (docs/dashboards.md, "Drill-down"). */
-function drillArgs(from: string | null, to: string | null, measure: string | null, part: MeasurePart | null): Drill {
-  return { from, to, measure, part };
-}
 import { RowLinks } from './row-links.service';
+
+/** The drill-down arguments as the rows service takes them. */
+const drillOf = (args: DrillArgs): Drill => ({
+  from: args.from ?? null,
+  to: args.to ?? null,
+  measure: args.measure ?? null,
+  part: args.measurePart ?? null,
+});
 
 /**
  * An edge of a page: its cursor is written only if the query asks for it (a grid scrolling reads
@@ -87,32 +89,9 @@ export class RowsResolver {
     @Args('orderBy', { type: () => [OrderInputType], nullable: true }) orderBy: OrderInputType[] | null,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 100 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
-    @Args('from', {
-      type: () => String,
-      nullable: true,
-      description: "Rows on or after this date (YYYY-MM-DD) on the ledger's date, as statistics count them.",
-    })
-    from: string | null,
-    @Args('to', {
-      type: () => String,
-      nullable: true,
-      description: "Rows on or before this date on the ledger's date.",
-    })
-    to: string | null,
-    @Args('measure', {
-      type: () => String,
-      nullable: true,
-      description: 'Only the rows behind this measure of the definition (a dashboard drill-down).',
-    })
-    measure: string | null,
-    @Args('measurePart', {
-      type: () => MeasurePartEnum,
-      nullable: true,
-      description: "Which of the measure's rows: COUNTED (default), MET or MISSED.",
-    })
-    measurePart: MeasurePart | null,
+    @Args() drillArgs: DrillArgs,
   ): Promise<RowConnectionModel> {
-    const drill = drillArgs(from, to, measure, measurePart);
+    const drill = drillOf(drillArgs);
     const page = await this.rowsService.page(principal, {
       ledger,
       unitId,
@@ -144,32 +123,9 @@ export class RowsResolver {
     @Args('period', { type: () => String, nullable: true }) period: string | null,
     @Args('filter', { type: () => GraphQLJSON, nullable: true }) filter: unknown,
     @Args('first', { type: () => Int, nullable: true, defaultValue: MAX_VALUES }) first: number,
-    @Args('from', {
-      type: () => String,
-      nullable: true,
-      description: "Rows on or after this date (YYYY-MM-DD) on the ledger's date, as statistics count them.",
-    })
-    from: string | null,
-    @Args('to', {
-      type: () => String,
-      nullable: true,
-      description: "Rows on or before this date on the ledger's date.",
-    })
-    to: string | null,
-    @Args('measure', {
-      type: () => String,
-      nullable: true,
-      description: 'Only the rows behind this measure of the definition (a dashboard drill-down).',
-    })
-    measure: string | null,
-    @Args('measurePart', {
-      type: () => MeasurePartEnum,
-      nullable: true,
-      description: "Which of the measure's rows: COUNTED (default), MET or MISSED.",
-    })
-    measurePart: MeasurePart | null,
+    @Args() drillArgs: DrillArgs,
   ): Promise<FieldValuesModel> {
-    const drill = drillArgs(from, to, measure, measurePart);
+    const drill = drillOf(drillArgs);
     return this.rowsService.fieldValues(principal, { ledger, field, unitId, period, filter, first, drill });
   }
 

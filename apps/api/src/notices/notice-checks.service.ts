@@ -14,6 +14,7 @@ import {
 import { noticeUnitClerks } from '../common/notices/unit-notices';
 import { webhookSubscribed, writeWebhookEvents } from '../common/webhooks/webhook-outbox';
 import { Clock } from '../common/time/clock';
+import { MinuteJob } from '../common/time/minute-job';
 import { shanghaiMinuteText } from '../common/time/shanghai';
 import { readInUnitScope } from '../ledger-tables/row-scope';
 import { tableOf } from '../ledger-tables/row-sql';
@@ -24,8 +25,6 @@ import { UnitsService } from '../units/units.service';
 export const DEADLINE_NOTICE_MINUTES = 30;
 /** Read notices older than this are deleted. */
 export const READ_NOTICE_RETENTION_DAYS = 90;
-/** How often the check runs: a deadline notice is at most this late. */
-const CHECK_EVERY_MS = 60_000;
 
 /** What a row says by its ledger's display field, as SQL text; its id without one. */
 const labelSql = (model: LedgerModel) =>
@@ -44,8 +43,7 @@ const labelSql = (model: LedgerModel) =>
 @Injectable()
 export class NoticeChecks implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(NoticeChecks.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
+  private readonly job = new MinuteJob('notice check', this.logger, () => this.check(this.clock.now()));
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -55,26 +53,11 @@ export class NoticeChecks implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), CHECK_EVERY_MS);
-    this.timer.unref();
+    this.job.start();
   }
 
   onModuleDestroy(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  /** One scheduled run; a run still under way (a slow database) is not overlapped. */
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.check(this.clock.now());
-    } catch (error) {
-      this.logger.error(`notice check failed: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      this.running = false;
-    }
+    this.job.stop();
   }
 
   async check(now: Date): Promise<void> {

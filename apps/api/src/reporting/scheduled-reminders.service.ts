@@ -3,12 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { currentPeriod, periodDeadline, periodReminderTime } from '@taizhang/ledger-core';
 import { Clock } from '../common/time/clock';
+import { MinuteJob } from '../common/time/minute-job';
 import type { Principal } from '../identity/principal';
 import { LedgerRegistry } from '../ledgers/ledger-registry.service';
 import { SheetsService } from './sheets.service';
-
-/** How often the schedule is looked at: a scheduled 催报 is at most this late. */
-const CHECK_EVERY_MS = 60_000;
 
 /** The schedule acts as the system: it sees every unit, and is recorded as nobody (reminded_by null). */
 const SYSTEM: Principal = {
@@ -31,8 +29,7 @@ const SYSTEM: Principal = {
 @Injectable()
 export class ScheduledReminders implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ScheduledReminders.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
+  private readonly job = new MinuteJob('scheduled reminder', this.logger, () => this.check(this.clock.now()));
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -42,25 +39,11 @@ export class ScheduledReminders implements OnApplicationBootstrap, OnModuleDestr
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), CHECK_EVERY_MS);
-    this.timer.unref();
+    this.job.start();
   }
 
   onModuleDestroy(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.check(this.clock.now());
-    } catch (error) {
-      this.logger.error(`scheduled reminder failed: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      this.running = false;
-    }
+    this.job.stop();
   }
 
   /** Runs each ledger's reminder that is due now and has not run for its period; the periods reminded. */

@@ -5,3 +5,4 @@ export * from './error-codes';
 export * from './password-policy';
 export * from './file-import';
 export * from './sheet-states';
+export * from './webhook-events';

@@ -1,10 +1,10 @@
+import { WEBHOOK_EVENTS } from '@taizhang/domain';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { LocalizedText } from '@taizhang/domain';
 import { checkFormula } from '@taizhang/ledger-core';
 import { parseId } from '../common/graphql/ids';
-import { WEBHOOK_EVENTS } from '../common/webhooks/webhook-outbox';
 import type { Principal } from '../identity/principal';
 import { LedgerRegistry } from '../ledgers/ledger-registry.service';
 import { checkWebhookUrl } from './url-policy';

@@ -1,3 +1,4 @@
+import { WEBHOOK_EVENTS } from '@taizhang/domain';
 import { useMutation, useQuery } from '@apollo/client';
 import { useState, type FormEvent } from 'react';
 import { ConfirmDialog, type ConfirmRequest } from '../components/confirm-dialog';
@@ -9,7 +10,6 @@ import {
   DELETE_WEBHOOK,
   RESEND_DELIVERY,
   WEBHOOK_DELIVERIES,
-  WEBHOOK_EVENTS,
   WEBHOOKS,
   type Webhook,
   type WebhookDelivery,

@@ -1,16 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { WebhookEventName } from '@taizhang/domain';
 import { compileFormula, type FieldType } from '@taizhang/ledger-core';
-
-/** The events a webhook may subscribe to (docs/integration.md, Webhooks, the catalogue). */
-export const WEBHOOK_EVENTS = [
-  'row.saved',
-  'sheet.submitted',
-  'sheet.late',
-  'sheet.returned',
-  'reminder.issued',
-  'rectification.overdue',
-] as const;
-export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number];
 
 /** The channel the worker listens on (database/notice-channels.ts keeps the same name). */
 const CHANNEL = 'taizhang_webhooks';

@@ -1,15 +1,5 @@
 import { gql } from '@apollo/client';
 
-/** The events a webhook may subscribe to, in the order the form lists them (docs/integration.md, Webhooks). */
-export const WEBHOOK_EVENTS = [
-  'row.saved',
-  'sheet.submitted',
-  'sheet.late',
-  'sheet.returned',
-  'reminder.issued',
-  'rectification.overdue',
-] as const;
-
 export interface Webhook {
   id: string;
   url: string;

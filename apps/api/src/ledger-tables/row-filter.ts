@@ -240,13 +240,20 @@ export interface MeasureDrill {
   now: Date;
 }
 
-export function drillSql(model: LedgerModel, drill: MeasureDrill, params: unknown[]): string[] {
+/**
+ * The days from … to (YYYY-MM-DD, both included) on a ledger's day — as statistics count them and
+ * a drill-down lists them; a text that is not a date is a problem named `from` or `to`.
+ */
+export function dateRangeSql(
+  daySql: string,
+  range: { from?: string | null; to?: string | null },
+  params: unknown[],
+  problems: { path: string; message: Message }[],
+): string[] {
   const where: string[] = [];
-  const problems: { path: string; message: Message }[] = [];
-  const dateSql = ledgerDaySql(model, 't');
   for (const [path, value, operator] of [
-    ['from', drill.from, '>='],
-    ['to', drill.to, '<='],
+    ['from', range.from, '>='],
+    ['to', range.to, '<='],
   ] as const) {
     if (value === null || value === undefined || value === '') continue;
     if (!strictDate(value)) {
@@ -257,8 +264,15 @@ export function drillSql(model: LedgerModel, drill: MeasureDrill, params: unknow
       continue;
     }
     params.push(value);
-    where.push(`${dateSql} ${operator} $${params.length}::date`);
+    where.push(`${daySql} ${operator} $${params.length}::date`);
   }
+  return where;
+}
+
+export function drillSql(model: LedgerModel, drill: MeasureDrill, params: unknown[]): string[] {
+  const where: string[] = [];
+  const problems: { path: string; message: Message }[] = [];
+  where.push(...dateRangeSql(ledgerDaySql(model, 't'), drill, params, problems));
   if (drill.measure !== null && drill.measure !== undefined) {
     const measures = model.definition.measures ?? [];
     const measure = measures.find((m) => m.key === drill.measure);

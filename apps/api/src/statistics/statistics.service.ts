@@ -10,7 +10,6 @@ import {
   message,
   periodOfDate,
   quoteIdent,
-  strictDate,
   textOf,
   type FieldDefinition,
   type Message,
@@ -22,6 +21,7 @@ import { Clock } from '../common/time/clock';
 import type { PublishedLedger } from '../ledgers/ledger-registry.service';
 import { RowAccess } from '../ledger-data/row-access.service';
 import { readAtOnceInUnitScope, type UnitScope } from '../ledger-tables/row-scope';
+import { dateRangeSql } from '../ledger-tables/row-filter';
 import { tableOf } from '../ledger-tables/row-sql';
 import type { UnitEntity } from '../units/unit.entity';
 import { isMet, type StatisticsModel, type SurveyResultsModel } from './statistics.model';
@@ -265,21 +265,7 @@ export class StatisticsService {
       params.push(units.units);
       where.push(`t.unit_id = ANY($${params.length})`);
     }
-    for (const [path, value, operator] of [
-      ['from', query.from, '>='],
-      ['to', query.to, '<='],
-    ] as const) {
-      if (!value) continue;
-      if (!strictDate(value)) {
-        problems.push({
-          path,
-          message: message(`「${value}」不是有效日期（YYYY-MM-DD）`, `"${value}" is not a date (YYYY-MM-DD)`),
-        });
-        continue;
-      }
-      params.push(value);
-      where.push(`${dateSql} ${operator} $${params.length}::date`);
-    }
+    where.push(...dateRangeSql(dateSql, query, params, problems));
     return where;
   }
 

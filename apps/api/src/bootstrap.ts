@@ -47,7 +47,9 @@ export async function startApi(config: AppConfig, databaseUrl: string, clock?: C
   app.use(app.get(ApiTokenAuth).middleware);
   if (config.production) app.set('trust proxy', false);
   serveWebApp(app.getHttpAdapter().getInstance(), config.webDir);
-  app.enableShutdownHooks();
+  // no enableShutdownHooks(): main.ts owns SIGTERM/SIGINT (it closes the API, then the embedded
+  // PostgreSQL); Nest's own signal hooks closed the app a second time at once, and the two closes
+  // raced on the same listeners and pool — now and then a stop hung for good (npm-start.int-spec).
 
   const db = app.get(DataSource);
   await db.runMigrations({ transaction: 'each' });
@@ -60,5 +62,7 @@ export async function startApi(config: AppConfig, databaseUrl: string, clock?: C
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };
   const host = config.host === '0.0.0.0' ? 'localhost' : config.host;
-  return { app, url: `http://${host}:${address.port}`, seed, close: () => app.close() };
+  // closing twice (a signal during a test's stop) waits for the one close
+  let closing: Promise<void> | null = null;
+  return { app, url: `http://${host}:${address.port}`, seed, close: () => (closing ??= app.close()) };
 }

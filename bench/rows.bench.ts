@@ -15,7 +15,8 @@ const ROWS_PER_UNIT = 5_000;
 let product: BenchProduct;
 const cases: BenchCase[] = [];
 
-const day = (i: number) => new Date(Date.UTC(2000, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+// days from 1990: the batch's 10,000 days end in 2017, never in the future (a future day is refused)
+const day = (i: number) => new Date(Date.UTC(1990, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
 const reportRow = (i: number) => {
   const cases = 5 + (i % 20);
   return { report_date: day(i), cases, follow_ups: cases - (i % 3), dissatisfied: i % 2, qr_good_reviews: i % 5 };

@@ -61,11 +61,12 @@ describe('/admin/webhooks', () => {
     await page.getByTestId('create-webhook').click();
     await page.getByTestId('webhook-secret').waitFor();
     expect(await page.getByTestId('secret-value').textContent()).toMatch(/^whsec_[0-9a-f]{64}$/);
-    expect(await page.getByTestId('webhook').count()).toBe(1);
+    // the list is read again after the secret shows: wait for it
+    await expect.poll(() => page.getByTestId('webhook').count()).toBe(1);
     expect(await page.getByTestId('webhook').textContent()).toContain('窗口办件台账');
     await page.screenshot({ path: screenshotPath('webhooks-created') });
     await page.getByTestId('secret-saved').click();
-    expect(await page.getByTestId('webhook-secret').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('webhook-secret').count()).toBe(0);
 
     // a clerk saves a very dissatisfied case
     const clerk = await product.token('clerk03');

@@ -3,7 +3,7 @@ import { CurrentPrincipal, Roles } from '../identity/auth.decorators';
 import type { Principal } from '../identity/principal';
 import { ApiTokenCreatedModel, ApiTokenInput, ApiTokenModel } from './api-token.model';
 import { ApiTokensService } from './api-tokens.service';
-import { AdminAction } from '../audit/admin-audit';
+import { AdminAction } from '../common/admin-audit';
 
 /** Admins only; an API token itself never reaches these (identity/token-scopes.ts lists none of them). */
 @Resolver(() => ApiTokenModel)

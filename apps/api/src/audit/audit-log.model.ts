@@ -10,7 +10,7 @@ export enum AuditKind {
 registerEnumType(AuditKind, {
   name: 'AuditKind',
   description:
-    "A row changed, a sheet submitted or returned, a sign-in event, an admin's action (audit/admin-audit.ts).",
+    "A row changed, a sheet submitted or returned, a sign-in event, an admin's action (common/admin-audit.ts).",
 });
 
 @ObjectType('AuditEntry', { description: 'One thing that happened: who, when, where, to what.' })
@@ -19,7 +19,7 @@ export class AuditEntryModel {
   @Field(() => AuditKind) kind: AuditKind;
   @Field(() => String, {
     description:
-      'insert, update, delete, restore; submitted, returned; sign_in, sign_in_failed, account_locked, sign_out; an admin action (ADMIN_ACTIONS in audit/admin-audit.ts: user_created, user_changed, password_reset, unit_created, unit_changed, setting_changed, api_token_created, api_token_revoked, webhook_created, webhook_deleted, ledger_published)',
+      'insert, update, delete, restore; submitted, returned; sign_in, sign_in_failed, account_locked, sign_out; an admin action (ADMIN_ACTIONS in common/admin-audit.ts: user_created, user_changed, password_reset, unit_created, unit_changed, setting_changed, api_token_created, api_token_revoked, webhook_created, webhook_deleted, ledger_published)',
   })
   action: string;
   @Field(() => String, { nullable: true, description: 'The username; null for an anonymous public answer.' })

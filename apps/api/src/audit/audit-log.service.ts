@@ -42,7 +42,7 @@ function where(
 /**
  * The audit log (admins): row changes (row_history, read in the all-units scope its row-level
  * security asks for), sheet submissions and returns, sign-in events and the admins' own actions
- * (admin_events, audit/admin-audit.ts) — filtered alike, newest first, merged. Each source gives at most a page; the page is the newest of them together.
+ * (admin_events, common/admin-audit.ts) — filtered alike, newest first, merged. Each source gives at most a page; the page is the newest of them together.
  */
 @Injectable()
 export class AuditLogService {

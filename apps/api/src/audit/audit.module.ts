@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LedgersModule } from '../ledgers/ledgers.module';
-import { AdminAuditInterceptor } from './admin-audit';
+import { AdminAuditInterceptor } from '../common/admin-audit';
 import { AuthEventEntity } from './auth-event.entity';
 import { AuditLogResolver } from './audit-log.resolver';
 import { AuditLogService } from './audit-log.service';

@@ -1,7 +1,7 @@
 import { Args, Field, Mutation, ObjectType, Query, Resolver, registerEnumType } from '@nestjs/graphql';
 import { Roles } from '../identity/auth.decorators';
 import { SettingsService, type PublicBaseUrlSource } from './settings.service';
-import { AdminAction } from '../audit/admin-audit';
+import { AdminAction } from '../common/admin-audit';
 
 enum PublicBaseUrlSourceEnum {
   SETTING = 'SETTING',

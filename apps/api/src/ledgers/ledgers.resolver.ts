@@ -9,7 +9,7 @@ import { LedgerRegistry } from './ledger-registry.service';
 import { LedgerFileProblemModel, LedgerModelType, LedgerVersionModel } from './ledger.model';
 import { LedgersException } from './ledgers.exception';
 import { SchemaFiles } from './schema-files.service';
-import { AdminAction } from '../audit/admin-audit';
+import { AdminAction } from '../common/admin-audit';
 
 @Resolver(() => LedgerModelType)
 export class LedgersResolver {

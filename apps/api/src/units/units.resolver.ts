@@ -6,7 +6,7 @@ import { SessionsService } from '../identity/sessions.service';
 import { parseId, parseOptionalId } from '../common/graphql/ids';
 import { UnitModel } from './unit.model';
 import { UnitsService } from './units.service';
-import { AdminAction } from '../audit/admin-audit';
+import { AdminAction } from '../common/admin-audit';
 
 @InputType()
 class CreateUnitInput {

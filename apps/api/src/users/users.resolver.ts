@@ -9,7 +9,7 @@ import { UnitModel } from '../units/unit.model';
 import { UnitsService } from '../units/units.service';
 import { RoleEnum, UserModel } from './user.model';
 import { UsersService } from './users.service';
-import { AdminAction } from '../audit/admin-audit';
+import { AdminAction } from '../common/admin-audit';
 
 @InputType()
 class CreateUserInput {

@@ -4,7 +4,7 @@ import { CurrentPrincipal, Roles } from '../identity/auth.decorators';
 import type { Principal } from '../identity/principal';
 import { WebhookCreatedModel, WebhookDeliveryModel, WebhookInput, WebhookModel } from './webhook.model';
 import { WebhooksService } from './webhooks.service';
-import { AdminAction } from '../audit/admin-audit';
+import { AdminAction } from '../common/admin-audit';
 
 @Resolver(() => WebhookModel)
 export class WebhooksResolver {

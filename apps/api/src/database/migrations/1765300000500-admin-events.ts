@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The admin's own actions in the audit log (audit/admin-audit.ts): users and units made and
+ * The admin's own actions in the audit log (common/admin-audit.ts): users and units made and
  * changed, passwords reset, the public address set, API tokens made and revoked, webhooks made
  * and deleted, ledgers published. `target_name` is what the target was called when it happened
  * (a deleted webhook keeps its address here); `unit_id` is the unit it concerns, for the log's

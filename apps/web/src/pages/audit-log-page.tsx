@@ -69,7 +69,7 @@ function AdminDetail({
   ledgerTitle: (key: string) => string;
 }) {
   const { t, p, roleLabel, unitKindLabel } = useI18n();
-  const detail = (entry.detail ?? {}) as { target?: string; set?: Record<string, unknown> };
+  const detail = (entry.detail ?? {}) as { target?: string; targetKind?: string; set?: Record<string, unknown> };
   const label = (key: string) => t(`audit.set.${key}` as MessageKey) ?? key;
   const list = (value: unknown, one: (item: string) => string) =>
     Array.isArray(value) ? value.map((item) => one(String(item))).join(p.list) : one(String(value));
@@ -86,7 +86,8 @@ function AdminDetail({
   };
   return (
     <>
-      {detail.target && <div className="audit-row-label">{detail.target}</div>}
+      {/* a setting is named by its line below */}
+      {detail.target && detail.targetKind !== 'setting' && <div className="audit-row-label">{detail.target}</div>}
       {detail.set && (
         <ul className="audit-changes">
           {Object.entries(detail.set).map(([key, value]) => (

@@ -202,6 +202,15 @@ describe('totalCount', () => {
     );
     expect(all.data!.rows.totalCount).toBe(n);
     expect(n).toBeGreaterThanOrEqual(41);
+    // a count alone (first: 0): no rows, and whether any lie past the position
+    const counted = await t.gql(ROWS, { ledger, first: 0 }, { token: admin });
+    expect(counted.data!.rows).toMatchObject({ totalCount: n, edges: [], pageInfo: { hasNextPage: true } });
+    const past = await t.gql(
+      ROWS,
+      { ledger, first: 0, after: Buffer.from(`o:${n}`).toString('base64url') },
+      { token: admin },
+    );
+    expect(past.data!.rows).toMatchObject({ totalCount: n, edges: [], pageInfo: { hasNextPage: false } });
     // a clerk naming another unit is refused, not counted
     const refused = await t.gql(ROWS, { ledger, unitId: String(unit02) }, { token: clerk01 });
     expect(refused.data?.rows ?? null).toBeNull();

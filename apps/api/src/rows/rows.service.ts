@@ -131,11 +131,16 @@ export function pageStatements(
   const params: unknown[] = [];
   const conditions = rowConditions(model, scope, query, params).join(' AND ');
   const table = tableOf(model);
+  const order = orderSql(model, query.orderBy);
   return [
-    {
-      sql: `SELECT ${rowColumns(model)} FROM ${table} t WHERE ${conditions} ORDER BY ${orderSql(model, query.orderBy)} LIMIT ${first + 1} OFFSET ${offset}`,
-      params,
-    },
+    // no rows asked (first: 0, a count): only whether one lies past the offset, in any order — an
+    // ORDER BY that no index serves (every unit by id) would sort every row for nothing
+    first === 0
+      ? { sql: `SELECT 1 AS present FROM ${table} t WHERE ${conditions} LIMIT 1 OFFSET ${offset}`, params }
+      : {
+          sql: `SELECT ${rowColumns(model)} FROM ${table} t WHERE ${conditions} ORDER BY ${order} LIMIT ${first + 1} OFFSET ${offset}`,
+          params,
+        },
     { sql: `SELECT count(*)::int AS n FROM ${table} t WHERE ${conditions}`, params },
   ];
 }

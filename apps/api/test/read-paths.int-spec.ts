@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { modelOf, unitOrderIndexName, type LedgerDefinition } from '@taizhang/ledger-core';
 import { handTyped } from '@taizhang/testing';
+import type { QueryRunner } from 'typeorm';
+import { ReadPaths1765300000200 } from '../src/database/migrations/1765300000200-read-paths';
 import { pageStatements } from '../src/rows/rows.service';
 import { inlineParameters } from '../src/ledger-tables/sql-literals';
 import { startTestApi, type TestApi } from './api-harness';
@@ -108,6 +110,37 @@ describe("the indexes of a ledger's access paths", () => {
     const indexes = await indexesOf('ledger_read_probe');
     expect(indexes.has(name)).toBe(false);
     expect(indexes.has(unitOrderIndexName('ledger_read_probe', 'day'))).toBe(true);
+  });
+
+  it('gives a table made before unit order existed its date index by the migration, and marks it in the stored state', async () => {
+    const name = unitOrderIndexName('ledger_read_probe', 'day');
+    // as such a table was: no index, a stored state that does not know the property
+    await t.db.query(`DROP INDEX "${name}"`);
+    await t.db.query(
+      `UPDATE ledgers SET state = jsonb_set(state, '{columns}', (SELECT jsonb_agg(c #- '{constraints,unitOrdered}') FROM jsonb_array_elements(state->'columns') c))
+        WHERE key = 'read_probe'`,
+    );
+    await new ReadPaths1765300000200().up({
+      query: (sql: string, params?: unknown[]) => t.db.query(sql, params),
+    } as QueryRunner);
+    expect((await indexesOf('ledger_read_probe')).get(name)).toMatch(
+      /\(unit_id, day DESC NULLS LAST, id DESC\) WHERE \(deleted_at IS NULL\)$/,
+    );
+    const [{ state }] = await t.db.query<{
+      state: { columns: { column: string; constraints: { unitOrdered?: boolean } }[] };
+    }>(`SELECT state FROM ledgers WHERE key = 'read_probe'`);
+    expect(state.columns.map((c) => [c.column, Boolean(c.constraints.unitOrdered)])).toEqual([
+      ['day', true],
+      ['cases', false],
+      ['status', false],
+    ]);
+    // and the next publish (only its title changed) makes no table change
+    const again = await t.gql(PUBLISH, { d: { ...probe, title: '读路径探针（再）' } }, { token: admin });
+    expect(again.errors).toBeUndefined();
+    const [last] = await t.db.query<{ actions: unknown[] }>(
+      `SELECT actions FROM ledger_migrations WHERE ledger_key = 'read_probe' ORDER BY to_version DESC LIMIT 1`,
+    );
+    expect(last.actions).toEqual([]);
   });
 
   it('reads a page of one unit in date order by an index scan that stops at its limit, and counts from the index alone', async () => {

@@ -19,7 +19,7 @@ function shortHash(text: string): string {
 interface Definition {
   periodField?: string;
   dimensions?: { kind: string; field?: string }[];
-  fields: { id?: string; key: string; type: string; index?: boolean }[];
+  fields: { id?: string; key: string }[];
 }
 interface State {
   columns: { fieldId: string; column: string; constraints: Record<string, unknown> }[];
@@ -52,10 +52,20 @@ export class ReadPaths1765300000200 implements MigrationInterface {
     )) as { key: string; table_name: string; state: State; definition: Definition }[];
     for (const ledger of ledgers) {
       const { definition, state } = ledger;
+      // a date or datetime field is a column of those SQL types (the field types are not named here)
+      const timeColumns = new Set(
+        (
+          (await db.query(
+            `SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped
+                AND format_type(atttypid, atttypmod) IN ('date', 'timestamp with time zone')`,
+            [ledger.table_name],
+          )) as { attname: string }[]
+        ).map((a) => a.attname),
+      );
       const dateKey =
         definition.periodField ??
         definition.dimensions?.find((d) => ['day', 'week', 'month'].includes(d.kind) && d.field)?.field ??
-        definition.fields.find((f) => f.type === 'date' || f.type === 'datetime')?.key;
+        definition.fields.find((f) => timeColumns.has(f.key))?.key;
       const column = state.columns.find((c) => c.column === dateKey);
       if (!column || column.constraints.unitOrdered) continue;
       const index = `tzo_${shortHash(`${ledger.table_name}.${column.fieldId}`)}`;

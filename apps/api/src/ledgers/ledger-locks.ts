@@ -83,13 +83,27 @@ export interface WriteGuard {
   version: number | null;
   /** The periods whose sheet the unit has submitted (locked). */
   locked: string[];
+  /** The webhooks' generation (migration 1765300000100): whether a process's kept subscriptions are current. */
+  webhooks: string | null;
+  /** The unit written, when asked for (an admin's unit checked in the write's transaction); null: no such unit. */
+  unit?: { kind: string; code: string } | null;
 }
 
-/** Read in the write's first statement after the locks (a fresh snapshot): one round trip for both. */
-export async function readWriteGuard(tx: Queryable, ledgerKey: string, unitId: number): Promise<WriteGuard> {
+/** Read in the write's first statement after the locks (a fresh snapshot): one round trip for all three. */
+export async function readWriteGuard(
+  tx: Queryable,
+  ledgerKey: string,
+  unitId: number,
+  withUnit = false,
+): Promise<WriteGuard> {
   const [guard] = (await tx.query(
     `SELECT (SELECT current_version FROM ledgers WHERE key = $1) AS version,
-            ARRAY(SELECT period FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND state = 'submitted') AS locked`,
+            ARRAY(SELECT period FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND state = 'submitted') AS locked,
+            (SELECT n::text FROM webhook_generation) AS webhooks${
+              withUnit
+                ? `, (SELECT json_build_object('kind', kind, 'code', code) FROM units WHERE id = $2) AS unit`
+                : ''
+            }`,
     [ledgerKey, unitId],
   )) as WriteGuard[];
   return guard;

@@ -12,7 +12,14 @@ import {
 } from '@taizhang/ledger-core';
 import type { Principal } from '../identity/principal';
 import { Clock } from '../common/time/clock';
-import { assertCurrentVersion, submittedSheetsLocked, readWriteGuard, writeLocksSql } from '../ledgers/ledger-locks';
+import {
+  assertCurrentVersion,
+  readWriteGuard,
+  readWriteGuards,
+  submittedSheetsLocked,
+  writeLocksSql,
+  type WriteGuard,
+} from '../ledgers/ledger-locks';
 import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry.service';
 import { assertUnitFills, RowAccess } from './row-access.service';
 import { UnitsException } from '../units/units.exception';
@@ -232,9 +239,21 @@ export class RowWriter {
           { units },
           async (tx) => {
             const outcomes = [...refused];
+            // several units: their guards in one statement (one alone reads its own, its unit with it)
+            const guards = groups.length > 1 ? await readWriteGuards(tx, ledger.key, units) : null;
             for (const { unitId, indices, unitChecked = true } of groups)
               outcomes.push(
-                ...(await this.attempt(tx, ledger, targetOf(unitId), args, now, careful, indices, unitChecked)),
+                ...(await this.attempt(
+                  tx,
+                  ledger,
+                  targetOf(unitId),
+                  args,
+                  now,
+                  careful,
+                  indices,
+                  unitChecked,
+                  guards?.get(unitId),
+                )),
               );
             // all or nothing across units: a row refused anywhere undoes every unit's writes
             if (
@@ -278,6 +297,7 @@ export class RowWriter {
     careful: boolean,
     only: number[] | null = null,
     unitChecked = true,
+    guarded?: WriteGuard,
   ): Promise<RowOutcome[]> {
     const indices = only ?? args.changes.map((_, i) => i);
     const mine = only ? only.map((i) => args.changes[i]) : args.changes;
@@ -285,7 +305,7 @@ export class RowWriter {
     const definition = model.definition;
     const periodic = (definition.period ?? 'none') !== 'none';
     // under the write's locks (taken with BEGIN): the definition still current, the sheets submitted
-    const guard = await readWriteGuard(tx, definition.key, unitId, !unitChecked);
+    const guard = guarded ?? (await readWriteGuard(tx, definition.key, unitId, !unitChecked));
     assertCurrentVersion(ledger, guard.version, () => this.registry.invalidate());
     // an admin's unit, read with the guard: it exists and fills the ledger (RowAccess.forWrite)
     if (!unitChecked) {

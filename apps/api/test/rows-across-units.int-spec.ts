@@ -229,4 +229,23 @@ describe('a batch across units', () => {
       { code: 'xz03', cases: 3 },
     ]);
   });
+
+  it("an admin's save into one unit checks that unit in its transaction: unknown, or not filling the ledger", async () => {
+    const unknown = await t.gql(
+      SAVE,
+      { ledger: 'daily_followup', unitId: '999999', changes: [report(null, '2023-04-10', 1, 1)] },
+      { token: admin },
+    );
+    expect(unknown.errors![0]).toMatchObject({
+      message: '单位 999999 不存在',
+      extensions: { code: 'NOT_FOUND', reason: 'UNIT_NOT_FOUND' },
+    });
+    const section = await t.gql(
+      SAVE,
+      { ledger: 'daily_followup', unitId: unit.gs01, changes: [report(null, '2023-04-10', 1, 1)] },
+      { token: admin },
+    );
+    expect(section.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'LEDGER_NOT_ASSIGNED' });
+    expect(await stored('2023-04-10')).toEqual([]);
+  });
 });

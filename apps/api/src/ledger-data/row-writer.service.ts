@@ -22,7 +22,6 @@ import {
 } from '../ledgers/ledger-locks';
 import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry.service';
 import { assertUnitFills, RowAccess } from './row-access.service';
-import { UnitsException } from '../units/units.exception';
 import { constraintProblem, isIntegrityViolation } from '../ledger-tables/row-constraints';
 import {
   clearReferencesTo,
@@ -309,7 +308,7 @@ export class RowWriter {
     assertCurrentVersion(ledger, guard.version, () => this.registry.invalidate());
     // an admin's unit, read with the guard: it exists and fills the ledger (RowAccess.forWrite)
     if (!unitChecked) {
-      if (!guard.unit) throw UnitsException.notFound(String(unitId));
+      if (!guard.unit) throw RowsException.unitNotFound(unitId);
       assertUnitFills(ledger, guard.unit);
     }
     // only a periodic ledger has sheets to lock (reporting refuses the others)

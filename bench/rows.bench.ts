@@ -13,6 +13,10 @@ const ROWS_PER_UNIT = 5_000;
 
 let product: BenchProduct;
 const cases: BenchCase[] = [];
+/** A case with what its baseline is, in words (in rows.json). */
+const described = (c: BenchCase, baseline: string) => Object.assign(c, { baseline });
+const PLAIN_INSERT =
+  'a plain multi-row INSERT … VALUES of the same rows into ledger_typed_daily (values and the rate computed by the client, chunks of 5,000 rows, as the table owner, no history, no checks, one transaction per chunk)';
 
 // days from 1990: the batch's 10,000 days end in 2017, never in the future (a future day is refused)
 const day = (i: number) => new Date(Date.UTC(1990, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
@@ -67,38 +71,119 @@ it('saves a batch of 10,000 rows through GraphQL at least half as fast as a plai
     );
     baseline.push(
       await timed(async () => {
-        // the same rows, values computed by hand, in chunks under PostgreSQL's 65,535 parameters
-        for (let start = 0; start < BATCH; start += 5_000) {
-          const chunk = rows.slice(start, start + 5_000);
-          const params: unknown[] = [];
-          const tuples = chunk.map((r) => {
-            params.push(
-              other,
-              r.report_date,
-              r.report_date,
-              r.cases,
-              r.follow_ups,
-              r.follow_ups / r.cases,
-              r.dissatisfied,
-              r.qr_good_reviews,
-            );
-            const n = params.length;
-            return `($${n - 7}, $${n - 6}, 1, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
-          });
-          await product.pool.query(
-            `INSERT INTO ledger_typed_daily (unit_id, period, def_version, report_date, cases, follow_ups, follow_up_rate, dissatisfied, qr_good_reviews) VALUES ${tuples.join(', ')}`,
-            params,
-          );
-        }
+        await plainInsert(rows.map((row) => ({ unit: other, row })));
       }),
     );
   }
   cases.push(
-    judge(
-      'insert 10k rows (saveRows vs multi-row INSERT)',
-      median(ours.slice(WARM_UP)),
-      median(baseline.slice(WARM_UP)),
-      '<= 2',
+    described(
+      judge(
+        'insert 10k rows (saveRows vs multi-row INSERT)',
+        median(ours.slice(WARM_UP)),
+        median(baseline.slice(WARM_UP)),
+        '<= 2',
+      ),
+      PLAIN_INSERT,
+    ),
+  );
+});
+
+/**
+ * The same rows a plain multi-row INSERT writes (values computed by hand, the rate included), in
+ * chunks under PostgreSQL's 65,535 parameters: the baseline a DBA would write for a batch.
+ */
+async function plainInsert(rows: { unit: number; row: ReturnType<typeof reportRow> }[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += 5_000) {
+    const params: unknown[] = [];
+    const tuples = rows.slice(start, start + 5_000).map(({ unit, row: r }) => {
+      params.push(
+        unit,
+        r.report_date,
+        r.report_date,
+        r.cases,
+        r.follow_ups,
+        r.follow_ups / r.cases,
+        r.dissatisfied,
+        r.qr_good_reviews,
+      );
+      const n = params.length;
+      return `($${n - 7}, $${n - 6}, 1, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+    });
+    await product.pool.query(
+      `INSERT INTO ledger_typed_daily (unit_id, period, def_version, report_date, cases, follow_ups, follow_up_rate, dissatisfied, qr_good_reviews) VALUES ${tuples.join(', ')}`,
+      params,
+    );
+  }
+}
+
+it('saves 10,000 new rows across 200 units (50 a unit) within 2× of a plain multi-row INSERT', async () => {
+  const PER_UNIT = BATCH / UNITS;
+  const SAVE = `mutation ($unit: ID, $changes: [RowChangeInput!]!) { saveRows(ledger: "typed_daily", unitId: $unit, changes: $changes) { saved } }`;
+  // each run its own 50 days in every unit (after the 10,000 days of the batch above, still in the past)
+  let nextDay = BATCH;
+  const batchOf = () => {
+    const first = nextDay;
+    nextDay += PER_UNIT;
+    return product.unitIds.flatMap((unit) =>
+      Array.from({ length: PER_UNIT }, (_, i) => ({ unit, row: reportRow(first + i) })),
+    );
+  };
+  const WARM_UP = 1;
+  const perUnit: number[] = [];
+  const oneRequest: number[] = [];
+  const baseline: number[] = [];
+  for (let run = 0; run < WARM_UP + 5; run += 1) {
+    // as a client does today: one request per unit, one after the other
+    const rows = batchOf();
+    perUnit.push(
+      await timed(async () => {
+        for (let u = 0; u < UNITS; u += 1) {
+          const mine = rows.slice(u * PER_UNIT, (u + 1) * PER_UNIT);
+          const response = await product.api.post<{ saveRows: { saved: number } }>(
+            SAVE,
+            { unit: String(mine[0].unit), changes: mine.map(({ row }) => ({ op: 'INSERT', values: row })) },
+            product.token,
+          );
+          expect(response.data?.saveRows.saved, JSON.stringify(response.errors)).toBe(PER_UNIT);
+        }
+      }),
+    );
+    // one request, one transaction: each change names its unit
+    const across = batchOf();
+    oneRequest.push(
+      await timed(async () => {
+        const response = await product.api.post<{ saveRows: { saved: number } }>(
+          SAVE,
+          { changes: across.map(({ unit, row }) => ({ op: 'INSERT', unitId: String(unit), values: row })) },
+          product.token,
+        );
+        expect(response.data?.saveRows.saved, JSON.stringify(response.errors)).toBe(BATCH);
+      }),
+    );
+    const plain = batchOf();
+    baseline.push(await timed(() => plainInsert(plain)));
+  }
+  const base = median(baseline.slice(WARM_UP));
+  cases.push(
+    described(
+      judge(
+        'insert 10k rows across 200 units, one request per unit (saveRows vs multi-row INSERT)',
+        median(perUnit.slice(WARM_UP)),
+        base,
+        '<= 2',
+      ),
+      PLAIN_INSERT,
+    ),
+  );
+  cases.push(
+    described(
+      judge(
+        'insert 10k rows across 200 units, one request (saveRows with unitId per change vs multi-row INSERT)',
+        median(oneRequest.slice(WARM_UP)),
+        base,
+        '<= 2',
+      ),
+      PLAIN_INSERT,
     ),
   );
 });

@@ -146,6 +146,8 @@ beforeAll(async () => {
   // rows a save case of an earlier run left (its days are before 2019)
   const left = await pool.query(`DELETE FROM ${TABLE} WHERE report_date < '2019-01-01'`);
   if ((left.rowCount ?? 0) > 0) await pool.query(`DELETE FROM row_history WHERE ledger_key = $1`, [LEDGER]);
+  await pool.query(`DELETE FROM dba_followup WHERE report_date < '2019-01-01'`);
+  await pool.query(`DELETE FROM agg_followup WHERE report_date < '2019-01-01'`);
   const [{ n }] = (await pool.query(`SELECT count(*)::int AS n FROM ${TABLE}`)).rows;
   expect(n).toBe(ROWS);
   log(`${n} daily reports, ${UNITS} units; VACUUM ANALYZE, CHECKPOINT`);
@@ -384,4 +386,70 @@ it('saves 10,000 rows into the 10M-row table within 2× of a plain multi-row INS
     },
   );
   cases.push(judge('insert 10k rows into the 10M-row table (saveRows vs multi-row INSERT)', ours, baseline, '<= 2'));
+}, 600_000);
+
+/**
+ * What maintained per-unit-day sums would cost a save, with SQL alone: a statement-level trigger
+ * on the DBA's copy (its transition table of the inserted rows grouped by unit and day, added to
+ * agg_followup in the same transaction), 10,000 rows by multi-row INSERT with the trigger
+ * enabled and disabled, alternating.
+ */
+it('measures what a trigger keeping per-unit-day sums costs a 10,000-row INSERT', async () => {
+  const { pool, unitIds } = product;
+  await pool.query(`CREATE SEQUENCE IF NOT EXISTS dba_followup_new_id START 100000000`);
+  await pool.query(`CREATE OR REPLACE FUNCTION agg_followup_add() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO agg_followup AS a (unit_id, report_date, n, cases, follow_ups)
+      SELECT unit_id, report_date, count(*), sum(cases), sum(follow_ups) FROM new_rows
+       WHERE deleted_at IS NULL GROUP BY 1, 2
+      ON CONFLICT (report_date, unit_id) DO UPDATE
+         SET n = a.n + excluded.n, cases = a.cases + excluded.cases, follow_ups = a.follow_ups + excluded.follow_ups;
+      RETURN NULL;
+    END $$`);
+  await pool.query(`DROP TRIGGER IF EXISTS agg_followup_add ON dba_followup`);
+  await pool.query(`CREATE TRIGGER agg_followup_add AFTER INSERT ON dba_followup REFERENCING NEW TABLE AS new_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION agg_followup_add()`);
+  const day = (i: number) => new Date(Date.UTC(1990, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+  const insert = async (unit: number) => {
+    for (let start = 0; start < 10_000; start += 5_000) {
+      const params: unknown[] = [];
+      const tuples = Array.from({ length: 5_000 }, (_, k) => {
+        const i = start + k;
+        const c = 5 + (i % 20);
+        params.push(unit, day(i % 9_000), day(i % 9_000), c, c - (i % 3));
+        const n = params.length;
+        return `(nextval('dba_followup_new_id'), $${n - 4}, $${n - 3}, 1, 1, now(), now(), $${n - 2}, $${n - 1}, $${n})`;
+      });
+      await pool.query(
+        `INSERT INTO dba_followup (id, unit_id, period, version, def_version, created_at, updated_at, report_date, cases, follow_ups)
+         VALUES ${tuples.join(', ')}`,
+        params,
+      );
+    }
+  };
+  let run = 0;
+  const { ours, baseline } = await alternate(
+    5,
+    1,
+    async () => {
+      await pool.query(`ALTER TABLE dba_followup ENABLE TRIGGER agg_followup_add`);
+      await insert(unitIds[70 + run]);
+    },
+    async () => {
+      await pool.query(`ALTER TABLE dba_followup DISABLE TRIGGER agg_followup_add`);
+      await insert(unitIds[100 + run]);
+      run += 1;
+    },
+  );
+  await pool.query(`DROP TRIGGER agg_followup_add ON dba_followup`);
+  // the sums kept by the trigger are the rows' sums (the units saved with it enabled)
+  const differ = await pool.query(
+    `SELECT * FROM (SELECT unit_id, report_date, count(*) AS n, sum(cases) AS cases, sum(follow_ups) AS follow_ups
+                      FROM dba_followup WHERE unit_id = ANY($1) AND report_date < '2019-01-01' GROUP BY 1, 2) r
+     FULL JOIN (SELECT * FROM agg_followup WHERE unit_id = ANY($1) AND report_date < '2019-01-01') a USING (unit_id, report_date)
+     WHERE (r.n, r.cases, r.follow_ups) IS DISTINCT FROM (a.n, a.cases, a.follow_ups)`,
+    [unitIds.slice(70, 76)],
+  );
+  expect(differ.rowCount).toBe(0);
+  cases.push(judge('insert 10k rows (SQL): with a per-unit-day sums trigger vs without', ours, baseline, '<= 1.3'));
 }, 600_000);

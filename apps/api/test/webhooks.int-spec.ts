@@ -381,12 +381,15 @@ describe('deliveries', () => {
     );
     expect((await save('clerk03', 'window_case', [caseValues('WH-R1', '一般')])).errors).toBeUndefined();
     await worker().deliverDue();
-    const [delivery] = await t.db.query<{
-      state: string;
-      attempts: number;
-      error: string;
-      response_status: number | null;
-    }>(`SELECT state, attempts, error, response_status FROM webhook_deliveries WHERE webhook_id = $1`, [id]);
+    const tried = () =>
+      t.db.query<{ state: string; attempts: number; error: string; response_status: number | null }>(
+        `SELECT state, attempts, error, response_status FROM webhook_deliveries WHERE webhook_id = $1`,
+        [id],
+      );
+    // the worker's own run, woken by the save's NOTIFY, may hold the delivery while the call above
+    // skips it (SKIP LOCKED): wait for the attempt, whichever run makes it
+    await expect.poll(async () => (await tried())[0]?.attempts).toBe(1);
+    const [delivery] = await tried();
     expect(delivery).toMatchObject({ state: 'pending', attempts: 1, response_status: null });
     expect(delivery.error).toMatch(/a private address \(10\.0\.0\.1\)/);
     await t.db.query(`DELETE FROM webhooks WHERE id = $1`, [id]);

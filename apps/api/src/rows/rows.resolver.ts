@@ -90,6 +90,12 @@ export class RowsResolver {
     @Args('first', { type: () => Int, nullable: true, defaultValue: 100 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args() drillArgs: DrillArgs,
+    @Args('offset', {
+      type: () => Int,
+      nullable: true,
+      description: "The position of the page's first row in this ordering (0: the first row); wins over after.",
+    })
+    offset: number | null,
   ): Promise<RowConnectionModel> {
     const drill = drillOf(drillArgs);
     const page = await this.rowsService.page(principal, {
@@ -100,6 +106,7 @@ export class RowsResolver {
       orderBy,
       first,
       after,
+      offset,
       drill,
     });
     return {

@@ -64,13 +64,13 @@ export function apolloGridBackend(client: ApolloClient<unknown>, scope: SheetSco
   const variables = { ledger: scope.ledger, unitId: scope.unitId, period: scope.period };
   const readVariables = { ...variables, ...drill };
   return {
-    async page(query, first, after) {
+    async page(query, first, offset) {
       const { data } = await client.query<RowsPage>({
         query: ROWS_PAGE,
         variables: {
           ...readVariables,
           first,
-          after,
+          offset,
           orderBy: query.orderBy.length > 0 ? query.orderBy : null,
           filter: Object.keys(query.filter).length > 0 ? query.filter : null,
         },

@@ -74,6 +74,7 @@ export const ROWS_PAGE = gql`
     $orderBy: [OrderInput!]
     $first: Int
     $after: String
+    $offset: Int
     $from: String
     $to: String
     $measure: String
@@ -87,6 +88,7 @@ export const ROWS_PAGE = gql`
       orderBy: $orderBy
       first: $first
       after: $after
+      offset: $offset
       from: $from
       to: $to
       measure: $measure

@@ -83,14 +83,19 @@ export interface Notice {
 
 /** How the grid reaches the API (GraphQL through Apollo in the app). */
 export interface GridBackend {
-  /** `first` rows of the query's order from the position `offset` (0: the first row). */
+  /**
+   * `first` rows of the query's order from the position `offset` (0: the first row), with the
+   * count of all matching rows unless `withTotal` is false (then total is null: a count of a
+   * million rows is work the pages read as the view moves do not need).
+   */
   page(
     query: ServerQuery,
     first: number,
     offset: number,
+    withTotal?: boolean,
   ): Promise<{
     rows: ServerRow[];
-    total: number;
+    total: number | null;
     hasNextPage: boolean;
   }>;
   /** Rejects with a SaveFailure (grid-saver.ts) when the request brought no per-row answers. */
@@ -258,18 +263,19 @@ export class GridController {
    * The rows of the current sort and filter from the top, or around `position` (a jump: 转到行,
    * the whole-ledger scrollbar, Ctrl+End); unsaved changes laid over them.
    */
-  async reload(query: ServerQuery = this.query, position = 0): Promise<void> {
+  async reload(query: ServerQuery = this.query, position = 0, counted = false): Promise<void> {
     this.query = query;
     const generation = ++this.generation;
     this.loading = true;
     this.emit();
     try {
       let offset = windowStart(position, this.total);
-      let page = await this.options.backend.page(query, WINDOW_PAGE, offset);
+      let page = await this.options.backend.page(query, WINDOW_PAGE, offset, !counted);
       if (generation !== this.generation || this.disposed) return;
-      if (page.rows.length === 0 && offset > 0 && page.total > 0) {
-        // the ledger is shorter than it was: the window at its end
-        offset = windowStart(position, page.total);
+      if (page.rows.length === 0 && offset > 0) {
+        // the ledger is shorter than it was: counted again, the window at its end
+        const total = page.total ?? (await this.options.backend.page(query, 0, 0)).total ?? 0;
+        offset = windowStart(position, total);
         page = await this.options.backend.page(query, WINDOW_PAGE, offset);
         if (generation !== this.generation || this.disposed) return;
       }
@@ -283,7 +289,7 @@ export class GridController {
       this.base = offset;
       this.end = offset + page.rows.length;
       this.hasNextPage = page.hasNextPage;
-      this.total = page.total;
+      this.total = page.total ?? this.total;
       this.overlayQueue();
       for (const row of this.rows) this.check(row);
       this.hot?.updateData(this.rows, OWN_CHANGE);
@@ -306,7 +312,8 @@ export class GridController {
   async jumpTo(position: number, select = true): Promise<void> {
     if (!this.hot) return;
     const target = clampPosition(position, this.total);
-    if (target < this.base || target >= this.end) await this.reload(this.query, target);
+    // the same sort and filter: the total is known (saves since have kept it up to date)
+    if (target < this.base || target >= this.end) await this.reload(this.query, target, true);
     const hot = this.hot;
     if (!hot || this.disposed) return;
     const row = Math.min(target - this.base, this.rows.length - 1);
@@ -361,14 +368,15 @@ export class GridController {
     this.loading = true;
     this.emit();
     try {
-      const page = await this.options.backend.page(this.query, WINDOW_PAGE, this.end);
+      const page = await this.options.backend.page(this.query, WINDOW_PAGE, this.end, false);
       if (generation !== this.generation || this.disposed) return;
       for (const row of page.rows) this.referenceLabels.learnRow(row);
       const fresh = page.rows.map(rowFromServer).filter((row) => !this.index.has(row.__key));
       for (const row of fresh) this.addLoadedRow(row);
       this.end += page.rows.length;
       this.hasNextPage = page.hasNextPage;
-      this.total = page.total;
+      // the end reached: the total is where it ends (others may have saved rows since)
+      if (!page.hasNextPage) this.total = this.end;
       for (const row of fresh) this.check(row);
       const dropped = this.dropRows('front');
       this.hot?.updateData(this.rows, OWN_CHANGE);
@@ -387,14 +395,13 @@ export class GridController {
     this.loading = true;
     this.emit();
     try {
-      const page = await this.options.backend.page(this.query, before.first, before.offset);
+      const page = await this.options.backend.page(this.query, before.first, before.offset, false);
       if (generation !== this.generation || this.disposed) return;
       for (const row of page.rows) this.referenceLabels.learnRow(row);
       const fresh = page.rows.map(rowFromServer).filter((row) => !this.index.has(row.__key));
       this.rows.unshift(...fresh);
       for (const row of fresh) this.index.set(row.__key, row);
       this.base = before.offset;
-      this.total = page.total;
       for (const row of fresh) this.check(row);
       const dropped = this.dropRows('back');
       if (dropped > 0) {

@@ -212,6 +212,50 @@ describe('the admin console', () => {
     await page.emulateMedia({ media: 'screen' });
   });
 
+  it('shows the admins’ own actions in the audit log, in words, without the password', async () => {
+    const admin = (await signIn('admin')).data!.signIn.token;
+    const unit = await postGraphQL<{ createUnit: { id: string } }>(
+      product.server.url,
+      'mutation { createUnit(input: { code: "log-w1", name: "日志测试窗口", kind: "service_window" }) { id } }',
+      {},
+      { token: admin },
+    );
+    const unitId = unit.data!.createUnit.id;
+    const user = await postGraphQL<{ createUser: { id: string } }>(
+      product.server.url,
+      'mutation ($unitId: ID) { createUser(input: { username: "log-clerk", displayName: "日志员", role: CLERK, unitId: $unitId, password: "Rizhi#2026x" }) { id } }',
+      { unitId },
+      { token: admin },
+    );
+    await postGraphQL(
+      product.server.url,
+      'mutation ($id: ID!) { updateUser(id: $id, input: { role: LEADER, active: false }) { id } }',
+      { id: user.data!.createUser.id },
+      { token: admin },
+    );
+
+    await page.getByTestId('nav-audit').click();
+    await page.getByTestId('audit-unit').selectOption(unitId);
+    const entries = page.getByTestId('audit-entries');
+    await expect.poll(() => entries.locator('tbody tr[data-kind="ADMIN"]').count()).toBe(3);
+    const [changed, created, unitMade] = await entries.locator('tbody tr').allTextContents();
+    expect(changed).toContain('修改用户');
+    expect(changed).toContain('log-clerk');
+    expect(changed).toContain('角色：领导');
+    expect(changed).toContain('状态：停用');
+    expect(created).toContain('新建用户');
+    expect(created).toContain('姓名：日志员');
+    expect(created).toContain('单位：日志测试窗口');
+    expect(unitMade).toContain('新建单位');
+    expect(unitMade).toContain('类型：');
+    for (const text of [changed, created, unitMade]) {
+      expect(text).not.toContain('Rizhi#2026x');
+      for (const raw of ['LEADER', 'service_window', 'unitId', '{"']) expect(text).not.toContain(raw);
+    }
+    await page.screenshot({ path: screenshotPath('audit-admin-actions') });
+    await page.getByTestId('audit-unit').selectOption('');
+  });
+
   it('reads the audit log in the ledger’s language and restores a deleted row from its entry', async () => {
     const token = (await signIn('clerk04')).data!.signIn.token;
     const saved = await postGraphQL<{ saveRows: { results: { row: { id: string; version: number } }[] } }>(

@@ -290,6 +290,29 @@ describe('unit isolation', () => {
     expect(new Set(users.data!.users.map((u: { unit: { code: string } }) => u.unit.code))).toEqual(new Set(['xz01']));
   });
 
+  it("writes a batch across units only where the caller may: a clerk's change naming another unit is refused by itself", async () => {
+    const [own, other] = await t.db.query<{ id: number }>(
+      `SELECT id FROM units WHERE code IN ('xz01', 'xz02') ORDER BY code`,
+    );
+    const SAVE = `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "daily_followup", changes: $changes) {
+      results { status row { unitId } errors { path } } } }`;
+    const values = { report_date: '2023-01-05', cases: 1, follow_ups: 1 };
+    const reasons = { cases: '手工', follow_ups: '手工' };
+    const changes = [own, other].map((u) => ({ op: 'INSERT', unitId: String(u.id), values, reasons }));
+    const clerk = await t.gql(SAVE, { changes }, { token: tokens.clerk });
+    expect(clerk.data!.saveRows.results).toEqual([
+      { status: 'SAVED', row: { unitId: String(own.id) }, errors: null },
+      { status: 'REJECTED', row: null, errors: [{ path: 'unitId' }] },
+    ]);
+    const leader = await t.gql(SAVE, { changes }, { token: tokens.leader });
+    expect(leader.errors![0].extensions!.code).toBe('FORBIDDEN');
+    const rows = await t.db.query(
+      `SELECT 1 FROM ledger_daily_followup WHERE report_date = '2023-01-05' AND unit_id = $1`,
+      [other.id],
+    );
+    expect(rows).toEqual([]);
+  });
+
   it('shows a leader every unit and every user', async () => {
     const [counts] = await t.db.query<{ units: number; users: number }>(
       `SELECT (SELECT count(*)::int FROM units) AS units, (SELECT count(*)::int FROM users) AS users`,

@@ -19,7 +19,7 @@ type Entry = {
 };
 
 beforeAll(async () => {
-  t = await startTestApi();
+  t = await startTestApi({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' });
   admin = await t.signIn('admin');
   const clerk = await t.signIn('clerk02');
   const saved = await t.gql<{ saveRows: { results: { row: { id: string; version: number } }[] } }>(
@@ -84,5 +84,73 @@ describe('the audit log', () => {
       expect(Date.parse(entry.at)).toBeLessThan(Date.parse(first.data!.auditLog[1].at));
     const bad = await t.gql(LOG, { from: '2023-13-45' }, { token: admin });
     expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', errors: [{ path: 'from' }] });
+  });
+
+  it('records the admins’ own actions: what was done to whom, what was set, never a password or a secret', async () => {
+    const unit = await t.gql<{ createUnit: { id: string } }>(
+      'mutation { createUnit(input: { code: "au-w1", name: "审计测试窗口", kind: "service_window" }) { id } }',
+      {},
+      { token: admin },
+    );
+    const unitId = unit.data!.createUnit.id;
+    const user = await t.gql<{ createUser: { id: string } }>(
+      'mutation ($unitId: ID) { createUser(input: { username: "au-clerk", displayName: "审计员甲", role: CLERK, unitId: $unitId, password: "Audit@2026x" }) { id } }',
+      { unitId },
+      { token: admin },
+    );
+    const userId = user.data!.createUser.id;
+    await t.gql(
+      'mutation ($id: ID!) { updateUser(id: $id, input: { displayName: "审计员乙", phone: "13800138000" }) { id } }',
+      { id: userId },
+      { token: admin },
+    );
+    await t.gql(
+      'mutation ($id: ID!) { resetPassword(userId: $id, newPassword: "Audit@2026y") }',
+      { id: userId },
+      { token: admin },
+    );
+    const hook = await t.gql<{ createWebhook: { webhook: { id: string } } }>(
+      'mutation { createWebhook(input: { url: "http://127.0.0.1:9/audit-hook", events: ["row.saved"] }) { webhook { id } } }',
+      {},
+      { token: admin },
+    );
+    await t.gql(
+      'mutation ($id: ID!) { deleteWebhook(id: $id) }',
+      { id: hook.data?.createWebhook.webhook.id },
+      { token: admin },
+    );
+    // a refused action leaves no entry
+    const refused = await t.gql(
+      'mutation { updateUser(id: "999999", input: { displayName: "无此人" }) { id } }',
+      {},
+      { token: admin },
+    );
+    expect(refused.errors).toBeDefined();
+
+    const log = await t.gql<{ auditLog: Entry[] }>(LOG, { unitId }, { token: admin });
+    expect(log.errors).toBeUndefined();
+    const admins = log.data!.auditLog.filter((e) => e.kind === 'ADMIN');
+    expect(admins.map((e) => [e.action, e.username, e.unitName, (e.detail as { target?: string }).target])).toEqual([
+      ['password_reset', 'admin', '审计测试窗口', 'au-clerk'],
+      ['user_changed', 'admin', '审计测试窗口', 'au-clerk'],
+      ['user_created', 'admin', '审计测试窗口', 'au-clerk'],
+      ['unit_created', 'admin', '审计测试窗口', '审计测试窗口'],
+    ]);
+    expect(admins[1].detail).toEqual({
+      target: 'au-clerk',
+      targetKind: 'user',
+      set: { displayName: '审计员乙', phone: '13800138000' },
+    });
+    expect(admins[0].detail).toEqual({ target: 'au-clerk', targetKind: 'user' });
+    expect(JSON.stringify(log.data!.auditLog)).not.toContain('Audit@2026');
+
+    // the deleted webhook keeps its address in the log, and its secret is not there
+    const all = await t.gql<{ auditLog: Entry[] }>(LOG, { first: 20 }, { token: admin });
+    const hooks = all.data!.auditLog.filter((e) => e.action.startsWith('webhook_'));
+    expect(hooks.map((e) => [e.action, (e.detail as { target?: string }).target])).toEqual([
+      ['webhook_deleted', 'http://127.0.0.1:9/audit-hook'],
+      ['webhook_created', 'http://127.0.0.1:9/audit-hook'],
+    ]);
+    expect(JSON.stringify(hooks)).not.toMatch(/secret/i);
   });
 });

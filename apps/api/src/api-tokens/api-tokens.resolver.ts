@@ -3,6 +3,7 @@ import { CurrentPrincipal, Roles } from '../identity/auth.decorators';
 import type { Principal } from '../identity/principal';
 import { ApiTokenCreatedModel, ApiTokenInput, ApiTokenModel } from './api-token.model';
 import { ApiTokensService } from './api-tokens.service';
+import { AdminAction } from '../common/admin-audit';
 
 /** Admins only; an API token itself never reaches these (identity/token-scopes.ts lists none of them). */
 @Resolver(() => ApiTokenModel)
@@ -16,6 +17,11 @@ export class ApiTokensResolver {
   }
 
   @Roles('admin')
+  @AdminAction({
+    action: 'api_token_created',
+    target: 'api_token',
+    targetId: (_, created) => (created as ApiTokenCreatedModel | undefined)?.apiToken.id,
+  })
   @Mutation(() => ApiTokenCreatedModel, { description: 'A token for another system; the token is answered this once.' })
   createApiToken(
     @CurrentPrincipal() principal: Principal,
@@ -25,6 +31,7 @@ export class ApiTokensResolver {
   }
 
   @Roles('admin')
+  @AdminAction({ action: 'api_token_revoked', target: 'api_token', targetId: (args) => args.id, detail: () => null })
   @Mutation(() => Boolean, { description: 'Refused from the next request on, in every API process.' })
   revokeApiToken(@Args('id', { type: () => ID }) id: string): Promise<boolean> {
     return this.tokens.revoke(id);

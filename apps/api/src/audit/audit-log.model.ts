@@ -5,10 +5,12 @@ export enum AuditKind {
   ROW = 'ROW',
   SHEET = 'SHEET',
   AUTH = 'AUTH',
+  ADMIN = 'ADMIN',
 }
 registerEnumType(AuditKind, {
   name: 'AuditKind',
-  description: 'A row changed, a sheet submitted or returned, a sign-in event.',
+  description:
+    "A row changed, a sheet submitted or returned, a sign-in event, an admin's action (common/admin-audit.ts).",
 });
 
 @ObjectType('AuditEntry', { description: 'One thing that happened: who, when, where, to what.' })
@@ -17,7 +19,7 @@ export class AuditEntryModel {
   @Field(() => AuditKind) kind: AuditKind;
   @Field(() => String, {
     description:
-      'insert, update, delete, restore; submitted, returned; sign_in, sign_in_failed, account_locked, sign_out',
+      'insert, update, delete, restore; submitted, returned; sign_in, sign_in_failed, account_locked, sign_out; an admin action (ADMIN_ACTIONS in common/admin-audit.ts: user_created, user_changed, password_reset, unit_created, unit_changed, setting_changed, api_token_created, api_token_revoked, webhook_created, webhook_deleted, ledger_published)',
   })
   action: string;
   @Field(() => String, { nullable: true, description: 'The username; null for an anonymous public answer.' })
@@ -41,7 +43,8 @@ export class AuditEntryModel {
   @Field(() => String, { nullable: true }) period: string | null;
   @Field(() => GraphQLJSON, {
     nullable: true,
-    description: 'Rows: the changed fields before and after; sheets: late, reason; sign-ins: the address and reason.',
+    description:
+      'Rows: the changed fields before and after; sheets: late, reason; sign-ins: the address and reason; admin actions: { target, targetKind, set } — what it was done to, named as it was then, and what was set (no passwords or secrets).',
   })
   detail: unknown;
 }

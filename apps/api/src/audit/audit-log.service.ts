@@ -41,8 +41,8 @@ function where(
 
 /**
  * The audit log (admins): row changes (row_history, read in the all-units scope its row-level
- * security asks for), sheet submissions and returns, and sign-in events — filtered alike, newest
- * first, merged. Each source gives at most a page; the page is the newest of them together.
+ * security asks for), sheet submissions and returns, sign-in events and the admins' own actions
+ * (admin_events, common/admin-audit.ts) — filtered alike, newest first, merged. Each source gives at most a page; the page is the newest of them together.
  */
 @Injectable()
 export class AuditLogService {
@@ -106,7 +106,22 @@ export class AuditLogService {
       authParams,
     )) as Record<string, unknown>[];
 
-    const tokenNames = await this.apiTokenNames([...rows, ...sheets]);
+    const adminParams: unknown[] = [];
+    const adminWhere = where(
+      query,
+      { at: 'e.at', user: 'e.user_id', unit: 'e.unit_id', ledger: 'e.ledger_key' },
+      adminParams,
+    );
+    const admin = (await this.db.query(
+      `SELECT e.at, e.action, u.username, u.display_name, e.api_token_id, e.unit_id, un.name AS unit_name, e.ledger_key,
+              NULL AS row_id, NULL AS period,
+              jsonb_strip_nulls(jsonb_build_object('target', e.target_name, 'targetKind', e.target_kind, 'set', e.detail)) AS detail
+         FROM admin_events e LEFT JOIN users u ON u.id = e.user_id LEFT JOIN units un ON un.id = e.unit_id
+        WHERE ${adminWhere} ORDER BY e.at DESC, e.id DESC LIMIT ${limit}`,
+      adminParams,
+    )) as Record<string, unknown>[];
+
+    const tokenNames = await this.apiTokenNames([...rows, ...sheets, ...admin]);
     const entry =
       (kind: AuditKind) =>
       (r: Record<string, unknown>): AuditEntryModel => ({
@@ -130,12 +145,13 @@ export class AuditLogService {
       ...rows.map(entry(AuditKind.ROW)),
       ...sheets.map(entry(AuditKind.SHEET)),
       ...auth.map(entry(AuditKind.AUTH)),
+      ...admin.map(entry(AuditKind.ADMIN)),
     ]
       .sort((a, b) => b.at.getTime() - a.at.getTime())
       .slice(0, limit);
   }
 
-  /** The names of the API tokens changes were made with (row_history and sheet_events.api_token_id), by id. */
+  /** The names of the API tokens changes were made with (the api_token_id of row_history, sheet_events, admin_events), by id. */
   private async apiTokenNames(rows: Record<string, unknown>[]): Promise<Map<string, string>> {
     const ids = [
       ...new Set(

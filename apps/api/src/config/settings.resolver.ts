@@ -1,6 +1,7 @@
 import { Args, Field, Mutation, ObjectType, Query, Resolver, registerEnumType } from '@nestjs/graphql';
 import { Roles } from '../identity/auth.decorators';
 import { SettingsService, type PublicBaseUrlSource } from './settings.service';
+import { AdminAction } from '../common/admin-audit';
 
 enum PublicBaseUrlSourceEnum {
   SETTING = 'SETTING',
@@ -36,6 +37,12 @@ export class SettingsResolver {
   }
 
   @Roles('admin')
+  @AdminAction({
+    action: 'setting_changed',
+    target: 'setting',
+    targetId: () => 'publicBaseUrl',
+    detail: (args) => ({ publicBaseUrl: args.url ?? null }),
+  })
   @Mutation(() => PublicBaseUrlModel, {
     description: 'Admins: set the public address (an http(s) URL); null or blank falls back to PUBLIC_BASE_URL.',
   })

@@ -16,6 +16,9 @@ import { SheetCorrections1765100000000 } from './migrations/1765100000000-sheet-
 import { UserPhones1765200000002 } from './migrations/1765200000002-user-phones';
 import { ApiTokens1765200000010 } from './migrations/1765200000010-api-tokens';
 import { Webhooks1765200000011 } from './migrations/1765200000011-webhooks';
+import { WebhookGeneration1765300000100 } from './migrations/1765300000100-webhook-generation';
+import { ReadPaths1765300000200 } from './migrations/1765300000200-read-paths';
+import { AdminEvents1765300000500 } from './migrations/1765300000500-admin-events';
 
 // A ledger's date column is a calendar day, not an instant: hand it over as "YYYY-MM-DD" rather than
 // as a JS Date at the server's midnight, which a time zone would shift.
@@ -42,6 +45,9 @@ export const MIGRATIONS = [
   UserPhones1765200000002,
   ApiTokens1765200000010,
   Webhooks1765200000011,
+  WebhookGeneration1765300000100,
+  ReadPaths1765300000200,
+  AdminEvents1765300000500,
 ];
 
 /** The connection, the migrations and the pool; `entities` are the app's. */

@@ -12,9 +12,16 @@ import {
 } from '@taizhang/ledger-core';
 import type { Principal } from '../identity/principal';
 import { Clock } from '../common/time/clock';
-import { assertCurrentVersion, submittedSheetsLocked, readWriteGuard, writeLocksSql } from '../ledgers/ledger-locks';
+import {
+  assertCurrentVersion,
+  readWriteGuard,
+  readWriteGuards,
+  submittedSheetsLocked,
+  writeLocksSql,
+  type WriteGuard,
+} from '../ledgers/ledger-locks';
 import { LedgerRegistry, type PublishedLedger } from '../ledgers/ledger-registry.service';
-import { RowAccess } from './row-access.service';
+import { assertUnitFills, RowAccess } from './row-access.service';
 import { constraintProblem, isIntegrityViolation } from '../ledger-tables/row-constraints';
 import {
   clearReferencesTo,
@@ -55,7 +62,7 @@ import {
   type WriteTarget,
 } from '../ledger-tables/row-write';
 import { inUnitScope, type RowTransaction } from '../ledger-tables/row-scope';
-import { writeWebhookEvents } from '../common/webhooks/webhook-outbox';
+import { WebhookSubscriptions, writeWebhookEvents } from '../common/webhooks/webhook-outbox';
 import { rowColumns, rowFromDb, tableOf, type RowRecord } from '../ledger-tables/row-sql';
 import { RowsException } from '../ledger-tables/rows.exception';
 import { rejectDuplicates, type SeenValues } from './row-unique';
@@ -92,6 +99,26 @@ export interface WriteContext {
   unitId: number;
   source: Exclude<WriteSource, 'follow-up' | 'restore'>;
 }
+/** A batch across units undone as a whole (all or nothing): what each change's outcome says. */
+class BatchUndone extends Error {
+  constructor(readonly outcomes: RowOutcome[]) {
+    super('batch undone');
+  }
+}
+
+/** All or nothing: the changes that passed are refused for the others' sake, nothing written. */
+function notKept(outcomes: RowOutcome[]): RowOutcome[] {
+  return outcomes
+    .map((o) =>
+      o.status === 'SAVED'
+        ? reject(o.index, [
+            problem('', '同批其他行有错误，本行未保存', 'Not saved: other rows of the batch have errors'),
+          ])
+        : o,
+    )
+    .sort((a, b) => a.index - b.index);
+}
+
 /** Changes checked, then written, at a time (see save). */
 const WRITE_CHUNK = 2_000;
 
@@ -103,6 +130,9 @@ const WRITE_CHUNK = 2_000;
  */
 @Injectable()
 export class RowWriter {
+  /** The webhooks that subscribe, as this process read them last (kept while their generation holds). */
+  private readonly webhooks = new WebhookSubscriptions();
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: RowAccess,
@@ -113,8 +143,42 @@ export class RowWriter {
 
   /** A signed-in user's batch (the grid, the API, an import): who may write where settled first. */
   async save(principal: Principal, args: SaveArgs, source: 'save' | 'import' = 'save'): Promise<RowOutcome[]> {
-    const { ledger, unitId } = await this.access.forWrite(principal, args.ledger, args.unitId);
-    return this.write(ledger, { actor: principal.userId, unitId, source }, args);
+    if (args.changes.some((c) => c.unitId !== null && c.unitId !== undefined))
+      return this.saveAcrossUnits(principal, args, source);
+    const { ledger, unitId, unitChecked } = await this.access.forWrite(principal, args.ledger, args.unitId, true);
+    return this.writeUnits(ledger, principal.userId, source, args, [{ unitId, indices: null, unitChecked }], []);
+  }
+
+  /**
+   * A batch whose changes name their units (an admin's or an import's across units): one
+   * transaction, the units' locks taken with its BEGIN, each unit's changes checked and written
+   * as a batch of that unit; a change the caller may not write where it says is refused by itself.
+   * All or nothing holds for the whole batch: one refused row anywhere, and nothing is kept.
+   */
+  private async saveAcrossUnits(principal: Principal, args: SaveArgs, source: 'save' | 'import') {
+    if (args.correction) throw new Error('a correction writes exactly its own row');
+    if (args.changes.length > MAX_CHANGES) throw RowsException.tooManyChanges(MAX_CHANGES);
+    const { ledger, units } = await this.access.forWriteAcross(
+      principal,
+      args.ledger,
+      args.unitId,
+      args.changes.map((c) => c.unitId),
+    );
+    const refused: RowOutcome[] = [];
+    const groups = new Map<number, number[]>();
+    units.forEach((unit, index) => {
+      if (typeof unit !== 'number') refused.push(reject(index, [unit]));
+      else if (groups.has(unit)) groups.get(unit)!.push(index);
+      else groups.set(unit, [index]);
+    });
+    return this.writeUnits(
+      ledger,
+      principal.userId,
+      source,
+      args,
+      [...groups].map(([unitId, indices]) => ({ unitId, indices })),
+      refused,
+    );
   }
 
   /**
@@ -125,7 +189,29 @@ export class RowWriter {
     return this.write(ledger, context, { ...args, ledger: ledger.key });
   }
 
-  private async write(ledger: PublishedLedger, context: WriteContext, args: SaveArgs): Promise<RowOutcome[]> {
+  private write(ledger: PublishedLedger, context: WriteContext, args: SaveArgs): Promise<RowOutcome[]> {
+    return this.writeUnits(
+      ledger,
+      context.actor,
+      context.source,
+      args,
+      [{ unitId: context.unitId, indices: null }],
+      [],
+    );
+  }
+
+  /**
+   * The changes of one or more units in one transaction; `indices`: which changes are the unit's
+   * (null: all of them). `refused`: changes refused before (a unit the caller may not write).
+   */
+  private async writeUnits(
+    ledger: PublishedLedger,
+    actor: number | null,
+    source: WriteContext['source'],
+    args: SaveArgs,
+    groups: { unitId: number; indices: number[] | null; unitChecked?: boolean }[],
+    refused: RowOutcome[],
+  ): Promise<RowOutcome[]> {
     const definition = ledger.model.definition;
     const periodic = (definition.period ?? 'none') !== 'none';
     if (args.period !== null && args.period !== undefined && !isPeriod(definition.period, args.period))
@@ -136,20 +222,56 @@ export class RowWriter {
     // a sheet is filled on its day or after, never ahead of it (docs/api.md, "Sheets")
     if (args.period && isFuturePeriod(definition.period, args.period, now))
       throw RowsException.futurePeriod(args.period);
-    const target: WriteTarget = {
+    const targetOf = (unitId: number): WriteTarget => ({
       model: ledger.model,
-      unitId: context.unitId,
-      actor: context.actor,
+      unitId,
+      actor,
       defVersion: ledger.version,
-      source: context.source,
+      source,
+    });
+    // the locks in the order of the units, so that two batches across units never wait in a circle
+    const units = groups.map((g) => g.unitId).sort((a, b) => a - b);
+    const attempt = async (careful: boolean) => {
+      try {
+        return await inUnitScope(
+          this.db,
+          { units },
+          async (tx) => {
+            const outcomes = [...refused];
+            // several units: their guards in one statement (one alone reads its own, its unit with it)
+            const guards = groups.length > 1 ? await readWriteGuards(tx, ledger.key, units) : null;
+            for (const { unitId, indices, unitChecked = true } of groups)
+              outcomes.push(
+                ...(await this.attempt(
+                  tx,
+                  ledger,
+                  targetOf(unitId),
+                  args,
+                  now,
+                  careful,
+                  indices,
+                  unitChecked,
+                  guards?.get(unitId),
+                )),
+              );
+            // all or nothing across units: a row refused anywhere undoes every unit's writes
+            if (
+              args.allOrNothing &&
+              !args.dryRun &&
+              groups.length + refused.length > 1 &&
+              outcomes.some((o) => o.status !== 'SAVED')
+            )
+              throw new BatchUndone(notKept(outcomes));
+            return outcomes.sort((a, b) => a.index - b.index);
+          },
+          units.map((unitId) => writeLocksSql(ledger.key, unitId)).join('; '),
+        );
+      } catch (error) {
+        if (error instanceof BatchUndone) return error.outcomes;
+        throw error;
+      }
     };
-    const attempt = (careful: boolean) =>
-      inUnitScope(
-        this.db,
-        { units: [context.unitId] },
-        (tx) => this.attempt(tx, ledger, target, args, now, careful),
-        writeLocksSql(ledger.key, context.unitId),
-      );
+    if (groups.length === 0) return refused.sort((a, b) => a.index - b.index);
     try {
       return await attempt(false);
     } catch (error) {
@@ -161,7 +283,10 @@ export class RowWriter {
     }
   }
 
-  /** One attempt at a batch, in its transaction; `careful`: each row written in a savepoint of its own. */
+  /**
+   * One attempt at a unit's batch, in its transaction; `careful`: each row written in a savepoint
+   * of its own; `only`: the indices of the unit's changes in a batch across units (null: all).
+   */
   private async attempt(
     tx: RowTransaction,
     ledger: PublishedLedger,
@@ -169,13 +294,23 @@ export class RowWriter {
     args: SaveArgs,
     now: Date,
     careful: boolean,
+    only: number[] | null = null,
+    unitChecked = true,
+    guarded?: WriteGuard,
   ): Promise<RowOutcome[]> {
+    const indices = only ?? args.changes.map((_, i) => i);
+    const mine = only ? only.map((i) => args.changes[i]) : args.changes;
     const { model, unitId } = target;
     const definition = model.definition;
     const periodic = (definition.period ?? 'none') !== 'none';
     // under the write's locks (taken with BEGIN): the definition still current, the sheets submitted
-    const guard = await readWriteGuard(tx, definition.key, unitId);
+    const guard = guarded ?? (await readWriteGuard(tx, definition.key, unitId, !unitChecked));
     assertCurrentVersion(ledger, guard.version, () => this.registry.invalidate());
+    // an admin's unit, read with the guard: it exists and fills the ledger (RowAccess.forWrite)
+    if (!unitChecked) {
+      if (!guard.unit) throw RowsException.unitNotFound(unitId);
+      assertUnitFills(ledger, guard.unit);
+    }
     // only a periodic ledger has sheets to lock (reporting refuses the others)
     const locked = new Set(periodic ? guard.locked : []);
     // a correction's one row is written into its submitted sheet, which stays submitted
@@ -184,9 +319,9 @@ export class RowWriter {
       throw new Error('a correction writes exactly its own row');
     const sheetLocked = correction ? locked.delete(correction.period) : false;
     if (args.period && locked.has(args.period)) throw RowsException.locked(args.period);
-    const existing = await this.loadForUpdate(tx, model, unitId, args.changes);
+    const existing = await this.loadForUpdate(tx, model, unitId, mine);
     const ledgers = await this.registry.all();
-    const referrers = args.changes.some((c) => c.op === 'DELETE') ? referrersOf(ledgers, definition.key) : [];
+    const referrers = mine.some((c) => c.op === 'DELETE') ? referrersOf(ledgers, definition.key) : [];
     const derived = derivedPlanOf(
       ledgers.map((l) => l.model),
       model,
@@ -227,7 +362,7 @@ export class RowWriter {
           tx,
           model,
           unitId,
-          this.batchAsSaved(model, args.changes, existing, inputOf, checkOptions),
+          this.batchAsSaved(model, args.changes, indices, existing, inputOf, checkOptions),
         )
       : undefined;
 
@@ -375,10 +510,10 @@ export class RowWriter {
     const writes: Planned[] = [];
     const writing: Promise<void>[] = [];
     try {
-      for (let start = 0; start < args.changes.length; start += WRITE_CHUNK) {
+      for (let start = 0; start < indices.length; start += WRITE_CHUNK) {
         const planned: Planned[] = [];
-        const end = Math.min(start + WRITE_CHUNK, args.changes.length);
-        for (let index = start; index < end; index += 1) planChange(args.changes[index], index, planned);
+        const end = Math.min(start + WRITE_CHUNK, indices.length);
+        for (let i = start; i < end; i += 1) planChange(args.changes[indices[i]], indices[i], planned);
         await resolveReferenceLabels(tx, model, unitId, planned, outcomes);
         const check = { now, period: args.period, crossPeriod: crossPeriod?.get };
         await fillLookups(tx, derived, model, unitId, planned, outcomes, check);
@@ -498,6 +633,7 @@ export class RowWriter {
           },
         ];
       }),
+      { subscriptions: this.webhooks, generation: guard.webhooks },
     );
     if (correction) await correction.applied(tx, outcomes.get(0)!, sheetLocked);
     return [...outcomes.values()].sort((a, b) => a.index - b.index);
@@ -512,12 +648,14 @@ export class RowWriter {
   private batchAsSaved(
     model: LedgerModel,
     changes: RowChange[],
+    indices: number[],
     existing: Map<number, RowRecord>,
     inputOf: (change: RowChange, old: RowRecord | undefined) => Record<string, unknown>,
     checkOptions: (change: RowChange) => Parameters<typeof validateRow>[2],
   ): BatchRow[] {
     const batch: BatchRow[] = [];
-    changes.forEach((change, index) => {
+    indices.forEach((index) => {
+      const change = changes[index];
       const old = change.op === 'INSERT' ? undefined : existing.get(Number(change.id));
       if (change.op !== 'INSERT' && (!old || change.version !== old.version)) return;
       const id = old ? Number(old.id) : null;

@@ -12,6 +12,8 @@ export interface RowChange {
   values?: unknown;
   /** For derived figures the change overrides: { fieldKey: why } (docs/ledger-language.md, "Figures from another ledger"). */
   reasons?: unknown;
+  /** The unit of this change's row, in a batch across units (an admin's, an import's); none: the batch's unit. */
+  unitId?: string | null;
 }
 
 export interface RowProblemText {

@@ -9,6 +9,9 @@ export const RowsException = {
       problems[0]?.message ?? { 'zh-CN': '请求参数有误', en: 'Invalid request' },
       problems,
     ),
+  /** A save naming a unit that is not there (checked in the write's transaction; units.exception.ts says the same). */
+  unitNotFound: (id: number) =>
+    new AppException('NOT_FOUND', 'UNIT_NOT_FOUND', { 'zh-CN': `单位 ${id} 不存在`, en: `Unit ${id} does not exist` }),
   unitRequired: () =>
     new AppException(
       'BAD_USER_INPUT',

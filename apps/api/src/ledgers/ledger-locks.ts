@@ -83,14 +83,53 @@ export interface WriteGuard {
   version: number | null;
   /** The periods whose sheet the unit has submitted (locked). */
   locked: string[];
+  /** The webhooks' generation (migration 1765300000100): whether a process's kept subscriptions are current. */
+  webhooks: string | null;
+  /** The unit written, when asked for (an admin's unit checked in the write's transaction); null: no such unit. */
+  unit?: { kind: string; code: string } | null;
 }
 
-/** Read in the write's first statement after the locks (a fresh snapshot): one round trip for both. */
-export async function readWriteGuard(tx: Queryable, ledgerKey: string, unitId: number): Promise<WriteGuard> {
+/** Read in the write's first statement after the locks (a fresh snapshot): one round trip for all three. */
+export async function readWriteGuard(
+  tx: Queryable,
+  ledgerKey: string,
+  unitId: number,
+  withUnit = false,
+): Promise<WriteGuard> {
   const [guard] = (await tx.query(
     `SELECT (SELECT current_version FROM ledgers WHERE key = $1) AS version,
-            ARRAY(SELECT period FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND state = 'submitted') AS locked`,
+            ARRAY(SELECT period FROM sheets WHERE ledger_key = $1 AND unit_id = $2 AND state = 'submitted') AS locked,
+            (SELECT n::text FROM webhook_generation) AS webhooks${
+              withUnit
+                ? `, (SELECT json_build_object('kind', kind, 'code', code) FROM units WHERE id = $2) AS unit`
+                : ''
+            }`,
     [ledgerKey, unitId],
   )) as WriteGuard[];
   return guard;
+}
+
+/**
+ * `readWriteGuard` of a batch across units: the ledger's version, the webhooks' generation and
+ * each unit's submitted sheets in one statement (one round trip for all the units, not one each).
+ */
+export async function readWriteGuards(
+  tx: Queryable,
+  ledgerKey: string,
+  unitIds: number[],
+): Promise<Map<number, WriteGuard>> {
+  const [read] = (await tx.query(
+    `SELECT (SELECT current_version FROM ledgers WHERE key = $1) AS version,
+            (SELECT n::text FROM webhook_generation) AS webhooks,
+            COALESCE((SELECT json_object_agg(unit_id, periods) FROM (
+              SELECT unit_id, array_agg(period) AS periods FROM sheets
+               WHERE ledger_key = $1 AND unit_id = ANY($2::int[]) AND state = 'submitted' GROUP BY unit_id) s), '{}') AS locked`,
+    [ledgerKey, unitIds],
+  )) as { version: number | null; webhooks: string | null; locked: Record<string, string[]> }[];
+  return new Map(
+    unitIds.map((unitId) => [
+      unitId,
+      { version: read.version, webhooks: read.webhooks, locked: read.locked[String(unitId)] ?? [] },
+    ]),
+  );
 }

@@ -9,6 +9,7 @@ import { LedgerRegistry } from './ledger-registry.service';
 import { LedgerFileProblemModel, LedgerModelType, LedgerVersionModel } from './ledger.model';
 import { LedgersException } from './ledgers.exception';
 import { SchemaFiles } from './schema-files.service';
+import { AdminAction } from '../common/admin-audit';
 
 @Resolver(() => LedgerModelType)
 export class LedgersResolver {
@@ -45,6 +46,12 @@ export class LedgersResolver {
   }
 
   @Roles('admin')
+  @AdminAction({
+    action: 'ledger_published',
+    target: 'ledger',
+    targetId: (_, ledger) => (ledger as LedgerModelType | undefined)?.key,
+    detail: (_, ledger) => ({ version: (ledger as LedgerModelType | undefined)?.version ?? null }),
+  })
   @Mutation(() => LedgerModelType, {
     description:
       'Publishes a ledger definition (as a schemas/ file would): a new version, the table reshaped, nothing lost.',

@@ -29,6 +29,12 @@ export class RowChangeInput {
       'For derived figures set by hand: { fieldKey: why } (an override; a derived value without a reason is refused).',
   })
   reasons?: unknown;
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "The unit of this change's row, when one batch carries rows of several units (an admin's or an import's, one transaction). Without it: the mutation's unitId. A clerk may name only their own unit; a change naming a unit the caller may not write is refused by itself.",
+  })
+  unitId?: string | null;
 }
 
 @InputType('OrderInput')

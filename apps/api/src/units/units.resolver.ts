@@ -6,6 +6,7 @@ import { SessionsService } from '../identity/sessions.service';
 import { parseId, parseOptionalId } from '../common/graphql/ids';
 import { UnitModel } from './unit.model';
 import { UnitsService } from './units.service';
+import { AdminAction } from '../common/admin-audit';
 
 @InputType()
 class CreateUnitInput {
@@ -43,6 +44,7 @@ export class UnitsResolver {
   }
 
   @Roles('admin')
+  @AdminAction({ action: 'unit_created', target: 'unit', targetId: (_, unit) => (unit as UnitModel | undefined)?.id })
   @Mutation(() => UnitModel)
   async createUnit(@Args('input', { type: () => CreateUnitInput }) input: CreateUnitInput): Promise<UnitModel> {
     const parentId = parseOptionalId(input.parentId, 'parentId');
@@ -50,6 +52,7 @@ export class UnitsResolver {
   }
 
   @Roles('admin')
+  @AdminAction({ action: 'unit_changed', target: 'unit', targetId: (args) => args.id })
   @Mutation(() => UnitModel, {
     description: 'Change a unit; active: false deactivates it (its users can no longer sign in).',
   })

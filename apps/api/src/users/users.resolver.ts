@@ -9,6 +9,7 @@ import { UnitModel } from '../units/unit.model';
 import { UnitsService } from '../units/units.service';
 import { RoleEnum, UserModel } from './user.model';
 import { UsersService } from './users.service';
+import { AdminAction } from '../common/admin-audit';
 
 @InputType()
 class CreateUserInput {
@@ -83,6 +84,7 @@ export class UsersResolver {
   }
 
   @Roles('admin')
+  @AdminAction({ action: 'user_created', target: 'user', targetId: (_, user) => (user as UserModel | undefined)?.id })
   @Mutation(() => UserModel)
   async createUser(@Args('input', { type: () => CreateUserInput }) input: CreateUserInput): Promise<UserModel> {
     const unitId = parseOptionalId(input.unitId, 'unitId');
@@ -90,6 +92,7 @@ export class UsersResolver {
   }
 
   @Roles('admin')
+  @AdminAction({ action: 'user_changed', target: 'user', targetId: (args) => args.id })
   @Mutation(() => UserModel)
   async updateUser(
     @CurrentPrincipal() principal: Principal,
@@ -106,6 +109,7 @@ export class UsersResolver {
   }
 
   @Roles('admin')
+  @AdminAction({ action: 'password_reset', target: 'user', targetId: (args) => args.userId, detail: () => null })
   @Mutation(() => Boolean, {
     description:
       "Sets a user's password (e.g. a forgotten one) and ends their sessions; the user must choose a new one at their next sign-in.",

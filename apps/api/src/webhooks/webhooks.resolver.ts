@@ -4,6 +4,7 @@ import { CurrentPrincipal, Roles } from '../identity/auth.decorators';
 import type { Principal } from '../identity/principal';
 import { WebhookCreatedModel, WebhookDeliveryModel, WebhookInput, WebhookModel } from './webhook.model';
 import { WebhooksService } from './webhooks.service';
+import { AdminAction } from '../common/admin-audit';
 
 @Resolver(() => WebhookModel)
 export class WebhooksResolver {
@@ -28,6 +29,11 @@ export class WebhooksResolver {
   }
 
   @Roles('admin')
+  @AdminAction({
+    action: 'webhook_created',
+    target: 'webhook',
+    targetId: (_, created) => (created as WebhookCreatedModel | undefined)?.webhook.id,
+  })
   @Mutation(() => WebhookCreatedModel, {
     description: 'Subscribes a URL to events; the answer carries the signing secret, shown this once.',
   })
@@ -39,6 +45,7 @@ export class WebhooksResolver {
   }
 
   @Roles('admin')
+  @AdminAction({ action: 'webhook_deleted', target: 'webhook', targetId: (args) => args.id, detail: () => null })
   @Mutation(() => Boolean, { description: 'Deletes a webhook and its delivery log; nothing more is sent to it.' })
   deleteWebhook(@Args('id', { type: () => ID }) id: string): Promise<boolean> {
     return this.service.delete(id);

@@ -23,6 +23,7 @@ import { RESTORE_ROW } from '../features/grid/grid.graphql';
 import { useI18n } from '../i18n/i18n';
 import { bracketed } from '../i18n/punctuation';
 import type { MessageKey } from '../i18n/messages';
+import type { Role } from '@taizhang/domain';
 
 interface Filters {
   userId: string;
@@ -55,6 +56,51 @@ function EventDetail({ entry }: { entry: AuditEntry }) {
     if (detail.ip) parts.push(`${t('audit.address')}${colon}${String(detail.ip)}`);
   }
   return <>{parts.join(p.semi)}</>;
+}
+
+/** An admin's action: what it was done to, then what was set, in words (units, roles, ledgers by name). */
+function AdminDetail({
+  entry,
+  unitName,
+  ledgerTitle,
+}: {
+  entry: AuditEntry;
+  unitName: (id: string) => string;
+  ledgerTitle: (key: string) => string;
+}) {
+  const { t, p, roleLabel, unitKindLabel } = useI18n();
+  const detail = (entry.detail ?? {}) as { target?: string; targetKind?: string; set?: Record<string, unknown> };
+  const label = (key: string) => t(`audit.set.${key}` as MessageKey) ?? key;
+  const list = (value: unknown, one: (item: string) => string) =>
+    Array.isArray(value) ? value.map((item) => one(String(item))).join(p.list) : one(String(value));
+  const valueText = (key: string, value: unknown): string => {
+    if (value === null || value === '') return t('audit.empty');
+    if (key === 'unitId' || key === 'parentId') return unitName(String(value));
+    if (key === 'role') return roleLabel(String(value).toLowerCase() as Role);
+    if (key === 'kind') return unitKindLabel(String(value));
+    if (key === 'active') return t(`audit.active.${String(value)}` as MessageKey) ?? String(value);
+    if (key === 'scope') return t(`tokens.scope.${String(value)}` as MessageKey) ?? String(value);
+    if (key === 'events') return list(value, (event) => t(`webhooks.event.${event}` as MessageKey) ?? event);
+    if (key === 'ledgerKey' || key === 'ledgers') return list(value, ledgerTitle);
+    return Array.isArray(value) ? value.join(p.list) : String(value);
+  };
+  return (
+    <>
+      {/* a setting is named by its line below */}
+      {detail.target && detail.targetKind !== 'setting' && <div className="audit-row-label">{detail.target}</div>}
+      {detail.set && (
+        <ul className="audit-changes">
+          {Object.entries(detail.set).map(([key, value]) => (
+            <li key={key} data-field={key}>
+              <span className="audit-field">{label(key)}</span>
+              {p.colon}
+              <span className="audit-after">{valueText(key, value)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
 }
 
 /** A row change: which row, then field by field what it was and what it became. */
@@ -117,8 +163,12 @@ export function AuditLogPage() {
     to: filters.to || null,
   };
   const log = useQuery<{ auditLog: AuditEntry[] }>(AUDIT_LOG, { variables, fetchPolicy: 'network-only' });
-  const units = useQuery<{ units: AdminUnit[] }>(ADMIN_UNITS);
-  const users = useQuery<{ users: AdminUser[] }>(ADMIN_USERS, { variables: { unitId: null } });
+  // read again each time the log opens: a unit or user made since is in the log, so in the filters
+  const units = useQuery<{ units: AdminUnit[] }>(ADMIN_UNITS, { fetchPolicy: 'cache-and-network' });
+  const users = useQuery<{ users: AdminUser[] }>(ADMIN_USERS, {
+    variables: { unitId: null },
+    fetchPolicy: 'cache-and-network',
+  });
   const ledgers = useQuery<{ ledgers: AdminLedger[] }>(ADMIN_LEDGERS);
   const [restoreRow] = useMutation(RESTORE_ROW);
   const models = useMemo(() => {
@@ -137,6 +187,7 @@ export function AuditLogPage() {
   const entries = log.data?.auditLog ?? [];
   const restorable = stillDeleted(entries);
   const actionLabel = (action: string) => t(`admin.action.${action}` as MessageKey) ?? action;
+  const unitName = (id: string) => units.data?.units.find((u) => u.id === id)?.name ?? `#${id}`;
   const ledgerTitle = (key: string) => {
     const model = models.get(key);
     return model ? textOf(model.definition.title, locale) : key;
@@ -260,7 +311,13 @@ export function AuditLogPage() {
                   )}
                 </td>
                 <td className="detail">
-                  {entry.kind === 'ROW' ? <RowDetail entry={entry} model={model} /> : <EventDetail entry={entry} />}
+                  {entry.kind === 'ROW' ? (
+                    <RowDetail entry={entry} model={model} />
+                  ) : entry.kind === 'ADMIN' ? (
+                    <AdminDetail entry={entry} unitName={unitName} ledgerTitle={ledgerTitle} />
+                  ) : (
+                    <EventDetail entry={entry} />
+                  )}
                   <div className="audit-actions">
                     {restorable[i] && (
                       <button type="button" onClick={() => void restore(entry)} data-testid="audit-restore">

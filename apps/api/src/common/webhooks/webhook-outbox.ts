@@ -46,18 +46,52 @@ function filterHolds(filter: string | null, draft: WebhookEventDraft): boolean {
 }
 
 /**
+ * The active subscriptions as a process read them last, with the webhooks' generation they were
+ * read at (migration 1765300000100: every change of the webhooks table moves it). A write that
+ * read the generation under its locks (ledgers/ledger-locks.ts, readWriteGuard) and finds it
+ * unmoved takes the kept list without a round trip; a moved one reads the list again. One per
+ * API process and database (the row writer keeps one).
+ */
+export class WebhookSubscriptions {
+  private kept: { generation: string; list: Subscription[] } | null = null;
+
+  /** The subscriptions at `generation` (null: not known, read them). */
+  async at(tx: Queries, generation: string | null): Promise<Subscription[]> {
+    if (generation !== null && this.kept?.generation === generation) return this.kept.list;
+    // the list and its generation from one snapshot: a change committed between them cannot hide
+    const [read] = (await tx.query(
+      `SELECT (SELECT n::text FROM webhook_generation) AS generation,
+              COALESCE((SELECT json_agg(json_build_object('id', id::text, 'events', events, 'ledger_key', ledger_key, 'filter', filter))
+                          FROM webhooks WHERE active), '[]') AS list`,
+    )) as { generation: string; list: Subscription[] }[];
+    this.kept = read;
+    return read.list;
+  }
+}
+
+/**
  * Writes a delivery to the outbox for every active webhook that subscribes to each event, on the
  * caller's transaction, and a NOTIFY that PostgreSQL sends only when that transaction commits: a
  * rolled-back save leaves nothing, a committed one is delivered even if the process dies now
- * (webhooks/webhook-worker.service.ts picks it up). Costs one indexed read when nobody subscribes.
+ * (webhooks/webhook-worker.service.ts picks it up). Costs one indexed read when nobody subscribes,
+ * and none when the caller knows the webhooks' generation and its process has the list of it
+ * (`kept`: the row writer, which reads the generation with its write guard).
  */
-export async function writeWebhookEvents(tx: Queries, drafts: WebhookEventDraft[]): Promise<number> {
+export async function writeWebhookEvents(
+  tx: Queries,
+  drafts: WebhookEventDraft[],
+  kept?: { subscriptions: WebhookSubscriptions; generation: string | null },
+): Promise<number> {
   if (drafts.length === 0) return 0;
   const names = [...new Set(drafts.map((d) => d.event))];
-  const subscriptions = (await tx.query(
-    `SELECT id::text AS id, events, ledger_key, filter FROM webhooks WHERE active AND events && $1::text[]`,
-    [names],
-  )) as Subscription[];
+  const subscriptions = kept
+    ? (await kept.subscriptions.at(tx, kept.generation)).filter((s) =>
+        s.events.some((e) => names.includes(e as WebhookEventName)),
+      )
+    : ((await tx.query(
+        `SELECT id::text AS id, events, ledger_key, filter FROM webhooks WHERE active AND events && $1::text[]`,
+        [names],
+      )) as Subscription[]);
   if (subscriptions.length === 0) return 0;
   const matches = drafts.flatMap((draft) =>
     subscriptions

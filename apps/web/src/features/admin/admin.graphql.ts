@@ -92,7 +92,7 @@ export const RESET_PASSWORD = gql`
 
 export interface AuditEntry {
   at: string;
-  kind: 'ROW' | 'SHEET' | 'AUTH';
+  kind: 'ROW' | 'SHEET' | 'AUTH' | 'ADMIN';
   action: string;
   username: string | null;
   displayName: string | null;

@@ -141,6 +141,44 @@ describe('reading', () => {
     expect(second.data!.rows.edges[0].node.values.report_date).toBe('2023-03-04');
   });
 
+  it('reads a window at any position of the order with offset, and refuses a bad one by name', async () => {
+    const OFFSET_ROWS = ROWS.replace('$after: String)', '$after: String, $offset: Int)').replace(
+      'after: $after)',
+      'after: $after, offset: $offset)',
+    );
+    const byDate = { ledger: 'daily_followup', orderBy: [{ field: 'report_date' }] };
+    const all = await t.gql(OFFSET_ROWS, { ...byDate, first: 100 }, { token: clerk01 });
+    const dates = all.data!.rows.edges.map(
+      (e: { node: { values: { report_date: string } } }) => e.node.values.report_date,
+    );
+    expect(dates.length).toBeGreaterThanOrEqual(2);
+    const window = await t.gql(OFFSET_ROWS, { ...byDate, first: 1, offset: 1 }, { token: clerk01 });
+    expect(window.errors).toBeUndefined();
+    const page = window.data!.rows;
+    expect(page.edges.map((e: { node: { values: { report_date: string } } }) => e.node.values.report_date)).toEqual([
+      dates[1],
+    ]);
+    expect(page.totalCount).toBe(dates.length);
+    expect(page.pageInfo.hasNextPage).toBe(dates.length > 2);
+    // the cursors go on from the window: the row after it
+    if (dates.length > 2) {
+      const next = await t.gql(
+        OFFSET_ROWS,
+        { ...byDate, first: 1, after: page.pageInfo.endCursor },
+        { token: clerk01 },
+      );
+      expect(next.data!.rows.edges[0].node.values.report_date).toBe(dates[2]);
+    }
+    // past the end: an empty page that still counts the rows
+    const past = await t.gql(OFFSET_ROWS, { ...byDate, first: 5, offset: 1000 }, { token: clerk01 });
+    expect(past.data!.rows).toMatchObject({ totalCount: dates.length, edges: [], pageInfo: { hasNextPage: false } });
+    const bad = await t.gql(OFFSET_ROWS, { ...byDate, offset: -1 }, { token: clerk01 });
+    expect(bad.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      errors: [{ path: 'offset', message: '起始位置须为 0 至 999999999 的整数' }],
+    });
+  });
+
   it.each([
     [{ nosuch: 1 }, 'filter.nosuch', '未知字段「nosuch」'],
     [

@@ -93,6 +93,12 @@ export class RowsResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args() drillArgs: DrillArgs,
     @Info() info: GraphQLResolveInfo,
+    @Args('offset', {
+      type: () => Int,
+      nullable: true,
+      description: "The position of the page's first row in this ordering (0: the first row); wins over after.",
+    })
+    offset: number | null,
   ): Promise<RowConnectionModel> {
     const drill = drillOf(drillArgs);
     const page = await this.rowsService.page(principal, {
@@ -103,6 +109,7 @@ export class RowsResolver {
       orderBy,
       first,
       after,
+      offset,
       drill,
       // counting every matching row is work of its own: done only when the query asks for it
       withTotal: selectsField(info, 'totalCount'),

@@ -32,6 +32,11 @@ export interface RowsQuery {
   orderBy?: OrderInput[] | null;
   first?: number | null;
   after?: string | null;
+  /**
+   * The position of the page's first row in this ordering (0 = the first row): the grid's jump to a
+   * far row or its scrollbar dragged. Given, it wins over `after`.
+   */
+  offset?: number | null;
   /** A dashboard's drill-down: the rows behind a statistic (row-filter.ts, drillSql). */
   drill?: Drill | null;
   /** Count every matching row (totalCount); false when the caller did not ask for it. Default true. */
@@ -93,6 +98,9 @@ export interface HistoryEntry {
   } | null;
 }
 
+/** The furthest position a page may start at (the cursor's nine digits). */
+const MAX_OFFSET = 999_999_999;
+
 /** The cursor is the position after a row in this ordering, opaque to clients. */
 export const encodeCursor = (offset: number) => Buffer.from(`o:${offset}`).toString('base64url');
 function decodeCursor(cursor: string): number {
@@ -102,6 +110,23 @@ function decodeCursor(cursor: string): number {
       { path: 'after', message: message('无效的分页游标', 'Invalid cursor') },
     ]);
   return Number(match[1]);
+}
+
+/** Where a page starts: the position asked, else after the cursor, else the first row. */
+function offsetOf(offset: number | null | undefined, after: string | null | undefined): number {
+  if (offset === null || offset === undefined) return after ? decodeCursor(after) : 0;
+  if (!Number.isInteger(offset) || offset < 0 || offset > MAX_OFFSET) {
+    throw RowsException.badInput('INVALID_OFFSET', [
+      {
+        path: 'offset',
+        message: message(
+          `起始位置须为 0 至 ${MAX_OFFSET} 的整数`,
+          `offset must be a whole number from 0 to ${MAX_OFFSET}`,
+        ),
+      },
+    ]);
+  }
+  return offset;
 }
 
 /** A page's size as asked (100 when not), refused by name outside 0 to MAX_PAGE. */
@@ -165,7 +190,7 @@ export class RowsService {
     const model = ledger.model;
     const audience = seesRedactedValues(principal) ? 'redacted' : 'full';
     const first = pageSizeOf(query.first);
-    const offset = query.after ? decodeCursor(query.after) : 0;
+    const offset = offsetOf(query.offset, query.after);
     const withTotal = query.withTotal ?? true;
     const statements = pageStatements(model, scope, { ...query, drill: this.drillOf(query.drill) }, first, offset);
     const [raw, counted] = await readAtOnceInUnitScope(this.db, scope, withTotal ? statements : [statements[0]]);

@@ -22,6 +22,7 @@ import { RecycleBin } from '../features/grid/recycle-bin';
 import { RecordPane } from '../features/grid/record-pane';
 import { browserStorage, ColumnLayoutStore, layoutKey } from '../features/grid/column-layout';
 import { SaveStatus } from '../features/grid/save-status';
+import { GoToRow, PositionBar, spansMoreThanWindow } from '../features/grid/grid-position';
 import { SheetBar } from '../features/grid/sheet-bar';
 import { ValueFilter } from '../features/grid/value-filter';
 import { ExcelToolbar } from '../features/excel/excel-toolbar';
@@ -450,6 +451,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
             onImported={() => void controller.reload()}
           />
         )}
+        {spansMoreThanWindow(snapshot) && <GoToRow snapshot={snapshot} controller={controller} />}
         <SaveStatus
           snapshot={snapshot}
           readOnly={readOnly}
@@ -471,6 +473,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
           correction={gridCorrection || null}
           corrected={corrected}
         />
+        {spansMoreThanWindow(snapshot) && <PositionBar snapshot={snapshot} controller={controller} />}
         {recordOf && (
           <RecordPane
             model={model}

@@ -5,6 +5,7 @@ import {
   FIELD_VALUES,
   REFERENCE_OPTIONS,
   ROWS_PAGE,
+  ROWS_WINDOW,
   SAVE_ROWS,
   type FieldValuesAnswer,
   type ReferenceOptionsAnswer,
@@ -64,13 +65,13 @@ export function apolloGridBackend(client: ApolloClient<unknown>, scope: SheetSco
   const variables = { ledger: scope.ledger, unitId: scope.unitId, period: scope.period };
   const readVariables = { ...variables, ...drill };
   return {
-    async page(query, first, after) {
+    async page(query, first, offset, withTotal = true) {
       const { data } = await client.query<RowsPage>({
-        query: ROWS_PAGE,
+        query: withTotal ? ROWS_PAGE : ROWS_WINDOW,
         variables: {
           ...readVariables,
           first,
-          after,
+          offset,
           orderBy: query.orderBy.length > 0 ? query.orderBy : null,
           filter: Object.keys(query.filter).length > 0 ? query.filter : null,
         },
@@ -78,8 +79,7 @@ export function apolloGridBackend(client: ApolloClient<unknown>, scope: SheetSco
       });
       return {
         rows: data.rows.edges.map((edge) => edge.node),
-        total: data.rows.totalCount,
-        endCursor: data.rows.pageInfo.endCursor,
+        total: data.rows.totalCount ?? null,
         hasNextPage: data.rows.pageInfo.hasNextPage,
       };
     },

@@ -28,6 +28,15 @@ import { NO_QUERY, type ServerQuery } from './server-query';
 import { ReferenceLabels, referenceFields } from './reference-labels';
 import type { ReferenceOption } from './grid.graphql';
 import type { ReferencePicking } from './reference-picker-editor';
+import {
+  clampPosition,
+  MAX_WINDOW_ROWS,
+  nearEdges,
+  previousPage,
+  rowsToDrop,
+  WINDOW_PAGE,
+  windowStart,
+} from './grid-window';
 
 export type { Conflict, SaveState } from './grid-saver';
 
@@ -55,6 +64,10 @@ export interface GridSnapshot {
   query: ServerQuery;
   /** The fields with a filter (condition or value list): their headers carry a mark. */
   filteredFields: string[];
+  /** The position (0-based, in the sort and filter) of the window's first row: row headers count from it. */
+  base: number;
+  /** The position of the first row in view (转到行 shows it; the whole-ledger scrollbar stands there). */
+  viewTop: number;
   /** With a filter on, how many rows the sheet holds without it (已筛选 6 / 共 30 行); else null. */
   unfilteredTotal: number | null;
   unsupportedFilter: string | null;
@@ -70,14 +83,19 @@ export interface Notice {
 
 /** How the grid reaches the API (GraphQL through Apollo in the app). */
 export interface GridBackend {
+  /**
+   * `first` rows of the query's order from the position `offset` (0: the first row), with the
+   * count of all matching rows unless `withTotal` is false (then total is null: a count of a
+   * million rows is work the pages read as the view moves do not need).
+   */
   page(
     query: ServerQuery,
     first: number,
-    after: string | null,
+    offset: number,
+    withTotal?: boolean,
   ): Promise<{
     rows: ServerRow[];
-    total: number;
-    endCursor: string | null;
+    total: number | null;
     hasNextPage: boolean;
   }>;
   /** Rejects with a SaveFailure (grid-saver.ts) when the request brought no per-row answers. */
@@ -125,10 +143,8 @@ export interface GridOptions {
   reloadDefinition?: () => Promise<LedgerModel>;
 }
 
-const PAGE_SIZE = 200;
 /** Longer texts may not fit their cell; their cell's tooltip holds the whole text. */
 const LONG_TEXT = 12;
-const MARGIN_ROWS = 100;
 /** Marks the grid's own writes (computed values, server answers) so its hooks leave them alone. */
 const OWN_CHANGE = 'taizhang.grid';
 
@@ -148,7 +164,10 @@ export class GridController {
   private readonly index = new Map<string, GridRow>();
   private readonly clientProblems = new Map<string, CellProblem[]>();
   private query: ServerQuery = NO_QUERY;
-  private cursor: string | null = null;
+  /** The window (grid-window.ts): rows[0] stands at `base` of the server's order, `end` follows its last. */
+  private base = 0;
+  private end = 0;
+  private viewTop = 0;
   private hasNextPage = false;
   private total = 0;
   private loading = false;
@@ -240,15 +259,26 @@ export class GridController {
 
   // ── reading ────────────────────────────────────────────────────────────────────────────────
 
-  /** The first page for the current sort and filter; unsaved changes laid over it. */
-  async reload(query: ServerQuery = this.query): Promise<void> {
+  /**
+   * The rows of the current sort and filter from the top, or around `position` (a jump: 转到行,
+   * the whole-ledger scrollbar, Ctrl+End); unsaved changes laid over them.
+   */
+  async reload(query: ServerQuery = this.query, position = 0, counted = false): Promise<void> {
     this.query = query;
     const generation = ++this.generation;
     this.loading = true;
     this.emit();
     try {
-      const page = await this.options.backend.page(query, PAGE_SIZE, null);
+      let offset = windowStart(position, this.total);
+      let page = await this.options.backend.page(query, WINDOW_PAGE, offset, !counted);
       if (generation !== this.generation || this.disposed) return;
+      if (page.rows.length === 0 && offset > 0) {
+        // the ledger is shorter than it was: counted again, the window at its end
+        const total = page.total ?? (await this.options.backend.page(query, 0, 0)).total ?? 0;
+        offset = windowStart(position, total);
+        page = await this.options.backend.page(query, WINDOW_PAGE, offset);
+        if (generation !== this.generation || this.disposed) return;
+      }
       this.rows.length = 0;
       this.index.clear();
       this.clientProblems.clear();
@@ -256,13 +286,17 @@ export class GridController {
         this.referenceLabels.learnRow(row);
         this.addLoadedRow(rowFromServer(row));
       }
-      this.cursor = page.endCursor;
+      this.base = offset;
+      this.end = offset + page.rows.length;
       this.hasNextPage = page.hasNextPage;
-      this.total = page.total;
+      this.total = page.total ?? this.total;
       this.overlayQueue();
       for (const row of this.rows) this.check(row);
       this.hot?.updateData(this.rows, OWN_CHANGE);
-      if (this.rows.length > 0) this.hot?.scrollViewportTo({ row: 0 }); // a new order starts at the top
+      const top = Math.min(Math.max(0, position - offset), Math.max(0, this.rows.length - 1));
+      this.viewTop = offset + top;
+      // a new order starts at the top; a jump shows its row at the top of the view
+      if (this.rows.length > 0) this.hot?.scrollViewportTo({ row: top, verticalSnap: 'top' });
       this.firstLoaded();
     } finally {
       if (generation === this.generation) this.loading = false;
@@ -271,12 +305,47 @@ export class GridController {
     }
   }
 
-  /** More rows when the view nears the end of what is loaded. */
+  /**
+   * The grid's cursor to the row at `position` (0-based) of the sort and filter, the rows around
+   * it read when the window does not hold it: 转到行, the whole-ledger scrollbar, Ctrl+End.
+   */
+  async jumpTo(position: number, select = true): Promise<void> {
+    if (!this.hot) return;
+    const target = clampPosition(position, this.total);
+    // the same sort and filter: the total is known (saves since have kept it up to date)
+    if (target < this.base || target >= this.end) await this.reload(this.query, target, true);
+    const hot = this.hot;
+    if (!hot || this.disposed) return;
+    const row = Math.min(target - this.base, this.rows.length - 1);
+    if (row < 0) return;
+    hot.scrollViewportTo({ row, verticalSnap: 'top' });
+    this.viewTop = this.base + row;
+    if (select) {
+      const col = Math.max(0, hot.getSelectedRangeActive()?.highlight.col ?? 0);
+      hot.selectCell(row, col, row, col, false);
+      this.takeKeyboard();
+    }
+    this.emit();
+  }
+
+  /**
+   * Follows the view (Handsontable's scrolling): the next page read as it nears the window's last
+   * row, the one before as it nears the first, and rows far from it dropped (grid-window.ts).
+   */
   async loadMoreIfNeeded(): Promise<void> {
-    if (!this.hot || this.loading || !this.hasNextPage) return;
-    const last = this.hot.getLastRenderedVisibleRow() ?? 0;
-    if (last < this.rows.length - MARGIN_ROWS) return;
-    await this.loadNextPage();
+    const hot = this.hot;
+    if (!hot || this.loading) return;
+    const first = Math.max(0, hot.getFirstRenderedVisibleRow() ?? 0);
+    const last = Math.max(first, hot.getLastRenderedVisibleRow() ?? 0);
+    const top = this.base + Math.max(0, hot.getFirstFullyVisibleRow() ?? first);
+    if (top !== this.viewTop) {
+      this.viewTop = top;
+      this.emit();
+    }
+    const near = nearEdges({ first, last }, this.rows.length);
+    if (near.end && this.hasNextPage) await this.loadNextPage();
+    else if (near.start && this.base > 0) await this.loadPreviousPage();
+    else return;
     void this.loadMoreIfNeeded();
   }
 
@@ -299,21 +368,91 @@ export class GridController {
     this.loading = true;
     this.emit();
     try {
-      const page = await this.options.backend.page(this.query, PAGE_SIZE, this.cursor);
+      const page = await this.options.backend.page(this.query, WINDOW_PAGE, this.end, false);
       if (generation !== this.generation || this.disposed) return;
       for (const row of page.rows) this.referenceLabels.learnRow(row);
       const fresh = page.rows.map(rowFromServer).filter((row) => !this.index.has(row.__key));
       for (const row of fresh) this.addLoadedRow(row);
-      this.cursor = page.endCursor;
+      this.end += page.rows.length;
       this.hasNextPage = page.hasNextPage;
-      this.total = page.total;
+      // the end reached: the total is where it ends (others may have saved rows since)
+      if (!page.hasNextPage) this.total = this.end;
       for (const row of fresh) this.check(row);
+      const dropped = this.dropRows('front');
       this.hot?.updateData(this.rows, OWN_CHANGE);
+      this.shiftView(-dropped);
     } finally {
       this.loading = false;
       this.emit();
     }
   }
+
+  /** The page before the window's first row (after a jump, scrolling up). */
+  private async loadPreviousPage(): Promise<void> {
+    const before = previousPage(this.base);
+    if (!before) return;
+    const generation = this.generation;
+    this.loading = true;
+    this.emit();
+    try {
+      const page = await this.options.backend.page(this.query, before.first, before.offset, false);
+      if (generation !== this.generation || this.disposed) return;
+      for (const row of page.rows) this.referenceLabels.learnRow(row);
+      const fresh = page.rows.map(rowFromServer).filter((row) => !this.index.has(row.__key));
+      this.rows.unshift(...fresh);
+      for (const row of fresh) this.index.set(row.__key, row);
+      this.base = before.offset;
+      for (const row of fresh) this.check(row);
+      const dropped = this.dropRows('back');
+      if (dropped > 0) {
+        this.end -= dropped;
+        this.hasNextPage = true;
+      }
+      this.hot?.updateData(this.rows, OWN_CHANGE);
+      this.shiftView(fresh.length);
+    } finally {
+      this.loading = false;
+      this.emit();
+    }
+  }
+
+  /**
+   * Keeps the window to MAX_WINDOW_ROWS: drops saved rows from one end, never one with a change
+   * waiting, a problem, or the cursor on it. Returns how many went.
+   */
+  private dropRows(side: 'front' | 'back'): number {
+    // not while a cell is being edited: its editor stays on its cell
+    if (this.hot?.getActiveEditor()?.isOpened()) return 0;
+    const pending = new Set(this.saver.pending().map((change) => change.key));
+    const selected = this.selectedRow();
+    const at = (i: number) => (side === 'front' ? i : this.rows.length - 1 - i);
+    const drop = rowsToDrop(this.rows.length, MAX_WINDOW_ROWS, (i) => {
+      const row = this.rows[at(i)];
+      return row.__id !== null && !pending.has(row.__key) && !this.clientProblems.has(row.__key) && selected !== at(i);
+    });
+    if (drop === 0) return 0;
+    const gone = side === 'front' ? this.rows.splice(0, drop) : this.rows.splice(this.rows.length - drop, drop);
+    for (const row of gone) this.index.delete(row.__key);
+    if (side === 'front') this.base += drop;
+    return drop;
+  }
+
+  /** After rows came or went above the view: the same rows stay in view, the cursor on its cell. */
+  private shiftView(rows: number): void {
+    const hot = this.hot;
+    if (!hot || rows === 0) return;
+    const top = hot.getFirstFullyVisibleRow() ?? hot.getFirstRenderedVisibleRow() ?? 0;
+    hot.scrollViewportTo({ row: Math.max(0, top + rows), verticalSnap: 'top' });
+    const cell = hot.getSelectedRangeActive()?.highlight;
+    const row = cell?.row ?? -1;
+    if (cell && row >= 0 && row + rows >= 0) {
+      const col = Math.max(0, cell.col ?? 0);
+      hot.selectCell(row + rows, col, row + rows, col, false, false);
+    }
+  }
+
+  /** The row header: the row's place in the whole sort and filter, not in the window. */
+  readonly rowHeader = (visualRow: number): string => String(this.base + visualRow + 1);
 
   sortBy(orderBy: ServerQuery['orderBy']): Promise<void> {
     return this.reload({ ...this.query, orderBy });
@@ -371,7 +510,7 @@ export class GridController {
     const filter = this.mergedFilter();
     const filtered = Object.keys(filter).length > 0;
     const unfiltered = filtered
-      ? this.options.backend.page({ orderBy: [], filter: {} }, 0, null).then(
+      ? this.options.backend.page({ orderBy: [], filter: {} }, 0, 0).then(
           (page) => page.total,
           () => null,
         )
@@ -866,7 +1005,7 @@ export class GridController {
     const row = highlight?.row ?? null;
     const col = highlight?.col ?? null;
     if (!hot || row === null || col === null || row < 0 || col < 0) return;
-    const handled = this.fillNow(event, row, col) || this.tabOver(event, row, col);
+    const handled = this.fillNow(event, row, col) || this.tabOver(event, row, col) || this.farEnd(event);
     if (handled) {
       event.preventDefault();
       event.stopImmediatePropagation();
@@ -876,6 +1015,25 @@ export class GridController {
     }
     this.goOnToNewRow(event, row, col);
   };
+
+  /**
+   * Ctrl+End and Ctrl+Home when the window does not reach that end of the ledger: the last (first)
+   * row of the whole sort and filter is read and the cursor put there, as in Excel. Within the
+   * window, and while a cell is being edited, Handsontable's own handling does it.
+   */
+  private farEnd(event: KeyboardEvent): boolean {
+    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return false;
+    if (this.hot?.getActiveEditor()?.isOpened()) return false;
+    if (event.key === 'End' && this.hasNextPage) {
+      void this.jumpTo(this.total - 1);
+      return true;
+    }
+    if (event.key === 'Home' && this.base > 0) {
+      void this.jumpTo(0);
+      return true;
+    }
+    return false;
+  }
 
   /**
    * Ctrl+; fills today, Ctrl+Shift+; now (Shanghai), as in Excel: a date cell takes the day, a
@@ -968,7 +1126,7 @@ export class GridController {
   /** The visual row's 1-based number in the grid, for messages. */
   rowNumber(rowKey: string): number | null {
     const located = this.locate({ rowKey, field: '', message: '', level: 'error' });
-    return located ? located[0] + 1 : null;
+    return located ? this.base + located[0] + 1 : null;
   }
 
   rowIdAt(visualRow: number): string | null {
@@ -990,6 +1148,8 @@ export class GridController {
       failure: status.failure,
       pending: this.saver.pending().length,
       loaded: this.rows.length,
+      base: this.base,
+      viewTop: this.viewTop,
       // the server's count, and the new rows not saved yet
       total: this.total + this.rows.filter((row) => row.__id === null).length,
       loading: this.loading,

@@ -22,7 +22,8 @@ export const LEDGER_FOR_GRID = gql`
 
 export interface RowsPage {
   rows: {
-    totalCount: number;
+    /** Absent when not asked for (ROWS_WINDOW). */
+    totalCount?: number;
     edges: { node: ServerRow }[];
     pageInfo: { endCursor: string | null; hasNextPage: boolean };
   };
@@ -65,8 +66,10 @@ export interface FieldValuesAnswer {
   fieldValues: { values: { value: unknown; count: number }[]; complete: boolean };
 }
 
-export const ROWS_PAGE = gql`
-  query RowsPage(
+/** The rows of a page (a window of the grid); `withTotal` asks for totalCount, a count of every matching row. */
+const rowsPage = (withTotal: boolean) =>
+  gql(`
+  query ${withTotal ? 'RowsPage' : 'RowsWindow'}(
     $ledger: String!
     $unitId: ID
     $period: String
@@ -74,6 +77,7 @@ export const ROWS_PAGE = gql`
     $orderBy: [OrderInput!]
     $first: Int
     $after: String
+    $offset: Int
     $from: String
     $to: String
     $measure: String
@@ -87,12 +91,13 @@ export const ROWS_PAGE = gql`
       orderBy: $orderBy
       first: $first
       after: $after
+      offset: $offset
       from: $from
       to: $to
       measure: $measure
       measurePart: $measurePart
     ) {
-      totalCount
+      ${withTotal ? 'totalCount' : ''}
       edges {
         node {
           id
@@ -114,7 +119,11 @@ export const ROWS_PAGE = gql`
       }
     }
   }
-`;
+`);
+
+export const ROWS_PAGE = rowsPage(true);
+/** The same without totalCount: pages read as the view moves, when the total is known. */
+export const ROWS_WINDOW = rowsPage(false);
 
 /**
  * Rows for the print view: what a printed cell shows (values, and a reference's display) and no

@@ -177,7 +177,7 @@ export const LedgerGrid = memo(function LedgerGrid({
         dataSchema={controller.dataSchema}
         columns={columns}
         colHeaders={titles}
-        rowHeaders
+        rowHeaders={controller.rowHeader}
         fixedColumnsStart={1}
         height="calc(100vh - 230px)"
         width="100%"

@@ -4,9 +4,8 @@ import { judge, median, timed, writeResults, type BenchCase } from './bench-resu
 
 /**
  * rows: saving 10,000 daily-report rows through saveRows (GraphQL over HTTP, validation and
- * history included) against a plain multi-row INSERT with pg; and one page of 500 rows,
- * filtered and sorted, of a ledger of 1,000,000 rows across 200 units, against the same
- * hand-written SQL.
+ * history included) against a plain multi-row INSERT with pg; and pages of 500 rows of one unit
+ * of a ledger of 1,000,000 rows across 200 units, against a DBA's SQL on a plain copy of the table.
  */
 const BATCH = 10_000;
 const UNITS = 200;
@@ -104,10 +103,74 @@ it('saves a batch of 10,000 rows through GraphQL at least half as fast as a plai
   );
 });
 
-it('reads a filtered, sorted page of 500 of 1,000,000 rows within 2× of hand-written SQL and under 50 ms', async () => {
-  await product.pool.query(`DELETE FROM ledger_daily_followup`);
-  await product.pool.query(`DELETE FROM row_history`);
-  await product.pool.query(
+/** The name of a table's unit-order index (tzo_…, ledger-core compile/table-state.ts `unitOrdered`). */
+async function unitOrderIndex(table: string): Promise<string> {
+  const [{ indexname }] = (
+    await product.pool.query(
+      `SELECT indexname FROM pg_indexes WHERE tablename = $1 AND indexname LIKE 'tzo\\_%' ORDER BY indexname LIMIT 1`,
+      [table],
+    )
+  ).rows;
+  return indexname as string;
+}
+
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) of `sql`: as the owner, or as the product's row role under row-level
+ * security in `unit`; `without` an index dropped for the while (the transaction is rolled back).
+ */
+async function explain(sql: string, params: unknown[], asRowRole: number | null, without?: string): Promise<string> {
+  const client = await product.pool.connect();
+  try {
+    await client.query('BEGIN');
+    if (without) await client.query(`DROP INDEX "${without}"`);
+    if (asRowRole !== null)
+      await client.query(
+        `SELECT set_config('role', 'taizhang_rows', true), set_config('taizhang.unit_ids', $1, true)`,
+        [String(asRowRole)],
+      );
+    const plan = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+    return plan.rows.map((r) => `    ${r['QUERY PLAN'] as string}`).join('\n');
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
+  }
+}
+
+/** Steady state: both warm up first (the server's compiled query, the plan, the caches), then alternate; medians. */
+async function comparePage(
+  query: string,
+  variables: Record<string, unknown>,
+  rows: number,
+  baseline: () => Promise<unknown>,
+): Promise<{ ours: number; baseline: number }> {
+  const WARM_UP = 20;
+  const ours: number[] = [];
+  const base: number[] = [];
+  for (let run = 0; run < WARM_UP + 40; run += 1) {
+    ours.push(
+      await timed(async () => {
+        const response = await product.api.post<{ rows: { edges: unknown[] } }>(query, variables, product.token);
+        expect(response.data?.rows.edges.length, JSON.stringify(response.errors)).toBe(rows);
+      }),
+    );
+    base.push(await timed(baseline));
+  }
+  return { ours: median(ours.slice(WARM_UP)), baseline: median(base.slice(WARM_UP)) };
+}
+
+/**
+ * Pages of 500 rows of one unit of a ledger of 1,000,000 rows (200 units × 5,000 days). The
+ * baseline is what a DBA writes: the same rows in `dba_daily_followup`, a plain copy of the table
+ * (no row-level security, no other indexes) with the index a DBA adds for a unit's newest rows,
+ * (unit_id, report_date DESC, id DESC), read as the owner; the total by a scalar subquery in the
+ * same statement (one round trip, as ours). The old comparison (our API against our own SQL on our
+ * own table) is kept as one case, named so.
+ */
+it('reads a page of 500 of one unit of 1,000,000 rows within 2× of a DBA’s SQL and under 50 ms', async () => {
+  const { pool } = product;
+  await pool.query(`DELETE FROM ledger_daily_followup`);
+  await pool.query(`DELETE FROM row_history`);
+  await pool.query(
     `INSERT INTO ledger_daily_followup (unit_id, period, def_version, report_date, cases, follow_ups, follow_up_rate, dissatisfied, qr_good_reviews)
      SELECT u, d::text, 1, d, c, f, f::numeric / c, f % 3, c % 7
        FROM unnest($1::int[]) AS u,
@@ -116,40 +179,174 @@ it('reads a filtered, sorted page of 500 of 1,000,000 rows within 2× of hand-wr
             LATERAL (SELECT c - (i % 4) AS f) y`,
     [product.unitIds, ROWS_PER_UNIT],
   );
-  await product.pool.query('VACUUM ANALYZE ledger_daily_followup');
+  await pool.query(`DROP TABLE IF EXISTS dba_daily_followup`);
+  await pool.query(
+    `CREATE TABLE dba_daily_followup AS
+       SELECT id, unit_id, period, version, updated_at, deleted_at, report_date, cases, follow_ups, follow_up_rate,
+              dissatisfied, qr_good_reviews
+         FROM ledger_daily_followup`,
+  );
+  await pool.query(`ALTER TABLE dba_daily_followup ADD PRIMARY KEY (id)`);
+  await pool.query(
+    `CREATE INDEX dba_daily_followup_unit_date ON dba_daily_followup (unit_id, report_date DESC, id DESC)`,
+  );
+  await pool.query('VACUUM ANALYZE ledger_daily_followup');
+  await pool.query('VACUUM ANALYZE dba_daily_followup');
   // the million rows written out now, not by the checkpointer while the page is being timed
-  await product.pool.query('CHECKPOINT');
-  const [{ n }] = (await product.pool.query(`SELECT count(*)::int AS n FROM ledger_daily_followup`)).rows;
+  await pool.query('CHECKPOINT');
+  const [{ n }] = (await pool.query(`SELECT count(*)::int AS n FROM ledger_daily_followup`)).rows;
   expect(n).toBe(UNITS * ROWS_PER_UNIT);
 
   const unit = product.unitIds[57];
-  const query = `query ($unit: ID) { rows(ledger: "daily_followup", unitId: $unit, filter: { cases: { gte: 20 } }, orderBy: [{ field: "report_date", desc: true }], first: 500) {
-    totalCount edges { node { id version values } } } }`;
-  // the same page written by hand: its rows and its total count
-  const sql = `SELECT t.id, t.unit_id, t.period, t.version, t.updated_at, t.report_date, t.cases, t.follow_ups, t.follow_up_rate,
-                      t.dissatisfied, t.qr_good_reviews, count(*) OVER ()::int AS total
-                 FROM ledger_daily_followup t WHERE t.unit_id = $1 AND t.deleted_at IS NULL AND t.cases >= 20
-                ORDER BY t.report_date DESC NULLS LAST, t.id DESC LIMIT 501`;
-  // steady state: both warm up first (the server's compiled query and JIT, the plan, the caches),
-  // then alternate; medians of the measured runs
-  const WARM_UP = 20;
-  const ours: number[] = [];
-  const baseline: number[] = [];
-  for (let run = 0; run < WARM_UP + 40; run += 1) {
-    ours.push(
-      await timed(async () => {
-        const response = await product.api.post<{ rows: { edges: unknown[] } }>(
-          query,
-          { unit: String(unit) },
-          product.token,
-        );
-        expect(response.data?.rows.edges.length, JSON.stringify(response.errors)).toBe(500);
-      }),
+  const columns = `id, unit_id, period, version, updated_at, report_date, cases, follow_ups, follow_up_rate, dissatisfied, qr_good_reviews`;
+  const page = (filter: string, total: boolean) =>
+    `query ($unit: ID) { rows(ledger: "daily_followup", unitId: $unit${filter}, orderBy: [{ field: "report_date", desc: true }], first: 500) {
+      ${total ? 'totalCount ' : ''}edges { node { id version values } } } }`;
+  /** The DBA's page (`condition`: on a column, e.g. 'cases >= 20'), with its total when asked. */
+  const dba = (condition: string | null, total: boolean) => {
+    const and = (alias: string) => (condition ? ` AND ${alias}.${condition}` : '');
+    const count = `(SELECT count(*) FROM dba_daily_followup c WHERE c.unit_id = $1 AND c.deleted_at IS NULL${and('c')})::int AS total`;
+    return `SELECT ${columns}${total ? `, ${count}` : ''}
+              FROM dba_daily_followup t WHERE t.unit_id = $1 AND t.deleted_at IS NULL${and('t')}
+             ORDER BY t.report_date DESC, t.id DESC LIMIT 501`;
+  };
+  // what the product sends (rows.service.ts): the page, then its count, as the row role
+  const ourPageSql = `SELECT ${columns} FROM ledger_daily_followup t WHERE t.deleted_at IS NULL AND t.unit_id = $1
+                       ORDER BY t.report_date DESC NULLS LAST, t.id DESC LIMIT 501`;
+  const ourCountSql = `SELECT count(*)::int AS n FROM ledger_daily_followup t WHERE t.deleted_at IS NULL AND t.unit_id = $1`;
+  console.log(
+    `\nour page as the row role:\n${await explain(ourPageSql, [unit], unit)}\nour count as the row role:\n${await explain(ourCountSql, [unit], unit)}` +
+      `\nthe DBA's page with its count, as the owner:\n${await explain(dba(null, true), [unit], null)}`,
+  );
+
+  // before this issue's changes, in the same run: the page with its count as a window (the old
+  // query) without the unit-order index (dropped inside a transaction that is rolled back)
+  const oldPageSql = `SELECT ${columns}, count(*) OVER ()::int AS _total FROM ledger_daily_followup t
+                       WHERE t.deleted_at IS NULL AND t.unit_id = ANY($1) ORDER BY t.report_date DESC NULLS LAST, t.id DESC LIMIT 501`;
+  console.log(
+    `\nbefore: the old page query, without the unit-order index, as the row role:\n${await explain(oldPageSql, [[unit]], unit, await unitOrderIndex('ledger_daily_followup'))}`,
+  );
+
+  const newest = await comparePage(page('', true), { unit: String(unit) }, 500, () =>
+    pool.query(dba(null, true), [unit]),
+  );
+  cases.push(
+    judge(
+      'page of 500 of one unit of 1M rows, newest first, with totalCount (rows vs DBA SQL)',
+      newest.ours,
+      newest.baseline,
+      '<= 2',
+    ),
+  );
+  cases.push(
+    judge('page of 500 of one unit of 1M rows, newest first, with totalCount, absolute', newest.ours, null, '< 50ms'),
+  );
+
+  const bare = await comparePage(page('', false), { unit: String(unit) }, 500, () =>
+    pool.query(dba(null, false), [unit]),
+  );
+  cases.push(
+    judge(
+      'page of 500 of one unit of 1M rows, newest first, no totalCount (rows vs DBA SQL)',
+      bare.ours,
+      bare.baseline,
+      '<= 2',
+    ),
+  );
+
+  const filtered = await comparePage(page(', filter: { cases: { gte: 20 } }', true), { unit: String(unit) }, 500, () =>
+    pool.query(dba('cases >= 20', true), [unit]),
+  );
+  cases.push(
+    judge(
+      'page of 500 of one unit of 1M rows, cases >= 20, newest first, with totalCount (rows vs DBA SQL)',
+      filtered.ours,
+      filtered.baseline,
+      '<= 2',
+    ),
+  );
+
+  // the old comparison: our API against our own query of before (the count as a window over the
+  // page) on our own table and indexes, as the owner
+  const ownSql = `SELECT t.id, t.unit_id, t.period, t.version, t.updated_at, t.report_date, t.cases, t.follow_ups, t.follow_up_rate,
+                         t.dissatisfied, t.qr_good_reviews, count(*) OVER ()::int AS total
+                    FROM ledger_daily_followup t WHERE t.unit_id = $1 AND t.deleted_at IS NULL AND t.cases >= 20
+                   ORDER BY t.report_date DESC NULLS LAST, t.id DESC LIMIT 501`;
+  const own = await comparePage(page(', filter: { cases: { gte: 20 } }', true), { unit: String(unit) }, 500, () =>
+    pool.query(ownSql, [unit]),
+  );
+  cases.push(
+    judge(
+      'page of 500, cases >= 20, with totalCount (rows vs our own SQL of before on our table; old baseline)',
+      own.ours,
+      own.baseline,
+      '<= 2',
+    ),
+  );
+
+  // counting every row of the ledger: totalCount of all units (an admin, no unit asked) against
+  // count(*) of the live rows as the owner on the plain copy
+  const countAll = `query { rows(ledger: "daily_followup", first: 0) { totalCount edges { node { id } } } }`;
+  const countSql = `SELECT count(*)::int AS n FROM dba_daily_followup WHERE deleted_at IS NULL`;
+  console.log(
+    `\ncounting all rows, ours as the row role (all units):\n${await explainAllUnits(`SELECT count(*)::int AS n FROM ledger_daily_followup t WHERE t.deleted_at IS NULL`)}` +
+      `\ncount(*) as the owner on the copy:\n${await explain(countSql, [], null)}`,
+  );
+  const counted = await comparePage(countAll, {}, 0, () => pool.query(countSql));
+  cases.push(
+    judge(
+      'count all 1M rows: rows totalCount, every unit (rows vs count(*) as the owner)',
+      counted.ours,
+      counted.baseline,
+      '<= 1.3',
+    ),
+  );
+}, 600_000);
+
+/** EXPLAIN (ANALYZE, BUFFERS) as the row role with every unit in scope (an admin's read). */
+async function explainAllUnits(sql: string): Promise<string> {
+  const client = await product.pool.connect();
+  try {
+    await client.query(
+      `BEGIN READ ONLY; SELECT set_config('role', 'taizhang_rows', true), set_config('taizhang.all_units', 'on', true)`,
     );
-    baseline.push(await timed(() => product.pool.query(sql, [unit])));
+    const plan = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`);
+    return plan.rows.map((r) => `    ${r['QUERY PLAN'] as string}`).join('\n');
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
   }
-  const oursMs = median(ours.slice(WARM_UP));
-  const baseMs = median(baseline.slice(WARM_UP));
-  cases.push(judge('page of 500 of 1M rows (rows vs SQL)', oursMs, baseMs, '<= 2'));
-  cases.push(judge('page of 500 of 1M rows, absolute', oursMs, null, '< 50ms'));
-});
+}
+
+/**
+ * What the unit-order index costs a save: 10,000 new rows (one unit, 10,000 days) inserted by one
+ * multi-row INSERT … SELECT as the owner into the 1,000,000-row table, with the index and with it
+ * dropped, each in a transaction rolled back; alternating, medians of five after one of each.
+ */
+it('measures what the unit-order index costs a 10,000-row insert', async () => {
+  const { pool } = product;
+  const index = await unitOrderIndex('ledger_daily_followup');
+  const unit = product.unitIds[199];
+  const insert = `INSERT INTO ledger_daily_followup (unit_id, period, def_version, report_date, cases, follow_ups, follow_up_rate, dissatisfied, qr_good_reviews)
+                  SELECT $1, d::text, 1, d, 10, 5, 0.5, 1, 2 FROM generate_series(0, 9999) AS i, LATERAL (SELECT date '1980-01-01' + i AS d) x`;
+  const once = async (withIndex: boolean) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      if (!withIndex) await client.query(`DROP INDEX "${index}"`);
+      return await timed(() => client.query(insert, [unit]));
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  };
+  const withIt: number[] = [];
+  const without: number[] = [];
+  for (let run = 0; run < 6; run += 1) {
+    withIt.push(await once(true));
+    without.push(await once(false));
+  }
+  const [w, wo] = [median(withIt.slice(1)), median(without.slice(1))];
+  console.log(`\n10,000-row insert: with the unit-order index ${w.toFixed(1)} ms, without ${wo.toFixed(1)} ms`);
+  cases.push(judge('10k-row insert with the unit-order index vs without (its cost to a save)', w, wo, '<= 1.3'));
+}, 300_000);

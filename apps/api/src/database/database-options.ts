@@ -16,6 +16,7 @@ import { SheetCorrections1765100000000 } from './migrations/1765100000000-sheet-
 import { UserPhones1765200000002 } from './migrations/1765200000002-user-phones';
 import { ApiTokens1765200000010 } from './migrations/1765200000010-api-tokens';
 import { Webhooks1765200000011 } from './migrations/1765200000011-webhooks';
+import { ReadPaths1765300000200 } from './migrations/1765300000200-read-paths';
 import { AdminEvents1765300000500 } from './migrations/1765300000500-admin-events';
 
 // A ledger's date column is a calendar day, not an instant: hand it over as "YYYY-MM-DD" rather than
@@ -43,6 +44,7 @@ export const MIGRATIONS = [
   UserPhones1765200000002,
   ApiTokens1765200000010,
   Webhooks1765200000011,
+  ReadPaths1765300000200,
   AdminEvents1765300000500,
 ];
 

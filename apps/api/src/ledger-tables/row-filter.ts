@@ -211,7 +211,12 @@ export function rowConditions(
 ): string[] {
   // live rows, or (the recycle bin) the deleted ones
   const where = [query.deleted ? 't.deleted_at IS NOT NULL' : 't.deleted_at IS NULL'];
-  if ('units' in scope) {
+  if ('units' in scope && scope.units.length === 1) {
+    // one unit (a clerk's, or the one asked for): an equality, which the (unit_id, <order>, id)
+    // indexes serve in their order; `= ANY` of an array cannot give the rows sorted by the next column
+    params.push(scope.units[0]);
+    where.push(`t.unit_id = $${params.length}`);
+  } else if ('units' in scope) {
     params.push(scope.units);
     where.push(`t.unit_id = ANY($${params.length})`);
   }

@@ -1,8 +1,10 @@
-import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Info, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { CurrentPrincipal } from '../identity/auth.decorators';
 import type { GraphQLContext, Principal } from '../identity/principal';
 import { localeOf } from '../common/graphql/request-locale';
+import { selectsField } from '../common/graphql/selected-fields';
 import {
   DeletedRowModel,
   FieldValuesModel,
@@ -90,6 +92,7 @@ export class RowsResolver {
     @Args('first', { type: () => Int, nullable: true, defaultValue: 100 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args() drillArgs: DrillArgs,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<RowConnectionModel> {
     const drill = drillOf(drillArgs);
     const page = await this.rowsService.page(principal, {
@@ -101,9 +104,12 @@ export class RowsResolver {
       first,
       after,
       drill,
+      // counting every matching row is work of its own: done only when the query asks for it
+      withTotal: selectsField(info, 'totalCount'),
     });
     return {
-      totalCount: page.totalCount,
+      // null only when not asked for, and then never read
+      totalCount: page.totalCount ?? 0,
       edges: page.rows.map((row, i) => edgeOf(page.offset + i + 1, row)),
       pageInfo: {
         endCursor: page.rows.length > 0 ? encodeCursor(page.offset + page.rows.length) : null,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { message, quoteIdent, textOf } from '@taizhang/ledger-core';
+import { message, quoteIdent, textOf, type LedgerModel } from '@taizhang/ledger-core';
 import type { Principal } from '../identity/principal';
 import { seesRedactedValues } from '../identity/access-policy';
 import { parseId } from '../common/graphql/ids';
@@ -9,7 +9,7 @@ import { RowAccess } from '../ledger-data/row-access.service';
 import { orderSql, rowConditions, type MeasureDrill, type OrderInput } from '../ledger-tables/row-filter';
 import { Clock } from '../common/time/clock';
 import { changeDisplays, type ReferenceDisplay } from '../ledger-tables/reference-labels';
-import { readAtOnceInUnitScope, readInUnitScope } from '../ledger-tables/row-scope';
+import { readAtOnceInUnitScope, readInUnitScope, type ReadStatement, type UnitScope } from '../ledger-tables/row-scope';
 import { rowColumns, rowFromDb, tableOf, valuesFor, type RowRecord } from '../ledger-tables/row-sql';
 import type { WriteSource } from '../ledger-tables/row-write';
 import { RowsException } from '../ledger-tables/rows.exception';
@@ -34,6 +34,8 @@ export interface RowsQuery {
   after?: string | null;
   /** A dashboard's drill-down: the rows behind a statistic (row-filter.ts, drillSql). */
   drill?: Drill | null;
+  /** Count every matching row (totalCount); false when the caller did not ask for it. Default true. */
+  withTotal?: boolean;
 }
 
 /** What a caller asks of a drill-down; the server's clock is added. */
@@ -60,7 +62,8 @@ export interface FieldValues {
 const unknownField = (key: string) => message(`未知字段「${key}」`, `Unknown field "${key}"`);
 
 export interface RowPage {
-  totalCount: number;
+  /** Every matching row's count; null when not asked for (withTotal: false). */
+  totalCount: number | null;
   rows: RowRecord[];
   /** The position of the page's first row in this ordering (0 = the first row of all). */
   offset: number;
@@ -112,6 +115,36 @@ function pageSizeOf(asked: number | null | undefined): number {
   return first;
 }
 
+/**
+ * The SQL of a page: its rows (one more than asked, to know whether more follow), then its total.
+ * The page reads only its rows: with an index in its order (compile/table-state.ts, unitOrdered),
+ * a scan that stops at the LIMIT. The total is a count of its own, sent in the same message when
+ * asked for; never a window over the page query, which would read and sort every matching row.
+ */
+export function pageStatements(
+  model: LedgerModel,
+  scope: UnitScope,
+  query: Omit<RowsQuery, 'drill' | 'ledger'> & { drill?: MeasureDrill | null },
+  first: number,
+  offset: number,
+): [page: ReadStatement, count: ReadStatement] {
+  const params: unknown[] = [];
+  const conditions = rowConditions(model, scope, query, params).join(' AND ');
+  const table = tableOf(model);
+  const order = orderSql(model, query.orderBy);
+  return [
+    // no rows asked (first: 0, a count): only whether one lies past the offset, in any order — an
+    // ORDER BY that no index serves (every unit by id) would sort every row for nothing
+    first === 0
+      ? { sql: `SELECT 1 AS present FROM ${table} t WHERE ${conditions} LIMIT 1 OFFSET ${offset}`, params }
+      : {
+          sql: `SELECT ${rowColumns(model)} FROM ${table} t WHERE ${conditions} ORDER BY ${order} LIMIT ${first + 1} OFFSET ${offset}`,
+          params,
+        },
+    { sql: `SELECT count(*)::int AS n FROM ${table} t WHERE ${conditions}`, params },
+  ];
+}
+
 /** Reading rows: one page, filtered and sorted, of the units the caller may see. */
 @Injectable()
 export class RowsService {
@@ -133,27 +166,10 @@ export class RowsService {
     const audience = seesRedactedValues(principal) ? 'redacted' : 'full';
     const first = pageSizeOf(query.first);
     const offset = query.after ? decodeCursor(query.after) : 0;
-    const params: unknown[] = [];
-    const where = rowConditions(model, scope, { ...query, drill: this.drillOf(query.drill) }, params);
-    const order = orderSql(model, query.orderBy);
-    const table = tableOf(model);
-    const conditions = where.join(' AND ');
-    // the count rides on the page query (one scan); only an empty page needs its own count
-    const [raw] = await readAtOnceInUnitScope(this.db, scope, [
-      {
-        sql: `SELECT ${rowColumns(model)}, count(*) OVER ()::int AS _total FROM ${table} t WHERE ${conditions} ORDER BY ${order} LIMIT ${first + 1} OFFSET ${offset}`,
-        params,
-      },
-    ]);
-    const countAll = async () =>
-      Number(
-        (
-          await readAtOnceInUnitScope(this.db, scope, [
-            { sql: `SELECT count(*)::int AS n FROM ${table} t WHERE ${conditions}`, params },
-          ])
-        )[0][0].n,
-      );
-    const total = raw.length > 0 ? Number(raw[0]._total) : await countAll();
+    const withTotal = query.withTotal ?? true;
+    const statements = pageStatements(model, scope, { ...query, drill: this.drillOf(query.drill) }, first, offset);
+    const [raw, counted] = await readAtOnceInUnitScope(this.db, scope, withTotal ? statements : [statements[0]]);
+    const total = withTotal ? Number(counted[0].n) : null;
     return {
       totalCount: total,
       hasNextPage: raw.length > first,

@@ -147,3 +147,67 @@ describe('tableChangeSql', () => {
     ).toThrow(/unsafe SQL identifier/);
   });
 });
+
+describe('read indexes (unit order)', () => {
+  const dated: LedgerDefinition = {
+    key: 'probe',
+    title: '探针',
+    fields: [
+      { key: 'day', title: '日期', type: 'date', required: true },
+      { key: 'cases', title: '办件量', type: 'integer', min: 0 },
+      { key: 'status', title: '状态', type: 'text' },
+    ],
+  };
+  const columnOf = (state: ReturnType<typeof compileLedger>, key: string) =>
+    state.columns.find((c) => c.column === key)!;
+
+  it("orders a unit's rows by the ledger's date, and by each field marked index, and by nothing else", () => {
+    const state = compileLedger(
+      next(dated, (d) => Object.assign(d.fields[2], { index: true })),
+      1,
+    );
+    expect(columnOf(state, 'day').constraints.unitOrdered).toBe(true);
+    expect(columnOf(state, 'status').constraints.unitOrdered).toBe(true);
+    expect(columnOf(state, 'cases').constraints.unitOrdered).toBe(false);
+    const sql = tableChangeSql(
+      'ledger_probe',
+      { kind: 'createTable', table: 'ledger_probe', columns: state.columns },
+      () => dated.fields[0],
+    ).statements.join('\n');
+    expect(sql).toMatch(/ON "ledger_probe" \(unit_id, "day" DESC NULLS LAST, id DESC\) WHERE deleted_at IS NULL/);
+    expect(sql).toMatch(/ON "ledger_probe" \(unit_id, "status" DESC NULLS LAST, id DESC\) WHERE deleted_at IS NULL/);
+    expect(sql).not.toMatch(/\(unit_id, "cases" DESC/);
+  });
+
+  it('adds or drops only the index when only `index` changes: the rules stay bound from their version', () => {
+    const state1 = compileLedger(dated, 1);
+    const indexed = compileLedger(
+      next(dated, (d) => Object.assign(d.fields[1], { index: true })),
+      2,
+    );
+    const diff = diffTable(state1, indexed, 2);
+    expect(kinds(diff.changes)).toEqual(['changeIndexes']);
+    const cases = columnOf(diff.next, 'cases');
+    expect(cases.constraints.unitOrdered).toBe(true);
+    // the check of min 0 still binds every row (since 1), not only rows saved under version 2
+    expect(cases.constraints.since).toBe(1);
+    const sql = tableChangeSql('ledger_probe', diff.changes[0], () => dated.fields[1]).statements;
+    expect(sql).toEqual([
+      expect.stringMatching(/^CREATE INDEX "tzo_\w+" ON "ledger_probe" \(unit_id, "cases" DESC NULLS LAST, id DESC\)/),
+    ]);
+
+    const back = diffTable(diff.next, compileLedger(dated, 3), 3);
+    expect(kinds(back.changes)).toEqual(['changeIndexes']);
+    expect(tableChangeSql('ledger_probe', back.changes[0], () => dated.fields[1]).statements).toEqual([
+      expect.stringMatching(/^DROP INDEX IF EXISTS "tzo_\w+"$/),
+    ]);
+  });
+
+  it('gives a table stored before unit order existed its index on the next publish, checks untouched', () => {
+    const old = compileLedger(dated, 1);
+    for (const column of old.columns) delete column.constraints.unitOrdered;
+    const diff = diffTable(old, compileLedger(dated, 2), 2);
+    expect(diff.changes).toEqual([expect.objectContaining({ kind: 'changeIndexes', fieldId: 'day' })]);
+    expect(columnOf(diff.next, 'day').constraints.since).toBe(1);
+  });
+});

@@ -1,5 +1,5 @@
 import { removedColumnName, retypedColumnName } from './sql-names';
-import { sameConstraints, type ColumnState, type HiddenColumn, type TableState } from './table-state';
+import { sameConstraints, sameRules, type ColumnState, type HiddenColumn, type TableState } from './table-state';
 import type { FieldType } from '../field-types/registry';
 
 export type TableChange =
@@ -10,7 +10,15 @@ export type TableChange =
   | { kind: 'hideColumn'; fieldId: string; column: string; hiddenAs: string }
   | { kind: 'restoreColumn'; fieldId: string; hiddenAs: string; column: string }
   | { kind: 'dropConstraints'; fieldId: string; column: string; previous: ColumnState['constraints'] }
-  | { kind: 'addConstraints'; column: ColumnState };
+  | { kind: 'addConstraints'; column: ColumnState }
+  /** Only read indexes differ (time axis, prefix, unit order): they are made or dropped, the rules stay bound as they were. */
+  | {
+      kind: 'changeIndexes';
+      fieldId: string;
+      column: string;
+      previous: ColumnState['constraints'];
+      next: ColumnState['constraints'];
+    };
 
 export interface TableDiff {
   changes: TableChange[];
@@ -96,6 +104,24 @@ export function diffTable(actual: TableState | null, desired: TableState, versio
       hidden.push({ column: keptAs, fieldId: d.fieldId, type: existing.type, reason: 'retyped', version });
       changes.push({ kind: 'addConstraints', column: d });
       nextColumns.push(d);
+    } else if (
+      !sameConstraints(existing.constraints, d.constraints) &&
+      sameRules(existing.constraints, d.constraints)
+    ) {
+      const next = {
+        ...existing.constraints,
+        indexed: d.constraints.indexed,
+        prefixSearched: d.constraints.prefixSearched,
+        unitOrdered: d.constraints.unitOrdered,
+      };
+      changes.push({
+        kind: 'changeIndexes',
+        fieldId: d.fieldId,
+        column: d.column,
+        previous: existing.constraints,
+        next,
+      });
+      nextColumns.push({ ...d, constraints: next });
     } else if (!sameConstraints(existing.constraints, d.constraints)) {
       changes.push({ kind: 'dropConstraints', fieldId: d.fieldId, column: d.column, previous: existing.constraints });
       changes.push({ kind: 'addConstraints', column: d });

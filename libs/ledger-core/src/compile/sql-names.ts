@@ -26,6 +26,7 @@ export const checkName = (table: string, fieldId: string, index: number) =>
   `tzc_${shortHash(`${table}.${fieldId}`)}_${index}`;
 export const uniqueIndexName = (table: string, fieldId: string) => `tzu_${shortHash(`${table}.${fieldId}`)}`;
 export const timeIndexName = (table: string, fieldId: string) => `tzt_${shortHash(`${table}.${fieldId}`)}`;
+export const unitOrderIndexName = (table: string, fieldId: string) => `tzo_${shortHash(`${table}.${fieldId}`)}`;
 export const prefixIndexName = (table: string, fieldId: string) => `tzp_${shortHash(`${table}.${fieldId}`)}`;
 export const foreignKeyName = (table: string, fieldId: string) => `tzf_${shortHash(`${table}.${fieldId}`)}`;
 export const retypedColumnName = (version: number, key: string) => `_v${version}_${key}`;

@@ -8,6 +8,7 @@ import {
   tableNameOf,
   timeIndexName,
   uniqueIndexName,
+  unitOrderIndexName,
 } from './sql-names';
 import { COLUMN_PLACEHOLDER, type ColumnState } from './table-state';
 
@@ -33,6 +34,44 @@ function bound(expression: string, since: number): string {
   return since <= 1 ? `(${expression})` : `(def_version < ${since} OR (${expression}))`;
 }
 
+/** The indexes that only speed reads up (no rule in them): made and dropped on their own (`changeIndexes`). */
+function addIndexes(
+  table: string,
+  fieldId: string,
+  columnName: string,
+  constraints: ColumnState['constraints'],
+): string[] {
+  const t = quoteIdent(table);
+  const c = quoteIdent(columnName);
+  const statements: string[] = [];
+  if (constraints.indexed) {
+    statements.push(`CREATE INDEX ${quoteIdent(timeIndexName(table, fieldId))} ON ${t} (${c}, unit_id)`);
+  }
+  if (constraints.prefixSearched) {
+    statements.push(
+      `CREATE INDEX ${quoteIdent(prefixIndexName(table, fieldId))} ON ${t} (unit_id, ${c} text_pattern_ops)`,
+    );
+  }
+  if (constraints.unitOrdered) {
+    // newest first is the order a unit's rows are read in (DESC NULLS LAST, as orderSql writes
+    // it): a forward scan; live rows only, so that a unit's count is an index-only scan
+    statements.push(
+      `CREATE INDEX ${quoteIdent(unitOrderIndexName(table, fieldId))} ON ${t} (unit_id, ${c} DESC NULLS LAST, id DESC) WHERE deleted_at IS NULL`,
+    );
+  }
+  return statements;
+}
+
+function dropIndexes(table: string, fieldId: string, constraints: ColumnState['constraints']): string[] {
+  const statements: string[] = [];
+  if (constraints.indexed) statements.push(`DROP INDEX IF EXISTS ${quoteIdent(timeIndexName(table, fieldId))}`);
+  if (constraints.prefixSearched)
+    statements.push(`DROP INDEX IF EXISTS ${quoteIdent(prefixIndexName(table, fieldId))}`);
+  if (constraints.unitOrdered)
+    statements.push(`DROP INDEX IF EXISTS ${quoteIdent(unitOrderIndexName(table, fieldId))}`);
+  return statements;
+}
+
 function addConstraints(table: string, column: ColumnState): string[] {
   const t = quoteIdent(table);
   const c = quoteIdent(column.column);
@@ -47,14 +86,7 @@ function addConstraints(table: string, column: ColumnState): string[] {
         `WHERE deleted_at IS NULL${since > 1 ? ` AND def_version >= ${since}` : ''}`,
     );
   }
-  if (column.constraints.indexed) {
-    statements.push(`CREATE INDEX ${quoteIdent(timeIndexName(table, column.fieldId))} ON ${t} (${c}, unit_id)`);
-  }
-  if (column.constraints.prefixSearched) {
-    statements.push(
-      `CREATE INDEX ${quoteIdent(prefixIndexName(table, column.fieldId))} ON ${t} (unit_id, ${c} text_pattern_ops)`,
-    );
-  }
+  statements.push(...addIndexes(table, column.fieldId, column.column, column.constraints));
   if (references) {
     // NOT VALID: rows written before the link existed are not re-checked; every new value is
     statements.push(
@@ -71,8 +103,7 @@ function dropConstraints(table: string, fieldId: string, previous: ColumnState['
     (_, i) => `ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(checkName(table, fieldId, i))}`,
   );
   if (previous.unique) statements.push(`DROP INDEX IF EXISTS ${quoteIdent(uniqueIndexName(table, fieldId))}`);
-  if (previous.indexed) statements.push(`DROP INDEX IF EXISTS ${quoteIdent(timeIndexName(table, fieldId))}`);
-  if (previous.prefixSearched) statements.push(`DROP INDEX IF EXISTS ${quoteIdent(prefixIndexName(table, fieldId))}`);
+  statements.push(...dropIndexes(table, fieldId, previous));
   if (previous.references)
     statements.push(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(foreignKeyName(table, fieldId))}`);
   return statements;
@@ -161,6 +192,28 @@ export function tableChangeSql(
       return { statements: dropConstraints(table, change.fieldId, change.previous) };
     case 'addConstraints':
       return { statements: addConstraints(table, change.column) };
+    case 'changeIndexes': {
+      // only the indexes that come or go: the rules and the version they bind from stay
+      const { previous, next } = change;
+      const gone = {
+        ...previous,
+        indexed: previous.indexed && !next.indexed,
+        prefixSearched: previous.prefixSearched && !next.prefixSearched,
+        unitOrdered: previous.unitOrdered && !next.unitOrdered,
+      };
+      const come = {
+        ...next,
+        indexed: next.indexed && !previous.indexed,
+        prefixSearched: next.prefixSearched && !previous.prefixSearched,
+        unitOrdered: next.unitOrdered && !previous.unitOrdered,
+      };
+      return {
+        statements: [
+          ...dropIndexes(table, change.fieldId, gone),
+          ...addIndexes(table, change.fieldId, change.column, come),
+        ],
+      };
+    }
     default: {
       const unhandled: never = change;
       throw new Error(`unhandled table change ${JSON.stringify(unhandled)}`);

@@ -1,6 +1,7 @@
 import { fieldIdOf } from '../definition/check-definition';
 import type { LedgerDefinition } from '../definition/types';
 import { specOf, type FieldType } from '../field-types/registry';
+import { ledgerDateKey } from '../definition/ledger-date';
 import { tableNameOf } from './sql-names';
 
 /** Stands for the quoted column in stored checks; replaced when the SQL is written. */
@@ -24,6 +25,13 @@ export interface ColumnConstraints {
    * (its operators are leakproof; LIKE's are not). Optional in stored states from before this.
    */
   prefixSearched?: boolean;
+  /**
+   * A unit's rows are read in this column's order (the ledger's date, or a field the definition
+   * marks `index`): indexed as (unit_id, column, id) over live rows, so that a page of one unit
+   * in that order (either direction) is an index scan that stops at its LIMIT, and a unit's count
+   * of live rows is an index-only scan. Optional in stored states from before this existed.
+   */
+  unitOrdered?: boolean;
   /** The referenced ledger table, for a reference field. */
   references: string | null;
   /**
@@ -65,6 +73,7 @@ export function compileLedger(definition: LedgerDefinition, version: number): Ta
       ...(definition.dimensions ?? []).filter((d) => ['day', 'week', 'month'].includes(d.kind)).map((d) => d.field),
     ].filter((key): key is string => Boolean(key)),
   );
+  const dateKey = ledgerDateKey(definition);
   return {
     table,
     hidden: [],
@@ -89,6 +98,7 @@ export function compileLedger(definition: LedgerDefinition, version: number): Ta
           indexed: timeFields.has(field.key) || Boolean(target),
           references: target ? tableNameOf(target.ledger) : null,
           prefixSearched: field.key === definition.display && spec.sqlType === 'text',
+          unitOrdered: field.key === dateKey || (Boolean(field.index) && spec.canBeUnique),
           since: version,
         },
       };
@@ -98,10 +108,14 @@ export function compileLedger(definition: LedgerDefinition, version: number): Ta
 
 export function sameConstraints(a: ColumnConstraints, b: ColumnConstraints): boolean {
   return (
-    a.unique === b.unique &&
+    sameRules(a, b) &&
     Boolean(a.indexed) === Boolean(b.indexed) &&
     Boolean(a.prefixSearched) === Boolean(b.prefixSearched) &&
-    a.references === b.references &&
-    a.checks.join('\n') === b.checks.join('\n')
+    Boolean(a.unitOrdered) === Boolean(b.unitOrdered)
   );
+}
+
+/** The same rules (checks, uniqueness, link): what binds rows, as opposed to indexes that only speed reads up. */
+export function sameRules(a: ColumnConstraints, b: ColumnConstraints): boolean {
+  return a.unique === b.unique && a.references === b.references && a.checks.join('\n') === b.checks.join('\n');
 }

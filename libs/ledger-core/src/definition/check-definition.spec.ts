@@ -48,6 +48,16 @@ describe('checkDefinition', () => {
     expect(problemsOf(minimal())).toEqual([]);
   });
 
+  it('takes `index` on a field whose values fit an index entry, and refuses it on a long text, naming the field', () => {
+    const indexed = minimal();
+    Object.assign(indexed.fields[1], { index: true });
+    expect(problemsOf(indexed)).toEqual([]);
+    const long = minimal();
+    long.fields[1] = { key: 'b', title: '乙', type: 'longtext', index: true } as LedgerDefinition['fields'][number];
+    expect(problemsOf(long)).toEqual(['/fields/1/index: A field of type "Long text" cannot be indexed']);
+    expect(problemsOf(long, 'zh-CN')[0]).toContain('不能设索引');
+  });
+
   it.each<[string, (d: LedgerDefinition) => unknown, string[]]>([
     [
       'a misspelt type',

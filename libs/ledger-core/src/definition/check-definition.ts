@@ -72,6 +72,15 @@ export function checkDefinition(input: unknown): DefinitionCheck {
         ),
       );
     }
+    if (field.index && !spec.canBeUnique) {
+      add(
+        `/fields/${i}/index`,
+        message(
+          `「${textOf(spec.title, 'zh-CN')}」类型的字段不能设索引`,
+          `A field of type "${textOf(spec.title, 'en')}" cannot be indexed`,
+        ),
+      );
+    }
     if (field.default !== undefined && field.default !== null) {
       const normalized = spec.normalize(field.default, field);
       const issues = normalized.ok

@@ -17,6 +17,7 @@ const LEADING_PROPERTIES: Record<string, unknown> = {
 const TRAILING_PROPERTIES: Record<string, unknown> = {
   default: {},
   unique: { type: 'boolean' },
+  index: { type: 'boolean', description: 'Commonly sorted or filtered by: indexed as (unit_id, column, id).' },
   formula: { $ref: '#/$defs/formula' },
   readOnly: { type: 'boolean' },
   ...DERIVED_FIELD_SCHEMAS,

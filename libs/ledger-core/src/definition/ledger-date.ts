@@ -14,12 +14,18 @@ const TIME_DIMENSIONS = ['day', 'week', 'month'];
  * a time axis; else none (null), and a row counts on the day it was created.
  */
 export function ledgerDateField(model: LedgerModel): FieldDefinition | null {
-  const definition = model.definition;
-  const key =
+  const key = ledgerDateKey(model.definition);
+  return (key && model.byKey.get(key)) || null;
+}
+
+/** The key of the ledger's date field (ledgerDateField's rule, on a bare definition: the compiler's). */
+export function ledgerDateKey(definition: LedgerDefinition): string | null {
+  return (
     definition.periodField ??
     definition.dimensions?.find((d) => TIME_DIMENSIONS.includes(d.kind) && d.field)?.field ??
-    model.fields.find((f) => specOf(f).statistics.timeAxis)?.key;
-  return (key && model.byKey.get(key)) || null;
+    definition.fields.find((f) => specOf(f).statistics.timeAxis)?.key ??
+    null
+  );
 }
 
 /** A date or datetime field's Asia/Shanghai calendar day, as SQL over the table alias. */

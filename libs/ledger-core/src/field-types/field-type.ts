@@ -30,6 +30,12 @@ export interface FieldBase {
   default?: unknown;
   /** No two live rows of one unit may share a value (where the type allows it: `canBeUnique`). */
   unique?: boolean;
+  /**
+   * The grid is commonly sorted or filtered by this field: the compiler indexes it as
+   * (unit_id, column, id) over live rows, so that a unit's page in its order is an index scan
+   * with a limit (where the type allows it: `canBeUnique`, the values fit an index entry).
+   */
+  index?: boolean;
   /** A formula over the row's fields; the field is then read-only and computed on save. */
   formula?: string;
   readOnly?: boolean;
@@ -59,6 +65,7 @@ export const COMMON_FIELD_PROPERTIES = [
   'required',
   'default',
   'unique',
+  'index',
   'formula',
   'readOnly',
   'lookup',
@@ -194,7 +201,7 @@ export interface FieldTypeSpec<F extends FieldBase & { type: string }> {
   /** Row filters that make sense for it. */
   filters: readonly FilterOperator[];
   statistics: StatisticsRoles;
-  /** Whether `unique` may be set on it. */
+  /** Whether `unique` (and `index`) may be set on it. */
   canBeUnique: boolean;
   /** Problems with the option values a definition gives this type (beyond the meta-schema's shapes). */
   checkDefinition(field: F): FieldDefinitionProblem[];

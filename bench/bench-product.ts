@@ -11,7 +11,7 @@ import {
 const ADMIN_PASSWORD = 'Taizhang@2026';
 
 export interface BenchProduct {
-  db: TestDatabase;
+  db: Pick<TestDatabase, 'url' | 'drop'>;
   server: ProductServer;
   /** Straight to the database: the baselines, and the bulk data. */
   pool: pg.Pool;
@@ -24,9 +24,16 @@ export interface BenchProduct {
   stop(): Promise<void>;
 }
 
-/** The built product, in production mode, on a fresh database of the run's PostgreSQL, with `units` units. */
-export async function startBenchProduct(units: number): Promise<BenchProduct> {
-  const db = await createTestDatabase();
+/**
+ * The built product, in production mode, on a fresh database of the run's PostgreSQL, with `units`
+ * units; or on the database given (the scale bench keeps its generated data between runs: its
+ * units are then already there, and `drop` is the caller's).
+ */
+export async function startBenchProduct(
+  units: number,
+  database?: Pick<TestDatabase, 'url' | 'drop'>,
+): Promise<BenchProduct> {
+  const db = database ?? (await createTestDatabase());
   // as deployed: NODE_ENV=production (graphql-js's development-mode checks off, no stack
   // traces); plain HTTP on loopback, so the cookie is not marked Secure
   // production makes no demo accounts, only the first admin, with ADMIN_PASSWORD
@@ -42,7 +49,8 @@ export async function startBenchProduct(units: number): Promise<BenchProduct> {
   await pool.query(`UPDATE users SET must_change_password = false WHERE username = 'admin'`);
   await pool.query(
     `INSERT INTO units (code, name, kind, sort_order)
-     SELECT 'bw' || n, '压测窗口' || n, 'service_window', 100 + n FROM generate_series(1, $1) AS n`,
+     SELECT 'bw' || n, '压测窗口' || n, 'service_window', 100 + n FROM generate_series(1, $1) AS n
+     ON CONFLICT DO NOTHING`,
     [units],
   );
   const unitIds = (await pool.query(`SELECT id FROM units ORDER BY id LIMIT $1`, [units])).rows.map(

@@ -66,7 +66,7 @@ export function dailySumsOf(model: LedgerModel): DailySums | null {
   if (answerable.length === 0) return null;
   const ledgerTable = tableNameOf(model.definition.key);
   const table = `${ledgerTable}__daily`;
-  if (table.length > MAX_NAME) return null;
+  if (`${table}_day`.length > MAX_NAME) return null;
   const fields = [...new Set(answerable.flat())].sort();
   const daySql = (alias: string) => ledgerDaySql(model, alias);
   const signature = JSON.stringify({
@@ -113,7 +113,7 @@ export function dropDailySumsSql(ledgerTable: string): string[] {
   const table = `${ledgerTable}__daily`;
   return [
     `DROP FUNCTION IF EXISTS ${quoteIdent(dailySumsFunctionName(ledgerTable))}() CASCADE`,
-    ...(table.length > MAX_NAME ? [] : [`DROP TABLE IF EXISTS ${quoteIdent(table)}`]),
+    ...(`${table}_day`.length > MAX_NAME ? [] : [`DROP TABLE IF EXISTS ${quoteIdent(table)}`]),
   ];
 }
 
@@ -142,6 +142,7 @@ export function createDailySumsSql(sums: DailySums): string[] {
          FROM (${sources.join(' UNION ALL ')}) g
         GROUP BY unit_id, day
        HAVING sum(n) <> 0${sums.fields.map((k) => ` OR sum(${c(k)}) <> 0 OR COALESCE(sum(${s(k)}), 0) <> 0`).join('')}
+        ORDER BY unit_id, day
        ON CONFLICT (unit_id, day) DO UPDATE SET n = d.n + EXCLUDED.n${sums.fields
          .map(
            (k) =>
@@ -161,6 +162,8 @@ export function createDailySumsSql(sums: DailySums): string[] {
   n bigint NOT NULL${sums.fields.map((k) => `,\n  ${s(k)} numeric,\n  ${c(k)} bigint NOT NULL`).join('')},
   UNIQUE NULLS NOT DISTINCT (unit_id, day)
 )`,
+    // a month or a year of every unit: a range of days (the unique key serves a unit's days)
+    `CREATE INDEX ${quoteIdent(`${sums.table}_day`)} ON ${d} (day)`,
     // reads as the ledger's rows are read: the rows role sees its units' sums only. Not FORCEd:
     // the owner, as whom the trigger function runs, keeps the sums of every unit
     `ALTER TABLE ${d} ENABLE ROW LEVEL SECURITY`,

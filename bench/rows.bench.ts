@@ -188,6 +188,58 @@ it('saves 10,000 new rows across 200 units (50 a unit) within 2× of a plain mul
   );
 });
 
+/**
+ * What the daily sums' triggers (docs/scale.md "Maintained aggregates") cost a save: 10,000 rows
+ * through saveRows into the typed daily report (which has sums) with its three tzd_… triggers
+ * enabled and disabled (as the owner, between the saves), alternating, each into a unit of its own;
+ * medians of five after one of each. (The saves without triggers leave the sums behind the rows:
+ * nothing after this case reads them.)
+ */
+it('measures what the daily sums cost a 10,000-row save', async () => {
+  const { pool } = product;
+  const triggers = (
+    (await pool.query(
+      `SELECT tgname FROM pg_trigger WHERE tgrelid = 'ledger_typed_daily'::regclass AND tgname LIKE 'tzd\\_%'`,
+    )) as { rows: { tgname: string }[] }
+  ).rows.map((r) => r.tgname);
+  expect(triggers).toHaveLength(3);
+  const toggle = async (on: boolean) => {
+    for (const name of triggers)
+      await pool.query(`ALTER TABLE ledger_typed_daily ${on ? 'ENABLE' : 'DISABLE'} TRIGGER "${name}"`);
+  };
+  const save = (unit: number, offset: number) =>
+    timed(async () => {
+      const rows = Array.from({ length: BATCH }, (_, i) => reportRow(i + offset));
+      const response = await product.api.post<{ saveRows: { saved: number } }>(
+        `mutation ($unit: ID, $changes: [RowChangeInput!]!) { saveRows(ledger: "typed_daily", unitId: $unit, changes: $changes) { saved } }`,
+        { unit: String(unit), changes: rows.map((values) => ({ op: 'INSERT', values })) },
+        product.token,
+      );
+      expect(response.data?.saveRows.saved, JSON.stringify(response.errors)).toBe(BATCH);
+    });
+  const withSums: number[] = [];
+  const without: number[] = [];
+  try {
+    for (let run = 0; run < 6; run += 1) {
+      withSums.push(await save(product.unitIds[100 + run], 0));
+      await toggle(false);
+      without.push(await save(product.unitIds[110 + run], 0));
+      await toggle(true);
+    }
+  } finally {
+    await toggle(true);
+  }
+  const [w, wo] = [median(withSums.slice(1)), median(without.slice(1))];
+  console.log(
+    `\n10,000-row saveRows: with the daily sums' triggers ${w.toFixed(1)} ms, without ${wo.toFixed(1)} ms (runs with: ${withSums
+      .map((x) => x.toFixed(0))
+      .join(', ')}; without: ${without.map((x) => x.toFixed(0)).join(', ')})`,
+  );
+  cases.push(
+    judge("10k-row saveRows with the daily sums' triggers vs without (their cost to a save)", w, wo, '<= 1.3'),
+  );
+}, 600_000);
+
 /** The name of a table's unit-order index (tzo_…, ledger-core compile/table-state.ts `unitOrdered`). */
 async function unitOrderIndex(table: string): Promise<string> {
   const [{ indexname }] = (

@@ -40,7 +40,24 @@ beforeAll(async () => {
     { token },
   );
   expect(published.errors).toBeUndefined();
+  // "before": the same ledger without its daily sums (their trigger function, and with it the
+  // triggers, and their table dropped), so that statistics read its rows as before issue 25's sums
+  const raw = await postGraphQL(
+    server.url,
+    'mutation ($d: JSON!) { publishLedger(definition: $d) { key } }',
+    { d: { ...daily, key: 'bench_followup_raw', fields } },
+    { token },
+  );
+  expect(raw.errors).toBeUndefined();
+  const [{ tgfoid }] = (
+    await pool.query(
+      `SELECT tgfoid::regproc::text AS tgfoid FROM pg_trigger WHERE tgrelid = 'ledger_bench_followup_raw'::regclass AND tgname LIKE 'tzd\\_%' LIMIT 1`,
+    )
+  ).rows as { tgfoid: string }[];
+  await pool.query(`DROP FUNCTION ${tgfoid}() CASCADE`);
+  await pool.query(`DROP TABLE ledger_bench_followup_raw__daily`);
 
+  const started = performance.now();
   await pool.query(
     `INSERT INTO ledger_bench_followup (unit_id, period, def_version, report_date, cases, follow_ups, follow_up_rate, dissatisfied, qr_good_reviews)
      SELECT u, d::text, 1, d, c, f, f::numeric / c, f % 3, c % 7
@@ -48,6 +65,19 @@ beforeAll(async () => {
             LATERAL (SELECT ($1::int[])[1 + i % $3] AS u, date '2019-01-01' + ((i / $3) % $4)::int AS d, 5 + (i * 7) % 40 AS c) x,
             LATERAL (SELECT c - (i % 5) AS f) y`,
     [unitIds, ROWS, UNITS, DAYS],
+  );
+  const generated = performance.now() - started;
+  const [{ days }] = (await pool.query(`SELECT count(*)::int AS days FROM ledger_bench_followup__daily`)).rows as {
+    days: number;
+  }[];
+  const copied = performance.now();
+  await pool.query(
+    `INSERT INTO ledger_bench_followup_raw (unit_id, period, def_version, report_date, cases, follow_ups, follow_up_rate, dissatisfied, qr_good_reviews)
+     SELECT unit_id, period, def_version, report_date, cases, follow_ups, follow_up_rate, dissatisfied, qr_good_reviews FROM ledger_bench_followup`,
+  );
+  console.log(
+    `\n1M rows by one INSERT … SELECT with the daily sums' trigger: ${generated.toFixed(0)} ms (${days} unit-days of sums); ` +
+      `the same rows copied by one INSERT … SELECT into the same ledger without sums: ${(performance.now() - copied).toFixed(0)} ms`,
   );
   // the DBA's table: the same rows in a plain copy (no row-level security), with the indexes a
   // DBA adds for these reads: a date range of every unit, and a unit's rows by date
@@ -63,6 +93,8 @@ beforeAll(async () => {
   );
   await pool.query('VACUUM ANALYZE ledger_bench_followup');
   await pool.query('VACUUM ANALYZE dba_bench_followup');
+  await pool.query('VACUUM ANALYZE ledger_bench_followup_raw');
+  await pool.query('VACUUM ANALYZE ledger_bench_followup__daily');
   // the million rows written out now, not by the checkpointer while the queries are timed
   await pool.query('CHECKPOINT');
 }, 600_000);
@@ -72,12 +104,12 @@ afterAll(async () => {
   if (cases.length > 0) writeResults('stats', cases);
 });
 
-const STATS = `query ($groupBy: [String!]!, $from: String, $to: String, $measures: [String!]!) {
-  statistics(ledger: "bench_followup", measures: $measures, groupBy: $groupBy, from: $from, to: $to) {
+const STATS = `query ($ledger: String!, $groupBy: [String!]!, $from: String, $to: String, $measures: [String!]!) {
+  statistics(ledger: $ledger, measures: $measures, groupBy: $groupBy, from: $from, to: $to) {
     rows { keys { value label } values { measure value } } totals { measure value } } }`;
 /** The same groups, keys, labels and values column by column (Statistics.keyColumns / valueColumns). */
-const STATS_BY_COLUMN = `query ($groupBy: [String!]!, $from: String, $to: String, $measures: [String!]!) {
-  statistics(ledger: "bench_followup", measures: $measures, groupBy: $groupBy, from: $from, to: $to) {
+const STATS_BY_COLUMN = `query ($ledger: String!, $groupBy: [String!]!, $from: String, $to: String, $measures: [String!]!) {
+  statistics(ledger: $ledger, measures: $measures, groupBy: $groupBy, from: $from, to: $to) {
     keyColumns { values labels { value label } } valueColumns { measure values } totals { measure value } } }`;
 
 /**
@@ -118,27 +150,34 @@ async function compare(
   runs: number,
   query = STATS,
   measures = ['cases', 'follow_ups', 'followup_rate'],
-): Promise<{ ours: number; baseline: number; own: number }> {
+): Promise<{ ours: number; baseline: number; own: number; before: number }> {
   const dbaSql = sql.replaceAll('ledger_bench_followup', 'dba_bench_followup');
   const params = from === null ? [] : [from, to];
   const ours: number[] = [];
   const baseline: number[] = [];
   const own: number[] = [];
+  const before: number[] = [];
   let rows = 0;
+  const answers: Record<string, string> = {};
+  const ask = (ledger: string) =>
+    timed(async () => {
+      const response = await product.api.post<{
+        statistics: { rows?: unknown[]; valueColumns?: { values: unknown[] }[] };
+      }>(query, { ledger, groupBy, from, to, measures }, product.token);
+      expect(response.errors, metric).toBeUndefined();
+      const statistics = response.data!.statistics;
+      rows = statistics.rows?.length ?? statistics.valueColumns![0].values.length;
+      answers[ledger] = JSON.stringify(statistics);
+    });
   for (let run = 0; run < runs; run += 1) {
-    ours.push(
-      await timed(async () => {
-        const response = await product.api.post<{
-          statistics: { rows?: unknown[]; valueColumns?: { values: unknown[] }[] };
-        }>(query, { groupBy, from, to, measures }, product.token);
-        expect(response.errors, metric).toBeUndefined();
-        const statistics = response.data!.statistics;
-        rows = statistics.rows?.length ?? statistics.valueColumns![0].values.length;
-      }),
-    );
+    // ours from the daily sums, and ours from the rows (the same ledger without sums: before)
+    ours.push(await ask('bench_followup'));
+    before.push(await ask('bench_followup_raw'));
     baseline.push(await timed(() => product.pool.query(dbaSql, params)));
     own.push(await timed(() => product.pool.query(sql, params)));
   }
+  // the same answer either way
+  expect(answers.bench_followup, metric).toBe(answers.bench_followup_raw);
   const shown = (lines: string[]) =>
     lines.filter((l) => /Scan|Aggregate|Gather|Workers|Filter|Execution/.test(l)).join('\n  ');
   console.log(
@@ -151,6 +190,7 @@ async function compare(
     ours: median(ours.slice(WARM_UP)),
     baseline: median(baseline.slice(WARM_UP)),
     own: median(own.slice(WARM_UP)),
+    before: median(before.slice(WARM_UP)),
   };
 }
 
@@ -159,13 +199,29 @@ it('groups a year of 1M rows by unit within 1.3× of the same SQL', async () => 
                  FROM ledger_bench_followup t
                 WHERE t.deleted_at IS NULL AND t.report_date >= $1::date AND t.report_date <= $2::date
                 GROUP BY GROUPING SETS ((t.unit_id), ()) ORDER BY t.unit_id`;
-  const { ours, baseline, own } = await compare(
+  const { ours, baseline, own, before } = await compare(
     'by unit, one year',
     ['unit'],
     '2022-01-01',
     '2022-12-31',
     sql,
     WARM_UP + 11,
+  );
+  cases.push(
+    judge(
+      'statistics by unit over one year before the daily sums (GraphQL from the rows vs DBA SQL on a plain copy)',
+      before,
+      baseline,
+      '<= 1.3',
+    ),
+  );
+  cases.push(
+    judge(
+      'statistics by unit over one year, from the daily sums vs from the rows (after ÷ before)',
+      ours,
+      before,
+      '<= 1',
+    ),
   );
   cases.push(judge('statistics by unit over one year (GraphQL vs DBA SQL on a plain copy)', ours, baseline, '<= 1.3'));
   cases.push(
@@ -178,7 +234,7 @@ it('groups a month of 1M rows by unit and day in under 50 ms', async () => {
                  FROM ledger_bench_followup t
                 WHERE t.deleted_at IS NULL AND t.report_date >= $1::date AND t.report_date <= $2::date
                 GROUP BY GROUPING SETS ((t.unit_id, t.report_date), ()) ORDER BY 1, 2`;
-  const { ours, baseline, own } = await compare(
+  const { ours, baseline, own, before } = await compare(
     'by unit and day, one month',
     ['unit', 'day'],
     '2022-03-01',
@@ -186,6 +242,22 @@ it('groups a month of 1M rows by unit and day in under 50 ms', async () => {
     sql,
     WARM_UP + 15,
     STATS_BY_COLUMN,
+  );
+  cases.push(
+    judge(
+      'statistics by unit and day over one month before the daily sums (GraphQL from the rows vs DBA SQL on a plain copy)',
+      before,
+      baseline,
+      '<= 1.3',
+    ),
+  );
+  cases.push(
+    judge(
+      'statistics by unit and day over one month, from the daily sums vs from the rows (after ÷ before)',
+      ours,
+      before,
+      '<= 1',
+    ),
   );
   cases.push(
     judge('statistics by unit and day over one month (GraphQL vs DBA SQL on a plain copy)', ours, baseline, '<= 1.3'),
@@ -209,9 +281,25 @@ it('groups a month of 1M rows by unit and day in under 50 ms', async () => {
  */
 it('counts all 1M rows within 1.3× of count(*) as the owner', async () => {
   const sql = `SELECT count(*) FROM ledger_bench_followup t WHERE t.deleted_at IS NULL`;
-  const { ours, baseline, own } = await compare('count all rows', [], null, null, sql, WARM_UP + 15, STATS, [
+  const { ours, baseline, own, before } = await compare('count all rows', [], null, null, sql, WARM_UP + 15, STATS, [
     'reports',
   ]);
+  cases.push(
+    judge(
+      'count all 1M rows, statistics count measure before the daily sums (GraphQL from the rows vs DBA SQL on a plain copy)',
+      before,
+      baseline,
+      '<= 1.3',
+    ),
+  );
+  cases.push(
+    judge(
+      'count all 1M rows, statistics count measure, from the daily sums vs from the rows (after ÷ before)',
+      ours,
+      before,
+      '<= 1',
+    ),
+  );
   cases.push(
     judge(
       'count all 1M rows, statistics count measure (GraphQL vs count(*) as the owner on a plain copy)',

@@ -5,6 +5,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 import {
   checkDefinition,
   compileLedger,
+  createDailySumsSql,
+  dailySumsOf,
+  dropDailySumsSql,
   derivedFieldProblemsAcross,
   isDerived,
   diffTable,
@@ -13,6 +16,7 @@ import {
   periodOfRow,
   specOf,
   tableChangeSql,
+  tableNameOf,
   textOf,
   validateRow,
   type DefinitionProblem,
@@ -67,6 +71,15 @@ async function currentDefinition(tx: EntityManager, key: string): Promise<Ledger
   return row?.definition;
 }
 
+/** The signature the ledger's daily sums were made with (their table's comment), or null without them. */
+async function sumsSignatureOf(tx: EntityManager, model: LedgerModel): Promise<string | null> {
+  const [row] = (await tx.query(
+    `SELECT obj_description(to_regclass(quote_ident($1)), 'pg_class') AS signature, to_regclass(quote_ident($1)) IS NOT NULL AS present`,
+    [`${tableNameOf(model.definition.key)}__daily`],
+  )) as { signature: string | null; present: boolean }[];
+  return row.present ? (row.signature ?? '') : null;
+}
+
 /**
  * Publishing: a definition (from a file or the publishLedger mutation) becomes a version and its
  * table is reshaped to match — all in one transaction with the version, the migration log and
@@ -108,6 +121,8 @@ export class LedgerPublisher {
       )) as { version: number; state: ReturnType<typeof compileLedger>; checksum: string }[];
 
       if (current && current.checksum === checksum) {
+        // a ledger published before its sums existed gets them here (the schemas/ files at start-up)
+        await this.keepSums(tx, model, await sumsSignatureOf(tx, model));
         if (options.fileChecksum) {
           await tx.query('UPDATE ledgers SET file_checksum = $2 WHERE key = $1', [
             definition.key,
@@ -122,6 +137,13 @@ export class LedgerPublisher {
       const diff = diffTable(current?.state ?? null, desired, version);
       const fieldOf = (fieldId: string) => definition.fields.find((f) => fieldIdOf(f) === fieldId)!;
       const retyped: RetypeReport[] = [];
+      // sums that change (a measure, the date field, a summed column's type) are dropped before the
+      // table changes, so that no trigger of the old shape runs on the compiler's retype UPDATEs,
+      // and made again from the rows below, in this transaction
+      const sumsBefore = await sumsSignatureOf(tx, model);
+      if (sumsBefore !== null && sumsBefore !== (dailySumsOf(model)?.signature ?? null)) {
+        for (const statement of dropDailySumsSql(desired.table)) await tx.query(statement);
+      }
       for (const change of diff.changes) {
         const sql = tableChangeSql(desired.table, change, fieldOf);
         for (const statement of sql.statements) await tx.query(statement);
@@ -152,6 +174,7 @@ export class LedgerPublisher {
       );
       const seededRows = current ? 0 : await this.insertSeedRows(tx, model, version, seeds);
       await this.fillDerived(tx, model);
+      await this.keepSums(tx, model, await sumsSignatureOf(tx, model));
       await tx.query(
         `INSERT INTO ledger_migrations (ledger_key, from_version, to_version, actions, report) VALUES ($1, $2, $3, $4, $5)`,
         [
@@ -167,6 +190,41 @@ export class LedgerPublisher {
 
     if (outcome.changed) this.registry.invalidate();
     return outcome;
+  }
+
+  /**
+   * The ledger's daily sums as its measures need them (docs/scale.md "Maintained aggregates"):
+   * made, remade or dropped when their signature differs from what the table's comment says;
+   * left alone (one catalog read) when it is the same.
+   */
+  private async keepSums(tx: EntityManager, model: LedgerModel, signature: string | null): Promise<void> {
+    const sums = dailySumsOf(model);
+    if ((sums?.signature ?? null) === signature) return;
+    const table = tableNameOf(model.definition.key);
+    for (const statement of dropDailySumsSql(table)) await tx.query(statement);
+    if (!sums) return;
+    // the sums of every unit's rows
+    await tx.query(`SELECT set_config('taizhang.all_units', 'on', true)`);
+    for (const statement of createDailySumsSql(sums)) await tx.query(statement);
+  }
+
+  /**
+   * Every ledger's sums made or remade if they are missing or stale, each in its own transaction
+   * under the publish lock: at start-up, for ledgers published before the sums existed.
+   */
+  async keepAllSums(): Promise<number> {
+    let made = 0;
+    for (const ledger of await this.registry.all()) {
+      const changed = await this.db.transaction(async (tx) => {
+        await lockLedgerForPublish(tx, ledger.key);
+        const signature = await sumsSignatureOf(tx, ledger.model);
+        if ((dailySumsOf(ledger.model)?.signature ?? null) === signature) return false;
+        await this.keepSums(tx, ledger.model, signature);
+        return true;
+      });
+      if (changed) made += 1;
+    }
+    return made;
   }
 
   /** What only the database knows: referenced ledgers, follow-up ledgers' fields, and the units a definition names. */

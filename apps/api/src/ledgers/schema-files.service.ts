@@ -52,6 +52,9 @@ export class SchemaFiles implements OnModuleDestroy {
   /** Publishes every file now, then follows changes. */
   async start(): Promise<void> {
     await this.sync();
+    // ledgers published before their daily sums existed (or through the API) get them now
+    const made = await this.publisher.keepAllSums();
+    if (made > 0) logger.info({ ledgers: made }, 'daily sums made');
     if (!fs.existsSync(this.directory)) return;
     try {
       this.watcher = fs.watch(this.directory, () => this.schedule());

@@ -4,7 +4,11 @@ import type { DataSource } from 'typeorm';
 import { isUnitKind, UNIT_KIND_LABELS, type Locale } from '@taizhang/domain';
 import {
   specOf,
+  dailySumsOf,
   fieldDaySql,
+  ledgerDateField,
+  measureFromSumsSql,
+  type DailySums,
   measureToSql,
   ledgerDaySql,
   message,
@@ -26,6 +30,11 @@ import { tableOf } from '../ledger-tables/row-sql';
 import type { UnitEntity } from '../units/unit.entity';
 import { isMet, type StatisticsModel, type SurveyResultsModel } from './statistics.model';
 import { StatisticsException } from './statistics.exception';
+
+/** Where statistics are read from: the daily sums when they can answer (the default), or the rows. */
+export interface StatisticsOptions {
+  source?: 'sums' | 'rows';
+}
 
 export interface StatisticsQuery {
   ledger: string;
@@ -98,20 +107,75 @@ export class StatisticsService {
     private readonly clock: Clock,
   ) {}
 
-  async statistics(principal: Principal, query: StatisticsQuery, locale: Locale): Promise<StatisticsModel> {
+  /** Per ledger version, that its daily sums are there and current (only a yes is kept). */
+  private readonly sumsReady = new Map<string, Promise<boolean>>();
+
+  /** The ledger's daily sums, if it has them and they match its definition (a publish or start-up makes them). */
+  private async sumsOf(ledger: PublishedLedger): Promise<DailySums | null> {
+    const sums = dailySumsOf(ledger.model);
+    if (!sums) return null;
+    const key = `${ledger.key}:${ledger.version}`;
+    let ready = this.sumsReady.get(key);
+    if (!ready) {
+      ready = (
+        this.db.query(`SELECT obj_description(to_regclass(quote_ident($1)), 'pg_class') = $2 AS ok`, [
+          sums.table,
+          sums.signature,
+        ]) as Promise<{ ok: boolean | null }[]>
+      ).then(([row]) => row?.ok === true);
+      this.sumsReady.set(key, ready);
+      ready.then(
+        (ok) => ok || this.sumsReady.delete(key),
+        () => this.sumsReady.delete(key),
+      );
+    }
+    return (await ready.catch(() => false)) ? sums : null;
+  }
+
+  /**
+   * Whether the sums answer this query exactly: every measure a sum, a count or a ratio of those,
+   * every group a unit, a unit kind, or a day, week or month of the ledger's own date.
+   */
+  private sumsAnswer(ledger: PublishedLedger, sums: DailySums, query: StatisticsQuery): boolean {
+    const measures = ledger.definition.measures ?? [];
+    const dateKey = ledgerDateField(ledger.model)?.key;
+    return (
+      query.measures.every((key) => {
+        const measure = measures.find((m) => m.key === key);
+        return measure !== undefined && measureFromSumsSql(measure, measures, sums, 't') !== null;
+      }) &&
+      query.groupBy.every((key) => {
+        const kind = this.kindOf(ledger, key);
+        if (kind === 'unit' || kind === 'unitKind') return true;
+        if (kind !== 'day' && kind !== 'week' && kind !== 'month') return false;
+        const field = ledger.definition.dimensions?.find((d) => d.key === key)?.field;
+        return field === undefined || field === dateKey;
+      })
+    );
+  }
+
+  async statistics(
+    principal: Principal,
+    query: StatisticsQuery,
+    locale: Locale,
+    options: StatisticsOptions = {},
+  ): Promise<StatisticsModel> {
     const { ledger, scope } = await this.access.forRead(principal, query.ledger, null);
     const problems: { path: string; message: Message }[] = [];
     const units = this.unitScope(principal, scope, query.unitIds, problems);
     const params: unknown[] = [];
     const model = ledger.model;
-    const dateSql = ledgerDaySql(model, 't');
+    const available = options.source === 'rows' ? null : await this.sumsOf(ledger);
+    const sums = available && this.sumsAnswer(ledger, available, query) ? available : null;
+    // over the sums, a group's day is the table's day column (the ledger's date, as made by the trigger)
+    const dateSql = sums ? 't.day' : ledgerDaySql(model, 't');
     const dimensions = query.groupBy.map((key, i) =>
-      this.dimension(ledger, key, dateSql, (m) => problems.push({ path: `groupBy.${i}`, message: m })),
+      this.dimension(ledger, key, dateSql, !!sums, (m) => problems.push({ path: `groupBy.${i}`, message: m })),
     );
     const columns = query.measures.flatMap((key, i) =>
-      this.columns(ledger, key, params, locale, (m) => problems.push({ path: `measures.${i}`, message: m })),
+      this.columns(ledger, key, params, locale, sums, (m) => problems.push({ path: `measures.${i}`, message: m })),
     );
-    const where = this.where(units, dateSql, query, params, problems);
+    const where = this.where(units, dateSql, query, params, problems, !sums);
     if (problems.length > 0) throw StatisticsException.invalid(problems);
     // each group, and the totals over everything, in one pass (GROUPING SETS)
     const groupSql = dimensions.map((d) => d!.sql);
@@ -122,7 +186,7 @@ export class StatisticsService {
       groupSql.length ? `GROUPING(${groupSql.join(', ')}) AS g` : '1 AS g',
     ];
     const sql = `SELECT ${select.join(', ')}
-                   FROM ${tableOf(model)} t${query.groupBy.some((key) => this.kindOf(ledger, key) === 'unitKind') ? ' JOIN units u ON u.id = t.unit_id' : ''}
+                   FROM ${sums ? quoteIdent(sums.table) : tableOf(model)} t${query.groupBy.some((key) => this.kindOf(ledger, key) === 'unitKind') ? ' JOIN units u ON u.id = t.unit_id' : ''}
                   WHERE ${where.join(' AND ')}
                   ${groupSql.length ? `GROUP BY GROUPING SETS ((${groupSql.join(', ')}), ())` : ''}
                   ${groupKeys.length ? `ORDER BY ${groupKeys.join(', ')}` : ''}`;
@@ -259,8 +323,10 @@ export class StatisticsService {
     query: { from?: string | null; to?: string | null },
     params: unknown[],
     problems: { path: string; message: Message }[],
+    rows = true,
   ): string[] {
-    const where = ['t.deleted_at IS NULL'];
+    // the sums hold live rows only
+    const where = rows ? ['t.deleted_at IS NULL'] : ['TRUE'];
     if ('units' in units) {
       params.push(units.units);
       where.push(`t.unit_id = ANY($${params.length})`);
@@ -296,13 +362,15 @@ export class StatisticsService {
     ledger: PublishedLedger,
     key: string,
     dateSql: string,
+    fromSums: boolean,
     fail: (m: Message) => void,
   ): Dimension | null {
     const declared = ledger.definition.dimensions?.find((d) => d.key === key);
     const kind = this.kindOf(ledger, key);
     const plain = (value: string | null) => value ?? '—';
     const dateField = declared?.field ? ledger.model.byKey.get(declared.field) : undefined;
-    const dateOf = dateField ? fieldDaySql(dateField, 't') : dateSql;
+    // over the sums a time group names no field other than the ledger's date (sumsAnswer)
+    const dateOf = dateField && !fromSums ? fieldDaySql(dateField, 't') : dateSql;
     switch (kind) {
       case 'unit':
         return {
@@ -353,6 +421,7 @@ export class StatisticsService {
     key: string,
     params: unknown[],
     locale: Locale,
+    sums: DailySums | null,
     fail: (m: Message) => void,
   ): Column[] {
     const measures = ledger.definition.measures ?? [];
@@ -379,7 +448,9 @@ export class StatisticsService {
       {
         measure: key,
         title,
-        sql: measureToSql(measure, measures, { alias: 't', types: ledger.model.types, params, now: this.clock.now() }),
+        sql: sums
+          ? measureFromSumsSql(measure, measures, sums, 't')!
+          : measureToSql(measure, measures, { alias: 't', types: ledger.model.types, params, now: this.clock.now() }),
         target,
         empty,
       },

@@ -46,3 +46,6 @@ export const SYSTEM_COLUMNS = [
   'deleted_at',
   'deleted_by',
 ] as const;
+
+/** The trigger function keeping a ledger table's daily sums (its triggers are named after it). */
+export const dailySumsFunctionName = (table: string) => `tzd_${shortHash(table)}`;

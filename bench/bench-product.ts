@@ -77,3 +77,60 @@ export async function startBenchProduct(
     },
   };
 }
+
+/** A typed daily report's values, as the rows and scale benches save them. */
+export interface DailyReport {
+  report_date: string;
+  cases: number;
+  follow_ups: number;
+  dissatisfied: number;
+  qr_good_reviews: number;
+}
+
+/** The i-th day from 1990-01-01: never in the future (a future day is refused), apart from generated data. */
+export const benchDay = (i: number) => new Date(Date.UTC(1990, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+
+/** The i-th daily report of a unit, on `benchDay(day)`. */
+export function dailyReport(i: number, day = i): DailyReport {
+  const cases = 5 + (i % 20);
+  return {
+    report_date: benchDay(day),
+    cases,
+    follow_ups: cases - (i % 3),
+    dissatisfied: i % 2,
+    qr_good_reviews: i % 5,
+  };
+}
+
+/**
+ * A save's baseline: a plain multi-row INSERT … VALUES of the rows into a typed daily report's
+ * table (the rate computed by the client), chunks of 5,000 rows, as the table owner, no history,
+ * no checks, one transaction per chunk.
+ */
+export async function plainDailyInsert(
+  pool: pg.Pool,
+  table: string,
+  rows: { unit: number; report: DailyReport }[],
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += 5_000) {
+    const params: unknown[] = [];
+    const tuples = rows.slice(start, start + 5_000).map(({ unit, report: r }) => {
+      params.push(
+        unit,
+        r.report_date,
+        r.report_date,
+        r.cases,
+        r.follow_ups,
+        r.follow_ups / r.cases,
+        r.dissatisfied,
+        r.qr_good_reviews,
+      );
+      const n = params.length;
+      return `($${n - 7}, $${n - 6}, 1, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+    });
+    await pool.query(
+      `INSERT INTO ${table} (unit_id, period, def_version, report_date, cases, follow_ups, follow_up_rate, dissatisfied, qr_good_reviews) VALUES ${tuples.join(', ')}`,
+      params,
+    );
+  }
+}

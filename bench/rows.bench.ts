@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startBenchProduct, type BenchProduct } from './bench-product';
+import { dailyReport, plainDailyInsert, startBenchProduct, type BenchProduct, type DailyReport } from './bench-product';
 import { judge, median, timed, writeResults, type BenchCase } from './bench-results';
 
 /**
@@ -19,11 +19,7 @@ const PLAIN_INSERT =
   'a plain multi-row INSERT … VALUES of the same rows into ledger_typed_daily (values and the rate computed by the client, chunks of 5,000 rows, as the table owner, no history, no checks, one transaction per chunk)';
 
 // days from 1990: the batch's 10,000 days end in 2017, never in the future (a future day is refused)
-const day = (i: number) => new Date(Date.UTC(1990, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
-const reportRow = (i: number) => {
-  const cases = 5 + (i % 20);
-  return { report_date: day(i), cases, follow_ups: cases - (i % 3), dissatisfied: i % 2, qr_good_reviews: i % 5 };
-};
+const reportRow = (i: number) => dailyReport(i);
 
 beforeAll(async () => {
   product = await startBenchProduct(UNITS);
@@ -92,29 +88,12 @@ it('saves a batch of 10,000 rows through GraphQL at least half as fast as a plai
  * The same rows a plain multi-row INSERT writes (values computed by hand, the rate included), in
  * chunks under PostgreSQL's 65,535 parameters: the baseline a DBA would write for a batch.
  */
-async function plainInsert(rows: { unit: number; row: ReturnType<typeof reportRow> }[]): Promise<void> {
-  for (let start = 0; start < rows.length; start += 5_000) {
-    const params: unknown[] = [];
-    const tuples = rows.slice(start, start + 5_000).map(({ unit, row: r }) => {
-      params.push(
-        unit,
-        r.report_date,
-        r.report_date,
-        r.cases,
-        r.follow_ups,
-        r.follow_ups / r.cases,
-        r.dissatisfied,
-        r.qr_good_reviews,
-      );
-      const n = params.length;
-      return `($${n - 7}, $${n - 6}, 1, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
-    });
-    await product.pool.query(
-      `INSERT INTO ledger_typed_daily (unit_id, period, def_version, report_date, cases, follow_ups, follow_up_rate, dissatisfied, qr_good_reviews) VALUES ${tuples.join(', ')}`,
-      params,
-    );
-  }
-}
+const plainInsert = (rows: { unit: number; row: DailyReport }[]) =>
+  plainDailyInsert(
+    product.pool,
+    'ledger_typed_daily',
+    rows.map(({ unit, row }) => ({ unit, report: row })),
+  );
 
 it('saves 10,000 new rows across 200 units (50 a unit) within 2× of a plain multi-row INSERT', async () => {
   const PER_UNIT = BATCH / UNITS;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '@taizhang/embedded-db';
 import { freePort } from '@taizhang/testing';
-import { startBenchProduct, type BenchProduct } from './bench-product';
+import { benchDay, dailyReport, plainDailyInsert, startBenchProduct, type BenchProduct } from './bench-product';
 import { judge, median, timed, writeResults, type BenchCase } from './bench-results';
 
 /**
@@ -335,17 +335,7 @@ it('reads a page of 500 of one unit of 10M rows, newest first, within 2× of the
 
 it('saves 10,000 rows into the 10M-row table within 2× of a plain multi-row INSERT', async () => {
   // days from 1990 (never in the future, and apart from the generated 2019–2023)
-  const day = (i: number) => new Date(Date.UTC(1990, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
-  const rows = Array.from({ length: 10_000 }, (_, i) => {
-    const c = 5 + (i % 20);
-    return {
-      report_date: day(i % 9_000),
-      cases: c,
-      follow_ups: c - (i % 3),
-      dissatisfied: i % 2,
-      qr_good_reviews: i % 5,
-    };
-  });
+  const rows = Array.from({ length: 10_000 }, (_, i) => dailyReport(i, i % 9_000));
   let run = 0;
   const { ours, baseline } = await alternate(
     5,
@@ -362,27 +352,11 @@ it('saves 10,000 rows into the 10M-row table within 2× of a plain multi-row INS
     async () => {
       const unit = product.unitIds[40 + run];
       run += 1;
-      for (let start = 0; start < rows.length; start += 5_000) {
-        const params: unknown[] = [];
-        const tuples = rows.slice(start, start + 5_000).map((r) => {
-          params.push(
-            unit,
-            r.report_date,
-            r.report_date,
-            r.cases,
-            r.follow_ups,
-            r.follow_ups / r.cases,
-            r.dissatisfied,
-            r.qr_good_reviews,
-          );
-          const n = params.length;
-          return `($${n - 7}, $${n - 6}, 1, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
-        });
-        await product.pool.query(
-          `INSERT INTO ${TABLE} (unit_id, period, def_version, report_date, cases, follow_ups, follow_up_rate, dissatisfied, qr_good_reviews) VALUES ${tuples.join(', ')}`,
-          params,
-        );
-      }
+      await plainDailyInsert(
+        product.pool,
+        TABLE,
+        rows.map((report) => ({ unit, report })),
+      );
     },
   );
   cases.push(judge('insert 10k rows into the 10M-row table (saveRows vs multi-row INSERT)', ours, baseline, '<= 2'));
@@ -409,14 +383,13 @@ it('measures what a trigger keeping per-unit-day sums costs a 10,000-row INSERT'
   await pool.query(`DROP TRIGGER IF EXISTS agg_followup_add ON dba_followup`);
   await pool.query(`CREATE TRIGGER agg_followup_add AFTER INSERT ON dba_followup REFERENCING NEW TABLE AS new_rows
                     FOR EACH STATEMENT EXECUTE FUNCTION agg_followup_add()`);
-  const day = (i: number) => new Date(Date.UTC(1990, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
   const insert = async (unit: number) => {
     for (let start = 0; start < 10_000; start += 5_000) {
       const params: unknown[] = [];
       const tuples = Array.from({ length: 5_000 }, (_, k) => {
         const i = start + k;
         const c = 5 + (i % 20);
-        params.push(unit, day(i % 9_000), day(i % 9_000), c, c - (i % 3));
+        params.push(unit, benchDay(i % 9_000), benchDay(i % 9_000), c, c - (i % 3));
         const n = params.length;
         return `(nextval('dba_followup_new_id'), $${n - 4}, $${n - 3}, 1, 1, now(), now(), $${n - 2}, $${n - 1}, $${n})`;
       });

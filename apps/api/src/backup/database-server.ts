@@ -209,7 +209,7 @@ export function assertCanBypassRls(
   if (facts.canBypassRls || rlsTables.length === 0) return;
   const some = rlsTables.slice(0, 3).join(', ') + (rlsTables.length > 3 ? ', …' : '');
   throw new BackupError(
-    `role "${facts.role}" cannot bypass row-level security, which ${rlsTables.length} tables force (${some}), ` +
+    `role "${facts.role}" cannot bypass the row-level security of ${rlsTables.length} tables (${some}), ` +
       `so it cannot ${action} every row: use a superuser or a role with BYPASSRLS ` +
       `(as a superuser: ALTER ROLE "${facts.role}" BYPASSRLS) in DATABASE_URL`,
   );

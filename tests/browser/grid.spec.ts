@@ -696,7 +696,15 @@ describe('keyboard first', () => {
     await waitLoaded(page);
     await expect.poll(() => cell(page, 0, 0).textContent()).toBe('2023-03-02');
     // typing goes straight in, no click: the ready row took the keyboard, on the one figure the
-    // clerk types (the counts derive from the window cases)
+    // clerk types (the counts derive from the window cases) — once the cursor is there (the row
+    // shows its date a moment before; CI once typed into that moment)
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () => document.querySelector('.ledger-grid .ht_master thead th.ht__highlight .colHeader')?.textContent ?? '',
+        ),
+      )
+      .toContain('好评');
     await page.keyboard.insertText('4');
     await page.keyboard.press('Enter');
     expect(await cell(page, 0, 0).textContent()).toBe('2023-03-02');

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
+import { screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
 
 /**
  * A ledger larger than the grid holds at once: 转到行, Ctrl+End / Ctrl+Home and the whole-ledger
@@ -66,6 +66,7 @@ describe('a ledger larger than the grid holds', () => {
     const loaded = Number(/已加载 (\d+)/.exec((await page.getByTestId('rows-count').textContent()) ?? '')?.[1]);
     expect(loaded).toBeLessThanOrEqual(600);
     await expect.poll(() => page.getByTestId('position-bar').inputValue()).toBe('2499');
+    await page.screenshot({ path: screenshotPath('grid-window-far-row') });
 
     // an edit there saves on the row at that position
     await page.keyboard.press('F2');

@@ -3,6 +3,7 @@ import { FixedClock } from '../src/common/time/clock';
 import { NoticeChecks } from '../src/notices/notice-checks.service';
 import { handTyped } from '@taizhang/testing';
 import { startTestApi, type TestApi } from './api-harness';
+import { visitedCase } from './window-cases';
 
 /**
  * Notices (issue 29): what happens to a clerk's work reaches the clerk, and only the clerks of the
@@ -181,19 +182,7 @@ describe('退回 (returnSheet)', () => {
 
 describe('a follow-up row (a rectification for a dissatisfied case)', () => {
   it("gives FOLLOW_UP to the unit's clerks only, naming the new row and its source", async () => {
-    const caseId = await save('clerk03', 'window_case', {
-      case_no: 'RF-2023-0510',
-      accepted_at: '2023-05-09T09:00:00+08:00',
-      service_item: '营业执照变更',
-      applicant: '李四',
-      phone: '13800001111',
-      status: '办结',
-      completed_at: '2023-05-09T10:00:00+08:00',
-      handler: '王五',
-      visited_at: '2023-05-10T09:00:00+08:00',
-      visit_method: '电话',
-      visit_result: '非常不满意',
-    });
+    const caseId = await save('clerk03', 'window_case', visitedCase('RF-2023-0510', '非常不满意'));
     const [made] = await t.db.query<{ id: string }>(
       `SELECT id::text FROM ledger_rectification WHERE origin_ledger = 'window_case' AND origin_id = $1`,
       [caseId],

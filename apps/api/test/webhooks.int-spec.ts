@@ -8,6 +8,7 @@ import { verifySignature } from '../src/webhooks/webhook-signature';
 import { WebhookWorker } from '../src/webhooks/webhook-worker.service';
 import { handTyped } from '@taizhang/testing';
 import { startTestApi, type TestApi } from './api-harness';
+import { visitedCase } from './window-cases';
 import { startReceiver, waitFor, type Receiver, type Received } from './webhook-receiver';
 
 /**
@@ -48,20 +49,6 @@ function verified(r: Received): boolean {
   const id = r.path.split('/').pop()!;
   return verifySignature(secrets.get(id)!, r.body, String(r.headers['x-taizhang-signature']), clock.now());
 }
-
-const caseValues = (no: string, result: string) => ({
-  case_no: no,
-  accepted_at: '2023-05-09T09:00:00+08:00',
-  service_item: '营业执照变更',
-  applicant: '李四',
-  phone: '13800001111',
-  status: '办结',
-  completed_at: '2023-05-09T10:00:00+08:00',
-  handler: '王五',
-  visited_at: '2023-05-10T09:00:00+08:00',
-  visit_method: '电话',
-  visit_result: result,
-});
 
 async function save(username: string, ledger: string, values: Record<string, unknown>[], all = false) {
   return t.gql(
@@ -169,9 +156,9 @@ describe('creating a webhook', () => {
 
 describe('deliveries', () => {
   it('a save is delivered signed, and the filter decides who gets it', async () => {
-    const calm = await save('clerk03', 'window_case', [caseValues('WH-1', '比较满意')]);
+    const calm = await save('clerk03', 'window_case', [visitedCase('WH-1', '比较满意')]);
     expect(calm.errors).toBeUndefined();
-    const angryRow = await save('clerk03', 'window_case', [caseValues('WH-2', '非常不满意')]);
+    const angryRow = await save('clerk03', 'window_case', [visitedCase('WH-2', '非常不满意')]);
     expect(angryRow.errors).toBeUndefined();
     const angryId = angryRow.data!.saveRows.results[0].row.id;
     await waitFor(
@@ -204,7 +191,7 @@ describe('deliveries', () => {
 
   it('a rolled-back save (all or nothing, one row bad) writes no delivery', async () => {
     const before = await t.db.query(`SELECT count(*)::int AS n FROM webhook_deliveries`);
-    const failed = await save('clerk03', 'window_case', [caseValues('WH-4', '非常不满意'), { case_no: 'WH-5' }], true);
+    const failed = await save('clerk03', 'window_case', [visitedCase('WH-4', '非常不满意'), { case_no: 'WH-5' }], true);
     expect(failed.data!.saveRows.saved).toBe(0);
     expect(await t.db.query(`SELECT count(*)::int AS n FROM webhook_deliveries`)).toEqual(before);
   });
@@ -294,7 +281,7 @@ describe('deliveries', () => {
   it('a receiver that answers 500 is retried after the backoff, and its answer is in the log', async () => {
     receiver.answer(`/hook/${angry}`, 500);
     const before = receiver.received.length;
-    expect((await save('clerk03', 'window_case', [caseValues('WH-6', '非常不满意')])).errors).toBeUndefined();
+    expect((await save('clerk03', 'window_case', [visitedCase('WH-6', '非常不满意')])).errors).toBeUndefined();
     await waitFor(() => receiver.received.slice(before).some((r) => r.path === `/hook/${angry}`), 'the first attempt');
     const failed = receiver.received.slice(before).find((r) => r.path === `/hook/${angry}`)!;
     const log = async () =>
@@ -360,7 +347,7 @@ describe('deliveries', () => {
     );
     try {
       const before = receiver.received.length;
-      const rows = Array.from({ length: 20 }, (_, i) => caseValues(`WH-P${i}`, '非常不满意'));
+      const rows = Array.from({ length: 20 }, (_, i) => visitedCase(`WH-P${i}`, '非常不满意'));
       expect((await save('clerk03', 'window_case', rows)).data!.saveRows.saved).toBe(20);
       await Promise.all([worker().deliverDue(), second.app.get(WebhookWorker).deliverDue()]);
       await waitFor(() => receiver.received.length - before >= 40, '40 deliveries');
@@ -379,7 +366,7 @@ describe('deliveries', () => {
       `INSERT INTO webhooks (url, events, ledger_key, secret) VALUES ('http://10.0.0.1:9/hook', '{row.saved}', 'window_case', 'whsec_x')
        RETURNING id::text AS id`,
     );
-    expect((await save('clerk03', 'window_case', [caseValues('WH-R1', '一般')])).errors).toBeUndefined();
+    expect((await save('clerk03', 'window_case', [visitedCase('WH-R1', '一般')])).errors).toBeUndefined();
     await worker().deliverDue();
     const tried = () =>
       t.db.query<{ state: string; attempts: number; error: string; response_status: number | null }>(

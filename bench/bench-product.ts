@@ -36,13 +36,15 @@ export async function startBenchProduct(
   const db = database ?? (await createTestDatabase());
   // as deployed: NODE_ENV=production (graphql-js's development-mode checks off, no stack
   // traces); plain HTTP on loopback, so the cookie is not marked Secure
-  // production makes no demo accounts, only the first admin, with ADMIN_PASSWORD
+  // production makes no demo accounts, only the first admin, with ADMIN_PASSWORD; the admin's
+  // session outlives a long data generation (the scale bench's took 32 minutes on a busy machine)
   const server = await startProductServer({
     DATABASE_URL: db.url,
     LOG_LEVEL: 'error',
     NODE_ENV: 'production',
     COOKIE_SECURE: 'false',
     ADMIN_PASSWORD,
+    SESSION_IDLE_MINUTES: '600',
   });
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
   // the bench is the operator who has already changed the first admin's password

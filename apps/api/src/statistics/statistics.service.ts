@@ -100,7 +100,8 @@ const BUILT_IN = ['unit', 'unitKind', 'day', 'week', 'month'];
 
 /**
  * Statistics of any ledger, from the measures and dimensions its definition declares, computed
- * in one SQL query on the ledger's table (grouped, and the totals with GROUPING SETS). A ratio is
+ * in one SQL query on the ledger's table (grouped, and the totals with GROUPING SETS), or on its
+ * daily sums (groups by a plain GROUP BY, the totals summed from them). A ratio is
  * Σ numerator ÷ Σ denominator over the group, never an average of row ratios.
  */
 @Injectable()

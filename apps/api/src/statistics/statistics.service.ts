@@ -8,6 +8,7 @@ import {
   fieldDaySql,
   ledgerDateField,
   measureFromSumsSql,
+  sumsColumnsOf,
   type DailySums,
   measureToSql,
   ledgerDaySql,
@@ -91,12 +92,16 @@ interface UnitRow extends Pick<UnitEntity, 'name' | 'kind' | 'code' | 'active'> 
   id: string;
 }
 
+/** A statistics read's memory for sorting and grouping (PostgreSQL's default is 4 MB). */
+const STATISTICS_WORK_MEM = '32MB';
+
 /** Built-in dimensions beside those a definition declares. */
 const BUILT_IN = ['unit', 'unitKind', 'day', 'week', 'month'];
 
 /**
  * Statistics of any ledger, from the measures and dimensions its definition declares, computed
- * in one SQL query on the ledger's table (grouped, and the totals with GROUPING SETS). A ratio is
+ * in one SQL query on the ledger's table (grouped, and the totals with GROUPING SETS), or on its
+ * daily sums (groups by a plain GROUP BY, the totals summed from them). A ratio is
  * Σ numerator ÷ Σ denominator over the group, never an average of row ratios.
  */
 @Injectable()
@@ -177,29 +182,24 @@ export class StatisticsService {
     );
     const where = this.where(units, dateSql, query, params, problems, !sums);
     if (problems.length > 0) throw StatisticsException.invalid(problems);
-    // each group, and the totals over everything, in one pass (GROUPING SETS)
     const groupSql = dimensions.map((d) => d!.sql);
-    const groupKeys = dimensions.map((_, i) => `k${i}`);
-    const select = [
-      ...groupSql.map((sql, i) => `${sql} AS k${i}`),
-      ...columns.map((c, i) => `${c.sql} AS m${i}`),
-      groupSql.length ? `GROUPING(${groupSql.join(', ')}) AS g` : '1 AS g',
-    ];
-    const sql = `SELECT ${select.join(', ')}
-                   FROM ${sums ? quoteIdent(sums.table) : tableOf(model)} t${query.groupBy.some((key) => this.kindOf(ledger, key) === 'unitKind') ? ' JOIN units u ON u.id = t.unit_id' : ''}
-                  WHERE ${where.join(' AND ')}
-                  ${groupSql.length ? `GROUP BY GROUPING SETS ((${groupSql.join(', ')}), ())` : ''}
-                  ${groupKeys.length ? `ORDER BY ${groupKeys.join(', ')}` : ''}`;
+    const from = `${sums ? quoteIdent(sums.table) : tableOf(model)} t${query.groupBy.some((key) => this.kindOf(ledger, key) === 'unitKind') ? ' JOIN units u ON u.id = t.unit_id' : ''}`;
+    const sql =
+      sums && groupSql.length > 0
+        ? this.overSums(ledger, sums, query, groupSql, from, where)
+        : this.overAll(groupSql, columns, from, where);
     const unitKey = query.groupBy.findIndex((key) => this.kindOf(ledger, key) === 'unit');
     const byUnitOnly = unitKey === 0 && query.groupBy.length === 1;
     // the units' names ride in the same message: by unit alone every unit in scope is a group
     // (those that never reported too); by unit and more, the names of the units among them
     const unitsSql = `SELECT id::text AS id, name, kind, code, active FROM units
                        WHERE $1::int[] IS NULL OR id = ANY($1::int[]) ORDER BY sort_order, id`;
-    const [result, unitRows = []] = (await readAtOnceInUnitScope(this.db, units, [
+    const [, result, unitRows = []] = (await readAtOnceInUnitScope(this.db, units, [
+      // a month by unit and day sorts 62,000 groups: in memory, not in a file (4 MB by default)
+      { sql: `SET LOCAL work_mem = '${STATISTICS_WORK_MEM}'` },
       { sql, params },
       ...(unitKey < 0 ? [] : [{ sql: unitsSql, params: ['all' in units ? null : units.units] }]),
-    ])) as [Record<string, unknown>[], UnitRow[]?];
+    ])) as [unknown, Record<string, unknown>[], UnitRow[]?];
     const unitNames = new Map(unitRows.map((u) => [u.id, u.name]));
 
     const reported = result.filter((r) => Number(r.g) === 0);
@@ -239,6 +239,57 @@ export class StatisticsService {
         };
       }),
     };
+  }
+
+  /**
+   * Each group and the totals over everything in one pass (GROUPING SETS): over the rows, and
+   * over the sums without groups.
+   */
+  private overAll(groupSql: string[], columns: Column[], from: string, where: string[]): string {
+    const select = [
+      ...groupSql.map((sql, i) => `${sql} AS k${i}`),
+      ...columns.map((c, i) => `${c.sql} AS m${i}`),
+      groupSql.length ? `GROUPING(${groupSql.join(', ')}) AS g` : '1 AS g',
+    ];
+    return `SELECT ${select.join(', ')}
+              FROM ${from}
+             WHERE ${where.join(' AND ')}
+             ${groupSql.length ? `GROUP BY GROUPING SETS ((${groupSql.join(', ')}), ())` : ''}
+             ${groupSql.length ? `ORDER BY ${groupSql.map((_, i) => `k${i}`).join(', ')}` : ''}`;
+  }
+
+  /**
+   * Groups over the daily sums (docs/scale.md "Statistics over the sums"): the groups' sums by a
+   * plain GROUP BY, which PostgreSQL aggregates in parallel workers (it never does for GROUPING
+   * SETS), or — grouped by unit and day, one row of the sums each — the sums' rows as they are,
+   * with no aggregation at all; the totals are the sums of the groups' sums (exact: sums of
+   * sums, a ratio Σ ÷ Σ of those), read from the same groups.
+   */
+  private overSums(
+    ledger: PublishedLedger,
+    sums: DailySums,
+    query: StatisticsQuery,
+    groupSql: string[],
+    from: string,
+    where: string[],
+  ): string {
+    const measures = ledger.definition.measures ?? [];
+    const asked = query.measures.map((key) => measures.find((m) => m.key === key)!);
+    const needed = [...new Set(asked.flatMap((m) => sumsColumnsOf(m, measures, sums)!))].map(quoteIdent);
+    const kinds = query.groupBy.map((key) => this.kindOf(ledger, key));
+    const oneRowEach = kinds.length === 2 && kinds.includes('unit') && kinds.includes('day');
+    const keys = groupSql.map((_, i) => `k${i}`);
+    return `WITH grouped AS (
+              SELECT ${[...groupSql.map((sql, i) => `${sql} AS k${i}`), ...needed.map((c) => (oneRowEach ? `t.${c}` : `sum(t.${c}) AS ${c}`))].join(', ')}
+                FROM ${from}
+               WHERE ${where.join(' AND ')}
+               ${oneRowEach ? '' : `GROUP BY ${groupSql.join(', ')}`})
+            SELECT ${[...keys, ...asked.map((m, i) => `${measureFromSumsSql(m, measures, sums, 'grouped', true)} AS m${i}`)].join(', ')}, 0 AS g
+              FROM grouped
+            UNION ALL
+            SELECT ${[...keys.map(() => 'NULL'), ...asked.map((m, i) => `${measureFromSumsSql(m, measures, sums, 'grouped')} AS m${i}`)].join(', ')}, 1 AS g
+              FROM grouped
+             ORDER BY ${keys.join(', ')}`;
   }
 
   /**

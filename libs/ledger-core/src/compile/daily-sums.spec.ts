@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { modelOf } from '../definition/ledger-model';
 import type { LedgerDefinition } from '../definition/types';
-import { createDailySumsSql, dailySumsOf, measureFromSumsSql } from './daily-sums';
+import { createDailySumsSql, dailySumsOf, measureFromSumsSql, sumsColumnsOf } from './daily-sums';
 
 const base: LedgerDefinition = {
   key: 'probe',
@@ -31,6 +31,16 @@ describe('daily sums', () => {
     expect(measureFromSumsSql(measures[2], measures, sums, 't')).toBe(
       '(sum(t."s_visits"))::numeric / NULLIF(sum(t."s_cases"), 0)',
     );
+    // over one row of group sums (no aggregate), and the columns each measure reads
+    expect(measureFromSumsSql(measures[2], measures, sums, 'g', true)).toBe(
+      '(g."s_visits")::numeric / NULLIF(g."s_cases", 0)',
+    );
+    expect(measureFromSumsSql(measures[0], measures, sums, 'g', true)).toBe('COALESCE(g.n, 0)');
+    expect(measures.map((m) => sumsColumnsOf(m, measures, sums))).toEqual([
+      ['n'],
+      ['s_visits'],
+      ['s_visits', 's_cases'],
+    ]);
     const sql = createDailySumsSql(sums).join('\n');
     // one trigger per event, over the transition tables, live rows only
     expect(sql).toMatch(/AFTER INSERT ON "ledger_probe" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT/);

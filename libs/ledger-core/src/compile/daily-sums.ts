@@ -77,15 +77,22 @@ export function dailySumsOf(model: LedgerModel): DailySums | null {
   return { ledgerTable, table, fields, daySql, signature };
 }
 
-/** The SQL of a measure over the sums' table `alias`, as measureToSql gives it over the rows; null if the sums cannot answer it. */
+/**
+ * The SQL of a measure over the sums' table `alias`, as measureToSql gives it over the rows; null
+ * if the sums cannot answer it. `perRow`: over ONE row of a table of group sums (columns `n` and
+ * `s_<field>`, as `sumsColumnsOf` names them), so no aggregate — a group that is already one row
+ * of the sums (a unit and a day) or one row of sums grouped once (docs/scale.md).
+ */
 export function measureFromSumsSql(
   measure: MeasureDefinition,
   measures: MeasureDefinition[],
   sums: DailySums,
   alias: string,
+  perRow = false,
 ): string | null {
-  const sumOf = (key: string) => (sums.fields.includes(key) ? `sum(${alias}.${quoteIdent(`s_${key}`)})` : null);
-  const count = `COALESCE(sum(${alias}.n), 0)`;
+  const total = (column: string) => (perRow ? `${alias}.${column}` : `sum(${alias}.${column})`);
+  const sumOf = (key: string) => (sums.fields.includes(key) ? total(quoteIdent(`s_${key}`)) : null);
+  const count = perRow ? `COALESCE(${alias}.n, 0)` : `COALESCE(sum(${alias}.n), 0)`;
   switch (measure.kind) {
     case 'count':
       return count;
@@ -102,6 +109,35 @@ export function measureFromSumsSql(
       const numerator = side(measure.numerator);
       const denominator = side(measure.denominator);
       return numerator && denominator ? `(${numerator})::numeric / NULLIF(${denominator}, 0)` : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** The columns of the sums' table a measure reads (`n`, `s_<field>`, unquoted), or null if the sums cannot answer it. */
+export function sumsColumnsOf(
+  measure: MeasureDefinition,
+  measures: MeasureDefinition[],
+  sums: DailySums,
+): string[] | null {
+  const sumOf = (key: string) => (sums.fields.includes(key) ? [`s_${key}`] : null);
+  const side = (key: string): string[] | null => {
+    const other = measures.find((m) => m.key === key);
+    if (!other) return sumOf(key);
+    if (other.kind === 'count') return ['n'];
+    if (other.kind === 'sum') return sumOf(other.field);
+    return null;
+  };
+  switch (measure.kind) {
+    case 'count':
+      return ['n'];
+    case 'sum':
+      return sumOf(measure.field);
+    case 'ratio': {
+      const numerator = side(measure.numerator);
+      const denominator = side(measure.denominator);
+      return numerator && denominator ? [...new Set([...numerator, ...denominator])] : null;
     }
     default:
       return null;

@@ -86,3 +86,42 @@ describe('Excel on the ledger page', () => {
     await context.close();
   });
 });
+
+describe("an admin's import across units", () => {
+  it('previews each row with its unit from the file, refuses an unknown unit, and saves the others into their units', async () => {
+    const context = await product.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    // every unit's rows (the unit picker on 全部单位): the file says each row's unit
+    await openLedger(page, 'admin', 'window_case');
+    const before = await loaded(page);
+    const csv = [
+      '单位,办件编号,受理时间,办理事项,申请人,受理渠道,办理状态',
+      '城关镇行政审批服务中心,AU-001,2023-03-01 09:30,企业开办,张三,窗口,受理',
+      'xz02,AU-002,2023-03-02 10:00,社保转移,李四,网上,受理',
+      '不存在的单位,AU-003,2023-03-03 11:15,不动产登记,王五,自助,受理',
+    ].join('\n');
+    await page.getByTestId('import-file').setInputFiles({
+      name: '各单位办件.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    const dialog = page.getByTestId('import-dialog');
+    await dialog.waitFor();
+    await expect.poll(() => page.getByTestId('import-summary').textContent()).toContain('可导入 2 行，有错误 1 行');
+    expect(await page.getByTestId('import-map-A').inputValue()).toBe('@unit');
+    expect(await page.getByTestId('import-row-unit').allTextContents()).toEqual([
+      '城关镇行政审批服务中心',
+      '亢村镇行政审批服务中心',
+      '',
+    ]);
+    const bad = page.locator('[data-testid="import-row"].import-bad');
+    expect(await bad.textContent()).toContain('单位：找不到单位「不存在的单位」');
+    await page.screenshot({ path: screenshotPath('excel-import-across-units') });
+
+    await page.getByTestId('import-keep-valid').click();
+    await expect.poll(() => page.getByTestId('import-summary').textContent()).toContain('已保存 2 行');
+    await page.getByTestId('import-close').click();
+    await expect.poll(() => loaded(page)).toBe(before + 2);
+    await context.close();
+  });
+});

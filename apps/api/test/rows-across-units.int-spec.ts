@@ -230,6 +230,92 @@ describe('a batch across units', () => {
     ]);
   });
 
+  it("refuses the rows of a unit whose sheet is submitted, saves the other units' rows, each with its history, webhook and sums", async () => {
+    const DAY = '2023-04-20';
+    const clerk02 = await t.signIn('clerk02');
+    const [{ code }] = await t.db.query<{ code: string }>(
+      `SELECT u.code FROM users s JOIN units u ON u.id = s.unit_id WHERE s.username = 'clerk02'`,
+    );
+    expect(code).toBe('xz02');
+    const own = await t.gql(SAVE, { ledger: 'daily_followup', changes: [report(null, DAY, 8, 8)] }, { token: clerk02 });
+    const ownRow = own.data!.saveRows.results[0].row;
+    const submitted = await t.gql(
+      `mutation { submitSheet(ledger: "daily_followup", period: "${DAY}") { state } }`,
+      {},
+      { token: clerk02 },
+    );
+    expect(submitted.data!.submitSheet.state).toMatch(/^SUBMITTED/);
+    // a webhook subscribing to row.saved (made by SQL: its deliveries are only read, never sent here)
+    const [hook] = await t.db.query<{ id: string }>(
+      `INSERT INTO webhooks (url, events, ledger_key, secret) VALUES ('http://192.0.2.1/hook', '{row.saved}', 'daily_followup', 's') RETURNING id::text`,
+    );
+    try {
+      const response = await t.gql(
+        SAVE,
+        {
+          ledger: 'daily_followup',
+          changes: [
+            report(unit.xz01, DAY, 10, 9),
+            report(unit.xz02, '2023-04-21', 1, 1), // another day of the same unit: its sheet is not submitted
+            { op: 'UPDATE', unitId: unit.xz02, id: ownRow.id, version: ownRow.version, values: { cases: 9 } },
+            report(unit.xz03, DAY, 30, 20),
+            { op: 'DELETE', unitId: unit.xz02, id: ownRow.id, version: ownRow.version },
+          ],
+        },
+        { token: admin, language: 'en' },
+      );
+      expect(response.errors).toBeUndefined();
+      const result = response.data!.saveRows;
+      expect(result.results.map((r: { status: string }) => r.status)).toEqual([
+        'SAVED',
+        'SAVED',
+        'REJECTED',
+        'SAVED',
+        'REJECTED',
+      ]);
+      for (const i of [2, 4])
+        expect(result.results[i].errors).toEqual([
+          { path: '', message: `The sheet of ${DAY} is submitted and locked` },
+        ]);
+      expect(await stored(DAY)).toEqual([
+        { code: 'xz01', cases: 10 },
+        { code: 'xz02', cases: 8 },
+        { code: 'xz03', cases: 30 },
+      ]);
+      const saved = result.results.filter((r: { status: string }) => r.status === 'SAVED');
+      const ids = saved.map((r: { row: { id: string } }) => r.row.id);
+      // one history entry and one row.saved delivery per saved row, each with the row's own unit
+      const history = await t.db.query<{ row_id: string; unit_id: number }>(
+        `SELECT row_id::text, unit_id FROM row_history WHERE ledger_key = 'daily_followup' AND row_id = ANY($1::bigint[]) ORDER BY row_id`,
+        [ids],
+      );
+      const unitOfRow = Object.fromEntries(
+        saved.map((r: { row: { id: string; unitId: string } }) => [r.row.id, r.row.unitId]),
+      );
+      expect(history.map((h) => [h.row_id, String(h.unit_id)])).toEqual(
+        [...ids].sort((a, b) => Number(a) - Number(b)).map((id) => [id, unitOfRow[id]]),
+      );
+      const deliveries = await t.db.query<{ row_id: string; unit_id: string }>(
+        `SELECT payload::jsonb->'data'->'row'->>'id' AS row_id, payload::jsonb->'data'->'unit'->>'id' AS unit_id
+           FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY 1`,
+        [hook.id],
+      );
+      expect(Object.fromEntries(deliveries.map((d) => [d.row_id, d.unit_id]))).toEqual(unitOfRow);
+      // the daily sums of every unit's day equal its rows (kept by the triggers of the one INSERT)
+      const sums = await t.db.query(
+        `SELECT unit_id, n::int FROM ledger_daily_followup__daily WHERE day = $1::date ORDER BY unit_id`,
+        [DAY],
+      );
+      const rows = await t.db.query(
+        `SELECT unit_id, count(*)::int AS n FROM ledger_daily_followup WHERE report_date = $1::date AND deleted_at IS NULL GROUP BY unit_id ORDER BY unit_id`,
+        [DAY],
+      );
+      expect(sums).toEqual(rows);
+    } finally {
+      await t.db.query(`UPDATE webhooks SET active = false WHERE id = $1`, [hook.id]);
+    }
+  });
+
   it("an admin's save into one unit checks that unit in its transaction: unknown, or not filling the ledger", async () => {
     const unknown = await t.gql(
       SAVE,

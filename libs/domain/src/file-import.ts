@@ -11,6 +11,8 @@ export interface ImportedRow {
   errors: { field: string; message: string }[];
   warnings: { field: string; message: string }[];
   id?: string;
+  /** The row's unit, when the file has a unit column (an import across units; docs/excel.md). */
+  unit?: { id: string; code: string; name: string };
 }
 
 export interface ImportedColumn {
@@ -21,6 +23,8 @@ export interface ImportedColumn {
   field: string | null;
   /** 'id': the column keeps the row ids of the reference `field` (docs/excel.md, "References"). */
   part?: 'id';
+  /** The column names each row's unit (by name or code); `field` is null. */
+  unit?: true;
 }
 
 export interface ImportAnswer {

@@ -84,3 +84,30 @@ describe("matchColumns and a reference's kept-id column", () => {
     expect(skipped.columns[1].part).toBeUndefined();
   });
 });
+
+describe('a unit column (an import across units)', () => {
+  it('knows 单位 / Unit / 单位编码 as the unit column, not a field, and finds the header with it', () => {
+    const match = matchColumns(
+      model,
+      sheet([
+        ['政务服务大回访日报台账　全部单位'],
+        ['单位', '日期', '当日办件量'],
+        ['城关镇行政审批服务中心', '2023-04-01', 1],
+      ]),
+      null,
+    );
+    expect(match.headerIndex).toBe(1);
+    expect(match.columns[0]).toEqual({ index: 0, column: 'A', header: '单位', field: null, unit: true });
+    expect(fieldsOf(match.columns)).toEqual([null, 'report_date', 'cases']);
+    for (const header of ['Unit', 'unit code', '单位编码'])
+      expect(matchColumns(model, sheet([[header, 'Date']]), null).columns[0].unit).toBe(true);
+  });
+
+  it('takes a column mapped to @unit, refuses two unit columns, and never takes a row of only 单位 for the header', () => {
+    const mapped = matchColumns(model, sheet([['机构', '日期']]), { A: '@unit' });
+    expect(mapped.columns[0]).toMatchObject({ field: null, unit: true });
+    expect(() => matchColumns(model, sheet([['单位', 'Unit', '日期']]), null)).toThrow();
+    const header = matchColumns(model, sheet([['单位'], ['日期', '当日办件量']]), null);
+    expect(header.headerIndex).toBe(1);
+  });
+});

@@ -13,7 +13,12 @@ export interface MappedColumn {
   field: string | null;
   /** 'id': the column keeps the ids of the reference `field` (reference-cells.ts), not what it shows. */
   part?: 'id';
+  /** The column names each row's unit (by name or code; `field` is null): an import across units. */
+  unit?: true;
 }
+
+/** The mapping's target for the column that names each row's unit (docs/excel.md, "Across units"). */
+export const UNIT_COLUMN = '@unit';
 
 export interface HeaderMatch {
   /** 0-based index of the header row in the sheet. */
@@ -30,6 +35,11 @@ const normalize = (text: string) =>
     .normalize('NFKC')
     .replace(/[\s*＊:：]/g, '')
     .toLowerCase();
+
+/** The headers of a unit column: the export's own (单位 / Unit first when several units are merged), and its usual variants. */
+const UNIT_HEADERS = new Set(
+  ['单位', '单位名称', '单位编码', '填报单位', 'unit', 'unitname', 'unitcode'].map(normalize),
+);
 
 const isColumnReference = (key: string) => /^([A-Z]{1,3}|\d{1,3})$/.test(key);
 
@@ -61,7 +71,7 @@ export function matchColumns(
     for (const locale of ['zh-CN', 'en'] as const) idColumns.set(normalize(idColumnTitle(field, locale)), field);
   }
   for (const target of Object.values(mapping ?? {})) {
-    if (target !== '' && !model.byKey.has(target))
+    if (target !== '' && target !== UNIT_COLUMN && !model.byKey.has(target))
       throw FilesException.badMapping(message(`未知字段「${target}」`, `Unknown field "${target}"`));
   }
   // keys that name a header by its text (not by column letter or number) help find the header row
@@ -73,10 +83,10 @@ export function matchColumns(
 
   let best = { index: -1, score: 0 };
   sheet.rows.slice(0, HEADER_SEARCH_ROWS).forEach((row, index) => {
-    const score = row.filter((cell) => {
-      const text = normalize(headerText(cell));
-      return text !== '' && (names.has(text) || idColumns.has(text) || mappedHeaders.has(text));
-    }).length;
+    const texts = row.map((cell) => normalize(headerText(cell))).filter((text) => text !== '');
+    const fields = texts.filter((text) => names.has(text) || idColumns.has(text) || mappedHeaders.has(text)).length;
+    // a unit header helps find the row that names fields, never stands for one
+    const score = fields === 0 ? 0 : fields + texts.filter((text) => UNIT_HEADERS.has(text) && !names.has(text)).length;
     if (score > best.score) best = { index, score };
   });
   if (best.index < 0) {
@@ -96,13 +106,27 @@ export function matchColumns(
         mapping[String(index + 1)] ??
         Object.entries(mapping).find(([k]) => k !== '' && normalize(k) === normalize(text))?.[1])
       : undefined;
+    // a field's own title wins over a unit header (a ledger may have a field called 单位)
+    if (
+      chosen === UNIT_COLUMN ||
+      (chosen === undefined && UNIT_HEADERS.has(normalize(text)) && !names.has(normalize(text)))
+    )
+      return { index, column: letter, header: text, field: null, unit: true as const };
     const keepsIdsOf = idColumns.get(normalize(text))?.key;
     const field = chosen !== undefined ? chosen || null : (names.get(normalize(text))?.key ?? keepsIdsOf ?? null);
     // the id column goes with its field: mapped to that field (as the import preview sends it back), it keeps its ids
     const part = field !== null && field === keepsIdsOf ? { part: 'id' as const } : {};
     return { index, column: letter, header: text, field, ...part };
-  }).filter((c) => c.header !== '' || c.field !== null);
+  }).filter((c) => c.header !== '' || c.field !== null || c.unit);
 
+  const units = columns.filter((c) => c.unit);
+  if (units.length > 1)
+    throw FilesException.badMapping(
+      message(
+        `第 ${units[0].column} 列和第 ${units[1].column} 列都是单位列`,
+        `Columns ${units[0].column} and ${units[1].column} both name the unit`,
+      ),
+    );
   const seen = new Map<string, string>();
   for (const c of columns) {
     if (c.field === null) continue;

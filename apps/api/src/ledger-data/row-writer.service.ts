@@ -8,6 +8,7 @@ import {
   periodOfRow,
   textOf,
   validateRow,
+  type CrossPeriodValues,
   type LedgerModel,
 } from '@taizhang/ledger-core';
 import type { Principal } from '../identity/principal';
@@ -118,6 +119,16 @@ function notKept(outcomes: RowOutcome[]): RowOutcome[] {
     )
     .sort((a, b) => a.index - b.index);
 }
+
+/** One unit's share of a batch: where its rows go, which changes are its, and its write guard. */
+interface UnitPart {
+  target: WriteTarget;
+  indices: number[];
+  guard: WriteGuard;
+}
+
+/** A stored row's key among the rows of a batch across units. */
+const rowKey = (unitId: number, id: number) => `${unitId}:${id}`;
 
 /** Changes checked, then written, at a time (see save). */
 const WRITE_CHUNK = 2_000;
@@ -237,24 +248,29 @@ export class RowWriter {
           this.db,
           { units },
           async (tx) => {
-            const outcomes = [...refused];
-            // several units: their guards in one statement (one alone reads its own, its unit with it)
-            const guards = groups.length > 1 ? await readWriteGuards(tx, ledger.key, units) : null;
-            for (const { unitId, indices, unitChecked = true } of groups)
-              outcomes.push(
-                ...(await this.attempt(
-                  tx,
-                  ledger,
-                  targetOf(unitId),
-                  args,
-                  now,
-                  careful,
-                  indices,
-                  unitChecked,
-                  guards?.get(unitId),
-                )),
-              );
+            let guards: Map<number, WriteGuard>;
+            if (groups.length === 1) {
+              // one unit reads its own guard, an admin's unit with it (RowAccess.forWrite)
+              const { unitId, unitChecked = true } = groups[0];
+              const guard = await readWriteGuard(tx, ledger.key, unitId, !unitChecked);
+              assertCurrentVersion(ledger, guard.version, () => this.registry.invalidate());
+              if (!unitChecked) {
+                if (!guard.unit) throw RowsException.unitNotFound(unitId);
+                assertUnitFills(ledger, guard.unit);
+              }
+              guards = new Map([[unitId, guard]]);
+            } else guards = await readWriteGuards(tx, ledger.key, units);
+            const parts = groups.map(({ unitId, indices }) => ({
+              target: targetOf(unitId),
+              indices: indices ?? args.changes.map((_, i) => i),
+              guard: guards.get(unitId)!,
+            }));
+            const outcomes = [
+              ...refused,
+              ...(await this.attempt(tx, ledger, parts, args, now, careful, refused.length > 0)),
+            ];
             // all or nothing across units: a row refused anywhere undoes every unit's writes
+            // (a conflict found only when a row is written comes after the other units' writes)
             if (
               args.allOrNothing &&
               !args.dryRun &&
@@ -264,7 +280,7 @@ export class RowWriter {
               throw new BatchUndone(notKept(outcomes));
             return outcomes.sort((a, b) => a.index - b.index);
           },
-          units.map((unitId) => writeLocksSql(ledger.key, unitId)).join('; '),
+          writeLocksSql(ledger.key, units),
         );
       } catch (error) {
         if (error instanceof BatchUndone) return error.outcomes;
@@ -284,44 +300,49 @@ export class RowWriter {
   }
 
   /**
-   * One attempt at a unit's batch, in its transaction; `careful`: each row written in a savepoint
-   * of its own; `only`: the indices of the unit's changes in a batch across units (null: all).
+   * One attempt at a batch of one or more units, in its transaction; `careful`: each row written
+   * in a savepoint of its own. Each unit's rows are checked as that unit's (its submitted sheets,
+   * its unique values, its rows to update), but every check that reads the database does so for
+   * all the units at once, and the new rows of all the units are written by the same INSERT (a
+   * few, chunk by chunk): a batch of 200 units costs the statements of a batch of one. Only what
+   * a ledger's references, look-ups, figures, cross-period rules and follow-ups read is read unit
+   * by unit (none of them reads anything for a ledger without them). `othersRefused`: changes of
+   * the batch were refused before (all or nothing then keeps none).
    */
   private async attempt(
     tx: RowTransaction,
     ledger: PublishedLedger,
-    target: WriteTarget,
+    parts: UnitPart[],
     args: SaveArgs,
     now: Date,
     careful: boolean,
-    only: number[] | null = null,
-    unitChecked = true,
-    guarded?: WriteGuard,
+    othersRefused = false,
   ): Promise<RowOutcome[]> {
-    const indices = only ?? args.changes.map((_, i) => i);
-    const mine = only ? only.map((i) => args.changes[i]) : args.changes;
-    const { model, unitId } = target;
+    const model = ledger.model;
     const definition = model.definition;
     const periodic = (definition.period ?? 'none') !== 'none';
-    // under the write's locks (taken with BEGIN): the definition still current, the sheets submitted
-    const guard = guarded ?? (await readWriteGuard(tx, definition.key, unitId, !unitChecked));
-    assertCurrentVersion(ledger, guard.version, () => this.registry.invalidate());
-    // an admin's unit, read with the guard: it exists and fills the ledger (RowAccess.forWrite)
-    if (!unitChecked) {
-      if (!guard.unit) throw RowsException.unitNotFound(unitId);
-      assertUnitFills(ledger, guard.unit);
-    }
+    // under the write's locks (taken with BEGIN): the definition still current (one version for all units)
+    assertCurrentVersion(ledger, parts[0].guard.version, () => this.registry.invalidate());
+    const partOf = new Map<number, UnitPart>();
+    for (const part of parts) for (const index of part.indices) partOf.set(index, part);
+    const unitOf = (index: number) => partOf.get(index)!.target.unitId;
     // only a periodic ledger has sheets to lock (reporting refuses the others)
-    const locked = new Set(periodic ? guard.locked : []);
+    const lockedOf = new Map(parts.map((p) => [p.target.unitId, new Set(periodic ? p.guard.locked : [])]));
     // a correction's one row is written into its submitted sheet, which stays submitted
     const correction = args.correction;
-    if (correction && (args.changes.length !== 1 || Number(args.changes[0].id) !== correction.rowId))
+    if (
+      correction &&
+      (parts.length !== 1 || args.changes.length !== 1 || Number(args.changes[0].id) !== correction.rowId)
+    )
       throw new Error('a correction writes exactly its own row');
-    const sheetLocked = correction ? locked.delete(correction.period) : false;
-    if (args.period && locked.has(args.period)) throw RowsException.locked(args.period);
-    const existing = await this.loadForUpdate(tx, model, unitId, mine);
+    const sheetLocked = correction ? lockedOf.get(parts[0].target.unitId)!.delete(correction.period) : false;
+    // one unit's batch into a submitted sheet is refused as a whole; across units, that unit's rows each
+    if (parts.length === 1 && args.period && lockedOf.get(parts[0].target.unitId)!.has(args.period))
+      throw RowsException.locked(args.period);
+    const existing = await this.loadForUpdate(tx, model, args.changes, unitOf);
+    const oldOf = (change: RowChange, index: number) => existing.get(rowKey(unitOf(index), Number(change.id)));
     const ledgers = await this.registry.all();
-    const referrers = mine.some((c) => c.op === 'DELETE') ? referrersOf(ledgers, definition.key) : [];
+    const referrers = args.changes.some((c) => c.op === 'DELETE') ? referrersOf(ledgers, definition.key) : [];
     const derived = derivedPlanOf(
       ledgers.map((l) => l.model),
       model,
@@ -356,18 +377,27 @@ export class RowWriter {
       now,
       period: args.period,
     });
-    // what previous()/cumulative() read, for the whole batch at once (only a ledger whose rules use them)
-    const crossPeriod = usesCrossPeriod(model)
-      ? await crossPeriodValues(
-          tx,
-          model,
-          unitId,
-          this.batchAsSaved(model, args.changes, indices, existing, inputOf, checkOptions),
-        )
-      : undefined;
+    // what previous()/cumulative() read, for the whole batch at once (only a ledger whose rules use them), unit by unit
+    let crossPeriod: { get(index: number): CrossPeriodValues } | undefined;
+    if (usesCrossPeriod(model)) {
+      const ofUnit = new Map<number, { get(index: number): CrossPeriodValues }>();
+      for (const part of parts)
+        ofUnit.set(
+          part.target.unitId,
+          await crossPeriodValues(
+            tx,
+            model,
+            part.target.unitId,
+            this.batchAsSaved(model, args.changes, part.indices, oldOf, inputOf, checkOptions),
+          ),
+        );
+      crossPeriod = { get: (index) => ofUnit.get(unitOf(index))!.get(index) };
+    }
 
     // a change that passes every check of its own goes into `planned`; the others get their outcome
     const planChange = (change: RowChange, index: number, planned: Planned[]) => {
+      const unit = unitOf(index);
+      const locked = lockedOf.get(unit)!;
       if (
         change.op !== 'DELETE' &&
         (change.values === null || typeof change.values !== 'object' || Array.isArray(change.values))
@@ -381,7 +411,7 @@ export class RowWriter {
       let old: RowRecord | undefined;
       if (change.op !== 'INSERT') {
         const id = Number(change.id);
-        old = Number.isSafeInteger(id) ? existing.get(id) : undefined;
+        old = Number.isSafeInteger(id) ? oldOf(change, index) : undefined;
         if (!old) {
           outcomes.set(
             index,
@@ -407,6 +437,7 @@ export class RowWriter {
       if (change.op === 'DELETE') {
         planned.push({
           index,
+          unit,
           op: 'DELETE',
           id: Number(old!.id),
           version: old!.version,
@@ -462,6 +493,7 @@ export class RowWriter {
       const warnings = checked.warnings.map((w) => ({ path: w.field, message: w.message }));
       planned.push({
         index,
+        unit,
         op: change.op,
         id: old ? Number(old.id) : undefined,
         version: old?.version,
@@ -486,6 +518,7 @@ export class RowWriter {
         return reject(p.index, [constraintProblem(model, error)]);
       }
     };
+    const targetOf = (p: Planned) => partOf.get(p.index)!.target;
     const writeInserts = async (inserts: Planned[]) => {
       if (careful) {
         for (const p of inserts)
@@ -494,46 +527,56 @@ export class RowWriter {
             await alone(p, async () => ({
               index: p.index,
               status: 'SAVED',
-              row: (await insertRows(tx, target, [p]))[0],
+              row: (await insertRows(tx, targetOf(p), [p]))[0],
             })),
           );
         return;
       }
-      const inserted = await insertRows(tx, target, inserts);
+      // every unit's new rows of the chunk in one statement, each with its unit (Planned.unit)
+      const inserted = await insertRows(tx, parts[0].target, inserts);
       inserted.forEach((row, i) => outcomes.set(inserts[i].index, { index: inserts[i].index, status: 'SAVED', row }));
+    };
+    /** What is read unit by unit: `planned` split by unit (one part, one group). */
+    const byUnit = (planned: Planned[]): [number, Planned[]][] => {
+      if (parts.length === 1) return [[parts[0].target.unitId, planned]];
+      const groups = new Map<number, Planned[]>();
+      for (const p of planned) {
+        const mine = groups.get(p.unit!);
+        if (mine) mine.push(p);
+        else groups.set(p.unit!, [p]);
+      }
+      return [...groups];
     };
     // Chunk by chunk: while PostgreSQL writes one chunk's new rows, the next chunk is checked
     // here (the API and the database each on a core of their own). All or nothing and a dry
     // run write nothing until every row has passed, so they check the whole batch first.
     const pipelined = !args.allOrNothing && !args.dryRun && !careful;
+    const indices = parts.flatMap((p) => p.indices);
     const seen: SeenValues = new Map();
     const writes: Planned[] = [];
     const writing: Promise<void>[] = [];
+    const check = { now, period: args.period, crossPeriod: crossPeriod?.get.bind(crossPeriod) };
     try {
       for (let start = 0; start < indices.length; start += WRITE_CHUNK) {
         const planned: Planned[] = [];
         const end = Math.min(start + WRITE_CHUNK, indices.length);
         for (let i = start; i < end; i += 1) planChange(args.changes[indices[i]], indices[i], planned);
-        await resolveReferenceLabels(tx, model, unitId, planned, outcomes);
-        const check = { now, period: args.period, crossPeriod: crossPeriod?.get };
-        await fillLookups(tx, derived, model, unitId, planned, outcomes, check);
-        if (figures.own.length > 0) {
-          for (const [index, o] of await fillFigures(
-            tx,
-            figures,
-            model,
-            unitId,
-            planned,
-            args.changes,
-            outcomes,
-            check,
-          ))
-            overrides.set(index, o);
-          recheckRows(model, planned, outcomes, check);
+        const units = byUnit(planned);
+        for (const [unitId, mine] of units) {
+          await resolveReferenceLabels(tx, model, unitId, mine, outcomes);
+          await fillLookups(tx, derived, model, unitId, mine, outcomes, check);
+          if (figures.own.length > 0) {
+            for (const [index, o] of await fillFigures(tx, figures, model, unitId, mine, args.changes, outcomes, check))
+              overrides.set(index, o);
+            recheckRows(model, mine, outcomes, check);
+          }
         }
-        await rejectDuplicates(tx, model, unitId, planned, outcomes, seen);
-        await rejectMissingReferences(tx, model, unitId, planned, outcomes);
-        await refuseReferencedDeletes(tx, unitId, referrers, planned, outcomes);
+        // one statement per unique field for every unit of the chunk
+        await rejectDuplicates(tx, model, unitOf, planned, outcomes, seen);
+        for (const [unitId, mine] of units) {
+          await rejectMissingReferences(tx, model, unitId, mine, outcomes);
+          await refuseReferencedDeletes(tx, unitId, referrers, mine, outcomes);
+        }
         const valid = planned.filter((p) => !outcomes.has(p.index));
         for (const p of valid) writes.push(p);
         if (pipelined) {
@@ -547,7 +590,7 @@ export class RowWriter {
       // a failed write is the cause: the statements after it only say the transaction is aborted
       await Promise.all(writing);
     }
-    if (args.allOrNothing && outcomes.size > 0) {
+    if (args.allOrNothing && (outcomes.size > 0 || othersRefused)) {
       for (const p of writes)
         outcomes.set(
           p.index,
@@ -564,13 +607,20 @@ export class RowWriter {
     }
 
     if (!pipelined) await writeInserts(writes.filter((p) => p.op === 'INSERT'));
-    await clearReferencesTo(
-      tx,
-      target,
-      referrers,
-      writes.filter((p) => p.op === 'DELETE').map((p) => p.id!),
-    );
+    const writesOf = (part: UnitPart) =>
+      parts.length === 1 ? writes : writes.filter((p) => p.unit === part.target.unitId);
+    if (referrers.length > 0)
+      for (const part of parts)
+        await clearReferencesTo(
+          tx,
+          part.target,
+          referrers,
+          writesOf(part)
+            .filter((p) => p.op === 'DELETE')
+            .map((p) => p.id!),
+        );
     for (const p of writes.filter((w) => w.op !== 'INSERT')) {
+      const target = targetOf(p);
       const change = () => (p.op === 'DELETE' ? deleteRow(tx, target, p) : updateRow(tx, target, p));
       outcomes.set(p.index, careful ? await alone(p, change) : await change());
     }
@@ -579,36 +629,52 @@ export class RowWriter {
       if (outcome.status === 'SAVED' && p.warnings?.length) outcome.warnings = [...p.warnings];
     }
     if (overrides.size > 0)
-      await recordOverrides(
-        tx,
-        model,
-        unitId,
-        target.actor,
-        overrides,
-        (index) => {
-          const outcome = outcomes.get(index);
-          return outcome?.status === 'SAVED' && outcome.row ? Number(outcome.row.id) : null;
-        },
-        now,
-      );
+      for (const part of parts) {
+        const mine: OverrideChanges = new Map([...overrides].filter(([index]) => partOf.get(index) === part));
+        if (mine.size === 0) continue;
+        await recordOverrides(
+          tx,
+          model,
+          part.target.unitId,
+          part.target.actor,
+          mine,
+          (index) => {
+            const outcome = outcomes.get(index);
+            return outcome?.status === 'SAVED' && outcome.row ? Number(outcome.row.id) : null;
+          },
+          now,
+        );
+      }
     await rereadOverrides(tx, model, overrides, outcomes);
     // look-ups showing these rows, roll-ups counting them, figures measuring them; the list of rows
     // made only for a ledger that has them
-    if (movesOtherRows(derived) || figures.over.length > 0) {
-      const written = writes
-        .filter((p) => outcomes.get(p.index)?.status === 'SAVED')
-        .map((p) => ({
-          id: p.id ?? Number(outcomes.get(p.index)!.row!.id),
-          before: p.old?.values ?? null,
-          after: p.op === 'DELETE' ? null : p.values,
-          fresh: p.op === 'INSERT',
-        }));
-      await refreshDerived(tx, derived, unitId, written, now);
-      await refreshFigures(tx, figures, unitId, written, now, (holder) => submittedSheetsLocked(tx, holder, unitId));
-    }
+    if (movesOtherRows(derived) || figures.over.length > 0)
+      for (const part of parts) {
+        const unitId = part.target.unitId;
+        const written = writesOf(part)
+          .filter((p) => outcomes.get(p.index)?.status === 'SAVED')
+          .map((p) => ({
+            id: p.id ?? Number(outcomes.get(p.index)!.row!.id),
+            before: p.old?.values ?? null,
+            after: p.op === 'DELETE' ? null : p.values,
+            fresh: p.op === 'INSERT',
+          }));
+        await refreshDerived(tx, derived, unitId, written, now);
+        await refreshFigures(tx, figures, unitId, written, now, (holder) => submittedSheetsLocked(tx, holder, unitId));
+      }
     // a row a follow-up made may point back at the rows just saved: their roll-ups as stored now
-    if ((await this.followUps.run(tx, target, writes, outcomes, now)) > 0)
-      await rereadRollups(tx, derived, model, unitId, outcomes.values());
+    if ((definition.followUps ?? []).length > 0)
+      for (const part of parts) {
+        const mine = writesOf(part);
+        if ((await this.followUps.run(tx, part.target, mine, outcomes, now)) > 0)
+          await rereadRollups(
+            tx,
+            derived,
+            model,
+            part.target.unitId,
+            mine.flatMap((p) => outcomes.get(p.index) ?? []),
+          );
+      }
     // row.saved to the webhooks that ask for it, in this transaction: a rolled-back batch sends nothing
     await writeWebhookEvents(
       tx,
@@ -620,7 +686,7 @@ export class RowWriter {
           {
             event: 'row.saved' as const,
             ledgerKey: ledger.key,
-            unitId,
+            unitId: p.unit ?? unitOf(p.index),
             period: row?.period ?? p.old?.period ?? null,
             row: {
               id: row?.id ?? p.id!,
@@ -633,7 +699,7 @@ export class RowWriter {
           },
         ];
       }),
-      { subscriptions: this.webhooks, generation: guard.webhooks },
+      { subscriptions: this.webhooks, generation: parts[0].guard.webhooks },
     );
     if (correction) await correction.applied(tx, outcomes.get(0)!, sheetLocked);
     return [...outcomes.values()].sort((a, b) => a.index - b.index);
@@ -649,14 +715,14 @@ export class RowWriter {
     model: LedgerModel,
     changes: RowChange[],
     indices: number[],
-    existing: Map<number, RowRecord>,
+    oldOf: (change: RowChange, index: number) => RowRecord | undefined,
     inputOf: (change: RowChange, old: RowRecord | undefined) => Record<string, unknown>,
     checkOptions: (change: RowChange) => Parameters<typeof validateRow>[2],
   ): BatchRow[] {
     const batch: BatchRow[] = [];
     indices.forEach((index) => {
       const change = changes[index];
-      const old = change.op === 'INSERT' ? undefined : existing.get(Number(change.id));
+      const old = change.op === 'INSERT' ? undefined : oldOf(change, index);
       if (change.op !== 'INSERT' && (!old || change.version !== old.version)) return;
       const id = old ? Number(old.id) : null;
       if (change.op === 'DELETE') {
@@ -671,22 +737,38 @@ export class RowWriter {
     return batch;
   }
 
+  /**
+   * The rows the batch updates or deletes, locked, by unit and id (`rowKey`): one statement for
+   * every unit of the batch (ids are unique in the table, so a row is found by its id among the
+   * batch's units, then kept only under the unit its change names).
+   */
   private async loadForUpdate(
     tx: RowTransaction,
     model: LedgerModel,
-    unitId: number,
     changes: RowChange[],
-  ): Promise<Map<number, RowRecord>> {
-    const ids = changes
-      .filter((c) => c.op !== 'INSERT')
-      .map((c) => Number(c.id))
-      .filter((id) => Number.isSafeInteger(id) && id > 0);
-    if (ids.length === 0) return new Map();
+    unitOf: (index: number) => number,
+  ): Promise<Map<string, RowRecord>> {
+    const wanted = new Set<string>();
+    const ids = new Set<number>();
+    const units = new Set<number>();
+    changes.forEach((c, index) => {
+      const id = Number(c.id);
+      if (c.op === 'INSERT' || !Number.isSafeInteger(id) || id <= 0) return;
+      wanted.add(rowKey(unitOf(index), id));
+      ids.add(id);
+      units.add(unitOf(index));
+    });
+    if (ids.size === 0) return new Map();
     const rows = (await tx.query(
-      `SELECT ${rowColumns(model)} FROM ${tableOf(model)} t WHERE t.unit_id = $1 AND t.id = ANY($2) AND t.deleted_at IS NULL ORDER BY t.id FOR UPDATE`,
-      [unitId, ids],
+      `SELECT ${rowColumns(model)} FROM ${tableOf(model)} t WHERE t.unit_id = ANY($1::int[]) AND t.id = ANY($2::bigint[]) AND t.deleted_at IS NULL ORDER BY t.id FOR UPDATE`,
+      [[...units], [...ids]],
     )) as Record<string, unknown>[];
-    return new Map(rows.map((raw) => [Number(raw.id), rowFromDb(model, raw)]));
+    const found = new Map<string, RowRecord>();
+    for (const raw of rows) {
+      const key = rowKey(Number(raw.unit_id), Number(raw.id));
+      if (wanted.has(key)) found.set(key, rowFromDb(model, raw));
+    }
+    return found;
   }
 
   /** Brings back a deleted row, as a new version, unless its period is locked or its unique values are taken. */

@@ -38,6 +38,8 @@ export interface RowOutcome {
 /** A change that passed its checks, with its final values, waiting to be written. */
 export interface Planned {
   index: number;
+  /** The row's unit, in a batch across units (none: the write target's). */
+  unit?: number;
   op: RowOp;
   id?: number;
   version?: number;
@@ -78,7 +80,8 @@ export const conflicted = (index: number, current: RowRecord | undefined): RowOu
 });
 
 /**
- * All new rows in one statement: the rows, then their history, from one JSON parameter. The ids
+ * All new rows in one statement: the rows, then their history, from one JSON parameter; a row
+ * whose `unit` is not the target's goes into its own unit (a batch across units: one statement). The ids
  * are drawn in the order of the rows, so the n-th id is the n-th row: its history takes the
  * values as given (checked, in the API's JSON form, as an update's history has them), which
  * costs PostgreSQL far less than turning each inserted row back into JSON.
@@ -93,6 +96,7 @@ export async function insertRows(
   const columns = fields.map((f) => quoteIdent(f.key));
   const recordType = [
     '_i integer',
+    '_unit integer',
     '_period text',
     '_origin_ledger text',
     '_origin_id bigint',
@@ -101,6 +105,7 @@ export async function insertRows(
   ].join(', ');
   const payload = rows.map((r, i) => ({
     _i: i,
+    ...(r.unit !== undefined && r.unit !== unitId && { _unit: r.unit }),
     _period: r.period,
     ...(r.origin && { _origin_ledger: r.origin.ledger, _origin_id: r.origin.id, _origin_label: r.origin.label }),
     ...r.values,
@@ -109,12 +114,12 @@ export async function insertRows(
     `WITH input AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${recordType})),
           ins AS (
             INSERT INTO ${tableOf(model)} AS t (unit_id, period, def_version, created_by, updated_by, origin_ledger, origin_id, origin_label, ${columns.join(', ')})
-            SELECT $2, _period, $3, $4, $4, _origin_ledger, _origin_id, _origin_label, ${columns.join(', ')} FROM input ORDER BY _i
+            SELECT COALESCE(_unit, $2), _period, $3, $4, $4, _origin_ledger, _origin_id, _origin_label, ${columns.join(', ')} FROM input ORDER BY _i
             RETURNING ${rowColumns(model)}
           ),
           hist AS (
             INSERT INTO row_history (ledger_key, unit_id, row_id, op, version, changed_by, source, new_values)
-            SELECT $5, ins.unit_id, ins.id, 'insert', ins.version, $4, $6, given.value - ARRAY['_i', '_period', '_origin_ledger', '_origin_id', '_origin_label']
+            SELECT $5, ins.unit_id, ins.id, 'insert', ins.version, $4, $6, given.value - ARRAY['_i', '_unit', '_period', '_origin_ledger', '_origin_id', '_origin_label']
               FROM (SELECT unit_id, id, version, row_number() OVER (ORDER BY id) AS n FROM ins) ins
               JOIN jsonb_array_elements($1::jsonb) WITH ORDINALITY given ON given.ordinality = ins.n
           )

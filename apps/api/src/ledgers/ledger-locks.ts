@@ -31,9 +31,16 @@ function sheetLockKey(ledgerKey: string, unitId: number): string {
   return `hashtext('sheet:${ledgerKey}'), ${unitId}`;
 }
 
-/** The locks of a write (inlined: sent with BEGIN, which takes no parameters). */
-export function writeLocksSql(ledgerKey: string, unitId: number): string {
-  return `SELECT pg_advisory_xact_lock_shared(${ledgerLockKey(ledgerKey)}), pg_advisory_xact_lock_shared(${sheetLockKey(ledgerKey, unitId)})`;
+/**
+ * The locks of a write (inlined: sent with BEGIN, which takes no parameters); a batch across
+ * units takes every unit's sheets lock in one statement, in the order of the units.
+ */
+export function writeLocksSql(ledgerKey: string, unitIds: number | number[]): string {
+  const units = typeof unitIds === 'number' ? [unitIds] : unitIds;
+  if (units.length === 1)
+    return `SELECT pg_advisory_xact_lock_shared(${ledgerLockKey(ledgerKey)}), pg_advisory_xact_lock_shared(${sheetLockKey(ledgerKey, units[0])})`;
+  if (!units.every((u) => Number.isSafeInteger(u))) throw new Error('not a sheet');
+  return `SELECT pg_advisory_xact_lock_shared(${ledgerLockKey(ledgerKey)}), (SELECT count(pg_advisory_xact_lock_shared(hashtext('sheet:${ledgerKey}'), u)) FROM unnest('{${[...units].sort((a, b) => a - b).join(',')}}'::int[]) u)`;
 }
 
 /**

@@ -576,6 +576,7 @@ export const zhCN = {
   'excel.importTitle': '导入预览',
   'excel.headerFound': '第 {row} 行为表头，列对应：',
   'excel.skipped': '不导入',
+  'excel.unit': '单位',
   'excel.previewSummary': '可导入 {valid} 行，有错误 {rejected} 行（尚未保存）',
   'excel.savedSummary': '已保存 {saved} 行，未保存 {rejected} 行',
   'excel.rowNumber': '文件行号',
@@ -1217,6 +1218,7 @@ export const en: Record<MessageKey, string> = {
   'excel.importTitle': 'Import preview',
   'excel.headerFound': 'Header in row {row}; columns:',
   'excel.skipped': 'not imported',
+  'excel.unit': 'Unit',
   'excel.previewSummary':
     '{valid} {valid|row|rows} can be imported, {rejected} {rejected|has|have} errors (nothing saved yet)',
   'excel.savedSummary': '{saved} {saved|row|rows} saved, {rejected} not saved',

@@ -447,7 +447,8 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
           <ExcelToolbar
             model={model}
             scope={{ ledger, unitId: scopeUnit, period: periodic ? period : null }}
-            canImport={!readOnly}
+            // an admin on every unit's rows imports a file whose unit column says each row's unit (docs/excel.md)
+            canImport={!readOnly || (role === 'admin' && !scopeUnit && !sheet?.future)}
             onImported={() => void controller.reload()}
           />
         )}

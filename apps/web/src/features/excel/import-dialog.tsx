@@ -12,6 +12,9 @@ interface Props {
   onImported(answer: ImportAnswer): void;
 }
 
+/** The mapping's target of a unit column (the API's column-mapping.ts). */
+const UNIT_COLUMN = '@unit';
+
 /** The preview of an import: the columns it matched, each row's result, then the commit. */
 export function ImportDialog({ model, scope, file, preview, onClose, onImported }: Props) {
   const { t, tf, locale, p } = useI18n();
@@ -20,6 +23,10 @@ export function ImportDialog({ model, scope, file, preview, onClose, onImported 
   const [failure, setFailure] = useState<string | null>(null);
   const [mapping, setMapping] = useState<Record<string, string> | null>(null);
   const fields = model.fields.filter((f) => answer.columns.some((c) => c.field === f.key) || f.formula);
+  // a file with a unit column (an import across units): each row's unit as the API found it
+  const byUnit = answer.columns.some((c) => c.unit);
+  /** The value a column shows in its mapping: its field, the unit, or nothing. */
+  const mappedTo = (c: ImportAnswer['columns'][number]) => (c.unit ? UNIT_COLUMN : (c.field ?? ''));
   // a row that passed carries the typed values; a refused one the cells as read
   const show = (row: ImportedRow, key: string) => {
     const field = model.byKey.get(key)!;
@@ -45,9 +52,7 @@ export function ImportDialog({ model, scope, file, preview, onClose, onImported 
   const commit = (keepValid: boolean) => run({ mode: 'commit', keepValid, mapping });
   /** The user chose another field for a column: preview again with every column as now shown. */
   const remap = (column: string, field: string) => {
-    const next = Object.fromEntries(
-      answer.columns.map((c) => [c.column, c.column === column ? field : (c.field ?? '')]),
-    );
+    const next = Object.fromEntries(answer.columns.map((c) => [c.column, c.column === column ? field : mappedTo(c)]));
     setMapping(next);
     void run({ mode: 'preview', mapping: next });
   };
@@ -61,15 +66,16 @@ export function ImportDialog({ model, scope, file, preview, onClose, onImported 
       <p className="muted">
         {t('excel.headerFound').replace('{row}', String(answer.headerRow))}{' '}
         {answer.columns.map((c) => (
-          <label key={c.column} className={c.field ? 'import-column' : 'import-column unmatched'}>
+          <label key={c.column} className={c.field || c.unit ? 'import-column' : 'import-column unmatched'}>
             {c.column} {c.header} →{' '}
             <select
-              value={c.field ?? ''}
+              value={mappedTo(c)}
               disabled={busy || committed}
               onChange={(event) => remap(c.column, event.target.value)}
               data-testid={`import-map-${c.column}`}
             >
               <option value="">{t('excel.skipped')}</option>
+              <option value={UNIT_COLUMN}>{t('excel.unit')}</option>
               {model.editable.map((f) => (
                 <option key={f.key} value={f.key}>
                   {textOf(f.title, locale)}
@@ -95,6 +101,7 @@ export function ImportDialog({ model, scope, file, preview, onClose, onImported 
             <tr>
               <th>{t('excel.rowNumber')}</th>
               <th>{t('excel.result')}</th>
+              {byUnit && <th>{t('excel.unit')}</th>}
               {fields.map((f) => (
                 <th key={f.key}>{textOf(f.title, locale)}</th>
               ))}
@@ -106,6 +113,14 @@ export function ImportDialog({ model, scope, file, preview, onClose, onImported 
               <tr key={row.rowNumber} className={row.errors.length ? 'import-bad' : undefined} data-testid="import-row">
                 <td>{row.rowNumber}</td>
                 <td>{t(`excel.status.${row.status}`)}</td>
+                {byUnit && (
+                  <td
+                    className={row.errors.some((e) => e.field === 'unitId') ? 'cell-invalid' : undefined}
+                    data-testid="import-row-unit"
+                  >
+                    {row.unit?.name ?? ''}
+                  </td>
+                )}
                 {fields.map((f) => (
                   <td key={f.key} className={row.errors.some((e) => e.field === f.key) ? 'cell-invalid' : undefined}>
                     {show(row, f.key)}
@@ -114,9 +129,11 @@ export function ImportDialog({ model, scope, file, preview, onClose, onImported 
                 <td>
                   {row.errors
                     .map((e) =>
-                      e.field
-                        ? `${textOf(model.byKey.get(e.field)?.title, locale) || e.field}${p.colon}${e.message}`
-                        : e.message,
+                      e.field === 'unitId'
+                        ? `${t('excel.unit')}${p.colon}${e.message}`
+                        : e.field
+                          ? `${textOf(model.byKey.get(e.field)?.title, locale) || e.field}${p.colon}${e.message}`
+                          : e.message,
                     )
                     .join(p.semi)}
                 </td>

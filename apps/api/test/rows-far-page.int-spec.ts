@@ -135,16 +135,10 @@ describe('a far page read from its boundary key', () => {
     expect(answer.data!.rows.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(want.ids);
   });
 
-  it('finds the boundary by an index-only scan of the sort’s index, and reads the page by keyset', async () => {
-    const model = modelOf(far);
-    const [page] = pageStatements(
-      model,
-      { units: [unit01] },
-      { orderBy: [{ field: 'cases', desc: true }] },
-      200,
-      BOUNDARY_FROM + 100,
-    );
-    const plan = await t.db.withClient(async (client: pg.PoolClient) => {
+  /** The plan of the far page of this order, as the rows role of xz01 (EXPLAIN, JSON). */
+  async function farPlan(orderBy: { field: string; desc?: boolean }[]) {
+    const [page] = pageStatements(modelOf(far), { units: [unit01] }, { orderBy }, 200, BOUNDARY_FROM + 100);
+    return t.db.withClient(async (client: pg.PoolClient) => {
       await client.query('BEGIN READ ONLY');
       try {
         await client.query(
@@ -157,9 +151,18 @@ describe('a far page read from its boundary key', () => {
         await client.query('ROLLBACK');
       }
     });
+  }
+
+  it('finds the boundary by an index-only scan of the sort’s index, and reads the page by keyset', async () => {
+    const plan = await farPlan([{ field: 'cases', desc: true }]);
     // the boundary: an index-only scan; the page: the same index, the row comparison in its condition
     const index = unitOrderIndexName('ledger_far_probe', 'cases');
     expect(plan).toMatch(new RegExp(`"Node Type":"Index Only Scan",[^{}]*"Index Name":"${index}"`));
     expect(plan).toMatch(/"Index Cond":"\(\(unit_id = \d+\) AND \(ROW\(cases, id\) <= ROW\(/);
+  });
+
+  it('finds the boundary of the grid’s own order (by id) on the live rows’ index, without visiting rows', async () => {
+    const plan = await farPlan([]);
+    expect(plan).toMatch(/"Node Type":"Index Only Scan",[^{}]*"Index Name":"ledger_far_probe_live_idx"/);
   });
 });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { modelOf, unitOrderIndexName, type LedgerDefinition } from '@taizhang/ledger-core';
-import { BOUNDARY_FROM, pageStatements } from '../src/rows/rows.service';
+import { BOUNDARY_FROM } from '../src/rows/far-rows';
+import { pageStatements } from '../src/rows/rows.service';
 import { inlineParameters } from '../src/ledger-tables/sql-literals';
 import { startTestApi, type TestApi } from './api-harness';
 
@@ -133,6 +134,57 @@ describe('a far page read from its boundary key', () => {
     const want = await byOffset({ field: 'name', desc: true }, BOUNDARY_FROM + 7, 40, 'AND cases >= 3');
     expect(want.ids.length).toBeGreaterThan(0);
     expect(answer.data!.rows.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(want.ids);
+  });
+
+  it.each(ORDERS.map((order) => [order ? `${order.field} ${order.desc ? 'desc' : 'asc'}` : 'id', order] as const))(
+    'says where a row stands, ordered by %s, as OFFSET numbers it',
+    async (_, order) => {
+      const dir = order?.desc ? 'DESC' : 'ASC';
+      const orderBy = order ? `"${order.field}" ${dir} NULLS LAST, id ${dir}` : 'id ASC';
+      const numbered = await t.db.query<{ row_id: string; n: number }>(
+        `SELECT id::text AS row_id, (row_number() OVER (ORDER BY ${orderBy}) - 1)::int AS n
+           FROM ledger_far_probe WHERE unit_id = $1 AND deleted_at IS NULL`,
+        [unit01],
+      );
+      // rows with each column empty and filled, the first and the last
+      const picked = [0, 1, 2, 3, 5, 7, 15, 35, 700, 1_333, numbered.length - 2, numbered.length - 1];
+      for (const i of picked) {
+        const { row_id: id } = numbered[i];
+        const want = numbered.find((r) => r.row_id === id)!.n;
+        const answer = await t.gql(
+          `query ($id: ID!, $orderBy: [OrderInput!]) { rowPosition(ledger: "far_probe", id: $id, orderBy: $orderBy) }`,
+          { id, orderBy: order ? [order] : null },
+          { token: clerk01 },
+        );
+        expect(answer.errors).toBeUndefined();
+        expect({ id, position: answer.data!.rowPosition }).toEqual({ id, position: want });
+      }
+    },
+  );
+
+  it('says a deleted row, another unit’s row and a row filtered out stand nowhere', async () => {
+    const [deleted] = await t.db.query<{ id: string }>(
+      `SELECT id::text FROM ledger_far_probe WHERE unit_id = $1 AND deleted_at IS NOT NULL LIMIT 1`,
+      [unit01],
+    );
+    const [other] = await t.db.query<{ id: string }>(
+      `SELECT id::text FROM ledger_far_probe WHERE unit_id <> $1 LIMIT 1`,
+      [unit01],
+    );
+    const [small] = await t.db.query<{ id: string }>(
+      `SELECT id::text FROM ledger_far_probe WHERE unit_id = $1 AND deleted_at IS NULL AND cases < 3 LIMIT 1`,
+      [unit01],
+    );
+    const POSITION = `query ($id: ID!, $filter: JSON) { rowPosition(ledger: "far_probe", id: $id, filter: $filter) }`;
+    for (const [id, filter] of [
+      [deleted.id, null],
+      [other.id, null],
+      [small.id, { cases: { gte: 3 } }],
+    ] as const) {
+      const answer = await t.gql(POSITION, { id, filter }, { token: clerk01 });
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data!.rowPosition).toBeNull();
+    }
   });
 
   /** The plan of the far page of this order, as the rows role of xz01 (EXPLAIN, JSON). */

@@ -7,6 +7,7 @@ import { seesRedactedValues } from '../identity/access-policy';
 import { parseId } from '../common/graphql/ids';
 import { RowAccess } from '../ledger-data/row-access.service';
 import { orderSql, rowConditions, singleSortOf, type MeasureDrill, type OrderInput } from '../ledger-tables/row-filter';
+import { BOUNDARY_FROM, boundaryPageSql, positionSql } from './far-rows';
 import { Clock } from '../common/time/clock';
 import { changeDisplays, type ReferenceDisplay } from '../ledger-tables/reference-labels';
 import { readAtOnceInUnitScope, readInUnitScope, type ReadStatement, type UnitScope } from '../ledger-tables/row-scope';
@@ -140,53 +141,6 @@ function pageSizeOf(asked: number | null | undefined): number {
   return first;
 }
 
-/** From this position on, a page is read from its boundary key (boundaryPageSql), not by OFFSET. */
-export const BOUNDARY_FROM = 1000;
-
-/**
- * A far page (the grid's jump to row 900,000) without reading the rows it skips: the key of its
- * first row — the sort column and id, `ORDER BY … OFFSET n LIMIT 1` on those columns only, an
- * index-only scan on the index in that order (the compiler's (unit_id, <field> DESC NULLS LAST,
- * id DESC) over live rows, once the table is vacuumed) — then the page from that key on, by
- * keyset on the same index. The same rows in the same order as `ORDER BY … LIMIT … OFFSET n`:
- * the keyset is split in two, the rows whose column is filled ((column, id) compared as a row,
- * which the index serves) and then those where it is empty (NULLS LAST, by id), because a row
- * comparison with an empty column is neither before nor after. Ascending, the filled rows are
- * read NULLS FIRST, the order the backward scan of that index gives (they hold no NULL).
- */
-function boundaryPageSql(
-  model: LedgerModel,
-  sort: { column: string | null; desc: boolean },
-  conditions: string,
-  order: string,
-  limit: number,
-  offset: number,
-): string {
-  const table = tableOf(model);
-  const dir = sort.desc ? 'DESC' : 'ASC';
-  const from = sort.desc ? '<=' : '>=';
-  const boundary = `WITH b AS MATERIALIZED (SELECT ${sort.column ?? 'NULL'} AS k, t.id FROM ${table} t WHERE ${conditions} ORDER BY ${order} LIMIT 1 OFFSET ${offset})`;
-  if (sort.column === null) {
-    return `${boundary}
-SELECT ${rowColumns(model)} FROM ${table} t WHERE ${conditions} AND t.id >= (SELECT id FROM b) ORDER BY ${order} LIMIT ${limit}`;
-  }
-  const c = sort.column;
-  // past the boundary when it is filled: every empty row; when it is empty: the empty rows from its id
-  const anyId = sort.desc ? "'9223372036854775807'" : "'-9223372036854775808'";
-  return `${boundary},
-p AS MATERIALIZED (
-  (SELECT t.unit_id, t.id, ${c} AS k, 0 AS part FROM ${table} t
-    WHERE ${conditions} AND (${c}, t.id) ${from} ((SELECT k FROM b), (SELECT id FROM b))
-    ORDER BY ${c} ${dir} ${sort.desc ? 'NULLS LAST' : 'NULLS FIRST'}, t.id ${dir} LIMIT ${limit})
-  UNION ALL
-  (SELECT t.unit_id, t.id, NULL, 1 FROM ${table} t
-    WHERE ${conditions} AND ${c} IS NULL
-      AND t.id ${from} CASE WHEN (SELECT k FROM b) IS NULL THEN (SELECT id FROM b) ELSE ${anyId}::bigint END
-    ORDER BY t.id ${dir} LIMIT ${limit}))
-SELECT ${rowColumns(model)} FROM p JOIN ${table} t ON t.unit_id = p.unit_id AND t.id = p.id
-ORDER BY p.part, p.k ${dir} NULLS LAST, p.id ${dir} LIMIT ${limit}`;
-}
-
 /**
  * The SQL of a page: its rows (one more than asked, to know whether more follow), then its total.
  * The page reads only its rows: with an index in its order (compile/table-state.ts, unitOrdered),
@@ -253,6 +207,29 @@ export class RowsService {
       offset,
       rows: raw.slice(0, first).map((r) => rowFromDb(model, r, audience)),
     };
+  }
+
+  /**
+   * Where the row `id` stands (0: the first) among the rows of a sort and filter, as `page`
+   * numbers them: a link to a row (?row=) opens the grid there. Null when the row is not among
+   * them (filtered out, deleted, another unit's, or none).
+   */
+  async position(
+    principal: Principal,
+    query: Omit<RowsQuery, 'first' | 'after' | 'offset' | 'withTotal'> & { id: string },
+  ): Promise<number | null> {
+    const { ledger, scope } = await this.access.forRead(principal, query.ledger, query.unitId);
+    const model = ledger.model;
+    const id = parseId(query.id, 'id');
+    const params: unknown[] = [];
+    const conditions = rowConditions(model, scope, { ...query, drill: this.drillOf(query.drill) }, params).join(
+      ' AND ',
+    );
+    const order = orderSql(model, query.orderBy);
+    params.push(id);
+    const sql = positionSql(model, singleSortOf(model, query.orderBy), conditions, order, `$${params.length}`);
+    const [raw] = await readAtOnceInUnitScope(this.db, scope, [{ sql, params }]);
+    return raw.length > 0 ? Number(raw[0].position) : null;
   }
 
   /**

@@ -98,6 +98,11 @@ export interface GridBackend {
     total: number | null;
     hasNextPage: boolean;
   }>;
+  /**
+   * Where the row with this server id stands in the query's order (0: the first), null when it is
+   * not among its rows: a link to a row opens the window there.
+   */
+  position?(query: ServerQuery, id: string): Promise<number | null>;
   /** Rejects with a SaveFailure (grid-saver.ts) when the request brought no per-row answers. */
   save: SaveRows;
   /** A column's distinct values and their counts under a filter (the value-list filter). */
@@ -351,11 +356,18 @@ export class GridController {
 
   /**
    * The key of the row with this server id, once it is loaded: a link to a row (?row=) may name
-   * one further down than the first page, so pages are read until it comes (null: not in the sheet).
+   * one far down the sheet. The server says where it stands and the window is read there (as a
+   * jump); without that answer (a drill-down) pages are read until it comes. Null: not in the sheet.
    */
   async findRow(id: string): Promise<string | null> {
     await this.firstLoad;
     const key = serverRowKey(id);
+    if (!this.index.has(key) && this.options.backend.position && !this.disposed) {
+      const position = await this.options.backend.position(this.query, id);
+      if (position === null || this.disposed) return null;
+      await this.jumpTo(position, false);
+      return this.index.has(key) ? key : null;
+    }
     while (!this.index.has(key) && this.hasNextPage && !this.disposed) {
       if (this.loading) await new Promise((resolve) => setTimeout(resolve, 50));
       else await this.loadNextPage();

@@ -117,6 +117,7 @@ describe('a ledger larger than the grid holds', () => {
     await expect.poll(() => page.getByTestId('record-pane').getAttribute('data-row'), SLOW).toBe('2800');
     await expect.poll(() => cursorRow(page), SLOW).toEqual(['2800', 'W-02800']);
     // the window around it: read where it stands, not page after page from the top
+    await expect.poll(() => page.getByTestId('rows-count').textContent(), SLOW).toMatch(/^已加载 \d+ \/ 3000 行$/);
     const loaded = Number(/已加载 (\d+)/.exec((await page.getByTestId('rows-count').textContent()) ?? '')?.[1]);
     expect(loaded).toBeLessThanOrEqual(600);
     const shown = await shownRows(page);

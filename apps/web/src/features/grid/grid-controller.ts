@@ -275,11 +275,16 @@ export class GridController {
     this.emit();
     try {
       let offset = windowStart(position, this.total);
-      let page = await this.options.backend.page(query, WINDOW_PAGE, offset, !counted);
+      // a new sort or filter is counted beside its first page, not with it: the count of a million
+      // rows takes far longer than the page (an index scan that stops at its LIMIT), and the rows
+      // show without waiting for it
+      const counting = counted ? null : this.options.backend.page(query, 0, 0, true);
+      counting?.catch(() => undefined); // its failure is met where it is awaited
+      let page = await this.options.backend.page(query, WINDOW_PAGE, offset, false);
       if (generation !== this.generation || this.disposed) return;
       if (page.rows.length === 0 && offset > 0) {
         // the ledger is shorter than it was: counted again, the window at its end
-        const total = page.total ?? (await this.options.backend.page(query, 0, 0)).total ?? 0;
+        const total = (await (counting ?? this.options.backend.page(query, 0, 0))).total ?? 0;
         offset = windowStart(position, total);
         page = await this.options.backend.page(query, WINDOW_PAGE, offset);
         if (generation !== this.generation || this.disposed) return;
@@ -294,7 +299,6 @@ export class GridController {
       this.base = offset;
       this.end = offset + page.rows.length;
       this.hasNextPage = page.hasNextPage;
-      this.total = page.total ?? this.total;
       this.overlayQueue();
       for (const row of this.rows) this.check(row);
       this.hot?.updateData(this.rows, OWN_CHANGE);
@@ -302,6 +306,12 @@ export class GridController {
       this.viewTop = offset + top;
       // a new order starts at the top; a jump shows its row at the top of the view
       if (this.rows.length > 0) this.hot?.scrollViewportTo({ row: top, verticalSnap: 'top' });
+      if (counting) {
+        // the rows are on screen; the count, the scrollbar and the jumps follow it (still loading)
+        const { total } = await counting;
+        if (generation !== this.generation || this.disposed) return;
+        this.total = total ?? this.total;
+      }
       this.firstLoaded();
     } finally {
       if (generation === this.generation) this.loading = false;

@@ -91,6 +91,10 @@ describe('a far page read from its boundary key', () => {
     'gives the rows OFFSET gives, ordered by %s, on ties and empty cells',
     async (_, order) => {
       for (const offset of [
+        0,
+        3,
+        170,
+        BOUNDARY_FROM - 1,
         BOUNDARY_FROM,
         BOUNDARY_FROM + 1,
         1_234,
@@ -211,6 +215,16 @@ describe('a far page read from its boundary key', () => {
     const index = unitOrderIndexName('ledger_far_probe', 'cases');
     expect(plan).toMatch(new RegExp(`"Node Type":"Index Only Scan",[^{}]*"Index Name":"${index}"`));
     expect(plan).toMatch(/"Index Cond":"\(\(unit_id = \d+\) AND \(ROW\(cases, id\) <= ROW\(/);
+  });
+
+  it('reads a near page of an ascending sort backward on the field’s index, without sorting the unit', async () => {
+    const [page] = pageStatements(modelOf(far), { units: [unit01] }, { orderBy: [{ field: 'cases' }] }, 200, 0);
+    const plan = await t.db.withClient(async (client: pg.PoolClient) => {
+      const sql = inlineParameters(page.sql, page.params ?? [])!;
+      return JSON.stringify((await client.query(`EXPLAIN (FORMAT JSON) ${sql}`)).rows[0]['QUERY PLAN']);
+    });
+    const index = unitOrderIndexName('ledger_far_probe', 'cases');
+    expect(plan).toMatch(new RegExp(`"Scan Direction":"Backward","Index Name":"${index}"`));
   });
 
   it('finds the boundary of the grid’s own order (by id) on the live rows’ index, without visiting rows', async () => {

@@ -1,4 +1,4 @@
-import type { LedgerModel } from '@taizhang/ledger-core';
+import { compileLedger, type LedgerModel } from '@taizhang/ledger-core';
 import { rowColumns, tableOf } from '../ledger-tables/row-sql';
 
 /**
@@ -92,4 +92,41 @@ SELECT ((SELECT count(*) FROM ${table} t WHERE ${conditions} AND (${c}, t.id) ${
          + (SELECT count(*) FROM ${table} t WHERE ${conditions} AND ${c} IS NULL AND t.id ${before} r.id)
       ELSE 0 END)::int AS position
 FROM r`;
+}
+
+/** The fields a unit's rows are indexed by in their order, (unit_id, <field> DESC NULLS LAST, id DESC). */
+const unitOrderedByModel = new WeakMap<LedgerModel, Set<string>>();
+export function unitOrderedFields(model: LedgerModel): Set<string> {
+  let fields = unitOrderedByModel.get(model);
+  if (!fields) {
+    const columns = compileLedger(model.definition, 1).columns;
+    fields = new Set(columns.filter((c) => c.constraints.unitOrdered).map((c) => c.column));
+    unitOrderedByModel.set(model, fields);
+  }
+  return fields;
+}
+
+/**
+ * A near page of an ascending sort by a field the compiler indexes (unit_id, <field> DESC NULLS
+ * LAST, id DESC): the filled rows read backward on that index (ascending, and with no NULL among
+ * them NULLS FIRST is NULLS LAST), then the empty ones by id. As one ORDER BY … ASC NULLS LAST the
+ * index does not serve it (its backward scan gives NULLS FIRST) and a million rows are sorted.
+ */
+export function ascendingPageSql(
+  model: LedgerModel,
+  column: string,
+  conditions: string,
+  limit: number,
+  offset: number,
+) {
+  const table = tableOf(model);
+  const enough = limit + offset;
+  return `WITH p AS MATERIALIZED (
+  (SELECT t.unit_id, t.id, ${column} AS k, 0 AS part FROM ${table} t
+    WHERE ${conditions} AND ${column} IS NOT NULL ORDER BY ${column} ASC NULLS FIRST, t.id ASC LIMIT ${enough})
+  UNION ALL
+  (SELECT t.unit_id, t.id, NULL, 1 FROM ${table} t
+    WHERE ${conditions} AND ${column} IS NULL ORDER BY t.id ASC LIMIT ${enough}))
+SELECT ${rowColumns(model)} FROM p JOIN ${table} t ON t.unit_id = p.unit_id AND t.id = p.id
+ORDER BY p.part, p.k ASC NULLS LAST, p.id ASC LIMIT ${limit} OFFSET ${offset}`;
 }

@@ -7,7 +7,7 @@ import { seesRedactedValues } from '../identity/access-policy';
 import { parseId } from '../common/graphql/ids';
 import { RowAccess } from '../ledger-data/row-access.service';
 import { orderSql, rowConditions, singleSortOf, type MeasureDrill, type OrderInput } from '../ledger-tables/row-filter';
-import { BOUNDARY_FROM, boundaryPageSql, positionSql } from './far-rows';
+import { ascendingPageSql, BOUNDARY_FROM, boundaryPageSql, positionSql, unitOrderedFields } from './far-rows';
 import { Clock } from '../common/time/clock';
 import { changeDisplays, type ReferenceDisplay } from '../ledger-tables/reference-labels';
 import { readAtOnceInUnitScope, readInUnitScope, type ReadStatement, type UnitScope } from '../ledger-tables/row-scope';
@@ -158,20 +158,20 @@ export function pageStatements(
   const conditions = rowConditions(model, scope, query, params).join(' AND ');
   const table = tableOf(model);
   const order = orderSql(model, query.orderBy);
+  const sort = singleSortOf(model, query.orderBy);
+  const sortedBy = query.orderBy?.[0]?.field;
+  const pageSql =
+    sort && offset >= BOUNDARY_FROM
+      ? boundaryPageSql(model, sort, conditions, order, first + 1, offset)
+      : sort?.column && !sort.desc && sortedBy && unitOrderedFields(model).has(sortedBy)
+        ? ascendingPageSql(model, sort.column, conditions, first + 1, offset)
+        : `SELECT ${rowColumns(model)} FROM ${table} t WHERE ${conditions} ORDER BY ${order} LIMIT ${first + 1} OFFSET ${offset}`;
   return [
     // no rows asked (first: 0, a count): only whether one lies past the offset, in any order — an
     // ORDER BY that no index serves (every unit by id) would sort every row for nothing
     first === 0
       ? { sql: `SELECT 1 AS present FROM ${table} t WHERE ${conditions} LIMIT 1 OFFSET ${offset}`, params }
-      : offset >= BOUNDARY_FROM && singleSortOf(model, query.orderBy)
-        ? {
-            sql: boundaryPageSql(model, singleSortOf(model, query.orderBy)!, conditions, order, first + 1, offset),
-            params,
-          }
-        : {
-            sql: `SELECT ${rowColumns(model)} FROM ${table} t WHERE ${conditions} ORDER BY ${order} LIMIT ${first + 1} OFFSET ${offset}`,
-            params,
-          },
+      : { sql: pageSql, params },
     { sql: `SELECT count(*)::int AS n FROM ${table} t WHERE ${conditions}`, params },
   ];
 }

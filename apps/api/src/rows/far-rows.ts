@@ -54,7 +54,7 @@ p AS MATERIALIZED (
   (SELECT t.unit_id, t.id, NULL, 1 FROM ${table} t
     WHERE ${conditions} AND ${c} IS NULL
       AND t.id ${from} CASE WHEN (SELECT k FROM b) IS NULL THEN (SELECT id FROM b) ELSE ${anyId}::bigint END
-    ORDER BY t.id ${dir} LIMIT ${limit}))
+    ORDER BY ${c} ${dir} ${sort.desc ? 'NULLS LAST' : 'NULLS FIRST'}, t.id ${dir} LIMIT ${limit}))
 SELECT ${rowColumns(model)} FROM p JOIN ${table} t ON t.unit_id = p.unit_id AND t.id = p.id
 ORDER BY p.part, p.k ${dir} NULLS LAST, p.id ${dir} LIMIT ${limit}`;
 }
@@ -109,7 +109,9 @@ export function unitOrderedFields(model: LedgerModel): Set<string> {
 /**
  * A near page of an ascending sort by a field the compiler indexes (unit_id, <field> DESC NULLS
  * LAST, id DESC): the filled rows read backward on that index (ascending, and with no NULL among
- * them NULLS FIRST is NULLS LAST), then the empty ones by id. As one ORDER BY … ASC NULLS LAST the
+ * them NULLS FIRST is NULLS LAST), then the empty ones by id — ordered by the column too, all
+ * empty, so that the planner sees the index's order and does not walk every row by id looking
+ * for an empty one. As one ORDER BY … ASC NULLS LAST the
  * index does not serve it (its backward scan gives NULLS FIRST) and a million rows are sorted.
  */
 export function ascendingPageSql(
@@ -126,7 +128,7 @@ export function ascendingPageSql(
     WHERE ${conditions} AND ${column} IS NOT NULL ORDER BY ${column} ASC NULLS FIRST, t.id ASC LIMIT ${enough})
   UNION ALL
   (SELECT t.unit_id, t.id, NULL, 1 FROM ${table} t
-    WHERE ${conditions} AND ${column} IS NULL ORDER BY t.id ASC LIMIT ${enough}))
+    WHERE ${conditions} AND ${column} IS NULL ORDER BY ${column} ASC NULLS FIRST, t.id ASC LIMIT ${enough}))
 SELECT ${rowColumns(model)} FROM p JOIN ${table} t ON t.unit_id = p.unit_id AND t.id = p.id
 ORDER BY p.part, p.k ASC NULLS LAST, p.id ASC LIMIT ${limit} OFFSET ${offset}`;
 }

@@ -246,6 +246,29 @@ function bigSql(unit: number, q: BigQuery, offset: number, limit = WINDOW) {
   };
 }
 
+/**
+ * Where an open's time went, from the browser's own entries (ms since navigation start): the
+ * document, the scripts and styles, each GraphQL request (start → end, by its operation's place),
+ * and the moment the first rows were seen.
+ */
+function openBreakdown(p: Page) {
+  return p.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const ms = (n: number) => Math.round(n);
+    const assets = resources.filter((r) => /\.(js|css)(\?|$)/.test(r.name));
+    return {
+      document: ms(nav.responseEnd),
+      scriptsAndStyles: ms(Math.max(0, ...assets.map((r) => r.responseEnd))),
+      domContentLoaded: ms(nav.domContentLoadedEventEnd),
+      graphql: resources
+        .filter((r) => r.name.includes('/graphql'))
+        .map((r) => `${ms(r.startTime)}→${ms(r.responseEnd)}`),
+      firstRowsSeen: ms(performance.now()),
+    };
+  });
+}
+
 describe(`a ledger of ${BIG.toLocaleString('en')} rows in one unit`, () => {
   let unit: number;
   let bigBare: http.Server;
@@ -388,6 +411,7 @@ show('offset=0&count=1');
       await page.goto(`${product.server.url}/ledgers/window_case`, { waitUntil: 'commit' });
       await shows(page, '1', first);
       record(open, run, `${label} open`, t);
+      console.log(`  where it went (ms from navigation start): ${JSON.stringify(await openBreakdown(page))}`);
       await waitIdle();
       t = performance.now();
       await barePage.goto(bigBareUrl, { waitUntil: 'commit' });
@@ -519,6 +543,84 @@ show('offset=0&count=1');
     }
     return median(times);
   }
+
+  it('reads a far page from its boundary key: SQL and API against OFFSET, and what the live-rows index costs a save', async () => {
+    const far = Math.min(900_000, BIG) - 5;
+    const where = `unit_id = $1 AND deleted_at IS NULL`;
+    const cols = BIG_COLUMNS.join(', ');
+    const statements = {
+      'id order': {
+        offset: `SELECT ${cols} FROM ledger_window_case WHERE ${where} ORDER BY id LIMIT ${WINDOW + 1} OFFSET ${far}`,
+        boundary: `WITH b AS MATERIALIZED (SELECT id FROM ledger_window_case WHERE ${where} ORDER BY id LIMIT 1 OFFSET ${far})
+          SELECT ${cols} FROM ledger_window_case WHERE ${where} AND id >= (SELECT id FROM b) ORDER BY id LIMIT ${WINDOW + 1}`,
+      },
+      'accepted_at desc': {
+        offset: `SELECT ${cols} FROM ledger_window_case WHERE ${where} ORDER BY accepted_at DESC NULLS LAST, id DESC LIMIT ${WINDOW + 1} OFFSET ${far}`,
+        boundary: `WITH b AS MATERIALIZED (SELECT accepted_at AS k, id FROM ledger_window_case WHERE ${where}
+            ORDER BY accepted_at DESC NULLS LAST, id DESC LIMIT 1 OFFSET ${far})
+          SELECT ${cols} FROM ledger_window_case WHERE ${where} AND (accepted_at, id) <= ((SELECT k FROM b), (SELECT id FROM b))
+          ORDER BY accepted_at DESC NULLS LAST, id DESC LIMIT ${WINDOW + 1}`,
+      },
+    };
+    const ROWS_AT = `query ($unit: ID, $offset: Int, $orderBy: [OrderInput!]) {
+      rows(ledger: "window_case", unitId: $unit, offset: $offset, first: ${WINDOW}, orderBy: $orderBy) { edges { node { id } } } }`;
+    for (const [name, sql] of Object.entries(statements)) {
+      const offsetRuns: number[] = [];
+      const boundaryRuns: number[] = [];
+      const apiRuns: number[] = [];
+      for (let run = 0; run <= 3; run += 1) {
+        let t = performance.now();
+        const a = await product.pool.query(sql.offset, [unit]);
+        record(offsetRuns, run, `far page ${name}: OFFSET`, t);
+        t = performance.now();
+        const b = await product.pool.query(sql.boundary, [unit]);
+        record(boundaryRuns, run, `far page ${name}: boundary key`, t);
+        expect(b.rows.map((r) => r.id)).toEqual(a.rows.map((r) => r.id));
+        t = performance.now();
+        const answer = await product.api.post(
+          ROWS_AT,
+          {
+            unit: String(unit),
+            offset: far,
+            orderBy: name === 'id order' ? null : [{ field: 'accepted_at', desc: true }],
+          },
+          product.token,
+        );
+        expect(answer.errors).toBeUndefined();
+        record(apiRuns, run, `far page ${name}: API rows(offset)`, t);
+      }
+      const plan = await product.pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql.boundary}`, [unit]);
+      console.log(plan.rows.map((r) => r['QUERY PLAN']).join('\n'));
+      cases.push(
+        judge(
+          `1M rows: far page (900,000th, ${name}), boundary key vs OFFSET, SQL`,
+          median(boundaryRuns),
+          median(offsetRuns),
+          '<= 1',
+        ),
+      );
+      cases.push(
+        judge(
+          `1M rows: far page (900,000th, ${name}), API rows(offset) vs OFFSET SQL`,
+          median(apiRuns),
+          median(offsetRuns),
+          '<= 1',
+        ),
+      );
+    }
+    // what the live rows' index (unit_id, id) WHERE deleted_at IS NULL costs a 10,000-row save
+    const index = (
+      await product.pool.query(
+        `SELECT indexdef FROM pg_indexes WHERE tablename = 'ledger_window_case' AND indexname = 'ledger_window_case_live_idx'`,
+      )
+    ).rows[0].indexdef as string;
+    const withIt = await saveCost('with the live rows index', 9);
+    await product.pool.query('DROP INDEX ledger_window_case_live_idx');
+    const without = await saveCost('without the live rows index', 12);
+    await product.pool.query(index);
+    await product.pool.query('VACUUM ANALYZE ledger_window_case');
+    cases.push(judge('10,000-row save, with the live rows index (vs without)', withIt, without, '<= 1.1'));
+  });
 
   it('opens, jumps, sorts and filters on the indexes the tables have', async () => {
     await measureAll('table as compiled');

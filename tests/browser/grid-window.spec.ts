@@ -106,4 +106,41 @@ describe('a ledger larger than the grid holds', () => {
     for (const [header, caseNo] of above) expect(caseNo).toBe(`W-${header.padStart(5, '0')}`);
     await page.context().close();
   });
+
+  it('opens a link to a far row (?row=) at that row, not by reading the rows above it, and saves an edit there', async () => {
+    const [{ id }] = await product.db.query<{ id: string }>(
+      `SELECT id::text FROM ledger_window_case WHERE case_no = 'W-02800'`,
+    );
+    const page = await product.signedIn('clerk01', { viewport: { width: 1366, height: 768 } });
+    await page.goto(`${product.server.url}/ledgers/window_case?row=${id}`);
+    // the record pane opens on it, numbered in the whole ledger, and the grid's cursor is on it
+    await expect.poll(() => page.getByTestId('record-pane').getAttribute('data-row'), SLOW).toBe('2800');
+    await expect.poll(() => cursorRow(page), SLOW).toEqual(['2800', 'W-02800']);
+    // the window around it: read where it stands, not page after page from the top
+    await expect.poll(() => page.getByTestId('rows-count').textContent(), SLOW).toMatch(/^已加载 \d+ \/ 3000 行$/);
+    const loaded = Number(/已加载 (\d+)/.exec((await page.getByTestId('rows-count').textContent()) ?? '')?.[1]);
+    expect(loaded).toBeLessThanOrEqual(600);
+    const shown = await shownRows(page);
+    for (const [header, caseNo] of shown) expect(caseNo).toBe(`W-${header.padStart(5, '0')}`);
+
+    // an edit of that row in the grid saves on it
+    await page.keyboard.press('Escape');
+    await page.locator('.ledger-grid .ht_clone_inline_start .htCore tbody td.current').click();
+    await page.keyboard.press('F2');
+    await page.waitForFunction(() => document.activeElement?.classList.contains('handsontableInput'));
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText('W-02800-L');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(async () => {
+        const status = page.getByTestId('save-status');
+        return `${await status.getAttribute('data-state')}/${await status.getAttribute('data-pending')}`;
+      }, SLOW)
+      .toBe('saved/0');
+    const stored = await product.db.query<{ id: string; case_no: string }>(
+      `SELECT id::text, case_no FROM ledger_window_case WHERE case_no LIKE 'W-02800%'`,
+    );
+    expect(stored).toEqual([{ id, case_no: 'W-02800-L' }]);
+    await page.context().close();
+  });
 });

@@ -74,6 +74,10 @@ const OPERATIONS: Record<string, Operation> = {
     document: '{ deletedRows(ledger: "daily_followup", unitId: "1") { deletedAt } }',
     allowed: ['clerk', 'leader', 'admin'],
   },
+  rowPosition: {
+    document: '{ rowPosition(ledger: "daily_followup", id: "999999", unitId: "1") }',
+    allowed: ['clerk', 'leader', 'admin'],
+  },
   fieldValues: {
     document: '{ fieldValues(ledger: "daily_followup", field: "cases", unitId: "1") { complete } }',
     allowed: ['clerk', 'leader', 'admin'],

@@ -169,7 +169,8 @@ describe("the indexes of a ledger's access paths", () => {
     expect(pagePlan).not.toContain('Seq Scan');
     const countPlan = await planAsRowRole(inlineParameters(count.sql, count.params ?? [])!, [unit01]);
     expect(countPlan).toContain('"Node Type":"Index Only Scan"');
-    expect(countPlan).toContain(`"Index Name":"${index}"`);
+    // the date's index or the narrower one of every table's live rows by id, both over live rows only
+    expect(countPlan).toMatch(new RegExp(`"Index Name":"(${index}|ledger_read_probe_live_idx)"`));
   });
 });
 

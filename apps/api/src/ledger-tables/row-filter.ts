@@ -199,6 +199,23 @@ export function orderSql(model: LedgerModel, orderBy: OrderInput[] | null | unde
 }
 
 /**
+ * The sort of a page by at most one column before `t.id` (its SQL and direction; `column` null:
+ * by id alone), as orderSql writes it: what a page read from a boundary key (rows.service.ts)
+ * needs. Null for a sort by more columns. Call after orderSql, which refuses unknown fields.
+ */
+export function singleSortOf(
+  model: LedgerModel,
+  orderBy: OrderInput[] | null | undefined,
+): { column: string | null; desc: boolean } | null {
+  if (!orderBy || orderBy.length === 0) return { column: null, desc: false };
+  if (orderBy.length > 1) return null;
+  const [order] = orderBy;
+  const column =
+    SYSTEM_SORTS.get(order.field) ?? (model.byKey.has(order.field) ? `t.${quoteIdent(order.field)}` : null);
+  return column ? { column, desc: Boolean(order.desc) } : null;
+}
+
+/**
  * The rows of a read (a page, an export; with `deleted`, the recycle bin): the scope's units, the
  * period, the filter; values go into `params`. Row-level security holds the units too: this keeps
  * the plan on the index.

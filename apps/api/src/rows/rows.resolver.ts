@@ -125,6 +125,23 @@ export class RowsResolver {
     };
   }
 
+  @Query(() => Int, {
+    nullable: true,
+    description:
+      'Where a row stands (0: the first) among the rows of this sort and filter, as rows numbers them (its offset); null when it is not among them.',
+  })
+  rowPosition(
+    @CurrentPrincipal() principal: Principal,
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('unitId', { type: () => ID, nullable: true }) unitId: string | null,
+    @Args('period', { type: () => String, nullable: true }) period: string | null,
+    @Args('filter', { type: () => GraphQLJSON, nullable: true }) filter: unknown,
+    @Args('orderBy', { type: () => [OrderInputType], nullable: true }) orderBy: OrderInputType[] | null,
+  ): Promise<number | null> {
+    return this.rowsService.position(principal, { ledger, id, unitId, period, filter, orderBy });
+  }
+
   @Query(() => FieldValuesModel, {
     description: "A column's distinct values with their counts, under the same scope and filter as rows.",
   })

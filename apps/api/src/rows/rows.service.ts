@@ -6,7 +6,8 @@ import type { Principal } from '../identity/principal';
 import { seesRedactedValues } from '../identity/access-policy';
 import { parseId } from '../common/graphql/ids';
 import { RowAccess } from '../ledger-data/row-access.service';
-import { orderSql, rowConditions, type MeasureDrill, type OrderInput } from '../ledger-tables/row-filter';
+import { orderSql, rowConditions, singleSortOf, type MeasureDrill, type OrderInput } from '../ledger-tables/row-filter';
+import { ascendingPageSql, BOUNDARY_FROM, boundaryPageSql, positionSql, unitOrderedFields } from './far-rows';
 import { Clock } from '../common/time/clock';
 import { changeDisplays, type ReferenceDisplay } from '../ledger-tables/reference-labels';
 import { readAtOnceInUnitScope, readInUnitScope, type ReadStatement, type UnitScope } from '../ledger-tables/row-scope';
@@ -157,15 +158,20 @@ export function pageStatements(
   const conditions = rowConditions(model, scope, query, params).join(' AND ');
   const table = tableOf(model);
   const order = orderSql(model, query.orderBy);
+  const sort = singleSortOf(model, query.orderBy);
+  const sortedBy = query.orderBy?.[0]?.field;
+  const pageSql =
+    sort && offset >= BOUNDARY_FROM
+      ? boundaryPageSql(model, sort, conditions, order, first + 1, offset)
+      : sort?.column && !sort.desc && sortedBy && unitOrderedFields(model).has(sortedBy)
+        ? ascendingPageSql(model, sort.column, conditions, first + 1, offset)
+        : `SELECT ${rowColumns(model)} FROM ${table} t WHERE ${conditions} ORDER BY ${order} LIMIT ${first + 1} OFFSET ${offset}`;
   return [
     // no rows asked (first: 0, a count): only whether one lies past the offset, in any order — an
     // ORDER BY that no index serves (every unit by id) would sort every row for nothing
     first === 0
       ? { sql: `SELECT 1 AS present FROM ${table} t WHERE ${conditions} LIMIT 1 OFFSET ${offset}`, params }
-      : {
-          sql: `SELECT ${rowColumns(model)} FROM ${table} t WHERE ${conditions} ORDER BY ${order} LIMIT ${first + 1} OFFSET ${offset}`,
-          params,
-        },
+      : { sql: pageSql, params },
     { sql: `SELECT count(*)::int AS n FROM ${table} t WHERE ${conditions}`, params },
   ];
 }
@@ -201,6 +207,29 @@ export class RowsService {
       offset,
       rows: raw.slice(0, first).map((r) => rowFromDb(model, r, audience)),
     };
+  }
+
+  /**
+   * Where the row `id` stands (0: the first) among the rows of a sort and filter, as `page`
+   * numbers them: a link to a row (?row=) opens the grid there. Null when the row is not among
+   * them (filtered out, deleted, another unit's, or none).
+   */
+  async position(
+    principal: Principal,
+    query: Omit<RowsQuery, 'first' | 'after' | 'offset' | 'withTotal'> & { id: string },
+  ): Promise<number | null> {
+    const { ledger, scope } = await this.access.forRead(principal, query.ledger, query.unitId);
+    const model = ledger.model;
+    const id = parseId(query.id, 'id');
+    const params: unknown[] = [];
+    const conditions = rowConditions(model, scope, { ...query, drill: this.drillOf(query.drill) }, params).join(
+      ' AND ',
+    );
+    const order = orderSql(model, query.orderBy);
+    params.push(id);
+    const sql = positionSql(model, singleSortOf(model, query.orderBy), conditions, order, `$${params.length}`);
+    const [raw] = await readAtOnceInUnitScope(this.db, scope, [{ sql, params }]);
+    return raw.length > 0 ? Number(raw[0].position) : null;
   }
 
   /**

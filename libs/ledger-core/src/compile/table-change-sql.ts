@@ -146,6 +146,9 @@ export function tableChangeSql(
   PRIMARY KEY (unit_id, id)
 )`,
           `CREATE INDEX ${quoteIdent(`${table}_period_idx`)} ON ${t} (unit_id, period, id)`,
+          // a unit's live rows in id order (the grid's own order): a far page's boundary id and a
+          // unit's count, each an index-only scan (the primary key visits every row for deleted_at)
+          `CREATE INDEX ${quoteIdent(`${table}_live_idx`)} ON ${t} (unit_id, id) WHERE deleted_at IS NULL`,
           // the follow-up rows of a row (its 来源 link, docs/ledger-language.md "References")
           `CREATE INDEX ${quoteIdent(`${table}_origin_idx`)} ON ${t} (unit_id, origin_ledger, origin_id) WHERE origin_id IS NOT NULL`,
           // Defence in depth: whatever a query says, a transaction sees only its own units' rows.

@@ -4,11 +4,13 @@ import { SaveFailure } from './grid-saver';
 import {
   FIELD_VALUES,
   REFERENCE_OPTIONS,
+  ROW_POSITION,
   ROWS_PAGE,
   ROWS_WINDOW,
   SAVE_ROWS,
   type FieldValuesAnswer,
   type ReferenceOptionsAnswer,
+  type RowPositionAnswer,
   type RowsPage,
   type SaveRowsAnswer,
 } from './grid.graphql';
@@ -83,6 +85,23 @@ export function apolloGridBackend(client: ApolloClient<unknown>, scope: SheetSco
         hasNextPage: data.rows.pageInfo.hasNextPage,
       };
     },
+    // a drill-down's rows are numbered under its measure, which rowPosition does not take:
+    // there a linked row is found by reading pages
+    position: scope.drill
+      ? undefined
+      : async (query, id) => {
+          const { data } = await client.query<RowPositionAnswer>({
+            query: ROW_POSITION,
+            variables: {
+              ...variables,
+              id,
+              orderBy: query.orderBy.length > 0 ? query.orderBy : null,
+              filter: Object.keys(query.filter).length > 0 ? query.filter : null,
+            },
+            fetchPolicy: 'no-cache',
+          });
+          return data.rowPosition;
+        },
     async fieldValues(field, filter) {
       const { data } = await client.query<FieldValuesAnswer>({
         query: FIELD_VALUES,

@@ -98,6 +98,11 @@ export interface GridBackend {
     total: number | null;
     hasNextPage: boolean;
   }>;
+  /**
+   * Where the row with this server id stands in the query's order (0: the first), null when it is
+   * not among its rows: a link to a row opens the window there.
+   */
+  position?(query: ServerQuery, id: string): Promise<number | null>;
   /** Rejects with a SaveFailure (grid-saver.ts) when the request brought no per-row answers. */
   save: SaveRows;
   /** A column's distinct values and their counts under a filter (the value-list filter). */
@@ -270,11 +275,16 @@ export class GridController {
     this.emit();
     try {
       let offset = windowStart(position, this.total);
-      let page = await this.options.backend.page(query, WINDOW_PAGE, offset, !counted);
+      // a new sort or filter is counted beside its first page, not with it: the count of a million
+      // rows takes far longer than the page (an index scan that stops at its LIMIT), and the rows
+      // show without waiting for it
+      const counting = counted ? null : this.options.backend.page(query, 0, 0, true);
+      counting?.catch(() => undefined); // its failure is met where it is awaited
+      let page = await this.options.backend.page(query, WINDOW_PAGE, offset, false);
       if (generation !== this.generation || this.disposed) return;
       if (page.rows.length === 0 && offset > 0) {
         // the ledger is shorter than it was: counted again, the window at its end
-        const total = page.total ?? (await this.options.backend.page(query, 0, 0)).total ?? 0;
+        const total = (await (counting ?? this.options.backend.page(query, 0, 0))).total ?? 0;
         offset = windowStart(position, total);
         page = await this.options.backend.page(query, WINDOW_PAGE, offset);
         if (generation !== this.generation || this.disposed) return;
@@ -289,7 +299,6 @@ export class GridController {
       this.base = offset;
       this.end = offset + page.rows.length;
       this.hasNextPage = page.hasNextPage;
-      this.total = page.total ?? this.total;
       this.overlayQueue();
       for (const row of this.rows) this.check(row);
       this.hot?.updateData(this.rows, OWN_CHANGE);
@@ -297,6 +306,12 @@ export class GridController {
       this.viewTop = offset + top;
       // a new order starts at the top; a jump shows its row at the top of the view
       if (this.rows.length > 0) this.hot?.scrollViewportTo({ row: top, verticalSnap: 'top' });
+      if (counting) {
+        // the rows are on screen; the count, the scrollbar and the jumps follow it (still loading)
+        const { total } = await counting;
+        if (generation !== this.generation || this.disposed) return;
+        this.total = total ?? this.total;
+      }
       this.firstLoaded();
     } finally {
       if (generation === this.generation) this.loading = false;
@@ -351,11 +366,18 @@ export class GridController {
 
   /**
    * The key of the row with this server id, once it is loaded: a link to a row (?row=) may name
-   * one further down than the first page, so pages are read until it comes (null: not in the sheet).
+   * one far down the sheet. The server says where it stands and the window is read there (as a
+   * jump); without that answer (a drill-down) pages are read until it comes. Null: not in the sheet.
    */
   async findRow(id: string): Promise<string | null> {
     await this.firstLoad;
     const key = serverRowKey(id);
+    if (!this.index.has(key) && this.options.backend.position && !this.disposed) {
+      const position = await this.options.backend.position(this.query, id);
+      if (position === null || this.disposed) return null;
+      await this.jumpTo(position, false);
+      return this.index.has(key) ? key : null;
+    }
     while (!this.index.has(key) && this.hasNextPage && !this.disposed) {
       if (this.loading) await new Promise((resolve) => setTimeout(resolve, 50));
       else await this.loadNextPage();

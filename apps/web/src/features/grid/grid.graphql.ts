@@ -121,6 +121,16 @@ const rowsPage = (withTotal: boolean) =>
   }
 `);
 
+/** Where a row stands in the sort and filter (0: the first): a link to a row opens the grid there. */
+export const ROW_POSITION = gql`
+  query RowPosition($ledger: String!, $id: ID!, $unitId: ID, $period: String, $filter: JSON, $orderBy: [OrderInput!]) {
+    rowPosition(ledger: $ledger, id: $id, unitId: $unitId, period: $period, filter: $filter, orderBy: $orderBy)
+  }
+`;
+export interface RowPositionAnswer {
+  rowPosition: number | null;
+}
+
 export const ROWS_PAGE = rowsPage(true);
 /** The same without totalCount: pages read as the view moves, when the total is known. */
 export const ROWS_WINDOW = rowsPage(false);

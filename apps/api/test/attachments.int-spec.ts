@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AttachmentCollector } from '../src/attachments/attachment-collector.service';
 import { startTestApi, type TestApi } from './api-harness';
 
 /**
@@ -444,5 +445,52 @@ describe('a save with files', () => {
     expect(saved.results[0].status).toBe('SAVED');
     expect((await get(`/attachments/${adminUpload.body.handle}`, clerk)).response.status).toBe(200);
     expect((await get(`/attachments/${adminUpload.body.handle}`, otherClerk)).response.status).toBe(404);
+  });
+});
+
+describe('the collect job', () => {
+  const stored = (hash: string) => path.join(dataDir, 'attachments', hash.slice(0, 2), hash.slice(2, 4), hash);
+  const exists = (file: string) =>
+    readFile(file).then(
+      () => true,
+      () => false,
+    );
+
+  it('removes a day-old upload no row took, and its content; never a handle a row holds or held', async () => {
+    const lonely = await photo(300, 301);
+    const unused = await upload(clerk, lonely, 'unused.jpg');
+    const shared = await photo(300, 302);
+    const kept = await upload(clerk, shared, 'kept.jpg');
+    const sameBytes = await upload(clerk, shared, 'same-bytes-unused.jpg');
+    const dropped = await upload(clerk, await photo(300, 303), 'dropped.jpg');
+    const inserted = await save(clerk, [
+      { op: 'INSERT', values: { issue: '留存', photos: [{ handle: kept.body.handle }] } },
+      { op: 'INSERT', values: { issue: '已删', photos: [{ handle: dropped.body.handle }] } },
+    ]);
+    const gone = inserted.results[1].row;
+    await save(clerk, [{ op: 'DELETE', id: gone.id, version: gone.version }]);
+
+    const collector = t.api.app.get(AttachmentCollector);
+    // not a day old yet: nothing goes
+    expect(await collector.collect(new Date())).toEqual({ uploads: 0, contents: 0 });
+    const later = await collector.collect(new Date(Date.now() + 25 * 3_600_000));
+    expect(later.uploads).toBeGreaterThanOrEqual(2);
+    const handles = (await t.db.query<{ handle: string }>(`SELECT handle FROM attachments`)).map((a) => a.handle);
+    expect(handles).not.toContain(unused.body.handle);
+    expect(handles).not.toContain(sameBytes.body.handle);
+    expect(handles).toContain(kept.body.handle);
+    // a deleted row's file stays: a restore brings the row back with it
+    expect(handles).toContain(dropped.body.handle);
+    expect(await exists(stored(unused.body.sha256))).toBe(false);
+    expect(await exists(`${stored(unused.body.sha256)}.thumb.webp`)).toBe(false);
+    expect(await exists(stored(kept.body.sha256))).toBe(true);
+    expect(await exists(stored(dropped.body.sha256))).toBe(true);
+    expect((await get(`/attachments/${kept.body.handle}`, clerk)).response.status).toBe(200);
+    expect((await get(`/attachments/${dropped.body.handle}`, clerk)).response.status).toBe(200);
+    expect((await get(`/attachments/${unused.body.handle}`, clerk)).response.status).toBe(404);
+    // the same photo uploaded again is stored again
+    const again = await upload(clerk, lonely, 'again.jpg');
+    expect(again.status).toBe(201);
+    expect(await exists(stored(unused.body.sha256))).toBe(true);
   });
 });

@@ -20,6 +20,7 @@ import { WebhookGeneration1765300000100 } from './migrations/1765300000100-webho
 import { ReadPaths1765300000200 } from './migrations/1765300000200-read-paths';
 import { AdminEvents1765300000500 } from './migrations/1765300000500-admin-events';
 import { LiveRowsIndex1765400000300 } from './migrations/1765400000300-live-rows-index';
+import { Attachments1765400000500 } from './migrations/1765400000500-attachments';
 
 // A ledger's date column is a calendar day, not an instant: hand it over as "YYYY-MM-DD" rather than
 // as a JS Date at the server's midnight, which a time zone would shift.
@@ -50,6 +51,7 @@ export const MIGRATIONS = [
   ReadPaths1765300000200,
   AdminEvents1765300000500,
   LiveRowsIndex1765400000300,
+  Attachments1765400000500,
 ];
 
 /** The connection, the migrations and the pool; `entities` are the app's. */

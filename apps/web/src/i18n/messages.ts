@@ -201,6 +201,7 @@ export const zhCN = {
   'files.next': '下一张',
   'files.position': '第 {n} / {total} 张',
   'files.pastedName': '粘贴的图片',
+  'files.manage': '上传或管理文件',
   'grid.noProblems': '没有错误或提醒。单元格出错时，原因会列在这里；右键一行可查看修改记录。',
   'shell.ledgers': '台账',
   'shell.dashboard': '统计看板',
@@ -856,6 +857,7 @@ export const en: Record<MessageKey, string> = {
   'files.next': 'Next picture',
   'files.position': '{n} of {total}',
   'files.pastedName': 'pasted-image',
+  'files.manage': 'Upload or manage files',
   'grid.noProblems':
     'No errors or reminders. When a cell is wrong, the reason is listed here; right-click a row for its history.',
   'shell.ledgers': 'Ledgers',

@@ -1,3 +1,5 @@
+import type { FieldDefinition, LedgerModel } from '@taizhang/ledger-core';
+
 /**
  * An attachment field's value as the web app holds it: the contract's
  * `{ handle, name, size, kind, sha256 }` per file (docs/attachments.md). The server fills name,
@@ -70,4 +72,10 @@ export function acceptOf(field: object): string {
     .map((kind) => ACCEPT[kind])
     .filter(Boolean)
     .join(',');
+}
+
+/** Whether a field holds files: its type's grid spec asks for the attachment editor (the type decides, never its name). */
+export function holdsFiles(model: LedgerModel, field: FieldDefinition): boolean {
+  // widened until ledger-core's attachment type (wip/attach) adds 'attachment' to GridColumnSpec
+  return (model.spec(field).grid(field, 'zh-CN').editor as string) === 'attachment';
 }

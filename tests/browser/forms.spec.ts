@@ -172,6 +172,9 @@ async function answer(card: Locator, field: FieldDefinition, row: { id: string; 
       await box.pressSequentially(row.label);
       return Number(row.id);
     }
+    case 'files':
+      // files are uploaded by a signed-in clerk (POST /attachments), not by the public: left blank
+      return null;
     default:
       throw new Error(`no way to answer ${JSON.stringify(form satisfies never)}`);
   }

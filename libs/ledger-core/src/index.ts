@@ -13,6 +13,13 @@ export * from './field-types/registry';
 export { hasUnstorableCharacter, isBlank, UNSTORABLE_TEXT } from './field-types/field-type-kit';
 export { strictDate } from './field-types/temporal';
 export { checkPhoneNumber } from './field-types/phone.field-type';
+export {
+  fileProblems,
+  kindName,
+  sizeInBytes,
+  sizeText,
+  type AttachmentField,
+} from './field-types/attachment.field-type';
 export { ON_DELETE, type OnDelete, type ReferenceField } from './field-types/reference.field-type';
 export * from './formula';
 export * from './validate/validate-row';

@@ -171,6 +171,7 @@ function clause(
 function emptySql(column: string, valueKind: string): string {
   if (valueKind === 'text') return `(${column} IS NULL OR ${column} = '')`;
   if (valueKind === 'list') return `(${column} IS NULL OR cardinality(${column}) = 0)`;
+  if (valueKind === 'files') return `(${column} IS NULL OR jsonb_array_length(${column}) = 0)`;
   return `${column} IS NULL`;
 }
 

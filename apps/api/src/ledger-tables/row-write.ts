@@ -1,4 +1,11 @@
-import { FIELD_TYPE_REGISTRY, message, quoteIdent, type LedgerModel, type Message } from '@taizhang/ledger-core';
+import {
+  FIELD_TYPE_REGISTRY,
+  message,
+  quoteIdent,
+  type FieldValue,
+  type LedgerModel,
+  type Message,
+} from '@taizhang/ledger-core';
 import type { RowTransaction } from './row-scope';
 import { rowColumns, rowFromDb, tableOf, type RowLink, type RowRecord } from './row-sql';
 
@@ -150,7 +157,8 @@ export async function updateRow(tx: RowTransaction, target: WriteTarget, p: Plan
   if (p.changed!.length === 0) return { index: p.index, status: 'SAVED', row: p.old };
   const params: unknown[] = [unitId, p.id, p.version, actor, p.period, defVersion];
   const sets = model.fields.map((f) => {
-    params.push(p.values[f.key]);
+    const { toDb } = model.spec(f);
+    params.push(toDb ? toDb(p.values[f.key] as FieldValue) : p.values[f.key]);
     return `${quoteIdent(f.key)} = $${params.length}`;
   });
   const pick = (values: Record<string, unknown>) => Object.fromEntries(p.changed!.map((k) => [k, values[k]]));

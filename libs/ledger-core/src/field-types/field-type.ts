@@ -7,8 +7,32 @@ import type { DeriveDefinition, LookupDefinition, RollupDefinition } from '../de
 /** What typed text is read against: today and the row's day (see TemporalContext). */
 export type ParseContext = TemporalContext;
 
-/** A value as it travels in GraphQL/JSON (see the contract): numbers, strings, booleans, string arrays. */
-export type FieldValue = string | number | boolean | string[] | null;
+/** What a file is, decided from its content (docs/attachments.md). */
+export type AttachmentKind = 'image' | 'pdf' | 'word' | 'excel' | 'archive';
+
+/** A stored file as a row holds it (the contract's shape). */
+export interface AttachmentRef {
+  /** 128 random bits, base64url: names the upload, carries no authority. */
+  handle: string;
+  name: string;
+  size: number;
+  kind: AttachmentKind;
+  sha256: string;
+}
+
+/** What a field of files allows (`FieldTypeSpec.files`), sizes in bytes. */
+export interface FileLimits {
+  kinds: AttachmentKind[];
+  maxFiles: number;
+  maxFileSize: number;
+  maxTotalSize: number;
+}
+
+/**
+ * A value as it travels in GraphQL/JSON (see the contract): numbers, strings, booleans, string
+ * arrays, and lists of stored files.
+ */
+export type FieldValue = string | number | boolean | string[] | AttachmentRef[] | null;
 
 export type Outcome = { ok: true; value: FieldValue } | { ok: false; problem: Message };
 
@@ -75,7 +99,7 @@ export const COMMON_FIELD_PROPERTIES = [
 ] as const;
 
 /** What a formula sees of a field's value (the evaluator and its SQL translation work on kinds, never on type names). */
-export type ValueKind = 'text' | 'number' | 'boolean' | 'date' | 'datetime' | 'time' | 'list';
+export type ValueKind = 'text' | 'number' | 'boolean' | 'date' | 'datetime' | 'time' | 'list' | 'files';
 
 /** The row filters of the rows query (docs/api.md). */
 export const FILTER_OPERATORS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'empty'] as const;
@@ -107,7 +131,9 @@ export interface GridColumnSpec {
     | 'dropdown'
     | 'multiselect'
     /** a row of another ledger, searched by what it says (referenceOptions) */
-    | 'reference';
+    | 'reference'
+    /** uploaded files: thumbnails in the cell, a file panel to add and remove them */
+    | 'attachment';
   /** dropdown and multiselect: the options' values and labels. */
   options?: { value: string; label: string }[];
   /** numeric: digits after the point. */
@@ -143,7 +169,9 @@ export type FormInputSpec =
   | { input: 'yesNo'; yes: string; no: string }
   | { input: 'stars'; max: number }
   /** A row of another ledger of the unit: searched by what it says and picked (referenceOptions). */
-  | { input: 'row'; ledger: string; display: string | null };
+  | { input: 'row'; ledger: string; display: string | null }
+  /** Files to upload (POST /attachments), then saved by handle; `capture` offers a phone's camera. */
+  | { input: 'files'; kinds: AttachmentKind[]; maxFiles: number; maxFileSize: number; capture: boolean };
 
 /** A typed xlsx cell. */
 export type ExcelCell = string | number | boolean | Date | null;
@@ -225,6 +253,10 @@ export interface FieldTypeSpec<F extends FieldBase & { type: string }> {
   choices?(field: F, locale: Locale): ChoiceItem[];
   /** The ledger whose rows its values are (a reference), for the foreign key; null for none. */
   target?(field: F): { ledger: string; display: string | null } | null;
+  /** A field that holds files: what it allows (the upload and the save check against it). */
+  files?(field: F): FileLimits;
+  /** The value as a query parameter, where node-postgres would not send it as the column wants (jsonb). */
+  toDb?(value: FieldValue): unknown;
   /** SQL CHECK expressions that the database holds for this field; `column` is quoted. */
   checks(field: F, column: string): string[];
   /** An SQL expression turning `column` (of the type `from`) into this type; NULL where it cannot. */

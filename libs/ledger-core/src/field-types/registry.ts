@@ -1,3 +1,4 @@
+import { attachmentFieldType } from './attachment.field-type';
 import { booleanFieldType } from './boolean.field-type';
 import { choiceFieldType } from './choice.field-type';
 import { dateFieldType } from './date.field-type';
@@ -38,6 +39,7 @@ export const FIELD_TYPE_REGISTRY = {
   money: moneyFieldType,
   idcard: idcardFieldType,
   rating: ratingFieldType,
+  attachment: attachmentFieldType,
 } satisfies { [T in string]: FieldTypeSpec<FieldBase & { type: T }> };
 
 type Registry = typeof FIELD_TYPE_REGISTRY;

@@ -126,6 +126,7 @@ function callSql(name: string, args: FormulaNode[], context: SqlContext): string
       return `COALESCE(${sql.join(', ')})`;
     case 'isblank': {
       if (kindOf(args[0], context) === 'list') return `(${sql[0]} IS NULL OR cardinality(${sql[0]}) = 0)`;
+      if (kindOf(args[0], context) === 'files') return `(${sql[0]} IS NULL OR jsonb_array_length(${sql[0]}) = 0)`;
       return `(${sql[0]} IS NULL OR ${sql[0]}::text = '')`;
     }
     case 'hours':
@@ -149,11 +150,14 @@ function callSql(name: string, args: FormulaNode[], context: SqlContext): string
     case 'len':
       return `char_length(${sql[0]})`;
     case 'count':
+      if (kindOf(args[0], context) === 'files') return `coalesce(jsonb_array_length(${sql[0]}), 0)`;
       return `coalesce(cardinality(${sql[0]}), 0)`;
     case 'contains': {
       // as the evaluator: nothing to look in is false; nothing to look for is unknown
       if (kindOf(args[0], context) === 'list')
         return `(CASE WHEN ${sql[0]} IS NULL THEN FALSE ELSE ${sql[1]}::text = ANY(${sql[0]}) END)`;
+      if (kindOf(args[0], context) === 'files')
+        return `(CASE WHEN ${sql[0]} IS NULL THEN FALSE ELSE EXISTS (SELECT 1 FROM jsonb_array_elements(${sql[0]}) AS f WHERE f->>'name' = ${sql[1]}::text) END)`;
       return `(CASE WHEN ${sql[0]} IS NULL THEN FALSE ELSE position(${sql[1]}::text IN ${sql[0]}::text) > 0 END)`;
     }
     default:

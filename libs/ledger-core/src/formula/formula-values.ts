@@ -153,6 +153,9 @@ export function readField(env: FormulaEnv, key: string): Value {
       return typeof raw === 'string' ? parseTime(raw) : null;
     case 'list':
       return isStringArray(raw) ? [...raw] : null;
+    case 'files':
+      // a formula sees the files' names: count() counts them, contains() finds one by name
+      return Array.isArray(raw) ? raw.map((file) => String((file as { name?: unknown })?.name ?? '')) : null;
     default:
       // A value without a declared type (the formula was not checked): take it at face value.
       if (typeof raw === 'string' || typeof raw === 'boolean') return raw;

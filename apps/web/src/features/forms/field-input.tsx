@@ -209,6 +209,9 @@ export function FieldInput(props: FieldInputProps) {
           onChange={(event) => onChange(event.target.value)}
         />
       );
+    case 'files':
+      // the phone's file and camera input comes with the attachments work (issue 20, the web side)
+      return null;
     default:
       return unhandled(form);
   }

@@ -74,11 +74,14 @@ export function heldOf(form: FormInputSpec, field: FieldDefinition, value: unkno
     case 'pickOne':
       return typeof normalized === 'string' ? normalized : null;
     case 'pickMany':
-      return Array.isArray(normalized) ? normalized : null;
+      return Array.isArray(normalized) ? (normalized as string[]) : null;
     case 'yesNo':
       return typeof normalized === 'boolean' ? normalized : null;
     case 'stars':
       return typeof normalized === 'number' ? normalized : null;
+    case 'files':
+      // uploaded files are held by the file input of the attachments work (issue 20, the web side)
+      return null;
     default:
       return unhandled(form);
   }

@@ -1,18 +1,19 @@
-import type { FieldDefinition, LedgerModel } from '@taizhang/ledger-core';
+import {
+  specOf,
+  type AttachmentKind,
+  type AttachmentRef,
+  type FieldDefinition,
+  type LedgerModel,
+} from '@taizhang/ledger-core';
 
-/**
+export type { AttachmentRef } from '@taizhang/ledger-core';
+
+/*
  * An attachment field's value as the web app holds it: the contract's
- * `{ handle, name, size, kind, sha256 }` per file (docs/attachments.md). The server fills name,
- * size, kind and sha256 from what it stored, so a cell read from the API has them all; the grid
- * keeps what the upload answered, the same shape.
+ * `{ handle, name, size, kind, sha256 }` per file (ledger-core's AttachmentRef, docs/attachments.md).
+ * The server fills name, size, kind and sha256 from what it stored, so a cell read from the API has
+ * them all; the grid keeps what the upload answered, the same shape.
  */
-export interface AttachmentRef {
-  handle: string;
-  name: string;
-  size: number;
-  kind: string;
-  sha256: string;
-}
 
 /** The files of a cell's value; anything that is not a list of files (text typed, null) is none. */
 export function attachmentsOf(value: unknown): AttachmentRef[] {
@@ -26,7 +27,7 @@ export function attachmentsOf(value: unknown): AttachmentRef[] {
         handle: ref.handle,
         name: typeof ref.name === 'string' ? ref.name : '',
         size: typeof ref.size === 'number' ? ref.size : Number(ref.size ?? 0) || 0,
-        kind: typeof ref.kind === 'string' ? ref.kind : '',
+        kind: (typeof ref.kind === 'string' ? ref.kind : '') as AttachmentKind,
         sha256: typeof ref.sha256 === 'string' ? ref.sha256 : '',
       },
     ];
@@ -62,13 +63,14 @@ const ACCEPT: Record<string, string> = {
   archive: '.zip',
 };
 
-export function kindsOf(field: object): string[] {
-  const kinds = (field as { kinds?: unknown }).kinds;
-  return Array.isArray(kinds) ? kinds.filter((k): k is string => typeof k === 'string') : ['image', 'pdf'];
+/** The kinds a field takes, as its type's form spec says (the type owns its limits). */
+export function kindsOf(field: FieldDefinition): AttachmentKind[] {
+  const form = specOf(field).form(field, 'zh-CN');
+  return form.input === 'files' ? form.kinds : [];
 }
 
-export function acceptOf(field: object): string {
-  return kindsOf(field)
+export function acceptOf(kinds: readonly string[]): string {
+  return kinds
     .map((kind) => ACCEPT[kind])
     .filter(Boolean)
     .join(',');
@@ -76,6 +78,5 @@ export function acceptOf(field: object): string {
 
 /** Whether a field holds files: its type's grid spec asks for the attachment editor (the type decides, never its name). */
 export function holdsFiles(model: LedgerModel, field: FieldDefinition): boolean {
-  // widened until ledger-core's attachment type (wip/attach) adds 'attachment' to GridColumnSpec
-  return (model.spec(field).grid(field, 'zh-CN').editor as string) === 'attachment';
+  return model.spec(field).grid(field, 'zh-CN').editor === 'attachment';
 }

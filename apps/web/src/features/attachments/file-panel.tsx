@@ -6,6 +6,7 @@ import { UNIT_COLUMN } from '../grid/grid-row';
 import type { AttachmentUploads, UploadEntry } from './attachment-uploads';
 import {
   acceptOf,
+  kindsOf,
   attachmentsOf,
   isImage,
   kindLabel,
@@ -141,7 +142,7 @@ export function FilePanel({
             type="file"
             multiple
             hidden
-            accept={acceptOf(field)}
+            accept={acceptOf(kindsOf(field))}
             data-testid="file-input"
             onChange={(event) => {
               give([...(event.target.files ?? [])]);

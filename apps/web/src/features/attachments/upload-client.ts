@@ -103,7 +103,7 @@ function refOf(body: string): AttachmentRef | null {
       handle: parsed.handle,
       name: String(parsed.name ?? ''),
       size: Number(parsed.size ?? 0),
-      kind: String(parsed.kind ?? ''),
+      kind: String(parsed.kind ?? '') as AttachmentRef['kind'],
       sha256: String(parsed.sha256 ?? ''),
     };
   } catch {

@@ -97,8 +97,7 @@ function fieldColumns(
         .filter(Boolean)
         .join(' '),
     };
-    // widened until ledger-core's attachment type (wip/attach) adds 'attachment' to GridColumnSpec
-    if ((grid.editor as string) === 'attachment') {
+    if (grid.editor === 'attachment') {
       // thumbnails and a count; Enter or a double click opens the file panel (attachment-cell.ts);
       // a click on a thumbnail previews it, in a read-only sheet too
       const cell = { ...column, renderer: attachmentRenderer(renderer, attachments, editorWords(locale).fileCount) };

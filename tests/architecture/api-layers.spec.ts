@@ -29,6 +29,7 @@ export const LAYERS: Record<string, Layer> = {
   'ledger-data': 'ledger-data',
   // the features
   'api-tokens': 'feature',
+  attachments: 'feature',
   audit: 'feature',
   backup: 'feature',
   files: 'feature',

@@ -18,6 +18,7 @@ import type { Clock } from './common/time/clock';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { SettingsModule } from './config/settings.module';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { FilesModule } from './files/files.module';
 import { IdentityModule } from './identity/identity.module';
 import type { GraphQLContext } from './identity/principal';
@@ -81,6 +82,7 @@ export class AppModule {
         StatisticsModule,
         PublicAnswersModule,
         FilesModule,
+        AttachmentsModule,
         NoticesModule,
         ApiTokensModule,
         WebhooksModule,

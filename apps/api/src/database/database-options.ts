@@ -19,6 +19,7 @@ import { Webhooks1765200000011 } from './migrations/1765200000011-webhooks';
 import { WebhookGeneration1765300000100 } from './migrations/1765300000100-webhook-generation';
 import { ReadPaths1765300000200 } from './migrations/1765300000200-read-paths';
 import { AdminEvents1765300000500 } from './migrations/1765300000500-admin-events';
+import { Attachments1765400000500 } from './migrations/1765400000500-attachments';
 
 // A ledger's date column is a calendar day, not an instant: hand it over as "YYYY-MM-DD" rather than
 // as a JS Date at the server's midnight, which a time zone would shift.
@@ -48,6 +49,7 @@ export const MIGRATIONS = [
   WebhookGeneration1765300000100,
   ReadPaths1765300000200,
   AdminEvents1765300000500,
+  Attachments1765400000500,
 ];
 
 /** The connection, the migrations and the pool; `entities` are the app's. */

@@ -42,6 +42,8 @@ const ROW_READS = [
   'query:followUpRows',
   'query:sheet',
   'route:export/:file',
+  'route:attachments/:handle',
+  'route:attachments/:handle/thumbnail',
 ];
 
 /**
@@ -63,5 +65,6 @@ export const TOKEN_OPERATIONS: Record<TokenScopeName, ReadonlySet<string>> = {
     'mutation:withdrawSheet',
     'mutation:requestCorrection',
     'route:import/:ledger',
+    'route:attachments',
   ]),
 };

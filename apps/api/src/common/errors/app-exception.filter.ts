@@ -38,7 +38,7 @@ export class AppExceptionFilter extends BaseExceptionFilter {
     const locale = localeFromAcceptLanguage(http.getRequest().headers['accept-language']);
     const response = http.getResponse<Response>();
     if (exception instanceof AppException) {
-      sendHttpError(response, HTTP_STATUS[exception.code], exception.text[locale], {
+      sendHttpError(response, exception.httpStatus ?? HTTP_STATUS[exception.code], exception.text[locale], {
         code: exception.code,
         reason: exception.reason,
         errors: exception.problems.map((p) => ({ path: p.path, message: p.message[locale] })),

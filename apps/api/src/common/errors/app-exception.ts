@@ -12,6 +12,9 @@ export interface FieldProblemText {
  * the caller's language.
  */
 export class AppException extends Error {
+  /** On a plain HTTP route: a status finer than the code's (413 for a file too large, 415 for a kind refused). */
+  httpStatus?: number;
+
   constructor(
     readonly code: ErrorCode,
     /** A stable machine-readable detail, e.g. ACCOUNT_LOCKED. */

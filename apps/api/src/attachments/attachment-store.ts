@@ -1,0 +1,111 @@
+import { createReadStream, type ReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+
+/** The original file, or its thumbnail (images only). */
+export type BlobVariant = 'file' | 'thumbnail';
+
+/**
+ * Where attachment files live, by content (docs/attachments.md, "Data"): the same bytes are
+ * stored once, under their SHA-256. The default is the local store under DATA_DIR; an
+ * S3-compatible store would implement the same four calls.
+ */
+export interface AttachmentStore {
+  /** A finished, fsynced temp file (`tempPath`) moved into place; a content already stored stays as it is. */
+  put(tempPath: string, sha256: string, variant: BlobVariant): Promise<void>;
+  /** The stored bytes, or null when there are none. */
+  open(sha256: string, variant: BlobVariant): Promise<ReadStream | null>;
+  has(sha256: string, variant: BlobVariant): Promise<boolean>;
+  /** The content and its thumbnail gone (the collect job, for a blob no upload refers to). */
+  remove(sha256: string): Promise<void>;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** fsync of a file or a folder (a folder's, so that a rename in it survives a power cut). */
+async function syncPath(target: string, flags = 'r'): Promise<void> {
+  const handle = await open(target, flags);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * `DATA_DIR/attachments/<sha[0..2]>/<sha[2..4]>/<sha256>` (and `….thumb.webp`): an upload is
+ * written to `tmp/<uuid>`, fsynced, then renamed into place, so a file under its SHA-256 is
+ * always whole. A process killed mid-upload leaves at most a temp file, which no row refers to
+ * (the database learns of a file only after its rename) and which `sweepTemp` removes.
+ */
+export class LocalAttachmentStore implements AttachmentStore {
+  constructor(readonly root: string) {}
+
+  get tempDir(): string {
+    return path.join(this.root, 'tmp');
+  }
+
+  /** A new temp file's path (the folder made if need be). */
+  async tempPath(): Promise<string> {
+    await mkdir(this.tempDir, { recursive: true });
+    return path.join(this.tempDir, randomUUID());
+  }
+
+  pathOf(sha256: string, variant: BlobVariant): string {
+    if (!SHA256.test(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
+    const file = variant === 'file' ? sha256 : `${sha256}.thumb.webp`;
+    return path.join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), file);
+  }
+
+  async put(tempPath: string, sha256: string, variant: BlobVariant): Promise<void> {
+    const target = this.pathOf(sha256, variant);
+    if (await this.has(sha256, variant)) {
+      // the same content is there already: it stays, the copy goes
+      await unlink(tempPath).catch(() => undefined);
+      return;
+    }
+    await syncPath(tempPath, 'r+');
+    await mkdir(path.dirname(target), { recursive: true });
+    await rename(tempPath, target);
+    await syncPath(path.dirname(target));
+  }
+
+  async open(sha256: string, variant: BlobVariant): Promise<ReadStream | null> {
+    if (!(await this.has(sha256, variant))) return null;
+    return createReadStream(this.pathOf(sha256, variant));
+  }
+
+  async has(sha256: string, variant: BlobVariant): Promise<boolean> {
+    try {
+      return (await stat(this.pathOf(sha256, variant))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  async remove(sha256: string): Promise<void> {
+    await rm(this.pathOf(sha256, 'file'), { force: true });
+    await rm(this.pathOf(sha256, 'thumbnail'), { force: true });
+  }
+
+  /** Temp files older than `olderThanMs` (an upload cut short by a crash), removed; how many. */
+  async sweepTemp(olderThanMs: number, now = Date.now()): Promise<number> {
+    let removed = 0;
+    let names: string[];
+    try {
+      names = await readdir(this.tempDir);
+    } catch {
+      return 0;
+    }
+    for (const name of names) {
+      const file = path.join(this.tempDir, name);
+      const info = await stat(file).catch(() => null);
+      if (info && now - info.mtimeMs >= olderThanMs) {
+        await rm(file, { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { LedgerDataModule } from '../ledger-data/ledger-data.module';
+import { LedgersModule } from '../ledgers/ledgers.module';
+import { AttachmentsController } from './attachments.controller';
+import { AttachmentsService } from './attachments.service';
+
+/** Files on rows: upload, storage and download (docs/attachments.md). */
+@Module({
+  imports: [LedgersModule, LedgerDataModule],
+  controllers: [AttachmentsController],
+  providers: [AttachmentsService],
+  exports: [AttachmentsService],
+})
+export class AttachmentsModule {}

@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import { unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { ReadStream } from 'node:fs';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Request, Response } from 'express';
+import sharp from 'sharp';
+import type { DataSource } from 'typeorm';
+import { kindName, type AttachmentKind, type AttachmentRef, type FileLimits } from '@taizhang/ledger-core';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.token';
+import { seesAllUnits } from '../identity/access-policy';
+import type { Principal } from '../identity/principal';
+import { RowAccess } from '../ledger-data/row-access.service';
+import { inUnitScope, readInUnitScope, type UnitScope } from '../ledger-tables/row-scope';
+import { LedgerAccess } from '../ledgers/ledger-access.service';
+import type { PublishedLedger } from '../ledgers/ledger-registry.service';
+import { AttachmentsException } from './attachments.exception';
+import { LocalAttachmentStore, type BlobVariant } from './attachment-store';
+import { kindOfReceived, receiveUpload } from './attachment-upload';
+
+/** The longest side of a thumbnail, in pixels. */
+export const THUMBNAIL_SIZE = 320;
+
+const HANDLE = /^[A-Za-z0-9_-]{22}$/;
+
+/** What a file is served with. */
+export interface ServedFile {
+  name: string;
+  size: number;
+  kind: AttachmentKind;
+  mime: string;
+  stream: ReadStream;
+}
+
+const both = (kinds: AttachmentKind[], locale: 'zh' | 'en') =>
+  kinds.map((kind) => kindName(kind, locale)).join(locale === 'zh' ? '、' : ', ');
+
+/**
+ * Uploads and downloads of attachment files (docs/attachments.md): an upload is streamed to a temp
+ * file, its kind decided from its content, an image decoded once for its thumbnail, stored by its
+ * SHA-256 and recorded under a random handle; a download is served only where the caller's units
+ * see a row (or a history entry) holding the handle, or to its uploader before any row holds it.
+ */
+@Injectable()
+export class AttachmentsService {
+  readonly store: LocalAttachmentStore;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly access: RowAccess,
+    private readonly ledgers: LedgerAccess,
+  ) {
+    this.store = new LocalAttachmentStore(path.join(config.dataDir, 'attachments'));
+  }
+
+  /** The ledger, the unit the upload is for (null: an admin's, for any unit) and the field's limits. */
+  private async target(
+    principal: Principal,
+    ledgerKey: string,
+    fieldKey: string,
+    unitId: string | undefined,
+  ): Promise<{ ledger: PublishedLedger; unitId: number | null; limits: FileLimits }> {
+    let ledger: PublishedLedger;
+    let unit: number | null;
+    if (principal.role === 'admin' && !unitId) {
+      ledger = await this.ledgers.readableLedger(principal, ledgerKey);
+      unit = null;
+    } else {
+      ({ ledger, unitId: unit } = await this.access.forWrite(principal, ledgerKey, unitId));
+    }
+    const field = ledger.model.byKey.get(fieldKey);
+    const limits = field ? ledger.model.spec(field).files?.(field) : undefined;
+    if (!field || !limits) throw AttachmentsException.notAFileField(ledgerKey, fieldKey);
+    return { ledger, unitId: unit, limits };
+  }
+
+  async upload(
+    principal: Principal,
+    query: { ledger?: string; field?: string; unitId?: string },
+    req: Request,
+    res: Response,
+  ): Promise<AttachmentRef> {
+    let target: Awaited<ReturnType<AttachmentsService['target']>>;
+    try {
+      target = await this.target(principal, query.ledger ?? '', query.field ?? '', query.unitId || undefined);
+    } catch (refusal) {
+      // the body is read and dropped, so that the client hears the answer
+      req.resume();
+      throw refusal;
+    }
+    const { ledger, unitId, limits } = target;
+    const received = await receiveUpload(req, res, this.store, limits.maxFileSize);
+    let thumbnail: string | null = null;
+    try {
+      if (received.size === 0) throw AttachmentsException.empty();
+      const sniffed = await kindOfReceived(received);
+      if (!sniffed.ok) throw AttachmentsException.kindFound(sniffed.found);
+      if (!limits.kinds.includes(sniffed.kind))
+        throw AttachmentsException.kindNotAllowed(
+          { zh: kindName(sniffed.kind, 'zh'), en: kindName(sniffed.kind, 'en') },
+          { zh: both(limits.kinds, 'zh'), en: both(limits.kinds, 'en') },
+        );
+      // an image is decoded once, whole (a truncated one fails here), into its thumbnail; HEIC
+      // has no decoder in sharp's prebuilt binaries: it is kept, without a thumbnail
+      if (sniffed.kind === 'image' && sniffed.format !== 'heic') {
+        thumbnail = await this.store.tempPath();
+        try {
+          await sharp(received.tempPath, { failOn: 'truncated', sequentialRead: true })
+            .rotate()
+            .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+            .webp({ quality: 75 })
+            .toFile(thumbnail);
+        } catch {
+          throw AttachmentsException.brokenImage();
+        }
+      }
+      // the files in place first, then the database: a crash between leaves a file no row names
+      await this.store.put(received.tempPath, received.sha256, 'file');
+      if (thumbnail) await this.store.put(thumbnail, received.sha256, 'thumbnail');
+      const handle = randomBytes(16).toString('base64url');
+      const scope: UnitScope = unitId === null ? { all: true } : { units: [unitId] };
+      await inUnitScope(this.db, scope, async (tx) => {
+        await tx.query(
+          `INSERT INTO attachment_blobs (sha256, size, kind, mime, thumbnail) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (sha256) DO NOTHING`,
+          [received.sha256, received.size, sniffed.kind, sniffed.mime, thumbnail !== null],
+        );
+        await tx.query(
+          `INSERT INTO attachments (handle, sha256, name, size, kind, ledger_key, field_key, unit_id, uploaded_by, by_admin)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [
+            handle,
+            received.sha256,
+            received.name,
+            received.size,
+            sniffed.kind,
+            ledger.key,
+            query.field,
+            unitId,
+            principal.userId,
+            principal.role === 'admin',
+          ],
+        );
+      });
+      return { handle, name: received.name, size: received.size, kind: sniffed.kind, sha256: received.sha256 };
+    } finally {
+      // gone already once stored; a refused upload's temp files go here
+      await unlink(received.tempPath).catch(() => undefined);
+      if (thumbnail) await unlink(thumbnail).catch(() => undefined);
+    }
+  }
+
+  /**
+   * A file (or its thumbnail) for the caller: a row or a history entry of the caller's units holds
+   * it, or the caller uploaded it and no row holds it yet. Anything else is "not found", whether the
+   * handle exists or not.
+   */
+  async open(principal: Principal, handle: string, variant: BlobVariant): Promise<ServedFile> {
+    if (!HANDLE.test(handle)) throw AttachmentsException.notFound();
+    let scope: UnitScope;
+    if (seesAllUnits(principal)) scope = { all: true };
+    else if (principal.unitId !== null) scope = { units: [principal.unitId] };
+    else throw AttachmentsException.notFound();
+    const ledgers = principal.apiToken?.ledgers ?? null;
+    const [found] = await readInUnitScope(this.db, scope, (tx) =>
+      tx.query<{ name: string; size: string; kind: AttachmentKind; mime: string; sha256: string; thumbnail: boolean }>(
+        `SELECT a.name, a.size, a.kind, b.mime, a.sha256, b.thumbnail
+           FROM attachments a JOIN attachment_blobs b ON b.sha256 = a.sha256
+          WHERE a.handle = $1
+            AND (EXISTS (SELECT 1 FROM attachment_links l
+                          WHERE l.handle = a.handle AND ($3::text[] IS NULL OR l.ledger_key = ANY ($3::text[])))
+                 OR (a.linked_at IS NULL AND a.uploaded_by = $2))`,
+        [handle, principal.userId, ledgers],
+      ),
+    );
+    if (!found || (variant === 'thumbnail' && !found.thumbnail)) throw AttachmentsException.notFound();
+    const stream = await this.store.open(found.sha256, variant);
+    if (!stream) throw AttachmentsException.notFound();
+    return variant === 'file'
+      ? { name: found.name, size: Number(found.size), kind: found.kind, mime: found.mime, stream }
+      : { name: `${found.name}.webp`, size: -1, kind: found.kind, mime: 'image/webp', stream };
+  }
+}

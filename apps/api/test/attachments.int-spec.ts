@@ -1,0 +1,266 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from './api-harness';
+
+/**
+ * Attachments through the API (docs/attachments.md): uploads streamed, hashed and judged by their
+ * content; files served only where a row (or its history) of the caller's units holds them.
+ */
+const PUBLISH = 'mutation ($d: JSON!) { publishLedger(definition: $d) { key version } }';
+
+const LEDGER = {
+  key: 'rectify_probe',
+  title: '整改台账',
+  fields: [
+    { key: 'issue', title: '问题', type: 'text', required: true },
+    {
+      key: 'photos',
+      title: '整改前照片',
+      type: 'attachment',
+      kinds: ['image'],
+      maxFiles: 2,
+      maxFileSize: '1MB',
+      maxTotalSize: '1.5MB',
+    },
+    { key: 'docs', title: '相关文件', type: 'attachment', kinds: ['pdf', 'excel', 'word'] },
+    { key: 'photo_count', title: '照片数', type: 'integer', formula: 'count(photos)' },
+  ],
+};
+
+interface Uploaded {
+  handle: string;
+  name: string;
+  size: number;
+  kind: string;
+  sha256: string;
+}
+
+let t: TestApi;
+let dataDir: string;
+let admin: string;
+let clerk: string;
+let otherClerk: string;
+let leader: string;
+let jpeg: Buffer;
+let png: Buffer;
+
+/** A photo-like JPEG (noise compresses poorly, like a photo). */
+const photo = (width: number, height: number) =>
+  sharp({ create: { width, height, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+    .jpeg({ quality: 80 })
+    .toBuffer();
+
+/** A small but well-formed PDF, written here. */
+function pdf(text: string): Buffer {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Contents 4 0 R >>',
+    `<< /Length ${`BT /F1 12 Tf 10 50 Td (${text}) Tj ET`.length} >>\nstream\nBT /F1 12 Tf 10 50 Td (${text}) Tj ET\nendstream`,
+  ];
+  let body = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((object, i) => {
+    offsets.push(body.length);
+    body += `${i + 1} 0 obj\n${object}\nendobj\n`;
+  });
+  const xref = body.length;
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, 'latin1');
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+async function upload(
+  token: string,
+  bytes: Buffer,
+  name: string,
+  query: Record<string, string> = { ledger: LEDGER.key, field: 'photos' },
+  language = 'zh-CN',
+): Promise<{ status: number; body: Uploaded & { errors?: { message: string; extensions: { reason: string } }[] } }> {
+  const form = new FormData();
+  form.append('file', new Blob([bytes]), name);
+  const response = await fetch(`${t.url}/attachments?${new URLSearchParams(query)}`, {
+    method: 'POST',
+    body: form,
+    headers: { authorization: `Bearer ${token}`, 'accept-language': language },
+  });
+  return { status: response.status, body: (await response.json()) as never };
+}
+
+async function get(url: string, token: string) {
+  const response = await fetch(`${t.url}${url}`, { headers: { authorization: `Bearer ${token}` } });
+  return { response, bytes: Buffer.from(await response.arrayBuffer()) };
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'taizhang-attachments-'));
+  t = await startTestApi({ DATA_DIR: dataDir });
+  [admin, clerk, otherClerk, leader] = await Promise.all([
+    t.signIn('admin'),
+    t.signIn('clerk01'),
+    t.signIn('clerk02'),
+    t.signIn('leader'),
+  ]);
+  const published = await t.gql(PUBLISH, { d: LEDGER }, { token: admin });
+  expect(published.errors).toBeUndefined();
+  jpeg = await photo(640, 480);
+  png = await sharp({ create: { width: 400, height: 300, channels: 4, background: '#3366cc' } })
+    .png()
+    .toBuffer();
+});
+afterAll(async () => {
+  await t?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('an upload', () => {
+  it('stores a JPEG by its content, answers its handle, and makes a 320 px WebP thumbnail', async () => {
+    const { status, body } = await upload(clerk, jpeg, '整改前 1.jpg');
+    expect(status).toBe(201);
+    expect(body).toMatchObject({ name: '整改前 1.jpg', size: jpeg.length, kind: 'image', sha256: sha256(jpeg) });
+    expect(body.handle).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const stored = path.join(dataDir, 'attachments', body.sha256.slice(0, 2), body.sha256.slice(2, 4), body.sha256);
+    expect(sha256(await readFile(stored))).toBe(body.sha256);
+    const thumbnail = await sharp(await readFile(`${stored}.thumb.webp`)).metadata();
+    expect(thumbnail.format).toBe('webp');
+    expect(Math.max(thumbnail.width!, thumbnail.height!)).toBe(320);
+    // nothing left in the temp folder
+    expect(await readdir(path.join(dataDir, 'attachments', 'tmp'))).toEqual([]);
+  });
+
+  it('stores the same content once, under two handles', async () => {
+    const first = await upload(clerk, png, 'a.png');
+    const second = await upload(clerk, png, 'b.png');
+    expect(first.status).toBe(201);
+    expect(second.body.handle).not.toBe(first.body.handle);
+    expect(second.body.sha256).toBe(first.body.sha256);
+    const [{ count }] = await t.db.query<{ count: string }>(`SELECT count(*) FROM attachment_blobs WHERE sha256 = $1`, [
+      sha256(png),
+    ]);
+    expect(Number(count)).toBe(1);
+  });
+
+  it('takes a PDF and an Excel workbook where the field allows them, by their content', async () => {
+    const doc = await upload(clerk, pdf('plan'), 'plan.bin', { ledger: LEDGER.key, field: 'docs' });
+    expect(doc.status).toBe(201);
+    expect(doc.body.kind).toBe('pdf');
+    const exported = await get(`/export/${LEDGER.key}.xlsx`, clerk);
+    expect(exported.response.status).toBe(200);
+    const sheet = await upload(clerk, exported.bytes, '台账.zip', { ledger: LEDGER.key, field: 'docs' });
+    expect(sheet.status).toBe(201);
+    expect(sheet.body.kind).toBe('excel');
+  });
+
+  it('refuses a file past the field’s size with 413 and the limit, in the user’s language', async () => {
+    const large = Buffer.concat([jpeg, Buffer.alloc(1024 * 1024)]);
+    const zh = await upload(clerk, large, 'big.jpg');
+    expect(zh.status).toBe(413);
+    expect(zh.body.errors![0].message).toBe('文件超过 1 MB 的上限');
+    const en = await upload(clerk, large, 'big.jpg', undefined, 'en');
+    expect(en.body.errors![0].message).toBe('The file is larger than the 1 MB limit');
+    expect(await readdir(path.join(dataDir, 'attachments', 'tmp'))).toEqual([]);
+  });
+
+  it('refuses an executable renamed .jpg, an SVG with a script and an HTML page, naming what they are', async () => {
+    const exe = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), Buffer.alloc(2000, 7)]);
+    const refused = await upload(clerk, exe, 'photo.jpg');
+    expect(refused.status).toBe(415);
+    expect(refused.body.errors![0].message).toContain('Windows 可执行程序');
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    const svgAnswer = await upload(clerk, svg, 'photo.png', undefined, 'en');
+    expect(svgAnswer.status).toBe(415);
+    expect(svgAnswer.body.errors![0].message).toContain('an SVG image');
+    const html = await upload(clerk, Buffer.from('<!DOCTYPE html><html><body>hi</body></html>'), 'a.pdf', {
+      ledger: LEDGER.key,
+      field: 'docs',
+    });
+    expect(html.status).toBe(415);
+    expect(html.body.errors![0].message).toContain('HTML');
+  });
+
+  it('refuses a kind the field does not take, and a truncated JPEG', async () => {
+    const wrongKind = await upload(clerk, pdf('x'), 'x.pdf');
+    expect(wrongKind.status).toBe(415);
+    expect(wrongKind.body.errors![0].message).toBe('此字段只收图片，这个文件是PDF');
+    const truncated = await upload(clerk, jpeg.subarray(0, Math.floor(jpeg.length * 0.6)), 'cut.jpg');
+    expect(truncated.status).toBe(400);
+    expect(truncated.body.errors![0].message).toBe('图片不完整或已损坏，无法打开');
+    const [{ count }] = await t.db.query<{ count: string }>(`SELECT count(*) FROM attachments WHERE name = 'cut.jpg'`);
+    expect(Number(count)).toBe(0);
+  });
+
+  it('refuses an unknown field, a field of another type, a leader, and no sign-in', async () => {
+    expect((await upload(clerk, jpeg, 'a.jpg', { ledger: LEDGER.key, field: 'issue' })).status).toBe(400);
+    expect((await upload(clerk, jpeg, 'a.jpg', { ledger: LEDGER.key, field: 'nope' })).status).toBe(400);
+    expect((await upload(leader, jpeg, 'a.jpg')).status).toBe(403);
+    const anonymous = await fetch(`${t.url}/attachments?ledger=${LEDGER.key}&field=photos`, {
+      method: 'POST',
+      body: new FormData(),
+    });
+    expect(anonymous.status).toBe(401);
+  });
+});
+
+describe('an upload with an API token', () => {
+  const CREATE = `mutation ($input: ApiTokenInput!) { createApiToken(input: $input) { token } }`;
+  const tokenOf = async (input: Record<string, unknown>) => {
+    const answer = await t.gql(CREATE, { input }, { token: admin });
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.createApiToken.token as string;
+  };
+
+  it('is taken from a UNIT_WRITE token for its unit and refused to a reading token', async () => {
+    const [{ id }] = await t.db.query<{ id: number }>(`SELECT id FROM units WHERE code = 'xz01'`);
+    const writer = await tokenOf({ name: '附件网关', scope: 'UNIT_WRITE', unitId: String(id) });
+    const written = await upload(writer, png, 'gateway.png');
+    expect(written.status).toBe(201);
+    const [row] = await t.db.query<{ unit_id: number }>(`SELECT unit_id FROM attachments WHERE handle = $1`, [
+      written.body.handle,
+    ]);
+    expect(row.unit_id).toBe(id);
+    const reader = await tokenOf({ name: '只读', scope: 'ROWS_READ', ledgers: [LEDGER.key] });
+    const refused = await upload(reader, png, 'gateway.png');
+    expect(refused.status).toBe(403);
+    expect(refused.body.errors![0].extensions.reason).toBe('TOKEN_SCOPE_REFUSED');
+  });
+});
+
+describe('a file served', () => {
+  it('goes to its uploader before a row holds it, with safe headers, and to nobody else', async () => {
+    const { body } = await upload(clerk, jpeg, '现场照片 "A".jpg');
+    const mine = await get(`/attachments/${body.handle}`, clerk);
+    expect(mine.response.status).toBe(200);
+    expect(sha256(mine.bytes)).toBe(body.sha256);
+    expect(mine.response.headers.get('content-type')).toBe('image/jpeg');
+    expect(mine.response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(mine.response.headers.get('content-security-policy')).toBe('sandbox');
+    expect(mine.response.headers.get('cache-control')).toMatch(/^private/);
+    expect(mine.response.headers.get('content-disposition')).toBe(
+      `inline; filename="____ _A_.jpg"; filename*=UTF-8''${encodeURIComponent('现场照片 "A".jpg')}`,
+    );
+    expect((await get(`/attachments/${body.handle}`, otherClerk)).response.status).toBe(404);
+    expect((await get(`/attachments/${body.handle}/thumbnail`, otherClerk)).response.status).toBe(404);
+    expect((await get(`/attachments/AAAAAAAAAAAAAAAAAAAAAA`, clerk)).response.status).toBe(404);
+  });
+
+  it('offers a document as a download, never inline', async () => {
+    const pdfUpload = await upload(clerk, pdf('inline'), '方案.pdf', { ledger: LEDGER.key, field: 'docs' });
+    expect(
+      (await get(`/attachments/${pdfUpload.body.handle}`, clerk)).response.headers.get('content-disposition'),
+    ).toMatch(/^inline;/);
+    const exported = await get(`/export/${LEDGER.key}.xlsx`, clerk);
+    const sheet = await upload(clerk, exported.bytes, '台账.xlsx', { ledger: LEDGER.key, field: 'docs' });
+    const served = await get(`/attachments/${sheet.body.handle}`, clerk);
+    expect(served.response.headers.get('content-type')).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    expect(served.response.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expect((await get(`/attachments/${sheet.body.handle}/thumbnail`, clerk)).response.status).toBe(404);
+  });
+});

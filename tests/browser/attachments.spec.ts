@@ -91,18 +91,20 @@ async function waitSaved(page: Page) {
 const rowWith = (page: Page, text: string) =>
   page.locator('.ledger-grid .ht_master .htCore tbody tr').filter({ hasText: text });
 
-async function openFiles(page: Page, description: string, title: string) {
-  await rowWith(page, description).locator('td').first().click();
+/** From the cursor's cell, Tab on to the column `title` of the same row and open its file panel. */
+async function openFiles(page: Page, title: string) {
   await tabTo(page, title);
   await page.keyboard.press('Enter');
   await page.getByTestId('file-panel').waitFor();
 }
 
-/** Every thumbnail of the row, loaded: its picture's natural width (0 while not loaded or broken). */
-const thumbnailWidths = (page: Page, description: string) =>
-  rowWith(page, description)
-    .locator('img.file-thumb')
-    .evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth));
+/**
+ * Every thumbnail the grid shows (the sheet has the one row), loaded: its picture's natural width
+ * (0 while not loaded, or when what came back was no picture).
+ */
+const thumbnails = (page: Page) => page.locator('.ledger-grid .ht_master .htCore img.file-thumb');
+const thumbnailWidths = (page: Page) =>
+  thumbnails(page).evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth));
 
 describe('photos on a rectification', () => {
   it('attaches a before and an after photo, shows their thumbnails, keeps them over a reload and previews one; a file that is no picture is refused with its reason', async () => {
@@ -142,7 +144,8 @@ describe('photos on a rectification', () => {
     expect([...before.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
 
     // 整改前照片: the upload button's file input, the progress, the file listed once stored
-    await openFiles(page, description, '整改前照片');
+    await rowWith(page, description).locator('td', { hasText: description }).click();
+    await openFiles(page, '整改前照片');
     await page.getByTestId('file-input').setInputFiles({ name: '整改前.jpg', mimeType: 'image/jpeg', buffer: before });
     await expect.poll(() => page.getByTestId('file-item').count(), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => page.getByTestId('file-upload-item').count()).toBe(0);
@@ -150,7 +153,7 @@ describe('photos on a rectification', () => {
     await page.getByTestId('file-panel').waitFor({ state: 'detached' });
 
     // 整改后照片
-    await openFiles(page, description, '整改后照片');
+    await openFiles(page, '整改后照片');
     await page.getByTestId('file-input').setInputFiles({ name: '整改后.jpg', mimeType: 'image/jpeg', buffer: after });
     await expect.poll(() => page.getByTestId('file-item').count(), { timeout: 20_000 }).toBe(1);
 
@@ -168,10 +171,8 @@ describe('photos on a rectification', () => {
     await waitSaved(page);
 
     // both thumbnails shown and loaded (made by the API: 320 px wide at most)
-    await expect.poll(() => thumbnailWidths(page, description), { timeout: 15_000 }).toHaveLength(2);
-    await expect
-      .poll(async () => (await thumbnailWidths(page, description)).every((w) => w > 0 && w <= 320))
-      .toBe(true);
+    await expect.poll(() => thumbnailWidths(page), { timeout: 15_000 }).toHaveLength(2);
+    await expect.poll(async () => (await thumbnailWidths(page)).every((w) => w > 0 && w <= 320)).toBe(true);
     await page.screenshot({ path: screenshotPath('attachments-grid') });
 
     // saved with the row: the stored files as the API answers them
@@ -182,14 +183,18 @@ describe('photos on a rectification', () => {
     expect(afterFiles.map((f) => [f.name, f.size, f.kind])).toEqual([['整改后.jpg', after.length, 'image']]);
     expect(beforeFiles[0].handle).not.toBe(afterFiles[0].handle);
 
-    // a reload reads them back from the server
+    // a reload reads them back from the server (the photo columns brought into view)
     await page.reload();
     await rowWith(page, description).waitFor();
-    await expect.poll(() => thumbnailWidths(page, description), { timeout: 15_000 }).toHaveLength(2);
-    await expect.poll(async () => (await thumbnailWidths(page, description)).every((w) => w > 0)).toBe(true);
+    await rowWith(page, description).locator('td', { hasText: description }).click();
+    await tabTo(page, '整改后照片');
+    await expect.poll(() => thumbnailWidths(page), { timeout: 15_000 }).toHaveLength(2);
+    await expect.poll(async () => (await thumbnailWidths(page)).every((w) => w > 0)).toBe(true);
 
     // a click on the after photo previews the photo itself, at its own size
-    await rowWith(page, description).locator(`img.file-thumb[data-handle="${afterFiles[0].handle}"]`).click();
+    await thumbnails(page)
+      .and(page.locator(`[data-handle="${afterFiles[0].handle}"]`))
+      .click();
     const preview = page.getByTestId('file-preview-image');
     await preview.waitFor();
     await expect

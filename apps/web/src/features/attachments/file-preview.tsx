@@ -94,7 +94,7 @@ export function ImagePreview({
         <a href={fileUrl(shown.handle)} download={shown.name}>
           {t('files.download')}
         </a>
-        <button type="button" onClick={onClose} data-testid="file-preview-close">
+        <button type="button" onClick={onClose} data-testid="file-preview-close" autoFocus>
           {t('files.close')}
         </button>
       </footer>

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AttachmentCollector } from '../src/attachments/attachment-collector.service';
 import { startTestApi, type TestApi } from './api-harness';
 
 /**
@@ -11,6 +12,9 @@ import { startTestApi, type TestApi } from './api-harness';
  * content; files served only where a row (or its history) of the caller's units holds them.
  */
 const PUBLISH = 'mutation ($d: JSON!) { publishLedger(definition: $d) { key version } }';
+const SAVE = `mutation ($ledger: String!, $unitId: ID, $changes: [RowChangeInput!]!) {
+  saveRows(ledger: $ledger, unitId: $unitId, changes: $changes) { saved rejected results { status errors { path message } row { id version values } } } }`;
+const RESTORE = 'mutation ($ledger: String!, $id: ID!) { restoreRow(ledger: $ledger, id: $id) { id version values } }';
 
 const LEDGER = {
   key: 'rectify_probe',
@@ -50,7 +54,15 @@ let png: Buffer;
 
 /** A photo-like JPEG (noise compresses poorly, like a photo). */
 const photo = (width: number, height: number) =>
-  sharp({ create: { width, height, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+  sharp({
+    create: {
+      width,
+      height,
+      channels: 3,
+      background: '#808080',
+      noise: { type: 'gaussian' as const, mean: 128, sigma: 40 },
+    },
+  })
     .jpeg({ quality: 80 })
     .toBuffer();
 
@@ -96,6 +108,12 @@ async function upload(
 async function get(url: string, token: string) {
   const response = await fetch(`${t.url}${url}`, { headers: { authorization: `Bearer ${token}` } });
   return { response, bytes: Buffer.from(await response.arrayBuffer()) };
+}
+
+async function save(token: string, changes: unknown[]) {
+  const answer = await t.gql(SAVE, { ledger: LEDGER.key, changes }, { token });
+  expect(answer.errors).toBeUndefined();
+  return answer.data!.saveRows;
 }
 
 beforeAll(async () => {
@@ -249,6 +267,25 @@ describe('a file served', () => {
     expect((await get(`/attachments/AAAAAAAAAAAAAAAAAAAAAA`, clerk)).response.status).toBe(404);
   });
 
+  it('goes to whoever reads the row once saved: its unit and an admin, not another unit', async () => {
+    const { body } = await upload(clerk, jpeg, 'before.jpg');
+    const saved = await save(clerk, [
+      { op: 'INSERT', values: { issue: '路灯损坏', photos: [{ handle: body.handle }] } },
+    ]);
+    expect(saved.results[0].status).toBe('SAVED');
+    expect(saved.results[0].row.values.photos).toEqual([body]);
+    expect(saved.results[0].row.values.photo_count).toBe(1);
+    for (const token of [clerk, admin, leader]) {
+      const file = await get(`/attachments/${body.handle}`, token);
+      expect(file.response.status).toBe(200);
+      const thumbnail = await get(`/attachments/${body.handle}/thumbnail`, token);
+      expect(thumbnail.response.status).toBe(200);
+      expect(thumbnail.response.headers.get('content-type')).toBe('image/webp');
+    }
+    expect((await get(`/attachments/${body.handle}`, otherClerk)).response.status).toBe(404);
+    expect((await get(`/attachments/${body.handle}/thumbnail`, otherClerk)).response.status).toBe(404);
+  });
+
   it('offers a document as a download, never inline', async () => {
     const pdfUpload = await upload(clerk, pdf('inline'), '方案.pdf', { ledger: LEDGER.key, field: 'docs' });
     expect(
@@ -262,5 +299,198 @@ describe('a file served', () => {
     );
     expect(served.response.headers.get('content-disposition')).toMatch(/^attachment;/);
     expect((await get(`/attachments/${sheet.body.handle}/thumbnail`, clerk)).response.status).toBe(404);
+  });
+});
+
+/** The links of a row's files, as the database keeps them: handle → current. */
+async function linksOf(rowId: string): Promise<Record<string, boolean>> {
+  const links = await t.db.query<{ handle: string; current: boolean }>(
+    `SELECT handle, current FROM attachment_links WHERE ledger_key = $1 AND row_id = $2`,
+    [LEDGER.key, rowId],
+  );
+  return Object.fromEntries(links.map((l) => [l.handle, l.current]));
+}
+
+describe('a save with files', () => {
+  it('refuses another unit’s upload, one for another field, and a made-up handle, naming row, field and file', async () => {
+    const theirs = await upload(otherClerk, jpeg, '别处的照片.jpg');
+    const document = await upload(clerk, pdf('doc'), '方案.pdf', { ledger: LEDGER.key, field: 'docs' });
+    const saved = await save(clerk, [
+      { op: 'INSERT', values: { issue: 'a', photos: [{ handle: theirs.body.handle }] } },
+      { op: 'INSERT', values: { issue: 'b', photos: [{ handle: document.body.handle }] } },
+      { op: 'INSERT', values: { issue: 'c', photos: [{ handle: 'BBBBBBBBBBBBBBBBBBBBBB' }] } },
+      { op: 'INSERT', values: { issue: 'd', photos: '整改前.jpg' } },
+    ]);
+    expect(saved.results.map((r: { status: string }) => r.status)).toEqual([
+      'REJECTED',
+      'REJECTED',
+      'REJECTED',
+      'REJECTED',
+    ]);
+    // another unit's upload is not disclosed: its handle reads as unknown
+    expect(saved.results[0].errors).toEqual([
+      {
+        path: 'photos',
+        message:
+          '第 1 行「整改前照片」：文件「BBBBBBBBBBBBBBBBBBBBBB」不存在，或不是为本台账本字段、本单位上传的'.replace(
+            'BBBBBBBBBBBBBBBBBBBBBB',
+            theirs.body.handle,
+          ),
+      },
+    ]);
+    expect(saved.results[1].errors[0].message).toBe(
+      '第 2 行「整改前照片」：文件「方案.pdf」不存在，或不是为本台账本字段、本单位上传的',
+    );
+    expect(saved.results[2].errors[0].path).toBe('photos');
+    expect(saved.results[3].errors[0].message).toContain('应为附件列表');
+    const [{ count }] = await t.db.query<{ count: string }>(
+      `SELECT count(*) FROM attachment_links WHERE handle = ANY ($1::text[])`,
+      [[theirs.body.handle, document.body.handle]],
+    );
+    expect(Number(count)).toBe(0);
+  });
+
+  it('checks the count and the total size of the stored files, naming the file', async () => {
+    const a = await upload(clerk, await photo(700, 600), 'a.jpg');
+    const b = await upload(clerk, await photo(700, 601), 'b.jpg');
+    const c = await upload(clerk, await photo(700, 602), 'c.jpg');
+    expect([a.status, b.status, c.status]).toEqual([201, 201, 201]);
+    const saved = await save(clerk, [
+      { op: 'INSERT', values: { issue: 'three', photos: [a.body, b.body, c.body].map(({ handle }) => ({ handle })) } },
+    ]);
+    expect(saved.results[0].status).toBe('REJECTED');
+    expect(saved.results[0].errors.map((e: { message: string }) => e.message)).toContain(
+      '第 1 行「整改前照片」：最多 2 个文件（现有 3 个）',
+    );
+    // what a client claims of a file is not believed: the stored size is checked
+    const lying = await save(clerk, [
+      {
+        op: 'INSERT',
+        values: {
+          issue: 'two',
+          photos: [
+            { ...a.body, size: 1 },
+            { ...b.body, size: 1 },
+          ],
+        },
+      },
+    ]);
+    const total = a.body.size + b.body.size;
+    if (total > 1.5 * 1024 * 1024) expect(lying.results[0].status).toBe('REJECTED');
+    else {
+      expect(lying.results[0].status).toBe('SAVED');
+      expect(lying.results[0].row.values.photos.map((p: Uploaded) => p.size)).toEqual([a.body.size, b.body.size]);
+    }
+  });
+
+  it('keeps the replaced photo for the history: still served to the unit, never to another', async () => {
+    const before = await upload(clerk, jpeg, 'old.jpg');
+    const after = await upload(clerk, png, 'new.png');
+    const inserted = await save(clerk, [
+      { op: 'INSERT', values: { issue: '围墙破损', photos: [{ handle: before.body.handle }] } },
+    ]);
+    const row = inserted.results[0].row;
+    expect(await linksOf(row.id)).toEqual({ [before.body.handle]: true });
+    const updated = await save(clerk, [
+      { op: 'UPDATE', id: row.id, version: row.version, values: { photos: [{ handle: after.body.handle }] } },
+    ]);
+    expect(updated.results[0].status).toBe('SAVED');
+    expect(updated.results[0].row.values.photos).toEqual([after.body]);
+    expect(await linksOf(row.id)).toEqual({ [before.body.handle]: false, [after.body.handle]: true });
+    const old = await get(`/attachments/${before.body.handle}`, clerk);
+    expect(old.response.status).toBe(200);
+    expect(sha256(old.bytes)).toBe(before.body.sha256);
+    expect((await get(`/attachments/${before.body.handle}`, otherClerk)).response.status).toBe(404);
+    expect((await get(`/attachments/${after.body.handle}`, otherClerk)).response.status).toBe(404);
+    // the same handles sent again, as handles only, change nothing
+    const again = await save(clerk, [
+      {
+        op: 'UPDATE',
+        id: row.id,
+        version: updated.results[0].row.version,
+        values: { issue: '围墙破损（已修）', photos: [{ handle: after.body.handle }] },
+      },
+    ]);
+    expect(again.results[0].row.values.photos).toEqual([after.body]);
+    const [{ entries }] = await t.db.query<{ entries: string }>(
+      `SELECT count(*) AS entries FROM row_history WHERE ledger_key = $1 AND row_id = $2 AND new_values ? 'photos'`,
+      [LEDGER.key, row.id],
+    );
+    expect(Number(entries)).toBe(2);
+  });
+
+  it('lets a delete drop the links and a restore bring the files back', async () => {
+    const evidence = await upload(clerk, jpeg, 'evidence.jpg');
+    const inserted = await save(clerk, [
+      { op: 'INSERT', values: { issue: '占道', photos: [{ handle: evidence.body.handle }] } },
+    ]);
+    const row = inserted.results[0].row;
+    const deleted = await save(clerk, [{ op: 'DELETE', id: row.id, version: row.version }]);
+    expect(deleted.results[0].status).toBe('SAVED');
+    expect(await linksOf(row.id)).toEqual({ [evidence.body.handle]: false });
+    // the history still holds it: the unit still reads the file
+    expect((await get(`/attachments/${evidence.body.handle}`, clerk)).response.status).toBe(200);
+    const restored = await t.gql(RESTORE, { ledger: LEDGER.key, id: row.id }, { token: clerk });
+    expect(restored.errors).toBeUndefined();
+    expect(restored.data!.restoreRow.values.photos).toEqual([evidence.body]);
+    expect(await linksOf(row.id)).toEqual({ [evidence.body.handle]: true });
+  });
+
+  it('takes an admin’s upload into a clerk’s row', async () => {
+    const adminUpload = await upload(admin, png, 'template.png');
+    expect(adminUpload.status).toBe(201);
+    const saved = await save(clerk, [
+      { op: 'INSERT', values: { issue: '模板', photos: [{ handle: adminUpload.body.handle }] } },
+    ]);
+    expect(saved.results[0].status).toBe('SAVED');
+    expect((await get(`/attachments/${adminUpload.body.handle}`, clerk)).response.status).toBe(200);
+    expect((await get(`/attachments/${adminUpload.body.handle}`, otherClerk)).response.status).toBe(404);
+  });
+});
+
+describe('the collect job', () => {
+  const stored = (hash: string) => path.join(dataDir, 'attachments', hash.slice(0, 2), hash.slice(2, 4), hash);
+  const exists = (file: string) =>
+    readFile(file).then(
+      () => true,
+      () => false,
+    );
+
+  it('removes a day-old upload no row took, and its content; never a handle a row holds or held', async () => {
+    const lonely = await photo(300, 301);
+    const unused = await upload(clerk, lonely, 'unused.jpg');
+    const shared = await photo(300, 302);
+    const kept = await upload(clerk, shared, 'kept.jpg');
+    const sameBytes = await upload(clerk, shared, 'same-bytes-unused.jpg');
+    const dropped = await upload(clerk, await photo(300, 303), 'dropped.jpg');
+    const inserted = await save(clerk, [
+      { op: 'INSERT', values: { issue: '留存', photos: [{ handle: kept.body.handle }] } },
+      { op: 'INSERT', values: { issue: '已删', photos: [{ handle: dropped.body.handle }] } },
+    ]);
+    const gone = inserted.results[1].row;
+    await save(clerk, [{ op: 'DELETE', id: gone.id, version: gone.version }]);
+
+    const collector = t.api.app.get(AttachmentCollector);
+    // not a day old yet: nothing goes
+    expect(await collector.collect(new Date())).toEqual({ uploads: 0, contents: 0 });
+    const later = await collector.collect(new Date(Date.now() + 25 * 3_600_000));
+    expect(later.uploads).toBeGreaterThanOrEqual(2);
+    const handles = (await t.db.query<{ handle: string }>(`SELECT handle FROM attachments`)).map((a) => a.handle);
+    expect(handles).not.toContain(unused.body.handle);
+    expect(handles).not.toContain(sameBytes.body.handle);
+    expect(handles).toContain(kept.body.handle);
+    // a deleted row's file stays: a restore brings the row back with it
+    expect(handles).toContain(dropped.body.handle);
+    expect(await exists(stored(unused.body.sha256))).toBe(false);
+    expect(await exists(`${stored(unused.body.sha256)}.thumb.webp`)).toBe(false);
+    expect(await exists(stored(kept.body.sha256))).toBe(true);
+    expect(await exists(stored(dropped.body.sha256))).toBe(true);
+    expect((await get(`/attachments/${kept.body.handle}`, clerk)).response.status).toBe(200);
+    expect((await get(`/attachments/${dropped.body.handle}`, clerk)).response.status).toBe(200);
+    expect((await get(`/attachments/${unused.body.handle}`, clerk)).response.status).toBe(404);
+    // the same photo uploaded again is stored again
+    const again = await upload(clerk, lonely, 'again.jpg');
+    expect(again.status).toBe(201);
+    expect(await exists(stored(unused.body.sha256))).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LedgerDataModule } from '../ledger-data/ledger-data.module';
 import { LedgersModule } from '../ledgers/ledgers.module';
+import { AttachmentCollector } from './attachment-collector.service';
 import { AttachmentsController } from './attachments.controller';
 import { AttachmentsService } from './attachments.service';
 
@@ -8,7 +9,7 @@ import { AttachmentsService } from './attachments.service';
 @Module({
   imports: [LedgersModule, LedgerDataModule],
   controllers: [AttachmentsController],
-  providers: [AttachmentsService],
-  exports: [AttachmentsService],
+  providers: [AttachmentsService, AttachmentCollector],
+  exports: [AttachmentsService, AttachmentCollector],
 })
 export class AttachmentsModule {}

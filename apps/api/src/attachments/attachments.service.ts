@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { ReadStream } from 'node:fs';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import sharp from 'sharp';
@@ -22,6 +22,12 @@ import { kindOfReceived, receiveUpload } from './attachment-upload';
 
 /** The longest side of a thumbnail, in pixels. */
 export const THUMBNAIL_SIZE = 320;
+
+/** The first key of the advisory locks on a content (the second: its hash), shared with the collect job. */
+export const CONTENT_LOCK = 20_020;
+
+/** How old a temp file must be for the sweep at start to take it for a crash's leftover. */
+export const TEMP_MAX_AGE_MS = 3_600_000;
 
 const HANDLE = /^[A-Za-z0-9_-]{22}$/;
 
@@ -44,7 +50,7 @@ const both = (kinds: AttachmentKind[], locale: 'zh' | 'en') =>
  * see a row (or a history entry) holding the handle, or to its uploader before any row holds it.
  */
 @Injectable()
-export class AttachmentsService {
+export class AttachmentsService implements OnModuleInit {
   readonly store: LocalAttachmentStore;
 
   constructor(
@@ -54,6 +60,14 @@ export class AttachmentsService {
     private readonly ledgers: LedgerAccess,
   ) {
     this.store = new LocalAttachmentStore(path.join(config.dataDir, 'attachments'));
+  }
+
+  /**
+   * Temp files of uploads cut short by a crash (never named by the database) are removed at start;
+   * an hour's margin leaves alone the uploads of another server sharing DATA_DIR.
+   */
+  async onModuleInit(): Promise<void> {
+    await this.store.sweepTemp(TEMP_MAX_AGE_MS);
   }
 
   /** The ledger, the unit the upload is for (null: an admin's, for any unit) and the field's limits. */
@@ -117,12 +131,14 @@ export class AttachmentsService {
           throw AttachmentsException.brokenImage();
         }
       }
-      // the files in place first, then the database: a crash between leaves a file no row names
-      await this.store.put(received.tempPath, received.sha256, 'file');
-      if (thumbnail) await this.store.put(thumbnail, received.sha256, 'thumbnail');
       const handle = randomBytes(16).toString('base64url');
       const scope: UnitScope = unitId === null ? { all: true } : { units: [unitId] };
       await inUnitScope(this.db, scope, async (tx) => {
+        // the content's lock, which the collect job takes too: it never removes a content being stored again
+        await tx.query(`SELECT pg_advisory_xact_lock(${CONTENT_LOCK}, hashtext($1))`, [received.sha256]);
+        // the files in place first, then the rows: a crash between leaves a file no row names
+        await this.store.put(received.tempPath, received.sha256, 'file');
+        if (thumbnail) await this.store.put(thumbnail, received.sha256, 'thumbnail');
         await tx.query(
           `INSERT INTO attachment_blobs (sha256, size, kind, mime, thumbnail) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (sha256) DO NOTHING`,

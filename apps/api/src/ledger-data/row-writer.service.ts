@@ -1,3 +1,4 @@
+import { linkAttachments, relinkAttachments, resolveAttachments } from './attachment-links';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -533,6 +534,7 @@ export class RowWriter {
         }
         await rejectDuplicates(tx, model, unitId, planned, outcomes, seen);
         await rejectMissingReferences(tx, model, unitId, planned, outcomes);
+        await resolveAttachments(tx, model, unitId, planned, outcomes);
         await refuseReferencedDeletes(tx, unitId, referrers, planned, outcomes);
         const valid = planned.filter((p) => !outcomes.has(p.index));
         for (const p of valid) writes.push(p);
@@ -574,6 +576,7 @@ export class RowWriter {
       const change = () => (p.op === 'DELETE' ? deleteRow(tx, target, p) : updateRow(tx, target, p));
       outcomes.set(p.index, careful ? await alone(p, change) : await change());
     }
+    await linkAttachments(tx, model, unitId, writes, outcomes);
     for (const p of writes) {
       const outcome = outcomes.get(p.index)!;
       if (outcome.status === 'SAVED' && p.warnings?.length) outcome.warnings = [...p.warnings];
@@ -735,6 +738,7 @@ export class RowWriter {
           [unitId, Number(row.id), principal.userId],
         );
         const result = rowFromDb(model, restored);
+        await relinkAttachments(tx, model, unitId, Number(row.id), result.values);
         // it counts again in roll-ups, and rows pointing at it show what it says now
         const derived = derivedPlanOf(
           (await this.registry.all()).map((l) => l.model),

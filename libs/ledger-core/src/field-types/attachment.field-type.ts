@@ -113,15 +113,16 @@ const filesOf = (value: FieldValue): AttachmentRef[] =>
 /** The field's limits on a list of stored files: count, each size, the total, the kinds (naming the file). */
 export function fileProblems(files: readonly AttachmentRef[], limits: FileLimits): Message[] {
   const problems: Message[] = [];
-  if (files.length > limits.maxFiles)
+  // what a client says of a file is not checked, only what the API stored (a stored file has its
+  // sha256): the save checks the files again once it has looked up each handle
+  const stored = files.filter((file) => file.sha256 !== '');
+  if (stored.length > limits.maxFiles)
     problems.push(
       message(
-        `最多 ${limits.maxFiles} 个文件（现有 ${files.length} 个）`,
-        `At most ${limits.maxFiles} files (has ${files.length})`,
+        `最多 ${limits.maxFiles} 个文件（现有 ${stored.length} 个）`,
+        `At most ${limits.maxFiles} files (has ${stored.length})`,
       ),
     );
-  // what the client said of a file is not checked: only what the API stored (a resolved file has its sha256)
-  const stored = files.filter((file) => file.sha256 !== '');
   for (const file of stored) {
     if (!limits.kinds.includes(file.kind))
       problems.push(

@@ -26,6 +26,7 @@ export default defineConfig({
       '/graphql': 'http://localhost:3000',
       '/export': 'http://localhost:3000',
       '/import': 'http://localhost:3000',
+      '/attachments': 'http://localhost:3000',
     },
   },
 });

@@ -26,6 +26,7 @@ import { GoToRow, PositionBar, spansMoreThanWindow } from '../features/grid/grid
 import { SheetBar } from '../features/grid/sheet-bar';
 import { ValueFilter } from '../features/grid/value-filter';
 import { ExcelToolbar } from '../features/excel/excel-toolbar';
+import { AttachmentLayer } from '../features/attachments/attachment-layer';
 import { CorrectionDialog, type CorrectionTarget } from '../features/corrections/correction-dialog';
 import {
   CorrectionRequests,
@@ -496,6 +497,14 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
             }
           />
         )}
+        <AttachmentLayer
+          controller={controller}
+          model={model}
+          snapshot={snapshot}
+          ledger={ledger}
+          unitId={scopeUnit}
+          readOnly={readOnly}
+        />
         {valueFilterOf && (
           <ValueFilter
             model={model}

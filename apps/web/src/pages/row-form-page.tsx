@@ -289,6 +289,8 @@ function RowFormField({ ledger, entry, unitId, canRead, value, errors, warnings,
       errors={errors}
       warnings={warnings}
       rowPicking={picking}
+      // files go to the row's unit: an admin chooses it first
+      fileUploading={canRead ? { ledger, unitId } : null}
       onChange={onChange}
     />
   );

@@ -4,7 +4,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { logger } from './logger';
 
 /** Paths that belong to the API, never to the single-page app. */
-const API_PREFIXES = ['/graphql', '/export', '/import', '/health'];
+const API_PREFIXES = ['/graphql', '/export', '/import', '/health', '/attachments'];
 
 /**
  * Serves the built web app (vite build → dist/web) from the API's own port: files as they are

@@ -1,3 +1,5 @@
+import { attachmentsOf, holdsFiles } from '../attachments/attachment-value';
+import { FileThumbnails } from '../attachments/file-thumbnails';
 import { useQuery } from '@apollo/client';
 import { useMemo } from 'react';
 import { useParams, useSearchParams } from 'react-router';
@@ -87,7 +89,12 @@ export function PrintSheetPage({ user }: { user: CurrentUser }) {
               {allUnits && <td className="print-unit">{unitNames.get(node.unitId) ?? node.unitId}</td>}
               {model.fields.map((f) => (
                 <td key={f.key} className={model.spec(f).grid(f, locale).align === 'right' ? 'numeric' : undefined}>
-                  {node.display?.[f.key] ?? model.spec(f).format(node.values[f.key] ?? null, f, locale)}
+                  {holdsFiles(model, f) ? (
+                    // the photos themselves on paper, loaded before the print dialog opens
+                    <FileThumbnails files={attachmentsOf(node.values[f.key])} eager />
+                  ) : (
+                    (node.display?.[f.key] ?? model.spec(f).format(node.values[f.key] ?? null, f, locale))
+                  )}
                 </td>
               ))}
             </tr>

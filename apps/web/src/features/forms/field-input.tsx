@@ -2,6 +2,8 @@ import type { ReactNode } from 'react';
 import { textOf, type FieldDefinition, type FormInputSpec } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
 import { bracketed } from '../../i18n/punctuation';
+import { attachmentsOf } from '../attachments/attachment-value';
+import { FilesInput, type FileUploading } from '../attachments/files-input';
 import { unhandled, type HeldInput } from './form-inputs';
 import { RowPicker, type RowPicking } from './row-picker';
 
@@ -24,6 +26,8 @@ export interface FieldInputProps {
    * without it (the public) what the row says (a case number) is typed.
    */
   rowPicking?: RowPicking | null;
+  /** A `files` input: where its files are uploaded (a signed-in user's form); without it they are only shown. */
+  fileUploading?: FileUploading | null;
 }
 
 const textOfHeld = (value: HeldInput) => (typeof value === 'string' ? value : value === null ? '' : String(value));
@@ -34,7 +38,7 @@ const textOfHeld = (value: HeldInput) => (typeof value === 'string' ? value : va
  * the type's name: a new type with a known kind of input needs nothing here.
  */
 export function FieldInput(props: FieldInputProps) {
-  const { form, name, label, value, onChange, required, invalid, describedBy, rowPicking } = props;
+  const { form, name, label, value, onChange, required, invalid, describedBy, rowPicking, fileUploading } = props;
   const { t } = useI18n();
   const aria = { 'aria-invalid': invalid || undefined, 'aria-required': required || undefined };
   const text = textOfHeld(value);
@@ -120,7 +124,7 @@ export function FieldInput(props: FieldInputProps) {
         </Choices>
       );
     case 'pickMany': {
-      const picked = Array.isArray(value) ? value : [];
+      const picked = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
       return (
         <Choices clear={null}>
           {form.options.map((option) => (
@@ -210,8 +214,19 @@ export function FieldInput(props: FieldInputProps) {
         />
       );
     case 'files':
-      // the phone's file and camera input comes with the attachments work (issue 20, the web side)
-      return null;
+      // on a phone, a field of images offers the camera (capture); each file is uploaded at once
+      return (
+        <FilesInput
+          name={name}
+          label={label}
+          kinds={form.kinds}
+          capture={form.capture}
+          value={attachmentsOf(value)}
+          onChange={(files) => onChange(files.length > 0 ? files : null)}
+          uploading={fileUploading}
+          describedBy={describedBy}
+        />
+      );
     default:
       return unhandled(form);
   }

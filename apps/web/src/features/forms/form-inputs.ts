@@ -1,11 +1,17 @@
-import { specOf, type FieldDefinition, type FormInputSpec, type Locale } from '@taizhang/ledger-core';
+import {
+  specOf,
+  type AttachmentRef,
+  type FieldDefinition,
+  type FormInputSpec,
+  type Locale,
+} from '@taizhang/ledger-core';
 
 /**
  * What a form holds for a field while it is filled in: the text typed for `line`, `paragraph`,
  * `calendar` and `row` (a row's number, or the id picked from a list); the value itself for the
  * others (an option's value, the values picked, yes/no, the stars). Null: nothing yet.
  */
-export type HeldInput = string | string[] | number | boolean | null;
+export type HeldInput = string | string[] | AttachmentRef[] | number | boolean | null;
 
 /** A field and how its type asks for a value in a form. */
 export interface FormField {
@@ -80,8 +86,8 @@ export function heldOf(form: FormInputSpec, field: FieldDefinition, value: unkno
     case 'stars':
       return typeof normalized === 'number' ? normalized : null;
     case 'files':
-      // uploaded files are held by the file input of the attachments work (issue 20, the web side)
-      return null;
+      // the stored files themselves (files-input.tsx uploads and adds them)
+      return Array.isArray(normalized) ? (normalized as AttachmentRef[]) : null;
     default:
       return unhandled(form);
   }

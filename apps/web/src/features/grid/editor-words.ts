@@ -1,4 +1,5 @@
 import type { Locale } from '@taizhang/ledger-core';
+import { fillMessage } from '../../i18n/fill';
 import { en, zhCN } from '../../i18n/messages';
 
 /** The words the grid's own editors show, in the interface language (they live outside React). */
@@ -15,6 +16,8 @@ export interface EditorWords {
   nextMonth: string;
   time: string;
   calendarHint: string;
+  /** An attachment cell's count of files: 3 个文件, 3 files. */
+  fileCount(n: number): string;
   /** Monday first: 一 … 日, Mo … Su. */
   weekdays: string[];
   /** A calendar page's title: 2026年12月, December 2026. */
@@ -38,6 +41,7 @@ export function editorWords(locale: Locale): EditorWords {
     nextMonth: m['grid.calendar.next'],
     time: m['grid.calendar.time'],
     calendarHint: m['grid.calendar.hint'],
+    fileCount: (n) => fillMessage(m['files.count'], { n }),
     // 2024-01-01 was a Monday
     weekdays: Array.from({ length: 7 }, (_, i) => weekday.format(Date.UTC(2024, 0, 1 + i)).slice(0, 2)),
     monthTitle: (year, month) => title.format(Date.UTC(year, month - 1, 1)),

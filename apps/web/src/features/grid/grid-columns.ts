@@ -8,6 +8,7 @@ import {
   type LedgerModel,
   type Locale,
 } from '@taizhang/ledger-core';
+import { ATTACHMENT_EDITOR, attachmentRenderer, type AttachmentActions } from '../attachments/attachment-cell';
 import { CALENDAR_EDITOR, type CalendarRead } from './calendar-editor';
 import { DISPLAY_TEXT_EDITOR, editText } from './display-text-editor';
 import { editorWords } from './editor-words';
@@ -64,11 +65,13 @@ export function gridColumns(
   withUnit: boolean,
   /** How a reference column finds rows to pick (the grid's controller); without it, its text is typed. */
   references?: (field: FieldDefinition) => ReferencePicking,
+  /** What an attachment column's cells open: the page's file panel and preview (the grid's controller). */
+  attachments?: AttachmentActions,
 ): Handsontable.ColumnSettings[] {
   const unitColumn: Handsontable.ColumnSettings[] = withUnit
     ? [{ data: UNIT_COLUMN, width: 220, readOnly: true, renderer, className: 'htLeft cell-computed' }]
     : [];
-  return [...unitColumn, ...fieldColumns(model, locale, renderer, readOnly, references)];
+  return [...unitColumn, ...fieldColumns(model, locale, renderer, readOnly, references, attachments)];
 }
 
 function fieldColumns(
@@ -77,6 +80,7 @@ function fieldColumns(
   renderer: Handsontable.renderers.BaseRenderer,
   readOnly: boolean,
   references?: (field: FieldDefinition) => ReferencePicking,
+  attachments?: AttachmentActions,
 ): Handsontable.ColumnSettings[] {
   return model.fields.map((field) => {
     const grid = model.spec(field).grid(field, locale);
@@ -93,6 +97,12 @@ function fieldColumns(
         .filter(Boolean)
         .join(' '),
     };
+    if (grid.editor === 'attachment') {
+      // thumbnails and a count; Enter or a double click opens the file panel (attachment-cell.ts);
+      // a click on a thumbnail previews it, in a read-only sheet too
+      const cell = { ...column, renderer: attachmentRenderer(renderer, attachments, editorWords(locale).fileCount) };
+      return computed || readOnly ? cell : { ...cell, editor: ATTACHMENT_EDITOR, attachmentActions: attachments };
+    }
     if (computed || readOnly) return column;
     if (grid.editor === 'date' || grid.editor === 'datetime') {
       // typed as before, with a calendar beside the text (calendar-editor.ts)

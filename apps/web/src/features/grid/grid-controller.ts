@@ -1,3 +1,5 @@
+import type { AttachmentActions } from '../attachments/attachment-cell';
+import type { AttachmentRef } from '../attachments/attachment-value';
 import type Handsontable from 'handsontable/base';
 import { textRenderer } from 'handsontable/renderers';
 import {
@@ -1220,6 +1222,21 @@ export class GridController {
     return row !== null && row >= 0 ? row : null;
   }
 
+  /** The page's file panel and preview, for attachment cells (none: the cells only show their files). */
+  attachmentHandlers: {
+    open(rowKey: string, field: string): void;
+    preview(ref: AttachmentRef, all: AttachmentRef[]): void;
+  } | null = null;
+
+  /** What attachment columns call (attachment-cell.ts), passed on to the page's handlers. */
+  readonly attachmentActions: AttachmentActions = {
+    open: (visualRow, field) => {
+      const rowKey = this.rowKeyAt(visualRow);
+      if (rowKey) this.attachmentHandlers?.open(rowKey, field);
+    },
+    preview: (ref, all) => this.attachmentHandlers?.preview(ref, all),
+  };
+
   /**
    * A value given in the record pane, by the route a cell edit takes: Handsontable's change
    * hooks read it as typed text (beforeChange), check the row and queue it (afterChange), so
@@ -1229,6 +1246,11 @@ export class GridController {
     const visualRow = this.visualRowOf(rowKey);
     if (visualRow === null) return;
     this.hot?.setDataAtRowProp(visualRow, field, value, 'recordPane');
+  }
+
+  /** A dialog over the grid (the file panel) closed: the grid takes the keyboard again. */
+  focusGrid(): void {
+    this.takeKeyboard();
   }
 
   /** The record pane has the keyboard: the grid stops taking keys (Delete would clear its cell). */

@@ -76,7 +76,15 @@ export const LedgerGrid = memo(function LedgerGrid({
   const columns = useMemo(
     () =>
       // the widths the user dragged, over the field types' own
-      gridColumns(model, locale, controller.renderer, readOnly, withUnit, controller.referencePicking).map((column) => {
+      gridColumns(
+        model,
+        locale,
+        controller.renderer,
+        readOnly,
+        withUnit,
+        controller.referencePicking,
+        controller.attachmentActions,
+      ).map((column) => {
         const width = layout.width(String(column.data));
         return width ? { ...column, width } : column;
       }),

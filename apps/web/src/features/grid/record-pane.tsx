@@ -4,6 +4,8 @@ import { useI18n } from '../../i18n/i18n';
 import { bracketed } from '../../i18n/punctuation';
 import { FieldCard, type RowPicking } from '../forms/field-input';
 import { formFieldsOf, heldOf, inputOf, type FormField, type HeldInput } from '../forms/form-inputs';
+import { attachmentsOf, holdsFiles } from '../attachments/attachment-value';
+import { FileThumbnails } from '../attachments/file-thumbnails';
 import { displayText, rowLabel } from './grid-columns';
 import type { GridController, GridSnapshot } from './grid-controller';
 import type { GridRow } from './grid-row';
@@ -212,6 +214,27 @@ function RecordField({ model, controller, row, entry, readOnly, commits }: Recor
   }, [commits, field.key]);
   useEffect(() => setDraft(undefined), [row.__key]);
 
+  if (holdsFiles(model, field)) {
+    // the files themselves, not a form input: a click previews, 管理文件 opens the grid's file panel
+    const files = attachmentsOf(value);
+    return (
+      <div className="question-card field-card record-files" data-question={field.key}>
+        <span className="record-computed-title">{textOf(field.title, locale)}</span>
+        <FileThumbnails files={files} onOpen={(ref) => controller.attachmentActions.preview(ref, files)} />
+        {files.length === 0 && <span className="muted">{t('files.empty')}</span>}
+        {!readOnly && (
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => controller.attachmentHandlers?.open(row.__key, field.key)}
+            data-testid={`record-files-${field.key}`}
+          >
+            {t('files.manage')}
+          </button>
+        )}
+      </div>
+    );
+  }
   if (field.derive)
     return <FigureField model={model} controller={controller} row={row} field={field} readOnly={readOnly} />;
   if (isComputedField(field)) {

@@ -1,0 +1,210 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
+
+/**
+ * Photos as evidence on a rectification, from the grid (issue 20, docs/attachments.md): a clerk
+ * opens a row's 整改前照片 cell, uploads a real JPEG (drawn on a canvas in the page), then the
+ * same for 整改后照片; the cells show the thumbnails the API made, the row is saved with the
+ * files, a reload shows them again, a click previews the photo; a file that is no picture is
+ * refused with the server's reason and the cell keeps what it had.
+ */
+let product: BrowserProduct;
+
+beforeAll(async () => {
+  product = await startBrowserProduct();
+});
+afterAll(() => product?.stop());
+
+const SCREEN = { width: 1366, height: 768 };
+const CLERK = 'clerk17';
+const shanghaiDay = (plusDays = 0) =>
+  new Date(Date.now() + 8 * 3_600_000 + plusDays * 86_400_000).toISOString().slice(0, 10);
+
+interface StoredFile {
+  handle: string;
+  name: string;
+  size: number;
+  kind: string;
+  sha256: string;
+}
+
+async function rectifications(): Promise<{ id: string; values: Record<string, unknown> }[]> {
+  const response = await postGraphQL<{ rows: { edges: { node: { id: string; values: Record<string, unknown> } }[] } }>(
+    product.server.url,
+    `query { rows(ledger: "rectification", first: 1000) { edges { node { id values } } } }`,
+    {},
+    { token: await product.token(CLERK) },
+  );
+  expect(response.errors).toBeUndefined();
+  return response.data!.rows.edges.map((e) => e.node);
+}
+
+/** A JPEG the browser itself encodes: a picture of `width`×`height` with a gradient and a label. */
+async function jpeg(page: Page, width: number, height: number, label: string): Promise<Buffer> {
+  const base64 = await page.evaluate(
+    async ({ width, height, label }) => {
+      const canvas = new OffscreenCanvas(width, height);
+      const g = canvas.getContext('2d')!;
+      const gradient = g.createLinearGradient(0, 0, width, height);
+      gradient.addColorStop(0, '#1d4ed8');
+      gradient.addColorStop(1, '#f59e0b');
+      g.fillStyle = gradient;
+      g.fillRect(0, 0, width, height);
+      g.fillStyle = '#fff';
+      g.font = `${Math.round(height / 6)}px sans-serif`;
+      g.fillText(label, width / 10, height / 2);
+      const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let text = '';
+      for (const b of bytes) text += String.fromCharCode(b);
+      return btoa(text);
+    },
+    { width, height, label },
+  );
+  return Buffer.from(base64, 'base64');
+}
+
+const activeHeader = (page: Page) =>
+  page.evaluate(
+    () => document.querySelector('.ledger-grid .ht_master thead th.ht__highlight .colHeader')?.textContent ?? null,
+  );
+
+/** Tab until the cursor is in the column titled `title`. */
+async function tabTo(page: Page, title: string) {
+  for (let i = 0; i < 30 && (await activeHeader(page))?.replace(/ \*$/, '') !== title; i += 1) {
+    await page.keyboard.press('Tab');
+  }
+  expect((await activeHeader(page))?.replace(/ \*$/, '')).toBe(title);
+}
+
+async function waitSaved(page: Page) {
+  const status = page.getByTestId('save-status');
+  await expect
+    .poll(async () => `${await status.getAttribute('data-state')}/${await status.getAttribute('data-pending')}`, {
+      timeout: 20_000,
+    })
+    .toBe('saved/0');
+}
+
+/** The grid's row (tr) that shows `text` in one of its cells. */
+const rowWith = (page: Page, text: string) =>
+  page.locator('.ledger-grid .ht_master .htCore tbody tr').filter({ hasText: text });
+
+/** From the cursor's cell, Tab on to the column `title` of the same row and open its file panel. */
+async function openFiles(page: Page, title: string) {
+  await tabTo(page, title);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('file-panel').waitFor();
+}
+
+/**
+ * Every thumbnail the grid shows (the sheet has the one row), loaded: its picture's natural width
+ * (0 while not loaded, or when what came back was no picture).
+ */
+const thumbnails = (page: Page) => page.locator('.ledger-grid .ht_master .htCore img.file-thumb');
+const thumbnailWidths = (page: Page) =>
+  thumbnails(page).evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth));
+
+describe('photos on a rectification', () => {
+  it('attaches a before and an after photo, shows their thumbnails, keeps them over a reload and previews one; a file that is no picture is refused with its reason', async () => {
+    const description = '窗口人员态度生硬-附件测试';
+    const token = await product.token(CLERK);
+    const saved = await postGraphQL<{ saveRows: { results: { status: string }[] } }>(
+      product.server.url,
+      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "rectification", changes: $changes) { results { status } } }`,
+      {
+        changes: [
+          {
+            op: 'INSERT',
+            values: {
+              found_on: shanghaiDay(-2),
+              source: '回访',
+              description,
+              owner: '李四',
+              deadline: shanghaiDay(5),
+              status: '整改中',
+            },
+          },
+        ],
+      },
+      { token },
+    );
+    expect(saved.errors).toBeUndefined();
+    expect(saved.data!.saveRows.results[0].status).toBe('SAVED');
+
+    const context = await product.newContext({ viewport: SCREEN });
+    const page = await context.newPage();
+    await product.signIn(page, CLERK);
+    await page.goto(`${product.server.url}/ledgers/rectification`);
+    await rowWith(page, description).waitFor();
+
+    const before = await jpeg(page, 640, 480, '整改前');
+    const after = await jpeg(page, 800, 600, '整改后');
+    expect([...before.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+
+    // 整改前照片: the upload button's file input, the progress, the file listed once stored
+    await rowWith(page, description).locator('td', { hasText: description }).click();
+    await openFiles(page, '整改前照片');
+    await page.getByTestId('file-input').setInputFiles({ name: '整改前.jpg', mimeType: 'image/jpeg', buffer: before });
+    await expect.poll(() => page.getByTestId('file-item').count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('file-upload-item').count()).toBe(0);
+    await page.getByTestId('file-panel-close').click();
+    await page.getByTestId('file-panel').waitFor({ state: 'detached' });
+
+    // 整改后照片
+    await openFiles(page, '整改后照片');
+    await page.getByTestId('file-input').setInputFiles({ name: '整改后.jpg', mimeType: 'image/jpeg', buffer: after });
+    await expect.poll(() => page.getByTestId('file-item').count(), { timeout: 20_000 }).toBe(1);
+
+    // a renamed program is refused by its content, with the server's reason, in Chinese
+    const program = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(2048, 0x90)]);
+    await page.getByTestId('file-input').setInputFiles({ name: '照片.jpg', mimeType: 'image/jpeg', buffer: program });
+    const refused = page.locator('[data-testid="file-upload-item"][data-state="refused"]');
+    await refused.waitFor({ timeout: 20_000 });
+    const reason = (await refused.getByTestId('file-status').textContent()) ?? '';
+    expect(reason).toMatch(/^未能上传：.+/);
+    expect(reason).not.toMatch(/HTTP \d+/);
+    await page.screenshot({ path: screenshotPath('attachments-refused') });
+    expect(await page.getByTestId('file-item').count()).toBe(1);
+    await page.getByTestId('file-panel-close').click();
+    await waitSaved(page);
+
+    // both thumbnails shown and loaded (made by the API: 320 px wide at most)
+    await expect.poll(() => thumbnailWidths(page), { timeout: 15_000 }).toHaveLength(2);
+    await expect.poll(async () => (await thumbnailWidths(page)).every((w) => w > 0 && w <= 320)).toBe(true);
+    await page.screenshot({ path: screenshotPath('attachments-grid') });
+
+    // saved with the row: the stored files as the API answers them
+    const row = (await rectifications()).find((r) => r.values.description === description)!;
+    const beforeFiles = row.values.photos_before as StoredFile[];
+    const afterFiles = row.values.photos_after as StoredFile[];
+    expect(beforeFiles.map((f) => [f.name, f.size, f.kind])).toEqual([['整改前.jpg', before.length, 'image']]);
+    expect(afterFiles.map((f) => [f.name, f.size, f.kind])).toEqual([['整改后.jpg', after.length, 'image']]);
+    expect(beforeFiles[0].handle).not.toBe(afterFiles[0].handle);
+
+    // a reload reads them back from the server (the photo columns brought into view)
+    await page.reload();
+    await rowWith(page, description).waitFor();
+    await rowWith(page, description).locator('td', { hasText: description }).click();
+    await tabTo(page, '整改后照片');
+    await expect.poll(() => thumbnailWidths(page), { timeout: 15_000 }).toHaveLength(2);
+    await expect.poll(async () => (await thumbnailWidths(page)).every((w) => w > 0)).toBe(true);
+
+    // a click on the after photo previews the photo itself, at its own size
+    await thumbnails(page)
+      .and(page.locator(`[data-handle="${afterFiles[0].handle}"]`))
+      .click();
+    const preview = page.getByTestId('file-preview-image');
+    await preview.waitFor();
+    await expect
+      .poll(() =>
+        preview.evaluate((img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight]),
+      )
+      .toEqual([800, 600]);
+    await page.screenshot({ path: screenshotPath('attachments-preview') });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('file-preview').waitFor({ state: 'detached' });
+    await context.close();
+  });
+});

@@ -174,7 +174,12 @@ function emptySql(column: string, valueKind: string): string {
   return `${column} IS NULL`;
 }
 
-/** ORDER BY from the contract's orderBy, always ending in the id so that pages are stable. */
+/**
+ * ORDER BY from the contract's orderBy, always ending in the id so that pages are stable. An
+ * empty cell sorts as the smallest value: last newest first (DESC NULLS LAST), first oldest first
+ * (ASC NULLS FIRST), so that each direction is the other reversed and a unit-order index
+ * `(unit_id, <column> DESC NULLS LAST, id DESC)` serves both (ascending: its backward scan).
+ */
 export function orderSql(model: LedgerModel, orderBy: OrderInput[] | null | undefined): string {
   const parts: string[] = [];
   const problems: { path: string; message: Message }[] = [];
@@ -191,7 +196,7 @@ export function orderSql(model: LedgerModel, orderBy: OrderInput[] | null | unde
       });
       return;
     }
-    parts.push(`${column} ${order.desc ? 'DESC NULLS LAST' : 'ASC NULLS LAST'}`);
+    parts.push(`${column} ${order.desc ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`);
   });
   if (problems.length > 0) throw RowsException.badInput('INVALID_ORDER', problems);
   parts.push(parts.length > 0 && orderBy?.[orderBy.length - 1]?.desc ? 't.id DESC' : 't.id ASC');

@@ -104,4 +104,38 @@ describe('the ledger designer', () => {
     expect(await versionOf('window_case')).toBe(3);
     await admin.context().close();
   }, 120_000);
+
+  it('marks a field added by form as often sorted or filtered by (`index`), and publishes it', async () => {
+    const admin = await signedIn('admin');
+    await admin.getByTestId('nav-designer').click();
+    await admin.locator('tr[data-ledger="window_case"] a').click();
+    await admin.getByTestId('definition-json').waitFor();
+    const form = admin.getByTestId('add-field');
+    await form.locator('input[name="key"]').fill('review_owner');
+    await form.locator('input[name="title"]').fill('复核责任人');
+    const index = form.locator('input[name="index"]');
+    expect(await index.isChecked()).toBe(false);
+    expect(await form.textContent()).toContain('常按此列排序或筛选（建索引）');
+    await index.check();
+    await form.getByRole('button').click();
+    await expect.poll(() => admin.getByTestId('definition-changes').textContent()).toContain('新增列「复核责任人」');
+    const definition = JSON.parse(await admin.getByTestId('definition-json').inputValue()) as {
+      fields: { key: string; index?: boolean }[];
+    };
+    expect(definition.fields.find((field) => field.key === 'review_owner')?.index).toBe(true);
+    // the box starts unticked for the next field
+    expect(await index.isChecked()).toBe(false);
+    const before = await versionOf('window_case');
+    await admin.getByTestId('publish').click();
+    await admin.getByTestId('confirm-publish').click();
+    await expect.poll(() => versionOf('window_case')).toBe(before + 1);
+    const published = await postGraphQL<{ ledger: { definition: { fields: { key: string; index?: boolean }[] } } }>(
+      product.server.url,
+      `{ ledger(key: "window_case") { definition } }`,
+      {},
+      { token: await tokenOf('admin') },
+    );
+    expect(published.data!.ledger.definition.fields.find((field) => field.key === 'review_owner')?.index).toBe(true);
+    await admin.context().close();
+  }, 120_000);
 });

@@ -172,6 +172,95 @@ describe("the indexes of a ledger's access paths", () => {
     // the date's index or the narrower one of every table's live rows by id, both over live rows only
     expect(countPlan).toMatch(new RegExp(`"Index Name":"(${index}|ledger_read_probe_live_idx)"`));
   });
+
+  /** The plan of a page of 500 of unit01 in `orderBy`, as the row role. */
+  const pagePlanOf = async (model: ReturnType<typeof modelOf>, orderBy: { field: string; desc: boolean }[]) => {
+    const [page] = pageStatements(model, { units: [unit01] }, { orderBy }, 500, 0);
+    return { sql: page.sql, plan: await planAsRowRole(inlineParameters(page.sql, page.params ?? [])!, [unit01]) };
+  };
+
+  it('serves the date order both ways from the one index: newest first its forward scan, oldest first its backward scan, no Sort', async () => {
+    const index = unitOrderIndexName('ledger_read_probe', 'day');
+    const newest = await pagePlanOf(modelOf(probe), [{ field: 'day', desc: true }]);
+    expect(newest.sql).toContain('ORDER BY t."day" DESC NULLS LAST, t.id DESC');
+    const oldest = await pagePlanOf(modelOf(probe), [{ field: 'day', desc: false }]);
+    for (const { plan } of [newest, oldest]) {
+      expect(plan).toContain('"Node Type":"Limit"');
+      expect(plan).toContain(`"Index Name":"${index}"`);
+      expect(plan).not.toContain('"Node Type":"Sort"');
+      expect(plan).not.toContain('Seq Scan');
+    }
+    expect(newest.plan).toContain('"Scan Direction":"Forward"');
+    expect(oldest.plan).toContain('"Scan Direction":"Backward"');
+  });
+
+  it('serves a field marked `index` both ways from its own index, with no Sort', async () => {
+    const marked = await t.gql(PUBLISH, { d: withStatusIndexed(true) }, { token: admin });
+    expect(marked.errors).toBeUndefined();
+    try {
+      await t.db.query('ANALYZE ledger_read_probe');
+      const index = unitOrderIndexName('ledger_read_probe', 'status');
+      const model = modelOf(withStatusIndexed(true));
+      const down = await pagePlanOf(model, [{ field: 'status', desc: true }]);
+      const up = await pagePlanOf(model, [{ field: 'status', desc: false }]);
+      for (const { plan } of [down, up]) {
+        expect(plan).toContain('"Node Type":"Limit"');
+        expect(plan).toContain(`"Index Name":"${index}"`);
+        expect(plan).not.toContain('"Node Type":"Sort"');
+      }
+      expect(down.plan).toContain('"Scan Direction":"Forward"');
+      expect(up.plan).toContain('"Scan Direction":"Backward"');
+    } finally {
+      const unmarked = await t.gql(PUBLISH, { d: withStatusIndexed(false) }, { token: admin });
+      expect(unmarked.errors).toBeUndefined();
+    }
+    // without the mark a status sort has no index of its own: a Sort (what the mark buys)
+    const plain = await pagePlanOf(modelOf(probe), [{ field: 'status', desc: false }]);
+    expect(plain.plan).toContain('"Node Type":"Sort"');
+  });
+
+  it('puts an empty cell last both ways', async () => {
+    const ledger = 'read_probe';
+    const saved = await t.gql(
+      SAVE,
+      {
+        ledger,
+        unitId: String(unit02),
+        changes: [handTyped({ op: 'INSERT', values: { day: '1990-01-01', cases: 1 } })],
+      },
+      { token: admin },
+    );
+    expect(saved.errors).toBeUndefined();
+    const [{ id: empty }] = await t.db.query<{ id: string }>(
+      `SELECT id::text FROM ledger_read_probe WHERE unit_id = $1 AND day = '1990-01-01'`,
+      [unit02],
+    );
+    const page = async (field: string, desc: boolean, after: number) => {
+      const answer = await t.gql(
+        ROWS,
+        {
+          ledger,
+          unitId: String(unit02),
+          first: 1,
+          after: Buffer.from(`o:${after}`).toString('base64url'),
+          orderBy: [{ field, desc }],
+        },
+        { token: admin },
+      );
+      expect(answer.errors).toBeUndefined();
+      const [edge] = answer.data!.rows.edges as { node: { id: string; values: Record<string, unknown> } }[];
+      return { total: answer.data!.rows.totalCount as number, node: edge.node };
+    };
+    // the only row without a status: last oldest first, last newest first
+    const up = await page('status', false, 0);
+    expect(up.node.id).not.toBe(empty);
+    const lastUp = await page('status', false, up.total - 1);
+    expect(lastUp.node).toMatchObject({ id: empty, values: { status: null } });
+    expect((await page('status', true, up.total - 1)).node.id).toBe(empty);
+    // and the oldest day, which no other row of the unit has
+    expect((await page('day', false, 0)).node.id).toBe(empty);
+    expect((await page('day', true, up.total - 1)).node.id).toBe(empty);
+  });
 });
 
 describe('totalCount', () => {

@@ -49,14 +49,18 @@ export function rowColumns(model: LedgerModel, alias = 't'): string {
 
 /**
  * A row's overridden figures (derived_overrides), read beside it by the row's key: one index
- * probe per row, for a ledger with derived figures only.
+ * probe per row, for a ledger with derived figures only. Most ledgers' units have none: whether
+ * the ledger has any the scope can see is asked once per statement (an InitPlan), and only then
+ * is each row probed — a page of 500 rows without overrides made 500 probes for nothing (0.4 ms
+ * of the page's 0.8 ms in PostgreSQL).
  */
 export function overridesSql(model: LedgerModel, alias: string): string {
   const key = model.definition.key;
   if (!/^[a-z][a-z0-9_]*$/.test(key)) throw new Error(`not a ledger key: ${key}`);
-  return `(SELECT jsonb_object_agg(o.field, jsonb_build_object('reason', o.reason, 'derived', o.derived,
+  return `CASE WHEN (SELECT EXISTS (SELECT 1 FROM derived_overrides WHERE ledger_key = '${key}')) THEN
+          (SELECT jsonb_object_agg(o.field, jsonb_build_object('reason', o.reason, 'derived', o.derived,
             'by', (SELECT u.display_name FROM users u WHERE u.id = o.user_id), 'at', o.at))
-            FROM derived_overrides o WHERE o.ledger_key = '${key}' AND o.row_id = ${alias}.id)`;
+            FROM derived_overrides o WHERE o.ledger_key = '${key}' AND o.row_id = ${alias}.id) END`;
 }
 
 interface DisplayedReference {

@@ -366,6 +366,8 @@ export const zhCN = {
   'designer.fieldTitle': '标题',
   'designer.fieldType': '类型',
   'designer.required': '必填',
+  'designer.index': '常按此列排序或筛选（建索引）',
+  'designer.indexHint': '为每个单位按此列的顺序建索引：按它排序、筛选的一页不必读全单位的行；每次保存多写一个索引',
   'designer.options': '选项（用顿号分隔）',
   'designer.add': '添加',
   'shell.units': '单位与用户',
@@ -1025,6 +1027,9 @@ export const en: Record<MessageKey, string> = {
   'designer.fieldTitle': 'Title',
   'designer.fieldType': 'Type',
   'designer.required': 'Required',
+  'designer.index': 'Often sorted or filtered by (indexed)',
+  'designer.indexHint':
+    "Indexes each unit's rows in this column's order: a page sorted or filtered by it need not read the unit's every row; each save writes one more index",
   'designer.options': 'Options (separated by commas)',
   'designer.add': 'Add',
   'shell.units': 'Units & users',

@@ -31,8 +31,9 @@ function optionValue(option: OptionSpec, text: string, checked: boolean): unknow
 }
 
 /**
- * The form way to add a field: key, title, type, required, a formula, and the type's own options
- * as its spec lists them (the designer never lists types or their options by hand).
+ * The form way to add a field: key, title, type, required, `index` (where the type's values may
+ * be unique), a formula, and the type's own options as its spec lists them (the designer never
+ * lists types or their options by hand).
  */
 export function AddFieldForm({ disabled, onAdd }: { disabled: boolean; onAdd(field: FieldDefinition): void }) {
   const { t, locale, p } = useI18n();
@@ -40,10 +41,13 @@ export function AddFieldForm({ disabled, onAdd }: { disabled: boolean; onAdd(fie
   const [title, setTitle] = useState('');
   const [type, setType] = useState<FieldType>(FIELD_TYPES[0]);
   const [required, setRequired] = useState(false);
+  const [indexed, setIndexed] = useState(false);
   const [texts, setTexts] = useState<Record<string, string>>({});
   const [checks, setChecks] = useState<Record<string, boolean>>({});
   const [formula, setFormula] = useState('');
   const options = Object.entries(fieldTypeOf(type).options as Record<string, OptionSpec>);
+  // `index` where `unique` may be set: the values fit an index entry
+  const indexable = fieldTypeOf(type).canBeUnique;
   return (
     <form
       className="add-field"
@@ -60,6 +64,7 @@ export function AddFieldForm({ disabled, onAdd }: { disabled: boolean; onAdd(fie
           title: title.trim(),
           type,
           ...(required ? { required } : {}),
+          ...(indexed && indexable ? { index: true } : {}),
           ...own,
           ...(formula.trim() ? { formula: formula.trim() } : {}),
         } as FieldDefinition;
@@ -69,6 +74,7 @@ export function AddFieldForm({ disabled, onAdd }: { disabled: boolean; onAdd(fie
         setTexts({});
         setChecks({});
         setFormula('');
+        setIndexed(false);
       }}
     >
       <strong>{t('designer.addField')}</strong>
@@ -95,6 +101,12 @@ export function AddFieldForm({ disabled, onAdd }: { disabled: boolean; onAdd(fie
         <input type="checkbox" checked={required} onChange={(e) => setRequired(e.target.checked)} />
         {t('designer.required')}
       </label>
+      {indexable && (
+        <label className="inline-field" title={t('designer.indexHint')}>
+          <input type="checkbox" name="index" checked={indexed} onChange={(e) => setIndexed(e.target.checked)} />
+          {t('designer.index')}
+        </label>
+      )}
       {options.map(([name, option]) =>
         option.input === 'yesNo' ? (
           <label key={name} className="inline-field">

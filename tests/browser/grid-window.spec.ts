@@ -28,6 +28,21 @@ afterAll(() => product?.stop());
 
 const SLOW = { timeout: 20_000 };
 
+/** Types `text` over the cursor's cell (F2, select all, Enter) and waits until the grid has saved it. */
+async function retypeCursorCell(page: Page, text: string): Promise<void> {
+  await page.keyboard.press('F2');
+  await page.waitForFunction(() => document.activeElement?.classList.contains('handsontableInput'));
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(text);
+  await page.keyboard.press('Enter');
+  await expect
+    .poll(async () => {
+      const status = page.getByTestId('save-status');
+      return `${await status.getAttribute('data-state')}/${await status.getAttribute('data-pending')}`;
+    }, SLOW)
+    .toBe('saved/0');
+}
+
 /** The rows in view as [row header, case number], top to bottom (the frozen first column's overlay). */
 async function shownRows(page: Page): Promise<[string, string][]> {
   return page.evaluate(() =>
@@ -69,17 +84,7 @@ describe('a ledger larger than the grid holds', () => {
     await page.screenshot({ path: screenshotPath('grid-window-far-row') });
 
     // an edit there saves on the row at that position
-    await page.keyboard.press('F2');
-    await page.waitForFunction(() => document.activeElement?.classList.contains('handsontableInput'));
-    await page.keyboard.press('Control+A');
-    await page.keyboard.insertText('W-02500-A');
-    await page.keyboard.press('Enter');
-    await expect
-      .poll(async () => {
-        const status = page.getByTestId('save-status');
-        return `${await status.getAttribute('data-state')}/${await status.getAttribute('data-pending')}`;
-      }, SLOW)
-      .toBe('saved/0');
+    await retypeCursorCell(page, 'W-02500-A');
     const stored = await product.db.query<{ case_no: string; applicant: string }>(
       `SELECT case_no, applicant FROM ledger_window_case WHERE case_no LIKE 'W-02500%'`,
     );
@@ -126,17 +131,7 @@ describe('a ledger larger than the grid holds', () => {
     // an edit of that row in the grid saves on it
     await page.keyboard.press('Escape');
     await page.locator('.ledger-grid .ht_clone_inline_start .htCore tbody td.current').click();
-    await page.keyboard.press('F2');
-    await page.waitForFunction(() => document.activeElement?.classList.contains('handsontableInput'));
-    await page.keyboard.press('Control+A');
-    await page.keyboard.insertText('W-02800-L');
-    await page.keyboard.press('Enter');
-    await expect
-      .poll(async () => {
-        const status = page.getByTestId('save-status');
-        return `${await status.getAttribute('data-state')}/${await status.getAttribute('data-pending')}`;
-      }, SLOW)
-      .toBe('saved/0');
+    await retypeCursorCell(page, 'W-02800-L');
     const stored = await product.db.query<{ id: string; case_no: string }>(
       `SELECT id::text, case_no FROM ledger_window_case WHERE case_no LIKE 'W-02800%'`,
     );

@@ -219,6 +219,27 @@ describe('a backup of a product with attachments', () => {
     }
   }, 120_000);
 
+  it('replaces a damaged copy already in the target DATA_DIR, and keeps a whole one', async () => {
+    const targetDir = path.join(work, 'damaged-store');
+    const [damaged, whole] = [...uploaded.values()];
+    const damagedPath = path.join(targetDir, 'attachments', blobPath(sha256(damaged)));
+    const wholePath = path.join(targetDir, 'attachments', blobPath(sha256(whole)));
+    await fs.mkdir(path.dirname(damagedPath), { recursive: true });
+    await fs.mkdir(path.dirname(wholePath), { recursive: true });
+    await fs.writeFile(damagedPath, Buffer.alloc(damaged.length, 7)); // the right size, the wrong bytes
+    await fs.writeFile(wholePath, whole);
+
+    const restore = await runCli(['restore', dump, '--database', newDatabase()], {
+      DATABASE_URL: db.url,
+      DATA_DIR: targetDir,
+    });
+    expect(restore.stderr).toBe('');
+    expect(restore.code).toBe(0);
+    expect(restore.stdout).toContain(`${uploaded.size - 1} copied`);
+    expect(sha256(await fs.readFile(damagedPath))).toBe(sha256(damaged));
+    expect(sha256(await fs.readFile(wholePath))).toBe(sha256(whole));
+  }, 60_000);
+
   it('fails a restore whose file was changed, naming it, and restores no database and no file', async () => {
     const copy = await copyOfBackup('tampered');
     const victim = sha256([...uploaded.values()][1]);

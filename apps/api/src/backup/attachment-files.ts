@@ -73,6 +73,12 @@ async function copyHashed(from: string, to: string): Promise<{ sha256: string; s
   return { sha256: hash.digest('hex'), size };
 }
 
+async function hashOf(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file), hash);
+  return hash.digest('hex');
+}
+
 const exists = (file: string) =>
   fs.stat(file).then(
     (s) => s.isFile(),
@@ -137,7 +143,7 @@ export async function backupAttachmentFiles(
  * Checks the backup's files against the restored `attachment_blobs` (count, manifest, and every
  * file's SHA-256 and size) while copying them into the store under DATA_DIR through temp files;
  * only when every one is right are they renamed into place, so a failed check adds nothing to the
- * store. A blob already in the store with the right size stays as it is (the store is content-addressed).
+ * store. A file already in the store with the same bytes stays as it is; one that differs is replaced.
  */
 export async function restoreAttachmentFiles(
   blobs: Blob[],
@@ -212,8 +218,8 @@ export async function restoreAttachmentFiles(
     );
   }
   for (const move of moves) {
-    const present = await fs.stat(move.to).catch(() => null);
-    if (present?.isFile() && present.size === (await fs.stat(move.from)).size) continue;
+    // a content already in the store stays when it is whole (same bytes, by their hash)
+    if ((await exists(move.to)) && (await hashOf(move.to)) === (await hashOf(move.from))) continue;
     await fs.mkdir(path.dirname(move.to), { recursive: true });
     await fs.rename(move.from, move.to);
     if (move.variant === 'file') copied += 1;

@@ -68,6 +68,7 @@ const FEATURE_IMPORTS: Record<string, { to: string[]; why: string }> = {
   statistics: { to: ['units'], why: 'groups and rankings by unit' },
   'public-answers': { to: ['units'], why: "a survey is a unit's, found by the unit's code" },
   notices: { to: ['units'], why: 'a deadline is noticed to the units that fill the ledger' },
+  backup: { to: ['attachments'], why: "a backup copies the attachment store's files, in the store's layout" },
   files: {
     to: ['units', 'reporting', 'statistics'],
     why: "exports name units; the board's and the statistics' files are those features' answers, written out",

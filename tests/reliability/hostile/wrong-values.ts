@@ -260,6 +260,30 @@ function otherKinds(field: SeedField): WrongKind[] {
       ...containers,
     ];
   }
+  if (field.type === 'attachment') {
+    // a file is uploaded (POST /attachments), then named by its handle: anything else is refused
+    const someHandle = fc.stringMatching(/^[A-Za-z0-9_-]{22}$/);
+    return [
+      kind('a file name as text', '整改前.jpg', fc.string({ maxLength: 30 })),
+      kind('number', 42, someNumber),
+      kind('boolean', true, fc.boolean()),
+      kind('an object, not a list', { handle: 'AAAAAAAAAAAAAAAAAAAAAA' }, someObject),
+      kind(
+        'not a handle',
+        [{ handle: '../../etc/passwd' }],
+        fc
+          .string({ maxLength: 40 })
+          .filter((s) => !/^[A-Za-z0-9_-]{22}$/.test(s))
+          .map((handle) => [{ handle }]),
+      ),
+      kind('junk in the list', [1], fc.constantFrom([1], [null], [[]], [true], [{}])),
+      kind(
+        'a handle nobody uploaded',
+        [{ handle: 'AAAAAAAAAAAAAAAAAAAAAA' }],
+        someHandle.map((handle) => [{ handle }]),
+      ),
+    ];
+  }
   throw new Error(`no wrong values for a field of type ${field.type}: add them`);
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatManifest, parseManifest } from './attachment-files';
 import { defaultBackupFile } from './backup';
 import { parseCommand, UsageError } from './cli-arguments';
 import { parseArchiveList, tableMismatch } from './dump-archive';
@@ -117,4 +118,27 @@ it('prints counts as aligned "schema.table  rows" lines with a total', () => {
     '  public.row_history  1200',
     '  total               1224',
   ]);
+});
+
+describe('the attachments manifest', () => {
+  const a = 'a'.repeat(64);
+  const b = '0123456789abcdef'.repeat(4);
+
+  it('reads back what it writes: sha256, two spaces, size, one a line', () => {
+    const text = formatManifest([
+      { sha256: a, size: 12, thumbnail: true },
+      { sha256: b, size: 0, thumbnail: false },
+    ]);
+    expect(text).toBe(`${a}  12\n${b}  0\n`);
+    expect([...parseManifest(text)]).toEqual([
+      [a, 12],
+      [b, 0],
+    ]);
+  });
+
+  it('names the line that is not "<sha256>  <size>"', () => {
+    expect(() => parseManifest(`${a}  12\n${a.slice(1)}  3\n`)).toThrow(/MANIFEST line 2/);
+    expect(() => parseManifest(`${a} 12\n`)).toThrow(/MANIFEST line 1/);
+    expect(() => parseManifest(`${a}  -1\n`)).toThrow(/MANIFEST line 1/);
+  });
 });

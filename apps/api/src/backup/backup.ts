@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { AppConfig } from '../config/app-config';
+import { backupAttachmentFiles, readBlobs } from './attachment-files';
 import { BackupError, type Cleanup } from './backup-error';
 import { assertCanBypassRls, connect, libpqConnection, openDatabaseServer, readServerFacts } from './database-server';
 import { readArchive, tableMismatch } from './dump-archive';
@@ -28,6 +29,8 @@ export function defaultBackupFile(now: Date, cwd = process.cwd()): string {
  * interrupted backup leaves no file that looks whole. The rows are counted in the very snapshot
  * pg_dump reads (exported from our transaction), so the printed counts are those of the file
  * even while the product keeps writing; then the archive's table list is read back and checked.
+ * The attachment files named by that snapshot's `attachment_blobs` go beside the dump, in
+ * `<file>.attachments/` with a manifest (attachment-files.ts), before the dump gets its name.
  */
 export async function runBackup(
   config: AppConfig,
@@ -71,6 +74,8 @@ export async function runBackup(
     );
     if (dumped.code !== 0) throw new BackupError(`pg_dump failed: ${toolFailure(dumped.stderr)}`);
     const counts = await countRows(client);
+    // the attachment files the dump's rows name, read in the same snapshot
+    const blobs = await readBlobs(client);
     await client.query('COMMIT');
 
     const archive = await readArchive(pgRestore, partial);
@@ -79,6 +84,7 @@ export async function runBackup(
       archive.tables,
     );
     if (mismatch) throw new BackupError(`the archive does not hold the data of every table (${mismatch})`);
+    const files = await backupAttachmentFiles(blobs, config.dataDir, file, cleanup);
     await fs.rename(partial, file);
     keepPartial();
 
@@ -89,6 +95,8 @@ export async function runBackup(
     log(`  with: ${pgDump.path} ${pgDump.version}`);
     log(`  ${counts.length} tables:`);
     for (const line of formatCounts(counts)) log(line);
+    if (files)
+      log(`  attachments: ${blobs.length} files (${formatSize(files.bytes)} with thumbnails) in ${files.folder}`);
   } finally {
     await client.end().catch(() => undefined);
   }

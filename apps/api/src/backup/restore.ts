@@ -3,6 +3,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { ROWS_ROLE } from '@taizhang/ledger-core';
 import type { AppConfig } from '../config/app-config';
+import { readBlobs, restoreAttachmentFiles } from './attachment-files';
 import { BackupError, type Cleanup } from './backup-error';
 import {
   assertCanBypassRls,
@@ -117,11 +118,11 @@ export async function runRestore(
     }
 
     const restoredDb = await connect(server.url(staging));
-    const counts = await (async () => {
+    const { counts, blobs } = await (async () => {
       try {
         // the planner's statistics are not in a dump; without them the first queries plan blind
         await restoredDb.query('ANALYZE');
-        return await countRows(restoredDb);
+        return { counts: await countRows(restoredDb), blobs: await readBlobs(restoredDb) };
       } finally {
         await restoredDb.end().catch(() => undefined);
       }
@@ -131,6 +132,8 @@ export async function runRestore(
       archive.tables,
     );
     if (mismatch) throw new BackupError(`the restored database differs from the archive (${mismatch})`);
+    // the files, checked against the restored attachment_blobs; a mismatch drops the staging database
+    const files = await restoreAttachmentFiles(blobs, config.dataDir, file, cleanup);
 
     if (existing) await dropExisting(admin, target);
     await admin.query(`ALTER DATABASE ${quoted(staging)} RENAME TO ${quoted(target)}`);
@@ -142,6 +145,9 @@ export async function runRestore(
     log(`  with: ${pgRestore.path} ${pgRestore.version}`);
     log(`  ${counts.length} tables:`);
     for (const line of formatCounts(counts)) log(line);
+    if (files) {
+      log(`  attachments: ${files.files} files checked (SHA-256), ${files.copied} copied into ${config.dataDir}`);
+    }
     log(serveHint(config, server, target, file));
   } finally {
     await admin.end().catch(() => undefined);

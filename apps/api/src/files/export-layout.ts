@@ -5,6 +5,32 @@ import { idColumnTitle, shownReferences } from './reference-cells';
 export type { ExcelCell } from '@taizhang/ledger-core';
 
 /**
+ * A cell that links to files of the product: the names, one a line, the first file's address as
+ * the cell's hyperlink (a cell holds one), and, when there are several, every name and address in
+ * the cell's note.
+ */
+export interface LinkCell {
+  text: string;
+  hyperlink: string;
+  note?: string;
+}
+export type SheetCell = ExcelCell | LinkCell;
+
+export const isLinkCell = (cell: SheetCell): cell is LinkCell =>
+  typeof cell === 'object' && cell !== null && !(cell instanceof Date);
+
+/** Files as a LinkCell, each path under `baseUrl` (the public address, without a trailing slash). */
+export function linkCell(links: { text: string; path: string }[], baseUrl: string): LinkCell | null {
+  if (links.length === 0) return null;
+  const urls = links.map((link) => ({ text: link.text, url: `${baseUrl}${link.path}` }));
+  return {
+    text: urls.map((u) => u.text).join('\n'),
+    hyperlink: urls[0].url,
+    ...(urls.length > 1 ? { note: urls.map((u) => `${u.text}\n${u.url}`).join('\n\n') } : {}),
+  };
+}
+
+/**
  * One column of an exported sheet, whatever the rows are (ledger rows, statistics groups, a
  * board's sheets): its title and width, and how a row becomes a typed xlsx cell or CSV text.
  */
@@ -16,7 +42,7 @@ export interface SheetColumn<T> {
   numFmt?: string;
   /** Hidden in xlsx (a reference's kept ids); CSV has no hidden columns and writes it. */
   hidden?: boolean;
-  excel(row: T): ExcelCell;
+  excel(row: T): SheetCell;
   text(row: T): string;
 }
 
@@ -31,9 +57,16 @@ const PIXELS_PER_CHARACTER = 7;
 /**
  * The ledger's fields as columns, with a unit column first when several units are merged. A
  * reference shown by a display field is what its row says, and the column after it keeps the
- * row's id (`#12`), so that the file imported again names exactly the same rows.
+ * row's id (`#12`), so that the file imported again names exactly the same rows. A field whose
+ * values name files (the spreadsheet spec's `links`) links each to `<baseUrl><path>` in xlsx; CSV
+ * writes the names.
  */
-export function ledgerColumns(model: LedgerModel, withUnit: boolean, locale: Locale): SheetColumn<LedgerExportRow>[] {
+export function ledgerColumns(
+  model: LedgerModel,
+  withUnit: boolean,
+  locale: Locale,
+  baseUrl = '',
+): SheetColumn<LedgerExportRow>[] {
   const unit: SheetColumn<LedgerExportRow>[] = withUnit
     ? [{ title: locale === 'en' ? 'Unit' : '单位', width: 24, excel: (r) => r.unitName, text: (r) => r.unitName }]
     : [];
@@ -64,7 +97,10 @@ export function ledgerColumns(model: LedgerModel, withUnit: boolean, locale: Loc
           title: textOf(field.title, locale),
           width,
           numFmt: cells.numFmt,
-          excel: (r) => cells.cell(shown(r), locale),
+          excel: (r) => {
+            const value = shown(r);
+            return cells.links && value !== null ? linkCell(cells.links(value), baseUrl) : cells.cell(value, locale);
+          },
           text: (r) => spec.format(shown(r), field, locale),
         },
       ];

@@ -123,6 +123,7 @@ export class FilesController {
         to: query.to || null,
         filter: jsonParam('filter', query.filter),
         locale: localeOf(req, query),
+        origin: `${req.protocol}://${req.get('host') ?? 'localhost'}`,
       },
       res,
     );

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SettingsModule } from '../config/settings.module';
 import { LedgersModule } from '../ledgers/ledgers.module';
 import { ReportingModule } from '../reporting/reporting.module';
 import { LedgerDataModule } from '../ledger-data/ledger-data.module';
@@ -11,7 +12,7 @@ import { TableExport } from './table-export.service';
 
 /** Excel and CSV in and out of ledgers (docs/excel.md). */
 @Module({
-  imports: [LedgersModule, LedgerDataModule, UnitsModule, StatisticsModule, ReportingModule],
+  imports: [LedgersModule, LedgerDataModule, UnitsModule, StatisticsModule, ReportingModule, SettingsModule],
   controllers: [FilesController],
   providers: [RowExport, RowImport, TableExport],
 })

@@ -17,6 +17,7 @@ import { RowAccess } from '../ledger-data/row-access.service';
 import { readInUnitScope } from '../ledger-tables/row-scope';
 import { rowColumns, rowFromDb, tableOf } from '../ledger-tables/row-sql';
 import { rowConditions } from '../ledger-tables/row-filter';
+import { SettingsService } from '../config/settings.service';
 import { UnitsService } from '../units/units.service';
 import { exportTitle, ledgerColumns, type LedgerExportRow } from './export-layout';
 import { FilesException } from './files.exception';
@@ -31,6 +32,8 @@ export interface ExportQuery {
   to?: string | null;
   filter?: unknown;
   locale: Locale;
+  /** The request's own origin (`https://host`): the address of file links when no public address is set. */
+  origin: string;
 }
 
 /** Rows fetched from the cursor at a time: the most an export holds in memory. */
@@ -47,6 +50,7 @@ export class RowExport {
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: RowAccess,
     private readonly units: UnitsService,
+    private readonly settings: SettingsService,
   ) {}
 
   async send(principal: Principal, query: ExportQuery, res: Response): Promise<void> {
@@ -57,7 +61,9 @@ export class RowExport {
     const dateColumn = this.dateRange(model, query, params, where);
     const singleUnit = 'units' in scope && scope.units.length === 1 ? scope.units[0] : null;
     const unitName = singleUnit === null ? null : (await this.units.findById(singleUnit)).name;
-    const columns = ledgerColumns(model, singleUnit === null, query.locale);
+    // attachment cells link to <public address>/attachments/<handle>: the admin's address, else the request's
+    const baseUrl = ((await this.settings.publicBaseUrl()).url ?? query.origin).replace(/\/+$/, '');
+    const columns = ledgerColumns(model, singleUnit === null, query.locale, baseUrl);
     const title = exportTitle(model, unitName, query, query.locale);
     const order = ['t.unit_id', ...(dateColumn ? [dateColumn] : []), 't.id'].join(', ');
     const sql = `SELECT ${rowColumns(model)}, u.name AS _unit_name FROM ${tableOf(model)} t JOIN units u ON u.id = t.unit_id

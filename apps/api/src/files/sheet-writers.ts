@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import type { Response } from 'express';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
-import type { SheetColumn } from './export-layout';
+import { isLinkCell, type SheetColumn } from './export-layout';
 
 /** A sheet written to a stream as rows come: nothing but the current batch is held. */
 export interface SheetWriter<T> {
@@ -54,7 +54,18 @@ export function xlsxWriter<T>(out: Writable, layout: SheetLayout<T>): SheetWrite
   header.commit();
   return {
     add(row) {
-      sheet.addRow(columns.map((c) => c.excel(row))).commit();
+      const cells = columns.map((c) => c.excel(row));
+      const added = sheet.addRow(
+        cells.map((cell) => (isLinkCell(cell) ? { text: cell.text, hyperlink: cell.hyperlink } : cell)),
+      );
+      cells.forEach((cell, index) => {
+        if (!isLinkCell(cell)) return;
+        const target = added.getCell(index + 1);
+        target.font = { color: { argb: 'FF0563C1' }, underline: true };
+        target.alignment = { wrapText: true, vertical: 'top' };
+        if (cell.note) target.note = cell.note;
+      });
+      added.commit();
     },
     drained: () => waitForRoom(out),
     async end() {

@@ -245,7 +245,14 @@ export const attachmentFieldType: FieldTypeSpec<AttachmentField> = {
       capture: limits.kinds.length === 1 && limits.kinds[0] === 'image',
     };
   },
-  spreadsheet: (field) => textCells(formatFiles, field),
+  spreadsheet: (field) => ({
+    ...textCells(formatFiles, field),
+    links: (value) =>
+      filesOf(value).map((file) => ({
+        text: file.name || file.handle,
+        path: `/attachments/${encodeURIComponent(file.handle)}`,
+      })),
+  }),
   cellText: plainCellText,
   // test data holds no files: a file exists only once uploaded
   fake: () => null,

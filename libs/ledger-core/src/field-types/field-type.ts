@@ -182,6 +182,11 @@ export interface SpreadsheetSpec {
   numFmt?: string;
   /** A value as a typed xlsx cell. */
   cell(value: FieldValue, locale: Locale): ExcelCell;
+  /**
+   * Values that name files of the product: each file's name and its path under the product's
+   * public address (`/attachments/<handle>`), which an xlsx export writes as hyperlinks.
+   */
+  links?(value: FieldValue): { text: string; path: string }[];
 }
 
 /** What statistics may do with a field. */

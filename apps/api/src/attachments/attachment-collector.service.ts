@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../common/time/clock';
 import { MinuteJob } from '../common/time/minute-job';
+import { AttachmentPartsService } from './attachment-parts.service';
 import { AttachmentsService, CONTENT_LOCK } from './attachments.service';
 
 /** An upload no row took within this long is collected. */
@@ -28,6 +29,7 @@ export class AttachmentCollector implements OnApplicationBootstrap, OnModuleDest
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly attachments: AttachmentsService,
+    private readonly parts: AttachmentPartsService,
     private readonly clock: Clock,
   ) {}
 
@@ -76,7 +78,12 @@ export class AttachmentCollector implements OnApplicationBootstrap, OnModuleDest
       });
       if (gone) contents += 1;
     }
-    if (uploads + contents > 0) this.logger.log(`collected ${uploads} unused uploads and ${contents} contents`);
+    // uploads in parts abandoned for a day (never finished: no row can name them)
+    const abandoned = await this.parts.sweep(now);
+    if (uploads + contents + abandoned > 0)
+      this.logger.log(
+        `collected ${uploads} unused uploads, ${contents} contents and ${abandoned} unfinished uploads in parts`,
+      );
     return { uploads, contents };
   }
 }

@@ -21,13 +21,13 @@ export interface ReceivedFile {
   head: Buffer;
 }
 
-class TooLarge extends Error {}
+export class TooLarge extends Error {}
 
 /**
  * Counts and hashes what passes, keeps the first bytes for sniffing, and fails once more than
  * `limit` bytes came: the body is never held whole in memory (each chunk goes on to the file).
  */
-class HashingCounter extends Transform {
+export class HashingCounter extends Transform {
   readonly hash = createHash('sha256');
   size = 0;
   private headParts: Buffer[] = [];
@@ -118,15 +118,19 @@ export function receiveUpload(
       if (error) return reject(AttachmentsException.malformed());
       const file = (req as Request & { file?: Express.Multer.File & { received?: ReceivedFile } }).file;
       if (!file?.received) return reject(AttachmentsException.missing());
-      // a client's file name: its last path segment, without control characters, at most 200 characters
-      const name = [...(file.received.name.split(/[\\/]/).pop() ?? '')]
-        .filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f)
-        .slice(0, 200)
-        .join('')
-        .trim();
-      resolve({ ...file.received, name: name || 'file' });
+      resolve({ ...file.received, name: cleanName(file.received.name) });
     });
   });
+}
+
+/** A client's file name: its last path segment, without control characters, at most 200 characters. */
+export function cleanName(given: string): string {
+  const name = [...(given.split(/[\\/]/).pop() ?? '')]
+    .filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f)
+    .slice(0, 200)
+    .join('')
+    .trim();
+  return name || 'file';
 }
 
 /** Reads `length` bytes at `offset` of a file (for the parts of an Office file). */

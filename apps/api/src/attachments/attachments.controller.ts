@@ -1,8 +1,9 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { AttachmentRef } from '@taizhang/ledger-core';
 import { CurrentPrincipal } from '../identity/auth.decorators';
 import type { Principal } from '../identity/principal';
+import { AttachmentPartsService, type PartsStatus } from './attachment-parts.service';
 import { AttachmentsService, type ServedFile } from './attachments.service';
 import type { BlobVariant } from './attachment-store';
 
@@ -20,7 +21,43 @@ export function contentDisposition(disposition: 'inline' | 'attachment', name: s
  */
 @Controller()
 export class AttachmentsController {
-  constructor(private readonly attachments: AttachmentsService) {}
+  constructor(
+    private readonly attachments: AttachmentsService,
+    private readonly parts: AttachmentPartsService,
+  ) {}
+
+  // uploads in parts (attachment-parts.service.ts); before `attachments/:handle…`, which they would look like
+
+  @Post('attachments/parts')
+  @HttpCode(201)
+  startParts(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: Record<string, string | undefined>,
+  ): Promise<{ uploadId: string; partSize: number; parts: number }> {
+    return this.parts.start(principal, query);
+  }
+
+  @Get('attachments/parts/:uploadId')
+  partsStatus(@CurrentPrincipal() principal: Principal, @Param('uploadId') uploadId: string): Promise<PartsStatus> {
+    return this.parts.status(principal, uploadId);
+  }
+
+  @Put('attachments/parts/:uploadId/:n')
+  @HttpCode(200)
+  putPart(
+    @CurrentPrincipal() principal: Principal,
+    @Param('uploadId') uploadId: string,
+    @Param('n') n: string,
+    @Req() req: Request,
+  ): Promise<{ part: number; size: number }> {
+    return this.parts.put(principal, uploadId, n, req);
+  }
+
+  @Post('attachments/parts/:uploadId/done')
+  @HttpCode(201)
+  finishParts(@CurrentPrincipal() principal: Principal, @Param('uploadId') uploadId: string): Promise<AttachmentRef> {
+    return this.parts.done(principal, uploadId);
+  }
 
   @Post('attachments')
   @HttpCode(201)

@@ -59,6 +59,31 @@ export const AttachmentsException = {
       'zh-CN': '上传的内容不是有效的文件表单（multipart/form-data，字段 file）',
       en: 'Not a valid file upload (multipart/form-data with a field "file")',
     }),
+  uploadNotFound: () =>
+    new AppException('NOT_FOUND', 'UPLOAD_NOT_FOUND', {
+      'zh-CN': '分段上传不存在或已过期，请重新上传',
+      en: 'No such upload in parts, or it expired: upload the file again',
+    }),
+  partsSize: () =>
+    refused('UPLOAD_SIZE', {
+      'zh-CN': '请用 size 参数给出文件的字节数（非负整数）',
+      en: 'Give the file\'s size in bytes as the "size" parameter (a whole number)',
+    }),
+  partNumber: (parts: number) =>
+    refused('UPLOAD_PART_NUMBER', {
+      'zh-CN': `分段编号应为 0 到 ${parts - 1} 的整数`,
+      en: `A part number is a whole number from 0 to ${parts - 1}`,
+    }),
+  partLength: (part: number, expected: number) =>
+    refused('UPLOAD_PART_LENGTH', {
+      'zh-CN': `第 ${part} 段应为 ${expected} 字节`,
+      en: `Part ${part} must be ${expected} bytes long`,
+    }),
+  partsMissing: (missing: number[]) =>
+    refused('UPLOAD_PARTS_MISSING', {
+      'zh-CN': `还缺第 ${missing.slice(0, 20).join('、')} 段，无法完成上传`,
+      en: `Missing parts: ${missing.slice(0, 20).join(', ')}; the upload cannot be finished`,
+    }),
   notFound: () =>
     new AppException('NOT_FOUND', 'ATTACHMENT_NOT_FOUND', {
       'zh-CN': '文件不存在或无权查看',

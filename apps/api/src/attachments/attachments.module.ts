@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { LedgerDataModule } from '../ledger-data/ledger-data.module';
 import { LedgersModule } from '../ledgers/ledgers.module';
 import { AttachmentCollector } from './attachment-collector.service';
+import { AttachmentPartsService } from './attachment-parts.service';
 import { AttachmentsController } from './attachments.controller';
 import { AttachmentsService } from './attachments.service';
 
@@ -9,7 +10,7 @@ import { AttachmentsService } from './attachments.service';
 @Module({
   imports: [LedgersModule, LedgerDataModule],
   controllers: [AttachmentsController],
-  providers: [AttachmentsService, AttachmentCollector],
-  exports: [AttachmentsService, AttachmentCollector],
+  providers: [AttachmentsService, AttachmentPartsService, AttachmentCollector],
+  exports: [AttachmentsService, AttachmentPartsService, AttachmentCollector],
 })
 export class AttachmentsModule {}

@@ -18,7 +18,7 @@ import { LedgerAccess } from '../ledgers/ledger-access.service';
 import type { PublishedLedger } from '../ledgers/ledger-registry.service';
 import { AttachmentsException } from './attachments.exception';
 import { LocalAttachmentStore, type BlobVariant } from './attachment-store';
-import { kindOfReceived, receiveUpload } from './attachment-upload';
+import { kindOfReceived, receiveUpload, type ReceivedFile } from './attachment-upload';
 
 /** The longest side of a thumbnail, in pixels. */
 export const THUMBNAIL_SIZE = 320;
@@ -38,6 +38,13 @@ export interface ServedFile {
   kind: AttachmentKind;
   mime: string;
   stream: ReadStream;
+}
+
+/** Where an upload goes: the ledger, the unit (null: an admin's, for any unit), the field's limits. */
+export interface UploadTarget {
+  ledger: PublishedLedger;
+  unitId: number | null;
+  limits: FileLimits;
 }
 
 const both = (kinds: AttachmentKind[], locale: 'zh' | 'en') =>
@@ -70,13 +77,16 @@ export class AttachmentsService implements OnModuleInit {
     await this.store.sweepTemp(TEMP_MAX_AGE_MS);
   }
 
-  /** The ledger, the unit the upload is for (null: an admin's, for any unit) and the field's limits. */
-  private async target(
+  /**
+   * The ledger, the unit the upload is for (null: an admin's, for any unit) and the field's limits;
+   * refused unless the field is an attachment field and the caller may write a unit of the ledger.
+   */
+  async target(
     principal: Principal,
     ledgerKey: string,
     fieldKey: string,
     unitId: string | undefined,
-  ): Promise<{ ledger: PublishedLedger; unitId: number | null; limits: FileLimits }> {
+  ): Promise<UploadTarget> {
     let ledger: PublishedLedger;
     let unit: number | null;
     if (principal.role === 'admin' && !unitId) {
@@ -97,7 +107,7 @@ export class AttachmentsService implements OnModuleInit {
     req: Request,
     res: Response,
   ): Promise<AttachmentRef> {
-    let target: Awaited<ReturnType<AttachmentsService['target']>>;
+    let target: UploadTarget;
     try {
       target = await this.target(principal, query.ledger ?? '', query.field ?? '', query.unitId || undefined);
     } catch (refusal) {
@@ -105,8 +115,23 @@ export class AttachmentsService implements OnModuleInit {
       req.resume();
       throw refusal;
     }
+    const received = await receiveUpload(req, res, this.store, target.limits.maxFileSize);
+    return this.accept(principal, target, query.field ?? '', received);
+  }
+
+  /**
+   * A received file (a one-shot upload's, or the parts of one joined: attachment-parts.service.ts)
+   * judged and stored: not empty, its kind from its content and one the field takes, an image
+   * decoded whole into its thumbnail, the content stored by its SHA-256 and recorded under a new
+   * handle. The temp file is gone afterwards, stored or refused.
+   */
+  async accept(
+    principal: Principal,
+    target: UploadTarget,
+    fieldKey: string,
+    received: ReceivedFile,
+  ): Promise<AttachmentRef> {
     const { ledger, unitId, limits } = target;
-    const received = await receiveUpload(req, res, this.store, limits.maxFileSize);
     let thumbnail: string | null = null;
     try {
       if (received.size === 0) throw AttachmentsException.empty();
@@ -154,7 +179,7 @@ export class AttachmentsService implements OnModuleInit {
             received.size,
             sniffed.kind,
             ledger.key,
-            query.field,
+            fieldKey,
             unitId,
             principal.userId,
             principal.role === 'admin',

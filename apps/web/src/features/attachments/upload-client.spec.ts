@@ -5,10 +5,14 @@ import {
   UploadFailed,
   UploadRefused,
   defaultBackoff,
+  memoryPartMemory,
+  missingParts,
+  partKey,
   reasonOf,
   retryable,
   uploadFile,
   uploadUrl,
+  type PartMemory,
   type Transport,
   type TransportAnswer,
   type TransportRequest,
@@ -199,5 +203,204 @@ describe('the rules of a retry', () => {
 
   it('names the ledger and field, and the unit only when given', () => {
     expect(uploadUrl({ ledger: 'task', field: 'files' })).toBe('/attachments?ledger=task&field=files');
+  });
+});
+
+/**
+ * The server's side of uploads in parts, as the API answers it (attachment-parts.service.ts):
+ * parts of `partSize` bytes, kept by number, a part sent again replacing itself; `failPut` says
+ * how many times the sending of a part gets no answer before one gets through.
+ */
+class PartsServer implements Transport {
+  readonly requests: { method: string; url: string; bytes: string }[] = [];
+  readonly uploads = new Map<string, { size: number; parts: Map<number, string> }>();
+  failPut = new Map<number, number>();
+  doneAnswer: TransportAnswer | null = null;
+  private next = 1;
+  constructor(readonly partSize: number) {}
+
+  async send(request: TransportRequest): Promise<TransportAnswer> {
+    const method = request.method ?? 'POST';
+    const bytes = new TextDecoder().decode(await request.file.arrayBuffer());
+    this.requests.push({ method, url: request.url, bytes });
+    const url = new URL(request.url, 'http://x');
+    const [, , , id, n] = url.pathname.split('/');
+    if (url.pathname === '/attachments') return ok;
+    if (method === 'POST' && url.pathname === '/attachments/parts') {
+      const uploadId = `up${this.next++}`;
+      const size = Number(url.searchParams.get('size'));
+      this.uploads.set(uploadId, { size, parts: new Map() });
+      const parts = Math.ceil(size / this.partSize);
+      return { status: 201, body: JSON.stringify({ uploadId, partSize: this.partSize, parts }) };
+    }
+    const upload = id ? this.uploads.get(id) : undefined;
+    if (!upload) return { status: 404, body: '{"errors":[{"message":"分段上传不存在或已过期"}]}' };
+    const parts = Math.ceil(upload.size / this.partSize);
+    if (method === 'GET') {
+      const received = [...upload.parts.keys()].sort((a, b) => a - b);
+      return { status: 200, body: JSON.stringify({ uploadId: id, partSize: this.partSize, parts, received }) };
+    }
+    if (method === 'PUT') {
+      const part = Number(n);
+      request.onProgress(bytes.length, bytes.length);
+      const failures = this.failPut.get(part) ?? 0;
+      if (failures > 0) {
+        this.failPut.set(part, failures - 1);
+        return { status: 0, body: '' };
+      }
+      upload.parts.set(part, bytes);
+      return { status: 200, body: JSON.stringify({ part, size: bytes.length }) };
+    }
+    if (n === 'done') {
+      if (this.doneAnswer) return this.doneAnswer;
+      const joined = Array.from({ length: parts }, (_, i) => upload.parts.get(i) ?? '?').join('');
+      this.uploads.delete(id!);
+      return { status: 201, body: JSON.stringify({ ...stored, name: 'big.pdf', size: joined.length, sha256: joined }) };
+    }
+    return { status: 400, body: '' };
+  }
+
+  /** The requests after the first `from`, as "METHOD path". */
+  calls(from = 0): string[] {
+    return this.requests.slice(from).map((r) => `${r.method} ${r.url.split('?')[0]}`);
+  }
+}
+
+const content = 'ABCDEFGHIJ'; // 10 bytes: parts of 4, 4 and 2
+const bigFile = new Blob([content]);
+
+function startParts(server: PartsServer, clock: FakeClock, states: UploadState[], memory: PartMemory) {
+  const outcome = uploadFile(bigFile, 'big.pdf', {
+    ledger: 'task',
+    field: 'files',
+    locale: 'zh-CN',
+    transport: server,
+    clock,
+    onState: (s) => states.push(s),
+    partThreshold: 8,
+    memory,
+  });
+  outcome.catch(() => undefined);
+  return outcome;
+}
+
+describe('uploadFile in parts', () => {
+  it('sends a file above the threshold part by part, with progress over the whole file, then done', async () => {
+    const server = new PartsServer(4);
+    const states: UploadState[] = [];
+    const memory = memoryPartMemory();
+    const ref = await startParts(server, new FakeClock(), states, memory);
+    expect(ref.sha256).toBe(content);
+    expect(server.calls()).toEqual([
+      'POST /attachments/parts',
+      'PUT /attachments/parts/up1/0',
+      'PUT /attachments/parts/up1/1',
+      'PUT /attachments/parts/up1/2',
+      'POST /attachments/parts/up1/done',
+    ]);
+    expect(server.requests[0]!.url).toBe('/attachments/parts?ledger=task&field=files&name=big.pdf&size=10');
+    expect(server.requests.slice(1, 4).map((r) => r.bytes)).toEqual(['ABCD', 'EFGH', 'IJ']);
+    const loaded = states.flatMap((s) => (s.state === 'uploading' ? [s.loaded] : []));
+    expect(loaded).toEqual([...loaded].sort((a, b) => a - b));
+    expect(loaded).toContain(4);
+    expect(loaded).toContain(8);
+    expect(loaded.at(-1)).toBe(10);
+    expect(states.every((s) => s.state !== 'uploading' || s.total === 10)).toBe(true);
+    expect(states.at(-1)).toEqual({ state: 'done', ref });
+    // finished: nothing left to resume
+    expect(memory.get(partKey({ ledger: 'task', field: 'files' }, bigFile, 'big.pdf'))).toBeNull();
+  });
+
+  it('sends a file of the threshold or less whole, as before', async () => {
+    const server = new PartsServer(4);
+    const outcome = uploadFile(new Blob(['ABCDEFGH']), 'small.pdf', {
+      ledger: 'task',
+      field: 'files',
+      locale: 'zh-CN',
+      transport: server,
+      clock: new FakeClock(),
+      partThreshold: 8,
+      memory: memoryPartMemory(),
+    });
+    outcome.catch(() => undefined);
+    await outcome;
+    expect(server.calls()).toEqual(['POST /attachments']);
+  });
+
+  it('tries a part again after its back-off, and only that part', async () => {
+    const server = new PartsServer(4);
+    server.failPut.set(1, 2);
+    const clock = new FakeClock();
+    const states: UploadState[] = [];
+    const outcome = startParts(server, clock, states, memoryPartMemory());
+    await settle();
+    expect(clock.pending()).toEqual([1000]);
+    await clock.advance(1000);
+    expect(clock.pending()).toEqual([3000]);
+    await clock.advance(3000);
+    await expect(outcome).resolves.toMatchObject({ sha256: content });
+    expect(server.calls().filter((c) => c.startsWith('PUT'))).toEqual([
+      'PUT /attachments/parts/up1/0',
+      'PUT /attachments/parts/up1/1',
+      'PUT /attachments/parts/up1/1',
+      'PUT /attachments/parts/up1/1',
+      'PUT /attachments/parts/up1/2',
+    ]);
+    expect(states.filter((s) => s.state === 'waiting').map((s) => s.attempt)).toEqual([1, 2]);
+  });
+
+  it('after a part failed three times, the next try asks the server what it has and sends only the rest', async () => {
+    const server = new PartsServer(4);
+    server.failPut.set(1, 3);
+    const clock = new FakeClock();
+    const memory = memoryPartMemory();
+    const first = startParts(server, clock, [], memory);
+    await settle();
+    await clock.advance(1000);
+    await clock.advance(3000);
+    await expect(first).rejects.toBeInstanceOf(UploadFailed);
+    expect(server.calls()).not.toContain('PUT /attachments/parts/up1/2');
+
+    // 重试 (or the panel reloaded and the same file picked again): the same upload goes on
+    const before = server.requests.length;
+    const states: UploadState[] = [];
+    const again = await startParts(server, clock, states, memory);
+    expect(again.sha256).toBe(content);
+    expect(server.calls(before)).toEqual([
+      'GET /attachments/parts/up1',
+      'PUT /attachments/parts/up1/1',
+      'PUT /attachments/parts/up1/2',
+      'POST /attachments/parts/up1/done',
+    ]);
+    // the progress starts from the part the server had
+    const loaded = states.flatMap((s) => (s.state === 'uploading' && s.attempt === 1 ? [s.loaded] : []));
+    expect(loaded.filter((l) => l > 0)[0]).toBe(4);
+  });
+
+  it('starts anew when the server no longer knows the remembered upload (collected, finished)', async () => {
+    const server = new PartsServer(4);
+    const memory = memoryPartMemory();
+    memory.set(partKey({ ledger: 'task', field: 'files' }, bigFile, 'big.pdf'), 'gone');
+    const ref = await startParts(server, new FakeClock(), [], memory);
+    expect(ref.sha256).toBe(content);
+    expect(server.calls().slice(0, 2)).toEqual(['GET /attachments/parts/gone', 'POST /attachments/parts']);
+  });
+
+  it('ends at a refusal of the joined file with its reason, and forgets the upload', async () => {
+    const server = new PartsServer(4);
+    const reason = '不接收此文件：内容是Windows 可执行程序（按文件内容判断，与文件名无关）';
+    server.doneAnswer = { status: 415, body: JSON.stringify({ errors: [{ message: reason }] }) };
+    const memory = memoryPartMemory();
+    const states: UploadState[] = [];
+    const error = await startParts(server, new FakeClock(), states, memory).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UploadRefused);
+    expect(states.at(-1)).toEqual({ state: 'refused', status: 415, reason });
+    expect(server.calls().filter((c) => c.endsWith('/done'))).toHaveLength(1);
+    expect(memory.get(partKey({ ledger: 'task', field: 'files' }, bigFile, 'big.pdf'))).toBeNull();
+  });
+
+  it('lists the parts still to send', () => {
+    expect(missingParts({ parts: 4, received: [2, 0] })).toEqual([1, 3]);
+    expect(missingParts({ parts: 2, received: [0, 1] })).toEqual([]);
   });
 });

@@ -27,11 +27,13 @@ export interface BenchProduct {
 /**
  * The built product, in production mode, on a fresh database of the run's PostgreSQL, with `units`
  * units; or on the database given (the scale bench keeps its generated data between runs: its
- * units are then already there, and `drop` is the caller's).
+ * units are then already there, and `drop` is the caller's). `env` goes to the server on top of
+ * the bench's own settings (the attachments bench gives it a DATA_DIR of its own).
  */
 export async function startBenchProduct(
   units: number,
   database?: Pick<TestDatabase, 'url' | 'drop'>,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<BenchProduct> {
   const db = database ?? (await createTestDatabase());
   // as deployed: NODE_ENV=production (graphql-js's development-mode checks off, no stack
@@ -45,6 +47,7 @@ export async function startBenchProduct(
     COOKIE_SECURE: 'false',
     ADMIN_PASSWORD,
     SESSION_IDLE_MINUTES: '600',
+    ...env,
   });
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
   // the bench is the operator who has already changed the first admin's password

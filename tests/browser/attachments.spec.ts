@@ -1,3 +1,6 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
@@ -18,6 +21,8 @@ afterAll(() => product?.stop());
 
 const SCREEN = { width: 1366, height: 768 };
 const CLERK = 'clerk17';
+/** A clerk of another unit (demo units: one clerk each). */
+const OTHER_CLERK = 'clerk18';
 const shanghaiDay = (plusDays = 0) =>
   new Date(Date.now() + 8 * 3_600_000 + plusDays * 86_400_000).toISOString().slice(0, 10);
 
@@ -205,6 +210,128 @@ describe('photos on a rectification', () => {
     await page.screenshot({ path: screenshotPath('attachments-preview') });
     await page.keyboard.press('Escape');
     await page.getByTestId('file-preview').waitFor({ state: 'detached' });
+    await context.close();
+  });
+
+  it('refuses a 50 MB file, a renamed .exe, an SVG with a script and a truncated JPEG in the file panel, each with its reason, and the cell keeps its photo; a clerk of another unit gets 404 for the file and its thumbnail', async () => {
+    const description = '窗口人员态度生硬-拒收测试';
+    const token = await product.token(CLERK);
+    const context = await product.newContext({ viewport: SCREEN });
+    const page = await context.newPage();
+    await product.signIn(page, CLERK);
+
+    // the cell's photo, uploaded and saved through the API (POST /attachments, then saveRows)
+    const photo = await jpeg(page, 1024, 768, '整改前');
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(photo)]), '现场.jpg');
+    const uploaded = await fetch(`${product.server.url}/attachments?ledger=rectification&field=photos_before`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(uploaded.status).toBe(201);
+    const held = (await uploaded.json()) as StoredFile;
+    const saved = await postGraphQL<{ saveRows: { results: { status: string }[] } }>(
+      product.server.url,
+      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "rectification", changes: $changes) { results { status } } }`,
+      {
+        changes: [
+          {
+            op: 'INSERT',
+            values: {
+              found_on: shanghaiDay(-1),
+              source: '回访',
+              description,
+              owner: '王五',
+              deadline: shanghaiDay(7),
+              status: '整改中',
+              photos_before: [{ handle: held.handle }],
+            },
+          },
+        ],
+      },
+      { token },
+    );
+    expect(saved.errors).toBeUndefined();
+    expect(saved.data!.saveRows.results[0].status).toBe('SAVED');
+
+    await page.goto(`${product.server.url}/ledgers/rectification`);
+    await rowWith(page, description).waitFor();
+    await rowWith(page, description).locator('td', { hasText: description }).click();
+    await openFiles(page, '整改前照片');
+    await expect.poll(() => page.getByTestId('file-item').count(), { timeout: 15_000 }).toBe(1);
+
+    // 50 MB (a real JPEG's bytes followed by 50 MB more: over the field's 10 MB per file), written to
+    // a file so the browser reads it from disk like a clerk's pick
+    const bigPath = path.join(tmpdir(), `taizhang-50mb-${process.pid}.jpg`);
+    await writeFile(bigPath, Buffer.concat([photo, Buffer.alloc(50 * 1024 * 1024, 0x5a)]));
+    const truncated = photo.subarray(0, Math.floor(photo.length * 0.6));
+    expect([...truncated.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    const bad: { file: string | { name: string; mimeType: string; buffer: Buffer }; name: string; reason: string }[] = [
+      { file: bigPath, name: path.basename(bigPath), reason: '未能上传：文件超过 10 MB 的上限' },
+      {
+        file: {
+          name: '整改照片.jpg',
+          mimeType: 'image/jpeg',
+          buffer: Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), Buffer.alloc(4096, 0x90)]),
+        },
+        name: '整改照片.jpg',
+        reason: '未能上传：不接收此文件：内容是Windows 可执行程序（MZ）（按文件内容判断，与文件名无关）',
+      },
+      {
+        file: {
+          name: '示意图.svg',
+          mimeType: 'image/svg+xml',
+          buffer: Buffer.from(
+            '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(document.cookie)</script><rect width="10" height="10"/></svg>',
+          ),
+        },
+        name: '示意图.svg',
+        reason: '未能上传：不接收此文件：内容是SVG 图像（可含脚本，不予接收）（按文件内容判断，与文件名无关）',
+      },
+      {
+        file: { name: '半张.jpg', mimeType: 'image/jpeg', buffer: truncated },
+        name: '半张.jpg',
+        reason: '未能上传：图片不完整或已损坏，无法打开',
+      },
+    ];
+    try {
+      for (const { file } of bad) {
+        await page.getByTestId('file-input').setInputFiles(file);
+      }
+      const refused = page.locator('[data-testid="file-upload-item"][data-state="refused"]');
+      await expect.poll(() => refused.count(), { timeout: 60_000 }).toBe(bad.length);
+      for (const { name, reason } of bad) {
+        const item = refused.filter({ has: page.locator('.file-name', { hasText: name }) });
+        expect(await item.getByTestId('file-status').textContent()).toBe(reason);
+      }
+    } finally {
+      await rm(bigPath, { force: true });
+    }
+    await page.screenshot({ path: screenshotPath('attachments-refused-four') });
+    // the cell keeps what it had: the one photo, on screen and on the server
+    expect(await page.getByTestId('file-item').count()).toBe(1);
+    await page.getByTestId('file-panel-close').click();
+    await page.getByTestId('file-panel').waitFor({ state: 'detached' });
+    // no refusal became an edit: the grid has nothing to save
+    const status = page.getByTestId('save-status');
+    expect(`${await status.getAttribute('data-state')}/${await status.getAttribute('data-pending')}`).toBe('idle/0');
+    const row = (await rectifications()).find((r) => r.values.description === description)!;
+    expect((row.values.photos_before as StoredFile[]).map((f) => f.handle)).toEqual([held.handle]);
+    expect(row.values.photos_after ?? null).toBeNull();
+
+    // the owner's session reads the file and its thumbnail; another unit's clerk's session gets 404
+    const own = await page.request.get(`${product.server.url}/attachments/${held.handle}`);
+    expect(own.status()).toBe(200);
+    expect((await own.body()).equals(photo)).toBe(true);
+    expect((await page.request.get(`${product.server.url}/attachments/${held.handle}/thumbnail`)).status()).toBe(200);
+    const other = await product.signedIn(OTHER_CLERK, { viewport: SCREEN });
+    for (const url of [`/attachments/${held.handle}`, `/attachments/${held.handle}/thumbnail`]) {
+      const answer = await other.request.get(`${product.server.url}${url}`);
+      expect(answer.status()).toBe(404);
+      expect((await answer.body()).includes(photo.subarray(0, 64))).toBe(false);
+    }
+    await other.context().close();
     await context.close();
   });
 });

@@ -234,6 +234,35 @@ describe('publishLedger', () => {
       { path: '/fields/0/ledger', message: '引用的台账「nope」不存在' },
     ]);
   });
+
+  it('publishes a ledger whose seed rows name a unit no unit has, leaving those rows out', async () => {
+    // a production install starts without the demo units: the task ledger's seed names gs01…
+    const response = await t.gql(
+      PUBLISH,
+      {
+        d: {
+          key: 'seed_probe',
+          title: '种子探针',
+          fields: [{ key: 'note', title: '备注', type: 'text' }],
+          seedRows: [
+            { unit: 'xz01', values: { note: '有此单位' } },
+            { unit: 'zz99', values: { note: '无此单位' } },
+          ],
+        },
+      },
+      { token: admin },
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.publishLedger.version).toBe(1);
+    const rows = await t.db.query<{ note: string; code: string }>(
+      `SELECT r.note, u.code FROM ledger_seed_probe r JOIN units u ON u.id = r.unit_id`,
+    );
+    expect(rows).toEqual([{ note: '有此单位', code: 'xz01' }]);
+    const [migration] = await t.db.query<{ report: { seededRows: number } }>(
+      `SELECT report FROM ledger_migrations WHERE ledger_key = 'seed_probe'`,
+    );
+    expect(migration.report.seededRows).toBe(1);
+  });
 });
 
 describe('changing a ledger keeps its data', () => {

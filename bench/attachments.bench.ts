@@ -187,11 +187,13 @@ afterAll(async () => {
 it('streams 20 files of 3 MB that are not decoded (PDFs): the API RSS grows far less than the bytes', async () => {
   const pid = product.server.process.pid!;
   // the task ledger is filled by bureau sections: one for the admin to upload for
-  const section = await product.pool.query<{ id: number }>(
-    `INSERT INTO units (code, name, kind, sort_order) VALUES ('bench-gs', '压测股室', 'bureau_section', 900)
-     ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+  const section = await product.api.post<{ createUnit: { id: string } }>(
+    'mutation { createUnit(input: { code: "bench-gs", name: "压测股室", kind: "bureau_section" }) { id } }',
+    {},
+    product.token,
   );
-  const query = `ledger=task&field=documents&unitId=${section.rows[0].id}`;
+  if (section.errors) throw new Error(JSON.stringify(section.errors));
+  const query = `ledger=task&field=documents&unitId=${section.data!.createUnit.id}`;
   await upload(product.token, pdfLike(PHOTO_BYTES), 'warm-up.pdf', query);
   const files = Array.from({ length: PHOTOS }, () => pdfLike(PHOTO_BYTES));
   const total = files.reduce((sum, f) => sum + f.length, 0) / MB;

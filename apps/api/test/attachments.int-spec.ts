@@ -145,11 +145,54 @@ describe('an upload', () => {
     expect(body.handle).toMatch(/^[A-Za-z0-9_-]{22}$/);
     const stored = path.join(dataDir, 'attachments', body.sha256.slice(0, 2), body.sha256.slice(2, 4), body.sha256);
     expect(sha256(await readFile(stored))).toBe(body.sha256);
-    const thumbnail = await sharp(await readFile(`${stored}.thumb.webp`)).metadata();
+    // the thumbnail is made after the answer; asked for at once, it is waited for (or made then)
+    const served = await get(`/attachments/${body.handle}/thumbnail`, clerk);
+    expect(served.response.status).toBe(200);
+    expect(served.response.headers.get('content-type')).toBe('image/webp');
+    const thumbnail = await sharp(served.bytes).metadata();
     expect(thumbnail.format).toBe('webp');
     expect(Math.max(thumbnail.width!, thumbnail.height!)).toBe(320);
+    expect(sha256(await readFile(`${stored}.thumb.webp`))).toBe(sha256(served.bytes));
+    const [blob] = await t.db.query<{ thumbnail: boolean | null }>(
+      `SELECT thumbnail FROM attachment_blobs WHERE sha256 = $1`,
+      [body.sha256],
+    );
+    expect(blob.thumbnail).toBe(true);
     // nothing left in the temp folder
     expect(await readdir(path.join(dataDir, 'attachments', 'tmp'))).toEqual([]);
+  });
+
+  it('makes a thumbnail still to make when it is asked for (its process stopped before it)', async () => {
+    const own = await photo(500, 375);
+    const { body } = await upload(clerk, own, '整改前 2.jpg');
+    await get(`/attachments/${body.handle}/thumbnail`, clerk);
+    // as if the process that was to make it had stopped: no thumbnail, the blob says "still to make"
+    const stored = path.join(dataDir, 'attachments', body.sha256.slice(0, 2), body.sha256.slice(2, 4), body.sha256);
+    await rm(`${stored}.thumb.webp`);
+    await t.db.query(`UPDATE attachment_blobs SET thumbnail = NULL WHERE sha256 = $1`, [body.sha256]);
+    const served = await get(`/attachments/${body.handle}/thumbnail`, clerk);
+    expect(served.response.status).toBe(200);
+    expect((await sharp(served.bytes).metadata()).width).toBe(320);
+  });
+
+  it('keeps an image whole by its structure that does not decode, as a file without a thumbnail', async () => {
+    // the frame's height set to 0: every marker in place, no decoder takes it
+    const broken = Buffer.from(await photo(400, 300));
+    const frame = broken.indexOf(Buffer.from([0xff, 0xc0]));
+    expect(frame).toBeGreaterThan(0);
+    broken.writeUInt16BE(0, frame + 5);
+    const { status, body } = await upload(clerk, broken, '整改前 3.jpg');
+    expect(status).toBe(201);
+    const thumbnail = await get(`/attachments/${body.handle}/thumbnail`, clerk);
+    expect(thumbnail.response.status).toBe(404);
+    const [blob] = await t.db.query<{ thumbnail: boolean | null }>(
+      `SELECT thumbnail FROM attachment_blobs WHERE sha256 = $1`,
+      [body.sha256],
+    );
+    expect(blob.thumbnail).toBe(false);
+    const file = await get(`/attachments/${body.handle}`, clerk);
+    expect(file.response.status).toBe(200);
+    expect(sha256(file.bytes)).toBe(sha256(broken));
   });
 
   it('stores the same content once, under two handles', async () => {

@@ -4,7 +4,8 @@ import type { DataSource } from 'typeorm';
 import { Clock } from '../common/time/clock';
 import { MinuteJob } from '../common/time/minute-job';
 import { AttachmentPartsService } from './attachment-parts.service';
-import { AttachmentsService, CONTENT_LOCK } from './attachments.service';
+import { CONTENT_LOCK } from './attachment-thumbnails';
+import { AttachmentsService } from './attachments.service';
 
 /** An upload no row took within this long is collected. */
 export const UNLINKED_MAX_AGE_MS = 24 * 3_600_000;

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { ReadStream } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
-import sharp from 'sharp';
 import type { DataSource } from 'typeorm';
 import { kindName, type AttachmentKind, type AttachmentRef, type FileLimits } from '@taizhang/ledger-core';
 import type { AppConfig } from '../config/app-config';
@@ -18,13 +17,9 @@ import { LedgerAccess } from '../ledgers/ledger-access.service';
 import type { PublishedLedger } from '../ledgers/ledger-registry.service';
 import { AttachmentsException } from './attachments.exception';
 import { LocalAttachmentStore, type BlobVariant } from './attachment-store';
+import { AttachmentThumbnails, CONTENT_LOCK } from './attachment-thumbnails';
 import { kindOfReceived, receiveUpload, type ReceivedFile } from './attachment-upload';
-
-/** The longest side of a thumbnail, in pixels. */
-export const THUMBNAIL_SIZE = 320;
-
-/** The first key of the advisory locks on a content (the second: its hash), shared with the collect job. */
-export const CONTENT_LOCK = 20_020;
+import { imageIsWhole, type ImageFormat } from './image-wholeness';
 
 /** How old a temp file must be for the sweep at start to take it for a crash's leftover. */
 export const TEMP_MAX_AGE_MS = 3_600_000;
@@ -52,13 +47,14 @@ const both = (kinds: AttachmentKind[], locale: 'zh' | 'en') =>
 
 /**
  * Uploads and downloads of attachment files (docs/attachments.md): an upload is streamed to a temp
- * file, its kind decided from its content, an image decoded once for its thumbnail, stored by its
- * SHA-256 and recorded under a random handle; a download is served only where the caller's units
+ * file, its kind decided from its content, an image checked whole by its structure, stored by its
+ * SHA-256 and recorded under a random handle, its thumbnail made after the answer; a download is served only where the caller's units
  * see a row (or a history entry) holding the handle, or to its uploader before any row holds it.
  */
 @Injectable()
 export class AttachmentsService implements OnModuleInit {
   readonly store: LocalAttachmentStore;
+  readonly thumbnails: AttachmentThumbnails;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -67,6 +63,7 @@ export class AttachmentsService implements OnModuleInit {
     private readonly ledgers: LedgerAccess,
   ) {
     this.store = new LocalAttachmentStore(path.join(config.dataDir, 'attachments'));
+    this.thumbnails = new AttachmentThumbnails(db, this.store);
   }
 
   /**
@@ -122,8 +119,9 @@ export class AttachmentsService implements OnModuleInit {
   /**
    * A received file (a one-shot upload's, or the parts of one joined: attachment-parts.service.ts)
    * judged and stored: not empty, its kind from its content and one the field takes, an image
-   * decoded whole into its thumbnail, the content stored by its SHA-256 and recorded under a new
-   * handle. The temp file is gone afterwards, stored or refused.
+   * whole by its format's structure (image-wholeness.ts: a file cut off is refused here), the
+   * content stored by its SHA-256 and recorded under a new handle; an image's thumbnail is made
+   * after the answer (attachment-thumbnails.ts). The temp file is gone afterwards, stored or refused.
    */
   async accept(
     principal: Principal,
@@ -132,7 +130,6 @@ export class AttachmentsService implements OnModuleInit {
     received: ReceivedFile,
   ): Promise<AttachmentRef> {
     const { ledger, unitId, limits } = target;
-    let thumbnail: string | null = null;
     try {
       if (received.size === 0) throw AttachmentsException.empty();
       const sniffed = await kindOfReceived(received);
@@ -142,20 +139,13 @@ export class AttachmentsService implements OnModuleInit {
           { zh: kindName(sniffed.kind, 'zh'), en: kindName(sniffed.kind, 'en') },
           { zh: both(limits.kinds, 'zh'), en: both(limits.kinds, 'en') },
         );
-      // an image is decoded once, whole (a truncated one fails here), into its thumbnail; HEIC
-      // has no decoder in sharp's prebuilt binaries: it is kept, without a thumbnail
-      if (sniffed.kind === 'image' && sniffed.format !== 'heic') {
-        thumbnail = await this.store.tempPath();
-        try {
-          await sharp(received.tempPath, { failOn: 'truncated', sequentialRead: true })
-            .rotate()
-            .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
-            .webp({ quality: 75 })
-            .toFile(thumbnail);
-        } catch {
-          throw AttachmentsException.brokenImage();
-        }
+      if (sniffed.kind === 'image') {
+        const chunks = createReadStream(received.tempPath, { highWaterMark: 1024 * 1024 });
+        const whole = await imageIsWhole(sniffed.format as ImageFormat, chunks, received.size, received.head);
+        if (!whole) throw AttachmentsException.brokenImage();
       }
+      // HEIC has no decoder in sharp's prebuilt binaries: it is kept, without a thumbnail
+      const thumbnail = sniffed.kind === 'image' && sniffed.format !== 'heic' ? null : false;
       const handle = randomBytes(16).toString('base64url');
       const scope: UnitScope = unitId === null ? { all: true } : { units: [unitId] };
       await inUnitScope(this.db, scope, async (tx) => {
@@ -163,11 +153,10 @@ export class AttachmentsService implements OnModuleInit {
         await tx.query(`SELECT pg_advisory_xact_lock(${CONTENT_LOCK}, hashtext($1))`, [received.sha256]);
         // the files in place first, then the rows: a crash between leaves a file no row names
         await this.store.put(received.tempPath, received.sha256, 'file');
-        if (thumbnail) await this.store.put(thumbnail, received.sha256, 'thumbnail');
         await tx.query(
           `INSERT INTO attachment_blobs (sha256, size, kind, mime, thumbnail) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (sha256) DO NOTHING`,
-          [received.sha256, received.size, sniffed.kind, sniffed.mime, thumbnail !== null],
+          [received.sha256, received.size, sniffed.kind, sniffed.mime, thumbnail],
         );
         await tx.query(
           `INSERT INTO attachments (handle, sha256, name, size, kind, ledger_key, field_key, unit_id, uploaded_by, by_admin)
@@ -186,11 +175,11 @@ export class AttachmentsService implements OnModuleInit {
           ],
         );
       });
+      if (thumbnail === null) this.thumbnails.soon(received.sha256);
       return { handle, name: received.name, size: received.size, kind: sniffed.kind, sha256: received.sha256 };
     } finally {
-      // gone already once stored; a refused upload's temp files go here
+      // gone already once stored; a refused upload's temp file goes here
       await unlink(received.tempPath).catch(() => undefined);
-      if (thumbnail) await unlink(thumbnail).catch(() => undefined);
     }
   }
 
@@ -207,7 +196,14 @@ export class AttachmentsService implements OnModuleInit {
     else throw AttachmentsException.notFound();
     const ledgers = principal.apiToken?.ledgers ?? null;
     const [found] = await readInUnitScope(this.db, scope, (tx) =>
-      tx.query<{ name: string; size: string; kind: AttachmentKind; mime: string; sha256: string; thumbnail: boolean }>(
+      tx.query<{
+        name: string;
+        size: string;
+        kind: AttachmentKind;
+        mime: string;
+        sha256: string;
+        thumbnail: boolean | null;
+      }>(
         `SELECT a.name, a.size, a.kind, b.mime, a.sha256, b.thumbnail
            FROM attachments a JOIN attachment_blobs b ON b.sha256 = a.sha256
           WHERE a.handle = $1
@@ -217,7 +213,10 @@ export class AttachmentsService implements OnModuleInit {
         [handle, principal.userId, ledgers],
       ),
     );
-    if (!found || (variant === 'thumbnail' && !found.thumbnail)) throw AttachmentsException.notFound();
+    if (!found) throw AttachmentsException.notFound();
+    // a thumbnail still to make (asked for before it was made, or its process stopped) is made now
+    if (variant === 'thumbnail' && !(found.thumbnail ?? (await this.thumbnails.make(found.sha256))))
+      throw AttachmentsException.notFound();
     const stream = await this.store.open(found.sha256, variant);
     if (!stream) throw AttachmentsException.notFound();
     return variant === 'file'

@@ -1,7 +1,9 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
 
@@ -332,6 +334,83 @@ describe('photos on a rectification', () => {
       expect((await answer.body()).includes(photo.subarray(0, 64))).toBe(false);
     }
     await other.context().close();
+    await context.close();
+  });
+
+  it('sends a 9.7 MB photo in parts, sends again only the part the network dropped, and stores it whole', async () => {
+    const description = '窗口人员态度生硬-分段上传';
+    const token = await product.token(CLERK);
+    const saved = await postGraphQL<{ saveRows: { results: { status: string }[] } }>(
+      product.server.url,
+      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "rectification", changes: $changes) { results { status } } }`,
+      {
+        changes: [
+          {
+            op: 'INSERT',
+            values: {
+              found_on: shanghaiDay(-1),
+              source: '回访',
+              description,
+              owner: '王五',
+              deadline: shanghaiDay(7),
+              status: '整改中',
+            },
+          },
+        ],
+      },
+      { token },
+    );
+    expect(saved.data!.saveRows.results[0].status).toBe('SAVED');
+    // a photo above 8 MB (the field takes 10 MB): noise does not compress, so its PNG is ~9.7 MB
+    const big = await sharp(randomBytes(1800 * 1800 * 3), { raw: { width: 1800, height: 1800, channels: 3 } })
+      .png({ compressionLevel: 1 })
+      .toBuffer();
+    expect(big.length).toBeGreaterThan(8 * 1024 * 1024);
+    expect(big.length).toBeLessThan(10 * 1024 * 1024);
+
+    const context = await product.newContext({ viewport: SCREEN });
+    const page = await context.newPage();
+    await product.signIn(page, CLERK);
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/attachments')) sent.push(`${request.method()} ${new URL(request.url()).pathname}`);
+    });
+    // the network drops the second part once
+    let dropped = 0;
+    await page.route(/\/attachments\/parts\/[^/]+\/1$/, async (route) => {
+      if (route.request().method() === 'PUT' && dropped === 0) {
+        dropped += 1;
+        await route.abort('connectionreset');
+      } else await route.continue();
+    });
+    await page.goto(`${product.server.url}/ledgers/rectification`);
+    await rowWith(page, description).waitFor();
+    await rowWith(page, description).locator('td', { hasText: description }).click();
+    await openFiles(page, '整改前照片');
+    await page.getByTestId('file-input').setInputFiles({ name: '大图.png', mimeType: 'image/png', buffer: big });
+    await expect.poll(() => page.getByTestId('file-item').count(), { timeout: 60_000 }).toBe(1);
+    await page.getByTestId('file-panel-close').click();
+    await waitSaved(page);
+
+    // started in parts, part 1 sent twice (dropped, then again), every other part once, then done
+    const puts = sent.filter((s) => s.startsWith('PUT '));
+    const parts = Math.ceil(big.length / (4 * 1024 * 1024));
+    expect(sent.filter((s) => s === 'POST /attachments/parts')).toHaveLength(1);
+    expect(puts.filter((s) => s.endsWith('/1'))).toHaveLength(2);
+    expect(puts).toHaveLength(parts + 1);
+    expect(sent.filter((s) => /^POST \/attachments\/parts\/[^/]+\/done$/.test(s))).toHaveLength(1);
+    expect(sent.filter((s) => s === 'POST /attachments')).toHaveLength(0);
+
+    // stored whole: the row holds it, the API serves the same bytes
+    const row = (await rectifications()).find((r) => r.values.description === description)!;
+    const files = row.values.photos_before as StoredFile[];
+    expect(files.map((f) => [f.name, f.size, f.kind])).toEqual([['大图.png', big.length, 'image']]);
+    expect(files[0].sha256).toBe(createHash('sha256').update(big).digest('hex'));
+    const served = await page.request.get(`${product.server.url}/attachments/${files[0].handle}`);
+    expect((await served.body()).equals(big)).toBe(true);
+    await expect.poll(() => thumbnailWidths(page), { timeout: 15_000 }).toHaveLength(1);
+    await expect.poll(async () => (await thumbnailWidths(page)).every((w) => w > 0 && w <= 320)).toBe(true);
+    await page.screenshot({ path: screenshotPath('attachments-parts') });
     await context.close();
   });
 });

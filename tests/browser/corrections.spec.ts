@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentPeriod } from '@taizhang/ledger-core';
 import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
@@ -22,6 +23,7 @@ const LEDGER = {
     { key: 'day', title: { zh: '日期', en: 'Date' }, type: 'date', required: true, unique: true },
     { key: 'cases', title: { zh: '办件量', en: 'Cases' }, type: 'integer', required: true, min: 0 },
     { key: 'follow_ups', title: { zh: '回访量', en: 'Follow-ups' }, type: 'integer', required: true, min: 0 },
+    { key: 'photo', title: { zh: '现场照片', en: 'Photo' }, type: 'attachment', kinds: ['image'] },
   ],
   rules: [
     {
@@ -223,6 +225,66 @@ describe('a correction of a submitted daily report', () => {
       .toContain('驳回原因：核对无误，不需更正');
     expect(await cell(clerk, 0, 1).textContent()).toBe('12');
     expect(await cell(clerk, 0, 1).getAttribute('title')).toContain('系统导入时重复计 2 件');
+    await clerk.context().close();
+  });
+
+  it('the clerk asks to add a photo to the submitted sheet: uploaded in the dialog, looked at by the admin, then in the grid', async () => {
+    const photo = await sharp({
+      create: {
+        width: 640,
+        height: 480,
+        channels: 3,
+        background: '#2f6f4f',
+        noise: { type: 'gaussian', mean: 120, sigma: 30 },
+      },
+    })
+      .jpeg({ quality: 80 })
+      .toBuffer();
+    const clerk = await product.signedIn('clerk01', { viewport: VIEWPORT });
+    await openSheet(clerk);
+    await cell(clerk, 0, 3).click({ button: 'right' });
+    await clerk.locator('.htContextMenu').getByText('申请更正', { exact: true }).click();
+    const dialog = clerk.getByTestId('correction-dialog');
+    await dialog.waitFor();
+    expect(await dialog.locator('h3').textContent()).toBe('申请更正：现场照片');
+    await dialog
+      .locator('input[type="file"]')
+      .setInputFiles({ name: '现场.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await expect.poll(() => dialog.locator('.file-item').count(), { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(() => dialog.locator('.file-item img').evaluate((img) => (img as HTMLImageElement).naturalWidth))
+      .toBeGreaterThan(0);
+    await clerk.getByTestId('correction-reason').fill('补传现场照片');
+    await clerk.screenshot({ path: screenshotPath('corrections-photo-dialog') });
+    await clerk.getByTestId('correction-send').click();
+    await expect.poll(() => clerk.getByTestId('correction-note').textContent()).toBe('已提交更正申请，等待管理员审核');
+
+    // the admin sees the proposed photo itself on the board, then approves it
+    const admin = await product.signedIn('admin', { viewport: VIEWPORT });
+    await admin.getByTestId('nav-dashboard').click();
+    await admin.waitForURL('**/dashboard');
+    const board = admin.getByTestId('board-visits_daily');
+    const request = board.getByTestId('correction-request');
+    await expect.poll(() => request.count(), { timeout: 10_000 }).toBe(1);
+    expect(await request.textContent()).toContain('现场照片：— →');
+    const proposed = request.getByTestId('correction-files').locator('img');
+    await proposed.scrollIntoViewIfNeeded();
+    await expect
+      .poll(() => proposed.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    await admin.screenshot({ path: screenshotPath('corrections-photo-board') });
+    await request.getByTestId('approve-correction').click();
+    await expect.poll(() => board.getByTestId('correction-request').count(), { timeout: 10_000 }).toBe(0);
+    await admin.context().close();
+
+    // the clerk's grid shows the photo, marked as corrected
+    await openSheet(clerk);
+    const thumb = cell(clerk, 0, 3).locator('img.file-thumb');
+    await expect
+      .poll(() => thumb.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    await expect.poll(() => cell(clerk, 0, 3).getAttribute('class')).toContain('cell-corrected');
+    await clerk.screenshot({ path: screenshotPath('corrections-photo-grid') });
     await clerk.context().close();
   });
 });

@@ -537,3 +537,77 @@ describe('the collect job', () => {
     expect(await exists(stored(unused.body.sha256))).toBe(true);
   });
 });
+
+describe('a correction of a submitted sheet', () => {
+  const DAILY = {
+    key: 'photo_daily',
+    title: '每日现场照片',
+    period: 'daily',
+    periodField: 'day',
+    fields: [
+      { key: 'day', title: '日期', type: 'date', required: true, unique: true },
+      { key: 'photo', title: '现场照片', type: 'attachment', kinds: ['image'] },
+    ],
+  };
+  const REQUEST = `mutation ($row: ID!, $value: JSON, $reason: String!) {
+    requestCorrection(ledger: "photo_daily", rowId: $row, field: "photo", value: $value, reason: $reason) {
+      id state newValue oldText newText } }`;
+  const APPROVE = 'mutation ($id: ID!) { approveCorrection(id: $id) { state newText } }';
+
+  it('takes a new photo with a clerk’s request: the admin sees it, the collect job keeps it, approval puts it in the row', async () => {
+    expect((await t.gql(PUBLISH, { d: DAILY }, { token: admin })).errors).toBeUndefined();
+    const first = await upload(clerk, await photo(320, 240), '第一张.jpg', { ledger: 'photo_daily', field: 'photo' });
+    const saved = await t.gql(
+      SAVE,
+      { ledger: 'photo_daily', changes: [{ op: 'INSERT', values: { day: '2023-05-10', photo: [first.body] } }] },
+      { token: clerk },
+    );
+    const row = saved.data!.saveRows.results[0].row;
+    const submitted = await t.gql(
+      'mutation { submitSheet(ledger: "photo_daily", period: "2023-05-10") { state } }',
+      {},
+      { token: clerk },
+    );
+    expect(submitted.errors).toBeUndefined();
+
+    // the sheet is locked: the clerk uploads the right photo and asks for a correction with it
+    const better = await photo(320, 241);
+    const second = await upload(clerk, better, '更正后.jpg', { ledger: 'photo_daily', field: 'photo' });
+    const requested = await t.gql(
+      REQUEST,
+      { row: row.id, value: [{ handle: second.body.handle }], reason: '上传错了照片' },
+      { token: clerk },
+    );
+    expect(requested.errors).toBeUndefined();
+    const request = requested.data!.requestCorrection;
+    // kept as stored: the file's name, size and kind, shown by its name
+    expect(request).toMatchObject({ state: 'REQUESTED', oldText: '第一张.jpg', newText: '更正后.jpg' });
+    expect(request.newValue).toEqual([second.body]);
+
+    // the admin looks at the proposed photo before deciding; another unit's clerk cannot
+    const seen = await get(`/attachments/${second.body.handle}`, admin);
+    expect(seen.response.status).toBe(200);
+    expect(sha256(seen.bytes)).toBe(sha256(better));
+    expect((await get(`/attachments/${second.body.handle}/thumbnail`, admin)).response.status).toBe(200);
+    expect((await get(`/attachments/${second.body.handle}`, otherClerk)).response.status).toBe(404);
+
+    // the admin takes two days: the request holds the file, the collect job leaves it
+    await t.api.app.get(AttachmentCollector).collect(new Date(Date.now() + 49 * 3_600_000));
+    const [kept] = await t.db.query(`SELECT handle FROM attachments WHERE handle = $1`, [second.body.handle]);
+    expect(kept).toBeDefined();
+
+    const approved = await t.gql(APPROVE, { id: request.id }, { token: admin });
+    expect(approved.errors).toBeUndefined();
+    expect(approved.data!.approveCorrection).toMatchObject({ state: 'APPLIED', newText: '更正后.jpg' });
+    const now = await t.gql(
+      'query { rows(ledger: "photo_daily", period: "2023-05-10") { edges { node { values } } } }',
+      {},
+      { token: clerk },
+    );
+    expect((now.data!.rows.edges[0].node.values.photo as Uploaded[]).map((f) => f.handle)).toEqual([
+      second.body.handle,
+    ]);
+    // the replaced photo stays in the history, served to the unit
+    expect((await get(`/attachments/${first.body.handle}`, clerk)).response.status).toBe(200);
+  });
+});

@@ -5,6 +5,7 @@ import { Clock } from '../common/time/clock';
 import { MinuteJob } from '../common/time/minute-job';
 import { AttachmentPartsService } from './attachment-parts.service';
 import { CONTENT_LOCK } from './attachment-thumbnails';
+import { PENDING_CORRECTION_HOLDS } from './attachments.service';
 import { AttachmentsService } from './attachments.service';
 
 /** An upload no row took within this long is collected. */
@@ -52,6 +53,7 @@ export class AttachmentCollector implements OnApplicationBootstrap, OnModuleDest
         `DELETE FROM attachments a
           WHERE a.linked_at IS NULL AND a.uploaded_at < $1
             AND NOT EXISTS (SELECT 1 FROM attachment_links l WHERE l.handle = a.handle)
+            AND NOT EXISTS (${PENDING_CORRECTION_HOLDS})
           RETURNING a.handle`,
         [before],
       )) as [unknown[], number];

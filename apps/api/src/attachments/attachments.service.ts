@@ -26,6 +26,15 @@ export const TEMP_MAX_AGE_MS = 3_600_000;
 
 const HANDLE = /^[A-Za-z0-9_-]{22}$/;
 
+/**
+ * A correction request waiting for an admin (申请更正, sheet_corrections) that proposes the file
+ * `a.handle` for its unit: the file is kept (the collect job skips it) and shown to whoever sees
+ * that unit, so the admin can look at it before approving. A condition on `a` (attachments).
+ */
+export const PENDING_CORRECTION_HOLDS = `SELECT 1 FROM sheet_corrections c
+   WHERE c.state = 'REQUESTED' AND c.unit_id = a.unit_id AND jsonb_typeof(c.new_value) = 'array'
+     AND c.new_value @> jsonb_build_array(jsonb_build_object('handle', a.handle))`;
+
 /** What a file is served with. */
 export interface ServedFile {
   name: string;
@@ -185,7 +194,8 @@ export class AttachmentsService implements OnModuleInit {
 
   /**
    * A file (or its thumbnail) for the caller: a row or a history entry of the caller's units holds
-   * it, or the caller uploaded it and no row holds it yet. Anything else is "not found", whether the
+   * it, or the caller uploaded it and no row holds it yet, or a correction request of a unit the
+   * caller sees proposes it (PENDING_CORRECTION_HOLDS). Anything else is "not found", whether the
    * handle exists or not.
    */
   async open(principal: Principal, handle: string, variant: BlobVariant): Promise<ServedFile> {
@@ -209,7 +219,9 @@ export class AttachmentsService implements OnModuleInit {
           WHERE a.handle = $1
             AND (EXISTS (SELECT 1 FROM attachment_links l
                           WHERE l.handle = a.handle AND ($3::text[] IS NULL OR l.ledger_key = ANY ($3::text[])))
-                 OR (a.linked_at IS NULL AND a.uploaded_by = $2))`,
+                 OR (a.linked_at IS NULL AND a.uploaded_by = $2)
+                 OR (a.linked_at IS NULL AND ($3::text[] IS NULL OR a.ledger_key = ANY ($3::text[]))
+                     AND EXISTS (${PENDING_CORRECTION_HOLDS})))`,
         [handle, principal.userId, ledgers],
       ),
     );

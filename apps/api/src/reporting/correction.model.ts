@@ -30,6 +30,12 @@ export class CorrectionModel {
   })
   oldValue: unknown;
   @Field(() => GraphQLJSON, { nullable: true }) newValue: unknown;
+  @Field(() => String, {
+    description: 'The value before as the field shows it, in the request’s language ("" for none).',
+  })
+  oldText: string;
+  @Field(() => String, { description: 'The new value as the field shows it (files by their names).' })
+  newText: string;
   @Field(() => String) reason: string;
   @Field(() => CorrectionStateEnum) state: string;
   @Field(() => String, { description: 'Who asked for it (a display name).' }) requestedBy: string;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { LocalizedText, Locale } from '@taizhang/domain';
-import { isComputedField, textOf, type FieldDefinition } from '@taizhang/ledger-core';
+import { isComputedField, textOf, type FieldDefinition, type FieldValue } from '@taizhang/ledger-core';
 import type { Principal } from '../identity/principal';
 import { seesRedactedValues } from '../identity/access-policy';
 import { parseId } from '../common/graphql/ids';
@@ -105,6 +105,9 @@ export class CorrectionsService {
       },
     );
     this.assertWritten(outcome, field, 'VALID');
+    // kept as the dry run read it: files named by their handles become what was stored for them
+    // (name, size, kind), so the request shows them and the admin can open them
+    const newValue = outcome.values && field.key in outcome.values ? outcome.values[field.key] : input.value;
     const [created] = (await this.db.query(
       `INSERT INTO sheet_corrections (ledger_key, unit_id, period, row_id, field, old_value, new_value, reason, state, requested_by, requested_at)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, 'REQUESTED', $9, $10) RETURNING id::text`,
@@ -115,7 +118,7 @@ export class CorrectionsService {
         row.id,
         field.key,
         JSON.stringify(row.values[field.key] ?? null),
-        JSON.stringify(input.value ?? null),
+        JSON.stringify(newValue ?? null),
         reason,
         principal.userId,
         this.clock.now(),
@@ -372,6 +375,8 @@ export class CorrectionsService {
     const audience = seesRedactedValues(principal) ? 'redacted' : 'full';
     // a leader sees a value as the field's type shows it to readers outside the unit (masked)
     const shown = (value: unknown) => valuesFor(ledger.model, { [r.field]: value }, audience)?.[r.field] ?? null;
+    const textOfValue = (value: unknown) =>
+      field && value !== null ? ledger.model.spec(field).format(value as FieldValue, field, locale) : '';
     return {
       id: r.id,
       ledgerKey: r.ledger_key,
@@ -383,6 +388,8 @@ export class CorrectionsService {
       fieldTitle: field ? textOf(field.title, locale) : r.field,
       oldValue: shown(r.old_value),
       newValue: shown(r.new_value),
+      oldText: textOfValue(shown(r.old_value)),
+      newText: textOfValue(shown(r.new_value)),
       reason: r.reason,
       state: r.state,
       requestedBy: r.requested_by,

@@ -118,6 +118,7 @@ export function CorrectionDialog({
           value={held}
           onChange={setHeld}
           rowPicking={null}
+          fileUploading={{ ledger: model.definition.key, unitId }}
         />
       </div>
       <label className="correction-reason">

@@ -2,7 +2,23 @@ import { useMutation, useQuery } from '@apollo/client';
 import { useState } from 'react';
 import { useI18n } from '../../i18n/i18n';
 import { bracketed, type Punctuation } from '../../i18n/punctuation';
+import { attachmentsOf } from '../attachments/attachment-value';
+import { FileThumbnails } from '../attachments/file-thumbnails';
 import { APPROVE_CORRECTION, CORRECTIONS, REJECT_CORRECTION, type Correction } from './corrections.graphql';
+
+/**
+ * A requested value as the admin judges it: its text as the field shows it, and files as their
+ * thumbnails (a photo proposed for a submitted sheet is looked at before it is approved).
+ */
+function ProposedValue({ value, text }: { value: unknown; text: string }) {
+  const files = attachmentsOf(value);
+  if (files.length === 0) return <>{text || '—'}</>;
+  return (
+    <span data-testid="correction-files">
+      <FileThumbnails files={files} onOpen={(ref) => window.open(`/attachments/${ref.handle}`, '_blank', 'noopener')} />
+    </span>
+  );
+}
 
 /** A correction's value as plain text (a list joined). */
 export function correctionValueText(value: unknown, p: Punctuation): string {
@@ -67,7 +83,10 @@ export function CorrectionRequests({
               {!period && <span className="muted">{c.period} · </span>}
               {c.fieldTitle}
               {p.colon}
-              {correctionValueText(c.oldValue, p)} → <strong>{correctionValueText(c.newValue, p)}</strong>
+              <ProposedValue value={c.oldValue} text={c.oldText} /> →{' '}
+              <strong>
+                <ProposedValue value={c.newValue} text={c.newText} />
+              </strong>
             </span>
             <span className="muted">
               {' '}
@@ -143,7 +162,7 @@ export function RejectedCorrections({ ledger, period }: { ledger: string; period
           <li key={c.id} data-testid="rejected-correction">
             {c.fieldTitle}
             {p.colon}
-            {correctionValueText(c.oldValue, p)} → {correctionValueText(c.newValue, p)}
+            {c.oldText || '—'} → {c.newText || '—'}
             <span className="muted">
               {' '}
               {t('correction.rejectedBecause')}

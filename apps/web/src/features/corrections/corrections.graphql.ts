@@ -14,6 +14,9 @@ export interface Correction {
   fieldTitle: string;
   oldValue: unknown;
   newValue: unknown;
+  /** The values as their field shows them, in the user's language (files by their names). */
+  oldText: string;
+  newText: string;
   reason: string;
   state: CorrectionState;
   requestedBy: string;
@@ -24,7 +27,7 @@ export interface Correction {
 }
 
 const FIELDS = `
-  id ledgerKey unitId unitName period rowId field fieldTitle oldValue newValue reason state
+  id ledgerKey unitId unitName period rowId field fieldTitle oldValue newValue oldText newText reason state
   requestedBy requestedAt decidedBy decidedAt rejectReason
 `;
 

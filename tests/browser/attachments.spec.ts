@@ -47,6 +47,33 @@ async function rectifications(): Promise<{ id: string; values: Record<string, un
   return response.data!.rows.edges.map((e) => e.node);
 }
 
+/** A rectification of the clerk's unit, saved through the API: `description` and the values given over a typical row's. */
+async function insertRectification(token: string, description: string, values: Record<string, unknown> = {}) {
+  const saved = await postGraphQL<{ saveRows: { results: { status: string }[] } }>(
+    product.server.url,
+    `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "rectification", changes: $changes) { results { status } } }`,
+    {
+      changes: [
+        {
+          op: 'INSERT',
+          values: {
+            found_on: shanghaiDay(-2),
+            source: '回访',
+            description,
+            owner: '李四',
+            deadline: shanghaiDay(5),
+            status: '整改中',
+            ...values,
+          },
+        },
+      ],
+    },
+    { token },
+  );
+  expect(saved.errors).toBeUndefined();
+  expect(saved.data!.saveRows.results[0].status).toBe('SAVED');
+}
+
 /** A JPEG the browser itself encodes: a picture of `width`×`height` with a gradient and a label. */
 async function jpeg(page: Page, width: number, height: number, label: string): Promise<Buffer> {
   const base64 = await page.evaluate(
@@ -117,28 +144,7 @@ describe('photos on a rectification', () => {
   it('attaches a before and an after photo, shows their thumbnails, keeps them over a reload and previews one; a file that is no picture is refused with its reason', async () => {
     const description = '窗口人员态度生硬-附件测试';
     const token = await product.token(CLERK);
-    const saved = await postGraphQL<{ saveRows: { results: { status: string }[] } }>(
-      product.server.url,
-      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "rectification", changes: $changes) { results { status } } }`,
-      {
-        changes: [
-          {
-            op: 'INSERT',
-            values: {
-              found_on: shanghaiDay(-2),
-              source: '回访',
-              description,
-              owner: '李四',
-              deadline: shanghaiDay(5),
-              status: '整改中',
-            },
-          },
-        ],
-      },
-      { token },
-    );
-    expect(saved.errors).toBeUndefined();
-    expect(saved.data!.saveRows.results[0].status).toBe('SAVED');
+    await insertRectification(token, description);
 
     const context = await product.newContext({ viewport: SCREEN });
     const page = await context.newPage();
@@ -233,29 +239,12 @@ describe('photos on a rectification', () => {
     });
     expect(uploaded.status).toBe(201);
     const held = (await uploaded.json()) as StoredFile;
-    const saved = await postGraphQL<{ saveRows: { results: { status: string }[] } }>(
-      product.server.url,
-      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "rectification", changes: $changes) { results { status } } }`,
-      {
-        changes: [
-          {
-            op: 'INSERT',
-            values: {
-              found_on: shanghaiDay(-1),
-              source: '回访',
-              description,
-              owner: '王五',
-              deadline: shanghaiDay(7),
-              status: '整改中',
-              photos_before: [{ handle: held.handle }],
-            },
-          },
-        ],
-      },
-      { token },
-    );
-    expect(saved.errors).toBeUndefined();
-    expect(saved.data!.saveRows.results[0].status).toBe('SAVED');
+    await insertRectification(token, description, {
+      found_on: shanghaiDay(-1),
+      deadline: shanghaiDay(7),
+      owner: '王五',
+      photos_before: [{ handle: held.handle }],
+    });
 
     await page.goto(`${product.server.url}/ledgers/rectification`);
     await rowWith(page, description).waitFor();
@@ -340,27 +329,11 @@ describe('photos on a rectification', () => {
   it('sends a 9.7 MB photo in parts, sends again only the part the network dropped, and stores it whole', async () => {
     const description = '窗口人员态度生硬-分段上传';
     const token = await product.token(CLERK);
-    const saved = await postGraphQL<{ saveRows: { results: { status: string }[] } }>(
-      product.server.url,
-      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "rectification", changes: $changes) { results { status } } }`,
-      {
-        changes: [
-          {
-            op: 'INSERT',
-            values: {
-              found_on: shanghaiDay(-1),
-              source: '回访',
-              description,
-              owner: '王五',
-              deadline: shanghaiDay(7),
-              status: '整改中',
-            },
-          },
-        ],
-      },
-      { token },
-    );
-    expect(saved.data!.saveRows.results[0].status).toBe('SAVED');
+    await insertRectification(token, description, {
+      found_on: shanghaiDay(-1),
+      deadline: shanghaiDay(7),
+      owner: '王五',
+    });
     // a photo above 8 MB (the field takes 10 MB): noise does not compress, so its PNG is ~9.7 MB
     const big = await sharp(randomBytes(1800 * 1800 * 3), { raw: { width: 1800, height: 1800, channels: 3 } })
       .png({ compressionLevel: 1 })
@@ -408,8 +381,13 @@ describe('photos on a rectification', () => {
     expect(files[0].sha256).toBe(createHash('sha256').update(big).digest('hex'));
     const served = await page.request.get(`${product.server.url}/attachments/${files[0].handle}`);
     expect((await served.body()).equals(big)).toBe(true);
-    await expect.poll(() => thumbnailWidths(page), { timeout: 15_000 }).toHaveLength(1);
-    await expect.poll(async () => (await thumbnailWidths(page)).every((w) => w > 0 && w <= 320)).toBe(true);
+    // its row's thumbnail (the sheet has the other tests' rows too)
+    const widths = () =>
+      rowWith(page, description)
+        .locator('img.file-thumb')
+        .evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth));
+    await expect.poll(widths, { timeout: 15_000 }).toHaveLength(1);
+    await expect.poll(async () => (await widths()).every((w) => w > 0 && w <= 320)).toBe(true);
     await page.screenshot({ path: screenshotPath('attachments-parts') });
     await context.close();
   });

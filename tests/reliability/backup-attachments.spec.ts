@@ -1,14 +1,14 @@
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestDatabase,
+  assertBackupCliBuilt,
   postGraphQL,
+  runBackupCli,
   signInToken,
   startProductServer,
   type ProductServer,
@@ -21,19 +21,6 @@ import {
  * come back byte for byte into a fresh DATA_DIR and database and are served again; a backup whose
  * files were changed or lost fails its restore, naming the file, and restores nothing.
  */
-const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'dist/api/apps/api/src/backup/backup-cli.js');
-const execute = promisify(execFile);
-
-async function runCli(args: string[], env: NodeJS.ProcessEnv) {
-  const options = { cwd: ROOT, env: { ...process.env, VITEST: undefined, ...env } };
-  try {
-    return { code: 0, ...(await execute(process.execPath, [CLI, ...args], options)) };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 const LEDGER = {
   key: 'backup_probe',
@@ -99,9 +86,7 @@ async function save(changes: unknown[]) {
 }
 
 beforeAll(async () => {
-  await fs.access(CLI).catch(() => {
-    throw new Error(`${CLI} is missing: run npx nx run-many -t build first`);
-  });
+  await assertBackupCliBuilt();
   work = await fs.mkdtemp(path.join(os.tmpdir(), 'taizhang-backup-files-'));
   db = await createTestDatabase();
   product = await startProductServer({ DATABASE_URL: db.url, DATA_DIR: dataDir() });
@@ -155,7 +140,7 @@ async function copyOfBackup(name: string): Promise<string> {
 describe('a backup of a product with attachments', () => {
   it('writes every file beside the dump with a manifest of sha256 and size', async () => {
     dump = path.join(work, 'backups', 'taizhang-files.dump');
-    const backup = await runCli(['backup', dump], { DATABASE_URL: db.url, DATA_DIR: dataDir() });
+    const backup = await runBackupCli(['backup', dump], { DATABASE_URL: db.url, DATA_DIR: dataDir() });
     expect(backup.stderr).toBe('');
     expect(backup.code).toBe(0);
     expect(backup.stdout).toContain(`attachments: ${uploaded.size} files`);
@@ -184,7 +169,10 @@ describe('a backup of a product with attachments', () => {
   it('restores into a fresh DATA_DIR and database: every file identical and served again', async () => {
     const freshDir = path.join(work, 'fresh');
     const name = newDatabase();
-    const restore = await runCli(['restore', dump, '--database', name], { DATABASE_URL: db.url, DATA_DIR: freshDir });
+    const restore = await runBackupCli(['restore', dump, '--database', name], {
+      DATABASE_URL: db.url,
+      DATA_DIR: freshDir,
+    });
     expect(restore.stderr).toBe('');
     expect(restore.code).toBe(0);
     expect(restore.stdout).toContain(`attachments: ${uploaded.size} files checked (SHA-256), ${uploaded.size} copied`);
@@ -229,7 +217,7 @@ describe('a backup of a product with attachments', () => {
     await fs.writeFile(damagedPath, Buffer.alloc(damaged.length, 7)); // the right size, the wrong bytes
     await fs.writeFile(wholePath, whole);
 
-    const restore = await runCli(['restore', dump, '--database', newDatabase()], {
+    const restore = await runBackupCli(['restore', dump, '--database', newDatabase()], {
       DATABASE_URL: db.url,
       DATA_DIR: targetDir,
     });
@@ -250,7 +238,10 @@ describe('a backup of a product with attachments', () => {
 
     const freshDir = path.join(work, 'tampered-data');
     const name = newDatabase();
-    const restore = await runCli(['restore', copy, '--database', name], { DATABASE_URL: db.url, DATA_DIR: freshDir });
+    const restore = await runBackupCli(['restore', copy, '--database', name], {
+      DATABASE_URL: db.url,
+      DATA_DIR: freshDir,
+    });
     expect(restore.code).toBe(1);
     expect(restore.stderr.trim().split('\n')).toHaveLength(1);
     expect(restore.stderr).toContain(`${blobPath(victim)} differs`);
@@ -264,7 +255,7 @@ describe('a backup of a product with attachments', () => {
     const victim = sha256([...uploaded.values()][2]);
     await fs.rm(path.join(`${copy}.attachments`, blobPath(victim)));
     const name = newDatabase();
-    const restore = await runCli(['restore', copy, '--database', name], {
+    const restore = await runBackupCli(['restore', copy, '--database', name], {
       DATABASE_URL: db.url,
       DATA_DIR: path.join(work, 'missing-data'),
     });
@@ -276,7 +267,7 @@ describe('a backup of a product with attachments', () => {
   it('fails a restore whose files folder is gone, saying how many files the database holds', async () => {
     const copy = path.join(work, 'no-folder.dump');
     await fs.copyFile(dump, copy);
-    const restore = await runCli(['restore', copy, '--database', newDatabase()], {
+    const restore = await runBackupCli(['restore', copy, '--database', newDatabase()], {
       DATABASE_URL: db.url,
       DATA_DIR: path.join(work, 'no-folder-data'),
     });

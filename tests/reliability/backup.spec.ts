@@ -1,14 +1,14 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestDatabase,
+  assertBackupCliBuilt,
   postGraphQL,
+  runBackupCli,
   signInToken,
   startProductServer,
   type ProductServer,
@@ -21,21 +21,10 @@ import {
  * product serves the restored database to a clerk as it served the original.
  */
 import { handTyped } from '@taizhang/testing';
-const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'dist/api/apps/api/src/backup/backup-cli.js');
 
-const execute = promisify(execFile);
-
-/** The built CLI as `npm run backup` runs it, against DATABASE_URL; its exit code and output. */
-async function runCli(args: string[], databaseUrl: string, env: NodeJS.ProcessEnv = {}) {
-  const options = { cwd: ROOT, env: { ...process.env, VITEST: undefined, DATABASE_URL: databaseUrl, ...env } };
-  try {
-    return { code: 0, ...(await execute(process.execPath, [CLI, ...args], options)) };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+/** The built CLI as `npm run backup` runs it, against DATABASE_URL. */
+const runCli = (args: string[], databaseUrl: string, env: NodeJS.ProcessEnv = {}) =>
+  runBackupCli(args, { DATABASE_URL: databaseUrl, ...env });
 
 /** The "  public.units   24" lines the CLI prints, as { 'public.units': 24 }. */
 function printedCounts(stdout: string): Record<string, number> {
@@ -168,9 +157,7 @@ const databases = async () =>
   (await db.query<{ datname: string }>('SELECT datname FROM pg_database ORDER BY 1')).map((r) => r.datname);
 
 beforeAll(async () => {
-  await fs.access(CLI).catch(() => {
-    throw new Error(`${CLI} is missing: run npx nx run-many -t build first`);
-  });
+  await assertBackupCliBuilt();
   dumpDir = await fs.mkdtemp(path.join(os.tmpdir(), 'taizhang-backup-'));
   db = await createTestDatabase();
   // the demo's month of rows, as npm start seeds them (slower to start than the tests' empty default)

@@ -7,3 +7,4 @@ export * from './api-product';
 export * from './browser-product';
 export * from './clerk-load';
 export * from './hand-typed';
+export * from './backup-cli';

@@ -51,7 +51,7 @@ export interface PartsStatus {
  * `DATA_DIR/attachments/parts/<uploadId>/` (a part sent again replaces itself: it is written
  * beside and renamed over), and finished by joining the parts in order through the SHA-256 into a
  * temp file, which then takes the one-shot upload's path (`AttachmentsService.accept`): kind by
- * content, decode, thumbnail, stored by content. Kept on disk rather than in the database: parts
+ * content, whole by its structure, stored by content, the thumbnail after the answer. Kept on disk rather than in the database: parts
  * are bytes, and several API servers share DATA_DIR as they share the store.
  */
 @Injectable()

@@ -57,8 +57,9 @@ const both = (kinds: AttachmentKind[], locale: 'zh' | 'en') =>
 /**
  * Uploads and downloads of attachment files (docs/attachments.md): an upload is streamed to a temp
  * file, its kind decided from its content, an image checked whole by its structure, stored by its
- * SHA-256 and recorded under a random handle, its thumbnail made after the answer; a download is served only where the caller's units
- * see a row (or a history entry) holding the handle, or to its uploader before any row holds it.
+ * SHA-256 and recorded under a random handle, its thumbnail made after the answer; a download is
+ * served only where the caller's units see a row (or a history entry, or a waiting correction
+ * request) holding the handle, or to its uploader before any row holds it.
  */
 @Injectable()
 export class AttachmentsService implements OnModuleInit {

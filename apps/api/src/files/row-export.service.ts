@@ -18,10 +18,12 @@ import { readInUnitScope } from '../ledger-tables/row-scope';
 import { rowColumns, rowFromDb, tableOf } from '../ledger-tables/row-sql';
 import { rowConditions } from '../ledger-tables/row-filter';
 import { SettingsService } from '../config/settings.service';
+import { AttachmentsService } from '../attachments/attachments.service';
 import { UnitsService } from '../units/units.service';
 import { exportTitle, ledgerColumns, type LedgerExportRow } from './export-layout';
 import { FilesException } from './files.exception';
-import { startDownload, type SheetFormat, type SheetWriter } from './sheet-writers';
+import { ExportZip } from './export-zip';
+import { FIRST_DATA_ROW, startDownload, xlsxWriter, type SheetFormat, type SheetWriter } from './sheet-writers';
 
 export interface ExportQuery {
   ledger: string;
@@ -34,6 +36,8 @@ export interface ExportQuery {
   locale: Locale;
   /** The request's own origin (`https://host`): the address of file links when no public address is set. */
   origin: string;
+  /** `zip`: the workbook and the rows' files in one zip, the cells linking to the files in it (xlsx only). */
+  files?: 'zip' | null;
 }
 
 /** Rows fetched from the cursor at a time: the most an export holds in memory. */
@@ -51,9 +55,11 @@ export class RowExport {
     private readonly access: RowAccess,
     private readonly units: UnitsService,
     private readonly settings: SettingsService,
+    private readonly attachments: AttachmentsService,
   ) {}
 
   async send(principal: Principal, query: ExportQuery, res: Response): Promise<void> {
+    if (query.files === 'zip' && query.format !== 'xlsx') throw FilesException.zipOfXlsxOnly();
     const { ledger, scope } = await this.access.forRead(principal, query.ledger, query.unitId);
     const model = ledger.model;
     const params: unknown[] = [];
@@ -72,31 +78,46 @@ export class RowExport {
     let clientGone = false;
     res.on('close', () => (clientGone = !res.writableFinished));
     let writer: SheetWriter<LedgerExportRow> | null = null;
+    let zip: ExportZip | null = null;
     try {
       await readInUnitScope(this.db, scope, async (tx) => {
         await tx.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${sql}`, params);
         const fullName = [textOf(model.definition.title, query.locale), unitName, query.period]
           .filter(Boolean)
           .join('-');
-        writer = startDownload(
-          res,
-          query.format,
-          { ascii: model.definition.key, full: fullName },
-          { title, sheetName: textOf(model.definition.title, query.locale), columns },
-        );
+        const names = { ascii: model.definition.key, full: fullName };
+        const layout = { title, sheetName: textOf(model.definition.title, query.locale), columns };
+        if (query.files === 'zip') {
+          // the files go into the zip as their rows come; the workbook, written beside, goes in last
+          zip = await ExportZip.start(res, this.attachments.store, model, query.locale, names);
+          writer = xlsxWriter<LedgerExportRow>(zip.workbook, layout);
+        } else {
+          writer = startDownload(res, query.format, names, layout);
+        }
+        let line = FIRST_DATA_ROW;
         for (;;) {
           const batch = (await tx.query(`FETCH ${BATCH} FROM export_rows`)) as Record<string, unknown>[];
-          for (const raw of batch) writer.add({ row: rowFromDb(model, raw), unitName: String(raw._unit_name) });
+          for (const raw of batch) {
+            const record: LedgerExportRow = { row: rowFromDb(model, raw), unitName: String(raw._unit_name) };
+            if (zip) record.files = await zip.addRow(record, line);
+            line += 1;
+            writer.add(record);
+          }
           if (clientGone) return;
           await writer.drained();
           if (batch.length < BATCH) break;
         }
         await tx.query('CLOSE export_rows');
       });
-      if (!clientGone) await (writer as SheetWriter<LedgerExportRow> | null)?.end();
+      if (!clientGone) {
+        await (writer as SheetWriter<LedgerExportRow> | null)?.end();
+        await (zip as ExportZip | null)?.end();
+      } else (zip as ExportZip | null)?.abort();
     } catch (error) {
+      (zip as ExportZip | null)?.abort();
       // before the first byte our errors are answers (the exception filter); after it, the file is cut
       if (!res.headersSent) throw error;
+      if (clientGone) return;
       logger.error({ err: error, ledger: query.ledger }, 'export failed after it had started');
       res.destroy(error as Error);
     }

@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import archiver from 'archiver';
@@ -96,8 +95,10 @@ export class ExportZip {
     model: LedgerModel,
     locale: Locale,
     names: { ascii: string; full: string },
+    tempRoot: string,
   ): Promise<ExportZip> {
-    const tempDir = await mkdtemp(path.join(tmpdir(), 'taizhang-export-'));
+    await mkdir(tempRoot, { recursive: true });
+    const tempDir = await mkdtemp(path.join(tempRoot, 'zip-'));
     res.status(200);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Type', 'application/zip');
@@ -203,4 +204,21 @@ export class ExportZip {
     const text = field && value !== null ? specOf(field).format(value, field, this.locale).trim() : '';
     return text ? text.slice(0, 200) : this.words.id(record.row.id);
   }
+}
+
+/**
+ * The workbooks of zips cut short by a crash (`DATA_DIR/exports/zip-*`), removed at start; an
+ * hour's margin leaves alone another server's export in progress. How many were removed.
+ */
+export async function sweepExportTemp(tempRoot: string, olderThanMs: number, now = Date.now()): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(tempRoot).catch(() => [] as string[])) {
+    const folder = path.join(tempRoot, name);
+    const info = await stat(folder).catch(() => null);
+    if (name.startsWith('zip-') && info && now - info.mtimeMs >= olderThanMs) {
+      await rm(folder, { recursive: true, force: true });
+      removed += 1;
+    }
+  }
+  return removed;
 }

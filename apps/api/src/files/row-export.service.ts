@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import path from 'node:path';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
@@ -17,12 +18,14 @@ import { RowAccess } from '../ledger-data/row-access.service';
 import { readInUnitScope } from '../ledger-tables/row-scope';
 import { rowColumns, rowFromDb, tableOf } from '../ledger-tables/row-sql';
 import { rowConditions } from '../ledger-tables/row-filter';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.token';
 import { SettingsService } from '../config/settings.service';
 import { AttachmentsService } from '../attachments/attachments.service';
 import { UnitsService } from '../units/units.service';
 import { exportTitle, ledgerColumns, type LedgerExportRow } from './export-layout';
 import { FilesException } from './files.exception';
-import { ExportZip } from './export-zip';
+import { ExportZip, sweepExportTemp } from './export-zip';
 import { FIRST_DATA_ROW, startDownload, xlsxWriter, type SheetFormat, type SheetWriter } from './sheet-writers';
 
 export interface ExportQuery {
@@ -43,20 +46,33 @@ export interface ExportQuery {
 /** Rows fetched from the cursor at a time: the most an export holds in memory. */
 const BATCH = 1000;
 
+/** How old a zip's temp workbook must be for the sweep at start to take it for a crash's leftover. */
+const TEMP_MAX_AGE_MS = 3_600_000;
+
 /**
  * A ledger's rows as a file, streamed: read through a server-side cursor in the caller's unit
  * scope (the same access check, conditions and row-level security as `rows`), written batch by
  * batch to the response, waiting whenever the client is slower than the database.
  */
 @Injectable()
-export class RowExport {
+export class RowExport implements OnModuleInit {
+  /** Where a zip's workbook is written while the files go into the zip: `DATA_DIR/exports`. */
+  private readonly tempRoot: string;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: RowAccess,
     private readonly units: UnitsService,
     private readonly settings: SettingsService,
     private readonly attachments: AttachmentsService,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.tempRoot = path.join(config.dataDir, 'exports');
+  }
+
+  async onModuleInit(): Promise<void> {
+    await sweepExportTemp(this.tempRoot, TEMP_MAX_AGE_MS);
+  }
 
   async send(principal: Principal, query: ExportQuery, res: Response): Promise<void> {
     if (query.files === 'zip' && query.format !== 'xlsx') throw FilesException.zipOfXlsxOnly();
@@ -89,7 +105,7 @@ export class RowExport {
         const layout = { title, sheetName: textOf(model.definition.title, query.locale), columns };
         if (query.files === 'zip') {
           // the files go into the zip as their rows come; the workbook, written beside, goes in last
-          zip = await ExportZip.start(res, this.attachments.store, model, query.locale, names);
+          zip = await ExportZip.start(res, this.attachments.store, model, query.locale, names, this.tempRoot);
           writer = xlsxWriter<LedgerExportRow>(zip.workbook, layout);
         } else {
           writer = startDownload(res, query.format, names, layout);

@@ -71,11 +71,11 @@ async function photoCells(bytes: Buffer) {
   const photoColumn = header.indexOf('整改照片');
   expect(issueColumn).toBeGreaterThan(0);
   expect(photoColumn).toBeGreaterThan(0);
-  const cells: Record<string, { value: unknown; note: unknown }> = {};
+  const cells: Record<string, { value: unknown; note: unknown; line: number }> = {};
   sheet.eachRow((row, number) => {
     if (number <= 2) return;
     const cell = row.getCell(photoColumn);
-    cells[String(row.getCell(issueColumn).value)] = { value: cell.value, note: cell.note };
+    cells[String(row.getCell(issueColumn).value)] = { value: cell.value, note: cell.note, line: number };
   });
   return cells;
 }
@@ -245,6 +245,8 @@ describe('an export with the files (?files=zip)', () => {
     });
     expect(String(cells['同名/文件'].note)).toContain('附件/第6行%20同名_文件/整改照片/IMG_0001%20(2).jpg');
     expect(cells['没有'].value).toBeNull();
+    // a row's folder names its line in the workbook
+    expect([cells['两张'].line, cells['一张'].line, cells['同名/文件'].line]).toEqual([3, 4, 6]);
     // each link, unescaped, is an entry of the zip
     for (const cell of Object.values(cells)) {
       const link = (cell.value as { hyperlink?: string } | null)?.hyperlink;

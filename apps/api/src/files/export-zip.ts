@@ -196,12 +196,20 @@ export class ExportZip {
     return Promise.race([promise, this.broken]);
   }
 
-  /** What names a row in its folder: the ledger's display field's text, else its id. */
+  /**
+   * What names a row in its folder: the ledger's display field's text (a reference there: what its
+   * row says, as the workbook shows it), else its id.
+   */
   private label(record: LedgerExportRow): string {
     const key = this.model.definition.display;
     const field = key ? this.model.byKey.get(key) : undefined;
     const value = field ? ((record.row.values[field.key] ?? null) as FieldValue) : null;
-    const text = field && value !== null ? specOf(field).format(value, field, this.locale).trim() : '';
+    const shown = field ? record.row.display?.[field.key] : null;
+    const text = shown
+      ? shown.trim()
+      : field && value !== null
+        ? specOf(field).format(value, field, this.locale).trim()
+        : '';
     return text ? text.slice(0, 200) : this.words.id(record.row.id);
   }
 }

@@ -42,6 +42,21 @@ const WORDS = {
   },
 };
 
+/**
+ * A stream once its file is open (an fs stream opens lazily: a file there but unreadable would
+ * otherwise fail inside the zip and cut it), or null when it cannot be: then the file is missing.
+ */
+async function opened(stream: Readable | null): Promise<Readable | null> {
+  if (stream === null || !(stream as Readable & { pending?: boolean }).pending) return stream;
+  try {
+    await once(stream, 'open');
+    return stream;
+  } catch {
+    stream.destroy();
+    return null;
+  }
+}
+
 /** What the zip holds of a row: for each file field, the targets its cell's links point to (relative paths). */
 export type RowFileTargets = Map<string, string[]>;
 
@@ -132,7 +147,7 @@ export class ExportZip {
       const fieldTargets: string[] = [];
       for (const file of files) {
         const entry = `${folder}/${names.take(safeName(file.text, MAX_FILE, { keepExtension: true }), { keepExtension: true })}`;
-        const stream = await this.files.open(file.sha256, 'file').catch(() => null);
+        const stream = await opened(await this.files.open(file.sha256, 'file').catch(() => null));
         if (stream === null) {
           this.missing.push(this.words.missingLine(rowText, title, file.text, file.sha256));
           fieldTargets.push(linkTarget(this.words.missingList));

@@ -99,7 +99,10 @@ export class ExportZip {
         if (!res.writableFinished) reject(new Error('the client went away'));
       });
     });
-    this.broken.catch(() => this.abort());
+    this.broken.catch(() => {
+      this.abort();
+      if (!res.writableFinished) res.destroy();
+    });
     this.archive.pipe(res);
   }
 
@@ -179,13 +182,17 @@ export class ExportZip {
     }
   }
 
-  /** The zip given up (the client went away, a read failed): the response cut, the temp file gone. */
+  /**
+   * The zip given up (the client went away, a read failed, the export failed): no more of it goes
+   * to the response — unpiped first, so that archiver's end does not end the response, which the
+   * caller still answers or cuts — and the temp file gone.
+   */
   abort(): void {
     if (this.aborted) return;
     this.aborted = true;
+    this.archive.unpipe(this.res);
     this.archive.abort();
     this.workbook.destroy();
-    if (!this.res.writableFinished) this.res.destroy();
     void this.cleanUp();
   }
 

@@ -70,8 +70,8 @@ const FEATURE_IMPORTS: Record<string, { to: string[]; why: string }> = {
   notices: { to: ['units'], why: 'a deadline is noticed to the units that fill the ledger' },
   backup: { to: ['attachments'], why: "a backup copies the attachment store's files, in the store's layout" },
   files: {
-    to: ['units', 'reporting', 'statistics'],
-    why: "exports name units; the board's and the statistics' files are those features' answers, written out",
+    to: ['units', 'reporting', 'statistics', 'attachments'],
+    why: "exports name units; the board's and the statistics' files are those features' answers, written out; an export with the files reads them from the attachment store",
   },
 };
 

@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
+import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
 
 /** Excel in and out from the ledger page, as a clerk does it in Chromium. */
 let product: BrowserProduct;
@@ -123,5 +126,75 @@ describe("an admin's import across units", () => {
     await page.getByTestId('import-close').click();
     await expect.poll(() => loaded(page)).toBe(before + 2);
     await context.close();
+  });
+});
+
+describe('the export with the files', () => {
+  it('is offered on a ledger with attachment fields and downloads a zip of the workbook and the photos', async () => {
+    // a rectification with a photo, saved through the API as the clerk of its unit
+    const token = await product.token('clerk17');
+    const bytes = await sharp({ create: { width: 80, height: 60, channels: 3, background: '#2a6' } })
+      .jpeg()
+      .toBuffer();
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(bytes)]), '现场.jpg');
+    const uploaded = await fetch(`${product.server.url}/attachments?ledger=rectification&field=photos_before`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(uploaded.status).toBe(201);
+    const photo = (await uploaded.json()) as { sha256: string };
+    const day = new Date(Date.now() + 8 * 3_600_000 - 2 * 86_400_000).toISOString().slice(0, 10);
+    const saved = await postGraphQL(
+      product.server.url,
+      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "rectification", changes: $changes) { saved } }`,
+      {
+        changes: [
+          {
+            op: 'INSERT',
+            values: {
+              found_on: day,
+              source: '回访',
+              description: '导出附件测试',
+              owner: '李四',
+              deadline: day,
+              status: '整改中',
+              photos_before: [photo],
+            },
+          },
+        ],
+      },
+      { token },
+    );
+    expect(saved.errors).toBeUndefined();
+
+    const context = await product.browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    await openLedger(page, 'clerk17', 'rectification');
+    const link = page.getByTestId('export-zip');
+    expect(await link.textContent()).toBe('导出 Excel（含附件，zip）');
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toMatch(/\.zip$/);
+    const file = path.join(os.tmpdir(), `taizhang-export-${process.pid}.zip`);
+    await download.saveAs(file);
+    const zip = await JSZip.loadAsync(fs.readFileSync(file));
+    fs.rmSync(file);
+    const names = Object.keys(zip.files).filter((name) => !zip.files[name].dir);
+    expect(names).toContain(download.suggestedFilename().replace(/\.zip$/, '.xlsx'));
+    const entry = names.find((name) => /^附件\/第\d+行 [^/]+\/整改前照片\/现场\.jpg$/.test(name));
+    expect(entry).toBeDefined();
+    const stored = await zip.files[entry!].async('nodebuffer');
+    expect(createHash('sha256').update(stored).digest('hex')).toBe(photo.sha256);
+
+    await context.close();
+
+    // a ledger without files has no such link
+    const other = await product.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const windowPage = await other.newPage();
+    await openLedger(windowPage, 'clerk05', 'window_case');
+    await windowPage.getByTestId('export-xlsx').waitFor();
+    expect(await windowPage.getByTestId('export-zip').count()).toBe(0);
+    await other.close();
   });
 });

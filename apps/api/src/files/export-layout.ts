@@ -50,6 +50,11 @@ export interface SheetColumn<T> {
 export interface LedgerExportRow {
   row: RowRecord;
   unitName: string;
+  /**
+   * In an export with the files (a zip): for each file field, where each of its files is in the
+   * zip, relative to the workbook; the cell links there instead of to the public address.
+   */
+  files?: Map<string, string[]>;
 }
 
 const PIXELS_PER_CHARACTER = 7;
@@ -58,8 +63,8 @@ const PIXELS_PER_CHARACTER = 7;
  * The ledger's fields as columns, with a unit column first when several units are merged. A
  * reference shown by a display field is what its row says, and the column after it keeps the
  * row's id (`#12`), so that the file imported again names exactly the same rows. A field whose
- * values name files (the spreadsheet spec's `links`) links each to `<baseUrl><path>` in xlsx; CSV
- * writes the names.
+ * values name files (the spreadsheet spec's `links`) links each to `<baseUrl><path>` in xlsx, or,
+ * in a zip with the files, to the file's path in the zip (the row's `files`); CSV writes the names.
  */
 export function ledgerColumns(
   model: LedgerModel,
@@ -99,7 +104,15 @@ export function ledgerColumns(
           numFmt: cells.numFmt,
           excel: (r) => {
             const value = shown(r);
-            return cells.links && value !== null ? linkCell(cells.links(value), baseUrl) : cells.cell(value, locale);
+            if (!cells.links || value === null) return cells.cell(value, locale);
+            const links = cells.links(value);
+            const inZip = r.files?.get(field.key);
+            return inZip
+              ? linkCell(
+                  links.map((link, i) => ({ text: link.text, path: inZip[i] })),
+                  '',
+                )
+              : linkCell(links, baseUrl);
           },
           text: (r) => spec.format(shown(r), field, locale),
         },

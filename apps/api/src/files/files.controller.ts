@@ -112,6 +112,7 @@ export class FilesController {
     @Res() res: Response,
   ): Promise<void> {
     const { name, format } = fileNameOf(file);
+    if (query.files && query.files !== 'zip') throw FilesException.badFilesOption(query.files);
     await this.rowExport.send(
       principal,
       {
@@ -124,6 +125,7 @@ export class FilesController {
         filter: jsonParam('filter', query.filter),
         locale: localeOf(req, query),
         origin: `${req.protocol}://${req.get('host') ?? 'localhost'}`,
+        files: query.files === 'zip' ? 'zip' : null,
       },
       res,
     );

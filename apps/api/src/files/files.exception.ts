@@ -123,6 +123,23 @@ export const FilesException = {
       },
       [{ path: 'mode', message: { 'zh-CN': '应为 preview 或 commit', en: 'Must be preview or commit' } }],
     ),
+  zipOfXlsxOnly: () =>
+    new AppException(
+      'BAD_USER_INPUT',
+      'FILE_FORMAT',
+      {
+        'zh-CN': '含附件的 zip 只能随 Excel（.xlsx）导出',
+        en: 'The zip with the files comes with an Excel (.xlsx) export only',
+      },
+      [{ path: 'files', message: { 'zh-CN': '请导出 .xlsx', en: 'Export .xlsx' } }],
+    ),
+  badFilesOption: (value: string) =>
+    new AppException(
+      'BAD_USER_INPUT',
+      'INVALID_FILES_OPTION',
+      { 'zh-CN': `files 只能为 zip，而不是「${value}」`, en: `files may only be zip, not "${value}"` },
+      [{ path: 'files', message: { 'zh-CN': '应为 zip', en: 'Must be zip' } }],
+    ),
   badDate: (name: string) =>
     new AppException(
       'BAD_USER_INPUT',

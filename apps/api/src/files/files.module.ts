@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttachmentsModule } from '../attachments/attachments.module';
 import { SettingsModule } from '../config/settings.module';
 import { LedgersModule } from '../ledgers/ledgers.module';
 import { ReportingModule } from '../reporting/reporting.module';
@@ -12,7 +13,15 @@ import { TableExport } from './table-export.service';
 
 /** Excel and CSV in and out of ledgers (docs/excel.md). */
 @Module({
-  imports: [LedgersModule, LedgerDataModule, UnitsModule, StatisticsModule, ReportingModule, SettingsModule],
+  imports: [
+    LedgersModule,
+    LedgerDataModule,
+    UnitsModule,
+    StatisticsModule,
+    ReportingModule,
+    SettingsModule,
+    AttachmentsModule,
+  ],
   controllers: [FilesController],
   providers: [RowExport, RowImport, TableExport],
 })

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import path from 'node:path';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
@@ -17,11 +18,15 @@ import { RowAccess } from '../ledger-data/row-access.service';
 import { readInUnitScope } from '../ledger-tables/row-scope';
 import { rowColumns, rowFromDb, tableOf } from '../ledger-tables/row-sql';
 import { rowConditions } from '../ledger-tables/row-filter';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.token';
 import { SettingsService } from '../config/settings.service';
+import { AttachmentsService } from '../attachments/attachments.service';
 import { UnitsService } from '../units/units.service';
 import { exportTitle, ledgerColumns, type LedgerExportRow } from './export-layout';
 import { FilesException } from './files.exception';
-import { startDownload, type SheetFormat, type SheetWriter } from './sheet-writers';
+import { ExportZip, sweepExportTemp } from './export-zip';
+import { FIRST_DATA_ROW, startDownload, xlsxWriter, type SheetFormat, type SheetWriter } from './sheet-writers';
 
 export interface ExportQuery {
   ledger: string;
@@ -34,10 +39,15 @@ export interface ExportQuery {
   locale: Locale;
   /** The request's own origin (`https://host`): the address of file links when no public address is set. */
   origin: string;
+  /** `zip`: the workbook and the rows' files in one zip, the cells linking to the files in it (xlsx only). */
+  files?: 'zip' | null;
 }
 
 /** Rows fetched from the cursor at a time: the most an export holds in memory. */
 const BATCH = 1000;
+
+/** How old a zip's temp workbook must be for the sweep at start to take it for a crash's leftover. */
+const TEMP_MAX_AGE_MS = 3_600_000;
 
 /**
  * A ledger's rows as a file, streamed: read through a server-side cursor in the caller's unit
@@ -45,15 +55,27 @@ const BATCH = 1000;
  * batch to the response, waiting whenever the client is slower than the database.
  */
 @Injectable()
-export class RowExport {
+export class RowExport implements OnModuleInit {
+  /** Where a zip's workbook is written while the files go into the zip: `DATA_DIR/exports`. */
+  private readonly tempRoot: string;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: RowAccess,
     private readonly units: UnitsService,
     private readonly settings: SettingsService,
-  ) {}
+    private readonly attachments: AttachmentsService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.tempRoot = path.join(config.dataDir, 'exports');
+  }
+
+  async onModuleInit(): Promise<void> {
+    await sweepExportTemp(this.tempRoot, TEMP_MAX_AGE_MS);
+  }
 
   async send(principal: Principal, query: ExportQuery, res: Response): Promise<void> {
+    if (query.files === 'zip' && query.format !== 'xlsx') throw FilesException.zipOfXlsxOnly();
     const { ledger, scope } = await this.access.forRead(principal, query.ledger, query.unitId);
     const model = ledger.model;
     const params: unknown[] = [];
@@ -72,31 +94,46 @@ export class RowExport {
     let clientGone = false;
     res.on('close', () => (clientGone = !res.writableFinished));
     let writer: SheetWriter<LedgerExportRow> | null = null;
+    let zip: ExportZip | null = null;
     try {
       await readInUnitScope(this.db, scope, async (tx) => {
         await tx.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${sql}`, params);
         const fullName = [textOf(model.definition.title, query.locale), unitName, query.period]
           .filter(Boolean)
           .join('-');
-        writer = startDownload(
-          res,
-          query.format,
-          { ascii: model.definition.key, full: fullName },
-          { title, sheetName: textOf(model.definition.title, query.locale), columns },
-        );
+        const names = { ascii: model.definition.key, full: fullName };
+        const layout = { title, sheetName: textOf(model.definition.title, query.locale), columns };
+        if (query.files === 'zip') {
+          // the files go into the zip as their rows come; the workbook, written beside, goes in last
+          zip = await ExportZip.start(res, this.attachments.store, model, query.locale, names, this.tempRoot);
+          writer = xlsxWriter<LedgerExportRow>(zip.workbook, layout);
+        } else {
+          writer = startDownload(res, query.format, names, layout);
+        }
+        let line = FIRST_DATA_ROW;
         for (;;) {
           const batch = (await tx.query(`FETCH ${BATCH} FROM export_rows`)) as Record<string, unknown>[];
-          for (const raw of batch) writer.add({ row: rowFromDb(model, raw), unitName: String(raw._unit_name) });
+          for (const raw of batch) {
+            const record: LedgerExportRow = { row: rowFromDb(model, raw), unitName: String(raw._unit_name) };
+            if (zip) record.files = await zip.addRow(record, line);
+            line += 1;
+            writer.add(record);
+          }
           if (clientGone) return;
           await writer.drained();
           if (batch.length < BATCH) break;
         }
         await tx.query('CLOSE export_rows');
       });
-      if (!clientGone) await (writer as SheetWriter<LedgerExportRow> | null)?.end();
+      if (!clientGone) {
+        await (writer as SheetWriter<LedgerExportRow> | null)?.end();
+        await (zip as ExportZip | null)?.end();
+      } else (zip as ExportZip | null)?.abort();
     } catch (error) {
+      (zip as ExportZip | null)?.abort();
       // before the first byte our errors are answers (the exception filter); after it, the file is cut
       if (!res.headersSent) throw error;
+      if (clientGone) return;
       logger.error({ err: error, ledger: query.ledger }, 'export failed after it had started');
       res.destroy(error as Error);
     }

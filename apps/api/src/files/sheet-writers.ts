@@ -23,6 +23,9 @@ const waitForRoom = async (out: Writable) => {
   if (out.writableNeedDrain) await once(out, 'drain');
 };
 
+/** The xlsx line of the first row (after the title and the header). */
+export const FIRST_DATA_ROW = 3;
+
 /** xlsx by exceljs's streaming writer: title row merged across, header row frozen, typed cells. */
 export function xlsxWriter<T>(out: Writable, layout: SheetLayout<T>): SheetWriter<T> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });

@@ -251,6 +251,7 @@ export const attachmentFieldType: FieldTypeSpec<AttachmentField> = {
       filesOf(value).map((file) => ({
         text: file.name || file.handle,
         path: `/attachments/${encodeURIComponent(file.handle)}`,
+        sha256: file.sha256,
       })),
   }),
   cellText: plainCellText,

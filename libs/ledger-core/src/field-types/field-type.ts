@@ -184,9 +184,10 @@ export interface SpreadsheetSpec {
   cell(value: FieldValue, locale: Locale): ExcelCell;
   /**
    * Values that name files of the product: each file's name and its path under the product's
-   * public address (`/attachments/<handle>`), which an xlsx export writes as hyperlinks.
+   * public address (`/attachments/<handle>`), which an xlsx export writes as hyperlinks, and the
+   * stored content's SHA-256, by which an export with the files (a zip) reads each from the store.
    */
-  links?(value: FieldValue): { text: string; path: string }[];
+  links?(value: FieldValue): { text: string; path: string; sha256: string }[];
 }
 
 /** What statistics may do with a field. */

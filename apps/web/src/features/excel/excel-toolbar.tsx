@@ -1,7 +1,14 @@
 import { useRef, useState } from 'react';
 import type { LedgerModel } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
-import { exportUrl, importFile, ImportRefused, type ImportAnswer, type SheetScope } from './file-endpoints';
+import {
+  exportUrl,
+  hasFileFields,
+  importFile,
+  ImportRefused,
+  type ImportAnswer,
+  type SheetScope,
+} from './file-endpoints';
 import { ImportDialog } from './import-dialog';
 
 interface Props {
@@ -40,6 +47,16 @@ export function ExcelToolbar({ model, scope, canImport, onImported }: Props) {
       <a className="button-link" href={exportUrl(scope, 'xlsx', locale)} download data-testid="export-xlsx">
         {t('excel.exportXlsx')}
       </a>
+      {hasFileFields(model) && (
+        <a
+          className="button-link"
+          href={exportUrl(scope, 'xlsx', locale, { zip: true })}
+          download
+          data-testid="export-zip"
+        >
+          {t('excel.exportZip')}
+        </a>
+      )}
       <a className="button-link" href={exportUrl(scope, 'csv', locale)} download data-testid="export-csv">
         {t('excel.exportCsv')}
       </a>

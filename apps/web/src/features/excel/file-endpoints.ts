@@ -1,5 +1,5 @@
 import type { ImportAnswer } from '@taizhang/domain';
-import type { Locale } from '@taizhang/ledger-core';
+import type { LedgerModel, Locale } from '@taizhang/ledger-core';
 import type { SheetScope } from '../grid/grid-backend';
 
 export type { ImportAnswer, ImportedRow } from '@taizhang/domain';
@@ -11,15 +11,28 @@ const query = (entries: Record<string, string | null | undefined>) => {
   return params.toString();
 };
 
-/** GET /export/{ledger}.{format}: the browser downloads it with the session cookie. */
-export function exportUrl(scope: SheetScope, format: 'xlsx' | 'csv', locale: Locale): string {
+/**
+ * GET /export/{ledger}.{format}: the browser downloads it with the session cookie. `zip`: the
+ * workbook and the rows' files in one zip (xlsx only; docs/excel.md).
+ */
+export function exportUrl(
+  scope: SheetScope,
+  format: 'xlsx' | 'csv',
+  locale: Locale,
+  options: { zip?: boolean } = {},
+): string {
   return `/export/${encodeURIComponent(scope.ledger)}.${format}?${query({
     unitId: scope.unitId,
     period: scope.period,
     // the interface's language, not the browser's Accept-Language
     lang: locale,
+    files: options.zip ? 'zip' : null,
   })}`;
 }
+
+/** Whether a ledger has files to export with its rows: a field whose values name files (its type's spreadsheet `links`). */
+export const hasFileFields = (model: LedgerModel): boolean =>
+  model.fields.some((field) => model.spec(field).spreadsheet(field).links !== undefined);
 
 /** The API's message for a refused file or request (the contract's error shape). */
 export class ImportRefused extends Error {}

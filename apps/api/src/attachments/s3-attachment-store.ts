@@ -2,15 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { AttachmentS3Settings } from '../config/attachment-s3';
 import { blobKey, LocalAttachmentStore, type BlobVariant, type WorkingStore } from './attachment-store';
 
@@ -32,9 +24,19 @@ const isMissing = (error: unknown) =>
 /** 412: `If-None-Match: *` found the key taken; 409: another conditional write of it under way. */
 const isTaken = (error: unknown) => statusOf(error) === 412 || statusOf(error) === 409;
 
+type Sdk = typeof import('@aws-sdk/client-s3');
+type Upload = (typeof import('@aws-sdk/lib-storage'))['Upload'];
+
+/** The SDK, its multipart helper and a client of the bucket, loaded once the store is first used. */
+interface Connection {
+  sdk: Sdk;
+  Upload: Upload;
+  client: S3Client;
+}
+
 /** The client of a bucket: plain requests, which every S3-compatible server takes. */
-export function s3ClientFor(settings: AttachmentS3Settings): S3Client {
-  return new S3Client({
+export function s3ClientFor(sdk: Sdk, settings: AttachmentS3Settings): S3Client {
+  return new sdk.S3Client({
     region: settings.region,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     forcePathStyle: settings.forcePathStyle,
@@ -60,14 +62,25 @@ export function s3ClientFor(settings: AttachmentS3Settings): S3Client {
  */
 export class S3AttachmentStore implements WorkingStore {
   private readonly local: LocalAttachmentStore;
+  private connection: Promise<Connection> | null = null;
 
   constructor(
     private readonly settings: AttachmentS3Settings,
     /** DATA_DIR/attachments: the local working folder (tmp/, parts/). */
     readonly root: string,
-    private readonly client: S3Client = s3ClientFor(settings),
   ) {
     this.local = new LocalAttachmentStore(root);
+  }
+
+  /**
+   * The SDK is loaded here, on first use, not when this file is: it takes ~200 ms and some
+   * 20 MB, which an API without a bucket (and `npm run backup` with none) does not pay.
+   */
+  private connect(): Promise<Connection> {
+    this.connection ??= Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]).then(
+      ([sdk, storage]) => ({ sdk, Upload: storage.Upload, client: s3ClientFor(sdk, this.settings) }),
+    );
+    return this.connection;
   }
 
   get where(): string {
@@ -93,8 +106,9 @@ export class S3AttachmentStore implements WorkingStore {
   /** The bucket answers a HEAD with these keys, or the start stops with what is wrong. */
   async ready(): Promise<void> {
     await this.local.ready();
+    const { sdk, client } = await this.connect();
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }));
+      await client.send(new sdk.HeadBucketCommand({ Bucket: this.settings.bucket }));
     } catch (error) {
       const status = statusOf(error);
       const reason =
@@ -113,6 +127,7 @@ export class S3AttachmentStore implements WorkingStore {
     const Key = this.keyOf(sha256, variant);
     try {
       if (await this.has(sha256, variant)) return;
+      const { sdk, Upload, client } = await this.connect();
       const { size } = await stat(tempPath);
       const params = {
         Bucket: this.settings.bucket,
@@ -123,12 +138,12 @@ export class S3AttachmentStore implements WorkingStore {
       };
       try {
         if (size <= S3_PART_SIZE) {
-          await this.client.send(
-            new PutObjectCommand({ ...params, Body: createReadStream(tempPath), ContentLength: size }),
+          await client.send(
+            new sdk.PutObjectCommand({ ...params, Body: createReadStream(tempPath), ContentLength: size }),
           );
         } else {
           const upload = new Upload({
-            client: this.client,
+            client,
             params: { ...params, Body: createReadStream(tempPath, { highWaterMark: 1024 * 1024 }) },
             partSize: S3_PART_SIZE,
             queueSize: QUEUE_SIZE,
@@ -147,9 +162,10 @@ export class S3AttachmentStore implements WorkingStore {
   }
 
   async open(sha256: string, variant: BlobVariant): Promise<Readable | null> {
+    const { sdk, client } = await this.connect();
     try {
-      const answer = await this.client.send(
-        new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.keyOf(sha256, variant) }),
+      const answer = await client.send(
+        new sdk.GetObjectCommand({ Bucket: this.settings.bucket, Key: this.keyOf(sha256, variant) }),
       );
       return (answer.Body as Readable | undefined) ?? null;
     } catch (error) {
@@ -159,8 +175,9 @@ export class S3AttachmentStore implements WorkingStore {
   }
 
   async has(sha256: string, variant: BlobVariant): Promise<boolean> {
+    const { sdk, client } = await this.connect();
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.keyOf(sha256, variant) }));
+      await client.send(new sdk.HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.keyOf(sha256, variant) }));
       return true;
     } catch (error) {
       if (isMissing(error)) return false;
@@ -169,15 +186,16 @@ export class S3AttachmentStore implements WorkingStore {
   }
 
   async remove(sha256: string, variant?: BlobVariant): Promise<void> {
+    const { sdk, client } = await this.connect();
     const variants: BlobVariant[] = variant ? [variant] : ['file', 'thumbnail'];
     for (const one of variants) {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: this.keyOf(sha256, one) }));
+      await client.send(new sdk.DeleteObjectCommand({ Bucket: this.settings.bucket, Key: this.keyOf(sha256, one) }));
     }
   }
 
   /** The client's sockets closed (the API's shutdown, the end of a backup). */
   close(): void {
-    this.client.destroy();
+    void this.connection?.then(({ client }) => client.destroy()).catch(() => undefined);
   }
 }
 

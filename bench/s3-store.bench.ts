@@ -153,14 +153,16 @@ it(`uploads ${FILES} files of 3 MB into the bucket within 2× of the local store
   console.log(
     `20 × 3 MB: s3 ${times.s3.map(Math.round).join(', ')} ms; local ${times.local.map(Math.round).join(', ')} ms`,
   );
-  cases.push(
-    judge(
+  cases.push({
+    ...judge(
       `${FILES} files of 3 MB, one after another (S3 store vs local store)`,
       median(times.s3),
       median(times.local),
       '<= 2',
     ),
-  );
+    s3_runs_ms: times.s3.map(Math.round),
+    local_runs_ms: times.local.map(Math.round),
+  });
   expect(times.s3).toHaveLength(RUNS);
 });
 
@@ -190,6 +192,8 @@ it('uploads one 40 MB file into the bucket (multipart) within 2× of the local s
     ...judge('one file of 40 MB (S3 store, multipart, vs local store)', median(times.s3), median(times.local), '<= 2'),
     // resident memory of the API process above what it held before the upload (not judged: the
     // local store's growth is the multipart parser's and the temp file's, near zero)
+    s3_runs_ms: times.s3.map(Math.round),
+    local_runs_ms: times.local.map(Math.round),
     s3_rss_growth_mb: growth.s3.map(mb),
     local_rss_growth_mb: growth.local.map(mb),
   });

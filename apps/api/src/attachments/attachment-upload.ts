@@ -8,7 +8,7 @@ import multer from 'multer';
 import { sizeText } from '@taizhang/ledger-core';
 import { AttachmentsException } from './attachments.exception';
 import { compoundStreamNames, SNIFF_BYTES, sniffKind, zipContentTypes, type Sniffed } from './attachment-kind';
-import type { LocalAttachmentStore } from './attachment-store';
+import type { WorkingStore } from './attachment-store';
 
 /** An upload as it was received: in its temp file, hashed and counted on the way. */
 export interface ReceivedFile {
@@ -57,7 +57,7 @@ export class HashingCounter extends Transform {
 /** multer's storage for one attachment: the file streamed to a temp file of the store, hashed as it goes. */
 class TempFileStorage implements multer.StorageEngine {
   constructor(
-    private readonly store: LocalAttachmentStore,
+    private readonly store: WorkingStore,
     private readonly limit: number,
   ) {}
 
@@ -100,12 +100,7 @@ class TempFileStorage implements multer.StorageEngine {
  * The multipart body's `file`, streamed into a temp file of the store through a SHA-256 and a
  * byte counter; past `limit` bytes it is cut off and refused (413) and the temp file removed.
  */
-export function receiveUpload(
-  req: Request,
-  res: Response,
-  store: LocalAttachmentStore,
-  limit: number,
-): Promise<ReceivedFile> {
+export function receiveUpload(req: Request, res: Response, store: WorkingStore, limit: number): Promise<ReceivedFile> {
   const upload = multer({
     storage: new TempFileStorage(store, limit),
     // browsers send a file name in UTF-8 without saying so (整改前.jpg)

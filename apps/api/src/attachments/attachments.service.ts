@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
-import path from 'node:path';
-import { createReadStream, type ReadStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
@@ -16,10 +16,11 @@ import { inUnitScope, readInUnitScope, type UnitScope } from '../ledger-tables/r
 import { LedgerAccess } from '../ledgers/ledger-access.service';
 import type { PublishedLedger } from '../ledgers/ledger-registry.service';
 import { AttachmentsException } from './attachments.exception';
-import { LocalAttachmentStore, type BlobVariant } from './attachment-store';
+import type { BlobVariant, WorkingStore } from './attachment-store';
 import { AttachmentThumbnails, CONTENT_LOCK } from './attachment-thumbnails';
 import { kindOfReceived, receiveUpload, type ReceivedFile } from './attachment-upload';
 import { imageIsWhole, type ImageFormat } from './image-wholeness';
+import { attachmentStoreFor } from './s3-attachment-store';
 
 /** How old a temp file must be for the sweep at start to take it for a crash's leftover. */
 export const TEMP_MAX_AGE_MS = 3_600_000;
@@ -41,7 +42,7 @@ export interface ServedFile {
   size: number;
   kind: AttachmentKind;
   mime: string;
-  stream: ReadStream;
+  stream: Readable;
 }
 
 /** Where an upload goes: the ledger, the unit (null: an admin's, for any unit), the field's limits. */
@@ -63,7 +64,8 @@ const both = (kinds: AttachmentKind[], locale: 'zh' | 'en') =>
  */
 @Injectable()
 export class AttachmentsService implements OnModuleInit {
-  readonly store: LocalAttachmentStore;
+  /** The files: under DATA_DIR, or in the bucket ATTACHMENT_S3_* names (temp files and parts stay under DATA_DIR). */
+  readonly store: WorkingStore;
   readonly thumbnails: AttachmentThumbnails;
 
   constructor(
@@ -72,7 +74,7 @@ export class AttachmentsService implements OnModuleInit {
     private readonly access: RowAccess,
     private readonly ledgers: LedgerAccess,
   ) {
-    this.store = new LocalAttachmentStore(path.join(config.dataDir, 'attachments'));
+    this.store = attachmentStoreFor(config);
     this.thumbnails = new AttachmentThumbnails(db, this.store);
   }
 
@@ -81,6 +83,8 @@ export class AttachmentsService implements OnModuleInit {
    * an hour's margin leaves alone the uploads of another server sharing DATA_DIR.
    */
   async onModuleInit(): Promise<void> {
+    // a bucket that does not answer stops the start, saying why (not the first upload)
+    await this.store.ready();
     await this.store.sweepTemp(TEMP_MAX_AGE_MS);
   }
 

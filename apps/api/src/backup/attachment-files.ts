@@ -3,9 +3,11 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import type pg from 'pg';
-import { LocalAttachmentStore } from '../attachments/attachment-store';
+import { blobKey, LocalAttachmentStore, type BlobVariant, type WorkingStore } from '../attachments/attachment-store';
+import { attachmentStoreFor, S3AttachmentStore } from '../attachments/s3-attachment-store';
+import type { AttachmentS3Settings } from '../config/attachment-s3';
 import { BackupError, type Cleanup } from './backup-error';
 
 /**
@@ -13,6 +15,11 @@ import { BackupError, type Cleanup } from './backup-error';
  * `<file>` a folder `<file>.attachments/` holds the blobs and thumbnails in the store's own
  * layout, and `MANIFEST` lists `sha256  size` per blob, one a line, sorted. The database says
  * which blobs there are (`attachment_blobs`); the files say nothing of themselves but their bytes.
+ *
+ * The product's side is its store, whichever it is (attachmentStoreFor: the folder under DATA_DIR,
+ * or the ATTACHMENT_S3_* bucket): a backup reads the files from the bucket into the folder beside
+ * the dump, so that a backup is whole by itself; a restore puts them into the bucket the
+ * environment names. The backup's own folder is always local.
  */
 export const MANIFEST = 'MANIFEST';
 
@@ -23,7 +30,28 @@ export interface Blob {
 }
 
 export const attachmentsFolder = (dumpFile: string) => `${dumpFile}.attachments`;
-export const storeRoot = (dataDir: string) => path.join(dataDir, 'attachments');
+
+/**
+ * The product's attachment store as the environment chooses it (DATA_DIR, or ATTACHMENT_S3_*),
+ * for the length of `work`: a bucket is asked first whether it answers, so that a backup or a
+ * restore against a wrong one stops at once, saying why.
+ */
+export async function withAttachmentStore<T>(
+  config: { dataDir: string; attachmentS3: AttachmentS3Settings | null },
+  work: (store: WorkingStore) => Promise<T>,
+): Promise<T> {
+  const store = attachmentStoreFor(config);
+  try {
+    if (store instanceof S3AttachmentStore) {
+      await store.ready().catch((error: Error) => {
+        throw new BackupError(error.message);
+      });
+    }
+    return await work(store);
+  } finally {
+    if (store instanceof S3AttachmentStore) store.close();
+  }
+}
 
 /** The blobs a database holds, sorted; none when it predates attachments (no such table). */
 export async function readBlobs(client: pg.Client): Promise<Blob[]> {
@@ -51,8 +79,8 @@ export function parseManifest(text: string): Map<string, number> {
   return entries;
 }
 
-/** Copies `from` to `to` (a new file, fsynced), hashing the bytes as they pass; their SHA-256 and count. */
-async function copyHashed(from: string, to: string): Promise<{ sha256: string; size: number }> {
+/** Copies `from` (a file, or a store's stream) to `to` (a new file, fsynced), hashing the bytes as they pass; their SHA-256 and count. */
+async function copyHashed(from: string | Readable, to: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
   const tap = new Transform({
@@ -63,7 +91,7 @@ async function copyHashed(from: string, to: string): Promise<{ sha256: string; s
     },
   });
   await fs.mkdir(path.dirname(to), { recursive: true });
-  await pipeline(createReadStream(from), tap, createWriteStream(to, { flags: 'wx' }));
+  await pipeline(typeof from === 'string' ? createReadStream(from) : from, tap, createWriteStream(to, { flags: 'wx' }));
   const handle = await fs.open(to, 'r+');
   try {
     await handle.sync();
@@ -73,11 +101,15 @@ async function copyHashed(from: string, to: string): Promise<{ sha256: string; s
   return { sha256: hash.digest('hex'), size };
 }
 
-async function hashOf(file: string): Promise<string> {
+async function hashOf(file: string | Readable): Promise<string> {
   const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
+  await pipeline(typeof file === 'string' ? createReadStream(file) : file, hash);
   return hash.digest('hex');
 }
+
+/** A content's place in a store, for messages: its path, or its key in the bucket. */
+const placeOf = (store: WorkingStore, sha256: string, variant: BlobVariant) =>
+  store instanceof LocalAttachmentStore ? store.pathOf(sha256, variant) : `${store.where}: ${blobKey(sha256, variant)}`;
 
 const exists = (file: string) =>
   fs.stat(file).then(
@@ -90,14 +122,14 @@ const named = (names: string[], max = 10) =>
   names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 
 /**
- * Copies every blob the backed-up snapshot holds (and its thumbnail) from the store into
- * `<file>.attachments.partial/`, checking each file's SHA-256 on the way, writes the manifest,
+ * Copies every blob the backed-up snapshot holds (and its thumbnail) from the store (the folder
+ * under DATA_DIR, or the bucket) into `<file>.attachments.partial/`, checking each file's SHA-256 on the way, writes the manifest,
  * then renames the folder into place. A blob missing or damaged in the store fails the backup,
  * naming it: a backup that cannot bring a file back must not look whole.
  */
 export async function backupAttachmentFiles(
   blobs: Blob[],
-  dataDir: string,
+  source: WorkingStore,
   dumpFile: string,
   cleanup: Cleanup,
 ): Promise<{ folder: string; bytes: number } | null> {
@@ -107,30 +139,30 @@ export async function backupAttachmentFiles(
   const partial = `${folder}.partial`;
   await fs.rm(partial, { recursive: true, force: true });
   const keepPartial = cleanup.add(`remove ${partial}`, () => fs.rm(partial, { recursive: true, force: true }));
-  const source = new LocalAttachmentStore(storeRoot(dataDir));
   const target = new LocalAttachmentStore(partial);
   const problems: string[] = [];
   let bytes = 0;
   for (const blob of blobs) {
-    const from = source.pathOf(blob.sha256, 'file');
-    if (!(await exists(from))) {
+    const from = placeOf(source, blob.sha256, 'file');
+    const stream = await source.open(blob.sha256, 'file');
+    if (!stream) {
       problems.push(`${from} is missing`);
       continue;
     }
-    const copied = await copyHashed(from, target.pathOf(blob.sha256, 'file'));
+    const copied = await copyHashed(stream, target.pathOf(blob.sha256, 'file'));
     if (copied.sha256 !== blob.sha256) problems.push(`${from} has SHA-256 ${copied.sha256}`);
     else if (copied.size !== blob.size) problems.push(`${from} has ${copied.size} bytes, not ${blob.size}`);
     bytes += copied.size;
     if (blob.thumbnail) {
-      const thumb = source.pathOf(blob.sha256, 'thumbnail');
-      if (await exists(thumb)) bytes += (await copyHashed(thumb, target.pathOf(blob.sha256, 'thumbnail'))).size;
-      else problems.push(`${thumb} is missing`);
+      const thumb = await source.open(blob.sha256, 'thumbnail');
+      if (thumb) bytes += (await copyHashed(thumb, target.pathOf(blob.sha256, 'thumbnail'))).size;
+      else problems.push(`${placeOf(source, blob.sha256, 'thumbnail')} is missing`);
     }
   }
   if (problems.length > 0) {
+    const which = source instanceof LocalAttachmentStore ? "is DATA_DIR the product's?" : 'is it the product’s bucket?';
     throw new BackupError(
-      `${problems.length} attachment files of the database are not whole in ${storeRoot(dataDir)} ` +
-        `(is DATA_DIR the product's?): ${named(problems)}`,
+      `${problems.length} attachment files of the database are not whole in ${source.where} (${which}): ${named(problems)}`,
     );
   }
   await fs.writeFile(path.join(partial, MANIFEST), formatManifest(blobs));
@@ -141,16 +173,17 @@ export async function backupAttachmentFiles(
 
 /**
  * Checks the backup's files against the restored `attachment_blobs` (count, manifest, and every
- * file's SHA-256 and size) while copying them into the store under DATA_DIR through temp files;
- * only when every one is right are they renamed into place, so a failed check adds nothing to the
- * store. A file already in the store with the same bytes stays as it is; one that differs is replaced.
+ * file's SHA-256 and size) while copying them into temp files under DATA_DIR; only when every one
+ * is right are they put into the store (the folder under DATA_DIR, or the bucket), so a failed
+ * check adds nothing to the store. A file already in the store with the same bytes stays as it is;
+ * one that differs is replaced.
  */
 export async function restoreAttachmentFiles(
   blobs: Blob[],
-  dataDir: string,
+  store: WorkingStore,
   dumpFile: string,
   cleanup: Cleanup,
-): Promise<{ files: number; copied: number } | null> {
+): Promise<{ files: number; copied: number; where: string } | null> {
   const folder = attachmentsFolder(dumpFile);
   const hasFolder = (await fs.stat(folder).catch(() => null))?.isDirectory() ?? false;
   if (blobs.length === 0 && !hasFolder) return null;
@@ -173,10 +206,9 @@ export async function restoreAttachmentFiles(
   }
 
   const backup = new LocalAttachmentStore(folder);
-  const store = new LocalAttachmentStore(storeRoot(dataDir));
   const tempDir = path.join(store.tempDir, `restore-${process.pid}-${Date.now()}`);
   const dropTemp = cleanup.add(`remove ${tempDir}`, () => fs.rm(tempDir, { recursive: true, force: true }));
-  const moves: { from: string; to: string; variant: 'file' | 'thumbnail' }[] = [];
+  const moves: { from: string; sha256: string; variant: BlobVariant }[] = [];
   let copied = 0;
   for (const blob of blobs) {
     const relative = path.relative(folder, backup.pathOf(blob.sha256, 'file'));
@@ -192,12 +224,11 @@ export async function restoreAttachmentFiles(
     const variants = blob.thumbnail ? (['file', 'thumbnail'] as const) : (['file'] as const);
     for (const variant of variants) {
       const source = backup.pathOf(blob.sha256, variant);
-      const destination = store.pathOf(blob.sha256, variant);
       if (variant === 'thumbnail' && !(await exists(source))) {
         problems.push(`${path.relative(folder, source)} is missing`);
         continue;
       }
-      const temp = path.join(tempDir, path.basename(destination));
+      const temp = path.join(tempDir, path.basename(source));
       const written = await copyHashed(source, temp);
       if (variant === 'file') {
         if (written.sha256 !== blob.sha256) {
@@ -209,7 +240,7 @@ export async function restoreAttachmentFiles(
           continue;
         }
       }
-      moves.push({ from: temp, to: destination, variant });
+      moves.push({ from: temp, sha256: blob.sha256, variant });
     }
   }
   if (problems.length > 0) {
@@ -219,12 +250,16 @@ export async function restoreAttachmentFiles(
   }
   for (const move of moves) {
     // a content already in the store stays when it is whole (same bytes, by their hash)
-    if ((await exists(move.to)) && (await hashOf(move.to)) === (await hashOf(move.from))) continue;
-    await fs.mkdir(path.dirname(move.to), { recursive: true });
-    await fs.rename(move.from, move.to);
+    const present = await store.open(move.sha256, move.variant);
+    if (present) {
+      if ((await hashOf(present)) === (await hashOf(move.from))) continue;
+      // damaged in the store: the backup's bytes take its place (a store puts only what it lacks)
+      await store.remove(move.sha256, move.variant);
+    }
+    await store.put(move.from, move.sha256, move.variant);
     if (move.variant === 'file') copied += 1;
   }
   await fs.rm(tempDir, { recursive: true, force: true });
   dropTemp();
-  return { files: blobs.length, copied };
+  return { files: blobs.length, copied, where: store.where };
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { AppConfig } from '../config/app-config';
-import { backupAttachmentFiles, readBlobs } from './attachment-files';
+import { backupAttachmentFiles, readBlobs, withAttachmentStore } from './attachment-files';
 import { BackupError, type Cleanup } from './backup-error';
 import { assertCanBypassRls, connect, libpqConnection, openDatabaseServer, readServerFacts } from './database-server';
 import { readArchive, tableMismatch } from './dump-archive';
@@ -84,7 +84,7 @@ export async function runBackup(
       archive.tables,
     );
     if (mismatch) throw new BackupError(`the archive does not hold the data of every table (${mismatch})`);
-    const files = await backupAttachmentFiles(blobs, config.dataDir, file, cleanup);
+    const files = await withAttachmentStore(config, (store) => backupAttachmentFiles(blobs, store, file, cleanup));
     await fs.rename(partial, file);
     keepPartial();
 

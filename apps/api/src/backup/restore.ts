@@ -3,7 +3,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { ROWS_ROLE } from '@taizhang/ledger-core';
 import type { AppConfig } from '../config/app-config';
-import { readBlobs, restoreAttachmentFiles } from './attachment-files';
+import { readBlobs, restoreAttachmentFiles, withAttachmentStore } from './attachment-files';
 import { BackupError, type Cleanup } from './backup-error';
 import {
   assertCanBypassRls,
@@ -133,7 +133,7 @@ export async function runRestore(
     );
     if (mismatch) throw new BackupError(`the restored database differs from the archive (${mismatch})`);
     // the files, checked against the restored attachment_blobs; a mismatch drops the staging database
-    const files = await restoreAttachmentFiles(blobs, config.dataDir, file, cleanup);
+    const files = await withAttachmentStore(config, (store) => restoreAttachmentFiles(blobs, store, file, cleanup));
 
     if (existing) await dropExisting(admin, target);
     await admin.query(`ALTER DATABASE ${quoted(staging)} RENAME TO ${quoted(target)}`);
@@ -146,7 +146,7 @@ export async function runRestore(
     log(`  ${counts.length} tables:`);
     for (const line of formatCounts(counts)) log(line);
     if (files) {
-      log(`  attachments: ${files.files} files checked (SHA-256), ${files.copied} copied into ${config.dataDir}`);
+      log(`  attachments: ${files.files} files checked (SHA-256), ${files.copied} copied into ${files.where}`);
     }
     log(serveHint(config, server, target, file));
   } finally {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { readAttachmentS3, type AttachmentS3Settings } from './attachment-s3';
 import { parsePublicBaseUrl } from './public-base-url';
 
 /** Everything the API reads from its environment, validated once at boot. */
@@ -33,6 +34,11 @@ export interface AppConfig {
    * loopback or link-local (docs/integration.md, Webhooks, URL policy). Empty: none.
    */
   webhookAllowedHosts: string[];
+  /**
+   * ATTACHMENT_S3_*: an S3-compatible bucket for the attachment files (several API servers);
+   * null: the files stay under DATA_DIR/attachments (docs/operations.md, Attachment files in a bucket).
+   */
+  attachmentS3: AttachmentS3Settings | null;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
           .toLowerCase(),
       )
       .filter((h) => h.length > 0),
+    attachmentS3: readAttachmentS3(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium, signInToken } from '@taizhang/testing';
 import { startBenchProduct, type BenchProduct } from './bench-product';
+import { memoryOf, rssDuring } from './process-memory';
 import { judge, median, timed, writeResults, type BenchCase } from './bench-results';
 
 /**
@@ -112,26 +113,6 @@ async function upload(
 /** A file the store keeps without decoding it: a PDF's magic bytes, then random bytes. */
 const pdfLike = (bytes: number) => Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(bytes - 9)]);
 
-/** The highest VmRSS of `pid` seen while `work` runs (sampled every 5 ms), and VmRSS before it. */
-async function rssDuring(pid: number, work: () => Promise<unknown>): Promise<{ before: number; peak: number }> {
-  const before = (await memoryOf(pid)).rss;
-  let peak = before;
-  let sampling = true;
-  const sampler = (async () => {
-    while (sampling) {
-      peak = Math.max(peak, (await memoryOf(pid)).rss);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  })();
-  try {
-    await work();
-  } finally {
-    sampling = false;
-    await sampler;
-  }
-  return { before, peak };
-}
-
 /** The baseline: the same bytes to files with fs, each written, fsynced and closed. */
 async function writePlain(photos: Buffer[], run: number): Promise<void> {
   for (const [i, bytes] of photos.entries()) {
@@ -167,12 +148,6 @@ async function startBareServer(dir: string): Promise<{ url: string; close(): Pro
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-/** VmRSS and VmHWM of a process, in bytes. */
-async function memoryOf(pid: number): Promise<{ rss: number; hwm: number }> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)![1]) * 1024;
-  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
 }
 
 beforeAll(async () => {

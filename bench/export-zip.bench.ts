@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startBenchProduct, type BenchProduct } from './bench-product';
 import { median, timed, writeResults, type BenchCase } from './bench-results';
+import { rssDuring } from './process-memory';
 
 /**
  * The Excel export with the files (`GET /export/{ledger}.xlsx?files=zip`, docs/excel.md): 50 files
@@ -38,31 +39,6 @@ const cases: (BenchCase & Record<string, unknown>)[] = [];
 
 /** A file the store keeps as it is: a PDF's magic bytes, then random bytes (nothing to compress). */
 const pdfLike = (bytes: number) => Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(bytes - 9)]);
-
-async function memoryOf(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)![1]) * 1024;
-}
-
-/** The highest VmRSS of `pid` seen while `work` runs (sampled every 5 ms), and VmRSS before it. */
-async function rssDuring(pid: number, work: () => Promise<unknown>): Promise<{ before: number; peak: number }> {
-  const before = await memoryOf(pid);
-  let peak = before;
-  let sampling = true;
-  const sampler = (async () => {
-    while (sampling) {
-      peak = Math.max(peak, await memoryOf(pid));
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  })();
-  try {
-    await work();
-  } finally {
-    sampling = false;
-    await sampler;
-  }
-  return { before, peak };
-}
 
 /**
  * A second reference: a bare node:http server that sends the same stored files one after another

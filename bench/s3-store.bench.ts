@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '@taizhang/testing';
 import { startBenchProduct, type BenchProduct } from './bench-product';
 import { judge, median, timed, writeResults, type BenchCase } from './bench-results';
+import { rssDuring } from './process-memory';
 
 /**
  * s3-store (issue 20, the optional bucket): the same uploads through POST /attachments to an
@@ -55,28 +56,9 @@ async function upload(product: BenchProduct, bytes: Buffer, name: string): Promi
   if (response.status !== 201) throw new Error(`upload ${name}: ${response.status} ${body}`);
 }
 
-async function vmRss(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)![1]) * 1024;
-}
-
-/** The highest VmRSS of `pid` while `work` runs (sampled every 5 ms), less VmRSS before it. */
+/** How far VmRSS of `pid` rose above where it was while `work` ran. */
 async function rssGrowth(pid: number, work: () => Promise<unknown>): Promise<number> {
-  const before = await vmRss(pid);
-  let peak = before;
-  let sampling = true;
-  const sampler = (async () => {
-    while (sampling) {
-      peak = Math.max(peak, await vmRss(pid));
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  })();
-  try {
-    await work();
-  } finally {
-    sampling = false;
-    await sampler;
-  }
+  const { before, peak } = await rssDuring(pid, work);
   return peak - before;
 }
 

@@ -22,11 +22,12 @@ async function openLedger(page: Page, username: string, ledger: string) {
   await page.locator(`[data-ledger="${ledger}"] a`).click();
   await page.waitForURL(`**/ledgers/${ledger}`);
   await page.locator('.ledger-grid .ht_master .htCore').waitFor();
-  await expect.poll(() => page.getByTestId('rows-count').textContent()).toMatch(/已加载/);
+  await expect.poll(() => loaded(page)).not.toBeNaN();
 }
 
+/** The sheet's row count as the grid says it ("已加载 n / N 行"); NaN while it (re)loads. */
 const loaded = async (page: Page) =>
-  Number(/\/ (\d+)/.exec((await page.getByTestId('rows-count').textContent()) ?? '')?.[1]);
+  Number(/^已加载 \d+ \/ (\d+) 行$/.exec((await page.getByTestId('rows-count').textContent()) ?? '')?.[1]);
 
 describe('Excel on the ledger page', () => {
   it('exports the sheet, previews an import with its bad row, and commits the good rows into the grid', async () => {

@@ -23,6 +23,8 @@ import { FilesModule } from './files/files.module';
 import { IdentityModule } from './identity/identity.module';
 import type { GraphQLContext } from './identity/principal';
 import { LedgersModule } from './ledgers/ledgers.module';
+import { isLiveContext, liveConnectionOptions, liveContextOf } from './live/live-connection';
+import { LiveModule } from './live/live.module';
 import { NoticesModule } from './notices/notices.module';
 import { ReportingModule } from './reporting/reporting.module';
 import { RowsModule } from './rows/rows.module';
@@ -65,7 +67,10 @@ export class AppModule {
           ],
           validationRules: [queryLimitsRule()],
           formatError: formatGraphQLError,
-          context: ({ req, res }: GraphQLContext) => ({ req, res }),
+          // over HTTP Apollo's request; on a live connection (graphql-ws) the upgrade's, once per connection
+          context: (arg: GraphQLContext | unknown) =>
+            isLiveContext(arg) ? liveContextOf(arg) : { req: (arg as GraphQLContext).req, res: (arg as GraphQLContext).res },
+          subscriptions: { 'graphql-ws': liveConnectionOptions },
           // queries run compiled (graphql-jit); NestJS's typings leave out Apollo's gateway option
           transformSchema: execution.capture,
           ...{ gateway: execution.gateway() },
@@ -86,6 +91,7 @@ export class AppModule {
         NoticesModule,
         ApiTokensModule,
         WebhooksModule,
+        LiveModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
     };

@@ -12,3 +12,6 @@ export const LEDGERS_CHANGED_CHANNEL = 'taizhang_ledgers_changed';
 
 /** A webhook delivery was written to the outbox (sent with its transaction's commit; docs/integration.md, Webhooks). */
 export const WEBHOOKS_CHANNEL = 'taizhang_webhooks';
+
+/** Rows saved, deleted or restored, sheets submitted or returned (docs/live.md): sent with the write's commit. */
+export const ROW_EVENTS_CHANNEL = 'taizhang_row_events';

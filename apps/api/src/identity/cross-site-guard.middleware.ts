@@ -28,12 +28,12 @@ export function crossSiteGuard(req: Request, res: Response, next: NextFunction):
   sendHttpError(res, 403, REFUSAL[locale], { code: 'FORBIDDEN', reason: 'CROSS_SITE_REQUEST' });
 }
 
-function usesSessionCookie(req: Request): boolean {
+export function usesSessionCookie(req: Request): boolean {
   if (req.headers.authorization?.toLowerCase().startsWith('bearer ')) return false;
   return Boolean((req as Request & { cookies?: Record<string, string> }).cookies?.[SESSION_COOKIE]);
 }
 
-function comesFromElsewhere(req: Request): boolean {
+export function comesFromElsewhere(req: Request): boolean {
   if (req.headers['sec-fetch-site'] === 'cross-site') return true;
   const origin = req.headers.origin;
   if (origin === undefined) return false;

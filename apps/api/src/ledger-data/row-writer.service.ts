@@ -64,6 +64,7 @@ import {
   type WriteTarget,
 } from '../ledger-tables/row-write';
 import { inUnitScope, type RowTransaction } from '../ledger-tables/row-scope';
+import { notifyRowEvents } from '../common/live/row-events';
 import { WebhookSubscriptions, writeWebhookEvents } from '../common/webhooks/webhook-outbox';
 import { rowColumns, rowFromDb, tableOf, type RowRecord } from '../ledger-tables/row-sql';
 import { RowsException } from '../ledger-tables/rows.exception';
@@ -704,6 +705,25 @@ export class RowWriter {
       }),
       { subscriptions: this.webhooks, generation: parts[0].guard.webhooks },
     );
+    // every open grid of these sheets, told at COMMIT (docs/live.md); a change that changed nothing is not news
+    await notifyRowEvents(
+      tx,
+      writes.flatMap((p) => {
+        const row = outcomes.get(p.index)?.status === 'SAVED' ? outcomes.get(p.index)!.row : undefined;
+        if (!row || (p.op === 'UPDATE' && row.version === p.old?.version)) return [];
+        const event = {
+          ledger: ledger.key,
+          unitId: p.unit ?? unitOf(p.index),
+          period: row.period ?? null,
+          kind: p.op === 'DELETE' ? ('DELETED' as const) : ('SAVED' as const),
+          ids: [String(row.id)],
+          versions: [row.version],
+        };
+        // a row moved to another period leaves the old period's sheet: its grids read it and drop it
+        const left = p.old && p.old.period !== event.period ? [{ ...event, period: p.old.period }] : [];
+        return [event, ...left];
+      }),
+    );
     if (correction) await correction.applied(tx, outcomes.get(0)!, sheetLocked);
     return [...outcomes.values()].sort((a, b) => a.index - b.index);
   }
@@ -849,6 +869,16 @@ export class RowWriter {
             version: result.version,
             old_values: null,
             new_values: result.values,
+          },
+        ]);
+        await notifyRowEvents(tx, [
+          {
+            ledger: ledger.key,
+            unitId,
+            period: result.period ?? null,
+            kind: 'RESTORED',
+            ids: [String(result.id)],
+            versions: [result.version],
           },
         ]);
         return result;

@@ -19,6 +19,7 @@ import { parseId } from '../common/graphql/ids';
 import { Clock } from '../common/time/clock';
 import { shanghaiMinuteText } from '../common/time/shanghai';
 import { noticeUnitClerks } from '../common/notices/unit-notices';
+import { notifyRowEvents } from '../common/live/row-events';
 import { writeWebhookEvents } from '../common/webhooks/webhook-outbox';
 import { unitFills } from '@taizhang/ledger-core';
 import { LedgerAccess } from '../ledgers/ledger-access.service';
@@ -108,8 +109,22 @@ function withdrawOpen(sheet: { state: string; late: boolean } | undefined | null
   return sheet?.state === 'submitted' && !sheet.late && (deadline === null || now.getTime() <= deadline.getTime());
 }
 
-function recordSheetEvent(tx: EntityManager | RowTransaction, e: SheetEvent): Promise<unknown> {
-  return tx.query(
+/** The open grids of the sheet hear of it at COMMIT (docs/live.md): a returned or withdrawn sheet unlocks there. */
+const LIVE_KIND = { submitted: 'SUBMITTED', returned: 'RETURNED', withdrawn: 'WITHDRAWN' } as const;
+
+async function recordSheetEvent(tx: EntityManager | RowTransaction, e: SheetEvent): Promise<void> {
+  await notifyRowEvents(tx, [
+    {
+      ledger: e.ledgerKey,
+      unitId: e.unitId,
+      period: e.period,
+      kind: LIVE_KIND[e.event],
+      ids: [],
+      versions: [],
+      reason: e.reason,
+    },
+  ]);
+  await tx.query(
     `INSERT INTO sheet_events (ledger_key, unit_id, period, event, late, reason, user_id, at, warnings, acknowledged_warnings)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [

@@ -202,3 +202,16 @@ export const localizedErrorsPlugin: ApolloServerPlugin = {
     };
   },
 };
+
+/**
+ * The errors of an operation on a live connection (graphql-ws: no Apollo plugins there), in the
+ * same shape and language as over HTTP: formatted, logged if a fault, localized by the upgrade
+ * request's Accept-Language.
+ */
+export function formatLiveErrors(
+  errors: readonly GraphQLError[],
+  acceptLanguage: string | string[] | undefined,
+): GraphQLFormattedError[] {
+  const locale = localeFromAcceptLanguage(Array.isArray(acceptLanguage) ? acceptLanguage[0] : acceptLanguage);
+  return errors.map((error) => localizeError(formatGraphQLError(formattedOf(error), error), locale));
+}

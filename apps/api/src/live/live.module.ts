@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module';
+import { LedgerDataModule } from '../ledger-data/ledger-data.module';
+import { LiveResolver } from './live.resolver';
+import { LiveRows } from './live-rows.service';
+
+/** Live rows (docs/live.md): GraphQL subscriptions fed by PostgreSQL's notices. */
+@Module({
+  imports: [IdentityModule, LedgerDataModule],
+  providers: [LiveRows, LiveResolver],
+})
+export class LiveModule {}

@@ -1,0 +1,241 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApi, type RunningApi } from '../src/bootstrap';
+import { loadConfig } from '../src/config/app-config';
+import { startTestApi, type TestApi } from './api-harness';
+
+/** Live rows (docs/live.md) over the real graphql-ws protocol, as another system or a grid gets them. */
+let t: TestApi;
+let second: RunningApi;
+const units: Record<string, string> = {};
+const tokens: Record<string, string> = {};
+
+const SUBSCRIBE = `subscription ($ledger: String!, $unitId: ID, $period: String) {
+  rowsChanged(ledger: $ledger, unitId: $unitId, period: $period) { ledger unitId period kind ids versions reason }
+}`;
+const SAVE = `mutation ($ledger: String!, $unitId: ID, $changes: [RowChangeInput!]!) {
+  saveRows(ledger: $ledger, unitId: $unitId, changes: $changes) { saved results { status row { id version } errors { message } } }
+}`;
+
+interface RowEvent {
+  ledger: string;
+  unitId: string;
+  period: string | null;
+  kind: string;
+  ids: string[];
+  versions: number[];
+  reason: string | null;
+}
+
+/** One subscription: what it received, and how it ended (an error's code, or 'complete'). */
+interface Watch {
+  events: RowEvent[];
+  ended: Promise<string>;
+  client: Client;
+}
+
+const clients: Client[] = [];
+function connect(baseUrl: string, options: { token?: string; headers?: Record<string, string> } = {}): Client {
+  const client = createClient({
+    url: `${baseUrl.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: class extends WebSocket {
+      constructor(address: string, protocols?: string | string[]) {
+        super(address, protocols, { headers: options.headers });
+      }
+    },
+    connectionParams: options.token ? { authorization: `Bearer ${options.token}` } : undefined,
+    retryAttempts: 0,
+    lazy: true,
+  });
+  clients.push(client);
+  return client;
+}
+
+function watch(client: Client, variables: Record<string, unknown>): Watch {
+  const events: RowEvent[] = [];
+  const ended = new Promise<string>((resolve) => {
+    client.subscribe<{ rowsChanged: RowEvent }>(
+      { query: SUBSCRIBE, variables },
+      {
+        next: (message) => {
+          if (message.errors) resolve(String(message.errors[0].extensions?.code ?? message.errors[0].message));
+          else events.push(message.data!.rowsChanged);
+        },
+        error: (error) =>
+          resolve(
+            Array.isArray(error)
+              ? String(error[0].extensions?.code ?? error[0].message)
+              : `closed ${(error as { code?: number }).code ?? String(error)}`,
+          ),
+        complete: () => resolve('complete'),
+      },
+    );
+  });
+  return { events, ended, client };
+}
+
+/** A subscription is in place once the server has answered its subscribe (a first save is then heard). */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+const until = async (check: () => boolean, ms = 5_000) => {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > ms) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+const caseValues = (n: number) => ({
+  case_no: `LIVE-${n}`,
+  accepted_at: '2026-12-01T09:30:00+08:00',
+  service_item: '企业开办',
+  applicant: '张三',
+  status: '受理',
+});
+
+async function save(token: string, unitId: string | null, changes: unknown[], url = t.url) {
+  const { postGraphQL } = await import('@taizhang/testing');
+  const answer = await postGraphQL<{ saveRows: { saved: number; results: { row: { id: string; version: number } }[] } }>(
+    url,
+    SAVE,
+    { ledger: 'window_case', unitId, changes },
+    { token },
+  );
+  if (!answer.data) throw new Error(JSON.stringify(answer.errors));
+  return answer.data.saveRows;
+}
+
+beforeAll(async () => {
+  t = await startTestApi();
+  // a second API process on the same database: a load balancer's other half
+  second = await startApi(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', WEB_DIR: '/nonexistent', DEMO_ROWS: '0', SEED_DEMO: 'false' }),
+    t.db.url,
+  );
+  for (const username of ['admin', 'clerk01', 'clerk02', 'leader']) tokens[username] = await t.signIn(username);
+  const rows = await t.db.query<{ code: string; id: number }>(`SELECT code, id FROM units WHERE code IN ('xz01', 'xz02')`);
+  for (const row of rows) units[row.code] = String(row.id);
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.dispose()));
+  await second?.close();
+  await t?.close();
+});
+
+describe('rowsChanged', () => {
+  it("tells a clerk of their unit's saves, with ids and versions, and another unit's clerk nothing", async () => {
+    const own = watch(connect(t.url, { token: tokens.clerk01 }), { ledger: 'window_case' });
+    const other = watch(connect(t.url, { token: tokens.clerk02 }), { ledger: 'window_case' });
+    const everyone = watch(connect(t.url, { token: tokens.admin }), { ledger: 'window_case' });
+    await settle();
+    const saved = await save(tokens.admin, units.xz01, [{ op: 'INSERT', values: caseValues(1) }]);
+    const row = saved.results[0].row;
+    await until(() => own.events.length > 0 && everyone.events.length > 0);
+    expect(own.events).toEqual([
+      { ledger: 'window_case', unitId: units.xz01, period: null, kind: 'SAVED', ids: [row.id], versions: [row.version], reason: null },
+    ]);
+    expect(everyone.events.map((e) => e.unitId)).toEqual([units.xz01]);
+    // an update and a delete, by the clerk themself
+    const updated = await save(tokens.clerk01, null, [
+      { op: 'UPDATE', id: row.id, version: row.version, values: { applicant: '李四' } },
+    ]);
+    const after = updated.results[0].row;
+    await save(tokens.clerk01, null, [{ op: 'DELETE', id: row.id, version: after.version }]);
+    await until(() => own.events.length === 3);
+    expect(own.events.slice(1).map((e) => [e.kind, e.ids, e.versions])).toEqual([
+      ['SAVED', [row.id], [after.version]],
+      ['DELETED', [row.id], [after.version + 1]],
+    ]);
+    await settle();
+    expect(other.events).toEqual([]);
+  });
+
+  it('refuses a clerk naming another unit, and anyone not signed in', async () => {
+    const named = watch(connect(t.url, { token: tokens.clerk02 }), { ledger: 'window_case', unitId: units.xz01 });
+    expect(await named.ended).toBe('FORBIDDEN');
+    const anonymous = watch(connect(t.url), { ledger: 'window_case' });
+    expect(await anonymous.ended).toBe('UNAUTHENTICATED');
+    const unknown = watch(connect(t.url, { token: tokens.clerk01 }), { ledger: 'no_such_ledger' });
+    expect(await unknown.ended).not.toBe('complete');
+  });
+
+  it('refuses a session cookie sent from another site’s page', async () => {
+    const client = connect(t.url, {
+      headers: { cookie: `tz_session=${tokens.clerk01}`, origin: 'https://evil.example' },
+    });
+    expect(await watch(client, { ledger: 'window_case' }).ended).toBe('closed 4403');
+    // the same cookie from the product's own page is a session like any
+    const host = new URL(t.url).host;
+    const own = watch(connect(t.url, { headers: { cookie: `tz_session=${tokens.clerk01}`, origin: `http://${host}` } }), {
+      ledger: 'window_case',
+    });
+    await settle();
+    await save(tokens.clerk01, null, [{ op: 'INSERT', values: caseValues(2) }]);
+    await until(() => own.events.length === 1);
+  });
+
+  it('hears a save made through another API process', async () => {
+    const here = watch(connect(t.url, { token: tokens.clerk01 }), { ledger: 'window_case' });
+    await settle();
+    await save(tokens.clerk01, null, [{ op: 'INSERT', values: caseValues(3) }], second.url);
+    await until(() => here.events.length === 1);
+    expect(here.events[0].kind).toBe('SAVED');
+  });
+
+  it("sends a 1,000-row batch's every id, in notices PostgreSQL can carry", async () => {
+    const here = watch(connect(t.url, { token: tokens.clerk01 }), { ledger: 'window_case' });
+    await settle();
+    const changes = Array.from({ length: 1000 }, (_, i) => ({ op: 'INSERT', values: caseValues(1000 + i) }));
+    const saved = await save(tokens.clerk01, null, changes);
+    await until(() => here.events.flatMap((e) => e.ids).length === 1000);
+    expect(new Set(here.events.flatMap((e) => e.ids))).toEqual(new Set(saved.results.map((r) => r.row.id)));
+    expect(here.events.length).toBe(4);
+  });
+
+  it('ends the subscription when the session is signed out', async () => {
+    const token = await t.signIn('clerk01');
+    const here = watch(connect(t.url, { token }), { ledger: 'window_case' });
+    await settle();
+    await t.gql('mutation { signOut }', {}, { token });
+    await save(tokens.admin, units.xz01, [{ op: 'INSERT', values: caseValues(4) }]);
+    expect(await here.ended).toBe('UNAUTHENTICATED');
+    expect(here.events).toEqual([]);
+  });
+
+  it('tells the open sheet it was submitted and returned, with the reason', async () => {
+    const period = '2026-12-01';
+    const here = watch(connect(t.url, { token: tokens.clerk01 }), { ledger: 'daily_followup', period });
+    const otherDay = watch(connect(t.url, { token: tokens.clerk01 }), { ledger: 'daily_followup', period: '2026-12-02' });
+    await settle();
+    const { postGraphQL } = await import('@taizhang/testing');
+    const values = { report_date: period, cases: 1, follow_ups: 1 };
+    const saved = await postGraphQL(
+      t.url,
+      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "daily_followup", changes: $changes) { saved } }`,
+      { changes: [{ op: 'INSERT', values, reasons: { cases: '手工', follow_ups: '手工' } }] },
+      { token: tokens.clerk01 },
+    );
+    expect(saved.errors).toBeUndefined();
+    const submitted = await t.gql(
+      `mutation { submitSheet(ledger: "daily_followup", period: "${period}", acknowledgedWarnings: 0) { state } }`,
+      {},
+      { token: tokens.clerk01 },
+    );
+    expect(submitted.errors).toBeUndefined();
+    const returned = await t.gql(
+      `mutation { returnSheet(ledger: "daily_followup", unitId: "${units.xz01}", period: "${period}", reason: "随访数有误，请核对") { state } }`,
+      {},
+      { token: tokens.admin },
+    );
+    expect(returned.errors).toBeUndefined();
+    await until(() => here.events.length === 3);
+    expect(here.events.map((e) => [e.kind, e.period, e.reason])).toEqual([
+      ['SAVED', period, null],
+      ['SUBMITTED', period, null],
+      ['RETURNED', period, '随访数有误，请核对'],
+    ]);
+    await settle();
+    expect(otherDay.events).toEqual([]);
+  });
+});

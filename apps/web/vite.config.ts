@@ -23,7 +23,7 @@ export default defineConfig({
   server: {
     // `npm run dev:web` beside `npm start`: the API answers on 3000.
     proxy: {
-      '/graphql': 'http://localhost:3000',
+      '/graphql': { target: 'http://localhost:3000', ws: true },
       '/export': 'http://localhost:3000',
       '/import': 'http://localhost:3000',
       '/attachments': 'http://localhost:3000',

@@ -36,6 +36,7 @@ export const LAYERS: Record<string, Layer> = {
   notices: 'feature',
   'public-answers': 'feature',
   reporting: 'feature',
+  live: 'feature',
   rows: 'feature',
   seed: 'feature',
   'sign-in': 'feature',

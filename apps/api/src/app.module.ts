@@ -69,7 +69,9 @@ export class AppModule {
           formatError: formatGraphQLError,
           // over HTTP Apollo's request; on a live connection (graphql-ws) the upgrade's, once per connection
           context: (arg: GraphQLContext | unknown) =>
-            isLiveContext(arg) ? liveContextOf(arg) : { req: (arg as GraphQLContext).req, res: (arg as GraphQLContext).res },
+            isLiveContext(arg)
+              ? liveContextOf(arg)
+              : { req: (arg as GraphQLContext).req, res: (arg as GraphQLContext).res },
           subscriptions: { 'graphql-ws': liveConnectionOptions },
           // queries run compiled (graphql-jit); NestJS's typings leave out Apollo's gateway option
           transformSchema: execution.capture,

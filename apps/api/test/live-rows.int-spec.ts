@@ -1,6 +1,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postGraphQL } from '@taizhang/testing';
 import { startApi, type RunningApi } from '../src/bootstrap';
 import { loadConfig } from '../src/config/app-config';
 import { startTestApi, type TestApi } from './api-harness';
@@ -94,13 +95,9 @@ const caseValues = (n: number) => ({
 });
 
 async function save(token: string, unitId: string | null, changes: unknown[], url = t.url) {
-  const { postGraphQL } = await import('@taizhang/testing');
-  const answer = await postGraphQL<{ saveRows: { saved: number; results: { row: { id: string; version: number } }[] } }>(
-    url,
-    SAVE,
-    { ledger: 'window_case', unitId, changes },
-    { token },
-  );
+  const answer = await postGraphQL<{
+    saveRows: { saved: number; results: { row: { id: string; version: number } }[] };
+  }>(url, SAVE, { ledger: 'window_case', unitId, changes }, { token });
   if (!answer.data) throw new Error(JSON.stringify(answer.errors));
   return answer.data.saveRows;
 }
@@ -113,7 +110,9 @@ beforeAll(async () => {
     t.db.url,
   );
   for (const username of ['admin', 'clerk01', 'clerk02', 'leader']) tokens[username] = await t.signIn(username);
-  const rows = await t.db.query<{ code: string; id: number }>(`SELECT code, id FROM units WHERE code IN ('xz01', 'xz02')`);
+  const rows = await t.db.query<{ code: string; id: number }>(
+    `SELECT code, id FROM units WHERE code IN ('xz01', 'xz02')`,
+  );
   for (const row of rows) units[row.code] = String(row.id);
 });
 
@@ -133,7 +132,15 @@ describe('rowsChanged', () => {
     const row = saved.results[0].row;
     await until(() => own.events.length > 0 && everyone.events.length > 0);
     expect(own.events).toEqual([
-      { ledger: 'window_case', unitId: units.xz01, period: null, kind: 'SAVED', ids: [row.id], versions: [row.version], reason: null },
+      {
+        ledger: 'window_case',
+        unitId: units.xz01,
+        period: null,
+        kind: 'SAVED',
+        ids: [row.id],
+        versions: [row.version],
+        reason: null,
+      },
     ]);
     expect(everyone.events.map((e) => e.unitId)).toEqual([units.xz01]);
     // an update and a delete, by the clerk themself
@@ -167,9 +174,12 @@ describe('rowsChanged', () => {
     expect(await watch(client, { ledger: 'window_case' }).ended).toBe('closed 4403');
     // the same cookie from the product's own page is a session like any
     const host = new URL(t.url).host;
-    const own = watch(connect(t.url, { headers: { cookie: `tz_session=${tokens.clerk01}`, origin: `http://${host}` } }), {
-      ledger: 'window_case',
-    });
+    const own = watch(
+      connect(t.url, { headers: { cookie: `tz_session=${tokens.clerk01}`, origin: `http://${host}` } }),
+      {
+        ledger: 'window_case',
+      },
+    );
     await settle();
     await save(tokens.clerk01, null, [{ op: 'INSERT', values: caseValues(2) }]);
     await until(() => own.events.length === 1);
@@ -206,9 +216,11 @@ describe('rowsChanged', () => {
   it('tells the open sheet it was submitted and returned, with the reason', async () => {
     const period = '2026-12-01';
     const here = watch(connect(t.url, { token: tokens.clerk01 }), { ledger: 'daily_followup', period });
-    const otherDay = watch(connect(t.url, { token: tokens.clerk01 }), { ledger: 'daily_followup', period: '2026-12-02' });
+    const otherDay = watch(connect(t.url, { token: tokens.clerk01 }), {
+      ledger: 'daily_followup',
+      period: '2026-12-02',
+    });
     await settle();
-    const { postGraphQL } = await import('@taizhang/testing');
     const values = { report_date: period, cases: 1, follow_ups: 1 };
     const saved = await postGraphQL(
       t.url,

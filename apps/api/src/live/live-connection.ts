@@ -6,8 +6,8 @@ import { formatLiveErrors } from '../common/errors/graphql-errors';
 import { comesFromElsewhere, usesSessionCookie } from '../identity/cross-site-guard.middleware';
 import type { AuthedRequest } from '../identity/principal';
 
-/** A graphql-ws connection's context, with the request the auth guard reads (made once per connection). */
-type LiveContext = Context<Record<string, unknown> | undefined, Extra & { liveRequest?: AuthedRequest }>;
+/** A graphql-ws connection's context: the upgrade request is in `extra`. */
+type LiveContext = Context<Record<string, unknown> | undefined, Extra>;
 
 /** The cookies of the upgrade request (Express's cookie-parser does not see WebSocket upgrades). */
 export function cookiesOf(header: string | undefined): Record<string, string> {
@@ -54,16 +54,25 @@ export const liveConnectionOptions = {
   onConnect(ctx: Context<Record<string, unknown> | undefined, unknown>): boolean {
     const live = ctx as LiveContext;
     const req = liveRequestOf(live.extra.request, live.connectionParams);
-    if (usesSessionCookie(req) && comesFromElsewhere(req)) return false;
-    live.extra.liveRequest = req;
-    return true;
+    return !(usesSessionCookie(req) && comesFromElsewhere(req));
   },
   // errors as over HTTP: the contract's codes, the caller's language (Apollo's plugins do not run here)
-  onNext(ctx: Context<Record<string, unknown> | undefined, unknown>, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) {
+  onNext(
+    ctx: Context<Record<string, unknown> | undefined, unknown>,
+    _id: string,
+    _payload: unknown,
+    _args: unknown,
+    result: ExecutionResult,
+  ) {
     if (!result.errors) return undefined;
     return { ...result, errors: formatLiveErrors(result.errors, languageOf(ctx)) };
   },
-  onError(ctx: Context<Record<string, unknown> | undefined, unknown>, _id: string, _payload: unknown, errors: readonly GraphQLError[]) {
+  onError(
+    ctx: Context<Record<string, unknown> | undefined, unknown>,
+    _id: string,
+    _payload: unknown,
+    errors: readonly GraphQLError[],
+  ) {
     return formatLiveErrors(errors, languageOf(ctx));
   },
 };
@@ -71,10 +80,12 @@ export const liveConnectionOptions = {
 const languageOf = (ctx: Context<Record<string, unknown> | undefined, unknown>) =>
   (ctx as LiveContext).extra.request.headers['accept-language'];
 
-/** The GraphQL context of an operation on a live connection. */
+/**
+ * The GraphQL context of an operation on a live connection: a request of its own each time, so
+ * that every subscription is authenticated afresh (the guard keeps the principal on the request).
+ */
 export function liveContextOf(ctx: LiveContext): { req: AuthedRequest } {
-  ctx.extra.liveRequest ??= liveRequestOf(ctx.extra.request, ctx.connectionParams);
-  return { req: ctx.extra.liveRequest };
+  return { req: liveRequestOf(ctx.extra.request, ctx.connectionParams) };
 }
 
 /** Whether a context call is graphql-ws's (an operation on a live connection), not Apollo's over HTTP. */

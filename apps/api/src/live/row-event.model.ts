@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 
 @ObjectType('RowEvent', {
   description:
-    "What changed in a sheet (docs/live.md): ids and versions, never values — the receiver reads the rows it may see through rows(filter: { id: { in: ids } }).",
+    'What changed in a sheet (docs/live.md): ids and versions, never values — the receiver reads the rows it may see through rows(filter: { id: { in: ids } }).',
 })
 export class RowEventModel {
   @Field(() => String)

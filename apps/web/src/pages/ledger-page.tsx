@@ -35,6 +35,7 @@ import {
 } from '../features/corrections/correction-requests';
 import { CORRECTIONS, type Correction } from '../features/corrections/corrections.graphql';
 import { drillOf, ledgerAddress, type LedgerDrill } from '../features/ledgers/ledger-address';
+import { useLiveRows } from '../features/live/use-live-rows';
 import { useLedgerModel } from '../features/ledgers/use-ledger-model';
 import { useI18n } from '../i18n/i18n';
 
@@ -302,6 +303,19 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
     },
     [t, sheetQuery, applied, controller],
   );
+
+  // others' work on this sheet, live (docs/live.md): their rows laid in, the sheet's state read
+  // again (a returned sheet unlocks with its reason), a republished definition taken
+  useLiveRows(drill ? null : { ledger, unitId: scopeUnit, period: sheetPeriod }, {
+    event: (event) => {
+      if (event.kind === 'SAVED' || event.kind === 'DELETED' || event.kind === 'RESTORED')
+        void controller.applyLiveRows(event.kind, event.ids, event.versions);
+      else if (event.kind === 'DEFINITION') void reloadModel();
+      else if (periodic) void sheetQuery.refetch();
+    },
+    // what was saved while the connection was down was not heard: the window is read again
+    reconnected: () => void controller.reload(),
+  });
 
   return (
     <section className="ledger-page" aria-labelledby="ledger-title">

@@ -1,7 +1,15 @@
 import { ROW_EVENTS_CHANNEL } from '../../database/notice-channels';
 
 /** What happened to a sheet's rows (docs/live.md). */
-export const ROW_EVENT_KINDS = ['SAVED', 'DELETED', 'RESTORED', 'SUBMITTED', 'RETURNED', 'WITHDRAWN', 'DEFINITION'] as const;
+export const ROW_EVENT_KINDS = [
+  'SAVED',
+  'DELETED',
+  'RESTORED',
+  'SUBMITTED',
+  'RETURNED',
+  'WITHDRAWN',
+  'DEFINITION',
+] as const;
 export type RowEventKind = (typeof ROW_EVENT_KINDS)[number];
 
 /** One event as the place where it happened knows it, and as a listener reads it back. */

@@ -822,6 +822,80 @@ export class GridController {
     }
   }
 
+  // ── live (docs/live.md) ───────────────────────────────────────────────────────────────────
+
+  /**
+   * Someone else's change to this sheet, heard live: the rows it names are read again (through
+   * the same query as any page: the grid's filter, the caller's rights) and laid in, cell by cell.
+   * A row with unsaved changes of this user keeps them (its save meets the newer version: the
+   * conflict flow). The grid's own saves come back too, with versions it has already.
+   */
+  async applyLiveRows(kind: 'SAVED' | 'DELETED' | 'RESTORED', ids: string[], versions: number[]): Promise<void> {
+    if (this.disposed) return;
+    // a row of ours whose insert is on its way has no id yet: its echo must not come in as another's row
+    for (let waited = 0; this.saver.pending().some((c) => c.op === 'INSERT') && waited < 5_000; waited += 100)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const busy = new Set(this.saver.pending().map((change) => change.key));
+    const changed = ids.filter((id, i) => {
+      const row = this.rowById(id);
+      if (row && (busy.has(row.__key) || this.saver.conflict(row.__key))) return false;
+      return !row || (row.__version ?? 0) < versions[i];
+    });
+    if (changed.length === 0 || this.disposed) return;
+    const whole = this.base === 0 && !this.hasNextPage;
+    const page =
+      kind === 'DELETED'
+        ? { rows: [] as ServerRow[] }
+        : await this.options.backend.page(
+            { orderBy: [], filter: { ...this.query.filter, id: { in: changed } } },
+            changed.length,
+            0,
+            false,
+          );
+    if (this.disposed) return;
+    const found = new Map(page.rows.map((row) => [row.id, row]));
+    let moved = false;
+    for (const id of changed) {
+      const row = this.rowById(id);
+      if (row && (this.saver.pending().some((c) => c.key === row.__key) || this.saver.conflict(row.__key))) continue;
+      const fresh = found.get(id);
+      if (row && fresh) {
+        if ((row.__version ?? 0) >= fresh.version) continue;
+        this.referenceLabels.learnRow(fresh);
+        Object.assign(row, fresh.values, {
+          __version: fresh.version,
+          __origin: fresh.origin ?? null,
+          __overrides: fresh.overrides ?? null,
+        });
+        this.check(row);
+      } else if (row) {
+        // deleted, or no longer of this sheet or filter: it leaves the grid
+        this.rows.splice(this.rows.indexOf(row), 1);
+        this.index.delete(row.__key);
+        this.clientProblems.delete(row.__key);
+        this.end -= 1;
+        this.total = Math.max(0, this.total - 1);
+        moved = true;
+      } else if (fresh && whole) {
+        // a new row of the sheet: at the end, until the next reload puts it in its order
+        this.referenceLabels.learnRow(fresh);
+        const added = rowFromServer(fresh);
+        this.addLoadedRow(added);
+        this.check(added);
+        this.end += 1;
+        this.total += 1;
+        moved = true;
+      } else if (fresh) this.total += 1;
+    }
+    if (moved) this.hot?.updateData(this.rows, OWN_CHANGE);
+    else this.hot?.render();
+    this.emit();
+  }
+
+  private rowById(id: string): GridRow | undefined {
+    return this.index.get(serverRowKey(id)) ?? this.rows.find((row) => row.__id === id);
+  }
+
   /** Keep my values on top of the other person's version. */
   keepMine(rowKey: string): void {
     const conflict = this.saver.keepMine(rowKey);

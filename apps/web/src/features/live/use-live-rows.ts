@@ -1,0 +1,75 @@
+import { useEffect, useRef } from 'react';
+import { createClient } from 'graphql-ws';
+
+/** What changed in a sheet (docs/live.md): ids and versions; the grid reads the rows itself. */
+export interface RowEvent {
+  ledger: string;
+  unitId: string;
+  period: string | null;
+  kind: 'SAVED' | 'DELETED' | 'RESTORED' | 'SUBMITTED' | 'RETURNED' | 'WITHDRAWN' | 'DEFINITION';
+  ids: string[];
+  versions: number[];
+  reason: string | null;
+}
+
+const ROWS_CHANGED = `subscription RowsChanged($ledger: String!, $unitId: ID, $period: String) {
+  rowsChanged(ledger: $ledger, unitId: $unitId, period: $period) { ledger unitId period kind ids versions reason }
+}`;
+
+export interface LiveRowsHandlers {
+  event(event: RowEvent): void;
+  /** The connection came back after a loss: what happened meanwhile was not heard. */
+  reconnected(): void;
+}
+
+/** The API's WebSocket address: same origin and path as GraphQL over HTTP. */
+function liveUrl(): string {
+  const { protocol, host } = window.location;
+  return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}/graphql`;
+}
+
+/**
+ * A sheet's live events while the page shows it: one graphql-ws connection of its own
+ * (authenticated by the session cookie the browser sends with the upgrade), closed when the
+ * page leaves or the sheet changes, reconnecting after a loss.
+ */
+export function useLiveRows(
+  sheet: { ledger: string; unitId: string | null; period: string | null } | null,
+  handlers: LiveRowsHandlers,
+): void {
+  const latest = useRef(handlers);
+  latest.current = handlers;
+  const ledger = sheet?.ledger ?? null;
+  const unitId = sheet?.unitId ?? null;
+  const period = sheet?.period ?? null;
+  useEffect(() => {
+    if (!ledger) return;
+    let connectedBefore = false;
+    const client = createClient({
+      url: liveUrl(),
+      retryAttempts: Number.POSITIVE_INFINITY,
+      shouldRetry: () => true,
+      on: {
+        connected: () => {
+          if (connectedBefore) latest.current.reconnected();
+          connectedBefore = true;
+        },
+      },
+    });
+    const stop = client.subscribe<{ rowsChanged: RowEvent }>(
+      { query: ROWS_CHANGED, variables: { ledger, unitId, period } },
+      {
+        next: (message) => {
+          if (message.data?.rowsChanged) latest.current.event(message.data.rowsChanged);
+        },
+        // refused or ended (signed out, another unit): the page works on without live rows
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+    return () => {
+      stop();
+      void client.dispose();
+    };
+  }, [ledger, unitId, period]);
+}

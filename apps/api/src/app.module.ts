@@ -31,6 +31,7 @@ import { SignInModule } from './sign-in/sign-in.module';
 import { StatisticsModule } from './statistics/statistics.module';
 import { UnitsModule } from './units/units.module';
 import { UsersModule } from './users/users.module';
+import { ViewsModule } from './views/views.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
@@ -86,6 +87,7 @@ export class AppModule {
         NoticesModule,
         ApiTokensModule,
         WebhooksModule,
+        ViewsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
     };

@@ -40,7 +40,14 @@ export const VIEW_LIMITS = {
   rowHeight: { min: 20, max: 200 },
 } as const;
 
-export const EMPTY_VIEW_CONFIG: ViewConfig = { filter: {}, orderBy: [], hidden: [], order: [], frozen: 1, rowHeight: null };
+export const EMPTY_VIEW_CONFIG: ViewConfig = {
+  filter: {},
+  orderBy: [],
+  hidden: [],
+  order: [],
+  frozen: 1,
+  rowHeight: null,
+};
 
 export interface ViewConfigProblem {
   /** A JSON pointer into the config, e.g. /hidden/2. */
@@ -103,7 +110,11 @@ export function checkViewConfig(
     else {
       config.orderBy = [];
       raw.orderBy.forEach((order: unknown, i) => {
-        if (!isObject(order) || typeof order.field !== 'string' || !['undefined', 'boolean'].includes(typeof order.desc))
+        if (
+          !isObject(order) ||
+          typeof order.field !== 'string' ||
+          !['undefined', 'boolean'].includes(typeof order.desc)
+        )
           problem(`/orderBy/${i}`, '排序项应为 { field, desc }', 'A sort is { field, desc }');
         else if (Object.keys(order).some((k) => k !== 'field' && k !== 'desc'))
           problem(`/orderBy/${i}`, '排序项只有 field 和 desc', 'A sort has only field and desc');

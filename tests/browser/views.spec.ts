@@ -70,13 +70,29 @@ async function openLedger(page: Page, username: string) {
   await page.locator('.ledger-grid .ht_master .htCore').waitFor();
 }
 
-async function saveView(page: Page, name: string, options: { shared?: boolean; hide?: string[] } = {}) {
+/** The first row's height, and the headers of the columns frozen at the left (row header left out). */
+const rowHeight = async (page: Page) =>
+  Math.round((await page.locator('.ledger-grid .ht_master .htCore tbody tr').first().boundingBox())!.height);
+const frozenHeaders = (page: Page) =>
+  page
+    .locator('.ledger-grid .ht_clone_top_inline_start_corner thead th')
+    .allTextContents()
+    .then((all) => all.map((text) => text.replace('*', '').trim()).filter(Boolean));
+
+async function saveView(
+  page: Page,
+  name: string,
+  options: { shared?: boolean; hide?: string[]; frozen?: number; rowHeight?: number } = {},
+) {
   await page.getByTestId('view-save-as').click();
   const dialog = page.getByTestId('view-dialog');
   await dialog.waitFor();
   await page.getByTestId('view-name').fill(name);
   if (options.shared) await page.getByTestId('view-shared').check();
   for (const field of options.hide ?? []) await dialog.locator(`input[data-field="${field}"]`).uncheck();
+  if (options.frozen !== undefined) await page.getByTestId('view-frozen').fill(String(options.frozen));
+  if (options.rowHeight !== undefined)
+    await page.getByTestId('view-row-height').selectOption(String(options.rowHeight));
   await page.getByTestId('view-dialog-save').click();
   await dialog.waitFor({ state: 'detached' });
 }
@@ -93,7 +109,7 @@ describe('saved views', () => {
     await header(admin, '申请人').locator('.changeType').click();
     await admin.getByText('升序排列', { exact: true }).click();
     await expect.poll(() => header(admin, '申请人').getAttribute('data-sort'), SLOW).toBe('asc');
-    await saveView(admin, '按申请人', { shared: true, hide: ['phone'] });
+    await saveView(admin, '按申请人', { shared: true, hide: ['phone'], frozen: 2, rowHeight: 40 });
     await expect.poll(() => pickedView(admin), SLOW).toBe('按申请人');
     await expect.poll(() => headers(admin), SLOW).not.toContain('联系电话');
     await admin.screenshot({ path: screenshotPath('views-1-admin-published') });
@@ -106,6 +122,8 @@ describe('saved views', () => {
     await expect.poll(() => page.getByTestId('rows-count').textContent(), SLOW).toBe('已加载 4 / 4 行');
     expect(await headers(page)).toContain('联系电话');
     expect(await caseNumbers(page)).toEqual(['V-01', 'V-02', 'V-03', 'V-04']);
+    const plainHeight = await rowHeight(page);
+    expect(await frozenHeaders(page)).toEqual(['办件编号']);
     const sharedGroup = page.locator('[data-testid="view-picker"] optgroup[label="共享视图"] option');
     expect(await sharedGroup.allTextContents()).toEqual(['按申请人']);
     // a shared view is the admin's: the clerk may use it, not change it
@@ -114,6 +132,11 @@ describe('saved views', () => {
     await expect.poll(() => headers(page), SLOW).not.toContain('联系电话');
     expect(await headers(page)).toContain('申请人');
     expect(await header(page, '申请人').getAttribute('data-sort')).toBe('asc');
+    // two columns frozen, rows 40 px high (the grid's own are lower)
+    await expect.poll(() => frozenHeaders(page), SLOW).toEqual(['办件编号', '受理时间']);
+    expect(plainHeight).toBeLessThan(38);
+    await expect.poll(() => rowHeight(page), SLOW).toBeGreaterThanOrEqual(39);
+    expect(await rowHeight(page)).toBeLessThanOrEqual(41);
     expect(await page.getByTestId('view-update').count()).toBe(0);
     await page.screenshot({ path: screenshotPath('views-2-clerk-picked-shared') });
 

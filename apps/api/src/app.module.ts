@@ -84,10 +84,10 @@ export class AppModule {
         PublicAnswersModule,
         FilesModule,
         AttachmentsModule,
+        ViewsModule,
         NoticesModule,
         ApiTokensModule,
         WebhooksModule,
-        ViewsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
     };

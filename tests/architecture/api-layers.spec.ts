@@ -44,6 +44,7 @@ export const LAYERS: Record<string, Layer> = {
   units: 'feature',
   users: 'feature',
   webhooks: 'feature',
+  views: 'feature',
 };
 
 /** Files of a higher layer that a lower one may import, and why. */

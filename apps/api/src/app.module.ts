@@ -33,6 +33,7 @@ import { SignInModule } from './sign-in/sign-in.module';
 import { StatisticsModule } from './statistics/statistics.module';
 import { UnitsModule } from './units/units.module';
 import { UsersModule } from './users/users.module';
+import { ViewsModule } from './views/views.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
@@ -90,6 +91,7 @@ export class AppModule {
         PublicAnswersModule,
         FilesModule,
         AttachmentsModule,
+        ViewsModule,
         NoticesModule,
         ApiTokensModule,
         WebhooksModule,

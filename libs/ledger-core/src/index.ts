@@ -24,3 +24,4 @@ export { ON_DELETE, type OnDelete, type ReferenceField } from './field-types/ref
 export * from './formula';
 export * from './validate/validate-row';
 export * from './compile';
+export * from './views/view-config';

@@ -20,12 +20,13 @@ import { localQueueStore } from '../features/grid/save-queue';
 import { GridSidePanel } from '../features/grid/grid-side-panel';
 import { RecycleBin } from '../features/grid/recycle-bin';
 import { RecordPane } from '../features/grid/record-pane';
-import { browserStorage, ColumnLayoutStore, layoutKey } from '../features/grid/column-layout';
+import { browserStorage, ColumnLayoutStore, layoutKey, type ViewLayout } from '../features/grid/column-layout';
 import { SaveStatus } from '../features/grid/save-status';
 import { GoToRow, PositionBar, spansMoreThanWindow } from '../features/grid/grid-position';
 import { SheetBar } from '../features/grid/sheet-bar';
 import { ValueFilter } from '../features/grid/value-filter';
 import { ExcelToolbar } from '../features/excel/excel-toolbar';
+import { ViewPicker } from '../features/views/view-picker';
 import { AttachmentLayer } from '../features/attachments/attachment-layer';
 import { CorrectionDialog, type CorrectionTarget } from '../features/corrections/correction-dialog';
 import {
@@ -119,6 +120,8 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
   const [recordOf, setRecordOf] = useState<string | null>(null);
   // widths and order of the columns as this user left them in this browser (column-layout.ts)
   const layout = useMemo(() => new ColumnLayoutStore(browserStorage(), layoutKey(user.id, ledger)), [user.id, ledger]);
+  // the chosen saved view's columns and rows (features/views, docs/views.md); null: none
+  const [viewLayout, setViewLayout] = useState<ViewLayout | null>(null);
 
   const units = useQuery<{ units: UnitChoice[] }>(UNITS_TO_PICK, { skip: role === 'clerk' });
   const sheetQuery = useQuery<{ submissionBoard: { sheets: SheetStatus[] } }>(SHEET_STATUS, {
@@ -467,6 +470,14 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
             onImported={() => void controller.reload()}
           />
         )}
+        <ViewPicker
+          model={model}
+          controller={controller}
+          canShare={role === 'admin'}
+          layout={viewLayout}
+          onLayout={setViewLayout}
+          applyDefault={!drill && !linkedRow}
+        />
         {spansMoreThanWindow(snapshot) && <GoToRow snapshot={snapshot} controller={controller} />}
         <SaveStatus
           snapshot={snapshot}
@@ -488,6 +499,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
           onRecord={openRecord}
           correction={gridCorrection || null}
           corrected={corrected}
+          view={viewLayout}
         />
         {spansMoreThanWindow(snapshot) && <PositionBar snapshot={snapshot} controller={controller} />}
         {recordOf && (

@@ -1,3 +1,5 @@
+import type { ViewConfig } from '@taizhang/ledger-core';
+
 /**
  * How a user laid out a ledger's columns (widths dragged, columns moved), kept in this browser per
  * user per ledger so the grid opens the way it was left. The definition's order is the default;
@@ -129,4 +131,18 @@ export function browserStorage(): LayoutStorage | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * What a saved view (docs/views.md) sets of the grid's columns and rows: the columns hidden, their
+ * order (none: the user's own layout above), the columns frozen at the left, the rows' height.
+ */
+export type ViewLayout = Pick<ViewConfig, 'hidden' | 'order' | 'frozen' | 'rowHeight'>;
+
+/** The grid without a view: nothing hidden, the user's order, the first column frozen, its own row height. */
+export const NO_VIEW_LAYOUT: ViewLayout = { hidden: [], order: [], frozen: 1, rowHeight: null };
+
+/** The physical indexes of the hidden columns among `keys` (the grid's columns, in the definition's order). */
+export function hiddenIndexes(keys: readonly string[], hidden: readonly string[]): number[] {
+  return hidden.map((key) => keys.indexOf(key)).filter((index) => index >= 0);
 }

@@ -510,6 +510,27 @@ export class GridController {
     return this.reloadFiltered();
   }
 
+  /**
+   * A saved view's sort and filter (docs/views.md) in place of the menus' own: a field's `in` list
+   * becomes its value list (按值筛选 shows it ticked), the rest its conditions.
+   */
+  applyQuery(query: { orderBy: ServerQuery['orderBy']; filter: Record<string, unknown> }): Promise<void> {
+    this.conditionFilter = {};
+    this.valueFilters.clear();
+    this.unsupportedFilter = null;
+    this.hot?.getPlugin('filters')?.clearConditions();
+    for (const [field, given] of Object.entries(query.filter)) {
+      // `{ field: value }` is equality, as the rows query reads it
+      const condition: Record<string, unknown> =
+        given !== null && typeof given === 'object' && !Array.isArray(given) ? { ...given } : { eq: given };
+      if (Array.isArray(condition.in)) this.valueFilters.set(field, condition.in as unknown[]);
+      delete condition.in;
+      if (Object.keys(condition).length > 0) this.conditionFilter[field] = condition;
+    }
+    this.query = { ...this.query, orderBy: query.orderBy };
+    return this.reloadFiltered();
+  }
+
   /** The values a column holds under every other column's filter, for its value list. */
   async valuesOf(field: string): Promise<FieldValueList | null> {
     if (!this.options.backend.fieldValues) return null;
@@ -1229,6 +1250,13 @@ export class GridController {
 
   rowIdAt(visualRow: number): string | null {
     return this.rowAt(visualRow)?.__id ?? null;
+  }
+
+  /** The columns' keys in the order shown (moved columns included, hidden ones too): what a saved view keeps. */
+  shownColumnOrder(): string[] {
+    const hot = this.hot;
+    if (!hot || hot.isDestroyed) return [];
+    return Array.from({ length: hot.countCols() }, (_, col) => String(hot.colToProp(col)));
   }
 
   /** The sort and filter the rows were read with (the headers' marks): without a whole snapshot. */

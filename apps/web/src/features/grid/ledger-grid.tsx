@@ -7,7 +7,7 @@ import { columnTitle, gridColumns } from './grid-columns';
 import type { GridController } from './grid-controller';
 import { UNIT_COLUMN } from './grid-row';
 import { filterOf, type ColumnCondition } from './server-query';
-import { indexSequence, type ColumnLayoutStore } from './column-layout';
+import { hiddenIndexes, indexSequence, NO_VIEW_LAYOUT, type ColumnLayoutStore, type ViewLayout } from './column-layout';
 
 const RECORD_SHORTCUT = 'taizhang.recordPane';
 
@@ -39,6 +39,8 @@ interface LedgerGridProps {
   correction?: { label: string; onCorrect(visualRow: number, field: string): void } | null;
   /** Cells corrected after submission, by `<row id>/<field>`: their mark's tooltip (the reason…). */
   corrected?: ReadonlyMap<string, string>;
+  /** A saved view's columns and rows (docs/views.md): hidden, order, frozen, row height. */
+  view?: ViewLayout | null;
 }
 
 /**
@@ -58,6 +60,7 @@ export const LedgerGrid = memo(function LedgerGrid({
   onRecord,
   correction = null,
   corrected,
+  view = null,
 }: LedgerGridProps) {
   const ref = useRef<HotTableRef>(null);
   // read by afterRenderer on every cell drawn: a ref, and a render when the marks change
@@ -134,15 +137,23 @@ export const LedgerGrid = memo(function LedgerGrid({
     };
   }, [onRecord]);
 
-  // the user's column order, again whenever the columns are rebuilt (a republished definition)
+  // the user's column order (or a view's), again whenever the columns are rebuilt (a republished
+  // definition) or another view is chosen
+  const viewOrder = view?.order;
   useEffect(() => {
     const hot = ref.current?.hotInstance;
     if (!hot || hot.isDestroyed || columnKeys.length !== hot.countCols()) return;
-    const sequence = indexSequence(columnKeys, layout.current.order);
-    if (sequence.every((physical, visual) => physical === visual)) return;
+    const sequence = indexSequence(columnKeys, viewOrder?.length ? viewOrder : layout.current.order);
+    const now = hot.columnIndexMapper.getIndexesSequence();
+    if (sequence.every((physical, visual) => physical === now[visual])) return;
     hot.columnIndexMapper.setIndexesSequence(sequence);
     hot.render();
-  }, [columns, columnKeys, layout]);
+  }, [columns, columnKeys, layout, viewOrder]);
+  const shown = view ?? NO_VIEW_LAYOUT;
+  const hiddenColumns = useMemo(
+    () => ({ columns: hiddenIndexes(columnKeys, shown.hidden), indicators: false }),
+    [columnKeys, shown.hidden],
+  );
 
   // Handsontable measures its container on window resize only; the page around it (the side
   // panel, the record pane opening) changes its width too. Re-measured on every change of the
@@ -186,7 +197,9 @@ export const LedgerGrid = memo(function LedgerGrid({
         columns={columns}
         colHeaders={titles}
         rowHeaders={controller.rowHeader}
-        fixedColumnsStart={1}
+        fixedColumnsStart={shown.frozen}
+        hiddenColumns={hiddenColumns}
+        rowHeights={shown.rowHeight ?? undefined}
         height="calc(100vh - 230px)"
         width="100%"
         readOnly={readOnly}

@@ -190,3 +190,41 @@ describe('a returned sheet', () => {
     await context.close();
   });
 });
+
+describe('the board, live', () => {
+  it("counts a unit's submission on the leader's open board without a reload", async () => {
+    const page = await product.signedIn('leader', { viewport: { width: 1440, height: 1000 } });
+    await page.getByTestId('nav-dashboard').click();
+    await page.waitForURL('**/dashboard');
+    const board = page.getByTestId('board-daily_followup');
+    const submitted = () => board.getByTestId('count-submitted').textContent();
+    await expect.poll(submitted).toMatch(/^\d+$/);
+    const before = Number(await submitted());
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    await gql(
+      'clerk03',
+      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "daily_followup", changes: $changes) { saved } }`,
+      {
+        changes: [
+          {
+            op: 'INSERT',
+            values: { report_date: today, cases: 4, follow_ups: 4 },
+            reasons: { cases: '手工', follow_ups: '手工' },
+          },
+        ],
+      },
+    );
+    const at = Date.now();
+    await gql(
+      'clerk03',
+      `mutation ($p: String!) { submitSheet(ledger: "daily_followup", period: $p, acknowledgedWarnings: 9) { state } }`,
+      {
+        p: today,
+      },
+    );
+    await expect.poll(submitted, { timeout: 3_000, interval: 25 }).toBe(String(before + 1));
+    console.log(`live board: a submission counted on the open board ${Date.now() - at} ms after the submit was sent`);
+    await board.screenshot({ path: screenshotPath('live-board') });
+    await page.context().close();
+  });
+});

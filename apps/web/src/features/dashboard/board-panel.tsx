@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { CorrectionRequests } from '../corrections/correction-requests';
 import { ExportLinks } from './export-links';
+import { useLiveBoard } from '../live/use-live-board';
 import { useI18n } from '../../i18n/i18n';
 import {
   BOARD,
@@ -40,6 +41,8 @@ export function BoardPanel({
     variables: { ledger: ledgerKey, period },
     fetchPolicy: 'network-only',
   });
+  // live: a sheet submitted or returned shows here at once (docs/live.md)
+  useLiveBoard(ledgerKey, period, refetch);
   const [remind, reminding] = useMutation<{ remindMissing: Reminder }>(REMIND_MISSING);
   const board = data?.submissionBoard;
   const missing = board?.sheets.filter((s) => MISSING.has(s.state)) ?? [];

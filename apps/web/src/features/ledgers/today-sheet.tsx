@@ -2,6 +2,7 @@ import { useQuery } from '@apollo/client';
 import { useNavigate } from 'react-router';
 import { currentPeriod } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
+import { useLiveBoard } from '../live/use-live-board';
 import { TODAY_BOARD, type LedgerSummary, type TodayBoard } from './ledgers.graphql';
 
 /**
@@ -13,11 +14,13 @@ export function TodaySheet({ ledger, seesAllUnits }: { ledger: LedgerSummary; se
   const { t, locale, p, tf } = useI18n();
   const navigate = useNavigate();
   const period = currentPeriod(ledger.period, new Date());
-  const { data } = useQuery<TodayBoard>(TODAY_BOARD, {
+  const { data, refetch } = useQuery<TodayBoard>(TODAY_BOARD, {
     variables: { ledger: ledger.key, period },
     skip: !period,
     fetchPolicy: 'network-only',
   });
+  // live: the county's counts move as units submit (docs/live.md)
+  useLiveBoard(ledger.key, period, refetch);
   const board = data?.submissionBoard;
   if (!board) return null;
   if (!seesAllUnits) {

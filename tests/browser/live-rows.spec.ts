@@ -86,6 +86,11 @@ describe('two browsers of one unit', () => {
 
     // B is in the middle of typing into row 2 when A's change to row 0 arrives
     await typeWithoutCommitting(pageB, 2, APPLICANT, '王五');
+    // A sees who else is in the sheet, and on which row (the same clerk in another browser)
+    await expect
+      .poll(() => pageA.getByTestId('presence').textContent())
+      .toBe('同时在填：● 城关镇行政审批服务中心填报员（第 3 行）');
+    expect(await pageOther.getByTestId('presence').count()).toBe(0);
     await typeWithoutCommitting(pageA, 0, APPLICANT, '欧阳娜娜');
     const typedAt = Date.now();
     await pageA.keyboard.press('Enter');
@@ -112,7 +117,11 @@ describe('two browsers of one unit', () => {
     expect(applicants).toContain('王五');
     // the clerk of another unit saw neither
     expect(await pageOther.locator('.ledger-grid').textContent()).not.toContain('欧阳娜娜');
-    await Promise.all([a.close(), b.close(), other.close()]);
+    await pageA.screenshot({ path: screenshotPath('live-rows-presence') });
+    // B leaves: gone from A's sheet within a few seconds
+    await b.close();
+    await expect.poll(() => pageA.getByTestId('presence').count(), { timeout: 5_000 }).toBe(0);
+    await Promise.all([a.close(), other.close()]);
   });
 
   it('adds a row another browser inserted, and removes one it deleted', async () => {

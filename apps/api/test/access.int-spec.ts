@@ -119,6 +119,27 @@ const OPERATIONS: Record<string, Operation> = {
     document: 'mutation { markNoticesRead(ids: ["999999"]) }',
     allowed: ['clerk', 'leader', 'admin'],
   },
+  // saved views (docs/views.md): anyone who reads the ledger keeps their own; a view not theirs is not found
+  views: { document: '{ views(ledger: "window_case") { id } }', allowed: ['clerk', 'leader', 'admin'] },
+  saveView: {
+    document: 'mutation { saveView(input: { ledger: "window_case", name: "权限探针CODE", config: {} }) { id } }',
+    allowed: ['clerk', 'leader', 'admin'],
+  },
+  deleteView: {
+    document: 'mutation { deleteView(id: "999999") }',
+    allowed: ['clerk', 'leader', 'admin'],
+    throughTo: { clerk: 'NOT_FOUND', leader: 'NOT_FOUND', admin: 'NOT_FOUND' },
+  },
+  setDefaultView: {
+    document: 'mutation { setDefaultView(id: "999999") { id } }',
+    allowed: ['clerk', 'leader', 'admin'],
+    throughTo: { clerk: 'NOT_FOUND', leader: 'NOT_FOUND', admin: 'NOT_FOUND' },
+  },
+  // presence (docs/live.md): moving a grid that is not the caller's answers false
+  movePresence: {
+    document: 'mutation { movePresence(clientId: "00000000-0000-4000-8000-000000000000", rowId: "1") }',
+    allowed: ['clerk', 'leader', 'admin'],
+  },
   webhooks: { document: '{ webhooks { id } }', allowed: ['admin'] },
   webhookDeliveries: { document: '{ webhookDeliveries(webhookId: "1") { id } }', allowed: ['admin'] },
   createWebhook: {

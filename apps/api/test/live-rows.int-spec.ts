@@ -251,3 +251,93 @@ describe('rowsChanged', () => {
     expect(otherDay.events).toEqual([]);
   });
 });
+
+const PRESENCE = `subscription ($ledger: String!, $clientId: ID!, $unitId: ID, $period: String) {
+  sheetPresence(ledger: $ledger, clientId: $clientId, unitId: $unitId, period: $period) { clientId userId name rowId }
+}`;
+
+interface Present {
+  clientId: string;
+  userId: string;
+  name: string;
+  rowId: string | null;
+}
+
+/** A grid's presence: every list it was sent, the last one first to read. */
+function present(client: Client, variables: Record<string, unknown>) {
+  const lists: Present[][] = [];
+  const stop = client.subscribe<{ sheetPresence: Present[] }>(
+    { query: PRESENCE, variables },
+    {
+      next: (message) => {
+        if (message.data) lists.push(message.data.sheetPresence);
+      },
+      error: () => undefined,
+      complete: () => undefined,
+    },
+  );
+  return { lists, last: () => lists.at(-1) ?? [], stop };
+}
+
+describe('sheetPresence', () => {
+  it('lists who has the sheet open and which row each is on, and drops one who leaves', async () => {
+    const one = crypto.randomUUID();
+    const two = crypto.randomUUID();
+    const elsewhere = crypto.randomUUID();
+    const a = present(connect(t.url, { token: tokens.clerk01 }), { ledger: 'window_case', clientId: one });
+    const b = present(connect(second.url, { token: tokens.admin }), {
+      ledger: 'window_case',
+      clientId: two,
+      unitId: units.xz01,
+    });
+    const other = present(connect(t.url, { token: tokens.clerk02 }), { ledger: 'window_case', clientId: elsewhere });
+    // the clerk and the admin on the same sheet (through two API processes) see each other
+    await until(() => a.last().length === 2 && b.last().length === 2);
+    expect(
+      a
+        .last()
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['城关镇行政审批服务中心填报员', '系统管理员'].sort());
+    // the other unit's clerk is alone on their own sheet
+    await until(() => other.last().length === 1);
+    expect(other.last()[0].clientId).toBe(elsewhere);
+
+    const moved = await t.gql(
+      `mutation { movePresence(clientId: "${two}", rowId: "42") }`,
+      {},
+      { token: tokens.admin },
+    );
+    expect(moved.data!.movePresence).toBe(true);
+    await until(() => a.last().some((p) => p.clientId === two && p.rowId === '42'));
+    // nobody moves another's grid
+    const foreign = await t.gql(
+      `mutation { movePresence(clientId: "${two}", rowId: "7") }`,
+      {},
+      { token: tokens.clerk01 },
+    );
+    expect(foreign.data!.movePresence).toBe(false);
+
+    b.stop();
+    await until(() => a.last().length === 1, 3_000);
+    expect(a.last()[0].clientId).toBe(one);
+    expect(other.lists.every((list) => list.every((p) => p.clientId === elsewhere))).toBe(true);
+    a.stop();
+    other.stop();
+  });
+
+  it('refuses a clerk naming another unit’s sheet', async () => {
+    const watch = connect(t.url, { token: tokens.clerk02 });
+    const ended = await new Promise<string>((resolve) =>
+      watch.subscribe(
+        { query: PRESENCE, variables: { ledger: 'window_case', clientId: crypto.randomUUID(), unitId: units.xz01 } },
+        {
+          next: (message) => resolve(String(message.errors?.[0]?.extensions?.code ?? 'data')),
+          error: () => resolve('error'),
+          complete: () => resolve('complete'),
+        },
+      ),
+    );
+    expect(ended).toBe('FORBIDDEN');
+  });
+});

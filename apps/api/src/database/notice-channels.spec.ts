@@ -2,7 +2,13 @@ import type { QueryRunner } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { AuthChangeNotices1764400000000 } from './migrations/1764400000000-auth-change-notices';
 import { LedgerWriteGuards1764500000000 } from './migrations/1764500000000-ledger-write-guards';
-import { AUTH_CHANGED_CHANNEL, LEDGERS_CHANGED_CHANNEL, ROW_EVENTS_CHANNEL, WEBHOOKS_CHANNEL } from './notice-channels';
+import {
+  AUTH_CHANGED_CHANNEL,
+  LEDGERS_CHANGED_CHANNEL,
+  PRESENCE_CHANNEL,
+  ROW_EVENTS_CHANNEL,
+  WEBHOOKS_CHANNEL,
+} from './notice-channels';
 
 /** The SQL a migration's `up` sends, recorded instead of run. */
 async function sqlOf(migration: { up(db: QueryRunner): Promise<void> }): Promise<string> {
@@ -23,7 +29,13 @@ describe('notice channels', () => {
   });
 
   it('are told apart', () => {
-    const channels = [AUTH_CHANGED_CHANNEL, LEDGERS_CHANGED_CHANNEL, ROW_EVENTS_CHANNEL, WEBHOOKS_CHANNEL];
+    const channels = [
+      AUTH_CHANGED_CHANNEL,
+      LEDGERS_CHANGED_CHANNEL,
+      ROW_EVENTS_CHANNEL,
+      WEBHOOKS_CHANNEL,
+      PRESENCE_CHANNEL,
+    ];
     expect(new Set(channels).size).toBe(channels.length);
   });
 });

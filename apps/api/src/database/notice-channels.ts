@@ -15,3 +15,6 @@ export const WEBHOOKS_CHANNEL = 'taizhang_webhooks';
 
 /** Rows saved, deleted or restored, sheets submitted or returned (docs/live.md): sent with the write's commit. */
 export const ROW_EVENTS_CHANNEL = 'taizhang_row_events';
+
+/** Someone opened, moved in or left a sheet (docs/live.md, Presence); the payload is the sheet. */
+export const PRESENCE_CHANNEL = 'taizhang_presence';

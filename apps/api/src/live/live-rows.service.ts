@@ -4,12 +4,12 @@ import type { DataSource } from 'typeorm';
 import { parseRowEventNotice, type RowEventNotice } from '../common/live/row-events';
 import { LEDGERS_CHANGED_CHANNEL, ROW_EVENTS_CHANNEL } from '../database/notice-channels';
 import { NoticeListener } from '../database/notice-listener';
-import { AuthException } from '../identity/auth.exception';
 import type { Principal } from '../identity/principal';
 import { SessionsService } from '../identity/sessions.service';
 import { RowAccess } from '../ledger-data/row-access.service';
 import type { UnitScope } from '../ledger-tables/row-scope';
 import { EventStream } from './event-stream';
+import { liveRefusal } from './live-session';
 import type { RowEventModel } from './row-event.model';
 
 export interface LiveRowsArgs {
@@ -116,7 +116,7 @@ export class LiveRows implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The session is checked again first: signed out, expired, deactivated or moved ends it. */
   private async deliver(subscriber: Subscriber, event: RowEventNotice): Promise<void> {
-    const refusal = await this.refusalOf(subscriber).catch((error: unknown) => {
+    const refusal = await liveRefusal(this.sessions, subscriber.principal, subscriber.token).catch((error: unknown) => {
       this.logger.warn(`a live subscription's session could not be checked: ${(error as Error).message}`);
       return null;
     });
@@ -130,16 +130,6 @@ export class LiveRows implements OnApplicationBootstrap, OnModuleDestroy {
       versions: event.versions,
       reason: event.reason ?? null,
     });
-  }
-
-  private async refusalOf({ principal, token }: Subscriber): Promise<Error | null> {
-    if (token === null) return null;
-    const session = await this.sessions.use(token);
-    if (!session) return AuthException.signInRequired();
-    if (session.expired) return AuthException.sessionExpired();
-    if (!session.active) return AuthException.accountInactive();
-    if (session.role !== principal.role || session.unitId !== principal.unitId) return AuthException.forbidden();
-    return null;
   }
 }
 

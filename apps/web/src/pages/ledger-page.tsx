@@ -37,6 +37,8 @@ import {
 import { CORRECTIONS, type Correction } from '../features/corrections/corrections.graphql';
 import { drillOf, ledgerAddress, type LedgerDrill } from '../features/ledgers/ledger-address';
 import { useLiveRows } from '../features/live/use-live-rows';
+import { usePresence } from '../features/live/use-presence';
+import { PresenceBar } from '../features/live/presence-bar';
 import { useLedgerModel } from '../features/ledgers/use-ledger-model';
 import { useI18n } from '../i18n/i18n';
 
@@ -172,6 +174,11 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
     return marks;
   }, [applied.data, t, p]);
 
+  // who else has the sheet open, and where (docs/live.md, Presence); the grid says where this user is
+  const presence = usePresence(drill ? null : { ledger, unitId: scopeUnit, period: sheetPeriod });
+  const movePresence = useRef(presence.move);
+  movePresence.current = presence.move;
+
   // A new model goes to the controller (setModel), not into a new controller; one made for
   // another unit or period starts from the newest.
   const latestModel = useRef(model);
@@ -190,6 +197,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
         onChange: setSnapshot,
         unitNames: role !== 'clerk' && !scopeUnit ? unitNames : null,
         reloadDefinition: reloadModel,
+        onRowSelected: (rowId) => movePresence.current(rowId),
         confirmDelete: (count) => window.confirm(tf('grid.confirmDelete', { n: count })),
       }),
     [daily, locale, client, ledger, scopeUnit, sheetPeriod, drill, user, role, unitNames, reloadModel, tf],
@@ -307,6 +315,12 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
     [t, sheetQuery, applied, controller],
   );
 
+  const othersRows = useMemo(
+    () => new Set(presence.others.flatMap((p) => (p.rowId ? [p.rowId] : []))),
+    [presence.others],
+  );
+  useEffect(() => controller.setPresence(othersRows), [controller, othersRows]);
+
   // others' work on this sheet, live (docs/live.md): their rows laid in, the sheet's state read
   // again (a returned sheet unlocks with its reason), a republished definition taken
   useLiveRows(drill ? null : { ledger, unitId: scopeUnit, period: sheetPeriod }, {
@@ -333,6 +347,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
           </Link>
         )}
         <h2 id="ledger-title">{title}</h2>
+        <PresenceBar others={presence.others} rowNumber={(id) => controller.rowNumberOfId(id)} />
         {role !== 'leader' && <Link to={`/ledgers/${ledger}/new`}>{t('rowForm.link')}</Link>}
         {role !== 'clerk' && (
           <label className="inline-field">

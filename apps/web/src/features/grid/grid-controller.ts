@@ -148,6 +148,8 @@ export interface GridOptions {
    * rows by the new model, and the save loop sends the batch again.
    */
   reloadDefinition?: () => Promise<LedgerModel>;
+  /** The user's selection moved to another row (its id; null: a new row or none), for presence. */
+  onRowSelected?(rowId: string | null): void;
 }
 
 /** Longer texts may not fit their cell; their cell's tooltip holds the whole text. */
@@ -185,6 +187,8 @@ export class GridController {
   private readonly valueFilters = new Map<string, unknown[]>();
   private unfilteredTotal: number | null = null;
   private notices: Notice[] = [];
+  private othersOn = new Set<string>();
+  private selectedId: string | null = null;
   private disposed = false;
   private generation = 0;
   private firstLoaded!: () => void;
@@ -476,7 +480,33 @@ export class GridController {
   }
 
   /** The row header: the row's place in the whole sort and filter, not in the window. */
-  readonly rowHeader = (visualRow: number): string => String(this.base + visualRow + 1);
+  /** The row header: its number, marked ● where someone else has the sheet open on that row (presence). */
+  readonly rowHeader = (visualRow: number): string => {
+    const n = String(this.base + visualRow + 1);
+    const id = this.rowAt(visualRow)?.__id;
+    return id && this.othersOn.has(id) ? `● ${n}` : n;
+  };
+
+  /** The rows others are on (presence, docs/live.md), by row id. */
+  setPresence(rowIds: Set<string>): void {
+    this.othersOn = rowIds;
+    this.hot?.render();
+  }
+
+  /** The selection moved: the page tells the others which row the active cell is on (presence). */
+  afterSelectionEnd = (): void => {
+    const row = this.selectedRow();
+    const id = row === null ? null : this.rowIdAt(row);
+    if (id === this.selectedId) return;
+    this.selectedId = id;
+    this.options.onRowSelected?.(id);
+  };
+
+  /** Where a row of this id stands in the sheet (1: the first), null when the window does not hold it. */
+  rowNumberOfId(id: string): number | null {
+    const row = this.rowById(id);
+    return row ? this.rowNumber(row.__key) : null;
+  }
 
   sortBy(orderBy: ServerQuery['orderBy']): Promise<void> {
     return this.reload({ ...this.query, orderBy });

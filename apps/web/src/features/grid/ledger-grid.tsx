@@ -197,6 +197,7 @@ export const LedgerGrid = memo(function LedgerGrid({
         columns={columns}
         colHeaders={titles}
         rowHeaders={controller.rowHeader}
+        afterSelectionEnd={controller.afterSelectionEnd}
         fixedColumnsStart={shown.frozen}
         hiddenColumns={hiddenColumns}
         rowHeights={shown.rowHeight ?? undefined}

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { createClient, type Client } from 'graphql-ws';
+import { acquireLiveClient } from './live-client';
 
 /** What changed in a sheet (docs/live.md): ids and versions; the grid reads the rows itself. */
 export interface RowEvent {
@@ -22,53 +22,6 @@ export interface LiveRowsHandlers {
   reconnected(): void;
 }
 
-/** The API's WebSocket address: same origin and path as GraphQL over HTTP. */
-function liveUrl(): string {
-  const { protocol, host } = window.location;
-  return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}/graphql`;
-}
-
-/**
- * One graphql-ws connection per tab, shared by every live subscription on the page (the grid, the
- * board, the today panel), authenticated by the session cookie the browser sends with the
- * upgrade; opened by the first subscriber, closed after the last (signing out leaves the pages
- * that hold it), reconnecting after a loss.
- */
-let shared: { client: Client; users: number; reconnected: Set<() => void> } | null = null;
-
-function acquire(onReconnect: () => void): { client: Client; release(): void } {
-  if (!shared) {
-    const reconnected = new Set<() => void>();
-    let connectedBefore = false;
-    const client = createClient({
-      url: liveUrl(),
-      retryAttempts: Number.POSITIVE_INFINITY,
-      shouldRetry: () => true,
-      on: {
-        connected: () => {
-          if (connectedBefore) for (const listener of reconnected) listener();
-          connectedBefore = true;
-        },
-      },
-    });
-    shared = { client, users: 0, reconnected };
-  }
-  const held = shared;
-  held.users += 1;
-  held.reconnected.add(onReconnect);
-  return {
-    client: held.client,
-    release() {
-      held.reconnected.delete(onReconnect);
-      held.users -= 1;
-      if (held.users === 0) {
-        if (shared === held) shared = null;
-        void held.client.dispose();
-      }
-    },
-  };
-}
-
 /** A sheet's (or, without a unit, every readable unit's) live events while the component shows it. */
 export function useLiveRows(
   sheet: { ledger: string; unitId: string | null; period: string | null } | null,
@@ -81,7 +34,7 @@ export function useLiveRows(
   const period = sheet?.period ?? null;
   useEffect(() => {
     if (!ledger) return;
-    const { client, release } = acquire(() => latest.current.reconnected());
+    const { client, release } = acquireLiveClient(() => latest.current.reconnected());
     const stop = client.subscribe<{ rowsChanged: RowEvent }>(
       { query: ROWS_CHANGED, variables: { ledger, unitId, period } },
       {

@@ -323,9 +323,13 @@ describe('two clerks of one unit on the same row', () => {
 
     const first = await openLedger(await newContext(), 'clerk15', 'window_case');
     const second = await openLedger(await newContext(), 'clerk15b', 'window_case');
+    // the second grid hears the first's saves live (docs/live.md) and would simply show them: a
+    // clash is a change the second made before it heard, here while its network was away
+    await second.context().setOffline(true);
+    await typeInto(second, 0, 3, '乙的值');
     await typeInto(first, 0, 3, '甲的值');
     await waitSaved(first);
-    await typeInto(second, 0, 3, '乙的值');
+    await second.context().setOffline(false);
     await second.getByTestId('conflicts').waitFor({ timeout: 15_000 });
     expect(await second.getByTestId('their-value').textContent()).toBe('甲的值');
     expect(await second.getByTestId('my-value').textContent()).toBe('乙的值');

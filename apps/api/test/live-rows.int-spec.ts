@@ -279,6 +279,26 @@ function present(client: Client, variables: Record<string, unknown>) {
   return { lists, last: () => lists.at(-1) ?? [], stop };
 }
 
+describe('a ledger republished', () => {
+  it('tells its open grids, every unit, that the definition changed', async () => {
+    const PUBLISH = 'mutation ($d: JSON!) { publishLedger(definition: $d) { key version } }';
+    const definition = (title: string) => ({
+      key: 'live_probe',
+      title,
+      fillers: { unitKinds: ['township_centre'] },
+      fields: [{ key: 'note', title: '备注', type: 'text' }],
+    });
+    expect((await t.gql(PUBLISH, { d: definition('实时探针') }, { token: tokens.admin })).errors).toBeUndefined();
+    const clerk = watch(connect(t.url, { token: tokens.clerk01 }), { ledger: 'live_probe' });
+    const admin = watch(connect(t.url, { token: tokens.admin }), { ledger: 'live_probe' });
+    await settle();
+    expect((await t.gql(PUBLISH, { d: definition('实时探针（二）') }, { token: tokens.admin })).errors).toBeUndefined();
+    await until(() => clerk.events.length > 0 && admin.events.length > 0);
+    expect(clerk.events[0]).toMatchObject({ kind: 'DEFINITION', unitId: units.xz01, ids: [] });
+    expect(admin.events[0]).toMatchObject({ kind: 'DEFINITION', unitId: '0' });
+  });
+});
+
 describe('sheetPresence', () => {
   it('lists who has the sheet open and which row each is on, and drops one who leaves', async () => {
     const one = crypto.randomUUID();

@@ -241,4 +241,38 @@ describe('a row on a phone', () => {
     await expect.poll(() => page.getByTestId('row-form-saved').textContent()).toBe('已保存');
     expect(await conflict.count()).toBe(0);
   });
+
+  it('leaves what it queued offline to the grid of that sheet in the same browser, which sends it once', async () => {
+    const phone = await context.newPage();
+    await phone.goto(`${product.server.url}/ledgers/${LEDGER}/new`);
+    await textbox(phone, 'case_no').waitFor();
+    const before = (await rowsOf()).length;
+    await context.setOffline(true);
+    onTestFinished(() => context.setOffline(false));
+    await fillNewCase(phone, 'SJ-0200', '东方朔');
+    await phone.getByTestId('save-row').tap();
+    await expect.poll(() => phone.getByTestId('row-form-queue').textContent()).toContain('待发送 1 条');
+    // the phone is put away before the network comes back
+    await phone.close();
+    await context.setOffline(false);
+    expect((await rowsOf()).length).toBe(before);
+
+    // the grid of the sheet reads the same queue: the row is there, and sent
+    const grid = await context.newPage();
+    await grid.goto(`${product.server.url}/ledgers/${LEDGER}`);
+    const status = grid.getByTestId('save-status');
+    await expect
+      .poll(async () => `${await status.getAttribute('data-state')}/${await status.getAttribute('data-pending')}`, {
+        timeout: 15_000,
+      })
+      .toBe('saved/0');
+    await grid.waitForTimeout(1_000);
+    const rows = await rowsOf();
+    expect(rows.length).toBe(before + 1);
+    expect(rows.filter((row) => row.values.case_no === 'SJ-0200').map((row) => row.values.applicant)).toEqual([
+      '东方朔',
+    ]);
+    expect(await storedQueues(grid)).toEqual({});
+    await grid.close();
+  });
 });

@@ -37,7 +37,7 @@ function rowAddress(ledger: string, id: string | null, search: URLSearchParams, 
 }
 
 function PhoneSheet({ user, model }: { user: CurrentUser; model: LedgerModel }) {
-  const { t, tf, locale } = useI18n();
+  const { t, locale } = useI18n();
   const client = useApolloClient();
   const navigate = useNavigate();
   const { id: rowId = null } = useParams();
@@ -153,9 +153,6 @@ function PhoneSheet({ user, model }: { user: CurrentUser; model: LedgerModel }) 
           )}
         </>
       )}
-      <span hidden data-testid="row-form-pending" data-pending={saving.pending.length}>
-        {tf('rowForm.queue', { n: saving.pending.length })}
-      </span>
     </section>
   );
 }

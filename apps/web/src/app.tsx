@@ -82,6 +82,14 @@ function SignedIn() {
           }
         />
         <Route
+          path="ledgers/:key/rows/:id"
+          element={
+            <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+              <RowFormPage user={data.me} />
+            </Suspense>
+          }
+        />
+        <Route
           path="ledgers/:key/print"
           element={
             <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>

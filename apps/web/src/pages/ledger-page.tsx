@@ -16,7 +16,7 @@ import {
   type UnitChoice,
 } from '../features/grid/grid.graphql';
 import { LedgerGrid } from '../features/grid/ledger-grid';
-import { localQueueStore } from '../features/grid/save-queue';
+import { localQueueStore, sheetQueueKey } from '../features/grid/save-queue';
 import { GridSidePanel } from '../features/grid/grid-side-panel';
 import { RecycleBin } from '../features/grid/recycle-bin';
 import { RecordPane } from '../features/grid/record-pane';
@@ -191,9 +191,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
         period: sheetPeriod,
         redacted: role === 'leader',
         backend: apolloGridBackend(client, { ledger, unitId: scopeUnit, period: sheetPeriod, drill }),
-        store: localQueueStore(
-          `taizhang.queue.${user.id}.${ledger}.${scopeUnit ?? user.unit?.id ?? 'all'}.${sheetPeriod ?? (drill ? 'drill' : '')}`,
-        ),
+        store: localQueueStore(sheetQueueKey(user, ledger, scopeUnit, sheetPeriod ?? (drill ? 'drill' : ''))),
         onChange: setSnapshot,
         unitNames: role !== 'clerk' && !scopeUnit ? unitNames : null,
         reloadDefinition: reloadModel,

@@ -1,297 +1,310 @@
-import { ApolloError, useApolloClient, useMutation, useQuery } from '@apollo/client';
-import { useMemo, useState } from 'react';
-import { Link, useParams } from 'react-router';
-import {
-  currentPeriod,
-  textOf,
-  unitFills,
-  validateRow,
-  type LedgerModel,
-  type RowProblem,
-} from '@taizhang/ledger-core';
+import { useApolloClient, useQuery } from '@apollo/client';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { currentPeriod, isPeriod, periodOfRow, textOf, unitFills, type LedgerModel } from '@taizhang/ledger-core';
 import { roleOf, type CurrentUser } from '../features/auth/auth.graphql';
-import { errorMessage, fieldProblems } from '../features/auth/graphql-error';
-import { FieldCard, type RowPicking } from '../features/forms/field-input';
-import { REFERENCE_CHOICES } from '../features/grid/grid-backend';
-import { REFERENCE_OPTIONS, type ReferenceOptionsAnswer } from '../features/grid/grid.graphql';
-import {
-  formFieldsOf,
-  formInputs,
-  startingInputs,
-  type FormField,
-  type HeldInput,
-} from '../features/forms/form-inputs';
-import {
-  SAVE_ROW,
-  SHEET_FIGURES,
-  UNITS_FOR_FORM,
-  type SaveRowAnswer,
-  type UnitForForm,
-} from '../features/forms/forms.graphql';
+import { RowForm, type FormTarget } from '../features/forms/row-form';
+import { SheetRows, WaitingRows } from '../features/forms/sheet-rows';
+import { UNITS_FOR_FORM, type UnitForForm } from '../features/forms/forms.graphql';
+import { useSheetSaver, type SheetSaving } from '../features/forms/use-sheet-saver';
+import { apolloGridBackend, type SheetScope } from '../features/grid/grid-backend';
+import { newRow, serverRowKey, type ServerRow } from '../features/grid/grid-row';
+import { sheetQueueKey } from '../features/grid/save-queue';
+import { INPUT_TYPE } from '../features/grid/sheet-bar';
 import { useLedgerModel } from '../features/ledgers/use-ledger-model';
 import { useI18n } from '../i18n/i18n';
 
-/** The server's reasons by field key ("" for the row as a whole), in the language asked for. */
-type ServerProblems = Record<string, string[]>;
-
-function byPath(problems: readonly { path: string; message: string }[]): ServerProblems {
-  const grouped: ServerProblems = {};
-  for (const { path, message } of problems) (grouped[path] ??= []).push(message);
-  return grouped;
-}
-
 /**
- * A clerk's one-row form (/ledgers/:key/new): every field the clerk fills, one under the other,
- * for a phone at the counter. It checks as the grid does (each type's parse, the ledger's rules)
- * and saves through the same saveRows; then it is empty again for the next row.
+ * A clerk's ledger on a phone (/ledgers/:key/new, /ledgers/:key/rows/:id): the sheet picked
+ * (period; unit for an admin), one row as a form — a new one, or one of the sheet's rows opened from
+ * the list below it or by a link — saved through the grid's save queue, offline included
+ * (docs/grid.md, "The phone form").
  */
 export function RowFormPage({ user }: { user: CurrentUser }) {
   const { key = '' } = useParams();
   const ledger = useLedgerModel(key);
   if (ledger.placeholder) return ledger.placeholder;
-  return <RowForm key={`${key}:${ledger.version}`} user={user} model={ledger.model} />;
+  return <PhoneSheet key={`${key}:${ledger.version}`} user={user} model={ledger.model} />;
 }
 
-function RowForm({ user, model }: { user: CurrentUser; model: LedgerModel }) {
-  const { t, locale, p } = useI18n();
+/** The address of a row's form, the sheet's period and unit kept. */
+function rowAddress(ledger: string, id: string | null, search: URLSearchParams, draft?: string): string {
+  const query = new URLSearchParams(search);
+  query.delete('draft');
+  if (draft) query.set('draft', draft);
+  const text = query.toString();
+  return `/ledgers/${ledger}/${id ? `rows/${encodeURIComponent(id)}` : 'new'}${text ? `?${text}` : ''}`;
+}
+
+function PhoneSheet({ user, model }: { user: CurrentUser; model: LedgerModel }) {
+  const { t, locale } = useI18n();
+  const client = useApolloClient();
+  const navigate = useNavigate();
+  const { id: rowId = null } = useParams();
+  const [searchParams, setSearchParams] = useSearchParams();
   const role = roleOf(user);
   const definition = model.definition;
   const ledger = definition.key;
   const periodic = (definition.period ?? 'none') !== 'none';
-  // today's sheet, as the grid opens it
-  const [period] = useState(() => currentPeriod(definition.period, new Date()));
-  const [unitId, setUnitId] = useState('');
+  const today = currentPeriod(definition.period, new Date());
+  const asked = searchParams.get('period');
+  const period = periodic ? (asked && isPeriod(definition.period, asked) ? asked : today) : null;
+  const unitId = role === 'admin' ? (searchParams.get('unit') ?? '') : '';
   const units = useQuery<{ units: UnitForForm[] }>(UNITS_FOR_FORM, { skip: role !== 'admin' });
   const scopeUnit = role === 'admin' ? unitId || null : null;
   const canSave = role === 'clerk' || (role === 'admin' && scopeUnit !== null);
+  const setParam = useCallback(
+    (name: string, value: string | null) =>
+      setSearchParams(
+        (now) => {
+          const next = new URLSearchParams(now);
+          if (value) next.set(name, value);
+          else next.delete(name);
+          next.delete('draft');
+          return next;
+        },
+        { replace: true },
+      ),
+    [setSearchParams],
+  );
 
-  const fields = useMemo(() => formFieldsOf(model.editable, locale), [model, locale]);
-  // figures derived from other ledgers (当日办件量 from the window cases): shown, not asked
-  const figures = model.fields.filter((field) => field.derive);
-  const figuresNow = useQuery<{ sheet: { derived: Record<string, number> | null } }>(SHEET_FIGURES, {
-    variables: { ledger, unitId: scopeUnit, period },
-    skip: figures.length === 0 || !period || !canSave,
-    fetchPolicy: 'network-only',
-  });
-  const fresh = () =>
-    startingInputs(
-      fields,
-      locale,
-      definition.periodField && definition.period === 'daily' && period ? { [definition.periodField]: period } : {},
-    );
-  const [held, setHeld] = useState<Record<string, HeldInput>>(fresh);
-  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
-  const [attempted, setAttempted] = useState(false);
-  const [server, setServer] = useState<ServerProblems>({});
-  const [saved, setSaved] = useState<{ id: string; notes: string[] } | null>(null);
-  const [save, saving] = useMutation<SaveRowAnswer>(SAVE_ROW, { fetchPolicy: 'no-cache' });
-  const [failure, setFailure] = useState<string | null>(null);
+  // the grid's queue of this sheet (same key as its grid): one queue per sheet in this browser
+  const scope = useMemo<SheetScope>(() => ({ ledger, unitId: scopeUnit, period }), [ledger, scopeUnit, period]);
+  const storageKey = sheetQueueKey(user, ledger, scopeUnit, period ?? '');
+  const saving = useSheetSaver(scope, storageKey);
+  const backend = useMemo(() => apolloGridBackend(client, scope), [client, scope]);
+  const draft = searchParams.get('draft');
+  const open = (id: string | null, draftKey?: string) => void navigate(rowAddress(ledger, id, searchParams, draftKey));
 
-  const checked = useMemo(() => validateRow(model, formInputs(fields, held), { input: 'text' }), [model, fields, held]);
-  // a field's own problems once it was answered (or saving was tried); a rule's once anything was
-  const shown = (problem: RowProblem) =>
-    attempted || touched.has(problem.field) || (problem.rule !== undefined && touched.size > 0);
-  const errorsOf = (key: string) => [
-    ...checked.errors.filter((p) => p.field === key && shown(p)).map((p) => p.message[locale]),
-    ...(server[key] ?? []),
-  ];
-  const warningsOf = (key: string) => checked.warnings.filter((p) => p.field === key).map((p) => p.message[locale]);
-  const asked = new Set(fields.map(({ field }) => field.key));
-  const elsewhere = (p: RowProblem) => !asked.has(p.field);
-  const generalErrors = [
-    ...checked.errors.filter((p) => elsewhere(p) && shown(p)).map((p) => p.message[locale]),
-    ...Object.entries(server)
-      .filter(([key]) => !asked.has(key))
-      .flatMap(([, list]) => list),
-  ];
-  const generalWarnings = checked.warnings.filter(elsewhere).map((p) => p.message[locale]);
-
-  function change(key: string, value: HeldInput) {
-    setHeld((now) => ({ ...now, [key]: value }));
-    setTouched((now) => new Set(now).add(key));
-    setServer(({ [key]: _answered, ...rest }) => rest);
-    setSaved(null);
-  }
-
-  async function submit() {
-    setAttempted(true);
-    setFailure(null);
-    setSaved(null);
-    if (checked.errors.length > 0) {
-      requestAnimationFrame(() => document.querySelector('.field-card.has-error')?.scrollIntoView({ block: 'center' }));
-      return;
-    }
-    const values = Object.fromEntries(fields.map(({ field }) => [field.key, checked.values[field.key] ?? null]));
-    try {
-      const answer = await save({
-        variables: { ledger, unitId: scopeUnit, period: periodic ? period : null, values },
-      });
-      const result = answer.data?.saveRows.results[0];
-      if (result?.status === 'SAVED' && result.row) {
-        setSaved({ id: result.row.id, notes: (result.warnings ?? []).map((w) => w.message) });
-        setHeld(fresh());
-        setTouched(new Set());
-        setAttempted(false);
-        setServer({});
-        window.scrollTo({ top: 0 });
-      } else {
-        setServer(byPath(result?.errors ?? []));
-      }
-    } catch (error) {
-      const problems = fieldProblems(error);
-      if (problems.length > 0) setServer(byPath(problems));
-      else setFailure(error instanceof ApolloError ? errorMessage(error, t('grid.offline')) : String(error));
-    }
-  }
-
-  const title = textOf(definition.title, locale);
   return (
     <section className="row-form-page" aria-labelledby="row-form-title">
       <Link to={`/ledgers/${ledger}`} className="back-link">
         ← {t('rowForm.back')}
       </Link>
-      <h2 id="row-form-title">{title}</h2>
-      {periodic && period && (
-        <p className="muted row-form-period">
-          {t('rowForm.period')} {period}
-        </p>
-      )}
-      {role === 'admin' && (
-        <label className="row-form-unit">
-          {t('rowForm.unit')}
-          <select
-            className="field-box field-select"
-            value={unitId}
-            onChange={(event) => setUnitId(event.target.value)}
-            data-testid="row-form-unit"
-          >
-            <option value="">{t('rowForm.pickUnit')}</option>
-            {units.data?.units
-              .filter((unit) => unit.active && unitFills(definition, unit))
-              .map((unit) => (
-                <option key={unit.id} value={unit.id}>
-                  {unit.name}
-                </option>
-              ))}
-          </select>
-        </label>
-      )}
+      <h2 id="row-form-title">{textOf(definition.title, locale)}</h2>
+      <div className="row-form-sheet">
+        {periodic && (
+          <label className="row-form-unit">
+            {t('rowForm.period')}
+            <input
+              className="field-box"
+              type={INPUT_TYPE[definition.period ?? 'none']}
+              value={period ?? ''}
+              max={today ?? undefined}
+              onChange={(event) => event.target.value && setParam('period', event.target.value)}
+              data-testid="row-form-period"
+            />
+          </label>
+        )}
+        {role === 'admin' && (
+          <label className="row-form-unit">
+            {t('rowForm.unit')}
+            <select
+              className="field-box field-select"
+              value={unitId}
+              onChange={(event) => setParam('unit', event.target.value || null)}
+              data-testid="row-form-unit"
+            >
+              <option value="">{t('rowForm.pickUnit')}</option>
+              {units.data?.units
+                .filter((unit) => unit.active && unitFills(definition, unit))
+                .map((unit) => (
+                  <option key={unit.id} value={unit.id}>
+                    {unit.name}
+                  </option>
+                ))}
+            </select>
+          </label>
+        )}
+      </div>
       {role === 'leader' ? (
         <p className="muted">{t('rowForm.readOnly')}</p>
       ) : (
-        <form
-          className="row-form"
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            void submit();
-          }}
-        >
-          {saved && (
-            <div className="row-form-saved" role="status" data-testid="row-form-saved">
-              <p>{t('rowForm.saved').replace('{id}', saved.id)}</p>
-              {saved.notes.map((note) => (
-                <p key={note}>{note}</p>
-              ))}
-            </div>
+        <>
+          <QueueLine saving={saving} />
+          <OpenRow
+            // a row opened, or the sheet changed: a form of its own; the queue stays (the page's)
+            key={`${rowId ?? draft ?? 'new'}|${storageKey}`}
+            model={model}
+            rowId={rowId}
+            draft={draft}
+            saving={saving}
+            scopeUnit={scopeUnit}
+            canSave={canSave}
+            period={period}
+            onPeriod={(found) => setParam('period', found)}
+            onNew={() => open(null)}
+          />
+          {canSave && (
+            <>
+              <WaitingRows
+                model={model}
+                saving={saving}
+                onOpen={(change) => open(change.id, change.id ? undefined : change.key)}
+              />
+              <SheetRows
+                model={model}
+                backend={backend}
+                refresh={saving.answered}
+                openId={rowId}
+                onOpen={(id) => open(id)}
+              />
+            </>
           )}
-          {fields.map((entry) => (
-            <RowFormField
-              ledger={ledger}
-              key={entry.field.key}
-              entry={entry}
-              unitId={scopeUnit}
-              canRead={role === 'clerk' || scopeUnit !== null}
-              value={held[entry.field.key] ?? null}
-              errors={errorsOf(entry.field.key)}
-              warnings={warningsOf(entry.field.key)}
-              onChange={(value) => change(entry.field.key, value)}
-            />
-          ))}
-          {figures.length > 0 && canSave && (
-            <div className="form-figures" data-testid="form-figures">
-              <p className="muted">{t('figure.formNote')}</p>
-              <dl>
-                {figures.map((field) => (
-                  <div key={field.key}>
-                    <dt>{textOf(field.title, locale)}</dt>
-                    <dd data-testid={`figure-${field.key}`}>{figuresNow.data?.sheet.derived?.[field.key] ?? '—'}</dd>
-                  </div>
-                ))}
-              </dl>
-            </div>
-          )}
-          {(generalErrors.length > 0 || generalWarnings.length > 0 || failure) && (
-            <div className="field-problems" data-testid="row-form-problems">
-              {(generalErrors.length > 0 || failure) && (
-                <p className="form-error" role="alert">
-                  {[...generalErrors, ...(failure ? [failure] : [])].join(p.semi)}
-                </p>
-              )}
-              {generalWarnings.map((warning) => (
-                <p key={warning} className="field-warning">
-                  {t('form.warning')}
-                  {warning}
-                </p>
-              ))}
-            </div>
-          )}
-          <div className="row-form-actions">
-            {attempted && checked.errors.length > 0 && <p className="form-error">{t('rowForm.fixFirst')}</p>}
-            {!canSave && <p className="muted">{t('rowForm.pickUnit')}</p>}
-            <button type="submit" disabled={saving.loading || !canSave} data-testid="save-row">
-              {saving.loading ? t('rowForm.saving') : t('rowForm.save')}
-            </button>
-          </div>
-        </form>
+        </>
       )}
     </section>
   );
 }
 
-interface RowFormFieldProps {
-  ledger: string;
-  entry: FormField;
-  unitId: string | null;
-  /** Whether the unit's rows can be read (an admin must choose the unit first). */
-  canRead: boolean;
-  value: HeldInput;
-  errors: string[];
-  warnings: string[];
-  onChange(value: HeldInput): void;
+/** Where the sheet's queue stands: 待发送 n 条 (offline: sent once back), 正在保存…, 已保存, held. */
+function QueueLine({ saving }: { saving: SheetSaving }) {
+  const { t, tf } = useI18n();
+  const { status, pending } = saving;
+  const offline = status.state === 'offline' || status.holdReason === 'network';
+  const held = pending.filter((change) => change.held).length;
+  const waiting = pending.length - held;
+  return (
+    <div className="row-form-queue" data-testid="row-form-status" data-state={status.state} data-pending={waiting}>
+      {waiting > 0 && (
+        <span className={offline ? 'warn' : 'muted'} data-testid="row-form-queue">
+          {tf(offline ? 'rowForm.queueOffline' : 'rowForm.queue', { n: waiting })}
+        </span>
+      )}
+      {pending.length === 0 && status.state === 'saved' && <span className="ok">{t('grid.saved')}</span>}
+      {status.state === 'saving' && <span className="muted">{t('grid.saving')}</span>}
+      {status.state === 'held' && status.holdReason !== 'network' && (
+        <>
+          <span className="form-error" data-testid="save-held">
+            {t(`grid.held.${status.holdReason ?? 'server'}`)}
+            {status.failure}
+          </span>
+          <button type="button" onClick={() => saving.saver.retry()} data-testid="save-retry">
+            {t('grid.retry')}
+          </button>
+        </>
+      )}
+      {status.state === 'failed' && (
+        <span className="form-error">
+          {t('grid.saveFailed')}
+          {status.failure}
+          {t('grid.willRetry')}
+        </span>
+      )}
+    </div>
+  );
 }
 
-/** A field of the form; a row of another ledger is searched among that ledger's rows of the unit. */
-function RowFormField({ ledger, entry, unitId, canRead, value, errors, warnings, onChange }: RowFormFieldProps) {
-  const { field, form } = entry;
+interface OpenRowProps {
+  model: LedgerModel;
+  rowId: string | null;
+  /** A new row still in the queue (its key), opened from the list of rows waiting. */
+  draft: string | null;
+  saving: SheetSaving;
+  scopeUnit: string | null;
+  canSave: boolean;
+  period: string | null;
+  /** The row opened by a link belongs to another period: the sheet follows it. */
+  onPeriod(period: string): void;
+  onNew(): void;
+}
+
+const freshKey = (model: LedgerModel) => newRow(model, null).__key;
+
+/** The row the form fills: a new one, one still waiting in the queue, or one read from the server. */
+function OpenRow({ model, rowId, draft, saving, scopeUnit, canSave, period, onPeriod, onNew }: OpenRowProps) {
+  const { t } = useI18n();
   const client = useApolloClient();
-  const picking = useMemo<RowPicking | null>(
-    () =>
-      form.input === 'row' && canRead
-        ? {
-            search: async (search) => {
-              const { data } = await client.query<ReferenceOptionsAnswer>({
-                query: REFERENCE_OPTIONS,
-                variables: { ledger, field: field.key, search, unitId, first: REFERENCE_CHOICES },
-                fetchPolicy: 'no-cache',
-              });
-              return data.referenceOptions;
-            },
-          }
-        : null,
-    [client, ledger, field.key, form.input, unitId, canRead],
+  const definition = model.definition;
+  const [target, setTarget] = useState<FormTarget | null>(() =>
+    rowId ? null : { key: draft ?? freshKey(model), base: null },
   );
+  const [missing, setMissing] = useState(false);
+  const [saved, setSaved] = useState<{ id: string; notes: string[]; created: boolean } | null>(null);
+  const [round, setRound] = useState(0);
+
+  useEffect(() => {
+    if (!rowId) return;
+    let live = true;
+    // read in every period of the unit: a link names the row, not its sheet
+    const reader = apolloGridBackend(client, { ledger: definition.key, unitId: scopeUnit, period: null });
+    reader
+      .page({ orderBy: [], filter: { id: { in: [rowId] } } }, 1, 0, false)
+      .then(({ rows }) => {
+        if (!live) return;
+        const row = rows[0];
+        if (!row) return setMissing(true);
+        const its = periodOfRow(definition, row.values);
+        if (its && period && its !== period) onPeriod(its);
+        setTarget({ key: serverRowKey(row.id), base: row });
+      })
+      .catch(() => live && setMissing(true));
+    return () => {
+      live = false;
+    };
+    // read once per row opened (the page gives this component a key per row and sheet)
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const shown = useRef(target);
+  shown.current = target;
+  const onSaved = useCallback(
+    (key: string, row: ServerRow, notes: string[]) => {
+      const now = shown.current;
+      if (!now || now.key !== key) return;
+      setSaved({ id: row.id, notes, created: now.base === null });
+      // a new row saved: the form is empty again for the next one; an existing row shows as saved
+      setTarget(now.base === null ? { key: freshKey(model), base: null } : { key, base: row });
+      setRound((n) => n + 1);
+      window.scrollTo({ top: 0 });
+    },
+    [model],
+  );
+  const onTheirs = useCallback((key: string, row: ServerRow) => {
+    setTarget({ key, base: row });
+    setRound((n) => n + 1);
+  }, []);
+
+  if (missing)
+    return (
+      <p className="form-error" role="alert" data-testid="row-form-missing">
+        {t('rowForm.notFound')}
+      </p>
+    );
+  if (!target) return <p className="muted">{t('common.loading')}</p>;
   return (
-    <FieldCard
-      field={field}
-      form={form}
-      value={value}
-      errors={errors}
-      warnings={warnings}
-      rowPicking={picking}
-      // files go to the row's unit: an admin chooses it first
-      fileUploading={canRead ? { ledger, unitId } : null}
-      onChange={onChange}
-    />
+    <>
+      <div className="row-form-head">
+        <strong data-testid="row-form-which">
+          {target.base ? t('rowForm.editing').replace('{id}', target.base.id) : t('rowForm.newRow')}
+        </strong>
+        <a href="#sheet-rows-title" className="link-button">
+          {t('rowForm.toRows')} ↓
+        </a>
+        {(target.base || rowId || draft) && (
+          <button type="button" onClick={onNew} data-testid="row-form-new">
+            + {t('rowForm.newRow')}
+          </button>
+        )}
+      </div>
+      {saved && (
+        <div className="row-form-saved" role="status" data-testid="row-form-saved">
+          <p>{saved.created ? t('rowForm.saved').replace('{id}', saved.id) : t('rowForm.rowSaved')}</p>
+          {saved.notes.map((note) => (
+            <p key={note}>{note}</p>
+          ))}
+        </div>
+      )}
+      <RowForm
+        key={`${target.key}|${round}`}
+        model={model}
+        target={target}
+        saving={saving}
+        unitId={scopeUnit}
+        canSave={canSave}
+        period={period}
+        onSaved={onSaved}
+        onTheirs={onTheirs}
+      />
+    </>
   );
 }

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { textOf, type LedgerModel } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
 import { bracketed } from '../../i18n/punctuation';
+import { ConflictChoice } from './conflict-choice';
 import { rowLabel } from './grid-columns';
 import type { CellProblem, GridController, GridSnapshot } from './grid-controller';
 import { ROW_HISTORY, type HistoryEntry } from './grid.graphql';
@@ -149,33 +150,15 @@ export function GridSidePanel({
         <section data-testid="conflicts">
           <h3>{t('grid.conflictTitle')}</h3>
           {conflicts.map((conflict) => (
-            <div key={conflict.rowKey} className="conflict" data-row={conflict.rowKey}>
-              <p>{t('grid.row').replace('{n}', String(controller.rowNumber(conflict.rowKey) ?? '?'))}</p>
-              <table>
-                <thead>
-                  <tr>
-                    <th />
-                    <th>{t('grid.theirs')}</th>
-                    <th>{t('grid.mine')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {Object.keys(conflict.mine).map((key) => (
-                    <tr key={key}>
-                      <th>{fieldTitle(key)}</th>
-                      <td data-testid="their-value">{show(key, conflict.theirs.values[key])}</td>
-                      <td data-testid="my-value">{show(key, conflict.mine[key])}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <button type="button" onClick={() => controller.keepMine(conflict.rowKey)} data-testid="keep-mine">
-                {t('grid.keepMine')}
-              </button>
-              <button type="button" onClick={() => controller.takeTheirs(conflict.rowKey)} data-testid="take-theirs">
-                {t('grid.takeTheirs')}
-              </button>
-            </div>
+            <ConflictChoice
+              key={conflict.rowKey}
+              conflict={conflict}
+              heading={t('grid.row').replace('{n}', String(controller.rowNumber(conflict.rowKey) ?? '?'))}
+              fieldTitle={fieldTitle}
+              show={show}
+              onKeepMine={() => controller.keepMine(conflict.rowKey)}
+              onTakeTheirs={() => controller.takeTheirs(conflict.rowKey)}
+            />
           ))}
         </section>
       )}

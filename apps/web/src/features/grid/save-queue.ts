@@ -29,6 +29,21 @@ export interface QueueStore {
   write(changes: PendingChange[]): void;
 }
 
+/**
+ * Where a sheet's unsaved changes are kept in this browser: one key per user, ledger, unit and
+ * period, shared by the grid and the phone form of that sheet (docs/grid.md, "The phone form"), so
+ * that both see — and send — the same queue. `unit` is the unit chosen (null: the user's own, or
+ * every unit), `period` the sheet's ('drill' for a drill-down's rows, '' for a ledger without).
+ */
+export function sheetQueueKey(
+  user: { id: string; unit?: { id: string } | null },
+  ledger: string,
+  unit: string | null,
+  period: string,
+): string {
+  return `taizhang.queue.${user.id}.${ledger}.${unit ?? user.unit?.id ?? 'all'}.${period}`;
+}
+
 export function localQueueStore(storageKey: string): QueueStore {
   return {
     read: () => {

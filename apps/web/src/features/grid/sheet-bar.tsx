@@ -5,7 +5,8 @@ import { bracketed } from '../../i18n/punctuation';
 import type { GridSnapshot } from './grid-controller';
 import type { SheetStatus } from './grid.graphql';
 
-const INPUT_TYPE: Record<Period, string> = { none: 'text', daily: 'date', weekly: 'week', monthly: 'month' };
+/** The browser's own picker of a period of each kind (the phone form's too). */
+export const INPUT_TYPE: Record<Period, string> = { none: 'text', daily: 'date', weekly: 'week', monthly: 'month' };
 
 interface SheetBarProps {
   period: Period;

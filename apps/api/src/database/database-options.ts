@@ -22,6 +22,7 @@ import { AdminEvents1765300000500 } from './migrations/1765300000500-admin-event
 import { LiveRowsIndex1765400000300 } from './migrations/1765400000300-live-rows-index';
 import { Attachments1765400000500 } from './migrations/1765400000500-attachments';
 import { ThumbnailsAfterAnswer1765400000700 } from './migrations/1765400000700-thumbnails-after-answer';
+import { RowSearch1765500000100 } from './migrations/1765500000100-row-search';
 
 // A ledger's date column is a calendar day, not an instant: hand it over as "YYYY-MM-DD" rather than
 // as a JS Date at the server's midnight, which a time zone would shift.
@@ -54,6 +55,7 @@ export const MIGRATIONS = [
   LiveRowsIndex1765400000300,
   Attachments1765400000500,
   ThumbnailsAfterAnswer1765400000700,
+  RowSearch1765500000100,
 ];
 
 /** The connection, the migrations and the pool; `entities` are the app's. */

@@ -1,0 +1,46 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Issue 22, the grid's search (docs/grid.md "Search"): what every ledger's search table shares —
+ * btree_gin (the unit id as a key of the grams' GIN index) and the grams a body and a search are
+ * cut into. Each ledger's table, triggers and search function are the compiler's
+ * (libs/ledger-core compile/row-search.ts), made at publish and at start-up.
+ *
+ * The grams are every character and every pair of neighbouring characters: a search of one
+ * character looks its character up, a longer one each of its pairs, and LIKE then checks the
+ * candidates. Not pg_trgm: with the database's C locale it makes no trigrams of Chinese text.
+ */
+export class RowSearch1765500000100 implements MigrationInterface {
+  name = 'RowSearch1765500000100';
+
+  async up(db: QueryRunner): Promise<void> {
+    // a trusted extension (PostgreSQL 13+): the database's owner may create it
+    await db.query(`CREATE EXTENSION IF NOT EXISTS btree_gin`);
+    // chr(31) separates a row's fields in its body: no gram spans two fields
+    await db.query(`
+      CREATE FUNCTION taizhang_search_grams(body text) RETURNS text[]
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        SELECT coalesce(array_agg(DISTINCT g), '{}') FROM (
+          SELECT substr(body, i, 1) AS g FROM generate_series(1, length(body)) AS i
+          UNION ALL
+          SELECT substr(body, i, 2) FROM generate_series(1, length(body) - 1) AS i
+        ) grams WHERE strpos(g, chr(31)) = 0
+      $$`);
+    await db.query(`
+      CREATE FUNCTION taizhang_search_needle_grams(needle text) RETURNS text[]
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        SELECT CASE WHEN length(needle) < 2 THEN ARRAY[needle]
+               ELSE (SELECT array_agg(DISTINCT substr(needle, i, 2)) FROM generate_series(1, length(needle) - 1) AS i) END
+      $$`);
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    const ledgers = (await db.query(`SELECT table_name FROM ledgers`)) as { table_name: string }[];
+    for (const { table_name: table } of ledgers) {
+      if (!/^[a-z][a-z0-9_]{0,62}$/.test(table)) throw new Error(`unsafe identifier ${table}`);
+      await db.query(`DROP TABLE IF EXISTS "${table}__search" CASCADE`);
+    }
+    await db.query(`DROP FUNCTION IF EXISTS taizhang_search_needle_grams(text)`);
+    await db.query(`DROP FUNCTION IF EXISTS taizhang_search_grams(text) CASCADE`);
+  }
+}

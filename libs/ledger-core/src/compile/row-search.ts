@@ -6,7 +6,7 @@ import { quoteIdent, rowSearchFunctionName, tableNameOf } from './sql-names';
 /**
  * The grid's search (docs/grid.md "Search"): per ledger with searched fields, a table
  * `<ledger table>__search (id, unit_id, body)` holding each live row's searched texts, lower-cased
- * and joined, with a GIN index on (unit_id, its one- and two-character grams). Statement-level
+ * and joined, with a GIN index on (unit_id, its runs of one, two and three characters). Statement-level
  * triggers on the ledger table keep it; a SECURITY DEFINER function reads it for the units the
  * transaction's settings name (the same settings the row-level security policies read) and gives
  * the matching rows' keys, which the rows query joins on the ledger table's primary key.

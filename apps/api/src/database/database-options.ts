@@ -23,6 +23,7 @@ import { LiveRowsIndex1765400000300 } from './migrations/1765400000300-live-rows
 import { Attachments1765400000500 } from './migrations/1765400000500-attachments';
 import { ThumbnailsAfterAnswer1765400000700 } from './migrations/1765400000700-thumbnails-after-answer';
 import { LedgerViews1765500000000 } from './migrations/1765500000000-ledger-views';
+import { RowSearch1765500000100 } from './migrations/1765500000100-row-search';
 import { SheetPresence1765500000200 } from './migrations/1765500000200-sheet-presence';
 
 // A ledger's date column is a calendar day, not an instant: hand it over as "YYYY-MM-DD" rather than
@@ -57,6 +58,7 @@ export const MIGRATIONS = [
   Attachments1765400000500,
   ThumbnailsAfterAnswer1765400000700,
   LedgerViews1765500000000,
+  RowSearch1765500000100,
   SheetPresence1765500000200,
 ];
 

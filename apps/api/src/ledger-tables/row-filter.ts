@@ -7,6 +7,8 @@ import {
   message,
   strictDate,
   quoteIdent,
+  rowSearchConditionSql,
+  rowSearchOf,
   specOf,
   textOf,
   type FieldDefinition,
@@ -201,6 +203,38 @@ function clause(
   }
 }
 
+/** The longest search, in characters. */
+export const MAX_SEARCH = 100;
+
+/**
+ * The rows query's `search` (docs/grid.md "Search"): the rows whose searched texts contain it,
+ * as a condition on `t`; nothing for an empty search. Letters' case does not matter; `%`, `_`
+ * and `\` are themselves; control characters count as spaces.
+ */
+export function searchSql(model: LedgerModel, search: string | null | undefined, params: unknown[]): string[] {
+  if (search === null || search === undefined) return [];
+  const problem = (reason: string, text: Message) =>
+    RowsException.badInput(reason, [{ path: 'search', message: text }]);
+  if (hasUnstorableCharacter(search)) throw problem('INVALID_SEARCH', UNSTORABLE_TEXT);
+  const needle = search.replace(/\p{Cc}/gu, ' ').trim();
+  if (needle === '') return [];
+  if ([...needle].length > MAX_SEARCH) {
+    throw problem(
+      'SEARCH_TOO_LONG',
+      message(`搜索内容最多 ${MAX_SEARCH} 个字`, `A search is at most ${MAX_SEARCH} characters`),
+    );
+  }
+  const searched = rowSearchOf(model);
+  if (!searched) {
+    throw problem(
+      'NOTHING_TO_SEARCH',
+      message('本台账没有可搜索的文字字段', 'This ledger has no text fields to search'),
+    );
+  }
+  params.push(needle);
+  return [rowSearchConditionSql(searched.ledgerTable, `$${params.length}`)];
+}
+
 /** A cell that holds nothing: NULL, an empty text, a list with nothing picked. */
 function emptySql(column: string, valueKind: string): string {
   if (valueKind === 'text') return `(${column} IS NULL OR ${column} = '')`;
@@ -252,13 +286,19 @@ export function singleSortOf(
 
 /**
  * The rows of a read (a page, an export; with `deleted`, the recycle bin): the scope's units, the
- * period, the filter; values go into `params`. Row-level security holds the units too: this keeps
+ * period, the filter, the search; values go into `params`. Row-level security holds the units too: this keeps
  * the plan on the index.
  */
 export function rowConditions(
   model: LedgerModel,
   scope: UnitScope,
-  query: { period?: string | null; filter?: unknown; deleted?: boolean; drill?: MeasureDrill | null },
+  query: {
+    period?: string | null;
+    filter?: unknown;
+    deleted?: boolean;
+    drill?: MeasureDrill | null;
+    search?: string | null;
+  },
   params: unknown[],
 ): string[] {
   // live rows, or (the recycle bin) the deleted ones
@@ -279,6 +319,7 @@ export function rowConditions(
   }
   where.push(...filterSql(model, query.filter, params));
   if (query.drill) where.push(...drillSql(model, query.drill, params));
+  where.push(...searchSql(model, query.search, params));
   return where;
 }
 

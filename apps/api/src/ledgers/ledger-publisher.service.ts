@@ -6,8 +6,11 @@ import {
   checkDefinition,
   compileLedger,
   createDailySumsSql,
+  createRowSearchSql,
   dailySumsOf,
   dropDailySumsSql,
+  dropRowSearchSql,
+  rowSearchOf,
   derivedFieldProblemsAcross,
   isDerived,
   diffTable,
@@ -80,6 +83,15 @@ async function sumsSignatureOf(tx: EntityManager, model: LedgerModel): Promise<s
   return row.present ? (row.signature ?? '') : null;
 }
 
+/** The signature the ledger's search was made with (its table's comment), or null without one. */
+async function searchSignatureOf(tx: EntityManager, model: LedgerModel): Promise<string | null> {
+  const [row] = (await tx.query(
+    `SELECT obj_description(to_regclass(quote_ident($1)), 'pg_class') AS signature, to_regclass(quote_ident($1)) IS NOT NULL AS present`,
+    [`${tableNameOf(model.definition.key)}__search`],
+  )) as { signature: string | null; present: boolean }[];
+  return row.present ? (row.signature ?? '') : null;
+}
+
 /**
  * Publishing: a definition (from a file or the publishLedger mutation) becomes a version and its
  * table is reshaped to match — all in one transaction with the version, the migration log and
@@ -123,6 +135,7 @@ export class LedgerPublisher {
       if (current && current.checksum === checksum) {
         // a ledger published before its sums existed gets them here (the schemas/ files at start-up)
         await this.keepSums(tx, model, await sumsSignatureOf(tx, model));
+        await this.keepSearch(tx, model, await searchSignatureOf(tx, model));
         if (options.fileChecksum) {
           await tx.query('UPDATE ledgers SET file_checksum = $2 WHERE key = $1', [
             definition.key,
@@ -143,6 +156,11 @@ export class LedgerPublisher {
       const sumsBefore = await sumsSignatureOf(tx, model);
       if (sumsBefore !== null && sumsBefore !== (dailySumsOf(model)?.signature ?? null)) {
         for (const statement of dropDailySumsSql(desired.table)) await tx.query(statement);
+      }
+      // the search's trigger names the searched columns: dropped before a rename or retype of one
+      const searchBefore = await searchSignatureOf(tx, model);
+      if (searchBefore !== null && searchBefore !== (rowSearchOf(model)?.signature ?? null)) {
+        for (const statement of dropRowSearchSql(desired.table)) await tx.query(statement);
       }
       for (const change of diff.changes) {
         const sql = tableChangeSql(desired.table, change, fieldOf);
@@ -175,6 +193,7 @@ export class LedgerPublisher {
       const seededRows = current ? 0 : await this.insertSeedRows(tx, model, version, seeds);
       await this.fillDerived(tx, model);
       await this.keepSums(tx, model, await sumsSignatureOf(tx, model));
+      await this.keepSearch(tx, model, await searchSignatureOf(tx, model));
       await tx.query(
         `INSERT INTO ledger_migrations (ledger_key, from_version, to_version, actions, report) VALUES ($1, $2, $3, $4, $5)`,
         [
@@ -209,8 +228,23 @@ export class LedgerPublisher {
   }
 
   /**
-   * Every ledger's sums made or remade if they are missing or stale, each in its own transaction
-   * under the publish lock: at start-up, for ledgers published before the sums existed.
+   * The ledger's search table as its searched fields need it (docs/grid.md "Search"): made,
+   * remade or dropped when its signature differs from what the table's comment says.
+   */
+  private async keepSearch(tx: EntityManager, model: LedgerModel, signature: string | null): Promise<void> {
+    const search = rowSearchOf(model);
+    if ((search?.signature ?? null) === signature) return;
+    for (const statement of dropRowSearchSql(tableNameOf(model.definition.key))) await tx.query(statement);
+    if (!search) return;
+    // the bodies of every unit's rows
+    await tx.query(`SELECT set_config('taizhang.all_units', 'on', true)`);
+    for (const statement of createRowSearchSql(search)) await tx.query(statement);
+  }
+
+  /**
+   * Every ledger's sums and search made or remade if they are missing or stale, each ledger in
+   * its own transaction under the publish lock: at start-up, for ledgers published before they
+   * existed.
    */
   async keepAllSums(): Promise<number> {
     let made = 0;
@@ -218,9 +252,12 @@ export class LedgerPublisher {
       const changed = await this.db.transaction(async (tx) => {
         await lockLedgerForPublish(tx, ledger.key);
         const signature = await sumsSignatureOf(tx, ledger.model);
-        if ((dailySumsOf(ledger.model)?.signature ?? null) === signature) return false;
-        await this.keepSums(tx, ledger.model, signature);
-        return true;
+        const searchSignature = await searchSignatureOf(tx, ledger.model);
+        const sumsStale = (dailySumsOf(ledger.model)?.signature ?? null) !== signature;
+        const searchStale = (rowSearchOf(ledger.model)?.signature ?? null) !== searchSignature;
+        if (sumsStale) await this.keepSums(tx, ledger.model, signature);
+        if (searchStale) await this.keepSearch(tx, ledger.model, searchSignature);
+        return sumsStale || searchStale;
       });
       if (changed) made += 1;
     }

@@ -54,7 +54,7 @@ export class SchemaFiles implements OnModuleDestroy {
     await this.sync();
     // ledgers published before their daily sums existed (or through the API) get them now
     const made = await this.publisher.keepAllSums();
-    if (made > 0) logger.info({ ledgers: made }, 'daily sums made');
+    if (made > 0) logger.info({ ledgers: made }, 'daily sums and searches made');
     if (!fs.existsSync(this.directory)) return;
     try {
       this.watcher = fs.watch(this.directory, () => this.schedule());

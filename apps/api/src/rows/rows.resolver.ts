@@ -99,6 +99,13 @@ export class RowsResolver {
       description: "The position of the page's first row in this ordering (0: the first row); wins over after.",
     })
     offset: number | null,
+    @Args('search', {
+      type: () => String,
+      nullable: true,
+      description:
+        'Only rows whose text fields (text, long text, phone) contain this, case aside; combined with filter, period and unit. At most 100 characters.',
+    })
+    search: string | null,
   ): Promise<RowConnectionModel> {
     const drill = drillOf(drillArgs);
     const page = await this.rowsService.page(principal, {
@@ -111,6 +118,7 @@ export class RowsResolver {
       after,
       offset,
       drill,
+      search,
       // counting every matching row is work of its own: done only when the query asks for it
       withTotal: selectsField(info, 'totalCount'),
     });
@@ -138,8 +146,9 @@ export class RowsResolver {
     @Args('period', { type: () => String, nullable: true }) period: string | null,
     @Args('filter', { type: () => GraphQLJSON, nullable: true }) filter: unknown,
     @Args('orderBy', { type: () => [OrderInputType], nullable: true }) orderBy: OrderInputType[] | null,
+    @Args('search', { type: () => String, nullable: true, description: 'As rows takes it.' }) search: string | null,
   ): Promise<number | null> {
-    return this.rowsService.position(principal, { ledger, id, unitId, period, filter, orderBy });
+    return this.rowsService.position(principal, { ledger, id, unitId, period, filter, orderBy, search });
   }
 
   @Query(() => FieldValuesModel, {
@@ -154,9 +163,10 @@ export class RowsResolver {
     @Args('filter', { type: () => GraphQLJSON, nullable: true }) filter: unknown,
     @Args('first', { type: () => Int, nullable: true, defaultValue: MAX_VALUES }) first: number,
     @Args() drillArgs: DrillArgs,
+    @Args('search', { type: () => String, nullable: true, description: 'As rows takes it.' }) search: string | null,
   ): Promise<FieldValuesModel> {
     const drill = drillOf(drillArgs);
-    return this.rowsService.fieldValues(principal, { ledger, field, unitId, period, filter, first, drill });
+    return this.rowsService.fieldValues(principal, { ledger, field, unitId, period, filter, first, drill, search });
   }
 
   @Mutation(() => SaveRowsResultModel, {

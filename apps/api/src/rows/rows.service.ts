@@ -40,6 +40,8 @@ export interface RowsQuery {
   offset?: number | null;
   /** A dashboard's drill-down: the rows behind a statistic (row-filter.ts, drillSql). */
   drill?: Drill | null;
+  /** The rows whose searched texts contain this (row-filter.ts, searchSql; docs/grid.md "Search"). */
+  search?: string | null;
   /** Count every matching row (totalCount); false when the caller did not ask for it. Default true. */
   withTotal?: boolean;
 }
@@ -58,6 +60,7 @@ export interface FieldValuesQuery {
   filter?: unknown;
   first?: number | null;
   drill?: Drill | null;
+  search?: string | null;
 }
 
 export interface FieldValues {

@@ -1,7 +1,7 @@
 import { useApolloClient, useMutation, useQuery } from '@apollo/client';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { currentPeriod, isPeriod, textOf, type LedgerModel } from '@taizhang/ledger-core';
+import { currentPeriod, isPeriod, rowSearchOf, textOf, type LedgerModel } from '@taizhang/ledger-core';
 import type { CurrentUser } from '../features/auth/auth.graphql';
 import { roleOf } from '../features/auth/auth.graphql';
 import '../features/grid/handsontable-setup';
@@ -22,6 +22,7 @@ import { RecycleBin } from '../features/grid/recycle-bin';
 import { RecordPane } from '../features/grid/record-pane';
 import { browserStorage, ColumnLayoutStore, layoutKey, type ViewLayout } from '../features/grid/column-layout';
 import { SaveStatus } from '../features/grid/save-status';
+import { GridSearchBox } from '../features/grid/grid-search-box';
 import { GoToRow, PositionBar, spansMoreThanWindow } from '../features/grid/grid-position';
 import { SheetBar } from '../features/grid/sheet-bar';
 import { ValueFilter } from '../features/grid/value-filter';
@@ -492,6 +493,13 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
           applyDefault={!drill && !linkedRow}
         />
         {spansMoreThanWindow(snapshot) && <GoToRow snapshot={snapshot} controller={controller} />}
+        {rowSearchOf(model) && (
+          // a new sheet (unit, period) is a new grid: its box starts empty
+          <GridSearchBox
+            key={`${ledger}/${scopeUnit ?? ''}/${period ?? ''}`}
+            onSearch={(text) => void controller.searchFor(text)}
+          />
+        )}
         <SaveStatus
           snapshot={snapshot}
           readOnly={readOnly}

@@ -49,3 +49,9 @@ export const SYSTEM_COLUMNS = [
 
 /** The trigger function keeping a ledger table's daily sums (its triggers are named after it). */
 export const dailySumsFunctionName = (table: string) => `tzd_${shortHash(table)}`;
+
+/** The functions of a ledger table's search (docs/grid.md "Search"): its trigger function (the triggers are named after it) and its search. */
+export const rowSearchFunctionName = (table: string) => ({
+  sync: `tzs_${shortHash(table)}`,
+  find: `tzq_${shortHash(table)}`,
+});

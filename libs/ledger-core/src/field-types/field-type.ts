@@ -237,6 +237,12 @@ export interface FieldTypeSpec<F extends FieldBase & { type: string }> {
   statistics: StatisticsRoles;
   /** Whether `unique` (and `index`) may be set on it. */
   canBeUnique: boolean;
+  /**
+   * Its text is what the grid's search box looks in (docs/grid.md "Search"): words people type
+   * (a name, a case number, a remark, a phone number), not numbers, dates or choices' codes.
+   * Never set on a type with `redact`: a search would find rows by what the reader cannot see.
+   */
+  searched?: boolean;
   /** Problems with the option values a definition gives this type (beyond the meta-schema's shapes). */
   checkDefinition(field: F): FieldDefinitionProblem[];
   /** A JSON value from the API (strict: the contract's types only) → the stored value. */

@@ -24,6 +24,7 @@ export const longtextFieldType: FieldTypeSpec<LongtextField> = {
   options: LENGTH_OPTIONS,
   sqlType: 'text',
   valueKind: 'text',
+  searched: true,
   filters: text.filters,
   statistics: text.statistics,
   canBeUnique: false,

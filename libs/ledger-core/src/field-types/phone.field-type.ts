@@ -45,6 +45,7 @@ export const phoneFieldType: FieldTypeSpec<PhoneField> = {
   options: {},
   sqlType: 'text',
   valueKind: 'text',
+  searched: true,
   filters: text.filters,
   statistics: text.statistics,
   canBeUnique: true,

@@ -51,6 +51,7 @@ export const textFieldType: FieldTypeSpec<TextField> = {
   },
   sqlType: 'text',
   valueKind: 'text',
+  searched: true,
   filters: ALL_FILTERS,
   statistics: NOT_IN_STATISTICS,
   canBeUnique: true,

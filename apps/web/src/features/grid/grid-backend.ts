@@ -1,6 +1,7 @@
 import { ApolloError, type ApolloClient } from '@apollo/client';
 import type { GridBackend } from './grid-controller';
 import { SaveFailure } from './grid-saver';
+import { searchOf } from './server-query';
 import {
   FIELD_VALUES,
   REFERENCE_OPTIONS,
@@ -76,6 +77,7 @@ export function apolloGridBackend(client: ApolloClient<unknown>, scope: SheetSco
           offset,
           orderBy: query.orderBy.length > 0 ? query.orderBy : null,
           filter: Object.keys(query.filter).length > 0 ? query.filter : null,
+          search: searchOf(query),
         },
         fetchPolicy: 'no-cache',
       });
@@ -97,15 +99,16 @@ export function apolloGridBackend(client: ApolloClient<unknown>, scope: SheetSco
               id,
               orderBy: query.orderBy.length > 0 ? query.orderBy : null,
               filter: Object.keys(query.filter).length > 0 ? query.filter : null,
+              search: searchOf(query),
             },
             fetchPolicy: 'no-cache',
           });
           return data.rowPosition;
         },
-    async fieldValues(field, filter) {
+    async fieldValues(field, filter, search = null) {
       const { data } = await client.query<FieldValuesAnswer>({
         query: FIELD_VALUES,
-        variables: { ...readVariables, field, filter: Object.keys(filter).length > 0 ? filter : null },
+        variables: { ...readVariables, field, filter: Object.keys(filter).length > 0 ? filter : null, search },
         fetchPolicy: 'no-cache',
       });
       return data.fieldValues;

@@ -26,7 +26,7 @@ import {
 } from './grid-row';
 import { GridSaver, type Conflict, type HoldReason, type Outcome, type SaveRows, type SaveState } from './grid-saver';
 import type { QueueStore } from './save-queue';
-import { NO_QUERY, type ServerQuery } from './server-query';
+import { NO_QUERY, searchOf, type ServerQuery } from './server-query';
 import { ReferenceLabels, referenceFields } from './reference-labels';
 import type { ReferenceOption } from './grid.graphql';
 import type { ReferencePicking } from './reference-picker-editor';
@@ -70,7 +70,7 @@ export interface GridSnapshot {
   base: number;
   /** The position of the first row in view (转到行 shows it; the whole-ledger scrollbar stands there). */
   viewTop: number;
-  /** With a filter on, how many rows the sheet holds without it (已筛选 6 / 共 30 行); else null. */
+  /** With a filter or a search on, how many rows the sheet holds without them (已筛选 6 / 共 30 行); else null. */
   unfilteredTotal: number | null;
   unsupportedFilter: string | null;
   /** What saves did besides saving (回访不满意：已自动生成整改记录), newest first, until dismissed. */
@@ -108,7 +108,7 @@ export interface GridBackend {
   /** Rejects with a SaveFailure (grid-saver.ts) when the request brought no per-row answers. */
   save: SaveRows;
   /** A column's distinct values and their counts under a filter (the value-list filter). */
-  fieldValues?(field: string, filter: ServerQuery['filter']): Promise<FieldValueList>;
+  fieldValues?(field: string, filter: ServerQuery['filter'], search?: string | null): Promise<FieldValueList>;
   /** The rows a reference field may point at in a unit (null: the sheet's), searched by what they say. */
   referenceOptions?(field: string, search: string, unitId: string | null): Promise<ReferenceOption[]>;
 }
@@ -530,6 +530,16 @@ export class GridController {
     return this.reloadFiltered();
   }
 
+  /**
+   * The search box's text (docs/grid.md "Search"): the rows whose texts contain it, under the
+   * filters and the sort as they are; '' shows every row again.
+   */
+  searchFor(text: string): Promise<void> {
+    if ((this.query.search ?? '') === text) return Promise.resolve();
+    this.query = { ...this.query, search: text };
+    return this.reloadFiltered();
+  }
+
   /** Every filter off (清除筛选), the column menu's conditions included. */
   clearFilters(): Promise<void> {
     this.conditionFilter = {};
@@ -566,7 +576,7 @@ export class GridController {
     if (!this.options.backend.fieldValues) return null;
     const others = this.mergedFilter();
     delete others[field];
-    return this.options.backend.fieldValues(field, others);
+    return this.options.backend.fieldValues(field, others, searchOf(this.query));
   }
 
   /** The values kept by a column's value list, or null when it has none. */
@@ -583,7 +593,7 @@ export class GridController {
 
   private async reloadFiltered(): Promise<void> {
     const filter = this.mergedFilter();
-    const filtered = Object.keys(filter).length > 0;
+    const filtered = Object.keys(filter).length > 0 || searchOf(this.query) !== null;
     const unfiltered = filtered
       ? this.options.backend.page({ orderBy: [], filter: {} }, 0, 0).then(
           (page) => page.total,
@@ -898,7 +908,7 @@ export class GridController {
       kind === 'DELETED'
         ? { rows: [] as ServerRow[] }
         : await this.options.backend.page(
-            { orderBy: [], filter: { ...this.query.filter, id: { in: changed } } },
+            { orderBy: [], filter: { ...this.query.filter, id: { in: changed } }, search: this.query.search },
             changed.length,
             0,
             false,
@@ -1314,7 +1324,8 @@ export class GridController {
       conflicts: this.saver.allConflicts(),
       query: this.query,
       filteredFields: Object.keys(this.query.filter),
-      unfilteredTotal: Object.keys(this.query.filter).length > 0 ? this.unfilteredTotal : null,
+      unfilteredTotal:
+        Object.keys(this.query.filter).length > 0 || searchOf(this.query) !== null ? this.unfilteredTotal : null,
       unsupportedFilter: this.unsupportedFilter,
       notices: this.notices,
     };

@@ -41,6 +41,7 @@ export const FIELD_VALUES = gql`
     $to: String
     $measure: String
     $measurePart: MeasurePart
+    $search: String
   ) {
     fieldValues(
       ledger: $ledger
@@ -48,6 +49,7 @@ export const FIELD_VALUES = gql`
       unitId: $unitId
       period: $period
       filter: $filter
+      search: $search
       from: $from
       to: $to
       measure: $measure
@@ -82,12 +84,14 @@ const rowsPage = (withTotal: boolean) =>
     $to: String
     $measure: String
     $measurePart: MeasurePart
+    $search: String
   ) {
     rows(
       ledger: $ledger
       unitId: $unitId
       period: $period
       filter: $filter
+      search: $search
       orderBy: $orderBy
       first: $first
       after: $after
@@ -123,8 +127,24 @@ const rowsPage = (withTotal: boolean) =>
 
 /** Where a row stands in the sort and filter (0: the first): a link to a row opens the grid there. */
 export const ROW_POSITION = gql`
-  query RowPosition($ledger: String!, $id: ID!, $unitId: ID, $period: String, $filter: JSON, $orderBy: [OrderInput!]) {
-    rowPosition(ledger: $ledger, id: $id, unitId: $unitId, period: $period, filter: $filter, orderBy: $orderBy)
+  query RowPosition(
+    $ledger: String!
+    $id: ID!
+    $unitId: ID
+    $period: String
+    $filter: JSON
+    $orderBy: [OrderInput!]
+    $search: String
+  ) {
+    rowPosition(
+      ledger: $ledger
+      id: $id
+      unitId: $unitId
+      period: $period
+      filter: $filter
+      orderBy: $orderBy
+      search: $search
+    )
   }
 `;
 export interface RowPositionAnswer {

@@ -1,5 +1,6 @@
 import { useI18n } from '../../i18n/i18n';
 import type { GridSnapshot } from './grid-controller';
+import { searchOf } from './server-query';
 
 interface SaveStatusProps {
   snapshot: GridSnapshot | null;
@@ -63,11 +64,15 @@ export function SaveStatus({ snapshot, readOnly, onRetry, onClearFilters }: Save
         <span className="warn">{tf('grid.conflicts', { n: snapshot.conflicts.length })}</span>
       )}
       {snapshot.unsupportedFilter && <span className="warn">{t('grid.unsupportedFilter')}</span>}
-      <span className="muted rows-count" data-testid="rows-count">
+      <span
+        className="muted rows-count"
+        data-testid="rows-count"
+        data-search={searchOf(snapshot.query) !== null || undefined}
+      >
         {snapshot.loading
           ? t('common.loading')
           : snapshot.unfilteredTotal !== null
-            ? t('grid.rowsFiltered')
+            ? t(searchOf(snapshot.query) !== null ? 'grid.rowsSearched' : 'grid.rowsFiltered')
                 .replace('{shown}', String(snapshot.total))
                 .replace('{total}', String(snapshot.unfilteredTotal)) +
               (snapshot.loaded < snapshot.total

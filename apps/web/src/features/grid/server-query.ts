@@ -1,11 +1,16 @@
 import type { LedgerModel } from '@taizhang/ledger-core';
 import { cellInput } from './cell-input';
 
-/** The grid's column-menu sorting and filtering, as the `rows` query's `orderBy` and `filter`. */
+/** The grid's column-menu sorting and filtering and its search box, as the `rows` query's `orderBy`, `filter` and `search`. */
 export interface ServerQuery {
   orderBy: { field: string; desc: boolean }[];
   filter: Record<string, Record<string, unknown>>;
+  /** The search box's text (docs/grid.md "Search"); absent or '' for none. */
+  search?: string;
 }
+
+/** The `search` variable of a query: null for none. */
+export const searchOf = (query: ServerQuery): string | null => (query.search?.trim() ? query.search : null);
 
 export const NO_QUERY: ServerQuery = { orderBy: [], filter: {} };
 

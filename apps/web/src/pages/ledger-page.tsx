@@ -41,6 +41,7 @@ import { useLiveRows } from '../features/live/use-live-rows';
 import { usePresence } from '../features/live/use-presence';
 import { PresenceBar } from '../features/live/presence-bar';
 import { useLedgerModel } from '../features/ledgers/use-ledger-model';
+import { UnitOptions } from '../features/ledgers/unit-options';
 import { useI18n } from '../i18n/i18n';
 
 /** One ledger: its sheet for the chosen unit and period, in the grid, saved as you type. */
@@ -353,13 +354,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
             {t('grid.unit')}
             <select value={unitId ?? ''} onChange={(event) => setUnitId(event.target.value)} data-testid="unit-picker">
               <option value="">{t('grid.allUnits')}</option>
-              {units.data?.units
-                .filter((unit) => unit.active)
-                .map((unit) => (
-                  <option key={unit.id} value={unit.id}>
-                    {unit.name}
-                  </option>
-                ))}
+              <UnitOptions units={units.data?.units} />
             </select>
           </label>
         )}

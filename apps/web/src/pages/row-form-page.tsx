@@ -12,6 +12,7 @@ import { newRow, serverRowKey, type ServerRow } from '../features/grid/grid-row'
 import { sheetQueueKey } from '../features/grid/save-queue';
 import { INPUT_TYPE } from '../features/grid/sheet-bar';
 import { useLedgerModel } from '../features/ledgers/use-ledger-model';
+import { UnitOptions } from '../features/ledgers/unit-options';
 import { useI18n } from '../i18n/i18n';
 
 /**
@@ -106,13 +107,7 @@ function PhoneSheet({ user, model }: { user: CurrentUser; model: LedgerModel }) 
               data-testid="row-form-unit"
             >
               <option value="">{t('rowForm.pickUnit')}</option>
-              {units.data?.units
-                .filter((unit) => unit.active && unitFills(definition, unit))
-                .map((unit) => (
-                  <option key={unit.id} value={unit.id}>
-                    {unit.name}
-                  </option>
-                ))}
+              <UnitOptions units={units.data?.units.filter((unit) => unitFills(definition, unit))} />
             </select>
           </label>
         )}

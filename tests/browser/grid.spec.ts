@@ -916,7 +916,10 @@ describe('the definition republished while a save is in flight', () => {
     await typeInto(page, 0, 3, '新值');
     await waitSaved(page);
     expect(republished).toBe(true);
-    expect(definitionReads).toBe(1);
+    // read again for the save's DEFINITION_CHANGED, and (unless the two reads overlap and are
+    // made one) for the live DEFINITION event the publish sent the open grid (docs/live.md)
+    expect(definitionReads).toBeGreaterThanOrEqual(1);
+    expect(definitionReads).toBeLessThanOrEqual(2);
     const rows = await rowsOf('clerk16', 'window_case');
     expect(rows.edges.map((e) => e.node.values.applicant)).toEqual(['新值']);
     // the same grid (the edit still on screen), with the new column at the end (Ctrl+→ goes there)

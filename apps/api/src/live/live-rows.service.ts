@@ -9,7 +9,7 @@ import { SessionsService } from '../identity/sessions.service';
 import { RowAccess } from '../ledger-data/row-access.service';
 import type { UnitScope } from '../ledger-tables/row-scope';
 import { EventStream } from './event-stream';
-import { liveRefusal } from './live-session';
+import { liveRefusal, watchedUnit } from './live-session';
 import type { RowEventModel } from './row-event.model';
 
 export interface LiveRowsArgs {
@@ -137,9 +137,4 @@ export class LiveRows implements OnApplicationBootstrap, OnModuleDestroy {
 function sees({ scope, period }: Subscriber, event: RowEventNotice): boolean {
   if (event.unitId !== null && 'units' in scope && !scope.units.includes(event.unitId)) return false;
   return period === null || event.period === null || event.period === period;
-}
-
-/** The unit a subscription watches, 0 when it watches every unit. */
-function watchedUnit(scope: UnitScope): number {
-  return 'units' in scope && scope.units.length === 1 ? scope.units[0] : 0;
 }

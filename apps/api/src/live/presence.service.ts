@@ -9,7 +9,7 @@ import { message } from '@taizhang/ledger-core';
 import { RowAccess } from '../ledger-data/row-access.service';
 import { RowsException } from '../ledger-tables/rows.exception';
 import { EventStream } from './event-stream';
-import { liveRefusal } from './live-session';
+import { liveRefusal, watchedUnit } from './live-session';
 import type { LiveRowsArgs } from './live-rows.service';
 import type { PresenceModel } from './presence.model';
 
@@ -102,7 +102,7 @@ export class Presence implements OnApplicationBootstrap, OnModuleDestroy {
     if (!CLIENT_ID.test(clientId)) throw clientIdRefused();
     const key: SheetKey = {
       ledger: ledger.key,
-      unit: 'units' in scope && scope.units.length === 1 ? scope.units[0] : 0,
+      unit: watchedUnit(scope),
       period: args.period ?? '',
     };
     // a client id taken by another session is not this caller's to take over
@@ -156,11 +156,13 @@ export class Presence implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The grids this process serves are still open; the lists of their sheets are read again (someone may have gone). */
   private async beat(): Promise<void> {
+    // a process with no open grid has nothing to keep alive and no list to send (stale rows are
+    // left out of every list by seen_at, and swept by the processes that serve sheets)
+    if (this.watchers.size === 0) return;
     try {
-      if (this.watchers.size > 0)
-        await this.db.query(`UPDATE sheet_presence SET seen_at = now() WHERE client_id = ANY($1::uuid[])`, [
-          [...this.watchers.keys()],
-        ]);
+      await this.db.query(`UPDATE sheet_presence SET seen_at = now() WHERE client_id = ANY($1::uuid[])`, [
+        [...this.watchers.keys()],
+      ]);
       await this.db.query(`DELETE FROM sheet_presence WHERE seen_at < now() - interval '1 minute'`);
       await this.refresh(() => true);
     } catch (error) {

@@ -207,17 +207,19 @@ function clause(
 export const MAX_SEARCH = 100;
 
 /**
- * The rows query's `search` (docs/grid.md "Search"): the rows whose searched texts contain it,
- * as a condition on `t`; nothing for an empty search. Letters' case does not matter; `%`, `_`
- * and `\` are themselves; control characters count as spaces.
+ * A search as asked, checked: trimmed (control characters count as spaces), null when blank,
+ * refused by name when too long or when the ledger has no searched fields.
  */
-export function searchSql(model: LedgerModel, search: string | null | undefined, params: unknown[]): string[] {
-  if (search === null || search === undefined) return [];
+export function searchNeedleOf(
+  model: LedgerModel,
+  search: string | null | undefined,
+): { needle: string; ledgerTable: string } | null {
+  if (search === null || search === undefined) return null;
   const problem = (reason: string, text: Message) =>
     RowsException.badInput(reason, [{ path: 'search', message: text }]);
   if (hasUnstorableCharacter(search)) throw problem('INVALID_SEARCH', UNSTORABLE_TEXT);
   const needle = search.replace(/\p{Cc}/gu, ' ').trim();
-  if (needle === '') return [];
+  if (needle === '') return null;
   if ([...needle].length > MAX_SEARCH) {
     throw problem(
       'SEARCH_TOO_LONG',
@@ -231,8 +233,19 @@ export function searchSql(model: LedgerModel, search: string | null | undefined,
       message('本台账没有可搜索的文字字段', 'This ledger has no text fields to search'),
     );
   }
-  params.push(needle);
-  return [rowSearchConditionSql(searched.ledgerTable, `$${params.length}`)];
+  return { needle, ledgerTable: searched.ledgerTable };
+}
+
+/**
+ * The rows query's `search` (docs/grid.md "Search"): the rows whose searched texts contain it,
+ * as a condition on `t`; nothing for an empty search. Letters' case does not matter; `%`, `_`
+ * and `\` are themselves; control characters count as spaces.
+ */
+export function searchSql(model: LedgerModel, search: string | null | undefined, params: unknown[]): string[] {
+  const asked = searchNeedleOf(model, search);
+  if (!asked) return [];
+  params.push(asked.needle);
+  return [rowSearchConditionSql(asked.ledgerTable, `$${params.length}`)];
 }
 
 /** A cell that holds nothing: NULL, an empty text, a list with nothing picked. */

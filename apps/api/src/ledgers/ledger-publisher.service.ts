@@ -10,7 +10,10 @@ import {
   dailySumsOf,
   dropDailySumsSql,
   dropRowSearchSql,
+  rowSearchFunctionName,
+  rowSearchFunctionsSql,
   rowSearchOf,
+  ROW_SEARCH_FUNCTIONS_VERSION,
   derivedFieldProblemsAcross,
   isDerived,
   diffTable,
@@ -242,6 +245,24 @@ export class LedgerPublisher {
   }
 
   /**
+   * A search whose functions another version made (ROW_SEARCH_FUNCTIONS_VERSION, the keys
+   * function's comment) gets this version's (CREATE OR REPLACE) without rebuilding its table;
+   * true when it had to.
+   */
+  private async searchFunctionsStale(tx: EntityManager, model: LedgerModel): Promise<boolean> {
+    const search = rowSearchOf(model);
+    if (!search) return false;
+    const { keys } = rowSearchFunctionName(search.ledgerTable);
+    const [row] = (await tx.query(
+      `SELECT obj_description(to_regprocedure(quote_ident($1) || '(text, integer, integer, boolean)'), 'pg_proc') AS version`,
+      [keys],
+    )) as { version: string | null }[];
+    if (row.version === ROW_SEARCH_FUNCTIONS_VERSION) return false;
+    for (const statement of rowSearchFunctionsSql(search)) await tx.query(statement);
+    return true;
+  }
+
+  /**
    * Every ledger's sums and search made or remade if they are missing or stale, each ledger in
    * its own transaction under the publish lock: at start-up, for ledgers published before they
    * existed.
@@ -257,7 +278,8 @@ export class LedgerPublisher {
         const searchStale = (rowSearchOf(ledger.model)?.signature ?? null) !== searchSignature;
         if (sumsStale) await this.keepSums(tx, ledger.model, signature);
         if (searchStale) await this.keepSearch(tx, ledger.model, searchSignature);
-        return sumsStale || searchStale;
+        const functionsStale = !searchStale && (await this.searchFunctionsStale(tx, ledger.model));
+        return sumsStale || searchStale || functionsStale;
       });
       if (changed) made += 1;
     }

@@ -1,12 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { message, quoteIdent, textOf, type LedgerModel } from '@taizhang/ledger-core';
+import {
+  message,
+  quoteIdent,
+  rowSearchConditionSql,
+  rowSearchCountSql,
+  rowSearchPageConditionSql,
+  textOf,
+  type LedgerModel,
+} from '@taizhang/ledger-core';
 import type { Principal } from '../identity/principal';
 import { seesRedactedValues } from '../identity/access-policy';
 import { parseId } from '../common/graphql/ids';
 import { RowAccess } from '../ledger-data/row-access.service';
-import { orderSql, rowConditions, singleSortOf, type MeasureDrill, type OrderInput } from '../ledger-tables/row-filter';
+import {
+  filterSql,
+  orderSql,
+  rowConditions,
+  searchNeedleOf,
+  singleSortOf,
+  type MeasureDrill,
+  type OrderInput,
+} from '../ledger-tables/row-filter';
 import { ascendingPageSql, BOUNDARY_FROM, boundaryPageSql, positionSql, unitOrderedFields } from './far-rows';
 import { Clock } from '../common/time/clock';
 import { changeDisplays, type ReferenceDisplay } from '../ledger-tables/reference-labels';
@@ -157,11 +173,13 @@ export function pageStatements(
   first: number,
   offset: number,
 ): [page: ReadStatement, count: ReadStatement] {
+  const order = orderSql(model, query.orderBy);
+  const sort = singleSortOf(model, query.orderBy);
+  const searched = searchAloneOf(model, query);
+  if (searched) return searchPageStatements(model, scope, query, searched, sort, first, offset);
   const params: unknown[] = [];
   const conditions = rowConditions(model, scope, query, params).join(' AND ');
   const table = tableOf(model);
-  const order = orderSql(model, query.orderBy);
-  const sort = singleSortOf(model, query.orderBy);
   const sortedBy = query.orderBy?.[0]?.field;
   const pageSql =
     sort && offset >= BOUNDARY_FROM
@@ -177,6 +195,58 @@ export function pageStatements(
       : { sql: pageSql, params },
     { sql: `SELECT count(*)::int AS n FROM ${table} t WHERE ${conditions}`, params },
   ];
+}
+
+/** A search with nothing else narrowing the rows (no period, filter or drill-down), checked; else null. */
+function searchAloneOf(
+  model: LedgerModel,
+  query: Omit<RowsQuery, 'drill' | 'ledger'> & { drill?: MeasureDrill | null },
+): { needle: string; ledgerTable: string } | null {
+  const searched = searchNeedleOf(model, query.search);
+  if (!searched || (query.period ?? null) !== null || query.drill) return null;
+  return filterSql(model, query.filter, []).length === 0 ? searched : null;
+}
+
+/**
+ * A page of a search that nothing else narrows (docs/grid.md "Search", "A common word"): the
+ * search table alone counts the matches (`tzn_…`) and, in the grid's own order (by id), gives the
+ * page's keys (`tzk_…`), so the ledger table is read for the page's rows only, not probed once for
+ * each of a common word's matches. Sorted by a column, the page joins every match's keys (`tzq_…`).
+ */
+function searchPageStatements(
+  model: LedgerModel,
+  scope: UnitScope,
+  query: Omit<RowsQuery, 'drill' | 'ledger'> & { drill?: MeasureDrill | null },
+  searched: { needle: string; ledgerTable: string },
+  sort: ReturnType<typeof singleSortOf>,
+  first: number,
+  offset: number,
+): [page: ReadStatement, count: ReadStatement] {
+  const count = { sql: rowSearchCountSql(searched.ledgerTable, '$1'), params: [searched.needle] };
+  const params: unknown[] = [];
+  const conditions = rowConditions(model, scope, { ...query, search: null }, params);
+  params.push(searched.needle);
+  const needle = `$${params.length}`;
+  const table = tableOf(model);
+  // the grid's own order: by id alone, either way
+  if (!sort || (sort.column !== null && sort.column !== 't.id')) {
+    const matches = [...conditions, rowSearchConditionSql(searched.ledgerTable, needle)].join(' AND ');
+    const page =
+      first === 0
+        ? `SELECT 1 AS present FROM ${table} t WHERE ${matches} LIMIT 1 OFFSET ${offset}`
+        : `SELECT ${rowColumns(model)} FROM ${table} t WHERE ${matches} ORDER BY ${orderSql(model, query.orderBy)} LIMIT ${first + 1} OFFSET ${offset}`;
+    return [{ sql: page, params }, count];
+  }
+  const pageOf = (limit: number) =>
+    [
+      ...conditions,
+      rowSearchPageConditionSql(searched.ledgerTable, needle, { limit, offset, descending: sort.desc }),
+    ].join(' AND ');
+  const page =
+    first === 0
+      ? `SELECT 1 AS present FROM ${table} t WHERE ${pageOf(1)}`
+      : `SELECT ${rowColumns(model)} FROM ${table} t WHERE ${pageOf(first + 1)} ORDER BY ${orderSql(model, query.orderBy)} LIMIT ${first + 1}`;
+  return [{ sql: page, params }, count];
 }
 
 /** Reading rows: one page, filtered and sorted, of the units the caller may see. */

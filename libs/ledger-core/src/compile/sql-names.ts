@@ -54,4 +54,6 @@ export const dailySumsFunctionName = (table: string) => `tzd_${shortHash(table)}
 export const rowSearchFunctionName = (table: string) => ({
   sync: `tzs_${shortHash(table)}`,
   find: `tzq_${shortHash(table)}`,
+  count: `tzn_${shortHash(table)}`,
+  keys: `tzk_${shortHash(table)}`,
 });

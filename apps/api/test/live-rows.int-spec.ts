@@ -1,10 +1,10 @@
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postGraphQL } from '@taizhang/testing';
 import { startApi, type RunningApi } from '../src/bootstrap';
 import { loadConfig } from '../src/config/app-config';
 import { startTestApi, type TestApi } from './api-harness';
+import { connect, disposeClients, settle, until, watch } from './live-harness';
 
 /** Live rows (docs/live.md) over the real graphql-ws protocol, as another system or a grid gets them. */
 let t: TestApi;
@@ -12,79 +12,9 @@ let second: RunningApi;
 const units: Record<string, string> = {};
 const tokens: Record<string, string> = {};
 
-const SUBSCRIBE = `subscription ($ledger: String!, $unitId: ID, $period: String) {
-  rowsChanged(ledger: $ledger, unitId: $unitId, period: $period) { ledger unitId period kind ids versions reason }
-}`;
 const SAVE = `mutation ($ledger: String!, $unitId: ID, $changes: [RowChangeInput!]!) {
   saveRows(ledger: $ledger, unitId: $unitId, changes: $changes) { saved results { status row { id version } errors { message } } }
 }`;
-
-interface RowEvent {
-  ledger: string;
-  unitId: string;
-  period: string | null;
-  kind: string;
-  ids: string[];
-  versions: number[];
-  reason: string | null;
-}
-
-/** One subscription: what it received, and how it ended (an error's code, or 'complete'). */
-interface Watch {
-  events: RowEvent[];
-  ended: Promise<string>;
-  client: Client;
-}
-
-const clients: Client[] = [];
-function connect(baseUrl: string, options: { token?: string; headers?: Record<string, string> } = {}): Client {
-  const client = createClient({
-    url: `${baseUrl.replace(/^http/, 'ws')}/graphql`,
-    webSocketImpl: class extends WebSocket {
-      constructor(address: string, protocols?: string | string[]) {
-        super(address, protocols, { headers: options.headers });
-      }
-    },
-    connectionParams: options.token ? { authorization: `Bearer ${options.token}` } : undefined,
-    retryAttempts: 0,
-    lazy: true,
-  });
-  clients.push(client);
-  return client;
-}
-
-function watch(client: Client, variables: Record<string, unknown>): Watch {
-  const events: RowEvent[] = [];
-  const ended = new Promise<string>((resolve) => {
-    client.subscribe<{ rowsChanged: RowEvent }>(
-      { query: SUBSCRIBE, variables },
-      {
-        next: (message) => {
-          if (message.errors) resolve(String(message.errors[0].extensions?.code ?? message.errors[0].message));
-          else events.push(message.data!.rowsChanged);
-        },
-        error: (error) =>
-          resolve(
-            Array.isArray(error)
-              ? String(error[0].extensions?.code ?? error[0].message)
-              : `closed ${(error as { code?: number }).code ?? String(error)}`,
-          ),
-        complete: () => resolve('complete'),
-      },
-    );
-  });
-  return { events, ended, client };
-}
-
-/** A subscription is in place once the server has answered its subscribe (a first save is then heard). */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
-const until = async (check: () => boolean, ms = 5_000) => {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > ms) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 
 const caseValues = (n: number) => ({
   case_no: `LIVE-${n}`,
@@ -117,7 +47,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(clients.map((client) => client.dispose()));
+  await disposeClients();
   await second?.close();
   await t?.close();
 });

@@ -143,6 +143,33 @@ describe('rowsChanged', () => {
     expect(here.events).toEqual([]);
   });
 
+  it("announces a row a follow-up made on its own ledger's channel", async () => {
+    const rectifications = watch(connect(t.url, { token: tokens.clerk01 }), { ledger: 'rectification' });
+    const otherUnit = watch(connect(t.url, { token: tokens.clerk02 }), { ledger: 'rectification' });
+    await settle();
+    const visited = { visited_at: '2026-12-01T11:00:00+08:00', visit_method: '电话', visit_result: '不太满意' };
+    const saved = await postGraphQL<{ saveRows: { results: { warnings: { message: string }[] | null }[] } }>(
+      t.url,
+      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "window_case", changes: $changes) { results { warnings { message } } } }`,
+      { changes: [{ op: 'INSERT', values: { ...caseValues(5), ...visited } }] },
+      { token: tokens.clerk01 },
+    );
+    expect(saved.data!.saveRows.results[0].warnings!.map((w) => w.message).join()).toContain('整改');
+    await until(() => rectifications.events.length === 1);
+    const [event] = rectifications.events;
+    expect(event).toMatchObject({ ledger: 'rectification', unitId: units.xz01, kind: 'SAVED', versions: [1] });
+    // the row it names is the follow-up's, read as any row
+    const read = await postGraphQL<{ rows: { edges: { node: { values: { source: string } } }[] } }>(
+      t.url,
+      `query ($filter: JSON) { rows(ledger: "rectification", filter: $filter) { edges { node { values } } } }`,
+      { filter: { id: { in: event.ids } } },
+      { token: tokens.clerk01 },
+    );
+    expect(read.data!.rows.edges.map((e) => e.node.values.source)).toEqual(['回访']);
+    await settle();
+    expect(otherUnit.events).toEqual([]);
+  });
+
   it('tells the open sheet it was submitted and returned, with the reason', async () => {
     const period = '2026-12-01';
     const here = watch(connect(t.url, { token: tokens.clerk01 }), { ledger: 'daily_followup', period });

@@ -13,7 +13,7 @@ import { AuditModule } from './audit/audit.module';
 import { AppExceptionFilter } from './common/errors/app-exception.filter';
 import { formatGraphQLError, localizedErrorsPlugin } from './common/errors/graphql-errors';
 import { CompiledExecution } from './common/graphql/compiled-execution';
-import { queryCostPlugin, queryLimitsRule } from './common/graphql/query-limits';
+import { PARSE_OPTIONS, queryCostPlugin, queryValidationRules } from './common/graphql/query-limits';
 import type { Clock } from './common/time/clock';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -48,9 +48,8 @@ export class AppModule {
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           path: '/graphql',
-          // a document of millions of tokens would hold the event loop for seconds while parsed;
-          // real ones are a few hundred (row values travel as variables)
-          parseOptions: { maxTokens: 50_000 },
+          // the same parsing and rules on the live socket (live/live-connection.ts)
+          parseOptions: PARSE_OPTIONS,
           autoSchemaFile: true,
           sortSchema: true,
           // Production: no introspection, no playground. No stack traces in any mode: a fault's
@@ -66,14 +65,14 @@ export class AppModule {
             queryCostPlugin(),
             ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
           ],
-          validationRules: [queryLimitsRule()],
+          validationRules: queryValidationRules(),
           formatError: formatGraphQLError,
           // over HTTP Apollo's request; on a live connection (graphql-ws) the upgrade's, once per connection
           context: (arg: GraphQLContext | unknown) =>
             isLiveContext(arg)
               ? liveContextOf(arg)
               : { req: (arg as GraphQLContext).req, res: (arg as GraphQLContext).res },
-          subscriptions: { 'graphql-ws': liveConnectionOptions },
+          subscriptions: { 'graphql-ws': liveConnectionOptions(execution.schemaOf) },
           // queries run compiled (graphql-jit); NestJS's typings leave out Apollo's gateway option
           transformSchema: execution.capture,
           ...{ gateway: execution.gateway() },

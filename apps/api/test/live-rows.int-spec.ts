@@ -1,10 +1,10 @@
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postGraphQL } from '@taizhang/testing';
 import { startApi, type RunningApi } from '../src/bootstrap';
 import { loadConfig } from '../src/config/app-config';
 import { startTestApi, type TestApi } from './api-harness';
+import { connect, disposeClients, settle, until, watch } from './live-harness';
 
 /** Live rows (docs/live.md) over the real graphql-ws protocol, as another system or a grid gets them. */
 let t: TestApi;
@@ -12,79 +12,9 @@ let second: RunningApi;
 const units: Record<string, string> = {};
 const tokens: Record<string, string> = {};
 
-const SUBSCRIBE = `subscription ($ledger: String!, $unitId: ID, $period: String) {
-  rowsChanged(ledger: $ledger, unitId: $unitId, period: $period) { ledger unitId period kind ids versions reason }
-}`;
 const SAVE = `mutation ($ledger: String!, $unitId: ID, $changes: [RowChangeInput!]!) {
   saveRows(ledger: $ledger, unitId: $unitId, changes: $changes) { saved results { status row { id version } errors { message } } }
 }`;
-
-interface RowEvent {
-  ledger: string;
-  unitId: string;
-  period: string | null;
-  kind: string;
-  ids: string[];
-  versions: number[];
-  reason: string | null;
-}
-
-/** One subscription: what it received, and how it ended (an error's code, or 'complete'). */
-interface Watch {
-  events: RowEvent[];
-  ended: Promise<string>;
-  client: Client;
-}
-
-const clients: Client[] = [];
-function connect(baseUrl: string, options: { token?: string; headers?: Record<string, string> } = {}): Client {
-  const client = createClient({
-    url: `${baseUrl.replace(/^http/, 'ws')}/graphql`,
-    webSocketImpl: class extends WebSocket {
-      constructor(address: string, protocols?: string | string[]) {
-        super(address, protocols, { headers: options.headers });
-      }
-    },
-    connectionParams: options.token ? { authorization: `Bearer ${options.token}` } : undefined,
-    retryAttempts: 0,
-    lazy: true,
-  });
-  clients.push(client);
-  return client;
-}
-
-function watch(client: Client, variables: Record<string, unknown>): Watch {
-  const events: RowEvent[] = [];
-  const ended = new Promise<string>((resolve) => {
-    client.subscribe<{ rowsChanged: RowEvent }>(
-      { query: SUBSCRIBE, variables },
-      {
-        next: (message) => {
-          if (message.errors) resolve(String(message.errors[0].extensions?.code ?? message.errors[0].message));
-          else events.push(message.data!.rowsChanged);
-        },
-        error: (error) =>
-          resolve(
-            Array.isArray(error)
-              ? String(error[0].extensions?.code ?? error[0].message)
-              : `closed ${(error as { code?: number }).code ?? String(error)}`,
-          ),
-        complete: () => resolve('complete'),
-      },
-    );
-  });
-  return { events, ended, client };
-}
-
-/** A subscription is in place once the server has answered its subscribe (a first save is then heard). */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
-const until = async (check: () => boolean, ms = 5_000) => {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > ms) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 
 const caseValues = (n: number) => ({
   case_no: `LIVE-${n}`,
@@ -117,7 +47,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(clients.map((client) => client.dispose()));
+  await disposeClients();
   await second?.close();
   await t?.close();
 });
@@ -211,6 +141,33 @@ describe('rowsChanged', () => {
     await save(tokens.admin, units.xz01, [{ op: 'INSERT', values: caseValues(4) }]);
     expect(await here.ended).toBe('UNAUTHENTICATED');
     expect(here.events).toEqual([]);
+  });
+
+  it("announces a row a follow-up made on its own ledger's channel", async () => {
+    const rectifications = watch(connect(t.url, { token: tokens.clerk01 }), { ledger: 'rectification' });
+    const otherUnit = watch(connect(t.url, { token: tokens.clerk02 }), { ledger: 'rectification' });
+    await settle();
+    const visited = { visited_at: '2026-12-01T11:00:00+08:00', visit_method: '电话', visit_result: '不太满意' };
+    const saved = await postGraphQL<{ saveRows: { results: { warnings: { message: string }[] | null }[] } }>(
+      t.url,
+      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "window_case", changes: $changes) { results { warnings { message } } } }`,
+      { changes: [{ op: 'INSERT', values: { ...caseValues(5), ...visited } }] },
+      { token: tokens.clerk01 },
+    );
+    expect(saved.data!.saveRows.results[0].warnings!.map((w) => w.message).join()).toContain('整改');
+    await until(() => rectifications.events.length === 1);
+    const [event] = rectifications.events;
+    expect(event).toMatchObject({ ledger: 'rectification', unitId: units.xz01, kind: 'SAVED', versions: [1] });
+    // the row it names is the follow-up's, read as any row
+    const read = await postGraphQL<{ rows: { edges: { node: { values: { source: string } } }[] } }>(
+      t.url,
+      `query ($filter: JSON) { rows(ledger: "rectification", filter: $filter) { edges { node { values } } } }`,
+      { filter: { id: { in: event.ids } } },
+      { token: tokens.clerk01 },
+    );
+    expect(read.data!.rows.edges.map((e) => e.node.values.source)).toEqual(['回访']);
+    await settle();
+    expect(otherUnit.events).toEqual([]);
   });
 
   it('tells the open sheet it was submitted and returned, with the reason', async () => {

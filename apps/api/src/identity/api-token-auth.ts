@@ -12,7 +12,7 @@ import { APP_CONFIG } from '../config/config.token';
 import { addressAllowed, hashApiToken, isApiToken, plainAddress } from './api-token';
 import { AuthException } from './auth.exception';
 import type { AuthedRequest, Principal } from './principal';
-import { sessionTokenOf } from './session-token';
+import { bearerTokenOf } from './session-token';
 import { isTokenScope, ROLE_OF_SCOPE } from './token-scopes';
 
 const HTTP_STATUS: Partial<Record<AppException['code'], number>> = {
@@ -65,9 +65,9 @@ export class ApiTokenAuth {
 
   /** The Express middleware (bootstrap.ts installs it before GraphQL and the routes). */
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
-    const bearer = req.headers.authorization?.toLowerCase().startsWith('bearer ') ? sessionTokenOf(req) : null;
+    const bearer = bearerTokenOf(req);
     if (!bearer || !isApiToken(bearer)) return next();
-    this.authenticate(bearer, req, res).then(
+    this.authenticate(bearer, req.socket.remoteAddress, res).then(
       (principal) => {
         (req as AuthedRequest).principal = principal;
         runAsActor({ apiTokenId: principal.apiToken!.id }, next);
@@ -82,7 +82,37 @@ export class ApiTokenAuth {
     );
   };
 
-  private async authenticate(token: string, req: Request, res: Response): Promise<Principal> {
+  /**
+   * The caller behind a token for one request (an HTTP request, or a subscription started on the
+   * live socket): checked (principalOf), its address too, and counted against its rate; a refusal
+   * is an AppException. `res`, when given, gets Retry-After on a rate refusal.
+   */
+  async authenticate(token: string, remoteAddress: string | undefined, res?: Response): Promise<Principal> {
+    const { principal, allowedAddresses, stale } = await this.lookUp(token);
+    const address = plainAddress(remoteAddress);
+    if (allowedAddresses.length > 0 && !addressAllowed(address, allowedAddresses)) {
+      throw AuthException.tokenAddressRefused(address ?? '?');
+    }
+    const id = principal.apiToken!.id;
+    const wait = this.spend(id);
+    if (wait > 0) {
+      res?.setHeader('Retry-After', String(wait));
+      throw AuthException.tokenRateLimited(wait);
+    }
+    if (stale) await this.touch(id);
+    return principal;
+  }
+
+  /**
+   * The token as it is now, without counting a request: what a live subscription checks again
+   * before each event (a revoke, an expiry or the creator's deactivation refuses it). A refusal is
+   * an AppException.
+   */
+  async principalOf(token: string): Promise<Principal> {
+    return (await this.lookUp(token)).principal;
+  }
+
+  private async lookUp(token: string): Promise<{ principal: Principal; allowedAddresses: string[]; stale: boolean }> {
     const rows = (await this.db.query(
       `SELECT t.id, t.name, t.scope, t.ledgers, t.allowed_addresses,
               t.expires_at <= now() AS expired, t.revoked_at IS NOT NULL AS revoked,
@@ -101,19 +131,8 @@ export class ApiTokenAuth {
     if (row.expired) throw AuthException.tokenExpired();
     if (!row.creator_ok) throw AuthException.tokenCreatorInactive();
     if (row.unit_id !== null && row.unit_active === false) throw AuthException.accountInactive();
-    const allowed = row.allowed_addresses ?? [];
-    const address = plainAddress(req.socket.remoteAddress);
-    if (allowed.length > 0 && !addressAllowed(address, allowed)) {
-      throw AuthException.tokenAddressRefused(address ?? '?');
-    }
     const id = Number(row.id);
-    const wait = this.spend(id);
-    if (wait > 0) {
-      res.setHeader('Retry-After', String(wait));
-      throw AuthException.tokenRateLimited(wait);
-    }
-    if (row.stale) await this.touch(id);
-    return {
+    const principal: Principal = {
       userId: row.user_id,
       username: row.username,
       role: ROLE_OF_SCOPE[row.scope],
@@ -124,6 +143,7 @@ export class ApiTokenAuth {
       mustChangePassword: false,
       apiToken: { id, name: row.name, scope: row.scope, ledgers: row.ledgers?.length ? row.ledgers : null },
     };
+    return { principal, allowedAddresses: row.allowed_addresses ?? [], stale: row.stale };
   }
 
   /** Counts a request; answers the seconds to wait when the token is over its minute's limit. */

@@ -5,8 +5,10 @@ import { GqlExecutionContext } from '@nestjs/graphql';
 import { isRole, type Role } from '@taizhang/domain';
 import { BEFORE_PASSWORD_CHANGE_KEY, PUBLIC_KEY, requestOf, ROLES_KEY } from './auth.decorators';
 import { AuthException } from './auth.exception';
+import { ApiTokenAuth } from './api-token-auth';
+import { isApiToken } from './api-token';
 import type { Principal } from './principal';
-import { sessionTokenOf } from './session-token';
+import { bearerTokenOf, sessionTokenOf } from './session-token';
 import { SessionsService } from './sessions.service';
 import { TOKEN_OPERATIONS } from './token-scopes';
 
@@ -20,6 +22,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly sessions: SessionsService,
+    private readonly apiTokens: ApiTokenAuth,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -30,7 +33,12 @@ export class AuthGuard implements CanActivate {
       const token = sessionTokenOf(req);
       if (token) {
         try {
-          req.principal = await this.authenticate(token);
+          // an API token over HTTP was taken by ApiTokenAuth's middleware already; here it is
+          // one presented on the live socket (live/live-connection.ts), checked the same way
+          req.principal =
+            isApiToken(token) && token === bearerTokenOf(req)
+              ? await this.apiTokens.authenticate(token, req.socket?.remoteAddress)
+              : await this.authenticate(token);
         } catch (error) {
           if (!isPublic) throw error;
         }

@@ -41,6 +41,8 @@ const ROW_READS = [
   'query:referenceOptions',
   'query:followUpRows',
   'query:sheet',
+  // which rows changed, as they change (docs/live.md): ids and versions, read through query:rows
+  'subscription:rowsChanged',
   'route:export/:file',
   'route:attachments/:handle',
   'route:attachments/:handle/thumbnail',

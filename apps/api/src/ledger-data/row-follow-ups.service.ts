@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { notifyRowEvents } from '../common/live/row-events';
 import {
   compileFormula,
   FROM_PUBLIC_PER_HOUR,
@@ -203,6 +204,18 @@ export class RowFollowUps {
         now,
       );
       rowsMade += inserted.length;
+      // the target ledger's open grids learn of the rows made, at COMMIT, as of any save (docs/live.md)
+      await notifyRowEvents(
+        tx,
+        inserted.map((row) => ({
+          ledger: target.key,
+          unitId: source.unitId,
+          period: row.period ?? null,
+          kind: 'SAVED' as const,
+          ids: [String(row.id)],
+          versions: [row.version],
+        })),
+      );
       // the unit's clerks learn of each new row, and what made it, with the row
       const [sourceTitle, targetTitle] = [source.model.definition.title, target.definition.title];
       await noticeUnitClerks(

@@ -5,11 +5,10 @@ import { parseRowEventNotice, type RowEventNotice } from '../common/live/row-eve
 import { LEDGERS_CHANGED_CHANNEL, ROW_EVENTS_CHANNEL } from '../database/notice-channels';
 import { NoticeListener } from '../database/notice-listener';
 import type { Principal } from '../identity/principal';
-import { SessionsService } from '../identity/sessions.service';
 import { RowAccess } from '../ledger-data/row-access.service';
 import type { UnitScope } from '../ledger-tables/row-scope';
 import { EventStream } from './event-stream';
-import { liveRefusal, watchedUnit } from './live-session';
+import { LiveCallers, watchedUnit } from './live-session';
 import type { RowEventModel } from './row-event.model';
 
 export interface LiveRowsArgs {
@@ -20,7 +19,7 @@ export interface LiveRowsArgs {
 
 interface Subscriber {
   principal: Principal;
-  /** The session's token, checked again before each event (null: the caller is not a session). */
+  /** The session's or API token's token, checked again before each event (live-session.ts). */
   token: string | null;
   scope: UnitScope;
   period: string | null;
@@ -41,7 +40,7 @@ export class LiveRows implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @InjectDataSource() db: DataSource,
     private readonly access: RowAccess,
-    private readonly sessions: SessionsService,
+    private readonly callers: LiveCallers,
   ) {
     const quiet = { listening: () => undefined, lost: () => undefined };
     this.listeners = [
@@ -116,7 +115,7 @@ export class LiveRows implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The session is checked again first: signed out, expired, deactivated or moved ends it. */
   private async deliver(subscriber: Subscriber, event: RowEventNotice): Promise<void> {
-    const refusal = await liveRefusal(this.sessions, subscriber.principal, subscriber.token).catch((error: unknown) => {
+    const refusal = await this.callers.refusal(subscriber.principal, subscriber.token).catch((error: unknown) => {
       this.logger.warn(`a live subscription's session could not be checked: ${(error as Error).message}`);
       return null;
     });

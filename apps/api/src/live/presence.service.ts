@@ -4,12 +4,11 @@ import type { DataSource } from 'typeorm';
 import { PRESENCE_CHANNEL } from '../database/notice-channels';
 import { NoticeListener } from '../database/notice-listener';
 import type { Principal } from '../identity/principal';
-import { SessionsService } from '../identity/sessions.service';
 import { message } from '@taizhang/ledger-core';
 import { RowAccess } from '../ledger-data/row-access.service';
 import { RowsException } from '../ledger-tables/rows.exception';
 import { EventStream } from './event-stream';
-import { liveRefusal, watchedUnit } from './live-session';
+import { LiveCallers, watchedUnit } from './live-session';
 import type { LiveRowsArgs } from './live-rows.service';
 import type { PresenceModel } from './presence.model';
 
@@ -61,7 +60,7 @@ export class Presence implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: RowAccess,
-    private readonly sessions: SessionsService,
+    private readonly callers: LiveCallers,
   ) {
     this.listener = new NoticeListener(
       db,
@@ -185,7 +184,7 @@ export class Presence implements OnApplicationBootstrap, OnModuleDestroy {
       const text = JSON.stringify(list);
       for (const watcher of watchers) {
         if (watcher.last === text) continue;
-        const refusal = await liveRefusal(this.sessions, watcher.principal, watcher.token).catch(() => null);
+        const refusal = await this.callers.refusal(watcher.principal, watcher.token).catch(() => null);
         if (refusal) {
           watcher.stream.end(refusal);
           continue;

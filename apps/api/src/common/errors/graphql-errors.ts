@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import {
   isErrorCode,
   localeFromAcceptLanguage,
@@ -93,7 +93,12 @@ function shape(
   formatted: GraphQLFormattedError,
   error: unknown,
 ): { answer: GraphQLFormattedError; fault: Fault | null } {
-  const original = unwrapResolverError(error);
+  const unwrapped = unwrapResolverError(error);
+  // an AppException refused before any resolver ran (the live socket's limits: live-connection.ts)
+  const original =
+    unwrapped instanceof GraphQLError && unwrapped.originalError instanceof AppException
+      ? unwrapped.originalError
+      : unwrapped;
   const base = { locations: formatted.locations, path: formatted.path };
 
   if (original instanceof AppException) {

@@ -48,12 +48,15 @@ export class CompiledExecution {
     return schema;
   };
 
+  /** The schema NestJS built (for the live socket's checks, live/live-connection.ts). */
+  readonly schemaOf = (): GraphQLSchema => {
+    if (!this.schema) throw new Error('the GraphQL schema was not built before Apollo Server started');
+    return this.schema;
+  };
+
   /** For Apollo Server's `gateway` option. */
   gateway(): GatewayInterface {
-    const schemaOf = () => {
-      if (!this.schema) throw new Error('the GraphQL schema was not built before Apollo Server started');
-      return this.schema;
-    };
+    const schemaOf = this.schemaOf;
     return {
       onSchemaLoadOrUpdate: (callback) => {
         callback({ apiSchema: schemaOf(), coreSupergraphSdl: '' });

@@ -1,7 +1,13 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   getNamedType,
+  getOperationAST,
   GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ParseOptions,
   isInterfaceType,
   isObjectType,
   Kind,
@@ -32,6 +38,13 @@ export interface QueryLimits {
 }
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 10, maxCost: 20_000, maxAliases: 30 };
+
+/**
+ * How a document is parsed, over HTTP and on the live socket: a document of millions of tokens
+ * would hold the event loop for seconds while parsed; real ones are a few hundred (row values
+ * travel as variables).
+ */
+export const PARSE_OPTIONS: ParseOptions = { maxTokens: 50_000 };
 
 /** A list field's cost is multiplied by the page size it asks for. */
 const PAGE_ARGUMENTS = ['first', 'last', 'limit'];
@@ -247,6 +260,26 @@ export function queryLimitsRule(limits: QueryLimits = DEFAULT_QUERY_LIMITS): Val
   };
 }
 
+/** Our validation rules, on top of graphql-js's: Apollo's `validationRules` and the live socket's. */
+export function queryValidationRules(limits: QueryLimits = DEFAULT_QUERY_LIMITS): ValidationRule[] {
+  return [queryLimitsRule(limits)];
+}
+
+/** The refusal of an operation too costly with these variables (null: within the limit). */
+function costRefusal(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+  limits: QueryLimits,
+  status?: number,
+): GraphQLError | null {
+  const cost = operationCost(schema, fragmentsOf(document.definitions), operation, variables, limits);
+  return cost > limits.maxCost
+    ? refusal('QUERY_TOO_COMPLEX', `cost ${cost} exceeds the limit of ${limits.maxCost}`, status)
+    : null;
+}
+
 /**
  * The cost limit, once Apollo knows which operation runs and before it runs: the request's
  * variables are known here (a validation rule sees the document alone, and Apollo validates each
@@ -258,18 +291,56 @@ export function queryCostPlugin(limits: QueryLimits = DEFAULT_QUERY_LIMITS): Apo
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
-          const cost = operationCost(
-            schema,
-            fragmentsOf(document.definitions),
-            operation,
-            request.variables ?? {},
-            limits,
-          );
-          if (cost > limits.maxCost) {
-            throw refusal('QUERY_TOO_COMPLEX', `cost ${cost} exceeds the limit of ${limits.maxCost}`, 400);
-          }
+          const refused = costRefusal(schema, document, operation, request.variables ?? {}, limits, 400);
+          if (refused) throw refused;
         },
       };
     },
   };
+}
+
+/** An operation as a client sends it (graphql-ws's subscribe payload, Apollo's request body). */
+export interface OperationRequest {
+  query: string;
+  operationName?: string | null;
+  variables?: Readonly<Record<string, unknown>> | null;
+}
+
+/**
+ * What Apollo does before an operation over HTTP, for an operation on the live socket (graphql-ws
+ * parses and validates with graphql-js's defaults alone): parsed with PARSE_OPTIONS, validated
+ * with graphql-js's rules and ours, its cost checked with its variables. The document to run, or
+ * the errors that refuse it, coded as Apollo codes them (graphql-errors.ts maps the codes).
+ */
+export function checkOperation(
+  schema: GraphQLSchema,
+  request: OperationRequest,
+  limits: QueryLimits = DEFAULT_QUERY_LIMITS,
+): { document: DocumentNode } | { errors: GraphQLError[] } {
+  let document: DocumentNode;
+  try {
+    document = parse(request.query, PARSE_OPTIONS);
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    return { errors: [coded(error, 'GRAPHQL_PARSE_FAILED')] };
+  }
+  const invalid = validate(schema, document, [...specifiedRules, ...queryValidationRules(limits)]);
+  if (invalid.length > 0) return { errors: invalid.map((error) => coded(error, 'GRAPHQL_VALIDATION_FAILED')) };
+  const operation = getOperationAST(document, request.operationName ?? undefined);
+  if (operation) {
+    const refused = costRefusal(schema, document, operation, request.variables ?? {}, limits);
+    if (refused) return { errors: [refused] };
+  }
+  return { document };
+}
+
+/** graphql-js's error with Apollo's code for its kind, unless it has a code of its own (our rules'). */
+function coded(error: GraphQLError, code: string): GraphQLError {
+  if (error.extensions.code) return error;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { ...error.extensions, code },
+  });
 }

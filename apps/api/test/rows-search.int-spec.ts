@@ -1,4 +1,11 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelOf, type LedgerDefinition } from '@taizhang/ledger-core';
+import { inlineParameters } from '../src/ledger-tables/sql-literals';
+import type { UnitScope } from '../src/ledger-tables/row-scope';
+import { FEW_MATCHES, pageStatements } from '../src/rows/rows.service';
 import { startTestApi, type TestApi } from './api-harness';
 
 /**
@@ -195,6 +202,67 @@ describe('rows with a search', () => {
         expect(ids).toEqual(desc ? [...expected].reverse() : expected);
       }
     }
+  });
+
+  it('picks the rows of a common word by their texts as those of a rare word by their keys: the same pages and counts', async () => {
+    const model = modelOf(
+      JSON.parse(
+        readFileSync(path.resolve(__dirname, '../../../schemas/window_case.json'), 'utf8'),
+      ) as LedgerDefinition,
+    );
+    /** The page's ids and the count, as the row role in `scope`. */
+    const read = (scope: UnitScope, statements: ReturnType<typeof pageStatements>) =>
+      t.db.withClient(async (client: pg.PoolClient) => {
+        await client.query('BEGIN READ ONLY');
+        try {
+          await client.query(
+            `SELECT set_config('role', 'taizhang_rows', true), set_config('taizhang.all_units', $1, true),
+                    set_config('taizhang.unit_ids', $2, true)`,
+            ['all' in scope ? 'on' : 'off', 'all' in scope ? '' : scope.units.join(',')],
+          );
+          const [page, count] = await Promise.all(
+            statements.map((s) => client.query(inlineParameters(s.sql, s.params ?? [])!)),
+          );
+          return { ids: page.rows.map((r) => String(r.id)), total: Number(count.rows[0].n), sql: statements[0].sql };
+        } finally {
+          await client.query('ROLLBACK');
+        }
+      });
+    let compared = 0;
+    const scope = { units: [Number(unit.xz01)] };
+    for (const query of [
+      { search: '建华', filter: { status: '办理中' } },
+      { search: 's', filter: { status: { ne: '办理中' } }, orderBy: [{ field: 'accepted_at', desc: false }] },
+      { search: '100%', orderBy: [{ field: 'accepted_at', desc: true }] },
+      { search: 'a_b', filter: { status: '受理' } },
+      { search: 'C:\\证照', filter: { status: { ne: '退回' } }, orderBy: [{ field: 'id', desc: true }] },
+      { search: 'SS-00', filter: { applicant: { contains: '建' } }, orderBy: [{ field: 'accepted_at', desc: true }] },
+      { search: '建', orderBy: [{ field: 'accepted_at', desc: true }] },
+      { search: '社保', filter: { status: '受理' }, orderBy: [{ field: 'accepted_at', desc: false }] },
+    ]) {
+      const byKeys = await read(scope, pageStatements(model, scope, query, 3, 0, 0));
+      const byText = await read(scope, pageStatements(model, scope, query, 3, 0, FEW_MATCHES + 1));
+      expect(byKeys.sql).toMatch(/"tzq_[0-9a-f]{8}"/);
+      expect(byText.sql).not.toMatch(/"tzq_[0-9a-f]{8}"/);
+      expect(byText.sql).toContain('LIKE');
+      // with nothing but the search narrowing them, the count is the matches counted before (given here)
+      const counted = 'filter' in query;
+      expect({ query, ids: byText.ids, total: counted ? byText.total : null }).toEqual({
+        query,
+        ids: byKeys.ids,
+        total: counted ? byKeys.total : null,
+      });
+      if (byKeys.ids.length > 0) compared += 1;
+    }
+    // no index gives every unit's rows, or one unit's by a text column, in order: those keep the keys
+    for (const [keptScope, query] of [
+      [{ all: true as const }, { search: '建华', filter: { status: '受理' } }],
+      [scope, { search: '建华', orderBy: [{ field: 'case_no', desc: false }] }],
+    ] as const) {
+      const [page] = pageStatements(model, keptScope, query, 3, 0, FEW_MATCHES + 1);
+      expect(page.sql).toMatch(/"tzq_[0-9a-f]{8}"/);
+    }
+    expect(compared).toBeGreaterThanOrEqual(6);
   });
 
   it('follows every save: a changed text, a deleted row, a restored one', async () => {

@@ -8,6 +8,8 @@ import {
   strictDate,
   quoteIdent,
   rowSearchConditionSql,
+  rowSearchTextConditionSql,
+  type RowSearch,
   rowSearchOf,
   specOf,
   textOf,
@@ -210,10 +212,7 @@ export const MAX_SEARCH = 100;
  * A search as asked, checked: trimmed (control characters count as spaces), null when blank,
  * refused by name when too long or when the ledger has no searched fields.
  */
-export function searchNeedleOf(
-  model: LedgerModel,
-  search: string | null | undefined,
-): { needle: string; ledgerTable: string } | null {
+export function searchNeedleOf(model: LedgerModel, search: string | null | undefined): SearchAsked | null {
   if (search === null || search === undefined) return null;
   const problem = (reason: string, text: Message) =>
     RowsException.badInput(reason, [{ path: 'search', message: text }]);
@@ -233,19 +232,42 @@ export function searchNeedleOf(
       message('本台账没有可搜索的文字字段', 'This ledger has no text fields to search'),
     );
   }
-  return { needle, ledgerTable: searched.ledgerTable };
+  return { needle, search: searched };
 }
+
+/** A search as asked, checked, and the ledger's search (compile/row-search.ts). */
+export interface SearchAsked {
+  needle: string;
+  search: RowSearch;
+}
+
+/**
+ * How a search's rows are picked (docs/grid.md "Search"): by their keys from the search table
+ * (a rare word: a probe per match), or by their own texts on the rows the page reads in its order
+ * (a common word, when a filter or a sort by a column keeps the page from the search table alone).
+ */
+export type SearchBy = 'keys' | 'text';
 
 /**
  * The rows query's `search` (docs/grid.md "Search"): the rows whose searched texts contain it,
  * as a condition on `t`; nothing for an empty search. Letters' case does not matter; `%`, `_`
  * and `\` are themselves; control characters count as spaces.
  */
-export function searchSql(model: LedgerModel, search: string | null | undefined, params: unknown[]): string[] {
+export function searchSql(
+  model: LedgerModel,
+  search: string | null | undefined,
+  params: unknown[],
+  by: SearchBy = 'keys',
+): string[] {
   const asked = searchNeedleOf(model, search);
   if (!asked) return [];
   params.push(asked.needle);
-  return [rowSearchConditionSql(asked.ledgerTable, `$${params.length}`)];
+  const param = `$${params.length}`;
+  return [
+    by === 'keys'
+      ? rowSearchConditionSql(asked.search.ledgerTable, param)
+      : rowSearchTextConditionSql(asked.search, param),
+  ];
 }
 
 /** A cell that holds nothing: NULL, an empty text, a list with nothing picked. */
@@ -311,6 +333,8 @@ export function rowConditions(
     deleted?: boolean;
     drill?: MeasureDrill | null;
     search?: string | null;
+    /** How the search's rows are picked; by their keys when not said. */
+    searchBy?: SearchBy;
   },
   params: unknown[],
 ): string[] {
@@ -332,7 +356,7 @@ export function rowConditions(
   }
   where.push(...filterSql(model, query.filter, params));
   if (query.drill) where.push(...drillSql(model, query.drill, params));
-  where.push(...searchSql(model, query.search, params));
+  where.push(...searchSql(model, query.search, params, query.searchBy));
   return where;
 }
 

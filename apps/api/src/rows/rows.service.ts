@@ -4,7 +4,6 @@ import type { DataSource } from 'typeorm';
 import {
   message,
   quoteIdent,
-  rowSearchConditionSql,
   rowSearchCountSql,
   rowSearchPageConditionSql,
   textOf,
@@ -22,6 +21,8 @@ import {
   singleSortOf,
   type MeasureDrill,
   type OrderInput,
+  type SearchAsked,
+  type SearchBy,
 } from '../ledger-tables/row-filter';
 import { ascendingPageSql, BOUNDARY_FROM, boundaryPageSql, positionSql, unitOrderedFields } from './far-rows';
 import { Clock } from '../common/time/clock';
@@ -161,10 +162,20 @@ function pageSizeOf(asked: number | null | undefined): number {
 }
 
 /**
+ * A search matching at most this many rows (of the caller's units) has them picked by their keys,
+ * one primary-key probe each; more, and a page that the search table cannot give alone (a filter,
+ * a period, a sort by a column) picks them by their texts as an index walks the page's order
+ * (docs/grid.md "Search"). About where the two cost the same on a million rows.
+ */
+export const FEW_MATCHES = 5_000;
+
+/**
  * The SQL of a page: its rows (one more than asked, to know whether more follow), then its total.
  * The page reads only its rows: with an index in its order (compile/table-state.ts, unitOrdered),
  * a scan that stops at the LIMIT. The total is a count of its own, sent in the same message when
  * asked for; never a window over the page query, which would read and sort every matching row.
+ * With a search, `matches` is how many rows of the caller's units it matches (`tzn_…`, counted
+ * first): it picks how the page finds them (searchPageStatements).
  */
 export function pageStatements(
   model: LedgerModel,
@@ -172,81 +183,102 @@ export function pageStatements(
   query: Omit<RowsQuery, 'drill' | 'ledger'> & { drill?: MeasureDrill | null },
   first: number,
   offset: number,
+  matches?: number,
 ): [page: ReadStatement, count: ReadStatement] {
-  const order = orderSql(model, query.orderBy);
-  const sort = singleSortOf(model, query.orderBy);
-  const searched = searchAloneOf(model, query);
-  if (searched) return searchPageStatements(model, scope, query, searched, sort, first, offset);
+  const searched = searchNeedleOf(model, query.search);
+  if (searched && matches !== undefined) {
+    return searchPageStatements(model, scope, query, { ...searched, matches }, first, offset);
+  }
   const params: unknown[] = [];
   const conditions = rowConditions(model, scope, query, params).join(' AND ');
+  return [pageOf(model, query, conditions, params, first, offset), countOf(model, conditions, params)];
+}
+
+/** The page's statement over `conditions`, in the query's order; its rows past the offset. */
+function pageOf(
+  model: LedgerModel,
+  query: Pick<RowsQuery, 'orderBy'>,
+  conditions: string,
+  params: unknown[],
+  first: number,
+  offset: number,
+): ReadStatement {
   const table = tableOf(model);
+  const order = orderSql(model, query.orderBy);
+  const sort = singleSortOf(model, query.orderBy);
   const sortedBy = query.orderBy?.[0]?.field;
-  const pageSql =
+  // no rows asked (first: 0, a count): only whether one lies past the offset, in any order — an
+  // ORDER BY that no index serves (every unit by id) would sort every row for nothing
+  if (first === 0)
+    return { sql: `SELECT 1 AS present FROM ${table} t WHERE ${conditions} LIMIT 1 OFFSET ${offset}`, params };
+  const sql =
     sort && offset >= BOUNDARY_FROM
       ? boundaryPageSql(model, sort, conditions, order, first + 1, offset)
       : sort?.column && !sort.desc && sortedBy && unitOrderedFields(model).has(sortedBy)
         ? ascendingPageSql(model, sort.column, conditions, first + 1, offset)
-        : `SELECT ${rowColumns(model)} FROM ${table} t WHERE ${conditions} ORDER BY ${order} LIMIT ${first + 1} OFFSET ${offset}`;
-  return [
-    // no rows asked (first: 0, a count): only whether one lies past the offset, in any order — an
-    // ORDER BY that no index serves (every unit by id) would sort every row for nothing
-    first === 0
-      ? { sql: `SELECT 1 AS present FROM ${table} t WHERE ${conditions} LIMIT 1 OFFSET ${offset}`, params }
-      : { sql: pageSql, params },
-    { sql: `SELECT count(*)::int AS n FROM ${table} t WHERE ${conditions}`, params },
-  ];
+        : `SELECT ${rowColumns(model)} FROM ${tableOf(model)} t WHERE ${conditions} ORDER BY ${order} LIMIT ${first + 1} OFFSET ${offset}`;
+  return { sql, params };
 }
 
-/** A search with nothing else narrowing the rows (no period, filter or drill-down), checked; else null. */
-function searchAloneOf(
-  model: LedgerModel,
-  query: Omit<RowsQuery, 'drill' | 'ledger'> & { drill?: MeasureDrill | null },
-): { needle: string; ledgerTable: string } | null {
-  const searched = searchNeedleOf(model, query.search);
-  if (!searched || (query.period ?? null) !== null || query.drill) return null;
-  return filterSql(model, query.filter, []).length === 0 ? searched : null;
-}
+const countOf = (model: LedgerModel, conditions: string, params: unknown[]): ReadStatement => ({
+  sql: `SELECT count(*)::int AS n FROM ${tableOf(model)} t WHERE ${conditions}`,
+  params,
+});
 
 /**
- * A page of a search that nothing else narrows (docs/grid.md "Search", "A common word"): the
- * search table alone counts the matches (`tzn_…`) and, in the grid's own order (by id), gives the
- * page's keys (`tzk_…`), so the ledger table is read for the page's rows only, not probed once for
- * each of a common word's matches. Sorted by a column, the page joins every match's keys (`tzq_…`).
+ * A page of a search whose matches are counted (docs/grid.md "Search", "A common word"):
+ * - nothing else narrows the rows (no period, filter or drill-down): the count is `matches`, and in
+ *   the grid's own order (by id, either way) the search table gives the page's keys (`tzk_…`), so
+ *   the ledger table is read for the page's rows only;
+ * - otherwise a few matches are picked by their keys (a probe each), many by their texts on the
+ *   rows an index walks in the page's order (FEW_MATCHES), where one does.
  */
 function searchPageStatements(
   model: LedgerModel,
   scope: UnitScope,
   query: Omit<RowsQuery, 'drill' | 'ledger'> & { drill?: MeasureDrill | null },
-  searched: { needle: string; ledgerTable: string },
-  sort: ReturnType<typeof singleSortOf>,
+  searched: SearchAsked & { matches: number },
   first: number,
   offset: number,
 ): [page: ReadStatement, count: ReadStatement] {
-  const count = { sql: rowSearchCountSql(searched.ledgerTable, '$1'), params: [searched.needle] };
-  const params: unknown[] = [];
-  const conditions = rowConditions(model, scope, { ...query, search: null }, params);
-  params.push(searched.needle);
-  const needle = `$${params.length}`;
-  const table = tableOf(model);
-  // the grid's own order: by id alone, either way
-  if (!sort || (sort.column !== null && sort.column !== 't.id')) {
-    const matches = [...conditions, rowSearchConditionSql(searched.ledgerTable, needle)].join(' AND ');
-    const page =
+  const alone = (query.period ?? null) === null && !query.drill && filterSql(model, query.filter, []).length === 0;
+  const counted: ReadStatement = { sql: `SELECT ${Math.trunc(searched.matches)}::int AS n` };
+  const sort = singleSortOf(model, query.orderBy);
+  if (alone && sort && (sort.column === null || sort.column === 't.id')) {
+    const params: unknown[] = [];
+    const conditions = rowConditions(model, scope, { ...query, search: null }, params);
+    params.push(searched.needle);
+    const keys = (limit: number) =>
+      rowSearchPageConditionSql(searched.search.ledgerTable, `$${params.length}`, {
+        limit,
+        offset,
+        descending: sort.desc,
+      });
+    const table = tableOf(model);
+    const sql =
       first === 0
-        ? `SELECT 1 AS present FROM ${table} t WHERE ${matches} LIMIT 1 OFFSET ${offset}`
-        : `SELECT ${rowColumns(model)} FROM ${table} t WHERE ${matches} ORDER BY ${orderSql(model, query.orderBy)} LIMIT ${first + 1} OFFSET ${offset}`;
-    return [{ sql: page, params }, count];
+        ? `SELECT 1 AS present FROM ${table} t WHERE ${[...conditions, keys(1)].join(' AND ')}`
+        : `SELECT ${rowColumns(model)} FROM ${table} t WHERE ${[...conditions, keys(first + 1)].join(' AND ')} ORDER BY ${orderSql(model, query.orderBy)} LIMIT ${first + 1}`;
+    return [{ sql, params }, counted];
   }
-  const pageOf = (limit: number) =>
-    [
-      ...conditions,
-      rowSearchPageConditionSql(searched.ledgerTable, needle, { limit, offset, descending: sort.desc }),
-    ].join(' AND ');
-  const page =
-    first === 0
-      ? `SELECT 1 AS present FROM ${table} t WHERE ${pageOf(1)}`
-      : `SELECT ${rowColumns(model)} FROM ${table} t WHERE ${pageOf(first + 1)} ORDER BY ${orderSql(model, query.orderBy)} LIMIT ${first + 1}`;
-  return [{ sql: page, params }, count];
+  // by their texts only where an index walks the page's order: one unit's rows by id, or by a
+  // field it keeps in order (unitOrderedFields); every unit's rows in any order but id have no
+  // such index, and reading them all to check their texts costs more than a probe per match
+  const sortedBy = query.orderBy?.[0]?.field;
+  const walked =
+    'units' in scope &&
+    scope.units.length === 1 &&
+    sort !== null &&
+    (sort.column === null ||
+      sort.column === 't.id' ||
+      (sortedBy !== undefined && unitOrderedFields(model).has(sortedBy)));
+  const searchBy: SearchBy = walked && searched.matches > FEW_MATCHES ? 'text' : 'keys';
+  const params: unknown[] = [];
+  const conditions = rowConditions(model, scope, { ...query, searchBy }, params).join(' AND ');
+  return [
+    pageOf(model, query, conditions, params, first, offset),
+    alone ? counted : countOf(model, conditions, params),
+  ];
 }
 
 /** Reading rows: one page, filtered and sorted, of the units the caller may see. */
@@ -271,7 +303,26 @@ export class RowsService {
     const first = pageSizeOf(query.first);
     const offset = offsetOf(query.offset, query.after);
     const withTotal = query.withTotal ?? true;
-    const statements = pageStatements(model, scope, { ...query, drill: this.drillOf(query.drill) }, first, offset);
+    // a search's matches counted first (from the search table alone): how many there are decides
+    // how the page picks them (pageStatements)
+    const searched = searchNeedleOf(model, query.search);
+    const matches = searched
+      ? Number(
+          (
+            await readAtOnceInUnitScope(this.db, scope, [
+              { sql: rowSearchCountSql(searched.search.ledgerTable, '$1'), params: [searched.needle] },
+            ])
+          )[0][0].n,
+        )
+      : undefined;
+    const statements = pageStatements(
+      model,
+      scope,
+      { ...query, drill: this.drillOf(query.drill) },
+      first,
+      offset,
+      matches,
+    );
     const [raw, counted] = await readAtOnceInUnitScope(this.db, scope, withTotal ? statements : [statements[0]]);
     const total = withTotal ? Number(counted[0].n) : null;
     return {

@@ -230,6 +230,16 @@ export function rowSearchPageConditionSql(
   return `(t.unit_id, t.id) IN (SELECT f.unit_id, f.id FROM ${quoteIdent(keys)}(${param}, ${page.limit}, ${page.offset}, ${page.descending}) f)`;
 }
 
+/**
+ * The rows of a search as a condition on `t`'s own texts (its body as the search table keeps it,
+ * `LIKE` the needle): for a common word with a filter or a sort by a column, where probing every
+ * match's key would cost more than reading rows in the page's own order until the page is full.
+ * Not an index condition (LIKE is not leakproof): a filter on the rows the page's plan reads.
+ */
+export function rowSearchTextConditionSql(search: RowSearch, param: string): string {
+  return `${bodySql(search, 't')} LIKE '%' || replace(replace(replace(lower(${param}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
+}
+
 /** How many rows match a search when nothing else narrows them: `tzn_…`, without the ledger table. */
 export function rowSearchCountSql(ledgerTable: string, param: string): string {
   const { count } = rowSearchFunctionName(ledgerTable);

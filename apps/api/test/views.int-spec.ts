@@ -249,3 +249,39 @@ describe('limits', () => {
     expect((await save('clerk03', { ledger: 'rectification', name: '第一个', config: {} })).errors).toBeUndefined();
   });
 });
+
+describe('the audit log', () => {
+  it("records an admin's shared views (saved, marked default, deleted), never anyone's personal ones", async () => {
+    const LOG = `query { auditLog(ledger: "window_case", first: 100) { kind action username ledgerKey detail } }`;
+    const logged = async () =>
+      (
+        (await t.gql(LOG, {}, await as('admin'))).data!.auditLog as {
+          action: string;
+          username: string;
+          ledgerKey: string | null;
+          detail: Record<string, unknown> | null;
+        }[]
+      ).filter((e) => e.action.startsWith('view_'));
+    const before = (await logged()).length;
+    const personal = await save('admin', { ledger: 'window_case', name: '我的审计视图', config: {} });
+    await t.gql(DEFAULT, { id: personal.data!.saveView.id, on: true }, await as('admin'));
+    await t.gql(DELETE, { id: personal.data!.saveView.id }, await as('admin'));
+    await save('clerk05', { ledger: 'window_case', name: '填报员的视图', config: {} });
+    expect((await logged()).length).toBe(before);
+
+    const shared = await save('admin', { ledger: 'window_case', name: '审计共享视图', shared: true, config: {} });
+    const id = shared.data!.saveView.id as string;
+    await t.gql(DEFAULT, { id, on: true }, await as('admin'));
+    await t.gql(DELETE, { id }, await as('admin'));
+    const entries = (await logged()).slice(0, (await logged()).length - before);
+    expect(entries.map((e) => [e.action, e.username, e.ledgerKey])).toEqual([
+      ['view_deleted', 'admin', 'window_case'],
+      ['view_default_set', 'admin', 'window_case'],
+      ['view_saved', 'admin', 'window_case'],
+    ]);
+    expect(entries[1].detail).toEqual({ target: '审计共享视图', targetKind: 'view', set: { isDefault: true } });
+    expect(entries[2].detail).toMatchObject({ target: '审计共享视图', set: { name: '审计共享视图', shared: true } });
+    // a deleted view is named as it was before it went
+    expect(entries[0].detail).toMatchObject({ target: '审计共享视图', targetKind: 'view' });
+  });
+});

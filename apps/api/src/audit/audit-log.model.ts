@@ -19,7 +19,7 @@ export class AuditEntryModel {
   @Field(() => AuditKind) kind: AuditKind;
   @Field(() => String, {
     description:
-      'insert, update, delete, restore; submitted, returned; sign_in, sign_in_failed, account_locked, sign_out; an admin action (ADMIN_ACTIONS in common/admin-audit.ts: user_created, user_changed, password_reset, unit_created, unit_changed, setting_changed, api_token_created, api_token_revoked, webhook_created, webhook_deleted, ledger_published)',
+      'insert, update, delete, restore; submitted, returned; sign_in, sign_in_failed, account_locked, sign_out; an admin action (ADMIN_ACTIONS in common/admin-audit.ts: user_created, user_changed, password_reset, unit_created, unit_changed, setting_changed, api_token_created, api_token_revoked, webhook_created, webhook_deleted, ledger_published, view_saved, view_deleted, view_default_set: shared views only)',
   })
   action: string;
   @Field(() => String, { nullable: true, description: 'The username; null for an anonymous public answer.' })

@@ -25,7 +25,7 @@ import type { GraphQLContext } from '../identity/principal';
  */
 
 /** What an admin's action is done to; each kind names its target from its own table. */
-export type AdminTargetKind = 'user' | 'unit' | 'api_token' | 'webhook' | 'ledger' | 'setting';
+export type AdminTargetKind = 'user' | 'unit' | 'api_token' | 'webhook' | 'ledger' | 'setting' | 'view';
 
 export const ADMIN_ACTIONS = [
   'user_created',
@@ -39,6 +39,9 @@ export const ADMIN_ACTIONS = [
   'webhook_created',
   'webhook_deleted',
   'ledger_published',
+  'view_saved',
+  'view_deleted',
+  'view_default_set',
 ] as const;
 export type AdminActionName = (typeof ADMIN_ACTIONS)[number];
 
@@ -72,19 +75,27 @@ export function withoutSecrets(value: unknown): unknown {
   );
 }
 
-/** The target's name and unit as its table says now, by kind; $1 is the id as text. */
+/**
+ * The target's name, unit and ledger as its table says now, by kind; $1 is the id as text.
+ * `logged` is false for a target whose changes are not an admin's action: a personal view (only a
+ * shared view, which an admin publishes for every filler, is).
+ */
 const TARGET_SQL: Record<AdminTargetKind, string> = {
-  user: `SELECT username AS name, unit_id FROM users WHERE id::text = $1`,
-  unit: `SELECT name, id AS unit_id FROM units WHERE id::text = $1`,
-  api_token: `SELECT name, unit_id FROM api_tokens WHERE id::text = $1`,
-  webhook: `SELECT url AS name, NULL::integer AS unit_id FROM webhooks WHERE id::text = $1`,
-  ledger: `SELECT $1::text AS name, NULL::integer AS unit_id`,
-  setting: `SELECT $1::text AS name, NULL::integer AS unit_id`,
+  user: `SELECT username AS name, unit_id, NULL AS ledger_key, true AS logged FROM users WHERE id::text = $1`,
+  unit: `SELECT name, id AS unit_id, NULL AS ledger_key, true AS logged FROM units WHERE id::text = $1`,
+  api_token: `SELECT name, unit_id, NULL AS ledger_key, true AS logged FROM api_tokens WHERE id::text = $1`,
+  webhook: `SELECT url AS name, NULL::integer AS unit_id, NULL AS ledger_key, true AS logged FROM webhooks WHERE id::text = $1`,
+  ledger: `SELECT $1::text AS name, NULL::integer AS unit_id, $1::text AS ledger_key, true AS logged`,
+  setting: `SELECT $1::text AS name, NULL::integer AS unit_id, NULL AS ledger_key, true AS logged`,
+  view: `SELECT name, NULL::integer AS unit_id, ledger_key, shared AS logged FROM ledger_views WHERE id::text = $1`,
 };
 
 interface Target {
   name: string | null;
   unitId: number | null;
+  ledgerKey: string | null;
+  /** Null: no such target (not yet made, or gone). */
+  logged: boolean | null;
 }
 
 @Injectable()
@@ -111,7 +122,13 @@ export class AdminAuditInterceptor implements NestInterceptor {
             try {
               const id = spec.targetId(args, result);
               const later = await this.target(spec, id);
-              const target = { name: later.name ?? earlier.name, unitId: later.unitId ?? earlier.unitId };
+              // a target the log does not follow, before and after (a personal view): nothing to record
+              if ((later.logged ?? earlier.logged) === false && earlier.logged !== true) return result;
+              const target = {
+                name: later.name ?? earlier.name,
+                unitId: later.unitId ?? earlier.unitId,
+                ledgerKey: later.ledgerKey ?? earlier.ledgerKey,
+              };
               const detail = withoutSecrets(spec.detail ? spec.detail(args, result) : (args.input ?? null));
               await this.db.query(
                 `INSERT INTO admin_events (user_id, api_token_id, action, target_kind, target_id, target_name, unit_id, ledger_key, detail)
@@ -124,7 +141,7 @@ export class AdminAuditInterceptor implements NestInterceptor {
                   id === null || id === undefined ? null : String(id),
                   target.name,
                   target.unitId,
-                  spec.target === 'ledger' ? target.name : null,
+                  target.ledgerKey,
                   detail === null ? null : JSON.stringify(detail),
                 ],
               );
@@ -139,11 +156,19 @@ export class AdminAuditInterceptor implements NestInterceptor {
   }
 
   private async target(spec: AdminActionSpec, id: unknown): Promise<Target> {
-    if (id === null || id === undefined || id === '') return { name: null, unitId: null };
+    if (id === null || id === undefined || id === '')
+      return { name: null, unitId: null, ledgerKey: null, logged: null };
     const [row] = (await this.db.query(TARGET_SQL[spec.target], [String(id)])) as {
       name: string | null;
       unit_id: number | null;
+      ledger_key: string | null;
+      logged: boolean;
     }[];
-    return { name: row?.name ?? null, unitId: row?.unit_id ?? null };
+    return {
+      name: row?.name ?? null,
+      unitId: row?.unit_id ?? null,
+      ledgerKey: row?.ledger_key ?? null,
+      logged: row ? row.logged : null,
+    };
   }
 }

@@ -1,4 +1,5 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { AdminAction } from '../common/admin-audit';
 import { CurrentPrincipal } from '../identity/auth.decorators';
 import type { Principal } from '../identity/principal';
 import { ViewInput, ViewModel } from './view.model';
@@ -19,6 +20,12 @@ export class ViewsResolver {
     description:
       'Creates a view (no id) or changes one: a personal view by its owner, a shared view by an admin (docs/views.md).',
   })
+  // a shared view is an admin's action (common/admin-audit.ts); a personal one is not recorded
+  @AdminAction({
+    action: 'view_saved',
+    target: 'view',
+    targetId: (args, result) => (result as ViewModel | undefined)?.id ?? args.id,
+  })
   saveView(
     @CurrentPrincipal() principal: Principal,
     @Args('id', { type: () => ID, nullable: true }) id: string | null,
@@ -28,6 +35,7 @@ export class ViewsResolver {
   }
 
   @Mutation(() => Boolean, { description: 'Deletes a view, as saveView may change it.' })
+  @AdminAction({ action: 'view_deleted', target: 'view', targetId: (args) => args.id, detail: () => null })
   deleteView(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<boolean> {
     return this.service.delete(principal, id);
   }
@@ -35,6 +43,12 @@ export class ViewsResolver {
   @Mutation(() => ViewModel, {
     description:
       'Marks a view as the one its ledger opens with (a shared view: for everyone, admins only; a personal view: for its owner), or unmarks it.',
+  })
+  @AdminAction({
+    action: 'view_default_set',
+    target: 'view',
+    targetId: (args) => args.id,
+    detail: (args) => ({ isDefault: args.isDefault }),
   })
   setDefaultView(
     @CurrentPrincipal() principal: Principal,

@@ -170,6 +170,54 @@ describe('rowsChanged', () => {
     expect(otherUnit.events).toEqual([]);
   });
 
+  it("announces a row whose roll-up another ledger's save moved (REFRESHED), with its version unchanged", async () => {
+    const [made] = (await save(tokens.clerk01, null, [{ op: 'INSERT', values: caseValues(6) }])).results;
+    const cases = watch(connect(t.url, { token: tokens.clerk01 }), { ledger: 'window_case' });
+    const otherUnit = watch(connect(t.url, { token: tokens.clerk02 }), { ledger: 'window_case' });
+    await settle();
+    const rectification = {
+      case_ref: made.row.id,
+      found_on: '2026-12-01',
+      source: '回访',
+      description: '窗口态度需改进',
+      owner: '李四',
+      deadline: '2026-12-10',
+      status: '待整改',
+    };
+    const answer = await postGraphQL<{ saveRows: { saved: number } }>(
+      t.url,
+      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "rectification", changes: $changes) { saved } }`,
+      { changes: [{ op: 'INSERT', values: rectification }] },
+      { token: tokens.clerk01 },
+    );
+    expect(answer.data?.saveRows.saved).toBe(1);
+    await until(() => cases.events.some((e) => e.kind === 'REFRESHED'));
+    const refreshed = cases.events.filter((e) => e.kind === 'REFRESHED');
+    expect(refreshed).toEqual([
+      expect.objectContaining({
+        ledger: 'window_case',
+        unitId: units.xz01,
+        ids: [made.row.id],
+        versions: [made.row.version],
+      }),
+    ]);
+    // the row as read now carries the count the rectification moved
+    const read = await postGraphQL<{
+      rows: { edges: { node: { version: number; values: Record<string, unknown> } }[] };
+    }>(
+      t.url,
+      `query ($filter: JSON) { rows(ledger: "window_case", filter: $filter) { edges { node { version values } } } }`,
+      { filter: { id: { in: [made.row.id] } } },
+      { token: tokens.clerk01 },
+    );
+    expect(read.data!.rows.edges[0].node).toMatchObject({
+      version: made.row.version,
+      values: { rectifications: 1, open_rectifications: 1 },
+    });
+    await settle();
+    expect(otherUnit.events.filter((e) => e.kind === 'REFRESHED')).toEqual([]);
+  });
+
   it('tells the open sheet it was submitted and returned, with the reason', async () => {
     const period = '2026-12-01';
     const here = watch(connect(t.url, { token: tokens.clerk01 }), { ledger: 'daily_followup', period });

@@ -64,7 +64,7 @@ import {
   type WriteTarget,
 } from '../ledger-tables/row-write';
 import { inUnitScope, type RowTransaction } from '../ledger-tables/row-scope';
-import { notifyRowEvents } from '../common/live/row-events';
+import { notifyRowEvents, refreshedEvents, type RefreshedRow } from '../common/live/row-events';
 import { WebhookSubscriptions, writeWebhookEvents } from '../common/webhooks/webhook-outbox';
 import { rowColumns, rowFromDb, tableOf, type RowRecord } from '../ledger-tables/row-sql';
 import { RowsException } from '../ledger-tables/rows.exception';
@@ -651,7 +651,8 @@ export class RowWriter {
       }
     await rereadOverrides(tx, model, overrides, outcomes);
     // look-ups showing these rows, roll-ups counting them, figures measuring them; the list of rows
-    // made only for a ledger that has them
+    // made only for a ledger that has them. The rows they moved are announced (REFRESHED) with this batch
+    const refreshed: RefreshedRow[] = [];
     if (movesOtherRows(derived) || figures.over.length > 0)
       for (const part of parts) {
         const unitId = part.target.unitId;
@@ -663,8 +664,12 @@ export class RowWriter {
             after: p.op === 'DELETE' ? null : p.values,
             fresh: p.op === 'INSERT',
           }));
-        await refreshDerived(tx, derived, unitId, written, now);
-        await refreshFigures(tx, figures, unitId, written, now, (holder) => submittedSheetsLocked(tx, holder, unitId));
+        refreshed.push(...(await refreshDerived(tx, derived, unitId, written, now)));
+        refreshed.push(
+          ...(await refreshFigures(tx, figures, unitId, written, now, (holder) =>
+            submittedSheetsLocked(tx, holder, unitId),
+          )),
+        );
       }
     // a row a follow-up made may point back at the rows just saved: their roll-ups as stored now
     if ((definition.followUps ?? []).length > 0)
@@ -705,10 +710,10 @@ export class RowWriter {
       }),
       { subscriptions: this.webhooks, generation: parts[0].guard.webhooks },
     );
-    // every open grid of these sheets, told at COMMIT (docs/live.md); a change that changed nothing is not news
-    await notifyRowEvents(
-      tx,
-      writes.flatMap((p) => {
+    // every open grid of these sheets, told at COMMIT (docs/live.md); a change that changed nothing is
+    // not news; rows of this or other ledgers whose derived values moved are announced as REFRESHED
+    await notifyRowEvents(tx, [
+      ...writes.flatMap((p) => {
         const row = outcomes.get(p.index)?.status === 'SAVED' ? outcomes.get(p.index)!.row : undefined;
         if (!row || (p.op === 'UPDATE' && row.version === p.old?.version)) return [];
         const event = {
@@ -723,7 +728,8 @@ export class RowWriter {
         const left = p.old && p.old.period !== event.period ? [{ ...event, period: p.old.period }] : [];
         return [event, ...left];
       }),
-    );
+      ...refreshedEvents(refreshed),
+    ]);
     if (correction) await correction.applied(tx, outcomes.get(0)!, sheetLocked);
     return [...outcomes.values()].sort((a, b) => a.index - b.index);
   }
@@ -847,13 +853,15 @@ export class RowWriter {
           model,
         );
         const restoredRow = [{ id: Number(row.id), before: null, after: result.values }];
-        await refreshDerived(tx, derived, unitId, restoredRow, this.clock.now());
+        const refreshed = await refreshDerived(tx, derived, unitId, restoredRow, this.clock.now());
         const figures = figurePlanOf(
           (await this.registry.all()).map((l) => l.model),
           model,
         );
-        await refreshFigures(tx, figures, unitId, restoredRow, this.clock.now(), (holder) =>
-          submittedSheetsLocked(tx, holder, unitId),
+        refreshed.push(
+          ...(await refreshFigures(tx, figures, unitId, restoredRow, this.clock.now(), (holder) =>
+            submittedSheetsLocked(tx, holder, unitId),
+          )),
         );
         const target: WriteTarget = {
           model,
@@ -880,6 +888,7 @@ export class RowWriter {
             ids: [String(result.id)],
             versions: [result.version],
           },
+          ...refreshedEvents(refreshed),
         ]);
         return result;
       },

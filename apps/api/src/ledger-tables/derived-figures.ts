@@ -16,6 +16,7 @@ import {
   type LedgerModel,
   type MeasureDefinition,
 } from '@taizhang/ledger-core';
+import type { RefreshedRow } from '../common/live/row-events';
 import type { RowTransaction } from './row-scope';
 import { overridesSql } from './row-sql';
 import { problem, reject, type Planned, type RowChange, type RowOutcome } from './row-write';
@@ -381,8 +382,9 @@ export async function refreshFigures(
   written: WrittenSourceRow[],
   now: Date,
   submittedSheets: (holderKey: string) => Promise<string[]>,
-): Promise<void> {
-  if (plan.over.length === 0 || written.length === 0) return;
+): Promise<RefreshedRow[]> {
+  const refreshed: RefreshedRow[] = [];
+  if (plan.over.length === 0 || written.length === 0) return refreshed;
   const byHolder = new Map<LedgerModel, Figure[]>();
   for (const figure of plan.over) byHolder.set(figure.holder, [...(byHolder.get(figure.holder) ?? []), figure]);
   for (const [holder, figures] of byHolder) {
@@ -398,8 +400,9 @@ export async function refreshFigures(
     const locked = new Set(await submittedSheets(holder.definition.key));
     const open = [...periods].filter((p) => !locked.has(p));
     // the figures that measure this ledger (the holder's others read other ledgers, unmoved)
-    await writeFigures(tx, holder, figures, unitId, open, now);
+    refreshed.push(...(await writeFigures(tx, holder, figures, unitId, open, now)));
   }
+  return refreshed;
 }
 
 const SOURCE_FIELDS = new WeakMap<Figure, string[]>();
@@ -428,12 +431,13 @@ export async function writeFigures(
   unitId: number,
   periods: string[],
   now: Date,
-): Promise<void> {
-  if (figures.length === 0 || periods.length === 0) return;
+): Promise<RefreshedRow[]> {
+  const refreshed: RefreshedRow[] = [];
+  if (figures.length === 0 || periods.length === 0) return refreshed;
   const live = await liveFigures(tx, figures, [unitId], periods, now);
   const table = quoteIdent(tableNameOf(holder.definition.key));
   const rows = (await tx.query(
-    `SELECT t.id, t.period, ${holder.fields.map((f) => `t.${quoteIdent(f.key)}`).join(', ')},
+    `SELECT t.id, t.period, t.version, ${holder.fields.map((f) => `t.${quoteIdent(f.key)}`).join(', ')},
             ARRAY(SELECT o.field FROM derived_overrides o WHERE o.ledger_key = $3 AND o.row_id = t.id) AS overridden
        FROM ${table} t WHERE t.unit_id = $1 AND t.period = ANY($2::text[]) AND t.deleted_at IS NULL FOR UPDATE`,
     [unitId, periods, holder.definition.key],
@@ -453,7 +457,15 @@ export async function writeFigures(
     const params: unknown[] = [unitId, raw.id];
     const sets = moved.map((f) => `${quoteIdent(f.key)} = $${params.push(next[f.key])}`);
     await tx.query(`UPDATE ${table} SET ${sets.join(', ')} WHERE unit_id = $1 AND id = $2`, params);
+    refreshed.push({
+      ledger: holder.definition.key,
+      unitId,
+      period: raw.period === null ? null : String(raw.period),
+      id: String(raw.id),
+      version: Number(raw.version),
+    });
   }
+  return refreshed;
 }
 
 /**

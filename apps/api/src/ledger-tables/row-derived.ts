@@ -10,6 +10,7 @@ import {
   type LedgerModel,
   type RollupDefinition,
 } from '@taizhang/ledger-core';
+import type { RefreshedRow } from '../common/live/row-events';
 import type { RowTransaction } from './row-scope';
 import { reject, type Planned, type RowOutcome } from './row-write';
 
@@ -213,8 +214,9 @@ export async function refreshDerived(
   unitId: number,
   written: WrittenRow[],
   now: Date,
-): Promise<void> {
-  if (written.length === 0 || !movesOtherRows(plan)) return;
+): Promise<RefreshedRow[]> {
+  const refreshed: RefreshedRow[] = [];
+  if (written.length === 0 || !movesOtherRows(plan)) return refreshed;
   for (const { holder, field, reference, target, shown } of plan.lookupsOver) {
     const moved = written.filter(
       (w) =>
@@ -224,20 +226,42 @@ export async function refreshDerived(
     );
     if (moved.length === 0) continue;
     const column = quoteIdent(field.key);
-    await tx.query(
+    const rows = await tx.query<ChangedRow>(
       `UPDATE ${quoteIdent(tableNameOf(holder.definition.key))} h SET ${column} = t.${quoteIdent(shown.key)}
          FROM ${quoteIdent(tableNameOf(target.definition.key))} t
         WHERE t.unit_id = $1 AND t.id = ANY($2::bigint[]) AND h.unit_id = $1 AND h.${quoteIdent(reference)} = t.id
-          AND h.${column} IS DISTINCT FROM t.${quoteIdent(shown.key)}`,
+          AND h.${column} IS DISTINCT FROM t.${quoteIdent(shown.key)}
+        RETURNING ${CHANGED}`,
       [unitId, moved.map((w) => w.id)],
     );
+    refreshed.push(...rows.map((row) => refreshedOf(holder, row)));
   }
   for (const rollup of plan.rollupsOver) {
     const reference = rollup.rollup.reference;
     const ids = idsIn(written.flatMap((w) => [w.before?.[reference], w.after?.[reference]]));
-    if (ids.length > 0) await recount(tx, rollup, unitId, ids, now);
+    if (ids.length > 0) {
+      const rows = await recount(tx, rollup, unitId, ids, now);
+      refreshed.push(...rows.map((row) => refreshedOf(rollup.holder, row)));
+    }
   }
+  return refreshed;
 }
+
+/** What an UPDATE of derived values returns of each row it changed. */
+interface ChangedRow {
+  unit_id: number;
+  id: string | number;
+  version: number;
+  period: string | null;
+}
+const CHANGED = 'h.unit_id, h.id, h.version, h.period';
+const refreshedOf = (holder: LedgerModel, row: ChangedRow): RefreshedRow => ({
+  ledger: holder.definition.key,
+  unitId: Number(row.unit_id),
+  period: row.period,
+  id: String(row.id),
+  version: Number(row.version),
+});
 
 /** The aggregate of a roll-up over the source rows `x` pointing at the holder row `h`. */
 function aggregateSql(rollup: Rollup, params: unknown[], now: Date): string {
@@ -256,8 +280,18 @@ function aggregateSql(rollup: Rollup, params: unknown[], now: Date): string {
   }
 }
 
-/** Sets a roll-up of the holder rows `ids` (of the unit, or all units' rows if `unitId` is null) to what their source rows say now. */
-async function recount(tx: RowTransaction, rollup: Rollup, unitId: number | null, ids: number[] | null, now: Date) {
+/**
+ * Sets a roll-up of the holder rows `ids` (of the unit, or all units' rows if `unitId` is null) to
+ * what their source rows say now; the rows it changed, when it was given ids (a publish's
+ * recount of every row announces DEFINITION instead).
+ */
+async function recount(
+  tx: RowTransaction,
+  rollup: Rollup,
+  unitId: number | null,
+  ids: number[] | null,
+  now: Date,
+): Promise<ChangedRow[]> {
   const params: unknown[] = [];
   const aggregate = aggregateSql(rollup, params, now);
   const holder = quoteIdent(tableNameOf(rollup.holder.definition.key));
@@ -265,13 +299,14 @@ async function recount(tx: RowTransaction, rollup: Rollup, unitId: number | null
   const scope: string[] = [];
   if (unitId !== null) scope.push(`o.unit_id = $${params.push(unitId)}`);
   if (ids !== null) scope.push(`o.id = ANY($${params.push(ids)}::bigint[])`);
-  await tx.query(
+  return tx.query<ChangedRow>(
     `UPDATE ${holder} h SET ${column} = v.value
        FROM (SELECT o.unit_id, o.id, (SELECT ${aggregate} FROM ${quoteIdent(tableNameOf(rollup.source.definition.key))} x
                                WHERE x.unit_id = o.unit_id AND x.${quoteIdent(rollup.rollup.reference)} = o.id
                                  AND x.deleted_at IS NULL) AS value
                FROM ${holder} o ${scope.length > 0 ? `WHERE ${scope.join(' AND ')}` : ''}) v
-      WHERE h.unit_id = v.unit_id AND h.id = v.id AND h.${column} IS DISTINCT FROM v.value`,
+      WHERE h.unit_id = v.unit_id AND h.id = v.id AND h.${column} IS DISTINCT FROM v.value
+      ${ids === null ? '' : `RETURNING ${CHANGED}`}`,
     params,
   );
 }

@@ -327,6 +327,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
     event: (event) => {
       if (event.kind === 'SAVED' || event.kind === 'DELETED' || event.kind === 'RESTORED')
         void controller.applyLiveRows(event.kind, event.ids, event.versions);
+      else if (event.kind === 'REFRESHED') void controller.applyLiveRefresh(event.ids);
       else if (event.kind === 'DEFINITION') void reloadModel();
       else if (periodic) void sheetQuery.refetch();
     },

@@ -9,6 +9,7 @@ export const ROW_EVENT_KINDS = [
   'RETURNED',
   'WITHDRAWN',
   'DEFINITION',
+  'REFRESHED',
 ] as const;
 export type RowEventKind = (typeof ROW_EVENT_KINDS)[number];
 
@@ -24,6 +25,32 @@ export interface RowEventNotice {
   versions: number[];
   /** A return's reason. */
   reason?: string | null;
+}
+
+/**
+ * A row whose derived values (a look-up, a roll-up, a figure) a write of other rows moved: no new
+ * version, since nobody edited it (ledger-tables/row-derived.ts, derived-figures.ts). Announced as
+ * REFRESHED, which a grid applies to the derived cells whatever versions it holds.
+ */
+export interface RefreshedRow {
+  ledger: string;
+  unitId: number;
+  period: string | null;
+  id: string;
+  version: number;
+}
+
+/** The REFRESHED events of rows whose derived values moved, each row once (several of its fields may have). */
+export function refreshedEvents(rows: RefreshedRow[]): RowEventNotice[] {
+  const once = new Map(rows.map((row) => [`${row.ledger}/${row.id}`, row]));
+  return [...once.values()].map((row) => ({
+    ledger: row.ledger,
+    unitId: row.unitId,
+    period: row.period,
+    kind: 'REFRESHED' as const,
+    ids: [row.id],
+    versions: [row.version],
+  }));
 }
 
 /** A notice's payload must stay under PostgreSQL's 8,000 bytes: ids of ≤ 19 digits and versions. */

@@ -891,6 +891,34 @@ export class GridController {
    * A row with unsaved changes of this user keeps them (its save meets the newer version: the
    * conflict flow). The grid's own saves come back too, with versions it has already.
    */
+  /**
+   * Rows another write moved the derived values of (a look-up, a roll-up, a figure; docs/live.md
+   * REFRESHED): no new version, so the held rows' derived cells and the formulas over them are
+   * read again, whatever the user is typing elsewhere in the row (derived cells are read-only).
+   * Rows the grid does not hold are none of its business.
+   */
+  async applyLiveRefresh(ids: string[]): Promise<void> {
+    if (this.disposed) return;
+    const held = ids.filter((id) => this.rowById(id));
+    const derived = this.model.fields.filter(isDerived);
+    if (held.length === 0 || derived.length === 0) return;
+    const page = await this.options.backend.page(
+      { orderBy: [], filter: { id: { in: held } }, search: undefined },
+      held.length,
+      0,
+      false,
+    );
+    if (this.disposed) return;
+    for (const fresh of page.rows) {
+      const row = this.rowById(fresh.id);
+      if (!row) continue;
+      for (const field of derived) row[field.key] = fresh.values[field.key] ?? null;
+      this.check(row);
+    }
+    this.hot?.render();
+    this.emit();
+  }
+
   async applyLiveRows(kind: 'SAVED' | 'DELETED' | 'RESTORED', ids: string[], versions: number[]): Promise<void> {
     if (this.disposed) return;
     // a row of ours whose insert is on its way has no id yet: its echo must not come in as another's row

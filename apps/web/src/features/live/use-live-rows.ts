@@ -6,7 +6,7 @@ export interface RowEvent {
   ledger: string;
   unitId: string;
   period: string | null;
-  kind: 'SAVED' | 'DELETED' | 'RESTORED' | 'SUBMITTED' | 'RETURNED' | 'WITHDRAWN' | 'DEFINITION';
+  kind: 'SAVED' | 'DELETED' | 'RESTORED' | 'SUBMITTED' | 'RETURNED' | 'WITHDRAWN' | 'DEFINITION' | 'REFRESHED';
   ids: string[];
   versions: number[];
   reason: string | null;

@@ -133,7 +133,7 @@ describe('SaveQueue', () => {
       handle: 'AbCdEfGhIjKlMnOpQrStUv',
       name: '整改前.jpg',
       size: 10,
-      kind: 'image',
+      kind: 'image' as const,
       sha256: 'a'.repeat(64),
     };
     expect(queue.replaceFile(standIn.handle, stored)).toBe(true);

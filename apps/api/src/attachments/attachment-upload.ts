@@ -19,6 +19,25 @@ export interface ReceivedFile {
   sha256: string;
   /** The first SNIFF_BYTES bytes. */
   head: Buffer;
+  /**
+   * The temp file's fsync, started as soon as its last byte was written, so that it runs while the
+   * kind and the image's wholeness are checked (the store's put then finds it clean).
+   */
+  durable?: Promise<void>;
+}
+
+/** fsync of a finished file; its failure is the promise's (never an unhandled rejection). */
+export function syncFile(path: string): Promise<void> {
+  const synced = (async () => {
+    const handle = await open(path, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  })();
+  synced.catch(() => undefined);
+  return synced;
 }
 
 export class TooLarge extends Error {}
@@ -83,6 +102,7 @@ class TempFileStorage implements multer.StorageEngine {
         size: counter.size,
         sha256: counter.hash.digest('hex'),
         head: counter.head,
+        durable: syncFile(tempPath),
       };
       done(null, { path: tempPath, size: counter.size, received });
     })().catch((error: unknown) => done(error));

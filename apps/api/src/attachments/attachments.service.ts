@@ -26,6 +26,7 @@ import { attachmentStoreFor } from './s3-attachment-store';
 export const TEMP_MAX_AGE_MS = 3_600_000;
 
 const HANDLE = /^[A-Za-z0-9_-]{22}$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
  * A correction request waiting for an admin (申请更正, sheet_corrections) that proposes the file
@@ -162,33 +163,42 @@ export class AttachmentsService implements OnModuleInit {
       const thumbnail = sniffed.kind === 'image' && sniffed.format !== 'heic' ? null : false;
       const handle = randomBytes(16).toString('base64url');
       const scope: UnitScope = unitId === null ? { all: true } : { units: [unitId] };
-      await inUnitScope(this.db, scope, async (tx) => {
-        // the content's lock, which the collect job takes too: it never removes a content being stored again
-        await tx.query(`SELECT pg_advisory_xact_lock(${CONTENT_LOCK}, hashtext($1))`, [received.sha256]);
-        // the files in place first, then the rows: a crash between leaves a file no row names
-        await this.store.put(received.tempPath, received.sha256, 'file');
-        await tx.query(
-          `INSERT INTO attachment_blobs (sha256, size, kind, mime, thumbnail) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (sha256) DO NOTHING`,
-          [received.sha256, received.size, sniffed.kind, sniffed.mime, thumbnail],
-        );
-        await tx.query(
-          `INSERT INTO attachments (handle, sha256, name, size, kind, ledger_key, field_key, unit_id, uploaded_by, by_admin)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [
-            handle,
-            received.sha256,
-            received.name,
-            received.size,
-            sniffed.kind,
-            ledger.key,
-            fieldKey,
-            unitId,
-            principal.userId,
-            principal.role === 'admin',
-          ],
-        );
-      });
+      // the temp file's fsync (started when it was received) done before it is moved into place
+      await received.durable;
+      if (!SHA256_HEX.test(received.sha256)) throw new Error(`not a SHA-256: ${received.sha256}`);
+      await inUnitScope(
+        this.db,
+        scope,
+        async (tx) => {
+          // the files in place first, then the rows: a crash between leaves a file no row names
+          await this.store.put(received.tempPath, received.sha256, 'file');
+          // the blob and the upload in one statement (one round trip before the commit)
+          await tx.query(
+            `WITH blob AS (
+               INSERT INTO attachment_blobs (sha256, size, kind, mime, thumbnail) VALUES ($2, $4, $5, $11, $12)
+               ON CONFLICT (sha256) DO NOTHING)
+             INSERT INTO attachments (handle, sha256, name, size, kind, ledger_key, field_key, unit_id, uploaded_by, by_admin)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+            [
+              handle,
+              received.sha256,
+              received.name,
+              received.size,
+              sniffed.kind,
+              ledger.key,
+              fieldKey,
+              unitId,
+              principal.userId,
+              principal.role === 'admin',
+              sniffed.mime,
+              thumbnail,
+            ],
+          );
+        },
+        // the content's lock, which the collect job takes too (it never removes a content being
+        // stored again), sent with the BEGIN: a SHA-256 in hex, checked above, inlined
+        `SELECT pg_advisory_xact_lock(${CONTENT_LOCK}, hashtext('${received.sha256}'))`,
+      );
       if (thumbnail === null) this.thumbnails.soon(received.sha256);
       return { handle, name: received.name, size: received.size, kind: sniffed.kind, sha256: received.sha256 };
     } finally {

@@ -117,6 +117,7 @@ function PhoneSheet({ user, model }: { user: CurrentUser; model: LedgerModel }) 
       ) : (
         <>
           <QueueLine saving={saving} />
+          <KeptFiles saving={saving} />
           <OpenRow
             // a row opened, or the sheet changed: a form of its own; the queue stays (the page's)
             key={`${rowId ?? draft ?? 'new'}|${storageKey}`}
@@ -156,7 +157,8 @@ function PhoneSheet({ user, model }: { user: CurrentUser; model: LedgerModel }) 
 function QueueLine({ saving }: { saving: SheetSaving }) {
   const { t, tf } = useI18n();
   const { status, pending } = saving;
-  const offline = status.state === 'offline' || status.holdReason === 'network';
+  // (a change holding a file taken offline is not tried: the browser's own word says offline)
+  const offline = status.state === 'offline' || status.holdReason === 'network' || !navigator.onLine;
   const held = pending.filter((change) => change.held).length;
   const waiting = pending.length - held;
   return (
@@ -186,6 +188,48 @@ function QueueLine({ saving }: { saving: SheetSaving }) {
           {t('grid.willRetry')}
         </span>
       )}
+    </div>
+  );
+}
+
+/**
+ * The files taken offline for the sheet's rows (offline-files.ts): waiting, uploading with its
+ * progress, or refused with the server's reason (the row went without it) until dismissed.
+ */
+function KeptFiles({ saving }: { saving: SheetSaving }) {
+  const { t, tf } = useI18n();
+  const kept = saving.files.list();
+  if (kept.length === 0) return null;
+  return (
+    <div className="row-form-files" data-testid="kept-files">
+      <p className="muted">{t('files.keptTitle')}</p>
+      <ul>
+        {kept.map((file) => (
+          <li key={file.handle} data-state={file.state.state} data-testid="kept-file">
+            {file.state.state === 'waiting' && (
+              <span className="warn">{tf('files.keptWaiting', { name: file.name })}</span>
+            )}
+            {file.state.state === 'uploading' && (
+              <span className="muted">
+                {tf('files.keptUploading', {
+                  name: file.name,
+                  percent: file.state.total ? Math.round((file.state.loaded / file.state.total) * 100) : 0,
+                })}
+              </span>
+            )}
+            {file.state.state === 'refused' && (
+              <>
+                <span className="form-error" role="alert">
+                  {tf('files.keptRefused', { name: file.name, reason: file.state.reason })}
+                </span>{' '}
+                <button type="button" className="link-button" onClick={() => void saving.files.discard(file.handle)}>
+                  {t('files.dismiss')}
+                </button>
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

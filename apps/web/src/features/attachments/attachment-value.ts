@@ -80,3 +80,40 @@ export function acceptOf(kinds: readonly string[]): string {
 export function holdsFiles(model: LedgerModel, field: FieldDefinition): boolean {
   return model.spec(field).grid(field, 'zh-CN').editor === 'attachment';
 }
+
+/**
+ * A file kept in this browser until it can be uploaded (the phone form offline: offline-files.ts):
+ * in a value it stands where the stored file will, as `{ handle: "local_<16 random>", name, size,
+ * kind, sha256: "" }` — 22 characters, so the row's checks take it as a handle; a stored file always
+ * has its SHA-256. A change holding one is not sent (save-queue.ts); its upload puts the stored
+ * file in its place.
+ */
+export const LOCAL_HANDLE = 'local_';
+
+export const isLocalFile = (ref: Pick<AttachmentRef, 'handle' | 'sha256'>) =>
+  ref.handle.startsWith(LOCAL_HANDLE) && !ref.sha256;
+
+/** Whether a change's values hold a file still to upload. */
+export function holdsLocalFiles(values: Record<string, unknown>): boolean {
+  return Object.values(values).some((value) => attachmentsOf(value).some(isLocalFile));
+}
+
+/**
+ * The values with the local file `handle` replaced by the stored file (`ref`), or taken out (null:
+ * refused); the fields that held it, as they are now (an emptied field is null).
+ */
+export function replaceLocalFile(
+  values: Record<string, unknown>,
+  handle: string,
+  ref: AttachmentRef | null,
+): Record<string, unknown> | null {
+  let changed: Record<string, unknown> | null = null;
+  for (const [field, value] of Object.entries(values)) {
+    if (!Array.isArray(value) || !attachmentsOf(value).some((f) => f.handle === handle)) continue;
+    const files = value.flatMap((item: unknown) =>
+      (item as Partial<AttachmentRef> | null)?.handle === handle ? (ref ? [ref] : []) : [item],
+    );
+    (changed ??= {})[field] = files.length > 0 ? files : null;
+  }
+  return changed;
+}

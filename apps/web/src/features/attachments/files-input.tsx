@@ -1,14 +1,28 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AttachmentKind } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
-import { acceptOf, isImage, kindLabel, sizeText, thumbnailUrl, type AttachmentRef } from './attachment-value';
-import { uploadFile, UploadRefused, type UploadState } from './upload-client';
+import {
+  acceptOf,
+  isImage,
+  isLocalFile,
+  kindLabel,
+  sizeText,
+  thumbnailUrl,
+  type AttachmentRef,
+} from './attachment-value';
+import type { OfflineFiles } from './offline-files';
+import { uploadFile, UploadFailed, UploadRefused, type UploadState } from './upload-client';
 import './attachments.css';
 
 /** Where a form's files go: the ledger and the unit of the row (an admin's choice), the field is the input's. */
 export interface FileUploading {
   ledger: string;
   unitId: string | null;
+  /**
+   * The phone form's: where a file taken offline (or whose upload the network cut off) is kept
+   * until it can be uploaded; the form then holds its stand-in (offline-files.ts).
+   */
+  offline?: OfflineFiles;
 }
 
 interface Sending {
@@ -52,9 +66,25 @@ export function FilesInput({
   useEffect(() => () => aborts.current.forEach((a) => a.abort()), []);
   const next = useRef(1);
 
+  const keep = (file: File) => {
+    const offline = uploading?.offline;
+    if (!uploading || !offline) return false;
+    void offline.keep(file, { ledger: uploading.ledger, field: name, unitId: uploading.unitId }).then(
+      (ref) => onChange([...latest.current, ref]),
+      () =>
+        setSending((list) => [
+          ...list,
+          { id: next.current++, name: file.name, state: { state: 'failed', reason: null } },
+        ]),
+    );
+    return true;
+  };
+
   const send = (files: File[]) => {
     if (!uploading) return;
     for (const file of files) {
+      // offline: kept in this browser, uploaded once back online, before the row is sent
+      if (!navigator.onLine && keep(file)) continue;
       const id = next.current++;
       const abort = new AbortController();
       aborts.current.add(abort);
@@ -76,7 +106,8 @@ export function FilesInput({
           if (!latest.current.some((f) => f.handle === ref.handle)) onChange([...latest.current, ref]);
         })
         .catch((error: unknown) => {
-          if (!(error instanceof UploadRefused)) set({ state: 'failed', reason: null });
+          if (error instanceof UploadFailed && keep(file)) setSending((list) => list.filter((s) => s.id !== id));
+          else if (!(error instanceof UploadRefused)) set({ state: 'failed', reason: null });
         })
         .finally(() => aborts.current.delete(abort));
     }
@@ -88,18 +119,25 @@ export function FilesInput({
         <ul className="file-list">
           {value.map((ref) => (
             <li key={ref.handle} className="file-item">
-              {isImage(ref) ? (
+              {isLocalFile(ref) ? (
+                <span className="file-thumb file-icon">{kindLabel(ref.kind)}</span>
+              ) : isImage(ref) ? (
                 <img className="file-thumb" loading="lazy" src={thumbnailUrl(ref.handle)} alt={ref.name} />
               ) : (
                 <span className={`file-thumb file-icon file-icon-${ref.kind || 'file'}`}>{kindLabel(ref.kind)}</span>
               )}
               <span className="file-name">{ref.name}</span>
               <span className="muted file-size">{sizeText(ref.size)}</span>
+              {isLocalFile(ref) && <KeptFileState offline={uploading?.offline} handle={ref.handle} />}
               {uploading && (
                 <button
                   type="button"
                   className="link-button"
-                  onClick={() => onChange(latest.current.filter((f) => f.handle !== ref.handle))}
+                  onClick={() => {
+                    onChange(latest.current.filter((f) => f.handle !== ref.handle));
+                    // a kept file let go of before the row was saved: its blob goes too
+                    if (isLocalFile(ref)) void uploading.offline?.discard(ref.handle);
+                  }}
                 >
                   {t('files.remove')}
                 </button>
@@ -138,5 +176,19 @@ export function FilesInput({
         />
       )}
     </div>
+  );
+}
+
+/** A kept file's state in the form: 等待上传 / 正在上传 n% / refused with the server's reason. */
+export function KeptFileState({ offline, handle }: { offline: OfflineFiles | undefined; handle: string }) {
+  const { t, tf } = useI18n();
+  const state = offline?.stateOf(handle) ?? { state: 'waiting' };
+  return (
+    <span className="file-status" data-state={state.state} data-testid="kept-file-state">
+      {state.state === 'waiting' && t('files.kept')}
+      {state.state === 'uploading' &&
+        tf('files.uploading', { percent: state.total ? Math.round((state.loaded / state.total) * 100) : 0 })}
+      {state.state === 'refused' && tf('files.refused', { reason: state.reason })}
+    </span>
   );
 }

@@ -168,10 +168,12 @@ export function RowForm({ model, target, saving, unitId, canSave, period, onSave
     }
     setAnsweredFields({});
     saving.saver.schedule(0);
+    // files taken offline go first (the change waits for them), if the network is back already
+    void saving.files.send();
     saving.touched();
   }
 
-  const offline = saving.status.state === 'offline' || saving.status.holdReason === 'network';
+  const offline = saving.status.state === 'offline' || saving.status.holdReason === 'network' || !navigator.onLine;
   const waiting = queued !== null && !queued.held;
   return (
     <form
@@ -217,6 +219,7 @@ export function RowForm({ model, target, saving, unitId, canSave, period, onSave
         <RowFormField
           ledger={ledger}
           key={entry.field.key}
+          saving={saving}
           entry={entry}
           unitId={unitId}
           canRead={canSave}
@@ -277,6 +280,7 @@ export function RowForm({ model, target, saving, unitId, canSave, period, onSave
 
 interface RowFormFieldProps {
   ledger: string;
+  saving: SheetSaving;
   entry: FormField;
   unitId: string | null;
   /** Whether the unit's rows can be read (an admin must choose the unit first). */
@@ -288,7 +292,17 @@ interface RowFormFieldProps {
 }
 
 /** A field of the form; a row of another ledger is searched among that ledger's rows of the unit. */
-function RowFormField({ ledger, entry, unitId, canRead, value, errors, warnings, onChange }: RowFormFieldProps) {
+function RowFormField({
+  ledger,
+  saving,
+  entry,
+  unitId,
+  canRead,
+  value,
+  errors,
+  warnings,
+  onChange,
+}: RowFormFieldProps) {
   const { field, form } = entry;
   const client = useApolloClient();
   const picking = useMemo<RowPicking | null>(
@@ -316,7 +330,8 @@ function RowFormField({ ledger, entry, unitId, canRead, value, errors, warnings,
       warnings={warnings}
       rowPicking={picking}
       // files go to the row's unit: an admin chooses it first
-      fileUploading={canRead ? { ledger, unitId } : null}
+      // (offline: kept on the device, uploaded before the row is sent)
+      fileUploading={canRead ? { ledger, unitId, offline: saving.files } : null}
       onChange={onChange}
     />
   );

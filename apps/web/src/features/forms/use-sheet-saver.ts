@@ -1,12 +1,16 @@
 import { useApolloClient } from '@apollo/client';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { OfflineFiles } from '../attachments/offline-files';
 import { apolloGridBackend, type SheetScope } from '../grid/grid-backend';
 import { GridSaver, type SaverStatus } from '../grid/grid-saver';
 import { localQueueStore, type PendingChange, type SaveResult } from '../grid/save-queue';
+import { useI18n } from '../../i18n/i18n';
 
 /** The phone form's view of its sheet's save queue. */
 export interface SheetSaving {
   saver: GridSaver;
+  /** The files taken offline for this sheet's rows, kept until they can be uploaded. */
+  files: OfflineFiles;
   status: SaverStatus;
   /** Every change not yet acknowledged (the batch in flight first), as the grid's queue holds them. */
   pending: PendingChange[];
@@ -42,6 +46,18 @@ export function useSheetSaver(scope: SheetScope, storageKey: string): SheetSavin
       onStatus: () => setTick((n) => n + 1),
     });
   }, [client, ledger, unitId, period, storageKey]);
+  const { locale } = useI18n();
+  const language = useRef(locale);
+  language.current = locale;
+  const files = useMemo(() => new OfflineFiles(storageKey, saver, () => language.current), [storageKey, saver]);
+  useEffect(() => {
+    const stop = files.subscribe(() => setTick((n) => n + 1));
+    files.start();
+    return () => {
+      stop();
+      files.stop();
+    };
+  }, [files]);
   useEffect(() => {
     saver.start();
     // what an earlier visit (or the grid) left in the queue goes now
@@ -50,6 +66,7 @@ export function useSheetSaver(scope: SheetScope, storageKey: string): SheetSavin
   }, [saver]);
   return {
     saver,
+    files,
     status: saver.status,
     pending: saver.pending(),
     answers: answers.current,

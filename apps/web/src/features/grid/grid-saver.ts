@@ -1,3 +1,4 @@
+import type { AttachmentRef } from '../attachments/attachment-value';
 import type { ServerRow } from './grid-row';
 import { SaveQueue, type PendingChange, type QueueStore, type RowOp, type SaveResult } from './save-queue';
 
@@ -226,6 +227,19 @@ export class GridSaver {
     this.queue.remove(key, id, version);
     this.resume();
     this.schedule();
+  }
+
+  /**
+   * A file the phone form kept offline was uploaded (the stored file) or refused (null): the
+   * changes holding it are sent with the stored file, or without it (offline-files.ts).
+   */
+  replaceFile(handle: string, ref: AttachmentRef | null): boolean {
+    const found = this.queue.replaceFile(handle, ref);
+    if (found) {
+      this.resume();
+      this.schedule(0);
+    }
+    return found;
   }
 
   /** A row never saved and left empty again: nothing to send. */

@@ -117,4 +117,33 @@ describe('SaveQueue', () => {
     expect(queue.take((c) => c.key !== 'n:a').map((c) => c.key)).toEqual(['n:b']);
     expect(queue.size).toBe(1);
   });
+
+  it('sends no change holding a file kept offline until its upload puts the stored file in its place, or takes it out', async () => {
+    const store = memoryStore();
+    const queue = new SaveQueue(store);
+    const standIn = { handle: 'local_abcdefghijklmnop', name: '整改前.jpg', size: 10, kind: 'image', sha256: '' };
+    const refused = { handle: 'local_qrstuvwxyz012345', name: '整改后.jpg', size: 20, kind: 'image', sha256: '' };
+    queue.edit('n:1', null, null, { description: '座椅破损', photos_before: [standIn], photos_after: [refused] });
+    queue.edit('n:2', null, null, { description: '另一行' });
+    expect(queue.take(all).map((c) => c.key)).toEqual(['n:2']);
+    queue.settle([saved('2', 1)]);
+    expect(queue.take(all)).toEqual([]);
+
+    const stored = {
+      handle: 'AbCdEfGhIjKlMnOpQrStUv',
+      name: '整改前.jpg',
+      size: 10,
+      kind: 'image' as const,
+      sha256: 'a'.repeat(64),
+    };
+    expect(queue.replaceFile(standIn.handle, stored)).toBe(true);
+    // still one file to go
+    expect(queue.take(all)).toEqual([]);
+    expect(queue.replaceFile(refused.handle, null)).toBe(true);
+    expect(queue.replaceFile('local_nothingheld00000', null)).toBe(false);
+    const [change] = queue.take(all);
+    expect(change.values).toEqual({ description: '座椅破损', photos_before: [stored], photos_after: null });
+    await Promise.resolve();
+    expect(store.saved[0].values.photos_before).toEqual([stored]);
+  });
 });

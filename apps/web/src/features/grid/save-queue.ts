@@ -1,3 +1,4 @@
+import { holdsLocalFiles, replaceLocalFile, type AttachmentRef } from '../attachments/attachment-value';
 import type { ServerRow } from './grid-row';
 
 export type RowOp = 'INSERT' | 'UPDATE' | 'DELETE';
@@ -146,11 +147,34 @@ export class SaveQueue {
     this.persist();
   }
 
-  /** The next batch: changes not held, not waiting for an insert, and that `ready` accepts. */
+  /**
+   * A file kept in this browser was uploaded (`ref`: the stored file) or refused (null): every
+   * waiting change that holds it gets the stored file in its place, or loses it. Whether one did.
+   */
+  replaceFile(handle: string, ref: AttachmentRef | null): boolean {
+    let found = false;
+    for (const change of this.pending.values()) {
+      const changed = replaceLocalFile(change.values, handle, ref);
+      if (!changed) continue;
+      change.values = { ...change.values, ...changed };
+      found = true;
+    }
+    if (found) this.persist();
+    return found;
+  }
+
+  /**
+   * The next batch: changes not held, not waiting for an insert, holding no file still to upload
+   * (the phone form's files kept offline: offline-files.ts), and that `ready` accepts.
+   */
   take(ready: (change: PendingChange) => boolean): PendingChange[] {
     if (this.inFlight) return [];
     const batch = [...this.pending.values()].filter(
-      (change) => !change.held && (change.op === 'INSERT' || change.id !== null) && ready(change),
+      (change) =>
+        !change.held &&
+        (change.op === 'INSERT' || change.id !== null) &&
+        !holdsLocalFiles(change.values) &&
+        ready(change),
     );
     if (batch.length === 0) return [];
     for (const change of batch) this.pending.delete(change.key);

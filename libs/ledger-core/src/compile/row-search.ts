@@ -56,8 +56,8 @@ export function dropRowSearchSql(ledgerTable: string): string[] {
  * Making the search: the table (no row-level security, and no grant: only its owner, as whom the
  * functions run, reads or writes it), the trigger function and its three statement-level
  * triggers, the search functions, the bodies of the rows there are, then the GIN index (built
- * over the loaded bodies in one pass: several times faster than taking a million rows' grams one
- * by one), and the signature as the table's comment. Run as the owner, in the publish's transaction.
+ * over the loaded bodies in one pass, not through its pending list row by row), and the signature
+ * as the table's comment. Run as the owner, in the publish's transaction.
  */
 export function createRowSearchSql(search: RowSearch): string[] {
   const s = quoteIdent(search.table);

@@ -33,9 +33,11 @@ export function gridCell(page: Page, row: number, col: number) {
   return page.locator(`.ledger-grid ${layer} .htCore tbody tr`).nth(row).locator('td').nth(col);
 }
 
+// run in the page (a string: this library is compiled without the DOM's types)
+const EDITOR_FOCUSED = "document.activeElement?.classList.contains('handsontableInput') ?? false";
+
 /** Whether the grid's cell editor has the focus. */
-export const gridEditing = (page: Page) =>
-  page.evaluate(() => document.activeElement?.classList.contains('handsontableInput') ?? false);
+export const gridEditing = (page: Page) => page.evaluate<boolean>(EDITOR_FOCUSED);
 
 /**
  * Like a clerk at the keyboard: select the cell, F2 to edit (again if the editor has not taken
@@ -52,11 +54,7 @@ export async function typeIntoCell(
   await gridCell(page, row, col).click();
   for (let attempt = 0; attempt < 3 && !(await gridEditing(page)); attempt += 1) {
     await page.keyboard.press('F2');
-    await page
-      .waitForFunction(() => document.activeElement?.classList.contains('handsontableInput'), undefined, {
-        timeout: 5_000,
-      })
-      .catch(() => undefined);
+    await page.waitForFunction(EDITOR_FOCUSED, undefined, { timeout: 5_000 }).catch(() => undefined);
   }
   expect(await gridEditing(page)).toBe(true);
   await page.keyboard.press('Control+A');

@@ -7,7 +7,13 @@ import JSZip from 'jszip';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
+import {
+  openLedgerFromHome,
+  postGraphQL,
+  screenshotPath,
+  startBrowserProduct,
+  type BrowserProduct,
+} from '@taizhang/testing';
 
 /** Excel in and out from the ledger page, as a clerk does it in Chromium. */
 let product: BrowserProduct;
@@ -18,10 +24,7 @@ beforeAll(async () => {
 afterAll(() => product?.stop());
 
 async function openLedger(page: Page, username: string, ledger: string) {
-  await product.signIn(page, username);
-  await page.locator(`[data-ledger="${ledger}"] a`).click();
-  await page.waitForURL(`**/ledgers/${ledger}`);
-  await page.locator('.ledger-grid .ht_master .htCore').waitFor();
+  await openLedgerFromHome(product, page, username, ledger);
   await expect.poll(() => loaded(page)).not.toBeNaN();
 }
 

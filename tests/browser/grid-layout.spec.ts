@@ -1,6 +1,15 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
+import {
+  gridCell as cell,
+  openLedgerFromHome,
+  postGraphQL,
+  screenshotPath,
+  startBrowserProduct,
+  waitGridLoaded as waitLoaded,
+  waitGridSaved as waitSaved,
+  type BrowserProduct,
+} from '@taizhang/testing';
 
 /**
  * The grid on a 1366×768 laptop, the window-case ledger's 16 columns in Chinese: the side panel
@@ -79,29 +88,8 @@ async function seedCases(username: string, applicants: string[]) {
 }
 
 async function openLedger(page: Page, username: string, ledger: string) {
-  await product.signIn(page, username);
-  await page.locator(`[data-ledger="${ledger}"] a`).click();
-  await page.waitForURL(`**/ledgers/${ledger}`);
+  await openLedgerFromHome(product, page, username, ledger);
   await waitLoaded(page);
-}
-
-async function waitLoaded(page: Page) {
-  await page.locator('.ledger-grid .ht_master .htCore').waitFor();
-  await expect.poll(() => page.getByTestId('rows-count').textContent()).toMatch(/已加载/);
-}
-
-function cell(page: Page, row: number, col: number) {
-  const layer = col === 0 ? '.ht_clone_inline_start' : '.ht_master';
-  return page.locator(`.ledger-grid ${layer} .htCore tbody tr`).nth(row).locator('td').nth(col);
-}
-
-async function waitSaved(page: Page) {
-  const status = page.getByTestId('save-status');
-  await expect
-    .poll(async () => `${await status.getAttribute('data-state')}/${await status.getAttribute('data-pending')}`, {
-      timeout: 15_000,
-    })
-    .toBe('saved/0');
 }
 
 const panelOpen = (page: Page) => page.getByTestId('grid-side').getAttribute('data-open');

@@ -1,9 +1,14 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  gridCell as cell,
+  openLedgerFromHome,
   postGraphQL,
   screenshotPath,
   startBrowserProduct,
+  typeIntoCell as typeInto,
+  waitGridLoaded as waitLoaded,
+  waitGridSaved as waitSaved,
   DEMO_PASSWORD,
   type BrowserProduct,
 } from '@taizhang/testing';
@@ -37,52 +42,9 @@ async function rowsOf(username: string, ledger: string, period?: string) {
 
 async function openLedger(context: BrowserContext, username: string, ledger: string): Promise<Page> {
   const page = await context.newPage();
-  await product.signIn(page, username);
-  await page.locator(`[data-ledger="${ledger}"] a`).click();
-  await page.waitForURL(`**/ledgers/${ledger}`);
+  await openLedgerFromHome(product, page, username, ledger);
   await waitLoaded(page);
   return page;
-}
-
-async function waitLoaded(page: Page) {
-  await page.locator('.ledger-grid .ht_master .htCore').waitFor();
-  await expect.poll(() => page.getByTestId('rows-count').textContent()).toMatch(/已加载/);
-}
-
-/** A cell of the grid (row and column 0-based); the frozen first column is its own overlay. */
-function cell(page: Page, row: number, col: number) {
-  const layer = col === 0 ? '.ht_clone_inline_start' : '.ht_master';
-  return page.locator(`.ledger-grid ${layer} .htCore tbody tr`).nth(row).locator('td').nth(col);
-}
-
-/**
- * Like a clerk at the keyboard: select the cell, F2 to edit (again if the editor has not taken
- * the focus yet — a loaded machine can be slow to give it), replace the text, Enter to commit.
- */
-async function typeInto(page: Page, row: number, col: number, text: string) {
-  await cell(page, row, col).click();
-  const editing = () => page.evaluate(() => document.activeElement?.classList.contains('handsontableInput') ?? false);
-  for (let attempt = 0; attempt < 3 && !(await editing()); attempt += 1) {
-    await page.keyboard.press('F2');
-    await page
-      .waitForFunction(() => document.activeElement?.classList.contains('handsontableInput'), undefined, {
-        timeout: 5_000,
-      })
-      .catch(() => undefined);
-  }
-  expect(await editing()).toBe(true);
-  await page.keyboard.press('Control+A');
-  await page.keyboard.insertText(text); // as an IME delivers Chinese text
-  await page.keyboard.press('Enter');
-}
-
-async function waitSaved(page: Page) {
-  const status = page.getByTestId('save-status');
-  await expect
-    .poll(async () => `${await status.getAttribute('data-state')}/${await status.getAttribute('data-pending')}`, {
-      timeout: 15_000,
-    })
-    .toBe('saved/0');
 }
 
 /**

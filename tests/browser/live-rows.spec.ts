@@ -1,6 +1,15 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
+import {
+  gridCell as cell,
+  gridEditing as editing,
+  openLedgerFromHome,
+  postGraphQL,
+  screenshotPath,
+  startBrowserProduct,
+  typeIntoCell,
+  type BrowserProduct,
+} from '@taizhang/testing';
 
 /**
  * Working together (docs/live.md), in Chromium: two browsers of one unit on the same sheet, a
@@ -21,38 +30,14 @@ async function gql<T>(username: string, query: string, variables: Record<string,
 
 async function openLedger(context: BrowserContext, username: string, ledger: string): Promise<Page> {
   const page = await context.newPage();
-  await product.signIn(page, username);
-  await page.locator(`[data-ledger="${ledger}"] a`).click();
-  await page.waitForURL(`**/ledgers/${ledger}`);
-  await page.locator('.ledger-grid .ht_master .htCore').waitFor();
+  await openLedgerFromHome(product, page, username, ledger);
   await expect.poll(() => page.getByTestId('rows-count').textContent()).toMatch(/^已加载 \d+ \/ \d+ 行$/);
   return page;
 }
 
-/** A cell of the grid (row and column 0-based); the frozen first column is its own overlay. */
-function cell(page: Page, row: number, col: number) {
-  const layer = col === 0 ? '.ht_clone_inline_start' : '.ht_master';
-  return page.locator(`.ledger-grid ${layer} .htCore tbody tr`).nth(row).locator('td').nth(col);
-}
-
-const editing = (page: Page) =>
-  page.evaluate(() => document.activeElement?.classList.contains('handsontableInput') ?? false);
-
 /** Opens a cell's editor and types into it, without committing (the text stays in the editor). */
-async function typeWithoutCommitting(page: Page, row: number, col: number, text: string) {
-  await cell(page, row, col).click();
-  for (let attempt = 0; attempt < 3 && !(await editing(page)); attempt += 1) {
-    await page.keyboard.press('F2');
-    await page
-      .waitForFunction(() => document.activeElement?.classList.contains('handsontableInput'), undefined, {
-        timeout: 5_000,
-      })
-      .catch(() => undefined);
-  }
-  expect(await editing(page)).toBe(true);
-  await page.keyboard.press('Control+A');
-  await page.keyboard.insertText(text);
-}
+const typeWithoutCommitting = (page: Page, row: number, col: number, text: string) =>
+  typeIntoCell(page, row, col, text, { commit: false });
 
 async function waitSaved(page: Page) {
   await expect

@@ -1,6 +1,12 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
+import {
+  openLedgerFromHome,
+  postGraphQL,
+  screenshotPath,
+  startBrowserProduct,
+  type BrowserProduct,
+} from '@taizhang/testing';
 
 /**
  * Saved views (issue 22, docs/views.md) in Chromium: an admin publishes a shared view that hides a
@@ -63,12 +69,7 @@ const caseNumbers = (page: Page) =>
 const pickedView = (page: Page) =>
   page.getByTestId('view-picker').evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent);
 
-async function openLedger(page: Page, username: string) {
-  await product.signIn(page, username);
-  await page.locator('[data-ledger="window_case"] a').click();
-  await page.waitForURL('**/ledgers/window_case');
-  await page.locator('.ledger-grid .ht_master .htCore').waitFor();
-}
+const openLedger = (page: Page, username: string) => openLedgerFromHome(product, page, username, 'window_case');
 
 /** The first row's height, and the headers of the columns frozen at the left (row header left out). */
 const rowHeight = async (page: Page) =>

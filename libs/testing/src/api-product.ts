@@ -28,12 +28,11 @@ export async function startApiProduct(env: NodeJS.ProcessEnv = {}): Promise<ApiP
   };
 }
 
+/** The sign-in mutation: sets the session cookie and returns a bearer token. */
+export const SIGN_IN = 'mutation ($u: String!, $p: String!) { signIn(username: $u, password: $p) { token } }';
+
 export async function signInToken(baseUrl: string, username: string, password = DEMO_PASSWORD): Promise<string> {
-  const response = await postGraphQL<{ signIn: { token: string } }>(
-    baseUrl,
-    'mutation ($u: String!, $p: String!) { signIn(username: $u, password: $p) { token } }',
-    { u: username, p: password },
-  );
+  const response = await postGraphQL<{ signIn: { token: string } }>(baseUrl, SIGN_IN, { u: username, p: password });
   if (!response.data?.signIn) throw new Error(`sign-in as ${username} failed: ${JSON.stringify(response.errors)}`);
   return response.data.signIn.token;
 }

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
-import { DEMO_PASSWORD, signInToken } from './api-product';
+import { DEMO_PASSWORD, SIGN_IN, signInToken } from './api-product';
 import { startProductServer, type ProductServer } from './product-server';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -11,7 +11,7 @@ export interface BrowserProduct {
   browser: Browser;
   /** A context in Chinese on a desktop screen unless told otherwise. */
   newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
-  /** Signs a page in through the sign-in page, as a user would. */
+  /** Signs a page's context in (the session cookie, as the sign-in page sets it) and opens the home page. */
   signIn(page: Page, username: string): Promise<void>;
   /** A new page in a new context, signed in. */
   signedIn(username: string, options?: BrowserContextOptions): Promise<Page>;
@@ -31,11 +31,16 @@ export async function startBrowserProduct(env: NodeJS.ProcessEnv = {}): Promise<
       timezoneId: 'Asia/Shanghai',
       ...options,
     });
+  // Through the API with the page's own cookie jar (the context's request client shares it): the
+  // sign-in mutation sets the session cookie as the sign-in page would, without loading and filling
+  // that page in every test that is not about it (tests/browser/sign-in.spec.ts is).
   const signIn = async (page: Page, username: string) => {
-    await page.goto(`${server.url}/sign-in`);
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
+    const response = await page.context().request.post(`${server.url}/graphql`, {
+      data: { query: SIGN_IN, variables: { u: username, p: DEMO_PASSWORD } },
+    });
+    const body = (await response.json()) as { data?: { signIn?: unknown } | null; errors?: unknown };
+    if (!body.data?.signIn) throw new Error(`sign-in as ${username} failed: ${JSON.stringify(body.errors)}`);
+    await page.goto(`${server.url}/`);
     await page.getByTestId('current-user').waitFor();
   };
   return {

@@ -8,3 +8,4 @@ export * from './browser-product';
 export * from './clerk-load';
 export * from './hand-typed';
 export * from './backup-cli';
+export * from './grid-page';

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedDatabase } from '@taizhang/embedded-db';
 import { freePort } from './free-port';
@@ -22,9 +23,30 @@ export default async function setup(project: TestProject) {
     port: await freePort(),
     database: 'postgres',
   });
+  await prepareSharedRoles(database.adminUrl());
   project.provide('pgAdminUrl', database.adminUrl());
   return async () => {
     await database.stop();
     await fs.rm(dir, { recursive: true, force: true });
   };
+}
+
+/**
+ * What the product's first migration makes for the whole server (roles are not per database:
+ * apps/api/src/database/migrations/1764200000000-rows.ts), made once here before any file
+ * starts. Two files migrating their fresh databases at the same moment would otherwise both
+ * see no role and both create it, and the second would fail on the duplicate.
+ */
+async function prepareSharedRoles(adminUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`
+      DO $$ BEGIN
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'taizhang_rows') THEN CREATE ROLE taizhang_rows NOLOGIN; END IF;
+      END $$`);
+    await client.query('GRANT taizhang_rows TO CURRENT_USER');
+  } finally {
+    await client.end();
+  }
 }

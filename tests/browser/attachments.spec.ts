@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
+import { rectificationsOf, shanghaiDay, type StoredFile } from './rectification-files';
 
 /**
  * Photos as evidence on a rectification, from the grid (issue 20, docs/attachments.md): a clerk
@@ -25,27 +26,7 @@ const SCREEN = { width: 1366, height: 768 };
 const CLERK = 'clerk17';
 /** A clerk of another unit (demo units: one clerk each). */
 const OTHER_CLERK = 'clerk18';
-const shanghaiDay = (plusDays = 0) =>
-  new Date(Date.now() + 8 * 3_600_000 + plusDays * 86_400_000).toISOString().slice(0, 10);
-
-interface StoredFile {
-  handle: string;
-  name: string;
-  size: number;
-  kind: string;
-  sha256: string;
-}
-
-async function rectifications(): Promise<{ id: string; values: Record<string, unknown> }[]> {
-  const response = await postGraphQL<{ rows: { edges: { node: { id: string; values: Record<string, unknown> } }[] } }>(
-    product.server.url,
-    `query { rows(ledger: "rectification", first: 1000) { edges { node { id values } } } }`,
-    {},
-    { token: await product.token(CLERK) },
-  );
-  expect(response.errors).toBeUndefined();
-  return response.data!.rows.edges.map((e) => e.node);
-}
+const rectifications = () => rectificationsOf(product, CLERK);
 
 /** A rectification of the clerk's unit, saved through the API: `description` and the values given over a typical row's. */
 async function insertRectification(token: string, description: string, values: Record<string, unknown> = {}) {

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
+import { screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
+import { rectificationsOf, shanghaiDay, type StoredFile } from './rectification-files';
 
 /**
  * Photos taken on the phone form offline (docs/attachments.md, "The phone form offline"): the
@@ -19,27 +20,7 @@ afterAll(() => product?.stop());
 
 const PHONE = { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, locale: 'zh-CN' };
 const CLERK = 'clerk17';
-const shanghaiDay = (plusDays = 0) =>
-  new Date(Date.now() + 8 * 3_600_000 + plusDays * 86_400_000).toISOString().slice(0, 10);
-
-interface StoredFile {
-  handle: string;
-  name: string;
-  size: number;
-  kind: string;
-  sha256: string;
-}
-
-async function rectifications(): Promise<{ id: string; values: Record<string, unknown> }[]> {
-  const response = await postGraphQL<{ rows: { edges: { node: { id: string; values: Record<string, unknown> } }[] } }>(
-    product.server.url,
-    `query { rows(ledger: "rectification", first: 1000) { edges { node { id values } } } }`,
-    {},
-    { token: await product.token(CLERK) },
-  );
-  expect(response.errors).toBeUndefined();
-  return response.data!.rows.edges.map((e) => e.node);
-}
+const rectifications = () => rectificationsOf(product, CLERK);
 
 /** A JPEG the browser itself encodes (a phone camera's picture, small). */
 async function jpeg(page: Page, label: string): Promise<Buffer> {

@@ -145,6 +145,7 @@ describe('rowsChanged', () => {
 
   it("announces a row a follow-up made on its own ledger's channel", async () => {
     const rectifications = watch(connect(t.url, { token: tokens.clerk01 }), { ledger: 'rectification' });
+    const cases = watch(connect(t.url, { token: tokens.clerk01 }), { ledger: 'window_case' });
     const otherUnit = watch(connect(t.url, { token: tokens.clerk02 }), { ledger: 'rectification' });
     await settle();
     const visited = { visited_at: '2026-12-01T11:00:00+08:00', visit_method: '电话', visit_result: '不太满意' };
@@ -166,6 +167,10 @@ describe('rowsChanged', () => {
       { token: tokens.clerk01 },
     );
     expect(read.data!.rows.edges.map((e) => e.node.values.source)).toEqual(['回访']);
+    // the case it came from counts it (整改数): its grids hear the case SAVED and REFRESHED
+    await until(() => cases.events.some((e) => e.kind === 'REFRESHED'));
+    const caseSaved = cases.events.find((e) => e.kind === 'SAVED')!;
+    expect(cases.events.find((e) => e.kind === 'REFRESHED')).toMatchObject({ ids: caseSaved.ids, versions: [1] });
     await settle();
     expect(otherUnit.events).toEqual([]);
   });

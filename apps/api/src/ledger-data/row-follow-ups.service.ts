@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { notifyRowEvents } from '../common/live/row-events';
+import { notifyRowEvents, refreshedEvents } from '../common/live/row-events';
 import {
   compileFormula,
   FROM_PUBLIC_PER_HOUR,
@@ -196,7 +196,7 @@ export class RowFollowUps {
         },
         made,
       );
-      await refreshDerived(
+      const refreshed = await refreshDerived(
         tx,
         derived,
         source.unitId,
@@ -204,10 +204,10 @@ export class RowFollowUps {
         now,
       );
       rowsMade += inserted.length;
-      // the target ledger's open grids learn of the rows made, at COMMIT, as of any save (docs/live.md)
-      await notifyRowEvents(
-        tx,
-        inserted.map((row) => ({
+      // the target ledger's open grids learn of the rows made, at COMMIT, as of any save, and the
+      // rows whose roll-ups they moved (the source case's 整改数) of theirs (docs/live.md)
+      await notifyRowEvents(tx, [
+        ...inserted.map((row) => ({
           ledger: target.key,
           unitId: source.unitId,
           period: row.period ?? null,
@@ -215,7 +215,8 @@ export class RowFollowUps {
           ids: [String(row.id)],
           versions: [row.version],
         })),
-      );
+        ...refreshedEvents(refreshed),
+      ]);
       // the unit's clerks learn of each new row, and what made it, with the row
       const [sourceTitle, targetTitle] = [source.model.definition.title, target.definition.title];
       await noticeUnitClerks(

@@ -216,7 +216,7 @@ function pageOf(
       ? boundaryPageSql(model, sort, conditions, order, first + 1, offset)
       : sort?.column && !sort.desc && sortedBy && unitOrderedFields(model).has(sortedBy)
         ? ascendingPageSql(model, sort.column, conditions, first + 1, offset)
-        : `SELECT ${rowColumns(model)} FROM ${tableOf(model)} t WHERE ${conditions} ORDER BY ${order} LIMIT ${first + 1} OFFSET ${offset}`;
+        : `SELECT ${rowColumns(model)} FROM ${table} t WHERE ${conditions} ORDER BY ${order} LIMIT ${first + 1} OFFSET ${offset}`;
   return { sql, params };
 }
 

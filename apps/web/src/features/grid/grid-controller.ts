@@ -886,12 +886,6 @@ export class GridController {
   // ── live (docs/live.md) ───────────────────────────────────────────────────────────────────
 
   /**
-   * Someone else's change to this sheet, heard live: the rows it names are read again (through
-   * the same query as any page: the grid's filter, the caller's rights) and laid in, cell by cell.
-   * A row with unsaved changes of this user keeps them (its save meets the newer version: the
-   * conflict flow). The grid's own saves come back too, with versions it has already.
-   */
-  /**
    * Rows another write moved the derived values of (a look-up, a roll-up, a figure; docs/live.md
    * REFRESHED): no new version, so the held rows' derived cells and the formulas over them are
    * read again, whatever the user is typing elsewhere in the row (derived cells are read-only).
@@ -919,6 +913,12 @@ export class GridController {
     this.emit();
   }
 
+  /**
+   * Someone else's change to this sheet, heard live: the rows it names are read again (through
+   * the same query as any page: the grid's filter, the caller's rights) and laid in, cell by cell.
+   * A row with unsaved changes of this user keeps them (its save meets the newer version: the
+   * conflict flow). The grid's own saves come back too, with versions it has already.
+   */
   async applyLiveRows(kind: 'SAVED' | 'DELETED' | 'RESTORED', ids: string[], versions: number[]): Promise<void> {
     if (this.disposed) return;
     // a row of ours whose insert is on its way has no id yet: its echo must not come in as another's row

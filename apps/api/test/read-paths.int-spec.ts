@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { modelOf, unitOrderIndexName, type LedgerDefinition } from '@taizhang/ledger-core';
+import { everyUnitOrderIndexName, modelOf, unitOrderIndexName, type LedgerDefinition } from '@taizhang/ledger-core';
 import { handTyped } from '@taizhang/testing';
 import type { QueryRunner } from 'typeorm';
 import { ReadPaths1765300000200 } from '../src/database/migrations/1765300000200-read-paths';
+import { EveryUnitOrder1765600000000 } from '../src/database/migrations/1765600000000-every-unit-order';
 import { pageStatements } from '../src/rows/rows.service';
 import { inlineParameters } from '../src/ledger-tables/sql-literals';
 import { startTestApi, type TestApi } from './api-harness';
@@ -52,14 +53,15 @@ const indexesOf = async (table: string) =>
     ).map((r) => [r.indexname, r.indexdef]),
   );
 
-/** The JSON plan of `sql` as the product reads: the row role, under row-level security, in `units`. */
-async function planAsRowRole(sql: string, units: number[]): Promise<string> {
+/** The JSON plan of `sql` as the product reads: the row role, under row-level security, in `units` (every unit: 'all'). */
+async function planAsRowRole(sql: string, units: number[] | 'all'): Promise<string> {
   return t.db.withClient(async (client: pg.PoolClient) => {
     await client.query('BEGIN READ ONLY');
     try {
       await client.query(
-        `SELECT set_config('role', 'taizhang_rows', true), set_config('taizhang.unit_ids', $1, true)`,
-        [units.join(',')],
+        `SELECT set_config('role', 'taizhang_rows', true), set_config('taizhang.unit_ids', $1, true),
+                set_config('taizhang.all_units', $2, true)`,
+        units === 'all' ? ['', 'on'] : [units.join(','), 'off'],
       );
       const [{ 'QUERY PLAN': plan }] = (await client.query(`EXPLAIN (FORMAT JSON) ${sql}`)).rows;
       return JSON.stringify(plan);
@@ -208,6 +210,42 @@ describe("the indexes of a ledger's access paths", () => {
     expect(newest.plan).not.toContain('Seq Scan');
     expect(newest.plan).toContain('"Scan Direction":"Forward"');
     expect(oldest.plan).toContain('"Scan Direction":"Backward"');
+  });
+
+  it("reads a page of every unit's rows (an admin's grid) by id and in date order on every unit's indexes, no Sort of the ledger", async () => {
+    const model = modelOf(probe);
+    const planOf = async (orderBy: { field: string; desc: boolean }[]) => {
+      const [page] = pageStatements(model, { all: true }, { orderBy }, 500, 0);
+      return planAsRowRole(inlineParameters(page.sql, page.params ?? [])!, 'all');
+    };
+    const dayIndex = everyUnitOrderIndexName('ledger_read_probe', 'day');
+    const plans = {
+      byId: await planOf([]),
+      byIdDown: await planOf([{ field: 'id', desc: true }]),
+      newest: await planOf([{ field: 'day', desc: true }]),
+      oldest: await planOf([{ field: 'day', desc: false }]),
+    };
+    for (const plan of [plans.byId, plans.byIdDown]) {
+      expect(plan).toContain('"Index Name":"ledger_read_probe_all_live_idx"');
+      expect(plan).not.toContain('"Node Type":"Sort"');
+    }
+    for (const plan of [plans.newest, plans.oldest]) {
+      expect(plan).toContain(`"Index Name":"${dayIndex}"`);
+      expect(sortedRows(plan).every((n) => n <= 502)).toBe(true);
+    }
+    expect(plans.newest).not.toContain('"Node Type":"Sort"');
+    for (const plan of [plans.byId, plans.byIdDown, plans.newest]) expect(plan).not.toContain('Seq Scan');
+  });
+
+  it("gives a table made before every unit's indexes existed both by the migration", async () => {
+    const made = [everyUnitOrderIndexName('ledger_read_probe', 'day'), 'ledger_read_probe_all_live_idx'];
+    for (const name of made) await t.db.query(`DROP INDEX "${name}"`);
+    await new EveryUnitOrder1765600000000().up({
+      query: (sql: string, params?: unknown[]) => t.db.query(sql, params),
+    } as QueryRunner);
+    const indexes = await indexesOf('ledger_read_probe');
+    expect(indexes.get(made[0])).toMatch(/\(day DESC NULLS LAST, id DESC\) WHERE \(deleted_at IS NULL\)$/);
+    expect(indexes.get(made[1])).toMatch(/\(id\) WHERE \(deleted_at IS NULL\)$/);
   });
 
   it('serves a field marked `index` both ways from its own index, with no Sort', async () => {

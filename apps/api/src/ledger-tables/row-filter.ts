@@ -298,6 +298,10 @@ export function orderSql(model: LedgerModel, orderBy: OrderInput[] | null | unde
     parts.push(`${column} ${order.desc ? 'DESC NULLS LAST' : 'ASC NULLS LAST'}`);
   });
   if (problems.length > 0) throw RowsException.badInput('INVALID_ORDER', problems);
+  // the id is never empty and tells every row apart: a sort by it ends there, in its own direction
+  // (`t.id DESC NULLS LAST` is not the order of an index on id read backward, NULLS FIRST)
+  const byId = (orderBy ?? []).findIndex((order) => order.field === 'id');
+  if (byId >= 0) return [...parts.slice(0, byId), `t.id ${orderBy![byId].desc ? 'DESC' : 'ASC'}`].join(', ');
   parts.push(parts.length > 0 && orderBy?.[orderBy.length - 1]?.desc ? 't.id DESC' : 't.id ASC');
   return parts.join(', ');
 }

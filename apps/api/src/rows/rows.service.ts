@@ -5,6 +5,7 @@ import {
   message,
   quoteIdent,
   rowSearchCountSql,
+  rowSearchShareSql,
   rowSearchPageConditionSql,
   textOf,
   type LedgerModel,
@@ -162,19 +163,21 @@ function pageSizeOf(asked: number | null | undefined): number {
 }
 
 /**
- * A search matching at most this many rows (of the caller's units) has them picked by their keys,
- * one primary-key probe each; more, and a page that the search table cannot give alone (a filter,
- * a period, a sort by a column) picks them by their texts as an index walks the page's order
- * (docs/grid.md "Search"). About where the two cost the same on a million rows.
+ * A search expected to match more than this share of the caller's rows (`tze_…`, the planner's
+ * estimate) has a page with a filter, a period or a sort by a column pick its matches by their
+ * texts as an index walks the page's order (docs/grid.md "Search"); fewer, by their keys, one
+ * primary-key probe each. On a million rows the two cost the same at about 0.5 %, which is also
+ * the most the planner guesses for a gram it has no statistics of: 1 % keeps a rare word among
+ * the keys.
  */
-export const FEW_MATCHES = 5_000;
+export const MANY_MATCHES = 0.01;
 
 /**
  * The SQL of a page: its rows (one more than asked, to know whether more follow), then its total.
  * The page reads only its rows: with an index in its order (compile/table-state.ts, unitOrdered),
  * a scan that stops at the LIMIT. The total is a count of its own, sent in the same message when
  * asked for; never a window over the page query, which would read and sort every matching row.
- * With a search, `matches` is how many rows of the caller's units it matches (`tzn_…`, counted
+ * With a search, `share` is the share of the caller's rows it is expected to match (`tze_…`, asked
  * first): it picks how the page finds them (searchPageStatements).
  */
 export function pageStatements(
@@ -183,11 +186,11 @@ export function pageStatements(
   query: Omit<RowsQuery, 'drill' | 'ledger'> & { drill?: MeasureDrill | null },
   first: number,
   offset: number,
-  matches?: number,
+  share?: number,
 ): [page: ReadStatement, count: ReadStatement] {
   const searched = searchNeedleOf(model, query.search);
-  if (searched && matches !== undefined) {
-    return searchPageStatements(model, scope, query, { ...searched, matches }, first, offset);
+  if (searched && share !== undefined) {
+    return searchPageStatements(model, scope, query, { ...searched, share }, first, offset);
   }
   const params: unknown[] = [];
   const conditions = rowConditions(model, scope, query, params).join(' AND ');
@@ -226,23 +229,28 @@ const countOf = (model: LedgerModel, conditions: string, params: unknown[]): Rea
 });
 
 /**
- * A page of a search whose matches are counted (docs/grid.md "Search", "A common word"):
- * - nothing else narrows the rows (no period, filter or drill-down): the count is `matches`, and in
- *   the grid's own order (by id, either way) the search table gives the page's keys (`tzk_…`), so
- *   the ledger table is read for the page's rows only;
- * - otherwise a few matches are picked by their keys (a probe each), many by their texts on the
- *   rows an index walks in the page's order (FEW_MATCHES), where one does.
+ * A page of a search and its count (docs/grid.md "Search", "A common word"):
+ * - nothing else narrows the rows (no period, filter or drill-down): the search table counts them
+ *   (`tzn_…`), and in the grid's own order (by id, either way) it gives the page's keys (`tzk_…`),
+ *   so the ledger table is read for the page's rows only;
+ * - otherwise, where an index walks the page's order (one unit's rows or every unit's, by id or by
+ *   a field kept in order), a word expected in many rows (MANY_MATCHES) is picked by its texts on
+ *   the rows the walk reads, and a rarer one by its keys (a probe each), as it is everywhere else.
+ *   Every unit's rows are counted by their keys: reading every row to check its texts costs more.
  */
 function searchPageStatements(
   model: LedgerModel,
   scope: UnitScope,
   query: Omit<RowsQuery, 'drill' | 'ledger'> & { drill?: MeasureDrill | null },
-  searched: SearchAsked & { matches: number },
+  searched: SearchAsked & { share: number },
   first: number,
   offset: number,
 ): [page: ReadStatement, count: ReadStatement] {
   const alone = (query.period ?? null) === null && !query.drill && filterSql(model, query.filter, []).length === 0;
-  const counted: ReadStatement = { sql: `SELECT ${Math.trunc(searched.matches)}::int AS n` };
+  const counted: ReadStatement = {
+    sql: rowSearchCountSql(searched.search.ledgerTable, '$1'),
+    params: [searched.needle],
+  };
   const sort = singleSortOf(model, query.orderBy);
   if (alone && sort && (sort.column === null || sort.column === 't.id')) {
     const params: unknown[] = [];
@@ -261,23 +269,27 @@ function searchPageStatements(
         : `SELECT ${rowColumns(model)} FROM ${table} t WHERE ${[...conditions, keys(first + 1)].join(' AND ')} ORDER BY ${orderSql(model, query.orderBy)} LIMIT ${first + 1}`;
     return [{ sql, params }, counted];
   }
-  // by their texts only where an index walks the page's order: one unit's rows by id, or by a
-  // field it keeps in order (unitOrderedFields); every unit's rows in any order but id have no
-  // such index, and reading them all to check their texts costs more than a probe per match
+  // the indexes that walk an order (compile/table-change-sql.ts): (unit_id, id) and (id), and
+  // (unit_id, <field> …, id) and (<field> …, id) for a field kept in order (unitOrderedFields);
+  // a few units of many have none
   const sortedBy = query.orderBy?.[0]?.field;
+  const everyUnit = 'all' in scope;
   const walked =
-    'units' in scope &&
-    scope.units.length === 1 &&
+    (everyUnit || scope.units.length === 1) &&
     sort !== null &&
     (sort.column === null ||
       sort.column === 't.id' ||
       (sortedBy !== undefined && unitOrderedFields(model).has(sortedBy)));
-  const searchBy: SearchBy = walked && searched.matches > FEW_MATCHES ? 'text' : 'keys';
-  const params: unknown[] = [];
-  const conditions = rowConditions(model, scope, { ...query, searchBy }, params).join(' AND ');
+  const searchBy: SearchBy = walked && searched.share > MANY_MATCHES ? 'text' : 'keys';
+  const statements = (by: SearchBy) => {
+    const params: unknown[] = [];
+    return { conditions: rowConditions(model, scope, { ...query, searchBy: by }, params).join(' AND '), params };
+  };
+  const page = statements(searchBy);
+  const countedBy = everyUnit ? statements('keys') : page;
   return [
-    pageOf(model, query, conditions, params, first, offset),
-    alone ? counted : countOf(model, conditions, params),
+    pageOf(model, query, page.conditions, page.params, first, offset),
+    alone ? counted : countOf(model, countedBy.conditions, countedBy.params),
   ];
 }
 
@@ -303,16 +315,16 @@ export class RowsService {
     const first = pageSizeOf(query.first);
     const offset = offsetOf(query.offset, query.after);
     const withTotal = query.withTotal ?? true;
-    // a search's matches counted first (from the search table alone): how many there are decides
-    // how the page picks them (pageStatements)
+    // a search's share of the caller's rows, as the planner expects it (`tze_…`, no row read):
+    // it decides how the page picks them (pageStatements)
     const searched = searchNeedleOf(model, query.search);
-    const matches = searched
+    const share = searched
       ? Number(
           (
             await readAtOnceInUnitScope(this.db, scope, [
-              { sql: rowSearchCountSql(searched.search.ledgerTable, '$1'), params: [searched.needle] },
+              { sql: rowSearchShareSql(searched.search.ledgerTable, '$1'), params: [searched.needle] },
             ])
-          )[0][0].n,
+          )[0][0].share,
         )
       : undefined;
     const statements = pageStatements(
@@ -321,7 +333,7 @@ export class RowsService {
       { ...query, drill: this.drillOf(query.drill) },
       first,
       offset,
-      matches,
+      share,
     );
     const [raw, counted] = await readAtOnceInUnitScope(this.db, scope, withTotal ? statements : [statements[0]]);
     const total = withTotal ? Number(counted[0].n) : null;

@@ -44,10 +44,13 @@ function bodySql(search: RowSearch, alias: string): string {
 
 /** Dropping the search (table, functions, and with them the triggers): before a publish that changes it. */
 export function dropRowSearchSql(ledgerTable: string): string[] {
-  const { sync, find } = rowSearchFunctionName(ledgerTable);
+  const { sync, find, count, keys, estimate } = rowSearchFunctionName(ledgerTable);
   return [
     `DROP FUNCTION IF EXISTS ${quoteIdent(sync)}() CASCADE`,
     `DROP FUNCTION IF EXISTS ${quoteIdent(find)}(text)`,
+    `DROP FUNCTION IF EXISTS ${quoteIdent(count)}(text)`,
+    `DROP FUNCTION IF EXISTS ${quoteIdent(keys)}(text, integer, integer, boolean)`,
+    `DROP FUNCTION IF EXISTS ${quoteIdent(estimate)}(text)`,
     `DROP TABLE IF EXISTS ${quoteIdent(`${ledgerTable}__search`)}`,
   ];
 }
@@ -108,10 +111,10 @@ $fn$`,
 }
 
 /** The version of the search functions' text: start-up replaces those of another (the keys function's comment). */
-export const ROW_SEARCH_FUNCTIONS_VERSION = 'functions v2';
+export const ROW_SEARCH_FUNCTIONS_VERSION = 'functions v3';
 
 /**
- * The search's three functions, each SECURITY DEFINER over the search table for the units the
+ * The search's four functions, each SECURITY DEFINER over the search table for the units the
  * transaction's own settings name (`taizhang_all_units()`, `taizhang_visible_units()`: what the
  * row-level security policies read), never for a unit a caller passes:
  *
@@ -123,7 +126,13 @@ export const ROW_SEARCH_FUNCTIONS_VERSION = 'functions v2';
  *   order), planned for its words each time: a rare word through the GIN index and a sort of its
  *   few matches, a common one (李: one row in twenty) by walking the primary key until the page is
  *   full. Joining only the page's keys to the ledger table is what keeps a common word's first
- *   page fast over every unit: the keys of all its matches cost a primary-key probe each.
+ *   page fast over every unit: the keys of all its matches cost a primary-key probe each;
+ * - `tze_…(needle)`: the share of the caller's rows the planner expects to match, from the GIN
+ *   index's statistics of the needle's grams (each gram's share of the rows, a longer word's grams
+ *   taken as independent; a gram not among the most common ones at most 0.5 %), without counting:
+ *   whether a page with a filter or a sort by a column picks its matches by their keys or by their
+ *   texts (rows.service.ts MANY_MATCHES). A wrong guess costs time, never rows: both ways give the
+ *   same page.
  *
  * None of them plans a sequential scan: that would compute `taizhang_search_grams` for every row
  * (a word in every row took 78 s over a million). CREATE OR REPLACE: start-up replaces them in a
@@ -131,7 +140,7 @@ export const ROW_SEARCH_FUNCTIONS_VERSION = 'functions v2';
  */
 export function rowSearchFunctionsSql(search: RowSearch): string[] {
   const s = quoteIdent(search.table);
-  const { find, count, keys } = rowSearchFunctionName(search.ledgerTable);
+  const { find, count, keys, estimate } = rowSearchFunctionName(search.ledgerTable);
   const declarations = `DECLARE
   units integer[] := taizhang_visible_units();
   grams text[] := taizhang_search_needle_grams(lower(needle));
@@ -203,6 +212,30 @@ BEGIN
 END
 $fn$`,
     ...grant(`${quoteIdent(keys)}(text, integer, integer, boolean)`),
+    // the plans' own row estimates: EXPLAIN of the grams' containment alone (with LIKE's guess
+    // multiplied in, a common word would look rare) over EXPLAIN of the caller's rows, the values
+    // written into the statements so that the planner sees them (VOLATILE: PostgreSQL allows
+    // EXPLAIN in no other function)
+    `CREATE OR REPLACE FUNCTION ${quoteIdent(estimate)}(needle text) RETURNS double precision
+  LANGUAGE plpgsql ${options.replace('STABLE', 'VOLATILE')} AS $fn$
+${declarations}
+  matching json;
+  scoped json;
+BEGIN
+  IF needle IS NULL OR needle = '' THEN
+    RETURN 0;
+  END IF;
+  ${perScope(
+    (unit) =>
+      `EXECUTE format('EXPLAIN (FORMAT JSON) SELECT 1 FROM ${s} s WHERE ${unit}taizhang_search_grams(s.body) @> %1$L::text[]', grams, units) INTO matching;
+    EXECUTE format('EXPLAIN (FORMAT JSON) SELECT 1 FROM ${s} s WHERE ${unit}true', grams, units) INTO scoped;`,
+    '(%2$L::integer[])',
+  )}
+  RETURN least(1, (matching -> 0 -> 'Plan' ->> 'Plan Rows')::double precision
+    / greatest(1, (scoped -> 0 -> 'Plan' ->> 'Plan Rows')::double precision));
+END
+$fn$`,
+    ...grant(`${quoteIdent(estimate)}(text)`),
     `COMMENT ON FUNCTION ${quoteIdent(keys)}(text, integer, integer, boolean) IS '${ROW_SEARCH_FUNCTIONS_VERSION}'`,
   ];
 }
@@ -238,6 +271,12 @@ export function rowSearchPageConditionSql(
  */
 export function rowSearchTextConditionSql(search: RowSearch, param: string): string {
   return `${bodySql(search, 't')} LIKE '%' || replace(replace(replace(lower(${param}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
+}
+
+/** The share of the caller's rows the planner expects a search to match (`tze_…`), as `{ share }`: no row is read. */
+export function rowSearchShareSql(ledgerTable: string, param: string): string {
+  const { estimate } = rowSearchFunctionName(ledgerTable);
+  return `SELECT ${quoteIdent(estimate)}(${param}) AS share`;
 }
 
 /** How many rows match a search when nothing else narrows them: `tzn_…`, without the ledger table. */

@@ -27,6 +27,8 @@ export const checkName = (table: string, fieldId: string, index: number) =>
 export const uniqueIndexName = (table: string, fieldId: string) => `tzu_${shortHash(`${table}.${fieldId}`)}`;
 export const timeIndexName = (table: string, fieldId: string) => `tzt_${shortHash(`${table}.${fieldId}`)}`;
 export const unitOrderIndexName = (table: string, fieldId: string) => `tzo_${shortHash(`${table}.${fieldId}`)}`;
+/** Every unit's live rows in a field's order (an admin's grid over every unit): (<field> DESC NULLS LAST, id DESC). */
+export const everyUnitOrderIndexName = (table: string, fieldId: string) => `tza_${shortHash(`${table}.${fieldId}`)}`;
 export const prefixIndexName = (table: string, fieldId: string) => `tzp_${shortHash(`${table}.${fieldId}`)}`;
 export const foreignKeyName = (table: string, fieldId: string) => `tzf_${shortHash(`${table}.${fieldId}`)}`;
 export const retypedColumnName = (version: number, key: string) => `_v${version}_${key}`;
@@ -56,4 +58,5 @@ export const rowSearchFunctionName = (table: string) => ({
   find: `tzq_${shortHash(table)}`,
   count: `tzn_${shortHash(table)}`,
   keys: `tzk_${shortHash(table)}`,
+  estimate: `tze_${shortHash(table)}`,
 });

@@ -2,6 +2,7 @@ import { fieldTypeOf, type FieldDefinition } from '../field-types/registry';
 import type { TableChange } from './diff-table';
 import {
   checkName,
+  everyUnitOrderIndexName,
   foreignKeyName,
   prefixIndexName,
   quoteIdent,
@@ -57,6 +58,9 @@ function addIndexes(
     // it): a forward scan; live rows only, so that a unit's count is an index-only scan
     statements.push(
       `CREATE INDEX ${quoteIdent(unitOrderIndexName(table, fieldId))} ON ${t} (unit_id, ${c} DESC NULLS LAST, id DESC) WHERE deleted_at IS NULL`,
+      // and every unit's rows in that order (an admin's grid over every unit, with or without a
+      // search): without it the page sorts every live row of the ledger
+      `CREATE INDEX ${quoteIdent(everyUnitOrderIndexName(table, fieldId))} ON ${t} (${c} DESC NULLS LAST, id DESC) WHERE deleted_at IS NULL`,
     );
   }
   return statements;
@@ -68,7 +72,10 @@ function dropIndexes(table: string, fieldId: string, constraints: ColumnState['c
   if (constraints.prefixSearched)
     statements.push(`DROP INDEX IF EXISTS ${quoteIdent(prefixIndexName(table, fieldId))}`);
   if (constraints.unitOrdered)
-    statements.push(`DROP INDEX IF EXISTS ${quoteIdent(unitOrderIndexName(table, fieldId))}`);
+    statements.push(
+      `DROP INDEX IF EXISTS ${quoteIdent(unitOrderIndexName(table, fieldId))}`,
+      `DROP INDEX IF EXISTS ${quoteIdent(everyUnitOrderIndexName(table, fieldId))}`,
+    );
   return statements;
 }
 
@@ -149,6 +156,9 @@ export function tableChangeSql(
           // a unit's live rows in id order (the grid's own order): a far page's boundary id and a
           // unit's count, each an index-only scan (the primary key visits every row for deleted_at)
           `CREATE INDEX ${quoteIdent(`${table}_live_idx`)} ON ${t} (unit_id, id) WHERE deleted_at IS NULL`,
+          // every unit's live rows in id order (an admin's grid over every unit): a page that stops
+          // at its LIMIT, where the primary key, unit first, would have every live row sorted
+          `CREATE INDEX ${quoteIdent(`${table}_all_live_idx`)} ON ${t} (id) WHERE deleted_at IS NULL`,
           // the follow-up rows of a row (its 来源 link, docs/ledger-language.md "References")
           `CREATE INDEX ${quoteIdent(`${table}_origin_idx`)} ON ${t} (unit_id, origin_ledger, origin_id) WHERE origin_id IS NOT NULL`,
           // Defence in depth: whatever a query says, a transaction sees only its own units' rows.

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   openLedgerFromHome,
@@ -175,11 +175,21 @@ describe('saved views', () => {
     // set as default: the ledger opens with it
     await page.getByTestId('view-default').click();
     await expect.poll(() => pickedView(page), SLOW).toBe('网上办件（默认）');
+    // the rows are read once, in the view's filter (not the ledger's first, then the view's)
+    const pageReads: unknown[] = [];
+    const readOf = (request: Request) => {
+      const body = request.postDataJSON() as { operationName?: string; variables?: { filter?: unknown } } | null;
+      if (body?.operationName === 'RowsWindow') pageReads.push(body.variables?.filter ?? null);
+    };
+    page.on('request', readOf);
     await page.reload();
     await page.locator('.ledger-grid .ht_master .htCore').waitFor();
     await expect.poll(() => pickedView(page), SLOW).toBe('网上办件（默认）');
     await expect.poll(() => caseNumbers(page), SLOW).toEqual(online);
     await expect.poll(() => page.getByTestId('rows-count').textContent(), SLOW).toBe('已筛选 2 / 共 4 行');
+    page.off('request', readOf);
+    expect(pageReads).toHaveLength(1);
+    expect(JSON.stringify(pageReads[0])).toContain('网上');
     await page.screenshot({ path: screenshotPath('views-3-clerk-default-view') });
 
     // another clerk of the same ledger sees the shared view, not this clerk's

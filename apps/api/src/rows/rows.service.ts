@@ -5,8 +5,9 @@ import {
   message,
   quoteIdent,
   rowSearchCountSql,
-  rowSearchShareSql,
   rowSearchPageConditionSql,
+  rowSearchShareSql,
+  SEARCH_MANY_MATCHES,
   textOf,
   type LedgerModel,
 } from '@taizhang/ledger-core';
@@ -163,16 +164,6 @@ function pageSizeOf(asked: number | null | undefined): number {
 }
 
 /**
- * A search expected to match more than this share of the caller's rows (`tze_…`, the planner's
- * estimate) has a page with a filter, a period or a sort by a column pick its matches by their
- * texts as an index walks the page's order (docs/grid.md "Search"); fewer, by their keys, one
- * primary-key probe each. On a million rows the two cost the same at about 0.5 %, which is also
- * the most the planner guesses for a gram it has no statistics of: 1 % keeps a rare word among
- * the keys.
- */
-export const MANY_MATCHES = 0.01;
-
-/**
  * The SQL of a page: its rows (one more than asked, to know whether more follow), then its total.
  * The page reads only its rows: with an index in its order (compile/table-state.ts, unitOrdered),
  * a scan that stops at the LIMIT. The total is a count of its own, sent in the same message when
@@ -229,14 +220,39 @@ const countOf = (model: LedgerModel, conditions: string, params: unknown[]): Rea
 });
 
 /**
- * A page of a search and its count (docs/grid.md "Search", "A common word"):
- * - nothing else narrows the rows (no period, filter or drill-down): the search table counts them
- *   (`tzn_…`), and in the grid's own order (by id, either way) it gives the page's keys (`tzk_…`),
- *   so the ledger table is read for the page's rows only;
- * - otherwise, where an index walks the page's order (one unit's rows or every unit's, by id or by
- *   a field kept in order), a word expected in many rows (MANY_MATCHES) is picked by its texts on
- *   the rows the walk reads, and a rarer one by its keys (a probe each), as it is everywhere else.
- *   Every unit's rows are counted by their keys: reading every row to check its texts costs more.
+ * How a search's page finds its rows (docs/grid.md "Search"):
+ * - `keyed`: nothing else narrows the rows (no period, filter or drill-down) and the page is in the
+ *   grid's own order (by id, either way): the search table gives the page's keys (`tzk_…`), so
+ *   the ledger table is read for the page's rows only;
+ * - `walked`: an index walks the page's order (one unit's rows or every unit's, by id or by a field
+ *   kept in order: (unit_id, id) and (id), (unit_id, <field> …, id) and (<field> …, id),
+ *   compile/table-change-sql.ts): a word expected in many rows (SEARCH_MANY_MATCHES) is picked by its
+ *   texts on the rows the walk reads, a rarer one by its keys;
+ * - `keys`: otherwise (a few units of many, a sort by a text column, by several columns), by the
+ *   keys of its matches, a probe each.
+ */
+export function searchPathOf(
+  model: LedgerModel,
+  scope: UnitScope,
+  query: Omit<RowsQuery, 'drill' | 'ledger'> & { drill?: MeasureDrill | null },
+): 'keyed' | 'walked' | 'keys' {
+  const sort = singleSortOf(model, query.orderBy);
+  if (sort === null) return 'keys';
+  const byId = sort.column === null || sort.column === 't.id';
+  if (byId && searchedAlone(model, query)) return 'keyed';
+  const sortedBy = query.orderBy?.[0]?.field;
+  const ordered = byId || (sortedBy !== undefined && unitOrderedFields(model).has(sortedBy));
+  return ordered && ('all' in scope || scope.units.length === 1) ? 'walked' : 'keys';
+}
+
+/** Nothing but the search narrows the rows: no period, filter or drill-down. */
+const searchedAlone = (model: LedgerModel, query: Pick<RowsQuery, 'period' | 'filter'> & { drill?: unknown }) =>
+  (query.period ?? null) === null && !query.drill && filterSql(model, query.filter, []).length === 0;
+
+/**
+ * A page of a search and its count, by its path (searchPathOf). The count: `tzn_…` from the search
+ * table when nothing else narrows the rows; otherwise by the same condition as the page for one
+ * unit, and by the keys over every unit (reading every row to check its texts costs more).
  */
 function searchPageStatements(
   model: LedgerModel,
@@ -246,22 +262,18 @@ function searchPageStatements(
   first: number,
   offset: number,
 ): [page: ReadStatement, count: ReadStatement] {
-  const alone = (query.period ?? null) === null && !query.drill && filterSql(model, query.filter, []).length === 0;
   const counted: ReadStatement = {
     sql: rowSearchCountSql(searched.search.ledgerTable, '$1'),
     params: [searched.needle],
   };
-  const sort = singleSortOf(model, query.orderBy);
-  if (alone && sort && (sort.column === null || sort.column === 't.id')) {
+  const path = searchPathOf(model, scope, query);
+  if (path === 'keyed') {
+    const descending = singleSortOf(model, query.orderBy)?.desc ?? false;
     const params: unknown[] = [];
     const conditions = rowConditions(model, scope, { ...query, search: null }, params);
     params.push(searched.needle);
     const keys = (limit: number) =>
-      rowSearchPageConditionSql(searched.search.ledgerTable, `$${params.length}`, {
-        limit,
-        offset,
-        descending: sort.desc,
-      });
+      rowSearchPageConditionSql(searched.search.ledgerTable, `$${params.length}`, { limit, offset, descending });
     const table = tableOf(model);
     const sql =
       first === 0
@@ -269,27 +281,16 @@ function searchPageStatements(
         : `SELECT ${rowColumns(model)} FROM ${table} t WHERE ${[...conditions, keys(first + 1)].join(' AND ')} ORDER BY ${orderSql(model, query.orderBy)} LIMIT ${first + 1}`;
     return [{ sql, params }, counted];
   }
-  // the indexes that walk an order (compile/table-change-sql.ts): (unit_id, id) and (id), and
-  // (unit_id, <field> …, id) and (<field> …, id) for a field kept in order (unitOrderedFields);
-  // a few units of many have none
-  const sortedBy = query.orderBy?.[0]?.field;
-  const everyUnit = 'all' in scope;
-  const walked =
-    (everyUnit || scope.units.length === 1) &&
-    sort !== null &&
-    (sort.column === null ||
-      sort.column === 't.id' ||
-      (sortedBy !== undefined && unitOrderedFields(model).has(sortedBy)));
-  const searchBy: SearchBy = walked && searched.share > MANY_MATCHES ? 'text' : 'keys';
+  const searchBy: SearchBy = path === 'walked' && searched.share > SEARCH_MANY_MATCHES ? 'text' : 'keys';
   const statements = (by: SearchBy) => {
     const params: unknown[] = [];
     return { conditions: rowConditions(model, scope, { ...query, searchBy: by }, params).join(' AND '), params };
   };
   const page = statements(searchBy);
-  const countedBy = everyUnit ? statements('keys') : page;
+  const countedBy = 'all' in scope ? statements('keys') : page;
   return [
     pageOf(model, query, page.conditions, page.params, first, offset),
-    alone ? counted : countOf(model, countedBy.conditions, countedBy.params),
+    searchedAlone(model, query) ? counted : countOf(model, countedBy.conditions, countedBy.params),
   ];
 }
 
@@ -315,26 +316,22 @@ export class RowsService {
     const first = pageSizeOf(query.first);
     const offset = offsetOf(query.offset, query.after);
     const withTotal = query.withTotal ?? true;
-    // a search's share of the caller's rows, as the planner expects it (`tze_…`, no row read):
-    // it decides how the page picks them (pageStatements)
+    // a search's share of the caller's rows, as the planner expects it (`tze_…`, no row read), where
+    // it decides how the page picks them (pageStatements); a count alone (first: 0) takes the keys
     const searched = searchNeedleOf(model, query.search);
-    const share = searched
-      ? Number(
-          (
-            await readAtOnceInUnitScope(this.db, scope, [
-              { sql: rowSearchShareSql(searched.search.ledgerTable, '$1'), params: [searched.needle] },
-            ])
-          )[0][0].share,
-        )
-      : undefined;
-    const statements = pageStatements(
-      model,
-      scope,
-      { ...query, drill: this.drillOf(query.drill) },
-      first,
-      offset,
-      share,
-    );
+    const drill = this.drillOf(query.drill);
+    const share = !searched
+      ? undefined
+      : first > 0 && searchPathOf(model, scope, { ...query, drill }) === 'walked'
+        ? Number(
+            (
+              await readAtOnceInUnitScope(this.db, scope, [
+                { sql: rowSearchShareSql(searched.search.ledgerTable, '$1'), params: [searched.needle] },
+              ])
+            )[0][0].share,
+          )
+        : 0;
+    const statements = pageStatements(model, scope, { ...query, drill }, first, offset, share);
     const [raw, counted] = await readAtOnceInUnitScope(this.db, scope, withTotal ? statements : [statements[0]]);
     const total = withTotal ? Number(counted[0].n) : null;
     return {

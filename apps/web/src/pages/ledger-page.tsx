@@ -28,6 +28,7 @@ import { SheetBar } from '../features/grid/sheet-bar';
 import { ValueFilter } from '../features/grid/value-filter';
 import { ExcelToolbar } from '../features/excel/excel-toolbar';
 import { ViewPicker } from '../features/views/view-picker';
+import { openingQueryOf } from '../features/views/views.graphql';
 import { AttachmentLayer } from '../features/attachments/attachment-layer';
 import { CorrectionDialog, type CorrectionTarget } from '../features/corrections/correction-dialog';
 import {
@@ -184,6 +185,12 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
   // A new model goes to the controller (setModel), not into a new controller; one made for
   // another unit or period starts from the newest.
   const latestModel = useRef(model);
+  // the ledger opens with its default view, but not in a drill-down or on a link to a row (they
+  // set their own rows); as it is when a controller is made (a link followed later makes none)
+  const linkedRow = searchParams.get('row');
+  const openDefault = !drill && !linkedRow;
+  const opensDefault = useRef(openDefault);
+  opensDefault.current = openDefault;
   const controller = useMemo(
     () =>
       new GridController({
@@ -198,6 +205,8 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
         unitNames: role !== 'clerk' && !scopeUnit ? unitNames : null,
         reloadDefinition: reloadModel,
         onRowSelected: (rowId) => movePresence.current(rowId),
+        // the default view's rows read once, in its order (not the ledger's first, then the view's)
+        opening: opensDefault.current ? openingQueryOf(client, latestModel.current) : undefined,
         confirmDelete: (count) => window.confirm(tf('grid.confirmDelete', { n: count })),
       }),
     [daily, locale, client, ledger, scopeUnit, sheetPeriod, drill, user, role, unitNames, reloadModel, tf],
@@ -216,7 +225,6 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
     setRecordOf(null);
   }, [controller]);
   // a link to a row (来源, 后续, a notice: ?row=<id>) opens the sheet with that row selected, in the record pane
-  const linkedRow = searchParams.get('row');
   useEffect(() => {
     if (!linkedRow) return;
     let live = true;
@@ -486,7 +494,7 @@ function LedgerSheet({ user, model, reloadModel, title }: LedgerSheetProps) {
           canShare={role === 'admin'}
           layout={viewLayout}
           onLayout={setViewLayout}
-          applyDefault={!drill && !linkedRow}
+          applyDefault={openDefault}
         />
         {spansMoreThanWindow(snapshot) && <GoToRow snapshot={snapshot} controller={controller} />}
         {rowSearchOf(model) && (

@@ -110,6 +110,16 @@ $fn$`,
   ];
 }
 
+/**
+ * A search expected to match more than this share of the caller's rows (`tze_…`) is a word in
+ * many rows: its keys are read by walking the rows in id order (`tzk_…`), and a page with a
+ * filter, a period or a sort by a column picks its matches by their texts as an index walks the
+ * page's order (rows.service.ts); fewer, through the GIN index and by their keys, one primary-key
+ * probe each. On a million rows the two cost the same at about 0.5 %, which is also the most the
+ * planner guesses for a gram it has no statistics of: 1 % keeps a rare word among the keys.
+ */
+export const SEARCH_MANY_MATCHES = 0.01;
+
 /** The version of the search functions' text: start-up replaces those of another (the keys function's comment). */
 export const ROW_SEARCH_FUNCTIONS_VERSION = 'functions v3';
 
@@ -123,16 +133,18 @@ export const ROW_SEARCH_FUNCTIONS_VERSION = 'functions v3';
  * - `tzn_…(needle)`: how many rows match, without reading the ledger table (a page's totalCount
  *   when nothing but the search narrows it);
  * - `tzk_…(needle, lim, skip, descending)`: the keys of one page in id order (the grid's own
- *   order), planned for its words each time: a rare word through the GIN index and a sort of its
- *   few matches, a common one (李: one row in twenty) by walking the primary key until the page is
- *   full. Joining only the page's keys to the ledger table is what keeps a common word's first
- *   page fast over every unit: the keys of all its matches cost a primary-key probe each;
+ *   order): a word in many rows (SEARCH_MANY_MATCHES, by `tze_`) by walking the rows in id order
+ *   (every unit's by the primary key, one unit's by (unit_id, id)) until the page is full, LIKE
+ *   alone checking each; a rarer one planned for its words each time, mostly through the GIN
+ *   index and a sort of its few matches. Joining only the page's keys to the ledger table is what
+ *   keeps a common word's first page fast over every unit: the keys of all its matches cost a
+ *   primary-key probe each;
  * - `tze_…(needle)`: the share of the caller's rows the planner expects to match, from the GIN
  *   index's statistics of the needle's grams (each gram's share of the rows, a longer word's grams
  *   taken as independent; a gram not among the most common ones at most 0.5 %), without counting:
  *   whether a page with a filter or a sort by a column picks its matches by their keys or by their
- *   texts (rows.service.ts MANY_MATCHES). A wrong guess costs time, never rows: both ways give the
- *   same page.
+ *   texts (SEARCH_MANY_MATCHES). A wrong guess costs time, never rows: both ways give the same
+ *   page.
  *
  * None of them plans a sequential scan: that would compute `taizhang_search_grams` for every row
  * (a word in every row took 78 s over a million). CREATE OR REPLACE: start-up replaces them in a
@@ -192,26 +204,6 @@ BEGIN
 END
 $fn$`,
     ...grant(`${quoteIdent(count)}(text)`),
-    // EXECUTE: planned with the page's own words, size and offset each time (a cached generic plan
-    // would take one path for every word)
-    `CREATE OR REPLACE FUNCTION ${quoteIdent(keys)}(needle text, lim integer, skip integer, descending boolean)
-  RETURNS TABLE (unit_id integer, id bigint)
-  LANGUAGE plpgsql ${options} ROWS 100 AS $fn$
-${declarations}
-  direction text := CASE WHEN descending THEN 'DESC' ELSE 'ASC' END;
-BEGIN
-  IF needle IS NULL OR needle = '' THEN
-    RETURN;
-  END IF;
-  ${perScope(
-    (unit) =>
-      `RETURN QUERY EXECUTE 'SELECT s.unit_id, s.id FROM ${s} s WHERE ${unit}taizhang_search_grams(s.body) @> $1 AND s.body LIKE $2 ORDER BY s.id ' || direction || ' LIMIT $4 OFFSET $5'
-      USING grams, pattern, units, lim, skip;`,
-    '$3',
-  )}
-END
-$fn$`,
-    ...grant(`${quoteIdent(keys)}(text, integer, integer, boolean)`),
     // the plans' own row estimates: EXPLAIN of the grams' containment alone (with LIKE's guess
     // multiplied in, a common word would look rare) over EXPLAIN of the caller's rows, the values
     // written into the statements so that the planner sees them (VOLATILE: PostgreSQL allows
@@ -236,6 +228,31 @@ BEGIN
 END
 $fn$`,
     ...grant(`${quoteIdent(estimate)}(text)`),
+    // a word in many rows: the rows in id order (the primary key, or (unit_id, id) for one unit)
+    // until the page is full, checked by LIKE alone — the grams as a filter would be computed for
+    // each row read (about 75 µs a row); fewer: planned with the page's own words, size and offset
+    // (EXECUTE: a cached generic plan would take one path for every word)
+    `CREATE OR REPLACE FUNCTION ${quoteIdent(keys)}(needle text, lim integer, skip integer, descending boolean)
+  RETURNS TABLE (unit_id integer, id bigint)
+  LANGUAGE plpgsql ${options.replace('STABLE', 'VOLATILE')} ROWS 100 AS $fn$
+${declarations}
+  direction text := CASE WHEN descending THEN 'DESC' ELSE 'ASC' END;
+  matched text := CASE WHEN ${quoteIdent(estimate)}(needle) > ${SEARCH_MANY_MATCHES} THEN '' ELSE 'taizhang_search_grams(s.body) @> $1 AND ' END;
+BEGIN
+  IF needle IS NULL OR needle = '' THEN
+    RETURN;
+  END IF;
+  ${perScope(
+    (unit) =>
+      `RETURN QUERY EXECUTE 'SELECT s.unit_id, s.id FROM ${s} s WHERE ${unit}' || matched || 's.body LIKE $2 ORDER BY s.id ' || direction || ' LIMIT $4 OFFSET $5'
+      USING grams, pattern, units, lim, skip;`,
+    '$3',
+  )}
+END
+$fn$`,
+    // the rows of one unit in id order, for that walk
+    `CREATE INDEX IF NOT EXISTS ${quoteIdent(`${search.table}_units`)} ON ${s} (unit_id, id)`,
+    ...grant(`${quoteIdent(keys)}(text, integer, integer, boolean)`),
     `COMMENT ON FUNCTION ${quoteIdent(keys)}(text, integer, integer, boolean) IS '${ROW_SEARCH_FUNCTIONS_VERSION}'`,
   ];
 }

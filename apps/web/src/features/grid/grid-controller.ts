@@ -150,6 +150,12 @@ export interface GridOptions {
   reloadDefinition?: () => Promise<LedgerModel>;
   /** The user's selection moved to another row (its id; null: a new row or none), for presence. */
   onRowSelected?(rowId: string | null): void;
+  /**
+   * The sort and filter the grid opens with (the ledger's default view, docs/views.md), awaited
+   * before its first read (`open`), so that the rows are read once, in the view's order; null or
+   * a failure: the ledger's own order.
+   */
+  opening?: Promise<{ orderBy: ServerQuery['orderBy']; filter: Record<string, unknown> } | null>;
 }
 
 /** Longer texts may not fit their cell; their cell's tooltip holds the whole text. */
@@ -269,6 +275,13 @@ export class GridController {
   }
 
   // ── reading ────────────────────────────────────────────────────────────────────────────────
+
+  /** The first read: in the sort and filter the grid opens with (`opening`), else from the top. */
+  async open(): Promise<void> {
+    const opening = await this.options.opening?.catch(() => null);
+    if (this.disposed) return;
+    return opening ? this.applyQuery(opening) : this.reload();
+  }
 
   /**
    * The rows of the current sort and filter from the top, or around `position` (a jump: 转到行,

@@ -114,7 +114,7 @@ export const LedgerGrid = memo(function LedgerGrid({
     const hot = ref.current?.hotInstance;
     if (!hot) return;
     controller.attach(hot);
-    void controller.reload();
+    void controller.open();
     return () => controller.dispose();
   }, [controller]);
 

@@ -16,7 +16,10 @@ interface ViewPickerProps {
   /** The view's layout the grid shows now (null: none). */
   layout: ViewLayout | null;
   onLayout(layout: ViewLayout | null): void;
-  /** Open the ledger with its default view (not in a drill-down or on a link to a row, which set their own rows). */
+  /**
+   * The grid opens with the ledger's default view (GridOptions.opening; not in a drill-down or on a
+   * link to a row, which set their own rows): the picker shows it chosen, with its layout.
+   */
   applyDefault: boolean;
 }
 
@@ -39,7 +42,8 @@ export function ViewPicker({ model, controller, canShare, layout, onLayout, appl
   const [deleteView] = useMutation(DELETE_VIEW);
   const [setDefault] = useMutation<{ setDefaultView: SavedView }>(SET_DEFAULT_VIEW);
 
-  const apply = (view: SavedView | null) => {
+  /** A view chosen: its layout, and its rows unless the grid already reads them (`rows` false). */
+  const apply = (view: SavedView | null, rows = true) => {
     setSelectedId(view?.id ?? null);
     setProblem(null);
     if (!view) {
@@ -49,16 +53,17 @@ export function ViewPicker({ model, controller, canShare, layout, onLayout, appl
     }
     const config = viewConfigFor(model, view.config);
     onLayout({ hidden: config.hidden, order: config.order, frozen: config.frozen, rowHeight: config.rowHeight });
-    void controller.applyQuery({ orderBy: config.orderBy, filter: config.filter });
+    if (rows) void controller.applyQuery({ orderBy: config.orderBy, filter: config.filter });
   };
 
-  // the default view, once, when the list first comes
+  // the default view, once, when the list first comes: its rows are the grid's first read
+  // (GridOptions.opening, ledger-page.tsx), so here only its name and layout
   const opened = useRef(false);
   useEffect(() => {
     if (opened.current || !views.data) return;
     opened.current = true;
     const opening = applyDefault ? views.data.views.find((view) => view.opensByDefault) : undefined;
-    if (opening) apply(opening);
+    if (opening) apply(opening, false);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on the first answer
   }, [views.data]);
   // another unit or period is a new controller: the chosen view's rows again
@@ -66,7 +71,8 @@ export function ViewPicker({ model, controller, canShare, layout, onLayout, appl
   useEffect(() => {
     if (shownOn.current === controller) return;
     shownOn.current = controller;
-    if (selected) {
+    // (the default view is the new grid's own first read)
+    if (selected && !(applyDefault && selected.opensByDefault)) {
       const config = viewConfigFor(model, selected.config);
       void controller.applyQuery({ orderBy: config.orderBy, filter: config.filter });
     }

@@ -1,4 +1,5 @@
-import { gql } from '@apollo/client';
+import { gql, type ApolloClient } from '@apollo/client';
+import { viewConfigFor, type LedgerModel, type ViewConfig } from '@taizhang/ledger-core';
 
 /** A saved view as the grid's picker reads it (docs/views.md). */
 export interface SavedView {
@@ -21,6 +22,25 @@ export const VIEWS = gql`
     views(ledger: $ledger) { ${VIEW_FIELDS} }
   }
 `;
+
+/**
+ * The sort and filter of the view a ledger opens with (`opensByDefault`), null when none: what the
+ * grid's first read waits for (GridOptions.opening), so that it reads the rows once.
+ */
+export async function openingQueryOf(
+  client: ApolloClient<unknown>,
+  model: LedgerModel,
+): Promise<{ orderBy: ViewConfig['orderBy']; filter: ViewConfig['filter'] } | null> {
+  const { data } = await client.query<{ views: SavedView[] }>({
+    query: VIEWS,
+    variables: { ledger: model.definition.key },
+    fetchPolicy: 'network-only',
+  });
+  const opening = data.views.find((view) => view.opensByDefault);
+  if (!opening) return null;
+  const config = viewConfigFor(model, opening.config);
+  return { orderBy: config.orderBy, filter: config.filter };
+}
 
 export const SAVE_VIEW = gql`
   mutation SaveView($id: ID, $input: ViewInput!) {

@@ -187,7 +187,7 @@ it('pastes 5,000 rows × 8 columns: visible and validated within 2 s, saved with
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
     return performance.now() - t0;
   }, text);
-  expect(await page.getByTestId('rows-count').textContent()).toContain(`${PASTE_ROWS} /`);
+  expect(await page.getByTestId('rows-count').textContent()).toContain(`${PASTE_ROWS.toLocaleString('zh-CN')} /`);
   await page.waitForFunction(
     () => {
       const status = document.querySelector('[data-testid="save-status"]');

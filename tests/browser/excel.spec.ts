@@ -28,9 +28,13 @@ async function openLedger(page: Page, username: string, ledger: string) {
   await expect.poll(() => loaded(page)).not.toBeNaN();
 }
 
-/** The sheet's row count as the grid says it ("已加载 n / N 行"); NaN while it (re)loads. */
+/** The sheet's row count as the grid says it ("已加载 n / N 行", 1,000 with a comma); NaN while it (re)loads. */
 const loaded = async (page: Page) =>
-  Number(/^已加载 \d+ \/ (\d+) 行$/.exec((await page.getByTestId('rows-count').textContent()) ?? '')?.[1]);
+  Number(
+    /^已加载 [\d,]+ \/ ([\d,]+) 行$/
+      .exec((await page.getByTestId('rows-count').textContent()) ?? '')?.[1]
+      ?.replace(/,/g, ''),
+  );
 
 describe('Excel on the ledger page', () => {
   it('exports the sheet, previews an import with its bad row, and commits the good rows into the grid', async () => {

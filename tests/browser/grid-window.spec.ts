@@ -66,7 +66,9 @@ describe('a ledger larger than the grid holds', () => {
   it('jumps to a far row, counts it in the whole ledger, and saves an edit made there', async () => {
     const page = await product.signedIn('clerk01', { viewport: { width: 1366, height: 768 } });
     await page.goto(`${product.server.url}/ledgers/window_case`);
-    await expect.poll(() => page.getByTestId('rows-count').textContent(), SLOW).toBe(`已加载 200 / ${ROWS} 行`);
+    await expect
+      .poll(() => page.getByTestId('rows-count').textContent(), SLOW)
+      .toBe(`已加载 200 / ${ROWS.toLocaleString('zh-CN')} 行`);
     expect((await shownRows(page))[0]).toEqual(['1', 'W-00001']);
     expect(await page.getByTestId('position-bar').getAttribute('max')).toBe(String(ROWS - 1));
 
@@ -77,8 +79,10 @@ describe('a ledger larger than the grid holds', () => {
     const shown = await shownRows(page);
     for (const [header, caseNo] of shown) expect(caseNo).toBe(`W-${header.padStart(5, '0')}`);
     // the window around it, not the rows up to it
-    await expect.poll(() => page.getByTestId('rows-count').textContent(), SLOW).toMatch(/^已加载 \d+ \/ 3000 行$/);
-    const loaded = Number(/已加载 (\d+)/.exec((await page.getByTestId('rows-count').textContent()) ?? '')?.[1]);
+    await expect.poll(() => page.getByTestId('rows-count').textContent(), SLOW).toMatch(/^已加载 [\d,]+ \/ 3,000 行$/);
+    const loaded = Number(
+      /已加载 ([\d,]+)/.exec((await page.getByTestId('rows-count').textContent()) ?? '')?.[1]?.replace(/,/g, ''),
+    );
     expect(loaded).toBeLessThanOrEqual(600);
     await expect.poll(() => page.getByTestId('position-bar').inputValue()).toBe('2499');
     await page.screenshot({ path: screenshotPath('grid-window-far-row') });
@@ -122,8 +126,10 @@ describe('a ledger larger than the grid holds', () => {
     await expect.poll(() => page.getByTestId('record-pane').getAttribute('data-row'), SLOW).toBe('2800');
     await expect.poll(() => cursorRow(page), SLOW).toEqual(['2800', 'W-02800']);
     // the window around it: read where it stands, not page after page from the top
-    await expect.poll(() => page.getByTestId('rows-count').textContent(), SLOW).toMatch(/^已加载 \d+ \/ 3000 行$/);
-    const loaded = Number(/已加载 (\d+)/.exec((await page.getByTestId('rows-count').textContent()) ?? '')?.[1]);
+    await expect.poll(() => page.getByTestId('rows-count').textContent(), SLOW).toMatch(/^已加载 [\d,]+ \/ 3,000 行$/);
+    const loaded = Number(
+      /已加载 ([\d,]+)/.exec((await page.getByTestId('rows-count').textContent()) ?? '')?.[1]?.replace(/,/g, ''),
+    );
     expect(loaded).toBeLessThanOrEqual(600);
     const shown = await shownRows(page);
     for (const [header, caseNo] of shown) expect(caseNo).toBe(`W-${header.padStart(5, '0')}`);

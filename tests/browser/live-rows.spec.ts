@@ -113,7 +113,9 @@ describe('two browsers of one unit', () => {
     const a = await product.browser.newContext({ viewport: { width: 1400, height: 900 } });
     const pageA = await openLedger(a, 'clerk01', 'window_case');
     const count = async () =>
-      Number(/\/ (\d+) 行$/.exec((await pageA.getByTestId('rows-count').textContent()) ?? '')?.[1]);
+      Number(
+        /\/ ([\d,]+) 行$/.exec((await pageA.getByTestId('rows-count').textContent()) ?? '')?.[1]?.replace(/,/g, ''),
+      );
     const before = await count();
     const saved = await gql<{ saveRows: { results: { row: { id: string; version: number } }[] } }>('clerk01', SAVE, {
       changes: [{ op: 'INSERT', values: caseOf('LIVE-新增-001', '诸葛亮') }],

@@ -56,7 +56,11 @@ export function AppShell({ user, children }: { user: CurrentUser; children: Reac
             </>
           )}
         </nav>
-        <div className="shell-unit" data-testid="current-unit">
+        <div
+          className="shell-unit"
+          data-testid="current-unit"
+          title={user.unit ? `${unitKindLabel(user.unit.kind)} ${user.unit.name}` : undefined}
+        >
           {user.unit ? (
             <>
               <span className="muted">{unitKindLabel(user.unit.kind)}</span> {user.unit.name}

@@ -13,8 +13,10 @@ interface SaveStatusProps {
 
 /** 保存中 / 已保存 / 有 N 处错误 / 离线，稍后重试 / 已暂停自动保存 — where the clerk's work stands. */
 export function SaveStatus({ snapshot, readOnly, onRetry, onClearFilters }: SaveStatusProps) {
-  const { t, tf } = useI18n();
+  const { t, tf, locale } = useI18n();
   if (!snapshot) return null;
+  // a million rows read as 1,000,000 (both languages group by thousands with a comma)
+  const count = (n: number) => n.toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN');
   const errorCells = new Set(snapshot.errors.map((p) => `${p.rowKey}/${p.field}`)).size;
   const state = snapshot.state;
   const holdReason = snapshot.holdReason ?? 'server';
@@ -73,14 +75,14 @@ export function SaveStatus({ snapshot, readOnly, onRetry, onClearFilters }: Save
           ? t('common.loading')
           : snapshot.unfilteredTotal !== null
             ? t(searchOf(snapshot.query) !== null ? 'grid.rowsSearched' : 'grid.rowsFiltered')
-                .replace('{shown}', String(snapshot.total))
-                .replace('{total}', String(snapshot.unfilteredTotal)) +
+                .replace('{shown}', count(snapshot.total))
+                .replace('{total}', count(snapshot.unfilteredTotal)) +
               (snapshot.loaded < snapshot.total
-                ? t('grid.rowsFilteredLoaded').replace('{loaded}', String(snapshot.loaded))
+                ? t('grid.rowsFilteredLoaded').replace('{loaded}', count(snapshot.loaded))
                 : '')
             : t('grid.rowsLoaded')
-                .replace('{loaded}', String(snapshot.loaded))
-                .replace('{total}', String(snapshot.total))}
+                .replace('{loaded}', count(snapshot.loaded))
+                .replace('{total}', count(snapshot.total))}
       </span>
       {snapshot.filteredFields.length > 0 && (
         <button type="button" className="link-button" onClick={onClearFilters} data-testid="clear-filters">

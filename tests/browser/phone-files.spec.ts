@@ -47,6 +47,46 @@ async function jpeg(page: Page, label: string): Promise<Buffer> {
 
 const card = (page: Page, key: string) => page.locator(`[data-question="${key}"]`);
 
+/** The rectification's required answers, as a clerk types them. */
+async function fillRectification(page: Page, description: string): Promise<void> {
+  await card(page, 'found_on').locator('input').fill(shanghaiDay(-1));
+  await card(page, 'source').getByLabel('回访', { exact: true }).check();
+  await card(page, 'description').locator('textarea').fill(description);
+  await card(page, 'owner').getByRole('textbox').fill('王五');
+  await card(page, 'deadline').locator('input').fill(shanghaiDay(7));
+}
+
+/** Copies of a kept file under new handles, kept `agesMs` ago; and that file itself made `ageMs` old. */
+async function ageKept(page: Page, handle: string, ageMs: number, copies: { handle: string; ageMs: number }[]) {
+  await page.evaluate(
+    async ({ handle, ageMs, copies }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('taizhang-files');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => resolve(open.result);
+      });
+      const store = () => db.transaction('kept', 'readwrite').objectStore('kept');
+      const original = await new Promise<Record<string, unknown>>((resolve, reject) => {
+        const get = store().get(handle);
+        get.onsuccess = () => resolve(get.result as Record<string, unknown>);
+        get.onerror = () => reject(get.error);
+      });
+      for (const record of [
+        { ...original, keptAt: Date.now() - ageMs },
+        ...copies.map((copy) => ({ ...original, handle: copy.handle, keptAt: Date.now() - copy.ageMs })),
+      ]) {
+        await new Promise<void>((resolve, reject) => {
+          const put = store().put(record);
+          put.onsuccess = () => resolve();
+          put.onerror = () => reject(put.error);
+        });
+      }
+      db.close();
+    },
+    { handle, ageMs, copies },
+  );
+}
+
 /** What this browser keeps: the sheet's queue (localStorage) and the files kept (IndexedDB). */
 async function kept(page: Page) {
   return page.evaluate(async () => {
@@ -87,11 +127,7 @@ describe('photos on the phone form offline', () => {
 
     await page.context().setOffline(true);
     onTestFinished(() => page.context().setOffline(false));
-    await card(page, 'found_on').locator('input').fill(shanghaiDay(-1));
-    await card(page, 'source').getByLabel('回访', { exact: true }).check();
-    await card(page, 'description').locator('textarea').fill(description);
-    await card(page, 'owner').getByRole('textbox').fill('王五');
-    await card(page, 'deadline').locator('input').fill(shanghaiDay(7));
+    await fillRectification(page, description);
     // the camera inputs (a field of images: accept image/*, capture environment)
     const camera = card(page, 'photos_before').locator('input[type=file]');
     expect(await camera.getAttribute('capture')).toBe('environment');
@@ -182,5 +218,45 @@ describe('photos on the phone form offline', () => {
       .poll(() => shown.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 10_000 })
       .toBeGreaterThan(0);
     expect(await card(page, 'photos_before').locator('.file-name').textContent()).toBe('整改前.jpg');
+  });
+  it('lets go of a file an earlier visit kept that no waiting change holds, a day after; keeps one a change holds and a newer one', async () => {
+    const page = await product.signedIn(CLERK, PHONE);
+    onTestFinished(() => page.context().close());
+    await page.goto(`${product.server.url}/ledgers/rectification/new`);
+    await card(page, 'description').locator('textarea').waitFor();
+    const photo = await jpeg(page, '隔天');
+    await page.context().setOffline(true);
+    onTestFinished(() => page.context().setOffline(false));
+    await fillRectification(page, '隔天仍在队列中的整改');
+    await card(page, 'photos_before')
+      .locator('input[type=file]')
+      .setInputFiles({ name: '整改前.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await expect.poll(() => card(page, 'photos_before').getByTestId('kept-file-state').count()).toBe(1);
+    await page.getByTestId('save-row').tap();
+    await expect
+      .poll(() => page.getByTestId('row-form-queue').textContent(), { timeout: 10_000 })
+      .toBe('离线：待发送 1 条，联网后自动发送');
+    const [held] = (await kept(page)).files;
+    // as if kept a day and a half ago, with two more under the same sheet that no change holds:
+    // one as old (its change dropped), one an hour old (an earlier visit's form, not yet a day)
+    const dropped = 'local_droppedchange000';
+    const recent = 'local_recentvisit00000';
+    await ageKept(page, held.handle, 36 * 3600_000, [
+      { handle: dropped, ageMs: 36 * 3600_000 },
+      { handle: recent, ageMs: 3600_000 },
+    ]);
+    expect((await kept(page)).files.map((f) => f.handle).sort()).toEqual([dropped, held.handle, recent].sort());
+
+    // the next visit (back online: the product is not served offline) lets the dropped one go, and only it: the held one is uploaded
+    // and its row saved with it, the hour-old one stays
+    await page.context().setOffline(false);
+    await page.reload();
+    await card(page, 'description').locator('textarea').waitFor();
+    await expect.poll(async () => (await kept(page)).files.map((f) => f.handle), { timeout: 30_000 }).toEqual([recent]);
+    await expect.poll(async () => (await kept(page)).queues, { timeout: 30_000 }).toEqual([]);
+    const [saved] = (await rectifications()).filter((row) => row.values.description === '隔天仍在队列中的整改');
+    expect((saved.values.photos_before as StoredFile[]).map((f) => f.sha256)).toEqual([
+      createHash('sha256').update(photo).digest('hex'),
+    ]);
   });
 });

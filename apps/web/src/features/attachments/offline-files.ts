@@ -40,6 +40,8 @@ export interface KeptEntry {
 }
 
 const DATABASE = 'taizhang-files';
+/** How long a kept file no waiting change holds stays (sendOnce). */
+export const KEPT_UNHELD_MS = 24 * 60 * 60 * 1000;
 const STORE = 'kept';
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
@@ -100,6 +102,8 @@ export class OfflineFiles {
   private sending: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /** When this visit began: a file kept since may be in the open form, and is never let go. */
+  private startedAt = Date.now();
   private readonly onOnline = () => void this.send();
 
   constructor(
@@ -111,6 +115,7 @@ export class OfflineFiles {
   /** Reads what an earlier visit kept, listens for the network, and sends what waits. */
   start(): void {
     this.stopped = false;
+    this.startedAt = Date.now();
     window.addEventListener('online', this.onOnline);
     void this.send();
   }
@@ -175,18 +180,18 @@ export class OfflineFiles {
   }
 
   private async sendOnce(): Promise<void> {
-    const kept = await keptOf(this.queueKey).catch(() => [] as KeptFile[]);
+    const all = await keptOf(this.queueKey).catch(() => [] as KeptFile[]);
+    const held = this.held();
+    // a file of an earlier visit that no waiting change holds, a day after it was kept: its change
+    // was dropped (a conflict settled with the server's value, the row deleted) or its form was
+    // never saved — let go, so that the phone's storage does not fill with them; a refused one
+    // stays listed until dismissed
+    const before = Math.min(this.startedAt, Date.now() - KEPT_UNHELD_MS);
+    const letGo = all.filter((file) => !file.refused && !held.has(file.handle) && file.keptAt < before);
+    for (const file of letGo) await inStore('readwrite', (store) => store.delete(file.handle)).catch(() => undefined);
+    const kept = all.filter((file) => !letGo.includes(file));
     this.show(kept);
     if (!navigator.onLine) return;
-    const held = new Set(
-      this.saver
-        .pending()
-        .flatMap((change) =>
-          Object.values(change.values).flatMap((value) =>
-            Array.isArray(value) ? value.map((item) => (item as { handle?: unknown } | null)?.handle) : [],
-          ),
-        ),
-    );
     for (const file of kept) {
       if (this.stopped || file.refused || !held.has(file.handle)) continue;
       try {
@@ -213,6 +218,19 @@ export class OfflineFiles {
       }
       this.show(await keptOf(this.queueKey).catch(() => [] as KeptFile[]));
     }
+  }
+
+  /** The handles the waiting changes hold (the queue is read from its store when the saver is made). */
+  private held(): Set<unknown> {
+    return new Set(
+      this.saver
+        .pending()
+        .flatMap((change) =>
+          Object.values(change.values).flatMap((value) =>
+            Array.isArray(value) ? value.map((item) => (item as { handle?: unknown } | null)?.handle) : [],
+          ),
+        ),
+    );
   }
 
   private async refresh(): Promise<void> {

@@ -276,10 +276,15 @@ export class GridController {
 
   // ── reading ────────────────────────────────────────────────────────────────────────────────
 
-  /** The first read: in the sort and filter the grid opens with (`opening`), else from the top. */
+  /**
+   * The first read: in the sort and filter the grid opens with (`opening`), else from the top —
+   * unless a read was asked while the opening was awaited (a view picked for a new unit or
+   * period's grid): that one stands.
+   */
   async open(): Promise<void> {
+    const reads = this.generation;
     const opening = await this.options.opening?.catch(() => null);
-    if (this.disposed) return;
+    if (this.disposed || this.generation !== reads) return;
     return opening ? this.applyQuery(opening) : this.reload();
   }
 

@@ -16,6 +16,7 @@ function controllerWith(opening: Promise<{ orderBy: ServerQuery['orderBy']; filt
     model: modelOf(definition),
     locale: 'zh-CN',
     periodDate: null,
+    store: null,
     onChange: () => undefined,
     opening,
     backend: {

@@ -223,6 +223,34 @@ describe('rowsChanged', () => {
     expect(otherUnit.events.filter((e) => e.kind === 'REFRESHED')).toEqual([]);
   });
 
+  it("announces a day's report whose derived figure a window case moved (REFRESHED), with its version unchanged", async () => {
+    const made = await postGraphQL<{ saveRows: { results: { row: { id: string; version: number } }[] } }>(
+      t.url,
+      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "daily_followup", changes: $changes) { results { row { id version } } } }`,
+      { changes: [{ op: 'INSERT', values: { report_date: '2026-11-20', follow_ups: 0, dissatisfied: 0 } }] },
+      { token: tokens.clerk01 },
+    );
+    const [report] = made.data!.saveRows.results;
+    const reports = watch(connect(t.url, { token: tokens.clerk01 }), { ledger: 'daily_followup' });
+    await settle();
+    const completed = {
+      ...caseValues(7),
+      accepted_at: '2026-11-20T09:00:00+08:00',
+      status: '办结',
+      completed_at: '2026-11-20T10:00:00+08:00',
+    };
+    expect((await save(tokens.clerk01, null, [{ op: 'INSERT', values: completed }])).saved).toBe(1);
+    await until(() => reports.events.some((e) => e.kind === 'REFRESHED'));
+    expect(reports.events.filter((e) => e.kind === 'REFRESHED')).toEqual([
+      expect.objectContaining({
+        ledger: 'daily_followup',
+        unitId: units.xz01,
+        ids: [report.row.id],
+        versions: [report.row.version],
+      }),
+    ]);
+  });
+
   it('tells the open sheet it was submitted and returned, with the reason', async () => {
     const period = '2026-12-01';
     const here = watch(connect(t.url, { token: tokens.clerk01 }), { ledger: 'daily_followup', period });

@@ -18,6 +18,7 @@ import {
 } from '@taizhang/ledger-core';
 import type { RefreshedRow } from '../common/live/row-events';
 import type { RowTransaction } from './row-scope';
+import { CHANGED, refreshedOf, type ChangedRow } from './row-derived';
 import { overridesSql } from './row-sql';
 import { problem, reject, type Planned, type RowChange, type RowOutcome } from './row-write';
 
@@ -437,7 +438,7 @@ export async function writeFigures(
   const live = await liveFigures(tx, figures, [unitId], periods, now);
   const table = quoteIdent(tableNameOf(holder.definition.key));
   const rows = (await tx.query(
-    `SELECT t.id, t.period, t.version, ${holder.fields.map((f) => `t.${quoteIdent(f.key)}`).join(', ')},
+    `SELECT t.id, t.period, ${holder.fields.map((f) => `t.${quoteIdent(f.key)}`).join(', ')},
             ARRAY(SELECT o.field FROM derived_overrides o WHERE o.ledger_key = $3 AND o.row_id = t.id) AS overridden
        FROM ${table} t WHERE t.unit_id = $1 AND t.period = ANY($2::text[]) AND t.deleted_at IS NULL FOR UPDATE`,
     [unitId, periods, holder.definition.key],
@@ -456,14 +457,11 @@ export async function writeFigures(
     if (moved.length === 0) continue;
     const params: unknown[] = [unitId, raw.id];
     const sets = moved.map((f) => `${quoteIdent(f.key)} = $${params.push(next[f.key])}`);
-    await tx.query(`UPDATE ${table} SET ${sets.join(', ')} WHERE unit_id = $1 AND id = $2`, params);
-    refreshed.push({
-      ledger: holder.definition.key,
-      unitId,
-      period: raw.period === null ? null : String(raw.period),
-      id: String(raw.id),
-      version: Number(raw.version),
-    });
+    const changed = await tx.query<ChangedRow>(
+      `UPDATE ${table} h SET ${sets.join(', ')} WHERE h.unit_id = $1 AND h.id = $2 RETURNING ${CHANGED}`,
+      params,
+    );
+    refreshed.push(...changed.map((row) => refreshedOf(holder, row)));
   }
   return refreshed;
 }

@@ -247,15 +247,16 @@ export async function refreshDerived(
   return refreshed;
 }
 
-/** What an UPDATE of derived values returns of each row it changed. */
-interface ChangedRow {
+/** What an UPDATE of derived values (of the holder table as `h`) returns of each row it changed. */
+export interface ChangedRow {
   unit_id: number;
   id: string | number;
   version: number;
   period: string | null;
 }
-const CHANGED = 'h.unit_id, h.id, h.version, h.period';
-const refreshedOf = (holder: LedgerModel, row: ChangedRow): RefreshedRow => ({
+export const CHANGED = 'h.unit_id, h.id, h.version, h.period';
+/** A changed row as its REFRESHED event names it (derived-figures.ts shares it). */
+export const refreshedOf = (holder: LedgerModel, row: ChangedRow): RefreshedRow => ({
   ledger: holder.definition.key,
   unitId: Number(row.unit_id),
   period: row.period,

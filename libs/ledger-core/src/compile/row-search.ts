@@ -171,7 +171,11 @@ export function rowSearchFunctionsSql(search: RowSearch): string[] {
   END IF;`;
   // no parallel workers either: on this 2-core machine a parallel bitmap scan took 44 ms for what
   // one process counts in 12 (one common character over a million rows)
-  const options = `STABLE SECURITY DEFINER SET search_path FROM CURRENT SET enable_seqscan = off SET max_parallel_workers_per_gather = 0`;
+  const settings = `SECURITY DEFINER SET search_path FROM CURRENT SET enable_seqscan = off SET max_parallel_workers_per_gather = 0`;
+  const options = `STABLE ${settings}`;
+  // PostgreSQL allows EXPLAIN in no function but a VOLATILE one: the estimate's, and the keys'
+  // function that asks it
+  const explaining = `VOLATILE ${settings}`;
   const grant = (signature: string) => [
     `REVOKE ALL ON FUNCTION ${signature} FROM PUBLIC`,
     `GRANT EXECUTE ON FUNCTION ${signature} TO ${ROWS_ROLE}`,
@@ -206,10 +210,9 @@ $fn$`,
     ...grant(`${quoteIdent(count)}(text)`),
     // the plans' own row estimates: EXPLAIN of the grams' containment alone (with LIKE's guess
     // multiplied in, a common word would look rare) over EXPLAIN of the caller's rows, the values
-    // written into the statements so that the planner sees them (VOLATILE: PostgreSQL allows
-    // EXPLAIN in no other function)
+    // written into the statements so that the planner sees them
     `CREATE OR REPLACE FUNCTION ${quoteIdent(estimate)}(needle text) RETURNS double precision
-  LANGUAGE plpgsql ${options.replace('STABLE', 'VOLATILE')} AS $fn$
+  LANGUAGE plpgsql ${explaining} AS $fn$
 ${declarations}
   matching json;
   scoped json;
@@ -234,7 +237,7 @@ $fn$`,
     // (EXECUTE: a cached generic plan would take one path for every word)
     `CREATE OR REPLACE FUNCTION ${quoteIdent(keys)}(needle text, lim integer, skip integer, descending boolean)
   RETURNS TABLE (unit_id integer, id bigint)
-  LANGUAGE plpgsql ${options.replace('STABLE', 'VOLATILE')} ROWS 100 AS $fn$
+  LANGUAGE plpgsql ${explaining} ROWS 100 AS $fn$
 ${declarations}
   direction text := CASE WHEN descending THEN 'DESC' ELSE 'ASC' END;
   matched text := CASE WHEN ${quoteIdent(estimate)}(needle) > ${SEARCH_MANY_MATCHES} THEN '' ELSE 'taizhang_search_grams(s.body) @> $1 AND ' END;

@@ -207,6 +207,40 @@ describe('checkDefinition', () => {
     expect(problems).toEqual(['/fields/0/type: 未知类型「nubmer」', '/fields/1/colour: 未知属性「colour」']);
   });
 
+  it("lists the shape's problems and the meaning's together: a typo in one field does not hide a formula's unknown field in another", () => {
+    const broken = minimal();
+    broken.title = '很长的标题'.repeat(401);
+    (broken.fields[0] as unknown as Record<string, unknown>).max = 'ten';
+    broken.fields.push({ key: 'c', title: '丙', type: 'integer', formula: 'a + missing' } as never);
+    broken.rules = [
+      { key: 'r1', level: 'fatal', check: 'a > 0', message: '甲须为正' } as never,
+      { key: 'r2', level: 'error', check: 'nothing > 0', message: '乙' },
+    ];
+    broken.measures = [{ key: 'm', title: '合计', kind: 'sum', field: 'b' }];
+    const problems = problemsOf(broken);
+    expect(problems.slice(0, 3)).toEqual([
+      '/title: at most 2000 characters',
+      '/fields/0/max: must be a number',
+      '/rules/0/level: "fatal" is not allowed (one of: error, warning)',
+    ]);
+    // the meaning's, on the well-shaped part: the ill-shaped field and rule stand in under their keys
+    expect(problems.slice(3).map((p) => p.split(':')[0])).toEqual([
+      '/fields/2/formula',
+      '/rules/1/check',
+      '/measures/0/field',
+    ]);
+    expect(problems.some((p) => p.startsWith('/rules/0/check'))).toBe(false);
+  });
+
+  it('still checks the meaning when a required property is missing or a list is not a list', () => {
+    const problems = problemsOf({
+      title: '无标识',
+      fields: [{ key: 'a', title: '甲', type: 'integer', formula: 'nothing * 2' }],
+      rules: 'none',
+    });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['/key', '/rules', '/fields/0/formula']);
+  });
+
   it('refuses what is not an object', () => {
     expect(problemsOf('ledger')).toEqual(['/: must be an object']);
     expect(problemsOf(null)).toEqual(['/: must be an object']);

@@ -11,6 +11,7 @@ import { derivedFieldProblems } from './derived-fields';
 import { message, type Message } from './message';
 import { textOf } from './text';
 import { checkShape, type DefinitionProblem } from './meta-schema';
+import { wellShapedPart, withinReplaced } from './well-shaped-part';
 import type { LedgerDefinition } from './types';
 
 export type DefinitionCheck = { ok: true; definition: LedgerDefinition } | { ok: false; problems: DefinitionProblem[] };
@@ -23,14 +24,32 @@ export function formatProblem(problem: DefinitionProblem, locale: 'zh-CN' | 'en'
 export const fieldIdOf = (field: FieldDefinition) => field.id ?? field.key;
 
 /**
- * Checks a definition: first its shape (the meta-schema), then what a schema cannot say —
- * unique keys, each type's own properties, formulas and the fields they read, rules, measures,
- * dimensions, the period. Returns every problem, never the first only.
+ * Checks a definition: its shape (the meta-schema) and what a schema cannot say — unique keys,
+ * each type's own properties, formulas and the fields they read, rules, measures, dimensions, the
+ * period. Returns every problem at once, never the first only: an ill-shaped definition's meaning
+ * is checked too, on its well-shaped part (well-shaped-part.ts), so a designer fixing a typo in one
+ * field already sees the formula that reads a field that does not exist in another.
  */
 export function checkDefinition(input: unknown): DefinitionCheck {
   const shape = checkShape(input);
-  if (shape.length > 0) return { ok: false, problems: shape };
-  const definition = input as LedgerDefinition;
+  if (shape.length === 0) {
+    const problems = meaningProblems(input as LedgerDefinition);
+    return problems.length > 0 ? { ok: false, problems } : { ok: true, definition: input as LedgerDefinition };
+  }
+  const part = wellShapedPart(input, shape);
+  let meaning: DefinitionProblem[] = [];
+  if (part) {
+    try {
+      meaning = meaningProblems(part.definition).filter((problem) => !withinReplaced(problem.path, part.replaced));
+    } catch {
+      // a combination of stand-ins the checks did not foresee: the shape's problems alone
+    }
+  }
+  return { ok: false, problems: [...shape, ...meaning] };
+}
+
+/** What a schema cannot say, of a definition of the right shape: every problem. */
+function meaningProblems(definition: LedgerDefinition): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   const add = (path: string, text: Message) => problems.push({ path, message: text });
 
@@ -270,7 +289,7 @@ export function checkDefinition(input: unknown): DefinitionCheck {
     }
   });
 
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, definition };
+  return problems;
 }
 
 /** Indexes of computed fields that reach themselves through other computed fields. */

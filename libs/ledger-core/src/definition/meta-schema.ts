@@ -140,16 +140,31 @@ export function checkShape(input: unknown): DefinitionProblem[] {
   if (validateShape(input)) return [];
   const problems: DefinitionProblem[] = [];
   const seen = new Set<string>();
-  for (const error of validateShape.errors ?? []) {
-    // the branches of anyOf fail by design; the anyOf error says it once
-    if (error.schemaPath.includes('/anyOf/')) continue;
-    const problem = describe(error, input);
-    if (!problem) continue;
-    const id = `${problem.path} ${problem.message.en}`;
-    if (!seen.has(id)) {
+  const errors = validateShape.errors ?? [];
+  const add = (problem: DefinitionProblem | null) => {
+    const id = problem && `${problem.path} ${problem.message.en}`;
+    if (problem && id && !seen.has(id)) {
       seen.add(id);
       problems.push(problem);
     }
+  };
+  for (const error of errors) {
+    // the branches of anyOf fail by design; the anyOf error says it once
+    if (error.schemaPath.includes('/anyOf/')) continue;
+    if (error.keyword === 'anyOf') {
+      // …unless the value took a branch's form and failed only inside it (a text too long: its limit)
+      const inBranch = errors.filter(
+        (e) =>
+          e.schemaPath.includes('/anyOf/') &&
+          e.keyword !== 'type' &&
+          (e.instancePath === error.instancePath || e.instancePath.startsWith(`${error.instancePath}/`)),
+      );
+      if (inBranch.length > 0) {
+        for (const e of inBranch) add(describe(e, input));
+        continue;
+      }
+    }
+    add(describe(error, input));
   }
   return problems;
 }

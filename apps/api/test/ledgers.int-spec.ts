@@ -200,8 +200,10 @@ describe('publishLedger', () => {
       },
       { token: admin, language: 'en' },
     );
+    // the shape's problem and the meaning's at once (the choice without options is the meaning's)
     expect(response.errors![0].extensions!.errors).toEqual([
       { path: '/fields/0/type', message: 'unknown type "nubmer"' },
+      { path: '/fields/1/options', message: 'A choice field must list its options' },
     ]);
     const semantic = await t.gql(
       PUBLISH,
@@ -222,6 +224,39 @@ describe('publishLedger', () => {
       { path: '/fields/1/formula', message: '未知字段「zz」' },
     ]);
     expect(await t.db.query(`SELECT 1 FROM ledgers WHERE key = 'broken'`)).toEqual([]);
+  });
+
+  it('checkLedger lists every problem at once — shape, meaning and database — and publishes nothing', async () => {
+    const CHECK = 'query ($d: JSON!) { checkLedger(definition: $d) { path message } }';
+    const definition = {
+      key: 'check_probe',
+      title: '检查探针',
+      fillers: { units: ['nowhere'] },
+      fields: [
+        { key: 'a', title: '甲', type: 'integer', max: 'ten' },
+        { key: 'r', title: '引', type: 'reference', ledger: 'nope' },
+        { key: 'c', title: '丙', type: 'integer', formula: 'a + zz' },
+      ],
+    };
+    const zh = await t.gql(CHECK, { d: definition }, { token: admin });
+    expect(zh.errors).toBeUndefined();
+    expect(zh.data!.checkLedger).toEqual([
+      { path: '/fields/0/max', message: '应为数字' },
+      { path: '/fields/2/formula', message: '未知字段「zz」' },
+      { path: '/fields/1/ledger', message: '引用的台账「nope」不存在' },
+      { path: '/fillers/units/0', message: '单位代码「nowhere」不存在' },
+    ]);
+    const en = await t.gql(CHECK, { d: definition }, { token: admin, language: 'en' });
+    expect((en.data!.checkLedger as { message: string }[])[0].message).toBe('must be a number');
+    const fine = await t.gql(
+      CHECK,
+      { d: { key: 'check_probe', title: '检查探针', fields: [{ key: 'a', title: '甲', type: 'integer' }] } },
+      { token: admin },
+    );
+    expect(fine.data!.checkLedger).toEqual([]);
+    expect(await t.db.query(`SELECT 1 FROM ledgers WHERE key = 'check_probe'`)).toEqual([]);
+    const clerk = await t.gql(CHECK, { d: definition }, { token: await t.signIn('clerk01') });
+    expect(clerk.errors![0].extensions!.code).toBe('FORBIDDEN');
   });
 
   it('refuses a reference to a ledger that does not exist', async () => {
@@ -321,7 +356,7 @@ describe('changing a ledger keeps its data', () => {
       `SELECT report FROM ledger_migrations WHERE ledger_key = 'change_probe' AND to_version = 2`,
     );
     expect(log.report.retyped).toEqual([
-      { field: 'amount', from: 'text', to: 'decimal', keptAs: '_v2_amount', unconverted: 1 },
+      { field: 'amount', from: 'text', to: 'decimal', keptAs: '_v2_amount', unconverted: 1, examples: ['abc'] },
     ]);
 
     const versions = await t.gql(
@@ -340,6 +375,38 @@ describe('changing a ledger keeps its data', () => {
       `SELECT definition FROM ledger_versions WHERE ledger_key = 'change_probe' AND version = 1`,
     );
     expect(old.definition.fields.map((f) => f.key)).toEqual(['amount_count', 'note', 'amount', 'gone']);
+
+    // the contract's ledgerVersions: who, the definition, and what each publish did to the data
+    const listed = await t.gql(
+      '{ ledgerVersions(key: "change_probe") { version publishedAt publishedBy definition report } }',
+      {},
+      { token: admin },
+    );
+    expect(listed.errors).toBeUndefined();
+    const [first, second] = listed.data!.ledgerVersions as {
+      version: number;
+      publishedAt: string;
+      publishedBy: string | null;
+      definition: { fields: { key: string }[] };
+      report: Record<string, unknown>;
+    }[];
+    expect(first.definition.fields.map((f) => f.key)).toEqual(['amount_count', 'note', 'amount', 'gone']);
+    expect(first.report).toMatchObject({ added: ['amount_count', 'note', 'amount', 'gone'], seededRows: 0 });
+    expect(second.publishedBy).toBe('系统管理员');
+    expect(Date.parse(second.publishedAt)).toBeGreaterThan(Date.parse(first.publishedAt) - 1);
+    expect(second.definition.fields.map((f) => f.key)).toEqual(['amount_count', 'remark', 'amount', 'extra']);
+    expect(second.report).toEqual({
+      added: ['extra'],
+      renamed: [{ from: 'note', to: 'remark' }],
+      retyped: [
+        { field: 'amount', from: 'text', to: 'decimal', keptAs: '_v2_amount', unconverted: 1, examples: ['abc'] },
+      ],
+      hidden: [{ field: 'gone', keptAs: '_removed_gone' }],
+      restored: [],
+      seededRows: 0,
+    });
+    const unknown = await t.gql('{ ledgerVersions(key: "nope") { version } }', {}, { token: admin });
+    expect(unknown.errors![0].extensions!.code).toBe('NOT_FOUND');
   });
 
   it('restores a removed field’s data when the field comes back', async () => {

@@ -8,6 +8,14 @@ export interface RetypeReport {
   keptAs: string;
   /** Values that did not convert: still in keptAs, NULL in the new column. */
   unconverted: number;
+  /** Up to five of them, as text (publishes before 2026-12-07 have none). */
+  examples?: string[];
+}
+
+/** What a publish counted, kept with its table changes. */
+export interface MigrationReport {
+  retyped: RetypeReport[];
+  seededRows: number;
 }
 
 /** The log of table changes, one row per publish that changed the table (Twenty's migration log). */
@@ -29,7 +37,7 @@ export class LedgerMigrationEntity {
   actions: TableChange[];
 
   @Column({ type: 'jsonb' })
-  report: { retyped: RetypeReport[]; seededRows: number };
+  report: MigrationReport;
 
   @Column({ name: 'applied_at', type: 'timestamptz', default: () => 'now()' })
   appliedAt: Date;

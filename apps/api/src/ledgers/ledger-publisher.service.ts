@@ -14,19 +14,14 @@ import {
   rowSearchFunctionsSql,
   rowSearchOf,
   ROW_SEARCH_FUNCTIONS_VERSION,
-  derivedFieldProblemsAcross,
   isDerived,
   diffTable,
   fieldIdOf,
   modelOf,
   periodOfRow,
-  specOf,
   tableChangeSql,
   tableNameOf,
   textOf,
-  validateRow,
-  type DefinitionProblem,
-  type LedgerDefinition,
   type LedgerModel,
 } from '@taizhang/ledger-core';
 import { insertRows, type Planned } from '../ledger-tables/row-write';
@@ -37,6 +32,7 @@ import { LedgerRegistry } from './ledger-registry.service';
 import { fillAllDerived } from '../ledger-tables/row-derived';
 import { fillAllFigures } from '../ledger-tables/derived-figures';
 import { LedgersException } from './ledgers.exception';
+import { databaseProblems, seedProblems, seedRowsOf } from './definition-checks';
 
 export interface PublishOptions {
   source: LedgerSource;
@@ -68,14 +64,6 @@ function canonical(value: unknown): string {
 
 export const definitionChecksum = (definition: unknown) =>
   createHash('sha256').update(canonical(definition)).digest('hex');
-
-async function currentDefinition(tx: EntityManager, key: string): Promise<LedgerDefinition | undefined> {
-  const [row] = (await tx.query(
-    `SELECT v.definition FROM ledgers l JOIN ledger_versions v ON v.ledger_key = l.key AND v.version = l.current_version WHERE l.key = $1`,
-    [key],
-  )) as { definition: LedgerDefinition }[];
-  return row?.definition;
-}
 
 /** The signature the ledger's daily sums were made with (their table's comment), or null without them. */
 async function sumsSignatureOf(tx: EntityManager, model: LedgerModel): Promise<string | null> {
@@ -114,18 +102,11 @@ export class LedgerPublisher {
     const checksum = definitionChecksum(definition);
     // seed rows are checked (and their values computed) once, here, and inserted as checked
     const model = modelOf(definition);
-    const seeds = (definition.seedRows ?? []).map((row) => ({
-      unit: row.unit,
-      ...validateRow(model, row.values, { input: 'json', applyDefaults: true }),
-    }));
+    const seeds = seedRowsOf(definition);
 
     const outcome = await this.db.transaction(async (tx) => {
       await lockLedgerForPublish(tx, definition.key);
-      const problems = await this.checkAgainstDatabase(tx, definition);
-      seeds.forEach((seed, i) => {
-        for (const error of seed.errors)
-          problems.push({ path: `/seedRows/${i}/values/${error.field}`, message: error.message });
-      });
+      const problems = [...(await databaseProblems(tx, definition)), ...seedProblems(seeds)];
       if (problems.length > 0) throw LedgersException.invalidDefinition(problems);
 
       const [current] = (await tx.query(
@@ -169,8 +150,18 @@ export class LedgerPublisher {
         const sql = tableChangeSql(desired.table, change, fieldOf);
         for (const statement of sql.statements) await tx.query(statement);
         if (sql.report && change.kind === 'retypeColumn') {
-          const [{ unconverted }] = (await tx.query(sql.report)) as { unconverted: number }[];
-          retyped.push({ field: change.column, from: change.from, to: change.to, keptAs: change.keptAs, unconverted });
+          const [{ unconverted, examples }] = (await tx.query(sql.report)) as Pick<
+            RetypeReport,
+            'unconverted' | 'examples'
+          >[];
+          retyped.push({
+            field: change.column,
+            from: change.from,
+            to: change.to,
+            keptAs: change.keptAs,
+            unconverted,
+            examples,
+          });
         }
       }
 
@@ -284,95 +275,6 @@ export class LedgerPublisher {
       if (changed) made += 1;
     }
     return made;
-  }
-
-  /** What only the database knows: referenced ledgers, follow-up ledgers' fields, and the units a definition names. */
-  private async checkAgainstDatabase(tx: EntityManager, definition: LedgerDefinition): Promise<DefinitionProblem[]> {
-    const problems: DefinitionProblem[] = [];
-    for (const [i, field] of definition.fields.entries()) {
-      const reference = specOf(field).target?.(field);
-      if (!reference) continue;
-      const target = reference.ledger === definition.key ? definition : await currentDefinition(tx, reference.ledger);
-      if (!target) {
-        problems.push({
-          path: `/fields/${i}/ledger`,
-          message: {
-            'zh-CN': `引用的台账「${reference.ledger}」不存在`,
-            en: `The referenced ledger "${reference.ledger}" does not exist`,
-          },
-        });
-      } else if (reference.display && !target.fields.some((f) => f.key === reference.display)) {
-        problems.push({
-          path: `/fields/${i}/display`,
-          message: {
-            'zh-CN': `台账「${reference.ledger}」没有字段「${reference.display}」`,
-            en: `The ledger "${reference.ledger}" has no field "${reference.display}"`,
-          },
-        });
-      } else if (reference.display) {
-        // what a reference shows, every reader of the row sees: never a value some may not see in full
-        const shown = target.fields.find((f) => f.key === reference.display)!;
-        if (specOf(shown).redact)
-          problems.push({
-            path: `/fields/${i}/display`,
-            message: {
-              'zh-CN': `引用不能显示部分隐藏的字段「${reference.display}」`,
-              en: `A reference cannot show "${reference.display}", a field some readers may not see in full`,
-            },
-          });
-      }
-    }
-    const derivedFrom = new Map<string, LedgerDefinition | undefined>();
-    for (const field of definition.fields.filter(isDerived)) {
-      const reference = field.lookup && definition.fields.find((f) => f.key === field.lookup!.reference);
-      const key =
-        field.rollup?.ledger ?? field.derive?.ledger ?? (reference && specOf(reference).target?.(reference)?.ledger);
-      if (key && !derivedFrom.has(key))
-        derivedFrom.set(key, key === definition.key ? definition : await currentDefinition(tx, key));
-    }
-    problems.push(...derivedFieldProblemsAcross(definition, (key) => derivedFrom.get(key)));
-    for (const [i, followUp] of (definition.followUps ?? []).entries()) {
-      // a follow-up's ledger may be published after this one (they can name each other); when it
-      // is there, its fields must be
-      const fields =
-        followUp.ledger === definition.key ? definition.fields : (await currentDefinition(tx, followUp.ledger))?.fields;
-      const named = [
-        ...Object.keys(followUp.values).map((key) => [key, `/followUps/${i}/values/${key}`]),
-        ...Object.keys(followUp.fromPublic?.values ?? {}).map((key) => [
-          key,
-          `/followUps/${i}/fromPublic/values/${key}`,
-        ]),
-      ];
-      for (const [key, path] of named) {
-        if (fields && !fields.some((f) => f.key === key)) {
-          problems.push({
-            path,
-            message: {
-              'zh-CN': `台账「${followUp.ledger}」没有字段「${key}」`,
-              en: `The ledger "${followUp.ledger}" has no field "${key}"`,
-            },
-          });
-        }
-      }
-    }
-    // a seed row's unit may be missing (an install without the demo units): its rows are left out
-    // on the first publish (insertSeedRows), the ledger is published all the same
-    const codes = definition.fillers?.units ?? [];
-    if (codes.length > 0) {
-      const known = new Set(
-        ((await tx.query('SELECT code FROM units WHERE code = ANY($1)', [codes])) as { code: string }[]).map(
-          (u) => u.code,
-        ),
-      );
-      definition.fillers?.units?.forEach((code, i) => {
-        if (!known.has(code))
-          problems.push({
-            path: `/fillers/units/${i}`,
-            message: { 'zh-CN': `单位代码「${code}」不存在`, en: `No unit has the code "${code}"` },
-          });
-      });
-    }
-    return problems;
   }
 
   /**

@@ -1,7 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { modelOf, type LedgerDefinition, type LedgerModel } from '@taizhang/ledger-core';
+import { modelOf, type LedgerDefinition, type LedgerModel, type TableChange } from '@taizhang/ledger-core';
+import type { MigrationReport } from './ledger-migration.entity';
+import { ledgerVersionReport, type PublishedVersion } from './version-report';
 import { LEDGERS_CHANGED_CHANNEL } from '../database/notice-channels';
 import { NoticeListener } from '../database/notice-listener';
 
@@ -81,12 +83,26 @@ export class LedgerRegistry implements OnApplicationBootstrap, OnModuleDestroy {
     return (await this.load()).get(key) ?? null;
   }
 
-  async versions(
-    key: string,
-  ): Promise<{ version: number; source: string; publishedAt: Date; publishedBy: number | null }[]> {
-    return this.db.query(
-      `SELECT version, source, published_at AS "publishedAt", published_by AS "publishedBy" FROM ledger_versions WHERE ledger_key = $1 ORDER BY version`,
+  /**
+   * Every published version of a ledger, oldest first: who published it and when, the definition,
+   * and what the publish did to the data (ledgerVersionReport) — null for a publish that did not
+   * change the definition's table log (none do today; kept for versions older than the log).
+   */
+  async versions(key: string): Promise<PublishedVersion[]> {
+    const rows = (await this.db.query(
+      `SELECT v.version, v.source, v.published_at AS "publishedAt", u.display_name AS "publishedBy",
+              v.definition, m.actions, m.report
+         FROM ledger_versions v
+         LEFT JOIN users u ON u.id = v.published_by
+         LEFT JOIN LATERAL (SELECT m.actions, m.report FROM ledger_migrations m
+                             WHERE m.ledger_key = v.ledger_key AND m.to_version = v.version
+                             ORDER BY m.id DESC LIMIT 1) m ON true
+        WHERE v.ledger_key = $1 ORDER BY v.version`,
       [key],
-    );
+    )) as (Omit<PublishedVersion, 'report'> & { actions: TableChange[] | null; report: MigrationReport | null })[];
+    return rows.map(({ actions, report, ...version }) => ({
+      ...version,
+      report: actions && report ? ledgerVersionReport(actions, report) : null,
+    }));
   }
 }

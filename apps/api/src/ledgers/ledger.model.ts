@@ -56,6 +56,21 @@ export class LedgerVersionModel {
   @Field(() => Int) version: number;
   @Field(() => String, { description: 'file or api' }) source: string;
   @Field(() => Date) publishedAt: Date;
+  @Field(() => String, { nullable: true, description: "The publishing admin's name; null for a schemas/ file." })
+  publishedBy: string | null;
+  @Field(() => GraphQLJSON, { description: 'The definition as published.' }) definition: unknown;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description:
+      'What the publish did to the data: { added, renamed, retyped: [{ field, from, to, keptAs, unconverted, examples }], hidden: [{ field, keptAs }], restored, seededRows } (docs/designer.md "Versions").',
+  })
+  report: unknown;
+}
+
+@ObjectType('DefinitionProblem')
+export class DefinitionProblemModel {
+  @Field(() => String, { description: 'A JSON pointer into the definition, e.g. /fields/3/type.' }) path: string;
+  @Field(() => String, { description: "In the caller's language." }) message: string;
 }
 
 @ObjectType('Ledger')

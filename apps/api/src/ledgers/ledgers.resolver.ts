@@ -1,12 +1,15 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { CurrentPrincipal, Roles } from '../identity/auth.decorators';
 import type { GraphQLContext, Principal } from '../identity/principal';
 import { localeOf } from '../common/graphql/request-locale';
 import { LedgerAccess } from './ledger-access.service';
 import { LedgerPublisher } from './ledger-publisher.service';
 import { LedgerRegistry } from './ledger-registry.service';
-import { LedgerFileProblemModel, LedgerModelType, LedgerVersionModel } from './ledger.model';
+import { DefinitionProblemModel, LedgerFileProblemModel, LedgerModelType, LedgerVersionModel } from './ledger.model';
+import { checkLedgerDefinition } from './definition-checks';
 import { LedgersException } from './ledgers.exception';
 import { SchemaFiles } from './schema-files.service';
 import { AdminAction } from '../common/admin-audit';
@@ -18,6 +21,7 @@ export class LedgersResolver {
     private readonly access: LedgerAccess,
     private readonly publisher: LedgerPublisher,
     private readonly files: SchemaFiles,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   @Query(() => [LedgerModelType], {
@@ -65,6 +69,31 @@ export class LedgersResolver {
     const ledger = await this.registry.find(outcome.key);
     if (!ledger) throw LedgersException.notFound(outcome.key);
     return LedgerModelType.of(ledger, localeOf(context));
+  }
+
+  @Roles('admin')
+  @Query(() => [DefinitionProblemModel], {
+    description:
+      'Every problem of a definition at once — its shape, its meaning, and what only the database knows (referenced ledgers, units, seed rows) — as publishLedger would find them; [] when publishable. Changes nothing.',
+  })
+  async checkLedger(
+    @Args('definition', { type: () => GraphQLJSON }) definition: unknown,
+    @Context() context: GraphQLContext,
+  ): Promise<DefinitionProblemModel[]> {
+    const locale = localeOf(context);
+    const problems = await checkLedgerDefinition(this.db, definition);
+    return problems.map((p) => ({ path: p.path, message: p.message[locale] }));
+  }
+
+  @Roles('admin')
+  @Query(() => [LedgerVersionModel], {
+    description:
+      "A ledger's published versions, oldest first: who and when, the definition, what the publish did to the data.",
+  })
+  async ledgerVersions(@Args('key', { type: () => String }) key: string): Promise<LedgerVersionModel[]> {
+    const versions = await this.registry.versions(key);
+    if (versions.length === 0) throw LedgersException.notFound(key);
+    return versions;
   }
 
   @Roles('admin')

@@ -15,7 +15,7 @@ import { COLUMN_PLACEHOLDER, type ColumnState } from './table-state';
 
 export interface ChangeSql {
   statements: string[];
-  /** For a retype: a query giving { unconverted } — the values that did not convert and were kept. */
+  /** For a retype: a query giving { unconverted, examples } — the values that did not convert and were kept, and up to five of them as text. */
   report?: string;
 }
 
@@ -198,7 +198,11 @@ export function tableChangeSql(
           `ALTER TABLE ${t} ADD COLUMN ${column} ${spec.sqlType}`,
           `UPDATE ${t} SET ${column} = ${converted} WHERE ${kept} IS NOT NULL`,
         ],
-        report: `SELECT count(*)::int AS unconverted FROM ${t} WHERE ${kept} IS NOT NULL AND ${column} IS NULL`,
+        // how many did not convert, and up to five of them as text (a few hundred read, not all)
+        report: `SELECT count(*)::int AS unconverted,
+                   ARRAY(SELECT DISTINCT e.v FROM (SELECT ${fieldTypeOf(change.from).textSql(kept)} AS v FROM ${t}
+                          WHERE ${kept} IS NOT NULL AND ${column} IS NULL LIMIT 200) e ORDER BY e.v LIMIT 5) AS examples
+                   FROM ${t} WHERE ${kept} IS NOT NULL AND ${column} IS NULL`,
       };
     }
     case 'dropConstraints':

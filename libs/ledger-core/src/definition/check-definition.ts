@@ -31,21 +31,39 @@ export const fieldIdOf = (field: FieldDefinition) => field.id ?? field.key;
  * field already sees the formula that reads a field that does not exist in another.
  */
 export function checkDefinition(input: unknown): DefinitionCheck {
+  const review = reviewDefinition(input);
+  return review.problems.length > 0
+    ? { ok: false, problems: review.problems }
+    : { ok: true, definition: input as LedgerDefinition };
+}
+
+/**
+ * checkDefinition's answer with what it checked the meaning on: the definition itself, or its
+ * well-shaped part (null when not even that); the caller's further checks (the database's) run
+ * on it too, and leave out problems `within` a replaced part.
+ */
+export interface DefinitionReview {
+  problems: DefinitionProblem[];
+  checked: LedgerDefinition | null;
+  within: (path: string) => boolean;
+}
+
+export function reviewDefinition(input: unknown): DefinitionReview {
   const shape = checkShape(input);
   if (shape.length === 0) {
-    const problems = meaningProblems(input as LedgerDefinition);
-    return problems.length > 0 ? { ok: false, problems } : { ok: true, definition: input as LedgerDefinition };
+    const definition = input as LedgerDefinition;
+    return { problems: meaningProblems(definition), checked: definition, within: () => false };
   }
   const part = wellShapedPart(input, shape);
-  let meaning: DefinitionProblem[] = [];
-  if (part) {
-    try {
-      meaning = meaningProblems(part.definition).filter((problem) => !withinReplaced(problem.path, part.replaced));
-    } catch {
-      // a combination of stand-ins the checks did not foresee: the shape's problems alone
-    }
+  if (!part) return { problems: shape, checked: null, within: () => true };
+  const within = (path: string) => withinReplaced(path, part.replaced);
+  try {
+    const meaning = meaningProblems(part.definition).filter((problem) => !within(problem.path));
+    return { problems: [...shape, ...meaning], checked: part.definition, within };
+  } catch {
+    // a combination of stand-ins the checks did not foresee: the shape's problems alone
+    return { problems: shape, checked: null, within: () => true };
   }
-  return { ok: false, problems: [...shape, ...meaning] };
 }
 
 /** What a schema cannot say, of a definition of the right shape: every problem. */

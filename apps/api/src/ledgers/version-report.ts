@@ -1,0 +1,56 @@
+import type { LedgerDefinition, TableChange } from '@taizhang/ledger-core';
+import type { MigrationReport, RetypeReport } from './ledger-migration.entity';
+
+/**
+ * What a publish did to the data, as `ledgerVersions` gives it (the contract's LedgerVersion.report),
+ * from the migration log's table changes and what the publish counted (docs/designer.md "Versions").
+ * Nothing is ever dropped: a removed field's column is hidden under another name, a retyped
+ * field's old values stay in their old column.
+ */
+export interface VersionReport {
+  /** Columns made for new fields. */
+  added: string[];
+  renamed: { from: string; to: string }[];
+  /** Retyped fields: how many values did not convert (NULL in the new column), some of them, and where all are kept. */
+  retyped: RetypeReport[];
+  /** Removed fields: the column their values are kept in (restored if the field comes back). */
+  hidden: { field: string; keptAs: string }[];
+  /** Fields that came back with the values they had. */
+  restored: string[];
+  /** Seed rows inserted (a ledger's first version). */
+  seededRows: number;
+}
+
+export function ledgerVersionReport(actions: TableChange[], report: MigrationReport): VersionReport {
+  const result: VersionReport = {
+    added: [],
+    renamed: [],
+    retyped: report.retyped,
+    hidden: [],
+    restored: [],
+    seededRows: report.seededRows,
+  };
+  // a rename may pass through a temporary name (two fields swapping theirs): one rename per field
+  const renamed = new Map<string, { from: string; to: string }>();
+  for (const change of actions) {
+    if (change.kind === 'createTable') result.added.push(...change.columns.map((c) => c.column));
+    else if (change.kind === 'addColumn') result.added.push(change.column.column);
+    else if (change.kind === 'renameColumn')
+      renamed.set(change.fieldId, { from: renamed.get(change.fieldId)?.from ?? change.from, to: change.to });
+    else if (change.kind === 'hideColumn') result.hidden.push({ field: change.column, keptAs: change.hiddenAs });
+    else if (change.kind === 'restoreColumn') result.restored.push(change.column);
+  }
+  result.renamed = [...renamed.values()];
+  return result;
+}
+
+/** A published version of a ledger, as `ledgerVersions` lists it. */
+export interface PublishedVersion {
+  version: number;
+  source: string;
+  publishedAt: Date;
+  /** The publishing admin's name; null for a schemas/ file. */
+  publishedBy: string | null;
+  definition: LedgerDefinition;
+  report: VersionReport | null;
+}

@@ -15,7 +15,14 @@ import {
   lineOfPointer,
   type TextProblem,
 } from '../features/designer/definition-text';
-import { ADMIN_LEDGERS, PUBLISH_LEDGER, type AdminLedger } from '../features/designer/designer.graphql';
+import {
+  ADMIN_LEDGERS,
+  LEDGER_VERSIONS,
+  PUBLISH_LEDGER,
+  type AdminLedger,
+} from '../features/designer/designer.graphql';
+import { useDatabaseCheck } from '../features/designer/use-database-check';
+import { VersionList } from '../features/designer/version-list';
 import { columnTitle, gridColumns } from '../features/grid/grid-columns';
 import { HOT_LICENSE, HOT_SANITIZER, HOT_THEME } from '../features/grid/handsontable-setup';
 import { useI18n } from '../i18n/i18n';
@@ -102,7 +109,7 @@ function Designer({
   const [serverProblems, setServerProblems] = useState<TextProblem[]>([]);
   const [published, setPublished] = useState<number | null>(null);
   const [publish, publishing] = useMutation<{ publishLedger: { key: string; version: number } }>(PUBLISH_LEDGER, {
-    refetchQueries: [ADMIN_LEDGERS],
+    refetchQueries: [ADMIN_LEDGERS, LEDGER_VERSIONS],
   });
   const check = useMemo(() => checkDefinitionText(text, locale), [text, locale]);
   const definition = check.ok ? check.definition : null;
@@ -110,8 +117,18 @@ function Designer({
     () => (definition ? describeChanges(current, definition, locale) : []),
     [current, definition, locale],
   );
-  const problems = check.ok ? serverProblems : check.problems;
   const changed = definition !== null && (current === null || definitionText(definition) !== definitionText(current));
+  // what only the database knows (referenced ledgers, units, seed rows), asked as the typing settles
+  const databaseProblems = useDatabaseCheck(changed ? definition : null);
+  const problems = check.ok
+    ? [
+        ...serverProblems,
+        ...(serverProblems.length > 0 ? [] : (databaseProblems ?? [])).map((p) => ({
+          line: lineOfPointer(text, p.path),
+          ...p,
+        })),
+      ]
+    : check.problems;
   const model = useMemo(() => (definition ? modelOf(definition) : null), [definition]);
   const preview = useMemo(
     () =>
@@ -240,7 +257,7 @@ function Designer({
                   type="button"
                   className="primary"
                   onClick={() => setConfirming(true)}
-                  disabled={!changed}
+                  disabled={!changed || databaseProblems === null || databaseProblems.length > 0}
                   data-testid="publish"
                 >
                   {t('designer.publish')}
@@ -267,8 +284,10 @@ function Designer({
                   {t('designer.published').replace('{n}', String(published))}
                 </p>
               )}
+              {changed && databaseProblems === null && <p className="muted">{t('designer.checking')}</p>}
             </>
           )}
+          {current && <VersionList ledgerKey={current.key} />}
         </div>
       </div>
     </section>

@@ -30,3 +30,43 @@ export const PUBLISH_LEDGER = gql`
     }
   }
 `;
+
+/** Every problem of a definition, as publishing would find them (the database's too); [] when publishable. */
+export const CHECK_LEDGER = gql`
+  query CheckLedger($definition: JSON!) {
+    checkLedger(definition: $definition) {
+      path
+      message
+    }
+  }
+`;
+
+/** What a publish did to the data (the API's version-report.ts). */
+export interface VersionReport {
+  added: string[];
+  renamed: { from: string; to: string }[];
+  retyped: { field: string; from: string; to: string; keptAs: string; unconverted: number; examples?: string[] }[];
+  hidden: { field: string; keptAs: string }[];
+  restored: string[];
+  seededRows: number;
+}
+
+export interface LedgerVersion {
+  version: number;
+  publishedAt: string;
+  publishedBy: string | null;
+  source: string;
+  report: VersionReport | null;
+}
+
+export const LEDGER_VERSIONS = gql`
+  query LedgerVersions($key: String!) {
+    ledgerVersions(key: $key) {
+      version
+      publishedAt
+      publishedBy
+      source
+      report
+    }
+  }
+`;

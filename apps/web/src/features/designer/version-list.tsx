@@ -1,0 +1,80 @@
+import { useQuery } from '@apollo/client';
+import { FIELD_TYPE_REGISTRY, textOf, type FieldType } from '@taizhang/ledger-core';
+import { fillMessage } from '../../i18n/fill';
+import { useI18n } from '../../i18n/i18n';
+import { LEDGER_VERSIONS, type LedgerVersion, type VersionReport } from './designer.graphql';
+
+/** A ledger's published versions, newest first: who, when, and what each did to the data (ledgerVersions). */
+export function VersionList({ ledgerKey }: { ledgerKey: string }) {
+  const { t, locale } = useI18n();
+  const { data } = useQuery<{ ledgerVersions: LedgerVersion[] }>(LEDGER_VERSIONS, {
+    variables: { key: ledgerKey },
+    fetchPolicy: 'cache-and-network',
+  });
+  const versions = [...(data?.ledgerVersions ?? [])].reverse();
+  if (versions.length === 0) return null;
+  return (
+    <>
+      <h3>{t('designer.versions')}</h3>
+      <table className="data-table versions" data-testid="ledger-versions">
+        <thead>
+          <tr>
+            <th>{t('designer.versionNo')}</th>
+            <th>{t('designer.publishedBy')}</th>
+            <th>{t('designer.publishedAt')}</th>
+            <th>{t('designer.effect')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {versions.map((v) => (
+            <tr key={v.version} data-version={v.version}>
+              <td className="num">{v.version}</td>
+              <td>{v.publishedBy ?? t('designer.fromFile')}</td>
+              <td>
+                {new Date(v.publishedAt).toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', {
+                  timeZone: 'Asia/Shanghai',
+                })}
+              </td>
+              <td>
+                <ul className="version-effects">
+                  {effectsOf(v.report, locale, t).map((effect) => (
+                    <li key={effect}>{effect}</li>
+                  ))}
+                </ul>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+/** A report as sentences, in the reader's language. */
+function effectsOf(report: VersionReport | null, locale: 'zh-CN' | 'en', t: ReturnType<typeof useI18n>['t']): string[] {
+  if (!report) return [t('designer.report.none')];
+  const list = (items: string[]) => items.join(locale === 'en' ? ', ' : '、');
+  const typeTitle = (type: string) =>
+    Object.hasOwn(FIELD_TYPE_REGISTRY, type) ? textOf(FIELD_TYPE_REGISTRY[type as FieldType].title, locale) : type;
+  const effects = [
+    ...(report.added.length > 0 ? [fillMessage(t('designer.report.added'), { list: list(report.added) })] : []),
+    ...report.renamed.map((r) => fillMessage(t('designer.report.renamed'), r)),
+    ...report.retyped.map((r) =>
+      fillMessage(t('designer.report.retyped'), {
+        field: r.field,
+        from: typeTitle(r.from),
+        to: typeTitle(r.to),
+        n: r.unconverted,
+        kept: r.keptAs,
+        examples:
+          r.examples && r.examples.length > 0
+            ? fillMessage(t('designer.report.examples'), { list: list(r.examples) })
+            : '',
+      }),
+    ),
+    ...report.hidden.map((h) => fillMessage(t('designer.report.hidden'), { field: h.field, kept: h.keptAs })),
+    ...report.restored.map((field) => fillMessage(t('designer.report.restored'), { field })),
+    ...(report.seededRows > 0 ? [fillMessage(t('designer.report.seeded'), { n: report.seededRows })] : []),
+  ];
+  return effects.length > 0 ? effects : [t('designer.report.none')];
+}

@@ -102,6 +102,56 @@ describe('the ledger designer', () => {
     expect(await admin.getByTestId('publish').count()).toBe(0);
     await admin.screenshot({ path: screenshotPath('designer-broken') });
     expect(await versionOf('window_case')).toBe(3);
+
+    // what only the database knows, asked as the typing settles: a reference to no ledger holds the publish
+    const referencing = structuredClone(definition) as { fields: Record<string, unknown>[] };
+    referencing.fields.find((field) => field.key === 'visit_note')!.type = 'text';
+    referencing.fields.push({ key: 'ref_x', title: '关联', type: 'reference', ledger: 'nope' });
+    await json.fill(JSON.stringify(referencing, null, 2));
+    await expect
+      .poll(() => admin.getByTestId('definition-problems').textContent())
+      .toContain('引用的台账「nope」不存在');
+    expect(await admin.getByTestId('publish').isDisabled()).toBe(true);
+
+    // a retype with a value that will not convert: after publishing, the version says how many and which
+    const saved = await postGraphQL(
+      product.server.url,
+      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "window_case", changes: $changes) { saved } }`,
+      {
+        changes: [
+          {
+            op: 'INSERT',
+            values: {
+              case_no: 'OLD-2',
+              accepted_at: '2023-03-02T09:00:00+08:00',
+              service_item: '社保',
+              applicant: '王五',
+              status: '受理',
+              visit_note: '已回访',
+            },
+          },
+        ],
+      },
+      { token: await tokenOf('clerk05') },
+    );
+    expect(saved.errors).toBeUndefined();
+    referencing.fields.pop();
+    referencing.fields.find((field) => field.key === 'visit_note')!.type = 'integer';
+    await json.fill(JSON.stringify(referencing, null, 2));
+    await expect.poll(() => admin.getByTestId('publish').isDisabled()).toBe(false);
+    await admin.getByTestId('publish').click();
+    await admin.getByTestId('confirm-publish').click();
+    await expect.poll(() => admin.getByTestId('published').textContent()).toBe('已发布，当前为第 4 版');
+    const latest = admin.locator('[data-testid="ledger-versions"] tr[data-version="4"]');
+    await expect
+      .poll(() => latest.textContent())
+      .toContain('「回访备注」由文本改为整数：1 个值未能转换（例：已回访），原值保存在 _v4_visit_note');
+    expect(await latest.textContent()).toContain('系统管理员');
+    expect(await admin.locator('[data-testid="ledger-versions"] tr[data-version="2"]').textContent()).toContain(
+      '新增列：回访备注',
+    );
+    await admin.getByTestId('ledger-versions').scrollIntoViewIfNeeded();
+    await admin.screenshot({ path: screenshotPath('designer-versions') });
     await admin.context().close();
   }, 120_000);
 

@@ -635,7 +635,7 @@ export const zhCN = {
   'designer.effect': '对数据的影响',
   'designer.fromFile': '定义文件',
   'designer.report.added': '新增列：{list}',
-  'designer.report.renamed': '「{from}」改名为「{to}」',
+  'designer.report.renamed': '「{title}」的键名由 {from} 改为 {to}',
   'designer.report.retyped': '「{field}」由{from}改为{to}：{n} 个值未能转换{examples}，原值保存在 {kept}',
   'designer.report.examples': '（例：{list}）',
   'designer.report.hidden': '删除「{field}」，数据保存在 {kept}',
@@ -1379,7 +1379,7 @@ export const en: Record<MessageKey, string> = {
   'designer.effect': 'What it did to the data',
   'designer.fromFile': 'definition file',
   'designer.report.added': 'new columns: {list}',
-  'designer.report.renamed': '"{from}" renamed to "{to}"',
+  'designer.report.renamed': '"{title}": key {from} renamed to {to}',
   'designer.report.retyped':
     '"{field}" from {from} to {to}: {n} {n|value|values} did not convert{examples}; the old values are kept in {kept}',
   'designer.report.examples': ' (e.g. {list})',

@@ -56,6 +56,7 @@ export interface LedgerVersion {
   publishedAt: string;
   publishedBy: string | null;
   source: string;
+  definition: LedgerDefinition;
   report: VersionReport | null;
 }
 
@@ -66,6 +67,7 @@ export const LEDGER_VERSIONS = gql`
       publishedAt
       publishedBy
       source
+      definition
       report
     }
   }

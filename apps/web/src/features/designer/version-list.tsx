@@ -11,7 +11,8 @@ export function VersionList({ ledgerKey }: { ledgerKey: string }) {
     variables: { key: ledgerKey },
     fetchPolicy: 'cache-and-network',
   });
-  const versions = [...(data?.ledgerVersions ?? [])].reverse();
+  const published = data?.ledgerVersions ?? [];
+  const versions = [...published].reverse();
   if (versions.length === 0) return null;
   return (
     <>
@@ -37,7 +38,7 @@ export function VersionList({ ledgerKey }: { ledgerKey: string }) {
               </td>
               <td>
                 <ul className="version-effects">
-                  {effectsOf(v.report, locale, t).map((effect) => (
+                  {effectsOf(v.report, titlesOf(v, published, locale), locale, t).map((effect) => (
                     <li key={effect}>{effect}</li>
                   ))}
                 </ul>
@@ -50,18 +51,37 @@ export function VersionList({ ledgerKey }: { ledgerKey: string }) {
   );
 }
 
-/** A report as sentences, in the reader's language. */
-function effectsOf(report: VersionReport | null, locale: 'zh-CN' | 'en', t: ReturnType<typeof useI18n>['t']): string[] {
+/** A field's title by its key, as the version or the one before it (a removed field) names it. */
+function titlesOf(version: LedgerVersion, all: LedgerVersion[], locale: 'zh-CN' | 'en') {
+  const before = all.find((v) => v.version === version.version - 1);
+  const fields = [...version.definition.fields, ...(before?.definition.fields ?? [])];
+  return (key: string) => {
+    const field = fields.find((f) => f.key === key);
+    return field ? textOf(field.title, locale) : key;
+  };
+}
+
+/** A report as sentences, in the reader's language, fields by their titles. */
+function effectsOf(
+  report: VersionReport | null,
+  title: (key: string) => string,
+  locale: 'zh-CN' | 'en',
+  t: ReturnType<typeof useI18n>['t'],
+): string[] {
   if (!report) return [t('designer.report.none')];
   const list = (items: string[]) => items.join(locale === 'en' ? ', ' : '、');
   const typeTitle = (type: string) =>
     Object.hasOwn(FIELD_TYPE_REGISTRY, type) ? textOf(FIELD_TYPE_REGISTRY[type as FieldType].title, locale) : type;
   const effects = [
-    ...(report.added.length > 0 ? [fillMessage(t('designer.report.added'), { list: list(report.added) })] : []),
-    ...report.renamed.map((r) => fillMessage(t('designer.report.renamed'), r)),
+    ...(report.added.length > 0
+      ? [fillMessage(t('designer.report.added'), { list: list(report.added.map(title)) })]
+      : []),
+    ...report.renamed.map((r) =>
+      fillMessage(t('designer.report.renamed'), { title: title(r.to), from: r.from, to: r.to }),
+    ),
     ...report.retyped.map((r) =>
       fillMessage(t('designer.report.retyped'), {
-        field: r.field,
+        field: title(r.field),
         from: typeTitle(r.from),
         to: typeTitle(r.to),
         n: r.unconverted,
@@ -72,8 +92,8 @@ function effectsOf(report: VersionReport | null, locale: 'zh-CN' | 'en', t: Retu
             : '',
       }),
     ),
-    ...report.hidden.map((h) => fillMessage(t('designer.report.hidden'), { field: h.field, kept: h.keptAs })),
-    ...report.restored.map((field) => fillMessage(t('designer.report.restored'), { field })),
+    ...report.hidden.map((h) => fillMessage(t('designer.report.hidden'), { field: title(h.field), kept: h.keptAs })),
+    ...report.restored.map((field) => fillMessage(t('designer.report.restored'), { field: title(field) })),
     ...(report.seededRows > 0 ? [fillMessage(t('designer.report.seeded'), { n: report.seededRows })] : []),
   ];
   return effects.length > 0 ? effects : [t('designer.report.none')];

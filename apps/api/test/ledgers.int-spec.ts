@@ -481,6 +481,83 @@ describe('changing a ledger keeps its data', () => {
   });
 });
 
+describe('publishPreview', () => {
+  const PREVIEW = `query ($d: JSON!) { publishPreview(definition: $d) { problems { path message } changes report
+    rejected { kind key level message rows } } }`;
+  const v1 = {
+    key: 'preview_probe',
+    title: '预演探针',
+    fields: [
+      { key: 'n', title: '数量', type: 'integer' },
+      { key: 'note', title: '备注', type: 'text' },
+      { key: 'status', title: '状态', type: 'text' },
+    ],
+  };
+
+  it('says what publishing would do to the real rows — unconverted values, rows a new rule or required field refuses — and changes nothing', async () => {
+    expect((await t.gql(PUBLISH, { d: v1 }, { token: admin })).errors).toBeUndefined();
+    const [{ id: unit }] = await t.db.query<{ id: number }>(`SELECT id FROM units WHERE code = 'xz02'`);
+    await t.db.query(
+      `INSERT INTO ledger_preview_probe (unit_id, def_version, n, note, status)
+       VALUES ($1, 1, 5, '有', '3'), ($1, 1, -1, NULL, '三'), ($1, 1, 2, '', NULL)`,
+      [unit],
+    );
+    const v2 = {
+      ...v1,
+      fields: [
+        { key: 'n', title: '数量', type: 'integer' },
+        { key: 'note', title: '备注', type: 'text', required: true },
+        { key: 'status', title: '状态', type: 'integer' },
+      ],
+      rules: [
+        { key: 'positive', level: 'error', check: 'n > 0', message: { zh: '数量须为正', en: 'Must be positive' } },
+        { key: 'small', level: 'warning', when: 'n > 1', check: 'n < 3', message: '数量偏大' },
+      ],
+    };
+    const response = await t.gql(PREVIEW, { d: v2 }, { token: admin });
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.publishPreview).toEqual({
+      problems: [],
+      changes: true,
+      report: {
+        added: [],
+        renamed: [],
+        retyped: [
+          { field: 'status', from: 'text', to: 'integer', keptAs: '_v2_status', unconverted: 1, examples: ['三'] },
+        ],
+        hidden: [],
+        restored: [],
+        seededRows: 0,
+      },
+      rejected: [
+        { kind: 'rule', key: 'positive', level: 'error', message: '数量须为正', rows: 1 },
+        { kind: 'rule', key: 'small', level: 'warning', message: '数量偏大', rows: 1 },
+        { kind: 'required', key: 'note', level: 'error', message: '备注', rows: 2 },
+      ],
+    });
+    // nothing happened: the same version, the same columns, the same values
+    expect(await t.db.query(`SELECT version FROM ledger_versions WHERE ledger_key = 'preview_probe'`)).toEqual([
+      { version: 1 },
+    ]);
+    expect(Object.keys(await columns('ledger_preview_probe'))).not.toContain('_v2_status');
+    expect(await t.db.query(`SELECT status FROM ledger_preview_probe ORDER BY id`)).toEqual([
+      { status: '3' },
+      { status: '三' },
+      { status: null },
+    ]);
+    const ledger = await t.gql('{ ledger(key: "preview_probe") { version } }', {}, { token: admin });
+    expect(ledger.data!.ledger.version).toBe(1);
+
+    // a definition with problems is not tried
+    const broken = await t.gql(PREVIEW, { d: { ...v2, fields: [] } }, { token: admin, language: 'en' });
+    expect(broken.data!.publishPreview).toMatchObject({ changes: false, report: null, rejected: [] });
+    expect((broken.data!.publishPreview.problems as unknown[]).length).toBeGreaterThan(0);
+    // the same definition again: no new version, nothing to report
+    const same = await t.gql(PREVIEW, { d: v1 }, { token: admin });
+    expect(same.data!.publishPreview).toEqual({ problems: [], changes: false, report: null, rejected: [] });
+  });
+});
+
 describe('schemas/ files while the server runs', () => {
   const hotFile = path.join(schemasDir, 'hot_probe.json');
   const hot = { key: 'hot_probe', title: '热加载', fields: [{ key: 'a', title: '甲', type: 'integer' }] };

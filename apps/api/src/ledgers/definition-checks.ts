@@ -43,7 +43,8 @@ export const seedProblems = (seeds: ValidatedRow[]): DefinitionProblem[] =>
     seed.errors.map((error) => ({ path: `/seedRows/${i}/values/${error.field}`, message: error.message })),
   );
 
-async function currentDefinition(tx: EntityManager, key: string): Promise<LedgerDefinition | undefined> {
+/** A ledger's current definition; undefined for a ledger not published yet. */
+export async function currentDefinition(tx: EntityManager, key: string): Promise<LedgerDefinition | undefined> {
   const [row] = (await tx.query(
     `SELECT v.definition FROM ledgers l JOIN ledger_versions v ON v.ledger_key = l.key AND v.version = l.current_version WHERE l.key = $1`,
     [key],

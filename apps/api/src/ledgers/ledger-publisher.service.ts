@@ -22,7 +22,10 @@ import {
   tableChangeSql,
   tableNameOf,
   textOf,
+  type DefinitionProblem,
+  type LedgerDefinition,
   type LedgerModel,
+  type TableChange,
 } from '@taizhang/ledger-core';
 import { insertRows, type Planned } from '../ledger-tables/row-write';
 import type { LedgerSource } from './ledger.entity';
@@ -32,7 +35,14 @@ import { LedgerRegistry } from './ledger-registry.service';
 import { fillAllDerived } from '../ledger-tables/row-derived';
 import { fillAllFigures } from '../ledger-tables/derived-figures';
 import { LedgersException } from './ledgers.exception';
-import { databaseProblems, seedProblems, seedRowsOf } from './definition-checks';
+import {
+  checkLedgerDefinition,
+  currentDefinition,
+  databaseProblems,
+  seedProblems,
+  seedRowsOf,
+} from './definition-checks';
+import { rejectedRows, type Rejection } from './publish-preview';
 
 export interface PublishOptions {
   source: LedgerSource;
@@ -45,8 +55,17 @@ export interface PublishOutcome {
   key: string;
   version: number;
   changed: boolean;
+  /** The table changes made (none when the definition did not change). */
+  actions: TableChange[];
   retyped: RetypeReport[];
   seededRows: number;
+}
+
+export interface PublishPreview {
+  /** Every problem, as checkLedger finds them; when any, nothing was tried. */
+  problems: DefinitionProblem[];
+  outcome: PublishOutcome | null;
+  rejected: Rejection[];
 }
 
 /** Key order does not make a new version: the checksum is over the sorted JSON. */
@@ -98,111 +117,144 @@ export class LedgerPublisher {
   async publish(input: unknown, options: PublishOptions): Promise<PublishOutcome> {
     const checked = checkDefinition(input);
     if (!checked.ok) throw LedgersException.invalidDefinition(checked.problems);
-    const definition = checked.definition;
+    const outcome = await this.db.transaction((tx) => this.publishIn(tx, checked.definition, options));
+    if (outcome.changed) this.registry.invalidate();
+    return outcome;
+  }
+
+  /**
+   * What publishing would do to the data, found by doing it — the same transaction as `publish`,
+   * on the real rows — and rolling it back (docs/designer.md "Before publishing"): the table
+   * changes and what they counted, and the rows a new or changed rule or a newly required field
+   * would now refuse. Holds the ledger's publish lock while it runs, as a publish does.
+   */
+  async preview(input: unknown, actorId: number | null, now: Date): Promise<PublishPreview> {
+    const problems = await checkLedgerDefinition(this.db, input);
+    if (problems.length > 0) return { problems, outcome: null, rejected: [] };
+    const definition = input as LedgerDefinition;
+    const rolledBack = new Error('publish preview: rolled back');
+    let preview: PublishPreview | null = null;
+    await this.db
+      .transaction(async (tx) => {
+        const before = await currentDefinition(tx, definition.key);
+        const outcome = await this.publishIn(tx, definition, { source: 'api', actorId });
+        preview = { problems: [], outcome, rejected: await rejectedRows(tx, before ?? null, definition, now) };
+        throw rolledBack;
+      })
+      .catch((error: unknown) => {
+        if (error !== rolledBack) throw error;
+      });
+    return preview!;
+  }
+
+  /** A checked definition published in `tx`: the version, the table reshaped, the log. */
+  private async publishIn(
+    tx: EntityManager,
+    definition: LedgerDefinition,
+    options: PublishOptions,
+  ): Promise<PublishOutcome> {
     const checksum = definitionChecksum(definition);
     // seed rows are checked (and their values computed) once, here, and inserted as checked
     const model = modelOf(definition);
     const seeds = seedRowsOf(definition);
+    await lockLedgerForPublish(tx, definition.key);
+    const problems = [...(await databaseProblems(tx, definition)), ...seedProblems(seeds)];
+    if (problems.length > 0) throw LedgersException.invalidDefinition(problems);
 
-    const outcome = await this.db.transaction(async (tx) => {
-      await lockLedgerForPublish(tx, definition.key);
-      const problems = [...(await databaseProblems(tx, definition)), ...seedProblems(seeds)];
-      if (problems.length > 0) throw LedgersException.invalidDefinition(problems);
-
-      const [current] = (await tx.query(
-        `SELECT l.current_version AS version, l.state, v.checksum
+    const [current] = (await tx.query(
+      `SELECT l.current_version AS version, l.state, v.checksum
            FROM ledgers l JOIN ledger_versions v ON v.ledger_key = l.key AND v.version = l.current_version
           WHERE l.key = $1 FOR UPDATE OF l`,
-        [definition.key],
-      )) as { version: number; state: ReturnType<typeof compileLedger>; checksum: string }[];
+      [definition.key],
+    )) as { version: number; state: ReturnType<typeof compileLedger>; checksum: string }[];
 
-      if (current && current.checksum === checksum) {
-        // a ledger published before its sums existed gets them here (the schemas/ files at start-up)
-        await this.keepSums(tx, model, await sumsSignatureOf(tx, model));
-        await this.keepSearch(tx, model, await searchSignatureOf(tx, model));
-        if (options.fileChecksum) {
-          await tx.query('UPDATE ledgers SET file_checksum = $2 WHERE key = $1', [
-            definition.key,
-            options.fileChecksum,
-          ]);
-        }
-        return { key: definition.key, version: current.version, changed: false, retyped: [], seededRows: 0 };
+    if (current && current.checksum === checksum) {
+      // a ledger published before its sums existed gets them here (the schemas/ files at start-up)
+      await this.keepSums(tx, model, await sumsSignatureOf(tx, model));
+      await this.keepSearch(tx, model, await searchSignatureOf(tx, model));
+      if (options.fileChecksum) {
+        await tx.query('UPDATE ledgers SET file_checksum = $2 WHERE key = $1', [definition.key, options.fileChecksum]);
       }
+      return {
+        key: definition.key,
+        version: current.version,
+        changed: false,
+        actions: [],
+        retyped: [],
+        seededRows: 0,
+      };
+    }
 
-      const version = (current?.version ?? 0) + 1;
-      const desired = compileLedger(definition, version);
-      const diff = diffTable(current?.state ?? null, desired, version);
-      const fieldOf = (fieldId: string) => definition.fields.find((f) => fieldIdOf(f) === fieldId)!;
-      const retyped: RetypeReport[] = [];
-      // sums that change (a measure, the date field, a summed column's type) are dropped before the
-      // table changes, so that no trigger of the old shape runs on the compiler's retype UPDATEs,
-      // and made again from the rows below, in this transaction
-      const sumsBefore = await sumsSignatureOf(tx, model);
-      if (sumsBefore !== null && sumsBefore !== (dailySumsOf(model)?.signature ?? null)) {
-        for (const statement of dropDailySumsSql(desired.table)) await tx.query(statement);
+    const version = (current?.version ?? 0) + 1;
+    const desired = compileLedger(definition, version);
+    const diff = diffTable(current?.state ?? null, desired, version);
+    const fieldOf = (fieldId: string) => definition.fields.find((f) => fieldIdOf(f) === fieldId)!;
+    const retyped: RetypeReport[] = [];
+    // sums that change (a measure, the date field, a summed column's type) are dropped before the
+    // table changes, so that no trigger of the old shape runs on the compiler's retype UPDATEs,
+    // and made again from the rows below, in this transaction
+    const sumsBefore = await sumsSignatureOf(tx, model);
+    if (sumsBefore !== null && sumsBefore !== (dailySumsOf(model)?.signature ?? null)) {
+      for (const statement of dropDailySumsSql(desired.table)) await tx.query(statement);
+    }
+    // the search's trigger names the searched columns: dropped before a rename or retype of one
+    const searchBefore = await searchSignatureOf(tx, model);
+    if (searchBefore !== null && searchBefore !== (rowSearchOf(model)?.signature ?? null)) {
+      for (const statement of dropRowSearchSql(desired.table)) await tx.query(statement);
+    }
+    for (const change of diff.changes) {
+      const sql = tableChangeSql(desired.table, change, fieldOf);
+      for (const statement of sql.statements) await tx.query(statement);
+      if (sql.report && change.kind === 'retypeColumn') {
+        const [{ unconverted, examples }] = (await tx.query(sql.report)) as Pick<
+          RetypeReport,
+          'unconverted' | 'examples'
+        >[];
+        retyped.push({
+          field: change.column,
+          from: change.from,
+          to: change.to,
+          keptAs: change.keptAs,
+          unconverted,
+          examples,
+        });
       }
-      // the search's trigger names the searched columns: dropped before a rename or retype of one
-      const searchBefore = await searchSignatureOf(tx, model);
-      if (searchBefore !== null && searchBefore !== (rowSearchOf(model)?.signature ?? null)) {
-        for (const statement of dropRowSearchSql(desired.table)) await tx.query(statement);
-      }
-      for (const change of diff.changes) {
-        const sql = tableChangeSql(desired.table, change, fieldOf);
-        for (const statement of sql.statements) await tx.query(statement);
-        if (sql.report && change.kind === 'retypeColumn') {
-          const [{ unconverted, examples }] = (await tx.query(sql.report)) as Pick<
-            RetypeReport,
-            'unconverted' | 'examples'
-          >[];
-          retyped.push({
-            field: change.column,
-            from: change.from,
-            to: change.to,
-            keptAs: change.keptAs,
-            unconverted,
-            examples,
-          });
-        }
-      }
+    }
 
-      await tx.query(
-        `INSERT INTO ledgers (key, title, current_version, table_name, state, source, file_checksum)
+    await tx.query(
+      `INSERT INTO ledgers (key, title, current_version, table_name, state, source, file_checksum)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (key) DO UPDATE SET title = $2, current_version = $3, state = $5, source = $6,
            file_checksum = coalesce($7, ledgers.file_checksum), updated_at = now()`,
-        [
-          definition.key,
-          textOf(definition.title),
-          version,
-          desired.table,
-          JSON.stringify(diff.next),
-          options.source,
-          options.fileChecksum ?? null,
-        ],
-      );
-      await tx.query(
-        `INSERT INTO ledger_versions (ledger_key, version, definition, checksum, source, published_by) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [definition.key, version, JSON.stringify(definition), checksum, options.source, options.actorId],
-      );
-      const seededRows = current ? 0 : await this.insertSeedRows(tx, model, version, seeds);
-      await this.fillDerived(tx, model);
-      await this.keepSums(tx, model, await sumsSignatureOf(tx, model));
-      await this.keepSearch(tx, model, await searchSignatureOf(tx, model));
-      await tx.query(
-        `INSERT INTO ledger_migrations (ledger_key, from_version, to_version, actions, report) VALUES ($1, $2, $3, $4, $5)`,
-        [
-          definition.key,
-          current?.version ?? null,
-          version,
-          JSON.stringify(diff.changes),
-          JSON.stringify({ retyped, seededRows }),
-        ],
-      );
-      return { key: definition.key, version, changed: true, retyped, seededRows };
-    });
-
-    if (outcome.changed) this.registry.invalidate();
-    return outcome;
+      [
+        definition.key,
+        textOf(definition.title),
+        version,
+        desired.table,
+        JSON.stringify(diff.next),
+        options.source,
+        options.fileChecksum ?? null,
+      ],
+    );
+    await tx.query(
+      `INSERT INTO ledger_versions (ledger_key, version, definition, checksum, source, published_by) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [definition.key, version, JSON.stringify(definition), checksum, options.source, options.actorId],
+    );
+    const seededRows = current ? 0 : await this.insertSeedRows(tx, model, version, seeds);
+    await this.fillDerived(tx, model);
+    await this.keepSums(tx, model, await sumsSignatureOf(tx, model));
+    await this.keepSearch(tx, model, await searchSignatureOf(tx, model));
+    await tx.query(
+      `INSERT INTO ledger_migrations (ledger_key, from_version, to_version, actions, report) VALUES ($1, $2, $3, $4, $5)`,
+      [
+        definition.key,
+        current?.version ?? null,
+        version,
+        JSON.stringify(diff.changes),
+        JSON.stringify({ retyped, seededRows }),
+      ],
+    );
+    return { key: definition.key, version, changed: true, actions: diff.changes, retyped, seededRows };
   }
 
   /**

@@ -67,6 +67,33 @@ export class LedgerVersionModel {
   report: unknown;
 }
 
+@ObjectType('PublishRejection')
+export class PublishRejectionModel {
+  @Field(() => String, { description: 'rule (new or changed) or required (a field newly required)' }) kind: string;
+  @Field(() => String, { description: "The rule's key or the field's." }) key: string;
+  @Field(() => String, { description: 'error or warning' }) level: string;
+  @Field(() => String, { description: "The rule's message or the field's title, in the caller's language." })
+  message: string;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Live rows of every unit it now refuses; null for a rule that compares periods (not counted).',
+  })
+  rows: number | null;
+}
+
+@ObjectType('PublishPreview')
+export class PublishPreviewModel {
+  @Field(() => [DefinitionProblemModel], { description: 'As checkLedger; when any, nothing was tried.' })
+  problems: DefinitionProblemModel[];
+  @Field(() => Boolean, { description: 'Whether publishing would make a new version.' }) changes: boolean;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'What publishing would do to the data, as LedgerVersion.report says it after.',
+  })
+  report: unknown;
+  @Field(() => [PublishRejectionModel]) rejected: PublishRejectionModel[];
+}
+
 @ObjectType('DefinitionProblem')
 export class DefinitionProblemModel {
   @Field(() => String, { description: 'A JSON pointer into the definition, e.g. /fields/3/type.' }) path: string;

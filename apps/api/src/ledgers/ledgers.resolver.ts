@@ -8,7 +8,15 @@ import { localeOf } from '../common/graphql/request-locale';
 import { LedgerAccess } from './ledger-access.service';
 import { LedgerPublisher } from './ledger-publisher.service';
 import { LedgerRegistry } from './ledger-registry.service';
-import { DefinitionProblemModel, LedgerFileProblemModel, LedgerModelType, LedgerVersionModel } from './ledger.model';
+import {
+  DefinitionProblemModel,
+  LedgerFileProblemModel,
+  LedgerModelType,
+  LedgerVersionModel,
+  PublishPreviewModel,
+} from './ledger.model';
+import { ledgerVersionReport } from './version-report';
+import { Clock } from '../common/time/clock';
 import { checkLedgerDefinition } from './definition-checks';
 import { LedgersException } from './ledgers.exception';
 import { SchemaFiles } from './schema-files.service';
@@ -22,6 +30,7 @@ export class LedgersResolver {
     private readonly publisher: LedgerPublisher,
     private readonly files: SchemaFiles,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
   ) {}
 
   @Query(() => [LedgerModelType], {
@@ -83,6 +92,26 @@ export class LedgersResolver {
     const locale = localeOf(context);
     const problems = await checkLedgerDefinition(this.db, definition);
     return problems.map((p) => ({ path: p.path, message: p.message[locale] }));
+  }
+
+  @Roles('admin')
+  @Query(() => PublishPreviewModel, {
+    description:
+      "What publishing this definition would do to the data, found by publishing it on the real rows in a transaction that is rolled back: the table changes with the values a retype would not convert (with examples), and the rows a new or changed rule or a newly required field would now refuse. Changes nothing; holds the ledger's publish lock while it runs.",
+  })
+  async publishPreview(
+    @CurrentPrincipal() principal: Principal,
+    @Args('definition', { type: () => GraphQLJSON }) definition: unknown,
+    @Context() context: GraphQLContext,
+  ): Promise<PublishPreviewModel> {
+    const locale = localeOf(context);
+    const preview = await this.publisher.preview(definition, principal.userId, this.clock.now());
+    return {
+      problems: preview.problems.map((p) => ({ path: p.path, message: p.message[locale] })),
+      changes: preview.outcome?.changed ?? false,
+      report: preview.outcome?.changed ? ledgerVersionReport(preview.outcome.actions, preview.outcome) : null,
+      rejected: preview.rejected.map((r) => ({ ...r, message: r.message[locale] })),
+    };
   }
 
   @Roles('admin')

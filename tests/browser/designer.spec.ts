@@ -137,9 +137,24 @@ describe('the ledger designer', () => {
     expect(saved.errors).toBeUndefined();
     referencing.fields.pop();
     referencing.fields.find((field) => field.key === 'visit_note')!.type = 'integer';
+    const withRule = referencing as typeof referencing & { rules?: unknown[] };
+    withRule.rules = [
+      ...(withRule.rules ?? []),
+      { key: 'applicant_short', level: 'warning', check: 'len(applicant) <= 2', message: '申请人姓名偏长' },
+    ];
     await json.fill(JSON.stringify(referencing, null, 2));
     await expect.poll(() => admin.getByTestId('publish').isDisabled()).toBe(false);
     await admin.getByTestId('publish').click();
+    // before publishing: the publish tried on the existing rows and rolled back
+    const preview = admin.getByTestId('publish-preview');
+    await expect
+      .poll(() => preview.textContent())
+      .toContain('「回访备注」由文本改为整数：1 个值未能转换（例：已回访），原值保存在 _v4_visit_note');
+    expect(await preview.textContent()).toMatch(/提醒规则「申请人姓名偏长」：现有 [1-9]\d* 行不符合/);
+    // the ledger's own rules, unchanged, are not counted again
+    expect(await preview.textContent()).not.toContain('办结的办件必须填写办结时间');
+    await admin.screenshot({ path: screenshotPath('designer-preview') });
+    expect(await versionOf('window_case')).toBe(3);
     await admin.getByTestId('confirm-publish').click();
     await expect.poll(() => admin.getByTestId('published').textContent()).toBe('已发布，当前为第 4 版');
     const latest = admin.locator('[data-testid="ledger-versions"] tr[data-version="4"]');

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -43,6 +42,7 @@ import {
   seedRowsOf,
 } from './definition-checks';
 import { rejectedRows, type Rejection } from './publish-preview';
+import { definitionChecksum } from './definition-checksum';
 
 export interface PublishOptions {
   source: LedgerSource;
@@ -67,22 +67,6 @@ export interface PublishPreview {
   outcome: PublishOutcome | null;
   rejected: Rejection[];
 }
-
-/** Key order does not make a new version: the checksum is over the sorted JSON. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .filter((k) => k !== '$schema')
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-export const definitionChecksum = (definition: unknown) =>
-  createHash('sha256').update(canonical(definition)).digest('hex');
 
 /** The signature the ledger's daily sums were made with (their table's comment), or null without them. */
 async function sumsSignatureOf(tx: EntityManager, model: LedgerModel): Promise<string | null> {

@@ -9,6 +9,7 @@ import {
   type LedgerDefinition,
   type Message,
 } from '@taizhang/ledger-core';
+import { canonical } from './definition-checksum';
 
 /**
  * Rows a new definition would refuse that the one before took (docs/designer.md "Before
@@ -28,7 +29,8 @@ export interface Rejection {
   rows: number | null;
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+// the same rule however its keys are ordered (the designer prints them its own way)
+const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 const messageOf = (text: string | { zh: string; en?: string }): Message =>
   typeof text === 'string' ? { 'zh-CN': text, en: text } : { 'zh-CN': text.zh, en: text.en ?? text.zh };
 

@@ -23,6 +23,7 @@ import {
 } from '../features/designer/designer.graphql';
 import { useDatabaseCheck } from '../features/designer/use-database-check';
 import { VersionList } from '../features/designer/version-list';
+import { ConfirmPublish } from '../features/designer/confirm-publish';
 import { columnTitle, gridColumns } from '../features/grid/grid-columns';
 import { HOT_LICENSE, HOT_SANITIZER, HOT_THEME } from '../features/grid/handsontable-setup';
 import { useI18n } from '../i18n/i18n';
@@ -263,21 +264,13 @@ function Designer({
                   {t('designer.publish')}
                 </button>
               ) : (
-                <div className="confirm" role="dialog" aria-label={t('designer.confirm')}>
-                  <p>{t('designer.confirm')}</p>
-                  <button
-                    type="button"
-                    className="primary"
-                    onClick={() => void confirmPublish()}
-                    disabled={publishing.loading}
-                    data-testid="confirm-publish"
-                  >
-                    {t('designer.confirmPublish')}
-                  </button>
-                  <button type="button" onClick={() => setConfirming(false)}>
-                    {t('designer.cancel')}
-                  </button>
-                </div>
+                <ConfirmPublish
+                  definition={definition}
+                  current={current}
+                  busy={publishing.loading}
+                  onConfirm={() => void confirmPublish()}
+                  onCancel={() => setConfirming(false)}
+                />
               )}
               {published !== null && (
                 <p className="ok" role="status" data-testid="published">

@@ -72,3 +72,37 @@ export const LEDGER_VERSIONS = gql`
     }
   }
 `;
+
+export interface PublishPreview {
+  problems: { path: string; message: string }[];
+  changes: boolean;
+  report: VersionReport | null;
+  rejected: {
+    kind: 'rule' | 'required';
+    key: string;
+    level: 'error' | 'warning';
+    message: string;
+    rows: number | null;
+  }[];
+}
+
+/** What publishing would do to the data, tried on the real rows and rolled back. */
+export const PUBLISH_PREVIEW = gql`
+  query PublishPreview($definition: JSON!) {
+    publishPreview(definition: $definition) {
+      problems {
+        path
+        message
+      }
+      changes
+      report
+      rejected {
+        kind
+        key
+        level
+        message
+        rows
+      }
+    }
+  }
+`;

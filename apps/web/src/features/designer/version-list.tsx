@@ -62,7 +62,7 @@ function titlesOf(version: LedgerVersion, all: LedgerVersion[], locale: 'zh-CN' 
 }
 
 /** A report as sentences, in the reader's language, fields by their titles. */
-function effectsOf(
+export function effectsOf(
   report: VersionReport | null,
   title: (key: string) => string,
   locale: 'zh-CN' | 'en',

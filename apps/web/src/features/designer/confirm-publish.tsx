@@ -23,7 +23,8 @@ export function ConfirmPublish({
   onConfirm(): void;
   onCancel(): void;
 }) {
-  const { t, locale } = useI18n();
+  const i18n = useI18n();
+  const { t, locale } = i18n;
   const { data, error } = useQuery<{ publishPreview: PublishPreview }>(PUBLISH_PREVIEW, {
     variables: { definition },
     fetchPolicy: 'no-cache',
@@ -49,7 +50,7 @@ export function ConfirmPublish({
         <>
           <p>{t('designer.willDo')}</p>
           <ul data-testid="publish-preview">
-            {[...effectsOf(preview.report, title, locale, t), ...rejections].map((effect) => (
+            {[...effectsOf(preview.report, title, i18n), ...rejections].map((effect) => (
               <li key={effect}>{effect}</li>
             ))}
           </ul>

@@ -6,7 +6,8 @@ import { LEDGER_VERSIONS, type LedgerVersion, type VersionReport } from './desig
 
 /** A ledger's published versions, newest first: who, when, and what each did to the data (ledgerVersions). */
 export function VersionList({ ledgerKey }: { ledgerKey: string }) {
-  const { t, locale } = useI18n();
+  const i18n = useI18n();
+  const { t, locale } = i18n;
   const { data } = useQuery<{ ledgerVersions: LedgerVersion[] }>(LEDGER_VERSIONS, {
     variables: { key: ledgerKey },
     fetchPolicy: 'cache-and-network',
@@ -38,7 +39,7 @@ export function VersionList({ ledgerKey }: { ledgerKey: string }) {
               </td>
               <td>
                 <ul className="version-effects">
-                  {effectsOf(v.report, titlesOf(v, published, locale), locale, t).map((effect) => (
+                  {effectsOf(v.report, titlesOf(v, published, locale), i18n).map((effect) => (
                     <li key={effect}>{effect}</li>
                   ))}
                 </ul>
@@ -65,11 +66,10 @@ function titlesOf(version: LedgerVersion, all: LedgerVersion[], locale: 'zh-CN' 
 export function effectsOf(
   report: VersionReport | null,
   title: (key: string) => string,
-  locale: 'zh-CN' | 'en',
-  t: ReturnType<typeof useI18n>['t'],
+  { t, locale, p }: ReturnType<typeof useI18n>,
 ): string[] {
   if (!report) return [t('designer.report.none')];
-  const list = (items: string[]) => items.join(locale === 'en' ? ', ' : '、');
+  const list = (items: string[]) => items.join(p.list);
   const typeTitle = (type: string) =>
     Object.hasOwn(FIELD_TYPE_REGISTRY, type) ? textOf(FIELD_TYPE_REGISTRY[type as FieldType].title, locale) : type;
   const effects = [

@@ -157,6 +157,8 @@ describe('the ledger designer', () => {
     expect(await versionOf('window_case')).toBe(3);
     await admin.getByTestId('confirm-publish').click();
     await expect.poll(() => admin.getByTestId('published').textContent()).toBe('已发布，当前为第 4 版');
+    // what was published is the current version, a rule's keys however jsonb orders them
+    await expect.poll(() => admin.getByTestId('definition-changes').textContent()).toContain('与当前版本相同');
     const latest = admin.locator('[data-testid="ledger-versions"] tr[data-version="4"]');
     await expect
       .poll(() => latest.textContent())
@@ -165,8 +167,19 @@ describe('the ledger designer', () => {
     expect(await admin.locator('[data-testid="ledger-versions"] tr[data-version="2"]').textContent()).toContain(
       '新增列：回访备注',
     );
+    // any two versions compared in words
+    await admin.getByTestId('compare-from').selectOption('2');
+    const diff = admin.getByTestId('version-diff');
+    await expect.poll(() => diff.textContent()).toContain('修改字段「回访备注」：类型');
+    expect(await diff.textContent()).toContain('新增规则「applicant_short」');
     await admin.getByTestId('ledger-versions').scrollIntoViewIfNeeded();
     await admin.screenshot({ path: screenshotPath('designer-versions') });
+    // going back: version 3 loaded into the editor, its change from the current one shown before publishing
+    await admin.locator('[data-testid="ledger-versions"] tr[data-version="3"] button').click();
+    await expect
+      .poll(() => admin.getByTestId('definition-changes').textContent())
+      .toContain('改类型「回访备注」integer → text');
+    expect(await json.inputValue()).not.toContain('applicant_short');
     await admin.context().close();
   }, 120_000);
 

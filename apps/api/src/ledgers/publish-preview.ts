@@ -4,12 +4,12 @@ import {
   isComputedField,
   modelOf,
   quoteIdent,
+  sameJson,
   specOf,
   tableNameOf,
   type LedgerDefinition,
   type Message,
 } from '@taizhang/ledger-core';
-import { canonical } from './definition-checksum';
 
 /**
  * Rows a new definition would refuse that the one before took (docs/designer.md "Before
@@ -29,8 +29,6 @@ export interface Rejection {
   rows: number | null;
 }
 
-// the same rule however its keys are ordered (the designer prints them its own way)
-const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 const messageOf = (text: string | { zh: string; en?: string }): Message =>
   typeof text === 'string' ? { 'zh-CN': text, en: text } : { 'zh-CN': text.zh, en: text.en ?? text.zh };
 
@@ -57,8 +55,9 @@ export async function rejectedRows(
 
   const rejected: Rejection[] = [];
   for (const { rule, crossPeriod } of model.rules) {
+    // the same rule however its keys are ordered (the designer prints them its own way)
     if (
-      same(
+      sameJson(
         before.rules?.find((r) => r.key === rule.key),
         rule,
       )

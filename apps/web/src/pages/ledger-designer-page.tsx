@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { HotTable } from '@handsontable/react-wrapper';
 import { textRenderer } from 'handsontable/renderers';
-import { modelOf, textOf, type LedgerDefinition } from '@taizhang/ledger-core';
+import { modelOf, sameJson, textOf, type LedgerDefinition } from '@taizhang/ledger-core';
 import { AddFieldForm } from '../features/designer/add-field-form';
 import { AddMeasureForm } from '../features/designer/add-measure-form';
 import { FillersPicker } from '../features/designer/fillers-picker';
@@ -118,7 +118,8 @@ function Designer({
     () => (definition ? describeChanges(current, definition, locale) : []),
     [current, definition, locale],
   );
-  const changed = definition !== null && (current === null || definitionText(definition) !== definitionText(current));
+  // the same definition whatever its keys' order (jsonb gives a rule's keys back in its own)
+  const changed = definition !== null && (current === null || !sameJson(definition, current));
   // what only the database knows (referenced ledgers, units, seed rows), asked as the typing settles
   const databaseProblems = useDatabaseCheck(changed ? definition : null);
   const problems = check.ok
@@ -280,7 +281,15 @@ function Designer({
               {changed && databaseProblems === null && <p className="muted">{t('designer.checking')}</p>}
             </>
           )}
-          {current && <VersionList ledgerKey={current.key} />}
+          {current && (
+            <VersionList
+              ledgerKey={current.key}
+              onLoad={(definition) => {
+                edit(definitionText(definition));
+                window.scrollTo({ top: 0 });
+              }}
+            />
+          )}
         </div>
       </div>
     </section>

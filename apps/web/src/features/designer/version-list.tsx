@@ -1,11 +1,23 @@
 import { useQuery } from '@apollo/client';
-import { FIELD_TYPE_REGISTRY, textOf, type FieldType } from '@taizhang/ledger-core';
+import { useState } from 'react';
+import { FIELD_TYPE_REGISTRY, textOf, type FieldType, type LedgerDefinition } from '@taizhang/ledger-core';
+import { describeDefinitionDiff } from './definition-diff';
 import { fillMessage } from '../../i18n/fill';
 import { useI18n } from '../../i18n/i18n';
 import { LEDGER_VERSIONS, type LedgerVersion, type VersionReport } from './designer.graphql';
 
-/** A ledger's published versions, newest first: who, when, and what each did to the data (ledgerVersions). */
-export function VersionList({ ledgerKey }: { ledgerKey: string }) {
+/**
+ * A ledger's published versions, newest first: who, when, and what each did to the data
+ * (ledgerVersions); any two compared in words; an older one loaded into the editor, to be
+ * published again as a new version (with the same preview of what that does to the data).
+ */
+export function VersionList({
+  ledgerKey,
+  onLoad,
+}: {
+  ledgerKey: string;
+  onLoad(definition: LedgerDefinition, version: number): void;
+}) {
   const i18n = useI18n();
   const { t, locale } = i18n;
   const { data } = useQuery<{ ledgerVersions: LedgerVersion[] }>(LEDGER_VERSIONS, {
@@ -14,7 +26,28 @@ export function VersionList({ ledgerKey }: { ledgerKey: string }) {
   });
   const published = data?.ledgerVersions ?? [];
   const versions = [...published].reverse();
+  const latest = published.at(-1)?.version ?? 0;
+  const [compared, setCompared] = useState<{ from: number; to: number } | null>(null);
+  const from = compared?.from ?? Math.max(1, latest - 1);
+  const to = compared?.to ?? latest;
+  const definitionOf = (version: number) => published.find((v) => v.version === version)?.definition;
   if (versions.length === 0) return null;
+  const pick = (which: 'from' | 'to') => (
+    <select
+      value={which === 'from' ? from : to}
+      onChange={(e) => setCompared({ from, to, [which]: Number(e.target.value) })}
+      data-testid={`compare-${which}`}
+      aria-label={`${t('designer.compare')} ${which === 'from' ? 1 : 2}`}
+    >
+      {versions.map((v) => (
+        <option key={v.version} value={v.version}>
+          {v.version}
+        </option>
+      ))}
+    </select>
+  );
+  const a = definitionOf(from);
+  const b = definitionOf(to);
   return (
     <>
       <h3>{t('designer.versions')}</h3>
@@ -25,6 +58,7 @@ export function VersionList({ ledgerKey }: { ledgerKey: string }) {
             <th>{t('designer.publishedBy')}</th>
             <th>{t('designer.publishedAt')}</th>
             <th>{t('designer.effect')}</th>
+            <th />
           </tr>
         </thead>
         <tbody>
@@ -44,10 +78,31 @@ export function VersionList({ ledgerKey }: { ledgerKey: string }) {
                   ))}
                 </ul>
               </td>
+              <td>
+                {v.version !== latest && (
+                  <button type="button" className="link-button" onClick={() => onLoad(v.definition, v.version)}>
+                    {t('designer.loadVersion')}
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {versions.length > 1 && (
+        <div className="version-compare">
+          <p>
+            {t('designer.compare')} {pick('from')} {t('designer.compareWith')} {pick('to')}
+          </p>
+          {a && b && (
+            <ul data-testid="version-diff">
+              {describeDefinitionDiff(a, b, i18n).map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
     </>
   );
 }

@@ -216,4 +216,31 @@ describe('the ledger designer', () => {
     expect(published.data!.ledger.definition.fields.find((field) => field.key === 'review_owner')?.index).toBe(true);
     await admin.context().close();
   }, 120_000);
+
+  it('starts a new ledger as a copy of a seed ledger and publishes it with every field', async () => {
+    const admin = await signedIn('admin');
+    await admin.getByTestId('nav-designer').click();
+    await admin.getByTestId('new-ledger').click();
+    await admin.getByTestId('template').selectOption('rectification');
+    const json = admin.getByTestId('definition-json');
+    await expect
+      .poll(async () => (JSON.parse(await json.inputValue()) as { key: string }).key)
+      .toBe('rectification_copy');
+    const copy = JSON.parse(await json.inputValue()) as { title: unknown; fields: unknown[] };
+    expect(JSON.stringify(copy.title)).toContain('（副本）');
+    await expect.poll(() => admin.getByTestId('definition-changes').textContent()).toContain('新建台账及其数据表');
+    await expect.poll(() => admin.getByTestId('publish').isDisabled()).toBe(false);
+    await admin.getByTestId('publish').click();
+    await admin.getByTestId('confirm-publish').click();
+    await expect.poll(() => admin.getByTestId('published').textContent()).toBe('已发布，当前为第 1 版');
+    expect(await versionOf('rectification_copy')).toBe(1);
+    const published = await postGraphQL<{ ledger: { fields: unknown[] } }>(
+      product.server.url,
+      `{ ledger(key: "rectification_copy") { fields { key } } }`,
+      {},
+      { token: await tokenOf('admin') },
+    );
+    expect(published.data!.ledger.fields).toHaveLength(copy.fields.length);
+    await admin.context().close();
+  }, 120_000);
 });

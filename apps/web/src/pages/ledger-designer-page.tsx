@@ -24,6 +24,7 @@ import {
 import { useDatabaseCheck } from '../features/designer/use-database-check';
 import { VersionList } from '../features/designer/version-list';
 import { ConfirmPublish } from '../features/designer/confirm-publish';
+import { TemplatePicker } from '../features/designer/template-picker';
 import { columnTitle, gridColumns } from '../features/grid/grid-columns';
 import { HOT_LICENSE, HOT_SANITIZER, HOT_THEME } from '../features/grid/handsontable-setup';
 import { useI18n } from '../i18n/i18n';
@@ -93,15 +94,26 @@ export function LedgerDesignerPage() {
   if (loading) return <p className="muted">{t('common.loading')}</p>;
   if (key !== 'new' && !current) return <p className="form-error">{t('designer.notFound')}</p>;
   // one designer per ledger: publishing refreshes `current` (the diff's base), not the editor
-  return <Designer key={key} current={current?.definition ?? null} locale={locale} t={t} />;
+  return (
+    <Designer
+      key={key}
+      current={current?.definition ?? null}
+      templates={key === 'new' ? (data?.ledgers ?? []).map((l) => l.definition) : []}
+      locale={locale}
+      t={t}
+    />
+  );
 }
 
 function Designer({
   current,
+  templates,
   locale,
   t,
 }: {
   current: LedgerDefinition | null;
+  /** For a new ledger: the ledgers it may start as a copy of (the seed ledgers are the gallery). */
+  templates: LedgerDefinition[];
   locale: 'zh-CN' | 'en';
   t: ReturnType<typeof useI18n>['t'];
 }) {
@@ -188,6 +200,9 @@ function Designer({
       </div>
       <div className="designer-body">
         <div className="designer-editor">
+          {templates.length > 0 && (
+            <TemplatePicker templates={templates} onPick={(copy) => edit(definitionText(copy))} />
+          )}
           <textarea
             value={text}
             onChange={(e) => edit(e.target.value)}

@@ -243,4 +243,58 @@ describe('the ledger designer', () => {
     expect(published.data!.ledger.fields).toHaveLength(copy.fields.length);
     await admin.context().close();
   }, 120_000);
+
+  it('edits, duplicates, moves and removes fields by clicks, and the data follows (a renamed key keeps its values)', async () => {
+    const admin = await signedIn('admin');
+    await admin.getByTestId('nav-designer').click();
+    await admin.locator('tr[data-ledger="task"] a').click();
+    const list = admin.getByTestId('field-list');
+    await list.waitFor();
+    const keys = async () =>
+      (JSON.parse(await admin.getByTestId('definition-json').inputValue()) as { fields: { key: string }[] }).fields.map(
+        (f) => f.key,
+      );
+    const before = await keys();
+    const first = before[0];
+    // the plan's tasks (seed rows) are there to follow the rename
+    const counted = await postGraphQL<{ rows: { totalCount: number } }>(
+      product.server.url,
+      `{ rows(ledger: "task", first: 0) { totalCount } }`,
+      {},
+      { token: await tokenOf('admin') },
+    );
+    expect(counted.data!.rows.totalCount).toBeGreaterThan(0);
+
+    // edit the first field: a new title and key (its column renamed, its values kept)
+    await list.locator(`tr[data-field="${first}"] button`).first().click();
+    const form = admin.getByTestId('edit-field');
+    await form.locator('input[name="title"]').fill('任务名称（新）');
+    await form.locator('input[name="key"]').fill(`${first}_renamed`);
+    await form.locator('button[type="submit"]').click();
+    await expect.poll(() => admin.getByTestId('definition-changes').textContent()).toContain('重命名');
+    // duplicate it, move the copy down, then remove the copy
+    await list.locator(`tr[data-field="${first}_renamed"] button`).nth(1).click();
+    await expect.poll(keys).toContain(`${first}_renamed_copy`);
+    expect((await keys())[1]).toBe(`${first}_renamed_copy`);
+    await list.locator(`tr[data-field="${first}_renamed_copy"] button`).nth(3).click();
+    await expect.poll(async () => (await keys())[2]).toBe(`${first}_renamed_copy`);
+    await list.locator(`tr[data-field="${first}_renamed_copy"] button`).nth(4).click();
+    await expect.poll(keys).toEqual([`${first}_renamed`, ...before.slice(1)]);
+    await admin.screenshot({ path: screenshotPath('designer-fields') });
+
+    await admin.getByTestId('publish').click();
+    await admin.getByTestId('confirm-publish').click();
+    await expect.poll(() => admin.getByTestId('published').textContent()).toContain('已发布');
+    const after = await postGraphQL<{ rows: { edges: { node: { values: Record<string, unknown> } }[] } }>(
+      product.server.url,
+      `{ rows(ledger: "task", first: 5) { edges { node { values } } } }`,
+      {},
+      { token: await tokenOf('admin') },
+    );
+    const values = after.data!.rows.edges.map((e) => e.node.values);
+    expect(values.length).toBeGreaterThan(0);
+    expect(values.every((v) => v[`${first}_renamed`] !== undefined && !(first in v))).toBe(true);
+    expect(values.some((v) => v[`${first}_renamed`] !== null)).toBe(true);
+    await admin.context().close();
+  }, 120_000);
 });

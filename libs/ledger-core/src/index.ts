@@ -4,6 +4,7 @@ export * from './definition/text';
 export * from './definition/meta-schema';
 export * from './definition/check-definition';
 export * from './definition/canonical-json';
+export * from './definition/rename-field';
 export * from './definition/derived-fields';
 export * from './definition/ledger-model';
 export * from './definition/ledger-date';

@@ -5,7 +5,8 @@ import { Link, useParams } from 'react-router';
 import { HotTable } from '@handsontable/react-wrapper';
 import { textRenderer } from 'handsontable/renderers';
 import { modelOf, sameJson, textOf, type LedgerDefinition } from '@taizhang/ledger-core';
-import { AddFieldForm } from '../features/designer/add-field-form';
+import { FieldForm } from '../features/designer/field-form';
+import { FieldList } from '../features/designer/field-list';
 import { AddMeasureForm } from '../features/designer/add-measure-form';
 import { FillersPicker } from '../features/designer/fillers-picker';
 import {
@@ -217,9 +218,10 @@ function Designer({
               definition && edit(definitionText({ ...definition, fillers: { ...definition.fillers, unitKinds } }))
             }
           />
-          <AddFieldForm
+          <FieldList definition={definition} onChange={(next) => edit(definitionText(next))} />
+          <FieldForm
             disabled={!definition}
-            onAdd={(field) =>
+            onSubmit={(field) =>
               definition && edit(definitionText({ ...definition, fields: [...definition.fields, field] }))
             }
           />

@@ -1,0 +1,213 @@
+import { useState } from 'react';
+import {
+  FIELD_TYPES,
+  fieldTypeOf,
+  textOf,
+  type FieldDefinition,
+  type FieldType,
+  type OptionSpec,
+} from '@taizhang/ledger-core';
+import { useI18n } from '../../i18n/i18n';
+import { bracketed } from '../../i18n/punctuation';
+
+/**
+ * What an option's box holds → the definition's value (undefined: leave it out). A choice that was
+ * there before keeps what it said (its label in both languages), found by its value.
+ */
+function optionValue(option: OptionSpec, text: string, checked: boolean, before: unknown): unknown {
+  switch (option.input) {
+    case 'yesNo':
+      return checked ? true : undefined;
+    case 'number':
+    case 'wholeNumber':
+      return text.trim() === '' ? undefined : Number(text);
+    case 'choices': {
+      const values = text
+        .split(/[,，、\n]+/)
+        .map((o) => o.trim())
+        .filter(Boolean);
+      const kept = Array.isArray(before) ? (before as { value: string }[]) : [];
+      return values.length === 0 ? undefined : values.map((value) => kept.find((o) => o.value === value) ?? { value });
+    }
+    default:
+      return text.trim() === '' ? undefined : text.trim();
+  }
+}
+
+/** An option's value as its box shows it: the text, or whether the box is ticked. */
+function optionText(option: OptionSpec, value: unknown, list: string): string {
+  if (value === undefined || value === null) return '';
+  if (option.input === 'choices' && Array.isArray(value))
+    return value.map((o: { value: string }) => o.value).join(list);
+  return String(value);
+}
+
+/** The properties the form edits; a field's others (help, default, unique, width, …) are kept as they are. */
+const FORM_PROPERTIES = ['key', 'title', 'type', 'required', 'index', 'formula'];
+
+/**
+ * The form way to add a field — or, given one, to edit it: key, title, type, required, `index`
+ * (where the type's values may be unique), a formula, and the type's own options as its spec lists
+ * them (the designer never lists types or their options by hand). Editing keeps what the form does
+ * not show, and a changed key keeps the field's `id`, so its column is renamed, not replaced.
+ */
+export function FieldForm({
+  disabled,
+  initial,
+  onSubmit,
+  onCancel,
+}: {
+  disabled: boolean;
+  initial?: FieldDefinition;
+  onSubmit(field: FieldDefinition): void;
+  onCancel?(): void;
+}) {
+  const { t, locale, p } = useI18n();
+  const initialOptions = initial ? (fieldTypeOf(initial.type).options as Record<string, OptionSpec>) : {};
+  const own = (name: string) => (initial as Record<string, unknown> | undefined)?.[name];
+  const [key, setKey] = useState(initial?.key ?? '');
+  const [title, setTitle] = useState(initial ? textOf(initial.title, 'zh-CN') : '');
+  const [type, setType] = useState<FieldType>(initial?.type ?? FIELD_TYPES[0]);
+  const [required, setRequired] = useState(Boolean(initial?.required));
+  const [indexed, setIndexed] = useState(Boolean(initial?.index));
+  const [texts, setTexts] = useState<Record<string, string>>(() =>
+    Object.fromEntries(
+      Object.entries(initialOptions)
+        .filter(([, option]) => option.input !== 'yesNo')
+        .map(([name, option]) => [name, optionText(option, own(name), p.list)]),
+    ),
+  );
+  const [checks, setChecks] = useState<Record<string, boolean>>(() =>
+    Object.fromEntries(
+      Object.entries(initialOptions)
+        .filter(([, option]) => option.input === 'yesNo')
+        .map(([name]) => [name, Boolean(own(name))]),
+    ),
+  );
+  const [formula, setFormula] = useState(initial?.formula ?? '');
+  const options = Object.entries(fieldTypeOf(type).options as Record<string, OptionSpec>);
+  // `index` where `unique` may be set: the values fit an index entry
+  const indexable = fieldTypeOf(type).canBeUnique;
+  return (
+    <form
+      className="add-field"
+      data-testid={initial ? 'edit-field' : 'add-field'}
+      onSubmit={(event) => {
+        event.preventDefault();
+        const typeOptions = Object.fromEntries(
+          options
+            .map(
+              ([name, option]) =>
+                [name, optionValue(option, texts[name] ?? '', Boolean(checks[name]), own(name))] as const,
+            )
+            .filter(([, value]) => value !== undefined),
+        );
+        // what the form does not edit stays as it was (not the old type's own options)
+        const kept = Object.fromEntries(
+          Object.entries(initial ?? {}).filter(
+            ([name]) => !FORM_PROPERTIES.includes(name) && !Object.hasOwn(initialOptions, name),
+          ),
+        );
+        const trimmedTitle = title.trim();
+        const field = {
+          ...(initial && key.trim() !== initial.key && initial.id === undefined ? { id: initial.key } : {}),
+          ...kept,
+          key: key.trim(),
+          title: initial && typeof initial.title === 'object' ? { ...initial.title, zh: trimmedTitle } : trimmedTitle,
+          type,
+          ...(required ? { required } : {}),
+          ...(indexed && indexable ? { index: true } : {}),
+          ...typeOptions,
+          ...(formula.trim() ? { formula: formula.trim() } : {}),
+        } as FieldDefinition;
+        onSubmit(field);
+        if (initial) return;
+        setKey('');
+        setTitle('');
+        setTexts({});
+        setChecks({});
+        setFormula('');
+        setIndexed(false);
+      }}
+    >
+      <strong>{initial ? t('designer.editField') : t('designer.addField')}</strong>
+      <label>
+        {t('designer.fieldKey')}
+        <input value={key} onChange={(e) => setKey(e.target.value)} pattern="[a-z][a-z0-9_]*" required name="key" />
+      </label>
+      <label>
+        {t('designer.fieldTitle')}
+        <input value={title} onChange={(e) => setTitle(e.target.value)} required name="title" />
+      </label>
+      <label>
+        {t('designer.fieldType')}
+        <select value={type} onChange={(e) => setType(e.target.value as FieldType)} name="type">
+          {FIELD_TYPES.map((fieldType) => (
+            <option key={fieldType} value={fieldType}>
+              {textOf(fieldTypeOf(fieldType).title, locale)}
+              {bracketed(p, fieldType)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="inline-field">
+        <input type="checkbox" checked={required} onChange={(e) => setRequired(e.target.checked)} />
+        {t('designer.required')}
+      </label>
+      {indexable && (
+        <label className="inline-field" title={t('designer.indexHint')}>
+          <input type="checkbox" name="index" checked={indexed} onChange={(e) => setIndexed(e.target.checked)} />
+          {t('designer.index')}
+        </label>
+      )}
+      {options.map(([name, option]) =>
+        option.input === 'yesNo' ? (
+          <label key={name} className="inline-field">
+            <input
+              type="checkbox"
+              name={name}
+              checked={Boolean(checks[name])}
+              onChange={(e) => setChecks({ ...checks, [name]: e.target.checked })}
+            />
+            {textOf(option.label, locale)}
+          </label>
+        ) : (
+          <label key={name}>
+            {textOf(option.label, locale)}
+            <input
+              name={name}
+              value={texts[name] ?? ''}
+              onChange={(e) => setTexts({ ...texts, [name]: e.target.value })}
+              inputMode={option.input === 'number' ? 'decimal' : option.input === 'wholeNumber' ? 'numeric' : 'text'}
+              placeholder={option.input === 'choices' ? t('designer.options') : undefined}
+              size={option.input === 'number' || option.input === 'wholeNumber' ? 6 : undefined}
+            />
+          </label>
+        ),
+      )}
+      <label>
+        {t('designer.formula')}
+        <input
+          value={formula}
+          onChange={(e) => setFormula(e.target.value)}
+          placeholder="follow_ups / cases"
+          name="formula"
+        />
+      </label>
+      {initial ? (
+        <>
+          <button type="submit" className="primary" disabled={disabled}>
+            {t('designer.apply')}
+          </button>
+          <button type="button" onClick={onCancel}>
+            {t('designer.cancel')}
+          </button>
+        </>
+      ) : (
+        <button type="submit" disabled={disabled}>
+          + {t('designer.add')}
+        </button>
+      )}
+    </form>
+  );
+}

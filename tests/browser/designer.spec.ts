@@ -280,6 +280,26 @@ describe('the ledger designer', () => {
     await expect.poll(async () => (await keys())[2]).toBe(`${first}_renamed_copy`);
     await list.locator(`tr[data-field="${first}_renamed_copy"] button`).nth(4).click();
     await expect.poll(keys).toEqual([`${first}_renamed`, ...before.slice(1)]);
+    // the properties every type has: an English title, help, a default, unique (under 更多属性)
+    await list.locator('tr[data-field="owner"] button').first().click();
+    const owner = admin.getByTestId('edit-field');
+    await owner.locator('summary').click();
+    await owner.locator('input[name="titleEn"]').fill('Owner');
+    await owner.locator('input[name="help"]').fill('填写责任人姓名');
+    await owner.locator('input[name="default"]').fill('待定');
+    await owner.scrollIntoViewIfNeeded();
+    await admin.screenshot({ path: screenshotPath('designer-field-edit') });
+    await owner.locator('button[type="submit"]').click();
+    await expect
+      .poll(async () => {
+        const fields = (
+          JSON.parse(await admin.getByTestId('definition-json').inputValue()) as {
+            fields: { key: string; title: unknown; help?: unknown; default?: unknown }[];
+          }
+        ).fields;
+        return fields.find((f) => f.key === 'owner');
+      })
+      .toMatchObject({ title: { zh: '责任人', en: 'Owner' }, help: '填写责任人姓名', default: '待定' });
     await admin.screenshot({ path: screenshotPath('designer-fields') });
 
     await admin.getByTestId('publish').click();

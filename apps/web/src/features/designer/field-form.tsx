@@ -43,7 +43,48 @@ function optionText(option: OptionSpec, value: unknown, list: string): string {
 }
 
 /** The properties the form edits; a field's others (help, default, unique, width, …) are kept as they are. */
-const FORM_PROPERTIES = ['key', 'title', 'type', 'required', 'index', 'formula'];
+const FORM_PROPERTIES = [
+  'key',
+  'title',
+  'type',
+  'required',
+  'index',
+  'formula',
+  'help',
+  'default',
+  'unique',
+  'width',
+  'readOnly',
+];
+
+/** A text in both languages as the form holds it: Chinese, and English when given. */
+const textIn = (text: unknown, language: 'zh' | 'en') =>
+  typeof text === 'string'
+    ? language === 'zh'
+      ? text
+      : ''
+    : ((text as Record<string, string> | undefined)?.[language] ?? '');
+const bilingual = (zh: string, en: string) => (en.trim() ? { zh: zh.trim(), en: en.trim() } : zh.trim());
+
+/** The properties every type has, beyond key, title and type, as the form's "more" holds them. */
+interface MoreProperties {
+  titleEn: string;
+  help: string;
+  helpEn: string;
+  defaultText: string;
+  unique: boolean;
+  width: string;
+  readOnly: boolean;
+}
+const moreOf = (field: FieldDefinition | undefined): MoreProperties => ({
+  titleEn: textIn(field?.title, 'en'),
+  help: textIn(field?.help, 'zh'),
+  helpEn: textIn(field?.help, 'en'),
+  defaultText: field?.default === undefined || field.default === null ? '' : String(field.default),
+  unique: Boolean(field?.unique),
+  width: field?.width === undefined ? '' : String(field.width),
+  readOnly: Boolean(field?.readOnly),
+});
 
 /**
  * The form way to add a field — or, given one, to edit it: key, title, type, required, `index`
@@ -66,7 +107,7 @@ export function FieldForm({
   const initialOptions = initial ? (fieldTypeOf(initial.type).options as Record<string, OptionSpec>) : {};
   const own = (name: string) => (initial as Record<string, unknown> | undefined)?.[name];
   const [key, setKey] = useState(initial?.key ?? '');
-  const [title, setTitle] = useState(initial ? textOf(initial.title, 'zh-CN') : '');
+  const [title, setTitle] = useState(textIn(initial?.title, 'zh'));
   const [type, setType] = useState<FieldType>(initial?.type ?? FIELD_TYPES[0]);
   const [required, setRequired] = useState(Boolean(initial?.required));
   const [indexed, setIndexed] = useState(Boolean(initial?.index));
@@ -85,6 +126,8 @@ export function FieldForm({
     ),
   );
   const [formula, setFormula] = useState(initial?.formula ?? '');
+  const [more, setMore] = useState<MoreProperties>(() => moreOf(initial));
+  const setMoreOf = (patch: Partial<MoreProperties>) => setMore({ ...more, ...patch });
   const options = Object.entries(fieldTypeOf(type).options as Record<string, OptionSpec>);
   // `index` where `unique` may be set: the values fit an index entry
   const indexable = fieldTypeOf(type).canBeUnique;
@@ -108,17 +151,26 @@ export function FieldForm({
             ([name]) => !FORM_PROPERTIES.includes(name) && !Object.hasOwn(initialOptions, name),
           ),
         );
-        const trimmedTitle = title.trim();
+        const spec = fieldTypeOf(type);
+        // a default as the type reads a cell's text; one it cannot read goes as typed, for the check to name
+        const parsed = more.defaultText.trim()
+          ? spec.parse(more.defaultText, { key: key.trim(), title: title.trim(), type, ...typeOptions } as never)
+          : null;
         const field = {
           ...(initial && key.trim() !== initial.key && initial.id === undefined ? { id: initial.key } : {}),
           ...kept,
           key: key.trim(),
-          title: initial && typeof initial.title === 'object' ? { ...initial.title, zh: trimmedTitle } : trimmedTitle,
+          title: bilingual(title, more.titleEn),
           type,
+          ...(more.help.trim() ? { help: bilingual(more.help, more.helpEn) } : {}),
           ...(required ? { required } : {}),
+          ...(parsed ? { default: parsed.ok && parsed.value !== null ? parsed.value : more.defaultText.trim() } : {}),
+          ...(more.unique && indexable ? { unique: true } : {}),
           ...(indexed && indexable ? { index: true } : {}),
           ...typeOptions,
           ...(formula.trim() ? { formula: formula.trim() } : {}),
+          ...(more.width.trim() ? { width: Number(more.width) } : {}),
+          ...(more.readOnly ? { readOnly: true } : {}),
         } as FieldDefinition;
         onSubmit(field);
         if (initial) return;
@@ -128,6 +180,7 @@ export function FieldForm({
         setChecks({});
         setFormula('');
         setIndexed(false);
+        setMore(moreOf(undefined));
       }}
     >
       <strong>{initial ? t('designer.editField') : t('designer.addField')}</strong>
@@ -194,6 +247,61 @@ export function FieldForm({
           name="formula"
         />
       </label>
+      <details className="more-properties">
+        <summary>{t('designer.more')}</summary>
+        <div className="more-properties-body">
+          <label>
+            {t('designer.titleEn')}
+            <input name="titleEn" value={more.titleEn} onChange={(e) => setMoreOf({ titleEn: e.target.value })} />
+          </label>
+          <label>
+            {t('designer.help')}
+            <input name="help" value={more.help} onChange={(e) => setMoreOf({ help: e.target.value })} />
+          </label>
+          <label>
+            {t('designer.helpEn')}
+            <input name="helpEn" value={more.helpEn} onChange={(e) => setMoreOf({ helpEn: e.target.value })} />
+          </label>
+          <label>
+            {t('designer.default')}
+            <input
+              name="default"
+              value={more.defaultText}
+              onChange={(e) => setMoreOf({ defaultText: e.target.value })}
+            />
+          </label>
+          <label>
+            {t('designer.width')}
+            <input
+              name="width"
+              value={more.width}
+              inputMode="numeric"
+              size={5}
+              onChange={(e) => setMoreOf({ width: e.target.value.replace(/[^0-9]/g, '') })}
+            />
+          </label>
+          {indexable && (
+            <label className="inline-field">
+              <input
+                type="checkbox"
+                name="unique"
+                checked={more.unique}
+                onChange={(e) => setMoreOf({ unique: e.target.checked })}
+              />
+              {t('designer.unique')}
+            </label>
+          )}
+          <label className="inline-field">
+            <input
+              type="checkbox"
+              name="readOnly"
+              checked={more.readOnly}
+              onChange={(e) => setMoreOf({ readOnly: e.target.checked })}
+            />
+            {t('designer.readOnly')}
+          </label>
+        </div>
+      </details>
       {initial ? (
         <>
           <button type="submit" className="primary" disabled={disabled}>

@@ -300,6 +300,43 @@ describe('the ledger designer', () => {
         return fields.find((f) => f.key === 'owner');
       })
       .toMatchObject({ title: { zh: '责任人', en: 'Owner' }, help: '填写责任人姓名', default: '待定' });
+    // a choice's options with their names: renamed in English, moved, one more pasted from Excel
+    await list.locator('tr[data-field="status"] button').first().click();
+    const status = admin.getByTestId('edit-field');
+    const editor = status.getByTestId('options-editor');
+    expect(await editor.locator('input[name="label-en-推进中"]').inputValue()).toBe('In progress');
+    await editor.locator('input[name="label-en-推进中"]').fill('Under way');
+    await editor.locator('tr[data-option="已完成"] button').first().click();
+    await expect
+      .poll(() =>
+        editor.locator('tr[data-option]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-option'))),
+      )
+      .toEqual(['未开始', '已完成', '推进中']);
+    await status.locator('input[name="options"]').evaluate((input) => {
+      const data = new DataTransfer();
+      data.setData(
+        'text/plain',
+        '未开始\t未开始\tNot started\n推进中\t推进中\tUnder way\n已完成\t已完成\tDone\n已暂停\t已暂停\tPaused',
+      );
+      input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await expect.poll(() => editor.locator('tr[data-option]').count()).toBe(4);
+    await status.locator('button[type="submit"]').click();
+    await expect
+      .poll(async () => {
+        const fields = (
+          JSON.parse(await admin.getByTestId('definition-json').inputValue()) as {
+            fields: { key: string; options?: unknown }[];
+          }
+        ).fields;
+        return fields.find((f) => f.key === 'status')?.options;
+      })
+      .toEqual([
+        { value: '未开始', label: { zh: '未开始', en: 'Not started' } },
+        { value: '推进中', label: { zh: '推进中', en: 'Under way' } },
+        { value: '已完成', label: { zh: '已完成', en: 'Done' } },
+        { value: '已暂停', label: { zh: '已暂停', en: 'Paused' } },
+      ]);
     await admin.screenshot({ path: screenshotPath('designer-fields') });
 
     await admin.getByTestId('publish').click();

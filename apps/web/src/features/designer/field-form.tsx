@@ -9,12 +9,10 @@ import {
 } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
 import { bracketed } from '../../i18n/punctuation';
+import { labelsOf, OptionsEditor, optionsOf, pastedOptions, type OptionLabels } from './options-editor';
 
-/**
- * What an option's box holds → the definition's value (undefined: leave it out). A choice that was
- * there before keeps what it said (its label in both languages), found by its value.
- */
-function optionValue(option: OptionSpec, text: string, checked: boolean, before: unknown): unknown {
+/** What an option's box holds → the definition's value (undefined: leave it out); choices with their names. */
+function optionValue(option: OptionSpec, text: string, checked: boolean, labels: OptionLabels): unknown {
   switch (option.input) {
     case 'yesNo':
       return checked ? true : undefined;
@@ -22,12 +20,8 @@ function optionValue(option: OptionSpec, text: string, checked: boolean, before:
     case 'wholeNumber':
       return text.trim() === '' ? undefined : Number(text);
     case 'choices': {
-      const values = text
-        .split(/[,，、\n]+/)
-        .map((o) => o.trim())
-        .filter(Boolean);
-      const kept = Array.isArray(before) ? (before as { value: string }[]) : [];
-      return values.length === 0 ? undefined : values.map((value) => kept.find((o) => o.value === value) ?? { value });
+      const options = optionsOf(text, labels);
+      return options.length === 0 ? undefined : options;
     }
     default:
       return text.trim() === '' ? undefined : text.trim();
@@ -127,6 +121,14 @@ export function FieldForm({
   );
   const [formula, setFormula] = useState(initial?.formula ?? '');
   const [more, setMore] = useState<MoreProperties>(() => moreOf(initial));
+  // each choices option's names, by value (OptionsEditor)
+  const [labels, setLabels] = useState<Record<string, OptionLabels>>(() =>
+    Object.fromEntries(
+      Object.entries(initialOptions)
+        .filter(([, option]) => option.input === 'choices')
+        .map(([name]) => [name, labelsOf(own(name))]),
+    ),
+  );
   const setMoreOf = (patch: Partial<MoreProperties>) => setMore({ ...more, ...patch });
   const options = Object.entries(fieldTypeOf(type).options as Record<string, OptionSpec>);
   // `index` where `unique` may be set: the values fit an index entry
@@ -141,7 +143,7 @@ export function FieldForm({
           options
             .map(
               ([name, option]) =>
-                [name, optionValue(option, texts[name] ?? '', Boolean(checks[name]), own(name))] as const,
+                [name, optionValue(option, texts[name] ?? '', Boolean(checks[name]), labels[name] ?? {})] as const,
             )
             .filter(([, value]) => value !== undefined),
         );
@@ -177,6 +179,7 @@ export function FieldForm({
         setKey('');
         setTitle('');
         setTexts({});
+        setLabels({});
         setChecks({});
         setFormula('');
         setIndexed(false);
@@ -225,16 +228,33 @@ export function FieldForm({
             {textOf(option.label, locale)}
           </label>
         ) : (
-          <label key={name}>
+          <label key={name} className={option.input === 'choices' ? 'choices' : undefined}>
             {textOf(option.label, locale)}
             <input
               name={name}
               value={texts[name] ?? ''}
               onChange={(e) => setTexts({ ...texts, [name]: e.target.value })}
+              onPaste={(e) => {
+                const pasted = option.input === 'choices' ? pastedOptions(e.clipboardData.getData('text/plain')) : null;
+                if (!pasted) return;
+                e.preventDefault();
+                setTexts({ ...texts, [name]: pasted.values.join(p.list) });
+                setLabels({ ...labels, [name]: { ...labels[name], ...pasted.labels } });
+              }}
               inputMode={option.input === 'number' ? 'decimal' : option.input === 'wholeNumber' ? 'numeric' : 'text'}
               placeholder={option.input === 'choices' ? t('designer.options') : undefined}
               size={option.input === 'number' || option.input === 'wholeNumber' ? 6 : undefined}
             />
+            {option.input === 'choices' && (
+              <OptionsEditor
+                text={texts[name] ?? ''}
+                labels={labels[name] ?? {}}
+                onChange={(text, named) => {
+                  setTexts({ ...texts, [name]: text });
+                  setLabels({ ...labels, [name]: named });
+                }}
+              />
+            )}
           </label>
         ),
       )}

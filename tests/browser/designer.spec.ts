@@ -337,6 +337,33 @@ describe('the ledger designer', () => {
         { value: '已完成', label: { zh: '已完成', en: 'Done' } },
         { value: '已暂停', label: { zh: '已暂停', en: 'Paused' } },
       ]);
+    // a rule by clicks: its formula checked as it is typed
+    const ruleForm = admin.getByTestId('add-rule');
+    await ruleForm.locator('input[name="key"]').fill('progress_needed');
+    await ruleForm.locator('select[name="level"]').selectOption('warning');
+    await ruleForm.locator('input[name="check"]').fill('not isblank(progres)');
+    await expect.poll(() => ruleForm.locator('.form-error').textContent()).toContain('progres');
+    await ruleForm.locator('input[name="check"]').fill('not isblank(progress)');
+    expect(await ruleForm.locator('.form-error').count()).toBe(0);
+    await ruleForm.locator('input[name="when"]').fill('status = "推进中"');
+    await ruleForm.locator('input[name="message"]').fill('推进中的任务请填写最新进展');
+    await ruleForm.locator('input[name="cell-progress"]').check();
+    await ruleForm.locator('button[type="submit"]').click();
+    await expect
+      .poll(async () => {
+        const definition = JSON.parse(await admin.getByTestId('definition-json').inputValue()) as {
+          rules: { key: string }[];
+        };
+        return definition.rules.find((r) => r.key === 'progress_needed');
+      })
+      .toEqual({
+        key: 'progress_needed',
+        level: 'warning',
+        check: 'not isblank(progress)',
+        when: 'status = "推进中"',
+        message: '推进中的任务请填写最新进展',
+        fields: ['progress'],
+      });
     await admin.screenshot({ path: screenshotPath('designer-fields') });
 
     await admin.getByTestId('publish').click();

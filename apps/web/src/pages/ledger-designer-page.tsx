@@ -8,6 +8,7 @@ import { modelOf, sameJson, textOf, type LedgerDefinition } from '@taizhang/ledg
 import { FieldForm } from '../features/designer/field-form';
 import { FieldList } from '../features/designer/field-list';
 import { AddMeasureForm } from '../features/designer/add-measure-form';
+import { RuleList } from '../features/designer/rule-list';
 import { FillersPicker } from '../features/designer/fillers-picker';
 import {
   checkDefinitionText,
@@ -224,6 +225,10 @@ function Designer({
             onSubmit={(field) =>
               definition && edit(definitionText({ ...definition, fields: [...definition.fields, field] }))
             }
+          />
+          <RuleList
+            definition={definition}
+            onChange={(rules) => definition && edit(definitionText({ ...definition, rules }))}
           />
           <AddMeasureForm
             definition={definition}

@@ -1,0 +1,212 @@
+import { Fragment, useState } from 'react';
+import { checkFormula, modelOf, textOf, type LedgerDefinition, type RuleDefinition } from '@taizhang/ledger-core';
+import { useI18n } from '../../i18n/i18n';
+
+/** A rule's formula box and, as it is typed, what is wrong with it (the check publishing runs). */
+function FormulaInput({
+  name,
+  label,
+  value,
+  onChange,
+  definition,
+  required,
+}: {
+  name: string;
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  definition: LedgerDefinition;
+  required?: boolean;
+}) {
+  const { locale } = useI18n();
+  // previous()/cumulative() in the rules of a periodic ledger whose rows carry their date (as check-definition says)
+  const crossPeriod = (definition.period ?? 'none') !== 'none' && definition.periodField !== undefined;
+  const problems = value.trim() ? checkFormula(value, modelOf(definition).types, { crossPeriod }) : [];
+  return (
+    <label className="formula-input">
+      {label}
+      <input name={name} value={value} required={required} onChange={(e) => onChange(e.target.value)} />
+      {problems.length > 0 && (
+        <span className="form-error" role="alert">
+          {problems.map((p) => p[locale]).join(' ')}
+        </span>
+      )}
+    </label>
+  );
+}
+
+/** The form of one rule: new (no `initial`) or an existing one edited. */
+function RuleForm({
+  definition,
+  initial,
+  onSubmit,
+  onCancel,
+}: {
+  definition: LedgerDefinition;
+  initial?: RuleDefinition;
+  onSubmit(rule: RuleDefinition): void;
+  onCancel?(): void;
+}) {
+  const { t, locale } = useI18n();
+  const [key, setKey] = useState(initial?.key ?? '');
+  const [level, setLevel] = useState<RuleDefinition['level']>(initial?.level ?? 'error');
+  const [check, setCheck] = useState(initial?.check ?? '');
+  const [when, setWhen] = useState(initial?.when ?? '');
+  const [message, setMessage] = useState(textOf(initial?.message ?? '', 'zh-CN'));
+  const [messageEn, setMessageEn] = useState(typeof initial?.message === 'object' ? (initial.message.en ?? '') : '');
+  const [cells, setCells] = useState<string[]>(initial?.fields ?? []);
+  return (
+    <form
+      className="add-field"
+      data-testid={initial ? 'edit-rule' : 'add-rule'}
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmit({
+          key: key.trim(),
+          level,
+          check: check.trim(),
+          ...(when.trim() ? { when: when.trim() } : {}),
+          message: messageEn.trim() ? { zh: message.trim(), en: messageEn.trim() } : message.trim(),
+          ...(cells.length > 0 ? { fields: cells } : {}),
+        });
+        if (initial) return;
+        setKey('');
+        setCheck('');
+        setWhen('');
+        setMessage('');
+        setMessageEn('');
+        setCells([]);
+      }}
+    >
+      <strong>{initial ? t('designer.editRule') : t('designer.addRule')}</strong>
+      <label>
+        {t('designer.fieldKey')}
+        <input name="key" value={key} onChange={(e) => setKey(e.target.value)} pattern="[a-z][a-z0-9_]*" required />
+      </label>
+      <label>
+        {t('designer.ruleLevel')}
+        <select name="level" value={level} onChange={(e) => setLevel(e.target.value as RuleDefinition['level'])}>
+          <option value="error">{t('designer.level.error')}</option>
+          <option value="warning">{t('designer.level.warning')}</option>
+        </select>
+      </label>
+      <FormulaInput
+        name="check"
+        label={t('designer.ruleCheck')}
+        value={check}
+        onChange={setCheck}
+        definition={definition}
+        required
+      />
+      <FormulaInput
+        name="when"
+        label={t('designer.ruleWhen')}
+        value={when}
+        onChange={setWhen}
+        definition={definition}
+      />
+      <label>
+        {t('designer.ruleMessage')}
+        <input name="message" value={message} onChange={(e) => setMessage(e.target.value)} required />
+      </label>
+      <label>
+        {t('designer.ruleMessageEn')}
+        <input name="messageEn" value={messageEn} onChange={(e) => setMessageEn(e.target.value)} />
+      </label>
+      <fieldset className="rule-cells">
+        <legend>{t('designer.ruleCells')}</legend>
+        {definition.fields.map((field) => (
+          <label key={field.key} className="inline-field">
+            <input
+              type="checkbox"
+              name={`cell-${field.key}`}
+              checked={cells.includes(field.key)}
+              onChange={(e) =>
+                setCells(e.target.checked ? [...cells, field.key] : cells.filter((c) => c !== field.key))
+              }
+            />
+            {textOf(field.title, locale)}
+          </label>
+        ))}
+      </fieldset>
+      <button type="submit" className={initial ? 'primary' : undefined}>
+        {initial ? t('designer.apply') : `+ ${t('designer.add')}`}
+      </button>
+      {initial && (
+        <button type="button" onClick={onCancel}>
+          {t('designer.cancel')}
+        </button>
+      )}
+    </form>
+  );
+}
+
+/**
+ * The ledger's rules by clicks: each with its level, its check and when, its message and the cells
+ * it marks; edited, removed, or added with the same form. Formulas are checked as they are typed.
+ */
+export function RuleList({
+  definition,
+  onChange,
+}: {
+  definition: LedgerDefinition | null;
+  onChange(rules: RuleDefinition[]): void;
+}) {
+  const { t, locale } = useI18n();
+  const [editing, setEditing] = useState<number | null>(null);
+  if (!definition) return null;
+  const rules = definition.rules ?? [];
+  return (
+    <section className="field-list" data-testid="rule-list" aria-label={t('designer.rules')}>
+      <h3>{t('designer.rules')}</h3>
+      {rules.length > 0 && (
+        <table className="data-table">
+          <tbody>
+            {rules.map((rule, i) => (
+              <Fragment key={`${rule.key}-${i}`}>
+                <tr data-rule={rule.key}>
+                  <td>{t(rule.level === 'error' ? 'designer.level.error' : 'designer.level.warning')}</td>
+                  <td className="rule-message">{textOf(rule.message, locale)}</td>
+                  <td>
+                    <code>{rule.check}</code>
+                  </td>
+                  <td className="field-actions">
+                    <button type="button" className="link-button" onClick={() => setEditing(editing === i ? null : i)}>
+                      {t('designer.change')}
+                    </button>
+                    <button
+                      type="button"
+                      className="link-button"
+                      onClick={() => {
+                        setEditing(null);
+                        onChange(rules.filter((_, j) => j !== i));
+                      }}
+                    >
+                      {t('designer.remove')}
+                    </button>
+                  </td>
+                </tr>
+                {editing === i && (
+                  <tr>
+                    <td colSpan={4}>
+                      <RuleForm
+                        definition={definition}
+                        initial={rule}
+                        onCancel={() => setEditing(null)}
+                        onSubmit={(edited) => {
+                          setEditing(null);
+                          onChange(rules.map((r, j) => (j === i ? edited : r)));
+                        }}
+                      />
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <RuleForm definition={definition} onSubmit={(rule) => onChange([...rules, rule])} />
+    </section>
+  );
+}

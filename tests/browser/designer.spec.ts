@@ -228,6 +228,14 @@ describe('the ledger designer', () => {
       .toBe('rectification_copy');
     const copy = JSON.parse(await json.inputValue()) as { title: unknown; fields: unknown[] };
     expect(JSON.stringify(copy.title)).toContain('（副本）');
+    // its settings by clicks: filled daily by its first date field, due at 17:00, an English title
+    const settings = admin.getByTestId('ledger-settings');
+    await settings.locator('select[name="period"]').selectOption('daily');
+    await settings.locator('input[name="deadline"]').fill('17:00');
+    await settings.locator('input[name="ledgerTitleEn"]').fill('Rectification copy');
+    await expect.poll(() => admin.getByTestId('definition-problems').count()).toBe(0);
+    await admin.getByTestId('ledger-settings').scrollIntoViewIfNeeded();
+    await admin.screenshot({ path: screenshotPath('designer-settings') });
     await expect.poll(() => admin.getByTestId('definition-changes').textContent()).toContain('新建台账及其数据表');
     await expect.poll(() => admin.getByTestId('publish').isDisabled()).toBe(false);
     await admin.getByTestId('publish').click();
@@ -241,6 +249,16 @@ describe('the ledger designer', () => {
       { token: await tokenOf('admin') },
     );
     expect(published.data!.ledger.fields).toHaveLength(copy.fields.length);
+    const settled = await postGraphQL<{
+      ledger: { period: string; periodField: string | null; deadline: string | null };
+    }>(
+      product.server.url,
+      `{ ledger(key: "rectification_copy") { period periodField deadline } }`,
+      {},
+      { token: await tokenOf('admin'), language: 'en' },
+    );
+    expect(settled.data!.ledger).toMatchObject({ period: 'daily', deadline: '17:00' });
+    expect(settled.data!.ledger.periodField).toBeTruthy();
     await admin.context().close();
   }, 120_000);
 

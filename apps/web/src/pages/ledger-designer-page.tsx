@@ -9,6 +9,7 @@ import { FieldForm } from '../features/designer/field-form';
 import { FieldList } from '../features/designer/field-list';
 import { AddMeasureForm } from '../features/designer/add-measure-form';
 import { RuleList } from '../features/designer/rule-list';
+import { LedgerSettings } from '../features/designer/ledger-settings';
 import { FillersPicker } from '../features/designer/fillers-picker';
 import {
   checkDefinitionText,
@@ -213,6 +214,7 @@ function Designer({
             data-testid="definition-json"
             rows={28}
           />
+          <LedgerSettings definition={definition} onChange={(next) => edit(definitionText(next))} />
           <FillersPicker
             definition={definition}
             onChange={(unitKinds) =>

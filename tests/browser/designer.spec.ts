@@ -18,28 +18,26 @@ async function versionOf(key: string): Promise<number> {
 
 const signedIn = (username: string) => product.signedIn(username);
 
-beforeAll(async () => {
-  product = await startBrowserProduct();
+/** A window case saved by clerk05 (the unit the tests' clerk sees). */
+async function insertCase(values: Record<string, unknown>): Promise<void> {
   const saved = await postGraphQL(
     product.server.url,
     `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "window_case", changes: $changes) { saved } }`,
-    {
-      changes: [
-        {
-          op: 'INSERT',
-          values: {
-            case_no: 'OLD-1',
-            accepted_at: '2023-03-01T09:00:00+08:00',
-            service_item: '社保',
-            applicant: '老数据',
-            status: '受理',
-          },
-        },
-      ],
-    },
+    { changes: [{ op: 'INSERT', values }] },
     { token: await tokenOf('clerk05') },
   );
   expect(saved.errors).toBeUndefined();
+}
+
+beforeAll(async () => {
+  product = await startBrowserProduct();
+  await insertCase({
+    case_no: 'OLD-1',
+    accepted_at: '2023-03-01T09:00:00+08:00',
+    service_item: '社保',
+    applicant: '老数据',
+    status: '受理',
+  });
 });
 afterAll(() => product?.stop());
 
@@ -114,27 +112,14 @@ describe('the ledger designer', () => {
     expect(await admin.getByTestId('publish').isDisabled()).toBe(true);
 
     // a retype with a value that will not convert: after publishing, the version says how many and which
-    const saved = await postGraphQL(
-      product.server.url,
-      `mutation ($changes: [RowChangeInput!]!) { saveRows(ledger: "window_case", changes: $changes) { saved } }`,
-      {
-        changes: [
-          {
-            op: 'INSERT',
-            values: {
-              case_no: 'OLD-2',
-              accepted_at: '2023-03-02T09:00:00+08:00',
-              service_item: '社保',
-              applicant: '王五',
-              status: '受理',
-              visit_note: '已回访',
-            },
-          },
-        ],
-      },
-      { token: await tokenOf('clerk05') },
-    );
-    expect(saved.errors).toBeUndefined();
+    await insertCase({
+      case_no: 'OLD-2',
+      accepted_at: '2023-03-02T09:00:00+08:00',
+      service_item: '社保',
+      applicant: '王五',
+      status: '受理',
+      visit_note: '已回访',
+    });
     referencing.fields.pop();
     referencing.fields.find((field) => field.key === 'visit_note')!.type = 'integer';
     const withRule = referencing as typeof referencing & { rules?: unknown[] };

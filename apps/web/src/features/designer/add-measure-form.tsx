@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { LedgerDefinition, MeasureDefinition, MeasureKind } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
+import { KeyAndTitle } from './key-and-title';
 
 const KINDS: MeasureKind[] = ['sum', 'count', 'countWhere', 'ratio', 'distribution'];
 
@@ -60,14 +61,7 @@ export function AddMeasureForm({
       }}
     >
       <strong>{t('designer.addMeasure')}</strong>
-      <label>
-        {t('designer.fieldKey')}
-        <input value={key} onChange={(e) => setKey(e.target.value)} pattern="[a-z][a-z0-9_]*" required name="key" />
-      </label>
-      <label>
-        {t('designer.fieldTitle')}
-        <input value={title} onChange={(e) => setTitle(e.target.value)} required name="title" />
-      </label>
+      <KeyAndTitle keyValue={key} title={title} onKey={setKey} onTitle={setTitle} />
       <label>
         {t('designer.measureKind')}
         <select value={kind} onChange={(e) => setKind(e.target.value as MeasureKind)} name="kind">

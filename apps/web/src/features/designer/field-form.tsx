@@ -8,6 +8,7 @@ import {
   type OptionSpec,
 } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
+import { KeyAndTitle } from './key-and-title';
 import { bracketed } from '../../i18n/punctuation';
 import { labelsOf, OptionsEditor, optionsOf, pastedOptions, type OptionLabels } from './options-editor';
 
@@ -187,14 +188,7 @@ export function FieldForm({
       }}
     >
       <strong>{initial ? t('designer.editField') : t('designer.addField')}</strong>
-      <label>
-        {t('designer.fieldKey')}
-        <input value={key} onChange={(e) => setKey(e.target.value)} pattern="[a-z][a-z0-9_]*" required name="key" />
-      </label>
-      <label>
-        {t('designer.fieldTitle')}
-        <input value={title} onChange={(e) => setTitle(e.target.value)} required name="title" />
-      </label>
+      <KeyAndTitle keyValue={key} title={title} onKey={setKey} onTitle={setTitle} />
       <label>
         {t('designer.fieldType')}
         <select value={type} onChange={(e) => setType(e.target.value as FieldType)} name="type">

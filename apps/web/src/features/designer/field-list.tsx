@@ -1,4 +1,3 @@
-import { Fragment, useState } from 'react';
 import {
   fieldTypeOf,
   renameFieldKey,
@@ -7,6 +6,7 @@ import {
   type LedgerDefinition,
 } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
+import { EditableRows } from './editable-rows';
 import { FieldForm } from './field-form';
 
 /** A field duplicated under a key no field has (`<key>_copy`, `<key>_copy2`, …), same title with the language's copy mark. */
@@ -35,7 +35,6 @@ export function FieldList({
   onChange(next: LedgerDefinition): void;
 }) {
   const { t, tf, locale } = useI18n();
-  const [editing, setEditing] = useState<number | null>(null);
   if (!definition) return null;
   const fields = definition.fields;
   const setFields = (next: FieldDefinition[]) => onChange({ ...definition, fields: next });
@@ -48,78 +47,59 @@ export function FieldList({
   return (
     <section className="field-list" aria-label={t('designer.fieldsList')} data-testid="field-list">
       <h3>{t('designer.fieldsList')}</h3>
-      <table className="data-table">
-        <tbody>
-          {fields.map((field, i) => (
-            <Fragment key={`${field.key}-${i}`}>
-              <tr data-field={field.key}>
-                <td>
-                  {textOf(field.title, locale)} <span className="muted">{field.key}</span>
-                </td>
-                <td>{textOf(fieldTypeOf(field.type).title, locale)}</td>
-                <td>{field.required ? t('designer.required') : ''}</td>
-                <td className="field-actions">
-                  <button type="button" className="link-button" onClick={() => setEditing(editing === i ? null : i)}>
-                    {t('designer.change')}
-                  </button>
-                  <button
-                    type="button"
-                    className="link-button"
-                    onClick={() =>
-                      setFields([
-                        ...fields.slice(0, i + 1),
-                        duplicateOf(field, fields, (title) => tf('designer.copyTitle', { title })),
-                        ...fields.slice(i + 1),
-                      ])
-                    }
-                  >
-                    {t('designer.duplicate')}
-                  </button>
-                  <button type="button" className="link-button" disabled={i === 0} onClick={() => move(i, i - 1)}>
-                    {t('designer.moveUp')}
-                  </button>
-                  <button
-                    type="button"
-                    className="link-button"
-                    disabled={i === fields.length - 1}
-                    onClick={() => move(i, i + 1)}
-                  >
-                    {t('designer.moveDown')}
-                  </button>
-                  <button
-                    type="button"
-                    className="link-button"
-                    disabled={fields.length === 1}
-                    onClick={() => {
-                      setEditing(null);
-                      setFields(fields.filter((_, j) => j !== i));
-                    }}
-                  >
-                    {t('designer.remove')}
-                  </button>
-                </td>
-              </tr>
-              {editing === i && (
-                <tr>
-                  <td colSpan={4}>
-                    <FieldForm
-                      disabled={false}
-                      initial={field}
-                      onCancel={() => setEditing(null)}
-                      onSubmit={(edited) => {
-                        setEditing(null);
-                        const named =
-                          edited.key === field.key ? definition : renameFieldKey(definition, field.key, edited.key);
-                        onChange({ ...named, fields: named.fields.map((f, j) => (j === i ? edited : f)) });
-                      }}
-                    />
-                  </td>
-                </tr>
-              )}
-            </Fragment>
-          ))}
-        </tbody>
-      </table>
+      <EditableRows
+        items={fields}
+        rowProps={(field) => ({ 'data-field': field.key })}
+        cells={(field) => [
+          <>
+            {textOf(field.title, locale)} <span className="muted">{field.key}</span>
+          </>,
+          textOf(fieldTypeOf(field.type).title, locale),
+          field.required ? t('designer.required') : '',
+        ]}
+        actions={(field, i) => (
+          <>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() =>
+                setFields([
+                  ...fields.slice(0, i + 1),
+                  duplicateOf(field, fields, (title) => tf('designer.copyTitle', { title })),
+                  ...fields.slice(i + 1),
+                ])
+              }
+            >
+              {t('designer.duplicate')}
+            </button>
+            <button type="button" className="link-button" disabled={i === 0} onClick={() => move(i, i - 1)}>
+              {t('designer.moveUp')}
+            </button>
+            <button
+              type="button"
+              className="link-button"
+              disabled={i === fields.length - 1}
+              onClick={() => move(i, i + 1)}
+            >
+              {t('designer.moveDown')}
+            </button>
+          </>
+        )}
+        canRemove={() => fields.length > 1}
+        onRemove={(i) => setFields(fields.filter((_, j) => j !== i))}
+        editor={(field, i, close) => (
+          <FieldForm
+            disabled={false}
+            initial={field}
+            onCancel={close}
+            onSubmit={(edited) => {
+              close();
+              const named = edited.key === field.key ? definition : renameFieldKey(definition, field.key, edited.key);
+              onChange({ ...named, fields: named.fields.map((f, j) => (j === i ? edited : f)) });
+            }}
+          />
+        )}
+      />
     </section>
   );
 }

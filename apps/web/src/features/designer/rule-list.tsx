@@ -1,6 +1,7 @@
-import { Fragment, useState } from 'react';
+import { useState } from 'react';
 import { checkFormula, modelOf, textOf, type LedgerDefinition, type RuleDefinition } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
+import { EditableRows } from './editable-rows';
 
 /** A rule's formula box and, as it is typed, what is wrong with it (the check publishing runs). */
 function FormulaInput({
@@ -153,58 +154,33 @@ export function RuleList({
   onChange(rules: RuleDefinition[]): void;
 }) {
   const { t, locale } = useI18n();
-  const [editing, setEditing] = useState<number | null>(null);
   if (!definition) return null;
   const rules = definition.rules ?? [];
   return (
     <section className="field-list" data-testid="rule-list" aria-label={t('designer.rules')}>
       <h3>{t('designer.rules')}</h3>
       {rules.length > 0 && (
-        <table className="data-table">
-          <tbody>
-            {rules.map((rule, i) => (
-              <Fragment key={`${rule.key}-${i}`}>
-                <tr data-rule={rule.key}>
-                  <td>{t(rule.level === 'error' ? 'designer.level.error' : 'designer.level.warning')}</td>
-                  <td className="rule-message">{textOf(rule.message, locale)}</td>
-                  <td>
-                    <code>{rule.check}</code>
-                  </td>
-                  <td className="field-actions">
-                    <button type="button" className="link-button" onClick={() => setEditing(editing === i ? null : i)}>
-                      {t('designer.change')}
-                    </button>
-                    <button
-                      type="button"
-                      className="link-button"
-                      onClick={() => {
-                        setEditing(null);
-                        onChange(rules.filter((_, j) => j !== i));
-                      }}
-                    >
-                      {t('designer.remove')}
-                    </button>
-                  </td>
-                </tr>
-                {editing === i && (
-                  <tr>
-                    <td colSpan={4}>
-                      <RuleForm
-                        definition={definition}
-                        initial={rule}
-                        onCancel={() => setEditing(null)}
-                        onSubmit={(edited) => {
-                          setEditing(null);
-                          onChange(rules.map((r, j) => (j === i ? edited : r)));
-                        }}
-                      />
-                    </td>
-                  </tr>
-                )}
-              </Fragment>
-            ))}
-          </tbody>
-        </table>
+        <EditableRows
+          items={rules}
+          rowProps={(rule) => ({ 'data-rule': rule.key })}
+          cells={(rule) => [
+            t(rule.level === 'error' ? 'designer.level.error' : 'designer.level.warning'),
+            <span className="rule-message">{textOf(rule.message, locale)}</span>,
+            <code>{rule.check}</code>,
+          ]}
+          onRemove={(i) => onChange(rules.filter((_, j) => j !== i))}
+          editor={(rule, i, close) => (
+            <RuleForm
+              definition={definition}
+              initial={rule}
+              onCancel={close}
+              onSubmit={(edited) => {
+                close();
+                onChange(rules.map((r, j) => (j === i ? edited : r)));
+              }}
+            />
+          )}
+        />
       )}
       <RuleForm definition={definition} onSubmit={(rule) => onChange([...rules, rule])} />
     </section>

@@ -1,0 +1,70 @@
+import { Fragment, useState, type ReactNode } from 'react';
+import { useI18n } from '../../i18n/i18n';
+
+/**
+ * A definition's list (fields, rules) as rows an admin works with by clicks: each row's cells, its
+ * 修改 (the item's form opens beneath it), the list's own actions, and 删除. One item is edited at
+ * a time; removing or saving closes the form.
+ */
+export function EditableRows<T>({
+  items,
+  rowProps,
+  cells,
+  actions,
+  editor,
+  onRemove,
+  canRemove = () => true,
+}: {
+  items: T[];
+  /** The row's data attributes (data-field, data-rule), for tests and styles. */
+  rowProps(item: T): Record<string, string>;
+  cells(item: T): ReactNode[];
+  /** Buttons between 修改 and 删除 (duplicate, move). */
+  actions?(item: T, index: number): ReactNode;
+  /** The item's form; `close` when it is done or cancelled. */
+  editor(item: T, index: number, close: () => void): ReactNode;
+  onRemove(index: number): void;
+  canRemove?(index: number): boolean;
+}) {
+  const { t } = useI18n();
+  const [editing, setEditing] = useState<number | null>(null);
+  const close = () => setEditing(null);
+  const width = cells(items[0]).length + 1;
+  return (
+    <table className="data-table">
+      <tbody>
+        {items.map((item, i) => (
+          <Fragment key={`${Object.values(rowProps(item)).join()}-${i}`}>
+            <tr {...rowProps(item)}>
+              {cells(item).map((cell, j) => (
+                <td key={j}>{cell}</td>
+              ))}
+              <td className="field-actions">
+                <button type="button" className="link-button" onClick={() => setEditing(editing === i ? null : i)}>
+                  {t('designer.change')}
+                </button>
+                {actions?.(item, i)}
+                <button
+                  type="button"
+                  className="link-button"
+                  disabled={!canRemove(i)}
+                  onClick={() => {
+                    close();
+                    onRemove(i);
+                  }}
+                >
+                  {t('designer.remove')}
+                </button>
+              </td>
+            </tr>
+            {editing === i && (
+              <tr>
+                <td colSpan={width}>{editor(item, i, close)}</td>
+              </tr>
+            )}
+          </Fragment>
+        ))}
+      </tbody>
+    </table>
+  );
+}

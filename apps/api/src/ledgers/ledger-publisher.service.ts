@@ -120,6 +120,8 @@ export class LedgerPublisher {
     let preview: PublishPreview | null = null;
     await this.db
       .transaction(async (tx) => {
+        // the lock first (publishIn takes it again: advisory locks nest), so `before` is what it replaces
+        await lockLedgerForPublish(tx, definition.key);
         const before = await currentDefinition(tx, definition.key);
         const outcome = await this.publishIn(tx, definition, { source: 'api', actorId });
         preview = { problems: [], outcome, rejected: await rejectedRows(tx, before ?? null, definition, now) };

@@ -219,6 +219,43 @@ describe('the ledger designer', () => {
     await settings.locator('input[name="deadline"]').fill('17:00');
     await settings.locator('input[name="ledgerTitleEn"]').fill('Rectification copy');
     await expect.poll(() => admin.getByTestId('definition-problems').count()).toBe(0);
+    // statistics and groupings by clicks: a ratio of two counts with a target, a grouping by a choice
+    const measure = admin.getByTestId('add-measure');
+    await measure.locator('input[name="key"]').fill('closed_share');
+    await measure.locator('input[name="title"]').fill('整改完成率');
+    await measure.locator('select[name="kind"]').selectOption('ratio');
+    await measure.locator('select[name="numerator"]').selectOption('closed');
+    await measure.locator('select[name="denominator"]').selectOption('total');
+    await measure.locator('input[name="target"]').fill('0.9');
+    await measure.locator('button[type="submit"]').click();
+    const dimensions = admin.getByTestId('dimension-list');
+    await dimensions.locator('tr[data-dimension="by_case_channel"] button').last().click();
+    const dimension = admin.getByTestId('add-dimension');
+    await dimension.locator('input[name="key"]').fill('by_reason_week');
+    await dimension.locator('input[name="title"]').fill('发现周');
+    await dimension.locator('select[name="kind"]').selectOption('week');
+    await dimension.locator('select[name="field"]').selectOption('found_on');
+    await dimension.locator('button[type="submit"]').click();
+    await expect
+      .poll(async () => {
+        const edited = JSON.parse(await json.inputValue()) as {
+          measures: { key: string }[];
+          dimensions: { key: string }[];
+        };
+        return [edited.measures.find((m) => m.key === 'closed_share'), edited.dimensions.map((d) => d.key)];
+      })
+      .toEqual([
+        {
+          key: 'closed_share',
+          title: '整改完成率',
+          kind: 'ratio',
+          numerator: 'closed',
+          denominator: 'total',
+          target: 0.9,
+          format: 'percent',
+        },
+        ['by_status', 'by_source', 'by_month', 'by_reason_week'],
+      ]);
     await admin.getByTestId('ledger-settings').scrollIntoViewIfNeeded();
     await admin.screenshot({ path: screenshotPath('designer-settings') });
     await expect.poll(() => admin.getByTestId('definition-changes').textContent()).toContain('新建台账及其数据表');

@@ -50,6 +50,16 @@ const OPERATIONS: Record<string, Operation> = {
   ledgers: { document: '{ ledgers { key } }', allowed: ['clerk', 'leader', 'admin'] },
   ledger: { document: '{ ledger(key: "window_case") { key } }', allowed: ['clerk', 'leader', 'admin'] },
   ledgerFileProblems: { document: '{ ledgerFileProblems { file } }', allowed: ['admin'] },
+  checkLedger: {
+    document: '{ checkLedger(definition: { key: "acl_check", title: "权限", fields: [] }) { path } }',
+    allowed: ['admin'],
+  },
+  ledgerVersions: { document: '{ ledgerVersions(key: "daily_followup") { version } }', allowed: ['admin'] },
+  publishPreview: {
+    document:
+      '{ publishPreview(definition: { key: "acl_preview", title: "权限", fields: [{ key: "a", title: "甲", type: "text" }] }) { changes } }',
+    allowed: ['admin'],
+  },
   publishLedger: {
     document:
       'mutation { publishLedger(definition: { key: "acl_probe", title: "权限", fields: [{ key: "a", title: "甲", type: "text" }] }) { key } }',

@@ -7,7 +7,8 @@ import { textRenderer } from 'handsontable/renderers';
 import { modelOf, sameJson, textOf, type LedgerDefinition } from '@taizhang/ledger-core';
 import { FieldForm } from '../features/designer/field-form';
 import { FieldList } from '../features/designer/field-list';
-import { AddMeasureForm } from '../features/designer/add-measure-form';
+import { MeasureList } from '../features/designer/measure-form';
+import { DimensionList } from '../features/designer/dimension-list';
 import { RuleList } from '../features/designer/rule-list';
 import { LedgerSettings } from '../features/designer/ledger-settings';
 import { FillersPicker } from '../features/designer/fillers-picker';
@@ -232,11 +233,13 @@ function Designer({
             definition={definition}
             onChange={(rules) => definition && edit(definitionText({ ...definition, rules }))}
           />
-          <AddMeasureForm
+          <MeasureList
             definition={definition}
-            onAdd={(measure) =>
-              definition && edit(definitionText({ ...definition, measures: [...(definition.measures ?? []), measure] }))
-            }
+            onChange={(measures) => definition && edit(definitionText({ ...definition, measures }))}
+          />
+          <DimensionList
+            definition={definition}
+            onChange={(dimensions) => definition && edit(definitionText({ ...definition, dimensions }))}
           />
         </div>
         <div className="designer-side">

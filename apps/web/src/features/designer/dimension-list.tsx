@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { FIELD_TYPE_REGISTRY, textOf, type DimensionDefinition, type LedgerDefinition } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
-import { EditableRows } from './editable-rows';
-import { KeyAndTitle } from './key-and-title';
+import { ItemSection } from './editable-rows';
+import { FormButtons, KeyAndTitle } from './form-parts';
 
 const KINDS: DimensionDefinition['kind'][] = ['unit', 'unitKind', 'day', 'week', 'month', 'field'];
 /** The kinds that group by a field: a time axis (optional: the period when none) or a category (required). */
@@ -79,14 +79,7 @@ function DimensionForm({
           </select>
         </label>
       )}
-      <button type="submit" className={initial ? 'primary' : undefined}>
-        {initial ? t('designer.apply') : `+ ${t('designer.add')}`}
-      </button>
-      {initial && (
-        <button type="button" onClick={onCancel}>
-          {t('designer.cancel')}
-        </button>
-      )}
+      <FormButtons editing={initial !== undefined} onCancel={onCancel} />
     </form>
   );
 }
@@ -101,34 +94,19 @@ export function DimensionList({
 }) {
   const { t, locale } = useI18n();
   if (!definition) return null;
-  const dimensions = definition.dimensions ?? [];
   const fieldTitle = (key: string | undefined) => {
     const field = definition.fields.find((f) => f.key === key);
     return field ? textOf(field.title, locale) : '';
   };
   return (
-    <section className="field-list" data-testid="dimension-list" aria-label={t('designer.dimensions')}>
-      <h3>{t('designer.dimensions')}</h3>
-      {dimensions.length > 0 && (
-        <EditableRows
-          items={dimensions}
-          rowProps={(d) => ({ 'data-dimension': d.key })}
-          cells={(d) => [textOf(d.title, locale), t(`designer.dimension.${d.kind}`), fieldTitle(d.field)]}
-          onRemove={(i) => onChange(dimensions.filter((_, j) => j !== i))}
-          editor={(d, i, close) => (
-            <DimensionForm
-              definition={definition}
-              initial={d}
-              onCancel={close}
-              onSubmit={(edited) => {
-                close();
-                onChange(dimensions.map((x, j) => (j === i ? edited : x)));
-              }}
-            />
-          )}
-        />
-      )}
-      <DimensionForm definition={definition} onSubmit={(d) => onChange([...dimensions, d])} />
-    </section>
+    <ItemSection
+      title={t('designer.dimensions')}
+      testId="dimension-list"
+      items={definition.dimensions ?? []}
+      onChange={onChange}
+      rowProps={(d) => ({ 'data-dimension': d.key })}
+      cells={(d) => [textOf(d.title, locale), t(`designer.dimension.${d.kind}`), fieldTitle(d.field)]}
+      form={(props) => <DimensionForm definition={definition} {...props} />}
+    />
   );
 }

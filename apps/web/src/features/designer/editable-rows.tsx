@@ -68,3 +68,57 @@ export function EditableRows<T>({
     </table>
   );
 }
+
+/** The form of one item of a list: empty to add one, filled in (`initial`) to edit it. */
+export interface ItemFormProps<T> {
+  initial?: T;
+  onSubmit(item: T): void;
+  onCancel?(): void;
+}
+
+/**
+ * A definition's list of keyed items (rules, statistics, groupings) as a section: its rows, each
+ * edited in place or removed, and the same form beneath them to add one.
+ */
+export function ItemSection<T>({
+  title,
+  testId,
+  items,
+  onChange,
+  rowProps,
+  cells,
+  form,
+}: {
+  title: string;
+  testId: string;
+  items: T[];
+  onChange(items: T[]): void;
+  rowProps(item: T): Record<string, string>;
+  cells(item: T): ReactNode[];
+  form(props: ItemFormProps<T>): ReactNode;
+}) {
+  return (
+    <section className="field-list" data-testid={testId} aria-label={title}>
+      <h3>{title}</h3>
+      {items.length > 0 && (
+        <EditableRows
+          items={items}
+          rowProps={rowProps}
+          cells={cells}
+          onRemove={(i) => onChange(items.filter((_, j) => j !== i))}
+          editor={(item, i, close) =>
+            form({
+              initial: item,
+              onCancel: close,
+              onSubmit: (edited) => {
+                close();
+                onChange(items.map((x, j) => (j === i ? edited : x)));
+              },
+            })
+          }
+        />
+      )}
+      {form({ onSubmit: (item) => onChange([...items, item]) })}
+    </section>
+  );
+}

@@ -8,7 +8,7 @@ import {
   type OptionSpec,
 } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
-import { KeyAndTitle } from './key-and-title';
+import { FormButtons, KeyAndTitle } from './form-parts';
 import { bracketed } from '../../i18n/punctuation';
 import { labelsOf, OptionsEditor, optionsOf, pastedOptions, type OptionLabels } from './options-editor';
 
@@ -316,20 +316,7 @@ export function FieldForm({
           </label>
         </div>
       </details>
-      {initial ? (
-        <>
-          <button type="submit" className="primary" disabled={disabled}>
-            {t('designer.apply')}
-          </button>
-          <button type="button" onClick={onCancel}>
-            {t('designer.cancel')}
-          </button>
-        </>
-      ) : (
-        <button type="submit" disabled={disabled}>
-          + {t('designer.add')}
-        </button>
-      )}
+      <FormButtons editing={initial !== undefined} disabled={disabled} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { textOf, type LedgerDefinition, type MeasureDefinition, type MeasureKind } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
-import { EditableRows } from './editable-rows';
-import { KeyAndTitle } from './key-and-title';
+import { ItemSection } from './editable-rows';
+import { FormButtons, KeyAndTitle } from './form-parts';
 
 const KINDS: MeasureKind[] = ['sum', 'count', 'countWhere', 'ratio', 'distribution'];
 
@@ -142,14 +142,7 @@ export function MeasureForm({
           />
         </label>
       )}
-      <button type="submit" className={initial ? 'primary' : undefined} disabled={!definition}>
-        {initial ? t('designer.apply') : `+ ${t('designer.add')}`}
-      </button>
-      {initial && (
-        <button type="button" onClick={onCancel}>
-          {t('designer.cancel')}
-        </button>
-      )}
+      <FormButtons editing={initial !== undefined} disabled={!definition} onCancel={onCancel} />
     </form>
   );
 }
@@ -164,34 +157,19 @@ export function MeasureList({
 }) {
   const { t, locale } = useI18n();
   if (!definition) return null;
-  const measures = definition.measures ?? [];
   return (
-    <section className="field-list" data-testid="measure-list" aria-label={t('designer.measures')}>
-      <h3>{t('designer.measures')}</h3>
-      {measures.length > 0 && (
-        <EditableRows
-          items={measures}
-          rowProps={(m) => ({ 'data-measure': m.key })}
-          cells={(m) => [
-            textOf(m.title, locale),
-            t(`designer.kind.${m.kind}`),
-            'target' in m && m.target !== undefined ? `${t('designer.target')} ${m.target}` : '',
-          ]}
-          onRemove={(i) => onChange(measures.filter((_, j) => j !== i))}
-          editor={(m, i, close) => (
-            <MeasureForm
-              definition={definition}
-              initial={m}
-              onCancel={close}
-              onSubmit={(edited) => {
-                close();
-                onChange(measures.map((x, j) => (j === i ? edited : x)));
-              }}
-            />
-          )}
-        />
-      )}
-      <MeasureForm definition={definition} onSubmit={(m) => onChange([...measures, m])} />
-    </section>
+    <ItemSection
+      title={t('designer.measures')}
+      testId="measure-list"
+      items={definition.measures ?? []}
+      onChange={onChange}
+      rowProps={(m) => ({ 'data-measure': m.key })}
+      cells={(m) => [
+        textOf(m.title, locale),
+        t(`designer.kind.${m.kind}`),
+        'target' in m && m.target !== undefined ? `${t('designer.target')} ${m.target}` : '',
+      ]}
+      form={(props) => <MeasureForm definition={definition} {...props} />}
+    />
   );
 }

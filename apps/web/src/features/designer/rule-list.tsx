@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { checkFormula, modelOf, textOf, type LedgerDefinition, type RuleDefinition } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
-import { EditableRows } from './editable-rows';
+import { FormButtons } from './form-parts';
+import { ItemSection } from './editable-rows';
 
 /** A rule's formula box and, as it is typed, what is wrong with it (the check publishing runs). */
 function FormulaInput({
@@ -130,14 +131,7 @@ function RuleForm({
           </label>
         ))}
       </fieldset>
-      <button type="submit" className={initial ? 'primary' : undefined}>
-        {initial ? t('designer.apply') : `+ ${t('designer.add')}`}
-      </button>
-      {initial && (
-        <button type="button" onClick={onCancel}>
-          {t('designer.cancel')}
-        </button>
-      )}
+      <FormButtons editing={initial !== undefined} onCancel={onCancel} />
     </form>
   );
 }
@@ -155,34 +149,19 @@ export function RuleList({
 }) {
   const { t, locale } = useI18n();
   if (!definition) return null;
-  const rules = definition.rules ?? [];
   return (
-    <section className="field-list" data-testid="rule-list" aria-label={t('designer.rules')}>
-      <h3>{t('designer.rules')}</h3>
-      {rules.length > 0 && (
-        <EditableRows
-          items={rules}
-          rowProps={(rule) => ({ 'data-rule': rule.key })}
-          cells={(rule) => [
-            t(rule.level === 'error' ? 'designer.level.error' : 'designer.level.warning'),
-            <span className="rule-message">{textOf(rule.message, locale)}</span>,
-            <code>{rule.check}</code>,
-          ]}
-          onRemove={(i) => onChange(rules.filter((_, j) => j !== i))}
-          editor={(rule, i, close) => (
-            <RuleForm
-              definition={definition}
-              initial={rule}
-              onCancel={close}
-              onSubmit={(edited) => {
-                close();
-                onChange(rules.map((r, j) => (j === i ? edited : r)));
-              }}
-            />
-          )}
-        />
-      )}
-      <RuleForm definition={definition} onSubmit={(rule) => onChange([...rules, rule])} />
-    </section>
+    <ItemSection
+      title={t('designer.rules')}
+      testId="rule-list"
+      items={definition.rules ?? []}
+      onChange={onChange}
+      rowProps={(rule) => ({ 'data-rule': rule.key })}
+      cells={(rule) => [
+        t(rule.level === 'error' ? 'designer.level.error' : 'designer.level.warning'),
+        <span className="rule-message">{textOf(rule.message, locale)}</span>,
+        <code>{rule.check}</code>,
+      ]}
+      form={(props) => <RuleForm definition={definition} {...props} />}
+    />
   );
 }

@@ -26,3 +26,30 @@ export function KeyAndTitle({
     </>
   );
 }
+
+/** A designer form's buttons: 添加 for a new item; 应用 and 取消 for one being edited. */
+export function FormButtons({
+  editing,
+  disabled,
+  onCancel,
+}: {
+  editing: boolean;
+  disabled?: boolean;
+  onCancel?(): void;
+}) {
+  const { t } = useI18n();
+  return editing ? (
+    <>
+      <button type="submit" className="primary" disabled={disabled}>
+        {t('designer.apply')}
+      </button>
+      <button type="button" onClick={onCancel}>
+        {t('designer.cancel')}
+      </button>
+    </>
+  ) : (
+    <button type="submit" disabled={disabled}>
+      + {t('designer.add')}
+    </button>
+  );
+}

@@ -29,7 +29,11 @@ import { useDatabaseCheck } from '../features/designer/use-database-check';
 import { VersionList } from '../features/designer/version-list';
 import { ConfirmPublish } from '../features/designer/confirm-publish';
 import { TemplatePicker } from '../features/designer/template-picker';
-import { columnTitle, gridColumns } from '../features/grid/grid-columns';
+import { columnTitle, displayText, gridColumns } from '../features/grid/grid-columns';
+import { formFieldsOf, type HeldInput } from '../features/forms/form-inputs';
+import { checkSample, DraftSampleProvider, fakeInputs, PhonePreview } from '../features/designer/draft-sample';
+import { FollowUpList } from '../features/designer/follow-up-list';
+import { TrackingForm } from '../features/designer/tracking-form';
 import { HOT_LICENSE, HOT_SANITIZER, HOT_THEME } from '../features/grid/handsontable-setup';
 import { useI18n } from '../i18n/i18n';
 
@@ -102,7 +106,8 @@ export function LedgerDesignerPage() {
     <Designer
       key={key}
       current={current?.definition ?? null}
-      templates={key === 'new' ? (data?.ledgers ?? []).map((l) => l.definition) : []}
+      ledgers={(data?.ledgers ?? []).map((l) => l.definition)}
+      isNew={key === 'new'}
       locale={locale}
       t={t}
     />
@@ -111,13 +116,15 @@ export function LedgerDesignerPage() {
 
 function Designer({
   current,
-  templates,
+  ledgers,
+  isNew,
   locale,
   t,
 }: {
   current: LedgerDefinition | null;
-  /** For a new ledger: the ledgers it may start as a copy of (the seed ledgers are the gallery). */
-  templates: LedgerDefinition[];
+  /** The published ledgers: a new one may start as a copy of any (the seed ledgers are the gallery); follow-ups write into them. */
+  ledgers: LedgerDefinition[];
+  isNew: boolean;
   locale: 'zh-CN' | 'en';
   t: ReturnType<typeof useI18n>['t'];
 }) {
@@ -148,15 +155,36 @@ function Designer({
       ]
     : check.problems;
   const model = useMemo(() => (definition ? modelOf(definition) : null), [definition]);
-  const preview = useMemo(
-    () =>
-      model && {
-        rows: [{}, {}, {}],
-        columns: gridColumns(model, locale, textRenderer, false, false),
-        titles: model.fields.map((f) => columnTitle(f, locale)),
-      },
-    [model, locale],
+  const formFields = useMemo(() => (model ? formFieldsOf(model.editable, locale) : []), [model, locale]);
+  // the sample row: the types' fake values, and over them what the admin typed into the phone preview
+  const [sampleEdits, setSampleEdits] = useState<Record<string, HeldInput>>({});
+  const sampleInputs = useMemo(
+    () => ({ ...fakeInputs(formFields, locale, 0), ...sampleEdits }),
+    [formFields, locale, sampleEdits],
   );
+  const checkedSample = useMemo(
+    () => (model ? checkSample(model, formFields, sampleInputs) : null),
+    [model, formFields, sampleInputs],
+  );
+  const sample = useMemo(
+    () => ({ definition, model, values: checkedSample?.values ?? {} }),
+    [definition, model, checkedSample],
+  );
+  const preview = useMemo(() => {
+    if (!model || !checkedSample) return null;
+    // the sample row first, then two more of the types' fake values, as the clerks' grid shows them
+    const rows = [
+      checkedSample,
+      ...[1, 2].map((i) => checkSample(model, formFields, fakeInputs(formFields, locale, i))),
+    ];
+    return {
+      rows: rows.map((row) =>
+        Object.fromEntries(model.fields.map((f) => [f.key, displayText(model, f, row.values[f.key] ?? null, locale)])),
+      ),
+      columns: gridColumns(model, locale, textRenderer, false, false),
+      titles: model.fields.map((f) => columnTitle(f, locale)),
+    };
+  }, [model, checkedSample, formFields, locale]);
 
   function edit(next: string) {
     setText(next);
@@ -192,133 +220,166 @@ function Designer({
   }
 
   return (
-    <section className="designer" aria-labelledby="designer-title">
-      <div className="ledger-head">
-        <Link to="/admin/ledgers" className="back-link">
-          ← {t('designer.listTitle')}
-        </Link>
-        <h2 id="designer-title">{definition ? textOf(definition.title, locale) : t('designer.title')}</h2>
-        <button type="button" onClick={download} disabled={!definition}>
-          {t('designer.export')}
-        </button>
-      </div>
-      <div className="designer-body">
-        <div className="designer-editor">
-          {templates.length > 0 && (
-            <TemplatePicker templates={templates} onPick={(copy) => edit(definitionText(copy))} />
-          )}
-          <textarea
-            value={text}
-            onChange={(e) => edit(e.target.value)}
-            spellCheck={false}
-            aria-label={t('designer.json')}
-            data-testid="definition-json"
-            rows={28}
-          />
-          <LedgerSettings definition={definition} onChange={(next) => edit(definitionText(next))} />
-          <FillersPicker
-            definition={definition}
-            onChange={(unitKinds) =>
-              definition && edit(definitionText({ ...definition, fillers: { ...definition.fillers, unitKinds } }))
-            }
-          />
-          <FieldList definition={definition} onChange={(next) => edit(definitionText(next))} />
-          <FieldForm
-            disabled={!definition}
-            onSubmit={(field) =>
-              definition && edit(definitionText({ ...definition, fields: [...definition.fields, field] }))
-            }
-          />
-          <RuleList
-            definition={definition}
-            onChange={(rules) => definition && edit(definitionText({ ...definition, rules }))}
-          />
-          <MeasureList
-            definition={definition}
-            onChange={(measures) => definition && edit(definitionText({ ...definition, measures }))}
-          />
-          <DimensionList
-            definition={definition}
-            onChange={(dimensions) => definition && edit(definitionText({ ...definition, dimensions }))}
-          />
+    <DraftSampleProvider sample={sample}>
+      <section className="designer" aria-labelledby="designer-title">
+        <div className="ledger-head">
+          <Link to="/admin/ledgers" className="back-link">
+            ← {t('designer.listTitle')}
+          </Link>
+          <h2 id="designer-title">{definition ? textOf(definition.title, locale) : t('designer.title')}</h2>
+          <button type="button" onClick={download} disabled={!definition}>
+            {t('designer.export')}
+          </button>
         </div>
-        <div className="designer-side">
-          {problems.length > 0 ? (
-            <ul className="problems" data-testid="definition-problems" role="alert">
-              {problems.map((p, i) => (
-                <li key={i}>
-                  {p.line !== null && <strong>{t('designer.line').replace('{n}', String(p.line))}</strong>} {p.path}{' '}
-                  {p.message}
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p className="ok">{t('designer.valid')}</p>
-          )}
-          {definition && preview && (
-            <>
-              <h3>{t('designer.preview')}</h3>
-              <div className="designer-preview" data-testid="designer-preview">
-                <HotTable
-                  themeName={HOT_THEME}
-                  licenseKey={HOT_LICENSE}
-                  sanitizer={HOT_SANITIZER}
-                  data={preview.rows}
-                  columns={preview.columns}
-                  colHeaders={preview.titles}
-                  rowHeaders
-                  // a definition's columns are few: draw them all, so the preview scrolls like a picture
-                  viewportColumnRenderingOffset={200}
-                  height={140}
-                  width="100%"
-                />
-              </div>
-              <h3>{t('designer.changes')}</h3>
-              <ul data-testid="definition-changes">
-                {!changed && <li className="muted">{t('designer.noChanges')}</li>}
-                {changed && changes.length === 0 && <li className="muted">{t('designer.noTableChanges')}</li>}
-                {changes.map((c) => (
-                  <li key={c}>{c}</li>
+        <div className="designer-body">
+          <div className="designer-editor">
+            {isNew && ledgers.length > 0 && (
+              <TemplatePicker templates={ledgers} onPick={(copy) => edit(definitionText(copy))} />
+            )}
+            <textarea
+              value={text}
+              onChange={(e) => edit(e.target.value)}
+              spellCheck={false}
+              aria-label={t('designer.json')}
+              data-testid="definition-json"
+              rows={28}
+            />
+            <LedgerSettings definition={definition} onChange={(next) => edit(definitionText(next))} />
+            <FillersPicker
+              definition={definition}
+              onChange={(unitKinds) =>
+                definition && edit(definitionText({ ...definition, fillers: { ...definition.fillers, unitKinds } }))
+              }
+            />
+            <FieldList definition={definition} onChange={(next) => edit(definitionText(next))} />
+            <FieldForm
+              disabled={!definition}
+              onSubmit={(field) =>
+                definition && edit(definitionText({ ...definition, fields: [...definition.fields, field] }))
+              }
+            />
+            <RuleList
+              definition={definition}
+              onChange={(rules) => definition && edit(definitionText({ ...definition, rules }))}
+            />
+            <MeasureList
+              definition={definition}
+              onChange={(measures) => definition && edit(definitionText({ ...definition, measures }))}
+            />
+            <DimensionList
+              definition={definition}
+              onChange={(dimensions) => definition && edit(definitionText({ ...definition, dimensions }))}
+            />
+            <FollowUpList
+              definition={definition}
+              ledgers={ledgers}
+              onChange={(followUps) => definition && edit(definitionText({ ...definition, followUps }))}
+            />
+            {definition && (
+              <TrackingForm
+                key={JSON.stringify(definition.tracking ?? null)}
+                tracking={definition.tracking}
+                onChange={(tracking) => {
+                  const { tracking: _old, ...rest } = definition;
+                  edit(definitionText(tracking ? { ...rest, tracking } : rest));
+                }}
+              />
+            )}
+          </div>
+          <div className="designer-side">
+            {problems.length > 0 ? (
+              <ul className="problems" data-testid="definition-problems" role="alert">
+                {problems.map((p, i) => (
+                  <li key={i}>
+                    {p.line !== null && <strong>{t('designer.line').replace('{n}', String(p.line))}</strong>} {p.path}{' '}
+                    {p.message}
+                  </li>
                 ))}
               </ul>
-              {!confirming ? (
-                <button
-                  type="button"
-                  className="primary"
-                  onClick={() => setConfirming(true)}
-                  disabled={!changed || databaseProblems === null || databaseProblems.length > 0}
-                  data-testid="publish"
-                >
-                  {t('designer.publish')}
-                </button>
-              ) : (
-                <ConfirmPublish
-                  definition={definition}
-                  current={current}
-                  busy={publishing.loading}
-                  onConfirm={() => void confirmPublish()}
-                  onCancel={() => setConfirming(false)}
-                />
-              )}
-              {published !== null && (
-                <p className="ok" role="status" data-testid="published">
-                  {t('designer.published').replace('{n}', String(published))}
-                </p>
-              )}
-              {changed && databaseProblems === null && <p className="muted">{t('designer.checking')}</p>}
-            </>
-          )}
-          {current && (
-            <VersionList
-              ledgerKey={current.key}
-              onLoad={(definition) => {
-                edit(definitionText(definition));
-                window.scrollTo({ top: 0 });
-              }}
-            />
-          )}
+            ) : (
+              <p className="ok">{t('designer.valid')}</p>
+            )}
+            {definition && preview && (
+              <>
+                <h3>{t('designer.preview')}</h3>
+                <div className="designer-preview" data-testid="designer-preview">
+                  <HotTable
+                    themeName={HOT_THEME}
+                    licenseKey={HOT_LICENSE}
+                    sanitizer={HOT_SANITIZER}
+                    data={preview.rows}
+                    columns={preview.columns}
+                    colHeaders={preview.titles}
+                    rowHeaders
+                    // a definition's columns are few: draw them all, so the preview scrolls like a picture
+                    viewportColumnRenderingOffset={200}
+                    height={140}
+                    width="100%"
+                  />
+                </div>
+                {checkedSample && (
+                  <>
+                    <h3>
+                      {t('designer.phonePreview')}{' '}
+                      <button type="button" className="link-button" onClick={() => setSampleEdits({})}>
+                        {t('designer.resetSample')}
+                      </button>
+                    </h3>
+                    <PhonePreview
+                      fields={formFields}
+                      held={sampleInputs}
+                      checked={checkedSample}
+                      onChange={(fieldKey, value) => setSampleEdits((now) => ({ ...now, [fieldKey]: value }))}
+                    />
+                  </>
+                )}
+                <h3>{t('designer.changes')}</h3>
+                <ul data-testid="definition-changes">
+                  {!changed && <li className="muted">{t('designer.noChanges')}</li>}
+                  {changed && changes.length === 0 && <li className="muted">{t('designer.noTableChanges')}</li>}
+                  {changes.map((c) => (
+                    <li key={c}>{c}</li>
+                  ))}
+                </ul>
+                {!confirming ? (
+                  <button
+                    type="button"
+                    className="primary"
+                    onClick={() => setConfirming(true)}
+                    disabled={!changed || databaseProblems === null || databaseProblems.length > 0}
+                    data-testid="publish"
+                  >
+                    {t('designer.publish')}
+                  </button>
+                ) : (
+                  <ConfirmPublish
+                    definition={definition}
+                    current={current}
+                    busy={publishing.loading}
+                    onConfirm={() => void confirmPublish()}
+                    onCancel={() => setConfirming(false)}
+                  />
+                )}
+                {published !== null && (
+                  <p className="ok" role="status" data-testid="published">
+                    {t('designer.published').replace('{n}', String(published))}
+                  </p>
+                )}
+                {changed && databaseProblems === null && <p className="muted">{t('designer.checking')}</p>}
+              </>
+            )}
+            {current && (
+              <VersionList
+                ledgerKey={current.key}
+                onLoad={(definition) => {
+                  edit(definitionText(definition));
+                  window.scrollTo({ top: 0 });
+                }}
+              />
+            )}
+          </div>
         </div>
-      </div>
-    </section>
+      </section>
+    </DraftSampleProvider>
   );
 }

@@ -13,6 +13,13 @@ export interface FormulaCheckOptions {
   crossPeriod?: boolean;
 }
 
+/** A problem with a formula and where it is: the 0-based offsets of what is wrong [from, to). */
+export interface FormulaProblem {
+  message: Message;
+  from: number;
+  to: number;
+}
+
 /**
  * Every problem with a formula, for a definition's author: a syntax error (then nothing else can
  * be said), or else each unknown field, unknown function and wrong argument count. Empty if fine.
@@ -22,24 +29,36 @@ export function checkFormula(
   types: Record<string, FieldType>,
   options: FormulaCheckOptions = {},
 ): Message[] {
+  return locateFormulaProblems(source, types, options).map((problem) => problem.message);
+}
+
+/** checkFormula's problems with their places in the source, for an editor to mark them. */
+export function locateFormulaProblems(
+  source: string,
+  types: Record<string, FieldType>,
+  options: FormulaCheckOptions = {},
+): FormulaProblem[] {
   let root: FormulaNode;
   try {
     root = parseFormula(source);
   } catch (error) {
-    if (error instanceof FormulaSyntaxError) return [error.text];
+    if (error instanceof FormulaSyntaxError)
+      return [{ message: error.text, from: error.position, to: Math.min(source.length, error.position + 1) }];
     throw error;
   }
-  // Keyed by the English text, so a field misspelt twice is reported once.
-  const problems = new Map<string, Message>();
-  const add = (problem: Message | null): void => {
-    if (problem && !problems.has(problem.en)) problems.set(problem.en, problem);
+  // Keyed by the English text, so a field misspelt twice is reported once (at its first place).
+  const problems = new Map<string, FormulaProblem>();
+  const add = (problem: Message | null, node: FormulaNode, length: number): void => {
+    if (problem && !problems.has(problem.en))
+      problems.set(problem.en, { message: problem, from: node.position, to: node.position + length });
   };
   forEachNode(root, (node) => {
     if (node.kind === 'field' && !Object.hasOwn(types, node.name)) {
-      add(message(`未知字段「${node.name}」`, `Unknown field "${node.name}"`));
+      add(message(`未知字段「${node.name}」`, `Unknown field "${node.name}"`), node, node.name.length);
     } else if (node.kind === 'call') {
-      add(callProblem(node));
-      if (isCrossPeriodCall(node)) add(crossPeriodProblem(node.name, node.args[0], types, options));
+      add(callProblem(node), node, node.name.length);
+      if (isCrossPeriodCall(node))
+        add(crossPeriodProblem(node.name, node.args[0], types, options), node, node.name.length);
     }
   });
   return [...problems.values()];

@@ -6,7 +6,8 @@ import type { FormulaEnv, FormulaValue } from './formula-values';
 
 export type { CrossPeriodValues, FormulaEnv, FormulaValue } from './formula-values';
 export { FormulaSyntaxError } from './formula-errors';
-export { checkFormula, type FormulaCheckOptions } from './formula-check';
+export { checkFormula, locateFormulaProblems, type FormulaCheckOptions, type FormulaProblem } from './formula-check';
+export * from './formula-assist';
 export { CROSS_PERIOD_FUNCTIONS, FORMULA_FUNCTIONS, type CrossPeriodFunction } from './formula-functions';
 export { MAX_FORMULA_LENGTH, MAX_NESTING_DEPTH } from './formula-parser';
 export { formulaToSql, type SqlContext } from './formula-sql';

@@ -1,5 +1,13 @@
-import { Fragment, useState, type ReactNode } from 'react';
+import { Fragment, useState, type DragEvent, type ReactNode } from 'react';
 import { useI18n } from '../../i18n/i18n';
+
+/** The list with the item at `from` moved to `to`. */
+export function moved<T>(items: readonly T[], from: number, to: number): T[] {
+  const next = [...items];
+  const [item] = next.splice(from, 1);
+  next.splice(to, 0, item);
+  return next;
+}
 
 /**
  * A definition's list (fields, rules) as rows an admin works with by clicks: each row's cells, its
@@ -14,6 +22,7 @@ export function EditableRows<T>({
   editor,
   onRemove,
   canRemove = () => true,
+  onMove,
 }: {
   items: T[];
   /** The row's data attributes (data-field, data-rule), for tests and styles. */
@@ -25,9 +34,46 @@ export function EditableRows<T>({
   editor(item: T, index: number, close: () => void): ReactNode;
   onRemove(index: number): void;
   canRemove?(index: number): boolean;
+  /** Rows may be dragged to another place (the list's order means something: fields, rules). */
+  onMove?(from: number, to: number): void;
 }) {
   const { t } = useI18n();
   const [editing, setEditing] = useState<number | null>(null);
+  const [dragged, setDragged] = useState<number | null>(null);
+  const [over, setOver] = useState<number | null>(null);
+  const dragging = (i: number) =>
+    onMove
+      ? {
+          draggable: true,
+          title: t('designer.dragHint'),
+          className: [dragged === i ? 'dragged' : '', over === i && dragged !== i ? 'drop-target' : '']
+            .filter(Boolean)
+            .join(' '),
+          onDragStart: (event: DragEvent<HTMLTableRowElement>) => {
+            event.dataTransfer.effectAllowed = 'move';
+            event.dataTransfer.setData('text/plain', String(i));
+            setDragged(i);
+          },
+          onDragOver: (event: DragEvent<HTMLTableRowElement>) => {
+            if (dragged === null) return;
+            event.preventDefault();
+            setOver(i);
+          },
+          onDrop: (event: DragEvent<HTMLTableRowElement>) => {
+            event.preventDefault();
+            if (dragged !== null && dragged !== i) {
+              setEditing(null);
+              onMove(dragged, i);
+            }
+            setDragged(null);
+            setOver(null);
+          },
+          onDragEnd: () => {
+            setDragged(null);
+            setOver(null);
+          },
+        }
+      : {};
   const close = () => setEditing(null);
   const width = cells(items[0]).length + 1;
   return (
@@ -35,7 +81,7 @@ export function EditableRows<T>({
       <tbody>
         {items.map((item, i) => (
           <Fragment key={`${Object.values(rowProps(item)).join()}-${i}`}>
-            <tr {...rowProps(item)}>
+            <tr {...rowProps(item)} {...dragging(i)}>
               {cells(item).map((cell, j) => (
                 <td key={j}>{cell}</td>
               ))}
@@ -106,6 +152,7 @@ export function ItemSection<T>({
           rowProps={rowProps}
           cells={cells}
           onRemove={(i) => onChange(items.filter((_, j) => j !== i))}
+          onMove={(from, to) => onChange(moved(items, from, to))}
           editor={(item, i, close) =>
             form({
               initial: item,

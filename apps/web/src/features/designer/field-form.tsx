@@ -8,6 +8,7 @@ import {
   type OptionSpec,
 } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
+import { FormulaInput } from './formula-input';
 import { FormButtons, KeyAndTitle } from './form-parts';
 import { bracketed } from '../../i18n/punctuation';
 import { labelsOf, OptionsEditor, optionsOf, pastedOptions, type OptionLabels } from './options-editor';
@@ -252,15 +253,14 @@ export function FieldForm({
           </label>
         ),
       )}
-      <label>
-        {t('designer.formula')}
-        <input
-          value={formula}
-          onChange={(e) => setFormula(e.target.value)}
-          placeholder="follow_ups / cases"
-          name="formula"
-        />
-      </label>
+      <FormulaInput
+        name="formula"
+        label={t('designer.formula')}
+        value={formula}
+        onChange={setFormula}
+        exclude={initial?.key}
+        placeholder="follow_ups / cases"
+      />
       <details className="more-properties">
         <summary>{t('designer.more')}</summary>
         <div className="more-properties-body">

@@ -6,7 +6,7 @@ import {
   type LedgerDefinition,
 } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
-import { EditableRows } from './editable-rows';
+import { EditableRows, moved } from './editable-rows';
 import { FieldForm } from './field-form';
 
 /** A field duplicated under a key no field has (`<key>_copy`, `<key>_copy2`, …), same title with the language's copy mark. */
@@ -23,7 +23,7 @@ export function duplicateOf(field: FieldDefinition, fields: FieldDefinition[], c
 
 /**
  * The definition's fields as a list an admin works with by clicks: edit one (the same form as
- * adding, filled in), duplicate, move up or down, remove. Each change re-prints the JSON, and the
+ * adding, filled in), duplicate, move up or down (or drag), remove. Each change re-prints the JSON, and the
  * designer's checks, preview and changes follow; a removed field's data is kept (hidden), as the
  * changes say. A changed key is renamed everywhere the definition names it (renameFieldKey).
  */
@@ -38,12 +38,7 @@ export function FieldList({
   if (!definition) return null;
   const fields = definition.fields;
   const setFields = (next: FieldDefinition[]) => onChange({ ...definition, fields: next });
-  const move = (from: number, to: number) => {
-    const next = [...fields];
-    const [moved] = next.splice(from, 1);
-    next.splice(to, 0, moved);
-    setFields(next);
-  };
+  const move = (from: number, to: number) => setFields(moved(fields, from, to));
   return (
     <section className="field-list" aria-label={t('designer.fieldsList')} data-testid="field-list">
       <h3>{t('designer.fieldsList')}</h3>
@@ -87,6 +82,7 @@ export function FieldList({
         )}
         canRemove={() => fields.length > 1}
         onRemove={(i) => setFields(fields.filter((_, j) => j !== i))}
+        onMove={move}
         editor={(field, i, close) => (
           <FieldForm
             disabled={false}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { textOf, type LedgerDefinition, type MeasureDefinition, type MeasureKind } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
 import { ItemSection } from './editable-rows';
+import { FormulaInput } from './formula-input';
 import { FormButtons, KeyAndTitle } from './form-parts';
 
 const KINDS: MeasureKind[] = ['sum', 'count', 'countWhere', 'ratio', 'distribution'];
@@ -118,16 +119,14 @@ export function MeasureForm({
         </>
       )}
       {kind === 'countWhere' && (
-        <label>
-          {t('designer.where')}
-          <input
-            value={where}
-            onChange={(e) => setWhere(e.target.value)}
-            required
-            placeholder='status = "办结"'
-            name="where"
-          />
-        </label>
+        <FormulaInput
+          name="where"
+          label={t('designer.where')}
+          value={where}
+          onChange={setWhere}
+          required
+          placeholder='status = "办结"'
+        />
       )}
       {kind !== 'distribution' && (
         <label>

@@ -1,41 +1,9 @@
 import { useState } from 'react';
-import { checkFormula, modelOf, textOf, type LedgerDefinition, type RuleDefinition } from '@taizhang/ledger-core';
+import { textOf, type LedgerDefinition, type RuleDefinition } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
 import { FormButtons } from './form-parts';
 import { ItemSection } from './editable-rows';
-
-/** A rule's formula box and, as it is typed, what is wrong with it (the check publishing runs). */
-function FormulaInput({
-  name,
-  label,
-  value,
-  onChange,
-  definition,
-  required,
-}: {
-  name: string;
-  label: string;
-  value: string;
-  onChange(value: string): void;
-  definition: LedgerDefinition;
-  required?: boolean;
-}) {
-  const { locale } = useI18n();
-  // previous()/cumulative() in the rules of a periodic ledger whose rows carry their date (as check-definition says)
-  const crossPeriod = (definition.period ?? 'none') !== 'none' && definition.periodField !== undefined;
-  const problems = value.trim() ? checkFormula(value, modelOf(definition).types, { crossPeriod }) : [];
-  return (
-    <label className="formula-input">
-      {label}
-      <input name={name} value={value} required={required} onChange={(e) => onChange(e.target.value)} />
-      {problems.length > 0 && (
-        <span className="form-error" role="alert">
-          {problems.map((p) => p[locale]).join(' ')}
-        </span>
-      )}
-    </label>
-  );
-}
+import { FormulaInput } from './formula-input';
 
 /** The form of one rule: new (no `initial`) or an existing one edited. */
 function RuleForm({
@@ -92,21 +60,8 @@ function RuleForm({
           <option value="warning">{t('designer.level.warning')}</option>
         </select>
       </label>
-      <FormulaInput
-        name="check"
-        label={t('designer.ruleCheck')}
-        value={check}
-        onChange={setCheck}
-        definition={definition}
-        required
-      />
-      <FormulaInput
-        name="when"
-        label={t('designer.ruleWhen')}
-        value={when}
-        onChange={setWhen}
-        definition={definition}
-      />
+      <FormulaInput name="check" label={t('designer.ruleCheck')} value={check} onChange={setCheck} rule required />
+      <FormulaInput name="when" label={t('designer.ruleWhen')} value={when} onChange={setWhen} rule />
       <label>
         {t('designer.ruleMessage')}
         <input name="message" value={message} onChange={(e) => setMessage(e.target.value)} required />

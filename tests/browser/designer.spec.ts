@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postGraphQL, screenshotPath, startBrowserProduct, type BrowserProduct } from '@taizhang/testing';
+import {
+  gridCell,
+  openLedgerFromHome,
+  postGraphQL,
+  screenshotPath,
+  startBrowserProduct,
+  typeIntoCell,
+  waitGridSaved,
+  type BrowserProduct,
+} from '@taizhang/testing';
 
 /** The ledger designer: a field added in the browser reaches the clerks' grid; a broken definition publishes nothing. */
 let product: BrowserProduct;
@@ -167,6 +176,194 @@ describe('the ledger designer', () => {
     expect(await json.inputValue()).not.toContain('applicant_short');
     await admin.context().close();
   }, 120_000);
+
+  it('builds 企业帮办代办台账 by clicks alone (every type, a formula from completion, rules, a ratio, a grouping, a follow-up, daily with a deadline, township centres); a clerk fills it, the leader sees the ratio', async () => {
+    const admin = await signedIn('admin');
+    await admin.getByTestId('nav-designer').click();
+    await admin.getByTestId('new-ledger').click();
+    const json = admin.getByTestId('definition-json');
+    const draft = async () =>
+      JSON.parse(await json.inputValue()) as Record<string, unknown> & { fields: { key: string }[] };
+    const settings = admin.getByTestId('ledger-settings');
+    await settings.locator('input[name="ledgerKey"]').fill('enterprise_help');
+    await settings.locator('input[name="ledgerTitle"]').fill('企业帮办代办台账');
+    await admin.getByTestId('fillers').getByLabel('乡镇行政审批服务中心').check();
+    // the starting field, retitled
+    const list = admin.getByTestId('field-list');
+    await list.locator('tr[data-field="name"] button').first().click();
+    await admin.getByTestId('edit-field').locator('input[name="title"]').fill('企业名称');
+    await admin.getByTestId('edit-field').locator('button[type="submit"]').click();
+
+    // a field of every type, each with what its type asks for
+    const form = admin.getByTestId('add-field');
+    const addField = async (key: string, title: string, type: string, options: Record<string, string> = {}) => {
+      await form.locator('input[name="key"]').fill(key);
+      await form.locator('input[name="title"]').fill(title);
+      await form.locator('select[name="type"]').selectOption(type);
+      for (const [name, value] of Object.entries(options)) await form.locator(`input[name="${name}"]`).fill(value);
+      await form.locator('button[type="submit"]').click();
+      await expect.poll(async () => (await draft()).fields.map((f) => f.key)).toContain(key);
+    };
+    await addField('helped_on', '帮办日期', 'date');
+    await addField('handled', '代办件数', 'integer');
+    await addField('done', '办结件数', 'integer');
+    await addField('note', '帮办情况', 'longtext');
+    await addField('area', '厂房面积', 'decimal');
+    await addField('progress', '项目进度', 'percent');
+    await addField('visited_at', '上门时间', 'datetime');
+    await addField('start_time', '开始时间', 'time');
+    await addField('service', '服务事项', 'choice', { options: '开办，变更，注销' });
+    await addField('needs', '企业诉求', 'multichoice', { options: '资金，用工，用地' });
+    await addField('key_firm', '重点企业', 'boolean');
+    await addField('contact_phone', '联系电话', 'phone');
+    await addField('rect_ref', '关联整改', 'reference', { ledger: 'rectification', display: 'applicant' });
+    await addField('amount', '涉及金额', 'money');
+    await addField('legal_id', '法人身份证号', 'idcard');
+    await addField('satisfaction', '满意度', 'rating');
+    await addField('docs', '申请材料', 'attachment');
+    // a computed field whose formula is picked from the completion by the fields' Chinese titles
+    await form.locator('input[name="key"]').fill('done_share');
+    await form.locator('input[name="title"]').fill('办结占比');
+    await form.locator('select[name="type"]').selectOption('decimal');
+    const formula = form.locator('input[name="formula"]');
+    await formula.click();
+    await formula.pressSequentially('办结件');
+    await form.locator('[role="option"][data-insert="done"]').click();
+    await formula.pressSequentially(' / 代办');
+    await formula.press('Enter');
+    expect(await formula.inputValue()).toBe('done / handled');
+    await expect.poll(() => form.getByTestId('formula-result-formula').textContent()).toContain('得出数字');
+    await form.locator('button[type="submit"]').click();
+    await expect.poll(async () => (await draft()).fields.map((f) => f.key)).toContain('done_share');
+    const types = (await draft()).fields.map((f) => (f as unknown as { type: string }).type);
+    expect(new Set(types).size).toBe(17);
+    // dragged onto the row above it: 办结占比 takes its place
+    await list.locator('tr[data-field="done_share"]').dragTo(list.locator('tr[data-field="docs"]'));
+    await expect.poll(async () => (await draft()).fields.map((f) => f.key).slice(-2)).toEqual(['done_share', 'docs']);
+
+    // filled daily, by its date, due at 17:00
+    await settings.locator('select[name="period"]').selectOption('daily');
+    await settings.locator('select[name="periodField"]').selectOption('helped_on');
+    await settings.locator('input[name="deadline"]').fill('17:00');
+    // an error rule and a warning rule
+    const rule = admin.getByTestId('add-rule');
+    const addRule = async (key: string, level: string, check: string, message: string) => {
+      await rule.locator('input[name="key"]').fill(key);
+      await rule.locator('select[name="level"]').selectOption(level);
+      await rule.locator('input[name="check"]').fill(check);
+      await rule.locator('input[name="message"]').fill(message);
+      await rule.locator('button[type="submit"]').click();
+    };
+    await addRule('done_within', 'error', 'done <= handled', '办结件数不能多于代办件数');
+    await addRule('phone_given', 'warning', 'not isblank(contact_phone)', '请填写联系电话');
+    // a ratio with its target, and a grouping by the service
+    const measure = admin.getByTestId('add-measure');
+    await measure.locator('input[name="key"]').fill('done_ratio');
+    await measure.locator('input[name="title"]').fill('办结率');
+    await measure.locator('select[name="kind"]').selectOption('ratio');
+    await measure.locator('select[name="numerator"]').selectOption('done');
+    await measure.locator('select[name="denominator"]').selectOption('handled');
+    await measure.locator('input[name="target"]').fill('0.95');
+    await measure.locator('button[type="submit"]').click();
+    const dimension = admin.getByTestId('add-dimension');
+    await dimension.locator('input[name="key"]').fill('by_service');
+    await dimension.locator('input[name="title"]').fill('按服务事项');
+    await dimension.locator('select[name="kind"]').selectOption('field');
+    await dimension.locator('select[name="field"]').selectOption('service');
+    await dimension.locator('button[type="submit"]').click();
+    // a follow-up into the rectification ledger: the new row's values as formulas over this row
+    const followUp = admin.getByTestId('add-follow-up');
+    await followUp.locator('input[name="key"]').fill('unhappy_to_rectify');
+    await followUp.locator('input[name="when"]').fill('satisfaction <= 2');
+    await followUp.locator('select[name="ledger"]').selectOption('rectification');
+    await followUp.locator('input[name="value-found_on"]').fill('helped_on');
+    await followUp.locator('input[name="value-source"]').fill('"其他"');
+    await followUp.locator('input[name="value-description"]').fill('"帮办不满意：" + name');
+    await followUp.locator('input[name="value-owner"]').fill('"待指定"');
+    await followUp.locator('input[name="value-deadline"]').fill('adddays(helped_on, 5)');
+    await followUp.locator('button[type="submit"]').click();
+
+    await expect
+      .poll(async () => {
+        const d = await draft();
+        return {
+          key: d.key,
+          period: d.period,
+          periodField: d.periodField,
+          deadline: d.deadline,
+          fillers: d.fillers,
+          rules: (d.rules as { key: string; level: string }[] | undefined)?.map((r) => `${r.key}:${r.level}`),
+          measure: (d.measures as unknown[] | undefined)?.[0],
+          dimensions: d.dimensions,
+          followUp: (d.followUps as { ledger: string; values: Record<string, string> }[] | undefined)?.[0],
+        };
+      })
+      .toMatchObject({
+        key: 'enterprise_help',
+        period: 'daily',
+        periodField: 'helped_on',
+        deadline: '17:00',
+        fillers: { unitKinds: ['township_centre'] },
+        rules: ['done_within:error', 'phone_given:warning'],
+        measure: { key: 'done_ratio', kind: 'ratio', numerator: 'done', denominator: 'handled', target: 0.95 },
+        dimensions: [{ key: 'by_service', kind: 'field', field: 'service' }],
+        followUp: { ledger: 'rectification', values: { found_on: 'helped_on', deadline: 'adddays(helped_on, 5)' } },
+      });
+    // the phone form of the draft, with the sample row checked by the draft's rules
+    const phone = admin.getByTestId('phone-preview');
+    await phone.locator('[data-question="done"] input').fill('12');
+    await phone.locator('[data-question="handled"] input').fill('10');
+    await expect.poll(() => phone.textContent()).toContain('办结件数不能多于代办件数');
+    await phone.scrollIntoViewIfNeeded();
+    await admin.screenshot({ path: screenshotPath('designer-built') });
+    await expect.poll(() => admin.getByTestId('definition-problems').count()).toBe(0);
+    await expect.poll(() => admin.getByTestId('publish').isDisabled()).toBe(false);
+    await admin.getByTestId('publish').click();
+    await admin.getByTestId('confirm-publish').click();
+    await expect.poll(() => admin.getByTestId('published').textContent()).toBe('已发布，当前为第 1 版');
+    await admin.context().close();
+
+    // a township centre's clerk fills today's sheet in the grid
+    const clerk = await (await product.newContext()).newPage();
+    await openLedgerFromHome(product, clerk, 'clerk01', 'enterprise_help');
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    await typeIntoCell(clerk, 0, 0, '城关科技有限公司');
+    await typeIntoCell(clerk, 0, 1, today);
+    await typeIntoCell(clerk, 0, 2, '10');
+    await typeIntoCell(clerk, 0, 3, '9');
+    await waitGridSaved(clerk);
+    const saved = await postGraphQL<{
+      rows: { edges: { node: { period: string; values: Record<string, unknown> } }[] };
+    }>(
+      product.server.url,
+      `{ rows(ledger: "enterprise_help") { edges { node { period values } } } }`,
+      {},
+      { token: await tokenOf('clerk01') },
+    );
+    expect(saved.data!.rows.edges.map((e) => e.node)).toEqual([
+      {
+        period: today,
+        values: expect.objectContaining({ name: '城关科技有限公司', helped_on: today, handled: 10, done: 9 }),
+      },
+    ]);
+    // the computed field, in the grid's last columns
+    await gridCell(clerk, 0, 2).click();
+    await clerk.keyboard.press('Control+ArrowRight');
+    await expect.poll(() => clerk.locator('.ledger-grid .ht_master tbody').first().textContent()).toContain('0.9');
+    await clerk.context().close();
+
+    // the leader sees the ratio against its target on the dashboard
+    const leader = await signedIn('leader');
+    await leader.getByTestId('nav-dashboard').click();
+    const indicator = leader.getByTestId('indicator-enterprise_help-done_ratio');
+    await expect
+      .poll(() => indicator.getByTestId('indicator-total').textContent(), { timeout: 15_000 })
+      .toContain('90');
+    expect(await indicator.textContent()).toContain('办结率');
+    await indicator.scrollIntoViewIfNeeded();
+    await leader.screenshot({ path: screenshotPath('designer-built-dashboard') });
+    await leader.context().close();
+  }, 180_000);
 
   it('marks a field added by form as often sorted or filtered by (`index`), and publishes it', async () => {
     const admin = await signedIn('admin');

@@ -244,7 +244,7 @@ function Designer({
               data-testid="definition-json"
               rows={28}
             />
-            <LedgerSettings definition={definition} onChange={(next) => edit(definitionText(next))} />
+            <LedgerSettings definition={definition} isNew={isNew} onChange={(next) => edit(definitionText(next))} />
             <FillersPicker
               definition={definition}
               onChange={(unitKinds) =>

@@ -46,6 +46,10 @@ describe('formulaCompletions', () => {
     expect(all.slice(0, fields.length)).toEqual(fields.map((f) => f.key));
     expect(all).toContain('round(');
     expect(all).not.toContain('and');
+    expect(inserts('')).toEqual(all);
+    // where a value has just ended an operator comes next: nothing is offered
+    for (const ended of ['not isblank(fee)', 'fee ', 'fee > 10 ', 'applicant = "x"'])
+      expect(inserts(ended), ended).toEqual([]);
   });
 
   it('offers previous() and cumulative() only where they may be used', () => {

@@ -98,8 +98,8 @@ function insideString(source: string, cursor: number): boolean {
 /**
  * The completions at `cursor`: the fields whose key or title (either language) holds the word
  * being typed — key prefixes first, then title prefixes, then the rest — then the functions and
- * keywords it begins. With no word (after an operator, a comma, an opening bracket) every field
- * and function is offered. previous() and cumulative() only where they may be used.
+ * keywords it begins. With no word where a value starts (at the start, after an operator, a comma,
+ * an opening bracket) every field and function is offered; where one has just ended, nothing. previous() and cumulative() only where they may be used.
  */
 export function formulaCompletions(
   source: string,
@@ -113,8 +113,11 @@ export function formulaCompletions(
   let to = cursor;
   while (to < source.length && isWordCharacter(source[to])) to++;
   const word = source.slice(from, cursor).toLowerCase();
-  // nothing to offer inside a text in quotes or a number
-  if (insideString(source, from) || /^[0-9]/.test(word)) return { from, to, items: [] };
+  // nothing to offer inside a text in quotes or a number, nor with no word where a value has just
+  // ended (after a closing bracket, a quote, a name or a number: an operator comes next)
+  const before = source.slice(0, from).trimEnd().at(-1) ?? '';
+  if (insideString(source, from) || /^[0-9]/.test(word) || (word === '' && /[)"'\p{L}\p{N}_]/u.test(before)))
+    return { from, to, items: [] };
   const rank = (field: FormulaField): number => {
     if (word === '') return 0;
     const titles = [textOf(field.title, 'zh-CN'), textOf(field.title, 'en')].map((t) => t.toLowerCase());

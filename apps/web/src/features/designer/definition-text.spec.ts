@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LedgerDefinition } from '@taizhang/ledger-core';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { sameJson, textOf, type LedgerDefinition } from '@taizhang/ledger-core';
 import { checkDefinitionText, definitionText, describeChanges, lineOfPointer } from './definition-text';
 
 const base: LedgerDefinition = {
@@ -10,6 +12,7 @@ const base: LedgerDefinition = {
     { key: 'company', title: '企业名称', type: 'text' },
   ],
 } as LedgerDefinition;
+const SCHEMAS = path.resolve(__dirname, '../../../../../schemas');
 const text = (definition: unknown) => JSON.stringify(definition, null, 2);
 
 describe('the designer’s check of its JSON', () => {
@@ -60,5 +63,44 @@ describe('the designer’s JSON', () => {
     expect(text.indexOf('"title": "台账"')).toBeLessThan(text.indexOf('"fields"'));
     expect(text.indexOf('"key": "name"')).toBeLessThan(text.indexOf('"type": "text"'));
     expect(text.indexOf('"zh": "名称"')).toBeLessThan(text.indexOf('"en": "Name"'));
+  });
+});
+
+describe('the two ways of editing, kept in sync', () => {
+  const seeds = readdirSync(SCHEMAS)
+    .filter((name) => name.endsWith('.json') && !name.includes('schema'))
+    .map((name) => JSON.parse(readFileSync(path.join(SCHEMAS, name), 'utf8')) as LedgerDefinition);
+
+  it.each(seeds.map((seed) => [seed.key, seed] as const))(
+    '%s: what the forms print reads back as the same definition, and prints the same again',
+    (_key, seed) => {
+      // a form's change is re-printed (definitionText) and read back by the text's check
+      const printed = definitionText(seed);
+      const check = checkDefinitionText(printed, 'zh-CN');
+      expect(check.ok ? [] : check.problems).toEqual([]);
+      if (!check.ok) return;
+      expect(sameJson(check.definition, seed)).toBe(true);
+      // and what is typed into the text reaches the forms unchanged: text → definition → text
+      const typed = printed.replace(`"zh": "${textOf(seed.title, 'zh-CN')}"`, '"zh": "改过的标题"');
+      const retyped = checkDefinitionText(typed, 'zh-CN');
+      expect(retyped.ok).toBe(true);
+      if (retyped.ok) {
+        expect(textOf(retyped.definition.title, 'zh-CN')).toBe('改过的标题');
+        expect(definitionText(retyped.definition)).toBe(typed);
+      }
+    },
+  );
+
+  it('a definition a form edited keeps every property the forms do not show', () => {
+    const seed = seeds.find((s) => s.followUps)!;
+    const edited = { ...seed, fields: [...seed.fields].reverse() };
+    const check = checkDefinitionText(definitionText(edited), 'zh-CN');
+    expect(check.ok).toBe(true);
+    if (check.ok) {
+      expect(check.definition.followUps).toEqual(seed.followUps);
+      expect(check.definition.rules).toEqual(seed.rules);
+      expect(check.definition.measures).toEqual(seed.measures);
+      expect(check.definition.fields.map((f) => f.key)).toEqual(edited.fields.map((f) => f.key));
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { FIELD_TYPE_REGISTRY, textOf, type LedgerDefinition } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
 
@@ -8,17 +9,44 @@ const textIn = (text: LedgerDefinition['title'] | undefined, language: 'zh' | 'e
   text === undefined ? '' : typeof text === 'string' ? (language === 'zh' ? text : '') : (text[language] ?? '');
 const bilingual = (zh: string, en: string) => (en.trim() ? { zh, en: en.trim() } : zh);
 
+const LEDGER_KEY = /^[a-z][a-z0-9_]{0,39}$/;
+
 /**
- * The ledger's own settings by clicks: its titles and description in both languages, how often
+ * A new ledger's key as it is typed: only a well-formed key reaches the definition (a half-typed
+ * one would make the whole definition invalid and take the forms away while it is typed).
+ */
+function LedgerKeyInput({ value, onChange }: { value: string; onChange(key: string): void }) {
+  const [text, setText] = useState(value);
+  // the key changed elsewhere (the JSON): show it
+  useEffect(() => setText((now) => (LEDGER_KEY.test(now) ? value : now)), [value]);
+  return (
+    <input
+      name="ledgerKey"
+      value={text}
+      pattern="[a-z][a-z0-9_]*"
+      aria-invalid={!LEDGER_KEY.test(text) || undefined}
+      onChange={(e) => {
+        setText(e.target.value);
+        if (LEDGER_KEY.test(e.target.value)) onChange(e.target.value);
+      }}
+    />
+  );
+}
+
+/**
+ * The ledger's own settings by clicks: a new ledger's key, its titles and description in both languages, how often
  * it is filled and by which date field, the daily deadline, and whether citizens may answer
  * through a public link. Each change re-prints the JSON; the designer's checks say what does
  * not fit (a deadline without a period, a period field that is not a required date).
  */
 export function LedgerSettings({
   definition,
+  isNew,
   onChange,
 }: {
   definition: LedgerDefinition | null;
+  /** A ledger not yet published: its key (its table's name) may still be chosen. */
+  isNew: boolean;
   onChange(next: LedgerDefinition): void;
 }) {
   const { t, locale } = useI18n();
@@ -38,6 +66,12 @@ export function LedgerSettings({
   return (
     <fieldset className="add-field ledger-settings" data-testid="ledger-settings">
       <legend>{t('designer.settings')}</legend>
+      {isNew && (
+        <label>
+          {t('designer.fieldKey')}
+          <LedgerKeyInput value={definition.key} onChange={(key) => set({ key })} />
+        </label>
+      )}
       <label>
         {t('designer.fieldTitle')}
         <input

@@ -113,14 +113,17 @@ interface Outcome {
   savedAfterRestart: number;
 }
 
-/** One clerk saving batches of 10 cases in a loop until `stop`, as the grid's save queue would. */
+/**
+ * One clerk saving batches of 10 cases in a loop until `stop`, as the grid's save queue would;
+ * `outcome` is filled as it goes (the test watches it).
+ */
 async function writer(
   name: string,
   token: string,
   stopAt: () => boolean,
   restartedAt: () => number | null,
+  outcome: Outcome,
 ): Promise<Outcome> {
-  const outcome: Outcome = { acknowledged: [], errors: [], networkFailures: 0, savedAfterRestart: 0 };
   for (let round = 0; !stopAt(); round += 1) {
     const caseNos = Array.from({ length: 10 }, (_, i) => `PG-${name}-${round}-${i}`);
     try {
@@ -159,21 +162,30 @@ describe('PostgreSQL restarted while clients save', () => {
     const tokens = await Promise.all(clerks.map((clerk) => signInToken(server.url, clerk)));
     let done = false;
     let restarted: number | null = null;
+    const live: Outcome[] = clerks.map(() => ({
+      acknowledged: [],
+      errors: [],
+      networkFailures: 0,
+      savedAfterRestart: 0,
+    }));
     const writers = clerks.map((clerk, i) =>
       writer(
         clerk,
         tokens[i],
         () => done,
         () => restarted,
+        live[i],
       ),
     );
 
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // every writer saving before the stop, and saving again after the restart: waited for, not
+    // slept (1.5 s before and 4 s after took a fifth of this file); the outage itself lasts 2 s
+    await until(async () => live.every((o) => o.acknowledged.length > 0), 30_000, 'every writer to save');
     await database.stop();
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     database = await startDatabase();
     restarted = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    await until(async () => live.every((o) => o.savedAfterRestart > 0), 30_000, 'every writer to save again');
     done = true;
     const outcomes = await Promise.all(writers);
 

@@ -158,6 +158,9 @@ describe('the ledger designer', () => {
       .poll(() => latest.textContent())
       .toContain('「回访备注」由文本改为整数：1 个值未能转换（例：已回访），原值保存在 _v4_visit_note');
     expect(await latest.textContent()).toContain('系统管理员');
+    // and the old value is still readable, with its unit
+    await latest.locator('button[data-kept="_v4_visit_note"]').click();
+    await expect.poll(() => latest.getByTestId('kept-values').textContent()).toContain('已回访');
     expect(await admin.locator('[data-testid="ledger-versions"] tr[data-version="2"]').textContent()).toContain(
       '新增列：回访备注',
     );

@@ -55,6 +55,12 @@ const OPERATIONS: Record<string, Operation> = {
     allowed: ['admin'],
   },
   ledgerVersions: { document: '{ ledgerVersions(key: "daily_followup") { version } }', allowed: ['admin'] },
+  keptValues: {
+    // no version of the seed ledger kept a column: refused once through
+    document: '{ keptValues(ledger: "daily_followup", column: "_v2_cases") { value } }',
+    allowed: ['admin'],
+    throughTo: { admin: 'BAD_USER_INPUT' },
+  },
   publishPreview: {
     document:
       '{ publishPreview(definition: { key: "acl_preview", title: "权限", fields: [{ key: "a", title: "甲", type: "text" }] }) { changes } }',

@@ -407,6 +407,28 @@ describe('changing a ledger keeps its data', () => {
     });
     const unknown = await t.gql('{ ledgerVersions(key: "nope") { version } }', {}, { token: admin });
     expect(unknown.errors![0].extensions!.code).toBe('NOT_FOUND');
+
+    // the old values stay readable: the retyped field's, with their rows and units
+    const kept = await t.gql(
+      '{ keptValues(ledger: "change_probe", column: "_v2_amount") { rowId unitId unitName value } }',
+      {},
+      { token: admin },
+    );
+    expect(kept.errors).toBeUndefined();
+    expect((kept.data!.keptValues as { value: string; unitName: string }[]).map((k) => k.value)).toEqual([
+      '12.5',
+      'abc',
+    ]);
+    expect((kept.data!.keptValues as { unitName: string }[])[0].unitName).toBeTruthy();
+    // only a column a report names: not a field's own, not a system column
+    for (const column of ['amount', 'unit_id', '_v9_amount"; DROP TABLE units; --']) {
+      const refused = await t.gql(
+        '{ keptValues(ledger: "change_probe", column: $c) { value } }'.replace('$c', JSON.stringify(column)),
+        {},
+        { token: admin },
+      );
+      expect(refused.errors![0].extensions!.code, column).toBe('BAD_USER_INPUT');
+    }
   });
 
   it('restores a removed field’s data when the field comes back', async () => {

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import {
   FIELD_TYPES,
@@ -92,6 +92,14 @@ export class PublishPreviewModel {
   })
   report: unknown;
   @Field(() => [PublishRejectionModel]) rejected: PublishRejectionModel[];
+}
+
+@ObjectType('KeptValue')
+export class KeptValueModel {
+  @Field(() => ID) rowId: string;
+  @Field(() => ID) unitId: string;
+  @Field(() => String) unitName: string;
+  @Field(() => String, { description: 'The value kept, as text.' }) value: string;
 }
 
 @ObjectType('DefinitionProblem')

@@ -1,4 +1,4 @@
-import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -10,12 +10,14 @@ import { LedgerPublisher } from './ledger-publisher.service';
 import { LedgerRegistry } from './ledger-registry.service';
 import {
   DefinitionProblemModel,
+  KeptValueModel,
   LedgerFileProblemModel,
   LedgerModelType,
   LedgerVersionModel,
   PublishPreviewModel,
 } from './ledger.model';
 import { ledgerVersionReport } from './version-report';
+import { keptValues } from './kept-values';
 import { Clock } from '../common/time/clock';
 import { checkLedgerDefinition } from './definition-checks';
 import { LedgersException } from './ledgers.exception';
@@ -123,6 +125,21 @@ export class LedgersResolver {
     const versions = await this.registry.versions(key);
     if (versions.length === 0) throw LedgersException.notFound(key);
     return versions;
+  }
+
+  @Roles('admin')
+  @Query(() => [KeptValueModel], {
+    description:
+      "The live rows (every unit's) that have a value in a column a publish kept old values in — a retyped field's old values, a removed field's — as the versions' reports name it (keptAs).",
+  })
+  async keptValues(
+    @Args('ledger', { type: () => String }) ledger: string,
+    @Args('column', { type: () => String }) column: string,
+    @Args('first', { type: () => Int, defaultValue: 50 }) first: number,
+  ): Promise<KeptValueModel[]> {
+    const versions = await this.registry.versions(ledger);
+    if (versions.length === 0) throw LedgersException.notFound(ledger);
+    return keptValues(this.db, ledger, versions, column, first);
   }
 
   @Roles('admin')

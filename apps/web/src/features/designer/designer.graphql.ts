@@ -73,6 +73,17 @@ export const LEDGER_VERSIONS = gql`
   }
 `;
 
+/** The rows that have a value in a column a publish kept old values in (a retyped or removed field's). */
+export const KEPT_VALUES = gql`
+  query KeptValues($ledger: String!, $column: String!) {
+    keptValues(ledger: $ledger, column: $column, first: 50) {
+      rowId
+      unitName
+      value
+    }
+  }
+`;
+
 export interface PublishPreview {
   problems: { path: string; message: string }[];
   changes: boolean;

@@ -1,10 +1,10 @@
-import { useQuery } from '@apollo/client';
+import { useLazyQuery, useQuery } from '@apollo/client';
 import { useState } from 'react';
 import { FIELD_TYPE_REGISTRY, textOf, type FieldType, type LedgerDefinition } from '@taizhang/ledger-core';
 import { describeDefinitionDiff } from './definition-diff';
 import { fillMessage } from '../../i18n/fill';
 import { useI18n } from '../../i18n/i18n';
-import { LEDGER_VERSIONS, type LedgerVersion, type VersionReport } from './designer.graphql';
+import { KEPT_VALUES, LEDGER_VERSIONS, type LedgerVersion, type VersionReport } from './designer.graphql';
 
 /**
  * A ledger's published versions, newest first: who, when, and what each did to the data
@@ -77,6 +77,9 @@ export function VersionList({
                     <li key={effect}>{effect}</li>
                   ))}
                 </ul>
+                {[...(v.report?.retyped ?? []), ...(v.report?.hidden ?? [])].map(({ keptAs }) => (
+                  <KeptValues key={keptAs} ledgerKey={ledgerKey} column={keptAs} />
+                ))}
               </td>
               <td>
                 {v.version !== latest && (
@@ -104,6 +107,53 @@ export function VersionList({
         </div>
       )}
     </>
+  );
+}
+
+/** The old values a publish kept in `column`, with their units and rows: shown when asked. */
+function KeptValues({ ledgerKey, column }: { ledgerKey: string; column: string }) {
+  const { t } = useI18n();
+  const [load, { data, called, loading }] = useLazyQuery<{
+    keptValues: { rowId: string; unitName: string; value: string }[];
+  }>(KEPT_VALUES, { fetchPolicy: 'network-only' });
+  if (!called)
+    return (
+      <button
+        type="button"
+        className="link-button"
+        data-kept={column}
+        onClick={() => void load({ variables: { ledger: ledgerKey, column } })}
+      >
+        {t('designer.showKept').replace('{column}', column)}
+      </button>
+    );
+  if (loading || !data) return <p className="muted">{t('common.loading')}</p>;
+  return (
+    <table className="data-table kept-values" data-testid="kept-values" data-kept={column}>
+      <thead>
+        <tr>
+          <th>{t('designer.keptUnit')}</th>
+          <th>{t('designer.keptRow')}</th>
+          <th>{t('designer.keptValue')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {data.keptValues.map((k) => (
+          <tr key={k.rowId}>
+            <td>{k.unitName}</td>
+            <td className="num">#{k.rowId}</td>
+            <td>{k.value}</td>
+          </tr>
+        ))}
+        {data.keptValues.length === 0 && (
+          <tr>
+            <td colSpan={3} className="muted">
+              {t('designer.keptNone')}
+            </td>
+          </tr>
+        )}
+      </tbody>
+    </table>
   );
 }
 

@@ -404,6 +404,7 @@ describe('changing a ledger keeps its data', () => {
       hidden: [{ field: 'gone', keptAs: '_removed_gone' }],
       restored: [],
       seededRows: 0,
+      followed: [],
     });
     const unknown = await t.gql('{ ledgerVersions(key: "nope") { version } }', {}, { token: admin });
     expect(unknown.errors![0].extensions!.code).toBe('NOT_FOUND');
@@ -503,6 +504,65 @@ describe('changing a ledger keeps its data', () => {
   });
 });
 
+describe('renaming a key in the designer', () => {
+  const target = {
+    key: 'rename_target',
+    title: '被引用台账',
+    fields: [
+      { key: 'code', title: '编号', type: 'text' },
+      { key: 'note', title: '备注', type: 'text' },
+    ],
+  };
+  const follower = {
+    key: 'rename_follower',
+    title: '引用它的台账',
+    fields: [
+      { key: 'ref', title: '关联', type: 'reference', ledger: 'rename_target', display: 'code' },
+      { key: 'ref_code', title: '关联编号', type: 'text', lookup: { reference: 'ref', field: 'code' } },
+      { key: 'what', title: '事项', type: 'text' },
+    ],
+    followUps: [{ key: 'copy', when: 'not isblank(what)', ledger: 'rename_target', values: { code: 'what' } }],
+  };
+  const versions = async (key: string) =>
+    (await t.gql(`{ ledgerVersions(key: "${key}") { version definition report } }`, {}, { token: admin })).data!
+      .ledgerVersions as { version: number; definition: typeof follower; report: { followed: unknown[] } }[];
+
+  it('reaches the other ledgers that name the field: they are published again with its new name', async () => {
+    for (const d of [target, follower]) expect((await t.gql(PUBLISH, { d }, { token: admin })).errors).toBeUndefined();
+    const renamed = {
+      ...target,
+      fields: [{ id: 'code', key: 'case_code', title: '编号', type: 'text' }, target.fields[1]],
+    };
+    const published = await t.gql(PUBLISH, { d: renamed }, { token: admin });
+    expect(published.errors).toBeUndefined();
+
+    const [, after] = await versions('rename_follower');
+    expect(after.version).toBe(2);
+    expect(after.definition.fields[0]).toMatchObject({ display: 'case_code' });
+    expect(after.definition.fields[1]).toMatchObject({ lookup: { reference: 'ref', field: 'case_code' } });
+    expect(after.definition.followUps).toEqual([{ ...follower.followUps[0], values: { case_code: 'what' } }]);
+    expect((await versions('rename_target'))[1].report.followed).toEqual([{ ledger: 'rename_follower', version: 2 }]);
+    // and it still works: a row saved in it makes its follow-up under the new name
+    const saved = await t.gql(
+      'mutation ($c: [RowChangeInput!]!) { saveRows(ledger: "rename_follower", changes: $c) { saved results { errors { message } } } }',
+      { c: [{ op: 'INSERT', values: { what: 'FU-1' } }] },
+      { token: await t.signIn('clerk01') },
+    );
+    expect(saved.errors).toBeUndefined();
+    expect(saved.data!.saveRows).toMatchObject({ saved: 1 });
+    const made = await t.gql(
+      '{ rows(ledger: "rename_target") { edges { node { values } } } }',
+      {},
+      { token: await t.signIn('clerk01') },
+    );
+    expect(
+      (made.data!.rows as { edges: { node: { values: Record<string, unknown> } }[] }).edges.map(
+        (e) => e.node.values.case_code,
+      ),
+    ).toEqual(['FU-1']);
+  });
+});
+
 describe('publishPreview', () => {
   const PREVIEW = `query ($d: JSON!) { publishPreview(definition: $d) { problems { path message } changes report
     rejected { kind key level message rows } } }`;
@@ -550,6 +610,7 @@ describe('publishPreview', () => {
         hidden: [],
         restored: [],
         seededRows: 0,
+        followed: [],
       },
       rejected: [
         { kind: 'rule', key: 'positive', level: 'error', message: '数量须为正', rows: 1 },

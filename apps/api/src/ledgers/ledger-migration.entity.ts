@@ -12,10 +12,18 @@ export interface RetypeReport {
   examples?: string[];
 }
 
+/** Another ledger published again by a publish, because it named a field the publish renamed. */
+export interface FollowedRename {
+  ledger: string;
+  version: number;
+}
+
 /** What a publish counted, kept with its table changes. */
 export interface MigrationReport {
   retyped: RetypeReport[];
   seededRows: number;
+  /** Publishes before 2026-12-08 have none. */
+  followed?: FollowedRename[];
 }
 
 /** The log of table changes, one row per publish that changed the table (Twenty's migration log). */

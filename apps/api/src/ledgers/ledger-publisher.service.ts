@@ -11,6 +11,7 @@ import {
   dropRowSearchSql,
   rowSearchFunctionName,
   rowSearchFunctionsSql,
+  renameForeignFieldKey,
   rowSearchOf,
   ROW_SEARCH_FUNCTIONS_VERSION,
   isDerived,
@@ -28,7 +29,8 @@ import {
 } from '@taizhang/ledger-core';
 import { insertRows, type Planned } from '../ledger-tables/row-write';
 import type { LedgerSource } from './ledger.entity';
-import type { RetypeReport } from './ledger-migration.entity';
+import type { FollowedRename, RetypeReport } from './ledger-migration.entity';
+import { renamesOf } from './version-report';
 import { lockLedgerForPublish } from './ledger-locks';
 import { LedgerRegistry } from './ledger-registry.service';
 import { fillAllDerived } from '../ledger-tables/row-derived';
@@ -59,6 +61,8 @@ export interface PublishOutcome {
   actions: TableChange[];
   retyped: RetypeReport[];
   seededRows: number;
+  /** Other ledgers published again because they named a field this publish renamed. */
+  followed: FollowedRename[];
 }
 
 export interface PublishPreview {
@@ -168,6 +172,7 @@ export class LedgerPublisher {
         actions: [],
         retyped: [],
         seededRows: 0,
+        followed: [],
       };
     }
 
@@ -230,6 +235,9 @@ export class LedgerPublisher {
     await this.fillDerived(tx, model);
     await this.keepSums(tx, model, await sumsSignatureOf(tx, model));
     await this.keepSearch(tx, model, await searchSignatureOf(tx, model));
+    // a key the designer renamed reaches the ledgers that name it (a file's ledgers are their files')
+    const followed =
+      options.source === 'api' ? await this.renameInOtherLedgers(tx, definition.key, diff.changes, options) : [];
     await tx.query(
       `INSERT INTO ledger_migrations (ledger_key, from_version, to_version, actions, report) VALUES ($1, $2, $3, $4, $5)`,
       [
@@ -237,10 +245,42 @@ export class LedgerPublisher {
         current?.version ?? null,
         version,
         JSON.stringify(diff.changes),
-        JSON.stringify({ retyped, seededRows }),
+        JSON.stringify({ retyped, seededRows, followed }),
       ],
     );
-    return { key: definition.key, version, changed: true, actions: diff.changes, retyped, seededRows };
+    return { key: definition.key, version, changed: true, actions: diff.changes, retyped, seededRows, followed };
+  }
+
+  /**
+   * Each other ledger that names a field this publish renamed (a reference's display, a look-up,
+   * a roll-up, a derived figure's date, a follow-up's values: ledger-core renameForeignFieldKey),
+   * published again in the same transaction with the new name, so that no ledger is left naming
+   * a field that is gone. Renames apply at once (two fields swapping their keys go through
+   * temporary names).
+   */
+  private async renameInOtherLedgers(
+    tx: EntityManager,
+    key: string,
+    changes: TableChange[],
+    options: PublishOptions,
+  ): Promise<FollowedRename[]> {
+    const renames = renamesOf(changes);
+    if (renames.length === 0) return [];
+    const others = (await tx.query(
+      `SELECT v.definition FROM ledgers l JOIN ledger_versions v ON v.ledger_key = l.key AND v.version = l.current_version
+        WHERE l.key <> $1 ORDER BY l.key`,
+      [key],
+    )) as { definition: LedgerDefinition }[];
+    const followed: FollowedRename[] = [];
+    for (const { definition } of others) {
+      let next = definition;
+      renames.forEach(({ from }, i) => (next = renameForeignFieldKey(next, key, from, `__tz_rename_${i}`)));
+      renames.forEach(({ to }, i) => (next = renameForeignFieldKey(next, key, `__tz_rename_${i}`, to)));
+      if (next === definition) continue;
+      const outcome = await this.publishIn(tx, next, { source: 'api', actorId: options.actorId });
+      followed.push({ ledger: next.key, version: outcome.version });
+    }
+    return followed;
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { LedgerDefinition, TableChange } from '@taizhang/ledger-core';
-import type { MigrationReport, RetypeReport } from './ledger-migration.entity';
+import type { FollowedRename, MigrationReport, RetypeReport } from './ledger-migration.entity';
 
 /**
  * What a publish did to the data, as `ledgerVersions` gives it (the contract's LedgerVersion.report),
@@ -19,6 +19,17 @@ export interface VersionReport {
   restored: string[];
   /** Seed rows inserted (a ledger's first version). */
   seededRows: number;
+  /** Other ledgers that named a renamed field, published again with its new name. */
+  followed: FollowedRename[];
+}
+
+/** The fields a publish renamed, one rename per field (a rename may pass through a temporary name). */
+export function renamesOf(actions: TableChange[]): { from: string; to: string }[] {
+  const renamed = new Map<string, { from: string; to: string }>();
+  for (const change of actions)
+    if (change.kind === 'renameColumn')
+      renamed.set(change.fieldId, { from: renamed.get(change.fieldId)?.from ?? change.from, to: change.to });
+  return [...renamed.values()];
 }
 
 export function ledgerVersionReport(actions: TableChange[], report: MigrationReport): VersionReport {
@@ -29,18 +40,15 @@ export function ledgerVersionReport(actions: TableChange[], report: MigrationRep
     hidden: [],
     restored: [],
     seededRows: report.seededRows,
+    followed: report.followed ?? [],
   };
-  // a rename may pass through a temporary name (two fields swapping theirs): one rename per field
-  const renamed = new Map<string, { from: string; to: string }>();
   for (const change of actions) {
     if (change.kind === 'createTable') result.added.push(...change.columns.map((c) => c.column));
     else if (change.kind === 'addColumn') result.added.push(change.column.column);
-    else if (change.kind === 'renameColumn')
-      renamed.set(change.fieldId, { from: renamed.get(change.fieldId)?.from ?? change.from, to: change.to });
     else if (change.kind === 'hideColumn') result.hidden.push({ field: change.column, keptAs: change.hiddenAs });
     else if (change.kind === 'restoreColumn') result.restored.push(change.column);
   }
-  result.renamed = [...renamed.values()];
+  result.renamed = renamesOf(actions);
   return result;
 }
 

@@ -32,7 +32,7 @@ export function renameInFormula(source: string, from: string, to: string): strin
  * fields, a measure's numerator or denominator naming the field, look-ups through it, the display
  * and period fields, seed rows' values. The designer calls it when an admin changes a key, so the
  * definition stays sound (the field itself keeps its `id`: its column is renamed, its data kept).
- * Other ledgers that name this field (a reference's display, a follow-up's values) are theirs to change.
+ * Other ledgers that name this field get renameForeignFieldKey (the API does it as it publishes).
  */
 export function renameFieldKey(definition: LedgerDefinition, from: string, to: string): LedgerDefinition {
   const formula = (source: string | undefined) =>
@@ -79,4 +79,64 @@ export function renameFieldKey(definition: LedgerDefinition, from: string, to: s
       row.values = Object.fromEntries(Object.entries(row.values).map(([k, v]) => [k === from ? to : k, v]));
   }
   return renamed;
+}
+
+/** Renames the keys of an object whose keys are field keys, keeping their order. */
+function renameKeys<T>(values: Record<string, T>, from: string, to: string): Record<string, T> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k === from ? to : k, v]));
+}
+
+/**
+ * Another ledger's definition with ledger `ledgerKey`'s field `from` renamed `to` wherever it names
+ * it: a reference's display field, a look-up's field through a reference to that ledger, a roll-up's
+ * reference, field and condition over that ledger's rows, a derived figure's date field, and a
+ * follow-up's values into that ledger. The same object when it names nothing of it.
+ */
+export function renameForeignFieldKey(
+  definition: LedgerDefinition,
+  ledgerKey: string,
+  from: string,
+  to: string,
+): LedgerDefinition {
+  if (definition.key === ledgerKey) return definition;
+  const renamed = JSON.parse(JSON.stringify(definition)) as LedgerDefinition;
+  let changed = false;
+  const key = (value: string | undefined): string | undefined => {
+    if (value !== from) return value;
+    changed = true;
+    return to;
+  };
+  const pointsThere = new Set(
+    renamed.fields
+      .filter((f) => f.type === 'reference' && (f as { ledger?: string }).ledger === ledgerKey)
+      .map((f) => f.key),
+  );
+  for (const field of renamed.fields) {
+    const reference = field as { type: string; ledger?: string; display?: string };
+    if (field.type === 'reference' && reference.ledger === ledgerKey && reference.display !== undefined)
+      reference.display = key(reference.display);
+    if (field.lookup && pointsThere.has(field.lookup.reference)) field.lookup.field = key(field.lookup.field)!;
+    if (field.rollup?.ledger === ledgerKey) {
+      field.rollup.reference = key(field.rollup.reference)!;
+      if (field.rollup.field !== undefined) field.rollup.field = key(field.rollup.field);
+      if (field.rollup.where !== undefined) {
+        const where = renameInFormula(field.rollup.where, from, to);
+        changed ||= where !== field.rollup.where;
+        field.rollup.where = where;
+      }
+    }
+    if (field.derive?.ledger === ledgerKey) field.derive.date = key(field.derive.date)!;
+  }
+  for (const followUp of renamed.followUps ?? []) {
+    if (followUp.ledger !== ledgerKey) continue;
+    if (Object.hasOwn(followUp.values, from)) {
+      followUp.values = renameKeys(followUp.values, from, to);
+      changed = true;
+    }
+    if (followUp.fromPublic?.values && Object.hasOwn(followUp.fromPublic.values, from)) {
+      followUp.fromPublic.values = renameKeys(followUp.fromPublic.values, from, to);
+      changed = true;
+    }
+  }
+  return changed ? renamed : definition;
 }

@@ -49,6 +49,8 @@ export interface VersionReport {
   hidden: { field: string; keptAs: string }[];
   restored: string[];
   seededRows: number;
+  /** Other ledgers that named a renamed field, published again with its new name (absent before 2026-12-08). */
+  followed?: { ledger: string; version: number }[];
 }
 
 export interface LedgerVersion {

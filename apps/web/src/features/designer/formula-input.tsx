@@ -8,17 +8,16 @@ import {
   type FormulaCompletion,
   type FormulaField,
   type FormulaValue,
-  type Locale,
 } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
 import { useDraftSample } from './draft-sample';
 
 /** A formula's value on the sample row, as the editor shows it. */
-function resultText(value: FormulaValue, locale: Locale, blank: string): string {
-  if (value === null || (Array.isArray(value) && value.length === 0)) return blank;
-  if (typeof value === 'boolean') return locale === 'en' ? String(value) : value ? '是' : '否';
+function resultText(value: FormulaValue, { t, p }: ReturnType<typeof useI18n>): string {
+  if (value === null || (Array.isArray(value) && value.length === 0)) return t('designer.blankValue');
+  if (typeof value === 'boolean') return t(value ? 'designer.true' : 'designer.false');
   if (typeof value === 'number') return String(Number(value.toFixed(6)));
-  return Array.isArray(value) ? value.join(locale === 'en' ? ', ' : '、') : value;
+  return Array.isArray(value) ? value.join(p.list) : value;
 }
 
 /**
@@ -48,7 +47,8 @@ export function FormulaInput({
   exclude?: string;
   placeholder?: string;
 }) {
-  const { t, locale } = useI18n();
+  const i18n = useI18n();
+  const { t, locale } = i18n;
   const { definition, model, values } = useDraftSample();
   const listId = useId();
   const input = useRef<HTMLInputElement>(null);
@@ -71,7 +71,7 @@ export function FormulaInput({
   let sample: string | null = null;
   if (source && problems.length === 0 && !/\b(previous|cumulative)\s*\(/i.test(value)) {
     try {
-      sample = resultText(compileFormula(value).evaluate({ values, types }), locale, t('designer.blankValue'));
+      sample = resultText(compileFormula(value).evaluate({ values, types }), i18n);
     } catch {
       sample = null;
     }

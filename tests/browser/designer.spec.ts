@@ -190,7 +190,13 @@ describe('the ledger designer', () => {
     const settings = admin.getByTestId('ledger-settings');
     await settings.locator('input[name="ledgerKey"]').fill('enterprise_help');
     await settings.locator('input[name="ledgerTitle"]').fill('企业帮办代办台账');
-    await admin.getByTestId('fillers').getByLabel('乡镇行政审批服务中心').check();
+    const fillers = admin.getByTestId('fillers');
+    await fillers.getByLabel('乡镇行政审批服务中心', { exact: true }).check();
+    // and one bureau section besides, named by itself
+    await fillers.locator('summary').click();
+    await fillers.locator('input[name="unit-gs01"]').check();
+    // a township centre is one of the kind already
+    expect(await fillers.locator('input[name="unit-xz01"]').isDisabled()).toBe(true);
     // the starting field, retitled
     const list = admin.getByTestId('field-list');
     await list.locator('tr[data-field="name"] button').first().click();
@@ -306,7 +312,7 @@ describe('the ledger designer', () => {
         period: 'daily',
         periodField: 'helped_on',
         deadline: '17:00',
-        fillers: { unitKinds: ['township_centre'] },
+        fillers: { unitKinds: ['township_centre'], units: ['gs01'] },
         rules: ['done_within:error', 'phone_given:warning'],
         measure: { key: 'done_ratio', kind: 'ratio', numerator: 'done', denominator: 'handled', target: 0.95 },
         dimensions: [{ key: 'by_service', kind: 'field', field: 'service' }],

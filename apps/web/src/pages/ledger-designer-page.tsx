@@ -247,9 +247,11 @@ function Designer({
             <LedgerSettings definition={definition} isNew={isNew} onChange={(next) => edit(definitionText(next))} />
             <FillersPicker
               definition={definition}
-              onChange={(unitKinds) =>
-                definition && edit(definitionText({ ...definition, fillers: { ...definition.fillers, unitKinds } }))
-              }
+              onChange={(fillers) => {
+                if (!definition) return;
+                const { fillers: _old, ...rest } = definition;
+                edit(definitionText(fillers ? { ...rest, fillers } : rest));
+              }}
             />
             <FieldList definition={definition} onChange={(next) => edit(definitionText(next))} />
             <FieldForm

@@ -259,4 +259,55 @@ describe('photos on the phone form offline', () => {
       createHash('sha256').update(photo).digest('hex'),
     ]);
   });
+
+  it('saves a waiting row without a kept file that is gone (the site data partly cleared), and says so', async () => {
+    const page = await product.signedIn(CLERK, PHONE);
+    const browserContext = page.context();
+    onTestFinished(() => browserContext.close());
+    await page.goto(`${product.server.url}/ledgers/rectification/new`);
+    await card(page, 'description').locator('textarea').waitFor();
+    const photo = await jpeg(page, '丢失');
+    await browserContext.setOffline(true);
+    await fillRectification(page, '本机文件已被清除的整改');
+    await card(page, 'photos_before')
+      .locator('input[type=file]')
+      .setInputFiles({ name: '整改前.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await expect.poll(() => card(page, 'photos_before').getByTestId('kept-file-state').count()).toBe(1);
+    await page.getByTestId('save-row').tap();
+    await expect
+      .poll(() => page.getByTestId('row-form-queue').textContent(), { timeout: 10_000 })
+      .toBe('离线：待发送 1 条，联网后自动发送');
+    // the kept files cleared, the queue (localStorage) left
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('taizhang-files');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const clear = open.result.transaction('kept', 'readwrite').objectStore('kept').clear();
+            clear.onsuccess = () => {
+              open.result.close();
+              resolve();
+            };
+            clear.onerror = () => reject(clear.error);
+          };
+        }),
+    );
+
+    // the next visit, online: a new page of the same browser, the first one closed
+    await page.close();
+    await browserContext.setOffline(false);
+    const next = await browserContext.newPage();
+    await next.goto(`${product.server.url}/ledgers/rectification/new`);
+    await card(next, 'description').locator('textarea').waitFor();
+    // the row is saved with its other values, once; the file's line says it is gone
+    await expect.poll(async () => (await kept(next)).queues, { timeout: 30_000 }).toEqual([]);
+    const rows = (await rectifications()).filter((row) => row.values.description === '本机文件已被清除的整改');
+    expect(rows).toHaveLength(1);
+    expect(rows[0].values.owner).toBe('王五');
+    expect(rows[0].values.photos_before ?? null).toBeNull();
+    const line = next.getByTestId('kept-file');
+    await expect.poll(() => line.getAttribute('data-state')).toBe('refused');
+    expect(await line.textContent()).toContain('「整改前.jpg」未能上传：本机已找不到这个文件');
+  });
 });

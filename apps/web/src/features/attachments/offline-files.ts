@@ -2,6 +2,7 @@ import type { AttachmentKind } from '@taizhang/ledger-core';
 import type { GridSaver } from '../grid/grid-saver';
 import { LOCAL_HANDLE, type AttachmentRef } from './attachment-value';
 import { uploadFile, UploadRefused, type UploadState } from './upload-client';
+import { en, zhCN } from '../../i18n/messages';
 
 /**
  * The phone form's files taken offline (docs/attachments.md, "The phone form offline"): each file is
@@ -180,8 +181,31 @@ export class OfflineFiles {
   }
 
   private async sendOnce(): Promise<void> {
-    const all = await keptOf(this.queueKey).catch(() => [] as KeptFile[]);
+    // without the store nothing is decided (a file it cannot read is not a file that is gone)
+    const all = await keptOf(this.queueKey).catch(() => null);
+    // a stopped one (its page's saver replaced) decides nothing: its saver would send what the new one sends
+    if (all === null || this.stopped) return;
     const held = this.held();
+    // a stand-in a waiting change holds whose file is not kept any more (the site's data partly
+    // cleared): the row goes without it, and the list says why, as for a refused file
+    for (const [handle, { field, name }] of this.heldStandIns()) {
+      if (all.some((file) => file.handle === handle)) continue;
+      const lost: KeptFile = {
+        handle,
+        queueKey: this.queueKey,
+        ledger: '',
+        field,
+        unitId: null,
+        name,
+        size: 0,
+        blob: new Blob([]),
+        keptAt: Date.now(),
+        refused: (this.locale() === 'en' ? en : zhCN)['files.lost'],
+      };
+      await inStore('readwrite', (store) => store.put(lost)).catch(() => undefined);
+      this.saver.replaceFile(handle, null);
+      all.push(lost);
+    }
     // a file of an earlier visit that no waiting change holds, a day after it was kept: its change
     // was dropped (a conflict settled with the server's value, the row deleted) or its form was
     // never saved — let go, so that the phone's storage does not fill with them; a refused one
@@ -218,6 +242,18 @@ export class OfflineFiles {
       }
       this.show(await keptOf(this.queueKey).catch(() => [] as KeptFile[]));
     }
+  }
+
+  /** The local stand-ins the waiting changes hold, with their fields and names. */
+  private heldStandIns(): Map<string, { field: string; name: string }> {
+    const found = new Map<string, { field: string; name: string }>();
+    for (const change of this.saver.pending())
+      for (const [field, value] of Object.entries(change.values))
+        if (Array.isArray(value))
+          for (const item of value as (Partial<AttachmentRef> | null)[])
+            if (typeof item?.handle === 'string' && item.handle.startsWith(LOCAL_HANDLE))
+              found.set(item.handle, { field, name: item.name ?? '' });
+    return found;
   }
 
   /** The handles the waiting changes hold (the queue is read from its store when the saver is made). */

@@ -56,6 +56,27 @@ async function fillRectification(page: Page, description: string): Promise<void>
   await card(page, 'deadline').locator('input').fill(shanghaiDay(7));
 }
 
+/**
+ * A new rectification filled and saved offline with a photo (labelled `label`) as 整改前: the row
+ * waits in the queue, the photo in IndexedDB. The photo's bytes.
+ */
+async function queueOfflineRow(page: Page, label: string, description: string): Promise<Buffer> {
+  await page.goto(`${product.server.url}/ledgers/rectification/new`);
+  await card(page, 'description').locator('textarea').waitFor();
+  const photo = await jpeg(page, label);
+  await page.context().setOffline(true);
+  await fillRectification(page, description);
+  await card(page, 'photos_before')
+    .locator('input[type=file]')
+    .setInputFiles({ name: '整改前.jpg', mimeType: 'image/jpeg', buffer: photo });
+  await expect.poll(() => card(page, 'photos_before').getByTestId('kept-file-state').count()).toBe(1);
+  await page.getByTestId('save-row').tap();
+  await expect
+    .poll(() => page.getByTestId('row-form-queue').textContent(), { timeout: 10_000 })
+    .toBe('离线：待发送 1 条，联网后自动发送');
+  return photo;
+}
+
 /** Copies of a kept file under new handles, kept `agesMs` ago; and that file itself made `ageMs` old. */
 async function ageKept(page: Page, handle: string, ageMs: number, copies: { handle: string; ageMs: number }[]) {
   await page.evaluate(
@@ -222,20 +243,8 @@ describe('photos on the phone form offline', () => {
   it('lets go of a file an earlier visit kept that no waiting change holds, a day after; keeps one a change holds and a newer one', async () => {
     const page = await product.signedIn(CLERK, PHONE);
     onTestFinished(() => page.context().close());
-    await page.goto(`${product.server.url}/ledgers/rectification/new`);
-    await card(page, 'description').locator('textarea').waitFor();
-    const photo = await jpeg(page, '隔天');
-    await page.context().setOffline(true);
     onTestFinished(() => page.context().setOffline(false));
-    await fillRectification(page, '隔天仍在队列中的整改');
-    await card(page, 'photos_before')
-      .locator('input[type=file]')
-      .setInputFiles({ name: '整改前.jpg', mimeType: 'image/jpeg', buffer: photo });
-    await expect.poll(() => card(page, 'photos_before').getByTestId('kept-file-state').count()).toBe(1);
-    await page.getByTestId('save-row').tap();
-    await expect
-      .poll(() => page.getByTestId('row-form-queue').textContent(), { timeout: 10_000 })
-      .toBe('离线：待发送 1 条，联网后自动发送');
+    const photo = await queueOfflineRow(page, '隔天', '隔天仍在队列中的整改');
     const [held] = (await kept(page)).files;
     // as if kept a day and a half ago, with two more under the same sheet that no change holds:
     // one as old (its change dropped), one an hour old (an earlier visit's form, not yet a day)
@@ -264,19 +273,7 @@ describe('photos on the phone form offline', () => {
     const page = await product.signedIn(CLERK, PHONE);
     const browserContext = page.context();
     onTestFinished(() => browserContext.close());
-    await page.goto(`${product.server.url}/ledgers/rectification/new`);
-    await card(page, 'description').locator('textarea').waitFor();
-    const photo = await jpeg(page, '丢失');
-    await browserContext.setOffline(true);
-    await fillRectification(page, '本机文件已被清除的整改');
-    await card(page, 'photos_before')
-      .locator('input[type=file]')
-      .setInputFiles({ name: '整改前.jpg', mimeType: 'image/jpeg', buffer: photo });
-    await expect.poll(() => card(page, 'photos_before').getByTestId('kept-file-state').count()).toBe(1);
-    await page.getByTestId('save-row').tap();
-    await expect
-      .poll(() => page.getByTestId('row-form-queue').textContent(), { timeout: 10_000 })
-      .toBe('离线：待发送 1 条，联网后自动发送');
+    await queueOfflineRow(page, '丢失', '本机文件已被清除的整改');
     // the kept files cleared, the queue (localStorage) left
     await page.evaluate(
       () =>

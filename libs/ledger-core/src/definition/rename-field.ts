@@ -1,4 +1,5 @@
 import { tokenize } from '../formula/formula-lexer';
+import { specOf } from '../field-types/registry';
 import type { LedgerDefinition } from './types';
 
 /**
@@ -106,15 +107,13 @@ export function renameForeignFieldKey(
     changed = true;
     return to;
   };
+  // the fields whose values are rows of that ledger (their type says so: its spec's `target`)
   const pointsThere = new Set(
-    renamed.fields
-      .filter((f) => f.type === 'reference' && (f as { ledger?: string }).ledger === ledgerKey)
-      .map((f) => f.key),
+    renamed.fields.filter((f) => specOf(f).target?.(f)?.ledger === ledgerKey).map((f) => f.key),
   );
   for (const field of renamed.fields) {
-    const reference = field as { type: string; ledger?: string; display?: string };
-    if (field.type === 'reference' && reference.ledger === ledgerKey && reference.display !== undefined)
-      reference.display = key(reference.display);
+    const reference = field as { display?: string };
+    if (pointsThere.has(field.key) && reference.display !== undefined) reference.display = key(reference.display);
     if (field.lookup && pointsThere.has(field.lookup.reference)) field.lookup.field = key(field.lookup.field)!;
     if (field.rollup?.ledger === ledgerKey) {
       field.rollup.reference = key(field.rollup.reference)!;

@@ -90,7 +90,10 @@ export class RowImport {
     const byUnit = new Map<number, typeof fileRows>();
     for (const r of fileRows) {
       const id = r.unit?.id ?? unitId;
-      if (id !== null) byUnit.set(id, [...(byUnit.get(id) ?? []), r]);
+      if (id === null) continue;
+      const rows = byUnit.get(id);
+      if (rows) rows.push(r);
+      else byUnit.set(id, [r]);
     }
     for (const [id, rows] of byUnit) await useKeptIds(this.db, model, id, shown, rows);
 

@@ -180,7 +180,9 @@ export class AuditLogService {
     const byLedger = new Map<string, Record<string, unknown>[]>();
     for (const change of changes) {
       const key = String(change.ledger_key);
-      byLedger.set(key, [...(byLedger.get(key) ?? []), change]);
+      const ofLedger = byLedger.get(key);
+      if (ofLedger) ofLedger.push(change);
+      else byLedger.set(key, [change]);
     }
     for (const [key, ofLedger] of byLedger) {
       const model = (await this.ledgers.find(key))?.model;

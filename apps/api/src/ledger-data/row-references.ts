@@ -52,7 +52,11 @@ export async function resolveReferenceLabels(
           ORDER BY r.id LIMIT 10000`,
         [unitId, labels],
       )) as { label: string; id: string }[];
-      for (const { label, id } of found) ids.set(label, [...(ids.get(label) ?? []), id]);
+      for (const { label, id } of found) {
+        const same = ids.get(label);
+        if (same) same.push(id);
+        else ids.set(label, [id]);
+      }
     }
     for (const p of labelled) {
       const label = p.values[field.key] as string;

@@ -405,6 +405,7 @@ describe('changing a ledger keeps its data', () => {
       restored: [],
       seededRows: 0,
       followed: [],
+      renamedBy: null,
     });
     const unknown = await t.gql('{ ledgerVersions(key: "nope") { version } }', {}, { token: admin });
     expect(unknown.errors![0].extensions!.code).toBe('NOT_FOUND');
@@ -525,7 +526,11 @@ describe('renaming a key in the designer', () => {
   };
   const versions = async (key: string) =>
     (await t.gql(`{ ledgerVersions(key: "${key}") { version definition report } }`, {}, { token: admin })).data!
-      .ledgerVersions as { version: number; definition: typeof follower; report: { followed: unknown[] } }[];
+      .ledgerVersions as {
+      version: number;
+      definition: typeof follower;
+      report: { followed: unknown[]; renamedBy: unknown };
+    }[];
 
   it('reaches the other ledgers that name the field: they are published again with its new name', async () => {
     for (const d of [target, follower]) expect((await t.gql(PUBLISH, { d }, { token: admin })).errors).toBeUndefined();
@@ -542,6 +547,7 @@ describe('renaming a key in the designer', () => {
     expect(after.definition.fields[1]).toMatchObject({ lookup: { reference: 'ref', field: 'case_code' } });
     expect(after.definition.followUps).toEqual([{ ...follower.followUps[0], values: { case_code: 'what' } }]);
     expect((await versions('rename_target'))[1].report.followed).toEqual([{ ledger: 'rename_follower', version: 2 }]);
+    expect(after.report).toMatchObject({ renamedBy: { ledger: 'rename_target', version: 2 } });
     // and it still works: a row saved in it makes its follow-up under the new name
     const saved = await t.gql(
       'mutation ($c: [RowChangeInput!]!) { saveRows(ledger: "rename_follower", changes: $c) { saved results { errors { message } } } }',
@@ -611,6 +617,7 @@ describe('publishPreview', () => {
         restored: [],
         seededRows: 0,
         followed: [],
+        renamedBy: null,
       },
       rejected: [
         { kind: 'rule', key: 'positive', level: 'error', message: '数量须为正', rows: 1 },

@@ -24,6 +24,8 @@ export interface MigrationReport {
   seededRows: number;
   /** Publishes before 2026-12-08 have none. */
   followed?: FollowedRename[];
+  /** A publish made by another ledger's (its renamed field named here): that ledger and version. */
+  renamedBy?: FollowedRename;
 }
 
 /** The log of table changes, one row per publish that changed the table (Twenty's migration log). */

@@ -51,6 +51,8 @@ export interface PublishOptions {
   actorId: number | null;
   /** For a schemas/ file: the checksum of its bytes. */
   fileChecksum?: string;
+  /** Published because another ledger's publish renamed a field this one names. */
+  renamedBy?: FollowedRename;
 }
 
 export interface PublishOutcome {
@@ -237,7 +239,9 @@ export class LedgerPublisher {
     await this.keepSearch(tx, model, await searchSignatureOf(tx, model));
     // a key the designer renamed reaches the ledgers that name it (a file's ledgers are their files')
     const followed =
-      options.source === 'api' ? await this.renameInOtherLedgers(tx, definition.key, diff.changes, options) : [];
+      options.source === 'api'
+        ? await this.renameInOtherLedgers(tx, definition.key, { actions: diff.changes, version }, options)
+        : [];
     await tx.query(
       `INSERT INTO ledger_migrations (ledger_key, from_version, to_version, actions, report) VALUES ($1, $2, $3, $4, $5)`,
       [
@@ -245,7 +249,12 @@ export class LedgerPublisher {
         current?.version ?? null,
         version,
         JSON.stringify(diff.changes),
-        JSON.stringify({ retyped, seededRows, followed }),
+        JSON.stringify({
+          retyped,
+          seededRows,
+          followed,
+          ...(options.renamedBy ? { renamedBy: options.renamedBy } : {}),
+        }),
       ],
     );
     return { key: definition.key, version, changed: true, actions: diff.changes, retyped, seededRows, followed };
@@ -261,10 +270,10 @@ export class LedgerPublisher {
   private async renameInOtherLedgers(
     tx: EntityManager,
     key: string,
-    changes: TableChange[],
+    changes: { actions: TableChange[]; version: number },
     options: PublishOptions,
   ): Promise<FollowedRename[]> {
-    const renames = renamesOf(changes);
+    const renames = renamesOf(changes.actions);
     if (renames.length === 0) return [];
     const others = (await tx.query(
       `SELECT v.definition FROM ledgers l JOIN ledger_versions v ON v.ledger_key = l.key AND v.version = l.current_version
@@ -277,7 +286,11 @@ export class LedgerPublisher {
       renames.forEach(({ from }, i) => (next = renameForeignFieldKey(next, key, from, `__tz_rename_${i}`)));
       renames.forEach(({ to }, i) => (next = renameForeignFieldKey(next, key, `__tz_rename_${i}`, to)));
       if (next === definition) continue;
-      const outcome = await this.publishIn(tx, next, { source: 'api', actorId: options.actorId });
+      const outcome = await this.publishIn(tx, next, {
+        source: 'api',
+        actorId: options.actorId,
+        renamedBy: { ledger: key, version: changes.version },
+      });
       followed.push({ ledger: next.key, version: outcome.version });
     }
     return followed;

@@ -62,7 +62,7 @@ export class LedgerVersionModel {
   @Field(() => GraphQLJSON, {
     nullable: true,
     description:
-      'What the publish did to the data: { added, renamed, retyped: [{ field, from, to, keptAs, unconverted, examples }], hidden: [{ field, keptAs }], restored, seededRows, followed: [{ ledger, version }] } (followed: other ledgers that named a renamed field, published again with its new name) (docs/designer.md "Versions").',
+      'What the publish did to the data: { added, renamed, retyped: [{ field, from, to, keptAs, unconverted, examples }], hidden: [{ field, keptAs }], restored, seededRows, followed: [{ ledger, version }], renamedBy: { ledger, version } | null } (followed: other ledgers that named a renamed field, published again with its new name; renamedBy: the publish that did so to this one) (docs/designer.md "Versions").',
   })
   report: unknown;
 }

@@ -21,6 +21,8 @@ export interface VersionReport {
   seededRows: number;
   /** Other ledgers that named a renamed field, published again with its new name. */
   followed: FollowedRename[];
+  /** This version was published by another ledger's, whose renamed field this ledger names. */
+  renamedBy: FollowedRename | null;
 }
 
 /** The fields a publish renamed, one rename per field (a rename may pass through a temporary name). */
@@ -41,6 +43,7 @@ export function ledgerVersionReport(actions: TableChange[], report: MigrationRep
     restored: [],
     seededRows: report.seededRows,
     followed: report.followed ?? [],
+    renamedBy: report.renamedBy ?? null,
   };
   for (const change of actions) {
     if (change.kind === 'createTable') result.added.push(...change.columns.map((c) => c.column));

@@ -669,6 +669,7 @@ export const zhCN = {
   'designer.report.restored': '恢复「{field}」及其数据',
   'designer.report.seeded': '写入初始数据 {n} 行',
   'designer.report.followed': '台账 {ledger} 引用了改名的字段，已随之改名并发布为第 {version} 版',
+  'designer.report.renamedBy': '随台账 {ledger} 第 {version} 版的字段改名而改名',
   'designer.report.none': '数据未变',
   'designer.previewing': '正在用现有数据预演发布…',
   'designer.willDo': '发布后对现有数据的影响：',
@@ -1539,6 +1540,7 @@ export const en: Record<MessageKey, string> = {
   'designer.report.seeded': '{n} seed rows written',
   'designer.report.followed':
     'Ledger {ledger} named a renamed field: renamed there too and published as version {version}',
+  'designer.report.renamedBy': 'Renamed as ledger {ledger} renamed its field in version {version}',
   'designer.report.none': 'data unchanged',
   'designer.previewing': 'Trying the publish on the existing rows…',
   'designer.willDo': 'What publishing will do to the existing rows:',

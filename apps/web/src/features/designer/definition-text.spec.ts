@@ -50,6 +50,14 @@ describe('the designer’s check of its JSON', () => {
     );
     expect(describeChanges(null, base, 'zh-CN')).toEqual(['新建台账及其数据表']);
   });
+
+  it('says a renamed key once, from its old key to its new one', () => {
+    const renamed = {
+      ...base,
+      fields: [base.fields[0], { id: 'company', key: 'company_name', title: '企业名称', type: 'text' }],
+    } as LedgerDefinition;
+    expect(describeChanges(base, renamed, 'zh-CN')).toEqual(['重命名「企业名称」company → company_name']);
+  });
 });
 
 describe('the designer’s JSON', () => {

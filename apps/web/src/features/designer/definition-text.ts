@@ -84,12 +84,22 @@ export function describeChanges(current: LedgerDefinition | null, next: LedgerDe
   const en = locale === 'en';
   if (!current) return [en ? 'A new ledger and its table' : '新建台账及其数据表'];
   const { changes } = diffTable(compileLedger(current, 1), compileLedger(next, 2), 2);
+  // a rename may pass through a temporary name (two fields swapping theirs): one line per field,
+  // its first name to its last
+  const renames = new Map<string, { from: string; to: string }>();
+  for (const change of changes)
+    if (change.kind === 'renameColumn')
+      renames.set(change.fieldId, { from: renames.get(change.fieldId)?.from ?? change.from, to: change.to });
   return changes.flatMap((change) => {
     switch (change.kind) {
       case 'addColumn':
         return [`${en ? 'New column' : '新增列'}「${title(next, change.column.fieldId)}」`];
-      case 'renameColumn':
-        return [`${en ? 'Renamed' : '重命名'}「${title(current, change.fieldId)}」→「${title(next, change.fieldId)}」`];
+      case 'renameColumn': {
+        const rename = renames.get(change.fieldId);
+        if (!rename) return [];
+        renames.delete(change.fieldId);
+        return [`${en ? 'Renamed' : '重命名'}「${title(next, change.fieldId)}」${rename.from} → ${rename.to}`];
+      }
       case 'retypeColumn':
         return [`${en ? 'Retyped' : '改类型'}「${title(next, change.fieldId)}」${change.from} → ${change.to}`];
       case 'hideColumn':

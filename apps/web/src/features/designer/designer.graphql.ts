@@ -51,6 +51,8 @@ export interface VersionReport {
   seededRows: number;
   /** Other ledgers that named a renamed field, published again with its new name (absent before 2026-12-08). */
   followed?: { ledger: string; version: number }[];
+  /** Published by another ledger's publish, whose renamed field this ledger names. */
+  renamedBy?: { ledger: string; version: number } | null;
 }
 
 export interface LedgerVersion {

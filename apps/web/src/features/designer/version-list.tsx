@@ -200,6 +200,7 @@ export function effectsOf(
     ...report.hidden.map((h) => fillMessage(t('designer.report.hidden'), { field: title(h.field), kept: h.keptAs })),
     ...report.restored.map((field) => fillMessage(t('designer.report.restored'), { field: title(field) })),
     ...(report.seededRows > 0 ? [fillMessage(t('designer.report.seeded'), { n: report.seededRows })] : []),
+    ...(report.renamedBy ? [fillMessage(t('designer.report.renamedBy'), { ...report.renamedBy })] : []),
     ...(report.followed ?? []).map((f) =>
       fillMessage(t('designer.report.followed'), { ledger: f.ledger, version: f.version }),
     ),

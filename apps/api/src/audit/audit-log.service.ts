@@ -6,6 +6,7 @@ import { changeDisplays } from '../ledger-tables/reference-labels';
 import { readInUnitScope, type RowTransaction } from '../ledger-tables/row-scope';
 import { LedgerRegistry } from '../ledgers/ledger-registry.service';
 import { AuditKind, type AuditEntryModel } from './audit-log.model';
+import { groupBy } from '../common/group-by';
 
 export interface AuditQuery {
   userId?: number | null;
@@ -177,13 +178,7 @@ export class AuditLogService {
    */
   private async addReferenceDisplays(tx: RowTransaction, changes: Record<string, unknown>[]): Promise<void> {
     type Detail = { old: Record<string, unknown> | null; new: Record<string, unknown> | null; display?: unknown };
-    const byLedger = new Map<string, Record<string, unknown>[]>();
-    for (const change of changes) {
-      const key = String(change.ledger_key);
-      const ofLedger = byLedger.get(key);
-      if (ofLedger) ofLedger.push(change);
-      else byLedger.set(key, [change]);
-    }
+    const byLedger = groupBy(changes, (change) => String(change.ledger_key));
     for (const [key, ofLedger] of byLedger) {
       const model = (await this.ledgers.find(key))?.model;
       if (!model) continue;

@@ -15,6 +15,7 @@ import { matchColumns } from './column-mapping';
 import { FilesException } from './files.exception';
 import { useKeptIds, type ImportedCells } from './reference-cells';
 import { readSheet, type SheetData } from './sheet-reader';
+import { groupBy } from '../common/group-by';
 
 export interface ImportQuery {
   ledger: string;
@@ -87,15 +88,8 @@ export class RowImport {
     if (fileRows.length > MAX_CHANGES) throw FilesException.tooManyRows(MAX_CHANGES);
     const shown = new Set(mapped.filter((c) => c.part === undefined).map((c) => c.field!));
     // the kept ids of references are each row's unit's rows
-    const byUnit = new Map<number, typeof fileRows>();
-    for (const r of fileRows) {
-      const id = r.unit?.id ?? unitId;
-      if (id === null) continue;
-      const rows = byUnit.get(id);
-      if (rows) rows.push(r);
-      else byUnit.set(id, [r]);
-    }
-    for (const [id, rows] of byUnit) await useKeptIds(this.db, model, id, shown, rows);
+    const byUnit = groupBy(fileRows, (r) => r.unit?.id ?? unitId);
+    for (const [id, rows] of byUnit) if (id !== null) await useKeptIds(this.db, model, id, shown, rows);
 
     // cells that could not be read make their row wrong before the writer sees it
     const readable = fileRows.filter((r) => r.problems.length === 0);

@@ -10,6 +10,7 @@ import {
 import type { PublishedLedger } from '../ledgers/ledger-registry.service';
 import type { RowTransaction } from '../ledger-tables/row-scope';
 import { problem, reject, type Planned, type RowOutcome, type WriteTarget } from '../ledger-tables/row-write';
+import { groupBy } from '../common/group-by';
 
 /**
  * References (a field whose type has a `target`), the write side (docs/ledger-language.md,
@@ -44,7 +45,7 @@ export async function resolveReferenceLabels(
     const labelled = citing(planned, outcomes, field.key).filter((p) => typeof p.values[field.key] === 'string');
     if (labelled.length === 0) continue;
     const labels = [...new Set(labelled.map((p) => p.values[field.key] as string))];
-    const ids = new Map<string, string[]>();
+    let ids = new Map<string, string[]>();
     if (target.display) {
       const found = (await tx.query(
         `SELECT r.${quoteIdent(target.display)}::text AS label, r.id FROM ${quoteIdent(tableNameOf(target.ledger))} r
@@ -52,11 +53,7 @@ export async function resolveReferenceLabels(
           ORDER BY r.id LIMIT 10000`,
         [unitId, labels],
       )) as { label: string; id: string }[];
-      for (const { label, id } of found) {
-        const same = ids.get(label);
-        if (same) same.push(id);
-        else ids.set(label, [id]);
-      }
+      ids = new Map([...groupBy(found, (f) => f.label)].map(([label, rows]) => [label, rows.map((r) => r.id)]));
     }
     for (const p of labelled) {
       const label = p.values[field.key] as string;

@@ -70,6 +70,7 @@ import { rowColumns, rowFromDb, tableOf, type RowRecord } from '../ledger-tables
 import { RowsException } from '../ledger-tables/rows.exception';
 import { rejectDuplicates, type SeenValues } from './row-unique';
 import { crossPeriodValues, usesCrossPeriod, type BatchRow } from './row-cross-period';
+import { groupBy } from '../common/group-by';
 
 export const MAX_CHANGES = 20_000;
 
@@ -541,13 +542,7 @@ export class RowWriter {
     /** What is read unit by unit: `planned` split by unit (one part, one group). */
     const byUnit = (planned: Planned[]): [number, Planned[]][] => {
       if (parts.length === 1) return [[parts[0].target.unitId, planned]];
-      const groups = new Map<number, Planned[]>();
-      for (const p of planned) {
-        const mine = groups.get(p.unit!);
-        if (mine) mine.push(p);
-        else groups.set(p.unit!, [p]);
-      }
-      return [...groups];
+      return [...groupBy(planned, (p) => p.unit!)];
     };
     // Chunk by chunk: while PostgreSQL writes one chunk's new rows, the next chunk is checked
     // here (the API and the database each on a core of their own). All or nothing and a dry

@@ -21,6 +21,7 @@ import type { RowTransaction } from './row-scope';
 import { CHANGED, refreshedOf, type ChangedRow } from './row-derived';
 import { overridesSql } from './row-sql';
 import { problem, reject, type Planned, type RowChange, type RowOutcome } from './row-write';
+import { groupBy } from '../common/group-by';
 
 /**
  * Figures derived from another ledger (docs/ledger-language.md, "Figures from another ledger"):
@@ -386,8 +387,7 @@ export async function refreshFigures(
 ): Promise<RefreshedRow[]> {
   const refreshed: RefreshedRow[] = [];
   if (plan.over.length === 0 || written.length === 0) return refreshed;
-  const byHolder = new Map<LedgerModel, Figure[]>();
-  for (const figure of plan.over) byHolder.set(figure.holder, [...(byHolder.get(figure.holder) ?? []), figure]);
+  const byHolder = groupBy(plan.over, (figure) => figure.holder);
   for (const [holder, figures] of byHolder) {
     const periods = new Set<string>();
     for (const figure of figures)
@@ -472,10 +472,10 @@ export async function writeFigures(
  * new). In the publish's transaction, with row-level security open for all units.
  */
 export async function fillAllFigures(tx: RowTransaction, ledgers: LedgerModel[], key: string, now: Date) {
-  const byHolder = new Map<LedgerModel, Figure[]>();
-  for (const figure of allFigures(ledgers))
-    if (figure.holder.definition.key === key || figure.source.definition.key === key)
-      byHolder.set(figure.holder, [...(byHolder.get(figure.holder) ?? []), figure]);
+  const byHolder = groupBy(
+    allFigures(ledgers).filter((f) => f.holder.definition.key === key || f.source.definition.key === key),
+    (figure) => figure.holder,
+  );
   for (const [holder, figures] of byHolder) {
     const open = (await tx.query(
       `SELECT t.unit_id, array_agg(DISTINCT t.period) AS periods FROM ${quoteIdent(tableNameOf(holder.definition.key))} t

@@ -13,6 +13,7 @@ import {
 import type { RefreshedRow } from '../common/live/row-events';
 import type { RowTransaction } from './row-scope';
 import { reject, type Planned, type RowOutcome } from './row-write';
+import { groupBy } from '../common/group-by';
 
 /**
  * Derived fields, the write side (docs/ledger-language.md, "Look-ups and roll-ups"): a look-up
@@ -129,9 +130,7 @@ export async function fillLookups(
   for (const p of rows)
     if (p.op === 'INSERT') for (const { field, rollup } of plan.ownRollups) p.values[field.key] = emptyRollup(rollup);
   if (plan.own.length === 0) return;
-  const byReference = new Map<string, Lookup[]>();
-  for (const lookup of plan.own)
-    byReference.set(lookup.reference, [...(byReference.get(lookup.reference) ?? []), lookup]);
+  const byReference = groupBy(plan.own, (lookup) => lookup.reference);
   for (const [reference, lookups] of byReference) {
     const target = lookups[0].target;
     const ids = idsIn(rows.map((p) => p.values[reference]));

@@ -12,6 +12,7 @@ import {
   rowSearchFunctionName,
   rowSearchFunctionsSql,
   renameForeignFieldKey,
+  renamesOf,
   rowSearchOf,
   ROW_SEARCH_FUNCTIONS_VERSION,
   isDerived,
@@ -30,7 +31,6 @@ import {
 import { insertRows, type Planned } from '../ledger-tables/row-write';
 import type { LedgerSource } from './ledger.entity';
 import type { FollowedRename, RetypeReport } from './ledger-migration.entity';
-import { renamesOf } from './version-report';
 import { lockLedgerForPublish } from './ledger-locks';
 import { LedgerRegistry } from './ledger-registry.service';
 import { fillAllDerived } from '../ledger-tables/row-derived';
@@ -273,7 +273,7 @@ export class LedgerPublisher {
     changes: { actions: TableChange[]; version: number },
     options: PublishOptions,
   ): Promise<FollowedRename[]> {
-    const renames = renamesOf(changes.actions);
+    const renames = [...renamesOf(changes.actions).values()];
     if (renames.length === 0) return [];
     const others = (await tx.query(
       `SELECT v.definition FROM ledgers l JOIN ledger_versions v ON v.ledger_key = l.key AND v.version = l.current_version

@@ -1,4 +1,4 @@
-import type { LedgerDefinition, TableChange } from '@taizhang/ledger-core';
+import { renamesOf, type LedgerDefinition, type TableChange } from '@taizhang/ledger-core';
 import type { FollowedRename, MigrationReport, RetypeReport } from './ledger-migration.entity';
 
 /**
@@ -25,15 +25,6 @@ export interface VersionReport {
   renamedBy: FollowedRename | null;
 }
 
-/** The fields a publish renamed, one rename per field (a rename may pass through a temporary name). */
-export function renamesOf(actions: TableChange[]): { from: string; to: string }[] {
-  const renamed = new Map<string, { from: string; to: string }>();
-  for (const change of actions)
-    if (change.kind === 'renameColumn')
-      renamed.set(change.fieldId, { from: renamed.get(change.fieldId)?.from ?? change.from, to: change.to });
-  return [...renamed.values()];
-}
-
 export function ledgerVersionReport(actions: TableChange[], report: MigrationReport): VersionReport {
   const result: VersionReport = {
     added: [],
@@ -51,7 +42,7 @@ export function ledgerVersionReport(actions: TableChange[], report: MigrationRep
     else if (change.kind === 'hideColumn') result.hidden.push({ field: change.column, keptAs: change.hiddenAs });
     else if (change.kind === 'restoreColumn') result.restored.push(change.column);
   }
-  result.renamed = renamesOf(actions);
+  result.renamed = [...renamesOf(actions).values()];
   return result;
 }
 

@@ -32,6 +32,18 @@ export interface TableDiff {
  * the resulting state; tableChangeSql turns changes into SQL. Nothing is ever dropped: removed
  * fields are hidden, retyped ones keep their old column.
  */
+/**
+ * The columns a diff renames, by field id, each from its first name to its last: a rename may
+ * pass through a temporary name (two fields swapping theirs), which is one rename.
+ */
+export function renamesOf(changes: readonly TableChange[]): Map<string, { from: string; to: string }> {
+  const renamed = new Map<string, { from: string; to: string }>();
+  for (const change of changes)
+    if (change.kind === 'renameColumn')
+      renamed.set(change.fieldId, { from: renamed.get(change.fieldId)?.from ?? change.from, to: change.to });
+  return renamed;
+}
+
 export function diffTable(actual: TableState | null, desired: TableState, version: number): TableDiff {
   if (!actual) {
     return { changes: [{ kind: 'createTable', table: desired.table, columns: desired.columns }], next: desired };

@@ -4,6 +4,7 @@ import {
   compileLedger,
   LEDGER_META_SCHEMA,
   diffTable,
+  renamesOf,
   textOf,
   type FieldDefinition,
   type LedgerDefinition,
@@ -84,12 +85,8 @@ export function describeChanges(current: LedgerDefinition | null, next: LedgerDe
   const en = locale === 'en';
   if (!current) return [en ? 'A new ledger and its table' : '新建台账及其数据表'];
   const { changes } = diffTable(compileLedger(current, 1), compileLedger(next, 2), 2);
-  // a rename may pass through a temporary name (two fields swapping theirs): one line per field,
-  // its first name to its last
-  const renames = new Map<string, { from: string; to: string }>();
-  for (const change of changes)
-    if (change.kind === 'renameColumn')
-      renames.set(change.fieldId, { from: renames.get(change.fieldId)?.from ?? change.from, to: change.to });
+  // one line per renamed field, said at its first change
+  const renames = renamesOf(changes);
   return changes.flatMap((change) => {
     switch (change.kind) {
       case 'addColumn':

@@ -1,6 +1,6 @@
 import type { AttachmentKind } from '@taizhang/ledger-core';
 import type { GridSaver } from '../grid/grid-saver';
-import { LOCAL_HANDLE, type AttachmentRef } from './attachment-value';
+import { attachmentsOf, isLocalFile, LOCAL_HANDLE, type AttachmentRef } from './attachment-value';
 import { uploadFile, UploadRefused, type UploadState } from './upload-client';
 import { en, zhCN } from '../../i18n/messages';
 
@@ -188,7 +188,7 @@ export class OfflineFiles {
     const held = this.held();
     // a stand-in a waiting change holds whose file is not kept any more (the site's data partly
     // cleared): the row goes without it, and the list says why, as for a refused file
-    for (const [handle, { field, name }] of this.heldStandIns()) {
+    for (const [handle, { field, name }] of held) {
       if (all.some((file) => file.handle === handle)) continue;
       const lost: KeptFile = {
         handle,
@@ -244,29 +244,16 @@ export class OfflineFiles {
     }
   }
 
-  /** The local stand-ins the waiting changes hold, with their fields and names. */
-  private heldStandIns(): Map<string, { field: string; name: string }> {
+  /**
+   * The local stand-ins the waiting changes hold, with their fields and names (the queue is read
+   * from its store when the saver is made).
+   */
+  private held(): Map<string, { field: string; name: string }> {
     const found = new Map<string, { field: string; name: string }>();
     for (const change of this.saver.pending())
       for (const [field, value] of Object.entries(change.values))
-        if (Array.isArray(value))
-          for (const item of value as (Partial<AttachmentRef> | null)[])
-            if (typeof item?.handle === 'string' && item.handle.startsWith(LOCAL_HANDLE))
-              found.set(item.handle, { field, name: item.name ?? '' });
+        for (const ref of attachmentsOf(value).filter(isLocalFile)) found.set(ref.handle, { field, name: ref.name });
     return found;
-  }
-
-  /** The handles the waiting changes hold (the queue is read from its store when the saver is made). */
-  private held(): Set<unknown> {
-    return new Set(
-      this.saver
-        .pending()
-        .flatMap((change) =>
-          Object.values(change.values).flatMap((value) =>
-            Array.isArray(value) ? value.map((item) => (item as { handle?: unknown } | null)?.handle) : [],
-          ),
-        ),
-    );
   }
 
   private async refresh(): Promise<void> {

@@ -8,6 +8,7 @@ import {
   type OptionSpec,
 } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
+import { bilingual, textIn } from './bilingual';
 import { FormulaInput } from './formula-input';
 import { FormButtons, KeyAndTitle } from './form-parts';
 import { bracketed } from '../../i18n/punctuation';
@@ -52,15 +53,6 @@ const FORM_PROPERTIES = [
   'width',
   'readOnly',
 ];
-
-/** A text in both languages as the form holds it: Chinese, and English when given. */
-const textIn = (text: unknown, language: 'zh' | 'en') =>
-  typeof text === 'string'
-    ? language === 'zh'
-      ? text
-      : ''
-    : ((text as Record<string, string> | undefined)?.[language] ?? '');
-const bilingual = (zh: string, en: string) => (en.trim() ? { zh: zh.trim(), en: en.trim() } : zh.trim());
 
 /** The properties every type has, beyond key, title and type, as the form's "more" holds them. */
 interface MoreProperties {
@@ -164,9 +156,9 @@ export function FieldForm({
           ...(initial && key.trim() !== initial.key && initial.id === undefined ? { id: initial.key } : {}),
           ...kept,
           key: key.trim(),
-          title: bilingual(title, more.titleEn),
+          title: bilingual(title.trim(), more.titleEn),
           type,
-          ...(more.help.trim() ? { help: bilingual(more.help, more.helpEn) } : {}),
+          ...(more.help.trim() ? { help: bilingual(more.help.trim(), more.helpEn) } : {}),
           ...(required ? { required } : {}),
           ...(parsed ? { default: parsed.ok && parsed.value !== null ? parsed.value : more.defaultText.trim() } : {}),
           ...(more.unique && indexable ? { unique: true } : {}),

@@ -7,6 +7,7 @@ import {
 } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
 import { EditableRows, moved } from './editable-rows';
+import { MoveButtons } from './form-parts';
 import { FieldForm } from './field-form';
 
 /** A field duplicated under a key no field has (`<key>_copy`, `<key>_copy2`, …), same title with the language's copy mark. */
@@ -67,17 +68,7 @@ export function FieldList({
             >
               {t('designer.duplicate')}
             </button>
-            <button type="button" className="link-button" disabled={i === 0} onClick={() => move(i, i - 1)}>
-              {t('designer.moveUp')}
-            </button>
-            <button
-              type="button"
-              className="link-button"
-              disabled={i === fields.length - 1}
-              onClick={() => move(i, i + 1)}
-            >
-              {t('designer.moveDown')}
-            </button>
+            <MoveButtons index={i} count={fields.length} onMove={move} />
           </>
         )}
         canRemove={() => fields.length > 1}

@@ -1,19 +1,10 @@
 import { useState } from 'react';
-import {
-  isComputedField,
-  textOf,
-  type FollowUpDefinition,
-  type LedgerDefinition,
-  type Text,
-} from '@taizhang/ledger-core';
+import { isComputedField, textOf, type FollowUpDefinition, type LedgerDefinition } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
 import { ItemSection } from './editable-rows';
 import { FormButtons } from './form-parts';
+import { bilingual, textIn } from './bilingual';
 import { FormulaInput } from './formula-input';
-
-/** A message as the form holds it (Chinese, English) and back. */
-const zhOf = (text: Text | undefined) => textOf(text ?? '', 'zh-CN');
-const enOf = (text: Text | undefined) => (typeof text === 'object' ? (text.en ?? '') : '');
 
 /**
  * The form of one follow-up: when a saved row makes it (a formula over the row), which ledger gets
@@ -36,8 +27,8 @@ function FollowUpForm({
   const [when, setWhen] = useState(initial?.when ?? '');
   const [ledger, setLedger] = useState(initial?.ledger ?? '');
   const [values, setValues] = useState<Record<string, string>>(initial?.values ?? {});
-  const [messageZh, setMessageZh] = useState(zhOf(initial?.message));
-  const [messageEn, setMessageEn] = useState(enOf(initial?.message));
+  const [messageZh, setMessageZh] = useState(textIn(initial?.message, 'zh'));
+  const [messageEn, setMessageEn] = useState(textIn(initial?.message, 'en'));
   const target = ledgers.find((l) => l.key === ledger);
   const targetFields = (target?.fields ?? []).filter((field) => !isComputedField(field));
   return (
@@ -49,7 +40,7 @@ function FollowUpForm({
         const given = Object.fromEntries(
           targetFields.map((f) => [f.key, (values[f.key] ?? '').trim()]).filter(([, formula]) => formula !== ''),
         );
-        const message = messageEn.trim() ? { zh: messageZh.trim(), en: messageEn.trim() } : messageZh.trim();
+        const message = bilingual(messageZh.trim(), messageEn);
         onSubmit({
           ...initial,
           key: key.trim(),

@@ -53,3 +53,31 @@ export function FormButtons({
     </button>
   );
 }
+
+/** 上移 and 下移 for the item at `index` of a list of `count`: `onMove(from, to)`. */
+export function MoveButtons({
+  index,
+  count,
+  onMove,
+}: {
+  index: number;
+  count: number;
+  onMove(from: number, to: number): void;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <button type="button" className="link-button" disabled={index === 0} onClick={() => onMove(index, index - 1)}>
+        {t('designer.moveUp')}
+      </button>
+      <button
+        type="button"
+        className="link-button"
+        disabled={index === count - 1}
+        onClick={() => onMove(index, index + 1)}
+      >
+        {t('designer.moveDown')}
+      </button>
+    </>
+  );
+}

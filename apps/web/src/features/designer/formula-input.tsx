@@ -68,14 +68,13 @@ export function FormulaInput({
   const source = value.trim();
   const problems = source ? locateFormulaProblems(value, types, { crossPeriod }) : [];
   const kind = source && problems.length === 0 ? formulaResultKind(value, types) : null;
-  let sample: string | null = null;
-  if (source && problems.length === 0 && !/\b(previous|cumulative)\s*\(/i.test(value)) {
-    try {
-      sample = resultText(compileFormula(value).evaluate({ values, types }), i18n);
-    } catch {
-      sample = null;
-    }
-  }
+  // on the sample row, unless it reads other periods (the sample row has no sheets around it);
+  // a formula without problems compiles, and evaluating never throws
+  const formula = source && problems.length === 0 ? compileFormula(value) : null;
+  const sample =
+    formula && formula.crossPeriod.previous.length + formula.crossPeriod.cumulative.length === 0
+      ? resultText(formula.evaluate({ values, types }), i18n)
+      : null;
 
   function pick(item: FormulaCompletion) {
     if (!completions) return;

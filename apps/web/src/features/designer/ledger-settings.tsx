@@ -1,13 +1,9 @@
 import { useEffect, useState } from 'react';
 import { FIELD_TYPE_REGISTRY, textOf, type LedgerDefinition } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
+import { bilingual, textIn } from './bilingual';
 
 const PERIODS = ['none', 'daily', 'weekly', 'monthly'] as const;
-
-/** A text in one language of a definition's text (title, description). */
-const textIn = (text: LedgerDefinition['title'] | undefined, language: 'zh' | 'en') =>
-  text === undefined ? '' : typeof text === 'string' ? (language === 'zh' ? text : '') : (text[language] ?? '');
-const bilingual = (zh: string, en: string) => (en.trim() ? { zh, en: en.trim() } : zh);
 
 const LEDGER_KEY = /^[a-z][a-z0-9_]{0,39}$/;
 

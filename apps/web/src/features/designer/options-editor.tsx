@@ -1,5 +1,7 @@
 import type { ChoiceOption } from '@taizhang/ledger-core';
 import { useI18n } from '../../i18n/i18n';
+import { moved } from './editable-rows';
+import { MoveButtons } from './form-parts';
 
 /** An option's names, by language (empty: the value is shown). */
 export type OptionLabels = Record<string, { zh: string; en: string }>;
@@ -87,22 +89,7 @@ export function OptionsEditor({
               />
             </td>
             <td className="field-actions">
-              <button
-                type="button"
-                className="link-button"
-                disabled={i === 0}
-                onClick={() => reorder(values.map((v, j) => (j === i - 1 ? value : j === i ? values[i - 1] : v)))}
-              >
-                {t('designer.moveUp')}
-              </button>
-              <button
-                type="button"
-                className="link-button"
-                disabled={i === values.length - 1}
-                onClick={() => reorder(values.map((v, j) => (j === i ? values[i + 1] : j === i + 1 ? value : v)))}
-              >
-                {t('designer.moveDown')}
-              </button>
+              <MoveButtons index={i} count={values.length} onMove={(from, to) => reorder(moved(values, from, to))} />
               <button type="button" className="link-button" onClick={() => reorder(values.filter((v) => v !== value))}>
                 {t('designer.remove')}
               </button>

@@ -3,6 +3,7 @@ import { textOf, type LedgerDefinition, type RuleDefinition } from '@taizhang/le
 import { useI18n } from '../../i18n/i18n';
 import { FormButtons } from './form-parts';
 import { ItemSection } from './editable-rows';
+import { bilingual, textIn } from './bilingual';
 import { FormulaInput } from './formula-input';
 
 /** The form of one rule: new (no `initial`) or an existing one edited. */
@@ -22,8 +23,8 @@ function RuleForm({
   const [level, setLevel] = useState<RuleDefinition['level']>(initial?.level ?? 'error');
   const [check, setCheck] = useState(initial?.check ?? '');
   const [when, setWhen] = useState(initial?.when ?? '');
-  const [message, setMessage] = useState(textOf(initial?.message ?? '', 'zh-CN'));
-  const [messageEn, setMessageEn] = useState(typeof initial?.message === 'object' ? (initial.message.en ?? '') : '');
+  const [message, setMessage] = useState(textIn(initial?.message, 'zh'));
+  const [messageEn, setMessageEn] = useState(textIn(initial?.message, 'en'));
   const [cells, setCells] = useState<string[]>(initial?.fields ?? []);
   return (
     <form
@@ -36,7 +37,7 @@ function RuleForm({
           level,
           check: check.trim(),
           ...(when.trim() ? { when: when.trim() } : {}),
-          message: messageEn.trim() ? { zh: message.trim(), en: messageEn.trim() } : message.trim(),
+          message: bilingual(message.trim(), messageEn),
           ...(cells.length > 0 ? { fields: cells } : {}),
         });
         if (initial) return;

@@ -353,6 +353,39 @@ describe('saving through an outage', () => {
   });
 });
 
+describe('a new row whose answer is lost', () => {
+  it('is saved once: the page reloaded before the retry sends it again under its key, and shows one row', async () => {
+    const context = await newContext();
+    const page = await openLedger(context, 'clerk02', 'daily_followup');
+    await page.getByTestId('period-picker').fill('2023-03-02');
+    await waitLoaded(page);
+    let lost = 0;
+    await context.route('**/graphql', async (route) => {
+      if (lost > 0 || !route.request().postData()?.includes('saveRows')) return route.continue();
+      lost += 1;
+      await route.fetch(); // the server saves the row …
+      await route.abort('connectionreset'); // … and its answer never reaches the page
+    });
+    await expect.poll(() => cell(page, 0, 0).textContent()).toBe('2023-03-02');
+    await typeInto(page, 0, 5, '6');
+    await expect.poll(() => lost).toBe(1);
+    expect((await rowsOf('clerk02', 'daily_followup', '2023-03-02')).totalCount).toBe(1);
+
+    await page.reload(); // before the retry: the insert waits in the browser's queue with its key
+    await page.getByTestId('period-picker').fill('2023-03-02');
+    await waitLoaded(page);
+    await waitSaved(page);
+    const rows = await rowsOf('clerk02', 'daily_followup', '2023-03-02');
+    expect(rows.totalCount).toBe(1);
+    expect(rows.edges[0].node.values).toMatchObject({ qr_good_reviews: 6 });
+    // the grid shows the one row, not the row read back beside the one it sent again
+    await expect.poll(() => cell(page, 0, 5).textContent()).toBe('6');
+    await expect.poll(() => page.locator('.ledger-grid .ht_master .htCore tbody tr').count()).toBe(1);
+    await page.screenshot({ path: screenshotPath('grid-lost-answer-once') });
+    await context.close();
+  });
+});
+
 describe('a ledger larger than one page', () => {
   it('loads more rows as you scroll, sorts on the server from the column menu, and shows a row’s history', async () => {
     const token = await tokenOf('clerk08');

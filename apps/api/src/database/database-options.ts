@@ -25,6 +25,7 @@ import { ThumbnailsAfterAnswer1765400000700 } from './migrations/1765400000700-t
 import { LedgerViews1765500000000 } from './migrations/1765500000000-ledger-views';
 import { RowSearch1765500000100 } from './migrations/1765500000100-row-search';
 import { SheetPresence1765500000200 } from './migrations/1765500000200-sheet-presence';
+import { RowReceipts1765700000000 } from './migrations/1765700000000-row-receipts';
 import { EveryUnitOrder1765600000000 } from './migrations/1765600000000-every-unit-order';
 
 // A ledger's date column is a calendar day, not an instant: hand it over as "YYYY-MM-DD" rather than
@@ -62,6 +63,7 @@ export const MIGRATIONS = [
   RowSearch1765500000100,
   SheetPresence1765500000200,
   EveryUnitOrder1765600000000,
+  RowReceipts1765700000000,
 ];
 
 /** The connection, the migrations and the pool; `entities` are the app's. */

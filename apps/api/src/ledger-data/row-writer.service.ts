@@ -71,6 +71,7 @@ import { RowsException } from '../ledger-tables/rows.exception';
 import { rejectDuplicates, type SeenValues } from './row-unique';
 import { crossPeriodValues, usesCrossPeriod, type BatchRow } from './row-cross-period';
 import { groupBy } from '../common/group-by';
+import { keepReceipts, readReceipts } from './row-receipts';
 
 export const MAX_CHANGES = 20_000;
 
@@ -268,10 +269,27 @@ export class RowWriter {
               indices: indices ?? args.changes.map((_, i) => i),
               guard: guards.get(unitId)!,
             }));
-            const outcomes = [
-              ...refused,
-              ...(await this.attempt(tx, ledger, parts, args, now, careful, refused.length > 0)),
-            ];
+            // an insert sent again (its answer lost) updates the row it made (row-receipts.ts)
+            const receipts = await readReceipts(
+              tx,
+              ledger.key,
+              args.changes,
+              parts.map((p) => ({ unitId: p.target.unitId, indices: p.indices })),
+            );
+            const batch = { ...args, changes: receipts.changes };
+            const written = await this.attempt(
+              tx,
+              ledger,
+              receipts.refused.size === 0
+                ? parts
+                : parts.map((p) => ({ ...p, indices: p.indices.filter((i) => !receipts.refused.has(i)) })),
+              batch,
+              now,
+              careful,
+              refused.length + receipts.refused.size > 0,
+            );
+            if (!args.dryRun) await keepReceipts(tx, ledger.key, batch.changes, written);
+            const outcomes = [...refused, ...receipts.refused.values(), ...written];
             // all or nothing across units: a row refused anywhere undoes every unit's writes
             // (a conflict found only when a row is written comes after the other units' writes)
             if (

@@ -35,6 +35,12 @@ export class RowChangeInput {
       "The unit of this change's row, when one batch carries rows of several units (an admin's or an import's, one transaction). Without it: the mutation's unitId. A clerk may name only their own unit; a change naming a unit the caller may not write is refused by itself.",
   })
   unitId?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "An INSERT's own key, made by the client for that new row (a random UUID; at most 100 characters). The same insert sent again — its answer lost, the page reloaded while it was on its way — is answered SAVED with the row it made, as that row is now, and nothing is written twice. Kept 30 days, per ledger and unit.",
+  })
+  clientKey?: string | null;
 }
 
 @InputType('OrderInput')

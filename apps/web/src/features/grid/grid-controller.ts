@@ -865,9 +865,16 @@ export class GridController {
   private applyAnswer(outcomes: Outcome[]): void {
     if (outcomes.some(({ change, result }) => change.op === 'INSERT' && result.status === 'SAVED'))
       queueMicrotask(() => this.setSheetFigures());
+    let moved = false;
     for (const { change, result } of outcomes) {
       if (result.status !== 'SAVED') continue; // rejections and conflicts: the saver keeps them, the renderer shows them
-      if (change.op === 'INSERT') this.total += 1;
+      // an insert saved before, its answer lost (row-receipts.ts): the copy of its row that came in
+      // since (read after a reload) goes, and the row is counted once
+      const copy = change.op === 'INSERT' && result.row ? this.rowById(result.row.id) : undefined;
+      if (copy && copy.__key !== change.key) {
+        this.removeRow(copy);
+        moved = true;
+      } else if (change.op === 'INSERT') this.total += 1;
       if (change.op === 'DELETE') this.total -= 1;
       const row = this.index.get(change.key);
       for (const warning of result.warnings ?? []) {
@@ -884,7 +891,8 @@ export class GridController {
         this.takeResolvedReferences(row, change.values, result.row);
       }
     }
-    this.hot?.render();
+    if (moved) this.hot?.updateData(this.rows, OWN_CHANGE);
+    else this.hot?.render();
   }
 
   /**
@@ -977,10 +985,7 @@ export class GridController {
         this.check(row);
       } else if (row) {
         // deleted, or no longer of this sheet or filter: it leaves the grid
-        this.rows.splice(this.rows.indexOf(row), 1);
-        this.index.delete(row.__key);
-        this.clientProblems.delete(row.__key);
-        this.end -= 1;
+        this.removeRow(row);
         this.total = Math.max(0, this.total - 1);
         moved = true;
       } else if (fresh && whole) {
@@ -997,6 +1002,14 @@ export class GridController {
     if (moved) this.hot?.updateData(this.rows, OWN_CHANGE);
     else this.hot?.render();
     this.emit();
+  }
+
+  /** A row read from the server leaves the grid (the total is the caller's to change). */
+  private removeRow(row: GridRow): void {
+    this.rows.splice(this.rows.indexOf(row), 1);
+    this.index.delete(row.__key);
+    this.clientProblems.delete(row.__key);
+    this.end -= 1;
   }
 
   private rowById(id: string): GridRow | undefined {

@@ -179,7 +179,7 @@ describe('GridSaver: autosave', () => {
     saver.edit('n:bad', null, null, { cases: 'abc' });
     saver.edit('n:ok', null, null, { cases: 3 });
     await clock.tick(800);
-    expect(server.calls).toEqual([[{ op: 'INSERT', values: { cases: 3 } }]]);
+    expect(server.calls).toEqual([[{ op: 'INSERT', clientKey: expect.any(String), values: { cases: 3 } }]]);
     expect(saver.pending().map((c) => c.key)).toEqual(['n:bad']);
   });
 
@@ -203,6 +203,31 @@ describe('GridSaver: autosave', () => {
 });
 
 describe('GridSaver: failures and holds', () => {
+  it('sends an insert whose answer was lost again with the same clientKey, with the edits made meanwhile', async () => {
+    const server = fakeServer();
+    let loseAnswer!: () => void;
+    server.answer(
+      () =>
+        new Promise<SaveResult[]>((_, refuse) => (loseAnswer = () => refuse(new SaveFailure('network', 'timeout')))),
+    );
+    const { saver, clock } = setUp({}, server);
+    saver.edit('n:a', null, null, { cases: 1 });
+    saver.edit('n:b', null, null, { cases: 2 });
+    await clock.tick(800);
+    const keys = server.calls[0].map((c) => c.clientKey);
+    expect(keys.every((k) => typeof k === 'string' && k.length === 36)).toBe(true);
+    expect(new Set(keys).size).toBe(2);
+    saver.edit('n:a', null, null, { cases: 3 }); // typed while the insert is on its way
+    loseAnswer();
+    await clock.tick(2_000);
+    // the same rows under the same keys (the server updates a row it made instead of a second);
+    // the edit rides with its insert
+    expect(server.calls[1]).toEqual([
+      { op: 'INSERT', clientKey: keys[0], values: { cases: 3 } },
+      { op: 'INSERT', clientKey: keys[1], values: { cases: 2 } },
+    ]);
+  });
+
   it('retries a request that got no answer after 2 s, then 4 s, and holds it after three failures', async () => {
     const { saver, server, clock } = setUp({}, fakeServer(fail('network')));
     saver.edit('r:1', '1', 1, { cases: 5 });
@@ -305,7 +330,7 @@ describe('GridSaver: offline', () => {
     await clock.tick(0);
     expect(server.calls).toEqual([
       [
-        { op: 'INSERT', values: { cases: 1 } },
+        { op: 'INSERT', clientKey: expect.any(String), values: { cases: 1 } },
         { op: 'UPDATE', id: '1', version: 1, values: { cases: 2 } },
       ],
     ]);
@@ -503,8 +528,9 @@ describe('GridSaver: across a reload of the page', () => {
     ]);
     after.saver.schedule(0); // the grid asks once its rows are loaded
     await after.clock.tick(0);
+    // the insert in flight at the reload goes again under its own key: saved once whatever became of it
     expect(server.calls[1]).toEqual([
-      { op: 'INSERT', values: { cases: 1 } },
+      { op: 'INSERT', clientKey: server.calls[0][0].clientKey, values: { cases: 1 } },
       { op: 'UPDATE', id: '9', version: 1, values: { cases: 2 } },
     ]);
     await settle();

@@ -39,6 +39,8 @@ export interface RowChangeInput {
   values?: Record<string, unknown>;
   /** For derived figures set by hand: { fieldKey: why }. */
   reasons?: Record<string, string>;
+  /** An insert's own key (save-queue.ts): the same insert sent again saves its row once. */
+  clientKey?: string;
 }
 
 /** The backend call: result i answers change i. Rejects with a SaveFailure when there is no answer to use. */
@@ -139,6 +141,7 @@ function toInput(change: PendingChange): RowChangeInput {
     ...(change.id !== null ? { id: change.id } : {}),
     ...(change.version !== null && change.op !== 'INSERT' ? { version: change.version } : {}),
     ...(change.op !== 'DELETE' ? { values: change.values } : {}),
+    ...(change.op === 'INSERT' && change.clientKey ? { clientKey: change.clientKey } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { holdsLocalFiles, replaceLocalFile, type AttachmentRef } from '../attachments/attachment-value';
 import type { ServerRow } from './grid-row';
+import { randomUuid } from '../../random-uuid';
 
 export type RowOp = 'INSERT' | 'UPDATE' | 'DELETE';
 
@@ -11,6 +12,11 @@ export interface PendingChange {
   id: string | null;
   version: number | null;
   values: Record<string, unknown>;
+  /**
+   * An insert's own key, made once and kept in the store with it: sent again (its answer lost, the
+   * page reloaded while it was on its way), the server answers with the row it made, not a second.
+   */
+  clientKey?: string;
   /** Not sent again until the user acts: the server rejected it, or it met a newer version. */
   held?: 'rejected' | 'conflict';
 }
@@ -116,7 +122,7 @@ export class SaveQueue {
         ? { key, op: 'UPDATE', id, version, values }
         : insertInFlight
           ? { key, op: 'UPDATE', id: null, version: null, values }
-          : { key, op: 'INSERT', id: null, version: null, values };
+          : { key, op: 'INSERT', id: null, version: null, values, clientKey: randomUuid() };
     this.add(change);
   }
 

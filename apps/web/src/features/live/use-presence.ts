@@ -1,6 +1,7 @@
 import { useApolloClient, gql } from '@apollo/client';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { acquireLiveClient } from './live-client';
+import { randomUuid } from '../../random-uuid';
 
 /** Someone who has the sheet open, and the row they are on (docs/live.md, Presence). */
 export interface Present {
@@ -23,16 +24,6 @@ const MOVE_PRESENCE = gql`
 /** How long a row must stay selected before the others are told (arrowing down a column tells nobody). */
 const MOVE_AFTER_MS = 300;
 
-/** A random UUID, also where `crypto.randomUUID` is missing (a page served over plain http on a LAN address). */
-function newClientId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
 /**
  * Who else has this sheet open while the page shows it: the page's own presence is the
  * subscription (gone when the page leaves), and `move` tells the others which row it is on.
@@ -47,7 +38,7 @@ export function usePresence(sheet: { ledger: string; unitId: string | null; peri
   const period = sheet?.period ?? null;
   // one id per page and sheet: this window's grid among the others
   const sheetKey = ledger ? JSON.stringify([ledger, unitId, period]) : '';
-  const clientId = useMemo(() => (sheetKey ? newClientId() : ''), [sheetKey]);
+  const clientId = useMemo(() => (sheetKey ? randomUuid() : ''), [sheetKey]);
   const [present, setPresent] = useState<Present[]>([]);
   const rowNow = useRef<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);

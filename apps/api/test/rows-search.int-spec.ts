@@ -229,6 +229,25 @@ describe('rows with a search', () => {
     }
   });
 
+  it('looks a longer word up by those of its grams that are not in most rows, and still finds every match', async () => {
+    await t.db.query('ANALYZE ledger_window_case__search');
+    const selective = async (text: string) =>
+      (
+        await t.db.query<{ grams: string[] }>(
+          `SELECT taizhang_search_selective_grams(taizhang_search_needle_grams($1), 'ledger_window_case__search_grams') AS grams`,
+          [text],
+        )
+      )[0].grams;
+    // ss- and s-0 are in 7 of the 9 rows, -00 in all of them, 003 in one
+    expect(await selective('ss-003')).toEqual(['003']);
+    // all of them common: the rarest is kept; a word of up to three characters is its own gram
+    expect(await selective('ss-00')).toEqual(['s-0']);
+    expect(await selective('-00')).toEqual(['-00']);
+    expect(caseNos(await found({ search: 'SS-003' }))).toEqual(['SS-003']);
+    expect((await found({ search: 'ss-00' })).totalCount).toBe(7);
+    expect((await found({ search: 'XX-00' }, admin)).totalCount).toBe(2);
+  });
+
   it('picks the rows of a common word by their texts as those of a rare word by their keys: the same pages and counts', async () => {
     const model = modelOf(
       JSON.parse(

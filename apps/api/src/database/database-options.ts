@@ -26,6 +26,7 @@ import { LedgerViews1765500000000 } from './migrations/1765500000000-ledger-view
 import { RowSearch1765500000100 } from './migrations/1765500000100-row-search';
 import { SheetPresence1765500000200 } from './migrations/1765500000200-sheet-presence';
 import { RowReceipts1765700000000 } from './migrations/1765700000000-row-receipts';
+import { SelectiveSearchGrams1765700000100 } from './migrations/1765700000100-selective-search-grams';
 import { EveryUnitOrder1765600000000 } from './migrations/1765600000000-every-unit-order';
 
 // A ledger's date column is a calendar day, not an instant: hand it over as "YYYY-MM-DD" rather than
@@ -64,6 +65,7 @@ export const MIGRATIONS = [
   SheetPresence1765500000200,
   EveryUnitOrder1765600000000,
   RowReceipts1765700000000,
+  SelectiveSearchGrams1765700000100,
 ];
 
 /** The connection, the migrations and the pool; `entities` are the app's. */

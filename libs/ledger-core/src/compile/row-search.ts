@@ -121,7 +121,7 @@ $fn$`,
 export const SEARCH_MANY_MATCHES = 0.01;
 
 /** The version of the search functions' text: start-up replaces those of another (the keys function's comment). */
-export const ROW_SEARCH_FUNCTIONS_VERSION = 'functions v3';
+export const ROW_SEARCH_FUNCTIONS_VERSION = 'functions v4';
 
 /**
  * The search's four functions, each SECURITY DEFINER over the search table for the units the
@@ -153,11 +153,16 @@ export const ROW_SEARCH_FUNCTIONS_VERSION = 'functions v3';
 export function rowSearchFunctionsSql(search: RowSearch): string[] {
   const s = quoteIdent(search.table);
   const { find, count, keys, estimate } = rowSearchFunctionName(search.ledgerTable);
-  const declarations = `DECLARE
+  // a longer word's grams without those in most rows (LIKE checks the candidates anyway); the
+  // estimate takes them all (the planner's guess hardly moves, and it is asked on every page)
+  const declared = (grams: string) => `DECLARE
   units integer[] := taizhang_visible_units();
-  grams text[] := taizhang_search_needle_grams(lower(needle));
+  grams text[] := ${grams};
   -- % _ and \\ taken as themselves (LIKE's escape is \\)
   pattern text := '%' || replace(replace(replace(lower(needle), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%';`;
+  const declarations = declared(
+    `taizhang_search_selective_grams(taizhang_search_needle_grams(lower(needle)), '${search.table}_grams')`,
+  );
   const matches = `taizhang_search_grams(s.body) @> grams AND s.body LIKE pattern`;
   // one query per scope: a clerk's single unit is a key of the GIN index (btree_gin), so the
   // index gives that unit's matches only; every unit (an admin) has no unit condition at all
@@ -213,7 +218,7 @@ $fn$`,
     // written into the statements so that the planner sees them
     `CREATE OR REPLACE FUNCTION ${quoteIdent(estimate)}(needle text) RETURNS double precision
   LANGUAGE plpgsql ${explaining} AS $fn$
-${declarations}
+${declared('taizhang_search_needle_grams(lower(needle))')}
   matching json;
   scoped json;
 BEGIN

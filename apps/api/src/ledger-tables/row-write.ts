@@ -21,7 +21,7 @@ export interface RowChange {
   reasons?: unknown;
   /** The unit of this change's row, in a batch across units (an admin's, an import's); none: the batch's unit. */
   unitId?: string | null;
-  /** An insert's own key, made by its sender: the same insert sent again is answered with the row it made (row-receipts.ts). */
+  /** An insert's own key, made by its sender: the same insert sent again updates the row it made (row-receipts.ts). */
   clientKey?: string | null;
 }
 

@@ -38,7 +38,7 @@ export class RowChangeInput {
   @Field(() => String, {
     nullable: true,
     description:
-      "An INSERT's own key, made by the client for that new row (a random UUID; at most 100 characters). The same insert sent again — its answer lost, the page reloaded while it was on its way — is answered SAVED with the row it made, as that row is now, and nothing is written twice. Kept 30 days, per ledger and unit.",
+      "An INSERT's own key, made by the client for that new row (a random UUID; at most 100 characters). The same insert sent again — its answer lost, the page reloaded while it was on its way — updates the row it made from the version it made (its values now, edits made meanwhile included; a CONFLICT if someone else changed the row in between) instead of inserting a second. Kept 30 days, per ledger and unit.",
   })
   clientKey?: string | null;
 }

@@ -14,7 +14,7 @@ export interface PendingChange {
   values: Record<string, unknown>;
   /**
    * An insert's own key, made once and kept in the store with it: sent again (its answer lost, the
-   * page reloaded while it was on its way), the server answers with the row it made, not a second.
+   * page reloaded while it was on its way), the server updates the row it made instead of making a second.
    */
   clientKey?: string;
   /** Not sent again until the user acts: the server rejected it, or it met a newer version. */

@@ -1,6 +1,6 @@
-import { useQuery } from '@apollo/client';
-import { lazy, Suspense } from 'react';
-import { Navigate, Route, Routes } from 'react-router';
+import { useApolloClient, useQuery } from '@apollo/client';
+import { lazy, Suspense, useMemo } from 'react';
+import { Navigate, Route, Routes, useParams } from 'react-router';
 import { AppShell } from './components/app-shell';
 import { ME, roleOf, type CurrentUser } from './features/auth/auth.graphql';
 import { isUnauthenticated } from './features/auth/graphql-error';
@@ -8,6 +8,7 @@ import { useI18n } from './i18n/i18n';
 import { LedgersPage } from './pages/ledgers-page';
 import { SignInPage } from './pages/sign-in-page';
 import { ChangePasswordPage } from './pages/change-password-page';
+import { readLedgerEarly } from './features/ledgers/read-ledger-early';
 
 // The grid (Handsontable) is the largest part of the app: loaded when a ledger is opened.
 const LedgerPage = lazy(() => import('./pages/ledger-page').then((module) => ({ default: module.LedgerPage })));
@@ -45,6 +46,22 @@ const ApiTokensPage = lazy(() =>
 );
 const AuditLogPage = lazy(() => import('./pages/audit-log-page').then((module) => ({ default: module.AuditLogPage })));
 
+/**
+ * A ledger's grid: its definition and views are asked for while the page's code loads
+ * (readLedgerEarly), during this render so that they go out before the page's own queries.
+ */
+function LedgerRoute({ user }: { user: CurrentUser }) {
+  const { t } = useI18n();
+  const { key = '' } = useParams();
+  const client = useApolloClient();
+  useMemo(() => readLedgerEarly(client, key), [client, key]);
+  return (
+    <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+      <LedgerPage user={user} />
+    </Suspense>
+  );
+}
+
 /** Pages behind sign-in: without a session, the sign-in page. */
 function SignedIn() {
   const { t } = useI18n();
@@ -65,14 +82,7 @@ function SignedIn() {
       <Routes>
         <Route index element={<LedgersPage seesAllUnits={roleOf(data.me) !== 'clerk'} />} />
         <Route path="password" element={<ChangePasswordPage user={data.me} voluntary />} />
-        <Route
-          path="ledgers/:key"
-          element={
-            <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
-              <LedgerPage user={data.me} />
-            </Suspense>
-          }
-        />
+        <Route path="ledgers/:key" element={<LedgerRoute user={data.me} />} />
         <Route
           path="ledgers/:key/new"
           element={

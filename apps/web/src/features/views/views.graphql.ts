@@ -23,6 +23,25 @@ export const VIEWS = gql`
   }
 `;
 
+/** Views read before the page that opens with them was loaded (readViewsEarly), by ledger. */
+const readEarly = new Map<string, Promise<SavedView[]>>();
+
+const readViews = (client: ApolloClient<unknown>, ledger: string) =>
+  client
+    .query<{ views: SavedView[] }>({ query: VIEWS, variables: { ledger }, fetchPolicy: 'network-only' })
+    .then(({ data }) => data.views);
+
+/**
+ * Starts reading a ledger's views as soon as the route names the ledger, while the grid's code is
+ * still loading; the grid's opening read (openingQueryOf) then takes that answer instead of asking
+ * only once the definition has come.
+ */
+export function readViewsEarly(client: ApolloClient<unknown>, ledger: string): void {
+  const views = readViews(client, ledger);
+  views.catch(() => undefined); // its failure is the opening read's to report
+  readEarly.set(ledger, views);
+}
+
 /**
  * The sort and filter of the view a ledger opens with (`opensByDefault`), null when none: what the
  * grid's first read waits for (GridOptions.opening), so that it reads the rows once.
@@ -31,12 +50,11 @@ export async function openingQueryOf(
   client: ApolloClient<unknown>,
   model: LedgerModel,
 ): Promise<{ orderBy: ViewConfig['orderBy']; filter: ViewConfig['filter'] } | null> {
-  const { data } = await client.query<{ views: SavedView[] }>({
-    query: VIEWS,
-    variables: { ledger: model.definition.key },
-    fetchPolicy: 'network-only',
-  });
-  const opening = data.views.find((view) => view.opensByDefault);
+  const ledger = model.definition.key;
+  const early = readEarly.get(ledger);
+  readEarly.delete(ledger);
+  const views = await (early ?? readViews(client, ledger));
+  const opening = views.find((view) => view.opensByDefault);
   if (!opening) return null;
   const config = viewConfigFor(model, opening.config);
   return { orderBy: config.orderBy, filter: config.filter };

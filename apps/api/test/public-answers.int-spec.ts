@@ -42,6 +42,21 @@ describe('the public survey', () => {
     expect(results.data!.surveyResults.responses).toBe(1);
   });
 
+  it('keeps an answer sent again under its clientKey once, and another answer under another key', async () => {
+    const KEYED = `mutation ($values: JSON!, $key: String) {
+      submitPublicAnswer(ledger: "survey", unitCode: "xz05", values: $values, clientKey: $key) }`;
+    const values = { q1: 'B', q11: '重复提交测试' };
+    for (const key of ['answer-1', 'answer-1', 'answer-2']) {
+      const response = await t.gql(KEYED, { values, key });
+      expect(response.errors).toBeUndefined();
+      expect(response.data!.submitPublicAnswer).toBe(true);
+    }
+    const rows = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ledger_survey s JOIN units u ON u.id = s.unit_id WHERE u.code = 'xz05' AND s.q11 = '重复提交测试'`,
+    );
+    expect(rows[0].n).toBe(2);
+  });
+
   it('refuses a wrong answer naming the question, in Chinese, and saves nothing', async () => {
     const response = await t.gql(SUBMIT, { ledger: 'survey', unit: 'xz04', values: { q1: 'Z', q7: ['A'], nope: 1 } });
     expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_PUBLIC_ANSWER' });

@@ -29,7 +29,14 @@ export class PublicAnswersResolver {
     @Args('unitCode', { type: () => String }) unitCode: string,
     @Args('values', { type: () => GraphQLJSON }) values: unknown,
     @Context() { req }: GraphQLContext,
+    @Args('clientKey', {
+      type: () => String,
+      nullable: true,
+      description:
+        "The answer's own key, made by the form when it opens (a random UUID, at most 100 characters): sent again after an answer that did not come back, the answer is kept once (saveRows' clientKey).",
+    })
+    clientKey: string | null,
   ): Promise<boolean> {
-    return this.answers.answer(ledger, unitCode, values, req.ip ?? 'unknown');
+    return this.answers.answer(ledger, unitCode, values, req.ip ?? 'unknown', clientKey);
   }
 }

@@ -31,7 +31,14 @@ export class PublicAnswersService {
     return { ledgerKey: ledger.key, unitCode: unit.code, unitName: unit.name, definition: ledger.definition };
   }
 
-  async answer(ledgerKey: string, unitCode: string, values: unknown, address: string): Promise<boolean> {
+  /** `clientKey`: the form's own key for this answer; sent again, the answer is kept once (row-receipts.ts). */
+  async answer(
+    ledgerKey: string,
+    unitCode: string,
+    values: unknown,
+    address: string,
+    clientKey: string | null = null,
+  ): Promise<boolean> {
     const wait = this.limiter.take(address);
     if (wait !== null) throw PublicAnswersException.tooMany(wait);
     const { ledger, unit } = await this.find(unitCode, ledgerKey);
@@ -47,7 +54,7 @@ export class PublicAnswersService {
     const [outcome] = await this.writer.saveAs(
       ledger,
       { actor: null, unitId: unit.id, source: 'public' },
-      { changes: [{ op: 'INSERT', values }], allOrNothing: true },
+      { changes: [{ op: 'INSERT', values, clientKey }], allOrNothing: true },
     );
     if (outcome.status !== 'SAVED') throw PublicAnswersException.invalidAnswer(outcome.errors ?? []);
     return true;

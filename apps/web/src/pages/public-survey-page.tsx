@@ -12,6 +12,7 @@ import {
 } from '../features/public-survey/public-survey.graphql';
 import { Question } from '../features/public-survey/question';
 import { useI18n } from '../i18n/i18n';
+import { randomUuid } from '../random-uuid';
 
 /** Why answers are refused, by question key ("" for the form as a whole): ours to translate, or the server's words. */
 type Problems = Record<string, (Message | string)[]>;
@@ -59,6 +60,8 @@ function SurveyForm({ survey, model }: { survey: PublicSurvey; model: LedgerMode
   const [problems, setProblems] = useState<Problems>({});
   const [submit, submitting] = useMutation(SUBMIT_PUBLIC_ANSWER);
   const [done, setDone] = useState(false);
+  // this answer's own key: a second tap after an answer that did not come back keeps it once
+  const [clientKey] = useState(randomUuid);
   const asked = new Set(fields.map(({ field }) => field.key));
   // what the questions cannot show: the form's own problems, and rules on fields not asked
   const general = Object.entries(problems)
@@ -75,7 +78,7 @@ function SurveyForm({ survey, model }: { survey: PublicSurvey; model: LedgerMode
     }
     const values = Object.fromEntries(fields.map(({ field }) => [field.key, checked.values[field.key] ?? null]));
     try {
-      await submit({ variables: { ledger: survey.ledgerKey, unitCode: survey.unitCode, values } });
+      await submit({ variables: { ledger: survey.ledgerKey, unitCode: survey.unitCode, values, clientKey } });
       setDone(true);
     } catch (failure) {
       setProblems(problemsByField(fieldProblems(failure).map((p) => ({ field: p.path, message: p.message }))));

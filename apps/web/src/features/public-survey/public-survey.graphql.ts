@@ -20,7 +20,7 @@ export const PUBLIC_SURVEY = gql`
 `;
 
 export const SUBMIT_PUBLIC_ANSWER = gql`
-  mutation SubmitPublicAnswer($ledger: String!, $unitCode: String!, $values: JSON!) {
-    submitPublicAnswer(ledger: $ledger, unitCode: $unitCode, values: $values)
+  mutation SubmitPublicAnswer($ledger: String!, $unitCode: String!, $values: JSON!, $clientKey: String) {
+    submitPublicAnswer(ledger: $ledger, unitCode: $unitCode, values: $values, clientKey: $clientKey)
   }
 `;

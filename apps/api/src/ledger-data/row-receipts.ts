@@ -15,6 +15,9 @@ import { problem, reject, type RowChange, type RowOutcome } from '../ledger-tabl
 export const RECEIPT_DAYS = 30;
 export const MAX_CLIENT_KEY = 100;
 
+/** A receipt's key within a ledger: the unit and the client's key (keys are each unit's own). */
+const receiptKey = (unitId: number, clientKey: string) => `${unitId}\u001f${clientKey}`;
+
 /** The batch with every insert sent before made an update of its row; inserts whose key cannot be one, refused. */
 export interface ReceiptsRead {
   changes: RowChange[];
@@ -47,14 +50,14 @@ export async function readReceipts(
           `clientKey 应为 1 到 ${MAX_CLIENT_KEY} 个字符`,
           `clientKey must be 1 to ${MAX_CLIENT_KEY} characters`,
         );
-      } else if (given.has(`${unitId}\u001f${clientKey}`)) {
+      } else if (given.has(receiptKey(unitId, clientKey))) {
         refuse(
           index,
           `同一批中已有一行使用 clientKey「${clientKey}」`,
           `Another row of the batch has the clientKey "${clientKey}"`,
         );
       } else {
-        given.add(`${unitId}\u001f${clientKey}`);
+        given.add(receiptKey(unitId, clientKey));
         keyed.push({ index, unit: unitId, key: clientKey });
       }
     }
@@ -67,10 +70,10 @@ export async function readReceipts(
     [ledgerKey, keyed.map((k) => k.unit), keyed.map((k) => k.key)],
   )) as { unit_id: number; client_key: string; row_id: string; version: number }[];
   if (receipts.length === 0) return { changes, refused };
-  const made = new Map(receipts.map((r) => [`${r.unit_id}\u001f${r.client_key}`, r]));
+  const made = new Map(receipts.map((r) => [receiptKey(r.unit_id, r.client_key), r]));
   const rewritten = [...changes];
   for (const { index, unit, key } of keyed) {
-    const receipt = made.get(`${unit}\u001f${key}`);
+    const receipt = made.get(receiptKey(unit, key));
     if (!receipt) continue;
     const { clientKey: _sentBefore, ...change } = changes[index];
     rewritten[index] = { ...change, op: 'UPDATE', id: String(receipt.row_id), version: receipt.version };
